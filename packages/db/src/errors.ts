@@ -1,0 +1,137 @@
+/**
+ * Domain errors of the storage core. Each has a stable `code` so the API layer can convert them to
+ * tRPC errors in one place without parsing messages.
+ */
+export type SigilDbErrorCode =
+  | "NO_TENANT_CONTEXT"
+  | "INVALID_TENANT_IDENTIFIER"
+  | "TENANT_NOT_FOUND"
+  | "TENANT_DATABASE_MISSING"
+  | "TENANT_SCHEMA_OUTDATED"
+  | "TENANT_SCOPE_VIOLATION"
+  | "CONFLICT"
+  | "NOT_FOUND"
+  | "INVALID_QUERY"
+  | "INVALID_SETTING"
+  | "MIGRATION_FAILED"
+  | "PROVISIONING_FAILED"
+  | "ASYNC_TRANSACTION";
+
+export class SigilDbError extends Error {
+  readonly code: SigilDbErrorCode;
+  constructor(code: SigilDbErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** A tenant-scoped operation ran outside `tenantContext.runWithTenant`: we fail closed. */
+export class NoTenantContextError extends SigilDbError {
+  constructor(operation: string) {
+    super(
+      "NO_TENANT_CONTEXT",
+      `${operation} needs a tenant context: call it inside tenantContext.runWithTenant(tenantId, …).`,
+    );
+  }
+}
+
+export class InvalidTenantIdentifierError extends SigilDbError {
+  constructor(kind: "slug" | "tenant id", value: string, reason: string) {
+    super("INVALID_TENANT_IDENTIFIER", `Invalid ${kind} ${JSON.stringify(value.slice(0, 80))}: ${reason}.`);
+  }
+}
+
+export class TenantNotFoundError extends SigilDbError {
+  constructor(identifier: string) {
+    super("TENANT_NOT_FOUND", `Tenant ${JSON.stringify(identifier.slice(0, 80))} does not exist.`);
+  }
+}
+
+/** The registry knows the tenant but its database file is gone: never create an empty one. */
+export class TenantDatabaseMissingError extends SigilDbError {
+  constructor(tenantId: string) {
+    super("TENANT_DATABASE_MISSING", `The database file of tenant ${tenantId} is missing.`);
+  }
+}
+
+export class TenantSchemaOutdatedError extends SigilDbError {
+  readonly tenantId: string;
+  readonly version: number;
+  readonly latest: number;
+  constructor(tenantId: string, version: number, latest: number) {
+    super(
+      "TENANT_SCHEMA_OUTDATED",
+      `Tenant ${tenantId} is on schema version ${version} of ${latest}; run \`pnpm db:migrate\` ` +
+        `(TENANT_MIGRATE_ON_OPEN=strict refuses to serve it until then).`,
+    );
+    this.tenantId = tenantId;
+    this.version = version;
+    this.latest = latest;
+  }
+}
+
+/** A caller tried to set or filter by tenant_id itself; only the tenant context may. */
+export class TenantScopeViolationError extends SigilDbError {
+  constructor(model: string) {
+    super(
+      "TENANT_SCOPE_VIOLATION",
+      `${model}: tenantId is set from the tenant context and cannot be passed by the caller.`,
+    );
+  }
+}
+
+export class ConflictError extends SigilDbError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("CONFLICT", message, options);
+  }
+}
+
+export class NotFoundError extends SigilDbError {
+  constructor(message: string) {
+    super("NOT_FOUND", message);
+  }
+}
+
+export class InvalidQueryError extends SigilDbError {
+  constructor(message: string) {
+    super("INVALID_QUERY", message);
+  }
+}
+
+export class InvalidSettingError extends SigilDbError {
+  constructor(name: string, value: string, expected: string) {
+    super("INVALID_SETTING", `${name}=${JSON.stringify(value)} is not valid: expected ${expected}.`);
+  }
+}
+
+export class MigrationFailedError extends SigilDbError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("MIGRATION_FAILED", message, options);
+  }
+}
+
+export class ProvisioningError extends SigilDbError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("PROVISIONING_FAILED", message, options);
+  }
+}
+
+/** better-sqlite3 transactions are synchronous; an async callback would commit half its work. */
+export class AsyncTransactionError extends SigilDbError {
+  constructor() {
+    super(
+      "ASYNC_TRANSACTION",
+      "A transaction callback returned a promise. better-sqlite3 transactions are synchronous: " +
+        "use .run()/.all()/.get() inside and do async work before or after.",
+    );
+  }
+}
+
+/** True for SQLite's UNIQUE / PRIMARY KEY constraint failures. */
+export function isUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY") return true;
+  return error.cause !== undefined && isUniqueViolation(error.cause);
+}

@@ -1,0 +1,227 @@
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { eq } from "drizzle-orm";
+import {
+  openSqlite,
+  wrapShared,
+  wrapTenant,
+  type SharedDatabase,
+  type SqliteConnection,
+  type TenantDatabase,
+} from "./connection.ts";
+import {
+  ProvisioningError,
+  TenantDatabaseMissingError,
+  TenantNotFoundError,
+  TenantSchemaOutdatedError,
+} from "./errors.ts";
+import { assertTenantId, sharedDatabasePath, sqliteCompanionFiles, tenantDatabasePath } from "./identifiers.ts";
+import { applyMigrations, readSchemaVersion, type ApplyResult } from "./migrations/apply-migrations.ts";
+import {
+  loadMigrations,
+  SHARED_MIGRATIONS_FOLDER,
+  TENANT_MIGRATIONS_FOLDER,
+  type MigrationFile,
+} from "./migrations/migration-files.ts";
+import { tenants } from "./schema/shared/tenants.ts";
+import { readStorageSettings, type StorageSettings } from "./settings.ts";
+import { TenantConnectionPool, type PoolStats, type TenantHandle, type TenantLease } from "./tenant-pool.ts";
+
+export interface HybridDatabaseOptions extends StorageSettings {
+  sharedMigrationsFolder: string;
+  tenantMigrationsFolder: string;
+}
+
+export type DatabaseStrategy = "system" | "shared" | "isolated";
+
+/**
+ * Owns every SQLite connection of the process: shared.sqlite, and the tenant files through an
+ * LRU pool (TENANT_DB_CACHE_SIZE).
+ *
+ * Differences from the seed, on purpose:
+ * - tenant file names come only from a registry UUID, through `tenantDatabasePath` (the seed
+ *   built them from the request's subdomain, so `../x` could name any file);
+ * - an existing tenant file is opened with `fileMustExist`, after checking the registry, so a
+ *   wrong id never creates an empty database;
+ * - tenant handles are leased, not returned bare: the LRU may close idle ones at any time.
+ */
+export class HybridDatabaseManager {
+  private static instance: HybridDatabaseManager | undefined;
+
+  readonly options: HybridDatabaseOptions;
+  private readonly sharedConnection: SqliteConnection;
+  private readonly sharedDb: SharedDatabase;
+  private readonly pool: TenantConnectionPool;
+  private closed = false;
+
+  constructor(options: Partial<HybridDatabaseOptions> = {}) {
+    this.options = {
+      ...readStorageSettings(),
+      sharedMigrationsFolder: SHARED_MIGRATIONS_FOLDER,
+      tenantMigrationsFolder: TENANT_MIGRATIONS_FOLDER,
+      ...options,
+    };
+    mkdirSync(this.options.dataDir, { recursive: true });
+    this.sharedConnection = openSqlite(sharedDatabasePath(this.options.dataDir), {
+      fileMustExist: false,
+      synchronous: this.options.synchronous,
+      busyTimeoutMs: this.options.busyTimeoutMs,
+    });
+    this.sharedDb = wrapShared(this.sharedConnection);
+    this.pool = new TenantConnectionPool(this.options.tenantCacheSize, (id) => this.openTenantHandle(id));
+  }
+
+  /** The process-wide manager, created from the environment on first use. */
+  static getInstance(): HybridDatabaseManager {
+    HybridDatabaseManager.instance ??= new HybridDatabaseManager();
+    return HybridDatabaseManager.instance;
+  }
+
+  /** Replaces the process-wide manager (tests, CLI, server start); closes the previous one. */
+  static configure(options: Partial<HybridDatabaseOptions> = {}): HybridDatabaseManager {
+    HybridDatabaseManager.instance?.close();
+    HybridDatabaseManager.instance = new HybridDatabaseManager(options);
+    return HybridDatabaseManager.instance;
+  }
+
+  getSharedDatabase(): SharedDatabase {
+    this.assertOpen();
+    return this.sharedDb;
+  }
+
+  /**
+   * Leases the handle of a registered tenant's file (the seed's getTenantDatabase). Release the
+   * lease when done; `tenantContext` does this for models.
+   */
+  acquireTenantDatabase(tenantId: string): TenantLease {
+    this.assertOpen();
+    assertTenantId(tenantId);
+    return this.pool.acquire(tenantId);
+  }
+
+  /** Runs a synchronous function with a leased tenant handle. */
+  withTenantDatabase<T>(tenantId: string, fn: (db: TenantDatabase) => T): T {
+    const lease = this.acquireTenantDatabase(tenantId);
+    try {
+      return fn(lease.db);
+    } finally {
+      lease.release();
+    }
+  }
+
+  tenantDatabasePath(tenantId: string): string {
+    return tenantDatabasePath(this.options.dataDir, tenantId);
+  }
+
+  sharedMigrations(): MigrationFile[] {
+    return loadMigrations(this.options.sharedMigrationsFolder);
+  }
+
+  tenantMigrations(): MigrationFile[] {
+    return loadMigrations(this.options.tenantMigrationsFolder);
+  }
+
+  runSharedMigrations(): ApplyResult {
+    this.assertOpen();
+    return applyMigrations(this.sharedConnection, this.sharedMigrations());
+  }
+
+  /**
+   * Creates a new tenant's file and applies every tenant migration. Refuses to touch a file that
+   * already exists; on failure removes what it created.
+   */
+  initializeTenantDatabase(tenantId: string): ApplyResult {
+    this.assertOpen();
+    const path = this.tenantDatabasePath(tenantId);
+    if (existsSync(path)) throw new ProvisioningError(`A database file for tenant ${tenantId} already exists.`);
+    let connection: SqliteConnection | undefined;
+    try {
+      connection = openSqlite(path, {
+        fileMustExist: false,
+        synchronous: this.options.synchronous,
+        busyTimeoutMs: this.options.busyTimeoutMs,
+      });
+      return applyMigrations(connection, this.tenantMigrations());
+    } catch (error) {
+      connection?.close();
+      connection = undefined;
+      this.removeTenantFiles(tenantId);
+      throw error;
+    } finally {
+      connection?.close();
+    }
+  }
+
+  /** Closes the tenant's handle (at once if idle, else when its holders finish) and deletes its files. */
+  removeTenantDatabase(tenantId: string): void {
+    this.pool.closeTenant(tenantId);
+    this.removeTenantFiles(tenantId);
+  }
+
+  /** Closes the handle of a tenant without touching its file (e.g. after an external migration). */
+  closeTenantDatabase(tenantId: string): void {
+    this.pool.closeTenant(tenantId);
+  }
+
+  poolStats(): PoolStats {
+    return this.pool.stats();
+  }
+
+  isTenantOpen(tenantId: string): boolean {
+    return this.pool.isOpen(tenantId);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.pool.closeAll();
+    this.sharedConnection.close();
+    if (HybridDatabaseManager.instance === this) HybridDatabaseManager.instance = undefined;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private removeTenantFiles(tenantId: string): void {
+    for (const file of sqliteCompanionFiles(this.tenantDatabasePath(tenantId))) rmSync(file, { force: true });
+  }
+
+  private openTenantHandle(tenantId: string): TenantHandle {
+    const registered = this.sharedDb.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId)).get();
+    if (!registered) throw new TenantNotFoundError(tenantId);
+    const path = this.tenantDatabasePath(tenantId);
+    let connection: SqliteConnection;
+    try {
+      connection = openSqlite(path, {
+        fileMustExist: true,
+        synchronous: this.options.synchronous,
+        busyTimeoutMs: this.options.busyTimeoutMs,
+      });
+    } catch (error) {
+      if (!existsSync(path)) throw new TenantDatabaseMissingError(tenantId);
+      throw error;
+    }
+    try {
+      this.ensureSchemaCurrent(tenantId, connection);
+    } catch (error) {
+      connection.close();
+      throw error;
+    }
+    return { tenantId, connection, db: wrapTenant(connection) };
+  }
+
+  /** ARCHITECTURE.md: a tenant that is behind is migrated on open or refused; never served as is. */
+  private ensureSchemaCurrent(tenantId: string, connection: SqliteConnection): void {
+    const migrations = this.tenantMigrations();
+    const version = readSchemaVersion(connection, migrations);
+    if (version >= migrations.length) return;
+    if (this.options.migrateOnOpen === "strict") {
+      throw new TenantSchemaOutdatedError(tenantId, version, migrations.length);
+    }
+    applyMigrations(connection, migrations);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error("HybridDatabaseManager is closed.");
+  }
+}

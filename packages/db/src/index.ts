@@ -1,0 +1,11 @@
+export * from "./errors.ts";
+export * from "./settings.ts";
+export * from "./identifiers.ts";
+export type { SharedDatabase, TenantDatabase, SqliteConnection } from "./connection.ts";
+export { HybridDatabaseManager, type HybridDatabaseOptions, type DatabaseStrategy } from "./hybrid-manager.ts";
+export type { TenantLease, PoolStats } from "./tenant-pool.ts";
+export { tenantContext } from "./tenant-context.ts";
+export * from "./models/index.ts";
+export * from "./migrations/hybrid-migration-manager.ts";
+export { loadMigrations, type MigrationFile } from "./migrations/migration-files.ts";
+export * from "./schema/index.ts";

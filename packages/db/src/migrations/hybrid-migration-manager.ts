@@ -1,0 +1,184 @@
+import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import { asc } from "drizzle-orm";
+import { HybridDatabaseManager } from "../hybrid-manager.ts";
+import { tenants } from "../schema/shared/tenants.ts";
+import { openSqlite } from "../connection.ts";
+import { readSchemaVersion, type ApplyResult } from "./apply-migrations.ts";
+import { migrateTenantFile, type TenantFileMigration } from "./migrate-tenant-file.ts";
+import type { MigrationJob, MigrationWorkerData } from "./migration-worker.ts";
+import { existsSync } from "node:fs";
+
+export interface TenantMigrationResult extends TenantFileMigration {
+  tenantId: string;
+  slug: string;
+}
+
+export interface MigrationProgress {
+  done: number;
+  total: number;
+  failed: number;
+  result: TenantMigrationResult;
+}
+
+export interface TenantMigrationOptions {
+  /** Worker threads migrating in parallel; 1 migrates in this thread. Default: available cores. */
+  concurrency?: number;
+  /** Only these tenants (default: every registered tenant, whatever its status). */
+  tenantIds?: string[];
+  onProgress?: (progress: MigrationProgress) => void;
+}
+
+export interface TenantMigrationReport {
+  total: number;
+  applied: number;
+  upToDate: number;
+  failed: number;
+  durationMs: number;
+  tenantsPerSecond: number;
+  latestVersion: number;
+  results: TenantMigrationResult[];
+}
+
+export interface TenantSchemaStatus {
+  tenantId: string;
+  slug: string;
+  version: number | null;
+  latest: number;
+  state: "up_to_date" | "behind" | "missing";
+}
+
+interface Target {
+  tenantId: string;
+  slug: string;
+  path: string;
+}
+
+/**
+ * Migrates shared.sqlite and every tenant file. Tenants run in parallel on worker threads; each
+ * tenant is all-or-nothing (one transaction, foreign keys checked before commit); failures are
+ * recorded and the run goes on; a rerun skips up-to-date tenants, so it resumes where it failed.
+ */
+export class HybridMigrationManager {
+  constructor(private readonly manager: HybridDatabaseManager = HybridDatabaseManager.getInstance()) {}
+
+  /** The seed's entry point: shared first, then every tenant. */
+  async runMigrations(options: TenantMigrationOptions = {}): Promise<{ shared: ApplyResult; tenants: TenantMigrationReport }> {
+    const shared = this.runSharedMigrations();
+    return { shared, tenants: await this.runTenantMigrations(options) };
+  }
+
+  runSharedMigrations(): ApplyResult {
+    return this.manager.runSharedMigrations();
+  }
+
+  async runTenantMigrations(options: TenantMigrationOptions = {}): Promise<TenantMigrationReport> {
+    const started = performance.now();
+    const targets = this.targets(options.tenantIds);
+    const concurrency = Math.max(1, Math.min(options.concurrency ?? availableParallelism(), targets.length || 1));
+    const results: TenantMigrationResult[] = [];
+    let failed = 0;
+    const record = (result: TenantMigrationResult) => {
+      results.push(result);
+      if (result.status === "failed") failed += 1;
+      // A handle opened before the migration may have cached the old schema's statements.
+      if (result.status === "applied") this.manager.closeTenantDatabase(result.tenantId);
+      options.onProgress?.({ done: results.length, total: targets.length, failed, result });
+    };
+    if (concurrency === 1) {
+      for (const target of targets) record({ tenantId: target.tenantId, slug: target.slug, ...this.migrateInProcess(target) });
+    } else {
+      await this.migrateOnWorkers(targets, concurrency, record);
+    }
+    const durationMs = performance.now() - started;
+    return {
+      total: targets.length,
+      applied: results.filter((r) => r.status === "applied").length,
+      upToDate: results.filter((r) => r.status === "up_to_date").length,
+      failed,
+      durationMs,
+      tenantsPerSecond: durationMs > 0 ? (targets.length / durationMs) * 1000 : 0,
+      latestVersion: this.manager.tenantMigrations().length,
+      results,
+    };
+  }
+
+  /** Schema version of every tenant file against the latest migration. */
+  status(): TenantSchemaStatus[] {
+    const migrations = this.manager.tenantMigrations();
+    return this.targets(undefined).map(({ tenantId, slug, path }) => {
+      if (!existsSync(path)) return { tenantId, slug, version: null, latest: migrations.length, state: "missing" };
+      const connection = openSqlite(path, { fileMustExist: true, synchronous: this.manager.options.synchronous, busyTimeoutMs: this.manager.options.busyTimeoutMs });
+      try {
+        const version = readSchemaVersion(connection, migrations);
+        return { tenantId, slug, version, latest: migrations.length, state: version >= migrations.length ? "up_to_date" : "behind" };
+      } finally {
+        connection.close();
+      }
+    });
+  }
+
+  private targets(only: string[] | undefined): Target[] {
+    const rows = this.manager
+      .getSharedDatabase()
+      .select({ id: tenants.id, slug: tenants.slug })
+      .from(tenants)
+      .orderBy(asc(tenants.createdAt), asc(tenants.id))
+      .all();
+    const wanted = only ? new Set(only) : undefined;
+    return rows
+      .filter((row) => !wanted || wanted.has(row.id))
+      .map((row) => ({ tenantId: row.id, slug: row.slug, path: this.manager.tenantDatabasePath(row.id) }));
+  }
+
+  private migrateInProcess(target: Target): TenantFileMigration {
+    const { synchronous, busyTimeoutMs } = this.manager.options;
+    return migrateTenantFile(target.path, this.manager.tenantMigrations(), { synchronous, busyTimeoutMs });
+  }
+
+  private migrateOnWorkers(targets: Target[], concurrency: number, record: (r: TenantMigrationResult) => void): Promise<void> {
+    const queue = [...targets];
+    const data: MigrationWorkerData = {
+      migrations: this.manager.tenantMigrations(),
+      synchronous: this.manager.options.synchronous,
+      busyTimeoutMs: this.manager.options.busyTimeoutMs,
+    };
+    const runWorker = () =>
+      new Promise<void>((resolve) => {
+        const worker = new Worker(new URL("./migration-worker.ts", import.meta.url), {
+          workerData: data,
+          execArgv: ["--import", tsxLoader()],
+        });
+        let current: Target | undefined;
+        const next = () => {
+          current = queue.shift();
+          if (current) worker.postMessage({ tenantId: current.tenantId, path: current.path } satisfies MigrationJob);
+          else void worker.terminate().then(() => resolve());
+        };
+        worker.on("message", (message: TenantFileMigration & { tenantId: string }) => {
+          if (current) record({ ...message, tenantId: current.tenantId, slug: current.slug });
+          next();
+        });
+        worker.on("error", (error) => {
+          // A crashed worker fails only the tenant it held; the other workers drain the queue.
+          if (current) {
+            record({ tenantId: current.tenantId, slug: current.slug, status: "failed", applied: 0, fromVersion: 0, toVersion: 0, error: `Worker crashed: ${error.message}`, durationMs: 0 });
+            current = undefined;
+          }
+          resolve();
+        });
+        worker.once("online", next);
+      });
+    return Promise.all(Array.from({ length: concurrency }, runWorker)).then(() => {
+      // If every worker crashed, whatever is left is migrated here rather than skipped.
+      for (const target of queue.splice(0)) record({ tenantId: target.tenantId, slug: target.slug, ...this.migrateInProcess(target) });
+    });
+  }
+}
+
+/** Worker threads load our TypeScript through tsx, resolved from this package. */
+function tsxLoader(): string {
+  return pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+}

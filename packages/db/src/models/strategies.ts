@@ -1,0 +1,57 @@
+import { eq, type InferInsertModel, type SQL } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { TenantScopeViolationError } from "../errors.ts";
+import { HybridDatabaseManager } from "../hybrid-manager.ts";
+import { tenantContext } from "../tenant-context.ts";
+import { Model, type ModelTable, type RowOf, type SyncDatabase } from "./base-model.ts";
+
+/** System data in shared.sqlite (the tenant registry): no tenant context needed or used. */
+export abstract class SystemModel<
+  T extends ModelTable,
+  TCreate extends object = Omit<InferInsertModel<T>, "id" | "createdAt" | "updatedAt">,
+> extends Model<T, TCreate> {
+  protected withDatabase<R>(_operation: string, fn: (db: SyncDatabase) => R): R {
+    return fn(HybridDatabaseManager.getInstance().getSharedDatabase());
+  }
+}
+
+export type SharedTable = ModelTable & { tenantId: SQLiteColumn };
+export type SharedCreate<T extends SharedTable> = Omit<InferInsertModel<T>, "id" | "tenantId" | "createdAt" | "updatedAt">;
+export type SharedFilter<T extends SharedTable> = Partial<Omit<RowOf<T>, "tenantId">>;
+
+/**
+ * Shared models live in shared.sqlite with a tenant_id column. The current tenant (from
+ * `tenantContext`) is written on insert and ANDed into every read, update, delete and count. A
+ * caller that passes `tenantId` in data or filters gets a TenantScopeViolationError; outside a
+ * tenant context every method throws NoTenantContextError.
+ */
+export abstract class SharedModel<T extends SharedTable> extends Model<T, SharedCreate<T>, SharedFilter<T>> {
+  protected withDatabase<R>(operation: string, fn: (db: SyncDatabase) => R): R {
+    tenantContext.getCurrentTenantId(operation);
+    return fn(HybridDatabaseManager.getInstance().getSharedDatabase());
+  }
+
+  protected override scope(): SQL {
+    return eq(this.table.tenantId, tenantContext.getCurrentTenantId(`${this.tableName} query`));
+  }
+
+  protected override ownedValues(): Record<string, unknown> {
+    return { tenantId: tenantContext.getCurrentTenantId(`${this.tableName}.create`) };
+  }
+
+  protected override assertCallerFields(fields: object, _use: "write" | "filter"): void {
+    if (Object.prototype.hasOwnProperty.call(fields, "tenantId") || Object.prototype.hasOwnProperty.call(fields, "tenant_id")) {
+      throw new TenantScopeViolationError(this.tableName);
+    }
+  }
+}
+
+/** Isolated models live in the current tenant's own file; no other tenant's rows exist there. */
+export abstract class IsolatedModel<
+  T extends ModelTable,
+  TCreate extends object = Omit<InferInsertModel<T>, "id" | "createdAt" | "updatedAt">,
+> extends Model<T, TCreate> {
+  protected withDatabase<R>(operation: string, fn: (db: SyncDatabase) => R): R {
+    return tenantContext.withTenantDatabase(operation, fn);
+  }
+}

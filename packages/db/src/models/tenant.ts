@@ -1,0 +1,171 @@
+import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { ConflictError, isUniqueViolation, NotFoundError, ProvisioningError } from "../errors.ts";
+import { HybridDatabaseManager } from "../hybrid-manager.ts";
+import { assertTenantId, assertValidSlug } from "../identifiers.ts";
+import { apiKeys, sessions, settings, tenants, users, type TenantPlan, type TenantStatus } from "../schema/shared/index.ts";
+import type { RowOf } from "./base-model.ts";
+import { SystemModel } from "./strategies.ts";
+
+export type TenantRow = RowOf<typeof tenants>;
+
+/** The seed's TenantDocument shape (settings nested), as accepted by createTenant. */
+export interface TenantLimits {
+  users: number;
+  /** Megabytes. */
+  storage: number;
+  executions_per_month: number;
+}
+export interface NewTenant {
+  name: string;
+  slug: string;
+  status?: TenantStatus;
+  plan: TenantPlan;
+  settings: { domain?: string | null; features: string[]; limits: TenantLimits };
+  billing?: { subscription_id?: string | null; current_period_end?: Date | null };
+}
+
+export interface TenantDocument extends Required<Omit<NewTenant, "billing">> {
+  id: string;
+  billing: { subscription_id: string | null; current_period_end: Date | null };
+  placement: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface TenantDeletion {
+  tenantId: string;
+  slug: string;
+  removed: { users: number; sessions: number; apiKeys: number; settings: number };
+}
+
+export function toTenantDocument(row: TenantRow): TenantDocument {
+  return {
+    id: row.id,
+    name: row.name,
+    slug: row.slug,
+    status: row.status,
+    plan: row.plan,
+    settings: {
+      domain: row.domain,
+      features: row.features,
+      limits: {
+        users: row.limitUsers,
+        storage: row.limitStorageMb,
+        executions_per_month: row.limitExecutionsPerMonth,
+      },
+    },
+    billing: { subscription_id: row.billingSubscriptionId, current_period_end: row.billingCurrentPeriodEnd },
+    placement: row.placement,
+    created_at: row.createdAt,
+    updated_at: row.updatedAt,
+  };
+}
+
+function manager(): HybridDatabaseManager {
+  return HybridDatabaseManager.getInstance();
+}
+
+/** The tenant registry and the tenant lifecycle (provision, suspend, reactivate, delete). */
+export class TenantModel extends SystemModel<typeof tenants> {
+  constructor() {
+    super(tenants);
+  }
+
+  async findBySlug(slug: string): Promise<TenantRow | null> {
+    return this.findOne({ slug });
+  }
+
+  async findByDomain(domain: string): Promise<TenantRow | null> {
+    return this.findOne({ domain: domain.toLowerCase() });
+  }
+
+  async findActive(): Promise<TenantRow[]> {
+    return this.findMany({ where: { status: "active" }, orderBy: { column: "createdAt" } });
+  }
+
+  /**
+   * Provisions a tenant: creates its file with the current tenant schema, then registers it. If
+   * any step fails, nothing is left behind (no file, no row); a taken slug is a ConflictError.
+   */
+  async createTenant(input: NewTenant): Promise<TenantRow> {
+    assertValidSlug(input.slug);
+    if (await this.findBySlug(input.slug)) throw new ConflictError(`The slug "${input.slug}" is already taken.`);
+    const id = randomUUID();
+    const hybrid = manager();
+    hybrid.initializeTenantDatabase(id);
+    try {
+      const now = new Date();
+      return hybrid
+        .getSharedDatabase()
+        .insert(tenants)
+        .values({
+          id,
+          name: input.name,
+          slug: input.slug,
+          status: input.status ?? "active",
+          plan: input.plan,
+          domain: input.settings.domain ? input.settings.domain.toLowerCase() : null,
+          features: input.settings.features,
+          limitUsers: input.settings.limits.users,
+          limitStorageMb: input.settings.limits.storage,
+          limitExecutionsPerMonth: input.settings.limits.executions_per_month,
+          billingSubscriptionId: input.billing?.subscription_id ?? null,
+          billingCurrentPeriodEnd: input.billing?.current_period_end ?? null,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning()
+        .get();
+    } catch (error) {
+      hybrid.removeTenantDatabase(id);
+      if (isUniqueViolation(error)) {
+        throw new ConflictError(`The slug "${input.slug}" or its custom domain is already taken.`, { cause: error });
+      }
+      throw new ProvisioningError(`Could not register tenant "${input.slug}".`, { cause: error });
+    }
+  }
+
+  async suspend(id: string): Promise<TenantRow> {
+    return this.setStatus(id, "suspended");
+  }
+
+  async reactivate(id: string): Promise<TenantRow> {
+    return this.setStatus(id, "active");
+  }
+
+  /**
+   * Deletes a tenant for good: its shared rows and registry row in one transaction, then its
+   * file with `-wal` and `-shm`. The slug can be registered again immediately.
+   */
+  async deleteTenant(id: string): Promise<TenantDeletion> {
+    assertTenantId(id);
+    const hybrid = manager();
+    const db = hybrid.getSharedDatabase();
+    const deletion = db.transaction((tx) => {
+      const row = tx.select().from(tenants).where(eq(tenants.id, id)).get();
+      if (!row) return null;
+      const removed = {
+        sessions: tx.delete(sessions).where(eq(sessions.tenantId, id)).run().changes,
+        apiKeys: tx.delete(apiKeys).where(eq(apiKeys.tenantId, id)).run().changes,
+        settings: tx.delete(settings).where(eq(settings.tenantId, id)).run().changes,
+        users: tx.delete(users).where(eq(users.tenantId, id)).run().changes,
+      };
+      tx.delete(tenants).where(eq(tenants.id, id)).run();
+      return { tenantId: id, slug: row.slug, removed };
+    });
+    if (!deletion) throw new NotFoundError(`Tenant ${id} does not exist.`);
+    hybrid.removeTenantDatabase(id);
+    return deletion;
+  }
+
+  private async setStatus(id: string, status: TenantStatus): Promise<TenantRow> {
+    assertTenantId(id);
+    const patch: Partial<typeof tenants.$inferInsert> = { status };
+    const row = await this.update(id, patch);
+    if (!row) throw new NotFoundError(`Tenant ${id} does not exist.`);
+    return row;
+  }
+}
+
+export const tenantModel = new TenantModel();

@@ -1,0 +1,6 @@
+export * from "./tenants.ts";
+export * from "./system-admins.ts";
+export * from "./users.ts";
+export * from "./sessions.ts";
+export * from "./api-keys.ts";
+export * from "./settings.ts";

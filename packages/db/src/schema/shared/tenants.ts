@@ -1,0 +1,38 @@
+import { integer, sqliteTable, text, uniqueIndex, index } from "drizzle-orm/sqlite-core";
+import { createdAt, idColumn, jsonColumn, timestampColumn, updatedAt } from "../columns.ts";
+
+export const TENANT_STATUSES = ["active", "inactive", "suspended"] as const;
+export const TENANT_PLANS = ["free", "pro", "enterprise"] as const;
+export type TenantStatus = (typeof TENANT_STATUSES)[number];
+export type TenantPlan = (typeof TENANT_PLANS)[number];
+
+/**
+ * The tenant registry (system data). The seed's nested `settings` object is stored as typed
+ * columns; `tenantModel` maps it back to the seed's shape.
+ */
+export const tenants = sqliteTable(
+  "tenants",
+  {
+    id: idColumn(),
+    name: text("name").notNull(),
+    slug: text("slug").notNull(),
+    status: text("status", { enum: TENANT_STATUSES }).notNull().default("active"),
+    plan: text("plan", { enum: TENANT_PLANS }).notNull().default("free"),
+    domain: text("domain"),
+    features: jsonColumn<string[]>("features").notNull().default([]),
+    limitUsers: integer("limit_users").notNull(),
+    limitStorageMb: integer("limit_storage_mb").notNull(),
+    limitExecutionsPerMonth: integer("limit_executions_per_month").notNull(),
+    billingSubscriptionId: text("billing_subscription_id"),
+    billingCurrentPeriodEnd: timestampColumn("billing_current_period_end"),
+    /** Where the tenant's database lives; only "local" (a file in DATA_DIR) exists today. */
+    placement: text("placement").notNull().default("local"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("tenants_slug_unique").on(t.slug),
+    uniqueIndex("tenants_domain_unique").on(t.domain),
+    index("tenants_status_idx").on(t.status),
+  ],
+);

@@ -1,0 +1,5 @@
+export * from "./prompts.ts";
+export * from "./executions.ts";
+export * from "./files.ts";
+export * from "./deployments.ts";
+export * from "./audit-log.ts";

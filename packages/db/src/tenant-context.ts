@@ -1,0 +1,68 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { TenantDatabase } from "./connection.ts";
+import { NoTenantContextError } from "./errors.ts";
+import { HybridDatabaseManager } from "./hybrid-manager.ts";
+import { assertTenantId } from "./identifiers.ts";
+import type { TenantLease } from "./tenant-pool.ts";
+
+interface TenantStore {
+  readonly tenantId: string;
+  readonly manager: HybridDatabaseManager;
+  /** Pins the tenant's handle for the whole run, so the LRU keeps it while a request uses it. */
+  pin: TenantLease | undefined;
+  ended: boolean;
+}
+
+/**
+ * Which tenant the current async chain works for.
+ *
+ * The seed's `setContext` used `AsyncLocalStorage.enterWith`, which leaks the store into whatever
+ * else runs later on the same tick (another request's continuation included). Only `run` is
+ * offered here: the context exists exactly for the callback's async chain and nothing else.
+ */
+class TenantContextManager {
+  private readonly storage = new AsyncLocalStorage<TenantStore>();
+
+  /** Runs `fn` as tenant `tenantId` (a registry UUID). The context ends when `fn` settles. */
+  async runWithTenant<T>(tenantId: string, fn: () => T | Promise<T>): Promise<T> {
+    assertTenantId(tenantId);
+    const store: TenantStore = { tenantId, manager: HybridDatabaseManager.getInstance(), pin: undefined, ended: false };
+    return this.storage.run(store, async () => {
+      try {
+        return await fn();
+      } finally {
+        store.ended = true;
+        store.pin?.release();
+        store.pin = undefined;
+      }
+    });
+  }
+
+  /** The current tenant id; throws NoTenantContextError outside runWithTenant. */
+  getCurrentTenantId(operation = "This operation"): string {
+    return this.requireStore(operation).tenantId;
+  }
+
+  tryGetCurrentTenantId(): string | undefined {
+    return this.storage.getStore()?.tenantId;
+  }
+
+  /**
+   * Runs a synchronous function with the current tenant's database. Each call holds its own lease,
+   * so even work that outlives the run (a detached promise) never uses a closed handle.
+   */
+  withTenantDatabase<T>(operation: string, fn: (db: TenantDatabase) => T): T {
+    const store = this.requireStore(operation);
+    if (!store.ended && store.pin === undefined) store.pin = store.manager.acquireTenantDatabase(store.tenantId);
+    return store.manager.withTenantDatabase(store.tenantId, fn);
+  }
+
+  private requireStore(operation: string): TenantStore {
+    const store = this.storage.getStore();
+    if (!store) throw new NoTenantContextError(operation);
+    return store;
+  }
+}
+
+export const tenantContext = new TenantContextManager();
+export type { TenantContextManager };
