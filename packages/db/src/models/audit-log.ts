@@ -1,3 +1,4 @@
+import { InvalidQueryError } from "../errors.ts";
 import { auditLog } from "../schema/tenant/audit-log.ts";
 import type { RowOf } from "./base-model.ts";
 import { IsolatedModel } from "./strategies.ts";
@@ -14,8 +15,13 @@ export class AuditLogModel extends IsolatedModel<typeof auditLog> {
     return this.create(entry);
   }
 
+  /** Append-only: entries are never changed or removed (only with the whole tenant). */
   override async update(): Promise<never> {
-    throw new Error("The audit log is append-only.");
+    throw new InvalidQueryError("The audit log is append-only: entries cannot be changed.");
+  }
+
+  override async delete(): Promise<never> {
+    throw new InvalidQueryError("The audit log is append-only: entries cannot be deleted.");
   }
 }
 

@@ -8,8 +8,6 @@ import {
   getTableColumns,
   getTableName,
   isNull,
-  type InferInsertModel,
-  type InferSelectModel,
   type SQL,
 } from "drizzle-orm";
 import type { BaseSQLiteDatabase, SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
@@ -20,7 +18,7 @@ import { AsyncTransactionError, ConflictError, InvalidQueryError, isUniqueViolat
 export type SyncDatabase = BaseSQLiteDatabase<"sync", unknown, any>;
 
 export type ModelTable = SQLiteTable & { id: SQLiteColumn; createdAt: SQLiteColumn };
-export type RowOf<T extends ModelTable> = InferSelectModel<T>;
+export type RowOf<T extends ModelTable> = T["$inferSelect"];
 
 /** An equality filter (`null` means IS NULL) or a Drizzle condition built from the table's columns. */
 export type Where<T extends ModelTable, TFilter> = TFilter | ((table: T) => SQL | undefined);
@@ -62,7 +60,7 @@ const MANAGED_FIELDS = new Set(["id", "tenantId", "createdAt", "updatedAt"]);
  */
 export abstract class Model<
   T extends ModelTable,
-  TCreate extends object = Omit<InferInsertModel<T>, "id" | "createdAt" | "updatedAt">,
+  TCreate extends object = Omit<T["$inferInsert"], "id" | "createdAt" | "updatedAt">,
   TFilter extends object = Partial<RowOf<T>>,
 > {
   constructor(protected readonly table: T) {}
@@ -144,7 +142,7 @@ export abstract class Model<
     return this.withDatabase(`${this.tableName}.create`, (db) =>
       this.transaction(db, (tx) => {
         const row = this.translateConflict(() =>
-          tx.insert(this.table).values(values as InferInsertModel<T>).returning().get(),
+          tx.insert(this.table).values(values as T["$inferInsert"]).returning().get(),
         ) as RowOf<T>;
         this.afterCreate(tx, row);
         return row;
@@ -212,9 +210,15 @@ export abstract class Model<
   /** Runs `fn` in a synchronous transaction and refuses async callbacks before they can commit. */
   protected transaction<R>(db: SyncDatabase, fn: (tx: SyncDatabase) => R): R {
     return db.transaction((tx) => {
-      const result = fn(tx);
-      if (isPromiseLike(result)) throw new AsyncTransactionError();
-      return result;
+      const guarded = liveOnlyWhileSynchronous(tx);
+      try {
+        const result = fn(guarded.tx);
+        if (isPromiseLike(result)) throw new AsyncTransactionError();
+        return result;
+      } finally {
+        // Code after an `await` inside the callback would run outside the transaction: refuse it.
+        guarded.end();
+      }
     });
   }
 
@@ -289,6 +293,19 @@ export abstract class Model<
       throw error;
     }
   }
+}
+
+/** Wraps a transaction handle so any use after the synchronous callback returned throws. */
+function liveOnlyWhileSynchronous(tx: SyncDatabase): { tx: SyncDatabase; end: () => void } {
+  let live = true;
+  const proxy = new Proxy(tx, {
+    get(target, property) {
+      if (!live) throw new AsyncTransactionError();
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  return { tx: proxy, end: () => (live = false) };
 }
 
 function isPromiseLike(value: unknown): boolean {

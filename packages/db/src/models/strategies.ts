@@ -1,4 +1,4 @@
-import { eq, type InferInsertModel, type SQL } from "drizzle-orm";
+import { eq, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { TenantScopeViolationError } from "../errors.ts";
 import { HybridDatabaseManager } from "../hybrid-manager.ts";
@@ -8,7 +8,7 @@ import { Model, type ModelTable, type RowOf, type SyncDatabase } from "./base-mo
 /** System data in shared.sqlite (the tenant registry): no tenant context needed or used. */
 export abstract class SystemModel<
   T extends ModelTable,
-  TCreate extends object = Omit<InferInsertModel<T>, "id" | "createdAt" | "updatedAt">,
+  TCreate extends object = Omit<T["$inferInsert"], "id" | "createdAt" | "updatedAt">,
 > extends Model<T, TCreate> {
   protected withDatabase<R>(_operation: string, fn: (db: SyncDatabase) => R): R {
     return fn(HybridDatabaseManager.getInstance().getSharedDatabase());
@@ -16,7 +16,7 @@ export abstract class SystemModel<
 }
 
 export type SharedTable = ModelTable & { tenantId: SQLiteColumn };
-export type SharedCreate<T extends SharedTable> = Omit<InferInsertModel<T>, "id" | "tenantId" | "createdAt" | "updatedAt">;
+export type SharedCreate<T extends SharedTable> = Omit<T["$inferInsert"], "id" | "tenantId" | "createdAt" | "updatedAt">;
 export type SharedFilter<T extends SharedTable> = Partial<Omit<RowOf<T>, "tenantId">>;
 
 /**
@@ -49,7 +49,7 @@ export abstract class SharedModel<T extends SharedTable> extends Model<T, Shared
 /** Isolated models live in the current tenant's own file; no other tenant's rows exist there. */
 export abstract class IsolatedModel<
   T extends ModelTable,
-  TCreate extends object = Omit<InferInsertModel<T>, "id" | "createdAt" | "updatedAt">,
+  TCreate extends object = Omit<T["$inferInsert"], "id" | "createdAt" | "updatedAt">,
 > extends Model<T, TCreate> {
   protected withDatabase<R>(operation: string, fn: (db: SyncDatabase) => R): R {
     return tenantContext.withTenantDatabase(operation, fn);

@@ -161,8 +161,7 @@ export class TenantModel extends SystemModel<typeof tenants> {
 
   private async setStatus(id: string, status: TenantStatus): Promise<TenantRow> {
     assertTenantId(id);
-    const patch: Partial<typeof tenants.$inferInsert> = { status };
-    const row = await this.update(id, patch);
+    const row = await this.update(id, { status });
     if (!row) throw new NotFoundError(`Tenant ${id} does not exist.`);
     return row;
   }
