@@ -9,3 +9,5 @@ export * from "./models/index.ts";
 export * from "./migrations/hybrid-migration-manager.ts";
 export { loadMigrations, type MigrationFile } from "./migrations/migration-files.ts";
 export * from "./schema/index.ts";
+export * from "./credentials.ts";
+export { seedDemo, DEMO_TENANTS, DEMO_ADMIN } from "./seed/demo.ts";

@@ -1,6 +1,4 @@
-import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
-import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { asc } from "drizzle-orm";
 import { HybridDatabaseManager } from "../hybrid-manager.ts";
@@ -147,10 +145,7 @@ export class HybridMigrationManager {
     };
     const runWorker = () =>
       new Promise<void>((resolve) => {
-        const worker = new Worker(new URL("./migration-worker.ts", import.meta.url), {
-          workerData: data,
-          execArgv: ["--import", tsxLoader()],
-        });
+        const worker = new Worker(new URL("./migration-worker-entry.mjs", import.meta.url), { workerData: data });
         let current: Target | undefined;
         const next = () => {
           current = queue.shift();
@@ -176,9 +171,4 @@ export class HybridMigrationManager {
       for (const target of queue.splice(0)) record({ tenantId: target.tenantId, slug: target.slug, ...this.migrateInProcess(target) });
     });
   }
-}
-
-/** Worker threads load our TypeScript through tsx, resolved from this package. */
-function tsxLoader(): string {
-  return pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 }

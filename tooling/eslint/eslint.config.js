@@ -1,0 +1,3 @@
+import { sigilConfig } from "./index.js";
+
+export default sigilConfig({ layer: "tooling" });
