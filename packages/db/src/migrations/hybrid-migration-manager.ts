@@ -3,7 +3,7 @@ import { Worker } from "node:worker_threads";
 import { asc } from "drizzle-orm";
 import { HybridDatabaseManager } from "../hybrid-manager.ts";
 import { tenants } from "../schema/shared/tenants.ts";
-import { openSqlite } from "../connection.ts";
+import { openSqlite, type SqliteConnection } from "../connection.ts";
 import { readSchemaVersion, type ApplyResult } from "./apply-migrations.ts";
 import { migrateTenantFile, type TenantFileMigration } from "./migrate-tenant-file.ts";
 import type { MigrationJob, MigrationWorkerData } from "./migration-worker.ts";
@@ -45,7 +45,9 @@ export interface TenantSchemaStatus {
   slug: string;
   version: number | null;
   latest: number;
-  state: "up_to_date" | "behind" | "missing";
+  state: "up_to_date" | "behind" | "missing" | "unreadable";
+  /** Why an unreadable file could not be read. */
+  error?: string;
 }
 
 interface Target {
@@ -78,18 +80,25 @@ export class HybridMigrationManager {
     const concurrency = Math.max(1, Math.min(options.concurrency ?? availableParallelism(), targets.length || 1));
     const results: TenantMigrationResult[] = [];
     let failed = 0;
+    let progressError: unknown;
     const record = (result: TenantMigrationResult) => {
       results.push(result);
       if (result.status === "failed") failed += 1;
       // A handle opened before the migration may have cached the old schema's statements.
       if (result.status === "applied") this.manager.closeTenantDatabase(result.tenantId);
-      options.onProgress?.({ done: results.length, total: targets.length, failed, result });
+      try {
+        options.onProgress?.({ done: results.length, total: targets.length, failed, result });
+      } catch (error) {
+        // A throwing progress callback must neither stall a worker nor stop the other tenants.
+        progressError ??= error;
+      }
     };
     if (concurrency === 1) {
       for (const target of targets) record({ tenantId: target.tenantId, slug: target.slug, ...this.migrateInProcess(target) });
     } else {
       await this.migrateOnWorkers(targets, concurrency, record);
     }
+    if (progressError !== undefined) throw progressError;
     const durationMs = performance.now() - started;
     return {
       total: targets.length,
@@ -106,14 +115,19 @@ export class HybridMigrationManager {
   /** Schema version of every tenant file against the latest migration. */
   status(): TenantSchemaStatus[] {
     const migrations = this.manager.tenantMigrations();
-    return this.targets(undefined).map(({ tenantId, slug, path }) => {
-      if (!existsSync(path)) return { tenantId, slug, version: null, latest: migrations.length, state: "missing" };
-      const connection = openSqlite(path, { fileMustExist: true, synchronous: this.manager.options.synchronous, busyTimeoutMs: this.manager.options.busyTimeoutMs });
+    const latest = migrations.length;
+    return this.targets(undefined).map(({ tenantId, slug, path }): TenantSchemaStatus => {
+      if (!existsSync(path)) return { tenantId, slug, version: null, latest, state: "missing" };
+      let connection: SqliteConnection | undefined;
       try {
+        connection = openSqlite(path, { fileMustExist: true, synchronous: this.manager.options.synchronous, busyTimeoutMs: this.manager.options.busyTimeoutMs });
         const version = readSchemaVersion(connection, migrations);
-        return { tenantId, slug, version, latest: migrations.length, state: version >= migrations.length ? "up_to_date" : "behind" };
+        return { tenantId, slug, version, latest, state: version >= latest ? "up_to_date" : "behind" };
+      } catch (error) {
+        // One corrupt file must not hide the status of every other tenant.
+        return { tenantId, slug, version: null, latest, state: "unreadable", error: error instanceof Error ? error.message : String(error) };
       } finally {
-        connection.close();
+        connection?.close();
       }
     });
   }
