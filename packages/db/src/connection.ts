@@ -12,12 +12,15 @@ export interface OpenOptions {
   fileMustExist: boolean;
   synchronous: SynchronousLevel;
   busyTimeoutMs: number;
+  /** Hold the file's lock from the first write until close (provisioning). */
+  exclusive?: boolean;
 }
 
 /** Opens a SQLite file with the pragmas every Sigil connection uses (ARCHITECTURE.md: Storage). */
 export function openSqlite(path: string, options: OpenOptions): SqliteConnection {
   const connection = new Database(path, { fileMustExist: options.fileMustExist, timeout: options.busyTimeoutMs });
   try {
+    if (options.exclusive) connection.pragma("locking_mode = EXCLUSIVE");
     connection.pragma("journal_mode = WAL");
     connection.pragma(`synchronous = ${options.synchronous}`);
     connection.pragma("foreign_keys = ON");
@@ -26,6 +29,21 @@ export function openSqlite(path: string, options: OpenOptions): SqliteConnection
   } catch (error) {
     connection.close();
     throw error;
+  }
+}
+
+/** True when another connection holds a lock on the file (checked without waiting). */
+export function isLockedByAnotherConnection(path: string): boolean {
+  let probe: SqliteConnection | undefined;
+  try {
+    probe = new Database(path, { fileMustExist: true, timeout: 0 });
+    probe.exec("BEGIN EXCLUSIVE");
+    probe.exec("ROLLBACK");
+    return false;
+  } catch (error) {
+    return (error as { code?: unknown }).code === "SQLITE_BUSY";
+  } finally {
+    probe?.close();
   }
 }
 

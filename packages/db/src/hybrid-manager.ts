@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { eq } from "drizzle-orm";
 import {
+  isLockedByAnotherConnection,
   openSqlite,
   wrapShared,
   wrapTenant,
@@ -14,7 +15,7 @@ import {
   TenantNotFoundError,
   TenantSchemaOutdatedError,
 } from "./errors.ts";
-import { assertTenantId, sharedDatabasePath, sqliteCompanionFiles, tenantDatabasePath } from "./identifiers.ts";
+import { assertTenantId, isTenantId, sharedDatabasePath, sqliteCompanionFiles, tenantDatabasePath } from "./identifiers.ts";
 import { applyMigrations, readSchemaVersion, type ApplyResult } from "./migrations/apply-migrations.ts";
 import {
   loadMigrations,
@@ -68,6 +69,7 @@ export class HybridDatabaseManager {
     });
     this.sharedDb = wrapShared(this.sharedConnection);
     this.pool = new TenantConnectionPool(this.options.tenantCacheSize, (id) => this.openTenantHandle(id));
+    this.reclaimOrphanTenantFiles();
   }
 
   /** The process-wide manager, created from the environment on first use. */
@@ -126,10 +128,12 @@ export class HybridDatabaseManager {
   }
 
   /**
-   * Creates a new tenant's file and applies every tenant migration. Refuses to touch a file that
-   * already exists; on failure removes what it created.
+   * Creates a new tenant's file, applies every tenant migration and runs `register` (the registry
+   * insert) while holding an exclusive lock on the file. If any step fails the file is removed;
+   * if the process dies instead, the lock tells `reclaimOrphanTenantFiles` that nobody is
+   * provisioning it any more. Refuses to touch a file that already exists.
    */
-  initializeTenantDatabase(tenantId: string): ApplyResult {
+  provisionTenantDatabase<T>(tenantId: string, register: () => T): T {
     this.assertOpen();
     const path = this.tenantDatabasePath(tenantId);
     if (existsSync(path)) throw new ProvisioningError(`A database file for tenant ${tenantId} already exists.`);
@@ -139,8 +143,12 @@ export class HybridDatabaseManager {
         fileMustExist: false,
         synchronous: this.options.synchronous,
         busyTimeoutMs: this.options.busyTimeoutMs,
+        exclusive: true,
       });
-      return applyMigrations(connection, this.tenantMigrations());
+      applyMigrations(connection, this.tenantMigrations());
+      // Closes the tiny window in which a sweeper could take the lock before our first write.
+      if (!existsSync(path)) throw new ProvisioningError(`The new database file of tenant ${tenantId} disappeared.`);
+      return register();
     } catch (error) {
       connection?.close();
       connection = undefined;
@@ -149,6 +157,30 @@ export class HybridDatabaseManager {
     } finally {
       connection?.close();
     }
+  }
+
+  /**
+   * Deletes tenant files that have no registry row and that no live process is provisioning (a
+   * provisioning process holds an exclusive lock until the row is committed). Runs when the
+   * manager starts; returns the ids it removed.
+   */
+  reclaimOrphanTenantFiles(): string[] {
+    this.assertOpen();
+    const registryExists = this.sharedConnection
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tenants'")
+      .get();
+    if (registryExists === undefined) return [];
+    const registered = new Set(this.sharedDb.select({ id: tenants.id }).from(tenants).all().map((row) => row.id));
+    const reclaimed: string[] = [];
+    for (const name of readdirSync(this.options.dataDir)) {
+      const match = /^tenant_(.+)\.sqlite$/.exec(name);
+      const tenantId = match?.[1];
+      if (tenantId === undefined || !isTenantId(tenantId) || registered.has(tenantId)) continue;
+      if (this.isBeingProvisioned(tenantId)) continue;
+      this.removeTenantFiles(tenantId);
+      reclaimed.push(tenantId);
+    }
+    return reclaimed;
   }
 
   /** Closes the tenant's handle (at once if idle, else when its holders finish) and deletes its files. */
@@ -182,6 +214,11 @@ export class HybridDatabaseManager {
     return this.closed;
   }
 
+  /** Whether another connection holds the file's lock (a provisioning process that is alive). */
+  private isBeingProvisioned(tenantId: string): boolean {
+    return isLockedByAnotherConnection(this.tenantDatabasePath(tenantId));
+  }
+
   private removeTenantFiles(tenantId: string): void {
     for (const file of sqliteCompanionFiles(this.tenantDatabasePath(tenantId))) rmSync(file, { force: true });
   }
@@ -201,13 +238,22 @@ export class HybridDatabaseManager {
       if (!existsSync(path)) throw new TenantDatabaseMissingError(tenantId);
       throw error;
     }
+    const identity = fileIdentity(path);
     try {
       this.ensureSchemaCurrent(tenantId, connection);
     } catch (error) {
       connection.close();
       throw error;
     }
-    return { tenantId, connection, db: wrapTenant(connection) };
+    return {
+      tenantId,
+      connection,
+      db: wrapTenant(connection),
+      isStale: () => {
+        const now = fileIdentity(path);
+        return now === undefined || identity === undefined || now.ino !== identity.ino || now.dev !== identity.dev;
+      },
+    };
   }
 
   /** ARCHITECTURE.md: a tenant that is behind is migrated on open or refused; never served as is. */
@@ -223,5 +269,14 @@ export class HybridDatabaseManager {
 
   private assertOpen(): void {
     if (this.closed) throw new Error("HybridDatabaseManager is closed.");
+  }
+}
+
+function fileIdentity(path: string): { ino: number; dev: number } | undefined {
+  try {
+    const { ino, dev } = statSync(path);
+    return { ino, dev };
+  } catch {
+    return undefined;
   }
 }

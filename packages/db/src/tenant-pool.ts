@@ -4,6 +4,8 @@ export interface TenantHandle {
   readonly tenantId: string;
   readonly connection: SqliteConnection;
   readonly db: TenantDatabase;
+  /** True when the file on disk is no longer the one this handle opened (deleted or replaced). */
+  isStale(): boolean;
 }
 
 /** A claim on an open tenant handle; the pool never closes a handle while a lease is held. */
@@ -42,6 +44,13 @@ export class TenantConnectionPool {
 
   acquire(tenantId: string): TenantLease {
     let entry = this.entries.get(tenantId);
+    if (entry && entry.leases === 0 && entry.handle.isStale()) {
+      // Deleted or replaced by another process (or an operator): reopen, which re-checks the
+      // registry and refuses a missing file, instead of writing into an unlinked file.
+      this.entries.delete(tenantId);
+      this.retire(entry);
+      entry = undefined;
+    }
     if (entry) {
       // Map order is recency order: move to the most recent end.
       this.entries.delete(tenantId);

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { ConflictError, isUniqueViolation, NotFoundError, ProvisioningError } from "../errors.ts";
+import { ConflictError, isUniqueViolation, NotFoundError, ProvisioningError, SigilDbError } from "../errors.ts";
 import { HybridDatabaseManager } from "../hybrid-manager.ts";
 import { assertTenantId, assertValidSlug } from "../identifiers.ts";
 import { apiKeys, sessions, settings, tenants, users, type TenantPlan, type TenantStatus } from "../schema/shared/index.ts";
@@ -93,36 +93,37 @@ export class TenantModel extends SystemModel<typeof tenants> {
     if (await this.findBySlug(input.slug)) throw new ConflictError(`The slug "${input.slug}" is already taken.`);
     const id = randomUUID();
     const hybrid = manager();
-    hybrid.initializeTenantDatabase(id);
+    const now = new Date();
     try {
-      const now = new Date();
-      return hybrid
-        .getSharedDatabase()
-        .insert(tenants)
-        .values({
-          id,
-          name: input.name,
-          slug: input.slug,
-          status: input.status ?? "active",
-          plan: input.plan,
-          domain: input.settings.domain ? input.settings.domain.toLowerCase() : null,
-          features: input.settings.features,
-          limitUsers: input.settings.limits.users,
-          limitStorageMb: input.settings.limits.storage,
-          limitExecutionsPerMonth: input.settings.limits.executions_per_month,
-          billingSubscriptionId: input.billing?.subscription_id ?? null,
-          billingCurrentPeriodEnd: input.billing?.current_period_end ?? null,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning()
-        .get();
+      return hybrid.provisionTenantDatabase(id, () =>
+        hybrid
+          .getSharedDatabase()
+          .insert(tenants)
+          .values({
+            id,
+            name: input.name,
+            slug: input.slug,
+            status: input.status ?? "active",
+            plan: input.plan,
+            domain: input.settings.domain ? input.settings.domain.toLowerCase() : null,
+            features: input.settings.features,
+            limitUsers: input.settings.limits.users,
+            limitStorageMb: input.settings.limits.storage,
+            limitExecutionsPerMonth: input.settings.limits.executions_per_month,
+            billingSubscriptionId: input.billing?.subscription_id ?? null,
+            billingCurrentPeriodEnd: input.billing?.current_period_end ?? null,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning()
+          .get(),
+      );
     } catch (error) {
-      hybrid.removeTenantDatabase(id);
       if (isUniqueViolation(error)) {
         throw new ConflictError(`The slug "${input.slug}" or its custom domain is already taken.`, { cause: error });
       }
-      throw new ProvisioningError(`Could not register tenant "${input.slug}".`, { cause: error });
+      if (error instanceof SigilDbError) throw error;
+      throw new ProvisioningError(`Could not provision tenant "${input.slug}".`, { cause: error });
     }
   }
 
