@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { eq } from "drizzle-orm";
 import {
   isLockedByAnotherConnection,
@@ -15,7 +15,15 @@ import {
   TenantNotFoundError,
   TenantSchemaOutdatedError,
 } from "./errors.ts";
-import { assertTenantId, isTenantId, sharedDatabasePath, sqliteCompanionFiles, tenantDatabasePath } from "./identifiers.ts";
+import {
+  assertTenantId,
+  isTenantId,
+  PROVISIONING_FILE,
+  provisioningDatabasePath,
+  sharedDatabasePath,
+  sqliteCompanionFiles,
+  tenantDatabasePath,
+} from "./identifiers.ts";
 import { applyMigrations, readSchemaVersion, type ApplyResult } from "./migrations/apply-migrations.ts";
 import {
   loadMigrations,
@@ -69,7 +77,7 @@ export class HybridDatabaseManager {
     });
     this.sharedDb = wrapShared(this.sharedConnection);
     this.pool = new TenantConnectionPool(this.options.tenantCacheSize, (id) => this.openTenantHandle(id));
-    this.reclaimOrphanTenantFiles();
+    this.reclaimInterruptedProvisioning();
   }
 
   /** The process-wide manager, created from the environment on first use. */
@@ -128,59 +136,76 @@ export class HybridDatabaseManager {
   }
 
   /**
-   * Creates a new tenant's file, applies every tenant migration and runs `register` (the registry
-   * insert) while holding an exclusive lock on the file. If any step fails the file is removed;
-   * if the process dies instead, the lock tells `reclaimOrphanTenantFiles` that nobody is
-   * provisioning it any more. Refuses to touch a file that already exists.
+   * Provisions a tenant's file in three steps, each safe to interrupt:
+   * 1. build `tenant_<id>.provisioning.sqlite` with every tenant migration, under an exclusive
+   *    lock (a live provisioner is never mistaken for a dead one);
+   * 2. `register()` (the registry insert, committed);
+   * 3. rename the file to `tenant_<id>.sqlite`.
+   * A failure removes what was made. A process killed after 1 leaves an unregistered
+   * provisioning file, which `reclaimInterruptedProvisioning` deletes; killed after 2, a
+   * registered one, which it renames into place. Files with final names are never deleted here.
    */
   provisionTenantDatabase<T>(tenantId: string, register: () => T): T {
     this.assertOpen();
-    const path = this.tenantDatabasePath(tenantId);
-    if (existsSync(path)) throw new ProvisioningError(`A database file for tenant ${tenantId} already exists.`);
-    let connection: SqliteConnection | undefined;
+    const building = provisioningDatabasePath(this.options.dataDir, tenantId);
+    const final = this.tenantDatabasePath(tenantId);
+    if (existsSync(final) || existsSync(building)) {
+      throw new ProvisioningError(`A database file for tenant ${tenantId} already exists.`);
+    }
+    let registered = false;
     try {
-      connection = openSqlite(path, {
+      const connection = openSqlite(building, {
         fileMustExist: false,
         synchronous: this.options.synchronous,
         busyTimeoutMs: this.options.busyTimeoutMs,
         exclusive: true,
       });
-      applyMigrations(connection, this.tenantMigrations());
-      // Closes the tiny window in which a sweeper could take the lock before our first write.
-      if (!existsSync(path)) throw new ProvisioningError(`The new database file of tenant ${tenantId} disappeared.`);
-      return register();
+      let result: T;
+      try {
+        applyMigrations(connection, this.tenantMigrations());
+        // Registered while still locked: a sweeper never sees it unlocked and unregistered.
+        result = register();
+        registered = true;
+      } finally {
+        // Closing checkpoints the WAL into the file, so the rename below moves everything.
+        connection.close();
+      }
+      moveIntoPlace(building, final);
+      return result;
     } catch (error) {
-      connection?.close();
-      connection = undefined;
-      this.removeTenantFiles(tenantId);
+      this.removeFiles(building);
+      if (!registered) this.removeFiles(final);
       throw error;
-    } finally {
-      connection?.close();
     }
   }
 
   /**
-   * Deletes tenant files that have no registry row and that no live process is provisioning (a
-   * provisioning process holds an exclusive lock until the row is committed). Runs when the
-   * manager starts; returns the ids it removed.
+   * Finishes or undoes provisioning that a dead process left half done (see
+   * provisionTenantDatabase). Files another process is still building (locked) are left alone.
+   * Runs when the manager starts; returns what it did.
    */
-  reclaimOrphanTenantFiles(): string[] {
+  reclaimInterruptedProvisioning(): { completed: string[]; removed: string[] } {
     this.assertOpen();
+    const outcome = { completed: [] as string[], removed: [] as string[] };
     const registryExists = this.sharedConnection
       .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tenants'")
       .get();
-    if (registryExists === undefined) return [];
-    const registered = new Set(this.sharedDb.select({ id: tenants.id }).from(tenants).all().map((row) => row.id));
-    const reclaimed: string[] = [];
+    if (registryExists === undefined) return outcome;
     for (const name of readdirSync(this.options.dataDir)) {
-      const match = /^tenant_(.+)\.sqlite$/.exec(name);
-      const tenantId = match?.[1];
-      if (tenantId === undefined || !isTenantId(tenantId) || registered.has(tenantId)) continue;
-      if (this.isBeingProvisioned(tenantId)) continue;
-      this.removeTenantFiles(tenantId);
-      reclaimed.push(tenantId);
+      const tenantId = PROVISIONING_FILE.exec(name)?.[1];
+      if (tenantId === undefined || !isTenantId(tenantId)) continue;
+      const building = provisioningDatabasePath(this.options.dataDir, tenantId);
+      if (isLockedByAnotherConnection(building)) continue;
+      const registered = this.sharedDb.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId)).get();
+      if (registered && !existsSync(this.tenantDatabasePath(tenantId))) {
+        moveIntoPlace(building, this.tenantDatabasePath(tenantId));
+        outcome.completed.push(tenantId);
+      } else if (!registered) {
+        this.removeFiles(building);
+        outcome.removed.push(tenantId);
+      }
     }
-    return reclaimed;
+    return outcome;
   }
 
   /** Closes the tenant's handle (at once if idle, else when its holders finish) and deletes its files. */
@@ -214,13 +239,12 @@ export class HybridDatabaseManager {
     return this.closed;
   }
 
-  /** Whether another connection holds the file's lock (a provisioning process that is alive). */
-  private isBeingProvisioned(tenantId: string): boolean {
-    return isLockedByAnotherConnection(this.tenantDatabasePath(tenantId));
+  private removeTenantFiles(tenantId: string): void {
+    this.removeFiles(this.tenantDatabasePath(tenantId));
   }
 
-  private removeTenantFiles(tenantId: string): void {
-    for (const file of sqliteCompanionFiles(this.tenantDatabasePath(tenantId))) rmSync(file, { force: true });
+  private removeFiles(databasePath: string): void {
+    for (const file of sqliteCompanionFiles(databasePath)) rmSync(file, { force: true });
   }
 
   private openTenantHandle(tenantId: string): TenantHandle {
@@ -278,5 +302,15 @@ function fileIdentity(path: string): { ino: number; dev: number } | undefined {
     return { ino, dev };
   } catch {
     return undefined;
+  }
+}
+
+/** Renames a finished provisioning file; a concurrent sweeper may already have done it. */
+function moveIntoPlace(building: string, final: string): void {
+  try {
+    renameSync(building, final);
+  } catch (error) {
+    if ((error as { code?: unknown }).code === "ENOENT" && existsSync(final)) return;
+    throw error;
   }
 }

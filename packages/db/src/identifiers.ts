@@ -36,14 +36,26 @@ export function assertTenantId(value: string): void {
 }
 
 /**
- * The one function that turns a tenant id into a file name (ARCHITECTURE.md: Tenant identity, 4).
+ * The one place that turns a tenant id into a file name (ARCHITECTURE.md: Tenant identity, 4).
  * The seed built names from the request's subdomain; here only a registry UUID is accepted, and
  * the resolved path must sit directly inside the data directory.
  */
 export function tenantDatabasePath(dataDir: string, tenantId: string): string {
+  return insideDataDir(dataDir, tenantId, `tenant_${tenantId}.sqlite`);
+}
+
+/** Where a tenant's file is built before it is registered; renamed to its final name after. */
+export function provisioningDatabasePath(dataDir: string, tenantId: string): string {
+  return insideDataDir(dataDir, tenantId, `tenant_${tenantId}.provisioning.sqlite`);
+}
+
+/** Matches the names `provisioningDatabasePath` makes and captures the tenant id. */
+export const PROVISIONING_FILE = /^tenant_([0-9a-f-]{36})\.provisioning\.sqlite$/;
+
+function insideDataDir(dataDir: string, tenantId: string, name: string): string {
   assertTenantId(tenantId);
   const root = resolve(dataDir);
-  const path = resolve(root, `tenant_${tenantId}.sqlite`);
+  const path = resolve(root, name);
   if (dirname(path) !== root) {
     throw new InvalidTenantIdentifierError("tenant id", tenantId, "it resolves outside the data directory");
   }

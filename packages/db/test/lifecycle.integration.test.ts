@@ -4,7 +4,7 @@
  * handle, removes -wal and -shm, purges its shared rows; nothing left behind blocks its slug.
  */
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -445,5 +445,60 @@ describe("deleteTenant", () => {
     }
     expect(nonSharedEntries(env.dataDir)).toEqual(before);
     expect(openTenantFiles(env.dataDir)).toEqual([]);
+  });
+});
+
+describe("interrupted provisioning and restarts", () => {
+  it("a manager starting over tenant files the registry does not know (shared.sqlite lost or restored) never deletes them", async () => {
+    const tenant = await tenantModel.createTenant(tenantInput("survivor"));
+    const file = manager().tenantDatabasePath(tenant.id);
+    manager().getSharedDatabase().$client.prepare("DELETE FROM tenants WHERE id = ?").run(tenant.id);
+    env.manager.close();
+    const restarted = HybridDatabaseManager.configure({ dataDir: env.dataDir });
+    try {
+      expect(existsSync(file)).toBe(true);
+      expect(restarted.reclaimInterruptedProvisioning()).toEqual({ completed: [], removed: [] });
+      expect(existsSync(file)).toBe(true);
+    } finally {
+      restarted.close();
+    }
+  });
+
+  it("a dead provisioner's unregistered file is removed; a registered one is moved into place; a live one is left alone", async () => {
+    const dead = randomUUID();
+    const registeredId = randomUUID();
+    const live = randomUUID();
+    const build = (id: string) => {
+      const path = join(env.dataDir, `tenant_${id}.provisioning.sqlite`);
+      copyFileSync(manager().tenantDatabasePath(template.id), path);
+      return path;
+    };
+    const template = await tenantModel.createTenant(tenantInput("template"));
+    const deadPath = build(dead);
+    const registeredPath = build(registeredId);
+    const livePath = build(live);
+    manager()
+      .getSharedDatabase()
+      .$client.prepare(
+        "INSERT INTO tenants (id, name, slug, limit_users, limit_storage_mb, limit_executions_per_month) VALUES (?, 'R', 'half-done', 5, 100, 100)",
+      )
+      .run(registeredId);
+    // A provisioner that is still alive holds the file's lock.
+    const holder = new (await import("better-sqlite3")).default(livePath);
+    holder.pragma("locking_mode = EXCLUSIVE");
+    holder.exec("BEGIN EXCLUSIVE");
+    try {
+      const outcome = manager().reclaimInterruptedProvisioning();
+      expect(outcome).toEqual({ completed: [registeredId], removed: [dead] });
+      expect(existsSync(deadPath)).toBe(false);
+      expect(existsSync(registeredPath)).toBe(false);
+      expect(existsSync(manager().tenantDatabasePath(registeredId))).toBe(true);
+      expect(existsSync(livePath)).toBe(true);
+      // The rolled-forward tenant is complete and usable.
+      expect(await tenantContext.runWithTenant(registeredId, () => promptModel.count())).toBe(0);
+    } finally {
+      holder.exec("ROLLBACK");
+      holder.close();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import type { SqliteConnection } from "../connection.ts";
+import type { SqliteConnection } from "../sqlite-file.ts";
 import { MigrationFailedError } from "../errors.ts";
 import type { MigrationFile } from "./migration-files.ts";
 

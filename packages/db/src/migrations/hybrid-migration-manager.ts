@@ -6,7 +6,8 @@ import { tenants } from "../schema/shared/tenants.ts";
 import { openSqlite, type SqliteConnection } from "../connection.ts";
 import { readSchemaVersion, type ApplyResult } from "./apply-migrations.ts";
 import { migrateTenantFile, type TenantFileMigration } from "./migrate-tenant-file.ts";
-import type { MigrationJob, MigrationWorkerData } from "./migration-worker.ts";
+import { migrationWorkerScript } from "./worker-script.ts";
+import type { MigrationJob, MigrationWorkerData, MigrationWorkerMessage } from "./migration-worker.ts";
 import { existsSync } from "node:fs";
 
 export interface TenantMigrationResult extends TenantFileMigration {
@@ -22,7 +23,7 @@ export interface MigrationProgress {
 }
 
 export interface TenantMigrationOptions {
-  /** Worker threads migrating in parallel; 1 migrates in this thread. Default: available cores. */
+  /** Worker threads migrating in parallel; 1 migrates in this thread. Default: DEFAULT_MIGRATION_CONCURRENCY. */
   concurrency?: number;
   /** Only these tenants (default: every registered tenant, whatever its status). */
   tenantIds?: string[];
@@ -49,6 +50,13 @@ export interface TenantSchemaStatus {
   /** Why an unreadable file could not be read. */
   error?: string;
 }
+
+/**
+ * Migrating a tenant waits mostly on fsync (the checkpoint when its file closes), not on the CPU,
+ * so more workers than cores pay off: on 2 cores, 4 workers reached ~1,200 tenants/s where 2
+ * reached ~870 and 8 no more than 4 (pnpm bench, 10,000 tenants).
+ */
+export const DEFAULT_MIGRATION_CONCURRENCY = Math.max(4, availableParallelism());
 
 interface Target {
   tenantId: string;
@@ -77,7 +85,7 @@ export class HybridMigrationManager {
   async runTenantMigrations(options: TenantMigrationOptions = {}): Promise<TenantMigrationReport> {
     const started = performance.now();
     const targets = this.targets(options.tenantIds);
-    const concurrency = Math.max(1, Math.min(options.concurrency ?? availableParallelism(), targets.length || 1));
+    const concurrency = Math.max(1, Math.min(options.concurrency ?? DEFAULT_MIGRATION_CONCURRENCY, targets.length || 1));
     const results: TenantMigrationResult[] = [];
     let failed = 0;
     let progressError: unknown;
@@ -150,27 +158,46 @@ export class HybridMigrationManager {
     return migrateTenantFile(target.path, this.manager.tenantMigrations(), { synchronous, busyTimeoutMs });
   }
 
-  private migrateOnWorkers(targets: Target[], concurrency: number, record: (r: TenantMigrationResult) => void): Promise<void> {
+  private async migrateOnWorkers(targets: Target[], concurrency: number, record: (r: TenantMigrationResult) => void): Promise<void> {
     const queue = [...targets];
     const data: MigrationWorkerData = {
       migrations: this.manager.tenantMigrations(),
       synchronous: this.manager.options.synchronous,
       busyTimeoutMs: this.manager.options.busyTimeoutMs,
     };
+    const workerScript = await migrationWorkerScript();
+    let starting = concurrency;
+    const migrateHere = (target: Target) => record({ tenantId: target.tenantId, slug: target.slug, ...this.migrateInProcess(target) });
+    // This thread works while the workers start, one tenant per turn of the event loop so the
+    // workers' messages still get through.
+    const helpWhileWorkersStart = () => {
+      if (starting === 0) return;
+      const target = queue.shift();
+      if (!target) return;
+      migrateHere(target);
+      setImmediate(helpWhileWorkersStart);
+    };
     const runWorker = () =>
       new Promise<void>((resolve) => {
-        const worker = new Worker(new URL("./migration-worker-entry.mjs", import.meta.url), { workerData: data });
+        const worker = new Worker(workerScript, { workerData: data });
         let current: Target | undefined;
+        let ready = false;
         const next = () => {
           current = queue.shift();
           if (current) worker.postMessage({ tenantId: current.tenantId, path: current.path } satisfies MigrationJob);
           else void worker.terminate().then(() => resolve());
         };
-        worker.on("message", (message: TenantFileMigration & { tenantId: string }) => {
-          if (current) record({ ...message, tenantId: current.tenantId, slug: current.slug });
+        worker.on("message", (message: MigrationWorkerMessage) => {
+          if ("ready" in message) {
+            ready = true;
+            starting -= 1;
+          } else if (current) {
+            record({ ...message, tenantId: current.tenantId, slug: current.slug });
+          }
           next();
         });
         worker.on("error", (error) => {
+          if (!ready) starting -= 1;
           // A crashed worker fails only the tenant it held; the other workers drain the queue.
           if (current) {
             record({ tenantId: current.tenantId, slug: current.slug, status: "failed", applied: 0, fromVersion: 0, toVersion: 0, error: `Worker crashed: ${error.message}`, durationMs: 0 });
@@ -178,11 +205,11 @@ export class HybridMigrationManager {
           }
           resolve();
         });
-        worker.once("online", next);
       });
-    return Promise.all(Array.from({ length: concurrency }, runWorker)).then(() => {
-      // If every worker crashed, whatever is left is migrated here rather than skipped.
-      for (const target of queue.splice(0)) record({ tenantId: target.tenantId, slug: target.slug, ...this.migrateInProcess(target) });
-    });
+    setImmediate(helpWhileWorkersStart);
+    await Promise.all(Array.from({ length: concurrency }, runWorker));
+    // If every worker crashed, whatever is left is migrated here rather than skipped.
+    for (const target of queue.splice(0)) migrateHere(target);
   }
+
 }

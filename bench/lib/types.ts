@@ -1,0 +1,24 @@
+/** A threshold a measured value must satisfy ("≤ 1 ms", "≥ 1,000 tenants/s"). */
+export interface BenchTarget {
+  comparison: "<=" | ">=";
+  value: number;
+}
+
+/** One line of the results table. */
+export interface BenchRow {
+  benchmark: string;
+  value: number;
+  unit: string;
+  /** Rows without a target are context (p99, totals, baselines) and show "—" under "met?". */
+  target?: BenchTarget;
+  /** Printed under the table: what was measured exactly, or why a number is suspect. */
+  note?: string;
+}
+
+/** A bench file's entry point: measures, cleans up after itself, and returns its rows. */
+export type BenchSuite = () => Promise<BenchRow[]>;
+
+export function targetMet(row: BenchRow): boolean | undefined {
+  if (!row.target) return undefined;
+  return row.target.comparison === "<=" ? row.value <= row.target.value : row.value >= row.target.value;
+}
