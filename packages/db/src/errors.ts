@@ -15,7 +15,8 @@ export type SigilDbErrorCode =
   | "INVALID_SETTING"
   | "MIGRATION_FAILED"
   | "PROVISIONING_FAILED"
-  | "ASYNC_TRANSACTION";
+  | "ASYNC_TRANSACTION"
+  | "QUOTA_EXCEEDED";
 
 export class SigilDbError extends Error {
   readonly code: SigilDbErrorCode;
@@ -134,4 +135,19 @@ export function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   if (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY") return true;
   return error.cause !== undefined && isUniqueViolation(error.cause);
+}
+
+export type QuotaResource = "users" | "storage" | "executions_per_month";
+
+/** A plan limit would be exceeded; nothing was written. */
+export class QuotaExceededError extends SigilDbError {
+  readonly resource: QuotaResource;
+  readonly limit: number;
+  readonly current: number;
+  constructor(resource: QuotaResource, limit: number, current: number, message: string) {
+    super("QUOTA_EXCEEDED", message);
+    this.resource = resource;
+    this.limit = limit;
+    this.current = current;
+  }
 }

@@ -1,3 +1,5 @@
+import { eq, sql } from "drizzle-orm";
+import { HybridDatabaseManager } from "../hybrid-manager.ts";
 import { apiKeys } from "../schema/shared/api-keys.ts";
 import type { RowOf } from "./base-model.ts";
 import { SharedModel } from "./strategies.ts";
@@ -16,3 +18,31 @@ export class ApiKeyModel extends SharedModel<typeof apiKeys> {
 }
 
 export const apiKeyModel = new ApiKeyModel();
+
+/**
+ * Which tenant a key id belongs to, across tenants. Authentication needs it to answer 403 (a key
+ * of another tenant) rather than 401 (no such key); it returns the tenant id and nothing else.
+ */
+export async function findApiKeyTenant(keyId: string): Promise<string | null> {
+  const row = HybridDatabaseManager.getInstance()
+    .getSharedDatabase()
+    .select({ tenantId: apiKeys.tenantId })
+    .from(apiKeys)
+    .where(eq(apiKeys.keyId, keyId))
+    .get();
+  return row?.tenantId ?? null;
+}
+
+/** Adds buffered usage to keys (count and last use), in one transaction. Cross-tenant by design. */
+export async function addApiKeyUsage(usage: ReadonlyMap<string, { count: number; lastUsedAt: Date }>): Promise<void> {
+  if (usage.size === 0) return;
+  const db = HybridDatabaseManager.getInstance().getSharedDatabase();
+  db.transaction((tx) => {
+    for (const [id, { count, lastUsedAt }] of usage) {
+      tx.update(apiKeys)
+        .set({ usageCount: sql`${apiKeys.usageCount} + ${count}`, lastUsedAt })
+        .where(eq(apiKeys.id, id))
+        .run();
+    }
+  });
+}

@@ -208,7 +208,7 @@ export abstract class Model<
   }
 
   /** Runs `fn` in a synchronous transaction and refuses async callbacks before they can commit. */
-  protected transaction<R>(db: SyncDatabase, fn: (tx: SyncDatabase) => R): R {
+  protected transaction<R>(db: SyncDatabase, fn: (tx: SyncDatabase) => R, behavior: "deferred" | "immediate" = "deferred"): R {
     return db.transaction((tx) => {
       const guarded = liveOnlyWhileSynchronous(tx);
       try {
@@ -219,7 +219,7 @@ export abstract class Model<
         // Code after an `await` inside the callback would run outside the transaction: refuse it.
         guarded.end();
       }
-    });
+    }, { behavior });
   }
 
   protected column(name: string): SQLiteColumn {

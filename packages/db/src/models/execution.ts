@@ -2,6 +2,7 @@ import { and, asc, eq, gte, lt, sql } from "drizzle-orm";
 import { executions, type ExecutionStatus } from "../schema/tenant/executions.ts";
 import type { RowOf } from "./base-model.ts";
 import { IsolatedModel } from "./strategies.ts";
+import { QuotaExceededError } from "../errors.ts";
 
 export type ExecutionRow = RowOf<typeof executions>;
 
@@ -42,6 +43,89 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
     );
   }
 
+  /**
+   * Creates a pending execution only if this calendar month's (UTC) executions stay within
+   * `limit`; count and insert run in one IMMEDIATE transaction, so parallel requests never overshoot.
+   */
+  async createWithinMonthlyLimit(data: Parameters<ExecutionModel["create"]>[0], limit: number, now = new Date()): Promise<ExecutionRow> {
+    const { from, to } = utcMonth(now);
+    return this.withDatabase("executions.createWithinMonthlyLimit", (db) =>
+      this.transaction(
+        db,
+        (tx) => {
+          const row = tx
+            .select({ n: sql<number>`count(*)` })
+            .from(executions)
+            .where(and(gte(executions.createdAt, from), lt(executions.createdAt, to)))
+            .get();
+          const used = row?.n ?? 0;
+          if (used >= limit) {
+            throw new QuotaExceededError(
+              "executions_per_month",
+              limit,
+              used,
+              `The plan allows ${limit} executions a month and ${used} ran this month (UTC).`,
+            );
+          }
+          return this.createSync(data);
+        },
+        "immediate",
+      ),
+    );
+  }
+
+  async countThisMonth(now = new Date()): Promise<number> {
+    const { from, to } = utcMonth(now);
+    return this.countCreatedBetween(from, to);
+  }
+
+  /** Records the outcome of a running execution (only if it is still running). */
+  async finish(id: string, outcome: { result: string } | { error: string }, now = new Date()): Promise<ExecutionRow | null> {
+    const values = "result" in outcome
+      ? { status: "completed" as const, result: outcome.result, error: null }
+      : { status: "failed" as const, error: outcome.error };
+    return this.withDatabase("executions.finish", (db) =>
+      db
+        .update(executions)
+        .set({ ...values, completedAt: now, updatedAt: now })
+        .where(and(eq(executions.id, id), eq(executions.status, "running")))
+        .returning()
+        .get() ?? null,
+    );
+  }
+
+  /**
+   * Executions left `running` by a worker that died: those started before `startedBefore` go
+   * back to `pending` while attempts remain, else they fail with a clear error. Never stuck.
+   */
+  async recoverStale(startedBefore: Date, maxAttempts: number, now = new Date()): Promise<{ retried: number; failed: number }> {
+    return this.withDatabase("executions.recoverStale", (db) =>
+      this.transaction(
+        db,
+        (tx) => {
+          const stale = and(eq(executions.status, "running"), lt(executions.startedAt, startedBefore));
+          const failed = (tx
+            .update(executions)
+            .set({
+              status: "failed",
+              error: `The worker stopped while running this execution (${maxAttempts} attempt(s)); it was not retried again.`,
+              completedAt: now,
+              updatedAt: now,
+            })
+            .where(and(stale, gte(executions.attempts, maxAttempts)))
+            .run() as { changes: number }).changes;
+          const retried = (tx
+            .update(executions)
+            .set({ status: "pending", startedAt: null, updatedAt: now })
+            .where(stale)
+            .run() as { changes: number }).changes;
+          return { retried, failed };
+        },
+        "immediate",
+      ),
+    );
+  }
+
   async countCreatedBetween(from: Date, to: Date): Promise<number> {
     return this.count((t) => and(gte(t.createdAt, from), lt(t.createdAt, to)));
   }
@@ -61,3 +145,11 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
 }
 
 export const executionModel = new ExecutionModel();
+
+/** The calendar month (UTC) containing `now`, as [from, to). */
+export function utcMonth(now: Date): { from: Date; to: Date } {
+  return {
+    from: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)),
+    to: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)),
+  };
+}

@@ -11,3 +11,4 @@ export * from "./execution.ts";
 export * from "./file.ts";
 export * from "./deployment.ts";
 export * from "./audit-log.ts";
+export * from "./system-admin-access.ts";

@@ -4,3 +4,4 @@ export * from "./users.ts";
 export * from "./sessions.ts";
 export * from "./api-keys.ts";
 export * from "./settings.ts";
+export * from "./system-admin-access.ts";

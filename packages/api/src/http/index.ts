@@ -1,0 +1,2 @@
+export { handleTrpcRequest, trpcEndpoint } from "./handler.ts";
+export { startApiServer } from "./node-server.ts";

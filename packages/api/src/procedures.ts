@@ -1,0 +1,64 @@
+import { tenantContext } from "@sigil/db";
+import type { ApiKeyScope, UserRole } from "@sigil/validators";
+import { TRPCError } from "@trpc/server";
+import { authenticate } from "./auth/identity.ts";
+import { assertSameOrigin } from "./auth/origin.ts";
+import { authenticateSystemAdmin } from "./auth/system-admin-identity.ts";
+import { identifyTenant } from "./tenant-identification.ts";
+import { resolveTenant } from "./tenant-resolution.ts";
+import { publicProcedure } from "./trpc.ts";
+
+/**
+ * public → tenant → authed → role (ARCHITECTURE.md). The tenant procedure resolves the tenant
+ * from the request and runs the rest of the chain inside `tenantContext.runWithTenant`, so every
+ * model call below is scoped to it.
+ */
+export const tenantProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const tenant = await resolveTenant(ctx.request, ctx.config);
+  return tenantContext.runWithTenant(tenant.id, () => next({ ctx: { tenant } }));
+});
+
+const ROLE_RANK: Record<UserRole, number> = { viewer: 0, user: 1, admin: 2 };
+
+export interface Access {
+  /** The least role that may call: viewer reads; user also writes content; admin manages. */
+  role: UserRole;
+  /** The scope an API key needs; without one, only signed-in users may call. */
+  scope?: ApiKeyScope;
+}
+
+/** A procedure for signed-in users (or API keys with `scope`) of the resolved tenant. */
+export function authedProcedure(access: Access) {
+  return tenantProcedure.use(async ({ ctx, type, next }) => {
+    const identity = await authenticate(ctx, ctx.tenant);
+    if (identity.kind === "session" && type === "mutation") assertSameOrigin(ctx.request, { required: true });
+    if (identity.kind === "apiKey") {
+      if (!access.scope) throw new TRPCError({ code: "FORBIDDEN", message: "This operation needs a signed-in user; API keys cannot perform it." });
+      if (!identity.apiKey.scopes.includes(access.scope)) {
+        throw new TRPCError({ code: "FORBIDDEN", message: `This API key lacks the "${access.scope}" scope.` });
+      }
+    }
+    if (ROLE_RANK[identity.user.role] < ROLE_RANK[access.role]) {
+      throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${access.role} role; you are a ${identity.user.role}.` });
+    }
+    return next({ ctx: { identity, user: identity.user } });
+  });
+}
+
+/** Only on `admin.<root>`, for a system administrator's session or `sgla_` key. */
+export const systemAdminProcedure = publicProcedure.use(async ({ ctx, type, next }) => {
+  if (identifyTenant(ctx.request, ctx.config.rootDomain).kind !== "admin") {
+    throw new TRPCError({ code: "FORBIDDEN", message: `System administration is available only on admin.${ctx.config.rootDomain}.` });
+  }
+  const identity = await authenticateSystemAdmin(ctx);
+  if (identity.via === "session" && type === "mutation") assertSameOrigin(ctx.request, { required: true });
+  return next({ ctx: { systemAdmin: identity.admin } });
+});
+
+/** Public procedures of the admin host (sign-in). */
+export const adminHostProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  if (identifyTenant(ctx.request, ctx.config.rootDomain).kind !== "admin") {
+    throw new TRPCError({ code: "FORBIDDEN", message: `System administration is available only on admin.${ctx.config.rootDomain}.` });
+  }
+  return next();
+});

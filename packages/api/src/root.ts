@@ -1,0 +1,29 @@
+import { adminRouter } from "./routers/admin.ts";
+import { apiKeysRouter } from "./routers/api-keys.ts";
+import { auditRouter } from "./routers/audit.ts";
+import { authRouter } from "./routers/auth.ts";
+import { deploymentsRouter } from "./routers/deployments.ts";
+import { executionsRouter } from "./routers/executions.ts";
+import { filesRouter } from "./routers/files.ts";
+import { promptsRouter } from "./routers/prompts.ts";
+import { settingsRouter } from "./routers/settings.ts";
+import { tenantsRouter } from "./routers/tenants.ts";
+import { usersRouter } from "./routers/users.ts";
+import { router } from "./trpc.ts";
+
+/** The public contract of the typed client: these router names are stable. */
+export const appRouter = router({
+  auth: authRouter,
+  users: usersRouter,
+  apiKeys: apiKeysRouter,
+  settings: settingsRouter,
+  prompts: promptsRouter,
+  executions: executionsRouter,
+  files: filesRouter,
+  deployments: deploymentsRouter,
+  audit: auditRouter,
+  tenants: tenantsRouter,
+  admin: adminRouter,
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,4 @@
+import { router } from "../trpc.ts";
+
+// Being written (issue 3).
+export const auditRouter = router({});

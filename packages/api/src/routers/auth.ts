@@ -1,0 +1,77 @@
+import { hashPassword, sessionModel, sha256, userModel, verifyPassword } from "@sigil/db";
+import { acceptInvitationInput, changePasswordInput, loginInput } from "@sigil/validators";
+import { TRPCError } from "@trpc/server";
+import { clearCookie, SESSION_COOKIE } from "../auth/cookies.ts";
+import { assertSameOrigin } from "../auth/origin.ts";
+import { authedProcedure, tenantProcedure } from "../procedures.ts";
+import { recordAudit } from "../services/audit.ts";
+import { checkCredentials, endUserSessions, startSession } from "../services/auth-service.ts";
+import { toPublicUser } from "../services/public-shapes.ts";
+import { router } from "../trpc.ts";
+
+const anyMember = authedProcedure({ role: "viewer" });
+
+export const authRouter = router({
+  login: tenantProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
+    // A login sets a cookie: a cross-site form must not be able to sign a victim in.
+    assertSameOrigin(ctx.request, { required: false });
+    try {
+      const user = await checkCredentials(ctx, ctx.tenant, input.email, input.password);
+      await startSession(ctx, user);
+      await recordAudit({ ...ctx, identity: { kind: "session", user, sessionId: "" } }, "auth.login", { type: "user", id: user.id });
+      return { user: toPublicUser(user) };
+    } catch (error) {
+      if (error instanceof TRPCError) await recordAudit(ctx, "auth.login_failed", null, { email: input.email, reason: error.code });
+      throw error;
+    }
+  }),
+
+  logout: tenantProcedure.mutation(async ({ ctx }) => {
+    const token = ctx.request.cookies[SESSION_COOKIE];
+    if (token) {
+      assertSameOrigin(ctx.request, { required: true });
+      const session = await sessionModel.findByTokenHash(sha256(token));
+      if (session) await sessionModel.delete(session.id);
+    }
+    clearCookie(ctx, SESSION_COOKIE);
+    return { ok: true as const };
+  }),
+
+  me: anyMember.query(({ ctx }) => ({
+    user: toPublicUser(ctx.user),
+    via: ctx.identity.kind,
+    scopes: ctx.identity.kind === "apiKey" ? ctx.identity.apiKey.scopes : null,
+    tenant: { id: ctx.tenant.id, slug: ctx.tenant.slug, name: ctx.tenant.name, plan: ctx.tenant.plan },
+  })),
+
+  acceptInvitation: tenantProcedure.input(acceptInvitationInput).mutation(async ({ ctx, input }) => {
+    assertSameOrigin(ctx.request, { required: false });
+    const user = await userModel.findOne({ invitationTokenHash: sha256(input.token) });
+    if (!user || user.status !== "pending" || !user.invitationExpiresAt || user.invitationExpiresAt.getTime() <= Date.now()) {
+      throw new TRPCError({ code: "NOT_FOUND", message: "This invitation is not valid or has expired. Ask for a new one." });
+    }
+    const activated = await userModel.update(user.id, {
+      name: input.name ?? user.name,
+      passwordHash: await hashPassword(input.password),
+      status: "active",
+      invitationTokenHash: null,
+      invitationExpiresAt: null,
+    });
+    if (!activated) throw new TRPCError({ code: "NOT_FOUND", message: "This invitation is not valid or has expired." });
+    await startSession(ctx, activated);
+    await recordAudit({ ...ctx, identity: { kind: "session", user: activated, sessionId: "" } }, "user.invitation_accepted", { type: "user", id: user.id });
+    return { user: toPublicUser(activated) };
+  }),
+
+  changePassword: anyMember.input(changePasswordInput).mutation(async ({ ctx, input }) => {
+    if (ctx.identity.kind !== "session") throw new TRPCError({ code: "FORBIDDEN", message: "Sign in to change your password." });
+    if (!ctx.user.passwordHash || !(await verifyPassword(input.currentPassword, ctx.user.passwordHash))) {
+      throw new TRPCError({ code: "BAD_REQUEST", message: "The current password is not correct." });
+    }
+    await userModel.update(ctx.user.id, { passwordHash: await hashPassword(input.newPassword) });
+    // Other devices must sign in again with the new password.
+    await endUserSessions(ctx.user.id, ctx.identity.sessionId);
+    await recordAudit(ctx, "auth.password_changed", { type: "user", id: ctx.user.id });
+    return { ok: true as const };
+  }),
+});

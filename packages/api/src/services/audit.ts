@@ -1,0 +1,59 @@
+import { adminAuditLogModel, auditLogModel, tenantContext, type AuditActorType, type SystemAdminRow, type TenantRow } from "@sigil/db";
+import type { Identity } from "../auth/identity.ts";
+import type { InnerContext } from "../context.ts";
+
+export interface AuditTarget {
+  type: string;
+  id: string | null;
+}
+
+function actorOf(identity: Identity | undefined): { actorType: AuditActorType; actorId: string | null } {
+  if (!identity) return { actorType: "system", actorId: null };
+  return identity.kind === "apiKey"
+    ? { actorType: "api_key", actorId: identity.apiKey.id }
+    : { actorType: "user", actorId: identity.user.id };
+}
+
+/** Appends to the current tenant's audit log (inside the tenant procedure's context). */
+export async function recordAudit(
+  ctx: InnerContext & { identity?: Identity },
+  action: string,
+  target: AuditTarget | null = null,
+  details: Record<string, unknown> = {},
+): Promise<void> {
+  await auditLogModel.record({
+    ...actorOf(ctx.identity),
+    action,
+    targetType: target?.type ?? null,
+    targetId: target?.id ?? null,
+    details,
+    ip: ctx.request.ip,
+  });
+}
+
+/**
+ * A system administrator's action on a tenant: kept in shared.sqlite (it survives the tenant's
+ * deletion) and, while the tenant exists, in the tenant's own audit log too.
+ */
+export async function recordAdminAction(
+  ctx: InnerContext,
+  admin: SystemAdminRow,
+  action: string,
+  tenant: Pick<TenantRow, "id" | "slug">,
+  details: Record<string, unknown> = {},
+  { tenantStillExists = true }: { tenantStillExists?: boolean } = {},
+): Promise<void> {
+  await adminAuditLogModel.create({ adminId: admin.id, action, tenantId: tenant.id, tenantSlug: tenant.slug, details });
+  if (!tenantStillExists) return;
+  await tenantContext.runWithTenant(tenant.id, () =>
+    auditLogModel.record({
+      actorType: "system_admin",
+      actorId: admin.id,
+      action,
+      targetType: "tenant",
+      targetId: tenant.id,
+      details: { ...details, adminEmail: admin.email },
+      ip: ctx.request.ip,
+    }),
+  );
+}

@@ -1,0 +1,46 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { ZodError, z } from "zod";
+import type { Context } from "./context.ts";
+import { publicMessage, QuotaTRPCError, toTRPCError, type QuotaErrorData } from "./errors.ts";
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
+    const quota: QuotaErrorData | null = error instanceof QuotaTRPCError ? error.quota : null;
+    return {
+      ...shape,
+      message: zodError ? describeZodError(zodError) : publicMessage(error),
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        path: shape.data.path,
+        zodError,
+        quota,
+      },
+    };
+  },
+});
+
+function describeZodError(flat: { formErrors: string[]; fieldErrors: Record<string, string[] | undefined> }): string {
+  const fields = Object.entries(flat.fieldErrors).flatMap(([field, messages]) => (messages?.[0] ? [`${field}: ${messages[0]}`] : []));
+  const parts = [...flat.formErrors, ...fields];
+  return parts.length > 0 ? `Invalid input: ${parts.join("; ")}` : "Invalid input.";
+}
+
+/** Converts domain errors thrown anywhere below into tRPC errors (the one place, see errors.ts). */
+const convertErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const converted = toTRPCError(result.error);
+    if (converted !== result.error) throw converted;
+  }
+  return result;
+});
+
+export const router = t.router;
+export const middleware = t.middleware;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure.use(convertErrors);
+export { TRPCError };

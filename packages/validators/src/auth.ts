@@ -1,0 +1,12 @@
+import { z } from "zod";
+import { email, name } from "./common.ts";
+
+export const password = z.string().min(10, "Use at least 10 characters.").max(200, "Use at most 200 characters.");
+
+export const loginInput = z.object({ email, password: z.string().min(1, "Enter your password.").max(200) });
+export const acceptInvitationInput = z.object({
+  token: z.string().min(20).max(200),
+  name: name(200).optional(),
+  password,
+});
+export const changePasswordInput = z.object({ currentPassword: z.string().min(1).max(200), newPassword: password });

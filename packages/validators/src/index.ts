@@ -1,0 +1,11 @@
+export * from "./common.ts";
+export * from "./tenants.ts";
+export * from "./auth.ts";
+export * from "./users.ts";
+export * from "./api-keys.ts";
+export * from "./settings.ts";
+export * from "./prompts.ts";
+export * from "./executions.ts";
+export * from "./files.ts";
+export * from "./deployments.ts";
+export { z } from "zod";

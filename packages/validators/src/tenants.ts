@@ -1,0 +1,67 @@
+import { z } from "zod";
+import { name, slug } from "./common.ts";
+
+export const TENANT_STATUSES = ["active", "inactive", "suspended"] as const;
+export const TENANT_PLANS = ["free", "pro", "enterprise"] as const;
+export const tenantStatus = z.enum(TENANT_STATUSES);
+export const tenantPlan = z.enum(TENANT_PLANS);
+
+/** A custom domain a tenant may be reached on (a host name, not a URL). */
+export const customDomain = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(253)
+  .regex(/^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/, "Enter a host name such as prompts.example.com.");
+
+/** The seed's limits, with its minimums (users ≥ 1, storage ≥ 100 MB, executions ≥ 100/month). */
+export const tenantLimits = z.object({
+  users: z.int().min(1).max(1_000_000),
+  storage: z.int().min(100).max(10_000_000),
+  executions_per_month: z.int().min(100).max(1_000_000_000),
+});
+
+export const PLAN_DEFAULT_LIMITS: Record<(typeof TENANT_PLANS)[number], z.infer<typeof tenantLimits>> = {
+  free: { users: 5, storage: 100, executions_per_month: 1_000 },
+  pro: { users: 50, storage: 5_000, executions_per_month: 50_000 },
+  enterprise: { users: 1_000, storage: 100_000, executions_per_month: 1_000_000 },
+};
+
+const features = z.array(z.string().trim().min(1).max(50)).max(50);
+
+/** The seed's create schema, plus the owner who is invited with the tenant. */
+export const createTenantInput = z.object({
+  name: name(255),
+  slug,
+  plan: tenantPlan,
+  settings: z.object({
+    domain: customDomain.optional(),
+    features,
+    limits: tenantLimits,
+  }),
+  owner: z.object({
+    email: z.string().trim().toLowerCase().pipe(z.email({ error: "Enter a valid email address." })),
+    name: name(200),
+    password: z.string().min(10, "At least 10 characters.").max(200).optional(),
+  }),
+});
+
+/** The seed's update schema (by id), plus plan and custom domain. */
+export const updateTenantInput = z.object({
+  id: z.uuid(),
+  name: name(255).optional(),
+  status: tenantStatus.optional(),
+  plan: tenantPlan.optional(),
+  settings: z
+    .object({
+      domain: customDomain.nullable().optional(),
+      features: features.optional(),
+      limits: tenantLimits.partial().optional(),
+    })
+    .optional(),
+});
+
+export const tenantIdInput = z.object({ id: z.uuid() });
+export const deleteTenantInput = z.object({ id: z.uuid(), confirmSlug: slug });
+export type CreateTenantInput = z.infer<typeof createTenantInput>;
+export type UpdateTenantInput = z.infer<typeof updateTenantInput>;
