@@ -23,8 +23,8 @@ const ROLE_RANK: Record<UserRole, number> = { viewer: 0, user: 1, admin: 2 };
 export interface Access {
   /** The least role that may call: viewer reads; user also writes content; admin manages. */
   role: UserRole;
-  /** The scope an API key needs; without one, only signed-in users may call. */
-  scope?: ApiKeyScope;
+  /** The scope an API key needs ("any": every key); without one, only signed-in users may call. */
+  scope?: ApiKeyScope | "any";
 }
 
 /** A procedure for signed-in users (or API keys with `scope`) of the resolved tenant. */
@@ -34,7 +34,7 @@ export function authedProcedure(access: Access) {
     if (identity.kind === "session" && type === "mutation") assertSameOrigin(ctx.request, { required: true });
     if (identity.kind === "apiKey") {
       if (!access.scope) throw new TRPCError({ code: "FORBIDDEN", message: "This operation needs a signed-in user; API keys cannot perform it." });
-      if (!identity.apiKey.scopes.includes(access.scope)) {
+      if (access.scope !== "any" && !identity.apiKey.scopes.includes(access.scope)) {
         throw new TRPCError({ code: "FORBIDDEN", message: `This API key lacks the "${access.scope}" scope.` });
       }
     }

@@ -58,8 +58,15 @@ export async function call<T = unknown>(type: "query" | "mutation", path: string
     headers.set("content-type", "application/json");
   }
   const response = await handleTrpcRequest(new Request(url, { method: type === "query" ? "GET" : "POST", headers, body }));
-  const json = (await response.json()) as { result?: { data: unknown }; error?: unknown };
+  const text = await response.text();
   const setCookies = response.headers.getSetCookie();
+  let json: { result?: { data: unknown }; error?: unknown };
+  try {
+    json = JSON.parse(text) as typeof json;
+  } catch {
+    // Not a tRPC response (e.g. a path outside /api/trpc): report the body as the message.
+    return { status: response.status, data: undefined, error: { message: text, code: "NOT_TRPC", data: {} }, setCookies };
+  }
   if (json.error !== undefined) {
     const error = superjson.deserialize(json.error as Parameters<typeof superjson.deserialize>[0]) as CallResult["error"];
     return { status: response.status, data: undefined, error, setCookies };

@@ -9,7 +9,9 @@ import { checkCredentials, endUserSessions, startSession } from "../services/aut
 import { toPublicUser } from "../services/public-shapes.ts";
 import { router } from "../trpc.ts";
 
+/** Any member; `me` also answers any API key (who am I, which scopes). */
 const anyMember = authedProcedure({ role: "viewer" });
+const anyCaller = authedProcedure({ role: "viewer", scope: "any" });
 
 export const authRouter = router({
   login: tenantProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
@@ -37,7 +39,7 @@ export const authRouter = router({
     return { ok: true as const };
   }),
 
-  me: anyMember.query(({ ctx }) => ({
+  me: anyCaller.query(({ ctx }) => ({
     user: toPublicUser(ctx.user),
     via: ctx.identity.kind,
     scopes: ctx.identity.kind === "apiKey" ? ctx.identity.apiKey.scopes : null,

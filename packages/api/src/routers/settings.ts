@@ -1,4 +1,66 @@
+import { settingsModel, type SettingRow } from "@sigil/db";
+import { deleteSettingInput, saveProviderInput, saveWebhookInput, WEBHOOK_EVENTS } from "@sigil/validators";
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { authedProcedure } from "../procedures.ts";
+import { recordAudit } from "../services/audit.ts";
 import { router } from "../trpc.ts";
 
-// Being written (issue 3).
-export const settingsRouter = router({});
+const adminOnly = authedProcedure({ role: "admin" });
+
+/** The stored shapes (settings.type "provider" and "webhook"); the worker reads providers. */
+export const providerPayload = z.object({ baseUrl: z.string(), apiKey: z.string(), defaultModel: z.string() });
+const webhookPayload = z.object({ url: z.string(), events: z.array(z.enum(WEBHOOK_EVENTS)), enabled: z.boolean() });
+
+/** Credentials are write-only: after saving, only whether a key is set and its last 4 characters. */
+function publicProvider(row: SettingRow) {
+  const parsed = providerPayload.safeParse(row.payload);
+  const payload = parsed.success ? parsed.data : { baseUrl: "", apiKey: "", defaultModel: "" };
+  return {
+    identifier: row.identifier,
+    baseUrl: payload.baseUrl,
+    defaultModel: payload.defaultModel,
+    apiKeySet: payload.apiKey.length > 0,
+    apiKeyHint: payload.apiKey.length >= 8 ? `…${payload.apiKey.slice(-4)}` : null,
+    updatedAt: row.updatedAt,
+  };
+}
+
+function publicWebhook(row: SettingRow) {
+  const parsed = webhookPayload.safeParse(row.payload);
+  return { identifier: row.identifier, ...(parsed.success ? parsed.data : { url: "", events: [], enabled: false }), updatedAt: row.updatedAt };
+}
+
+export const settingsRouter = router({
+  list: adminOnly.query(async () => {
+    const rows = await settingsModel.findMany({ orderBy: { column: "identifier" } });
+    return {
+      providers: rows.filter((row) => row.type === "provider").map(publicProvider),
+      webhooks: rows.filter((row) => row.type === "webhook").map(publicWebhook),
+    };
+  }),
+
+  saveProvider: adminOnly.input(saveProviderInput).mutation(async ({ ctx, input }) => {
+    const existing = await settingsModel.get("provider", input.identifier);
+    const storedKey = existing ? providerPayload.safeParse(existing.payload).data?.apiKey : undefined;
+    const apiKey = input.apiKey ?? storedKey;
+    if (!apiKey) throw new TRPCError({ code: "BAD_REQUEST", message: "Enter the provider's API key." });
+    const row = await settingsModel.upsert("provider", input.identifier, { baseUrl: input.baseUrl, apiKey, defaultModel: input.defaultModel });
+    await recordAudit(ctx, "settings.provider_saved", { type: "setting", id: row.id }, { identifier: input.identifier, keyChanged: input.apiKey !== undefined });
+    return publicProvider(row);
+  }),
+
+  saveWebhook: adminOnly.input(saveWebhookInput).mutation(async ({ ctx, input }) => {
+    const row = await settingsModel.upsert("webhook", input.identifier, { url: input.url, events: input.events, enabled: input.enabled });
+    await recordAudit(ctx, "settings.webhook_saved", { type: "setting", id: row.id }, { identifier: input.identifier, url: input.url });
+    return publicWebhook(row);
+  }),
+
+  delete: adminOnly.input(deleteSettingInput).mutation(async ({ ctx, input }) => {
+    const row = await settingsModel.get(input.type, input.identifier);
+    if (!row) throw new TRPCError({ code: "NOT_FOUND", message: `No ${input.type} "${input.identifier}" is configured.` });
+    await settingsModel.delete(row.id);
+    await recordAudit(ctx, "settings.deleted", { type: "setting", id: row.id }, { type: input.type, identifier: input.identifier });
+    return { ok: true as const };
+  }),
+});

@@ -1,4 +1,87 @@
+import { userModel, type UserRow } from "@sigil/db";
+import { inviteUserInput, listUsersInput, updateRoleInput, userIdInput } from "@sigil/validators";
+import { TRPCError } from "@trpc/server";
+import { authedProcedure } from "../procedures.ts";
+import { recordAudit } from "../services/audit.ts";
+import { endUserSessions, newInvitation } from "../services/auth-service.ts";
+import { toPublicUser } from "../services/public-shapes.ts";
 import { router } from "../trpc.ts";
 
-// Being written (issue 3).
-export const usersRouter = router({});
+const adminOnly = authedProcedure({ role: "admin" });
+
+async function requireUser(id: string): Promise<UserRow> {
+  const user = await userModel.findById(id);
+  if (!user) throw new TRPCError({ code: "NOT_FOUND", message: "No such user in this workspace." });
+  return user;
+}
+
+/** A workspace must keep at least one active admin. */
+async function assertNotLastAdmin(user: UserRow, change: string): Promise<void> {
+  if (user.role !== "admin" || user.status !== "active") return;
+  const activeAdmins = await userModel.count({ role: "admin", status: "active" });
+  if (activeAdmins <= 1) throw new TRPCError({ code: "BAD_REQUEST", message: `Cannot ${change} the last active admin of the workspace.` });
+}
+
+export const usersRouter = router({
+  list: adminOnly.input(listUsersInput).query(async ({ input }) => {
+    const where = { ...(input.status ? { status: input.status } : {}), ...(input.role ? { role: input.role } : {}) };
+    const users = await userModel.findMany({ where, orderBy: { column: "createdAt" } });
+    return users.map(toPublicUser);
+  }),
+
+  /** Invites a user (a seat: the plan's user limit counts active and pending users, atomically). */
+  invite: adminOnly.input(inviteUserInput).mutation(async ({ ctx, input }) => {
+    if (await userModel.findByEmail(input.email)) throw new TRPCError({ code: "CONFLICT", message: `${input.email} is already a member or invited.` });
+    const invitation = newInvitation();
+    const user = await userModel.createWithinSeatLimit(
+      {
+        email: input.email,
+        name: input.name,
+        role: input.role,
+        status: "pending",
+        invitationTokenHash: invitation.tokenHash,
+        invitationExpiresAt: invitation.expiresAt,
+      },
+      ctx.tenant.limitUsers,
+    );
+    await recordAudit(ctx, "user.invited", { type: "user", id: user.id }, { email: user.email, role: user.role });
+    // No mail is sent: the admin shares the link. The token is shown this once.
+    return { user: toPublicUser(user), invitationToken: invitation.token, invitationExpiresAt: invitation.expiresAt };
+  }),
+
+  updateRole: adminOnly.input(updateRoleInput).mutation(async ({ ctx, input }) => {
+    const user = await requireUser(input.id);
+    if (user.role === input.role) return toPublicUser(user);
+    if (input.role !== "admin") await assertNotLastAdmin(user, "demote");
+    const updated = await userModel.update(user.id, { role: input.role });
+    if (!updated) throw new TRPCError({ code: "NOT_FOUND", message: "No such user in this workspace." });
+    await recordAudit(ctx, "user.role_changed", { type: "user", id: user.id }, { from: user.role, to: input.role });
+    return toPublicUser(updated);
+  }),
+
+  deactivate: adminOnly.input(userIdInput).mutation(async ({ ctx, input }) => {
+    const user = await requireUser(input.id);
+    if (user.id === ctx.user.id) throw new TRPCError({ code: "BAD_REQUEST", message: "You cannot deactivate yourself." });
+    await assertNotLastAdmin(user, "deactivate");
+    const updated = await userModel.update(user.id, { status: "inactive", invitationTokenHash: null, invitationExpiresAt: null });
+    if (!updated) throw new TRPCError({ code: "NOT_FOUND", message: "No such user in this workspace." });
+    await endUserSessions(user.id);
+    await recordAudit(ctx, "user.deactivated", { type: "user", id: user.id }, { email: user.email });
+    return toPublicUser(updated);
+  }),
+
+  /** Reactivates an inactive user (a seat again) and clears a sign-in lock. */
+  reactivate: adminOnly.input(userIdInput).mutation(async ({ ctx, input }) => {
+    const user = await requireUser(input.id);
+    if (user.status === "pending") throw new TRPCError({ code: "BAD_REQUEST", message: "This user has not accepted the invitation yet." });
+    const wasLocked = user.lockedUntil !== null && user.lockedUntil.getTime() > Date.now();
+    const patch = { status: "active" as const, failedLoginCount: 0, lockedUntil: null };
+    const updated =
+      user.status === "inactive"
+        ? await userModel.updateWithinSeatLimit(user.id, patch, ctx.tenant.limitUsers)
+        : await userModel.update(user.id, patch);
+    if (!updated) throw new TRPCError({ code: "NOT_FOUND", message: "No such user in this workspace." });
+    await recordAudit(ctx, "user.reactivated", { type: "user", id: user.id }, { email: user.email, unlocked: wasLocked });
+    return toPublicUser(updated);
+  }),
+});

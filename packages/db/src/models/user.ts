@@ -1,4 +1,4 @@
-import { count, inArray } from "drizzle-orm";
+import { and, count, inArray, ne } from "drizzle-orm";
 import { QuotaExceededError } from "../errors.ts";
 import { users, type UserRole } from "../schema/shared/users.ts";
 import type { RowOf } from "./base-model.ts";
@@ -37,6 +37,31 @@ export class UserModel extends SharedModel<typeof users> {
             throw new QuotaExceededError("users", limit, used, `The plan allows ${limit} users and ${used} are active or invited.`);
           }
           return this.createSync(data);
+        },
+        "immediate",
+      ),
+    );
+  }
+
+  /**
+   * Applies `patch` to a user that will occupy a seat afterwards (reactivation), only if the
+   * other seats stay below `limit`; one IMMEDIATE transaction, like createWithinSeatLimit.
+   */
+  async updateWithinSeatLimit(id: string, patch: Partial<UserCreate>, limit: number): Promise<UserRow | null> {
+    return this.withDatabase("users.updateWithinSeatLimit", (db) =>
+      this.transaction(
+        db,
+        (tx) => {
+          const row = tx
+            .select({ n: count() })
+            .from(users)
+            .where(this.condition(and(inArray(users.status, ["active", "pending"]), ne(users.id, id))))
+            .get();
+          const used = row?.n ?? 0;
+          if (used >= limit) {
+            throw new QuotaExceededError("users", limit, used, `The plan allows ${limit} users and ${used} are active or invited.`);
+          }
+          return this.updateSync(id, patch);
         },
         "immediate",
       ),
