@@ -15,6 +15,13 @@ const SOME_ID = "5f0c6a52-1d2b-4c55-9f5e-0a7d3c2b1e44";
 /** Arguments that are valid in shape, so the only reason to fail is the missing context. */
 const ARGS: Record<string, unknown[]> = {
   store: [{ name: "a.txt", mimeType: "text/plain", content: Buffer.from("a") }],
+  storeWithinQuota: [{ name: "a.txt", mimeType: "text/plain", content: Buffer.from("a") }, 1_000],
+  countThisMonth: [new Date()],
+  createWithinMonthlyLimit: [{}, 10],
+  createWithinSeatLimit: [{}, 10],
+  updateWithinSeatLimit: [SOME_ID, {}, 10],
+  finish: [SOME_ID, { result: "x" }],
+  recoverStale: [new Date(), 3],
   create: [{}],
   update: [SOME_ID, {}],
   findOne: [{ id: SOME_ID }],

@@ -1,11 +1,9 @@
 import {
-  apiKeyModel,
   digestsEqual,
-  findApiKeyTenant,
-  findSessionTenant,
+  findApiKeyForAuthentication,
+  findSessionForAuthentication,
   sessionModel,
   sha256,
-  userModel,
   type ApiKeyRow,
   type TenantRow,
   type UserRow,
@@ -35,35 +33,31 @@ export async function authenticate(ctx: InnerContext, tenant: TenantRow): Promis
   throw unauthorized("Sign in, or send an API key in the Authorization header.");
 }
 
-async function authenticateApiKey(plain: string, tenant: TenantRow): Promise<Identity> {
+/** Verifies an API key for `tenant`: one indexed lookup by key id, a constant-time hash compare. */
+export async function authenticateApiKey(plain: string, tenant: TenantRow): Promise<Identity> {
   const parsed = parseApiKey(plain);
   if (!parsed) throw unauthorized("The API key is malformed.");
   if (parsed.kind === "system") throw forbidden("A system administrator key works only on the admin host.");
-  const owner = await findApiKeyTenant(parsed.keyId);
-  if (owner === null) throw unauthorized("The API key is not valid.");
-  if (owner !== tenant.id) throw forbidden("This API key belongs to another workspace.");
-  const apiKey = await apiKeyModel.findByKeyId(parsed.keyId);
-  if (!apiKey || !digestsEqual(apiKey.secretHash, parsed.secretHash)) throw unauthorized("The API key is not valid.");
+  const found = await findApiKeyForAuthentication(parsed.keyId);
+  if (!found || !digestsEqual(found.apiKey.secretHash, parsed.secretHash)) throw unauthorized("The API key is not valid.");
+  const { apiKey, user } = found;
+  if (apiKey.tenantId !== tenant.id) throw forbidden("This API key belongs to another workspace.");
   if (apiKey.status === "revoked") throw unauthorized("This API key was revoked.");
   if (apiKey.expiresAt && apiKey.expiresAt.getTime() <= Date.now()) throw unauthorized("This API key has expired.");
-  const user = await userModel.findById(apiKey.userId);
-  if (!user || user.status !== "active") throw unauthorized("The owner of this API key is no longer active.");
+  if (user.status !== "active") throw unauthorized("The owner of this API key is no longer active.");
   apiKeyUsage.record(apiKey.id);
   return { kind: "apiKey", user, apiKey };
 }
 
 async function authenticateSession(token: string, tenant: TenantRow): Promise<Identity> {
-  const tokenHash = sha256(token);
-  const owner = await findSessionTenant(tokenHash);
-  if (owner === null) throw unauthorized("Your session has ended. Sign in again.");
-  if (owner !== tenant.id) throw forbidden("This session belongs to another workspace.");
-  const session = await sessionModel.findByTokenHash(tokenHash);
-  if (!session) throw unauthorized("Your session has ended. Sign in again.");
+  const found = await findSessionForAuthentication(sha256(token));
+  if (!found) throw unauthorized("Your session has ended. Sign in again.");
+  const { session, user } = found;
+  if (session.tenantId !== tenant.id) throw forbidden("This session belongs to another workspace.");
   if (session.expiresAt.getTime() <= Date.now()) {
     await sessionModel.delete(session.id);
     throw unauthorized("Your session has expired. Sign in again.");
   }
-  const user = await userModel.findById(session.userId);
-  if (!user || user.status !== "active") throw unauthorized("Your account is not active.");
+  if (user.status !== "active") throw unauthorized("Your account is not active.");
   return { kind: "session", user, sessionId: session.id };
 }

@@ -19,20 +19,6 @@ export class ApiKeyModel extends SharedModel<typeof apiKeys> {
 
 export const apiKeyModel = new ApiKeyModel();
 
-/**
- * Which tenant a key id belongs to, across tenants. Authentication needs it to answer 403 (a key
- * of another tenant) rather than 401 (no such key); it returns the tenant id and nothing else.
- */
-export async function findApiKeyTenant(keyId: string): Promise<string | null> {
-  const row = HybridDatabaseManager.getInstance()
-    .getSharedDatabase()
-    .select({ tenantId: apiKeys.tenantId })
-    .from(apiKeys)
-    .where(eq(apiKeys.keyId, keyId))
-    .get();
-  return row?.tenantId ?? null;
-}
-
 /** Adds buffered usage to keys (count and last use), in one transaction. Cross-tenant by design. */
 export async function addApiKeyUsage(usage: ReadonlyMap<string, { count: number; lastUsedAt: Date }>): Promise<void> {
   if (usage.size === 0) return;

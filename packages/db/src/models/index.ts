@@ -12,3 +12,4 @@ export * from "./file.ts";
 export * from "./deployment.ts";
 export * from "./audit-log.ts";
 export * from "./system-admin-access.ts";
+export * from "./authentication-lookups.ts";

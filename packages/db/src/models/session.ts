@@ -1,5 +1,3 @@
-import { eq } from "drizzle-orm";
-import { HybridDatabaseManager } from "../hybrid-manager.ts";
 import { sessions } from "../schema/shared/sessions.ts";
 import type { RowOf } from "./base-model.ts";
 import { SharedModel } from "./strategies.ts";
@@ -17,14 +15,3 @@ export class SessionModel extends SharedModel<typeof sessions> {
 }
 
 export const sessionModel = new SessionModel();
-
-/** Which tenant a session token belongs to, across tenants (to answer 403, not 401). */
-export async function findSessionTenant(tokenHash: string): Promise<string | null> {
-  const row = HybridDatabaseManager.getInstance()
-    .getSharedDatabase()
-    .select({ tenantId: sessions.tenantId })
-    .from(sessions)
-    .where(eq(sessions.tokenHash, tokenHash))
-    .get();
-  return row?.tenantId ?? null;
-}

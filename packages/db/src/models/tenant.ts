@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import type { SharedDatabase } from "../connection.ts";
 import { ConflictError, isUniqueViolation, NotFoundError, ProvisioningError, SigilDbError } from "../errors.ts";
 import { HybridDatabaseManager } from "../hybrid-manager.ts";
 import { assertTenantId, assertValidSlug } from "../identifiers.ts";
@@ -62,6 +63,9 @@ export function toTenantDocument(row: TenantRow): TenantDocument {
   };
 }
 
+type RegistryLookups = Record<"bySlug" | "byId" | "byDomain", { get(values: { value: string }): TenantRow | undefined }>;
+const registryLookups = new WeakMap<SharedDatabase, RegistryLookups>();
+
 function manager(): HybridDatabaseManager {
   return HybridDatabaseManager.getInstance();
 }
@@ -72,12 +76,29 @@ export class TenantModel extends SystemModel<typeof tenants> {
     super(tenants);
   }
 
+  /** Resolves every request: prepared once per connection. */
   async findBySlug(slug: string): Promise<TenantRow | null> {
-    return this.findOne({ slug });
+    return this.lookups().bySlug.get({ value: slug }) ?? null;
+  }
+
+  override async findById(id: string): Promise<TenantRow | null> {
+    return this.lookups().byId.get({ value: id }) ?? null;
   }
 
   async findByDomain(domain: string): Promise<TenantRow | null> {
-    return this.findOne({ domain: domain.toLowerCase() });
+    return this.lookups().byDomain.get({ value: domain.toLowerCase() }) ?? null;
+  }
+
+  private lookups() {
+    const db = manager().getSharedDatabase();
+    let prepared = registryLookups.get(db);
+    if (!prepared) {
+      const by = (column: typeof tenants.slug | typeof tenants.id | typeof tenants.domain) =>
+        db.select().from(tenants).where(eq(column, sql.placeholder("value"))).prepare();
+      prepared = { bySlug: by(tenants.slug), byId: by(tenants.id), byDomain: by(tenants.domain) };
+      registryLookups.set(db, prepared);
+    }
+    return prepared;
   }
 
   async findActive(): Promise<TenantRow[]> {
