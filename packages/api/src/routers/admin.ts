@@ -1,4 +1,181 @@
+import {
+  adminAuditLogModel,
+  HybridDatabaseManager,
+  HybridMigrationManager,
+  sha256,
+  systemAdminSessionModel,
+  systemApiKeyModel,
+  TENANT_PLANS,
+  TENANT_STATUSES,
+  tenantContext,
+  tenantModel,
+  userModel,
+  type TenantPlan,
+  type TenantSchemaStatus,
+  type TenantStatus,
+} from "@sigil/db";
+import { adminAuditInput, createSystemApiKeyInput, loginInput, migrateTenantsInput, revokeSystemApiKeyInput } from "@sigil/validators";
+import { TRPCError } from "@trpc/server";
+import { and, eq, type SQL } from "drizzle-orm";
+import { generateApiKey } from "../auth/api-key-format.ts";
+import { ADMIN_SESSION_COOKIE, clearCookie } from "../auth/cookies.ts";
+import { assertSameOrigin } from "../auth/origin.ts";
+import { adminHostProcedure, systemAdminProcedure } from "../procedures.ts";
+import { recordSystemAction } from "../services/admin-audit.ts";
+import { toPublicAdminAuditEntry, toPublicSystemAdmin, toPublicSystemApiKey } from "../services/admin-shapes.ts";
+import { checkSystemAdminCredentials, startSystemAdminSession } from "../services/system-admin-auth.ts";
+import { schemaStatuses, tenantUsage } from "../services/tenant-usage.ts";
 import { router } from "../trpc.ts";
 
-// Being written (issue 3).
-export const adminRouter = router({});
+function countBy<K extends string>(keys: readonly K[], values: K[]): Record<K, number> {
+  const counts = Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
+  for (const value of values) counts[value] += 1;
+  return counts;
+}
+
+/**
+ * The admin dashboard's API on `admin.<ROOT_DOMAIN>`: sign-in of system administrators, system
+ * statistics, the tenants' schema versions and migrations, system-admin API keys and the admin
+ * audit log. Tenants themselves are managed by the `tenants` router.
+ */
+export const adminRouter = router({
+  /**
+   * Signs a system administrator in. Unknown emails and wrong passwords get the same message in
+   * the same time; 5 failures lock the account for 30 minutes (like the tenant sign-in).
+   */
+  login: adminHostProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
+    // A login sets a cookie: a cross-site form must not be able to sign a victim in.
+    assertSameOrigin(ctx.request, { required: false });
+    try {
+      const admin = await checkSystemAdminCredentials(ctx, input.email, input.password);
+      await startSystemAdminSession(ctx, admin);
+      await recordSystemAction(ctx, admin, "admin.login");
+      return { admin: toPublicSystemAdmin(admin) };
+    } catch (error) {
+      if (error instanceof TRPCError) await recordSystemAction(ctx, null, "admin.login_failed", { email: input.email, reason: error.code });
+      throw error;
+    }
+  }),
+
+  logout: adminHostProcedure.mutation(async ({ ctx }) => {
+    const token = ctx.request.cookies[ADMIN_SESSION_COOKIE];
+    if (token) {
+      assertSameOrigin(ctx.request, { required: true });
+      const session = await systemAdminSessionModel.findByTokenHash(sha256(token));
+      if (session) await systemAdminSessionModel.delete(session.id);
+    }
+    clearCookie(ctx, ADMIN_SESSION_COOKIE);
+    return { ok: true as const };
+  }),
+
+  me: systemAdminProcedure.query(({ ctx }) => ({ admin: toPublicSystemAdmin(ctx.systemAdmin) })),
+
+  /**
+   * Installation-wide numbers: tenants by status and plan, users, executions this month (UTC),
+   * stored bytes and database bytes. Tenants whose file could not be read are counted in
+   * `unavailableTenants` and left out of the per-file sums.
+   */
+  stats: systemAdminProcedure.query(async () => {
+    const tenants = await tenantModel.findMany({ orderBy: { column: "createdAt" } });
+    const statuses = schemaStatuses();
+    let users = 0;
+    let seats = 0;
+    let executionsThisMonth = 0;
+    let storageBytes = 0;
+    let databaseBytes = 0;
+    let unavailableTenants = 0;
+    for (const tenant of tenants) {
+      const usage = await tenantUsage(tenant, statuses.get(tenant.id));
+      users += await tenantContext.runWithTenant(tenant.id, () => userModel.count());
+      seats += usage.users;
+      databaseBytes += usage.databaseBytes;
+      if (usage.unavailable !== null) unavailableTenants += 1;
+      executionsThisMonth += usage.executionsThisMonth ?? 0;
+      storageBytes += usage.storageBytes ?? 0;
+    }
+    return {
+      tenants: {
+        total: tenants.length,
+        byStatus: countBy<TenantStatus>(TENANT_STATUSES, tenants.map((t) => t.status)),
+        byPlan: countBy<TenantPlan>(TENANT_PLANS, tenants.map((t) => t.plan)),
+      },
+      /** Every user of every tenant, and those holding a seat (active or invited). */
+      users: { total: users, seats },
+      executionsThisMonth,
+      storageBytes,
+      databaseBytes,
+      unavailableTenants,
+    };
+  }),
+
+  /** Schema version of every tenant file against the latest tenant migration. Opens no tenant through the pool. */
+  migrationStatus: systemAdminProcedure.query(() => {
+    const manager = HybridDatabaseManager.getInstance();
+    const tenants: TenantSchemaStatus[] = new HybridMigrationManager(manager).status();
+    return {
+      latest: manager.tenantMigrations().length,
+      summary: countBy<TenantSchemaStatus["state"]>(["up_to_date", "behind", "missing", "unreadable"], tenants.map((t) => t.state)),
+      tenants,
+    };
+  }),
+
+  /**
+   * Migrates every tenant (or the listed ones) in parallel worker threads and returns the report
+   * (applied, up to date, failed + error, durations). Synchronous in the request for now; a
+   * failed tenant does not stop the others, and a rerun resumes.
+   */
+  migrateAll: systemAdminProcedure.input(migrateTenantsInput).mutation(async ({ ctx, input }) => {
+    const report = await new HybridMigrationManager(HybridDatabaseManager.getInstance()).runTenantMigrations({ tenantIds: input.tenantIds });
+    await recordSystemAction(ctx, ctx.systemAdmin, "admin.migrate_tenants", {
+      only: input.tenantIds ?? null,
+      total: report.total,
+      applied: report.applied,
+      upToDate: report.upToDate,
+      failed: report.failed,
+      failedTenants: report.results.filter((r) => r.status === "failed").map((r) => ({ tenantId: r.tenantId, slug: r.slug, error: r.error })),
+      durationMs: Math.round(report.durationMs),
+    });
+    return report;
+  }),
+
+  /** A system-admin API key (`sgla_…`): the plain key is returned here, once. */
+  createApiKey: systemAdminProcedure.input(createSystemApiKeyInput).mutation(async ({ ctx, input }) => {
+    const generated = generateApiKey("system");
+    const row = await systemApiKeyModel.create({ adminId: ctx.systemAdmin.id, name: input.name, keyId: generated.keyId, secretHash: generated.secretHash });
+    await recordSystemAction(ctx, ctx.systemAdmin, "admin.api_key_created", { apiKeyId: row.id, keyId: row.keyId, name: row.name });
+    return { key: generated.plain, apiKey: toPublicSystemApiKey(row) };
+  }),
+
+  /** Every system-admin API key (of every administrator), newest first; never a secret. */
+  listApiKeys: systemAdminProcedure.query(async () => {
+    const keys = await systemApiKeyModel.findMany({ orderBy: { column: "createdAt", direction: "desc" } });
+    return keys.map(toPublicSystemApiKey);
+  }),
+
+  revokeApiKey: systemAdminProcedure.input(revokeSystemApiKeyInput).mutation(async ({ ctx, input }) => {
+    const key = await systemApiKeyModel.findById(input.id);
+    if (!key) throw new TRPCError({ code: "NOT_FOUND", message: "No such API key." });
+    const revoked = key.status === "revoked" ? key : await systemApiKeyModel.update(key.id, { status: "revoked", revokedAt: new Date() });
+    if (!revoked) throw new TRPCError({ code: "NOT_FOUND", message: "No such API key." });
+    if (key.status !== "revoked") {
+      await recordSystemAction(ctx, ctx.systemAdmin, "admin.api_key_revoked", { apiKeyId: key.id, keyId: key.keyId, name: key.name });
+    }
+    return toPublicSystemApiKey(revoked);
+  }),
+
+  /** The admin audit log (survives tenant deletion), newest first, paginated. */
+  audit: systemAdminProcedure.input(adminAuditInput).query(async ({ input }) => {
+    const page = await adminAuditLogModel.findWithPagination({
+      where: (t) => {
+        const conditions: SQL[] = [];
+        if (input.tenantId !== undefined) conditions.push(eq(t.tenantId, input.tenantId));
+        if (input.action !== undefined) conditions.push(eq(t.action, input.action));
+        return conditions.length > 0 ? and(...conditions) : undefined;
+      },
+      orderBy: { column: "createdAt", direction: "desc" },
+      page: input.page,
+      pageSize: input.pageSize,
+    });
+    return { ...page, data: page.data.map(toPublicAdminAuditEntry) };
+  }),
+});

@@ -1,4 +1,94 @@
+import { ConflictError, deploymentModel, type DeploymentRow } from "@sigil/db";
+import { createDeploymentInput, deploymentIdInput, id, pagination, runDeploymentInput, updateDeploymentInput } from "@sigil/validators";
+import { TRPCError } from "@trpc/server";
+import { authedProcedure } from "../procedures.ts";
+import { recordAudit } from "../services/audit.ts";
+import { createExecution, resolvePromptVersion, resolveProviderModel } from "../services/executions.ts";
+import { toJsonObject } from "../services/json-values.ts";
 import { router } from "../trpc.ts";
 
-// Being written (issue 3).
-export const deploymentsRouter = router({});
+const read = authedProcedure({ role: "viewer" });
+const manage = authedProcedure({ role: "admin" });
+const run = authedProcedure({ role: "user", scope: "deployments:run" });
+
+/** Not in @sigil/validators yet: the list filter of this router. */
+const listDeploymentsInput = pagination.extend({ promptId: id.optional() });
+
+const notFound = (id: string) => new TRPCError({ code: "NOT_FOUND", message: `Deployment ${id} does not exist.` });
+const nameTaken = (name: string) => new TRPCError({ code: "CONFLICT", message: `A deployment named "${name}" already exists. Choose another name.` });
+
+async function requireDeployment(id: string): Promise<DeploymentRow> {
+  const deployment = await deploymentModel.findById(id);
+  if (!deployment) throw notFound(id);
+  return deployment;
+}
+
+/** Names are unique per tenant; the unique index decides races, the model's message cannot name it. */
+async function withNameConflict<R>(name: string | undefined, fn: () => Promise<R>): Promise<R> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof ConflictError && name !== undefined) throw nameTaken(name);
+    throw error;
+  }
+}
+
+export const deploymentsRouter = router({
+  /** A named, stable entry point to a prompt (pinned version, or the current one when null) with a provider and model. */
+  create: manage.input(createDeploymentInput).mutation(async ({ ctx, input }) => {
+    await resolvePromptVersion(input.promptId, input.promptVersion);
+    await resolveProviderModel(input.provider, input.model);
+    const options = toJsonObject(input.options, "options");
+    if (await deploymentModel.findByName(input.name)) throw nameTaken(input.name);
+    const deployment = await withNameConflict(input.name, () =>
+      deploymentModel.create({ ...input, options, createdBy: ctx.user.id }),
+    );
+    await recordAudit(ctx, "deployment.created", { type: "deployment", id: deployment.id }, { name: deployment.name, promptId: deployment.promptId });
+    return deployment;
+  }),
+
+  /** By name. */
+  list: read.input(listDeploymentsInput.prefault({})).query(({ input }) =>
+    deploymentModel.findWithPagination({
+      where: input.promptId !== undefined ? { promptId: input.promptId } : undefined,
+      orderBy: { column: "name" },
+      page: input.page,
+      pageSize: input.pageSize,
+    }),
+  ),
+
+  get: read.input(deploymentIdInput).query(({ input }) => requireDeployment(input.id)),
+
+  update: manage.input(updateDeploymentInput).mutation(async ({ ctx, input }) => {
+    const { id: deploymentId, ...patch } = input;
+    const before = await requireDeployment(deploymentId);
+    if (patch.promptVersion !== undefined) await resolvePromptVersion(before.promptId, patch.promptVersion);
+    if (patch.provider !== undefined || patch.model !== undefined) {
+      await resolveProviderModel(patch.provider ?? before.provider, patch.model ?? before.model);
+    }
+    const options = patch.options === undefined ? undefined : toJsonObject(patch.options, "options");
+    if (patch.name !== undefined && patch.name !== before.name && (await deploymentModel.findByName(patch.name))) throw nameTaken(patch.name);
+    const updated = await withNameConflict(patch.name, () => deploymentModel.update(deploymentId, { ...patch, options }));
+    if (!updated) throw notFound(deploymentId);
+    const changed = (["name", "promptVersion", "provider", "model", "options"] as const).filter(
+      (field) => JSON.stringify(before[field]) !== JSON.stringify(updated[field]),
+    );
+    if (changed.length > 0) await recordAudit(ctx, "deployment.updated", { type: "deployment", id: deploymentId }, { name: updated.name, changed });
+    return updated;
+  }),
+
+  /** Past executions keep their history (their deployment id becomes null). */
+  delete: manage.input(deploymentIdInput).mutation(async ({ ctx, input }) => {
+    const deployment = await requireDeployment(input.id);
+    if (!(await deploymentModel.delete(deployment.id))) throw notFound(input.id);
+    await recordAudit(ctx, "deployment.deleted", { type: "deployment", id: deployment.id }, { name: deployment.name });
+    return { ok: true as const, id: deployment.id };
+  }),
+
+  /** Runs a deployment by name: a pending execution, exactly like executions.create (the quota applies). */
+  run: run.input(runDeploymentInput).mutation(async ({ ctx, input }) => {
+    const deployment = await deploymentModel.findByName(input.name);
+    if (!deployment) throw new TRPCError({ code: "NOT_FOUND", message: `No deployment is named "${input.name}".` });
+    return createExecution(ctx, { kind: "deployment", deployment, input: input.input, fileIds: input.fileIds });
+  }),
+});

@@ -1,4 +1,59 @@
+import { deploymentModel, executionModel } from "@sigil/db";
+import { createExecutionInput, executionIdInput, listExecutionsInput } from "@sigil/validators";
+import { TRPCError } from "@trpc/server";
+import { authedProcedure } from "../procedures.ts";
+import { createExecution } from "../services/executions.ts";
+import { monthlyExecutionUsage } from "../services/quotas.ts";
 import { router } from "../trpc.ts";
 
-// Being written (issue 3).
-export const executionsRouter = router({});
+const run = authedProcedure({ role: "user", scope: "executions:run" });
+const read = authedProcedure({ role: "viewer", scope: "executions:read" });
+
+export const executionsRouter = router({
+  /**
+   * Creates a pending execution of a prompt version (the current one unless `version`) or of a
+   * deployment. Counts against the plan's monthly executions (atomically).
+   */
+  create: run.input(createExecutionInput).mutation(async ({ ctx, input }) => {
+    if ("deploymentId" in input) {
+      const deployment = await deploymentModel.findById(input.deploymentId);
+      if (!deployment) throw new TRPCError({ code: "NOT_FOUND", message: `Deployment ${input.deploymentId} does not exist.` });
+      return createExecution(ctx, { kind: "deployment", deployment, input: input.input, fileIds: input.fileIds });
+    }
+    return createExecution(ctx, {
+      kind: "prompt",
+      promptId: input.promptId,
+      version: input.version,
+      input: input.input,
+      provider: input.provider,
+      model: input.model,
+      fileIds: input.fileIds,
+    });
+  }),
+
+  /** Newest first; filter by status, prompt or deployment. */
+  list: read.input(listExecutionsInput.prefault({})).query(({ input }) =>
+    executionModel.findWithPagination({
+      where: {
+        ...(input.status !== undefined ? { status: input.status } : {}),
+        ...(input.promptId !== undefined ? { promptId: input.promptId } : {}),
+        ...(input.deploymentId !== undefined ? { deploymentId: input.deploymentId } : {}),
+      },
+      orderBy: { column: "createdAt", direction: "desc" },
+      page: input.page,
+      pageSize: input.pageSize,
+    }),
+  ),
+
+  get: read.input(executionIdInput).query(async ({ input }) => {
+    const execution = await executionModel.findById(input.id);
+    if (!execution) throw new TRPCError({ code: "NOT_FOUND", message: `Execution ${input.id} does not exist.` });
+    return execution;
+  }),
+
+  /** Counts by status (all time) and this calendar month's (UTC) executions against the plan's limit. */
+  stats: read.query(async ({ ctx }) => {
+    const [all, thisMonth] = await Promise.all([executionModel.stats(), monthlyExecutionUsage(ctx.tenant)]);
+    return { ...all, thisMonth };
+  }),
+});

@@ -1,4 +1,159 @@
+import { ConflictError, deploymentModel, promptModel, type PromptRow } from "@sigil/db";
+import {
+  createPromptInput,
+  listPromptsInput,
+  previewInput,
+  promptIdInput,
+  promptVersionInput,
+  updatePromptInput,
+} from "@sigil/validators";
+import { TRPCError } from "@trpc/server";
+import { or } from "drizzle-orm";
+import { authedProcedure } from "../procedures.ts";
+import { recordAudit } from "../services/audit.ts";
+import { resolvePromptVersion } from "../services/executions.ts";
+import { toJsonObject } from "../services/json-values.ts";
+import { containsText } from "../services/sql-patterns.ts";
+import { parseTemplate, previewTemplate, withTemplateErrors } from "../services/templates.ts";
 import { router } from "../trpc.ts";
 
-// Being written (issue 3).
-export const promptsRouter = router({});
+const read = authedProcedure({ role: "viewer", scope: "prompts:read" });
+const preview = authedProcedure({ role: "viewer", scope: "prompts:preview" });
+const write = authedProcedure({ role: "user" });
+
+const notFound = (id: string) => new TRPCError({ code: "NOT_FOUND", message: `Prompt ${id} does not exist.` });
+const nameTaken = (name: string) => new TRPCError({ code: "CONFLICT", message: `A prompt named "${name}" already exists. Choose another name.` });
+
+async function requirePrompt(id: string): Promise<PromptRow> {
+  const prompt = await promptModel.findById(id);
+  if (!prompt) throw notFound(id);
+  return prompt;
+}
+
+/** The unique index is the real guard (parallel creates); the model's message cannot name the prompt. */
+async function withNameConflict<R>(name: string | undefined, fn: () => Promise<R>): Promise<R> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof ConflictError && name !== undefined) throw nameTaken(name);
+    throw error;
+  }
+}
+
+/** A stored template must parse: a broken one would only fail later, at every execution. */
+function assertParses(template: string | undefined): void {
+  if (template !== undefined) withTemplateErrors(() => parseTemplate(template));
+}
+
+function checkedSchema(schema: Record<string, unknown> | null | undefined): Record<string, unknown> | null | undefined {
+  return schema ? toJsonObject(schema, "responseSchema") : schema;
+}
+
+export const promptsRouter = router({
+  create: write.input(createPromptInput).mutation(async ({ ctx, input }) => {
+    assertParses(input.template);
+    const responseSchema = checkedSchema(input.responseSchema);
+    if (await promptModel.findByName(input.name)) throw nameTaken(input.name);
+    const prompt = await withNameConflict(input.name, () =>
+      promptModel.create({
+        name: input.name,
+        description: input.description,
+        template: input.template,
+        responseSchema: responseSchema ?? null,
+        acceptsFiles: input.acceptsFiles,
+        createdBy: ctx.user.id,
+        updatedBy: ctx.user.id,
+      }),
+    );
+    await recordAudit(ctx, "prompt.created", { type: "prompt", id: prompt.id }, { name: prompt.name, version: prompt.currentVersion });
+    return prompt;
+  }),
+
+  /**
+   * Search in name and description (case-insensitive, the text taken literally); most recently
+   * changed first. Same as promptModel.search, whose LIKE lacks `ESCAPE` (see sql-patterns.ts):
+   * switch back once the model is fixed.
+   */
+  list: read.input(listPromptsInput.prefault({})).query(({ input }) => {
+    const query = input.query;
+    return promptModel.findWithPagination({
+      where: query ? (t) => or(containsText(t.name, query), containsText(t.description, query)) : undefined,
+      orderBy: { column: "updatedAt", direction: "desc" },
+      page: input.page,
+      pageSize: input.pageSize,
+    });
+  }),
+
+  get: read.input(promptIdInput).query(({ input }) => requirePrompt(input.id)),
+
+  /** A change of name, description, template, response schema or files makes a new version. */
+  update: write.input(updatePromptInput).mutation(async ({ ctx, input }) => {
+    const { id, ...patch } = input;
+    assertParses(patch.template);
+    const responseSchema = checkedSchema(patch.responseSchema);
+    const before = await requirePrompt(id);
+    if (patch.name !== undefined && patch.name !== before.name && (await promptModel.findByName(patch.name))) throw nameTaken(patch.name);
+    const updated = await withNameConflict(patch.name, () =>
+      promptModel.update(id, { ...patch, responseSchema, updatedBy: ctx.user.id }),
+    );
+    if (!updated) throw notFound(id);
+    if (updated.currentVersion !== before.currentVersion) {
+      const changed = (["name", "description", "template", "responseSchema", "acceptsFiles"] as const).filter(
+        (field) => JSON.stringify(before[field]) !== JSON.stringify(updated[field]),
+      );
+      await recordAudit(ctx, "prompt.updated", { type: "prompt", id }, { version: updated.currentVersion, changed });
+    }
+    return updated;
+  }),
+
+  /** Every version, newest first. */
+  versions: read.input(promptIdInput).query(async ({ input }) => {
+    await requirePrompt(input.id);
+    return promptModel.versions(input.id);
+  }),
+
+  getVersion: read.input(promptVersionInput).query(({ input }) => resolvePromptVersion(input.id, input.version)),
+
+  /** Makes an old version current again, as a new version ("restore of vN"). */
+  restoreVersion: write.input(promptVersionInput).mutation(async ({ ctx, input }) => {
+    await resolvePromptVersion(input.id, input.version);
+    const restored = await promptModel.restoreVersion(input.id, input.version, ctx.user.id);
+    await recordAudit(ctx, "prompt.restored", { type: "prompt", id: input.id }, { from: input.version, version: restored.currentVersion });
+    return restored;
+  }),
+
+  /**
+   * Deletes a prompt with its versions and executions. A prompt that deployments use is refused:
+   * the cascade would delete them too, and deployments are the admins' to remove.
+   */
+  delete: write.input(promptIdInput).mutation(async ({ ctx, input }) => {
+    const prompt = await requirePrompt(input.id);
+    const used = await deploymentModel.findMany({ where: { promptId: prompt.id }, orderBy: { column: "name" }, limit: 5 });
+    if (used.length > 0) {
+      throw new TRPCError({
+        code: "CONFLICT",
+        message: `Prompt "${prompt.name}" is used by deployment${used.length > 1 ? "s" : ""} ${used.map((d) => `"${d.name}"`).join(", ")}${used.length === 5 ? " and maybe more" : ""}. An admin must delete ${used.length > 1 ? "them" : "it"} first.`,
+      });
+    }
+    if (!(await promptModel.delete(prompt.id))) throw notFound(input.id);
+    await recordAudit(ctx, "prompt.deleted", { type: "prompt", id: prompt.id }, { name: prompt.name, versions: prompt.currentVersion });
+    return { ok: true as const, id: prompt.id };
+  }),
+
+  /**
+   * Renders a template (given, or a stored prompt version: the current one unless `version`) with
+   * variables, and lists the variable names the template uses so a UI can show inputs.
+   * A mutation although it changes nothing: a template of up to 100,000 characters does not fit in
+   * a GET query string (Node refuses request heads over 16 KB).
+   */
+  preview: preview.input(previewInput).mutation(async ({ input }) => {
+    const variables = toJsonObject(input.variables, "variables");
+    if ("template" in input) {
+      const result = withTemplateErrors(() => previewTemplate(input.template, variables));
+      return { rendered: result.text, variables: result.variables, promptId: null, version: null };
+    }
+    const version = await resolvePromptVersion(input.id, input.version);
+    const result = withTemplateErrors(() => previewTemplate(version.template, variables));
+    return { rendered: result.text, variables: result.variables, promptId: version.promptId, version: version.version };
+  }),
+});

@@ -1,6 +1,7 @@
-import { adminAuditLogModel, auditLogModel, tenantContext, type AuditActorType, type SystemAdminRow, type TenantRow } from "@sigil/db";
+import { auditLogModel, tenantContext, type AuditActorType, type SystemAdminRow, type TenantRow } from "@sigil/db";
 import type { Identity } from "../auth/identity.ts";
 import type { InnerContext } from "../context.ts";
+import { adminAuditRecorder } from "./admin-audit.ts";
 
 export interface AuditTarget {
   type: string;
@@ -43,7 +44,7 @@ export async function recordAdminAction(
   details: Record<string, unknown> = {},
   { tenantStillExists = true }: { tenantStillExists?: boolean } = {},
 ): Promise<void> {
-  await adminAuditLogModel.create({ adminId: admin.id, action, tenantId: tenant.id, tenantSlug: tenant.slug, details });
+  await adminAuditRecorder.record({ adminId: admin.id, action, tenantId: tenant.id, tenantSlug: tenant.slug, details });
   if (!tenantStillExists) return;
   await tenantContext.runWithTenant(tenant.id, () =>
     auditLogModel.record({

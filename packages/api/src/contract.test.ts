@@ -1,0 +1,22 @@
+import * as db from "@sigil/db";
+import * as validators from "@sigil/validators";
+import { describe, expect, test } from "vitest";
+
+/** @sigil/db and @sigil/validators may not import each other, so their shared vocabularies are checked here. */
+describe("db and validators agree", () => {
+  test.each([
+    ["tenant statuses", db.TENANT_STATUSES, validators.TENANT_STATUSES],
+    ["tenant plans", db.TENANT_PLANS, validators.TENANT_PLANS],
+    ["user roles", db.USER_ROLES, validators.USER_ROLES],
+    ["user statuses", db.USER_STATUSES, validators.USER_STATUSES],
+    ["API-key scopes", db.API_KEY_SCOPES, validators.API_KEY_SCOPES],
+    ["execution statuses", db.EXECUTION_STATUSES, validators.EXECUTION_STATUSES],
+    ["reserved slugs", [...db.RESERVED_SLUGS].sort(), [...validators.RESERVED_SLUGS].sort()],
+  ])("%s", (_name, left, right) => {
+    expect([...left]).toEqual([...right]);
+  });
+
+  test("the slug pattern", () => {
+    expect(validators.SLUG_PATTERN.source).toBe(db.SLUG_PATTERN.source);
+  });
+});

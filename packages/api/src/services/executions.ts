@@ -1,0 +1,139 @@
+import {
+  executionModel,
+  fileModel,
+  promptModel,
+  settingsModel,
+  type DeploymentRow,
+  type ExecutionRow,
+  type PromptVersionRow,
+  type TenantRow,
+  type UserRow,
+} from "@sigil/db";
+import { TRPCError } from "@trpc/server";
+import { toJsonObject } from "./json-values.ts";
+
+/**
+ * Creating an execution, shared by `executions.create` (from a prompt version or a deployment)
+ * and `deployments.run`. Everything is checked before anything is written; the monthly quota is
+ * enforced by `executionModel.createWithinMonthlyLimit` (count and insert in one IMMEDIATE
+ * transaction), so parallel requests never overshoot. The execution starts `pending`; the worker
+ * takes it from there.
+ */
+
+/** The built-in, deterministic provider: renders the prompt version with the input (no network). */
+export const TEMPLATE_PROVIDER = "template";
+export const TEMPLATE_MODEL = "mustache";
+/** The settings `type` under which the settings router stores provider credentials. */
+export const PROVIDER_SETTING_TYPE = "provider";
+
+export type ExecutionRequest =
+  | {
+      kind: "prompt";
+      promptId: string;
+      version?: number | undefined;
+      input: Record<string, unknown>;
+      provider: string;
+      model?: string | undefined;
+      fileIds: string[];
+    }
+  | { kind: "deployment"; deployment: DeploymentRow; input: Record<string, unknown>; fileIds: string[] };
+
+export interface ExecutionActor {
+  tenant: Pick<TenantRow, "limitExecutionsPerMonth">;
+  user: Pick<UserRow, "id">;
+}
+
+const badRequest = (message: string) => new TRPCError({ code: "BAD_REQUEST", message });
+const notFound = (message: string) => new TRPCError({ code: "NOT_FOUND", message });
+
+/** The prompt version an execution runs: a given one, or the prompt's current one. */
+export async function resolvePromptVersion(promptId: string, version: number | null | undefined): Promise<PromptVersionRow> {
+  const prompt = await promptModel.findById(promptId);
+  if (!prompt) throw notFound(`Prompt ${promptId} does not exist.`);
+  const wanted = version ?? prompt.currentVersion;
+  const row = await promptModel.getVersion(promptId, wanted);
+  if (!row) {
+    throw notFound(`Prompt "${prompt.name}" has no version ${wanted}; its versions are 1 to ${prompt.currentVersion}.`);
+  }
+  return row;
+}
+
+/**
+ * The provider must be the built-in `template` provider or one configured in the tenant's settings;
+ * the model defaults to the provider's configured default model.
+ */
+export async function resolveProviderModel(provider: string, model: string | null | undefined): Promise<{ provider: string; model: string }> {
+  if (provider === TEMPLATE_PROVIDER) return { provider, model: model ?? TEMPLATE_MODEL };
+  const setting = await settingsModel.get(PROVIDER_SETTING_TYPE, provider);
+  if (!setting) {
+    throw badRequest(`No provider "${provider}" is configured for this workspace. Add it in the settings, or use the "${TEMPLATE_PROVIDER}" provider.`);
+  }
+  const fallback = setting.payload.defaultModel;
+  const resolved = model ?? (typeof fallback === "string" && fallback.trim() !== "" ? fallback : null);
+  if (resolved === null) throw badRequest(`Choose a model: provider "${provider}" has no default model configured.`);
+  return { provider, model: resolved };
+}
+
+/** Files can be attached only to a prompt version that accepts files, and only files that exist. */
+export async function resolveFileIds(fileIds: readonly string[], version: PromptVersionRow): Promise<string[]> {
+  const unique = [...new Set(fileIds)];
+  if (unique.length === 0) return [];
+  if (!version.acceptsFiles) {
+    throw badRequest(`Prompt "${version.name}" (version ${version.version}) does not accept files; remove the file ids or enable files on the prompt.`);
+  }
+  const missing: string[] = [];
+  for (const id of unique) {
+    if ((await fileModel.count({ id })) === 0) missing.push(id);
+  }
+  if (missing.length > 0) throw badRequest(`Unknown file id${missing.length > 1 ? "s" : ""}: ${missing.join(", ")}. Upload the files first.`);
+  return unique;
+}
+
+export async function createExecution(actor: ExecutionActor, request: ExecutionRequest): Promise<ExecutionRow> {
+  const input = toJsonObject(request.input, "input");
+  const version =
+    request.kind === "prompt"
+      ? await resolvePromptVersion(request.promptId, request.version)
+      : await resolveDeploymentVersion(request.deployment);
+  const target =
+    request.kind === "prompt"
+      ? await resolveProviderModel(request.provider, request.model)
+      : await resolveProviderModel(request.deployment.provider, request.deployment.model);
+  const fileIds = await resolveFileIds(request.fileIds, version);
+  try {
+    return await executionModel.createWithinMonthlyLimit(
+      {
+        promptId: version.promptId,
+        promptVersion: version.version,
+        deploymentId: request.kind === "deployment" ? request.deployment.id : null,
+        input,
+        fileIds,
+        provider: target.provider,
+        model: target.model,
+        createdBy: actor.user.id,
+      },
+      actor.tenant.limitExecutionsPerMonth,
+    );
+  } catch (error) {
+    // The prompt or deployment was deleted between the checks above and the insert.
+    if (isForeignKeyViolation(error)) throw notFound("The prompt or deployment was deleted while the execution was being created.");
+    throw error;
+  }
+}
+
+async function resolveDeploymentVersion(deployment: DeploymentRow): Promise<PromptVersionRow> {
+  try {
+    return await resolvePromptVersion(deployment.promptId, deployment.promptVersion);
+  } catch (error) {
+    if (error instanceof TRPCError && error.code === "NOT_FOUND") {
+      throw notFound(`Deployment "${deployment.name}" points to a prompt version that no longer exists: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+function isForeignKeyViolation(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if ((error as { code?: unknown }).code === "SQLITE_CONSTRAINT_FOREIGNKEY") return true;
+  return error.cause !== undefined && isForeignKeyViolation(error.cause);
+}

@@ -1,0 +1,32 @@
+export {
+  ExecutionWorker,
+  type ExecutionWorkerOptions,
+  type RecoveryResult,
+  type TenantRef,
+  type TickResult,
+  type WorkerError,
+  type WorkerEvent,
+} from "./execution-worker.ts";
+export {
+  errorMessage,
+  ExecutionFailure,
+  type ExecutionProvider,
+  type ProviderFile,
+  type ProviderRequest,
+  type ProviderResult,
+} from "./provider.ts";
+export {
+  renderRequest,
+  templateProvider,
+  templateView,
+  toTemplateFiles,
+  type TemplateFile,
+} from "./template-provider.ts";
+export {
+  DEFAULT_PROVIDER_TIMEOUT_MS,
+  loadProviderSettings,
+  OpenAICompatibleProvider,
+  providerSettingsSchema,
+  type OpenAICompatibleProviderOptions,
+  type ProviderSettings,
+} from "./openai-provider.ts";

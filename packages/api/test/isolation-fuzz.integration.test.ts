@@ -1,0 +1,341 @@
+import fc from "fast-check";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { call, createTenantWithUsers, login, useTestEnv, type CallOptions, type CallResult, type TestEnv } from "./harness.ts";
+
+/**
+ * Isolation fuzz: ≥ 20 tenants, ≥ 10,000 random operations over every tenant router through the
+ * HTTP handler, run in concurrent batches, checked against a model of the expected state. No
+ * response may contain another tenant's data (its marker or any of its ids), and no write may
+ * land in another tenant — including requests that use other tenants' ids, sessions and API keys.
+ */
+const TENANTS = 20;
+const RUNS = 5;
+const OPS_PER_RUN = 3_000;
+const BATCH = 8;
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+
+interface World {
+  slug: string;
+  marker: string;
+  cookie: string;
+  apiKey: string;
+  prompts: Map<string, { name: string; template: string; version: number }>;
+  files: Map<string, { name: string; size: number }>;
+  deployments: Map<string, { name: string; promptId: string }>;
+  /** Execution id → its prompt (deleting a prompt deletes its executions and deployments). */
+  executions: Map<string, string>;
+  webhooks: Set<string>;
+  counter: number;
+}
+
+let env: TestEnv;
+const worlds: World[] = [];
+/** Every id any tenant ever got back, with its owner: the leak detector. */
+const owner = new Map<string, number>();
+let operations = 0;
+
+function own(tenant: number, id: string): void {
+  owner.set(id, tenant);
+}
+
+/**
+ * The response must not mention another tenant: neither its marker nor any id it owns, except
+ * what the request itself sent (a 404 may repeat the id it was asked for).
+ */
+function assertNoLeak<T>(tenant: number, result: CallResult<T>, sent: unknown = null): void {
+  const echoed = new Set(JSON.stringify(sent).match(UUID) ?? []);
+  const text = JSON.stringify(result.data ?? result.error ?? null);
+  for (const [index, world] of worlds.entries()) {
+    if (index !== tenant && text.includes(world.marker)) throw new Error(`tenant ${worlds[tenant]?.slug} saw ${world.slug}'s marker: ${text.slice(0, 300)}`);
+  }
+  for (const id of text.match(UUID) ?? []) {
+    const holder = owner.get(id);
+    if (holder !== undefined && holder !== tenant && !echoed.has(id)) throw new Error(`tenant ${worlds[tenant]?.slug} saw ${worlds[holder]?.slug}'s id ${id}`);
+  }
+}
+
+function world(index: number): World {
+  const found = worlds[index];
+  if (!found) throw new Error(`no tenant ${index}`);
+  return found;
+}
+
+function pick<T>(items: readonly T[], seed: number): T | undefined {
+  return items.length === 0 ? undefined : items[seed % items.length];
+}
+
+type Op = { kind: OpKind; tenant: number; other: number; seed: number };
+const OP_KINDS = [
+  "prompt.create", "prompt.list", "prompt.get", "prompt.update", "prompt.delete", "prompt.versions",
+  "file.upload", "file.list", "file.download", "file.delete",
+  "deployment.create", "deployment.get", "deployment.run",
+  "execution.create", "execution.get", "execution.list", "execution.stats",
+  "users.list", "apiKeys.list", "audit.list", "settings.webhook",
+  "foreign.cookie", "foreign.apiKey",
+] as const;
+type OpKind = (typeof OP_KINDS)[number];
+const KEY_OPS = new Set<OpKind>(["prompt.list", "prompt.get", "prompt.versions", "file.upload", "deployment.run", "execution.create", "execution.get", "execution.list", "execution.stats"]);
+
+const opArb = fc.record({
+  kind: fc.constantFrom(...OP_KINDS),
+  tenant: fc.integer({ min: 0, max: TENANTS - 1 }),
+  other: fc.integer({ min: 0, max: TENANTS - 1 }),
+  seed: fc.nat(),
+  /** Whether the op targets another tenant's resource (when it takes an id). */
+}).map((op): Op => op);
+
+/** Runs one op as tenant `op.tenant`; `foreign` ops use tenant `op.other`'s ids or credentials. */
+async function runOp(op: Op): Promise<void> {
+  const me = world(op.tenant);
+  const them = world(op.other === op.tenant ? (op.other + 1) % TENANTS : op.other);
+  const useForeignId = op.seed % 3 === 0;
+  // Operations an API key may perform (it has every scope) alternate between key and session.
+  const keyAllowed = KEY_OPS.has(op.kind);
+  const as: CallOptions = { tenant: me.slug, ...(keyAllowed && op.seed % 2 === 1 ? { apiKey: me.apiKey } : { cookie: me.cookie }) };
+  const cookieOnly: CallOptions = { tenant: me.slug, cookie: me.cookie };
+  let sent: unknown = null;
+  const q = <T>(path: string, input: unknown, options: CallOptions = as) => ((sent = input), call<T>("query", path, input, options));
+  const m = <T>(path: string, input: unknown, options: CallOptions = as) => ((sent = input), call<T>("mutation", path, input, options));
+  const check = <T>(result: CallResult<T>): CallResult<T> => {
+    operations += 1;
+    assertNoLeak(op.tenant, result, sent);
+    return result;
+  };
+  /** An id of mine or, for foreign ops, of the other tenant (which must then be a 404). */
+  const target = (mine: Map<string, unknown> | Set<string>, theirs: Map<string, unknown> | Set<string>) => {
+    const pool = [...(useForeignId ? theirs.keys() : mine.keys())];
+    return { id: pick(pool, op.seed), foreign: useForeignId };
+  };
+  const expectForeign404 = <T>(result: CallResult<T>) => expect(result.status, JSON.stringify(result.error)).toBe(404);
+
+  switch (op.kind) {
+    case "prompt.create": {
+      me.counter += 1;
+      const name = `${me.marker} prompt ${me.counter}`;
+      const template = `Hi {{who}} ${me.marker}`;
+      const result = check(await m<{ id: string }>("prompts.create", { name, template }, cookieOnly));
+      expect(result.status, JSON.stringify(result.error)).toBe(200);
+      if (result.data) {
+        me.prompts.set(result.data.id, { name, template, version: 1 });
+        own(op.tenant, result.data.id);
+      }
+      return;
+    }
+    case "prompt.list": {
+      const result = check(await q<{ data: { id: string }[] }>("prompts.list", { pageSize: 100 }));
+      expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
+      for (const row of result.data?.data ?? []) expect(me.prompts.has(row.id) || owner.get(row.id) === op.tenant).toBe(true);
+      return;
+    }
+    case "prompt.get":
+    case "prompt.versions": {
+      const { id, foreign } = target(me.prompts, them.prompts);
+      if (!id) return;
+      const result = check(await q(op.kind === "prompt.get" ? "prompts.get" : "prompts.versions", { id }));
+      if (foreign) expectForeign404(result);
+      return;
+    }
+    case "prompt.update": {
+      const { id, foreign } = target(me.prompts, them.prompts);
+      if (!id) return;
+      const template = `Changed ${op.seed} ${me.marker}`;
+      const result = check(await m("prompts.update", { id, template }, cookieOnly));
+      if (foreign) expectForeign404(result);
+      else if (result.status === 200) {
+        // An update that changes nothing makes no new version.
+        const entry = me.prompts.get(id);
+        if (entry && entry.template !== template) {
+          entry.template = template;
+          entry.version += 1;
+        }
+      }
+      return;
+    }
+    case "prompt.delete": {
+      const { id, foreign } = target(me.prompts, them.prompts);
+      if (!id || op.seed % 5 !== 0) return;
+      const result = check(await m("prompts.delete", { id }, cookieOnly));
+      if (foreign) expectForeign404(result);
+      else if (result.status === 200) {
+        me.prompts.delete(id);
+        for (const [deploymentId, deployment] of me.deployments) if (deployment.promptId === id) me.deployments.delete(deploymentId);
+        for (const [executionId, promptId] of me.executions) if (promptId === id) me.executions.delete(executionId);
+      }
+      return;
+    }
+    case "file.upload": {
+      me.counter += 1;
+      const name = `${me.marker}-${me.counter}.txt`;
+      const content = Buffer.from(`file ${me.counter} of ${me.marker}`);
+      const result = check(await m<{ id: string }>("files.upload", { name, mimeType: "text/plain", contentBase64: content.toString("base64") }));
+      expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
+      if (result.data) {
+        me.files.set(result.data.id, { name, size: content.byteLength });
+        own(op.tenant, result.data.id);
+      }
+      return;
+    }
+    case "file.list": {
+      const result = check(await q<{ data: { id: string }[] }>("files.list", { pageSize: 100 }));
+      expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
+      return;
+    }
+    case "file.download": {
+      const { id, foreign } = target(me.files, them.files);
+      if (!id) return;
+      const result = check(await q<{ contentBase64: string }>("files.download", { id }));
+      if (foreign) expectForeign404(result);
+      else if (result.data) expect(Buffer.from(result.data.contentBase64, "base64").toString()).toContain(me.marker);
+      return;
+    }
+    case "file.delete": {
+      const { id, foreign } = target(me.files, them.files);
+      if (!id || op.seed % 4 !== 0) return;
+      const result = check(await m("files.delete", { id }, cookieOnly));
+      if (foreign) expectForeign404(result);
+      else if (result.status === 200) me.files.delete(id);
+      return;
+    }
+    case "deployment.create": {
+      const { id: promptId, foreign } = target(me.prompts, them.prompts);
+      if (!promptId) return;
+      me.counter += 1;
+      const name = `d-${me.counter}`;
+      const result = check(await m<{ id: string }>("deployments.create", { name, promptId, provider: "template", model: "mustache" }, cookieOnly));
+      if (foreign) expectForeign404(result);
+      else if (result.status === 200 && result.data) {
+        me.deployments.set(result.data.id, { name, promptId });
+        own(op.tenant, result.data.id);
+      }
+      return;
+    }
+    case "deployment.get": {
+      const { id, foreign } = target(me.deployments, them.deployments);
+      if (!id) return;
+      const result = check(await q("deployments.get", { id }, cookieOnly));
+      if (foreign) expectForeign404(result);
+      return;
+    }
+    case "deployment.run": {
+      const mine = pick([...me.deployments.values()], op.seed);
+      const theirs = pick([...them.deployments.values()], op.seed);
+      const chosen = useForeignId ? theirs : mine;
+      if (!chosen) return;
+      const result = check(await m<{ id: string }>("deployments.run", { name: chosen.name, input: { who: me.marker } }));
+      if (result.status === 200 && result.data) {
+        // A name the other tenant also happens to use runs *my* deployment of that name.
+        expect(useForeignId ? [...me.deployments.values()].some((d) => d.name === chosen.name) : true).toBe(true);
+        const runAs = [...me.deployments.values()].find((d) => d.name === chosen.name);
+        if (runAs) me.executions.set(result.data.id, runAs.promptId);
+        own(op.tenant, result.data.id);
+      } else expect([404]).toContain(result.status);
+      return;
+    }
+    case "execution.create": {
+      const { id: promptId, foreign } = target(me.prompts, them.prompts);
+      if (!promptId) return;
+      const result = check(await m<{ id: string }>("executions.create", { promptId, input: { who: me.marker } }));
+      if (foreign) expectForeign404(result);
+      else if (result.status === 200 && result.data) {
+        me.executions.set(result.data.id, promptId);
+        own(op.tenant, result.data.id);
+      }
+      return;
+    }
+    case "execution.get": {
+      const { id, foreign } = target(me.executions, them.executions);
+      if (!id) return;
+      const result = check(await q("executions.get", { id }));
+      if (foreign) expectForeign404(result);
+      else expect(result.status).toBe(200);
+      return;
+    }
+    case "execution.list":
+    case "execution.stats": {
+      const result = check(await q(op.kind === "execution.list" ? "executions.list" : "executions.stats", op.kind === "execution.list" ? { pageSize: 50 } : undefined));
+      expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
+      return;
+    }
+    case "users.list":
+    case "apiKeys.list":
+    case "audit.list": {
+      const result = check(await q(op.kind, op.kind === "users.list" ? {} : op.kind === "audit.list" ? { pageSize: 50 } : undefined, cookieOnly));
+      expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
+      return;
+    }
+    case "settings.webhook": {
+      const identifier = `hook-${op.seed % 50}`;
+      const result = check(await m("settings.saveWebhook", { identifier, url: `https://hooks.example/${me.slug}`, events: ["execution.failed"] }, cookieOnly));
+      expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
+      me.webhooks.add(identifier);
+      return;
+    }
+    case "foreign.cookie":
+    case "foreign.apiKey": {
+      // Another tenant's credential on my host: refused, and nothing is written anywhere.
+      const credential: CallOptions = op.kind === "foreign.cookie" ? { tenant: me.slug, cookie: them.cookie } : { tenant: me.slug, apiKey: them.apiKey };
+      const write = check(await m("prompts.create", { name: `${them.marker} intruder ${op.seed}`, template: "x" }, credential));
+      expect(write.status).toBe(403);
+      const read = check(await q("prompts.list", { pageSize: 5 }, credential));
+      expect(read.status).toBe(403);
+      return;
+    }
+  }
+}
+
+beforeAll(async () => {
+  env = useTestEnv();
+  for (let i = 0; i < TENANTS; i += 1) {
+    const slug = `fz-${String(i).padStart(2, "0")}`;
+    // Generous plan limits: the fuzz is about isolation, quotas have their own tests.
+    const { users } = await createTenantWithUsers(slug, { settings: { features: [], limits: { users: 100, storage: 1_000, executions_per_month: 1_000_000 } } });
+    const cookie = await login(slug, `admin@${slug}.test`);
+    const key = await call<{ plainKey: string; key: { id: string } }>("mutation", "apiKeys.create", {
+      name: "fuzz",
+      scopes: ["prompts:read", "prompts:preview", "executions:run", "executions:read", "files:upload", "deployments:run"],
+    }, { tenant: slug, cookie });
+    if (!key.data) throw new Error(key.error?.message);
+    for (const user of Object.values(users)) own(i, user.id);
+    own(i, key.data.key.id);
+    worlds.push({ slug, marker: `«${slug}»`, cookie, apiKey: key.data.plainKey, prompts: new Map(), files: new Map(), deployments: new Map(), executions: new Map(), webhooks: new Set(), counter: 0 });
+  }
+}, 120_000);
+afterAll(() => env.cleanup());
+
+test(`${TENANTS} tenants, ${RUNS * OPS_PER_RUN} random operations in concurrent batches: no response or write crosses a tenant`, async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.array(opArb, { minLength: OPS_PER_RUN, maxLength: OPS_PER_RUN }), async (ops) => {
+      for (let start = 0; start < ops.length; start += BATCH) {
+        // One op per tenant per batch keeps the model exact; batches still interleave tenants.
+        const batch = ops.slice(start, start + BATCH).filter((op, i, all) => all.findIndex((o) => o.tenant === op.tenant) === i);
+        await Promise.all(batch.map(runOp));
+      }
+    }),
+    { numRuns: RUNS, endOnFailure: true },
+  );
+
+  // Quiescent: every tenant's state is exactly the model's, and nothing of another tenant.
+  for (const [index, me] of worlds.entries()) {
+    const as: CallOptions = { tenant: me.slug, cookie: me.cookie };
+    const prompts = await call<{ data: { id: string; name: string; currentVersion: number }[]; total: number }>("query", "prompts.list", { pageSize: 100, page: 1 }, as);
+    const allPrompts = [...(prompts.data?.data ?? [])];
+    for (let page = 2; page <= Math.ceil((prompts.data?.total ?? 0) / 100); page += 1) {
+      allPrompts.push(...((await call<{ data: { id: string; name: string; currentVersion: number }[] }>("query", "prompts.list", { pageSize: 100, page }, as)).data?.data ?? []));
+    }
+    expect(new Set(allPrompts.map((p) => p.id))).toEqual(new Set(me.prompts.keys()));
+    for (const prompt of allPrompts) {
+      expect(prompt.name.startsWith(me.marker)).toBe(true);
+      expect(prompt.currentVersion).toBe(me.prompts.get(prompt.id)?.version);
+    }
+    const files = await call<{ total: number }>("query", "files.list", { pageSize: 1 }, as);
+    expect(files.data?.total).toBe(me.files.size);
+    const deployments = await call<{ data: { id: string }[]; total: number }>("query", "deployments.list", { pageSize: 100 }, as);
+    expect(deployments.data?.total).toBe(me.deployments.size);
+    expect(new Set(deployments.data?.data.map((d) => d.id))).toEqual(new Set(me.deployments.keys()));
+    const stats = await call<{ total: number }>("query", "executions.stats", undefined, as);
+    expect(stats.data?.total).toBe(me.executions.size);
+    assertNoLeak(index, prompts);
+  }
+  console.log(`isolation fuzz: ${TENANTS} tenants, ${operations} operations executed and checked`);
+  expect(operations).toBeGreaterThanOrEqual(10_000);
+}, 600_000);
