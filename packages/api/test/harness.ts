@@ -36,7 +36,8 @@ export interface CallOptions {
 export interface CallResult<T = unknown> {
   status: number;
   data: T | undefined;
-  error: { message: string; code: string; data: Record<string, unknown> } | undefined;
+  /** `code` is the JSON-RPC number; the tRPC code name is `data.code`. */
+  error: { message: string; code: number; data: Record<string, unknown> } | undefined;
   setCookies: string[];
 }
 
@@ -65,7 +66,7 @@ export async function call<T = unknown>(type: "query" | "mutation", path: string
     json = JSON.parse(text) as typeof json;
   } catch {
     // Not a tRPC response (e.g. a path outside /api/trpc): report the body as the message.
-    return { status: response.status, data: undefined, error: { message: text, code: "NOT_TRPC", data: {} }, setCookies };
+    return { status: response.status, data: undefined, error: { message: text, code: 0, data: { code: "NOT_TRPC" } }, setCookies };
   }
   if (json.error !== undefined) {
     const error = superjson.deserialize(json.error as Parameters<typeof superjson.deserialize>[0]) as CallResult["error"];

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { id, variables } from "./common.ts";
+import { id, pagination, variables } from "./common.ts";
 
 const deploymentName = z
   .string()
@@ -27,3 +27,4 @@ export const updateDeploymentInput = z.object({
 });
 export const deploymentIdInput = z.object({ id });
 export const runDeploymentInput = z.object({ name: deploymentName, input: variables, fileIds: z.array(id).max(20).default([]) });
+export const listDeploymentsInput = pagination.extend({ promptId: id.optional() });

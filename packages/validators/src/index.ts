@@ -9,4 +9,5 @@ export * from "./prompts.ts";
 export * from "./executions.ts";
 export * from "./files.ts";
 export * from "./deployments.ts";
+export * from "./audit.ts";
 export { z } from "zod";

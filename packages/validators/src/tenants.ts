@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { name, slug } from "./common.ts";
+import { email, name, slug } from "./common.ts";
 
 export const TENANT_STATUSES = ["active", "inactive", "suspended"] as const;
 export const TENANT_PLANS = ["free", "pro", "enterprise"] as const;
@@ -40,7 +40,7 @@ export const createTenantInput = z.object({
     limits: tenantLimits,
   }),
   owner: z.object({
-    email: z.string().trim().toLowerCase().pipe(z.email({ error: "Enter a valid email address." })),
+    email,
     name: name(200),
     password: z.string().min(10, "At least 10 characters.").max(200).optional(),
   }),

@@ -27,7 +27,7 @@ export async function authenticateSystemAdmin(ctx: InnerContext): Promise<System
     if (!key || key.status !== "active" || !digestsEqual(key.secretHash, parsed.secretHash)) throw unauthorized("The API key is not valid.");
     const admin = await systemAdminModel.findById(key.adminId);
     if (!admin) throw unauthorized("The API key is not valid.");
-    await systemApiKeyModel.update(key.id, { lastUsedAt: new Date(), usageCount: key.usageCount + 1 });
+    await systemApiKeyModel.recordUse(key.id);
     return { admin, via: "apiKey" };
   }
   const token = ctx.request.cookies[ADMIN_SESSION_COOKIE];

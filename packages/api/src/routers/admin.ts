@@ -21,7 +21,7 @@ import { generateApiKey } from "../auth/api-key-format.ts";
 import { ADMIN_SESSION_COOKIE, clearCookie } from "../auth/cookies.ts";
 import { assertSameOrigin } from "../auth/origin.ts";
 import { adminHostProcedure, systemAdminProcedure } from "../procedures.ts";
-import { recordSystemAction } from "../services/admin-audit.ts";
+import { recordSystemAction } from "../services/audit.ts";
 import { toPublicAdminAuditEntry, toPublicSystemAdmin, toPublicSystemApiKey } from "../services/admin-shapes.ts";
 import { checkSystemAdminCredentials, startSystemAdminSession } from "../services/system-admin-auth.ts";
 import { schemaStatuses, tenantUsage } from "../services/tenant-usage.ts";

@@ -1,15 +1,11 @@
-import { auditLogModel } from "@sigil/db";
-import { pagination, z } from "@sigil/validators";
+import { auditLogModel, startsWithText } from "@sigil/db";
+import { listAuditInput } from "@sigil/validators";
 import { authedProcedure } from "../procedures.ts";
-import { startsWithText } from "../services/sql-patterns.ts";
+
 import { router } from "../trpc.ts";
 
 const adminOnly = authedProcedure({ role: "admin" });
 
-/** Not in @sigil/validators yet: `action` filters by prefix, e.g. "prompt." or "auth.login". */
-const listAuditInput = pagination.extend({
-  action: z.string().trim().min(1).max(100).regex(/^[\w.:-]+$/, "Use letters, digits, dots, colons, dashes and underscores.").optional(),
-});
 
 export const auditRouter = router({
   /** The workspace's audit trail, newest first. */

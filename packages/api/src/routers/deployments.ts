@@ -1,5 +1,5 @@
 import { ConflictError, deploymentModel, type DeploymentRow } from "@sigil/db";
-import { createDeploymentInput, deploymentIdInput, id, pagination, runDeploymentInput, updateDeploymentInput } from "@sigil/validators";
+import { createDeploymentInput, deploymentIdInput, listDeploymentsInput, runDeploymentInput, updateDeploymentInput } from "@sigil/validators";
 import { TRPCError } from "@trpc/server";
 import { authedProcedure } from "../procedures.ts";
 import { recordAudit } from "../services/audit.ts";
@@ -12,7 +12,6 @@ const manage = authedProcedure({ role: "admin" });
 const run = authedProcedure({ role: "user", scope: "deployments:run" });
 
 /** Not in @sigil/validators yet: the list filter of this router. */
-const listDeploymentsInput = pagination.extend({ promptId: id.optional() });
 
 const notFound = (id: string) => new TRPCError({ code: "NOT_FOUND", message: `Deployment ${id} does not exist.` });
 const nameTaken = (name: string) => new TRPCError({ code: "CONFLICT", message: `A deployment named "${name}" already exists. Choose another name.` });

@@ -1,9 +1,9 @@
-import { fileModel } from "@sigil/db";
+import { fileModel, type FileMetadata, type FileRow } from "@sigil/db";
 import { fileIdInput, listFilesInput, MAX_FILE_BYTES, uploadFileInput } from "@sigil/validators";
 import { TRPCError } from "@trpc/server";
 import { authedProcedure } from "../procedures.ts";
 import { recordAudit } from "../services/audit.ts";
-import { fileCatalog, toFileMetadata, type FileMetadata } from "../services/file-catalog.ts";
+
 import { storageLimitBytes, storageUsage } from "../services/quotas.ts";
 import { router } from "../trpc.ts";
 
@@ -14,7 +14,7 @@ const write = authedProcedure({ role: "user" });
 const notFound = (id: string) => new TRPCError({ code: "NOT_FOUND", message: `File ${id} does not exist.` });
 
 async function requireMetadata(id: string): Promise<FileMetadata> {
-  const file = await fileCatalog.findMetadata(id);
+  const file = await fileModel.findMetadata(id);
   if (!file) throw notFound(id);
   return file;
 }
@@ -26,6 +26,12 @@ function decodeBase64(text: string): Buffer {
     throw new TRPCError({ code: "BAD_REQUEST", message: "The content is not valid base64 (standard alphabet, with = padding)." });
   }
   return bytes;
+}
+
+/** Strips the bytes from a full row (an upload returns the stored row). */
+function toFileMetadata(row: FileRow): FileMetadata {
+  const { content: _content, ...metadata } = row;
+  return metadata;
 }
 
 function formatMb(bytes: number): string {
@@ -55,7 +61,7 @@ export const filesRouter = router({
 
   /** Newest first, optionally filtered by name; never returns the bytes. */
   list: read.input(listFilesInput.prefault({})).query(({ input }) =>
-    fileCatalog.listMetadata({ query: input.query, page: input.page, pageSize: input.pageSize }),
+    fileModel.listMetadata({ query: input.query, page: input.page, pageSize: input.pageSize }),
   ),
 
   get: read.input(fileIdInput).query(({ input }) => requireMetadata(input.id)),

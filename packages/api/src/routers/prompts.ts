@@ -8,12 +8,10 @@ import {
   updatePromptInput,
 } from "@sigil/validators";
 import { TRPCError } from "@trpc/server";
-import { or } from "drizzle-orm";
 import { authedProcedure } from "../procedures.ts";
 import { recordAudit } from "../services/audit.ts";
 import { resolvePromptVersion } from "../services/executions.ts";
 import { toJsonObject } from "../services/json-values.ts";
-import { containsText } from "../services/sql-patterns.ts";
 import { parseTemplate, previewTemplate, withTemplateErrors } from "../services/templates.ts";
 import { router } from "../trpc.ts";
 
@@ -69,20 +67,10 @@ export const promptsRouter = router({
     return prompt;
   }),
 
-  /**
-   * Search in name and description (case-insensitive, the text taken literally); most recently
-   * changed first. Same as promptModel.search, whose LIKE lacks `ESCAPE` (see sql-patterns.ts):
-   * switch back once the model is fixed.
-   */
-  list: read.input(listPromptsInput.prefault({})).query(({ input }) => {
-    const query = input.query;
-    return promptModel.findWithPagination({
-      where: query ? (t) => or(containsText(t.name, query), containsText(t.description, query)) : undefined,
-      orderBy: { column: "updatedAt", direction: "desc" },
-      page: input.page,
-      pageSize: input.pageSize,
-    });
-  }),
+  /** Search in name and description (taken literally), most recently changed first. */
+  list: read.input(listPromptsInput.prefault({})).query(({ input }) =>
+    promptModel.search({ query: input.query, page: input.page, pageSize: input.pageSize }),
+  ),
 
   get: read.input(promptIdInput).query(({ input }) => requirePrompt(input.id)),
 

@@ -121,7 +121,7 @@ export const tenantsRouter = router({
   /** The seed's getById: the tenant document plus its usage. */
   getById: systemAdminProcedure.input(tenantIdInput).query(async ({ input }) => {
     const tenant = await findTenantOrThrow(input.id);
-    return withUsage(tenant, schemaStatuses().get(tenant.id));
+    return withUsage(tenant, schemaStatuses([tenant.id]).get(tenant.id));
   }),
 
   /** The seed's update (name, status, settings.features/limits) plus plan and custom domain. */

@@ -1,7 +1,6 @@
-import { auditLogModel, tenantContext, type AuditActorType, type SystemAdminRow, type TenantRow } from "@sigil/db";
+import { adminAuditLogModel, auditLogModel, tenantContext, type AuditActorType, type SystemAdminRow, type TenantRow } from "@sigil/db";
 import type { Identity } from "../auth/identity.ts";
 import type { InnerContext } from "../context.ts";
-import { adminAuditRecorder } from "./admin-audit.ts";
 
 export interface AuditTarget {
   type: string;
@@ -44,7 +43,7 @@ export async function recordAdminAction(
   details: Record<string, unknown> = {},
   { tenantStillExists = true }: { tenantStillExists?: boolean } = {},
 ): Promise<void> {
-  await adminAuditRecorder.record({ adminId: admin.id, action, tenantId: tenant.id, tenantSlug: tenant.slug, details });
+  await adminAuditLogModel.record({ adminId: admin.id, action, tenantId: tenant.id, tenantSlug: tenant.slug, details });
   if (!tenantStillExists) return;
   await tenantContext.runWithTenant(tenant.id, () =>
     auditLogModel.record({
@@ -57,4 +56,17 @@ export async function recordAdminAction(
       ip: ctx.request.ip,
     }),
   );
+}
+
+/**
+ * A system administrator's action that concerns no single tenant (sign-in, API keys, migrating
+ * every tenant): the admin audit log only.
+ */
+export async function recordSystemAction(
+  ctx: InnerContext,
+  admin: Pick<SystemAdminRow, "id"> | null,
+  action: string,
+  details: Record<string, unknown> = {},
+): Promise<void> {
+  await adminAuditLogModel.record({ adminId: admin?.id ?? null, action, tenantId: null, tenantSlug: null, details: { ...details, ip: ctx.request.ip } });
 }

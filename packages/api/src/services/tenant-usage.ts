@@ -64,11 +64,11 @@ export function tenantDatabaseBytes(tenantId: string): number {
 }
 
 /**
- * Schema status of every tenant file, read without opening the tenant through the pool (which
- * would migrate it on open). Reads every tenant file once; see the report about filtering.
+ * Schema status of every tenant file (or of `tenantIds`), read without opening the tenant
+ * through the pool (which would migrate it on open).
  */
-export function schemaStatuses(): Map<string, TenantSchemaInfo> {
-  const statuses = new HybridMigrationManager(manager()).status();
+export function schemaStatuses(tenantIds?: string[]): Map<string, TenantSchemaInfo> {
+  const statuses = new HybridMigrationManager(manager()).status(tenantIds);
   return new Map(statuses.map((s) => [s.tenantId, { version: s.version, latest: s.latest, state: s.state }]));
 }
 

@@ -321,7 +321,7 @@ export class ExecutionWorker {
     } catch (error) {
       outcome = { error: errorMessage(error) };
     }
-    const row = await executionModel.finish(execution.id, outcome);
+    const row = await executionModel.finish(execution.id, outcome, execution.attempts);
     const status = "result" in outcome ? "completed" : "failed";
     if (!row) {
       // Someone else settled it meanwhile (deleted with its prompt, or recovered by another worker).

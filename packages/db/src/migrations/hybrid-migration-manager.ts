@@ -120,11 +120,11 @@ export class HybridMigrationManager {
     };
   }
 
-  /** Schema version of every tenant file against the latest migration. */
-  status(): TenantSchemaStatus[] {
+  /** Schema version of every tenant file (or of `tenantIds`) against the latest migration. */
+  status(tenantIds?: string[]): TenantSchemaStatus[] {
     const migrations = this.manager.tenantMigrations();
     const latest = migrations.length;
-    return this.targets(undefined).map(({ tenantId, slug, path }): TenantSchemaStatus => {
+    return this.targets(tenantIds).map(({ tenantId, slug, path }): TenantSchemaStatus => {
       if (!existsSync(path)) return { tenantId, slug, version: null, latest, state: "missing" };
       let connection: SqliteConnection | undefined;
       try {

@@ -20,9 +20,12 @@ export class ApiKeyModel extends SharedModel<typeof apiKeys> {
 export const apiKeyModel = new ApiKeyModel();
 
 /** Adds buffered usage to keys (count and last use), in one transaction. Cross-tenant by design. */
-export async function addApiKeyUsage(usage: ReadonlyMap<string, { count: number; lastUsedAt: Date }>): Promise<void> {
+export async function addApiKeyUsage(
+  usage: ReadonlyMap<string, { count: number; lastUsedAt: Date }>,
+  manager: HybridDatabaseManager = HybridDatabaseManager.getInstance(),
+): Promise<void> {
   if (usage.size === 0) return;
-  const db = HybridDatabaseManager.getInstance().getSharedDatabase();
+  const db = manager.getSharedDatabase();
   db.transaction((tx) => {
     for (const [id, { count, lastUsedAt }] of usage) {
       tx.update(apiKeys)

@@ -47,8 +47,8 @@ export interface Page<TRow> {
 }
 
 export const MAX_PAGE_SIZE = 500;
-/** Fields the model layer owns: a caller never sets them. */
-const MANAGED_FIELDS = new Set(["id", "tenantId", "createdAt", "updatedAt"]);
+/** Fields the model layer owns: a caller never sets them (SharedModel adds tenantId). */
+const MANAGED_FIELDS = new Set(["id", "createdAt", "updatedAt"]);
 
 /**
  * The seed's CRUD surface over a Drizzle table. Public methods are async so a remote driver

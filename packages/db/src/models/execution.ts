@@ -22,6 +22,8 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
    */
   async claimNextPending(now = new Date()): Promise<ExecutionRow | null> {
     return this.withDatabase("executions.claimNextPending", (db) =>
+      // IMMEDIATE: a deferred read-then-write can fail with SQLITE_BUSY_SNAPSHOT when another
+      // process (the web app) writes between the SELECT and the UPDATE.
       this.transaction(db, (tx) => {
         const next = tx
           .select()
@@ -39,7 +41,7 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
             .returning()
             .get() ?? null
         );
-      }),
+      }, "immediate"),
     );
   }
 
@@ -79,8 +81,12 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
     return this.countCreatedBetween(from, to);
   }
 
-  /** Records the outcome of a running execution (only if it is still running). */
-  async finish(id: string, outcome: { result: string } | { error: string }, now = new Date()): Promise<ExecutionRow | null> {
+  /**
+   * Records the outcome of a running execution, only if it is still running *and* still in the
+   * claim (`attempt`) that produced it: a slow worker whose execution was recovered and claimed
+   * again cannot overwrite the newer attempt's outcome.
+   */
+  async finish(id: string, outcome: { result: string } | { error: string }, attempt: number, now = new Date()): Promise<ExecutionRow | null> {
     const values = "result" in outcome
       ? { status: "completed" as const, result: outcome.result, error: null }
       : { status: "failed" as const, error: outcome.error };
@@ -88,7 +94,7 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
       db
         .update(executions)
         .set({ ...values, completedAt: now, updatedAt: now })
-        .where(and(eq(executions.id, id), eq(executions.status, "running")))
+        .where(and(eq(executions.id, id), eq(executions.status, "running"), eq(executions.attempts, attempt)))
         .returning()
         .get() ?? null,
     );
@@ -108,7 +114,7 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
             .update(executions)
             .set({
               status: "failed",
-              error: `The worker stopped while running this execution (${maxAttempts} attempt(s)); it was not retried again.`,
+              error: sql`'The worker stopped while running this execution, ' || ${executions.attempts} || ' attempt(s) of ${sql.raw(String(Math.trunc(maxAttempts)))}; it is not retried again.'`,
               completedAt: now,
               updatedAt: now,
             })

@@ -1,11 +1,26 @@
 import { createHash } from "node:crypto";
-import { sql } from "drizzle-orm";
+import { asc, count, desc, eq, sql, type SQL } from "drizzle-orm";
 import { QuotaExceededError } from "../errors.ts";
 import { files } from "../schema/tenant/files.ts";
-import type { RowOf } from "./base-model.ts";
+import { MAX_PAGE_SIZE, type Page, type RowOf } from "./base-model.ts";
+import { containsText } from "./text-search.ts";
 import { IsolatedModel } from "./strategies.ts";
 
 export type FileRow = RowOf<typeof files>;
+/** What clients see of a file: everything but the bytes. */
+export type FileMetadata = Omit<FileRow, "content">;
+
+const METADATA_COLUMNS = {
+  id: files.id,
+  name: files.name,
+  mimeType: files.mimeType,
+  size: files.size,
+  sha256: files.sha256,
+  uploadedBy: files.uploadedBy,
+  tags: files.tags,
+  createdAt: files.createdAt,
+  updatedAt: files.updatedAt,
+};
 export type FileCreate = Omit<typeof files.$inferInsert, "id" | "createdAt" | "updatedAt" | "size" | "sha256">;
 
 export class FileModel extends IsolatedModel<typeof files, Omit<typeof files.$inferInsert, "id" | "createdAt" | "updatedAt">> {
@@ -47,6 +62,33 @@ export class FileModel extends IsolatedModel<typeof files, Omit<typeof files.$in
         "immediate",
       ),
     );
+  }
+
+  /** A page of files without their bytes (listing 20 files of 10 MB must not read 200 MB). */
+  async listMetadata(options: { query?: string; page?: number; pageSize?: number } = {}): Promise<Page<FileMetadata>> {
+    const page = options.page ?? 1;
+    const pageSize = Math.min(options.pageSize ?? 20, MAX_PAGE_SIZE);
+    const query = options.query?.trim();
+    const where: SQL | undefined = query ? containsText(files.name, query) : undefined;
+    return this.withDatabase("files.listMetadata", (db) =>
+      this.transaction(db, (tx) => {
+        const total = tx.select({ n: count() }).from(files).where(where).get()?.n ?? 0;
+        const data = tx
+          .select(METADATA_COLUMNS)
+          .from(files)
+          .where(where)
+          .orderBy(desc(files.createdAt), asc(files.id))
+          .limit(pageSize)
+          .offset((page - 1) * pageSize)
+          .all();
+        return { data, total, page, pageSize, totalPages: Math.ceil(total / pageSize) };
+      }),
+    );
+  }
+
+  /** One file's metadata, without its bytes. */
+  async findMetadata(id: string): Promise<FileMetadata | null> {
+    return this.withDatabase("files.findMetadata", (db) => db.select(METADATA_COLUMNS).from(files).where(eq(files.id, id)).get() ?? null);
   }
 
   /** Sum of stored bytes (the storage quota's current use). */

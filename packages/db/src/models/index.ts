@@ -13,3 +13,4 @@ export * from "./deployment.ts";
 export * from "./audit-log.ts";
 export * from "./system-admin-access.ts";
 export * from "./authentication-lookups.ts";
+export * from "./text-search.ts";

@@ -1,8 +1,9 @@
-import { and, desc, eq, like, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, or, type SQL } from "drizzle-orm";
 import { InvalidQueryError, NotFoundError } from "../errors.ts";
 import { prompts, promptVersions } from "../schema/tenant/prompts.ts";
 import type { Page, RowOf, SyncDatabase } from "./base-model.ts";
 import { IsolatedModel } from "./strategies.ts";
+import { containsText } from "./text-search.ts";
 
 export type PromptRow = RowOf<typeof prompts>;
 export type PromptVersionRow = RowOf<typeof promptVersions>;
@@ -32,12 +33,7 @@ export class PromptModel extends IsolatedModel<typeof prompts, PromptCreate> {
   /** Case-insensitive search in name and description, newest change first. */
   async search(options: { query?: string; page?: number; pageSize?: number }): Promise<Page<PromptRow>> {
     const query = options.query?.trim();
-    const where = query
-      ? (t: typeof prompts): SQL | undefined => {
-          const pattern = `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-          return or(like(t.name, pattern), like(t.description, pattern));
-        }
-      : undefined;
+    const where = query ? (t: typeof prompts): SQL | undefined => or(containsText(t.name, query), containsText(t.description, query)) : undefined;
     return this.findWithPagination({
       where,
       orderBy: { column: "updatedAt", direction: "desc" },

@@ -1,3 +1,5 @@
+import { eq, sql } from "drizzle-orm";
+import { InvalidQueryError } from "../errors.ts";
 import { adminAuditLog, systemAdminSessions, systemApiKeys } from "../schema/shared/system-admin-access.ts";
 import type { RowOf } from "./base-model.ts";
 import { SystemModel } from "./strategies.ts";
@@ -24,12 +26,31 @@ export class SystemApiKeyModel extends SystemModel<typeof systemApiKeys> {
   async findByKeyId(keyId: string): Promise<SystemApiKeyRow | null> {
     return this.findOne({ keyId });
   }
+
+  /** Counts a use atomically (concurrent requests never lose one). */
+  async recordUse(id: string, at = new Date()): Promise<void> {
+    this.withDatabase("system_api_keys.recordUse", (db) =>
+      db.update(systemApiKeys).set({ usageCount: sql`${systemApiKeys.usageCount} + 1`, lastUsedAt: at }).where(eq(systemApiKeys.id, id)).run(),
+    );
+  }
 }
 
-/** What system administrators did to tenants; survives the tenant's deletion. */
+/** What system administrators did to tenants; survives the tenant's deletion. Append-only. */
 export class AdminAuditLogModel extends SystemModel<typeof adminAuditLog> {
   constructor() {
     super(adminAuditLog);
+  }
+
+  async record(entry: Omit<typeof adminAuditLog.$inferInsert, "id" | "createdAt">): Promise<AdminAuditRow> {
+    return this.create(entry);
+  }
+
+  override async update(): Promise<never> {
+    throw new InvalidQueryError("The admin audit log is append-only: entries cannot be changed.");
+  }
+
+  override async delete(): Promise<never> {
+    throw new InvalidQueryError("The admin audit log is append-only: entries cannot be deleted.");
   }
 }
 
