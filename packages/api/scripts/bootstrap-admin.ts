@@ -2,13 +2,15 @@
  * `pnpm --filter @sigil/api admin:bootstrap`: creates the system administrator named by
  * SIGIL_ADMIN_EMAIL / SIGIL_ADMIN_PASSWORD (optional SIGIL_ADMIN_NAME) unless it exists.
  * DATA_DIR defaults to the web app's data directory, like the @sigil/db scripts.
- * Exits 2 when the settings are missing or invalid.
+ * Exits 2 when the settings are missing or invalid (with `--optional`, missing settings exit 0).
  */
 import "./default-data-dir.ts";
 import { HybridDatabaseManager } from "@sigil/db";
 import { AdminBootstrapError, ensureSystemAdmin } from "../src/services/bootstrap-admin.ts";
 
 if (!process.env.SIGIL_ADMIN_EMAIL) {
+  // `--optional` (used by `pnpm start`): nothing configured is not an error.
+  if (process.argv.includes("--optional")) process.exit(0);
   console.error("Set SIGIL_ADMIN_EMAIL and SIGIL_ADMIN_PASSWORD (at least 10 characters) to create the system administrator.");
   process.exit(2);
 }

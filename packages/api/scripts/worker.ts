@@ -7,12 +7,16 @@
  * executions in flight are recorded before it exits; a second signal exits at once (whatever was
  * in flight is recovered by the next start).
  *
+ * With `--with-api` (`pnpm start`, until the web app serves the API) the same process also serves
+ * the tRPC API over HTTP on HOST:PORT (default 127.0.0.1:3000).
+ *
  * Environment: DATA_DIR (default: the web app's ./data, like the db scripts) and the storage
  * settings of @sigil/db; WORKER_POLL_INTERVAL_MS, WORKER_CONCURRENCY, WORKER_MAX_ATTEMPTS,
  * WORKER_STALE_AFTER_MS, WORKER_EXECUTION_TIMEOUT_MS, PROVIDER_TIMEOUT_MS (all optional).
  */
 import "./default-data-dir.ts";
 import { HybridDatabaseManager } from "@sigil/db";
+import { startApiServer } from "../src/http/node-server.ts";
 import { ExecutionWorker, type ExecutionWorkerOptions, type WorkerEvent } from "../src/worker/index.ts";
 
 function envInt(name: string): number | undefined {
@@ -83,6 +87,11 @@ try {
 console.log(`Startup recovery: ${recovery.retried} execution(s) back to pending, ${recovery.failed} failed (attempts used up).`);
 for (const error of recovery.errors) console.error(error.message);
 
+const api = process.argv.includes("--with-api")
+  ? await startApiServer(envInt("PORT") ?? 3000, process.env.HOST ?? "127.0.0.1")
+  : undefined;
+if (api) console.log(`API: ${api.url}/api/trpc (tenants on <slug>.localhost:${new URL(api.url).port}, admin on admin.localhost)`);
+
 let stopping = false;
 const shutdown = (signal: NodeJS.Signals) => {
   if (stopping) {
@@ -91,8 +100,7 @@ const shutdown = (signal: NodeJS.Signals) => {
   }
   stopping = true;
   console.log(`${signal}: stopping after the executions in flight…`);
-  worker
-    .stop()
+  Promise.all([worker.stop(), api?.close()])
     .then(() => {
       manager.close();
       console.log("Worker stopped.");

@@ -18,8 +18,7 @@ export const authRouter = router({
     // A login sets a cookie: a cross-site form must not be able to sign a victim in.
     assertSameOrigin(ctx.request, { required: false });
     try {
-      const user = await checkCredentials(ctx, ctx.tenant, input.email, input.password);
-      await startSession(ctx, user);
+      const user = await startSession(ctx, await checkCredentials(ctx, ctx.tenant, input.email, input.password));
       await recordAudit({ ...ctx, identity: { kind: "session", user, sessionId: "" } }, "auth.login", { type: "user", id: user.id });
       return { user: toPublicUser(user) };
     } catch (error) {
@@ -60,9 +59,9 @@ export const authRouter = router({
       invitationExpiresAt: null,
     });
     if (!activated) throw new TRPCError({ code: "NOT_FOUND", message: "This invitation is not valid or has expired." });
-    await startSession(ctx, activated);
+    const signedIn = await startSession(ctx, activated);
     await recordAudit({ ...ctx, identity: { kind: "session", user: activated, sessionId: "" } }, "user.invitation_accepted", { type: "user", id: user.id });
-    return { user: toPublicUser(activated) };
+    return { user: toPublicUser(signedIn) };
   }),
 
   changePassword: anyMember.input(changePasswordInput).mutation(async ({ ctx, input }) => {

@@ -60,11 +60,12 @@ export async function checkCredentials(ctx: InnerContext, tenant: TenantRow, ema
 }
 
 /** Starts a session: a random token, stored hashed, sent as an HttpOnly host-only cookie. */
-export async function startSession(ctx: InnerContext, user: UserRow): Promise<void> {
+export async function startSession(ctx: InnerContext, user: UserRow): Promise<UserRow> {
   const token = randomToken(32);
   await sessionModel.create({ userId: user.id, tokenHash: sha256(token), expiresAt: new Date(Date.now() + ctx.config.sessionTtlMs) });
-  await userModel.update(user.id, { lastLoginAt: new Date() });
+  const signedIn = await userModel.update(user.id, { lastLoginAt: new Date() });
   setCookie(ctx, SESSION_COOKIE, token, ctx.config.sessionTtlMs / 1000);
+  return signedIn ?? user;
 }
 
 export const INVITATION_TTL_MS = 7 * 24 * 3_600_000;

@@ -44,13 +44,14 @@ export const DEMO_ADMIN = { email: "admin@sigil.test", name: "Sigil Admin", pass
 /** Creates whatever of the demo is missing and says what it did. */
 export async function seedDemo(): Promise<string[]> {
   const lines: string[] = [];
-  const adminEmail = (process.env.SIGIL_ADMIN_EMAIL ?? DEMO_ADMIN.email).toLowerCase();
-  const adminPassword = process.env.SIGIL_ADMIN_PASSWORD ?? DEMO_ADMIN.password;
-  if (!(await systemAdminModel.findByEmail(adminEmail))) {
-    await systemAdminModel.create({ email: adminEmail, name: DEMO_ADMIN.name, passwordHash: await hashPassword(adminPassword) });
-    lines.push(`system admin created: ${adminEmail} / ${process.env.SIGIL_ADMIN_PASSWORD ? "(from SIGIL_ADMIN_PASSWORD)" : adminPassword}`);
+  // An administrator configured by SIGIL_ADMIN_EMAIL is created by `admin:bootstrap` instead.
+  if (process.env.SIGIL_ADMIN_EMAIL) {
+    lines.push("system admin: from SIGIL_ADMIN_EMAIL (admin:bootstrap)");
+  } else if ((await systemAdminModel.count()) > 0) {
+    lines.push("system admin exists");
   } else {
-    lines.push(`system admin exists: ${adminEmail}`);
+    await systemAdminModel.create({ email: DEMO_ADMIN.email, name: DEMO_ADMIN.name, passwordHash: await hashPassword(DEMO_ADMIN.password) });
+    lines.push(`system admin created: ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}`);
   }
   for (const demo of DEMO_TENANTS) {
     const existing = await tenantModel.findBySlug(demo.tenant.slug);
