@@ -3,12 +3,15 @@ import superjson from "superjson";
 import { ZodError, z } from "zod";
 import type { Context } from "./context.ts";
 import { publicMessage, QuotaTRPCError, toTRPCError, type QuotaErrorData } from "./errors.ts";
+import { TenantUnavailableError } from "./tenant-resolution.ts";
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
     const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
     const quota: QuotaErrorData | null = error instanceof QuotaTRPCError ? error.quota : null;
+    // A known workspace that is not active: clients show a "suspended" page instead of an error.
+    const tenantStatus: TenantUnavailableError["tenantStatus"] | null = error instanceof TenantUnavailableError ? error.tenantStatus : null;
     return {
       ...shape,
       message: zodError ? describeZodError(zodError) : publicMessage(error),
@@ -18,6 +21,7 @@ const t = initTRPC.context<Context>().create({
         path: shape.data.path,
         zodError,
         quota,
+        tenantStatus,
       },
     };
   },
