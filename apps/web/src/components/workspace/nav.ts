@@ -1,0 +1,23 @@
+import type { IconName } from "@/components/icons";
+
+export interface WorkspaceSection {
+  /** The path inside the workspace (give it to `workspaceHref`). */
+  path: string;
+  label: string;
+  icon: IconName;
+  /** Shown to admins only (the API refuses the others anyway). */
+  adminOnly?: boolean;
+}
+
+/** The workspace's sections, in sidebar order. */
+export const WORKSPACE_SECTIONS: WorkspaceSection[] = [
+  { path: "/prompts", label: "Prompts", icon: "prompts" },
+  { path: "/executions", label: "Executions", icon: "executions" },
+  { path: "/files", label: "Files", icon: "files" },
+  { path: "/deployments", label: "Deployments", icon: "deployments" },
+  { path: "/settings", label: "Settings", icon: "settings" },
+  { path: "/users", label: "Users", icon: "users", adminOnly: true },
+  { path: "/api-keys", label: "API keys", icon: "keys", adminOnly: true },
+  { path: "/audit", label: "Audit log", icon: "audit", adminOnly: true },
+  { path: "/usage", label: "Usage", icon: "usage", adminOnly: true },
+];

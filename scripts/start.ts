@@ -1,0 +1,133 @@
+/**
+ * `pnpm start`: prepares the installation, then serves it. `pnpm dev` (`--dev`): the same with
+ * `next dev` (Turbopack, hot reload) instead of a production build.
+ *
+ * 1. migrates shared.sqlite and every tenant file, seeds the demo tenants and administrator when
+ *    missing, creates the system administrator from SIGIL_ADMIN_EMAIL / SIGIL_ADMIN_PASSWORD when
+ *    set (all idempotent), and builds the web app;
+ * 2. runs the web app (`next start`, UI + tRPC API on PORT, default 3000) and the execution
+ *    worker side by side, and supervises them: if one exits, the other is stopped and the
+ *    launcher exits with its code. SIGINT / SIGTERM are forwarded once to both (the worker
+ *    finishes the executions in flight); a signal more than two seconds later kills them.
+ *
+ * The children run in process groups of their own, so a Ctrl-C in the terminal reaches them
+ * once, through this launcher, not twice (the worker treats a second signal as "exit now").
+ * DATA_DIR is made absolute first: every step and both servers run in different directories.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createRequire } from "node:module";
+import { join, resolve } from "node:path";
+
+const root = resolve(import.meta.dirname, "..");
+const webDir = join(root, "apps/web");
+const apiDir = join(root, "packages/api");
+
+// A relative DATA_DIR means relative to where `pnpm start` was typed (pnpm runs scripts in the root).
+const invokedFrom = process.env.INIT_CWD ?? process.cwd();
+process.env.DATA_DIR = process.env.DATA_DIR ? resolve(invokedFrom, process.env.DATA_DIR) : join(webDir, "data");
+
+const dev = process.argv.includes("--dev");
+const port = process.env.PORT ?? "3000";
+if (!/^\d+$/.test(port)) fail(`PORT=${JSON.stringify(port)} is not a port number.`);
+// `next start -H 127.0.0.1` makes Next treat the proxy's host rewrites as external (its own URL
+// then says 127.0.0.1 while the rewrite says localhost): every tenant page would be a 404.
+// `localhost` binds the same loopback address without that problem.
+const host = !process.env.HOST || process.env.HOST === "127.0.0.1" ? "localhost" : process.env.HOST;
+
+function fail(message: string): never {
+  console.error(`pnpm start: ${message}`);
+  process.exit(1);
+}
+
+/** pnpm itself: the binary or script that runs this script (npm_execpath), else the one on PATH. */
+function pnpmCommand(args: string[]): [string, string[]] {
+  const execPath = process.env.npm_execpath;
+  if (!execPath) return ["pnpm", args];
+  return /\.[cm]?js$/.test(execPath) ? [process.execPath, [execPath, ...args]] : [execPath, args];
+}
+
+/** Runs one preparation step in the foreground; a failure ends `pnpm start` with its code. */
+function step(title: string, args: string[]): Promise<void> {
+  console.log(`\n▶ ${title}`);
+  const [command, commandArgs] = pnpmCommand(args);
+  return new Promise((resolveStep) => {
+    const child = spawn(command, commandArgs, { cwd: root, stdio: "inherit", env: process.env });
+    child.on("error", (error) => fail(`${title}: ${error.message}`));
+    child.on("exit", (code, signal) => {
+      if (code === 0) resolveStep();
+      else fail(`${title} failed (${signal ?? `exit code ${code}`}).`);
+    });
+  });
+}
+
+await step("Migrating the databases", ["db:migrate"]);
+await step("Seeding the demo installation (if missing)", ["db:seed"]);
+await step("System administrator from SIGIL_ADMIN_EMAIL (if set)", ["--filter", "@sigil/api", "admin:bootstrap", "--optional"]);
+if (!dev) await step("Building the web app", ["--filter", "@sigil/web", "build"]);
+
+const nextBin = createRequire(join(webDir, "package.json")).resolve("next/dist/bin/next");
+const services: Record<string, { cwd: string; args: string[] }> = {
+  web: { cwd: webDir, args: dev ? [nextBin, "dev", "--turbopack", "-p", port, "-H", host] : [nextBin, "start", "-p", port, "-H", host] },
+  // `--import tsx` in this process (not the tsx CLI, which would relay signals a second time).
+  worker: { cwd: apiDir, args: ["--import", "tsx", "scripts/worker.ts"] },
+};
+
+const running = new Map<string, ChildProcess>();
+let stopping = false;
+let exitCode = 0;
+let lastSignalAt = 0;
+
+function signalAll(signal: NodeJS.Signals): void {
+  for (const child of running.values()) {
+    try {
+      // The child leads its own process group: signal the group (Next may have workers).
+      if (child.pid !== undefined) process.kill(-child.pid, signal);
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+function stop(reason: string, code: number, signal: NodeJS.Signals): void {
+  if (stopping) return;
+  stopping = true;
+  exitCode = code;
+  console.log(`\n${reason}: stopping ${[...running.keys()].join(" and ")}…`);
+  signalAll(signal);
+}
+
+for (const [name, service] of Object.entries(services)) {
+  const child = spawn(process.execPath, service.args, { cwd: service.cwd, stdio: "inherit", env: process.env, detached: true });
+  running.set(name, child);
+  child.on("error", (error) => {
+    console.error(`${name} could not start: ${error.message}`);
+    running.delete(name);
+    stop(`${name} failed`, 1, "SIGTERM");
+  });
+  child.on("exit", (code, signal) => {
+    running.delete(name);
+    if (!stopping) stop(`${name} exited (${signal ?? `code ${code}`})`, code === 0 ? 1 : (code ?? 1), "SIGTERM");
+    if (running.size === 0) process.exit(exitCode);
+  });
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    const now = Date.now();
+    if (!stopping) {
+      lastSignalAt = now;
+      stop(signal, signal === "SIGINT" ? 130 : 143, signal);
+    } else if (now - lastSignalAt > 2_000) {
+      // The same Ctrl-C may arrive twice (terminal and pnpm); a later one means "now".
+      console.log(`${signal} again: killing ${[...running.keys()].join(" and ")}.`);
+      signalAll("SIGKILL");
+    }
+  });
+}
+// Never leave a server behind when this launcher goes (it cannot help a SIGKILL of itself).
+process.on("exit", () => signalAll("SIGKILL"));
+
+console.log(
+  `\nSigil on http://localhost:${port}  (workspaces: http://<slug>.localhost:${port}, admin: http://admin.localhost:${port})` +
+    `\nData directory: ${process.env.DATA_DIR}. Ctrl-C stops the web app and the worker.`,
+);
