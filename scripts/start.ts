@@ -42,7 +42,8 @@ function fail(message: string): never {
 /** pnpm itself: the binary or script that runs this script (npm_execpath), else the one on PATH. */
 function pnpmCommand(args: string[]): [string, string[]] {
   const execPath = process.env.npm_execpath;
-  if (!execPath) return ["pnpm", args];
+  // Started by npx / Playwright, npm_execpath is npm's: use pnpm from PATH then.
+  if (!execPath || !/pnpm/.test(execPath)) return ["pnpm", args];
   return /\.[cm]?js$/.test(execPath) ? [process.execPath, [execPath, ...args]] : [execPath, args];
 }
 

@@ -1,0 +1,51 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { defineConfig } from "@playwright/test";
+
+/**
+ * Browser tests in Debian's Chromium (CHROMIUM_PATH, default /usr/bin/chromium; Playwright's own
+ * browsers cannot be downloaded here). The web server is the production build, started by
+ * `pnpm start`'s launcher on a fresh data directory with the demo tenants, on E2E_PORT.
+ * Chromium resolves *.localhost to 127.0.0.1 by itself, so each project is a kind of host.
+ */
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 3210);
+// Created once by the main process; worker processes inherit it through the environment.
+process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), "sigil-e2e-"));
+
+const chromium = { launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" } };
+
+export default defineConfig({
+  testDir: "e2e",
+  testMatch: "**/*.e2e.ts",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]],
+  outputDir: "test-results",
+  use: {
+    ...chromium,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    viewport: { width: 1280, height: 800 },
+  },
+  projects: [
+    { name: "hosts", testDir: "e2e/hosts", use: { ...chromium, baseURL: `http://localhost:${E2E_PORT}` } },
+    { name: "workspace", testDir: "e2e/workspace", use: { ...chromium, baseURL: `http://acme.localhost:${E2E_PORT}` } },
+    { name: "admin", testDir: "e2e/admin", use: { ...chromium, baseURL: `http://admin.localhost:${E2E_PORT}` } },
+  ],
+  webServer: {
+    command: "node --import tsx scripts/start.ts",
+    url: `http://localhost:${E2E_PORT}/`,
+    timeout: 240_000,
+    reuseExistingServer: false,
+    // The launcher forwards SIGTERM to the web app and the worker (its children run in process
+    // groups of their own, which a SIGKILL of the launcher would leave behind).
+    gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
+    stderr: "pipe",
+    stdout: "pipe",
+    env: { DATA_DIR: process.env.E2E_DATA_DIR, PORT: String(E2E_PORT), WORKER_POLL_INTERVAL_MS: "200" },
+  },
+});
