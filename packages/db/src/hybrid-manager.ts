@@ -219,6 +219,41 @@ export class HybridDatabaseManager {
     this.pool.closeTenant(tenantId);
   }
 
+  /**
+   * SQLite's `PRAGMA quick_check` on a registered tenant's file, on a connection of its own
+   * (opened with `fileMustExist`, closed at once; the pool's handle is neither used nor
+   * disturbed). `ok` is true when SQLite answers "ok"; otherwise `result` holds the problems it
+   * found (at most 100 lines), or why the file could not be opened as a database. Never creates
+   * a file: an unknown tenant is a TenantNotFoundError, a missing file a TenantDatabaseMissingError.
+   */
+  quickCheck(tenantId: string): { ok: boolean; result: string } {
+    this.assertOpen();
+    assertTenantId(tenantId);
+    const registered = this.sharedDb.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId)).get();
+    if (!registered) throw new TenantNotFoundError(tenantId);
+    const path = this.tenantDatabasePath(tenantId);
+    if (!existsSync(path)) throw new TenantDatabaseMissingError(tenantId);
+    let connection: SqliteConnection | undefined;
+    try {
+      connection = openSqlite(path, {
+        fileMustExist: true,
+        synchronous: this.options.synchronous,
+        busyTimeoutMs: this.options.busyTimeoutMs,
+      });
+      const rows = connection.pragma("quick_check(100)") as Record<string, unknown>[];
+      const lines = rows.map((row) => String(Object.values(row)[0] ?? ""));
+      const ok = lines.length === 1 && lines[0] === "ok";
+      return { ok, result: ok ? "ok" : lines.join("\n") || "SQLite's quick_check returned nothing." };
+    } catch (error) {
+      // Deleted between the check above and the open: still missing, not corrupt.
+      if (!existsSync(path)) throw new TenantDatabaseMissingError(tenantId);
+      // A header that is not SQLite's, a malformed page: the file is not healthy. Say why.
+      return { ok: false, result: error instanceof Error ? error.message : String(error) };
+    } finally {
+      connection?.close();
+    }
+  }
+
   poolStats(): PoolStats {
     return this.pool.stats();
   }

@@ -1,2 +1,3 @@
 export { handleTrpcRequest, trpcEndpoint } from "./handler.ts";
 export { startApiServer } from "./node-server.ts";
+export { handleBaselineRequest } from "./baseline.ts";

@@ -10,10 +10,13 @@ export interface ToastInput {
   tone?: ToastTone;
   /** Milliseconds before it goes away; errors stay twice as long by default. */
   durationMs?: number;
+  /** A toast with the same key replaces the one shown (e.g. "Saved as v3" replaces "Saved as v2"). */
+  key?: string;
 }
 interface ToastItem extends Required<Pick<ToastInput, "title" | "tone">> {
   id: number;
   description?: string;
+  key?: string;
 }
 
 const ToastContext = createContext<((toast: ToastInput) => void) | null>(null);
@@ -39,9 +42,9 @@ export function ToastProvider({ children }: { children: ReactNode }) {
 
   const dismiss = useCallback((id: number) => setToasts((current) => current.filter((toast) => toast.id !== id)), []);
   const show = useCallback(
-    ({ title, description, tone = "info", durationMs }: ToastInput) => {
+    ({ title, description, tone = "info", durationMs, key }: ToastInput) => {
       const id = nextId.current++;
-      setToasts((current) => [...current.slice(-3), { id, title, description, tone }]);
+      setToasts((current) => [...current.filter((toast) => key === undefined || toast.key !== key).slice(-3), { id, title, description, tone, key }]);
       setTimeout(() => dismiss(id), durationMs ?? (tone === "danger" ? 10_000 : 5_000));
     },
     [dismiss],

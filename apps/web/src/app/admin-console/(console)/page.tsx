@@ -1,8 +1,14 @@
 import type { Metadata } from "next";
-import { SectionPlaceholder } from "@/components/section-placeholder";
+import { AdminOverview } from "@/components/admin/overview";
+import { HydrateClient, prefetch, trpc } from "@/trpc/server";
 
 export const metadata: Metadata = { title: "Overview" };
 
-export default function AdminOverviewPage() {
-  return <SectionPlaceholder title="Overview" description="The installation at a glance: tenants by status and plan, users, executions this month, storage." />;
+export default async function AdminOverviewPage() {
+  await Promise.all([prefetch(trpc.admin.stats.queryOptions()), prefetch(trpc.tenants.list.queryOptions())]);
+  return (
+    <HydrateClient>
+      <AdminOverview />
+    </HydrateClient>
+  );
 }

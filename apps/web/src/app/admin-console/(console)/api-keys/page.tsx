@@ -1,8 +1,16 @@
 import type { Metadata } from "next";
-import { SectionPlaceholder } from "@/components/section-placeholder";
+import { ApiKeys } from "@/components/admin/api-keys";
+import { siteUrls } from "@/lib/server/site-url";
+import { HydrateClient, prefetch, trpc } from "@/trpc/server";
 
 export const metadata: Metadata = { title: "API keys" };
 
-export default function AdminApiKeysPage() {
-  return <SectionPlaceholder title="API keys" description="System-administrator API keys (sgla_…) for scripts and the CLI." />;
+export default async function AdminApiKeysPage() {
+  await prefetch(trpc.admin.listApiKeys.queryOptions());
+  const urls = await siteUrls();
+  return (
+    <HydrateClient>
+      <ApiKeys adminOrigin={urls.admin} />
+    </HydrateClient>
+  );
 }

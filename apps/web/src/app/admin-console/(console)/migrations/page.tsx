@@ -1,8 +1,14 @@
 import type { Metadata } from "next";
-import { SectionPlaceholder } from "@/components/section-placeholder";
+import { Migrations } from "@/components/admin/migrations";
+import { HydrateClient, prefetch, trpc } from "@/trpc/server";
 
 export const metadata: Metadata = { title: "Migrations" };
 
-export default function AdminMigrationsPage() {
-  return <SectionPlaceholder title="Migrations" description="The schema version of every tenant database against the latest, and migrating them all." />;
+export default async function AdminMigrationsPage() {
+  await prefetch(trpc.admin.migrationStatus.queryOptions());
+  return (
+    <HydrateClient>
+      <Migrations />
+    </HydrateClient>
+  );
 }

@@ -1,8 +1,16 @@
 import type { Metadata } from "next";
-import { SectionPlaceholder } from "@/components/section-placeholder";
+import { TenantsTable } from "@/components/admin/tenants-table";
+import { siteUrls } from "@/lib/server/site-url";
+import { HydrateClient, prefetch, trpc } from "@/trpc/server";
 
 export const metadata: Metadata = { title: "Tenants" };
 
-export default function AdminTenantsPage() {
-  return <SectionPlaceholder title="Tenants" description="Every workspace with its plan, status, usage and schema version. Create, edit, suspend and delete." />;
+export default async function AdminTenantsPage() {
+  await prefetch(trpc.tenants.list.queryOptions());
+  const urls = await siteUrls();
+  return (
+    <HydrateClient>
+      <TenantsTable workspaceUrlPattern={urls.workspace("{slug}")} />
+    </HydrateClient>
+  );
 }

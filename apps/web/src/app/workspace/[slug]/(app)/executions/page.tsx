@@ -1,8 +1,29 @@
 import type { Metadata } from "next";
-import { SectionPlaceholder } from "@/components/section-placeholder";
+import { ExecutionList, PROMPT_FILTER_INPUT } from "@/components/executions/execution-list";
+import { executionListInput, parseExecutionFilters } from "@/components/executions/list-params";
+import { getQueryClient, HydrateClient, prefetch, trpc } from "@/trpc/server";
 
 export const metadata: Metadata = { title: "Executions" };
 
-export default function ExecutionsPage() {
-  return <SectionPlaceholder title="Executions" description="Runs of your prompts and deployments, with their status, results and timings." />;
+export default async function ExecutionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const params = await searchParams;
+  const filters = parseExecutionFilters({ status: params.status, prompt: params.prompt, page: params.page });
+  const [list] = await Promise.all([
+    getQueryClient()
+      .fetchQuery(trpc.executions.list.queryOptions(executionListInput(filters)))
+      .catch(() => null), // the browser asks again and shows the server's message
+    prefetch(trpc.executions.stats.queryOptions()),
+    prefetch(trpc.prompts.list.queryOptions(PROMPT_FILTER_INPUT)),
+  ]);
+  // The rows' prompt and deployment names, so the first paint has them.
+  const rows = list?.data ?? [];
+  await Promise.all([
+    ...[...new Set(rows.map((row) => row.promptId))].map((id) => prefetch(trpc.prompts.get.queryOptions({ id }))),
+    ...[...new Set(rows.flatMap((row) => (row.deploymentId ? [row.deploymentId] : [])))].map((id) => prefetch(trpc.deployments.get.queryOptions({ id }))),
+  ]);
+  return (
+    <HydrateClient>
+      <ExecutionList />
+    </HydrateClient>
+  );
 }

@@ -1,8 +1,17 @@
 import type { Metadata } from "next";
-import { SectionPlaceholder } from "@/components/section-placeholder";
+import { FILES_PAGE_SIZE } from "@/components/files/constants";
+import { FilesView } from "@/components/files/files-view";
+import { pageFromSearchParam } from "@/components/ui/pagination";
+import { HydrateClient, prefetch, trpc } from "@/trpc/server";
 
 export const metadata: Metadata = { title: "Files" };
 
-export default function FilesPage() {
-  return <SectionPlaceholder title="Files" description="Reference files of this workspace, and the storage they use against your plan." />;
+export default async function FilesPage({ searchParams }: { searchParams: Promise<{ page?: string | string[] }> }) {
+  const page = pageFromSearchParam((await searchParams).page);
+  await Promise.all([prefetch(trpc.files.list.queryOptions({ page, pageSize: FILES_PAGE_SIZE })), prefetch(trpc.files.usage.queryOptions())]);
+  return (
+    <HydrateClient>
+      <FilesView page={page} />
+    </HydrateClient>
+  );
 }

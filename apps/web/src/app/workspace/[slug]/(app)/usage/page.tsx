@@ -1,8 +1,23 @@
 import type { Metadata } from "next";
-import { SectionPlaceholder } from "@/components/section-placeholder";
+import { isWorkspaceAdmin } from "@/components/members/session";
+import { loadPlanLimits } from "@/components/usage/plan-limits";
+import { UsageView } from "@/components/usage/usage-view";
+import { HydrateClient, prefetch, trpc } from "@/trpc/server";
 
 export const metadata: Metadata = { title: "Usage" };
 
-export default function UsagePage() {
-  return <SectionPlaceholder title="Usage" description="This workspace's use of its plan: seats, storage and executions this month." />;
+/** Every member may see the plan's use; who holds the seats is for admins (users.list). */
+export default async function UsagePage() {
+  const isAdmin = await isWorkspaceAdmin();
+  const [limits] = await Promise.all([
+    loadPlanLimits(),
+    prefetch(trpc.files.usage.queryOptions()),
+    prefetch(trpc.executions.stats.queryOptions()),
+    isAdmin ? prefetch(trpc.users.list.queryOptions({})) : Promise.resolve(),
+  ]);
+  return (
+    <HydrateClient>
+      <UsageView seatLimit={limits?.users ?? null} />
+    </HydrateClient>
+  );
 }

@@ -1,0 +1,4 @@
+/** Deployments per page (the server page prefetches with the same input). */
+export const DEPLOYMENTS_PAGE_SIZE = 20;
+/** The prompts offered in the deployment form and named in the list: the 100 most recently changed. */
+export const PROMPT_OPTIONS_INPUT = { page: 1, pageSize: 100 } as const;

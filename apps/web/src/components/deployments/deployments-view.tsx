@@ -1,0 +1,180 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState } from "react";
+import { useMe, useWorkspaceHref } from "@/components/workspace/workspace-context";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { Pagination } from "@/components/ui/pagination";
+import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { useToast } from "@/components/ui/toast";
+import { useTRPC } from "@/trpc/client";
+import { DEPLOYMENTS_PAGE_SIZE, PROMPT_OPTIONS_INPUT } from "./constants";
+import { DeploymentFormDialog, type Deployment } from "./deployment-form-dialog";
+import { compactJson } from "./json";
+import { RunDeploymentDialog } from "./run-deployment-dialog";
+
+type Editing = { mode: "create" } | { mode: "edit"; deployment: Deployment } | null;
+
+/** Deployments: list for everyone, run for members, create / edit / delete for admins. */
+export function DeploymentsView({ page }: { page: number }) {
+  const trpc = useTRPC();
+  const me = useMe();
+  const href = useWorkspaceHref();
+  const isAdmin = me.user.role === "admin";
+  const canRun = me.user.role !== "viewer";
+  const { data: deployments } = useSuspenseQuery(trpc.deployments.list.queryOptions({ page, pageSize: DEPLOYMENTS_PAGE_SIZE }));
+  const { data: prompts } = useSuspenseQuery(trpc.prompts.list.queryOptions(PROMPT_OPTIONS_INPUT));
+  // Configured providers: only admins may read the settings (and only admins edit deployments).
+  const settings = useQuery(trpc.settings.list.queryOptions(undefined, { enabled: isAdmin }));
+  const providers = settings.data?.providers ?? [];
+
+  const [editing, setEditing] = useState<Editing>(null);
+  const [running, setRunning] = useState<Deployment | null>(null);
+  const [deleting, setDeleting] = useState<Deployment | null>(null);
+  const promptNames = new Map(prompts.data.map((prompt) => [prompt.id, prompt.name]));
+
+  return (
+    <>
+      <PageHeader
+        title="Deployments"
+        description="Publish a prompt version under a stable name, and run it by that name."
+        actions={isAdmin ? <Button onClick={() => setEditing({ mode: "create" })}>New deployment</Button> : null}
+      />
+
+      {deployments.total === 0 ? (
+        <EmptyState
+          title="No deployments yet"
+          description={
+            isAdmin
+              ? "A deployment gives programs one name to run a prompt with a chosen provider, model and options."
+              : "An admin of this workspace can publish prompts as deployments; they appear here."
+          }
+          action={isAdmin ? <Button onClick={() => setEditing({ mode: "create" })}>New deployment</Button> : undefined}
+        />
+      ) : (
+        <>
+          <Table>
+            <TableCaption className="sr-only">Deployments by name</TableCaption>
+            <TableHeader>
+              <TableRow>
+                <TableHead>Name</TableHead>
+                <TableHead>Prompt</TableHead>
+                <TableHead>Version</TableHead>
+                <TableHead className="whitespace-nowrap">Provider / model</TableHead>
+                <TableHead>Options</TableHead>
+                <TableHead className="text-right">
+                  <span className="sr-only">Actions</span>
+                </TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {deployments.data.map((deployment) => (
+                <TableRow key={deployment.id}>
+                  <TableCell className="font-mono text-sm font-medium whitespace-nowrap text-gray-900">{deployment.name}</TableCell>
+                  <TableCell className="whitespace-nowrap">
+                    <Link href={href(`/prompts/${deployment.promptId}`)} className="text-brand-700 hover:underline">
+                      {promptNames.get(deployment.promptId) ?? `Prompt ${deployment.promptId.slice(0, 8)}`}
+                    </Link>
+                  </TableCell>
+                  <TableCell>{deployment.promptVersion === null ? <Badge>Current</Badge> : <Badge tone="brand">Pinned v{deployment.promptVersion}</Badge>}</TableCell>
+                  <TableCell className="font-mono text-xs whitespace-nowrap">
+                    <span className="block text-gray-800">{deployment.provider}</span>
+                    <span className="block text-gray-500">{deployment.model}</span>
+                  </TableCell>
+                  <TableCell className="max-w-44">
+                    {Object.keys(deployment.options).length === 0 ? (
+                      <span className="text-gray-400">—</span>
+                    ) : (
+                      <code className="block truncate font-mono text-xs text-gray-600" title={JSON.stringify(deployment.options, null, 2)}>
+                        {compactJson(deployment.options, 60)}
+                      </code>
+                    )}
+                  </TableCell>
+                  <TableCell>
+                    <div className="flex justify-end gap-2">
+                      {canRun ? (
+                        <Button size="sm" onClick={() => setRunning(deployment)}>
+                          Run<span className="sr-only"> {deployment.name}</span>
+                        </Button>
+                      ) : null}
+                      {isAdmin ? (
+                        <>
+                          <Button variant="secondary" size="sm" onClick={() => setEditing({ mode: "edit", deployment })}>
+                            Edit<span className="sr-only"> {deployment.name}</span>
+                          </Button>
+                          <Button variant="ghost" size="sm" className="text-red-700 hover:bg-red-50 hover:text-red-800" onClick={() => setDeleting(deployment)}>
+                            Delete<span className="sr-only"> {deployment.name}</span>
+                          </Button>
+                        </>
+                      ) : null}
+                    </div>
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+          <Pagination page={page} totalPages={deployments.totalPages} total={deployments.total} noun="deployments" hrefFor={(target) => href(`/deployments?page=${target}`)} />
+        </>
+      )}
+
+      {isAdmin ? (
+        <>
+          <DeploymentFormDialog
+            open={editing !== null}
+            deployment={editing?.mode === "edit" ? editing.deployment : null}
+            prompts={prompts.data}
+            providers={providers}
+            onClose={() => setEditing(null)}
+          />
+          <DeleteDeploymentDialog deployment={deleting} onClose={() => setDeleting(null)} />
+        </>
+      ) : null}
+      {canRun ? <RunDeploymentDialog deployment={running} onClose={() => setRunning(null)} /> : null}
+    </>
+  );
+}
+
+function DeleteDeploymentDialog({ deployment, onClose }: { deployment: Deployment | null; onClose: () => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const close = () => {
+    remove.reset();
+    onClose();
+  };
+  const remove = useMutation(
+    trpc.deployments.delete.mutationOptions({
+      onSuccess: async () => {
+        await queryClient.invalidateQueries({ queryKey: trpc.deployments.list.queryKey() });
+        toast({ title: `Deployment ${deployment?.name ?? ""} deleted`, tone: "success" });
+        close();
+      },
+    }),
+  );
+  return (
+    <ConfirmDialog
+      open={deployment !== null}
+      onClose={close}
+      title="Delete deployment?"
+      description={
+        deployment ? (
+          <>
+            Programs calling <span className="font-mono font-medium text-gray-900">{deployment.name}</span> will get an error. Its past executions are kept.
+          </>
+        ) : null
+      }
+      confirmLabel="Delete deployment"
+      errorTitle="Could not delete the deployment"
+      pending={remove.isPending}
+      error={remove.error}
+      onConfirm={() => {
+        if (deployment) remove.mutate({ id: deployment.id });
+      }}
+    />
+  );
+}

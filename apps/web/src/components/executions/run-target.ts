@@ -1,0 +1,41 @@
+"use client";
+
+import { skipToken, useQuery } from "@tanstack/react-query";
+import { useMe } from "@/components/workspace/workspace-context";
+import { useTRPC, useTRPCClient } from "@/trpc/client";
+
+/**
+ * What an execution of a prompt version needs before it starts: the version (it says whether it
+ * accepts files) and the variables its template uses, as the server lists them
+ * (`prompts.preview` of the stored version). `version` null means the prompt's current version.
+ */
+export function useRunTarget(promptId: string | null, version: number | null) {
+  const trpc = useTRPC();
+  const client = useTRPCClient();
+  const prompt = useQuery(trpc.prompts.get.queryOptions(promptId ? { id: promptId } : skipToken));
+  const resolved = version ?? prompt.data?.currentVersion ?? null;
+  const versionRow = useQuery(trpc.prompts.getVersion.queryOptions(promptId && resolved !== null ? { id: promptId, version: resolved } : skipToken));
+  const variables = useQuery({
+    // A stored version never changes: its variables can be kept for the session.
+    queryKey: ["sigil", "prompt-version-variables", promptId, resolved],
+    queryFn: promptId && resolved !== null ? () => client.prompts.preview.mutate({ id: promptId, version: resolved, variables: {} }) : skipToken,
+    staleTime: Infinity,
+  });
+  const error = prompt.error ?? versionRow.error ?? variables.error;
+  return {
+    prompt: prompt.data,
+    version: versionRow.data,
+    variables: variables.data?.variables,
+    loading: promptId !== null && !error && (prompt.isPending || versionRow.isPending || variables.isPending),
+    error,
+  };
+}
+
+/** Providers an execution may use: the built-in "template", and (admins can list them) the configured ones. */
+export function useProviders(): { identifier: string; defaultModel: string }[] {
+  const trpc = useTRPC();
+  const me = useMe();
+  const settings = useQuery({ ...trpc.settings.list.queryOptions(), enabled: me.user.role === "admin", staleTime: 5 * 60_000 });
+  const configured = (settings.data?.providers ?? []).map((provider) => ({ identifier: provider.identifier, defaultModel: provider.defaultModel }));
+  return [{ identifier: "template", defaultModel: "mustache" }, ...configured.filter((provider) => provider.identifier !== "template")];
+}

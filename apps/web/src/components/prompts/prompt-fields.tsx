@@ -1,0 +1,134 @@
+"use client";
+
+import { MAX_TEMPLATE_LENGTH } from "@sigil/validators";
+import { Checkbox } from "@/components/ui/checkbox";
+import { Field } from "@/components/ui/field";
+import { Input, Textarea } from "@/components/ui/input";
+
+/** The editable content of a prompt (every change of it makes a new version). */
+export interface PromptDraft {
+  name: string;
+  description: string;
+  template: string;
+  acceptsFiles: boolean;
+}
+
+export const EMPTY_DRAFT: PromptDraft = { name: "", description: "", template: "", acceptsFiles: false };
+
+export function draftOf(prompt: PromptDraft): PromptDraft {
+  return { name: prompt.name, description: prompt.description, template: prompt.template, acceptsFiles: prompt.acceptsFiles };
+}
+
+/** Whether saving `draft` over `saved` would change anything (the server trims name and description). */
+export function draftChanged(draft: PromptDraft, saved: PromptDraft): boolean {
+  return (
+    draft.name.trim() !== saved.name ||
+    draft.description.trim() !== saved.description ||
+    draft.template !== saved.template ||
+    draft.acceptsFiles !== saved.acceptsFiles
+  );
+}
+
+/** Exactly the same text in every field. */
+export function sameDraft(a: PromptDraft, b: PromptDraft): boolean {
+  return a.name === b.name && a.description === b.description && a.template === b.template && a.acceptsFiles === b.acceptsFiles;
+}
+
+/**
+ * Name, Description, Template (monospace) and "Accepts files", with field errors beside each.
+ * `readOnly` for viewers: they can read and preview, not change.
+ */
+export function PromptFields({
+  draft,
+  onChange,
+  errors,
+  readOnly = false,
+  disabled = false,
+}: {
+  draft: PromptDraft;
+  onChange: (patch: Partial<PromptDraft>) => void;
+  errors: Record<string, string | undefined>;
+  readOnly?: boolean;
+  disabled?: boolean;
+}) {
+  const length = draft.template.length;
+  return (
+    <div className="space-y-5">
+      <Field label="Name" error={errors.name}>
+        {(props) => (
+          <Input
+            {...props}
+            name="name"
+            value={draft.name}
+            onChange={(event) => onChange({ name: event.target.value })}
+            readOnly={readOnly}
+            disabled={disabled}
+            maxLength={200}
+            required
+            autoComplete="off"
+            placeholder="Support reply"
+          />
+        )}
+      </Field>
+      <Field label="Description" optional error={errors.description} hint="What the prompt is for; shown in the list and searched.">
+        {(props) => (
+          <Textarea
+            {...props}
+            name="description"
+            rows={2}
+            value={draft.description}
+            onChange={(event) => onChange({ description: event.target.value })}
+            readOnly={readOnly}
+            disabled={disabled}
+            maxLength={2000}
+            placeholder="Answer a customer politely"
+          />
+        )}
+      </Field>
+      <Field
+        label="Template"
+        error={errors.template}
+        hint={
+          <span className="flex flex-wrap justify-between gap-x-4">
+            <span>
+              Mustache syntax: <code className="font-mono text-gray-700">{"{{variable}}"}</code>, lists with{" "}
+              <code className="font-mono text-gray-700">{"{{#items}}…{{/items}}"}</code>.
+            </span>
+            <span className={length > MAX_TEMPLATE_LENGTH ? "font-medium text-red-600 tabular-nums" : "tabular-nums"}>
+              {length.toLocaleString("en")} / {MAX_TEMPLATE_LENGTH.toLocaleString("en")} characters
+            </span>
+          </span>
+        }
+      >
+        {(props) => (
+          <Textarea
+            {...props}
+            name="template"
+            rows={14}
+            value={draft.template}
+            onChange={(event) => onChange({ template: event.target.value })}
+            readOnly={readOnly}
+            disabled={disabled}
+            required
+            spellCheck={false}
+            autoCapitalize="off"
+            autoCorrect="off"
+            className="min-h-48 resize-y font-mono text-[13px] leading-5"
+            placeholder={"Dear {{customer}},\n\nThank you for writing about {{topic}}."}
+          />
+        )}
+      </Field>
+      <div>
+        <Checkbox
+          name="acceptsFiles"
+          label="Accepts files"
+          description="Executions may attach uploaded files; the template sees them as {{#files}}{{name}}: {{text}}{{/files}}."
+          checked={draft.acceptsFiles}
+          onChange={(event) => onChange({ acceptsFiles: event.target.checked })}
+          disabled={disabled || readOnly}
+        />
+        {errors.acceptsFiles ? <p className="mt-1 text-xs font-medium text-red-600">{errors.acceptsFiles}</p> : null}
+      </div>
+    </div>
+  );
+}

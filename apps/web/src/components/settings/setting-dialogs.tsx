@@ -1,0 +1,244 @@
+"use client";
+
+import { saveProviderInput, saveWebhookInput, WEBHOOK_EVENTS } from "@sigil/validators";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent, type ReactNode } from "react";
+import { ErrorAlert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Checkbox, CheckboxGroup } from "@/components/ui/checkbox";
+import { Dialog } from "@/components/ui/dialog";
+import { Field } from "@/components/ui/field";
+import { Input } from "@/components/ui/input";
+import { useToast } from "@/components/ui/toast";
+import { fieldErrorsOf } from "@/lib/trpc-errors";
+import { useTRPC } from "@/trpc/client";
+import type { RouterOutputs } from "@/trpc/types";
+
+export type Provider = RouterOutputs["settings"]["list"]["providers"][number];
+export type Webhook = RouterOutputs["settings"]["list"]["webhooks"][number];
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+export const EVENT_DESCRIPTIONS: Record<WebhookEvent, string> = {
+  "execution.completed": "An execution finished with a result.",
+  "execution.failed": "An execution failed.",
+  "prompt.updated": "A prompt got a new version.",
+};
+
+/** "••••1234" for a saved key (the API only returns its last four characters). */
+export function maskedKey(provider: Pick<Provider, "apiKeySet" | "apiKeyHint">): string | null {
+  if (!provider.apiKeySet) return null;
+  return provider.apiKeyHint ? `••••${provider.apiKeyHint.replace(/^…/, "")}` : "••••••••";
+}
+
+/** Issues of a zod parse, first message per top-level field. */
+function issuesByField(issues: readonly { path: readonly PropertyKey[]; message: string }[]): Record<string, string | undefined> {
+  const errors: Record<string, string | undefined> = {};
+  for (const issue of issues) errors[String(issue.path[0] ?? "form")] ??= issue.message;
+  return errors;
+}
+
+function FormFooter({ onCancel, pending, children }: { onCancel: () => void; pending: boolean; children: ReactNode }) {
+  return (
+    <div className="-mx-6 -mb-4 flex justify-end gap-2 rounded-b-lg border-t border-gray-100 bg-gray-50 px-6 py-3">
+      <Button variant="secondary" onClick={onCancel} disabled={pending}>
+        Cancel
+      </Button>
+      <Button type="submit" loading={pending}>
+        {children}
+      </Button>
+    </div>
+  );
+}
+
+/** Add (provider = null) or edit a model provider. The key is write-only: empty keeps the saved one. */
+export function ProviderDialog({ open, provider, onClose }: { open: boolean; provider: Provider | null; onClose: () => void }) {
+  return (
+    <Dialog
+      open={open}
+      onClose={onClose}
+      title={provider ? `Edit provider ${provider.identifier}` : "Add a model provider"}
+      description="An OpenAI-compatible endpoint that deployments and executions can use by its identifier."
+    >
+      {open ? <ProviderForm key={provider?.identifier ?? "new"} provider={provider} onDone={onClose} /> : null}
+    </Dialog>
+  );
+}
+
+function ProviderForm({ provider, onDone }: { provider: Provider | null; onDone: () => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const [identifier, setIdentifier] = useState(provider?.identifier ?? "");
+  const [baseUrl, setBaseUrl] = useState(provider?.baseUrl ?? "");
+  const [defaultModel, setDefaultModel] = useState(provider?.defaultModel ?? "");
+  const [apiKey, setApiKey] = useState("");
+  const [localErrors, setLocalErrors] = useState<Record<string, string | undefined>>({});
+  const save = useMutation(
+    trpc.settings.saveProvider.mutationOptions({
+      onSuccess: async (saved) => {
+        await queryClient.invalidateQueries({ queryKey: trpc.settings.list.queryKey() });
+        toast({ title: `Provider ${saved.identifier} saved`, description: saved.apiKeySet ? `Key ${maskedKey(saved) ?? ""} set.` : undefined, tone: "success" });
+        onDone();
+      },
+    }),
+  );
+  const serverErrors = fieldErrorsOf(save.error);
+  const errors = { ...serverErrors, ...localErrors };
+  const masked = provider ? maskedKey(provider) : null;
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const input = { identifier: identifier.trim(), baseUrl: baseUrl.trim(), defaultModel: defaultModel.trim(), apiKey: apiKey === "" ? undefined : apiKey };
+    const parsed = saveProviderInput.safeParse(input);
+    const next = parsed.success ? {} : issuesByField(parsed.error.issues);
+    if (!provider?.apiKeySet && input.apiKey === undefined) next.apiKey = "Enter the provider's API key.";
+    if (input.defaultModel === "") next.defaultModel = "Enter the model used when a deployment names none.";
+    setLocalErrors(next);
+    if (Object.values(next).some(Boolean)) return;
+    save.mutate(input);
+  };
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="space-y-4">
+      {save.error && !Object.values(serverErrors).some(Boolean) ? <ErrorAlert error={save.error} title="Could not save the provider" /> : null}
+      <Field label="Identifier" error={errors.identifier} hint={provider ? "The identifier cannot change; add another provider instead." : "Lower-case letters, digits and dashes, e.g. openai. Deployments refer to it."}>
+        {(props) => (
+          <Input
+            {...props}
+            name="identifier"
+            autoComplete="off"
+            spellCheck={false}
+            readOnly={provider !== null}
+            autoFocus={provider === null}
+            value={identifier}
+            onChange={(event) => {
+              setIdentifier(event.target.value);
+              setLocalErrors((current) => ({ ...current, identifier: undefined }));
+            }}
+            className={provider ? "bg-gray-50 font-mono text-gray-600" : "font-mono"}
+          />
+        )}
+      </Field>
+      <Field label="Base URL" error={errors.baseUrl} hint="The API's root, e.g. https://api.openai.com/v1.">
+        {(props) => (
+          <Input {...props} type="url" name="baseUrl" autoComplete="off" spellCheck={false} placeholder="https://api.openai.com/v1" value={baseUrl} onChange={(event) => setBaseUrl(event.target.value)} />
+        )}
+      </Field>
+      <Field label="Default model" error={errors.defaultModel}>
+        {(props) => <Input {...props} name="defaultModel" autoComplete="off" spellCheck={false} placeholder="gpt-4o-mini" value={defaultModel} onChange={(event) => setDefaultModel(event.target.value)} />}
+      </Field>
+      <Field
+        label="API key"
+        optional={provider?.apiKeySet === true}
+        error={errors.apiKey}
+        hint={masked ? `Leave empty to keep the saved key (${masked}).` : "Write-only: after saving, only its last four characters are shown."}
+      >
+        {(props) => (
+          <Input
+            {...props}
+            type="password"
+            name="apiKey"
+            autoComplete="new-password"
+            spellCheck={false}
+            placeholder={masked ?? ""}
+            autoFocus={provider !== null}
+            value={apiKey}
+            onChange={(event) => {
+              setApiKey(event.target.value);
+              setLocalErrors((current) => ({ ...current, apiKey: undefined }));
+            }}
+          />
+        )}
+      </Field>
+      <FormFooter onCancel={onDone} pending={save.isPending}>
+        {provider ? "Save provider" : "Add provider"}
+      </FormFooter>
+    </form>
+  );
+}
+
+/** Add (webhook = null) or edit a webhook: URL, the events it receives, on or off. */
+export function WebhookDialog({ open, webhook, onClose }: { open: boolean; webhook: Webhook | null; onClose: () => void }) {
+  return (
+    <Dialog open={open} onClose={onClose} title={webhook ? `Edit webhook ${webhook.identifier}` : "Add a webhook"} description="Sigil POSTs a JSON event to the URL when one of the chosen events happens.">
+      {open ? <WebhookForm key={webhook?.identifier ?? "new"} webhook={webhook} onDone={onClose} /> : null}
+    </Dialog>
+  );
+}
+
+function WebhookForm({ webhook, onDone }: { webhook: Webhook | null; onDone: () => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const [identifier, setIdentifier] = useState(webhook?.identifier ?? "");
+  const [url, setUrl] = useState(webhook?.url ?? "");
+  const [events, setEvents] = useState<WebhookEvent[]>(webhook?.events ?? ["execution.completed", "execution.failed"]);
+  const [enabled, setEnabled] = useState(webhook?.enabled ?? true);
+  const [localErrors, setLocalErrors] = useState<Record<string, string | undefined>>({});
+  const save = useMutation(
+    trpc.settings.saveWebhook.mutationOptions({
+      onSuccess: async (saved) => {
+        await queryClient.invalidateQueries({ queryKey: trpc.settings.list.queryKey() });
+        toast({ title: `Webhook ${saved.identifier} saved`, tone: "success" });
+        onDone();
+      },
+    }),
+  );
+  const serverErrors = fieldErrorsOf(save.error);
+  const errors = { ...serverErrors, ...localErrors };
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const input = { identifier: identifier.trim(), url: url.trim(), events, enabled };
+    const parsed = saveWebhookInput.safeParse(input);
+    const next = parsed.success ? {} : issuesByField(parsed.error.issues);
+    setLocalErrors(next);
+    if (Object.values(next).some(Boolean)) return;
+    save.mutate(input);
+  };
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="space-y-4">
+      {save.error && !Object.values(serverErrors).some(Boolean) ? <ErrorAlert error={save.error} title="Could not save the webhook" /> : null}
+      <Field label="Identifier" error={errors.identifier} hint={webhook ? "The identifier cannot change." : "Lower-case letters, digits and dashes, e.g. slack-alerts."}>
+        {(props) => (
+          <Input
+            {...props}
+            name="identifier"
+            autoComplete="off"
+            spellCheck={false}
+            readOnly={webhook !== null}
+            autoFocus={webhook === null}
+            value={identifier}
+            onChange={(event) => setIdentifier(event.target.value)}
+            className={webhook ? "bg-gray-50 font-mono text-gray-600" : "font-mono"}
+          />
+        )}
+      </Field>
+      <Field label="URL" error={errors.url}>
+        {(props) => <Input {...props} type="url" name="url" autoComplete="off" spellCheck={false} placeholder="https://example.com/hooks/sigil" value={url} onChange={(event) => setUrl(event.target.value)} />}
+      </Field>
+      <CheckboxGroup legend="Events" error={errors.events}>
+        {WEBHOOK_EVENTS.map((name) => (
+          <Checkbox
+            key={name}
+            name="events"
+            value={name}
+            label={<span className="font-mono text-xs">{name}</span>}
+            description={EVENT_DESCRIPTIONS[name]}
+            checked={events.includes(name)}
+            onChange={(event) => {
+              const checked = event.target.checked;
+              setEvents((current) => (checked ? WEBHOOK_EVENTS.filter((item) => item === name || current.includes(item)) : current.filter((item) => item !== name)));
+              setLocalErrors((current) => ({ ...current, events: undefined }));
+            }}
+          />
+        ))}
+      </CheckboxGroup>
+      <Checkbox name="enabled" label="Enabled" description="A disabled webhook keeps its settings but receives nothing." checked={enabled} onChange={(event) => setEnabled(event.target.checked)} />
+      <FormFooter onCancel={onDone} pending={save.isPending}>
+        {webhook ? "Save webhook" : "Add webhook"}
+      </FormFooter>
+    </form>
+  );
+}
