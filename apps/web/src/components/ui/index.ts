@@ -19,3 +19,4 @@ export { DateTime } from "./date-time";
 export { pageFromSearchParam, Pagination, type PaginationProps } from "./pagination";
 export { SectionError } from "./section-error";
 export { formatRelative, RelativeTime, useNow } from "./relative-time";
+export { CopyButton, CopyField } from "./copy-button";
