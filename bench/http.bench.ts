@@ -38,12 +38,11 @@ export async function httpBenchmarks(): Promise<BenchRow[]> {
     const base = `http://127.0.0.1:${PORT}`;
     const { cookie } = await signIn({ url: base, tenant: "acme", email: "owner@acme.test", password: "acme-demo-password" });
     const owner = createSigilClient({ url: base, tenant: "acme", cookie });
-    const me = await owner.auth.me.query();
     for (let i = 0; i < 50; i += 1) await owner.prompts.create.mutate({ name: `Bench prompt ${i}`, template: `Hello {{name}} #${i}` });
     const { plainKey } = await owner.apiKeys.create.mutate({ name: "bench", scopes: ["prompts:read"] });
     const input = encodeURIComponent(JSON.stringify(superjson.serialize({ page: 1, pageSize: 20 })));
     const tenancy = { url: `${base}/api/trpc/prompts.list?input=${input}`, headers: { "x-tenant-id": "acme", authorization: `Bearer ${plainKey}` } };
-    const baseline = { url: `${base}/api/bench-baseline?tenant=${me.tenant.id}`, headers: { authorization: `Bearer ${plainKey}` } };
+    const baseline = { url: `${base}/api/bench-baseline/promptsList?input=${input}`, headers: { "x-tenant-id": "acme", authorization: `Bearer ${plainKey}` } };
     step(`warming up both routes, then ${ROUNDS} alternating rounds of ${DURATION_S} s × ${CONNECTIONS} connections each`);
     await load(tenancy.url, tenancy.headers);
     await load(baseline.url, baseline.headers);
@@ -58,7 +57,7 @@ export async function httpBenchmarks(): Promise<BenchRow[]> {
     return [
       { benchmark: "HTTP tenant-scoped tRPC read: throughput", value: rps(withTenancy), unit: "req/s", note: `HTTP tenant-scoped tRPC read: throughput: GET /api/trpc/prompts.list (x-tenant-id + API key) on the production server, autocannon ${CONNECTIONS} connections × ${DURATION_S} s, median of ${ROUNDS} rounds` },
       { benchmark: "HTTP tenant-scoped tRPC read: p99 latency", value: p99(withTenancy), unit: "ms" },
-      { benchmark: "HTTP same read without tenancy layer: throughput", value: rps(without), unit: "req/s", note: "HTTP same read without tenancy layer: throughput: GET /api/bench-baseline (same queries and API-key check; tenant cached, no identification, no registry lookup, no tenant context)" },
+      { benchmark: "HTTP same read without tenancy layer: throughput", value: rps(without), unit: "req/s", note: "HTTP same read without tenancy layer: throughput: GET /api/bench-baseline/promptsList (same tRPC transport, input and API-key check; the tenant cached by slug, no identification, no registry lookup, no tenant context)" },
       { benchmark: "HTTP same read without tenancy layer: p99 latency", value: p99(without), unit: "ms" },
       { benchmark: "HTTP tenancy layer: throughput ratio (with / without)", value: rps(withTenancy) / rps(without), unit: "×", target: { comparison: ">=", value: 0.9 } },
     ];

@@ -1,39 +1,51 @@
 import { HybridDatabaseManager, prompts, tenantModel, type TenantRow } from "@sigil/db";
+import { listPromptsInput } from "@sigil/validators";
+import { TRPCError } from "@trpc/server";
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { count, desc } from "drizzle-orm";
-import superjson from "superjson";
 import { authenticateApiKey } from "../auth/identity.ts";
+import { createContext } from "../context.ts";
+import { publicProcedure, router } from "../trpc.ts";
 
 /**
- * The benchmark's baseline (`pnpm bench http`): the same read as `prompts.list` (first page of
- * 20 + total), served in the same server with the same API-key authentication but without the
- * tenancy layer — the tenant comes from a query parameter resolved once and cached, no host
- * identification, no registry lookup per request, no tenant context. Only served when
- * SIGIL_BENCH_BASELINE=1; otherwise 404.
+ * The HTTP benchmark's baseline (`pnpm bench http`): the same read as `prompts.list` (a page of
+ * prompts + total), over the same tRPC transport with the same API-key check, but without the
+ * tenancy layer: the tenant named by x-tenant-id is looked up once and cached, and the read runs
+ * on its leased handle directly (no identification, no registry lookup per request, no tenant
+ * context). Served only when SIGIL_BENCH_BASELINE=1; otherwise 404.
  */
 const tenants = new Map<string, TenantRow>();
 
+async function cachedTenant(slug: string | null): Promise<TenantRow> {
+  const cached = slug === null ? undefined : tenants.get(slug);
+  if (cached) return cached;
+  const found = slug === null ? null : await tenantModel.findBySlug(slug);
+  if (!found || slug === null) throw new TRPCError({ code: "NOT_FOUND", message: "Unknown tenant." });
+  tenants.set(slug, found);
+  return found;
+}
+
+const baselineRouter = router({
+  promptsList: publicProcedure.input(listPromptsInput.prefault({})).query(async ({ ctx, input }) => {
+    const tenant = await cachedTenant(ctx.request.tenantHeader);
+    await authenticateApiKey(ctx.request.apiKey ?? "", tenant);
+    return HybridDatabaseManager.getInstance().withTenantDatabase(tenant.id, (db) =>
+      db.transaction((tx) => {
+        const total = tx.select({ n: count() }).from(prompts).get()?.n ?? 0;
+        const data = tx
+          .select()
+          .from(prompts)
+          .orderBy(desc(prompts.updatedAt), prompts.id)
+          .limit(input.pageSize)
+          .offset((input.page - 1) * input.pageSize)
+          .all();
+        return { data, total, page: input.page, pageSize: input.pageSize, totalPages: Math.ceil(total / input.pageSize) };
+      }),
+    );
+  }),
+});
+
 export async function handleBaselineRequest(req: Request): Promise<Response> {
   if (process.env.SIGIL_BENCH_BASELINE !== "1") return new Response("Not found", { status: 404 });
-  const tenantId = new URL(req.url).searchParams.get("tenant") ?? "";
-  let tenant = tenants.get(tenantId);
-  if (!tenant) {
-    const found = await tenantModel.findById(tenantId);
-    if (!found) return new Response("Unknown tenant", { status: 404 });
-    tenants.set(tenantId, found);
-    tenant = found;
-  }
-  const key = req.headers.get("authorization")?.replace(/^Bearer\s+/i, "") ?? "";
-  try {
-    await authenticateApiKey(key, tenant);
-  } catch {
-    return new Response("Unauthorized", { status: 401 });
-  }
-  const page = HybridDatabaseManager.getInstance().withTenantDatabase(tenant.id, (db) =>
-    db.transaction((tx) => {
-      const total = tx.select({ n: count() }).from(prompts).get()?.n ?? 0;
-      const data = tx.select().from(prompts).orderBy(desc(prompts.updatedAt), prompts.id).limit(20).all();
-      return { data, total, page: 1, pageSize: 20, totalPages: Math.ceil(total / 20) };
-    }),
-  );
-  return Response.json({ result: { data: superjson.serialize(page) } });
+  return fetchRequestHandler({ endpoint: "/api/bench-baseline", req, router: baselineRouter, createContext });
 }
