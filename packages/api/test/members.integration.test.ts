@@ -29,6 +29,23 @@ describe("users", () => {
     expect(again.status).toBe(404);
   });
 
+  test("a revoked invitation (deactivated before accepting) is renewed by inviting again; reactivating it is refused", async () => {
+    const first = await asAdmin<{ user: { id: string }; invitationToken: string }>("mutation", "users.invite", { email: "late@acme.test", name: "Late", role: "viewer" });
+    const id = first.data?.user.id ?? "";
+    expect((await asAdmin("mutation", "users.deactivate", { id })).status).toBe(200);
+    const reactivate = await asAdmin("mutation", "users.reactivate", { id });
+    expect(reactivate.status).toBe(400);
+    expect(reactivate.error?.message).toMatch(/never accepted the invitation\. Invite them again/);
+    const again = await asAdmin<{ user: { id: string; status: string; role: string }; invitationToken: string }>("mutation", "users.invite", { email: "late@acme.test", name: "Late", role: "user" });
+    expect(again.data?.user).toMatchObject({ id, status: "pending", role: "user" });
+    // The old link is dead, the new one works.
+    expect((await call("mutation", "auth.acceptInvitation", { token: first.data?.invitationToken ?? "", password: "a-long-password" }, { tenant: "acme" })).status).toBe(404);
+    const accepted = await call("mutation", "auth.acceptInvitation", { token: again.data?.invitationToken ?? "", password: "a-long-password" }, { tenant: "acme" });
+    expect(accepted.status).toBe(200);
+    // An active member with that email is a conflict again.
+    expect((await asAdmin("mutation", "users.invite", { email: "late@acme.test", name: "Late", role: "user" })).status).toBe(409);
+  });
+
   test("inviting an existing email is a conflict; bad input is a 400 naming the field", async () => {
     expect((await asAdmin("mutation", "users.invite", { email: "user@acme.test", name: "Dup", role: "user" })).status).toBe(409);
     const bad = await asAdmin("mutation", "users.invite", { email: "not-an-email", name: "", role: "owner" });

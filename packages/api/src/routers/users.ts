@@ -31,20 +31,24 @@ export const usersRouter = router({
 
   /** Invites a user (a seat: the plan's user limit counts active and pending users, atomically). */
   invite: adminOnly.input(inviteUserInput).mutation(async ({ ctx, input }) => {
-    if (await userModel.findByEmail(input.email)) throw new TRPCError({ code: "CONFLICT", message: `${input.email} is already a member or invited.` });
+    const existing = await userModel.findByEmail(input.email);
+    // Someone whose invitation was revoked (deactivated before choosing a password) is invited
+    // again on the same row; anyone else with this email is a conflict.
+    const reinvite = existing !== null && existing.status === "inactive" && existing.passwordHash === null;
+    if (existing && !reinvite) throw new TRPCError({ code: "CONFLICT", message: `${input.email} is already a member or invited.` });
     const invitation = newInvitation();
-    const user = await userModel.createWithinSeatLimit(
-      {
-        email: input.email,
-        name: input.name,
-        role: input.role,
-        status: "pending",
-        invitationTokenHash: invitation.tokenHash,
-        invitationExpiresAt: invitation.expiresAt,
-      },
-      ctx.tenant.limitUsers,
-    );
-    await recordAudit(ctx, "user.invited", { type: "user", id: user.id }, { email: user.email, role: user.role });
+    const fields = {
+      name: input.name,
+      role: input.role,
+      status: "pending" as const,
+      invitationTokenHash: invitation.tokenHash,
+      invitationExpiresAt: invitation.expiresAt,
+    };
+    const user = existing
+      ? await userModel.updateWithinSeatLimit(existing.id, fields, ctx.tenant.limitUsers)
+      : await userModel.createWithinSeatLimit({ email: input.email, ...fields }, ctx.tenant.limitUsers);
+    if (!user) throw new TRPCError({ code: "NOT_FOUND", message: "No such user in this workspace." });
+    await recordAudit(ctx, reinvite ? "user.reinvited" : "user.invited", { type: "user", id: user.id }, { email: user.email, role: user.role });
     // No mail is sent: the admin shares the link. The token is shown this once.
     return { user: toPublicUser(user), invitationToken: invitation.token, invitationExpiresAt: invitation.expiresAt };
   }),
@@ -74,6 +78,10 @@ export const usersRouter = router({
   reactivate: adminOnly.input(userIdInput).mutation(async ({ ctx, input }) => {
     const user = await requireUser(input.id);
     if (user.status === "pending") throw new TRPCError({ code: "BAD_REQUEST", message: "This user has not accepted the invitation yet." });
+    // Without a password they could never sign in: a new invitation is the way back.
+    if (user.passwordHash === null) {
+      throw new TRPCError({ code: "BAD_REQUEST", message: `${user.email} never accepted the invitation. Invite them again to create a new link.` });
+    }
     const wasLocked = user.lockedUntil !== null && user.lockedUntil.getTime() > Date.now();
     const patch = { status: "active" as const, failedLoginCount: 0, lockedUntil: null };
     const updated =
