@@ -17,7 +17,6 @@ import type { TenantPlan } from "./badges";
 import { formatDateTime, slugify } from "./format";
 import {
   FeaturesInput,
-  issuesToFieldErrors,
   LimitsFields,
   parseLimits,
   planDefaultsDraft,
@@ -30,6 +29,7 @@ import {
 } from "./tenant-fields";
 import { useFocusWhenOpen } from "./focus-when-open";
 import { workspaceUrl } from "./workspace-url";
+import { issuesByField } from "@/lib/form-errors";
 
 type Created = RouterOutputs["tenants"]["create"];
 
@@ -124,7 +124,7 @@ export function CreateTenantDialog({ open, onClose, workspaceUrlPattern }: { ope
     create.reset();
     const parsed = createTenantInput.safeParse(toInput(draft));
     if (!parsed.success) {
-      setClientErrors(issuesToFieldErrors(parsed.error.issues));
+      setClientErrors(issuesByField(parsed.error.issues, "path"));
       return;
     }
     setClientErrors({});

@@ -21,7 +21,6 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { bytesToMegabytes, formatBytes, formatMegabytes, formatNumber } from "./format";
 import {
   FeaturesInput,
-  issuesToFieldErrors,
   limitsDraft,
   LimitsFields,
   parseLimits,
@@ -37,6 +36,7 @@ import { DateTime } from "@/components/ui/date-time";
 import { useFocusWhenOpen } from "./focus-when-open";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { workspaceUrl } from "./workspace-url";
+import { issuesByField } from "@/lib/form-errors";
 
 type Tenant = RouterOutputs["tenants"]["getById"];
 
@@ -227,7 +227,7 @@ function EditTenantForm({ tenant }: { tenant: Tenant }) {
     };
     const parsed = updateTenantInput.safeParse(input);
     if (!parsed.success) {
-      setClientErrors(issuesToFieldErrors(parsed.error.issues));
+      setClientErrors(issuesByField(parsed.error.issues, "path"));
       return;
     }
     setClientErrors({});

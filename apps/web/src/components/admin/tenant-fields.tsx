@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { cn } from "@/lib/cn";
+import type { FieldErrors } from "@/lib/form-errors";
 import { isClientError, trpcErrorCode } from "@/lib/trpc-errors";
 import { planLabel, type TenantPlan } from "./badges";
 import { formatMegabytes, formatNumber } from "./format";
@@ -37,17 +38,7 @@ export function describePlanDefaults(plan: TenantPlan): string {
 }
 
 /** Field errors keyed by their path ("owner.email", "settings.limits.users"), first message each. */
-export type FieldErrors = Record<string, string | undefined>;
-
-/** zod issues (client-side validation with the API's own schema) → field errors by path. */
-export function issuesToFieldErrors(issues: readonly { path: readonly PropertyKey[]; message: string }[]): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of issues) {
-    const key = issue.path.map(String).join(".");
-    errors[key] ??= issue.message;
-  }
-  return errors;
-}
+export type { FieldErrors };
 
 /**
  * The server's error placed at the field it is about: zod field errors (top-level fields), a

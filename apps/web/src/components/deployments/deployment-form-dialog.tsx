@@ -15,6 +15,7 @@ import { fieldErrorsOf } from "@/lib/trpc-errors";
 import { useTRPC } from "@/trpc/client";
 import type { RouterOutputs } from "@/trpc/types";
 import { parseJsonObject, toJsonText } from "./json";
+import { issuesByField } from "@/lib/form-errors";
 
 export type Deployment = RouterOutputs["deployments"]["list"]["data"][number];
 export type PromptOption = Pick<RouterOutputs["prompts"]["list"]["data"][number], "id" | "name" | "currentVersion">;
@@ -117,7 +118,7 @@ function DeploymentForm({ deployment, prompts, providers, onDone }: { deployment
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const next: Record<string, string | undefined> = {};
+    let next: Record<string, string | undefined> = {};
     const options = parseJsonObject(form.options, "Options");
     if (!options.ok) next.options = options.message;
     const input = {
@@ -130,10 +131,10 @@ function DeploymentForm({ deployment, prompts, providers, onDone }: { deployment
     };
     const parsed = createDeploymentInput.safeParse(input);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const field = String(issue.path[0] ?? "form");
-        next[field] ??= field === "promptId" ? "Choose a prompt." : field === "model" && input.model === "" ? "Enter a model." : issue.message;
-      }
+      const issues = issuesByField(parsed.error.issues);
+      if (issues.promptId) issues.promptId = "Choose a prompt.";
+      if (issues.model && input.model === "") issues.model = "Enter a model.";
+      next = { ...issues, ...next };
     }
     setLocalErrors(next);
     if (Object.values(next).some(Boolean)) return;

@@ -16,6 +16,7 @@ import { useTRPC } from "@/trpc/client";
 import type { RouterOutputs } from "@/trpc/types";
 import { quotaOf } from "./quota";
 import { ROLES, type Role } from "./roles";
+import { issuesByField } from "@/lib/form-errors";
 
 const ROLE_WITH_ARTICLE: Record<Role, string> = { admin: "an admin", user: "a member", viewer: "a viewer" };
 
@@ -63,8 +64,7 @@ function InviteForm({ onInvited, onCancel }: { onInvited: (invitation: Invitatio
     event.preventDefault();
     const input = { email, name, role };
     const parsed = inviteUserInput.safeParse(input);
-    const next: Record<string, string | undefined> = {};
-    if (!parsed.success) for (const issue of parsed.error.issues) next[String(issue.path[0])] ??= issue.message;
+    const next = parsed.success ? {} : issuesByField(parsed.error.issues);
     setLocalErrors(next);
     if (parsed.success) invite.mutate(parsed.data);
   };

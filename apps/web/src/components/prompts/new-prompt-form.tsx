@@ -13,6 +13,7 @@ import { useTRPC } from "@/trpc/client";
 import { EMPTY_DRAFT, PromptFields, type PromptDraft } from "./prompt-fields";
 import { promptFormErrors, withoutFields } from "./form-errors";
 import { TemplatePreview } from "./template-preview";
+import { issuesByField } from "@/lib/form-errors";
 
 /** "New prompt": the fields, the live preview, and "Create prompt" → the prompt's page. */
 export function NewPromptForm() {
@@ -43,9 +44,7 @@ export function NewPromptForm() {
     // The same rules as the server (@sigil/validators), checked before the round trip.
     const parsed = createPromptInput.safeParse(draft);
     if (!parsed.success) {
-      const next: Record<string, string | undefined> = {};
-      for (const issue of parsed.error.issues) next[String(issue.path[0])] ??= issue.message;
-      setLocalErrors(next);
+      setLocalErrors(issuesByField(parsed.error.issues));
       return;
     }
     setLocalErrors({});

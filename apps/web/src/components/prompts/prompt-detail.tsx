@@ -23,6 +23,7 @@ import { draftChanged, draftOf, PromptFields, sameDraft, type PromptDraft } from
 import { PromptVersions } from "./prompt-versions";
 import { RunPromptDialog } from "./run-prompt-dialog";
 import { TemplatePreview } from "./template-preview";
+import { issuesByField } from "@/lib/form-errors";
 
 type Prompt = RouterOutputs["prompts"]["get"];
 const TABS = ["editor", "versions", "executions"] as const;
@@ -115,9 +116,7 @@ export function PromptDetail({ id }: { id: string }) {
     if (!dirty || update.isPending) return;
     const parsed = updatePromptInput.safeParse({ id, ...fields });
     if (!parsed.success) {
-      const next: Record<string, string | undefined> = {};
-      for (const issue of parsed.error.issues) next[String(issue.path[0])] ??= issue.message;
-      setLocalErrors(next);
+      setLocalErrors(issuesByField(parsed.error.issues));
       return;
     }
     setLocalErrors({});

@@ -20,6 +20,7 @@ import { useToast } from "@/components/ui/toast";
 import { fieldErrorsOf } from "@/lib/trpc-errors";
 import { useTRPC } from "@/trpc/client";
 import type { RouterOutputs } from "@/trpc/types";
+import { issuesByField } from "@/lib/form-errors";
 
 type ApiKey = RouterOutputs["apiKeys"]["list"][number];
 type Scope = (typeof API_KEY_SCOPES)[number];
@@ -184,16 +185,15 @@ function CreateForm({ onCreated, onCancel }: { onCreated: (created: Created) => 
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const next: Record<string, string | undefined> = {};
+    let next: Record<string, string | undefined> = {};
     const trimmedDays = days.trim();
     if (trimmedDays !== "" && !/^\d+$/.test(trimmedDays)) next.expiresInDays = "Enter a whole number of days, or leave it empty.";
     const input = { name, scopes, expiresInDays: trimmedDays === "" ? undefined : Number(trimmedDays) };
     const parsed = createApiKeyInput.safeParse(input);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const field = String(issue.path[0]);
-        next[field] ??= field === "expiresInDays" ? "Between 1 and 3650 days, or empty for no expiry." : issue.message;
-      }
+      const issues = issuesByField(parsed.error.issues);
+      if (issues.expiresInDays) issues.expiresInDays = "Between 1 and 3650 days, or empty for no expiry.";
+      next = { ...issues, ...next };
     }
     setLocalErrors(next);
     if (parsed.success && !Object.values(next).some(Boolean)) create.mutate(parsed.data);

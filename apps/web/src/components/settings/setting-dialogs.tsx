@@ -13,6 +13,7 @@ import { useToast } from "@/components/ui/toast";
 import { fieldErrorsOf } from "@/lib/trpc-errors";
 import { useTRPC } from "@/trpc/client";
 import type { RouterOutputs } from "@/trpc/types";
+import { issuesByField } from "@/lib/form-errors";
 
 export type Provider = RouterOutputs["settings"]["list"]["providers"][number];
 export type Webhook = RouterOutputs["settings"]["list"]["webhooks"][number];
@@ -28,13 +29,6 @@ export const EVENT_DESCRIPTIONS: Record<WebhookEvent, string> = {
 export function maskedKey(provider: Pick<Provider, "apiKeySet" | "apiKeyHint">): string | null {
   if (!provider.apiKeySet) return null;
   return provider.apiKeyHint ? `••••${provider.apiKeyHint.replace(/^…/, "")}` : "••••••••";
-}
-
-/** Issues of a zod parse, first message per top-level field. */
-function issuesByField(issues: readonly { path: readonly PropertyKey[]; message: string }[]): Record<string, string | undefined> {
-  const errors: Record<string, string | undefined> = {};
-  for (const issue of issues) errors[String(issue.path[0] ?? "form")] ??= issue.message;
-  return errors;
 }
 
 function FormFooter({ onCancel, pending, children }: { onCancel: () => void; pending: boolean; children: ReactNode }) {

@@ -11,6 +11,7 @@ import { fieldErrorsOf } from "@/lib/trpc-errors";
 import { useTRPC } from "@/trpc/client";
 import { useWorkspaceHref } from "./workspace-context";
 import { hardNavigate } from "@/lib/hard-navigate";
+import { issuesByField } from "@/lib/form-errors";
 
 /** Choose a name and password for an invited account; `auth.acceptInvitation` signs the user in. */
 export function AcceptInvitationForm({ token }: { token: string }) {
@@ -29,8 +30,7 @@ export function AcceptInvitationForm({ token }: { token: string }) {
     const input = { token, name: name.trim() === "" ? undefined : name, password };
     // The same rules as the server (@sigil/validators), checked before the round trip.
     const parsed = acceptInvitationInput.safeParse(input);
-    const next: Record<string, string | undefined> = {};
-    if (!parsed.success) for (const issue of parsed.error.issues) next[String(issue.path[0])] ??= issue.message;
+    const next = parsed.success ? {} : issuesByField(parsed.error.issues);
     if (password !== confirm) next.confirm = "The two passwords differ.";
     setLocalErrors(next);
     if (Object.keys(next).length === 0) accept.mutate(input);
