@@ -94,7 +94,7 @@ export function ApiKeys({ adminOrigin }: { adminOrigin: string }) {
                   <TableCell className="text-right tabular-nums">{formatNumber(key.usageCount)}</TableCell>
                   <TableCell className="text-right">
                     {key.status === "active" ? (
-                      <Button size="sm" variant="ghost" className="text-red-700 hover:bg-red-50 hover:text-red-800" onClick={() => setRevoking(key)}>
+                      <Button size="sm" variant="dangerGhost" onClick={() => setRevoking(key)}>
                         Revoke<span className="sr-only"> {key.name}</span>
                       </Button>
                     ) : null}

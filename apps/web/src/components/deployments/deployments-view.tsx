@@ -107,7 +107,7 @@ export function DeploymentsView({ page }: { page: number }) {
                           <Button variant="secondary" size="sm" onClick={() => setEditing({ mode: "edit", deployment })}>
                             Edit<span className="sr-only"> {deployment.name}</span>
                           </Button>
-                          <Button variant="ghost" size="sm" className="text-red-700 hover:bg-red-50 hover:text-red-800" onClick={() => setDeleting(deployment)}>
+                          <Button variant="dangerGhost" size="sm" onClick={() => setDeleting(deployment)}>
                             Delete<span className="sr-only"> {deployment.name}</span>
                           </Button>
                         </>

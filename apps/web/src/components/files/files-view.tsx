@@ -105,7 +105,7 @@ export function FilesView({ page }: { page: number }) {
                       <div className="flex justify-end gap-2">
                         <DownloadButton file={file} />
                         {canWrite ? (
-                          <Button variant="ghost" size="sm" className="text-red-700 hover:bg-red-50 hover:text-red-800" onClick={() => setDeleting(file)}>
+                          <Button variant="dangerGhost" size="sm" onClick={() => setDeleting(file)}>
                             Delete<span className="sr-only"> {file.name}</span>
                           </Button>
                         ) : null}

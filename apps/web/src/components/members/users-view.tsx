@@ -185,9 +185,8 @@ export function UsersView() {
                         </Button>
                       ) : self ? null : (
                         <Button
-                          variant="ghost"
+                          variant="dangerGhost"
                           size="sm"
-                          className="text-red-700 hover:bg-red-50 hover:text-red-800"
                           onClick={() => {
                             reactivate.reset();
                             setConfirming({ kind: "deactivate", user });

@@ -131,7 +131,7 @@ export function ApiKeysView() {
                   <TableCell>
                     <div className="flex justify-end">
                       {key.status === "active" ? (
-                        <Button variant="ghost" size="sm" className="text-red-700 hover:bg-red-50 hover:text-red-800" onClick={() => setRevoking(key)}>
+                        <Button variant="dangerGhost" size="sm" onClick={() => setRevoking(key)}>
                           Revoke<span className="sr-only"> {key.name}</span>
                         </Button>
                       ) : null}

@@ -80,7 +80,7 @@ export function SettingsView() {
                       <Button variant="secondary" size="sm" onClick={() => setProvider({ editing: item })}>
                         Edit<span className="sr-only"> provider {item.identifier}</span>
                       </Button>
-                      <Button variant="ghost" size="sm" className="text-red-700 hover:bg-red-50 hover:text-red-800" onClick={() => setDeleting({ type: "provider", identifier: item.identifier })}>
+                      <Button variant="dangerGhost" size="sm" onClick={() => setDeleting({ type: "provider", identifier: item.identifier })}>
                         Delete<span className="sr-only"> provider {item.identifier}</span>
                       </Button>
                     </div>
@@ -129,7 +129,7 @@ export function SettingsView() {
                     <Button variant="secondary" size="sm" onClick={() => setWebhook({ editing: item })}>
                       Edit<span className="sr-only"> webhook {item.identifier}</span>
                     </Button>
-                    <Button variant="ghost" size="sm" className="text-red-700 hover:bg-red-50 hover:text-red-800" onClick={() => setDeleting({ type: "webhook", identifier: item.identifier })}>
+                    <Button variant="dangerGhost" size="sm" onClick={() => setDeleting({ type: "webhook", identifier: item.identifier })}>
                       Delete<span className="sr-only"> webhook {item.identifier}</span>
                     </Button>
                   </div>

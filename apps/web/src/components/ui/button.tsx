@@ -2,7 +2,7 @@ import type { ComponentProps } from "react";
 import { cn } from "@/lib/cn";
 import { Spinner } from "./spinner";
 
-export type ButtonVariant = "primary" | "secondary" | "ghost" | "danger";
+export type ButtonVariant = "primary" | "secondary" | "ghost" | "danger" | "dangerGhost";
 export type ButtonSize = "sm" | "md";
 
 const VARIANTS: Record<ButtonVariant, string> = {
@@ -10,6 +10,8 @@ const VARIANTS: Record<ButtonVariant, string> = {
   secondary: "border border-gray-300 bg-white text-gray-900 shadow-xs hover:bg-gray-50 disabled:text-gray-400",
   ghost: "text-gray-700 hover:bg-gray-100 hover:text-gray-900 disabled:text-gray-400",
   danger: "bg-red-600 text-white shadow-xs hover:bg-red-700 disabled:bg-red-600/60",
+  /** A destructive action in a row of a table (Delete, Revoke): quiet until hovered. */
+  dangerGhost: "text-red-700 hover:bg-red-50 hover:text-red-800 disabled:text-gray-400",
 };
 const SIZES: Record<ButtonSize, string> = {
   sm: "h-8 gap-1.5 px-3 text-sm",
