@@ -1,8 +1,9 @@
-import { ConflictError, deploymentModel, type DeploymentRow } from "@sigil/db";
+import { deploymentModel, type DeploymentRow } from "@sigil/db";
 import { createDeploymentInput, deploymentIdInput, listDeploymentsInput, runDeploymentInput, updateDeploymentInput } from "@sigil/validators";
 import { TRPCError } from "@trpc/server";
 import { authedProcedure } from "../procedures.ts";
 import { recordAudit } from "../services/audit.ts";
+import { withUniqueName } from "../services/unique-names.ts";
 import { createExecution, resolvePromptVersion, resolveProviderModel } from "../services/executions.ts";
 import { toJsonObject } from "../services/json-values.ts";
 import { router } from "../trpc.ts";
@@ -11,10 +12,7 @@ const read = authedProcedure({ role: "viewer" });
 const manage = authedProcedure({ role: "admin" });
 const run = authedProcedure({ role: "user", scope: "deployments:run" });
 
-/** Not in @sigil/validators yet: the list filter of this router. */
-
 const notFound = (id: string) => new TRPCError({ code: "NOT_FOUND", message: `Deployment ${id} does not exist.` });
-const nameTaken = (name: string) => new TRPCError({ code: "CONFLICT", message: `A deployment named "${name}" already exists. Choose another name.` });
 
 async function requireDeployment(id: string): Promise<DeploymentRow> {
   const deployment = await deploymentModel.findById(id);
@@ -22,15 +20,6 @@ async function requireDeployment(id: string): Promise<DeploymentRow> {
   return deployment;
 }
 
-/** Names are unique per tenant; the unique index decides races, the model's message cannot name it. */
-async function withNameConflict<R>(name: string | undefined, fn: () => Promise<R>): Promise<R> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (error instanceof ConflictError && name !== undefined) throw nameTaken(name);
-    throw error;
-  }
-}
 
 export const deploymentsRouter = router({
   /** A named, stable entry point to a prompt (pinned version, or the current one when null) with a provider and model. */
@@ -38,8 +27,7 @@ export const deploymentsRouter = router({
     await resolvePromptVersion(input.promptId, input.promptVersion);
     await resolveProviderModel(input.provider, input.model);
     const options = toJsonObject(input.options, "options");
-    if (await deploymentModel.findByName(input.name)) throw nameTaken(input.name);
-    const deployment = await withNameConflict(input.name, () =>
+    const deployment = await withUniqueName("deployment", input.name, () =>
       deploymentModel.create({ ...input, options, createdBy: ctx.user.id }),
     );
     await recordAudit(ctx, "deployment.created", { type: "deployment", id: deployment.id }, { name: deployment.name, promptId: deployment.promptId });
@@ -66,8 +54,7 @@ export const deploymentsRouter = router({
       await resolveProviderModel(patch.provider ?? before.provider, patch.model ?? before.model);
     }
     const options = patch.options === undefined ? undefined : toJsonObject(patch.options, "options");
-    if (patch.name !== undefined && patch.name !== before.name && (await deploymentModel.findByName(patch.name))) throw nameTaken(patch.name);
-    const updated = await withNameConflict(patch.name, () => deploymentModel.update(deploymentId, { ...patch, options }));
+    const updated = await withUniqueName("deployment", patch.name, () => deploymentModel.update(deploymentId, { ...patch, options }));
     if (!updated) throw notFound(deploymentId);
     const changed = (["name", "promptVersion", "provider", "model", "options"] as const).filter(
       (field) => JSON.stringify(before[field]) !== JSON.stringify(updated[field]),

@@ -1,4 +1,4 @@
-import { ConflictError, deploymentModel, promptModel, type PromptRow } from "@sigil/db";
+import { deploymentModel, promptModel, type PromptRow } from "@sigil/db";
 import {
   createPromptInput,
   listPromptsInput,
@@ -10,6 +10,7 @@ import {
 import { TRPCError } from "@trpc/server";
 import { authedProcedure } from "../procedures.ts";
 import { recordAudit } from "../services/audit.ts";
+import { withUniqueName } from "../services/unique-names.ts";
 import { resolvePromptVersion } from "../services/executions.ts";
 import { toJsonObject } from "../services/json-values.ts";
 import { parseTemplate, previewTemplate, withTemplateErrors } from "../services/templates.ts";
@@ -20,7 +21,6 @@ const preview = authedProcedure({ role: "viewer", scope: "prompts:preview" });
 const write = authedProcedure({ role: "user" });
 
 const notFound = (id: string) => new TRPCError({ code: "NOT_FOUND", message: `Prompt ${id} does not exist.` });
-const nameTaken = (name: string) => new TRPCError({ code: "CONFLICT", message: `A prompt named "${name}" already exists. Choose another name.` });
 
 async function requirePrompt(id: string): Promise<PromptRow> {
   const prompt = await promptModel.findById(id);
@@ -28,15 +28,6 @@ async function requirePrompt(id: string): Promise<PromptRow> {
   return prompt;
 }
 
-/** The unique index is the real guard (parallel creates); the model's message cannot name the prompt. */
-async function withNameConflict<R>(name: string | undefined, fn: () => Promise<R>): Promise<R> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (error instanceof ConflictError && name !== undefined) throw nameTaken(name);
-    throw error;
-  }
-}
 
 /** A stored template must parse: a broken one would only fail later, at every execution. */
 function assertParses(template: string | undefined): void {
@@ -51,8 +42,7 @@ export const promptsRouter = router({
   create: write.input(createPromptInput).mutation(async ({ ctx, input }) => {
     assertParses(input.template);
     const responseSchema = checkedSchema(input.responseSchema);
-    if (await promptModel.findByName(input.name)) throw nameTaken(input.name);
-    const prompt = await withNameConflict(input.name, () =>
+    const prompt = await withUniqueName("prompt", input.name, () =>
       promptModel.create({
         name: input.name,
         description: input.description,
@@ -80,8 +70,7 @@ export const promptsRouter = router({
     assertParses(patch.template);
     const responseSchema = checkedSchema(patch.responseSchema);
     const before = await requirePrompt(id);
-    if (patch.name !== undefined && patch.name !== before.name && (await promptModel.findByName(patch.name))) throw nameTaken(patch.name);
-    const updated = await withNameConflict(patch.name, () =>
+    const updated = await withUniqueName("prompt", patch.name, () =>
       promptModel.update(id, { ...patch, responseSchema, updatedBy: ctx.user.id }),
     );
     if (!updated) throw notFound(id);

@@ -1,0 +1,17 @@
+import { ConflictError } from "@sigil/db";
+import { TRPCError } from "@trpc/server";
+
+/**
+ * Runs a write whose `name` must be unique in the tenant. The unique index is the guard (it also
+ * decides races); its ConflictError cannot name the thing, so it becomes a CONFLICT that does.
+ */
+export async function withUniqueName<R>(kind: "prompt" | "deployment", name: string | undefined, fn: () => Promise<R>): Promise<R> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof ConflictError && name !== undefined) {
+      throw new TRPCError({ code: "CONFLICT", message: `A ${kind} named "${name}" already exists. Choose another name.`, cause: error });
+    }
+    throw error;
+  }
+}
