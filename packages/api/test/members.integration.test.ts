@@ -116,7 +116,8 @@ describe("settings", () => {
     // Stored encrypted (packages/db/src/secrets), readable only through the model.
     expect(stored?.payload).toMatchObject({ baseUrl: "https://api.example.com/v2", apiKeyHint: "…1234" });
     expect(JSON.stringify(stored?.payload)).not.toContain(secret);
-    expect(stored && settingsModel.revealSecret(stored, "apiKey")).toBe(secret);
+    const revealed = stored && (await tenantContext.runWithTenant(acme.tenant.id, () => settingsModel.revealSecret(stored, "apiKey")));
+    expect(revealed).toBe(secret);
   });
 
   test("a new provider needs a key; bad URLs and identifiers are refused", async () => {

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { SecretUnreadableError } from "../src/errors.ts";
+import { NoTenantContextError, SecretUnreadableError, TenantScopeViolationError } from "../src/errors.ts";
 import { HybridDatabaseManager } from "../src/hybrid-manager.ts";
 import { settingsModel, type SettingRow } from "../src/models/settings.ts";
 import { settings } from "../src/schema/shared/settings.ts";
@@ -42,6 +42,11 @@ async function storedRow(tenantId: string): Promise<SettingRow> {
   return row;
 }
 
+/** The plain key of a stored row, in its tenant's context (as the worker reads it). */
+function reveal(row: SettingRow): Promise<string | undefined> {
+  return tenantContext.runWithTenant(row.tenantId, () => settingsModel.revealSecret(row, "apiKey"));
+}
+
 /** Reopens the data directory with another key, as a restarted process would. */
 function restartWith(dataDir: string, secretKey: Buffer | undefined): HybridDatabaseManager {
   return HybridDatabaseManager.configure({ dataDir, tenantCacheSize: 8, secretKey });
@@ -60,7 +65,7 @@ describe("secrets at rest", () => {
       const path = join(dataDir, file);
       if (existsSync(path)) expect(readFileSync(path).includes(Buffer.from(SECRET))).toBe(false);
     }
-    expect(settingsModel.revealSecret(await storedRow(tenant.id), "apiKey")).toBe(SECRET);
+    expect(await reveal(await storedRow(tenant.id))).toBe(SECRET);
   });
 
   it("creates the key file with mode 0600 on first use and reuses it after a restart", async () => {
@@ -72,7 +77,7 @@ describe("secrets at rest", () => {
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
     const key = readFileSync(keyFile, "utf8");
     restartWith(dataDir, undefined);
-    expect(settingsModel.revealSecret(await storedRow(tenant.id), "apiKey")).toBe(SECRET);
+    expect(await reveal(await storedRow(tenant.id))).toBe(SECRET);
     expect(readFileSync(keyFile, "utf8")).toBe(key);
   });
 
@@ -83,11 +88,11 @@ describe("secrets at rest", () => {
     await saveProvider(tenant.id);
     restartWith(dataDir, randomBytes(32));
     const row = await storedRow(tenant.id);
-    expect(() => settingsModel.revealSecret(row, "apiKey")).toThrow(SecretUnreadableError);
-    expect(() => settingsModel.revealSecret(row, "apiKey")).toThrow(/encrypted under key [0-9a-f]{12}, which this installation does not have/);
+    await expect(reveal(row)).rejects.toThrow(SecretUnreadableError);
+    await expect(reveal(row)).rejects.toThrow(/encrypted under key [0-9a-f]{12}, which this installation does not have/);
     // A restored data directory without its key file: same clear error.
     restartWith(dataDir, undefined);
-    expect(() => settingsModel.revealSecret(row, "apiKey")).toThrow(/Restore the key file/);
+    await expect(reveal(row)).rejects.toThrow(/Restore the key file/);
   });
 
   it("a tampered ciphertext, IV, tag or key id is refused", async () => {
@@ -101,9 +106,18 @@ describe("secrets at rest", () => {
     for (const index of [2, 3, 4]) {
       const altered = parts.map((part, i) => (i === index ? flip(part) : part)).join(":");
       manager.getSharedDatabase().update(settings).set({ payload: { ...row.payload, apiKey: altered } }).where(eq(settings.id, row.id)).run();
-      expect(() => settingsModel.revealSecret({ ...row, payload: { ...row.payload, apiKey: altered } }, "apiKey")).toThrow(/failed its integrity check/);
+      await expect(reveal(await storedRow(tenant.id))).rejects.toThrow(/failed its integrity check/);
     }
-    expect(() => settingsModel.revealSecret({ ...row, payload: { apiKey: "sgs1:garbage" } }, "apiKey")).toThrow(/not in the expected format/);
+    await expect(reveal({ ...row, payload: { apiKey: "sgs1:garbage" } })).rejects.toThrow(/not in the expected format/);
+  });
+
+  it("a secret is revealed only in its own tenant's context", async () => {
+    setup();
+    const [acme, globex] = await createTenants("acme", "globex");
+    if (!acme || !globex) throw new Error("no tenants");
+    const row = await saveProvider(acme.id);
+    await expect(settingsModel.revealSecret(row, "apiKey")).rejects.toBeInstanceOf(NoTenantContextError);
+    await expect(tenantContext.runWithTenant(globex.id, () => settingsModel.revealSecret(row, "apiKey"))).rejects.toBeInstanceOf(TenantScopeViolationError);
   });
 
   it("rotation re-encrypts every tenant's secrets: readable under the new key only", async () => {
@@ -119,7 +133,7 @@ describe("secrets at rest", () => {
     for (const [i, tenant] of tenants.entries()) {
       const row = await storedRow(tenant.id);
       expect((row.payload.apiKey as string).split(":")[1]).toBe(result.to);
-      expect(settingsModel.revealSecret(row, "apiKey")).toBe(`${SECRET}-${i}`);
+      expect(await reveal(row)).toBe(`${SECRET}-${i}`);
       expect(row.payload.apiKeyHint).toBe(`…${i === 0 ? "01-0" : "01-1"}`);
     }
     // The old key alone reads nothing any more.
@@ -127,7 +141,7 @@ describe("secrets at rest", () => {
     const first = tenants[0];
     if (!first) throw new Error("no tenant");
     const firstRow = await storedRow(first.id);
-    expect(() => settingsModel.revealSecret(firstRow, "apiKey")).toThrow(SecretUnreadableError);
+    await expect(reveal(firstRow)).rejects.toThrow(SecretUnreadableError);
   });
 
   it("another process picks up a rotated key file by itself", async () => {
@@ -140,7 +154,7 @@ describe("secrets at rest", () => {
     const other = new HybridDatabaseManager({ dataDir, tenantCacheSize: 8, secretKey: undefined });
     rotateSecretKey(other, undefined);
     other.close();
-    expect(settingsModel.revealSecret(await storedRow(tenant.id), "apiKey")).toBe(SECRET);
+    expect(await reveal(await storedRow(tenant.id))).toBe(SECRET);
   });
 
   it("with SIGIL_SECRET_KEY, rotation needs SIGIL_SECRET_KEY_NEW and leaves secrets readable under it", async () => {
@@ -154,7 +168,7 @@ describe("secrets at rest", () => {
     expect(rotateSecretKey(manager, newKey).rewritten).toBe(1);
     expect(existsSync(join(dataDir, SECRET_KEY_FILE))).toBe(false);
     restartWith(dataDir, newKey);
-    expect(settingsModel.revealSecret(await storedRow(tenant.id), "apiKey")).toBe(SECRET);
+    expect(await reveal(await storedRow(tenant.id))).toBe(SECRET);
   });
 
   it("rows stored in plain text are sealed once (idempotent), keeping the key and its hint", async () => {
@@ -172,7 +186,7 @@ describe("secrets at rest", () => {
     expect(row.payload.apiKeyHint).toBe("…0001");
     expect(sealPlainSecrets(manager)).toBe(0);
     expect((await storedRow(tenant.id)).payload.apiKey).toBe(row.payload.apiKey);
-    expect(settingsModel.revealSecret(row, "apiKey")).toBe(SECRET);
+    expect(await reveal(row)).toBe(SECRET);
     expect(statSync(join(dataDir, SECRET_KEY_FILE)).mode & 0o777).toBe(0o600);
   });
 });

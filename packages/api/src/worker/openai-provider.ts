@@ -34,7 +34,7 @@ export async function loadProviderSettings(identifier: string): Promise<Provider
   }
   let apiKey: string | undefined;
   try {
-    apiKey = settingsModel.revealSecret(row, "apiKey");
+    apiKey = await settingsModel.revealSecret(row, "apiKey");
   } catch (error) {
     if (!(error instanceof SecretUnreadableError)) throw error;
     // The tenant gets what to do; the operator's side (which key is missing) is in error.message.

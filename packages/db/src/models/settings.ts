@@ -1,7 +1,9 @@
 import { and, eq } from "drizzle-orm";
+import { TenantScopeViolationError } from "../errors.ts";
 import { HybridDatabaseManager } from "../hybrid-manager.ts";
 import { settings } from "../schema/shared/settings.ts";
 import { isSealedSecret } from "../secrets/secret-box.ts";
+import { tenantContext } from "../tenant-context.ts";
 import type { RowOf } from "./base-model.ts";
 import { SharedModel } from "./strategies.ts";
 
@@ -82,15 +84,18 @@ export class SettingsModel extends SharedModel<typeof settings> {
   }
 
   /**
-   * The plain text of a secret field of a stored setting (undefined when it has none). Throws
-   * SecretUnreadableError for a key this installation does not have or an altered value.
+   * The plain text of a secret field of a stored setting of the current tenant (undefined when it
+   * has none). Fails closed like every tenant-scoped method: outside a tenant context, or for a
+   * row of another tenant. Throws SecretUnreadableError for a key this installation does not have
+   * or an altered value.
    */
-  revealSecret(row: SettingRow, field: string): string | undefined {
+  async revealSecret(row: SettingRow, field: string): Promise<string | undefined> {
+    if (row.tenantId !== tenantContext.getCurrentTenantId()) throw new TenantScopeViolationError("settings.revealSecret");
     const value = row.payload[field];
     if (typeof value !== "string" || value === "") return undefined;
     // A row written before secrets were encrypted, until `pnpm db:migrate` seals it.
     if (!isSealedSecret(value)) return value;
-    return HybridDatabaseManager.getInstance().secrets.open(value);
+    return Promise.resolve(HybridDatabaseManager.getInstance().secrets.open(value));
   }
 }
 
