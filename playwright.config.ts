@@ -46,6 +46,7 @@ export default defineConfig({
     gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
     stderr: "pipe",
     stdout: "pipe",
-    env: { DATA_DIR: process.env.E2E_DATA_DIR, PORT: String(E2E_PORT), WORKER_POLL_INTERVAL_MS: "200" },
+    // The scenarios sign in with the demo logins: seed them whatever the environment says.
+    env: { DATA_DIR: process.env.E2E_DATA_DIR, PORT: String(E2E_PORT), WORKER_POLL_INTERVAL_MS: "200", SIGIL_DEMO: "1" },
   },
 });

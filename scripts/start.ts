@@ -2,9 +2,13 @@
  * `pnpm start`: prepares the installation, then serves it. `pnpm dev` (`--dev`): the same with
  * `next dev` (Turbopack, hot reload) instead of a production build.
  *
- * 1. migrates shared.sqlite and every tenant file, seeds the demo tenants and administrator when
- *    missing, creates the system administrator from SIGIL_ADMIN_EMAIL / SIGIL_ADMIN_PASSWORD when
- *    set (all idempotent), and builds the web app;
+ * 0. validates every setting (packages/api/src/server-settings.ts) and refuses to go on if one is
+ *    invalid, naming it;
+ * 1. migrates shared.sqlite and every tenant file (sealing secrets stored in plain text), applies
+ *    the demo rules (packages/db/src/seed/demo.ts: seeded only on an empty localhost installation;
+ *    refuses a public ROOT_DOMAIN while a demo password signs in), creates the system
+ *    administrator from SIGIL_ADMIN_EMAIL / SIGIL_ADMIN_PASSWORD when set (all idempotent), and
+ *    builds the web app;
  * 2. runs the web app (`next start`, UI + tRPC API on PORT, default 3000) and the execution
  *    worker side by side, and supervises them: if one exits, the other is stopped and the
  *    launcher exits with its code. SIGINT / SIGTERM are forwarded once to both (the worker
@@ -17,6 +21,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
+import { readServerSettings } from "@sigil/api";
+import { HybridDatabaseManager, InvalidSettingError, prepareDemoOnStart } from "@sigil/db";
 
 const root = resolve(import.meta.dirname, "..");
 const webDir = join(root, "apps/web");
@@ -27,17 +33,25 @@ const invokedFrom = process.env.INIT_CWD ?? process.cwd();
 process.env.DATA_DIR = process.env.DATA_DIR ? resolve(invokedFrom, process.env.DATA_DIR) : join(webDir, "data");
 
 const dev = process.argv.includes("--dev");
-const port = process.env.PORT ?? "3000";
-if (!/^\d+$/.test(port)) fail(`PORT=${JSON.stringify(port)} is not a port number.`);
-// `next start -H 127.0.0.1` makes Next treat the proxy's host rewrites as external (its own URL
-// then says 127.0.0.1 while the rewrite says localhost): every tenant page would be a 404.
-// `localhost` binds the same loopback address without that problem.
-const host = !process.env.HOST || process.env.HOST === "127.0.0.1" ? "localhost" : process.env.HOST;
 
 function fail(message: string): never {
   console.error(`pnpm start: ${message}`);
   process.exit(1);
 }
+
+// Every setting is checked before anything is migrated or built (the children read the same ones).
+let settings: ReturnType<typeof readServerSettings>;
+try {
+  settings = readServerSettings(process.env);
+} catch (error) {
+  if (!(error instanceof InvalidSettingError)) throw error;
+  fail(`invalid settings (README: Settings):\n${error.message}`);
+}
+const port = String(settings.listen.port);
+// `next start -H 127.0.0.1` makes Next treat the proxy's host rewrites as external (its own URL
+// then says 127.0.0.1 while the rewrite says localhost): every tenant page would be a 404.
+// `localhost` binds the same loopback address without that problem.
+const host = settings.listen.host === "127.0.0.1" ? "localhost" : settings.listen.host;
 
 /** pnpm itself: the binary or script that runs this script (npm_execpath), else the one on PATH. */
 function pnpmCommand(args: string[]): [string, string[]] {
@@ -62,7 +76,15 @@ function step(title: string, args: string[]): Promise<void> {
 }
 
 await step("Migrating the databases", ["db:migrate"]);
-await step("Seeding the demo installation (if missing)", ["db:seed"]);
+console.log("\n▶ Demo installation (README: Demo tenants and logins)");
+{
+  const manager = HybridDatabaseManager.configure({ dataDir: settings.storage.dataDir });
+  const demo = await prepareDemoOnStart({ ...settings.demo, rootDomain: settings.api.rootDomain });
+  manager.close();
+  for (const line of demo.lines) console.log(line);
+  for (const warning of demo.warnings) console.warn(`WARNING: ${warning}`);
+  if (demo.refusal) fail(demo.refusal);
+}
 await step("System administrator from SIGIL_ADMIN_EMAIL (if set)", ["--filter", "@sigil/api", "admin:bootstrap", "--optional"]);
 if (!dev) await step("Building the web app", ["--filter", "@sigil/web", "build"]);
 
@@ -130,5 +152,5 @@ process.on("exit", () => signalAll("SIGKILL"));
 
 console.log(
   `\nSigil on http://localhost:${port}  (workspaces: http://<slug>.localhost:${port}, admin: http://admin.localhost:${port})` +
-    `\nData directory: ${process.env.DATA_DIR}. Ctrl-C stops the web app and the worker.`,
+    `\nData directory: ${settings.storage.dataDir}. Ctrl-C stops the web app and the worker.`,
 );

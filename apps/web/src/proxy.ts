@@ -1,9 +1,9 @@
-import { hostName, identifyTenant, readApiConfig, resolveTenant, type RequestInfo } from "@sigil/api";
+import { apiConfig as processApiConfig, hostName, identifyTenant, resolveTenant, type RequestInfo } from "@sigil/api";
 import { NextResponse, type NextRequest } from "next/server";
 import { ROUTE_HEADERS, routeRequest, UNKNOWN_WORKSPACE_ROUTE, type RouteDecision } from "@/lib/routing";
 import { trpcErrorCode } from "@/lib/trpc-errors";
 
-const apiConfig = readApiConfig();
+const apiConfig = processApiConfig();
 
 /**
  * Host routing (Next 16 proxy, Node runtime): which part of the app a page request belongs to.

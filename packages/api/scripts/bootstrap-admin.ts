@@ -5,10 +5,19 @@
  * Exits 2 when the settings are missing or invalid (with `--optional`, missing settings exit 0).
  */
 import "./default-data-dir.ts";
-import { HybridDatabaseManager } from "@sigil/db";
+import { HybridDatabaseManager, InvalidSettingError } from "@sigil/db";
+import { readServerSettings } from "../src/server-settings.ts";
 import { AdminBootstrapError, ensureSystemAdmin } from "../src/services/bootstrap-admin.ts";
 
-if (!process.env.SIGIL_ADMIN_EMAIL) {
+let adminEmail: string | undefined;
+try {
+  adminEmail = readServerSettings(process.env).admin.email;
+} catch (error) {
+  if (!(error instanceof InvalidSettingError)) throw error;
+  console.error(error.message);
+  process.exit(2);
+}
+if (!adminEmail) {
   // `--optional` (used by `pnpm start`): nothing configured is not an error.
   if (process.argv.includes("--optional")) process.exit(0);
   console.error("Set SIGIL_ADMIN_EMAIL and SIGIL_ADMIN_PASSWORD (at least 10 characters) to create the system administrator.");

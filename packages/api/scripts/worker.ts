@@ -12,21 +12,18 @@
  *
  * Environment: DATA_DIR (default: the web app's ./data, like the db scripts) and the storage
  * settings of @sigil/db; WORKER_POLL_INTERVAL_MS, WORKER_CONCURRENCY, WORKER_MAX_ATTEMPTS,
- * WORKER_STALE_AFTER_MS, WORKER_EXECUTION_TIMEOUT_MS, PROVIDER_TIMEOUT_MS (all optional).
+ * WORKER_STALE_AFTER_MS, WORKER_EXECUTION_TIMEOUT_MS, PROVIDER_TIMEOUT_MS (all optional, read by
+ * src/server-settings.ts; an invalid one exits 2 naming it).
  */
 import "./default-data-dir.ts";
-import { HybridDatabaseManager } from "@sigil/db";
+import { HybridDatabaseManager, InvalidSettingError } from "@sigil/db";
+import { readServerSettings, type ServerSettings, type WorkerSettings } from "../src/server-settings.ts";
 import { startApiServer } from "../src/http/node-server.ts";
 import { ExecutionWorker, type ExecutionWorkerOptions, type WorkerEvent } from "../src/worker/index.ts";
 
-function envInt(name: string): number | undefined {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === "") return undefined;
-  if (!/^\d+$/.test(raw.trim())) {
-    console.error(`${name}=${JSON.stringify(raw)} is not valid: expected a whole number.`);
-    process.exit(2);
-  }
-  return Number(raw);
+/** Unset settings are left out, so the worker applies its own defaults. */
+function definedOnly(settings: WorkerSettings): Partial<WorkerSettings> {
+  return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined));
 }
 
 function log(event: WorkerEvent): void {
@@ -48,19 +45,15 @@ function log(event: WorkerEvent): void {
   }
 }
 
-const options: ExecutionWorkerOptions = { onEvent: log };
-const settings: [keyof ExecutionWorkerOptions, string][] = [
-  ["pollIntervalMs", "WORKER_POLL_INTERVAL_MS"],
-  ["concurrency", "WORKER_CONCURRENCY"],
-  ["maxAttempts", "WORKER_MAX_ATTEMPTS"],
-  ["staleAfterMs", "WORKER_STALE_AFTER_MS"],
-  ["executionTimeoutMs", "WORKER_EXECUTION_TIMEOUT_MS"],
-  ["providerTimeoutMs", "PROVIDER_TIMEOUT_MS"],
-];
-for (const [key, name] of settings) {
-  const value = envInt(name);
-  if (value !== undefined) Object.assign(options, { [key]: value });
+let settings: ServerSettings;
+try {
+  settings = readServerSettings(process.env);
+} catch (error) {
+  if (!(error instanceof InvalidSettingError)) throw error;
+  console.error(error.message);
+  process.exit(2);
 }
+const options: ExecutionWorkerOptions = { ...definedOnly(settings.worker), onEvent: log };
 
 const manager = HybridDatabaseManager.getInstance();
 let worker: ExecutionWorker;
@@ -88,7 +81,7 @@ console.log(`Startup recovery: ${recovery.retried} execution(s) back to pending,
 for (const error of recovery.errors) console.error(error.message);
 
 const api = process.argv.includes("--with-api")
-  ? await startApiServer(envInt("PORT") ?? 3000, process.env.HOST ?? "127.0.0.1")
+  ? await startApiServer(settings.listen.port, settings.listen.host === "localhost" ? "127.0.0.1" : settings.listen.host)
   : undefined;
 if (api) console.log(`API: ${api.url}/api/trpc (tenants on <slug>.localhost:${new URL(api.url).port}, admin on admin.localhost)`);
 

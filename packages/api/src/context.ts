@@ -1,5 +1,5 @@
 import type { TenantRow } from "@sigil/db";
-import { readApiConfig, type ApiConfig } from "./config.ts";
+import { apiConfig, type ApiConfig } from "./config.ts";
 import { requestInfoFrom, type RequestInfo } from "./request-info.ts";
 
 /**
@@ -17,7 +17,7 @@ export interface InnerContext {
 export type Context = InnerContext;
 
 export function createInnerContext(options: { request: RequestInfo; resHeaders?: Headers; config?: ApiConfig }): InnerContext {
-  return { request: options.request, config: options.config ?? readApiConfig(), resHeaders: options.resHeaders ?? new Headers() };
+  return { request: options.request, config: options.config ?? apiConfig(), resHeaders: options.resHeaders ?? new Headers() };
 }
 
 /** The outer context of the fetch adapter: reads the request once. */

@@ -113,7 +113,11 @@ describe("settings", () => {
     // Saving again without a key keeps the stored one.
     await asAdmin("mutation", "settings.saveProvider", { identifier: "openai", baseUrl: "https://api.example.com/v2", defaultModel: "gpt-test" });
     const stored = await tenantContext.runWithTenant(acme.tenant.id, () => settingsModel.get("provider", "openai"));
-    expect(stored?.payload).toMatchObject({ apiKey: secret, baseUrl: "https://api.example.com/v2" });
+    // Stored encrypted (packages/db/src/secrets), readable only through the model.
+    expect(stored?.payload).toMatchObject({ baseUrl: "https://api.example.com/v2", apiKeyHint: "…1234" });
+    expect(JSON.stringify(stored?.payload)).not.toContain(secret);
+    const revealed = stored && (await tenantContext.runWithTenant(acme.tenant.id, () => settingsModel.revealSecret(stored, "apiKey")));
+    expect(revealed).toBe(secret);
   });
 
   test("a new provider needs a key; bad URLs and identifiers are refused", async () => {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -9,6 +9,7 @@ import {
   executionModel,
   fileModel,
   promptModel,
+  SecretVault,
   settingsModel,
   tenantContext,
   tenantModel,
@@ -312,6 +313,21 @@ describe("OpenAI-compatible provider", () => {
     });
     expect(sorted[1]?.body).toMatchObject({ model: "gpt-pinned", temperature: 0.2, max_tokens: 50, messages: [{ role: "user", content: "Summarize moons" }] });
     expect(sorted[1]?.body).not.toHaveProperty("stream");
+  });
+
+  test("a key sealed under another installation's secret key fails its execution clearly and is never sent", async () => {
+    const tenant = await newTenant("wk-openai-foreign-key");
+    // As if shared.sqlite were restored without its key file: the stored value names an unknown key.
+    const foreign = new SecretVault(env.dataDir, randomBytes(32)).seal(API_KEY);
+    await configure(tenant, "openai", { ...settingsFor("/ok"), apiKey: foreign });
+    const prompt = await createPrompt(tenant, "hi");
+    const execution = await createExecution(tenant, prompt, { provider: "openai" });
+    llm.requests.length = 0;
+    expect(await new ExecutionWorker({ concurrency: 1 }).runOnce()).toMatchObject({ processed: 1, failed: 1 });
+    const failed = await getExecution(tenant, execution.id);
+    expectSettled(failed, "failed");
+    expect(failed.error).toMatch(/API key of provider "openai" cannot be decrypted .* save the provider's key again/);
+    expect(llm.requests).toHaveLength(0);
   });
 
   test("HTTP 500, malformed JSON, a non-completion body and a timeout fail clearly without the API key", async () => {

@@ -5,7 +5,7 @@
  */
 import "./default-data-dir.ts";
 import { parseArgs } from "node:util";
-import { HybridDatabaseManager, HybridMigrationManager, tenantModel } from "../src/index.ts";
+import { HybridDatabaseManager, HybridMigrationManager, sealPlainSecrets, tenantModel } from "../src/index.ts";
 
 const { values } = parseArgs({
   options: {
@@ -25,6 +25,9 @@ console.log(`Data directory: ${manager.options.dataDir}`);
 const migrator = new HybridMigrationManager(manager);
 const shared = migrator.runSharedMigrations();
 console.log(`shared.sqlite: ${shared.applied > 0 ? `applied ${shared.applied}, now at v${shared.toVersion}` : `up to date (v${shared.toVersion})`}`);
+// Secrets saved before encryption at rest are sealed once; the first run creates the key file.
+const sealed = sealPlainSecrets(manager);
+if (sealed > 0) console.log(`Secrets: encrypted ${sealed} setting(s) stored in plain text.`);
 
 let tenantIds: string[] | undefined;
 if (values.tenant) {

@@ -13,6 +13,7 @@ export type SigilDbErrorCode =
   | "NOT_FOUND"
   | "INVALID_QUERY"
   | "INVALID_SETTING"
+  | "SECRET_UNREADABLE"
   | "MIGRATION_FAILED"
   | "PROVISIONING_FAILED"
   | "ASYNC_TRANSACTION"
@@ -100,10 +101,26 @@ export class InvalidQueryError extends SigilDbError {
   }
 }
 
+/** One environment variable that was refused, and what it accepts. */
+export interface SettingProblem {
+  name: string;
+  /** The value as given; undefined for secrets, which are never repeated in a message. */
+  value: string | undefined;
+  expected: string;
+}
+
+/** One or more environment variables are invalid; the message names each with what it accepts. */
 export class InvalidSettingError extends SigilDbError {
-  constructor(name: string, value: string, expected: string) {
-    super("INVALID_SETTING", `${name}=${JSON.stringify(value)} is not valid: expected ${expected}.`);
+  readonly problems: readonly SettingProblem[];
+  constructor(problems: readonly SettingProblem[]) {
+    super("INVALID_SETTING", problems.map(describeSettingProblem).join("\n"));
+    this.problems = problems;
   }
+}
+
+function describeSettingProblem({ name, value, expected }: SettingProblem): string {
+  const given = value === undefined ? `${name} (value hidden)` : `${name}=${JSON.stringify(value)}`;
+  return `${given} is not valid: expected ${expected}.`;
 }
 
 export class MigrationFailedError extends SigilDbError {
@@ -149,5 +166,15 @@ export class QuotaExceededError extends SigilDbError {
     this.resource = resource;
     this.limit = limit;
     this.current = current;
+  }
+}
+
+/**
+ * A secret stored at rest cannot be decrypted: saved under a key this installation does not have,
+ * altered, or not in the stored format. The message says which and what to do; never garbage.
+ */
+export class SecretUnreadableError extends SigilDbError {
+  constructor(message: string) {
+    super("SECRET_UNREADABLE", message);
   }
 }

@@ -32,7 +32,8 @@ import {
   type MigrationFile,
 } from "./migrations/migration-files.ts";
 import { tenants } from "./schema/shared/tenants.ts";
-import { readStorageSettings, type StorageSettings } from "./settings.ts";
+import { SecretVault } from "./secrets/secret-vault.ts";
+import { storageSettings, type StorageSettings } from "./settings.ts";
 import { TenantConnectionPool, type PoolStats, type TenantHandle, type TenantLease } from "./tenant-pool.ts";
 
 export interface HybridDatabaseOptions extends StorageSettings {
@@ -61,10 +62,11 @@ export class HybridDatabaseManager {
   private readonly sharedDb: SharedDatabase;
   private readonly pool: TenantConnectionPool;
   private closed = false;
+  private vault: SecretVault | undefined;
 
   constructor(options: Partial<HybridDatabaseOptions> = {}) {
     this.options = {
-      ...readStorageSettings(),
+      ...storageSettings(),
       sharedMigrationsFolder: SHARED_MIGRATIONS_FOLDER,
       tenantMigrationsFolder: TENANT_MIGRATIONS_FOLDER,
       ...options,
@@ -91,6 +93,12 @@ export class HybridDatabaseManager {
     HybridDatabaseManager.instance?.close();
     HybridDatabaseManager.instance = new HybridDatabaseManager(options);
     return HybridDatabaseManager.instance;
+  }
+
+  /** The key of secrets at rest (SIGIL_SECRET_KEY, or the key file in the data directory). */
+  get secrets(): SecretVault {
+    this.vault ??= new SecretVault(this.options.dataDir, this.options.secretKey);
+    return this.vault;
   }
 
   getSharedDatabase(): SharedDatabase {

@@ -10,4 +10,7 @@ export * from "./migrations/hybrid-migration-manager.ts";
 export { loadMigrations, type MigrationFile } from "./migrations/migration-files.ts";
 export * from "./schema/index.ts";
 export * from "./credentials.ts";
-export { seedDemo, DEMO_TENANTS, DEMO_ADMIN } from "./seed/demo.ts";
+export { seedDemo, prepareDemoOnStart, demoLoginsInUse, isEmptyInstallation, DEMO_TENANTS, DEMO_ADMIN, type DemoStartReport } from "./seed/demo.ts";
+export { isSealedSecret, type SecretKey } from "./secrets/secret-box.ts";
+export { SecretVault, SECRET_KEY_FILE, NEXT_SECRET_KEY_FILE, type SecretKeyring } from "./secrets/secret-vault.ts";
+export { sealPlainSecrets, rotateSecretKey, SecretRotationError, type RotationResult } from "./secrets/maintenance.ts";

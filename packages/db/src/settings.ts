@@ -1,5 +1,81 @@
 import { resolve } from "node:path";
-import { InvalidSettingError } from "./errors.ts";
+import { z } from "zod";
+import { InvalidSettingError, type SettingProblem } from "./errors.ts";
+
+/**
+ * The settings module: every environment variable of the installation is declared with a zod
+ * schema keyed by its name (README: Settings), parsed once per process by a cached loader, and
+ * refused with a message naming the variable and what it accepts. The storage variables are
+ * declared here (this package imports nothing internal); @sigil/api builds its own on these
+ * helpers. Modules receive the parsed values; only the loaders read `process.env`.
+ */
+export type Env = Record<string, string | undefined>;
+
+/** Variables whose value must never appear in a message or a log. */
+const SECRET_VARIABLES = new Set(["SIGIL_SECRET_KEY", "SIGIL_SECRET_KEY_NEW", "SIGIL_ADMIN_PASSWORD"]);
+
+/**
+ * One variable: unset or blank gives `fallback`; otherwise `parse` returns the value, or undefined
+ * to refuse it with `expected` ("a whole number from 1 to 65535").
+ */
+export function setting<T>(expected: string, parse: (raw: string) => T | undefined, fallback: T) {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx): T => {
+      if (raw === undefined || raw.trim() === "") return fallback;
+      const value = parse(raw.trim());
+      if (value === undefined) {
+        ctx.addIssue({ code: "custom", message: expected });
+        return z.NEVER;
+      }
+      return value;
+    });
+}
+
+export function wholeNumber<F extends number | undefined>(fallback: F, { min = 1, max = Number.MAX_SAFE_INTEGER }: { min?: number; max?: number } = {}) {
+  const expected = max === Number.MAX_SAFE_INTEGER ? `a whole number ≥ ${min}` : `a whole number from ${min} to ${max}`;
+  return setting<number | F>(expected, (raw) => (/^\d+$/.test(raw) && Number(raw) >= min && Number(raw) <= max ? Number(raw) : undefined), fallback);
+}
+
+export function oneOf<T extends string>(allowed: readonly T[], fallback: T) {
+  return setting(allowed.join(" | "), (raw) => allowed.find((value) => value.toLowerCase() === raw.toLowerCase()), fallback);
+}
+
+/** Parses `env` with a schema of variables; throws one InvalidSettingError naming every bad one. */
+export function parseEnvironment<S extends z.ZodType>(schema: S, env: Env): z.output<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  throw new InvalidSettingError(result.error.issues.map((issue) => settingProblem(issue, env)));
+}
+
+function settingProblem(issue: z.core.$ZodIssue, env: Env): SettingProblem {
+  const name = String(issue.path[0] ?? "(environment)");
+  return { name, value: SECRET_VARIABLES.has(name) ? undefined : env[name], expected: issue.message };
+}
+
+/** Runs several readers and reports the problems of all of them at once. */
+export function collectSettings<T>(read: () => T, problems: SettingProblem[]): T | undefined {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof InvalidSettingError)) throw error;
+    problems.push(...error.problems);
+    return undefined;
+  }
+}
+
+export const SECRET_KEY_BYTES = 32;
+export const SECRET_KEY_EXPECTED = `${SECRET_KEY_BYTES} random bytes in base64 (44 characters) or hex (64 characters), e.g. from \`openssl rand -base64 32\``;
+
+/** A 32-byte key given as 64 hex digits or as base64; anything else is refused. */
+export function parseSecretKey(raw: string): Buffer | undefined {
+  const text = raw.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, "hex");
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) return undefined;
+  const key = Buffer.from(text, "base64");
+  return key.length === SECRET_KEY_BYTES ? key : undefined;
+}
 
 export const MIGRATE_ON_OPEN_POLICIES = ["auto", "strict"] as const;
 export type MigrateOnOpenPolicy = (typeof MIGRATE_ON_OPEN_POLICIES)[number];
@@ -12,6 +88,8 @@ export type SynchronousLevel = (typeof SYNCHRONOUS_LEVELS)[number];
  *   also across power loss or an OS crash, at the cost of an fsync per commit.
  * - `migrateOnOpen`: a tenant file that is behind the code's schema is migrated when first opened
  *   (`auto`, default) or refused with TenantSchemaOutdatedError (`strict`). Never served as is.
+ * - `secretKey`: the key that encrypts secrets at rest (SIGIL_SECRET_KEY); unset, a key file in
+ *   the data directory is used (see src/secrets/secret-key.ts).
  */
 export interface StorageSettings {
   dataDir: string;
@@ -19,33 +97,65 @@ export interface StorageSettings {
   migrateOnOpen: MigrateOnOpenPolicy;
   synchronous: SynchronousLevel;
   busyTimeoutMs: number;
+  secretKey: Buffer | undefined;
 }
 
 export const DEFAULT_TENANT_CACHE_SIZE = 256;
 
-type Env = Record<string, string | undefined>;
+export const storageEnvironment = z.object({
+  DATA_DIR: setting("a directory path", (raw) => resolve(raw), resolve("data")),
+  TENANT_DB_CACHE_SIZE: wholeNumber(DEFAULT_TENANT_CACHE_SIZE),
+  TENANT_MIGRATE_ON_OPEN: oneOf(MIGRATE_ON_OPEN_POLICIES, "auto"),
+  SQLITE_SYNCHRONOUS: oneOf(SYNCHRONOUS_LEVELS, "NORMAL"),
+  SQLITE_BUSY_TIMEOUT_MS: wholeNumber(5_000),
+  SIGIL_SECRET_KEY: setting<Buffer | undefined>(SECRET_KEY_EXPECTED, parseSecretKey, undefined),
+});
 
-function readEnum<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const match = allowed.find((value) => value === raw.trim().toUpperCase() || value === raw.trim().toLowerCase());
-  if (match === undefined) throw new InvalidSettingError(name, raw, allowed.join(" | "));
-  return match;
-}
-
-function readPositiveInt(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1) throw new InvalidSettingError(name, raw, "a whole number ≥ 1");
-  return Number(raw);
-}
-
-export function readStorageSettings(env: Env = process.env): StorageSettings {
+export function readStorageSettings(env: Env): StorageSettings {
+  const values = parseEnvironment(storageEnvironment, env);
   return {
-    dataDir: resolve(env.DATA_DIR && env.DATA_DIR !== "" ? env.DATA_DIR : "data"),
-    tenantCacheSize: readPositiveInt(env, "TENANT_DB_CACHE_SIZE", DEFAULT_TENANT_CACHE_SIZE),
-    migrateOnOpen: readEnum(env, "TENANT_MIGRATE_ON_OPEN", MIGRATE_ON_OPEN_POLICIES, "auto"),
-    synchronous: readEnum(env, "SQLITE_SYNCHRONOUS", SYNCHRONOUS_LEVELS, "NORMAL"),
-    busyTimeoutMs: readPositiveInt(env, "SQLITE_BUSY_TIMEOUT_MS", 5_000),
+    dataDir: values.DATA_DIR,
+    tenantCacheSize: values.TENANT_DB_CACHE_SIZE,
+    migrateOnOpen: values.TENANT_MIGRATE_ON_OPEN,
+    synchronous: values.SQLITE_SYNCHRONOUS,
+    busyTimeoutMs: values.SQLITE_BUSY_TIMEOUT_MS,
+    secretKey: values.SIGIL_SECRET_KEY,
   };
+}
+
+let processStorageSettings: StorageSettings | undefined;
+
+/** This process's storage settings, read from the environment once. */
+export function storageSettings(): StorageSettings {
+  processStorageSettings ??= readStorageSettings(process.env);
+  return processStorageSettings;
+}
+
+export const DEMO_MODES = ["auto", "on", "off"] as const;
+/** SIGIL_DEMO: unset → auto (demo only on an empty localhost installation), 1 → on, 0 → off. */
+export type DemoMode = (typeof DEMO_MODES)[number];
+
+export interface DemoSettings {
+  mode: DemoMode;
+  /** SIGIL_ADMIN_EMAIL is set: the operator names the administrator, so no demo is seeded. */
+  adminFromEnvironment: boolean;
+}
+
+export const demoEnvironment = z.object({
+  SIGIL_DEMO: setting<DemoMode>("0 (never seed the demo) or 1 (seed it and allow its public passwords on any domain)", (raw) => (raw === "0" ? "off" : raw === "1" ? "on" : undefined), "auto"),
+  SIGIL_ADMIN_EMAIL: setting("an email address", (raw) => raw, undefined as string | undefined),
+});
+
+export function readDemoSettings(env: Env): DemoSettings {
+  const values = parseEnvironment(demoEnvironment, env);
+  return { mode: values.SIGIL_DEMO, adminFromEnvironment: values.SIGIL_ADMIN_EMAIL !== undefined };
+}
+
+export const rotationEnvironment = z.object({
+  SIGIL_SECRET_KEY_NEW: setting<Buffer | undefined>(SECRET_KEY_EXPECTED, parseSecretKey, undefined),
+});
+
+/** `secrets:rotate`: the new key, when the operator chooses it (required with SIGIL_SECRET_KEY). */
+export function readRotationSettings(env: Env): { newKey: Buffer | undefined } {
+  return { newKey: parseEnvironment(rotationEnvironment, env).SIGIL_SECRET_KEY_NEW };
 }

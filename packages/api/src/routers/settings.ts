@@ -8,20 +8,23 @@ import { router } from "../trpc.ts";
 
 const adminOnly = authedProcedure({ role: "admin" });
 
-/** The stored shapes (settings.type "provider" and "webhook"); the worker reads providers. */
-export const providerPayload = z.object({ baseUrl: z.string(), apiKey: z.string(), defaultModel: z.string() });
+/**
+ * The stored shapes (settings.type "provider" and "webhook"); the worker reads providers. The
+ * model stores `apiKey` encrypted, with `apiKeyHint` (packages/db/src/models/settings.ts).
+ */
+export const providerPayload = z.object({ baseUrl: z.string(), apiKey: z.string(), apiKeyHint: z.string().nullish(), defaultModel: z.string() });
 const webhookPayload = z.object({ url: z.string(), events: z.array(z.enum(WEBHOOK_EVENTS)), enabled: z.boolean() });
 
 /** Credentials are write-only: after saving, only whether a key is set and its last 4 characters. */
 function publicProvider(row: SettingRow) {
   const parsed = providerPayload.safeParse(row.payload);
-  const payload = parsed.success ? parsed.data : { baseUrl: "", apiKey: "", defaultModel: "" };
+  const payload = parsed.success ? parsed.data : { baseUrl: "", apiKey: "", apiKeyHint: null, defaultModel: "" };
   return {
     identifier: row.identifier,
     baseUrl: payload.baseUrl,
     defaultModel: payload.defaultModel,
     apiKeySet: payload.apiKey.length > 0,
-    apiKeyHint: payload.apiKey.length >= 8 ? `…${payload.apiKey.slice(-4)}` : null,
+    apiKeyHint: payload.apiKeyHint ?? null,
     updatedAt: row.updatedAt,
   };
 }
@@ -42,6 +45,7 @@ export const settingsRouter = router({
 
   saveProvider: adminOnly.input(saveProviderInput).mutation(async ({ ctx, input }) => {
     const existing = await settingsModel.get("provider", input.identifier);
+    // Without a new key the stored one is kept as it is (still encrypted, with its hint).
     const storedKey = existing ? providerPayload.safeParse(existing.payload).data?.apiKey : undefined;
     const apiKey = input.apiKey ?? storedKey;
     if (!apiKey) throw new TRPCError({ code: "BAD_REQUEST", message: "Enter the provider's API key." });

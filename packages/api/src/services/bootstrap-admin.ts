@@ -24,7 +24,7 @@ export class AdminBootstrapError extends Error {
  * Without SIGIL_ADMIN_EMAIL it does nothing; with it, the password is required and must have at
  * least 10 characters.
  */
-export async function ensureSystemAdmin(env: Record<string, string | undefined> = process.env): Promise<BootstrapResult> {
+export async function ensureSystemAdmin(env: Record<string, string | undefined>): Promise<BootstrapResult> {
   const rawEmail = env.SIGIL_ADMIN_EMAIL?.trim();
   if (!rawEmail) return { status: "skipped" };
   const email = emailSchema.safeParse(rawEmail);

@@ -1,4 +1,4 @@
-import { settingsModel } from "@sigil/db";
+import { SecretUnreadableError, settingsModel } from "@sigil/db";
 import { z } from "zod";
 import { PROVIDER_SETTING_TYPE } from "../services/executions.ts";
 import { ExecutionFailure, type ExecutionProvider, type ProviderRequest, type ProviderResult } from "./provider.ts";
@@ -32,7 +32,19 @@ export async function loadProviderSettings(identifier: string): Promise<Provider
         `"${identifier}" (base URL, API key, default model), or use the built-in "template" provider.`,
     );
   }
-  const parsed = providerSettingsSchema.safeParse(row.payload);
+  let apiKey: string | undefined;
+  try {
+    apiKey = await settingsModel.revealSecret(row, "apiKey");
+  } catch (error) {
+    if (!(error instanceof SecretUnreadableError)) throw error;
+    // The tenant gets what to do; the operator's side (which key is missing) is in error.message.
+    throw new ExecutionFailure(
+      `The API key of provider "${identifier}" cannot be decrypted by this installation (its secret key changed or the ` +
+        `value was altered): an admin must save the provider's key again.`,
+      { cause: error },
+    );
+  }
+  const parsed = providerSettingsSchema.safeParse({ ...row.payload, apiKey });
   if (!parsed.success) {
     const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join(".") || "(settings)"))].join(", ");
     throw new ExecutionFailure(

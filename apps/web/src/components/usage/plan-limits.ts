@@ -1,6 +1,6 @@
 import "server-only";
 
-import { hostName, readApiConfig, resolveTenant } from "@sigil/api";
+import { apiConfig, hostName, resolveTenant } from "@sigil/api";
 import { headers } from "next/headers";
 import { isDomainSegment, ROUTE_HEADERS } from "@/lib/routing";
 
@@ -38,7 +38,7 @@ export async function loadPlanLimits(): Promise<PlanLimits | null> {
         userAgent: null,
         secure: false,
       },
-      readApiConfig(),
+      apiConfig(),
     );
     return { users: tenant.limitUsers, storageMb: tenant.limitStorageMb, executionsPerMonth: tenant.limitExecutionsPerMonth };
   } catch {

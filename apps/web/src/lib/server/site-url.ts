@@ -1,6 +1,6 @@
 import "server-only";
 
-import { readApiConfig } from "@sigil/api";
+import { apiConfig } from "@sigil/api";
 import { headers } from "next/headers";
 
 export interface SiteUrls {
@@ -20,7 +20,7 @@ export async function siteUrls(): Promise<SiteUrls> {
   const host = incoming.get("host") ?? "localhost";
   const port = /:(\d+)$/.exec(host)?.[1];
   const scheme = incoming.get("x-forwarded-proto") === "https" ? "https" : "http";
-  const { rootDomain } = readApiConfig();
+  const { rootDomain } = apiConfig();
   const at = (name: string) => `${scheme}://${name}${port ? `:${port}` : ""}`;
   return {
     root: at(rootDomain),

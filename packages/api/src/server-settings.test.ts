@@ -1,0 +1,86 @@
+import { InvalidSettingError } from "@sigil/db";
+import { describe, expect, it } from "vitest";
+import { readApiConfig } from "./config.ts";
+import { readServerSettings } from "./server-settings.ts";
+
+/** One bad value per variable of the README's Settings table, with what the message must say. */
+const BAD_VALUES: [name: string, value: string, expected: RegExp][] = [
+  ["TENANT_DB_CACHE_SIZE", "many", /whole number ≥ 1/],
+  ["TENANT_MIGRATE_ON_OPEN", "sometimes", /auto \| strict/],
+  ["SQLITE_SYNCHRONOUS", "OFF", /NORMAL \| FULL/],
+  ["SQLITE_BUSY_TIMEOUT_MS", "-1", /whole number ≥ 1/],
+  ["SIGIL_SECRET_KEY", "too-short", /32 random bytes in base64/],
+  ["SIGIL_DEMO", "yes", /0 \(never seed the demo\) or 1/],
+  ["SIGIL_ADMIN_EMAIL", "not-an-email", /an email address/],
+  ["SIGIL_ADMIN_PASSWORD", "short", /between 10 and 200 characters/],
+  ["SIGIL_ADMIN_NAME", "x".repeat(101), /at most 100 characters/],
+  ["ROOT_DOMAIN", "https://sigil.example.com", /host name/],
+  ["SESSION_TTL_HOURS", "abc", /whole number from 1 to 8784/],
+  ["HOST", "local host", /host name or IP address/],
+  ["PORT", "70000", /whole number from 1 to 65535/],
+  ["WORKER_POLL_INTERVAL_MS", "1s", /whole number ≥ 0/],
+  ["WORKER_CONCURRENCY", "0", /whole number from 1 to 256/],
+  ["WORKER_MAX_ATTEMPTS", "three", /whole number from 1 to 100/],
+  ["WORKER_STALE_AFTER_MS", "10", /whole number ≥ 1000/],
+  ["WORKER_EXECUTION_TIMEOUT_MS", "2.5", /whole number ≥ 100/],
+  ["PROVIDER_TIMEOUT_MS", "soon", /whole number ≥ 100/],
+];
+
+function problemOf(env: Record<string, string>): InvalidSettingError {
+  try {
+    readServerSettings(env);
+  } catch (error) {
+    if (error instanceof InvalidSettingError) return error;
+    throw error;
+  }
+  throw new Error(`expected ${JSON.stringify(env)} to be refused`);
+}
+
+describe("readServerSettings (pnpm start checks these before building)", () => {
+  it.each(BAD_VALUES)("refuses %s=%j naming the variable and what it accepts", (name, value, expected) => {
+    const error = problemOf({ [name]: value });
+    expect(error.message).toMatch(new RegExp(`^${name}`));
+    expect(error.message).toMatch(expected);
+    expect(error.problems.map((problem) => problem.name)).toEqual([name]);
+  });
+
+  it("never repeats a secret's value in the message", () => {
+    expect(problemOf({ SIGIL_SECRET_KEY: "my-secret-value" }).message).not.toContain("my-secret-value");
+    expect(problemOf({ SIGIL_ADMIN_PASSWORD: "tiny-pw" }).message).not.toContain("tiny-pw");
+  });
+
+  it("reports every bad variable at once", () => {
+    const error = problemOf({ SESSION_TTL_HOURS: "abc", PORT: "x", SQLITE_SYNCHRONOUS: "OFF" });
+    expect(error.problems.map((problem) => problem.name).sort()).toEqual(["PORT", "SESSION_TTL_HOURS", "SQLITE_SYNCHRONOUS"]);
+  });
+
+  it("refuses an execution timeout that is not below the stale limit", () => {
+    expect(problemOf({ WORKER_STALE_AFTER_MS: "60000", WORKER_EXECUTION_TIMEOUT_MS: "60000" }).message).toMatch(/^WORKER_EXECUTION_TIMEOUT_MS.*below WORKER_STALE_AFTER_MS/);
+  });
+
+  it("has the README's defaults", () => {
+    const settings = readServerSettings({ DATA_DIR: "/tmp/sigil-defaults" });
+    expect(settings.storage).toMatchObject({ dataDir: "/tmp/sigil-defaults", tenantCacheSize: 256, migrateOnOpen: "auto", synchronous: "NORMAL", busyTimeoutMs: 5000, secretKey: undefined });
+    expect(settings.api).toMatchObject({ rootDomain: "localhost", sessionTtlMs: 168 * 3_600_000 });
+    expect(settings.listen).toEqual({ host: "localhost", port: 3000 });
+    expect(settings.worker).toEqual({ pollIntervalMs: 1000, concurrency: 4, maxAttempts: 3, staleAfterMs: 600_000, executionTimeoutMs: undefined, providerTimeoutMs: undefined });
+    expect(settings.admin).toEqual({ email: undefined, password: undefined, name: "System administrator" });
+    expect(settings.demo).toEqual({ mode: "auto", adminFromEnvironment: false });
+  });
+
+  it("parses good values (keys in hex or base64, case-insensitive choices, blank = default)", () => {
+    const hex = "ab".repeat(32);
+    const settings = readServerSettings({ SIGIL_SECRET_KEY: hex, SQLITE_SYNCHRONOUS: "full", ROOT_DOMAIN: "Sigil.Example.com", SESSION_TTL_HOURS: "2", PORT: "", SIGIL_DEMO: "0" });
+    expect(settings.storage.secretKey?.toString("hex")).toBe(hex);
+    expect(readServerSettings({ SIGIL_SECRET_KEY: Buffer.alloc(32, 7).toString("base64") }).storage.secretKey).toEqual(Buffer.alloc(32, 7));
+    expect(settings.storage.synchronous).toBe("FULL");
+    expect(settings.api.rootDomain).toBe("sigil.example.com");
+    expect(settings.api.sessionTtlMs).toBe(2 * 3_600_000);
+    expect(settings.listen.port).toBe(3000);
+    expect(settings.demo.mode).toBe("off");
+  });
+
+  it("readApiConfig refuses SESSION_TTL_HOURS=abc instead of making every sign-in fail", () => {
+    expect(() => readApiConfig({ SESSION_TTL_HOURS: "abc" })).toThrow(/SESSION_TTL_HOURS="abc" is not valid/);
+  });
+});

@@ -1,0 +1,118 @@
+import {
+  collectSettings,
+  InvalidSettingError,
+  parseEnvironment,
+  readDemoSettings,
+  readStorageSettings,
+  setting,
+  wholeNumber,
+  type DemoSettings,
+  type Env,
+  type SettingProblem,
+  type StorageSettings,
+} from "@sigil/db";
+import { email, password } from "@sigil/validators";
+import { z } from "zod";
+import { readApiConfig, type ApiConfig } from "./config.ts";
+
+/**
+ * Every setting of the installation (README: Settings), validated together: `pnpm start` calls
+ * readServerSettings before doing anything, so one bad variable stops it at once with a message
+ * naming each bad variable, instead of failing later in a request or a child process.
+ */
+
+export interface WorkerSettings {
+  pollIntervalMs: number;
+  concurrency: number;
+  maxAttempts: number;
+  staleAfterMs: number;
+  /** Unset: ExecutionWorker's default (2 min, at most half of staleAfterMs). */
+  executionTimeoutMs: number | undefined;
+  /** Unset: 60 s, at most executionTimeoutMs. */
+  providerTimeoutMs: number | undefined;
+}
+
+const workerEnvironment = z.object({
+  WORKER_POLL_INTERVAL_MS: wholeNumber(1_000, { min: 0 }),
+  WORKER_CONCURRENCY: wholeNumber(4, { max: 256 }),
+  WORKER_MAX_ATTEMPTS: wholeNumber(3, { max: 100 }),
+  WORKER_STALE_AFTER_MS: wholeNumber(10 * 60_000, { min: 1_000 }),
+  WORKER_EXECUTION_TIMEOUT_MS: wholeNumber(undefined, { min: 100 }),
+  PROVIDER_TIMEOUT_MS: wholeNumber(undefined, { min: 100 }),
+});
+
+export function readWorkerSettings(env: Env): WorkerSettings {
+  const values = parseEnvironment(workerEnvironment, env);
+  const timeout = values.WORKER_EXECUTION_TIMEOUT_MS;
+  if (timeout !== undefined && timeout >= values.WORKER_STALE_AFTER_MS) {
+    throw new InvalidSettingError([
+      { name: "WORKER_EXECUTION_TIMEOUT_MS", value: String(timeout), expected: `a number of milliseconds below WORKER_STALE_AFTER_MS (${values.WORKER_STALE_AFTER_MS})` },
+    ]);
+  }
+  return {
+    pollIntervalMs: values.WORKER_POLL_INTERVAL_MS,
+    concurrency: values.WORKER_CONCURRENCY,
+    maxAttempts: values.WORKER_MAX_ATTEMPTS,
+    staleAfterMs: values.WORKER_STALE_AFTER_MS,
+    executionTimeoutMs: timeout,
+    providerTimeoutMs: values.PROVIDER_TIMEOUT_MS,
+  };
+}
+
+export interface ListenSettings {
+  host: string;
+  port: number;
+}
+
+const listenEnvironment = z.object({
+  HOST: setting("a host name or IP address to listen on, such as localhost or 0.0.0.0", (raw) => (/^[A-Za-z0-9.:[\]-]+$/.test(raw) ? raw : undefined), "localhost"),
+  PORT: wholeNumber(3000, { min: 1, max: 65_535 }),
+});
+
+export function readListenSettings(env: Env): ListenSettings {
+  const values = parseEnvironment(listenEnvironment, env);
+  return { host: values.HOST, port: values.PORT };
+}
+
+/** SIGIL_ADMIN_*: the system administrator created on start (services/bootstrap-admin.ts). */
+export interface AdminSettings {
+  email: string | undefined;
+  password: string | undefined;
+  name: string;
+}
+
+const adminEnvironment = z.object({
+  SIGIL_ADMIN_EMAIL: setting("an email address", (raw) => email.safeParse(raw).data, undefined as string | undefined),
+  SIGIL_ADMIN_PASSWORD: setting("between 10 and 200 characters", (raw) => password.safeParse(raw).data, undefined as string | undefined),
+  SIGIL_ADMIN_NAME: setting("a name of at most 100 characters", (raw) => (raw.length <= 100 ? raw : undefined), "System administrator"),
+});
+
+export function readAdminSettings(env: Env): AdminSettings {
+  const values = parseEnvironment(adminEnvironment, env);
+  return { email: values.SIGIL_ADMIN_EMAIL, password: values.SIGIL_ADMIN_PASSWORD, name: values.SIGIL_ADMIN_NAME };
+}
+
+export interface ServerSettings {
+  storage: StorageSettings;
+  api: ApiConfig;
+  worker: WorkerSettings;
+  listen: ListenSettings;
+  admin: AdminSettings;
+  demo: DemoSettings;
+}
+
+/** Every variable of the README's Settings table; throws one InvalidSettingError naming all bad ones. */
+export function readServerSettings(env: Env): ServerSettings {
+  const problems: SettingProblem[] = [];
+  const settings = {
+    storage: collectSettings(() => readStorageSettings(env), problems),
+    api: collectSettings(() => readApiConfig(env), problems),
+    worker: collectSettings(() => readWorkerSettings(env), problems),
+    listen: collectSettings(() => readListenSettings(env), problems),
+    admin: collectSettings(() => readAdminSettings(env), problems),
+    demo: collectSettings(() => readDemoSettings(env), problems),
+  };
+  const { storage, api, worker, listen, admin, demo } = settings;
+  if (problems.length > 0 || !storage || !api || !worker || !listen || !admin || !demo) throw new InvalidSettingError(problems);
+  return { storage, api, worker, listen, admin, demo };
+}
