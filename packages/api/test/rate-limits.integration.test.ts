@@ -16,8 +16,10 @@ beforeAll(async () => {
 afterAll(() => env.cleanup());
 
 const VARIABLES = ["RATE_LIMIT_SIGNIN_PER_IP", "RATE_LIMIT_SIGNIN_PER_ACCOUNT", "RATE_LIMIT_API_PER_KEY", "RATE_LIMIT_API_PER_TENANT"] as const;
+/** Sets the limits (0 for the others) and freezes the clock: no bucket refills between two calls. */
 function limits(values: Partial<Record<(typeof VARIABLES)[number], number>>): void {
   for (const name of VARIABLES) process.env[name] = String(values[name] ?? 0);
+  vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
 }
 afterEach(() => {
   for (const name of VARIABLES) Reflect.deleteProperty(process.env, name);
@@ -36,7 +38,6 @@ const signIn = (tenant: string, email: string, password = "wrong-password") => c
 describe("sign-in", () => {
   test("per account: the limit answers 429 with Retry-After, other accounts are not affected, and the bucket refills", async () => {
     limits({ RATE_LIMIT_SIGNIN_PER_ACCOUNT: 3 });
-    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
     for (let i = 0; i < 3; i += 1) expect((await signIn("acme", "viewer@acme.test")).status).toBe(401);
     expectRateLimited(await signIn("acme", "viewer@acme.test", TEST_PASSWORD), 20, /Too many sign-in attempts/);
     expect((await signIn("acme", "user@acme.test", TEST_PASSWORD)).status).toBe(200);

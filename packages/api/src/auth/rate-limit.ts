@@ -1,4 +1,4 @@
-import { pruneFullRateLimitBuckets, sha256, takeRateLimitToken } from "@sigil/db";
+import { pruneFullRateLimitBuckets, sha256, takeRateLimitTokens } from "@sigil/db";
 import { TRPCError } from "@trpc/server";
 import type { InnerContext } from "../context.ts";
 
@@ -32,15 +32,17 @@ function retryMessage(what: string, seconds: number): string {
  */
 export function enforceRateLimits(ctx: Pick<InnerContext, "resHeaders">, what: string, buckets: RateLimitBucket[]): void {
   const now = Date.now();
-  for (const bucket of buckets) {
-    if (bucket.perMinute <= 0) continue;
-    const decision = takeRateLimitToken(bucket.key, { capacity: bucket.perMinute, periodMs: MINUTE_MS }, now);
-    pruneNowAndThen(now);
-    if (!decision.allowed) {
-      const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
-      ctx.resHeaders.set("Retry-After", String(seconds));
-      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: retryMessage(what, seconds) });
-    }
+  const limited = buckets.filter((bucket) => bucket.perMinute > 0);
+  if (limited.length === 0) return;
+  const decision = takeRateLimitTokens(
+    limited.map((bucket) => ({ key: bucket.key, rule: { capacity: bucket.perMinute, periodMs: MINUTE_MS } })),
+    now,
+  );
+  pruneNowAndThen(now);
+  if (!decision.allowed) {
+    const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+    ctx.resHeaders.set("Retry-After", String(seconds));
+    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: retryMessage(what, seconds) });
   }
 }
 

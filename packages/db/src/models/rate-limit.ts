@@ -1,3 +1,4 @@
+import { HybridDatabaseManager } from "../hybrid-manager.ts";
 import { guardStatement } from "./guard-statements.ts";
 
 /**
@@ -43,6 +44,22 @@ export function takeRateLimitToken(key: string, rule: RateLimitRule, now = Date.
   if (!row) throw new Error("rate_limit_buckets: the upsert returned no row.");
   if (row.allowed === 1) return { allowed: true, retryAfterMs: 0 };
   return { allowed: false, retryAfterMs: Math.ceil((1 - row.tokens) / rate) };
+}
+
+/**
+ * Takes one token from each bucket in turn, in one transaction (one commit for all of them: the
+ * API-key path hits two buckets per request), and stops at the first that refuses.
+ */
+export function takeRateLimitTokens(buckets: { key: string; rule: RateLimitRule }[], now = Date.now()): RateLimitDecision {
+  if (buckets.length === 0) return { allowed: true, retryAfterMs: 0 };
+  const client = HybridDatabaseManager.getInstance().getSharedDatabase().$client;
+  return client.transaction(() => {
+    for (const bucket of buckets) {
+      const decision = takeRateLimitToken(bucket.key, bucket.rule, now);
+      if (!decision.allowed) return decision;
+    }
+    return { allowed: true, retryAfterMs: 0 };
+  }).immediate();
 }
 
 /**
