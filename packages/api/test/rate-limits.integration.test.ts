@@ -1,10 +1,11 @@
+import { hashPassword, systemAdminModel } from "@sigil/db";
 import { TRPCError } from "@trpc/server";
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import { createInnerContext } from "../src/context.ts";
 import { requestInfoFrom } from "../src/request-info.ts";
 import { appRouter } from "../src/root.ts";
 import { createCallerFactory } from "../src/trpc.ts";
-import { call, createTenantWithUsers, login, TEST_PASSWORD, useTestEnv, type CallResult, type TestEnv } from "./harness.ts";
+import { call, cookieFrom, createTenantWithUsers, login, TEST_PASSWORD, useTestEnv, type CallResult, type TestEnv } from "./harness.ts";
 
 /** Rate limits (issue 7, "Rate limits"): token buckets in shared.sqlite, 429 with Retry-After. */
 let env: TestEnv;
@@ -126,5 +127,19 @@ describe("API keys", () => {
     expectRateLimited(await list("acme", first), 15, /Too many API requests/);
     expect((await list("acme", second)).status).toBe(429);
     expect((await list("globex", other)).status).toBe(200);
+  });
+
+  test("a system administrator's key has its own bucket", async () => {
+    await systemAdminModel.create({ email: "keys@sigil.test", name: "Keys", passwordHash: await hashPassword(TEST_PASSWORD) });
+    const signedIn = await call("mutation", "admin.login", { email: "keys@sigil.test", password: TEST_PASSWORD }, { host: "admin.localhost" });
+    const cookie = cookieFrom(signedIn.setCookies, "sigil_admin_session");
+    const keys = [];
+    for (const name of ["one", "two"]) keys.push((await call<{ key: string }>("mutation", "admin.createApiKey", { name }, { host: "admin.localhost", cookie })).data?.key ?? "");
+    limits({ RATE_LIMIT_API_PER_KEY: 2 });
+    const stats = (apiKey: string) => call("query", "admin.stats", undefined, { host: "admin.localhost", apiKey });
+    expect((await stats(keys[0] ?? "")).status).toBe(200);
+    expect((await stats(keys[0] ?? "")).status).toBe(200);
+    expectRateLimited(await stats(keys[0] ?? ""), 30, /Too many API requests/);
+    expect((await stats(keys[1] ?? "")).status).toBe(200);
   });
 });
