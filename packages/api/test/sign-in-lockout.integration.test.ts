@@ -17,7 +17,7 @@ beforeAll(async () => {
   env = useTestEnv();
   acme = (await createTenantWithUsers("acme")).tenant;
   const passwordHash = await hashPassword(TEST_PASSWORD);
-  for (const email of ["ops@sigil.test", "batch-ops@sigil.test", "audit-ops@sigil.test"]) await systemAdminModel.create({ email, name: "Ops", passwordHash });
+  for (const email of ["ops@sigil.test", "batch-ops@sigil.test", "seq-ops@sigil.test", "audit-ops@sigil.test"]) await systemAdminModel.create({ email, name: "Ops", passwordHash });
 });
 afterAll(() => {
   for (const name of RATE_LIMIT_VARIABLES) Reflect.deleteProperty(process.env, name);
@@ -51,9 +51,21 @@ async function batchSignIn(host: string, procedure: string, count: number, email
 const sorted = (answers: Answer[]) => answers.map((a) => `${a.status} ${a.message ?? ""}`).sort();
 
 describe.each([
-  { who: "tenant user", signIn: tenantSignIn, host: "acme.localhost", procedure: "auth.login", known: "user@acme.test", batchKnown: "admin@acme.test", domain: "acme.test" },
-  { who: "system administrator", signIn: adminSignIn, host: ADMIN_HOST, procedure: "admin.login", known: "ops@sigil.test", batchKnown: "batch-ops@sigil.test", domain: "sigil.test" },
-])("$who sign-in lockout under parallel failures", ({ signIn, host, procedure, known, batchKnown, domain }) => {
+  { who: "tenant user", signIn: tenantSignIn, host: "acme.localhost", procedure: "auth.login", known: "user@acme.test", batchKnown: "admin@acme.test", sequentialKnown: "viewer@acme.test", domain: "acme.test" },
+  { who: "system administrator", signIn: adminSignIn, host: ADMIN_HOST, procedure: "admin.login", known: "ops@sigil.test", batchKnown: "batch-ops@sigil.test", sequentialKnown: "seq-ops@sigil.test", domain: "sigil.test" },
+])("$who sign-in lockout under parallel failures", ({ signIn, host, procedure, known, batchKnown, sequentialKnown, domain }) => {
+  test("one failure after another: an unknown email's answers equal a real email's, step by step", async () => {
+    const sequence = async (email: string) => {
+      const answers: Answer[] = [];
+      for (let i = 0; i < 6; i += 1) answers.push(await signIn(email, "wrong-password"));
+      answers.push(await signIn(email, TEST_PASSWORD));
+      return answers;
+    };
+    const real = await sequence(sequentialKnown);
+    expect(real.map((a) => a.status)).toEqual([401, 401, 401, 401, 401, 429, 429]);
+    expect(await sequence(`nobody-${sequentialKnown}`)).toEqual(real);
+  });
+
   test("20 wrong passwords in parallel lock the account (the right password then answers 429), and an unknown email answers the same", async () => {
     const real = await Promise.all(Array.from({ length: 20 }, () => signIn(known, "wrong-password")));
     expect(real.filter((a) => a.status === 401)).toHaveLength(5);
