@@ -9,6 +9,43 @@ export interface ApiConfig {
   /** Failed logins before an account is locked, and for how long. */
   maxFailedLogins: number;
   lockoutMs: number;
+  rateLimits: RateLimitConfig;
+}
+
+/** Requests allowed per minute (a token bucket of that size, refilled over a minute); 0: no limit. */
+export interface RateLimitConfig {
+  /** Sign-ins (tenant and admin) and invitation acceptances from one IP address. */
+  signInPerIp: number;
+  /** Sign-ins of one account (tenant + email, or admin + email), and acceptances of one invitation. */
+  signInPerAccount: number;
+  /** API calls made with one API key. */
+  apiPerKey: number;
+  /** API calls made with any API key of one tenant. */
+  apiPerTenant: number;
+}
+
+export const RATE_LIMIT_DEFAULTS: RateLimitConfig = { signInPerIp: 60, signInPerAccount: 20, apiPerKey: 1_200, apiPerTenant: 6_000 };
+
+const requestsPerMinute = (fallback: number) => wholeNumber(fallback, { min: 0, max: 1_000_000_000 });
+
+export const rateLimitEnvironment = z.object({
+  RATE_LIMIT_SIGNIN_PER_IP: requestsPerMinute(RATE_LIMIT_DEFAULTS.signInPerIp),
+  RATE_LIMIT_SIGNIN_PER_ACCOUNT: requestsPerMinute(RATE_LIMIT_DEFAULTS.signInPerAccount),
+  RATE_LIMIT_API_PER_KEY: requestsPerMinute(RATE_LIMIT_DEFAULTS.apiPerKey),
+  RATE_LIMIT_API_PER_TENANT: requestsPerMinute(RATE_LIMIT_DEFAULTS.apiPerTenant),
+});
+
+export function readRateLimitConfig(env: Env): RateLimitConfig {
+  return rateLimitsFrom(parseEnvironment(rateLimitEnvironment, env));
+}
+
+function rateLimitsFrom(values: z.output<typeof rateLimitEnvironment>): RateLimitConfig {
+  return {
+    signInPerIp: values.RATE_LIMIT_SIGNIN_PER_IP,
+    signInPerAccount: values.RATE_LIMIT_SIGNIN_PER_ACCOUNT,
+    apiPerKey: values.RATE_LIMIT_API_PER_KEY,
+    apiPerTenant: values.RATE_LIMIT_API_PER_TENANT,
+  };
 }
 
 const DOMAIN = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
@@ -19,12 +56,13 @@ export const apiEnvironment = z.object({
 });
 
 export function readApiConfig(env: Env): ApiConfig {
-  const values = parseEnvironment(apiEnvironment, env);
+  const values = parseEnvironment(apiEnvironment.extend(rateLimitEnvironment.shape), env);
   return {
     rootDomain: values.ROOT_DOMAIN,
     sessionTtlMs: values.SESSION_TTL_HOURS * 3_600_000,
     maxFailedLogins: 5,
     lockoutMs: 30 * 60_000,
+    rateLimits: rateLimitsFrom(values),
   };
 }
 

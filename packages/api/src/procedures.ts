@@ -3,6 +3,7 @@ import type { ApiKeyScope, UserRole } from "@sigil/validators";
 import { TRPCError } from "@trpc/server";
 import { authenticate } from "./auth/identity.ts";
 import { assertSameOrigin } from "./auth/origin.ts";
+import { enforceApiKeyRateLimits, enforceRateLimits } from "./auth/rate-limit.ts";
 import { authenticateSystemAdmin } from "./auth/system-admin-identity.ts";
 import { identifyTenant } from "./tenant-identification.ts";
 import { resolveTenant } from "./tenant-resolution.ts";
@@ -33,6 +34,7 @@ export function authedProcedure(access: Access) {
     const identity = await authenticate(ctx, ctx.tenant);
     if (identity.kind === "session" && type === "mutation") assertSameOrigin(ctx.request, { required: true });
     if (identity.kind === "apiKey") {
+      enforceApiKeyRateLimits(ctx, ctx.tenant.id, identity.apiKey.id);
       if (!access.scope) throw new TRPCError({ code: "FORBIDDEN", message: "This operation needs a signed-in user; API keys cannot perform it." });
       if (access.scope !== "any" && !identity.apiKey.scopes.includes(access.scope)) {
         throw new TRPCError({ code: "FORBIDDEN", message: `This API key lacks the "${access.scope}" scope.` });
@@ -51,6 +53,9 @@ export const systemAdminProcedure = publicProcedure.use(async ({ ctx, type, next
     throw new TRPCError({ code: "FORBIDDEN", message: `System administration is available only on admin.${ctx.config.rootDomain}.` });
   }
   const identity = await authenticateSystemAdmin(ctx);
+  if (identity.via === "apiKey") {
+    enforceRateLimits(ctx, "API requests", [{ key: `system-api-key:${identity.apiKeyId}`, perMinute: ctx.config.rateLimits.apiPerKey }]);
+  }
   if (identity.via === "session" && type === "mutation") assertSameOrigin(ctx.request, { required: true });
   return next({ ctx: { systemAdmin: identity.admin } });
 });

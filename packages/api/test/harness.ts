@@ -39,6 +39,7 @@ export interface CallResult<T = unknown> {
   /** `code` is the JSON-RPC number; the tRPC code name is `data.code`. */
   error: { message: string; code: number; data: Record<string, unknown> } | undefined;
   setCookies: string[];
+  headers: Headers;
 }
 
 /** Calls one procedure through the real fetch handler, the way an HTTP client would. */
@@ -66,14 +67,14 @@ export async function call<T = unknown>(type: "query" | "mutation", path: string
     json = JSON.parse(text) as typeof json;
   } catch {
     // Not a tRPC response (e.g. a path outside /api/trpc): report the body as the message.
-    return { status: response.status, data: undefined, error: { message: text, code: 0, data: { code: "NOT_TRPC" } }, setCookies };
+    return { status: response.status, data: undefined, error: { message: text, code: 0, data: { code: "NOT_TRPC" } }, setCookies, headers: response.headers };
   }
   if (json.error !== undefined) {
     const error = superjson.deserialize(json.error as Parameters<typeof superjson.deserialize>[0]) as CallResult["error"];
-    return { status: response.status, data: undefined, error, setCookies };
+    return { status: response.status, data: undefined, error, setCookies, headers: response.headers };
   }
   const data = superjson.deserialize(json.result?.data as Parameters<typeof superjson.deserialize>[0]) as T;
-  return { status: response.status, data, error: undefined, setCookies };
+  return { status: response.status, data, error: undefined, setCookies, headers: response.headers };
 }
 
 export function cookieFrom(setCookies: string[], name = "sigil_session"): string {

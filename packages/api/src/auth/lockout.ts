@@ -1,66 +1,44 @@
-import { hashPassword, verifyPassword } from "@sigil/db";
+import { admitSignIn, hashPassword, recordSignInFailure, verifyPassword, type SignInFailureCount } from "@sigil/db";
 import { TRPCError } from "@trpc/server";
 import type { ApiConfig } from "../config.ts";
 
 export const INVALID_CREDENTIALS = "Invalid email or password.";
 
-/** A tenant user or a system administrator: anything with a password and a lock. */
-export interface LockableAccount {
-  id: string;
-  passwordHash: string | null;
-  failedLoginCount: number;
-  lockedUntil: Date | null;
-}
-
 /** Verified against when the account is unknown, so both paths cost one scrypt (same response time). */
 let dummyHash: Promise<string> | undefined;
 const dummy = () => (dummyHash ??= hashPassword("sigil-timing-equaliser-not-a-password"));
 
-/** Failed sign-ins of unknown accounts, so they lock exactly like real ones (no account probing). */
-const unknownFailures = new Map<string, { count: number; lockedUntil: number }>();
-const UNKNOWN_FAILURES_CAP = 10_000;
-
-function lockedMessage(until: number): string {
-  const minutes = Math.max(1, Math.ceil((until - Date.now()) / 60_000));
-  return `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
+function lockedError(until: Date): TRPCError {
+  const minutes = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 60_000));
+  return new TRPCError({ code: "TOO_MANY_REQUESTS", message: `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.` });
 }
 
 /**
- * Checks a password with lockout: `maxFailedLogins` failures lock the account for `lockoutMs`.
- * An unknown account, a wrong password and an account that may not sign in (`canSignIn` false)
- * all get the same message in the same time (one scrypt each); unknown accounts lock the same way.
+ * Checks a password with lockout: `maxFailedLogins` failures within `lockoutMs` lock the sign-in
+ * key for `lockoutMs`. The failures are counted in shared.sqlite under the sign-in key (tenant or
+ * "admin" + email) whether the account exists or not, and the lock is decided by the database
+ * after the password hash: an unknown account, a wrong password and an account that may not sign
+ * in (`canSignIn` false) get the same answers in the same time, alone or in parallel.
+ * `onFailure` sees each failure's count (the aggregated audit entry).
  */
-export async function verifyWithLockout<A extends LockableAccount>(options: {
+export async function verifyWithLockout<A extends { passwordHash: string | null }>(options: {
   account: A | null;
-  /** Identifies an unknown account across attempts (e.g. tenant id + email). */
-  unknownKey: string;
+  /** The sign-in key: `tenantSignInKey` or `adminSignInKey` of @sigil/db. */
+  signInKey: string;
   password: string;
   config: ApiConfig;
   canSignIn: (account: A) => boolean;
-  save: (id: string, patch: { failedLoginCount: number; lockedUntil: Date | null }) => Promise<unknown>;
+  onFailure: (failure: SignInFailureCount) => Promise<void>;
 }): Promise<A> {
-  const { account, unknownKey, config } = options;
-  const now = Date.now();
-  const lockedUntil = account ? (account.lockedUntil?.getTime() ?? 0) : (unknownFailures.get(unknownKey)?.lockedUntil ?? 0);
+  const { account, signInKey, config } = options;
   const passwordOk = await verifyPassword(options.password, account?.passwordHash ?? (await dummy()));
-  if (lockedUntil > now) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: lockedMessage(lockedUntil) });
   if (account && passwordOk && options.canSignIn(account)) {
-    if (account.failedLoginCount > 0 || account.lockedUntil) await options.save(account.id, { failedLoginCount: 0, lockedUntil: null });
+    const { lockedUntil } = await admitSignIn(signInKey);
+    if (lockedUntil) throw lockedError(lockedUntil);
     return account;
   }
-  if (account) {
-    const failures = account.failedLoginCount + 1;
-    const lock = failures >= config.maxFailedLogins;
-    await options.save(account.id, { failedLoginCount: lock ? 0 : failures, lockedUntil: lock ? new Date(now + config.lockoutMs) : null });
-  } else {
-    const entry = unknownFailures.get(unknownKey) ?? { count: 0, lockedUntil: 0 };
-    entry.count += 1;
-    if (entry.count >= config.maxFailedLogins) {
-      entry.lockedUntil = now + config.lockoutMs;
-      entry.count = 0;
-    }
-    if (unknownFailures.size >= UNKNOWN_FAILURES_CAP) unknownFailures.clear();
-    unknownFailures.set(unknownKey, entry);
-  }
+  const failure = await recordSignInFailure(signInKey, { maxFailures: config.maxFailedLogins, lockoutMs: config.lockoutMs });
+  await options.onFailure(failure);
+  if (failure.refusedAsLocked && failure.lockedUntil) throw lockedError(failure.lockedUntil);
   throw new TRPCError({ code: "UNAUTHORIZED", message: INVALID_CREDENTIALS });
 }

@@ -11,10 +11,7 @@ import type { InnerContext } from "../context.ts";
 import { parseApiKey } from "./api-key-format.ts";
 import { ADMIN_SESSION_COOKIE } from "./cookies.ts";
 
-export interface SystemAdminIdentity {
-  admin: SystemAdminRow;
-  via: "session" | "apiKey";
-}
+export type SystemAdminIdentity = { admin: SystemAdminRow; via: "session" } | { admin: SystemAdminRow; via: "apiKey"; apiKeyId: string };
 
 const unauthorized = (message: string) => new TRPCError({ code: "UNAUTHORIZED", message });
 
@@ -28,7 +25,7 @@ export async function authenticateSystemAdmin(ctx: InnerContext): Promise<System
     const admin = await systemAdminModel.findById(key.adminId);
     if (!admin) throw unauthorized("The API key is not valid.");
     await systemApiKeyModel.recordUse(key.id);
-    return { admin, via: "apiKey" };
+    return { admin, via: "apiKey", apiKeyId: key.id };
   }
   const token = ctx.request.cookies[ADMIN_SESSION_COOKIE];
   if (!token) throw unauthorized("Sign in as a system administrator.");

@@ -3,6 +3,7 @@ import { acceptInvitationInput, changePasswordInput, loginInput } from "@sigil/v
 import { TRPCError } from "@trpc/server";
 import { clearCookie, SESSION_COOKIE } from "../auth/cookies.ts";
 import { assertSameOrigin } from "../auth/origin.ts";
+import { enforceInvitationRateLimits } from "../auth/rate-limit.ts";
 import { authedProcedure, tenantProcedure } from "../procedures.ts";
 import { recordAudit } from "../services/audit.ts";
 import { checkCredentials, endUserSessions, startSession } from "../services/auth-service.ts";
@@ -17,14 +18,10 @@ export const authRouter = router({
   login: tenantProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
     // A login sets a cookie: a cross-site form must not be able to sign a victim in.
     assertSameOrigin(ctx.request, { required: false });
-    try {
-      const user = await startSession(ctx, await checkCredentials(ctx, ctx.tenant, input.email, input.password));
-      await recordAudit({ ...ctx, identity: { kind: "session", user, sessionId: "" } }, "auth.login", { type: "user", id: user.id });
-      return { user: toPublicUser(user) };
-    } catch (error) {
-      if (error instanceof TRPCError) await recordAudit(ctx, "auth.login_failed", null, { email: input.email, reason: error.code });
-      throw error;
-    }
+    // Failures are audited by checkCredentials, one entry per email and window (not per attempt).
+    const user = await startSession(ctx, await checkCredentials(ctx, ctx.tenant, input.email, input.password));
+    await recordAudit({ ...ctx, identity: { kind: "session", user, sessionId: "" } }, "auth.login", { type: "user", id: user.id });
+    return { user: toPublicUser(user) };
   }),
 
   logout: tenantProcedure.mutation(async ({ ctx }) => {
@@ -47,20 +44,13 @@ export const authRouter = router({
 
   acceptInvitation: tenantProcedure.input(acceptInvitationInput).mutation(async ({ ctx, input }) => {
     assertSameOrigin(ctx.request, { required: false });
-    const user = await userModel.findOne({ invitationTokenHash: sha256(input.token) });
-    if (!user || user.status !== "pending" || !user.invitationExpiresAt || user.invitationExpiresAt.getTime() <= Date.now()) {
-      throw new TRPCError({ code: "NOT_FOUND", message: "This invitation is not valid or has expired. Ask for a new one." });
-    }
-    const activated = await userModel.update(user.id, {
-      name: input.name ?? user.name,
-      passwordHash: await hashPassword(input.password),
-      status: "active",
-      invitationTokenHash: null,
-      invitationExpiresAt: null,
-    });
-    if (!activated) throw new TRPCError({ code: "NOT_FOUND", message: "This invitation is not valid or has expired." });
+    enforceInvitationRateLimits(ctx, ctx.tenant.id, input.token);
+    const passwordHash = await hashPassword(input.password);
+    // One conditional UPDATE spends the token: of parallel acceptances exactly one activates the user.
+    const activated = await userModel.acceptInvitation(sha256(input.token), { passwordHash, ...(input.name ? { name: input.name } : {}) });
+    if (!activated) throw new TRPCError({ code: "NOT_FOUND", message: "This invitation is not valid or has expired. Ask for a new one." });
     const signedIn = await startSession(ctx, activated);
-    await recordAudit({ ...ctx, identity: { kind: "session", user: activated, sessionId: "" } }, "user.invitation_accepted", { type: "user", id: user.id });
+    await recordAudit({ ...ctx, identity: { kind: "session", user: activated, sessionId: "" } }, "user.invitation_accepted", { type: "user", id: activated.id });
     return { user: toPublicUser(signedIn) };
   }),
 

@@ -1,4 +1,4 @@
-import { userModel, type UserRow } from "@sigil/db";
+import { clearSignInFailures, signInLockedUntil, tenantSignInKey, userModel, type UserRow } from "@sigil/db";
 import { inviteUserInput, listUsersInput, updateRoleInput, userIdInput } from "@sigil/validators";
 import { TRPCError } from "@trpc/server";
 import { authedProcedure } from "../procedures.ts";
@@ -15,11 +15,16 @@ async function requireUser(id: string): Promise<UserRow> {
   return user;
 }
 
-/** A workspace must keep at least one active admin. */
-async function assertNotLastAdmin(user: UserRow, change: string): Promise<void> {
-  if (user.role !== "admin" || user.status !== "active") return;
-  const activeAdmins = await userModel.count({ role: "admin", status: "active" });
-  if (activeAdmins <= 1) throw new TRPCError({ code: "BAD_REQUEST", message: `Cannot ${change} the last active admin of the workspace.` });
+/**
+ * A workspace must keep at least one active admin: the change and the check are one IMMEDIATE
+ * transaction (userModel.updateKeepingAnActiveAdmin), so two admins changing each other at once
+ * cannot both succeed.
+ */
+async function updateKeepingAnActiveAdmin(id: string, patch: Parameters<typeof userModel.updateKeepingAnActiveAdmin>[1], change: string): Promise<UserRow> {
+  const result = await userModel.updateKeepingAnActiveAdmin(id, patch);
+  if ("user" in result) return result.user;
+  if (result.refused === "lastActiveAdmin") throw new TRPCError({ code: "BAD_REQUEST", message: `Cannot ${change} the last active admin of the workspace.` });
+  throw new TRPCError({ code: "NOT_FOUND", message: "No such user in this workspace." });
 }
 
 export const usersRouter = router({
@@ -56,9 +61,7 @@ export const usersRouter = router({
   updateRole: adminOnly.input(updateRoleInput).mutation(async ({ ctx, input }) => {
     const user = await requireUser(input.id);
     if (user.role === input.role) return toPublicUser(user);
-    if (input.role !== "admin") await assertNotLastAdmin(user, "demote");
-    const updated = await userModel.update(user.id, { role: input.role });
-    if (!updated) throw new TRPCError({ code: "NOT_FOUND", message: "No such user in this workspace." });
+    const updated = await updateKeepingAnActiveAdmin(user.id, { role: input.role }, "demote");
     await recordAudit(ctx, "user.role_changed", { type: "user", id: user.id }, { from: user.role, to: input.role });
     return toPublicUser(updated);
   }),
@@ -66,9 +69,7 @@ export const usersRouter = router({
   deactivate: adminOnly.input(userIdInput).mutation(async ({ ctx, input }) => {
     const user = await requireUser(input.id);
     if (user.id === ctx.user.id) throw new TRPCError({ code: "BAD_REQUEST", message: "You cannot deactivate yourself." });
-    await assertNotLastAdmin(user, "deactivate");
-    const updated = await userModel.update(user.id, { status: "inactive", invitationTokenHash: null, invitationExpiresAt: null });
-    if (!updated) throw new TRPCError({ code: "NOT_FOUND", message: "No such user in this workspace." });
+    const updated = await updateKeepingAnActiveAdmin(user.id, { status: "inactive", invitationTokenHash: null, invitationExpiresAt: null }, "deactivate");
     await endUserSessions(user.id);
     await recordAudit(ctx, "user.deactivated", { type: "user", id: user.id }, { email: user.email });
     return toPublicUser(updated);
@@ -82,13 +83,16 @@ export const usersRouter = router({
     if (user.passwordHash === null) {
       throw new TRPCError({ code: "BAD_REQUEST", message: `${user.email} never accepted the invitation. Invite them again to create a new link.` });
     }
-    const wasLocked = user.lockedUntil !== null && user.lockedUntil.getTime() > Date.now();
-    const patch = { status: "active" as const, failedLoginCount: 0, lockedUntil: null };
+    // The lock lives in the sign-in counter (auth/lockout.ts), keyed by tenant and email.
+    const signInKey = tenantSignInKey(ctx.tenant.id, user.email);
+    const wasLocked = (await signInLockedUntil(signInKey)) !== null;
+    const patch = { status: "active" as const };
     const updated =
       user.status === "inactive"
         ? await userModel.updateWithinSeatLimit(user.id, patch, ctx.tenant.limitUsers)
         : await userModel.update(user.id, patch);
     if (!updated) throw new TRPCError({ code: "NOT_FOUND", message: "No such user in this workspace." });
+    await clearSignInFailures(signInKey);
     await recordAudit(ctx, "user.reactivated", { type: "user", id: user.id }, { email: user.email, unlocked: wasLocked });
     return toPublicUser(updated);
   }),

@@ -1,26 +1,34 @@
 import {
+  auditLogModel,
   randomToken,
   sessionModel,
   sha256,
+  tenantSignInKey,
   userModel,
   type TenantRow,
   type UserRow,
 } from "@sigil/db";
 import { SESSION_COOKIE, setCookie } from "../auth/cookies.ts";
 import { verifyWithLockout } from "../auth/lockout.ts";
+import { enforceSignInRateLimits } from "../auth/rate-limit.ts";
 import type { InnerContext } from "../context.ts";
 
 export { INVALID_CREDENTIALS } from "../auth/lockout.ts";
 
-/** Checks a tenant user's password with the lockout rules (auth/lockout.ts). */
+/**
+ * Checks a tenant user's password with the rate limits (auth/rate-limit.ts) and the lockout rules
+ * (auth/lockout.ts); failures are audited as one entry per email and window, with the count.
+ */
 export async function checkCredentials(ctx: InnerContext, tenant: TenantRow, email: string, password: string): Promise<UserRow> {
+  const signInKey = tenantSignInKey(tenant.id, email);
+  enforceSignInRateLimits(ctx, signInKey);
   return verifyWithLockout({
     account: await userModel.findByEmail(email),
-    unknownKey: `${tenant.id}:${email}`,
+    signInKey,
     password,
     config: ctx.config,
     canSignIn: (user) => user.status === "active",
-    save: (id, patch) => userModel.update(id, patch),
+    onFailure: (failure) => auditLogModel.recordFailedSignIns({ ...failure, key: signInKey, email, at: new Date() }, ctx.request.ip),
   });
 }
 

@@ -1,4 +1,6 @@
 import {
+  adminAuditLogModel,
+  adminSignInKey,
   randomToken,
   sha256,
   systemAdminModel,
@@ -8,6 +10,7 @@ import {
 import { ADMIN_SESSION_COOKIE, setCookie } from "../auth/cookies.ts";
 import type { InnerContext } from "../context.ts";
 import { verifyWithLockout } from "../auth/lockout.ts";
+import { enforceSignInRateLimits } from "../auth/rate-limit.ts";
 
 /** System-admin sessions are shorter than tenant sessions (at most 12 hours): they can do anything. */
 const MAX_ADMIN_SESSION_MS = 12 * 3_600_000;
@@ -16,16 +19,22 @@ export function adminSessionTtlMs(ctx: InnerContext): number {
   return Math.min(ctx.config.sessionTtlMs, MAX_ADMIN_SESSION_MS);
 }
 
-/** Checks a system administrator's password with the tenant sign-in's lockout rules (auth/lockout.ts). */
+/**
+ * Checks a system administrator's password with the tenant sign-in's rate limits and lockout
+ * rules (auth/rate-limit.ts, auth/lockout.ts); failures are audited once per email and window.
+ */
 export async function checkSystemAdminCredentials(ctx: InnerContext, email: string, password: string): Promise<SystemAdminRow> {
   const normalized = email.toLowerCase();
+  const signInKey = adminSignInKey(normalized);
+  enforceSignInRateLimits(ctx, signInKey);
   return verifyWithLockout({
     account: await systemAdminModel.findByEmail(normalized),
-    unknownKey: `admin:${normalized}`,
+    signInKey,
     password,
     config: ctx.config,
     canSignIn: () => true,
-    save: (id, patch) => systemAdminModel.update(id, patch),
+    onFailure: (failure) =>
+      adminAuditLogModel.recordFailedSignIns({ ...failure, key: signInKey, email: normalized, at: new Date() }, ctx.request.ip),
   });
 }
 

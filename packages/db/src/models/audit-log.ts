@@ -1,6 +1,8 @@
+import { sql } from "drizzle-orm";
 import { InvalidQueryError } from "../errors.ts";
 import { auditLog } from "../schema/tenant/audit-log.ts";
 import type { RowOf } from "./base-model.ts";
+import { failedSignInDetails, failedSignInEntryId, onlyRaisesFailedSignInCount, type FailedSignInWindow } from "./failed-sign-in-audit.ts";
 import { IsolatedModel } from "./strategies.ts";
 
 export type AuditLogRow = RowOf<typeof auditLog>;
@@ -13,6 +15,35 @@ export class AuditLogModel extends IsolatedModel<typeof auditLog> {
 
   async record(entry: typeof auditLog.$inferInsert extends infer E ? Omit<E, "id" | "createdAt"> : never): Promise<AuditLogRow> {
     return this.create(entry);
+  }
+
+  /**
+   * The one entry of a failed-sign-in window (`auth.login_failed`), created by its first failure
+   * and raised to the window's count by the later ones (models/failed-sign-in-audit.ts).
+   */
+  async recordFailedSignIns(window: FailedSignInWindow, ip: string | null): Promise<void> {
+    const action = "auth.login_failed";
+    this.withDatabase("audit_log.recordFailedSignIns", (db) =>
+      db
+        .insert(auditLog)
+        .values({
+          id: failedSignInEntryId(window),
+          actorType: "system",
+          actorId: null,
+          action,
+          targetType: null,
+          targetId: null,
+          details: failedSignInDetails(window),
+          ip,
+          createdAt: window.windowStartedAt,
+        })
+        .onConflictDoUpdate({
+          target: auditLog.id,
+          set: { details: sql`excluded.details`, ip: sql`excluded.ip` },
+          setWhere: onlyRaisesFailedSignInCount(auditLog.action, auditLog.details, action),
+        })
+        .run(),
+    );
   }
 
   /** Append-only: entries are never changed or removed (only with the whole tenant). */

@@ -13,4 +13,7 @@ export * from "./deployment.ts";
 export * from "./audit-log.ts";
 export * from "./system-admin-access.ts";
 export * from "./authentication-lookups.ts";
+export * from "./sign-in-guard.ts";
+export type { FailedSignInWindow } from "./failed-sign-in-audit.ts";
+export * from "./rate-limit.ts";
 export * from "./text-search.ts";

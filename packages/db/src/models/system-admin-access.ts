@@ -2,6 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { InvalidQueryError } from "../errors.ts";
 import { adminAuditLog, systemAdminSessions, systemApiKeys } from "../schema/shared/system-admin-access.ts";
 import type { RowOf } from "./base-model.ts";
+import { failedSignInDetails, failedSignInEntryId, onlyRaisesFailedSignInCount, type FailedSignInWindow } from "./failed-sign-in-audit.ts";
 import { SystemModel } from "./strategies.ts";
 
 export type SystemAdminSessionRow = RowOf<typeof systemAdminSessions>;
@@ -43,6 +44,33 @@ export class AdminAuditLogModel extends SystemModel<typeof adminAuditLog> {
 
   async record(entry: Omit<typeof adminAuditLog.$inferInsert, "id" | "createdAt">): Promise<AdminAuditRow> {
     return this.create(entry);
+  }
+
+  /**
+   * The one entry of a failed admin sign-in window (`admin.login_failed`), created by its first
+   * failure and raised to the window's count by the later ones (models/failed-sign-in-audit.ts).
+   */
+  async recordFailedSignIns(window: FailedSignInWindow, ip: string | null): Promise<void> {
+    const action = "admin.login_failed";
+    this.withDatabase("admin_audit_log.recordFailedSignIns", (db) =>
+      db
+        .insert(adminAuditLog)
+        .values({
+          id: failedSignInEntryId(window),
+          adminId: null,
+          action,
+          tenantId: null,
+          tenantSlug: null,
+          details: failedSignInDetails(window, { ip }),
+          createdAt: window.windowStartedAt,
+        })
+        .onConflictDoUpdate({
+          target: adminAuditLog.id,
+          set: { details: sql`excluded.details` },
+          setWhere: onlyRaisesFailedSignInCount(adminAuditLog.action, adminAuditLog.details, action),
+        })
+        .run(),
+    );
   }
 
   override async update(): Promise<never> {

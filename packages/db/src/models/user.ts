@@ -1,4 +1,4 @@
-import { and, count, inArray, ne } from "drizzle-orm";
+import { and, count, eq, gt, inArray, ne } from "drizzle-orm";
 import { QuotaExceededError } from "../errors.ts";
 import { users, type UserRole } from "../schema/shared/users.ts";
 import type { RowOf } from "./base-model.ts";
@@ -68,9 +68,56 @@ export class UserModel extends SharedModel<typeof users> {
     );
   }
 
+  /**
+   * Accepts an invitation: the pending, unexpired user holding `tokenHash` becomes active with
+   * `patch` (its password), and the token is spent. One conditional UPDATE: of parallel
+   * acceptances of one token exactly one gets the user back, the others null.
+   */
+  async acceptInvitation(tokenHash: string, patch: { passwordHash: string; name?: string }, now = new Date()): Promise<UserRow | null> {
+    return this.withDatabase("users.acceptInvitation", (db) => {
+      const row = db
+        .update(users)
+        .set({ ...patch, status: "active", invitationTokenHash: null, invitationExpiresAt: null, updatedAt: now })
+        .where(this.condition(and(eq(users.invitationTokenHash, tokenHash), eq(users.status, "pending"), gt(users.invitationExpiresAt, now))))
+        .returning()
+        .get();
+      return row ?? null;
+    });
+  }
+
+  /**
+   * Applies `patch` (a role or status change) unless it would leave the tenant without an active
+   * admin. The change and the count of active admins after it run in one IMMEDIATE transaction,
+   * so two admins demoting or deactivating each other at once cannot both succeed.
+   */
+  async updateKeepingAnActiveAdmin(id: string, patch: Partial<UserCreate>): Promise<{ user: UserRow } | { refused: "notFound" | "lastActiveAdmin" }> {
+    try {
+      return this.withDatabase("users.updateKeepingAnActiveAdmin", (db) =>
+        this.transaction(
+          db,
+          (tx) => {
+            const before = this.selectById(tx, id);
+            const after = before ? this.updateSync(id, patch) : null;
+            if (!before || !after) return { refused: "notFound" as const };
+            const row = tx.select({ n: count() }).from(users).where(this.condition(and(eq(users.role, "admin"), eq(users.status, "active")))).get();
+            // Throwing rolls the change back.
+            if (before.role === "admin" && before.status === "active" && (row?.n ?? 0) === 0) throw new LastActiveAdminRollback();
+            return { user: after };
+          },
+          "immediate",
+        ),
+      );
+    } catch (error) {
+      if (error instanceof LastActiveAdminRollback) return { refused: "lastActiveAdmin" };
+      throw error;
+    }
+  }
+
   async findByRole(role: UserRole): Promise<UserRow[]> {
     return this.findMany({ where: { role }, orderBy: { column: "createdAt" } });
   }
 }
+
+class LastActiveAdminRollback extends Error {}
 
 export const userModel = new UserModel();

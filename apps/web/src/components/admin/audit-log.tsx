@@ -47,7 +47,7 @@ function show(value: unknown): string {
 }
 
 /** Keys read first in the one-line summary; ids and id lists are left to the full details. */
-const SUMMARY_FIRST = ["name", "email", "reason", "plan", "changes", "previousStatus", "total", "applied", "upToDate", "failed", "owner", "removed"];
+const SUMMARY_FIRST = ["name", "email", "failures", "reason", "plan", "changes", "previousStatus", "total", "applied", "upToDate", "failed", "owner", "removed"];
 const summaryRank = (key: string) => {
   const index = SUMMARY_FIRST.indexOf(key);
   return index === -1 ? SUMMARY_FIRST.length : index;

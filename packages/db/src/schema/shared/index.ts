@@ -5,3 +5,4 @@ export * from "./sessions.ts";
 export * from "./api-keys.ts";
 export * from "./settings.ts";
 export * from "./system-admin-access.ts";
+export * from "./guards.ts";

@@ -1,4 +1,4 @@
-import { integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { createdAt, idColumn, timestampColumn, updatedAt } from "../columns.ts";
 
 /** Operators of the whole installation; they belong to no tenant. */
@@ -9,8 +9,6 @@ export const systemAdmins = sqliteTable(
     email: text("email").notNull(),
     name: text("name").notNull(),
     passwordHash: text("password_hash").notNull(),
-    failedLoginCount: integer("failed_login_count").notNull().default(0),
-    lockedUntil: timestampColumn("locked_until"),
     lastLoginAt: timestampColumn("last_login_at"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { createdAt, idColumn, timestampColumn, updatedAt } from "../columns.ts";
 import { tenants } from "./tenants.ts";
 
@@ -18,8 +18,6 @@ export const users = sqliteTable(
     status: text("status", { enum: USER_STATUSES }).notNull().default("pending"),
     /** Null while an invitation is pending. */
     passwordHash: text("password_hash"),
-    failedLoginCount: integer("failed_login_count").notNull().default(0),
-    lockedUntil: timestampColumn("locked_until"),
     invitationTokenHash: text("invitation_token_hash"),
     invitationExpiresAt: timestampColumn("invitation_expires_at"),
     lastLoginAt: timestampColumn("last_login_at"),
