@@ -101,7 +101,7 @@ const DEFAULTS = {
  * Takes pending executions and runs them through a provider.
  *
  * Tenancy: the worker is background work, so it never inherits a tenant context. It lists the
- * active tenants from the registry and opens `tenantContext.runWithTenant(tenant.id, …)` itself,
+ * tenants from the registry and opens `tenantContext.runWithTenant(tenant.id, …)` itself,
  * once per stale-recovery pass and once per execution; everything an execution reads (prompt
  * version, files, deployment options, provider settings) is read inside that context.
  *
@@ -112,6 +112,9 @@ const DEFAULTS = {
  * A worker that dies leaves it `running`; `recoverOnStartup` (all `running` executions, for a
  * process that is the only worker of its data directory) and every tick (executions running
  * longer than `staleAfterMs`) put it back to `pending` while attempts < maxAttempts, else fail it.
+ * Recovery visits every tenant, suspended and inactive ones too: a tenant suspended while its
+ * executions ran must find them `pending` (or failed) when it is reactivated, not `running` until
+ * they go stale. Only active tenants' executions are claimed and run.
  */
 export class ExecutionWorker {
   readonly pollIntervalMs: number;
@@ -159,7 +162,7 @@ export class ExecutionWorker {
    */
   async recoverOnStartup(options: { startedBefore?: Date } = {}): Promise<RecoveryResult> {
     const startedBefore = options.startedBefore ?? new Date();
-    const tenants = await tenantModel.findActive();
+    const tenants = await tenantsToRecover();
     const result: RecoveryResult = { retried: 0, failed: 0, errors: [] };
     for (const tenant of tenants) {
       const recovered = await this.recoverTenant(tenant, startedBefore, result.errors);
@@ -170,7 +173,7 @@ export class ExecutionWorker {
   }
 
   /**
-   * One pass: recovers stale executions of every active tenant, then claims and runs pending
+   * One pass: recovers stale executions of every tenant, then claims and runs pending
    * executions (at most `maxPerTick`) until none is left. A failing provider fails only its
    * execution; a failing tenant (e.g. its database file is missing) is reported and skipped.
    */
@@ -233,7 +236,7 @@ export class ExecutionWorker {
 
   private async tick(tick: Tick): Promise<TickResult> {
     const result: TickResult = { processed: 0, completed: 0, failed: 0, recovered: { retried: 0, failed: 0 }, errors: [] };
-    const tenants = await tenantModel.findActive();
+    const tenants = await tenantsToRecover();
     const staleBefore = new Date(Date.now() - this.staleAfterMs);
     const withWork: TenantRow[] = [];
     for (const tenant of tenants) {
@@ -241,7 +244,7 @@ export class ExecutionWorker {
       const recovered = await this.recoverTenant(tenant, staleBefore, result.errors);
       result.recovered.retried += recovered.retried;
       result.recovered.failed += recovered.failed;
-      if (recovered.ok) withWork.push(tenant);
+      if (recovered.ok && tenant.status === "active") withWork.push(tenant);
     }
 
     // Round-robin over tenants that may still have pending executions.
@@ -433,6 +436,11 @@ async function withDeadline<T>(ms: number, providerName: string, fn: (signal: Ab
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Every tenant in the registry, whatever its status: recovery must not skip suspended ones. */
+async function tenantsToRecover(): Promise<TenantRow[]> {
+  return tenantModel.findMany({ orderBy: { column: "createdAt" } });
 }
 
 function positiveInt(name: string, value: number, min = 1): number {
