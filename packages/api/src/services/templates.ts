@@ -120,11 +120,9 @@ class ViewContext extends Mustache.Context {
   override lookup(name: string): unknown {
     if (name === ".") return this.view;
     const path = name.split(".");
-    for (let context: Mustache.Context | undefined = this; context; context = context.parent) {
-      const hit = ownPath(context.view, path);
-      if (hit.found) return hit.value;
-    }
-    return undefined;
+    const hit = ownPath(this.view, path);
+    if (hit.found) return hit.value;
+    return this.parent ? this.parent.lookup(name) : undefined;
   }
 }
 
