@@ -9,6 +9,8 @@ import {
   type ExecutionRow,
   type TenantRow,
 } from "@sigil/db";
+import { readApiConfig } from "../config.ts";
+import type { OutboundPolicy } from "../outbound/request.ts";
 import { TEMPLATE_PROVIDER } from "../services/executions.ts";
 import { loadProviderSettings, OpenAICompatibleProvider, DEFAULT_PROVIDER_TIMEOUT_MS } from "./openai-provider.ts";
 import { errorMessage, ExecutionFailure, type ExecutionProvider, type ProviderFile, type ProviderRequest } from "./provider.ts";
@@ -40,6 +42,11 @@ export interface ExecutionWorkerOptions {
   executionTimeoutMs?: number;
   /** Called for every processed execution, every recovery and every error; must not throw (it is guarded). */
   onEvent?: (event: WorkerEvent) => void;
+  /**
+   * Where the OpenAI-compatible provider may connect besides public addresses (default: the
+   * allow-list of SIGIL_OUTBOUND_ALLOW, read when the worker is created).
+   */
+  outbound?: OutboundPolicy;
 }
 
 export interface TenantRef {
@@ -126,6 +133,7 @@ export class ExecutionWorker {
   readonly providerTimeoutMs: number;
   private readonly providers: ReadonlyMap<string, ExecutionProvider>;
   private readonly onEvent: ((event: WorkerEvent) => void) | undefined;
+  private readonly outbound: OutboundPolicy;
   private readonly ticks = new Set<Tick>();
   private loop: Promise<void> | undefined;
   private loopStop: AbortController | undefined;
@@ -152,6 +160,7 @@ export class ExecutionWorker {
     );
     this.providers = new Map(Object.entries(options.providers ?? {}));
     this.onEvent = options.onEvent;
+    this.outbound = options.outbound ?? { allow: readApiConfig().outboundAllow };
   }
 
   /**
@@ -398,7 +407,7 @@ export class ExecutionWorker {
     if (override) return override;
     if (name === TEMPLATE_PROVIDER) return templateProvider;
     const settings = await loadProviderSettings(name);
-    return new OpenAICompatibleProvider(name, settings, { timeoutMs: this.providerTimeoutMs });
+    return new OpenAICompatibleProvider(name, settings, { timeoutMs: this.providerTimeoutMs, outbound: this.outbound });
   }
 
   private reportError(errors: WorkerError[], tenant: TenantRow, message: string): void {
