@@ -6,7 +6,7 @@
  */
 import { apiKeyModel, auditLogModel, deploymentModel, executionModel, fileModel, promptModel, tenantContext, type ApiKeyScope, type AuditLogRow, type DeploymentRow, type ExecutionRow, type PromptRow, type PromptVersionRow, type TenantRow, type UserRow } from "@sigil/db";
 import { MAX_FILE_BYTES } from "@sigil/validators";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { generateApiKey } from "../src/auth/api-key-format.ts";
 import { call, createTenantWithUsers, login, useTestEnv, type CallOptions, type CallResult, type TestEnv } from "./harness.ts";
 
@@ -476,6 +476,116 @@ describe("deployments", () => {
     expectError(await m("deployments.run", { name: "support-bot", input: {} }, opt("viewer")), "FORBIDDEN", 403);
     expectError(await m("deployments.run", { name: "support-bot", input: {} }, opt("keyRead")), "FORBIDDEN", 403, /deployments:run/);
     expectError(await m("deployments.run", { name: "support-bot", input: {} }, globexUser), "NOT_FOUND", 404);
+  });
+});
+
+describe("a prompt deleted while it is being deployed or run", () => {
+  const ROUNDS = 24;
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  test("deleting a prompt and creating its deployment at once: one wins, the other is refused with 409; never a lost deployment or a 500", async () => {
+    const outcomes = new Map<string, number>();
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const target = await newPrompt(opt("user"));
+      // Stagger the two requests by 0–2 ms either way so the rounds cover every interleaving.
+      const skew = (round % 5) - 2;
+      const [deleted, deployed] = await Promise.all([
+        pause(Math.max(0, skew)).then(() => m("prompts.delete", { id: target.id }, opt("admin"))),
+        pause(Math.max(0, -skew)).then(() =>
+          m<DeploymentRow>("deployments.create", { name: `race-${round}-${Date.now()}`, promptId: target.id, provider: "template", model: "mustache" }, opt("admin")),
+        ),
+      ]);
+      const outcome = `delete ${deleted.status} ${String(deleted.error?.data.code ?? "")} / deploy ${deployed.status} ${String(deployed.error?.data.code ?? "")}`;
+      outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+      expect([deleted.status, deployed.status], outcome).not.toContain(500);
+      if (!deployed.error) {
+        // The client was told the deployment exists: it must, with its prompt.
+        expectError(deleted, "CONFLICT", 409, /is used by deployment "race-/);
+        const row = await inAcme(() => deploymentModel.findById(deployed.data?.id ?? ""));
+        expect(row, outcome).not.toBeNull();
+        expect(await inAcme(() => promptModel.findById(target.id))).not.toBeNull();
+        expectOk(await m("deployments.delete", { id: row?.id }, opt("admin")));
+      } else {
+        expect(deleted.error, outcome).toBeUndefined();
+        // Refused because the prompt was gone: before the check (404) or between check and insert (409).
+        expect(["NOT_FOUND", "CONFLICT"], outcome).toContain(deployed.error.data.code);
+        expect(await inAcme(() => deploymentModel.count({ promptId: target.id }))).toBe(0);
+      }
+    }
+    console.log("prompt delete vs deployment create:", Object.fromEntries(outcomes));
+  });
+
+  /**
+   * Forces the interleavings the loop above may miss: the other request runs to completion right
+   * after one request's existence check (prompt version read, or the deployments check of a
+   * delete) and before its write.
+   */
+  test("forced interleavings: the prompt deleted between a deployment's (or execution's) check and insert → 409; a deployment created during a delete is kept", async () => {
+    // 1. deployments.create reads the prompt version, then the prompt is deleted, then it inserts.
+    const first = await newPrompt(opt("user"));
+    const getVersion = vi.spyOn(promptModel, "getVersion");
+    getVersion.mockImplementationOnce(async (promptId, version) => {
+      const row = await promptModel.getVersion(promptId, version);
+      expectOk(await m("prompts.delete", { id: first.id }, opt("admin")));
+      return row;
+    });
+    const deployment = await m("deployments.create", { name: `late-${Date.now()}`, promptId: first.id, provider: "template", model: "m" }, opt("admin"));
+    expectError(deployment, "CONFLICT", 409, /was deleted while the deployment was being created; nothing was saved/);
+
+    // 2. The same for executions.create.
+    const second = await newPrompt(opt("user"));
+    getVersion.mockImplementationOnce(async (promptId, version) => {
+      const row = await promptModel.getVersion(promptId, version);
+      expectOk(await m("prompts.delete", { id: second.id }, opt("user")));
+      return row;
+    });
+    const execution = await m("executions.create", { promptId: second.id, input: {} }, opt("user"));
+    expectError(execution, "CONFLICT", 409, /deleted while the execution was being created; nothing was saved/);
+    getVersion.mockRestore();
+
+    // 3. A deployment created while the delete runs: whatever the delete read before, the deployment survives.
+    const third = await newPrompt(opt("user"));
+    let created: CallResult<DeploymentRow> | undefined;
+    const arm = (model: { findMany: (...args: never[]) => Promise<unknown> }) => {
+      const spy = vi.spyOn(model, "findMany").mockImplementationOnce(async (...args: never[]) => {
+        spy.mockRestore();
+        const rows = await model.findMany(...args);
+        created = await m<DeploymentRow>("deployments.create", { name: `during-${Date.now()}`, promptId: third.id, provider: "template", model: "m" }, opt("admin"));
+        return rows;
+      });
+      return spy;
+    };
+    const spy = arm(deploymentModel as unknown as { findMany: (...args: never[]) => Promise<unknown> });
+    const deleted = await m("prompts.delete", { id: third.id }, opt("admin"));
+    spy.mockRestore();
+    if (created) {
+      // The delete had a gap between its deployments check and its write, and a deployment got in.
+      const kept = expectOk(created);
+      expect(await inAcme(() => deploymentModel.findById(kept.id))).not.toBeNull();
+      expectError(deleted, "CONFLICT", 409, /is used by deployment "during-/);
+      expect(await inAcme(() => promptModel.findById(third.id))).not.toBeNull();
+    } else {
+      // Check and delete are one transaction: nothing can get in between; a deployment after it is refused.
+      expectOk(deleted);
+      const late = await m("deployments.create", { name: `after-${Date.now()}`, promptId: third.id, provider: "template", model: "m" }, opt("admin"));
+      expectError(late, "NOT_FOUND", 404);
+    }
+    expect(await inAcme(() => deploymentModel.count({ promptId: third.id }))).toBe(created ? 1 : 0);
+  });
+
+  test("a write that refers to a deleted prompt answers 409 CONFLICT with a sentence, not 500", async () => {
+    const target = await newPrompt(opt("user"));
+    const results = await Promise.all([
+      m("prompts.delete", { id: target.id }, opt("user")),
+      ...Array.from({ length: 10 }, (_, i) => pause(i % 3).then(() => m("executions.create", { promptId: target.id, input: { name: String(i) } }, opt("user")))),
+    ]);
+    for (const result of results) {
+      expect(result.status).not.toBe(500);
+      if (result.error) expect(["NOT_FOUND", "CONFLICT"]).toContain(result.error.data.code);
+    }
+    // The model layer turns SQLite's FOREIGN KEY failure into a ConflictError (409) with a message.
+    const orphan = inAcme(() => deploymentModel.create({ name: `orphan-${Date.now()}`, promptId: UNKNOWN_ID, provider: "template", model: "m", options: {} }));
+    await expect(orphan).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/refers to something that was deleted meanwhile; nothing was saved/) });
   });
 });
 
