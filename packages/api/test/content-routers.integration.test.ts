@@ -6,6 +6,7 @@
  */
 import { apiKeyModel, auditLogModel, deploymentModel, executionModel, fileModel, promptModel, tenantContext, type ApiKeyScope, type AuditLogRow, type DeploymentRow, type ExecutionRow, type PromptRow, type PromptVersionRow, type TenantRow, type UserRow } from "@sigil/db";
 import { MAX_FILE_BYTES } from "@sigil/validators";
+import { and, eq, gte } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { generateApiKey } from "../src/auth/api-key-format.ts";
 import { call, createTenantWithUsers, login, useTestEnv, type CallOptions, type CallResult, type TestEnv } from "./harness.ts";
@@ -73,7 +74,7 @@ beforeAll(async () => {
     as[role] = { tenant: "acme", cookie: await login("acme", `${role}@acme.test`) };
   }
   globexUser = { tenant: "globex", cookie: await login("globex", "user@globex.test") };
-  const all: ApiKeyScope[] = ["prompts:read", "prompts:preview", "executions:run", "executions:read", "files:upload", "deployments:run"];
+  const all: ApiKeyScope[] = ["prompts:read", "prompts:preview", "executions:run", "executions:read", "files:upload", "files:download", "deployments:run"];
   as.keyAll = await apiKeyFor(acme.tenant, acme.users.user, all);
   as.keyRead = await apiKeyFor(acme.tenant, acme.users.user, ["prompts:read"]);
   as.keyViewerRun = await apiKeyFor(acme.tenant, acme.users.viewer, ["executions:run", "files:upload"]);
@@ -590,6 +591,62 @@ describe("a prompt deleted while it is being deployed or run", () => {
 });
 
 describe("audit", () => {
+  async function newRows(since: Date, action: string): Promise<AuditLogRow[]> {
+    return inAcme(() => auditLogModel.findMany({ where: (t) => and(eq(t.action, action), gte(t.createdAt, since)), orderBy: { column: "createdAt" } }));
+  }
+
+  test("uploads, downloads by API key, deletions and settings changes are audited with details and never a secret", async () => {
+    const since = new Date();
+    // Upload (by API key) and downloads: an API key's download is audited, the web app's (a session) is not.
+    const file = expectOk(await m<FileMeta>("files.upload", { name: "audit.txt", mimeType: "text/plain", contentBase64: b64("audited bytes") }, opt("keyAll")));
+    expectOk(await q("files.download", { id: file.id }, opt("keyAll")));
+    expectOk(await q("files.download", { id: file.id }, opt("user")));
+    // A key without the files:download scope cannot download (and nothing is audited for it).
+    expectError(await q("files.download", { id: file.id }, opt("keyRead")), "FORBIDDEN", 403, /files:download/);
+    expectOk(await m("files.delete", { id: file.id }, opt("user")));
+    const [uploaded] = await newRows(since, "file.uploaded");
+    expect(uploaded).toMatchObject({ actorType: "api_key", targetType: "file", targetId: file.id, details: { name: "audit.txt", mimeType: "text/plain", size: 13, sha256: file.sha256 } });
+    const downloads = await newRows(since, "file.downloaded");
+    expect(downloads).toHaveLength(1);
+    expect(downloads[0]).toMatchObject({ actorType: "api_key", targetId: file.id, details: { name: "audit.txt", size: 13, apiKeyName: expect.any(String) } });
+    expect(await newRows(since, "file.deleted")).toMatchObject([{ actorType: "user", actorId: acme.users.user.id, targetId: file.id, details: { name: "audit.txt", size: 13 } }]);
+
+    // Prompt and deployment deletions say what went with them.
+    const prompt = await newPrompt(opt("user"));
+    await m("prompts.update", { id: prompt.id, template: "v2" }, opt("user"));
+    expectOk(await m("executions.create", { promptId: prompt.id, input: {} }, opt("user")));
+    const deployment = expectOk(await m<DeploymentRow>("deployments.create", { name: `audited-${Date.now()}`, promptId: prompt.id, provider: "template", model: "m" }, opt("admin")));
+    expectOk(await m("deployments.delete", { id: deployment.id }, opt("admin")));
+    expectOk(await m("prompts.delete", { id: prompt.id }, opt("user")));
+    expect(await newRows(since, "deployment.deleted")).toMatchObject([{ targetId: deployment.id, details: { name: deployment.name } }]);
+    expect(await newRows(since, "prompt.deleted")).toMatchObject([{ targetId: prompt.id, details: { name: prompt.name, versions: 2, executions: 1 } }]);
+
+    // Settings: saved and deleted, with what changed; never the key, nor a URL's path, query or user info.
+    const secretKey = "sk-audit-very-secret-0042";
+    const provider = { identifier: "audited-llm", baseUrl: "https://bob:hunter2@llm.example.com/v1?token=tok-in-query", apiKey: secretKey, defaultModel: "gpt-x" };
+    expectOk(await m("settings.saveProvider", provider, opt("admin")));
+    expectOk(await m("settings.saveProvider", { ...provider, apiKey: undefined, defaultModel: "gpt-y" }, opt("admin")));
+    const webhook = { identifier: "audited-hook", url: "https://hooks.slack.com/services/T000/B000/slack-secret-path", events: ["execution.completed"], enabled: true };
+    expectOk(await m("settings.saveWebhook", webhook, opt("admin")));
+    expectOk(await m("settings.delete", { type: "provider", identifier: "audited-llm" }, opt("admin")));
+    expectOk(await m("settings.delete", { type: "webhook", identifier: "audited-hook" }, opt("admin")));
+    expect(await newRows(since, "settings.provider_saved")).toMatchObject([
+      { actorType: "user", actorId: acme.users.admin.id, details: { identifier: "audited-llm", created: true, baseUrl: "https://llm.example.com", defaultModel: "gpt-x", keyChanged: true } },
+      { details: { identifier: "audited-llm", created: false, defaultModel: "gpt-y", keyChanged: false } },
+    ]);
+    expect(await newRows(since, "settings.webhook_saved")).toMatchObject([
+      { details: { identifier: "audited-hook", created: true, url: "https://hooks.slack.com", events: ["execution.completed"], enabled: true } },
+    ]);
+    expect((await newRows(since, "settings.deleted")).map((row) => row.details)).toEqual([
+      { type: "provider", identifier: "audited-llm" },
+      { type: "webhook", identifier: "audited-hook" },
+    ]);
+    const everything = JSON.stringify(await inAcme(() => auditLogModel.findMany()));
+    for (const secret of [secretKey, "hunter2", "tok-in-query", "slack-secret-path", "audited bytes", b64("audited bytes")]) {
+      expect(everything).not.toContain(secret);
+    }
+  });
+
   test("admins list newest first, filter by action prefix, paginate; others are refused", async () => {
     const all = expectOk(await q<Page<AuditLogRow>>("audit.list", { pageSize: 100 }, opt("admin")));
     expect(all.total).toBeGreaterThan(10);

@@ -3,7 +3,7 @@ import { deleteSettingInput, saveProviderInput, saveWebhookInput, WEBHOOK_EVENTS
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { authedProcedure } from "../procedures.ts";
-import { recordAudit } from "../services/audit.ts";
+import { auditableUrl, recordAudit } from "../services/audit.ts";
 import { router } from "../trpc.ts";
 
 const adminOnly = authedProcedure({ role: "admin" });
@@ -46,13 +46,28 @@ export const settingsRouter = router({
     const apiKey = input.apiKey ?? storedKey;
     if (!apiKey) throw new TRPCError({ code: "BAD_REQUEST", message: "Enter the provider's API key." });
     const row = await settingsModel.upsert("provider", input.identifier, { baseUrl: input.baseUrl, apiKey, defaultModel: input.defaultModel });
-    await recordAudit(ctx, "settings.provider_saved", { type: "setting", id: row.id }, { identifier: input.identifier, keyChanged: input.apiKey !== undefined });
+    // Never the key; the base URL only as its origin (a path or query may carry a token).
+    await recordAudit(ctx, "settings.provider_saved", { type: "setting", id: row.id }, {
+      identifier: input.identifier,
+      created: existing === null,
+      baseUrl: auditableUrl(input.baseUrl),
+      defaultModel: input.defaultModel,
+      keyChanged: input.apiKey !== undefined,
+    });
     return publicProvider(row);
   }),
 
   saveWebhook: adminOnly.input(saveWebhookInput).mutation(async ({ ctx, input }) => {
+    const existing = await settingsModel.get("webhook", input.identifier);
     const row = await settingsModel.upsert("webhook", input.identifier, { url: input.url, events: input.events, enabled: input.enabled });
-    await recordAudit(ctx, "settings.webhook_saved", { type: "setting", id: row.id }, { identifier: input.identifier, url: input.url });
+    // A webhook URL is often a credential itself (Slack, Discord): only its origin is kept.
+    await recordAudit(ctx, "settings.webhook_saved", { type: "setting", id: row.id }, {
+      identifier: input.identifier,
+      created: existing === null,
+      url: auditableUrl(input.url),
+      events: input.events,
+      enabled: input.enabled,
+    });
     return publicWebhook(row);
   }),
 
