@@ -230,6 +230,18 @@ describe("prompts", () => {
     expect(await inAcme(() => promptModel.findById(deployed.id))).not.toBeNull();
   });
 
+  test("preview and executions render any variable name: {{hasOwnProperty}}, {{constructor}}, {{__proto__}}, {{toString}}", async () => {
+    const template = "[{{hasOwnProperty}}|{{constructor}}|{{__proto__}}|{{toString}}|{{name}}]";
+    const empty = expectOk(await m<{ rendered: string }>("prompts.preview", { template, variables: { name: "n" } }, opt("user")));
+    expect(empty.rendered).toBe("[||||n]");
+    // (superjson, the API's transformer, refuses "constructor" and "__proto__" keys in any input.)
+    const given = expectOk(await m<{ rendered: string; variables: string[] }>("prompts.preview", { template, variables: { hasOwnProperty: "h", toString: "t", name: "n" } }, opt("user")));
+    expect(given.rendered).toBe("[h|||t|n]");
+    expect(given.variables).toEqual(["hasOwnProperty", "constructor", "__proto__", "toString", "name"]);
+    const saved = await newPrompt(opt("user"), { template });
+    expect(expectOk(await m<{ rendered: string }>("prompts.preview", { id: saved.id, variables: { hasOwnProperty: 1 } }, opt("user"))).rendered).toBe("[1||||]");
+  });
+
   test("preview renders a template or a stored version, lists its variables, does not HTML-escape", async () => {
     type Preview = { rendered: string; variables: string[]; promptId: string | null; version: number | null };
     const inline = expectOk(
