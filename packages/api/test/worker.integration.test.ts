@@ -433,9 +433,11 @@ describe("outbound guard (server-side request forgery)", () => {
     }
     const resolved: string[] = [];
     let rebindCalls = 0;
+    const events: WorkerEvent[] = [];
     const worker = new ExecutionWorker({
       concurrency: 1,
       providerTimeoutMs: 2_000,
+      onEvent: (event) => events.push(event),
       outbound: {
         // The fake LLM is allow-listed (by address), and "closed" so that it is really unreachable.
         allow: parseOutboundAllow(`127.0.0.1:${llmPort},${new URL(providers.closed ?? "").host}`),
@@ -462,6 +464,16 @@ describe("outbound guard (server-side request forgery)", () => {
     expect(llm.requests.map((request) => request.path)).toEqual(["/ok/chat/completions"]);
     expect(rebindCalls).toBe(1);
     expect(reboundHits).toBe(0);
+
+    // The operator's log says why (the worker event's detail); the execution does not.
+    const detailOf = (name: string) => {
+      const event = events.find((e) => e.type === "execution" && e.executionId === rows.get(name)?.id);
+      return event?.type === "execution" ? event.detail : undefined;
+    };
+    expect(detailOf("named")).toMatch(/models\.corp\.example resolves to 10\.20\.30\.40, a private address/);
+    expect(detailOf("metadata")).toMatch(/169\.254\.169\.254, a cloud metadata address/);
+    expect(detailOf("closed")).toMatch(/connecting to 127\.0\.0\.1:\d+ failed/);
+    expect(detailOf("leaky")).toBeNull();
 
     expect(secretHits).toBe(0);
     expect(resolved.sort()).toEqual(["models.corp.example", "rebind.example.test"]);

@@ -10,7 +10,7 @@ import {
   type TenantRow,
 } from "@sigil/db";
 import { readApiConfig } from "../config.ts";
-import type { OutboundPolicy } from "../outbound/request.ts";
+import { OutboundUnreachableError, type OutboundPolicy } from "../outbound/request.ts";
 import { TEMPLATE_PROVIDER } from "../services/executions.ts";
 import { loadProviderSettings, OpenAICompatibleProvider, DEFAULT_PROVIDER_TIMEOUT_MS } from "./openai-provider.ts";
 import { errorMessage, ExecutionFailure, type ExecutionProvider, type ProviderFile, type ProviderRequest } from "./provider.ts";
@@ -63,6 +63,12 @@ export type WorkerEvent =
       attempts: number;
       durationMs: number;
       error: string | null;
+      /**
+       * For the operator's log only, never stored on the execution: why an outbound request was
+       * refused or failed (e.g. "… resolves to 10.0.0.5, a private address …"), which the tenant
+       * must not learn.
+       */
+      detail: string | null;
     })
   | (TenantRef & { type: "recovered"; retried: number; failed: number })
   | (Partial<TenantRef> & { type: "error"; message: string });
@@ -328,10 +334,12 @@ export class ExecutionWorker {
     if (!execution) return null;
     const started = performance.now();
     let outcome: { result: string } | { error: string };
+    let operatorDetail: string | null = null;
     try {
       outcome = { result: await this.execute(execution) };
     } catch (error) {
       outcome = { error: errorMessage(error) };
+      operatorDetail = outboundDetail(error);
     }
     const row = await executionModel.finish(execution.id, outcome, execution.attempts);
     const status = "result" in outcome ? "completed" : "failed";
@@ -354,6 +362,7 @@ export class ExecutionWorker {
       attempts: execution.attempts,
       durationMs: Math.round(performance.now() - started),
       error: "error" in outcome ? outcome.error : null,
+      detail: operatorDetail,
     });
     return status;
   }
@@ -445,6 +454,12 @@ async function withDeadline<T>(ms: number, providerName: string, fn: (signal: Ab
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The outbound guard's reason behind a provider failure, if that is what failed. */
+function outboundDetail(error: unknown): string | null {
+  const cause = error instanceof Error ? error.cause : undefined;
+  return cause instanceof OutboundUnreachableError ? cause.detail : null;
 }
 
 /** Every tenant in the registry, whatever its status: recovery must not skip suspended ones. */
