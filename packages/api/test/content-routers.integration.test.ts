@@ -4,7 +4,7 @@
  * write, an API key without / with the scope, invalid base64, oversize uploads, templates that do
  * not parse), and that a refused request writes nothing.
  */
-import { apiKeyModel, auditLogModel, deploymentModel, executionModel, fileModel, promptModel, tenantContext, type ApiKeyScope, type AuditLogRow, type DeploymentRow, type ExecutionRow, type PromptRow, type PromptVersionRow, type TenantRow, type UserRow } from "@sigil/db";
+import { apiKeyModel, auditLogModel, deploymentModel, executionModel, fileModel, promptModel, settingsModel, tenantContext, type ApiKeyScope, type AuditLogRow, type DeploymentRow, type ExecutionRow, type PromptRow, type PromptVersionRow, type TenantRow, type UserRow } from "@sigil/db";
 import { MAX_FILE_BYTES } from "@sigil/validators";
 import { and, eq, gte } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
@@ -489,6 +489,33 @@ describe("deployments", () => {
     expectError(await m("deployments.run", { name: "support-bot", input: {} }, opt("viewer")), "FORBIDDEN", 403);
     expectError(await m("deployments.run", { name: "support-bot", input: {} }, opt("keyRead")), "FORBIDDEN", 403, /deployments:run/);
     expectError(await m("deployments.run", { name: "support-bot", input: {} }, globexUser), "NOT_FOUND", 404);
+  });
+});
+
+describe("settings: provider and webhook URLs on refused addresses", () => {
+  test("an IP literal (any spelling) or localhost the outbound guard refuses is refused when saved, unless SIGIL_OUTBOUND_ALLOW names it", async () => {
+    const save = (baseUrl: string) => m("settings.saveProvider", { identifier: "local-llm", baseUrl, apiKey: "k-123456789", defaultModel: "m" }, opt("admin"));
+    for (const baseUrl of ["http://127.0.0.1:11434/v1", "http://2130706433:11434/", "http://0x7f.1:11434/", "http://[::ffff:127.0.0.1]:11434/", "http://localhost:11434/v1", "http://169.254.169.254/", "http://10.1.2.3/v1", "http://[fd00:ec2::254]/"]) {
+      expectError(await save(baseUrl), "BAD_REQUEST", 400, /^The base URL points to an? [a-z -]+ address; Sigil connects only to public addresses\. .*SIGIL_OUTBOUND_ALLOW/);
+    }
+    expectError(
+      await m("settings.saveWebhook", { identifier: "internal-hook", url: "http://192.168.0.10/hook", events: ["execution.completed"] }, opt("admin")),
+      "BAD_REQUEST",
+      400,
+      /^The webhook URL points to a private address/,
+    );
+    expect(await inAcme(() => settingsModel.get("provider", "local-llm"))).toBeNull();
+    // Names are not resolved when saving (no probing of internal DNS); the worker's guard checks them.
+    expectOk(await save("https://llm.internal.example/v1"));
+    // The operator's allow-list lets a local model server through.
+    process.env.SIGIL_OUTBOUND_ALLOW = "localhost:11434";
+    try {
+      expectOk(await save("http://localhost:11434/v1"));
+      expectError(await save("http://localhost:11435/v1"), "BAD_REQUEST", 400);
+    } finally {
+      delete process.env.SIGIL_OUTBOUND_ALLOW;
+    }
+    expectOk(await m("settings.delete", { type: "provider", identifier: "local-llm" }, opt("admin")));
   });
 });
 

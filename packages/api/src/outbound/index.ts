@@ -3,6 +3,7 @@ export { canonicalHost, isAllowListed, OUTBOUND_ALLOW_VARIABLE, parseOutboundAll
 export {
   outboundRequest,
   OutboundUnreachableError,
+  refusedLiteralReason,
   type OutboundPolicy,
   type OutboundRequestInit,
   type OutboundResolver,

@@ -176,3 +176,27 @@ function readCapped(response: IncomingMessage, maxBytes: number): Promise<string
     response.on("aborted", () => reject(new Error("the response was cut off")));
   });
 }
+
+/**
+ * Why a URL is refused without resolving anything, or null: its host is an IP literal (in any
+ * spelling the URL parser normalises) or `localhost` that the guard would refuse and that is not
+ * allow-listed. For settings forms: telling an admin at once that `http://127.0.0.1:8080` cannot
+ * work reveals nothing they did not type. Names are not resolved here (that would let a tenant
+ * probe internal DNS); the guard checks them when the request is sent.
+ */
+export function refusedLiteralReason(raw: string, allow: readonly OutboundAllowEntry[]): string | null {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return null;
+  }
+  const port = url.port === "" ? (url.protocol === "https:" ? 443 : 80) : Number(url.port);
+  const host = canonicalHost(url.hostname);
+  if (isAllowListed(allow, host, port)) return null;
+  if (host === "localhost" || host.endsWith(".localhost")) return "a loopback address";
+  const literal = host.startsWith("[") ? host.slice(1, -1) : host;
+  if (isIP(literal) === 0) return null;
+  const verdict = classifyAddress(literal);
+  return verdict.allowed ? null : verdict.reason;
+}
