@@ -33,7 +33,8 @@ function log(event: WorkerEvent): void {
       console.log(
         `${time} ${event.status.padEnd(9)} ${event.tenantSlug} execution ${event.executionId} ` +
           `provider=${event.provider} attempt=${event.attempts} ${event.durationMs}ms` +
-          (event.error ? ` error=${JSON.stringify(event.error)}` : ""),
+          (event.error ? ` error=${JSON.stringify(event.error)}` : "") +
+          (event.detail ? ` detail=${JSON.stringify(event.detail)}` : ""),
       );
       break;
     case "recovered":

@@ -1,5 +1,6 @@
 import { parseEnvironment, setting, wholeNumber, type Env } from "@sigil/db";
 import { z } from "zod";
+import { parseOutboundAllow, type OutboundAllowEntry } from "./outbound/allow-list.ts";
 
 /** API settings from the environment (README: Settings), built on @sigil/db's settings module. */
 export interface ApiConfig {
@@ -10,6 +11,8 @@ export interface ApiConfig {
   maxFailedLogins: number;
   lockoutMs: number;
   rateLimits: RateLimitConfig;
+  /** SIGIL_OUTBOUND_ALLOW: non-public `host:port` destinations providers may reach (e.g. a local model server). */
+  outboundAllow: OutboundAllowEntry[];
 }
 
 /** Requests allowed per minute (a token bucket of that size, refilled over a minute); 0: no limit. */
@@ -53,6 +56,17 @@ const DOMAIN = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z
 export const apiEnvironment = z.object({
   ROOT_DOMAIN: setting("a host name such as localhost or sigil.example.com (no scheme, port or path)", (raw) => (DOMAIN.test(raw.toLowerCase()) ? raw.toLowerCase() : undefined), "localhost"),
   SESSION_TTL_HOURS: wholeNumber(24 * 7, { max: 24 * 366 }),
+  SIGIL_OUTBOUND_ALLOW: setting<OutboundAllowEntry[]>(
+    "comma-separated host:port entries, e.g. localhost:11434 or [::1]:8000",
+    (raw) => {
+      try {
+        return parseOutboundAllow(raw);
+      } catch {
+        return undefined;
+      }
+    },
+    [],
+  ),
 });
 
 export function readApiConfig(env: Env): ApiConfig {
@@ -63,6 +77,7 @@ export function readApiConfig(env: Env): ApiConfig {
     maxFailedLogins: 5,
     lockoutMs: 30 * 60_000,
     rateLimits: rateLimitsFrom(values),
+    outboundAllow: values.SIGIL_OUTBOUND_ALLOW,
   };
 }
 

@@ -1,4 +1,4 @@
-import { QuotaExceededError, SigilDbError, type SigilDbErrorCode } from "@sigil/db";
+import { isForeignKeyViolation, QuotaExceededError, SigilDbError, type SigilDbErrorCode } from "@sigil/db";
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 
@@ -48,8 +48,14 @@ export function toTRPCError(error: unknown): TRPCError {
     const code = DB_ERROR_CODES[original.code];
     return new TRPCError({ code, message: original.message, cause: original });
   }
+  if (isForeignKeyViolation(original)) {
+    // A write that raced a delete and was not caught closer to its model: still a conflict, not a bug.
+    return new TRPCError({ code: "CONFLICT", message: FOREIGN_KEY_MESSAGE, cause: original instanceof Error ? original : undefined });
+  }
   return new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: INTERNAL_MESSAGE, cause: original instanceof Error ? original : undefined });
 }
+
+export const FOREIGN_KEY_MESSAGE = "This refers to something that was deleted meanwhile; nothing was saved. Reload and try again.";
 
 export const INTERNAL_MESSAGE = "Something went wrong on our side. The error has been logged.";
 

@@ -12,3 +12,4 @@ export { generateApiKey, parseApiKey } from "./auth/api-key-format.ts";
 export { apiKeyUsage } from "./auth/usage-recorder.ts";
 export { AdminBootstrapError, ensureSystemAdmin, type BootstrapResult } from "./services/bootstrap-admin.ts";
 export * from "./worker/index.ts";
+export * from "./outbound/index.ts";

@@ -4,9 +4,10 @@
  * write, an API key without / with the scope, invalid base64, oversize uploads, templates that do
  * not parse), and that a refused request writes nothing.
  */
-import { apiKeyModel, auditLogModel, deploymentModel, executionModel, fileModel, promptModel, tenantContext, type ApiKeyScope, type AuditLogRow, type DeploymentRow, type ExecutionRow, type PromptRow, type PromptVersionRow, type TenantRow, type UserRow } from "@sigil/db";
+import { apiKeyModel, auditLogModel, deploymentModel, executionModel, fileModel, promptModel, settingsModel, tenantContext, type ApiKeyScope, type AuditLogRow, type DeploymentRow, type ExecutionRow, type PromptRow, type PromptVersionRow, type TenantRow, type UserRow } from "@sigil/db";
 import { MAX_FILE_BYTES } from "@sigil/validators";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { and, eq, gte } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { generateApiKey } from "../src/auth/api-key-format.ts";
 import { call, createTenantWithUsers, login, useTestEnv, type CallOptions, type CallResult, type TestEnv } from "./harness.ts";
 
@@ -73,7 +74,7 @@ beforeAll(async () => {
     as[role] = { tenant: "acme", cookie: await login("acme", `${role}@acme.test`) };
   }
   globexUser = { tenant: "globex", cookie: await login("globex", "user@globex.test") };
-  const all: ApiKeyScope[] = ["prompts:read", "prompts:preview", "executions:run", "executions:read", "files:upload", "deployments:run"];
+  const all: ApiKeyScope[] = ["prompts:read", "prompts:preview", "executions:run", "executions:read", "files:upload", "files:download", "deployments:run"];
   as.keyAll = await apiKeyFor(acme.tenant, acme.users.user, all);
   as.keyRead = await apiKeyFor(acme.tenant, acme.users.user, ["prompts:read"]);
   as.keyViewerRun = await apiKeyFor(acme.tenant, acme.users.viewer, ["executions:run", "files:upload"]);
@@ -227,6 +228,18 @@ describe("prompts", () => {
     expectOk(await m("deployments.create", { name: `dep-${Date.now()}`, promptId: deployed.id, provider: "template", model: "mustache" }, opt("admin")));
     expectError(await m("prompts.delete", { id: deployed.id }, opt("user")), "CONFLICT", 409, /is used by deployment "dep-\d+"\. An admin must delete it first/);
     expect(await inAcme(() => promptModel.findById(deployed.id))).not.toBeNull();
+  });
+
+  test("preview and executions render any variable name: {{hasOwnProperty}}, {{constructor}}, {{__proto__}}, {{toString}}", async () => {
+    const template = "[{{hasOwnProperty}}|{{constructor}}|{{__proto__}}|{{toString}}|{{name}}]";
+    const empty = expectOk(await m<{ rendered: string }>("prompts.preview", { template, variables: { name: "n" } }, opt("user")));
+    expect(empty.rendered).toBe("[||||n]");
+    // (superjson, the API's transformer, refuses "constructor" and "__proto__" keys in any input.)
+    const given = expectOk(await m<{ rendered: string; variables: string[] }>("prompts.preview", { template, variables: { hasOwnProperty: "h", toString: "t", name: "n" } }, opt("user")));
+    expect(given.rendered).toBe("[h|||t|n]");
+    expect(given.variables).toEqual(["hasOwnProperty", "constructor", "__proto__", "toString", "name"]);
+    const saved = await newPrompt(opt("user"), { template });
+    expect(expectOk(await m<{ rendered: string }>("prompts.preview", { id: saved.id, variables: { hasOwnProperty: 1 } }, opt("user"))).rendered).toBe("[1||||]");
   });
 
   test("preview renders a template or a stored version, lists its variables, does not HTML-escape", async () => {
@@ -479,7 +492,200 @@ describe("deployments", () => {
   });
 });
 
+describe("settings: provider and webhook URLs on refused addresses", () => {
+  test("an IP literal (any spelling) or localhost the outbound guard refuses is refused when saved, unless SIGIL_OUTBOUND_ALLOW names it", async () => {
+    const save = (baseUrl: string) => m("settings.saveProvider", { identifier: "local-llm", baseUrl, apiKey: "k-123456789", defaultModel: "m" }, opt("admin"));
+    for (const baseUrl of ["http://127.0.0.1:11434/v1", "http://2130706433:11434/", "http://0x7f.1:11434/", "http://[::ffff:127.0.0.1]:11434/", "http://localhost:11434/v1", "http://169.254.169.254/", "http://10.1.2.3/v1", "http://[fd00:ec2::254]/"]) {
+      expectError(await save(baseUrl), "BAD_REQUEST", 400, /^The base URL points to an? [a-z -]+ address; Sigil connects only to public addresses\. .*SIGIL_OUTBOUND_ALLOW/);
+    }
+    expectError(
+      await m("settings.saveWebhook", { identifier: "internal-hook", url: "http://192.168.0.10/hook", events: ["execution.completed"] }, opt("admin")),
+      "BAD_REQUEST",
+      400,
+      /^The webhook URL points to a private address/,
+    );
+    expect(await inAcme(() => settingsModel.get("provider", "local-llm"))).toBeNull();
+    // Names are not resolved when saving (no probing of internal DNS); the worker's guard checks them.
+    expectOk(await save("https://llm.internal.example/v1"));
+    // The operator's allow-list lets a local model server through.
+    process.env.SIGIL_OUTBOUND_ALLOW = "localhost:11434";
+    try {
+      expectOk(await save("http://localhost:11434/v1"));
+      expectError(await save("http://localhost:11435/v1"), "BAD_REQUEST", 400);
+    } finally {
+      delete process.env.SIGIL_OUTBOUND_ALLOW;
+    }
+    expectOk(await m("settings.delete", { type: "provider", identifier: "local-llm" }, opt("admin")));
+  });
+});
+
+describe("a prompt deleted while it is being deployed or run", () => {
+  const ROUNDS = 24;
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  test("deleting a prompt and creating its deployment at once: one wins, the other is refused with 409; never a lost deployment or a 500", async () => {
+    const outcomes = new Map<string, number>();
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const target = await newPrompt(opt("user"));
+      // Stagger the two requests by 0–2 ms either way so the rounds cover every interleaving.
+      const skew = (round % 5) - 2;
+      const [deleted, deployed] = await Promise.all([
+        pause(Math.max(0, skew)).then(() => m("prompts.delete", { id: target.id }, opt("admin"))),
+        pause(Math.max(0, -skew)).then(() =>
+          m<DeploymentRow>("deployments.create", { name: `race-${round}-${Date.now()}`, promptId: target.id, provider: "template", model: "mustache" }, opt("admin")),
+        ),
+      ]);
+      const outcome = `delete ${deleted.status} ${String(deleted.error?.data.code ?? "")} / deploy ${deployed.status} ${String(deployed.error?.data.code ?? "")}`;
+      outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+      expect([deleted.status, deployed.status], outcome).not.toContain(500);
+      if (!deployed.error) {
+        // The client was told the deployment exists: it must, with its prompt.
+        expectError(deleted, "CONFLICT", 409, /is used by deployment "race-/);
+        const row = await inAcme(() => deploymentModel.findById(deployed.data?.id ?? ""));
+        expect(row, outcome).not.toBeNull();
+        expect(await inAcme(() => promptModel.findById(target.id))).not.toBeNull();
+        expectOk(await m("deployments.delete", { id: row?.id }, opt("admin")));
+      } else {
+        expect(deleted.error, outcome).toBeUndefined();
+        // Refused because the prompt was gone: before the check (404) or between check and insert (409).
+        expect(["NOT_FOUND", "CONFLICT"], outcome).toContain(deployed.error.data.code);
+        expect(await inAcme(() => deploymentModel.count({ promptId: target.id }))).toBe(0);
+      }
+    }
+    console.log("prompt delete vs deployment create:", Object.fromEntries(outcomes));
+  });
+
+  /**
+   * Forces the interleavings the loop above may miss: the other request runs to completion right
+   * after one request's existence check (prompt version read, or the deployments check of a
+   * delete) and before its write.
+   */
+  test("forced interleavings: the prompt deleted between a deployment's (or execution's) check and insert → 409; a deployment created during a delete is kept", async () => {
+    // 1. deployments.create reads the prompt version, then the prompt is deleted, then it inserts.
+    const first = await newPrompt(opt("user"));
+    const getVersion = vi.spyOn(promptModel, "getVersion");
+    getVersion.mockImplementationOnce(async (promptId, version) => {
+      const row = await promptModel.getVersion(promptId, version);
+      expectOk(await m("prompts.delete", { id: first.id }, opt("admin")));
+      return row;
+    });
+    const deployment = await m("deployments.create", { name: `late-${Date.now()}`, promptId: first.id, provider: "template", model: "m" }, opt("admin"));
+    expectError(deployment, "CONFLICT", 409, /was deleted while the deployment was being created; nothing was saved/);
+
+    // 2. The same for executions.create.
+    const second = await newPrompt(opt("user"));
+    getVersion.mockImplementationOnce(async (promptId, version) => {
+      const row = await promptModel.getVersion(promptId, version);
+      expectOk(await m("prompts.delete", { id: second.id }, opt("user")));
+      return row;
+    });
+    const execution = await m("executions.create", { promptId: second.id, input: {} }, opt("user"));
+    expectError(execution, "CONFLICT", 409, /deleted while the execution was being created; nothing was saved/);
+    getVersion.mockRestore();
+
+    // 3. A deployment created while the delete runs: whatever the delete read before, the deployment survives.
+    const third = await newPrompt(opt("user"));
+    let created: CallResult<DeploymentRow> | undefined;
+    const arm = (model: { findMany: (...args: never[]) => Promise<unknown> }) => {
+      const spy = vi.spyOn(model, "findMany").mockImplementationOnce(async (...args: never[]) => {
+        spy.mockRestore();
+        const rows = await model.findMany(...args);
+        created = await m<DeploymentRow>("deployments.create", { name: `during-${Date.now()}`, promptId: third.id, provider: "template", model: "m" }, opt("admin"));
+        return rows;
+      });
+      return spy;
+    };
+    const spy = arm(deploymentModel as unknown as { findMany: (...args: never[]) => Promise<unknown> });
+    const deleted = await m("prompts.delete", { id: third.id }, opt("admin"));
+    spy.mockRestore();
+    if (created) {
+      // The delete had a gap between its deployments check and its write, and a deployment got in.
+      const kept = expectOk(created);
+      expect(await inAcme(() => deploymentModel.findById(kept.id))).not.toBeNull();
+      expectError(deleted, "CONFLICT", 409, /is used by deployment "during-/);
+      expect(await inAcme(() => promptModel.findById(third.id))).not.toBeNull();
+    } else {
+      // Check and delete are one transaction: nothing can get in between; a deployment after it is refused.
+      expectOk(deleted);
+      const late = await m("deployments.create", { name: `after-${Date.now()}`, promptId: third.id, provider: "template", model: "m" }, opt("admin"));
+      expectError(late, "NOT_FOUND", 404);
+    }
+    expect(await inAcme(() => deploymentModel.count({ promptId: third.id }))).toBe(created ? 1 : 0);
+  });
+
+  test("a write that refers to a deleted prompt answers 409 CONFLICT with a sentence, not 500", async () => {
+    const target = await newPrompt(opt("user"));
+    const results = await Promise.all([
+      m("prompts.delete", { id: target.id }, opt("user")),
+      ...Array.from({ length: 10 }, (_, i) => pause(i % 3).then(() => m("executions.create", { promptId: target.id, input: { name: String(i) } }, opt("user")))),
+    ]);
+    for (const result of results) {
+      expect(result.status).not.toBe(500);
+      if (result.error) expect(["NOT_FOUND", "CONFLICT"]).toContain(result.error.data.code);
+    }
+    // The model layer turns SQLite's FOREIGN KEY failure into a ConflictError (409) with a message.
+    const orphan = inAcme(() => deploymentModel.create({ name: `orphan-${Date.now()}`, promptId: UNKNOWN_ID, provider: "template", model: "m", options: {} }));
+    await expect(orphan).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/refers to something that was deleted meanwhile; nothing was saved/) });
+  });
+});
+
 describe("audit", () => {
+  async function newRows(since: Date, action: string): Promise<AuditLogRow[]> {
+    return inAcme(() => auditLogModel.findMany({ where: (t) => and(eq(t.action, action), gte(t.createdAt, since)), orderBy: { column: "createdAt" } }));
+  }
+
+  test("uploads, downloads by API key, deletions and settings changes are audited with details and never a secret", async () => {
+    const since = new Date();
+    // Upload (by API key) and downloads: an API key's download is audited, the web app's (a session) is not.
+    const file = expectOk(await m<FileMeta>("files.upload", { name: "audit.txt", mimeType: "text/plain", contentBase64: b64("audited bytes") }, opt("keyAll")));
+    expectOk(await q("files.download", { id: file.id }, opt("keyAll")));
+    expectOk(await q("files.download", { id: file.id }, opt("user")));
+    // A key without the files:download scope cannot download (and nothing is audited for it).
+    expectError(await q("files.download", { id: file.id }, opt("keyRead")), "FORBIDDEN", 403, /files:download/);
+    expectOk(await m("files.delete", { id: file.id }, opt("user")));
+    const [uploaded] = await newRows(since, "file.uploaded");
+    expect(uploaded).toMatchObject({ actorType: "api_key", targetType: "file", targetId: file.id, details: { name: "audit.txt", mimeType: "text/plain", size: 13, sha256: file.sha256 } });
+    const downloads = await newRows(since, "file.downloaded");
+    expect(downloads).toHaveLength(1);
+    expect(downloads[0]).toMatchObject({ actorType: "api_key", targetId: file.id, details: { name: "audit.txt", size: 13, apiKeyName: expect.any(String) } });
+    expect(await newRows(since, "file.deleted")).toMatchObject([{ actorType: "user", actorId: acme.users.user.id, targetId: file.id, details: { name: "audit.txt", size: 13 } }]);
+
+    // Prompt and deployment deletions say what went with them.
+    const prompt = await newPrompt(opt("user"));
+    await m("prompts.update", { id: prompt.id, template: "v2" }, opt("user"));
+    expectOk(await m("executions.create", { promptId: prompt.id, input: {} }, opt("user")));
+    const deployment = expectOk(await m<DeploymentRow>("deployments.create", { name: `audited-${Date.now()}`, promptId: prompt.id, provider: "template", model: "m" }, opt("admin")));
+    expectOk(await m("deployments.delete", { id: deployment.id }, opt("admin")));
+    expectOk(await m("prompts.delete", { id: prompt.id }, opt("user")));
+    expect(await newRows(since, "deployment.deleted")).toMatchObject([{ targetId: deployment.id, details: { name: deployment.name } }]);
+    expect(await newRows(since, "prompt.deleted")).toMatchObject([{ targetId: prompt.id, details: { name: prompt.name, versions: 2, executions: 1 } }]);
+
+    // Settings: saved and deleted, with what changed; never the key, nor a URL's path, query or user info.
+    const secretKey = "sk-audit-very-secret-0042";
+    const provider = { identifier: "audited-llm", baseUrl: "https://bob:hunter2@llm.example.com/v1?token=tok-in-query", apiKey: secretKey, defaultModel: "gpt-x" };
+    expectOk(await m("settings.saveProvider", provider, opt("admin")));
+    expectOk(await m("settings.saveProvider", { ...provider, apiKey: undefined, defaultModel: "gpt-y" }, opt("admin")));
+    const webhook = { identifier: "audited-hook", url: "https://hooks.slack.com/services/T000/B000/slack-secret-path", events: ["execution.completed"], enabled: true };
+    expectOk(await m("settings.saveWebhook", webhook, opt("admin")));
+    expectOk(await m("settings.delete", { type: "provider", identifier: "audited-llm" }, opt("admin")));
+    expectOk(await m("settings.delete", { type: "webhook", identifier: "audited-hook" }, opt("admin")));
+    expect(await newRows(since, "settings.provider_saved")).toMatchObject([
+      { actorType: "user", actorId: acme.users.admin.id, details: { identifier: "audited-llm", created: true, baseUrl: "https://llm.example.com", defaultModel: "gpt-x", keyChanged: true } },
+      { details: { identifier: "audited-llm", created: false, defaultModel: "gpt-y", keyChanged: false } },
+    ]);
+    expect(await newRows(since, "settings.webhook_saved")).toMatchObject([
+      { details: { identifier: "audited-hook", created: true, url: "https://hooks.slack.com", events: ["execution.completed"], enabled: true } },
+    ]);
+    expect((await newRows(since, "settings.deleted")).map((row) => row.details)).toEqual([
+      { type: "provider", identifier: "audited-llm" },
+      { type: "webhook", identifier: "audited-hook" },
+    ]);
+    const everything = JSON.stringify(await inAcme(() => auditLogModel.findMany()));
+    for (const secret of [secretKey, "hunter2", "tok-in-query", "slack-secret-path", "audited bytes", b64("audited bytes")]) {
+      expect(everything).not.toContain(secret);
+    }
+  });
+
   test("admins list newest first, filter by action prefix, paginate; others are refused", async () => {
     const all = expectOk(await q<Page<AuditLogRow>>("audit.list", { pageSize: 100 }, opt("admin")));
     expect(all.total).toBeGreaterThan(10);

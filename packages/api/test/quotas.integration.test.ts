@@ -112,3 +112,40 @@ test("executions: at limit − 1 this month, 50 parallel creates → exactly one
   expect(run.error?.data.quota).toEqual({ resource: "executions_per_month", limit, current: limit });
   expect(await tenantContext.runWithTenant(tenant.id, () => executionModel.countThisMonth())).toBe(limit);
 });
+
+test("executions: deleting a prompt does not give its executions back (the monthly counter never goes down)", async () => {
+  const { tenant, as } = await signedInUser("exec-delete");
+  const limit = 100;
+  await tenantModel.update(tenant.id, { limitExecutionsPerMonth: limit });
+  const create = async (name: string) => {
+    const prompt = await call<{ id: string }>("mutation", "prompts.create", { name, template: "Hi {{n}}" }, as);
+    if (!prompt.data) throw new Error(`prompt not created: ${prompt.error?.message}`);
+    return prompt.data.id;
+  };
+  const doomed = await create("doomed");
+  for (let batch = 0; batch < limit / 10; batch += 1) {
+    const made = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => call("mutation", "executions.create", { promptId: doomed, input: { n: batch * 10 + i } }, as)),
+    );
+    expect(made.filter((result) => result.error)).toEqual([]);
+  }
+  const deleted = await call("mutation", "prompts.delete", { id: doomed }, as);
+  expect(deleted.error).toBeUndefined();
+  // The executions went with the prompt…
+  expect(await tenantContext.runWithTenant(tenant.id, () => executionModel.count())).toBe(0);
+
+  // …but the month's 100 still count: the next one is refused, and so is every one of 20 parallel ones.
+  const survivor = await create("survivor");
+  const next = await call("mutation", "executions.create", { promptId: survivor, input: { n: 0 } }, as);
+  expect(next.status).toBe(403);
+  expect(next.error?.data.quota).toEqual({ resource: "executions_per_month", limit, current: limit });
+  const parallel = await Promise.all(
+    Array.from({ length: 20 }, (_, i) => call("mutation", "executions.create", { promptId: survivor, input: { n: i } }, as)),
+  );
+  const { ok, quota, other } = summarize(parallel);
+  expect({ ok, quota: quota.length, other }).toEqual({ ok: 0, quota: 20, other: [] });
+  expect(await tenantContext.runWithTenant(tenant.id, () => executionModel.count())).toBe(0);
+
+  const stats = await call<{ thisMonth: { used: number; limit: number; remaining: number } }>("query", "executions.stats", undefined, as);
+  expect(stats.data?.thisMonth).toMatchObject({ used: limit, limit, remaining: 0 });
+});

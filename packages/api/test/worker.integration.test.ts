@@ -20,6 +20,7 @@ import {
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import {
   ExecutionWorker,
+  parseOutboundAllow,
   renderRequest,
   templateProvider,
   type ExecutionProvider,
@@ -261,10 +262,15 @@ describe("failing providers", () => {
     expect(tick.errors).toHaveLength(1);
     expect(tick.errors[0]?.message).toMatch(/wk-gone.*database file .* is missing/);
     expect((await getExecution(fine, execution.id)).result).toBe("fine");
+    // Recovery visits suspended tenants too: remove this one from the registry so later tests' workers do not report it.
+    activeTenants.splice(activeTenants.indexOf(broken), 1);
+    await tenantModel.deleteTenant(broken.id);
   });
 });
 
 describe("OpenAI-compatible provider", () => {
+  /** The fake LLM runs on 127.0.0.1: the operator allow-lists it, as for a local model server. */
+  const outbound = (...extra: string[]) => ({ allow: parseOutboundAllow([new URL(llm.url).host, ...extra].join(",")) });
   async function configure(tenant: TenantRow, identifier: string, payload: Record<string, unknown>) {
     await inTenant(tenant, () => settingsModel.upsert("provider", identifier, payload));
   }
@@ -292,7 +298,7 @@ describe("OpenAI-compatible provider", () => {
       input: { topic: "moons" },
     });
     llm.requests.length = 0;
-    const tick = await new ExecutionWorker({ concurrency: 1 }).runOnce();
+    const tick = await new ExecutionWorker({ concurrency: 1, outbound: outbound() }).runOnce();
     expect(tick).toMatchObject({ processed: 2, completed: 2, failed: 0 });
 
     const first = await getExecution(tenant, plain.id);
@@ -336,7 +342,8 @@ describe("OpenAI-compatible provider", () => {
     await configure(tenant, "garbled", settingsFor("/malformed"));
     await configure(tenant, "shapeless", settingsFor("/shapeless"));
     await configure(tenant, "sleepy", settingsFor("/slow"));
-    await configure(tenant, "nobody", { ...settingsFor(""), baseUrl: `http://127.0.0.1:${await closedPort()}` });
+    const nobodyPort = await closedPort();
+    await configure(tenant, "nobody", { ...settingsFor(""), baseUrl: `http://127.0.0.1:${nobodyPort}` });
     await configure(tenant, "openai", settingsFor("/ok"));
     const prompt = await createPrompt(tenant, "hi");
     const providers = ["broken", "garbled", "shapeless", "sleepy", "nobody", "openai"];
@@ -344,7 +351,7 @@ describe("OpenAI-compatible provider", () => {
     for (const provider of providers) rows.set(provider, await createExecution(tenant, prompt, { provider }));
 
     const started = Date.now();
-    const tick = await new ExecutionWorker({ providerTimeoutMs: 400, concurrency: 2 }).runOnce();
+    const tick = await new ExecutionWorker({ providerTimeoutMs: 400, concurrency: 2, outbound: outbound(`127.0.0.1:${nobodyPort}`) }).runOnce();
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(tick).toMatchObject({ processed: 6, completed: 1, failed: 5 });
 
@@ -355,15 +362,13 @@ describe("OpenAI-compatible provider", () => {
       expect(row.error).not.toContain("SECRET");
       return row.error ?? "";
     };
-    const e500 = await errorOf("broken");
-    expect(e500).toMatch(/^Provider "broken" answered HTTP 500 \(POST http:\/\/127\.0\.0\.1:\d+\/error500\/chat\/completions\): /);
-    expect(e500).toContain("upstream exploded");
-    expect(e500).toContain("[redacted]"); // the fake server echoes the Authorization header
-    expect(e500.length).toBeLessThan(400);
-    expect(await errorOf("garbled")).toMatch(/^Provider "garbled" answered HTTP 200 with a body that is not JSON: <html>oops/);
-    expect(await errorOf("shapeless")).toMatch(/^Provider "shapeless" answered HTTP 200 without a chat completion \(expected choices\[0\]\.message\.content\)/);
-    expect(await errorOf("sleepy")).toMatch(/^Provider "sleepy" did not answer within 400 ms \(POST http:\/\/127\.0\.0\.1:\d+\/slow\/chat\/completions\)\.$/);
-    expect(await errorOf("nobody")).toMatch(/^Provider "nobody" could not be reached at POST http:\/\/127\.0\.0\.1:\d+\/chat\/completions: fetch failed: .*ECONNREFUSED/);
+    // Only the provider's own OpenAI-format error message is shown, never the rest of a body.
+    expect(await errorOf("broken")).toBe('Provider "broken" answered HTTP 500: upstream exploded');
+    const notACompletion = (name: string) => `Provider "${name}" answered HTTP 200 without a chat completion (expected JSON with choices[0].message.content).`;
+    expect(await errorOf("garbled")).toBe(notACompletion("garbled"));
+    expect(await errorOf("shapeless")).toBe(notACompletion("shapeless"));
+    expect(await errorOf("sleepy")).toBe('Provider "sleepy" did not answer within 400 ms.');
+    expect(await errorOf("nobody")).toBe('Provider "nobody" could not be reached.');
     expect((await getExecution(tenant, rows.get("openai")?.id ?? "")).result).toBe("echo(gpt-default): hi");
   });
 
@@ -388,6 +393,110 @@ describe("OpenAI-compatible provider", () => {
     expectSettled(malformedRow, "failed");
     expect(malformedRow.error).toBe('The settings of provider "half" are incomplete or malformed (baseUrl, defaultModel): an admin must save them again.');
     expect(llm.requests).toHaveLength(0);
+  });
+});
+
+describe("outbound guard (server-side request forgery)", () => {
+  let secret: Server;
+  let secretPort = 0;
+  let secretHits = 0;
+  let rebound: Server;
+  let reboundHits = 0;
+  beforeAll(async () => {
+    // An internal service the installation can reach: its body must never show in an execution.
+    secret = createServer((_req, res) => {
+      secretHits += 1;
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { message: "internal-secret-token-77" } }));
+    });
+    await new Promise<void>((resolve) => secret.listen(0, "127.0.0.1", resolve));
+    secretPort = (secret.address() as AddressInfo).port;
+    redirectTarget = `http://127.0.0.1:${secretPort}/v1`;
+    // Where a rebound name would lead: another loopback address, on the fake LLM's port.
+    rebound = createServer((_req, res) => {
+      reboundHits += 1;
+      res.writeHead(500, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { message: "rebound-secret-88" } }));
+    });
+    await new Promise<void>((resolve) => rebound.listen(Number(new URL(llm.url).port), "127.0.0.2", resolve));
+  });
+  afterAll(async () => {
+    for (const server of [secret, rebound]) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  test("loopback, private names, redirects and foreign bodies: the tenant sees 'could not be reached' or the HTTP status only", async () => {
+    const tenant = await newTenant("wk-ssrf");
+    const llmPort = Number(new URL(llm.url).port);
+    const providers: Record<string, string> = {
+      internal: `http://127.0.0.1:${secretPort}/v1`,
+      numeric: `http://2130706433:${secretPort}/v1`,
+      mapped: `http://[::ffff:127.0.0.1]:${secretPort}/v1`,
+      metadata: "http://169.254.169.254/latest/meta-data",
+      named: `http://models.corp.example:${secretPort}/v1`,
+      closed: `http://127.0.0.1:${await closedPort()}/v1`,
+      redirected: `${llm.url}/redirect/v1`,
+      leaky: `${llm.url}/leaky/v1`,
+      rebinding: `http://rebind.example.test:${llmPort}/ok`,
+    };
+    const prompt = await createPrompt(tenant, "hi");
+    const rows = new Map<string, ExecutionRow>();
+    for (const [name, baseUrl] of Object.entries(providers)) {
+      await inTenant(tenant, () => settingsModel.upsert("provider", name, { baseUrl, apiKey: API_KEY, defaultModel: "m" }));
+      rows.set(name, await createExecution(tenant, prompt, { provider: name }));
+    }
+    const resolved: string[] = [];
+    let rebindCalls = 0;
+    const events: WorkerEvent[] = [];
+    const worker = new ExecutionWorker({
+      concurrency: 1,
+      providerTimeoutMs: 2_000,
+      onEvent: (event) => events.push(event),
+      outbound: {
+        // The fake LLM is allow-listed (by address), and "closed" so that it is really unreachable.
+        allow: parseOutboundAllow(`127.0.0.1:${llmPort},${new URL(providers.closed ?? "").host}`),
+        resolve: async (hostname) => {
+          resolved.push(hostname);
+          if (hostname === "rebind.example.test") return [{ address: rebindCalls++ === 0 ? "127.0.0.1" : "127.0.0.2", family: 4 }];
+          return [{ address: "10.20.30.40", family: 4 }];
+        },
+      },
+    });
+    llm.requests.length = 0;
+    expect(await worker.runOnce()).toMatchObject({ processed: 9, completed: 1, failed: 8 });
+
+    const errorOf = async (name: string) => (await getExecution(tenant, rows.get(name)?.id ?? "")).error;
+    // Refused and unreachable read the same: no probing which internal addresses or ports exist.
+    for (const name of ["internal", "numeric", "mapped", "metadata", "named", "closed"]) {
+      expect(await errorOf(name)).toBe(`Provider "${name}" could not be reached.`);
+    }
+    expect(await errorOf("redirected")).toBe('Provider "redirected" answered HTTP 302.');
+    expect(await errorOf("leaky")).toBe('Provider "leaky" answered HTTP 500.');
+    // Rebinding: resolved once, connected to the checked address (the fake LLM), never to the second answer.
+    const rebinding = await getExecution(tenant, rows.get("rebinding")?.id ?? "");
+    expect(rebinding.result).toBe("echo(m): hi");
+    expect(llm.requests.map((request) => request.path)).toEqual(["/ok/chat/completions"]);
+    expect(rebindCalls).toBe(1);
+    expect(reboundHits).toBe(0);
+
+    // The operator's log says why (the worker event's detail); the execution does not.
+    const detailOf = (name: string) => {
+      const event = events.find((e) => e.type === "execution" && e.executionId === rows.get(name)?.id);
+      return event?.type === "execution" ? event.detail : undefined;
+    };
+    expect(detailOf("named")).toMatch(/models\.corp\.example resolves to 10\.20\.30\.40, a private address/);
+    expect(detailOf("metadata")).toMatch(/169\.254\.169\.254, a cloud metadata address/);
+    expect(detailOf("closed")).toMatch(/connecting to 127\.0\.0\.1:\d+ failed/);
+    expect(detailOf("leaky")).toBeNull();
+
+    expect(secretHits).toBe(0);
+    expect(resolved.sort()).toEqual(["models.corp.example", "rebind.example.test"]);
+    const all = await inTenant(tenant, () => executionModel.findMany());
+    for (const row of all) {
+      expect(`${row.error ?? ""}${row.result ?? ""}`).not.toMatch(/internal-secret-token-77|db-password-42|rebound-secret-88|SECRET/);
+    }
   });
 });
 
@@ -476,6 +585,32 @@ describe("crash recovery", () => {
     expectSettled(failed, "failed");
     expect(failed.error).toMatch(/The worker stopped while running this execution/);
     expect((await inTenant(tenant, () => executionModel.stats())).byStatus).toMatchObject({ running: 0, pending: 0 });
+  });
+});
+
+describe("crash recovery of a suspended tenant", () => {
+  test("executions left running when the tenant was suspended are recovered at restart and run once it is reactivated", async () => {
+    const tenant = await newTenant("wk-suspended-crash");
+    const prompt = await createPrompt(tenant, "back {{n}}");
+    const execution = await createExecution(tenant, prompt, { input: { n: 1 } });
+
+    await runAndKillHangingWorker(tenant);
+    await tenantModel.suspend(tenant.id);
+    expect(await getExecution(tenant, execution.id)).toMatchObject({ status: "running", attempts: 1 });
+
+    const restarted = new ExecutionWorker({ maxAttempts: 3 });
+    expect(await restarted.recoverOnStartup()).toEqual({ retried: 1, failed: 0, errors: [] });
+    expect(await getExecution(tenant, execution.id)).toMatchObject({ status: "pending", attempts: 1, startedAt: null });
+    // A suspended tenant's executions are recovered but not run…
+    expect(await restarted.runOnce()).toMatchObject({ processed: 0 });
+    expect((await getExecution(tenant, execution.id)).status).toBe("pending");
+
+    // …until it is reactivated.
+    await tenantModel.reactivate(tenant.id);
+    expect(await restarted.runOnce()).toMatchObject({ processed: 1, completed: 1 });
+    const done = await getExecution(tenant, execution.id);
+    expectSettled(done, "completed");
+    expect(done).toMatchObject({ result: "back 1", attempts: 2 });
   });
 });
 
@@ -615,6 +750,9 @@ interface FakeLlm {
   close: () => Promise<void>;
 }
 
+/** Where the fake LLM's `/redirect/` path points (set by a test). */
+let redirectTarget = "http://127.0.0.1:1/";
+
 /** A local OpenAI-compatible server: the path prefix chooses how it behaves. */
 async function startFakeLlm(): Promise<FakeLlm> {
   const requests: RecordedRequest[] = [];
@@ -625,6 +763,16 @@ async function startFakeLlm(): Promise<FakeLlm> {
       if (path.startsWith("/error500/")) {
         res.writeHead(500, { "content-type": "application/json" });
         res.end(JSON.stringify({ error: { message: "upstream exploded" }, echo: req.headers.authorization, padding: "x".repeat(2_000) }));
+        return;
+      }
+      if (path.startsWith("/redirect/")) {
+        res.writeHead(302, { location: redirectTarget });
+        res.end();
+        return;
+      }
+      if (path.startsWith("/leaky/")) {
+        res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ detail: "internal stack trace with db-password-42" }));
         return;
       }
       if (path.startsWith("/malformed/")) {

@@ -154,6 +154,26 @@ export function isUniqueViolation(error: unknown): boolean {
   return error.cause !== undefined && isUniqueViolation(error.cause);
 }
 
+/** True for SQLite's FOREIGN KEY constraint failures (a row refers to one that is gone). */
+export function isForeignKeyViolation(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if ((error as { code?: unknown }).code === "SQLITE_CONSTRAINT_FOREIGNKEY") return true;
+  return error.cause !== undefined && isForeignKeyViolation(error.cause);
+}
+
+/** A prompt cannot be deleted while deployments use it (the cascade would delete them too). */
+export class PromptInUseError extends ConflictError {
+  readonly deployments: string[];
+  constructor(promptName: string, deploymentNames: string[], more: boolean) {
+    const plural = deploymentNames.length > 1 || more;
+    super(
+      `Prompt "${promptName}" is used by deployment${plural ? "s" : ""} ${deploymentNames.map((name) => `"${name}"`).join(", ")}` +
+        `${more ? " and more" : ""}. An admin must delete ${plural ? "them" : "it"} first.`,
+    );
+    this.deployments = deploymentNames;
+  }
+}
+
 export type QuotaResource = "users" | "storage" | "executions_per_month";
 
 /** A plan limit would be exceeded; nothing was written. */

@@ -16,6 +16,7 @@ import {
 import { promptModel } from "../src/models/prompt.ts";
 import type { TenantRow } from "../src/models/tenant.ts";
 import { tenantContext } from "../src/tenant-context.ts";
+import { loadMigrations, TENANT_MIGRATIONS_FOLDER } from "../src/migrations/migration-files.ts";
 import { createTenants, useTempDataDir } from "./helpers.ts";
 import {
   buildMigrationFolder,
@@ -32,6 +33,9 @@ import {
   type MigrationFolder,
   type PromptSeed,
 } from "./migration-fixtures.ts";
+
+/** The committed tenant migrations: a tenant made with them is at this version; the tests add one more. */
+const BASE = loadMigrations(TENANT_MIGRATIONS_FOLDER).length;
 
 /**
  * Operator-facing behaviour of tenant migrations, on real SQLite files in temp dirs:
@@ -207,23 +211,23 @@ describe.each(FAILING)("a migration failing for 1 tenant of 6 because of its dat
     await seedPrompts(poisoned.id, variant.poison);
 
     const folder = buildMigrationFolder([variant.migration]);
-    const newTag = pick(folder.tags, 1);
+    const newTag = pick(folder.tags, BASE);
     const migrator = new HybridMigrationManager(configureOn(folder));
     const before = new Map(tenants.map((t) => [t.id, snapshotTenantFile(pathOf(t))]));
-    expect(migrator.status().map((s) => [s.version, s.state])).toEqual(tenants.map(() => [1, "behind"]));
+    expect(migrator.status().map((s) => [s.version, s.state])).toEqual(tenants.map(() => [BASE, "behind"]));
 
     const { report, progress, workers } = await runWithProgress(migrator, concurrency);
 
-    expect(report).toMatchObject({ total: N, applied: N - 1, upToDate: 0, failed: 1, latestVersion: 2 });
+    expect(report).toMatchObject({ total: N, applied: N - 1, upToDate: 0, failed: 1, latestVersion: BASE + 1 });
     expect(report.results.map((r) => r.tenantId).sort()).toEqual(tenants.map((t) => t.id).sort());
     const failure = resultOf(report, poisoned);
-    expect(failure).toMatchObject({ status: "failed", slug: poisoned.slug, applied: 0, fromVersion: 1, toVersion: 1 });
+    expect(failure).toMatchObject({ status: "failed", slug: poisoned.slug, applied: 0, fromVersion: BASE, toVersion: BASE });
     expect(failure.error).toMatch(variant.error);
     expect(failure.error).toContain(newTag);
     expect(Number.isFinite(failure.durationMs) && failure.durationMs > 0).toBe(true);
     for (const tenant of tenants.filter((t) => t !== poisoned)) {
       const result = resultOf(report, tenant);
-      expect(result).toMatchObject({ status: "applied", applied: 1, fromVersion: 1, toVersion: 2 });
+      expect(result).toMatchObject({ status: "applied", applied: 1, fromVersion: BASE, toVersion: BASE + 1 });
       expect(result.error).toBeUndefined();
       expect(result.durationMs).toBeGreaterThan(0);
       expect(variant.migrated(pathOf(tenant))).toBe(true);
@@ -237,7 +241,7 @@ describe.each(FAILING)("a migration failing for 1 tenant of 6 because of its dat
     else outcomes.set(variant.label, { concurrency, outcome: outcomeOf(report) });
 
     // The failed tenant is on its old schema with every row: the file is exactly as before.
-    expect(stateOf(migrator, poisoned)).toEqual({ version: 1, state: "behind" });
+    expect(stateOf(migrator, poisoned)).toEqual({ version: BASE, state: "behind" });
     expect(snapshotTenantFile(pathOf(poisoned))).toEqual(before.get(poisoned.id));
     expect(variant.migrated(pathOf(poisoned))).toBe(false);
     expect(hasSchemaObject(pathOf(poisoned), "__new_prompts")).toBe(false);
@@ -246,12 +250,12 @@ describe.each(FAILING)("a migration failing for 1 tenant of 6 because of its dat
     withRawConnection(pathOf(poisoned), variant.repair);
     const rerun = await runWithProgress(migrator, concurrency);
     expect(rerun.report).toMatchObject({ total: N, applied: 1, upToDate: N - 1, failed: 0 });
-    expect(resultOf(rerun.report, poisoned)).toMatchObject({ status: "applied", applied: 1, fromVersion: 1, toVersion: 2 });
+    expect(resultOf(rerun.report, poisoned)).toMatchObject({ status: "applied", applied: 1, fromVersion: BASE, toVersion: BASE + 1 });
     for (const tenant of tenants.filter((t) => t !== poisoned)) {
-      expect(resultOf(rerun.report, tenant)).toMatchObject({ status: "up_to_date", applied: 0, fromVersion: 2, toVersion: 2 });
+      expect(resultOf(rerun.report, tenant)).toMatchObject({ status: "up_to_date", applied: 0, fromVersion: BASE + 1, toVersion: BASE + 1 });
     }
     expectProgress(rerun.progress, rerun.report, 0);
-    expect(migrator.status().map((s) => [s.version, s.state])).toEqual(tenants.map(() => [2, "up_to_date"]));
+    expect(migrator.status().map((s) => [s.version, s.state])).toEqual(tenants.map(() => [BASE + 1, "up_to_date"]));
     expect(variant.migrated(pathOf(poisoned))).toBe(true);
     const after = snapshotTenantFile(pathOf(poisoned));
     expect(after.counts).toEqual(before.get(poisoned.id)?.counts);
@@ -296,7 +300,7 @@ describe("table rebuilds and foreign keys", () => {
       expect(after.counts, tenant.slug).toEqual(previous?.counts);
       expect(after.prompts, tenant.slug).toEqual(previous?.prompts);
       expect(after.foreignKeyViolations).toBe(0);
-      expect(after.migrationsRecorded).toBe(2);
+      expect(after.migrationsRecorded).toBe(BASE + 1);
       expect(columnNames(pathOf(tenant), "prompts")).toContain("archived");
       expect(hasSchemaObject(pathOf(tenant), "prompts_name_unique")).toBe(true);
       expect(hasSchemaObject(pathOf(tenant), "__new_prompts")).toBe(false);
@@ -330,13 +334,13 @@ describe("table rebuilds and foreign keys", () => {
     expectProgress(progress, report, 2);
     expect(report).toMatchObject({ total: 3, applied: 1, failed: 2 });
     // A tenant without prompts has nothing to dangle: the rebuild applies there.
-    expect(resultOf(report, empty)).toMatchObject({ status: "applied", toVersion: 2 });
+    expect(resultOf(report, empty)).toMatchObject({ status: "applied", toVersion: BASE + 1 });
     for (const tenant of [a, b]) {
       const result = resultOf(report, tenant);
-      expect(result).toMatchObject({ status: "failed", fromVersion: 1, toVersion: 1 });
+      expect(result).toMatchObject({ status: "failed", fromVersion: BASE, toVersion: BASE });
       expect(result.error).toMatch(/foreign_key_check reported \d+ violation\(s\).*prompt_versions row \d+ → prompts.*rolled back/);
       expect(snapshotTenantFile(pathOf(tenant)), tenant.slug).toEqual(before.get(tenant.id));
-      expect(stateOf(migrator, tenant)).toEqual({ version: 1, state: "behind" });
+      expect(stateOf(migrator, tenant)).toEqual({ version: BASE, state: "behind" });
     }
   });
 
@@ -378,9 +382,9 @@ describe("migrate-on-open", () => {
     const names = await tenantContext.runWithTenant(a.id, async () => (await promptModel.findMany()).map((p) => p.name));
     expect(names.sort()).toEqual(["digest", "welcome"]);
 
-    expect(stateOf(migrator, a)).toEqual({ version: 2, state: "up_to_date" });
+    expect(stateOf(migrator, a)).toEqual({ version: BASE + 1, state: "up_to_date" });
     // Only the tenant that was opened is migrated.
-    expect(stateOf(migrator, b)).toEqual({ version: 1, state: "behind" });
+    expect(stateOf(migrator, b)).toEqual({ version: BASE, state: "behind" });
     expect(columnNames(pathOf(a), "prompts")).toContain("archived");
     const after = snapshotTenantFile(pathOf(a));
     expect(after.counts).toEqual(before.counts);
@@ -431,12 +435,12 @@ describe("migrate-on-open", () => {
       );
       expect(error, `attempt ${attempt}`).toBeInstanceOf(TenantSchemaOutdatedError);
       if (!(error instanceof TenantSchemaOutdatedError)) throw new Error("unreachable");
-      expect(error).toMatchObject({ code: "TENANT_SCHEMA_OUTDATED", tenantId: tenant.id, version: 1, latest: 2 });
+      expect(error).toMatchObject({ code: "TENANT_SCHEMA_OUTDATED", tenantId: tenant.id, version: BASE, latest: BASE + 1 });
     }
     expect(manager.isTenantOpen(tenant.id)).toBe(false);
     expect(fileSha256(pathOf(tenant))).toBe(hash);
     expect(snapshotTenantFile(pathOf(tenant))).toEqual(snapshot);
-    expect(stateOf(migrator, tenant)).toEqual({ version: 1, state: "behind" });
+    expect(stateOf(migrator, tenant)).toEqual({ version: BASE, state: "behind" });
 
     // After the operator migrates, strict serves it.
     const report = await migrator.runTenantMigrations({ concurrency: 1 });

@@ -7,6 +7,7 @@ export const API_KEY_SCOPES = [
   "executions:run",
   "executions:read",
   "files:upload",
+  "files:download",
   "deployments:run",
 ] as const;
 export const apiKeyScope = z.enum(API_KEY_SCOPES);

@@ -28,7 +28,7 @@ export const deploymentsRouter = router({
     await resolveProviderModel(input.provider, input.model);
     const options = toJsonObject(input.options, "options");
     const deployment = await withUniqueName("deployment", input.name, () =>
-      deploymentModel.create({ ...input, options, createdBy: ctx.user.id }),
+      deploymentModel.createForPrompt({ ...input, options, createdBy: ctx.user.id }),
     );
     await recordAudit(ctx, "deployment.created", { type: "deployment", id: deployment.id }, { name: deployment.name, promptId: deployment.promptId });
     return deployment;

@@ -9,6 +9,7 @@ import { router } from "../trpc.ts";
 
 const upload = authedProcedure({ role: "user", scope: "files:upload" });
 const read = authedProcedure({ role: "viewer" });
+const download = authedProcedure({ role: "viewer", scope: "files:download" });
 const write = authedProcedure({ role: "user" });
 
 const notFound = (id: string) => new TRPCError({ code: "NOT_FOUND", message: `File ${id} does not exist.` });
@@ -56,6 +57,7 @@ export const filesRouter = router({
       { name: input.name, mimeType: input.mimeType, content, tags: input.tags, uploadedBy: ctx.user.id },
       storageLimitBytes(ctx.tenant),
     );
+    await recordAudit(ctx, "file.uploaded", { type: "file", id: row.id }, { name: row.name, mimeType: row.mimeType, size: row.size, sha256: row.sha256 });
     return toFileMetadata(row);
   }),
 
@@ -66,9 +68,13 @@ export const filesRouter = router({
 
   get: read.input(fileIdInput).query(({ input }) => requireMetadata(input.id)),
 
-  download: read.input(fileIdInput).query(async ({ input }) => {
+  /** A download by API key is audited (automation reading content); the web app's own downloads are not. */
+  download: download.input(fileIdInput).query(async ({ ctx, input }) => {
     const file = await fileModel.findById(input.id);
     if (!file) throw notFound(input.id);
+    if (ctx.identity.kind === "apiKey") {
+      await recordAudit(ctx, "file.downloaded", { type: "file", id: file.id }, { name: file.name, size: file.size, apiKeyName: ctx.identity.apiKey.name });
+    }
     return { id: file.id, name: file.name, mimeType: file.mimeType, size: file.size, sha256: file.sha256, contentBase64: file.content.toString("base64") };
   }),
 

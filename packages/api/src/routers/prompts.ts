@@ -1,4 +1,4 @@
-import { deploymentModel, promptModel, type PromptRow } from "@sigil/db";
+import { promptModel, type PromptRow } from "@sigil/db";
 import {
   createPromptInput,
   listPromptsInput,
@@ -99,21 +99,25 @@ export const promptsRouter = router({
     return restored;
   }),
 
+  /** What deleting the prompt would take with it: the delete confirmation shows it. */
+  deletionImpact: read.input(promptIdInput).query(async ({ input }) => {
+    const dependents = await promptModel.dependents(input.id);
+    if (!dependents) throw notFound(input.id);
+    const { prompt, ...counts } = dependents;
+    return { id: prompt.id, name: prompt.name, ...counts };
+  }),
+
   /**
-   * Deletes a prompt with its versions and executions. A prompt that deployments use is refused:
-   * the cascade would delete them too, and deployments are the admins' to remove.
+   * Deletes a prompt with its versions and executions (the month's executions still count against
+   * the quota). A prompt that deployments use is refused (409): the cascade would delete them too,
+   * and deployments are the admins' to remove. Check and delete are one transaction
+   * (promptModel.deleteUnlessDeployed), so a deployment created meanwhile is never lost.
    */
   delete: write.input(promptIdInput).mutation(async ({ ctx, input }) => {
-    const prompt = await requirePrompt(input.id);
-    const used = await deploymentModel.findMany({ where: { promptId: prompt.id }, orderBy: { column: "name" }, limit: 5 });
-    if (used.length > 0) {
-      throw new TRPCError({
-        code: "CONFLICT",
-        message: `Prompt "${prompt.name}" is used by deployment${used.length > 1 ? "s" : ""} ${used.map((d) => `"${d.name}"`).join(", ")}${used.length === 5 ? " and maybe more" : ""}. An admin must delete ${used.length > 1 ? "them" : "it"} first.`,
-      });
-    }
-    if (!(await promptModel.delete(prompt.id))) throw notFound(input.id);
-    await recordAudit(ctx, "prompt.deleted", { type: "prompt", id: prompt.id }, { name: prompt.name, versions: prompt.currentVersion });
+    const deleted = await promptModel.deleteUnlessDeployed(input.id);
+    if (!deleted) throw notFound(input.id);
+    const { prompt, versions, executions } = deleted;
+    await recordAudit(ctx, "prompt.deleted", { type: "prompt", id: prompt.id }, { name: prompt.name, versions, executions });
     return { ok: true as const, id: prompt.id };
   }),
 

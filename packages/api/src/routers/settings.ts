@@ -2,8 +2,10 @@ import { settingsModel, type SettingRow } from "@sigil/db";
 import { deleteSettingInput, saveProviderInput, saveWebhookInput, WEBHOOK_EVENTS } from "@sigil/validators";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { refusedLiteralReason } from "../outbound/request.ts";
+import type { OutboundAllowEntry } from "../outbound/allow-list.ts";
 import { authedProcedure } from "../procedures.ts";
-import { recordAudit } from "../services/audit.ts";
+import { auditableUrl, recordAudit } from "../services/audit.ts";
 import { router } from "../trpc.ts";
 
 const adminOnly = authedProcedure({ role: "admin" });
@@ -34,6 +36,18 @@ function publicWebhook(row: SettingRow) {
   return { identifier: row.identifier, ...(parsed.success ? parsed.data : { url: "", events: [], enabled: false }), updatedAt: row.updatedAt };
 }
 
+/** A URL on an address the outbound guard always refuses is refused when saved, with the reason. */
+function assertReachableLiteral(what: string, url: string, allow: readonly OutboundAllowEntry[]): void {
+  const reason = refusedLiteralReason(url, allow);
+  if (reason === null) return;
+  throw new TRPCError({
+    code: "BAD_REQUEST",
+    message:
+      `The ${what} points to ${reason}; Sigil connects only to public addresses. ` +
+      `For a model server on this machine or network, the operator can allow its host:port with SIGIL_OUTBOUND_ALLOW.`,
+  });
+}
+
 export const settingsRouter = router({
   list: adminOnly.query(async () => {
     const rows = await settingsModel.findMany({ orderBy: { column: "identifier" } });
@@ -44,19 +58,36 @@ export const settingsRouter = router({
   }),
 
   saveProvider: adminOnly.input(saveProviderInput).mutation(async ({ ctx, input }) => {
+    assertReachableLiteral("base URL", input.baseUrl, ctx.config.outboundAllow);
     const existing = await settingsModel.get("provider", input.identifier);
     // Without a new key the stored one is kept as it is (still encrypted, with its hint).
     const storedKey = existing ? providerPayload.safeParse(existing.payload).data?.apiKey : undefined;
     const apiKey = input.apiKey ?? storedKey;
     if (!apiKey) throw new TRPCError({ code: "BAD_REQUEST", message: "Enter the provider's API key." });
     const row = await settingsModel.upsert("provider", input.identifier, { baseUrl: input.baseUrl, apiKey, defaultModel: input.defaultModel });
-    await recordAudit(ctx, "settings.provider_saved", { type: "setting", id: row.id }, { identifier: input.identifier, keyChanged: input.apiKey !== undefined });
+    // Never the key; the base URL only as its origin (a path or query may carry a token).
+    await recordAudit(ctx, "settings.provider_saved", { type: "setting", id: row.id }, {
+      identifier: input.identifier,
+      created: existing === null,
+      baseUrl: auditableUrl(input.baseUrl),
+      defaultModel: input.defaultModel,
+      keyChanged: input.apiKey !== undefined,
+    });
     return publicProvider(row);
   }),
 
   saveWebhook: adminOnly.input(saveWebhookInput).mutation(async ({ ctx, input }) => {
+    assertReachableLiteral("webhook URL", input.url, ctx.config.outboundAllow);
+    const existing = await settingsModel.get("webhook", input.identifier);
     const row = await settingsModel.upsert("webhook", input.identifier, { url: input.url, events: input.events, enabled: input.enabled });
-    await recordAudit(ctx, "settings.webhook_saved", { type: "setting", id: row.id }, { identifier: input.identifier, url: input.url });
+    // A webhook URL is often a credential itself (Slack, Discord): only its origin is kept.
+    await recordAudit(ctx, "settings.webhook_saved", { type: "setting", id: row.id }, {
+      identifier: input.identifier,
+      created: existing === null,
+      url: auditableUrl(input.url),
+      events: input.events,
+      enabled: input.enabled,
+    });
     return publicWebhook(row);
   }),
 

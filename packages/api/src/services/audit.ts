@@ -14,6 +14,18 @@ function actorOf(identity: Identity | undefined): { actorType: AuditActorType; a
     : { actorType: "user", actorId: identity.user.id };
 }
 
+/**
+ * A URL as the audit log may keep it: scheme, host and port only. Paths, queries and user info
+ * can carry secrets (webhook URLs such as Slack's are credentials themselves).
+ */
+export function auditableUrl(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return "(invalid URL)";
+  }
+}
+
 /** Appends to the current tenant's audit log (inside the tenant procedure's context). */
 export async function recordAudit(
   ctx: InnerContext & { identity?: Identity },

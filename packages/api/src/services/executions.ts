@@ -1,6 +1,7 @@
 import {
   executionModel,
   fileModel,
+  isForeignKeyViolation,
   promptModel,
   settingsModel,
   type DeploymentRow,
@@ -116,7 +117,9 @@ export async function createExecution(actor: ExecutionActor, request: ExecutionR
     );
   } catch (error) {
     // The prompt or deployment was deleted between the checks above and the insert.
-    if (isForeignKeyViolation(error)) throw notFound("The prompt or deployment was deleted while the execution was being created.");
+    if (isForeignKeyViolation(error)) {
+      throw new TRPCError({ code: "CONFLICT", message: "The prompt or deployment was deleted while the execution was being created; nothing was saved.", cause: error });
+    }
     throw error;
   }
 }
@@ -130,10 +133,4 @@ async function resolveDeploymentVersion(deployment: DeploymentRow): Promise<Prom
     }
     throw error;
   }
-}
-
-function isForeignKeyViolation(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  if ((error as { code?: unknown }).code === "SQLITE_CONSTRAINT_FOREIGNKEY") return true;
-  return error.cause !== undefined && isForeignKeyViolation(error.cause);
 }

@@ -38,7 +38,8 @@ export interface MonthlyExecutionUsage {
 
 export async function monthlyExecutionUsage(tenant: Pick<TenantRow, "limitExecutionsPerMonth">, now = new Date()): Promise<MonthlyExecutionUsage> {
   const { from, to } = utcMonth(now);
-  const used = await executionModel.countCreatedBetween(from, to);
+  // The month's usage counter, not the live rows: deleting a prompt must not hand executions back.
+  const used = await executionModel.countThisMonth(now);
   const limit = tenant.limitExecutionsPerMonth;
   return { used, limit, remaining: Math.max(0, limit - used), periodStart: from, periodEnd: to };
 }

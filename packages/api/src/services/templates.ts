@@ -10,8 +10,11 @@ import { TRPCError } from "@trpc/server";
  * - **No HTML escaping.** Prompts are plain text sent to a model, not HTML: `{{x}}` and `{{{x}}}`
  *   both insert the value as is (`a < b` stays `a < b`, not `a &lt; b`).
  * - **Values are JSON.** Strings are inserted as is, numbers and booleans as text, objects and
- *   arrays as JSON (never `[object Object]`). Variables are copied into prototype-less objects, so
- *   `{{constructor}}` or `{{toString}}` find nothing instead of calling Object's methods.
+ *   arrays as JSON (never `[object Object]`).
+ * - **Any name is just a name.** Lookups see only the view's own keys (`ViewContext`): `{{constructor}}`,
+ *   `{{toString}}`, `{{__proto__}}` or `{{hasOwnProperty}}` render the input's value or nothing, and
+ *   never reach a JavaScript method. (Mustache's own lookup caches in a plain object, so a variable
+ *   named `hasOwnProperty` broke every later lookup with "hasOwnProperty is not a function".)
  * - **Bounded work.** Sections over arrays multiply: `{{#a}}{{#a}}{{#a}}…` with a 100-item `a` would
  *   run for hours. Rendering stops with a TemplateError after `MAX_RENDER_STEPS` tokens or
  *   `MAX_RENDER_OUTPUT` characters of output (worst case ≈ 150 ms of CPU; rendering is synchronous).
@@ -75,10 +78,12 @@ export function renderTemplate(template: string, variables: Record<string, unkno
   const tokens = parseTemplate(template);
   const writer = new BoundedWriter();
   try {
-    return writer.renderTokens(tokens as string[][], new Mustache.Context(toView(variables)), undefined, template);
+    return writer.renderTokens(tokens as string[][], new ViewContext(toView(variables)), undefined, template);
   } catch (error) {
     if (error instanceof TemplateError) throw error;
-    throw new TemplateError(`The template cannot be rendered: ${error instanceof Error ? error.message : String(error)}.`);
+    // A JavaScript error here is a bug of ours; its text is not written for the template's author.
+    console.error("Template rendering failed unexpectedly:", error);
+    throw new TemplateError("The template cannot be rendered.");
   }
 }
 
@@ -99,6 +104,35 @@ export function withTemplateErrors<R>(fn: () => R): R {
   } catch (error) {
     throw templateErrorToTRPC(error);
   }
+}
+
+/**
+ * Mustache's context stack with a lookup that sees only own keys of the view (prototype-less copies
+ * made by `toView`): no cache object whose methods a variable name could shadow, no inherited or
+ * primitive properties, no functions called. A dotted name (`a.b`) walks own keys from each context
+ * outwards, like Mustache; `.` is the current item.
+ */
+class ViewContext extends Mustache.Context {
+  override push(view: unknown): ViewContext {
+    return new ViewContext(view, this);
+  }
+
+  override lookup(name: string): unknown {
+    if (name === ".") return this.view;
+    const path = name.split(".");
+    const hit = ownPath(this.view, path);
+    if (hit.found) return hit.value;
+    return this.parent ? this.parent.lookup(name) : undefined;
+  }
+}
+
+function ownPath(view: unknown, path: readonly string[]): { found: boolean; value: unknown } {
+  let value = view;
+  for (const key of path) {
+    if (value === null || typeof value !== "object" || !Object.hasOwn(value, key)) return { found: false, value: undefined };
+    value = (value as Record<string, unknown>)[key];
+  }
+  return { found: true, value };
 }
 
 class BoundedWriter extends Mustache.Writer {

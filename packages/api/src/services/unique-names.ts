@@ -1,4 +1,4 @@
-import { ConflictError } from "@sigil/db";
+import { isUniqueViolation } from "@sigil/db";
 import { TRPCError } from "@trpc/server";
 
 /**
@@ -9,7 +9,8 @@ export async function withUniqueName<R>(kind: "prompt" | "deployment", name: str
   try {
     return await fn();
   } catch (error) {
-    if (error instanceof ConflictError && name !== undefined) {
+    // Only a unique violation is about the name; other conflicts (a prompt deleted meanwhile) keep their message.
+    if (isUniqueViolation(error) && name !== undefined) {
       throw new TRPCError({ code: "CONFLICT", message: `A ${kind} named "${name}" already exists. Choose another name.`, cause: error });
     }
     throw error;

@@ -9,6 +9,8 @@ import {
   type ExecutionRow,
   type TenantRow,
 } from "@sigil/db";
+import { apiConfig } from "../config.ts";
+import { OutboundUnreachableError, type OutboundPolicy } from "../outbound/request.ts";
 import { TEMPLATE_PROVIDER } from "../services/executions.ts";
 import { loadProviderSettings, OpenAICompatibleProvider, DEFAULT_PROVIDER_TIMEOUT_MS } from "./openai-provider.ts";
 import { errorMessage, ExecutionFailure, type ExecutionProvider, type ProviderFile, type ProviderRequest } from "./provider.ts";
@@ -40,6 +42,11 @@ export interface ExecutionWorkerOptions {
   executionTimeoutMs?: number;
   /** Called for every processed execution, every recovery and every error; must not throw (it is guarded). */
   onEvent?: (event: WorkerEvent) => void;
+  /**
+   * Where the OpenAI-compatible provider may connect besides public addresses (default: the
+   * allow-list of SIGIL_OUTBOUND_ALLOW, read when the worker is created).
+   */
+  outbound?: OutboundPolicy;
 }
 
 export interface TenantRef {
@@ -56,6 +63,12 @@ export type WorkerEvent =
       attempts: number;
       durationMs: number;
       error: string | null;
+      /**
+       * For the operator's log only, never stored on the execution: why an outbound request was
+       * refused or failed (e.g. "… resolves to 10.0.0.5, a private address …"), which the tenant
+       * must not learn.
+       */
+      detail: string | null;
     })
   | (TenantRef & { type: "recovered"; retried: number; failed: number })
   | (Partial<TenantRef> & { type: "error"; message: string });
@@ -101,7 +114,7 @@ const DEFAULTS = {
  * Takes pending executions and runs them through a provider.
  *
  * Tenancy: the worker is background work, so it never inherits a tenant context. It lists the
- * active tenants from the registry and opens `tenantContext.runWithTenant(tenant.id, …)` itself,
+ * tenants from the registry and opens `tenantContext.runWithTenant(tenant.id, …)` itself,
  * once per stale-recovery pass and once per execution; everything an execution reads (prompt
  * version, files, deployment options, provider settings) is read inside that context.
  *
@@ -112,6 +125,9 @@ const DEFAULTS = {
  * A worker that dies leaves it `running`; `recoverOnStartup` (all `running` executions, for a
  * process that is the only worker of its data directory) and every tick (executions running
  * longer than `staleAfterMs`) put it back to `pending` while attempts < maxAttempts, else fail it.
+ * Recovery visits every tenant, suspended and inactive ones too: a tenant suspended while its
+ * executions ran must find them `pending` (or failed) when it is reactivated, not `running` until
+ * they go stale. Only active tenants' executions are claimed and run.
  */
 export class ExecutionWorker {
   readonly pollIntervalMs: number;
@@ -123,6 +139,7 @@ export class ExecutionWorker {
   readonly providerTimeoutMs: number;
   private readonly providers: ReadonlyMap<string, ExecutionProvider>;
   private readonly onEvent: ((event: WorkerEvent) => void) | undefined;
+  private readonly outbound: OutboundPolicy;
   private readonly ticks = new Set<Tick>();
   private loop: Promise<void> | undefined;
   private loopStop: AbortController | undefined;
@@ -149,6 +166,7 @@ export class ExecutionWorker {
     );
     this.providers = new Map(Object.entries(options.providers ?? {}));
     this.onEvent = options.onEvent;
+    this.outbound = options.outbound ?? { allow: apiConfig().outboundAllow };
   }
 
   /**
@@ -159,7 +177,7 @@ export class ExecutionWorker {
    */
   async recoverOnStartup(options: { startedBefore?: Date } = {}): Promise<RecoveryResult> {
     const startedBefore = options.startedBefore ?? new Date();
-    const tenants = await tenantModel.findActive();
+    const tenants = await tenantsToRecover();
     const result: RecoveryResult = { retried: 0, failed: 0, errors: [] };
     for (const tenant of tenants) {
       const recovered = await this.recoverTenant(tenant, startedBefore, result.errors);
@@ -170,7 +188,7 @@ export class ExecutionWorker {
   }
 
   /**
-   * One pass: recovers stale executions of every active tenant, then claims and runs pending
+   * One pass: recovers stale executions of every tenant, then claims and runs pending
    * executions (at most `maxPerTick`) until none is left. A failing provider fails only its
    * execution; a failing tenant (e.g. its database file is missing) is reported and skipped.
    */
@@ -233,7 +251,7 @@ export class ExecutionWorker {
 
   private async tick(tick: Tick): Promise<TickResult> {
     const result: TickResult = { processed: 0, completed: 0, failed: 0, recovered: { retried: 0, failed: 0 }, errors: [] };
-    const tenants = await tenantModel.findActive();
+    const tenants = await tenantsToRecover();
     const staleBefore = new Date(Date.now() - this.staleAfterMs);
     const withWork: TenantRow[] = [];
     for (const tenant of tenants) {
@@ -241,7 +259,7 @@ export class ExecutionWorker {
       const recovered = await this.recoverTenant(tenant, staleBefore, result.errors);
       result.recovered.retried += recovered.retried;
       result.recovered.failed += recovered.failed;
-      if (recovered.ok) withWork.push(tenant);
+      if (recovered.ok && tenant.status === "active") withWork.push(tenant);
     }
 
     // Round-robin over tenants that may still have pending executions.
@@ -316,10 +334,12 @@ export class ExecutionWorker {
     if (!execution) return null;
     const started = performance.now();
     let outcome: { result: string } | { error: string };
+    let operatorDetail: string | null = null;
     try {
       outcome = { result: await this.execute(execution) };
     } catch (error) {
       outcome = { error: errorMessage(error) };
+      operatorDetail = outboundDetail(error);
     }
     const row = await executionModel.finish(execution.id, outcome, execution.attempts);
     const status = "result" in outcome ? "completed" : "failed";
@@ -342,6 +362,7 @@ export class ExecutionWorker {
       attempts: execution.attempts,
       durationMs: Math.round(performance.now() - started),
       error: "error" in outcome ? outcome.error : null,
+      detail: operatorDetail,
     });
     return status;
   }
@@ -395,7 +416,7 @@ export class ExecutionWorker {
     if (override) return override;
     if (name === TEMPLATE_PROVIDER) return templateProvider;
     const settings = await loadProviderSettings(name);
-    return new OpenAICompatibleProvider(name, settings, { timeoutMs: this.providerTimeoutMs });
+    return new OpenAICompatibleProvider(name, settings, { timeoutMs: this.providerTimeoutMs, outbound: this.outbound });
   }
 
   private reportError(errors: WorkerError[], tenant: TenantRow, message: string): void {
@@ -433,6 +454,17 @@ async function withDeadline<T>(ms: number, providerName: string, fn: (signal: Ab
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The outbound guard's reason behind a provider failure, if that is what failed. */
+function outboundDetail(error: unknown): string | null {
+  const cause = error instanceof Error ? error.cause : undefined;
+  return cause instanceof OutboundUnreachableError ? cause.detail : null;
+}
+
+/** Every tenant in the registry, whatever its status: recovery must not skip suspended ones. */
+async function tenantsToRecover(): Promise<TenantRow[]> {
+  return tenantModel.findMany({ orderBy: { column: "createdAt" } });
 }
 
 function positiveInt(name: string, value: number, min = 1): number {

@@ -1,7 +1,9 @@
 import { SecretUnreadableError, settingsModel } from "@sigil/db";
 import { z } from "zod";
 import { PROVIDER_SETTING_TYPE } from "../services/executions.ts";
-import { ExecutionFailure, type ExecutionProvider, type ProviderRequest, type ProviderResult } from "./provider.ts";
+import { apiConfig } from "../config.ts";
+import { outboundRequest, type OutboundPolicy, type OutboundResponse } from "../outbound/request.ts";
+import { errorMessage, ExecutionFailure, type ExecutionProvider, type ProviderRequest, type ProviderResult } from "./provider.ts";
 import { renderRequest } from "./template-provider.ts";
 
 /** The settings row `provider/<identifier>` as the settings router stores it. */
@@ -54,6 +56,8 @@ export async function loadProviderSettings(identifier: string): Promise<Provider
   return parsed.data;
 }
 
+const openAIErrorSchema = z.object({ error: z.object({ message: z.string() }) });
+
 const chatCompletionSchema = z.object({
   choices: z
     .array(
@@ -74,6 +78,8 @@ const chatCompletionSchema = z.object({
 export interface OpenAICompatibleProviderOptions {
   /** How long one HTTP call may take, body included (default 60 s). */
   timeoutMs?: number;
+  /** Which destinations are allowed besides public addresses (default: SIGIL_OUTBOUND_ALLOW). */
+  outbound?: OutboundPolicy;
 }
 
 /**
@@ -83,66 +89,63 @@ export interface OpenAICompatibleProviderOptions {
  * `model` and `messages` come from the execution and `stream` is not supported, so options cannot
  * set them. With a response schema (and no `response_format` option) it asks for JSON following it.
  * Binary attachments are not sent; text files reach the model through the template's `files`.
+ *
+ * The request goes through the outbound guard (outbound/request.ts): a base URL on a loopback,
+ * private, link-local or metadata address is refused unless SIGIL_OUTBOUND_ALLOW names it, and the
+ * tenant sees only "answered HTTP <status>" (with the provider's own JSON error message) or
+ * "could not be reached", never another body.
  */
 export class OpenAICompatibleProvider implements ExecutionProvider {
   readonly name: string;
   private readonly settings: ProviderSettings;
   private readonly timeoutMs: number;
+  private readonly outbound: OutboundPolicy;
 
   constructor(name: string, settings: ProviderSettings, options: OpenAICompatibleProviderOptions = {}) {
     this.name = name;
     this.settings = settings;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_PROVIDER_TIMEOUT_MS;
+    this.outbound = options.outbound ?? { allow: apiConfig().outboundAllow };
   }
 
   async run(request: ProviderRequest, signal: AbortSignal): Promise<ProviderResult> {
     const url = `${this.settings.baseUrl.replace(/\/+$/, "")}/chat/completions`;
-    const where = describeUrl(url);
-    const body = this.body(request);
     const timeout = AbortSignal.timeout(this.timeoutMs);
-    const combined = AbortSignal.any([signal, timeout]);
-    let status = 0;
-    let text: string;
-    let ok: boolean;
+    let response: OutboundResponse;
     try {
-      const response = await fetch(url, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          accept: "application/json",
-          authorization: `Bearer ${this.settings.apiKey}`,
+      response = await outboundRequest(
+        url,
+        {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            accept: "application/json",
+            authorization: `Bearer ${this.settings.apiKey}`,
+          },
+          body: JSON.stringify(this.body(request)),
+          signal: AbortSignal.any([signal, timeout]),
+          maxResponseBytes: MAX_RESPONSE_BYTES,
         },
-        body: JSON.stringify(body),
-        signal: combined,
-        // A redirect could carry the key elsewhere: report it instead of following it.
-        redirect: "manual",
-      });
-      status = response.status;
-      ok = response.ok;
-      text = await readCapped(response, MAX_RESPONSE_BYTES);
+        this.outbound,
+      );
     } catch (error) {
-      if (timeout.aborted) {
-        throw new ExecutionFailure(`Provider "${this.name}" did not answer within ${this.timeoutMs} ms (${where}).`);
-      }
+      if (timeout.aborted) throw new ExecutionFailure(`Provider "${this.name}" did not answer within ${this.timeoutMs} ms.`);
       if (signal.aborted) {
-        throw new ExecutionFailure(`Provider "${this.name}" was cancelled: ${this.redact(errorText(signal.reason))}`);
+        throw new ExecutionFailure(`Provider "${this.name}" was cancelled: ${this.redact(errorMessage(signal.reason))}`);
       }
-      const what = status === 0 ? `could not be reached at ${where}` : `failed while sending its answer (HTTP ${status})`;
-      throw new ExecutionFailure(`Provider "${this.name}" ${what}: ${this.redact(errorText(error))}`);
+      // Refused (not a public address) and unreachable read the same: no probing of internal networks.
+      throw new ExecutionFailure(`Provider "${this.name}" could not be reached.`, { cause: error });
     }
-    if (!ok) {
-      throw new ExecutionFailure(`Provider "${this.name}" answered HTTP ${status} (${where}): ${this.excerpt(text)}`);
+    const { status, body: text } = response;
+    if (status < 200 || status > 299) {
+      const message = this.providerErrorMessage(text);
+      throw new ExecutionFailure(`Provider "${this.name}" answered HTTP ${status}${message ? `: ${message}` : "."}`);
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw new ExecutionFailure(`Provider "${this.name}" answered HTTP ${status} with a body that is not JSON: ${this.excerpt(text)}`);
-    }
-    const parsed = chatCompletionSchema.safeParse(json);
+    const parsed = chatCompletionSchema.safeParse(parseJson(text));
     if (!parsed.success) {
+      // The body is not shown: whatever answered may not be a model server at all.
       throw new ExecutionFailure(
-        `Provider "${this.name}" answered HTTP ${status} without a chat completion (expected choices[0].message.content): ${this.excerpt(text)}`,
+        `Provider "${this.name}" answered HTTP ${status} without a chat completion (expected JSON with choices[0].message.content).`,
       );
     }
     const content = parsed.data.choices[0]?.message.content;
@@ -164,10 +167,16 @@ export class OpenAICompatibleProvider implements ExecutionProvider {
     return body;
   }
 
-  /** A short, single-line, key-free excerpt of a response body. */
-  private excerpt(text: string): string {
-    const flat = this.redact(text).replace(/\s+/g, " ").trim();
-    if (flat === "") return "(empty body)";
+  /**
+   * The provider's own error message when the body is OpenAI's error format
+   * (`{"error":{"message":"…"}}`): single-line, key-free, at most EXCERPT_LENGTH characters.
+   * Any other body is never shown.
+   */
+  private providerErrorMessage(text: string): string | null {
+    const parsed = openAIErrorSchema.safeParse(parseJson(text));
+    if (!parsed.success) return null;
+    const flat = this.redact(parsed.data.error.message).replace(/\s+/g, " ").trim();
+    if (flat === "") return null;
     return flat.length > EXCERPT_LENGTH ? `${flat.slice(0, EXCERPT_LENGTH)}…` : flat;
   }
 
@@ -177,37 +186,10 @@ export class OpenAICompatibleProvider implements ExecutionProvider {
   }
 }
 
-/** The URL without credentials or query, for messages. */
-function describeUrl(url: string): string {
+function parseJson(text: string): unknown {
   try {
-    const parsed = new URL(url);
-    return `POST ${parsed.origin}${parsed.pathname}`;
+    return JSON.parse(text) as unknown;
   } catch {
-    return "POST (invalid URL)";
+    return undefined;
   }
-}
-
-function errorText(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  // fetch() says "fetch failed" and puts the reason (ECONNREFUSED, a DNS error, …) in `cause`.
-  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : "";
-  return `${error.message}${cause}`;
-}
-
-async function readCapped(response: Response, maxBytes: number): Promise<string> {
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw new Error(`the response is larger than ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }

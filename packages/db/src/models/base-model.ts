@@ -11,7 +11,7 @@ import {
   type SQL,
 } from "drizzle-orm";
 import type { BaseSQLiteDatabase, SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
-import { AsyncTransactionError, ConflictError, InvalidQueryError, isUniqueViolation } from "../errors.ts";
+import { AsyncTransactionError, ConflictError, InvalidQueryError, isForeignKeyViolation, isUniqueViolation } from "../errors.ts";
 
 /** The synchronous Drizzle database both shared.sqlite and tenant files are accessed through. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the schema generic is irrelevant to table-level queries
@@ -289,6 +289,13 @@ export abstract class Model<
         throw new ConflictError(`A ${this.tableName.replace(/_/g, " ")} entry with these values already exists.`, {
           cause: error,
         });
+      }
+      if (isForeignKeyViolation(error)) {
+        // Something this row refers to (a prompt, a deployment) was deleted by a concurrent request.
+        throw new ConflictError(
+          `This ${this.tableName.replace(/_/g, " ").replace(/s$/, "")} refers to something that was deleted meanwhile; nothing was saved. Reload and try again.`,
+          { cause: error },
+        );
       }
       throw error;
     }

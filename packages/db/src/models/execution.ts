@@ -1,6 +1,7 @@
 import { and, asc, eq, gte, lt, sql } from "drizzle-orm";
 import { executions, type ExecutionStatus } from "../schema/tenant/executions.ts";
-import type { RowOf } from "./base-model.ts";
+import { usageCounters } from "../schema/tenant/usage-counters.ts";
+import type { RowOf, SyncDatabase } from "./base-model.ts";
 import { IsolatedModel } from "./strategies.ts";
 import { QuotaExceededError } from "../errors.ts";
 
@@ -47,20 +48,16 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
 
   /**
    * Creates a pending execution only if this calendar month's (UTC) executions stay within
-   * `limit`; count and insert run in one IMMEDIATE transaction, so parallel requests never overshoot.
+   * `limit`. The month's usage counter is read, checked and raised in the same IMMEDIATE
+   * transaction as the insert, so parallel requests never overshoot; deleted executions still
+   * count (the counter never goes down).
    */
   async createWithinMonthlyLimit(data: Parameters<ExecutionModel["create"]>[0], limit: number, now = new Date()): Promise<ExecutionRow> {
-    const { from, to } = utcMonth(now);
     return this.withDatabase("executions.createWithinMonthlyLimit", (db) =>
       this.transaction(
         db,
         (tx) => {
-          const row = tx
-            .select({ n: sql<number>`count(*)` })
-            .from(executions)
-            .where(and(gte(executions.createdAt, from), lt(executions.createdAt, to)))
-            .get();
-          const used = row?.n ?? 0;
+          const used = readUsage(tx, utcPeriod(now));
           if (used >= limit) {
             throw new QuotaExceededError(
               "executions_per_month",
@@ -76,9 +73,21 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
     );
   }
 
+  /** Executions created this calendar month (UTC), from the usage counter: deletions do not lower it. */
   async countThisMonth(now = new Date()): Promise<number> {
-    const { from, to } = utcMonth(now);
-    return this.countCreatedBetween(from, to);
+    return this.withDatabase("executions.countThisMonth", (db) => readUsage(db, utcPeriod(now)));
+  }
+
+  /** Every execution counts in the month it is created, whichever way it is created. */
+  protected override afterCreate(tx: SyncDatabase, row: ExecutionRow): void {
+    const now = new Date();
+    tx.insert(usageCounters)
+      .values({ metric: "executions", period: utcPeriod(row.createdAt), count: 1, updatedAt: now })
+      .onConflictDoUpdate({
+        target: [usageCounters.metric, usageCounters.period],
+        set: { count: sql`${usageCounters.count} + 1`, updatedAt: now },
+      })
+      .run();
   }
 
   /**
@@ -151,6 +160,20 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
 }
 
 export const executionModel = new ExecutionModel();
+
+/** The usage counter's period of `date`: its calendar month in UTC, "YYYY-MM". */
+export function utcPeriod(date: Date): string {
+  return date.toISOString().slice(0, 7);
+}
+
+function readUsage(db: SyncDatabase, period: string): number {
+  const row = db
+    .select({ count: usageCounters.count })
+    .from(usageCounters)
+    .where(and(eq(usageCounters.metric, "executions"), eq(usageCounters.period, period)))
+    .get();
+  return row?.count ?? 0;
+}
 
 /** The calendar month (UTC) containing `now`, as [from, to). */
 export function utcMonth(now: Date): { from: Date; to: Date } {

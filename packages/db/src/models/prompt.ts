@@ -1,5 +1,7 @@
-import { and, desc, eq, or, type SQL } from "drizzle-orm";
-import { InvalidQueryError, NotFoundError } from "../errors.ts";
+import { and, asc, count, desc, eq, or, type SQL } from "drizzle-orm";
+import { InvalidQueryError, NotFoundError, PromptInUseError } from "../errors.ts";
+import { deployments } from "../schema/tenant/deployments.ts";
+import { executions } from "../schema/tenant/executions.ts";
 import { prompts, promptVersions } from "../schema/tenant/prompts.ts";
 import type { Page, RowOf, SyncDatabase } from "./base-model.ts";
 import { IsolatedModel } from "./strategies.ts";
@@ -89,6 +91,43 @@ export class PromptModel extends IsolatedModel<typeof prompts, PromptCreate> {
     );
   }
 
+  /** What deleting a prompt would take with it (for the confirmation a UI shows). */
+  async dependents(promptId: string): Promise<PromptDependents | null> {
+    return this.withDatabase("prompts.dependents", (db) =>
+      this.transaction(db, (tx) => {
+        const prompt = this.selectById(tx, promptId);
+        return prompt ? dependentsOf(tx, prompt) : null;
+      }),
+    );
+  }
+
+  /**
+   * Deletes a prompt with its versions and executions in one IMMEDIATE transaction, refused with
+   * PromptInUseError while a deployment uses it. A deployment is created in its own IMMEDIATE
+   * transaction that checks the prompt (DeploymentModel.createForPrompt), so the two serialize:
+   * either the deployment exists first and the delete is refused, or the prompt is gone first and
+   * the deployment is refused; a deployment a client was told exists is never cascade-deleted.
+   * Returns what was deleted, or null if the prompt did not exist.
+   */
+  async deleteUnlessDeployed(promptId: string): Promise<PromptDependents | null> {
+    return this.withDatabase("prompts.deleteUnlessDeployed", (db) =>
+      this.transaction(
+        db,
+        (tx) => {
+          const prompt = this.selectById(tx, promptId);
+          if (!prompt) return null;
+          const dependents = dependentsOf(tx, prompt);
+          if (dependents.deployments > 0) {
+            throw new PromptInUseError(prompt.name, dependents.deploymentNames, dependents.deployments > dependents.deploymentNames.length);
+          }
+          tx.delete(prompts).where(eq(prompts.id, promptId)).run();
+          return dependents;
+        },
+        "immediate",
+      ),
+    );
+  }
+
   protected override assertCallerFields(fields: object, use: "write" | "filter"): void {
     if (use === "write" && Object.prototype.hasOwnProperty.call(fields, "currentVersion")) {
       throw new InvalidQueryError("prompts: currentVersion is advanced by Sigil on every content change.");
@@ -127,3 +166,35 @@ export class PromptModel extends IsolatedModel<typeof prompts, PromptCreate> {
 }
 
 export const promptModel = new PromptModel();
+
+/** What goes with a prompt when it is deleted; deployments block the deletion. */
+export interface PromptDependents {
+  prompt: PromptRow;
+  versions: number;
+  executions: number;
+  deployments: number;
+  /** The first DEPENDENT_NAMES deployments by name. */
+  deploymentNames: string[];
+}
+
+const DEPENDENT_NAMES = 5;
+
+function dependentsOf(tx: SyncDatabase, prompt: PromptRow): PromptDependents {
+  const countOf = (table: typeof promptVersions | typeof executions | typeof deployments) =>
+    tx.select({ n: count() }).from(table).where(eq(table.promptId, prompt.id)).get()?.n ?? 0;
+  const deploymentNames = tx
+    .select({ name: deployments.name })
+    .from(deployments)
+    .where(eq(deployments.promptId, prompt.id))
+    .orderBy(asc(deployments.name))
+    .limit(DEPENDENT_NAMES)
+    .all()
+    .map((row) => row.name);
+  return {
+    prompt,
+    versions: countOf(promptVersions),
+    executions: countOf(executions),
+    deployments: countOf(deployments),
+    deploymentNames,
+  };
+}

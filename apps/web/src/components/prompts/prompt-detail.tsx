@@ -18,6 +18,7 @@ import { errorMessage } from "@/lib/trpc-errors";
 import { useTRPC } from "@/trpc/client";
 import type { RouterOutputs } from "@/trpc/types";
 import { useAuthorName } from "./authors";
+import { deletionSummary } from "./deletion-summary";
 import { promptFormErrors, withoutFields } from "./form-errors";
 import { draftChanged, draftOf, PromptFields, sameDraft, type PromptDraft } from "./prompt-fields";
 import { PromptVersions } from "./prompt-versions";
@@ -92,6 +93,8 @@ export function PromptDetail({ id }: { id: string }) {
       queryClient.invalidateQueries({ queryKey: trpc.prompts.list.queryKey() }),
     ]);
   };
+  // Fetched when the delete confirmation opens, so its counts are current.
+  const deletionImpact = useQuery({ ...trpc.prompts.deletionImpact.queryOptions({ id }), enabled: deleteOpen, staleTime: 0 });
   const update = useMutation(trpc.prompts.update.mutationOptions());
   const remove = useMutation(
     trpc.prompts.delete.mutationOptions({
@@ -279,7 +282,7 @@ export function PromptDetail({ id }: { id: string }) {
               setDeleteOpen(false);
             }}
             title={`Delete “${prompt.name}”?`}
-            description={`This deletes the prompt, its ${prompt.currentVersion === 1 ? "only version" : `${prompt.currentVersion} versions`} and all its executions. It cannot be undone.`}
+            description={deletionSummary(deletionImpact.data)}
             confirmLabel="Delete prompt"
             pending={remove.isPending || remove.isSuccess}
             error={remove.error}

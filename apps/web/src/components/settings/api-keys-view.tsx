@@ -31,6 +31,7 @@ const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   "executions:run": "Start executions of prompts.",
   "executions:read": "Read executions and their results.",
   "files:upload": "Upload files.",
+  "files:download": "Download files (each download is audited).",
   "deployments:run": "Run deployments by name.",
 };
 

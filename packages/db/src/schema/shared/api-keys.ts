@@ -9,6 +9,7 @@ export const API_KEY_SCOPES = [
   "executions:run",
   "executions:read",
   "files:upload",
+  "files:download",
   "deployments:run",
 ] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];

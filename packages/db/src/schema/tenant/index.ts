@@ -3,3 +3,4 @@ export * from "./executions.ts";
 export * from "./files.ts";
 export * from "./deployments.ts";
 export * from "./audit-log.ts";
+export * from "./usage-counters.ts";
