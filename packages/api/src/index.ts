@@ -11,3 +11,5 @@ export { generateApiKey, parseApiKey } from "./auth/api-key-format.ts";
 export { apiKeyUsage } from "./auth/usage-recorder.ts";
 export { AdminBootstrapError, ensureSystemAdmin, type BootstrapResult } from "./services/bootstrap-admin.ts";
 export * from "./worker/index.ts";
+/** Most procedures one batch request may call (the API refuses more; clients split at it). */
+export { MAX_BATCH_SIZE } from "@sigil/validators";
