@@ -1,11 +1,12 @@
 /**
  * `pnpm start`: prepares the installation, then serves it. `pnpm dev` (`--dev`): the same with
- * `next dev` (Turbopack, hot reload) instead of a production build.
+ * Next's development server (Turbopack, hot reload) instead of a production build.
  *
  * 1. migrates shared.sqlite and every tenant file, seeds the demo tenants and administrator when
  *    missing, creates the system administrator from SIGIL_ADMIN_EMAIL / SIGIL_ADMIN_PASSWORD when
  *    set (all idempotent), and builds the web app;
- * 2. runs the web app (`next start`, UI + tRPC API on PORT, default 3000) and the execution
+ * 2. runs the web app (apps/web/server.ts: Next behind Sigil's HTTP edge, UI + tRPC API on PORT,
+ *    default 3000) and the execution
  *    worker side by side, and supervises them: if one exits, the other is stopped and the
  *    launcher exits with its code. SIGINT / SIGTERM are forwarded once to both (the worker
  *    finishes the executions in flight); a signal more than two seconds later kills them.
@@ -15,7 +16,6 @@
  * DATA_DIR is made absolute first: every step and both servers run in different directories.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "..");
@@ -29,7 +29,7 @@ process.env.DATA_DIR = process.env.DATA_DIR ? resolve(invokedFrom, process.env.D
 const dev = process.argv.includes("--dev");
 const port = process.env.PORT ?? "3000";
 if (!/^\d+$/.test(port)) fail(`PORT=${JSON.stringify(port)} is not a port number.`);
-// `next start -H 127.0.0.1` makes Next treat the proxy's host rewrites as external (its own URL
+// Next told its hostname is 127.0.0.1 treats the proxy's host rewrites as external (its own URL
 // then says 127.0.0.1 while the rewrite says localhost): every tenant page would be a 404.
 // `localhost` binds the same loopback address without that problem.
 const host = !process.env.HOST || process.env.HOST === "127.0.0.1" ? "localhost" : process.env.HOST;
@@ -66,9 +66,14 @@ await step("Seeding the demo installation (if missing)", ["db:seed"]);
 await step("System administrator from SIGIL_ADMIN_EMAIL (if set)", ["--filter", "@sigil/api", "admin:bootstrap", "--optional"]);
 if (!dev) await step("Building the web app", ["--filter", "@sigil/web", "build"]);
 
-const nextBin = createRequire(join(webDir, "package.json")).resolve("next/dist/bin/next");
-const services: Record<string, { cwd: string; args: string[] }> = {
-  web: { cwd: webDir, args: dev ? [nextBin, "dev", "--turbopack", "-p", port, "-H", host] : [nextBin, "start", "-p", port, "-H", host] },
+const services: Record<string, { cwd: string; args: string[]; env?: Record<string, string> }> = {
+  // `--import tsx`: the server is TypeScript, like the workspace packages it imports. Next wants
+  // NODE_ENV to match the mode (it warns about, and misbehaves with, anything else).
+  web: {
+    cwd: webDir,
+    args: ["--import", "tsx", "server.ts", ...(dev ? ["--dev"] : [])],
+    env: { PORT: port, HOST: host, NODE_ENV: dev ? "development" : "production" },
+  },
   // `--import tsx` in this process (not the tsx CLI, which would relay signals a second time).
   worker: { cwd: apiDir, args: ["--import", "tsx", "scripts/worker.ts"] },
 };
@@ -98,7 +103,7 @@ function stop(reason: string, code: number, signal: NodeJS.Signals): void {
 }
 
 for (const [name, service] of Object.entries(services)) {
-  const child = spawn(process.execPath, service.args, { cwd: service.cwd, stdio: "inherit", env: process.env, detached: true });
+  const child = spawn(process.execPath, service.args, { cwd: service.cwd, stdio: "inherit", env: { ...process.env, ...service.env }, detached: true });
   running.set(name, child);
   child.on("error", (error) => {
     console.error(`${name} could not start: ${error.message}`);

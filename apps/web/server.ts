@@ -1,0 +1,43 @@
+/**
+ * The web app's HTTP server (`pnpm start`, `pnpm dev`; see scripts/start.ts): Next's request
+ * handler behind Sigil's HTTP edge (packages/api/src/http/edge.ts), instead of `next start` /
+ * `next dev`. The edge is where the socket and the raw headers are still visible and the body
+ * is not read yet: duplicate Host headers, internal and forwarded headers a client may not set,
+ * the client address (TRUST_PROXY), the per-route body limit, and the headers every answer
+ * carries. Pages get their Content-Security-Policy (with a nonce) from src/proxy.ts.
+ *
+ * Usage: node --import tsx server.ts [--dev] (PORT, HOST as for `pnpm start`).
+ */
+import { createServer } from "node:http";
+import { readEdgeConfig, securityHeaders, withEdge } from "@sigil/api/edge";
+import next from "next";
+
+const dev = process.argv.includes("--dev");
+const port = Number(process.env.PORT ?? 3000);
+const hostname = process.env.HOST ?? "localhost";
+const edgeConfig = readEdgeConfig();
+
+const app = next({ dev, dir: import.meta.dirname, hostname, port, ...(dev ? { turbopack: true } : {}) });
+await app.prepare();
+const handle = app.getRequestHandler();
+
+const server = createServer(
+  withEdge(edgeConfig, (req, res) => {
+    for (const [name, value] of Object.entries(securityHeaders(req))) res.setHeader(name, value);
+    handle(req, res).catch((error: unknown) => {
+      console.error("Request failed:", error);
+      if (!res.headersSent) res.statusCode = 500;
+      res.end();
+    });
+  }),
+);
+server.listen(port, hostname, () => console.log(`▲ Sigil web app on http://${hostname}:${port}${dev ? " (development)" : ""}`));
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    server.close();
+    void app.close().finally(() => process.exit(0));
+    // Keep-alive connections would hold `close` open: do not wait for them for long.
+    setTimeout(() => process.exit(0), 2_000).unref();
+  });
+}
