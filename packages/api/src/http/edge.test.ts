@@ -73,7 +73,6 @@ describe("body limit", () => {
     const head = `POST /api/trpc/auth.login HTTP/1.1\r\nHost: acme.localhost\r\nContent-Type: application/json\r\nContent-Length: ${50 * 1024 * 1024}\r\n\r\n`;
     const { text } = await raw(port, head, { until: /\}\}\}\}$/ });
     expect(text).toMatch(/^HTTP\/1\.1 413 /);
-    expect(text).toMatch(/connection: close/i);
     expect(text).toContain('"code":"PAYLOAD_TOO_LARGE"');
     expect(text).toContain("The request body is larger than 64 KB, the limit for this request.");
   });

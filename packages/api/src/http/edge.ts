@@ -87,23 +87,27 @@ function hasBody(req: IncomingMessage): boolean {
   return req.headers["transfer-encoding"] !== undefined || (req.headers["content-length"] !== undefined && req.headers["content-length"] !== "0");
 }
 
+/** How long a refused request's body is still read (and thrown away) so the client sees the answer. */
+const LINGER_MS = 2_000;
+
 function refuse(req: IncomingMessage, res: ServerResponse, status: 400 | 413, message: string): void {
   const url = new URL(req.url ?? "/", "http://edge.invalid");
   const isTrpc = trpcProcedures(url.pathname).length > 0 || /\/api\/trpc\/?$/.test(url.pathname);
   const body = isTrpc
     ? trpcErrorBody(url, status === 413 ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST", status, message)
     : JSON.stringify({ error: { message } });
-  res.writeHead(status, {
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(body),
-    "cache-control": "no-store",
-    // The rest of the body is not read: the connection cannot carry another request.
-    connection: "close",
-  });
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body), "cache-control": "no-store" });
   res.end(body);
-  // Stop reading what the client still sends; the socket closes once the answer is out.
-  req.pause();
-  res.once("finish", () => req.socket.destroySoon());
+  // Closing a socket with unread bytes in it resets the connection, and the client may lose
+  // the answer before reading it. So what the client still sends is read and discarded (memory
+  // stays flat) for a moment, then the connection is closed unless the body has ended by then.
+  req.resume();
+  res.once("finish", () => {
+    if (req.complete) return;
+    const timer = setTimeout(() => req.socket.destroy(), LINGER_MS);
+    req.once("end", () => clearTimeout(timer));
+    req.socket.once("close", () => clearTimeout(timer));
+  });
 }
 
 function tooLarge(limit: number): string {
