@@ -67,13 +67,8 @@ await step("System administrator from SIGIL_ADMIN_EMAIL (if set)", ["--filter", 
 if (!dev) await step("Building the web app", ["--filter", "@sigil/web", "build"]);
 
 const services: Record<string, { cwd: string; args: string[]; env?: Record<string, string> }> = {
-  // `--import tsx`: the server is TypeScript, like the workspace packages it imports. Next wants
-  // NODE_ENV to match the mode (it warns about, and misbehaves with, anything else).
-  web: {
-    cwd: webDir,
-    args: ["--import", "tsx", "server.ts", ...(dev ? ["--dev"] : [])],
-    env: { PORT: port, HOST: host, NODE_ENV: dev ? "development" : "production" },
-  },
+  // `--import tsx`: the server is TypeScript, like the workspace packages it imports.
+  web: { cwd: webDir, args: ["--import", "tsx", "server.ts", ...(dev ? ["--dev"] : [])], env: { PORT: port, HOST: host } },
   // `--import tsx` in this process (not the tsx CLI, which would relay signals a second time).
   worker: { cwd: apiDir, args: ["--import", "tsx", "scripts/worker.ts"] },
 };

@@ -10,9 +10,12 @@
  */
 import { createServer } from "node:http";
 import { readEdgeConfig, securityHeaders, withEdge } from "@sigil/api/edge";
-import next from "next";
 
 const dev = process.argv.includes("--dev");
+// Next wants NODE_ENV to match the mode (it warns about, and misbehaves with, anything else);
+// set before Next is loaded.
+Object.assign(process.env, { NODE_ENV: dev ? "development" : "production" });
+const { default: next } = await import("next");
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? "localhost";
 const edgeConfig = readEdgeConfig();
