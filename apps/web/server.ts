@@ -20,10 +20,6 @@ const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? "localhost";
 const edgeConfig = readEdgeConfig();
 
-const app = next({ dev, dir: import.meta.dirname, hostname, port, ...(dev ? { turbopack: true } : {}) });
-await app.prepare();
-const handle = app.getRequestHandler();
-
 const server = createServer(
   withEdge(edgeConfig, (req, res) => {
     for (const [name, value] of Object.entries(securityHeaders(req))) res.setHeader(name, value);
@@ -34,6 +30,10 @@ const server = createServer(
     });
   }),
 );
+// With httpServer, Next attaches its WebSocket upgrade handler (hot reload in development) at once.
+const app = next({ dev, dir: import.meta.dirname, hostname, port, httpServer: server, ...(dev ? { turbopack: true } : {}) });
+await app.prepare();
+const handle = app.getRequestHandler();
 server.listen(port, hostname, () => console.log(`▲ Sigil web app on http://${hostname}:${port}${dev ? " (development)" : ""}`));
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
