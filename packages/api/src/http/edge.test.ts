@@ -9,6 +9,7 @@ const config: EdgeConfig = { trustProxyHops: 0, maxBodyBytes: 64 * 1024, maxUplo
 /** What the handler behind the edge saw: its headers and the body it could read. */
 interface Seen {
   headers: IncomingMessage["headers"];
+  rawHeaders: string[];
   body: string;
 }
 
@@ -18,7 +19,7 @@ async function listen(edgeConfig: EdgeConfig): Promise<{ server: Server; port: n
       const chunks: Buffer[] = [];
       req.on("data", (chunk: Buffer) => chunks.push(chunk));
       req.on("end", () => {
-        const seen: Seen = { headers: req.headers, body: Buffer.concat(chunks).toString() };
+        const seen: Seen = { headers: req.headers, rawHeaders: req.rawHeaders, body: Buffer.concat(chunks).toString() };
         res.setHeader("content-type", "application/json");
         res.end(JSON.stringify(seen));
       });
@@ -123,6 +124,9 @@ describe("headers", () => {
     expect(seen.headers["x-forwarded-host"]).toBeUndefined();
     expect(seen.headers["x-sigil-client-ip"]).toBe("127.0.0.1");
     expect(seen.headers["x-sigil-proto"]).toBe("http");
+    const rawNames = seen.rawHeaders.filter((_, index) => index % 2 === 0).map((name) => name.toLowerCase());
+    expect(rawNames.filter((name) => name.startsWith("x-sigil-") || name.startsWith("x-forwarded-"))).toEqual(["x-sigil-client-ip", "x-sigil-proto"]);
+    expect(seen.rawHeaders[seen.rawHeaders.indexOf("x-sigil-client-ip") + 1]).toBe("127.0.0.1");
   });
 
   test("with TRUST_PROXY the nearest proxies' X-Forwarded-For / -Proto count, and nothing a client wrote before them", async () => {

@@ -122,12 +122,18 @@ function normaliseHeaders(req: IncomingMessage, config: EdgeConfig): void {
   const forwarded = config.trustProxyHops > 0;
   const ip = clientAddress(socket.remoteAddress, forwarded ? req.headers["x-forwarded-for"] : undefined, config.trustProxyHops);
   const proto = clientProto(socket.encrypted === true, req.headers["x-forwarded-proto"], config.trustProxyHops);
-  const kept = Object.entries(req.headers).filter(
-    ([name]) => !name.startsWith(INTERNAL_HEADER_PREFIX) && (forwarded || !FORWARDED_HEADERS.includes(name)),
-  );
-  req.headers = Object.fromEntries(kept);
+  const allowed = (name: string) => !name.startsWith(INTERNAL_HEADER_PREFIX) && (forwarded || !FORWARDED_HEADERS.includes(name));
+  req.headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => allowed(name)));
   if (ip !== null) req.headers[EDGE_HEADERS.clientIp] = ip;
   req.headers[EDGE_HEADERS.proto] = proto;
+  // rawHeaders too (name, value, name, value, …), for anything downstream that reads them.
+  const raw: string[] = [];
+  for (let index = 0; index + 1 < req.rawHeaders.length; index += 2) {
+    const name = req.rawHeaders[index] ?? "";
+    if (allowed(name.toLowerCase())) raw.push(name, req.rawHeaders[index + 1] ?? "");
+  }
+  for (const [name, value] of [[EDGE_HEADERS.clientIp, ip], [EDGE_HEADERS.proto, proto]] as const) if (value !== null) raw.push(name, value);
+  req.rawHeaders = raw;
 }
 
 /** A request whose body was read by the edge, replayed for the handler (same socket, same headers). */
