@@ -8,8 +8,9 @@
  *
  * Usage: node --import tsx server.ts [--dev] (PORT, HOST as for `pnpm start`).
  */
-import { createServer } from "node:http";
-import { readEdgeConfig, securityHeaders, withEdge } from "@sigil/api/edge";
+import { createServer, type IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { acceptUpgrade, readEdgeConfig, securityHeaders, withEdge } from "@sigil/api/edge";
 
 const dev = process.argv.includes("--dev");
 // Next wants NODE_ENV to match the mode (it warns about, and misbehaves with, anything else);
@@ -30,6 +31,11 @@ const server = createServer(
     });
   }),
 );
+// Registered before Next's own upgrade listener, so it runs first: a refused upgrade's socket is
+// closed before Next sees it. Only development upgrades (hot reload) are served at all.
+server.prependListener("upgrade", (req: IncomingMessage, socket: Duplex) => {
+  if (!dev || !acceptUpgrade(edgeConfig, req)) socket.destroy();
+});
 // With httpServer, Next attaches its WebSocket upgrade handler (hot reload in development) at once.
 const app = next({ dev, dir: import.meta.dirname, hostname, port, httpServer: server, ...(dev ? { turbopack: true } : {}) });
 await app.prepare();

@@ -1,8 +1,8 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import { connect, type AddressInfo } from "node:net";
+import { createServer, IncomingMessage, type Server } from "node:http";
+import { connect, Socket, type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parseTrustProxy } from "../config.ts";
-import { bodyLimit, clientAddress, clientProto, withEdge, type EdgeConfig } from "./edge.ts";
+import { acceptUpgrade, bodyLimit, clientAddress, clientProto, withEdge, type EdgeConfig } from "./edge.ts";
 
 const config: EdgeConfig = { trustProxyHops: 0, maxBodyBytes: 64 * 1024, maxUploadBodyBytes: 256 * 1024 };
 
@@ -140,6 +140,22 @@ describe("headers", () => {
     } finally {
       trusting.server.close();
     }
+  });
+
+  test("WebSocket upgrades pass the same checks", () => {
+    const upgrade = (rawHeaders: string[]) => {
+      const req = new IncomingMessage(new Socket());
+      req.rawHeaders = rawHeaders;
+      const headers: IncomingMessage["headers"] = {};
+      for (let index = 0; index + 1 < rawHeaders.length; index += 2) headers[(rawHeaders[index] ?? "").toLowerCase()] ??= rawHeaders[index + 1];
+      req.headers = headers;
+      return req;
+    };
+    expect(acceptUpgrade(config, upgrade(["Host", "a.localhost", "Host", "b.localhost"]))).toBe(false);
+    const req = upgrade(["Host", "localhost", "x-sigil-area", "admin", "X-Forwarded-For", "6.6.6.6"]);
+    expect(acceptUpgrade(config, req)).toBe(true);
+    expect(req.headers["x-sigil-area"]).toBeUndefined();
+    expect(req.headers["x-forwarded-for"]).toBeUndefined();
   });
 
   test("client address and scheme by hop count", () => {

@@ -153,6 +153,16 @@ function replay(req: IncomingMessage, body: Buffer): IncomingMessage {
   return copy;
 }
 
+/**
+ * The edge's checks for a WebSocket upgrade (Next's hot reload in development; Sigil serves no
+ * WebSocket in production): false means close the socket. Same Host rule, same header clean-up.
+ */
+export function acceptUpgrade(config: EdgeConfig, req: IncomingMessage): boolean {
+  if (hostHeaderCount(req.rawHeaders) > 1) return false;
+  normaliseHeaders(req, config);
+  return true;
+}
+
 /** Wraps a Node request handler with the edge's checks. */
 export function withEdge(config: EdgeConfig, handler: NodeHandler): NodeHandler {
   return (req, res) => {
