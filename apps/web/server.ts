@@ -19,7 +19,17 @@ Object.assign(process.env, { NODE_ENV: dev ? "development" : "production" });
 const { default: next } = await import("next");
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? "localhost";
-const edgeConfig = readEdgeConfig();
+const edgeConfig = readSettings();
+
+/** Invalid settings stop the server with one line naming the variable (README: Settings). */
+function readSettings(): ReturnType<typeof readEdgeConfig> {
+  try {
+    return readEdgeConfig();
+  } catch (error) {
+    console.error(`Sigil web app: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+}
 
 const server = createServer(
   withEdge(edgeConfig, (req, res) => {
