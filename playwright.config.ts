@@ -8,6 +8,8 @@ import { defineConfig } from "@playwright/test";
  * browsers cannot be downloaded here). The web server is the production build, started by
  * `pnpm start`'s launcher on a fresh data directory with the demo tenants, on E2E_PORT.
  * Chromium resolves *.localhost to 127.0.0.1 by itself, so each project is a kind of host.
+ * The `security` project (`pnpm test:security`) probes the same server with raw HTTP: to add a
+ * probe, drop an `*.e2e.ts` file into e2e/security/ (see e2e/security/README.md).
  */
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 3210);
 // Created once by the main process; worker processes inherit it through the environment.
@@ -35,6 +37,7 @@ export default defineConfig({
     { name: "hosts", testDir: "e2e/hosts", use: { ...chromium, baseURL: `http://localhost:${E2E_PORT}` } },
     { name: "workspace", testDir: "e2e/workspace", use: { ...chromium, baseURL: `http://acme.localhost:${E2E_PORT}` } },
     { name: "admin", testDir: "e2e/admin", use: { ...chromium, baseURL: `http://admin.localhost:${E2E_PORT}` } },
+    { name: "security", testDir: "e2e/security", use: { baseURL: `http://localhost:${E2E_PORT}` } },
   ],
   webServer: {
     command: "node --import tsx scripts/start.ts",

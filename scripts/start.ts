@@ -1,6 +1,6 @@
 /**
  * `pnpm start`: prepares the installation, then serves it. `pnpm dev` (`--dev`): the same with
- * `next dev` (Turbopack, hot reload) instead of a production build.
+ * Next's development server (Turbopack, hot reload) instead of a production build.
  *
  * 0. validates every setting (packages/api/src/server-settings.ts) and refuses to go on if one is
  *    invalid, naming it;
@@ -9,8 +9,8 @@
  *    refuses a public ROOT_DOMAIN while a demo password signs in), creates the system
  *    administrator from SIGIL_ADMIN_EMAIL / SIGIL_ADMIN_PASSWORD when set (all idempotent), and
  *    builds the web app;
- * 2. runs the web app (`next start`, UI + tRPC API on PORT, default 3000) and the execution
- *    worker side by side, and supervises them: if one exits, the other is stopped and the
+ * 2. runs the web app (apps/web/server.ts: Next behind Sigil's HTTP edge, UI + tRPC API on
+ *    PORT, default 3000) and the execution worker side by side, and supervises them: if one exits, the other is stopped and the
  *    launcher exits with its code. SIGINT / SIGTERM are forwarded once to both (the worker
  *    finishes the executions in flight); a signal more than two seconds later kills them.
  *
@@ -19,7 +19,6 @@
  * DATA_DIR is made absolute first: every step and both servers run in different directories.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { readServerSettings } from "@sigil/api";
 import { HybridDatabaseManager, InvalidSettingError, prepareDemoOnStart } from "@sigil/db";
@@ -48,7 +47,7 @@ try {
   fail(`invalid settings (README: Settings):\n${error.message}`);
 }
 const port = String(settings.listen.port);
-// `next start -H 127.0.0.1` makes Next treat the proxy's host rewrites as external (its own URL
+// Next told its hostname is 127.0.0.1 treats the proxy's host rewrites as external (its own URL
 // then says 127.0.0.1 while the rewrite says localhost): every tenant page would be a 404.
 // `localhost` binds the same loopback address without that problem.
 const host = settings.listen.host === "127.0.0.1" ? "localhost" : settings.listen.host;
@@ -88,9 +87,9 @@ console.log("\n▶ Demo installation (README: Demo tenants and logins)");
 await step("System administrator from SIGIL_ADMIN_EMAIL (if set)", ["--filter", "@sigil/api", "admin:bootstrap", "--optional"]);
 if (!dev) await step("Building the web app", ["--filter", "@sigil/web", "build"]);
 
-const nextBin = createRequire(join(webDir, "package.json")).resolve("next/dist/bin/next");
-const services: Record<string, { cwd: string; args: string[] }> = {
-  web: { cwd: webDir, args: dev ? [nextBin, "dev", "--turbopack", "-p", port, "-H", host] : [nextBin, "start", "-p", port, "-H", host] },
+const services: Record<string, { cwd: string; args: string[]; env?: Record<string, string> }> = {
+  // `--import tsx`: the server is TypeScript, like the workspace packages it imports.
+  web: { cwd: webDir, args: ["--import", "tsx", "server.ts", ...(dev ? ["--dev"] : [])], env: { PORT: port, HOST: host } },
   // `--import tsx` in this process (not the tsx CLI, which would relay signals a second time).
   worker: { cwd: apiDir, args: ["--import", "tsx", "scripts/worker.ts"] },
 };
@@ -120,7 +119,7 @@ function stop(reason: string, code: number, signal: NodeJS.Signals): void {
 }
 
 for (const [name, service] of Object.entries(services)) {
-  const child = spawn(process.execPath, service.args, { cwd: service.cwd, stdio: "inherit", env: process.env, detached: true });
+  const child = spawn(process.execPath, service.args, { cwd: service.cwd, stdio: "inherit", env: { ...process.env, ...service.env }, detached: true });
   running.set(name, child);
   child.on("error", (error) => {
     console.error(`${name} could not start: ${error.message}`);

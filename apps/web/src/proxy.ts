@@ -1,16 +1,29 @@
 import { apiConfig as processApiConfig, hostName, identifyTenant, resolveTenant, type RequestInfo } from "@sigil/api";
 import { NextResponse, type NextRequest } from "next/server";
+import { contentSecurityPolicy, newNonce } from "@/lib/csp";
 import { ROUTE_HEADERS, routeRequest, UNKNOWN_WORKSPACE_ROUTE, type RouteDecision } from "@/lib/routing";
 import { trpcErrorCode } from "@/lib/trpc-errors";
 
 const apiConfig = processApiConfig();
+const dev = process.env.NODE_ENV !== "production";
 
 /**
  * Host routing (Next 16 proxy, Node runtime): which part of the app a page request belongs to.
  * The tRPC endpoints are excluded by the matcher; the API identifies the tenant itself with the
  * same pure function (`identifyTenant`), so pages and API calls always agree.
+ *
+ * It also gives every page its Content-Security-Policy with a fresh nonce: set on the request,
+ * Next puts the nonce on its own scripts (pages are therefore rendered per request); set on the
+ * answer, the browser enforces it (src/lib/csp.ts).
  */
 export async function proxy(request: NextRequest) {
+  const policy = contentSecurityPolicy(newNonce(), { dev });
+  const response = await route(request, policy);
+  response.headers.set("content-security-policy", policy);
+  return response;
+}
+
+async function route(request: NextRequest, policy: string): Promise<NextResponse> {
   const { pathname, search } = request.nextUrl;
   const hostHeader = request.headers.get("host") ?? request.nextUrl.host;
   // Pages are named by host and path only: an x-tenant-id header from a browser chooses nothing.
@@ -25,6 +38,7 @@ export async function proxy(request: NextRequest) {
   forwarded.delete("x-tenant-id");
   forwarded.set(ROUTE_HEADERS.visiblePath, `${pathname}${search}`);
   forwarded.set(ROUTE_HEADERS.area, decision.area);
+  forwarded.set("content-security-policy", policy);
 
   if (decision.kind === "pass") return NextResponse.next({ request: { headers: forwarded } });
   const url = request.nextUrl.clone();

@@ -13,6 +13,12 @@ export interface ApiConfig {
   rateLimits: RateLimitConfig;
   /** SIGIL_OUTBOUND_ALLOW: non-public `host:port` destinations providers may reach (e.g. a local model server). */
   outboundAllow: OutboundAllowEntry[];
+  /** HTTP edge (src/http/edge.ts): proxies in front of Sigil whose X-Forwarded-For/-Proto count; 0 = none. */
+  trustProxyHops: number;
+  /** Largest request body of any request but a file upload, in bytes. */
+  maxBodyBytes: number;
+  /** Largest request body of a request that calls `files.upload`, in bytes. */
+  maxUploadBodyBytes: number;
 }
 
 /** Requests allowed per minute (a token bucket of that size, refilled over a minute); 0: no limit. */
@@ -51,6 +57,26 @@ function rateLimitsFrom(values: z.output<typeof rateLimitEnvironment>): RateLimi
   };
 }
 
+const TRUST_PROXY_EXPECTED = "off (default), on, or the number of proxies in front of Sigil (1–99)";
+
+/**
+ * TRUST_PROXY: unset, `0`, `off` or `false` trusts no proxy (the client address is the socket's);
+ * `on`, `true` or `1` trusts one proxy; a number `n` trusts the nearest `n` proxies.
+ */
+function trustProxyHops(raw: string): number | undefined {
+  const text = raw.trim().toLowerCase();
+  if (text === "" || text === "0" || text === "off" || text === "false") return 0;
+  if (text === "on" || text === "true") return 1;
+  return /^[1-9]\d?$/.test(text) ? Number(text) : undefined;
+}
+
+/** TRUST_PROXY alone (the edge's tests); throws InvalidSettingError naming the variable. */
+export function parseTrustProxy(value: string | undefined): number {
+  return parseEnvironment(z.object({ TRUST_PROXY: setting(TRUST_PROXY_EXPECTED, trustProxyHops, 0) }), { TRUST_PROXY: value }).TRUST_PROXY;
+}
+
+const byteSize = (fallback: number) => wholeNumber(fallback, { min: 1024, max: 1024 ** 3 });
+
 const DOMAIN = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
 export const apiEnvironment = z.object({
@@ -67,6 +93,11 @@ export const apiEnvironment = z.object({
     },
     [],
   ),
+  TRUST_PROXY: setting(TRUST_PROXY_EXPECTED, trustProxyHops, 0),
+  // 1 MiB: a 100,000-character template, JSON-escaped, in a batch, with room to spare.
+  MAX_BODY_BYTES: byteSize(1024 * 1024),
+  // 16 MiB: a 10 MB file is 13.4 MB of base64, plus its name and the JSON around it.
+  MAX_UPLOAD_BODY_BYTES: byteSize(16 * 1024 * 1024),
 });
 
 export function readApiConfig(env: Env): ApiConfig {
@@ -78,6 +109,9 @@ export function readApiConfig(env: Env): ApiConfig {
     lockoutMs: 30 * 60_000,
     rateLimits: rateLimitsFrom(values),
     outboundAllow: values.SIGIL_OUTBOUND_ALLOW,
+    trustProxyHops: values.TRUST_PROXY,
+    maxBodyBytes: values.MAX_BODY_BYTES,
+    maxUploadBodyBytes: values.MAX_UPLOAD_BODY_BYTES,
   };
 }
 

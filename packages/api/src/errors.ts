@@ -59,7 +59,25 @@ export const FOREIGN_KEY_MESSAGE = "This refers to something that was deleted me
 
 export const INTERNAL_MESSAGE = "Something went wrong on our side. The error has been logged.";
 
-/** The message a client may see: internal errors never leak theirs. */
+export const UNREADABLE_REQUEST_MESSAGE =
+  "The request could not be read: it is not valid JSON in the shape the API expects, or it is nested too deeply.";
+
+const RUNTIME_ERRORS: ReadonlySet<unknown> = new Set([Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError]);
+
+/**
+ * Whether the error's message is a JavaScript exception's own text (tRPC copies the cause's
+ * message when it turns a failed JSON parse or superjson decode into a BAD_REQUEST or
+ * PARSE_ERROR): "Maximum call stack size exceeded", "Cannot destructure property…". Domain
+ * errors are subclasses with messages written for people, so they never match.
+ */
+export function isRuntimeErrorText(error: TRPCError): boolean {
+  const cause = error.cause;
+  return cause instanceof Error && RUNTIME_ERRORS.has(cause.constructor) && error.message === cause.message;
+}
+
+/** The message a client may see: internal errors and JavaScript exception texts never leak. */
 export function publicMessage(error: TRPCError): string {
-  return error.code === "INTERNAL_SERVER_ERROR" ? INTERNAL_MESSAGE : error.message;
+  if (error.code === "INTERNAL_SERVER_ERROR") return INTERNAL_MESSAGE;
+  if (isRuntimeErrorText(error)) return UNREADABLE_REQUEST_MESSAGE;
+  return error.message;
 }

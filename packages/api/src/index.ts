@@ -13,3 +13,5 @@ export { apiKeyUsage } from "./auth/usage-recorder.ts";
 export { AdminBootstrapError, ensureSystemAdmin, type BootstrapResult } from "./services/bootstrap-admin.ts";
 export * from "./worker/index.ts";
 export * from "./outbound/index.ts";
+/** Most procedures one batch request may call (the API refuses more; clients split at it). */
+export { MAX_BATCH_SIZE } from "@sigil/validators";

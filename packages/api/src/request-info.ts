@@ -1,3 +1,5 @@
+import { EDGE_HEADERS } from "./http/edge-headers.ts";
+
 /** What Sigil reads from an HTTP request; built once per request by the context. */
 export interface RequestInfo {
   method: string;
@@ -11,6 +13,7 @@ export interface RequestInfo {
   origin: string | null;
   /** `Authorization: Bearer …` or `x-api-key`. */
   apiKey: string | null;
+  /** The client's address as the HTTP edge saw it (src/http/edge.ts); null without the edge. */
   ip: string | null;
   userAgent: string | null;
   secure: boolean;
@@ -60,8 +63,9 @@ export function requestInfoFrom(req: Request): RequestInfo {
     cookies: parseCookies(req.headers.get("cookie")),
     origin: req.headers.get("origin"),
     apiKey: bearer ?? req.headers.get("x-api-key"),
-    ip: req.headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? null,
+    // Decided by the HTTP edge from the socket (and TRUST_PROXY), never from a client's X-Forwarded-For.
+    ip: req.headers.get(EDGE_HEADERS.clientIp),
     userAgent: req.headers.get("user-agent"),
-    secure: url.protocol === "https:",
+    secure: url.protocol === "https:" || req.headers.get(EDGE_HEADERS.proto) === "https",
   };
 }

@@ -5,7 +5,7 @@
  */
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from "node:dns";
 import type { AppRouter } from "@sigil/api";
-import { createTRPCClient, httpBatchLink, TRPCClientError, type TRPCClient } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpLink, splitLink, TRPCClientError, type TRPCClient } from "@trpc/client";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import superjson from "superjson";
 import { Agent, fetch as undiciFetch } from "undici";
@@ -138,6 +138,12 @@ export function createSigilClient(options: SigilClientOptions): SigilClient {
 
 type LinkFetch = NonNullable<Parameters<typeof httpBatchLink>[0]["fetch"]>;
 
+/**
+ * Most procedures the API accepts in one batch (MAX_BATCH_SIZE of @sigil/validators, which this
+ * package does not depend on; a test keeps the two equal).
+ */
+export const MAX_BATCH_SIZE = 20;
+
 /** The batch link of every client: superjson, fixed headers, undici through the localhost agent. */
 function sigilLink(base: URL, headers: Record<string, string>, onResponse?: (response: Awaited<ReturnType<typeof undiciFetch>>) => void) {
   const fetch: LinkFetch = async (input, init) => {
@@ -152,13 +158,21 @@ function sigilLink(base: URL, headers: Record<string, string>, onResponse?: (res
     onResponse?.(response);
     return response;
   };
-  return httpBatchLink({
-    url: `${base.href.replace(/\/+$/, "")}/api/trpc`,
-    transformer: superjson,
-    headers: () => headers,
-    fetch,
-    // Keep batched GET URLs well under Node's 16 KB header limit; longer batches are split.
-    maxURLLength: 8_000,
+  const url = `${base.href.replace(/\/+$/, "")}/api/trpc`;
+  return splitLink({
+    // An upload is sized for one file (the API's upload body limit): never batched with another.
+    condition: (op) => op.path === "files.upload",
+    true: httpLink({ url, transformer: superjson, headers: () => headers, fetch }),
+    false: httpBatchLink({
+      url,
+      transformer: superjson,
+      headers: () => headers,
+      fetch,
+      // Keep batched GET URLs well under Node's 16 KB header limit; longer batches are split,
+      // and so are batches longer than the API accepts.
+      maxURLLength: 8_000,
+      maxItems: MAX_BATCH_SIZE,
+    }),
   });
 }
 

@@ -2,13 +2,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 // Test-only use of the server (a devDependency): the client itself imports only its types.
-import { ensureSystemAdmin } from "@sigil/api";
+import { ensureSystemAdmin, MAX_BATCH_SIZE as API_MAX_BATCH_SIZE } from "@sigil/api";
 import { startApiServer } from "@sigil/api/http";
 import { afterAll, beforeAll, describe, expect, expectTypeOf, test } from "vitest";
 import {
   closeSigilConnections,
   createSigilClient,
   isLocalhostName,
+  MAX_BATCH_SIZE,
   resolveBaseUrl,
   signIn,
   TRPCClientError,
@@ -76,6 +77,13 @@ afterAll(async () => {
 });
 
 describe("createSigilClient against a real server", () => {
+  test("calls made in one tick beyond the API's batch cap are split into several batches, and all answer", async () => {
+    const client = createSigilClient({ url: `http://acme.localhost:${port}`, apiKey: keys.acme });
+    const answers = await Promise.all(Array.from({ length: MAX_BATCH_SIZE * 2 + 5 }, () => client.auth.me.query()));
+    expect(answers.every((answer) => answer.tenant.slug === "acme")).toBe(true);
+    expect(MAX_BATCH_SIZE).toBe(API_MAX_BATCH_SIZE);
+  });
+
   test("an API key on http://acme.localhost:<port>: auth.me is typed and names acme", async () => {
     const client = createSigilClient({ url: `http://acme.localhost:${port}`, apiKey: keys.acme });
     const me = await client.auth.me.query();

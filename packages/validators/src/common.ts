@@ -31,3 +31,9 @@ export const email = z
 
 /** Template variables and execution input: a JSON object of string keys. */
 export const variables = z.record(z.string().max(200), z.unknown()).default({});
+
+/**
+ * Most procedures one tRPC batch request may call. The API refuses longer batches (400); the web
+ * app's and @sigil/client's batch links split theirs at this size.
+ */
+export const MAX_BATCH_SIZE = 20;

@@ -2,7 +2,8 @@
 
 import type { AppRouter } from "@sigil/api";
 import { isServer, QueryClientProvider, type QueryClient } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { MAX_BATCH_SIZE } from "@sigil/validators";
+import { createTRPCClient, httpBatchLink, httpLink, splitLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useMemo, type ReactNode } from "react";
 import superjson from "superjson";
@@ -36,7 +37,18 @@ function getQueryClient(apiUrl: string): QueryClient {
 export function TRPCReactProvider({ apiUrl, children }: { apiUrl: string; children: ReactNode }) {
   const queryClient = getQueryClient(apiUrl);
   const trpcClient = useMemo(
-    () => createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: apiUrl, transformer: superjson })] }),
+    () =>
+      createTRPCClient<AppRouter>({
+        links: [
+          splitLink({
+            // An upload is sized for one file (the API's upload body limit): never batched with another.
+            condition: (op) => op.path === "files.upload",
+            true: httpLink({ url: apiUrl, transformer: superjson }),
+            // The API refuses batches longer than MAX_BATCH_SIZE; longer ones are split here.
+            false: httpBatchLink({ url: apiUrl, transformer: superjson, maxItems: MAX_BATCH_SIZE }),
+          }),
+        ],
+      }),
     [apiUrl],
   );
   return (

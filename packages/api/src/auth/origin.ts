@@ -10,13 +10,17 @@ export function assertSameOrigin(request: RequestInfo, { required }: { required:
     if (!required) return;
     throw new TRPCError({ code: "FORBIDDEN", message: "Cross-site request refused: the Origin header is missing." });
   }
-  let originHost: string;
+  let origin: string;
+  let own: string;
   try {
-    originHost = new URL(request.origin).host.toLowerCase();
+    origin = new URL(request.origin).origin;
+    // The URL parser drops default ports (http://x:80 → http://x), so both sides compare alike.
+    own = new URL(`${request.secure ? "https" : "http"}://${request.hostHeader}`).origin;
   } catch {
     throw new TRPCError({ code: "FORBIDDEN", message: "Cross-site request refused: the Origin header is malformed." });
   }
-  if (originHost !== request.hostHeader) {
-    throw new TRPCError({ code: "FORBIDDEN", message: `Cross-site request refused: ${request.origin} may not act on ${request.hostHeader}.` });
+  // Scheme, host and port: a page on http://… may not act on https://… (or the other way round).
+  if (origin !== own) {
+    throw new TRPCError({ code: "FORBIDDEN", message: `Cross-site request refused: ${request.origin} may not act on ${own}.` });
   }
 }

@@ -1,6 +1,9 @@
+import { MAX_BATCH_SIZE } from "@sigil/validators";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { createContext } from "../context.ts";
+import { isRuntimeErrorText } from "../errors.ts";
 import { appRouter } from "../root.ts";
+import { trpcErrorBody, trpcProcedures } from "./trpc-error-body.ts";
 
 /** tRPC lives at `/api/trpc`, also under a tenant's path prefix: `/tenant/<slug>/api/trpc`. */
 export function trpcEndpoint(pathname: string): string | null {
@@ -8,17 +11,40 @@ export function trpcEndpoint(pathname: string): string | null {
   return match ? `${match[1] ?? ""}/api/trpc` : null;
 }
 
+/**
+ * Headers of every API answer. Answers depend on the caller's cookie or key: no cache may keep
+ * them (nor a Set-Cookie). JSON is never a document to render or to frame.
+ */
+export const API_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
+  "cache-control": "no-store",
+  "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+};
+
+function withApiHeaders(response: Response): Response {
+  for (const [name, value] of Object.entries(API_RESPONSE_HEADERS)) response.headers.set(name, value);
+  return response;
+}
+
 /** Serves a fetch Request with the app router (Next's route handler, the Node server, tests). */
 export async function handleTrpcRequest(req: Request): Promise<Response> {
-  const endpoint = trpcEndpoint(new URL(req.url).pathname);
+  const url = new URL(req.url);
+  const endpoint = trpcEndpoint(url.pathname);
   if (endpoint === null) return new Response("Not found", { status: 404 });
-  return fetchRequestHandler({
+  const procedures = trpcProcedures(url.pathname);
+  if (procedures.length > MAX_BATCH_SIZE) {
+    const message = `A batch may call at most ${MAX_BATCH_SIZE} procedures; this one calls ${procedures.length}. Split it into smaller batches.`;
+    return withApiHeaders(new Response(trpcErrorBody(url, "BAD_REQUEST", 400, message), { status: 400, headers: { "content-type": "application/json" } }));
+  }
+  const response = await fetchRequestHandler({
     endpoint,
     req,
     router: appRouter,
     createContext,
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path ?? "?"} failed:`, error.cause ?? error);
+      // The client gets a sentence instead (errors.ts); the exception's text is kept here.
+      else if (isRuntimeErrorText(error)) console.warn(`tRPC ${path ?? "?"}: unreadable request: ${error.message}`);
     },
   });
+  return withApiHeaders(response);
 }

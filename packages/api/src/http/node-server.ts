@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { readEdgeConfig, securityHeaders, withEdge, type EdgeConfig } from "./edge.ts";
 import { handleTrpcRequest } from "./handler.ts";
 
 /** Turns a Node request into a fetch Request (the Host header is kept: tenants are named by it). */
@@ -31,9 +32,17 @@ async function writeResponse(res: ServerResponse, response: Response): Promise<v
   res.end(Buffer.from(await response.arrayBuffer()));
 }
 
-/** A plain Node HTTP server for the API alone (tests, the typed client's tests, the CLI's dev mode). */
-export async function startApiServer(port = 0, hostname = "127.0.0.1"): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
-  const server = createServer((req, res) => {
+/**
+ * A plain Node HTTP server for the API alone (tests, the typed client's tests, the CLI's dev
+ * mode), behind the same HTTP edge as the web app (edge.ts).
+ */
+export async function startApiServer(
+  port = 0,
+  hostname = "127.0.0.1",
+  edgeConfig: EdgeConfig = readEdgeConfig(process.env),
+): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
+  const server = createServer(withEdge(edgeConfig, (req, res) => {
+    for (const [name, value] of Object.entries(securityHeaders(req))) res.setHeader(name, value);
     toFetchRequest(req)
       .then(handleTrpcRequest)
       .then((response) => writeResponse(res, response))
@@ -42,7 +51,7 @@ export async function startApiServer(port = 0, hostname = "127.0.0.1"): Promise<
         res.statusCode = 500;
         res.end("Internal error");
       });
-  });
+  }));
   await new Promise<void>((resolve) => server.listen(port, hostname, resolve));
   const address = server.address() as AddressInfo;
   return {
