@@ -11,6 +11,7 @@ import {
 } from "../src/index.ts";
 import { PromptModel } from "../src/models/prompt.ts";
 import { prompts } from "../src/schema/tenant/prompts.ts";
+import { overlapped, runContenders } from "./contention.ts";
 import { createTenants, useTempDataDir } from "./helpers.ts";
 
 let env: ReturnType<typeof useTempDataDir>;
@@ -90,18 +91,29 @@ test("nested runWithTenant switches tenant for the inner callback only", async (
   });
 });
 
-test("100 concurrent updates of one prompt lose nothing: versions 1..101, no gaps or duplicates", async () => {
+/*
+ * The next two tests write from several processes at once (see contention.ts): in one process
+ * better-sqlite3 is synchronous, so concurrent promises never interleave inside a transaction
+ * and such a test would pass with the transaction removed. The web server and the execution
+ * worker are separate processes on the same files; only SQLite's locks keep their writes apart.
+ */
+const WRITERS = 4;
+
+test(`100 concurrent updates of one prompt from ${WRITERS} processes lose nothing: versions 1..101, no gaps or duplicates`, async () => {
   const [tenant] = tenants;
   if (!tenant) throw new Error("tenant missing");
   const prompt = await tenantContext.runWithTenant(tenant.id, () => promptModel.create({ name: "contended", template: "v1" }));
-  await Promise.all(
-    Array.from({ length: 100 }, (_, i) =>
-      tenantContext.runWithTenant(tenant.id, async () => {
-        await sleep(Math.floor(Math.random() * 5));
-        await promptModel.update(prompt.id, { template: `v${i + 2}` });
-      }),
-    ),
-  );
+  const reports = await runContenders({
+    dataDir: env.dataDir,
+    mode: "prompt-update",
+    tenantId: tenant.id,
+    target: prompt.id,
+    writers: WRITERS,
+    count: 100 / WRITERS,
+  });
+  expect(overlapped(reports)).toBe(true);
+  expect(reports.flatMap((r) => r.errors)).toEqual([]);
+  expect(reports.reduce((sum, r) => sum + r.ok, 0)).toBe(100);
   await tenantContext.runWithTenant(tenant.id, async () => {
     const versions = (await promptModel.versions(prompt.id)).map((v) => v.version).sort((x, y) => x - y);
     expect(versions).toEqual(Array.from({ length: 101 }, (_, i) => i + 1));
@@ -112,17 +124,27 @@ test("100 concurrent updates of one prompt lose nothing: versions 1..101, no gap
   });
 });
 
-test("concurrent upserts of one setting leave exactly one row with the last value", async () => {
-  const [tenant] = tenants;
+test(`concurrent upserts of the same settings from ${WRITERS} processes leave exactly one row each`, async () => {
+  const [, tenant] = tenants;
   if (!tenant) throw new Error("tenant missing");
-  await Promise.all(
-    Array.from({ length: 50 }, (_, i) =>
-      tenantContext.runWithTenant(tenant.id, () => settingsModel.upsert("provider", "openai", { n: i })),
-    ),
-  );
+  const keys = 25;
+  // Each writer upserts provider/contended-0 … contended-24 in order: every row is missing at
+  // first, so the writers race to insert it, and the losers must update it instead.
+  const reports = await runContenders({
+    dataDir: env.dataDir,
+    mode: "settings-upsert",
+    tenantId: tenant.id,
+    target: "contended",
+    writers: WRITERS,
+    count: keys,
+  });
+  expect(overlapped(reports)).toBe(true);
+  expect(reports.flatMap((r) => r.errors)).toEqual([]);
+  expect(reports.reduce((sum, r) => sum + r.ok, 0)).toBe(WRITERS * keys);
   await tenantContext.runWithTenant(tenant.id, async () => {
-    expect(await settingsModel.count({ type: "provider", identifier: "openai" })).toBe(1);
-    expect((await settingsModel.get("provider", "openai"))?.payload).toEqual({ n: 49 });
+    const rows = await settingsModel.findMany({ where: { type: "provider" } });
+    expect(rows.map((row) => row.identifier).sort()).toEqual(Array.from({ length: keys }, (_, i) => `contended-${i}`).sort());
+    for (const row of rows) expect(row.payload.seq).toBe(Number(row.identifier.slice("contended-".length)));
   });
 });
 
