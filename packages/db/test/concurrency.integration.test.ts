@@ -11,7 +11,7 @@ import {
 } from "../src/index.ts";
 import { PromptModel } from "../src/models/prompt.ts";
 import { prompts } from "../src/schema/tenant/prompts.ts";
-import { overlapped, runContenders } from "./contention.ts";
+import { overlapped, runContenders, type ContenderReport } from "./contention.ts";
 import { createTenants, useTempDataDir } from "./helpers.ts";
 
 let env: ReturnType<typeof useTempDataDir>;
@@ -103,14 +103,21 @@ test(`100 concurrent updates of one prompt from ${WRITERS} processes lose nothin
   const [tenant] = tenants;
   if (!tenant) throw new Error("tenant missing");
   const prompt = await tenantContext.runWithTenant(tenant.id, () => promptModel.create({ name: "contended", template: "v1" }));
-  const reports = await runContenders({
-    dataDir: env.dataDir,
-    mode: "prompt-update",
-    tenantId: tenant.id,
-    target: prompt.id,
-    writers: WRITERS,
-    count: 100 / WRITERS,
-  });
+  const lease = env.manager.acquireTenantDatabase(tenant.id);
+  let reports: ContenderReport[];
+  try {
+    reports = await runContenders({
+      dataDir: env.dataDir,
+      mode: "prompt-update",
+      tenantId: tenant.id,
+      target: prompt.id,
+      writers: WRITERS,
+      count: 100 / WRITERS,
+      gate: lease.db.$client,
+    });
+  } finally {
+    lease.release();
+  }
   expect(overlapped(reports)).toBe(true);
   expect(reports.flatMap((r) => r.errors)).toEqual([]);
   expect(reports.reduce((sum, r) => sum + r.ok, 0)).toBe(100);
@@ -124,27 +131,26 @@ test(`100 concurrent updates of one prompt from ${WRITERS} processes lose nothin
   });
 });
 
-test(`concurrent upserts of the same settings from ${WRITERS} processes leave exactly one row each`, async () => {
+test(`concurrent upserts of one setting from ${WRITERS} processes leave exactly one row with a last value`, async () => {
   const [, tenant] = tenants;
   if (!tenant) throw new Error("tenant missing");
-  const keys = 25;
-  // Each writer upserts provider/contended-0 … contended-24 in order: every row is missing at
-  // first, so the writers race to insert it, and the losers must update it instead.
+  // The row is missing when the writers start: all of them race to insert it first.
   const reports = await runContenders({
     dataDir: env.dataDir,
     mode: "settings-upsert",
     tenantId: tenant.id,
     target: "contended",
     writers: WRITERS,
-    count: keys,
+    count: 25,
+    gate: env.manager.getSharedDatabase().$client,
   });
   expect(overlapped(reports)).toBe(true);
   expect(reports.flatMap((r) => r.errors)).toEqual([]);
-  expect(reports.reduce((sum, r) => sum + r.ok, 0)).toBe(WRITERS * keys);
+  expect(reports.reduce((sum, r) => sum + r.ok, 0)).toBe(WRITERS * 25);
   await tenantContext.runWithTenant(tenant.id, async () => {
-    const rows = await settingsModel.findMany({ where: { type: "provider" } });
-    expect(rows.map((row) => row.identifier).sort()).toEqual(Array.from({ length: keys }, (_, i) => `contended-${i}`).sort());
-    for (const row of rows) expect(row.payload.seq).toBe(Number(row.identifier.slice("contended-".length)));
+    expect(await settingsModel.count({ type: "provider", identifier: "contended" })).toBe(1);
+    // Each writer's last upsert is its seq 24; whichever committed last is the stored value.
+    expect((await settingsModel.get("provider", "contended"))?.payload.seq).toBe(24);
   });
 });
 

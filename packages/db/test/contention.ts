@@ -1,8 +1,14 @@
 /**
  * Runs several contending-writer.ts child processes against one data directory at the same
- * moment: all of them open their connections first, then one `go` on every stdin starts them
- * together. This is how the cross-process tests make writes really interleave (in one process
- * better-sqlite3 is synchronous and nothing ever does).
+ * moment. In one process better-sqlite3 is synchronous and nothing ever interleaves; across
+ * processes only SQLite's locks keep writes apart, as between the web server and the worker.
+ *
+ * Timing alone makes a poor race on a loaded 2-core machine (the writers rarely hit the few
+ * microseconds between a read and the write that depends on it). So the test process holds the
+ * database's write lock (`gate`) while the writers start: each writer gets as far as the
+ * operation lets it before it needs the lock. Code that reads outside its write transaction
+ * has then read, and every such writer writes from the same stale read once the gate opens;
+ * code that takes the write lock first (BEGIN IMMEDIATE) waits and reads after the others.
  *
  * The children run as `node --import tsx <script>` (not through the `tsx` CLI, whose grandchild
  * would outlive a kill; see crash.integration.test.ts).
@@ -12,11 +18,19 @@ import { dirname, join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import type { ContenderReport } from "./fixtures/contender-report.ts";
+import { sleep } from "./integration-helpers.ts";
 
 export type { ContenderReport } from "./fixtures/contender-report.ts";
 
 const PACKAGE_ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const WRITER = join(PACKAGE_ROOT, "test", "fixtures", "contending-writer.ts");
+/** How long the gate stays closed after the last writer announced its first operation. */
+const GATE_HOLD_MS = 200;
+
+/** A raw connection of the test process to the contended file (shared.sqlite or a tenant file). */
+export interface Gate {
+  exec(sql: string): unknown;
+}
 
 export interface ContentionOptions {
   dataDir: string;
@@ -30,6 +44,8 @@ export interface ContentionOptions {
   target?: string;
   /** The quota's limit (seats, or bytes). */
   limit?: number;
+  /** Holds this file's write lock until every writer has started its first operation. */
+  gate: Gate;
 }
 
 type Child = ChildProcessByStdio<Writable, Readable, Readable>;
@@ -37,6 +53,7 @@ type Child = ChildProcessByStdio<Writable, Readable, Readable>;
 interface Started {
   child: Child;
   ready: Promise<void>;
+  first: Promise<void>;
   report: Promise<ContenderReport>;
 }
 
@@ -57,12 +74,15 @@ function start(options: ContentionOptions, worker: number): Started {
   });
   let stdout = "";
   let stderr = "";
-  let signalReady: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => (signalReady = resolve));
+  const signals = { ready: () => {}, first: () => {} };
+  const ready = new Promise<void>((resolve) => (signals.ready = resolve));
+  const first = new Promise<void>((resolve) => (signals.first = resolve));
   child.stdout.setEncoding("utf8");
   child.stdout.on("data", (chunk: string) => {
     stdout += chunk;
-    if (stdout.startsWith("ready\n")) signalReady();
+    const said = stdout.split("\n");
+    if (said.includes("ready")) signals.ready();
+    if (said.includes("first")) signals.first();
   });
   child.stderr.setEncoding("utf8");
   child.stderr.on("data", (chunk: string) => (stderr += chunk));
@@ -77,9 +97,12 @@ function start(options: ContentionOptions, worker: number): Started {
       resolve(JSON.parse(last) as ContenderReport);
     });
   });
-  // A writer that dies before `ready` must fail the run, not hang it.
-  void report.catch(() => signalReady());
-  return { child, ready, report };
+  // A writer that dies early must fail the run, not leave it waiting for its signals.
+  void report.catch(() => {
+    signals.ready();
+    signals.first();
+  });
+  return { child, ready, first, report };
 }
 
 /** Starts `options.writers` processes, releases them at once, and returns their reports. */
@@ -88,12 +111,20 @@ export async function runContenders(options: ContentionOptions): Promise<Contend
   const watchdog = setTimeout(() => {
     for (const { child } of started) child.kill("SIGKILL");
   }, 45_000);
+  let gateClosed = false;
   try {
     await Promise.all(started.map((s) => s.ready));
+    options.gate.exec("BEGIN IMMEDIATE");
+    gateClosed = true;
     for (const { child } of started) child.stdin.end("go\n");
+    await Promise.all(started.map((s) => s.first));
+    await sleep(GATE_HOLD_MS);
+    options.gate.exec("COMMIT");
+    gateClosed = false;
     return await Promise.all(started.map((s) => s.report));
   } finally {
     clearTimeout(watchdog);
+    if (gateClosed) options.gate.exec("ROLLBACK");
   }
 }
 
