@@ -26,6 +26,12 @@ const PACKAGE_ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const WRITER = join(PACKAGE_ROOT, "test", "fixtures", "contending-writer.ts");
 /** How long the gate stays closed after the last writer announced its first operation. */
 const GATE_HOLD_MS = 200;
+/**
+ * The gate opens after this long even if a writer is slow to start: the writers that wait on
+ * it must never reach their busy timeout (WRITER_BUSY_TIMEOUT_MS), or correct code would fail.
+ */
+const GATE_MAX_MS = 3_000;
+const WRITER_BUSY_TIMEOUT_MS = 20_000;
 
 /** A raw connection of the test process to the contended file (shared.sqlite or a tenant file). */
 export interface Gate {
@@ -69,6 +75,7 @@ function start(options: ContentionOptions, worker: number): Started {
       CONTEND_COUNT: String(options.count),
       CONTEND_WORKER: String(worker),
       CONTEND_LIMIT: String(options.limit ?? 0),
+      SQLITE_BUSY_TIMEOUT_MS: String(WRITER_BUSY_TIMEOUT_MS),
     },
     stdio: ["pipe", "pipe", "pipe"],
   });
@@ -117,7 +124,7 @@ export async function runContenders(options: ContentionOptions): Promise<Contend
     options.gate.exec("BEGIN IMMEDIATE");
     gateClosed = true;
     for (const { child } of started) child.stdin.end("go\n");
-    await Promise.all(started.map((s) => s.first));
+    await Promise.race([Promise.all(started.map((s) => s.first)), sleep(GATE_MAX_MS)]);
     await sleep(GATE_HOLD_MS);
     options.gate.exec("COMMIT");
     gateClosed = false;
