@@ -7,12 +7,27 @@ import { call, createTenantWithUsers, login, useTestEnv, type CallOptions, type 
  * HTTP handler, run in concurrent batches, checked against a model of the expected state. No
  * response may contain another tenant's data (its marker or any of its ids), and no write may
  * land in another tenant — including requests that use other tenants' ids, sessions and API keys.
+ *
+ * Settings (providers and webhooks) live in shared.sqlite, scoped by tenant_id: every tenant
+ * uses the same few identifiers, so an upsert, read or delete that ignored the tenant would
+ * change or show another tenant's row. Provider keys are checked only through what the API
+ * returns (apiKeySet and the last 4 characters), never through the stored bytes.
  */
 const TENANTS = 20;
 const RUNS = 5;
 const OPS_PER_RUN = 3_000;
 const BATCH = 8;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+
+interface ProviderState {
+  baseUrl: string;
+  defaultModel: string;
+  apiKeyHint: string;
+}
+interface WebhookState {
+  url: string;
+  events: string[];
+}
 
 interface World {
   slug: string;
@@ -24,7 +39,8 @@ interface World {
   deployments: Map<string, { name: string; promptId: string }>;
   /** Execution id → its prompt (deleting a prompt deletes its executions and deployments). */
   executions: Map<string, string>;
-  webhooks: Set<string>;
+  providers: Map<string, ProviderState>;
+  webhooks: Map<string, WebhookState>;
   counter: number;
 }
 
@@ -64,13 +80,32 @@ function pick<T>(items: readonly T[], seed: number): T | undefined {
   return items.length === 0 ? undefined : items[seed % items.length];
 }
 
+interface SettingsList {
+  providers: (ProviderState & { identifier: string; apiKeySet: boolean })[];
+  webhooks: (WebhookState & { identifier: string; enabled: boolean })[];
+}
+
+function publicProviderState(row: ProviderState): ProviderState {
+  return { baseUrl: row.baseUrl, defaultModel: row.defaultModel, apiKeyHint: row.apiKeyHint };
+}
+
+/** The tenant's settings, as settings.list returns them, are exactly the model's. */
+function expectSettingsOf(me: World, list: SettingsList | undefined): void {
+  const providers = new Map(list?.providers.map((p) => [p.identifier, publicProviderState(p)]));
+  expect(providers, `${me.slug} providers`).toEqual(me.providers);
+  expect(list?.providers.every((p) => p.apiKeySet)).toBe(true);
+  const webhooks = new Map(list?.webhooks.map((w) => [w.identifier, { url: w.url, events: w.events }]));
+  expect(webhooks, `${me.slug} webhooks`).toEqual(me.webhooks);
+}
+
 type Op = { kind: OpKind; tenant: number; other: number; seed: number };
 const OP_KINDS = [
   "prompt.create", "prompt.list", "prompt.get", "prompt.update", "prompt.delete", "prompt.versions",
   "file.upload", "file.list", "file.download", "file.delete",
   "deployment.create", "deployment.get", "deployment.run",
   "execution.create", "execution.get", "execution.list", "execution.stats",
-  "users.list", "apiKeys.list", "audit.list", "settings.webhook",
+  "users.list", "apiKeys.list", "audit.list",
+  "settings.provider", "settings.webhook", "settings.delete", "settings.list",
   "foreign.cookie", "foreign.apiKey",
 ] as const;
 type OpKind = (typeof OP_KINDS)[number];
@@ -263,11 +298,55 @@ async function runOp(op: Op): Promise<void> {
       expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
       return;
     }
-    case "settings.webhook": {
-      const identifier = `hook-${op.seed % 50}`;
-      const result = check(await m("settings.saveWebhook", { identifier, url: `https://hooks.example/${me.slug}`, events: ["execution.failed"] }, cookieOnly));
+    case "settings.provider": {
+      // Every tenant uses the same few identifiers: a save that ignored the tenant would hit another's row.
+      const identifier = `prov-${op.seed % 6}`;
+      const existing = me.providers.get(identifier);
+      me.counter += 1;
+      const hint = `${op.tenant.toString(36)}${(me.counter % 1296).toString(36).padStart(2, "0")}k`;
+      // Now and then the key is left out: the stored key is kept, or there is none to keep (400).
+      const keepKey = op.seed % 4 === 0;
+      const input = {
+        identifier,
+        baseUrl: `https://api.${me.slug}.example/v${op.seed % 3}`,
+        defaultModel: `model ${me.marker} ${me.counter}`,
+        ...(keepKey ? {} : { apiKey: `sk-${me.slug}-${op.seed}-${hint}` }),
+      };
+      const result = check(await m<ProviderState & { identifier: string; apiKeySet: boolean }>("settings.saveProvider", input, cookieOnly));
+      if (keepKey && !existing) {
+        expect(result.status, `${op.kind}: ${JSON.stringify(result.data)}`).toBe(400);
+        return;
+      }
       expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
-      me.webhooks.add(identifier);
+      const expected: ProviderState = { baseUrl: input.baseUrl, defaultModel: input.defaultModel, apiKeyHint: keepKey && existing ? existing.apiKeyHint : `…${hint}` };
+      expect(result.data && publicProviderState(result.data)).toEqual(expected);
+      expect(result.data?.apiKeySet).toBe(true);
+      me.providers.set(identifier, expected);
+      return;
+    }
+    case "settings.webhook": {
+      const identifier = `hook-${op.seed % 6}`;
+      const hook: WebhookState = { url: `https://hooks.example/${me.marker}/${op.seed}`, events: op.seed % 2 === 0 ? ["execution.failed"] : ["execution.completed", "prompt.updated"] };
+      const result = check(await m<WebhookState & { identifier: string }>("settings.saveWebhook", { identifier, ...hook }, cookieOnly));
+      expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
+      expect(result.data && { url: result.data.url, events: result.data.events }).toEqual(hook);
+      me.webhooks.set(identifier, hook);
+      return;
+    }
+    case "settings.delete": {
+      const type = op.seed % 2 === 0 ? "provider" : "webhook";
+      const identifier = `${type === "provider" ? "prov" : "hook"}-${Math.floor(op.seed / 2) % 6}`;
+      const mine = type === "provider" ? me.providers : me.webhooks;
+      const result = check(await m("settings.delete", { type, identifier }, cookieOnly));
+      // Another tenant's row of that name is not mine to delete: 404 unless I have one.
+      expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(mine.has(identifier) ? 200 : 404);
+      mine.delete(identifier);
+      return;
+    }
+    case "settings.list": {
+      const result = check(await q<SettingsList>("settings.list", undefined, cookieOnly));
+      expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
+      expectSettingsOf(me, result.data);
       return;
     }
     case "foreign.cookie":
@@ -297,7 +376,7 @@ beforeAll(async () => {
     if (!key.data) throw new Error(key.error?.message);
     for (const user of Object.values(users)) own(i, user.id);
     own(i, key.data.key.id);
-    worlds.push({ slug, marker: `«${slug}»`, cookie, apiKey: key.data.plainKey, prompts: new Map(), files: new Map(), deployments: new Map(), executions: new Map(), webhooks: new Set(), counter: 0 });
+    worlds.push({ slug, marker: `«${slug}»`, cookie, apiKey: key.data.plainKey, prompts: new Map(), files: new Map(), deployments: new Map(), executions: new Map(), providers: new Map(), webhooks: new Map(), counter: 0 });
   }
 }, 120_000);
 afterAll(() => env.cleanup());
@@ -314,27 +393,39 @@ test(`${TENANTS} tenants, ${RUNS * OPS_PER_RUN} random operations in concurrent 
     { numRuns: RUNS, endOnFailure: true },
   );
 
-  // Quiescent: every tenant's state is exactly the model's, and nothing of another tenant.
+  // Quiescent: every tenant's state is exactly the model's, and nothing of another tenant in
+  // any of the answers.
   for (const [index, me] of worlds.entries()) {
     const as: CallOptions = { tenant: me.slug, cookie: me.cookie };
-    const prompts = await call<{ data: { id: string; name: string; currentVersion: number }[]; total: number }>("query", "prompts.list", { pageSize: 100, page: 1 }, as);
-    const allPrompts = [...(prompts.data?.data ?? [])];
-    for (let page = 2; page <= Math.ceil((prompts.data?.total ?? 0) / 100); page += 1) {
-      allPrompts.push(...((await call<{ data: { id: string; name: string; currentVersion: number }[] }>("query", "prompts.list", { pageSize: 100, page }, as)).data?.data ?? []));
+    const read = async <T>(path: string, input: unknown): Promise<T | undefined> => {
+      const result = await call<T>("query", path, input, as);
+      expect(result.status, `${path}: ${JSON.stringify(result.error)}`).toBe(200);
+      assertNoLeak(index, result);
+      return result.data;
+    };
+    type PromptPage = { data: { id: string; name: string; currentVersion: number }[]; total: number };
+    const prompts = await read<PromptPage>("prompts.list", { pageSize: 100, page: 1 });
+    const allPrompts = [...(prompts?.data ?? [])];
+    for (let page = 2; page <= Math.ceil((prompts?.total ?? 0) / 100); page += 1) {
+      allPrompts.push(...((await read<PromptPage>("prompts.list", { pageSize: 100, page }))?.data ?? []));
     }
     expect(new Set(allPrompts.map((p) => p.id))).toEqual(new Set(me.prompts.keys()));
     for (const prompt of allPrompts) {
       expect(prompt.name.startsWith(me.marker)).toBe(true);
       expect(prompt.currentVersion).toBe(me.prompts.get(prompt.id)?.version);
     }
-    const files = await call<{ total: number }>("query", "files.list", { pageSize: 1 }, as);
-    expect(files.data?.total).toBe(me.files.size);
-    const deployments = await call<{ data: { id: string }[]; total: number }>("query", "deployments.list", { pageSize: 100 }, as);
-    expect(deployments.data?.total).toBe(me.deployments.size);
-    expect(new Set(deployments.data?.data.map((d) => d.id))).toEqual(new Set(me.deployments.keys()));
-    const stats = await call<{ total: number }>("query", "executions.stats", undefined, as);
-    expect(stats.data?.total).toBe(me.executions.size);
-    assertNoLeak(index, prompts);
+    const files = await read<{ data: { id: string }[]; total: number }>("files.list", { pageSize: 100 });
+    expect(files?.total).toBe(me.files.size);
+    const deployments = await read<{ data: { id: string }[]; total: number }>("deployments.list", { pageSize: 100 });
+    expect(deployments?.total).toBe(me.deployments.size);
+    expect(new Set(deployments?.data.map((d) => d.id))).toEqual(new Set(me.deployments.keys()));
+    const stats = await read<{ total: number }>("executions.stats", undefined);
+    expect(stats?.total).toBe(me.executions.size);
+    expectSettingsOf(me, await read<SettingsList>("settings.list", undefined));
+    await read("executions.list", { pageSize: 100 });
+    await read("audit.list", { pageSize: 100 });
+    await read("users.list", {});
+    await read("apiKeys.list", undefined);
   }
   console.log(`isolation fuzz: ${TENANTS} tenants, ${operations} operations executed and checked`);
   expect(operations).toBeGreaterThanOrEqual(10_000);

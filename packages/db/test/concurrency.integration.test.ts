@@ -11,6 +11,7 @@ import {
 } from "../src/index.ts";
 import { PromptModel } from "../src/models/prompt.ts";
 import { prompts } from "../src/schema/tenant/prompts.ts";
+import { overlapped, runContenders, type ContenderReport } from "./contention.ts";
 import { createTenants, useTempDataDir } from "./helpers.ts";
 
 let env: ReturnType<typeof useTempDataDir>;
@@ -90,18 +91,36 @@ test("nested runWithTenant switches tenant for the inner callback only", async (
   });
 });
 
-test("100 concurrent updates of one prompt lose nothing: versions 1..101, no gaps or duplicates", async () => {
+/*
+ * The next two tests write from several processes at once (see contention.ts): in one process
+ * better-sqlite3 is synchronous, so concurrent promises never interleave inside a transaction
+ * and such a test would pass with the transaction removed. The web server and the execution
+ * worker are separate processes on the same files; only SQLite's locks keep their writes apart.
+ */
+const WRITERS = 4;
+
+test(`100 concurrent updates of one prompt from ${WRITERS} processes lose nothing: versions 1..101, no gaps or duplicates`, async () => {
   const [tenant] = tenants;
   if (!tenant) throw new Error("tenant missing");
   const prompt = await tenantContext.runWithTenant(tenant.id, () => promptModel.create({ name: "contended", template: "v1" }));
-  await Promise.all(
-    Array.from({ length: 100 }, (_, i) =>
-      tenantContext.runWithTenant(tenant.id, async () => {
-        await sleep(Math.floor(Math.random() * 5));
-        await promptModel.update(prompt.id, { template: `v${i + 2}` });
-      }),
-    ),
-  );
+  const lease = env.manager.acquireTenantDatabase(tenant.id);
+  let reports: ContenderReport[];
+  try {
+    reports = await runContenders({
+      dataDir: env.dataDir,
+      mode: "prompt-update",
+      tenantId: tenant.id,
+      target: prompt.id,
+      writers: WRITERS,
+      count: 100 / WRITERS,
+      gate: lease.db.$client,
+    });
+  } finally {
+    lease.release();
+  }
+  expect(overlapped(reports)).toBe(true);
+  expect(reports.flatMap((r) => r.errors)).toEqual([]);
+  expect(reports.reduce((sum, r) => sum + r.ok, 0)).toBe(100);
   await tenantContext.runWithTenant(tenant.id, async () => {
     const versions = (await promptModel.versions(prompt.id)).map((v) => v.version).sort((x, y) => x - y);
     expect(versions).toEqual(Array.from({ length: 101 }, (_, i) => i + 1));
@@ -112,17 +131,26 @@ test("100 concurrent updates of one prompt lose nothing: versions 1..101, no gap
   });
 });
 
-test("concurrent upserts of one setting leave exactly one row with the last value", async () => {
-  const [tenant] = tenants;
+test(`concurrent upserts of one setting from ${WRITERS} processes leave exactly one row with a last value`, async () => {
+  const [, tenant] = tenants;
   if (!tenant) throw new Error("tenant missing");
-  await Promise.all(
-    Array.from({ length: 50 }, (_, i) =>
-      tenantContext.runWithTenant(tenant.id, () => settingsModel.upsert("provider", "openai", { n: i })),
-    ),
-  );
+  // The row is missing when the writers start: all of them race to insert it first.
+  const reports = await runContenders({
+    dataDir: env.dataDir,
+    mode: "settings-upsert",
+    tenantId: tenant.id,
+    target: "contended",
+    writers: WRITERS,
+    count: 25,
+    gate: env.manager.getSharedDatabase().$client,
+  });
+  expect(overlapped(reports)).toBe(true);
+  expect(reports.flatMap((r) => r.errors)).toEqual([]);
+  expect(reports.reduce((sum, r) => sum + r.ok, 0)).toBe(WRITERS * 25);
   await tenantContext.runWithTenant(tenant.id, async () => {
-    expect(await settingsModel.count({ type: "provider", identifier: "openai" })).toBe(1);
-    expect((await settingsModel.get("provider", "openai"))?.payload).toEqual({ n: 49 });
+    expect(await settingsModel.count({ type: "provider", identifier: "contended" })).toBe(1);
+    // Each writer's last upsert is its seq 24; whichever committed last is the stored value.
+    expect((await settingsModel.get("provider", "contended"))?.payload.seq).toBe(24);
   });
 });
 

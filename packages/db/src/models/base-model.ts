@@ -207,8 +207,13 @@ export abstract class Model<
     return scope ?? extra;
   }
 
-  /** Runs `fn` in a synchronous transaction and refuses async callbacks before they can commit. */
-  protected transaction<R>(db: SyncDatabase, fn: (tx: SyncDatabase) => R, behavior: "deferred" | "immediate" = "deferred"): R {
+  /**
+   * Runs `fn` in a synchronous transaction and refuses async callbacks before they can commit.
+   * IMMEDIATE by default: a DEFERRED transaction that reads and then writes fails at once with
+   * SQLITE_BUSY_SNAPSHOT ("database is locked", the busy timeout does not apply) when another
+   * process (the web server, the worker) committed in between. Pass "deferred" only for reads.
+   */
+  protected transaction<R>(db: SyncDatabase, fn: (tx: SyncDatabase) => R, behavior: "deferred" | "immediate" = "immediate"): R {
     return db.transaction((tx) => {
       const guarded = liveOnlyWhileSynchronous(tx);
       try {

@@ -82,7 +82,7 @@ export class FileModel extends IsolatedModel<typeof files, Omit<typeof files.$in
           .offset((page - 1) * pageSize)
           .all();
         return { data, total, page, pageSize, totalPages: Math.ceil(total / pageSize) };
-      }),
+      }, "deferred"),
     );
   }
 

@@ -1,0 +1,87 @@
+/**
+ * Quotas enforced by two processes at once on the same tenant, as the web server and the
+ * execution worker are two processes on one data directory (see contention.ts for how the
+ * writers are started and made to collide). One slot is left under the limit and both processes
+ * try to take it at the same moment, then keep trying: exactly one may succeed, every other
+ * attempt is a QuotaExceededError, and nothing else fails (no SQLITE_BUSY).
+ */
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { fileModel } from "../src/models/file.ts";
+import type { TenantRow } from "../src/models/tenant.ts";
+import { userModel } from "../src/models/user.ts";
+import { tenantContext } from "../src/tenant-context.ts";
+import { overlapped, runContenders, type ContenderReport } from "./contention.ts";
+import { createTenants, useTempDataDir } from "./helpers.ts";
+
+const PROCESSES = 2;
+const ATTEMPTS = 5;
+
+let env: ReturnType<typeof useTempDataDir>;
+let tenants: TenantRow[];
+beforeAll(async () => {
+  env = useTempDataDir({ tenantCacheSize: 4 });
+  tenants = await createTenants("quota-files", "quota-seats");
+});
+afterAll(() => env.cleanup());
+
+function expectExactlyOneWinner(reports: ContenderReport[]): void {
+  expect(overlapped(reports)).toBe(true);
+  expect(reports.flatMap((r) => r.errors)).toEqual([]);
+  expect(reports.reduce((sum, r) => sum + r.ok, 0)).toBe(1);
+  expect(reports.reduce((sum, r) => sum + r.quota, 0)).toBe(PROCESSES * ATTEMPTS - 1);
+}
+
+test(`the storage quota holds when ${PROCESSES} processes store files at once (fileModel.storeWithinQuota)`, async () => {
+  const [tenant] = tenants;
+  if (!tenant) throw new Error("tenant missing");
+  const size = 1_000;
+  const limit = 5 * size;
+  await tenantContext.runWithTenant(tenant.id, async () => {
+    for (let i = 0; i < 4; i += 1) {
+      await fileModel.storeWithinQuota({ name: `before-${i}.bin`, mimeType: "application/octet-stream", content: Buffer.alloc(size) }, limit);
+    }
+  });
+  const lease = env.manager.acquireTenantDatabase(tenant.id);
+  let reports: ContenderReport[];
+  try {
+    reports = await runContenders({
+      dataDir: env.dataDir,
+      mode: "storage-quota",
+      tenantId: tenant.id,
+      target: String(size),
+      limit,
+      writers: PROCESSES,
+      count: ATTEMPTS,
+      gate: lease.db.$client,
+    });
+  } finally {
+    lease.release();
+  }
+  expectExactlyOneWinner(reports);
+  await tenantContext.runWithTenant(tenant.id, async () => {
+    expect(await fileModel.totalBytes()).toBe(limit);
+    expect(await fileModel.count()).toBe(5);
+  });
+});
+
+test(`the user seat limit holds when ${PROCESSES} processes invite at once (userModel.createWithinSeatLimit)`, async () => {
+  const [, tenant] = tenants;
+  if (!tenant) throw new Error("tenant missing");
+  const limit = 5;
+  await tenantContext.runWithTenant(tenant.id, async () => {
+    for (let i = 0; i < limit - 1; i += 1) await userModel.createWithinSeatLimit({ email: `before-${i}@quota.test`, name: `Before ${i}` }, limit);
+  });
+  const reports = await runContenders({
+    dataDir: env.dataDir,
+    mode: "seat-limit",
+    tenantId: tenant.id,
+    limit,
+    writers: PROCESSES,
+    count: ATTEMPTS,
+    gate: env.manager.getSharedDatabase().$client,
+  });
+  expectExactlyOneWinner(reports);
+  await tenantContext.runWithTenant(tenant.id, async () => {
+    expect(await userModel.countSeats()).toBe(limit);
+  });
+});
