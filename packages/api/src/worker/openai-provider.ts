@@ -184,7 +184,8 @@ function errorText(error: unknown): string {
 
 async function readCapped(response: Response, maxBytes: number): Promise<string> {
   if (!response.body) return "";
-  const reader = response.body.getReader();
+  // The fetch types leave the chunk type open; a fetch body streams bytes.
+  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
