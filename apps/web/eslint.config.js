@@ -7,7 +7,7 @@ import nextCoreWebVitals from "eslint-config-next/core-web-vitals";
 const config = [
   { ignores: [".next/**", "next-env.d.ts", "data/**"] },
   ...nextCoreWebVitals,
-  ...sigilConfig({ layer: "app" }),
+  ...sigilConfig({ layer: "app", tsconfigRootDir: import.meta.dirname }),
   {
     // The Turbopack loader is plain CommonJS, loaded by Next's loader runner.
     files: ["build/**/*.cjs"],

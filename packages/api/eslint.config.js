@@ -1,3 +1,3 @@
 import { sigilConfig } from "@sigil/eslint-config";
 
-export default sigilConfig({ layer: "api" });
+export default sigilConfig({ layer: "api", tsconfigRootDir: import.meta.dirname });

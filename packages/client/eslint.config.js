@@ -1,3 +1,3 @@
 import { sigilConfig } from "@sigil/eslint-config";
 
-export default sigilConfig({ layer: "client" });
+export default sigilConfig({ layer: "client", tsconfigRootDir: import.meta.dirname });

@@ -1,3 +1,3 @@
 import { sigilConfig } from "@sigil/eslint-config";
 
-export default sigilConfig({ layer: "db" });
+export default sigilConfig({ layer: "db", tsconfigRootDir: import.meta.dirname });

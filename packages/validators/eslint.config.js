@@ -1,3 +1,3 @@
 import { sigilConfig } from "@sigil/eslint-config";
 
-export default sigilConfig({ layer: "validators" });
+export default sigilConfig({ layer: "validators", tsconfigRootDir: import.meta.dirname });

@@ -1,3 +1,3 @@
 import { sigilConfig } from "./index.js";
 
-export default sigilConfig({ layer: "tooling" });
+export default sigilConfig({ layer: "tooling", tsconfigRootDir: import.meta.dirname });

@@ -11,8 +11,12 @@ const DRIVER_PATTERNS = [
     message: "Only @sigil/db may import a Drizzle driver (ARCHITECTURE.md: layering)." },
 ];
 
-/** @param {{ layer: "db" | "validators" | "api" | "client" | "app" | "tooling" }} options */
-export function sigilConfig({ layer }) {
+/**
+ * @param {{ layer: "db" | "validators" | "api" | "client" | "app" | "tooling", tsconfigRootDir: string }} options
+ *   tsconfigRootDir: the folder of the calling eslint.config.js (`import.meta.dirname`), where the
+ *   type-aware rules look for the tsconfig.json that covers each file.
+ */
+export function sigilConfig({ layer, tsconfigRootDir }) {
   /** @type {Record<string, string[]>} which internal packages each layer may not import */
   const forbiddenInternal = {
     db: ["@sigil/api", "@sigil/client", "@sigil/validators", "@sigil/web", "@sigil/cli"],
@@ -35,8 +39,17 @@ export function sigilConfig({ layer }) {
     { ignores: ["**/node_modules/**", "**/dist/**", "**/.next/**", "**/migrations/**", "**/*.d.ts"] },
     js.configs.recommended,
     ...tseslint.configs.strict,
+    // Type-aware rules: they see what a value is, so they catch the promise that nobody awaits (an
+    // error that vanishes, a write that races the answer) and the async function handed to a caller
+    // that ignores its promise.
+    ...tseslint.configs.recommendedTypeChecked,
     {
-      languageOptions: { ecmaVersion: 2023, sourceType: "module", globals: { process: "readonly", console: "readonly", URL: "readonly" } },
+      languageOptions: {
+        ecmaVersion: 2023,
+        sourceType: "module",
+        globals: { process: "readonly", console: "readonly", URL: "readonly" },
+        parserOptions: { projectService: true, tsconfigRootDir },
+      },
       rules: {
         "no-restricted-imports": ["error", restricted],
         "@typescript-eslint/no-explicit-any": "error",
@@ -44,7 +57,20 @@ export function sigilConfig({ layer }) {
         "@typescript-eslint/consistent-type-imports": "error",
         "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
         "no-console": "off",
+        "@typescript-eslint/no-floating-promises": "error",
+        "@typescript-eslint/no-misused-promises": "error",
+        // Off on purpose: the models run on synchronous better-sqlite3 behind the Promise-returning
+        // API a networked driver needs, and providers and fakes implement Promise-returning
+        // interfaces. `async` without `await` is how they do it, and it turns a thrown validation
+        // error into a rejection. The rule's fix (drop `async`) would make those throw synchronously.
+        "@typescript-eslint/require-await": "off",
       },
+    },
+    {
+      // Plain JavaScript (eslint and PostCSS configs, the CommonJS Turbopack loader) is in no
+      // tsconfig with checkJs, so there are no types to check it against.
+      files: ["**/*.js", "**/*.cjs", "**/*.mjs"],
+      ...tseslint.configs.disableTypeChecked,
     },
   );
 }

@@ -535,7 +535,7 @@ describe("a prompt deleted while it is being deployed or run", () => {
           m<DeploymentRow>("deployments.create", { name: `race-${round}-${Date.now()}`, promptId: target.id, provider: "template", model: "mustache" }, opt("admin")),
         ),
       ]);
-      const outcome = `delete ${deleted.status} ${String(deleted.error?.data.code ?? "")} / deploy ${deployed.status} ${String(deployed.error?.data.code ?? "")}`;
+      const outcome = `delete ${deleted.status} ${JSON.stringify(deleted.error?.data.code ?? "")} / deploy ${deployed.status} ${JSON.stringify(deployed.error?.data.code ?? "")}`;
       outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
       expect([deleted.status, deployed.status], outcome).not.toContain(500);
       if (!deployed.error) {
@@ -595,7 +595,7 @@ describe("a prompt deleted while it is being deployed or run", () => {
       });
       return spy;
     };
-    const spy = arm(deploymentModel as unknown as { findMany: (...args: never[]) => Promise<unknown> });
+    const spy = arm(deploymentModel);
     const deleted = await m("prompts.delete", { id: third.id }, opt("admin"));
     spy.mockRestore();
     if (created) {
@@ -625,7 +625,7 @@ describe("a prompt deleted while it is being deployed or run", () => {
     }
     // The model layer turns SQLite's FOREIGN KEY failure into a ConflictError (409) with a message.
     const orphan = inAcme(() => deploymentModel.create({ name: `orphan-${Date.now()}`, promptId: UNKNOWN_ID, provider: "template", model: "m", options: {} }));
-    await expect(orphan).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/refers to something that was deleted meanwhile; nothing was saved/) });
+    await expect(orphan).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/refers to something that was deleted meanwhile; nothing was saved/) as unknown });
   });
 });
 
@@ -647,7 +647,7 @@ describe("audit", () => {
     expect(uploaded).toMatchObject({ actorType: "api_key", targetType: "file", targetId: file.id, details: { name: "audit.txt", mimeType: "text/plain", size: 13, sha256: file.sha256 } });
     const downloads = await newRows(since, "file.downloaded");
     expect(downloads).toHaveLength(1);
-    expect(downloads[0]).toMatchObject({ actorType: "api_key", targetId: file.id, details: { name: "audit.txt", size: 13, apiKeyName: expect.any(String) } });
+    expect(downloads[0]).toMatchObject({ actorType: "api_key", targetId: file.id, details: { name: "audit.txt", size: 13, apiKeyName: expect.any(String) as unknown } });
     expect(await newRows(since, "file.deleted")).toMatchObject([{ actorType: "user", actorId: acme.users.user.id, targetId: file.id, details: { name: "audit.txt", size: 13 } }]);
 
     // Prompt and deployment deletions say what went with them.

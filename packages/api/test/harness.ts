@@ -70,10 +70,10 @@ export async function call<T = unknown>(type: "query" | "mutation", path: string
     return { status: response.status, data: undefined, error: { message: text, code: 0, data: { code: "NOT_TRPC" } }, setCookies, headers: response.headers };
   }
   if (json.error !== undefined) {
-    const error = superjson.deserialize(json.error as Parameters<typeof superjson.deserialize>[0]) as CallResult["error"];
+    const error = superjson.deserialize<CallResult["error"]>(json.error as Parameters<typeof superjson.deserialize>[0]);
     return { status: response.status, data: undefined, error, setCookies, headers: response.headers };
   }
-  const data = superjson.deserialize(json.result?.data as Parameters<typeof superjson.deserialize>[0]) as T;
+  const data = superjson.deserialize<T>(json.result?.data as Parameters<typeof superjson.deserialize>[0]);
   return { status: response.status, data, error: undefined, setCookies, headers: response.headers };
 }
 

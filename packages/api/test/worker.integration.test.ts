@@ -786,7 +786,7 @@ async function startFakeLlm(): Promise<FakeLlm> {
         return;
       }
       const body = JSON.parse(raw) as { model?: string; messages?: { content?: string }[] };
-      requests.push({ path, authorization: req.headers.authorization, body: body as Record<string, unknown> });
+      requests.push({ path, authorization: req.headers.authorization, body });
       res.writeHead(200, { "content-type": "application/json" });
       res.end(
         JSON.stringify({

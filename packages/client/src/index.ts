@@ -149,7 +149,9 @@ function sigilLink(base: URL, headers: Record<string, string>, onResponse?: (res
   const fetch: LinkFetch = async (input, init) => {
     const plain: Record<string, string> = {};
     new Headers(init?.headers).forEach((value, key) => (plain[key] = value));
-    const response = await sigilFetch(typeof input === "string" || input instanceof URL ? input : input.url, {
+        // tRPC's links pass a string; a Request (typed with the DOM's RequestInfo, which this package
+    // does not load) can only be Node's global one.
+    const response = await sigilFetch(typeof input === "string" || input instanceof URL ? input : (input as Request).url, {
       method: init?.method,
       headers: plain,
       body: typeof init?.body === "string" ? init.body : null,

@@ -13,6 +13,7 @@ import {
   resolveBaseUrl,
   signIn,
   TRPCClientError,
+  type AppRouter,
   type RouterOutputs,
   type SigilClient,
 } from "../src/index.ts";
@@ -45,6 +46,11 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
     return error;
   }
   throw new Error("expected the call to fail");
+}
+
+/** `instanceof` the exported class, typed with the router so `data.code` and the rest are checked. */
+function isClientError(error: unknown): error is TRPCClientError<AppRouter> {
+  return error instanceof TRPCClientError;
 }
 
 beforeAll(async () => {
@@ -125,25 +131,25 @@ describe("createSigilClient against a real server", () => {
     const client = createSigilClient({ url: `http://acme.localhost:${port}`, apiKey: keys.globex });
     const error = await rejection(client.auth.me.query());
     expect(error).toBeInstanceOf(TRPCClientError);
-    if (!(error instanceof TRPCClientError)) return;
+    if (!isClientError(error)) return;
     expect(error.data?.code).toBe("FORBIDDEN");
     expect(error.data?.httpStatus).toBe(403);
     expect(error.message).toMatch(/another workspace/);
     // The same with the x-tenant-id header.
     const byHeader = createSigilClient({ url: `http://127.0.0.1:${port}`, tenant: "globex", apiKey: keys.acme });
     const headerError = await rejection(byHeader.auth.me.query());
-    expect(headerError instanceof TRPCClientError && headerError.data?.code).toBe("FORBIDDEN");
+    expect(isClientError(headerError) && headerError.data?.code).toBe("FORBIDDEN");
   });
 
   test("zod field errors and unknown tenants come back typed", async () => {
     const client = createSigilClient({ url: `http://nope.localhost:${port}`, apiKey: keys.acme });
     const notFound = await rejection(client.auth.me.query());
-    expect(notFound instanceof TRPCClientError && notFound.data?.code).toBe("NOT_FOUND");
+    expect(isClientError(notFound) && notFound.data?.code).toBe("NOT_FOUND");
     const admin = createSigilClient({ url: `http://admin.localhost:${port}`, apiKey: adminKey });
     // @ts-expect-error -- the slug must be a string: the client is typed from AppRouter's inputs.
     const invalid = await rejection(admin.tenants.create.mutate({ ...tenantInput("x"), slug: 42 }));
-    expect(invalid instanceof TRPCClientError && invalid.data?.code).toBe("BAD_REQUEST");
-    expect(invalid instanceof TRPCClientError && invalid.data?.zodError?.fieldErrors).toHaveProperty("slug");
+    expect(isClientError(invalid) && invalid.data?.code).toBe("BAD_REQUEST");
+    expect(isClientError(invalid) && invalid.data?.zodError?.fieldErrors).toHaveProperty("slug");
   });
 
   test("admin procedures through an sgla_ key: typed tenants list with usage and stats", async () => {
@@ -159,14 +165,14 @@ describe("createSigilClient against a real server", () => {
     expect(stats.tenants.byStatus.active).toBe(2);
     // A tenant key is refused on the admin host; an admin key on a tenant host.
     const wrongKey = await rejection(createSigilClient({ url: `http://admin.localhost:${port}`, apiKey: keys.acme }).tenants.list.query());
-    expect(wrongKey instanceof TRPCClientError && wrongKey.data?.code).toBe("FORBIDDEN");
+    expect(isClientError(wrongKey) && wrongKey.data?.code).toBe("FORBIDDEN");
     const wrongHost = await rejection(createSigilClient({ url: `http://acme.localhost:${port}`, apiKey: adminKey }).tenants.list.query());
-    expect(wrongHost instanceof TRPCClientError && wrongHost.data?.code).toBe("FORBIDDEN");
+    expect(isClientError(wrongHost) && wrongHost.data?.code).toBe("FORBIDDEN");
   });
 
   test("a wrong password is a TRPCClientError UNAUTHORIZED from signIn", async () => {
     const error = await rejection(signIn({ url: `http://acme.localhost:${port}`, email: "owner@acme.test", password: "wrong-password" }));
-    expect(error instanceof TRPCClientError && error.data?.code).toBe("UNAUTHORIZED");
+    expect(isClientError(error) && error.data?.code).toBe("UNAUTHORIZED");
   });
 });
 

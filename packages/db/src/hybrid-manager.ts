@@ -248,7 +248,7 @@ export class HybridDatabaseManager {
         synchronous: this.options.synchronous,
         busyTimeoutMs: this.options.busyTimeoutMs,
       });
-      const rows = connection.pragma("quick_check(100)") as Record<string, unknown>[];
+      const rows = connection.pragma("quick_check(100)") as Record<string, string>[];
       const lines = rows.map((row) => String(Object.values(row)[0] ?? ""));
       const ok = lines.length === 1 && lines[0] === "ok";
       return { ok, result: ok ? "ok" : lines.join("\n") || "SQLite's quick_check returned nothing." };

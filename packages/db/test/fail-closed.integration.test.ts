@@ -35,9 +35,13 @@ const ARGS: Record<string, unknown[]> = {
   findByRole: ["admin"],
 };
 
+function prototypeOf(value: object): object | null {
+  return Object.getPrototypeOf(value) as object | null;
+}
+
 function publicMethods(model: object): string[] {
   const names = new Set<string>();
-  for (let proto = Object.getPrototypeOf(model); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+  for (let proto = prototypeOf(model); proto && proto !== Object.prototype; proto = prototypeOf(proto)) {
     for (const name of Object.getOwnPropertyNames(proto)) {
       const descriptor = Object.getOwnPropertyDescriptor(proto, name);
       if (!INTERNAL.has(name) && typeof descriptor?.value === "function") names.add(name);

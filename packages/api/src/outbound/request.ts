@@ -127,8 +127,12 @@ function send(target: CheckedTarget, init: OutboundRequestInit): Promise<Outboun
   if (init.body !== undefined) headers["content-length"] = String(Buffer.byteLength(init.body));
   return new Promise<OutboundResponse>((resolve, reject) => {
     let responded = false;
-    const unreachable = (detail: string, cause?: unknown) =>
-      init.signal?.aborted ? init.signal.reason : new OutboundUnreachableError(detail, address, { cause });
+    // An abort rejects with the signal's reason (the caller's timeout), not as "unreachable".
+    const unreachable = (detail: string, cause?: unknown): Error => {
+      const reason: unknown = init.signal?.aborted ? init.signal.reason : undefined;
+      if (reason instanceof Error) return reason;
+      return new OutboundUnreachableError(detail, address, { cause });
+    };
     const req = request(
       {
         protocol: url.protocol,

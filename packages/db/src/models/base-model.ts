@@ -168,9 +168,7 @@ export abstract class Model<
 
   protected selectById(db: SyncDatabase, id: string): RowOf<T> | undefined {
     if (typeof id !== "string") throw new InvalidQueryError(`${this.tableName}: id must be a string.`);
-    return db.select().from(this.table as SQLiteTable).where(this.condition(eq(this.table.id, id))).get() as
-      | RowOf<T>
-      | undefined;
+    return db.select().from(this.table as SQLiteTable).where(this.condition(eq(this.table.id, id))).get();
   }
 
   protected selectMany(db: SyncDatabase, options: FindManyOptions<T, TFilter, RowOf<T>>): RowOf<T>[] {
@@ -188,7 +186,7 @@ export abstract class Model<
       assertWholeNumber("offset", options.offset, 0);
       query = query.offset(options.offset).limit(options.limit ?? -1);
     }
-    return query.all() as RowOf<T>[];
+    return query.all();
   }
 
   protected countSync(db: SyncDatabase, where: Where<T, TFilter> | undefined): number {
@@ -196,7 +194,7 @@ export abstract class Model<
       .select({ value: countRows() })
       .from(this.table as SQLiteTable)
       .where(this.condition(this.whereToSql(where)))
-      .get() as { value: number } | undefined;
+      .get();
     return row?.value ?? 0;
   }
 
@@ -314,7 +312,7 @@ function liveOnlyWhileSynchronous(tx: SyncDatabase): { tx: SyncDatabase; end: ()
     get(target, property) {
       if (!live) throw new AsyncTransactionError();
       const value: unknown = Reflect.get(target, property, target);
-      return typeof value === "function" ? value.bind(target) : value;
+      return typeof value === "function" ? (value.bind(target) as unknown) : value;
     },
   });
   return { tx: proxy, end: () => (live = false) };

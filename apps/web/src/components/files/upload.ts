@@ -54,7 +54,7 @@ export function parseTrpcResponse<T>(status: number, body: string): { ok: true; 
   }
   const result = record(envelope?.result);
   if (result && "data" in result) {
-    return { ok: true, data: superjson.deserialize(result.data as Parameters<typeof superjson.deserialize>[0]) as T };
+    return { ok: true, data: superjson.deserialize<T>(result.data as Parameters<typeof superjson.deserialize>[0]) };
   }
   return { ok: false, error: clientError(`The server answered with HTTP ${status} and no result.`, "INTERNAL_SERVER_ERROR", status) };
 }

@@ -129,10 +129,12 @@ export function PromptDetail({ id }: { id: string }) {
     toast({ key: "prompt-saved", title: "Saving…", tone: "info" });
     update.mutate(parsed.data, {
       onError: (error) => toast({ key: "prompt-saved", title: "Not saved", description: errorMessage(error), tone: "danger" }),
-      onSuccess: async (updated) => {
+      // mutate()'s own callbacks are not awaited: the confirmation must not wait for the refetches
+      // (invalidateQueries never rejects, so nothing is lost by not awaiting them).
+      onSuccess: (updated) => {
         // Edits typed while the save was on its way stay, now based on the new version.
         setDraft((current) => (current === null || sameDraft(current.fields, saved) ? null : { base: updated.currentVersion, fields: current.fields }));
-        await afterChange(updated);
+        void afterChange(updated);
         toast(
           updated.currentVersion !== before
             ? { key: "prompt-saved", title: `Saved as v${updated.currentVersion}`, tone: "success" }
