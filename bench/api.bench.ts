@@ -28,7 +28,9 @@ async function createTenants(): Promise<{ tenant: TenantRow; userId: string }[]>
       plan: "pro",
       settings: { features: [], limits: { users: 10, storage: 100, executions_per_month: 1000 } },
     });
-    const user = await tenantContext.runWithTenant(tenant.id, () => userModel.create({ email: `owner@bench-${i}.test`, name: "Owner", role: "admin", status: "active" }));
+    const user = await tenantContext.runWithTenant(tenant.id, () =>
+      userModel.create({ email: `owner@bench-${i}.test`, name: "Owner", role: "admin", status: "active" }),
+    );
     created.push({ tenant, userId: user.id });
     creating.tick(i + 1);
   }

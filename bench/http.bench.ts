@@ -55,11 +55,26 @@ export async function httpBenchmarks(): Promise<BenchRow[]> {
     const rps = (runs: Run[]) => median(runs.map((r) => r.requestsPerSecond));
     const p99 = (runs: Run[]) => median(runs.map((r) => r.p99Ms));
     return [
-      { benchmark: "HTTP tenant-scoped tRPC read: throughput", value: rps(withTenancy), unit: "req/s", note: `HTTP tenant-scoped tRPC read: throughput: GET /api/trpc/prompts.list (x-tenant-id + API key) on the production server, autocannon ${CONNECTIONS} connections × ${DURATION_S} s, median of ${ROUNDS} rounds` },
+      {
+        benchmark: "HTTP tenant-scoped tRPC read: throughput",
+        value: rps(withTenancy),
+        unit: "req/s",
+        note: `HTTP tenant-scoped tRPC read: throughput: GET /api/trpc/prompts.list (x-tenant-id + API key) on the production server, autocannon ${CONNECTIONS} connections × ${DURATION_S} s, median of ${ROUNDS} rounds`,
+      },
       { benchmark: "HTTP tenant-scoped tRPC read: p99 latency", value: p99(withTenancy), unit: "ms" },
-      { benchmark: "HTTP same read without tenancy layer: throughput", value: rps(without), unit: "req/s", note: "HTTP same read without tenancy layer: throughput: GET /api/bench-baseline/promptsList (same tRPC transport, input and API-key check; the tenant cached by slug, no identification, no registry lookup, no tenant context)" },
+      {
+        benchmark: "HTTP same read without tenancy layer: throughput",
+        value: rps(without),
+        unit: "req/s",
+        note: "HTTP same read without tenancy layer: throughput: GET /api/bench-baseline/promptsList (same tRPC transport, input and API-key check; the tenant cached by slug, no identification, no registry lookup, no tenant context)",
+      },
       { benchmark: "HTTP same read without tenancy layer: p99 latency", value: p99(without), unit: "ms" },
-      { benchmark: "HTTP tenancy layer: throughput ratio (with / without)", value: rps(withTenancy) / rps(without), unit: "×", target: { comparison: ">=", value: 0.9 } },
+      {
+        benchmark: "HTTP tenancy layer: throughput ratio (with / without)",
+        value: rps(withTenancy) / rps(without),
+        unit: "×",
+        target: { comparison: ">=", value: 0.9 },
+      },
     ];
   } finally {
     await server.stop();

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { authenticateApiKey } from "@sigil/api";
-import type { HybridDatabaseManager} from "@sigil/db";
+import type { HybridDatabaseManager } from "@sigil/db";
 import { apiKeys, randomToken, sha256, takeRateLimitTokens, tenantContext, type TenantRow } from "@sigil/db";
 import { progress, step } from "../lib/progress.ts";
 import { median, percentile } from "../lib/stats.ts";
@@ -30,7 +30,17 @@ function storeKeys(manager: HybridDatabaseManager, tenants: { tenant: TenantRow;
       const keyId = randomBytes(8).toString("hex");
       const secret = randomToken(32);
       const now = new Date();
-      rows.push({ id: crypto.randomUUID(), tenantId: owner.tenant.id, userId: owner.userId, name: `k${i}`, keyId, secretHash: sha256(secret), scopes: ["prompts:read" as const], createdAt: now, updatedAt: now });
+      rows.push({
+        id: crypto.randomUUID(),
+        tenantId: owner.tenant.id,
+        userId: owner.userId,
+        name: `k${i}`,
+        keyId,
+        secretHash: sha256(secret),
+        scopes: ["prompts:read" as const],
+        createdAt: now,
+        updatedAt: now,
+      });
       if (i % Math.floor(total / sampleCount) === 0 && samples.length < sampleCount) samples.push({ plain: `sgl_${keyId}_${secret}`, tenant: owner.tenant });
     }
     db.transaction((tx) => {
@@ -88,7 +98,13 @@ export async function measureApiKeyVerification(
   const limits = measureApiKeyRateLimits(samples);
   return [
     ...limits,
-    { benchmark: `${label}: median`, value: median(timings), unit: "µs", target: { comparison: "<=", value: 50 }, note: `${label}: authenticateApiKey (parse + SHA-256, key-id index lookups, constant-time compare, owner lookup), n=${timings.length}, timed inside the tenant context` },
+    {
+      benchmark: `${label}: median`,
+      value: median(timings),
+      unit: "µs",
+      target: { comparison: "<=", value: 50 },
+      note: `${label}: authenticateApiKey (parse + SHA-256, key-id index lookups, constant-time compare, owner lookup), n=${timings.length}, timed inside the tenant context`,
+    },
     { benchmark: `${label}: p99`, value: percentile(timings, 99), unit: "µs" },
   ];
 }

@@ -1,5 +1,5 @@
 import { createCallerFactory, createInnerContext, publicProcedure, router, tenantProcedure } from "@sigil/api";
-import type { HybridDatabaseManager} from "@sigil/db";
+import type { HybridDatabaseManager } from "@sigil/db";
 import { promptModel, prompts, type TenantRow } from "@sigil/db";
 import { count, desc } from "drizzle-orm";
 import { step } from "../lib/progress.ts";
@@ -41,7 +41,19 @@ async function timeCalls(call: () => Promise<unknown>, iterations: number): Prom
 export async function measureTenancyOverhead(manager: HybridDatabaseManager, tenant: TenantRow, iterations: number): Promise<BenchRow[]> {
   const caller = createCallerFactory(benchRouter(manager, tenant))(
     createInnerContext({
-      request: { method: "GET", host: "127.0.0.1", hostHeader: "127.0.0.1:3000", path: "/api/trpc/withTenancy", tenantHeader: tenant.slug, cookies: {}, origin: null, apiKey: null, ip: null, userAgent: null, secure: false },
+      request: {
+        method: "GET",
+        host: "127.0.0.1",
+        hostHeader: "127.0.0.1:3000",
+        path: "/api/trpc/withTenancy",
+        tenantHeader: tenant.slug,
+        cookies: {},
+        origin: null,
+        apiKey: null,
+        ip: null,
+        userAgent: null,
+        secure: false,
+      },
     }),
   );
   step(`calling a tenant-scoped read in-process, ${iterations.toLocaleString("en-US")}× with and without the tenancy layer`);
@@ -57,9 +69,19 @@ export async function measureTenancyOverhead(manager: HybridDatabaseManager, ten
   const withOps = median(withRounds.map((r) => r.opsPerSecond));
   const withoutOps = median(withoutRounds.map((r) => r.opsPerSecond));
   return [
-    { benchmark: "tenant-scoped read in-process, with tenancy layer", value: withOps, unit: "calls/s", note: "tenant-scoped read in-process, with tenancy layer: createCaller → tenantProcedure (x-tenant-id → registry lookup, status check, runWithTenant) → promptModel.search, 20 of 50 prompts + count" },
+    {
+      benchmark: "tenant-scoped read in-process, with tenancy layer",
+      value: withOps,
+      unit: "calls/s",
+      note: "tenant-scoped read in-process, with tenancy layer: createCaller → tenantProcedure (x-tenant-id → registry lookup, status check, runWithTenant) → promptModel.search, 20 of 50 prompts + count",
+    },
     { benchmark: "tenant-scoped read in-process, with tenancy layer: median", value: median(withRounds.map((r) => r.medianMicros)), unit: "µs" },
-    { benchmark: "same read without tenancy layer", value: withoutOps, unit: "calls/s", note: "same read without tenancy layer: a plain procedure running the same two queries on the tenant's leased handle" },
+    {
+      benchmark: "same read without tenancy layer",
+      value: withoutOps,
+      unit: "calls/s",
+      note: "same read without tenancy layer: a plain procedure running the same two queries on the tenant's leased handle",
+    },
     { benchmark: "same read without tenancy layer: median", value: median(withoutRounds.map((r) => r.medianMicros)), unit: "µs" },
     { benchmark: "tenancy layer: throughput ratio (with / without)", value: withOps / withoutOps, unit: "×" },
   ];

@@ -22,10 +22,7 @@ export function formatMet(row: BenchRow): string {
 
 /** The table's cells as strings, header first. */
 export function tableCells(rows: readonly BenchRow[]): string[][] {
-  return [
-    [...TABLE_HEADER],
-    ...rows.map((row) => [row.benchmark, formatValue(row.value), row.unit, formatTarget(row.target, row.unit), formatMet(row)]),
-  ];
+  return [[...TABLE_HEADER], ...rows.map((row) => [row.benchmark, formatValue(row.value), row.unit, formatTarget(row.target, row.unit), formatMet(row)])];
 }
 
 /** Plain-text table for the terminal: columns padded, numbers right-aligned. */

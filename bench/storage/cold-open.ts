@@ -26,13 +26,7 @@ function* coldTenants(manager: HybridDatabaseManager, ids: readonly string[]): G
 }
 
 /** Times acquire + release of `count` tenants the pool does not hold; `afterSample` runs untimed. */
-function sampleColdOpens(
-  manager: HybridDatabaseManager,
-  ids: readonly string[],
-  count: number,
-  label: string,
-  afterSample: (id: string) => void,
-): number[] {
+function sampleColdOpens(manager: HybridDatabaseManager, ids: readonly string[], count: number, label: string, afterSample: (id: string) => void): number[] {
   const durations: number[] = [];
   const tenants = coldTenants(manager, ids);
   const sampling = progress(label, WARMUP + count);
@@ -77,7 +71,13 @@ export function measureColdOpen(manager: HybridDatabaseManager, ids: readonly st
   const label = `cold open 1 of ${ids.length.toLocaleString("en-US")} tenants`;
   const fullLabel = `${label}, pool full (+ LRU eviction, cap ${capacity})`;
   return [
-    { benchmark: `${label}: median`, value: median(roomy), unit: "ms", target: { comparison: "<=", value: 1 }, note: `acquireTenantDatabase + release, n=${samples} random tenants not in the pool; OS page cache warm` },
+    {
+      benchmark: `${label}: median`,
+      value: median(roomy),
+      unit: "ms",
+      target: { comparison: "<=", value: 1 },
+      note: `acquireTenantDatabase + release, n=${samples} random tenants not in the pool; OS page cache warm`,
+    },
     { benchmark: `${label}: p99`, value: percentile(roomy, 99), unit: "ms" },
     { benchmark: `${fullLabel}: median`, value: median(full), unit: "ms", target: { comparison: "<=", value: 1 } },
     { benchmark: `${fullLabel}: p99`, value: percentile(full, 99), unit: "ms" },

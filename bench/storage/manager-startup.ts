@@ -17,5 +17,11 @@ export function measureManagerStartup(dataDir: string, tenantCount: number): Ben
     durations.push(performance.now() - started);
     manager.close();
   }
-  return [{ benchmark: `start a HybridDatabaseManager over ${tenantCount.toLocaleString("en-US")} tenant files: median of ${SAMPLES}`, value: median(durations), unit: "ms" }];
+  return [
+    {
+      benchmark: `start a HybridDatabaseManager over ${tenantCount.toLocaleString("en-US")} tenant files: median of ${SAMPLES}`,
+      value: median(durations),
+      unit: "ms",
+    },
+  ];
 }

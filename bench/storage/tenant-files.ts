@@ -21,7 +21,9 @@ export function cloneTenants(manager: HybridDatabaseManager, templateFile: strin
   });
   manager.getSharedDatabase().transaction((tx) => {
     for (let start = 0; start < rows.length; start += REGISTRY_BATCH) {
-      tx.insert(tenants).values(rows.slice(start, start + REGISTRY_BATCH)).run();
+      tx.insert(tenants)
+        .values(rows.slice(start, start + REGISTRY_BATCH))
+        .run();
     }
   });
 

@@ -37,7 +37,11 @@ test("suspending initech shows its pages as suspended and its API refuses; react
   await page.goto("/");
   await signInOnPage(page, DEMO.admin.email, DEMO.admin.password);
   await page.goto(`${ADMIN_URL}/tenants`);
-  await page.getByRole("row", { name: /initech/ }).getByRole("link").first().click();
+  await page
+    .getByRole("row", { name: /initech/ })
+    .getByRole("link")
+    .first()
+    .click();
   await page.getByRole("button", { name: "Suspend" }).click();
   const confirm = page.getByRole("dialog").getByRole("button", { name: /Suspend/ });
   if (await confirm.count()) await confirm.click();

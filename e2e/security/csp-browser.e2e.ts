@@ -12,5 +12,4 @@ test("in Chromium the CSP blocks nothing of Sigil's own (sign-in, navigation)", 
   await page.getByRole("link", { name: "Files" }).first().click();
   await expect(page).toHaveURL(/\/files$/);
   expect(violations).toEqual([]);
-
 });

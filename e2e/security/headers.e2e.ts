@@ -15,7 +15,10 @@ for (const page of PAGES) {
     const second = await send(page);
     expect(first.status).toBe(200);
     const policy = String(first.headers["content-security-policy"]);
-    const scriptSrc = policy.split(";").map((part) => part.trim()).find((part) => part.startsWith("script-src "));
+    const scriptSrc = policy
+      .split(";")
+      .map((part) => part.trim())
+      .find((part) => part.startsWith("script-src "));
     const nonce = /'nonce-([^']+)'/.exec(scriptSrc ?? "")?.[1];
     expect(nonce).toBeDefined();
     expect(scriptSrc).not.toContain("'unsafe-inline'");
@@ -46,7 +49,12 @@ test("no HSTS over plain http, not even when a client claims X-Forwarded-Proto: 
 });
 
 test("authenticated API answers, and the one setting the cookie, are Cache-Control: no-store", async () => {
-  const login = await trpc("mutation", "auth.login", { email: "owner@acme.test", password: "acme-demo-password" }, { host: "acme.localhost", origin: `http://acme.localhost:${PORT}` });
+  const login = await trpc(
+    "mutation",
+    "auth.login",
+    { email: "owner@acme.test", password: "acme-demo-password" },
+    { host: "acme.localhost", origin: `http://acme.localhost:${PORT}` },
+  );
   expect(login.headers["set-cookie"]).toBeDefined();
   expect(login.headers["cache-control"]).toBe("no-store");
   const cookie = await signInCookie();

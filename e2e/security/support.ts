@@ -88,8 +88,17 @@ export async function trpc(
   const answer =
     type === "query"
       ? await send({ path: `/api/trpc/${procedure}?input=${encodeURIComponent(serialized)}`, host: options.host, headers })
-      : await send({ method: "POST", path: `/api/trpc/${procedure}`, host: options.host, headers: { "content-type": "application/json", ...headers }, body: serialized });
-  const parsed = JSON.parse(answer.text) as { error?: Parameters<typeof superjson.deserialize>[0]; result?: { data: Parameters<typeof superjson.deserialize>[0] } };
+      : await send({
+          method: "POST",
+          path: `/api/trpc/${procedure}`,
+          host: options.host,
+          headers: { "content-type": "application/json", ...headers },
+          body: serialized,
+        });
+  const parsed = JSON.parse(answer.text) as {
+    error?: Parameters<typeof superjson.deserialize>[0];
+    result?: { data: Parameters<typeof superjson.deserialize>[0] };
+  };
   const error = parsed.error ? superjson.deserialize<{ message: string }>(parsed.error) : undefined;
   return { ...answer, message: error?.message, data: parsed.result ? superjson.deserialize(parsed.result.data) : undefined };
 }

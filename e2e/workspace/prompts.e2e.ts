@@ -12,7 +12,11 @@ test("on acme a user creates a prompt, edits it twice, compares versions and run
   await expect(page.getByRole("heading", { name: /prompts/i }).first()).toBeVisible();
   await saveScreenshot(page, "workspace-prompts");
 
-  await page.getByRole("link", { name: "New prompt" }).or(page.getByRole("button", { name: "New prompt" })).first().click();
+  await page
+    .getByRole("link", { name: "New prompt" })
+    .or(page.getByRole("button", { name: "New prompt" }))
+    .first()
+    .click();
   await page.getByLabel("Name").fill(PROMPT);
   await page.getByLabel("Description").fill("Welcome a new customer");
   await page.getByLabel("Template").fill("Hello {{customer}}, welcome to Acme.");
@@ -29,7 +33,12 @@ test("on acme a user creates a prompt, edits it twice, compares versions and run
     await expect(page.getByText(/Saved as v\d/)).toBeVisible();
   }
 
-  await page.getByRole("tab", { name: "Versions" }).or(page.getByRole("link", { name: "Versions" })).or(page.getByRole("heading", { name: "Versions" })).first().click();
+  await page
+    .getByRole("tab", { name: "Versions" })
+    .or(page.getByRole("link", { name: "Versions" }))
+    .or(page.getByRole("heading", { name: "Versions" }))
+    .first()
+    .click();
   for (const version of ["v1", "v2", "v3"]) await expect(page.getByText(version, { exact: true }).first()).toBeVisible();
   await expect(page.getByRole("heading", { name: /Changes from v\d+ to v\d+/ })).toBeVisible();
   await saveScreenshot(page, "workspace-prompt-diff");

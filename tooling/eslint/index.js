@@ -3,12 +3,12 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
-const DRIVER_IMPORTS = [
-  { name: "better-sqlite3", message: "Only @sigil/db may open SQLite (ARCHITECTURE.md: layering)." },
-];
+const DRIVER_IMPORTS = [{ name: "better-sqlite3", message: "Only @sigil/db may open SQLite (ARCHITECTURE.md: layering)." }];
 const DRIVER_PATTERNS = [
-  { group: ["drizzle-orm/better-sqlite3", "drizzle-orm/better-sqlite3/*", "drizzle-orm/libsql", "drizzle-orm/libsql/*", "@libsql/*"],
-    message: "Only @sigil/db may import a Drizzle driver (ARCHITECTURE.md: layering)." },
+  {
+    group: ["drizzle-orm/better-sqlite3", "drizzle-orm/better-sqlite3/*", "drizzle-orm/libsql", "drizzle-orm/libsql/*", "@libsql/*"],
+    message: "Only @sigil/db may import a Drizzle driver (ARCHITECTURE.md: layering).",
+  },
 ];
 
 /**
@@ -30,10 +30,7 @@ export function sigilConfig({ layer, tsconfigRootDir }) {
     group: [name, `${name}/*`],
     message: `The ${layer} layer may not import ${name} (ARCHITECTURE.md: imports flow one way).`,
   }));
-  const restricted =
-    layer === "db"
-      ? { patterns: internal }
-      : { paths: DRIVER_IMPORTS, patterns: [...DRIVER_PATTERNS, ...internal] };
+  const restricted = layer === "db" ? { patterns: internal } : { paths: DRIVER_IMPORTS, patterns: [...DRIVER_PATTERNS, ...internal] };
 
   return tseslint.config(
     { ignores: ["**/node_modules/**", "**/dist/**", "**/.next/**", "**/migrations/**", "**/*.d.ts"] },

@@ -8,6 +8,8 @@ describe("rate-limit settings", () => {
   });
 
   test.each(["abc", "-1", "1.5", "1e12"])("%j is refused with a message naming the variable", (value) => {
-    expect(() => readRateLimitConfig({ RATE_LIMIT_API_PER_TENANT: value })).toThrow(/^RATE_LIMIT_API_PER_TENANT=".*" is not valid: expected a whole number from 0 to 1000000000/);
+    expect(() => readRateLimitConfig({ RATE_LIMIT_API_PER_TENANT: value })).toThrow(
+      /^RATE_LIMIT_API_PER_TENANT=".*" is not valid: expected a whole number from 0 to 1000000000/,
+    );
   });
 });

@@ -80,7 +80,11 @@ const byteSize = (fallback: number) => wholeNumber(fallback, { min: 1024, max: 1
 const DOMAIN = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
 export const apiEnvironment = z.object({
-  ROOT_DOMAIN: setting("a host name such as localhost or sigil.example.com (no scheme, port or path)", (raw) => (DOMAIN.test(raw.toLowerCase()) ? raw.toLowerCase() : undefined), "localhost"),
+  ROOT_DOMAIN: setting(
+    "a host name such as localhost or sigil.example.com (no scheme, port or path)",
+    (raw) => (DOMAIN.test(raw.toLowerCase()) ? raw.toLowerCase() : undefined),
+    "localhost",
+  ),
   SESSION_TTL_HOURS: wholeNumber(24 * 7, { max: 24 * 366 }),
   SIGIL_OUTBOUND_ALLOW: setting<OutboundAllowEntry[]>(
     "comma-separated host:port entries, e.g. localhost:11434 or [::1]:8000",

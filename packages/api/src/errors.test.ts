@@ -14,7 +14,9 @@ describe("toTRPCError: foreign-key failures", () => {
   });
 
   test("wrapped in a ConflictError by the model layer, its own message is kept", () => {
-    const error = toTRPCError(new ConflictError("This deployment refers to something that was deleted meanwhile.", { cause: sqliteError("SQLITE_CONSTRAINT_FOREIGNKEY", "x") }));
+    const error = toTRPCError(
+      new ConflictError("This deployment refers to something that was deleted meanwhile.", { cause: sqliteError("SQLITE_CONSTRAINT_FOREIGNKEY", "x") }),
+    );
     expect(error.code).toBe("CONFLICT");
     expect(error.message).toBe("This deployment refers to something that was deleted meanwhile.");
   });

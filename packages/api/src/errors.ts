@@ -59,8 +59,7 @@ export const FOREIGN_KEY_MESSAGE = "This refers to something that was deleted me
 
 export const INTERNAL_MESSAGE = "Something went wrong on our side. The error has been logged.";
 
-export const UNREADABLE_REQUEST_MESSAGE =
-  "The request could not be read: it is not valid JSON in the shape the API expects, or it is nested too deeply.";
+export const UNREADABLE_REQUEST_MESSAGE = "The request could not be read: it is not valid JSON in the shape the API expects, or it is nested too deeply.";
 
 const RUNTIME_ERRORS: ReadonlySet<unknown> = new Set([Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError]);
 

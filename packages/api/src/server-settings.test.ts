@@ -55,22 +55,45 @@ describe("readServerSettings (pnpm start checks these before building)", () => {
   });
 
   it("refuses an execution timeout that is not below the stale limit", () => {
-    expect(problemOf({ WORKER_STALE_AFTER_MS: "60000", WORKER_EXECUTION_TIMEOUT_MS: "60000" }).message).toMatch(/^WORKER_EXECUTION_TIMEOUT_MS.*below WORKER_STALE_AFTER_MS/);
+    expect(problemOf({ WORKER_STALE_AFTER_MS: "60000", WORKER_EXECUTION_TIMEOUT_MS: "60000" }).message).toMatch(
+      /^WORKER_EXECUTION_TIMEOUT_MS.*below WORKER_STALE_AFTER_MS/,
+    );
   });
 
   it("has the README's defaults", () => {
     const settings = readServerSettings({ DATA_DIR: "/tmp/sigil-defaults" });
-    expect(settings.storage).toMatchObject({ dataDir: "/tmp/sigil-defaults", tenantCacheSize: 256, migrateOnOpen: "auto", synchronous: "NORMAL", busyTimeoutMs: 5000, secretKey: undefined });
+    expect(settings.storage).toMatchObject({
+      dataDir: "/tmp/sigil-defaults",
+      tenantCacheSize: 256,
+      migrateOnOpen: "auto",
+      synchronous: "NORMAL",
+      busyTimeoutMs: 5000,
+      secretKey: undefined,
+    });
     expect(settings.api).toMatchObject({ rootDomain: "localhost", sessionTtlMs: 168 * 3_600_000 });
     expect(settings.listen).toEqual({ host: "localhost", port: 3000 });
-    expect(settings.worker).toEqual({ pollIntervalMs: 1000, concurrency: 4, maxAttempts: 3, staleAfterMs: 600_000, executionTimeoutMs: undefined, providerTimeoutMs: undefined });
+    expect(settings.worker).toEqual({
+      pollIntervalMs: 1000,
+      concurrency: 4,
+      maxAttempts: 3,
+      staleAfterMs: 600_000,
+      executionTimeoutMs: undefined,
+      providerTimeoutMs: undefined,
+    });
     expect(settings.admin).toEqual({ email: undefined, password: undefined, name: "System administrator" });
     expect(settings.demo).toEqual({ mode: "auto", adminFromEnvironment: false });
   });
 
   it("parses good values (keys in hex or base64, case-insensitive choices, blank = default)", () => {
     const hex = "ab".repeat(32);
-    const settings = readServerSettings({ SIGIL_SECRET_KEY: hex, SQLITE_SYNCHRONOUS: "full", ROOT_DOMAIN: "Sigil.Example.com", SESSION_TTL_HOURS: "2", PORT: "", SIGIL_DEMO: "0" });
+    const settings = readServerSettings({
+      SIGIL_SECRET_KEY: hex,
+      SQLITE_SYNCHRONOUS: "full",
+      ROOT_DOMAIN: "Sigil.Example.com",
+      SESSION_TTL_HOURS: "2",
+      PORT: "",
+      SIGIL_DEMO: "0",
+    });
     expect(settings.storage.secretKey?.toString("hex")).toBe(hex);
     expect(readServerSettings({ SIGIL_SECRET_KEY: Buffer.alloc(32, 7).toString("base64") }).storage.secretKey).toEqual(Buffer.alloc(32, 7));
     expect(settings.storage.synchronous).toBe("FULL");

@@ -46,7 +46,11 @@ export function readWorkerSettings(env: Env): WorkerSettings {
   const timeout = values.WORKER_EXECUTION_TIMEOUT_MS;
   if (timeout !== undefined && timeout >= values.WORKER_STALE_AFTER_MS) {
     throw new InvalidSettingError([
-      { name: "WORKER_EXECUTION_TIMEOUT_MS", value: String(timeout), expected: `a number of milliseconds below WORKER_STALE_AFTER_MS (${values.WORKER_STALE_AFTER_MS})` },
+      {
+        name: "WORKER_EXECUTION_TIMEOUT_MS",
+        value: String(timeout),
+        expected: `a number of milliseconds below WORKER_STALE_AFTER_MS (${values.WORKER_STALE_AFTER_MS})`,
+      },
     ]);
   }
   return {
@@ -65,7 +69,11 @@ export interface ListenSettings {
 }
 
 const listenEnvironment = z.object({
-  HOST: setting("a host name or IP address to listen on, such as localhost or 0.0.0.0", (raw) => (/^[A-Za-z0-9.:[\]-]+$/.test(raw) ? raw : undefined), "localhost"),
+  HOST: setting(
+    "a host name or IP address to listen on, such as localhost or 0.0.0.0",
+    (raw) => (/^[A-Za-z0-9.:[\]-]+$/.test(raw) ? raw : undefined),
+    "localhost",
+  ),
   PORT: wholeNumber(3000, { min: 1, max: 65_535 }),
 });
 

@@ -34,10 +34,7 @@ function isIpLiteral(host: string): boolean {
  * domain. Pure: the registry lookup happens afterwards (`resolveTenant`). Every identifier is
  * validated and rejected when malformed, never cleaned up; identifiers that disagree are invalid.
  */
-export function identifyTenant(
-  request: { host: string; path: string; tenantHeader: string | null },
-  rootDomain: string,
-): Identification {
+export function identifyTenant(request: { host: string; path: string; tenantHeader: string | null }, rootDomain: string): Identification {
   const identifiers: TenantIdentifier[] = [];
   const root = rootDomain.toLowerCase();
   const host = request.host;
@@ -82,9 +79,7 @@ export function identifyTenant(
   }
 
   if (adminHost) {
-    return identifiers.length > 0
-      ? { kind: "invalid", message: "The admin host serves no tenant; use the tenant's own host." }
-      : { kind: "admin" };
+    return identifiers.length > 0 ? { kind: "invalid", message: "The admin host serves no tenant; use the tenant's own host." } : { kind: "admin" };
   }
   const slugs = new Set(identifiers.filter((i) => i.kind === "slug").map((i) => i.value));
   if (slugs.size > 1) {

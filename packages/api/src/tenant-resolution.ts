@@ -26,9 +26,7 @@ async function lookup(identifier: TenantIdentifier): Promise<TenantRow | null> {
 
 function notFound(identifier: TenantIdentifier): TRPCError {
   const message =
-    identifier.kind === "domain"
-      ? `No workspace is registered for the host "${identifier.value}".`
-      : `No workspace "${identifier.value}" exists.`;
+    identifier.kind === "domain" ? `No workspace is registered for the host "${identifier.value}".` : `No workspace "${identifier.value}" exists.`;
   return new TRPCError({ code: "NOT_FOUND", message });
 }
 

@@ -205,8 +205,19 @@ describe("who may call system-admin procedures", () => {
 
 describe("tenants", () => {
   test("create with a password: the owner is an active admin who can sign in", async () => {
-    const created = ok(await asAdmin<CreatedTenant>("mutation", "tenants.create", newTenantInput("initech", { email: "Owner@Initech.test", name: "Bill", password: "initech-password" })));
-    expect(created.tenant).toMatchObject({ slug: "initech", status: "active", plan: "pro", settings: { domain: null, features: ["files"], limits: { users: 10 } } });
+    const created = ok(
+      await asAdmin<CreatedTenant>(
+        "mutation",
+        "tenants.create",
+        newTenantInput("initech", { email: "Owner@Initech.test", name: "Bill", password: "initech-password" }),
+      ),
+    );
+    expect(created.tenant).toMatchObject({
+      slug: "initech",
+      status: "active",
+      plan: "pro",
+      settings: { domain: null, features: ["files"], limits: { users: 10 } },
+    });
     expect(created.owner).toMatchObject({ email: "owner@initech.test", status: "active", role: "admin" });
     expect(created.invitation).toBeNull();
     expect(existsSync(env.manager.tenantDatabasePath(created.tenant.id))).toBe(true);
@@ -223,13 +234,22 @@ describe("tenants", () => {
     expect(created.invitation?.expiresAt).toBeInstanceOf(Date);
     const stored = await tenantContext.runWithTenant(created.tenant.id, () => userModel.findByEmail("gavin@hooli.test"));
     expect(stored?.invitationTokenHash).not.toBe(created.invitation?.token);
-    const accepted = await call<{ user: { status: string } }>("mutation", "auth.acceptInvitation", { token: created.invitation?.token, password: "hooli-password-1" }, { tenant: "hooli" });
+    const accepted = await call<{ user: { status: string } }>(
+      "mutation",
+      "auth.acceptInvitation",
+      { token: created.invitation?.token, password: "hooli-password-1" },
+      { tenant: "hooli" },
+    );
     expect(ok(accepted).user.status).toBe("active");
   });
 
   test("create with a taken slug is a CONFLICT and creates nothing", async () => {
     const before = { tenants: await tenantModel.count(), files: readdirSync(env.dataDir).length };
-    const result = await asAdmin("mutation", "tenants.create", newTenantInput("acme", { email: "intruder@acme.test", name: "Intruder", password: "intruder-password" }));
+    const result = await asAdmin(
+      "mutation",
+      "tenants.create",
+      newTenantInput("acme", { email: "intruder@acme.test", name: "Intruder", password: "intruder-password" }),
+    );
     expect(result.status).toBe(409);
     expect(result.error?.data.code).toBe("CONFLICT");
     expect(await tenantModel.count()).toBe(before.tenants);
@@ -295,12 +315,16 @@ describe("tenants", () => {
   test("update changes name, plan, status, features, limits and domain; records the changes", async () => {
     const { tenant } = await createTenantWithUsers("umbrella");
     const updated = ok(
-      await asAdmin<{ name: string; plan: string; settings: { domain: string | null; features: string[]; limits: Record<string, number> } }>("mutation", "tenants.update", {
-        id: tenant.id,
-        name: "Umbrella Corp",
-        plan: "enterprise",
-        settings: { domain: "Prompts.Umbrella.Example", features: ["deployments"], limits: { users: 7 } },
-      }),
+      await asAdmin<{ name: string; plan: string; settings: { domain: string | null; features: string[]; limits: Record<string, number> } }>(
+        "mutation",
+        "tenants.update",
+        {
+          id: tenant.id,
+          name: "Umbrella Corp",
+          plan: "enterprise",
+          settings: { domain: "Prompts.Umbrella.Example", features: ["deployments"], limits: { users: 7 } },
+        },
+      ),
     );
     expect(updated).toMatchObject({
       name: "Umbrella Corp",
@@ -330,7 +354,19 @@ describe("tenants", () => {
       await userModel.create({ email: "gone@busy.test", name: "Gone", role: "viewer", status: "inactive" });
     });
     ok(await asAdmin("mutation", "tenants.suspend", { id: tenant.id })); // an audit entry in the tenant's log
-    type Listed = { id: string; slug: string; usage: { users: number; storageBytes: number | null; executionsThisMonth: number | null; databaseBytes: number; schema: { version: number | null; latest: number; state: string }; lastActivityAt: Date | null; unavailable: string | null } };
+    type Listed = {
+      id: string;
+      slug: string;
+      usage: {
+        users: number;
+        storageBytes: number | null;
+        executionsThisMonth: number | null;
+        databaseBytes: number;
+        schema: { version: number | null; latest: number; state: string };
+        lastActivityAt: Date | null;
+        unavailable: string | null;
+      };
+    };
     const list = ok(await asAdmin<Listed[]>("query", "tenants.list"));
     expect(list.map((t) => t.slug)).toEqual(expect.arrayContaining(["acme", "initech", "hooli", "umbrella", "busy"]));
     const busy = list.find((t) => t.slug === "busy");
@@ -350,7 +386,12 @@ describe("tenants", () => {
     const { tenant } = await createTenantWithUsers("broken");
     env.manager.closeTenantDatabase(tenant.id);
     for (const suffix of ["", "-wal", "-shm"]) rmSync(`${env.manager.tenantDatabasePath(tenant.id)}${suffix}`, { force: true });
-    const list = ok(await asAdmin<{ slug: string; usage: { users: number; storageBytes: number | null; unavailable: string | null; schema: { state: string } } }[]>("query", "tenants.list"));
+    const list = ok(
+      await asAdmin<{ slug: string; usage: { users: number; storageBytes: number | null; unavailable: string | null; schema: { state: string } } }[]>(
+        "query",
+        "tenants.list",
+      ),
+    );
     const broken = list.find((t) => t.slug === "broken");
     expect(broken?.usage).toMatchObject({ users: 3, storageBytes: null, schema: { state: "missing" } });
     expect(broken?.usage.unavailable).toMatch(/missing/);
@@ -373,7 +414,9 @@ describe("tenants", () => {
     expect(signIn.error?.message).toMatch(/suspended/);
     const reactivated = ok(await asAdmin<{ status: string }>("mutation", "tenants.reactivate", { id: acme.id }));
     expect(reactivated.status).toBe("active");
-    expect(ok(await call<{ user: { email: string } }>("query", "auth.me", undefined, { tenant: "acme", cookie: acmeCookie })).user.email).toBe("admin@acme.test");
+    expect(ok(await call<{ user: { email: string } }>("query", "auth.me", undefined, { tenant: "acme", cookie: acmeCookie })).user.email).toBe(
+      "admin@acme.test",
+    );
     const actions = (await adminAuditLogModel.findMany({ where: { tenantId: acme.id } })).map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(["tenant.suspended", "tenant.reactivated"]));
   });
@@ -390,20 +433,30 @@ describe("tenants", () => {
     const { tenant } = await createTenantWithUsers("doomed");
     await call("query", "auth.me", undefined, { tenant: "doomed", cookie: await login("doomed", "admin@doomed.test") }); // open its handle, write its WAL
     expect(tenantFiles(tenant.id).length).toBeGreaterThan(0);
-    const deletion = ok(await asAdmin<{ tenantId: string; removed: { users: number; sessions: number } }>("mutation", "tenants.delete", { id: tenant.id, confirmSlug: "doomed" }));
+    const deletion = ok(
+      await asAdmin<{ tenantId: string; removed: { users: number; sessions: number } }>("mutation", "tenants.delete", { id: tenant.id, confirmSlug: "doomed" }),
+    );
     expect(deletion.removed).toMatchObject({ users: 3, sessions: 1 });
     expect(tenantFiles(tenant.id)).toEqual([]);
     expect(await tenantModel.findById(tenant.id)).toBeNull();
     expect(await tenantContext.runWithTenant(tenant.id, () => userModel.count())).toBe(0);
     expect((await asAdmin("query", "tenants.getById", { id: tenant.id })).status).toBe(404);
     expect((await call("query", "auth.me", undefined, { tenant: "doomed" })).status).toBe(404);
-    const audit = ok(await asAdmin<{ data: { action: string; tenantSlug: string | null; details: Record<string, unknown> }[] }>("query", "admin.audit", { tenantId: tenant.id }));
+    const audit = ok(
+      await asAdmin<{ data: { action: string; tenantSlug: string | null; details: Record<string, unknown> }[] }>("query", "admin.audit", {
+        tenantId: tenant.id,
+      }),
+    );
     // The fixture registered the tenant directly, so deletion is its only admin action.
     expect(audit.data.map((e) => e.action)).toEqual(["tenant.deleted"]);
     const deleted = audit.data.find((e) => e.action === "tenant.deleted");
     expect(deleted?.tenantSlug).toBe("doomed");
     expect(deleted?.details).toMatchObject({ removed: { users: 3 } });
-    const again = await asAdmin<CreatedTenant>("mutation", "tenants.create", newTenantInput("doomed", { email: "o@doomed.test", name: "O", password: "some-password" }));
+    const again = await asAdmin<CreatedTenant>(
+      "mutation",
+      "tenants.create",
+      newTenantInput("doomed", { email: "o@doomed.test", name: "O", password: "some-password" }),
+    );
     expect(ok(again).tenant.id).not.toBe(tenant.id);
   });
 });
@@ -436,7 +489,12 @@ describe("admin", () => {
   });
 
   test("migrationStatus lists every tenant with its slug and schema version", async () => {
-    const status = ok(await asAdmin<{ latest: number; summary: Record<string, number>; tenants: { tenantId: string; slug: string; version: number | null; state: string }[] }>("query", "admin.migrationStatus"));
+    const status = ok(
+      await asAdmin<{ latest: number; summary: Record<string, number>; tenants: { tenantId: string; slug: string; version: number | null; state: string }[] }>(
+        "query",
+        "admin.migrationStatus",
+      ),
+    );
     expect(status.latest).toBeGreaterThan(0);
     expect(status.tenants.length).toBe(await tenantModel.count());
     expect(status.tenants.find((t) => t.slug === "acme")).toMatchObject({ tenantId: acme.id, version: status.latest, state: "up_to_date" });
@@ -444,7 +502,9 @@ describe("admin", () => {
   });
 
   test("migrateAll runs the tenant migrations and returns the report", async () => {
-    const report = ok(await asAdmin<{ total: number; upToDate: number; failed: number; results: { slug: string; status: string }[] }>("mutation", "admin.migrateAll"));
+    const report = ok(
+      await asAdmin<{ total: number; upToDate: number; failed: number; results: { slug: string; status: string }[] }>("mutation", "admin.migrateAll"),
+    );
     expect(report.total).toBe(await tenantModel.count());
     expect(report.failed).toBe(0);
     expect(report.upToDate).toBe(report.total);
@@ -459,7 +519,15 @@ describe("admin", () => {
       checkedAt: Date;
       latest: number;
       summary: { ok: number; problem: number; missing: number };
-      tenants: { tenantId: string; slug: string; state: string; result: string; databaseBytes: number; schema: { version: number | null; latest: number; state: string }; durationMs: number }[];
+      tenants: {
+        tenantId: string;
+        slug: string;
+        state: string;
+        result: string;
+        databaseBytes: number;
+        schema: { version: number | null; latest: number; state: string };
+        durationMs: number;
+      }[];
     };
     const { tenant: sickly } = await createTenantWithUsers("sickly");
     const { tenant: ghost } = await createTenantWithUsers("ghost");
@@ -476,10 +544,24 @@ describe("admin", () => {
     expect(health.checkedAt).toBeInstanceOf(Date);
     expect(health.tenants.length).toBe(await tenantModel.count());
     const bySlug = new Map(health.tenants.map((t) => [t.slug, t]));
-    expect(bySlug.get("acme")).toMatchObject({ tenantId: acme.id, state: "ok", result: "ok", schema: { version: health.latest, latest: health.latest, state: "up_to_date" } });
+    expect(bySlug.get("acme")).toMatchObject({
+      tenantId: acme.id,
+      state: "ok",
+      result: "ok",
+      schema: { version: health.latest, latest: health.latest, state: "up_to_date" },
+    });
     expect(bySlug.get("acme")?.databaseBytes).toBeGreaterThan(0);
-    expect(bySlug.get("sickly")).toMatchObject({ state: "problem", result: expect.stringMatching(/not a database/) as unknown, schema: { state: "unreadable" } });
-    expect(bySlug.get("ghost")).toMatchObject({ state: "missing", result: expect.stringMatching(/missing/) as unknown, databaseBytes: 0, schema: { state: "missing", version: null } });
+    expect(bySlug.get("sickly")).toMatchObject({
+      state: "problem",
+      result: expect.stringMatching(/not a database/) as unknown,
+      schema: { state: "unreadable" },
+    });
+    expect(bySlug.get("ghost")).toMatchObject({
+      state: "missing",
+      result: expect.stringMatching(/missing/) as unknown,
+      databaseBytes: 0,
+      schema: { state: "missing", version: null },
+    });
     expect(health.summary).toEqual({
       ok: health.tenants.filter((t) => t.state === "ok").length,
       problem: 1,
@@ -496,7 +578,9 @@ describe("admin", () => {
   });
 
   test("API keys: created once in plain, work on the admin host only, listed without secrets, revoked", async () => {
-    const created = ok(await asAdmin<{ key: string; apiKey: { id: string; prefix: string; status: string } }>("mutation", "admin.createApiKey", { name: "automation" }));
+    const created = ok(
+      await asAdmin<{ key: string; apiKey: { id: string; prefix: string; status: string } }>("mutation", "admin.createApiKey", { name: "automation" }),
+    );
     expect(created.key).toMatch(/^sgla_[a-z0-9]{16}_[A-Za-z0-9_-]{43}$/);
     expect(created.key.startsWith(created.apiKey.prefix.replace("…", ""))).toBe(true);
     const stored = await systemApiKeyModel.findById(created.apiKey.id);
@@ -526,7 +610,13 @@ describe("admin", () => {
   });
 
   test("audit: newest first, paginated, filterable by action", async () => {
-    const first = ok(await asAdmin<{ data: { createdAt: Date; action: string }[]; total: number; page: number; pageSize: number; totalPages: number }>("query", "admin.audit", { page: 1, pageSize: 5 }));
+    const first = ok(
+      await asAdmin<{ data: { createdAt: Date; action: string }[]; total: number; page: number; pageSize: number; totalPages: number }>(
+        "query",
+        "admin.audit",
+        { page: 1, pageSize: 5 },
+      ),
+    );
     expect(first.data).toHaveLength(5);
     expect(first.total).toBeGreaterThan(5);
     const times = first.data.map((e) => e.createdAt.getTime());

@@ -71,7 +71,12 @@ describe("sessions", () => {
     expect(cookie).toMatch(/SameSite=Lax/);
     expect(cookie).toMatch(/Path=\//);
     expect(cookie).not.toMatch(/Domain=/i);
-    const byPath = await call("mutation", "auth.login", { email: "admin@acme.test", password: TEST_PASSWORD }, { host: "localhost:3000", pathPrefix: "/tenant/acme" });
+    const byPath = await call(
+      "mutation",
+      "auth.login",
+      { email: "admin@acme.test", password: TEST_PASSWORD },
+      { host: "localhost:3000", pathPrefix: "/tenant/acme" },
+    );
     expect(byPath.setCookies.find((c) => c.startsWith("sigil_session="))).toMatch(/Path=\/tenant\/acme;/);
   });
 
@@ -94,11 +99,21 @@ describe("sessions", () => {
   test("changing the password ends the other sessions", async () => {
     const first = await login("acme", "user@acme.test");
     const second = await login("acme", "user@acme.test");
-    const changed = await call("mutation", "auth.changePassword", { currentPassword: TEST_PASSWORD, newPassword: "another-long-password" }, { tenant: "acme", cookie: second });
+    const changed = await call(
+      "mutation",
+      "auth.changePassword",
+      { currentPassword: TEST_PASSWORD, newPassword: "another-long-password" },
+      { tenant: "acme", cookie: second },
+    );
     expect(changed.error).toBeUndefined();
     expect((await call("query", "auth.me", undefined, { tenant: "acme", cookie: first })).status).toBe(401);
     expect((await call("query", "auth.me", undefined, { tenant: "acme", cookie: second })).status).toBe(200);
-    const wrong = await call("mutation", "auth.changePassword", { currentPassword: "nope-nope-nope", newPassword: "yet-another-password" }, { tenant: "acme", cookie: second });
+    const wrong = await call(
+      "mutation",
+      "auth.changePassword",
+      { currentPassword: "nope-nope-nope", newPassword: "yet-another-password" },
+      { tenant: "acme", cookie: second },
+    );
     expect(wrong.status).toBe(400);
     await call("mutation", "auth.changePassword", { currentPassword: "another-long-password", newPassword: TEST_PASSWORD }, { tenant: "acme", cookie: second });
   });
@@ -122,7 +137,12 @@ describe("cross-site requests", () => {
   });
 
   test("a login posted from another site is refused", async () => {
-    const result = await call("mutation", "auth.login", { email: "admin@acme.test", password: TEST_PASSWORD }, { tenant: "acme", origin: "http://evil.example" });
+    const result = await call(
+      "mutation",
+      "auth.login",
+      { email: "admin@acme.test", password: TEST_PASSWORD },
+      { tenant: "acme", origin: "http://evil.example" },
+    );
     expect(result.status).toBe(403);
     expect(result.setCookies).toEqual([]);
   });
@@ -150,7 +170,10 @@ describe("API keys", () => {
     expect((await call("query", "auth.me", undefined, { tenant: "acme", apiKey: plainKey })).status).toBe(200);
     await apiKeyUsage.flush();
     const adminCookie = await login("acme", "admin@acme.test");
-    const listed = await call<{ id: string; usageCount: number; lastUsedAt: Date | null }[]>("query", "apiKeys.list", undefined, { tenant: "acme", cookie: adminCookie });
+    const listed = await call<{ id: string; usageCount: number; lastUsedAt: Date | null }[]>("query", "apiKeys.list", undefined, {
+      tenant: "acme",
+      cookie: adminCookie,
+    });
     const entry = listed.data?.find((k) => k.id === key.id);
     expect(entry?.usageCount).toBe(1);
     expect(entry?.lastUsedAt).toBeInstanceOf(Date);
@@ -170,7 +193,12 @@ describe("API keys", () => {
 
   test("an expired key → 401", async () => {
     const cookie = await login("acme", "admin@acme.test");
-    const created = await call<{ plainKey: string }>("mutation", "apiKeys.create", { name: "short", scopes: ["prompts:read"], expiresInDays: 1 }, { tenant: "acme", cookie });
+    const created = await call<{ plainKey: string }>(
+      "mutation",
+      "apiKeys.create",
+      { name: "short", scopes: ["prompts:read"], expiresInDays: 1 },
+      { tenant: "acme", cookie },
+    );
     vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 2 * 86_400_000 });
     const result = await call("query", "auth.me", undefined, { tenant: "acme", apiKey: created.data?.plainKey ?? "" });
     expect(result.status).toBe(401);
@@ -185,7 +213,12 @@ describe("roles", () => {
       const invite = await call("mutation", "users.invite", { email: "sneaky@acme.test", name: "S", role: "admin" }, { tenant: "acme", cookie });
       expect(invite.status).toBe(403);
       expect(invite.error?.message).toMatch(/needs the admin role/);
-      const provider = await call("mutation", "settings.saveProvider", { identifier: "openai", baseUrl: "https://api.example.com/v1", apiKey: "k", defaultModel: "m" }, { tenant: "acme", cookie });
+      const provider = await call(
+        "mutation",
+        "settings.saveProvider",
+        { identifier: "openai", baseUrl: "https://api.example.com/v1", apiKey: "k", defaultModel: "m" },
+        { tenant: "acme", cookie },
+      );
       expect(provider.status).toBe(403);
     }
     expect(await tenantContext.runWithTenant(acme.tenant.id, () => userModel.findByEmail("sneaky@acme.test"))).toBeNull();

@@ -4,7 +4,24 @@
  * write, an API key without / with the scope, invalid base64, oversize uploads, templates that do
  * not parse), and that a refused request writes nothing.
  */
-import { apiKeyModel, auditLogModel, deploymentModel, executionModel, fileModel, promptModel, settingsModel, tenantContext, type ApiKeyScope, type AuditLogRow, type DeploymentRow, type ExecutionRow, type PromptRow, type PromptVersionRow, type TenantRow, type UserRow } from "@sigil/db";
+import {
+  apiKeyModel,
+  auditLogModel,
+  deploymentModel,
+  executionModel,
+  fileModel,
+  promptModel,
+  settingsModel,
+  tenantContext,
+  type ApiKeyScope,
+  type AuditLogRow,
+  type DeploymentRow,
+  type ExecutionRow,
+  type PromptRow,
+  type PromptVersionRow,
+  type TenantRow,
+  type UserRow,
+} from "@sigil/db";
 import { MAX_FILE_BYTES } from "@sigil/validators";
 import { and, eq, gte } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
@@ -91,7 +108,14 @@ const opt = (name: string): CallOptions => {
 describe("prompts", () => {
   test("create makes version 1 and an audit entry; the same name again is a CONFLICT that writes nothing", async () => {
     const prompt = expectOk(await m<PromptRow>("prompts.create", { name: "Greeting", description: "says hi", template: "Hi {{name}}" }, opt("user")));
-    expect(prompt).toMatchObject({ name: "Greeting", description: "says hi", template: "Hi {{name}}", currentVersion: 1, acceptsFiles: false, createdBy: acme.users.user.id });
+    expect(prompt).toMatchObject({
+      name: "Greeting",
+      description: "says hi",
+      template: "Hi {{name}}",
+      currentVersion: 1,
+      acceptsFiles: false,
+      createdBy: acme.users.user.id,
+    });
     expect(await auditActions()).toContain("prompt.created");
 
     const before = await inAcme(() => promptModel.count());
@@ -226,7 +250,12 @@ describe("prompts", () => {
 
     const deployed = await newPrompt(opt("user"));
     expectOk(await m("deployments.create", { name: `dep-${Date.now()}`, promptId: deployed.id, provider: "template", model: "mustache" }, opt("admin")));
-    expectError(await m("prompts.delete", { id: deployed.id }, opt("user")), "CONFLICT", 409, /is used by deployment "dep-\d+"\. An admin must delete it first/);
+    expectError(
+      await m("prompts.delete", { id: deployed.id }, opt("user")),
+      "CONFLICT",
+      409,
+      /is used by deployment "dep-\d+"\. An admin must delete it first/,
+    );
     expect(await inAcme(() => promptModel.findById(deployed.id))).not.toBeNull();
   });
 
@@ -235,11 +264,19 @@ describe("prompts", () => {
     const empty = expectOk(await m<{ rendered: string }>("prompts.preview", { template, variables: { name: "n" } }, opt("user")));
     expect(empty.rendered).toBe("[||||n]");
     // (superjson, the API's transformer, refuses "constructor" and "__proto__" keys in any input.)
-    const given = expectOk(await m<{ rendered: string; variables: string[] }>("prompts.preview", { template, variables: { hasOwnProperty: "h", toString: "t", name: "n" } }, opt("user")));
+    const given = expectOk(
+      await m<{ rendered: string; variables: string[] }>(
+        "prompts.preview",
+        { template, variables: { hasOwnProperty: "h", toString: "t", name: "n" } },
+        opt("user"),
+      ),
+    );
     expect(given.rendered).toBe("[h|||t|n]");
     expect(given.variables).toEqual(["hasOwnProperty", "constructor", "__proto__", "toString", "name"]);
     const saved = await newPrompt(opt("user"), { template });
-    expect(expectOk(await m<{ rendered: string }>("prompts.preview", { id: saved.id, variables: { hasOwnProperty: 1 } }, opt("user"))).rendered).toBe("[1||||]");
+    expect(expectOk(await m<{ rendered: string }>("prompts.preview", { id: saved.id, variables: { hasOwnProperty: 1 } }, opt("user"))).rendered).toBe(
+      "[1||||]",
+    );
   });
 
   test("preview renders a template or a stored version, lists its variables, does not HTML-escape", async () => {
@@ -247,7 +284,10 @@ describe("prompts", () => {
     const inline = expectOk(
       await m<Preview>(
         "prompts.preview",
-        { template: "Hi {{name}}, {{#items}}[{{title}}]{{/items}}{{^items}}none{{/items}} {{{raw}}} {{obj}}", variables: { name: "A & <B>", items: [{ title: "x" }, { title: "y" }], raw: "r", obj: { k: 1 } } },
+        {
+          template: "Hi {{name}}, {{#items}}[{{title}}]{{/items}}{{^items}}none{{/items}} {{{raw}}} {{obj}}",
+          variables: { name: "A & <B>", items: [{ title: "x" }, { title: "y" }], raw: "r", obj: { k: 1 } },
+        },
         opt("viewer"),
       ),
     );
@@ -260,11 +300,18 @@ describe("prompts", () => {
     const v1 = expectOk(await m<Preview>("prompts.preview", { id: prompt.id, version: 1, variables: { name: "Z" } }, opt("keyAll")));
     expect(v1.rendered).toBe("Hello Z");
     // Prototype names are not variables.
-    expect(expectOk(await m<Preview>("prompts.preview", { template: "[{{constructor}}{{toString}}{{__proto__}}]", variables: {} }, opt("viewer"))).rendered).toBe("[]");
+    expect(
+      expectOk(await m<Preview>("prompts.preview", { template: "[{{constructor}}{{toString}}{{__proto__}}]", variables: {} }, opt("viewer"))).rendered,
+    ).toBe("[]");
   });
 
   test("preview refusals: unparsable template, unknown prompt/version, runaway rendering, non-JSON variables, missing scope", async () => {
-    expectError(await m("prompts.preview", { template: "{{#a}}x", variables: {} }, opt("viewer")), "BAD_REQUEST", 400, /The template cannot be parsed: Unclosed section "a" at 7/);
+    expectError(
+      await m("prompts.preview", { template: "{{#a}}x", variables: {} }, opt("viewer")),
+      "BAD_REQUEST",
+      400,
+      /The template cannot be parsed: Unclosed section "a" at 7/,
+    );
     expectError(await m("prompts.preview", { template: "{{=<% =}}", variables: {} }, opt("viewer")), "BAD_REQUEST", 400, /Invalid tags/);
     expectError(await m("prompts.preview", { id: UNKNOWN_ID, variables: {} }, opt("viewer")), "NOT_FOUND", 404);
     const prompt = await newPrompt(opt("user"));
@@ -297,7 +344,17 @@ describe("executions", () => {
 
   test("create from a prompt: pending, current version by default, a given version, the template provider", async () => {
     const current = expectOk(await m<ExecutionRow>("executions.create", { promptId: prompt.id, input: { name: "A" } }, opt("user")));
-    expect(current).toMatchObject({ status: "pending", promptId: prompt.id, promptVersion: 2, provider: "template", model: "mustache", input: { name: "A" }, fileIds: [], deploymentId: null, createdBy: acme.users.user.id });
+    expect(current).toMatchObject({
+      status: "pending",
+      promptId: prompt.id,
+      promptVersion: 2,
+      provider: "template",
+      model: "mustache",
+      input: { name: "A" },
+      fileIds: [],
+      deploymentId: null,
+      createdBy: acme.users.user.id,
+    });
     const pinned = expectOk(await m<ExecutionRow>("executions.create", { promptId: prompt.id, version: 1, input: {}, model: "m1" }, opt("user")));
     expect(pinned).toMatchObject({ promptVersion: 1, model: "m1" });
     const withFiles = expectOk(await m<ExecutionRow>("executions.create", { promptId: filesPrompt.id, input: {}, fileIds: [fileId, fileId] }, opt("keyAll")));
@@ -306,12 +363,32 @@ describe("executions", () => {
 
   test("create refusals → clear errors and no execution written", async () => {
     const before = await inAcme(() => executionModel.count());
-    expectError(await m("executions.create", { promptId: UNKNOWN_ID, input: {} }, opt("user")), "NOT_FOUND", 404, new RegExp(`Prompt ${UNKNOWN_ID} does not exist`));
-    expectError(await m("executions.create", { promptId: prompt.id, version: 3, input: {} }, opt("user")), "NOT_FOUND", 404, /has no version 3; its versions are 1 to 2/);
+    expectError(
+      await m("executions.create", { promptId: UNKNOWN_ID, input: {} }, opt("user")),
+      "NOT_FOUND",
+      404,
+      new RegExp(`Prompt ${UNKNOWN_ID} does not exist`),
+    );
+    expectError(
+      await m("executions.create", { promptId: prompt.id, version: 3, input: {} }, opt("user")),
+      "NOT_FOUND",
+      404,
+      /has no version 3; its versions are 1 to 2/,
+    );
     expectError(await m("executions.create", { deploymentId: UNKNOWN_ID, input: {} }, opt("user")), "NOT_FOUND", 404, /Deployment .* does not exist/);
     expectError(await m("executions.create", { promptId: prompt.id, input: {}, fileIds: [fileId] }, opt("user")), "BAD_REQUEST", 400, /does not accept files/);
-    expectError(await m("executions.create", { promptId: filesPrompt.id, input: {}, fileIds: [UNKNOWN_ID] }, opt("user")), "BAD_REQUEST", 400, new RegExp(`Unknown file id: ${UNKNOWN_ID}`));
-    expectError(await m("executions.create", { promptId: prompt.id, input: {}, provider: "openai" }, opt("user")), "BAD_REQUEST", 400, /No provider "openai" is configured/);
+    expectError(
+      await m("executions.create", { promptId: filesPrompt.id, input: {}, fileIds: [UNKNOWN_ID] }, opt("user")),
+      "BAD_REQUEST",
+      400,
+      new RegExp(`Unknown file id: ${UNKNOWN_ID}`),
+    );
+    expectError(
+      await m("executions.create", { promptId: prompt.id, input: {}, provider: "openai" }, opt("user")),
+      "BAD_REQUEST",
+      400,
+      /No provider "openai" is configured/,
+    );
     expectError(await m("executions.create", { promptId: prompt.id, input: { at: new Date() } }, opt("user")), "BAD_REQUEST", 400, /input\.at is a Date/);
     expectError(await m("executions.create", { promptId: prompt.id, input: {}, fileIds: ["nope"] }, opt("user")), "BAD_REQUEST", 400);
     expectError(await m("executions.create", { input: {} }, opt("user")), "BAD_REQUEST", 400, /Invalid input/);
@@ -325,7 +402,13 @@ describe("executions", () => {
   });
 
   test("list filters by status, prompt and deployment and paginates newest first; get; stats", async () => {
-    const deployment = expectOk(await m<DeploymentRow>("deployments.create", { name: `exec-dep-${Date.now()}`, promptId: prompt.id, provider: "template", model: "mustache" }, opt("admin")));
+    const deployment = expectOk(
+      await m<DeploymentRow>(
+        "deployments.create",
+        { name: `exec-dep-${Date.now()}`, promptId: prompt.id, provider: "template", model: "mustache" },
+        opt("admin"),
+      ),
+    );
     const viaDeployment = expectOk(await m<ExecutionRow>("executions.create", { deploymentId: deployment.id, input: { name: "D" } }, opt("user")));
     expect(viaDeployment).toMatchObject({ deploymentId: deployment.id, promptId: prompt.id, promptVersion: 2 });
 
@@ -347,7 +430,13 @@ describe("executions", () => {
     expectError(await q("executions.get", { id: viaDeployment.id }, globexUser), "NOT_FOUND", 404);
     expectError(await q("executions.get", { id: viaDeployment.id }, opt("keyRead")), "FORBIDDEN", 403, /executions:read/);
 
-    const stats = expectOk(await q<{ total: number; byStatus: Record<string, number>; thisMonth: { used: number; limit: number; remaining: number } }>("executions.stats", undefined, opt("keyAll")));
+    const stats = expectOk(
+      await q<{ total: number; byStatus: Record<string, number>; thisMonth: { used: number; limit: number; remaining: number } }>(
+        "executions.stats",
+        undefined,
+        opt("keyAll"),
+      ),
+    );
     const count = await inAcme(() => executionModel.count());
     expect(stats.total).toBe(count);
     expect(stats.byStatus).toEqual({ pending: count, running: 0, completed: 0, failed: 0 });
@@ -371,7 +460,9 @@ describe("files", () => {
     const got = expectOk(await q<FileMeta>("files.get", { id: meta.id }, opt("viewer")));
     expect(got).toEqual(expect.objectContaining({ id: meta.id, size: meta.size }));
     expect(got).not.toHaveProperty("content");
-    const downloaded = expectOk(await q<{ name: string; mimeType: string; size: number; contentBase64: string }>("files.download", { id: meta.id }, opt("viewer")));
+    const downloaded = expectOk(
+      await q<{ name: string; mimeType: string; size: number; contentBase64: string }>("files.download", { id: meta.id }, opt("viewer")),
+    );
     expect(downloaded).toMatchObject({ name: "notes.txt", mimeType: "text/plain", size: meta.size });
     expect(Buffer.from(downloaded.contentBase64, "base64").toString()).toBe(text);
     const usage = expectOk(await q<{ usedBytes: number; limitBytes: number; remainingBytes: number }>("files.usage", undefined, opt("viewer")));
@@ -380,9 +471,19 @@ describe("files", () => {
 
     // With the files:upload scope an API key uploads; a key without it, or a viewer, cannot.
     expectOk(await m("files.upload", { name: "k.bin", mimeType: "application/octet-stream", contentBase64: b64("key") }, opt("keyAll")));
-    expectError(await m("files.upload", { name: "k.bin", mimeType: "application/octet-stream", contentBase64: b64("x") }, opt("keyRead")), "FORBIDDEN", 403, /files:upload/);
+    expectError(
+      await m("files.upload", { name: "k.bin", mimeType: "application/octet-stream", contentBase64: b64("x") }, opt("keyRead")),
+      "FORBIDDEN",
+      403,
+      /files:upload/,
+    );
     expectError(await m("files.upload", { name: "v.bin", mimeType: "application/octet-stream", contentBase64: b64("x") }, opt("viewer")), "FORBIDDEN", 403);
-    expectError(await m("files.upload", { name: "v.bin", mimeType: "application/octet-stream", contentBase64: b64("x") }, opt("keyViewerRun")), "FORBIDDEN", 403, /user role/);
+    expectError(
+      await m("files.upload", { name: "v.bin", mimeType: "application/octet-stream", contentBase64: b64("x") }, opt("keyViewerRun")),
+      "FORBIDDEN",
+      403,
+      /user role/,
+    );
     // files.list is for signed-in users only.
     expectError(await q("files.list", {}, opt("keyAll")), "FORBIDDEN", 403, /API keys cannot perform it/);
     // Another tenant sees nothing of it.
@@ -434,10 +535,23 @@ describe("deployments", () => {
   });
 
   test("admins create, list, get, update and delete; names are unique", async () => {
-    const created = expectOk(await m<DeploymentRow>("deployments.create", { name: "support-bot", promptId: prompt.id, promptVersion: 1, provider: "template", model: "mustache", options: { temperature: 0 } }, opt("admin")));
+    const created = expectOk(
+      await m<DeploymentRow>(
+        "deployments.create",
+        { name: "support-bot", promptId: prompt.id, promptVersion: 1, provider: "template", model: "mustache", options: { temperature: 0 } },
+        opt("admin"),
+      ),
+    );
     expect(created).toMatchObject({ name: "support-bot", promptVersion: 1, options: { temperature: 0 }, createdBy: acme.users.admin.id });
-    expectError(await m("deployments.create", { name: "support-bot", promptId: prompt.id, provider: "template", model: "m" }, opt("admin")), "CONFLICT", 409, /A deployment named "support-bot" already exists/);
-    const second = expectOk(await m<DeploymentRow>("deployments.create", { name: "another", promptId: prompt.id, provider: "template", model: "m" }, opt("admin")));
+    expectError(
+      await m("deployments.create", { name: "support-bot", promptId: prompt.id, provider: "template", model: "m" }, opt("admin")),
+      "CONFLICT",
+      409,
+      /A deployment named "support-bot" already exists/,
+    );
+    const second = expectOk(
+      await m<DeploymentRow>("deployments.create", { name: "another", promptId: prompt.id, provider: "template", model: "m" }, opt("admin")),
+    );
 
     const listed = expectOk(await q<Page<DeploymentRow>>("deployments.list", { promptId: prompt.id }, opt("viewer")));
     expect(listed.data.map((d) => d.name)).toEqual(["another", "support-bot"]);
@@ -483,8 +597,21 @@ describe("deployments", () => {
   test("run by name creates a pending execution from the deployment; scope and role apply; unknown name → 404", async () => {
     const execution = expectOk(await m<ExecutionRow>("deployments.run", { name: "support-bot", input: { name: "R" } }, opt("keyAll")));
     const deployment = await inAcme(() => deploymentModel.findByName("support-bot"));
-    expect(execution).toMatchObject({ status: "pending", deploymentId: deployment?.id, promptId: prompt.id, promptVersion: 2, provider: "template", model: "m2", input: { name: "R" } });
-    expectError(await m("deployments.run", { name: "support-bot", input: {}, fileIds: [UNKNOWN_ID] }, opt("user")), "BAD_REQUEST", 400, /does not accept files/);
+    expect(execution).toMatchObject({
+      status: "pending",
+      deploymentId: deployment?.id,
+      promptId: prompt.id,
+      promptVersion: 2,
+      provider: "template",
+      model: "m2",
+      input: { name: "R" },
+    });
+    expectError(
+      await m("deployments.run", { name: "support-bot", input: {}, fileIds: [UNKNOWN_ID] }, opt("user")),
+      "BAD_REQUEST",
+      400,
+      /does not accept files/,
+    );
     expectError(await m("deployments.run", { name: "no-such-bot", input: {} }, opt("user")), "NOT_FOUND", 404, /No deployment is named "no-such-bot"/);
     expectError(await m("deployments.run", { name: "support-bot", input: {} }, opt("viewer")), "FORBIDDEN", 403);
     expectError(await m("deployments.run", { name: "support-bot", input: {} }, opt("keyRead")), "FORBIDDEN", 403, /deployments:run/);
@@ -495,8 +622,22 @@ describe("deployments", () => {
 describe("settings: provider and webhook URLs on refused addresses", () => {
   test("an IP literal (any spelling) or localhost the outbound guard refuses is refused when saved, unless SIGIL_OUTBOUND_ALLOW names it", async () => {
     const save = (baseUrl: string) => m("settings.saveProvider", { identifier: "local-llm", baseUrl, apiKey: "k-123456789", defaultModel: "m" }, opt("admin"));
-    for (const baseUrl of ["http://127.0.0.1:11434/v1", "http://2130706433:11434/", "http://0x7f.1:11434/", "http://[::ffff:127.0.0.1]:11434/", "http://localhost:11434/v1", "http://169.254.169.254/", "http://10.1.2.3/v1", "http://[fd00:ec2::254]/"]) {
-      expectError(await save(baseUrl), "BAD_REQUEST", 400, /^The base URL points to an? [a-z -]+ address; Sigil connects only to public addresses\. .*SIGIL_OUTBOUND_ALLOW/);
+    for (const baseUrl of [
+      "http://127.0.0.1:11434/v1",
+      "http://2130706433:11434/",
+      "http://0x7f.1:11434/",
+      "http://[::ffff:127.0.0.1]:11434/",
+      "http://localhost:11434/v1",
+      "http://169.254.169.254/",
+      "http://10.1.2.3/v1",
+      "http://[fd00:ec2::254]/",
+    ]) {
+      expectError(
+        await save(baseUrl),
+        "BAD_REQUEST",
+        400,
+        /^The base URL points to an? [a-z -]+ address; Sigil connects only to public addresses\. .*SIGIL_OUTBOUND_ALLOW/,
+      );
     }
     expectError(
       await m("settings.saveWebhook", { identifier: "internal-hook", url: "http://192.168.0.10/hook", events: ["execution.completed"] }, opt("admin")),
@@ -532,7 +673,11 @@ describe("a prompt deleted while it is being deployed or run", () => {
       const [deleted, deployed] = await Promise.all([
         pause(Math.max(0, skew)).then(() => m("prompts.delete", { id: target.id }, opt("admin"))),
         pause(Math.max(0, -skew)).then(() =>
-          m<DeploymentRow>("deployments.create", { name: `race-${round}-${Date.now()}`, promptId: target.id, provider: "template", model: "mustache" }, opt("admin")),
+          m<DeploymentRow>(
+            "deployments.create",
+            { name: `race-${round}-${Date.now()}`, promptId: target.id, provider: "template", model: "mustache" },
+            opt("admin"),
+          ),
         ),
       ]);
       const outcome = `delete ${deleted.status} ${JSON.stringify(deleted.error?.data.code ?? "")} / deploy ${deployed.status} ${JSON.stringify(deployed.error?.data.code ?? "")}`;
@@ -590,7 +735,11 @@ describe("a prompt deleted while it is being deployed or run", () => {
       const spy = vi.spyOn(model, "findMany").mockImplementationOnce(async (...args: never[]) => {
         spy.mockRestore();
         const rows = await model.findMany(...args);
-        created = await m<DeploymentRow>("deployments.create", { name: `during-${Date.now()}`, promptId: third.id, provider: "template", model: "m" }, opt("admin"));
+        created = await m<DeploymentRow>(
+          "deployments.create",
+          { name: `during-${Date.now()}`, promptId: third.id, provider: "template", model: "m" },
+          opt("admin"),
+        );
         return rows;
       });
       return spy;
@@ -617,7 +766,9 @@ describe("a prompt deleted while it is being deployed or run", () => {
     const target = await newPrompt(opt("user"));
     const results = await Promise.all([
       m("prompts.delete", { id: target.id }, opt("user")),
-      ...Array.from({ length: 10 }, (_, i) => pause(i % 3).then(() => m("executions.create", { promptId: target.id, input: { name: String(i) } }, opt("user")))),
+      ...Array.from({ length: 10 }, (_, i) =>
+        pause(i % 3).then(() => m("executions.create", { promptId: target.id, input: { name: String(i) } }, opt("user"))),
+      ),
     ]);
     for (const result of results) {
       expect(result.status).not.toBe(500);
@@ -625,7 +776,10 @@ describe("a prompt deleted while it is being deployed or run", () => {
     }
     // The model layer turns SQLite's FOREIGN KEY failure into a ConflictError (409) with a message.
     const orphan = inAcme(() => deploymentModel.create({ name: `orphan-${Date.now()}`, promptId: UNKNOWN_ID, provider: "template", model: "m", options: {} }));
-    await expect(orphan).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/refers to something that was deleted meanwhile; nothing was saved/) as unknown });
+    await expect(orphan).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: expect.stringMatching(/refers to something that was deleted meanwhile; nothing was saved/) as unknown,
+    });
   });
 });
 
@@ -644,17 +798,30 @@ describe("audit", () => {
     expectError(await q("files.download", { id: file.id }, opt("keyRead")), "FORBIDDEN", 403, /files:download/);
     expectOk(await m("files.delete", { id: file.id }, opt("user")));
     const [uploaded] = await newRows(since, "file.uploaded");
-    expect(uploaded).toMatchObject({ actorType: "api_key", targetType: "file", targetId: file.id, details: { name: "audit.txt", mimeType: "text/plain", size: 13, sha256: file.sha256 } });
+    expect(uploaded).toMatchObject({
+      actorType: "api_key",
+      targetType: "file",
+      targetId: file.id,
+      details: { name: "audit.txt", mimeType: "text/plain", size: 13, sha256: file.sha256 },
+    });
     const downloads = await newRows(since, "file.downloaded");
     expect(downloads).toHaveLength(1);
-    expect(downloads[0]).toMatchObject({ actorType: "api_key", targetId: file.id, details: { name: "audit.txt", size: 13, apiKeyName: expect.any(String) as unknown } });
-    expect(await newRows(since, "file.deleted")).toMatchObject([{ actorType: "user", actorId: acme.users.user.id, targetId: file.id, details: { name: "audit.txt", size: 13 } }]);
+    expect(downloads[0]).toMatchObject({
+      actorType: "api_key",
+      targetId: file.id,
+      details: { name: "audit.txt", size: 13, apiKeyName: expect.any(String) as unknown },
+    });
+    expect(await newRows(since, "file.deleted")).toMatchObject([
+      { actorType: "user", actorId: acme.users.user.id, targetId: file.id, details: { name: "audit.txt", size: 13 } },
+    ]);
 
     // Prompt and deployment deletions say what went with them.
     const prompt = await newPrompt(opt("user"));
     await m("prompts.update", { id: prompt.id, template: "v2" }, opt("user"));
     expectOk(await m("executions.create", { promptId: prompt.id, input: {} }, opt("user")));
-    const deployment = expectOk(await m<DeploymentRow>("deployments.create", { name: `audited-${Date.now()}`, promptId: prompt.id, provider: "template", model: "m" }, opt("admin")));
+    const deployment = expectOk(
+      await m<DeploymentRow>("deployments.create", { name: `audited-${Date.now()}`, promptId: prompt.id, provider: "template", model: "m" }, opt("admin")),
+    );
     expectOk(await m("deployments.delete", { id: deployment.id }, opt("admin")));
     expectOk(await m("prompts.delete", { id: prompt.id }, opt("user")));
     expect(await newRows(since, "deployment.deleted")).toMatchObject([{ targetId: deployment.id, details: { name: deployment.name } }]);
@@ -662,15 +829,29 @@ describe("audit", () => {
 
     // Settings: saved and deleted, with what changed; never the key, nor a URL's path, query or user info.
     const secretKey = "sk-audit-very-secret-0042";
-    const provider = { identifier: "audited-llm", baseUrl: "https://bob:hunter2@llm.example.com/v1?token=tok-in-query", apiKey: secretKey, defaultModel: "gpt-x" };
+    const provider = {
+      identifier: "audited-llm",
+      baseUrl: "https://bob:hunter2@llm.example.com/v1?token=tok-in-query",
+      apiKey: secretKey,
+      defaultModel: "gpt-x",
+    };
     expectOk(await m("settings.saveProvider", provider, opt("admin")));
     expectOk(await m("settings.saveProvider", { ...provider, apiKey: undefined, defaultModel: "gpt-y" }, opt("admin")));
-    const webhook = { identifier: "audited-hook", url: "https://hooks.slack.com/services/T000/B000/slack-secret-path", events: ["execution.completed"], enabled: true };
+    const webhook = {
+      identifier: "audited-hook",
+      url: "https://hooks.slack.com/services/T000/B000/slack-secret-path",
+      events: ["execution.completed"],
+      enabled: true,
+    };
     expectOk(await m("settings.saveWebhook", webhook, opt("admin")));
     expectOk(await m("settings.delete", { type: "provider", identifier: "audited-llm" }, opt("admin")));
     expectOk(await m("settings.delete", { type: "webhook", identifier: "audited-hook" }, opt("admin")));
     expect(await newRows(since, "settings.provider_saved")).toMatchObject([
-      { actorType: "user", actorId: acme.users.admin.id, details: { identifier: "audited-llm", created: true, baseUrl: "https://llm.example.com", defaultModel: "gpt-x", keyChanged: true } },
+      {
+        actorType: "user",
+        actorId: acme.users.admin.id,
+        details: { identifier: "audited-llm", created: true, baseUrl: "https://llm.example.com", defaultModel: "gpt-x", keyChanged: true },
+      },
       { details: { identifier: "audited-llm", created: false, defaultModel: "gpt-y", keyChanged: false } },
     ]);
     expect(await newRows(since, "settings.webhook_saved")).toMatchObject([

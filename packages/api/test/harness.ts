@@ -114,11 +114,15 @@ export function tenantInput(slug: string, overrides: Partial<NewTenant> = {}): N
 }
 
 /** Creates a tenant with an active user per role (`admin@`, `user@`, `viewer@<slug>.test`). */
-export async function createTenantWithUsers(slug: string, overrides: Partial<NewTenant> = {}): Promise<{ tenant: TenantRow; users: Record<UserRole, UserRow> }> {
+export async function createTenantWithUsers(
+  slug: string,
+  overrides: Partial<NewTenant> = {},
+): Promise<{ tenant: TenantRow; users: Record<UserRole, UserRow> }> {
   const tenant = await tenantModel.createTenant(tenantInput(slug, overrides));
   const hash = await testPasswordHash();
   const users = await tenantContext.runWithTenant(tenant.id, async () => {
-    const make = (role: UserRole) => userModel.create({ email: `${role}@${slug}.test`, name: `${role} of ${slug}`, role, status: "active", passwordHash: hash });
+    const make = (role: UserRole) =>
+      userModel.create({ email: `${role}@${slug}.test`, name: `${role} of ${slug}`, role, status: "active", passwordHash: hash });
     return { admin: await make("admin"), user: await make("user"), viewer: await make("viewer") };
   });
   return { tenant, users };

@@ -76,13 +76,16 @@ describe("refusals", () => {
     expect((await me({ host: "admin.localhost" })).status).toBe(400);
     expect((await me({ host: "127.0.0.1", headers: { "x-tenant-id": "admin" } })).status).toBe(400);
   });
-  test.each(["../x", "..%2f", "a%2Fb", "ACME", "%D0%B0cme", "x".repeat(300), "-acme", "a_b", "%00acme"])("hostile slug %j in the path → 400, no file touched", async (raw) => {
-    const before = readdirSync(env.dataDir).sort();
-    const result = await me({ host: "localhost", pathPrefix: `/tenant/${raw}` });
-    // `/tenant/../x/api/trpc` is normalised by URL parsing to a path outside the API: 404.
-    expect(raw === "../x" ? 404 : 400).toBe(result.status);
-    expect(readdirSync(env.dataDir).sort()).toEqual(before);
-  });
+  test.each(["../x", "..%2f", "a%2Fb", "ACME", "%D0%B0cme", "x".repeat(300), "-acme", "a_b", "%00acme"])(
+    "hostile slug %j in the path → 400, no file touched",
+    async (raw) => {
+      const before = readdirSync(env.dataDir).sort();
+      const result = await me({ host: "localhost", pathPrefix: `/tenant/${raw}` });
+      // `/tenant/../x/api/trpc` is normalised by URL parsing to a path outside the API: 404.
+      expect(raw === "../x" ? 404 : 400).toBe(result.status);
+      expect(readdirSync(env.dataDir).sort()).toEqual(before);
+    },
+  );
   test.each(["../x", "a/b", "ACME", "аcme", "ａｃｍｅ", "x".repeat(300), "", "acme\tx"])("hostile x-tenant-id %j → 400", async (value) => {
     // Non-ASCII reaches a server as its UTF-8 bytes read as Latin-1, which is what we send.
     const onTheWire = Buffer.from(value, "utf8").toString("latin1");

@@ -100,24 +100,55 @@ function expectSettingsOf(me: World, list: SettingsList | undefined): void {
 
 type Op = { kind: OpKind; tenant: number; other: number; seed: number };
 const OP_KINDS = [
-  "prompt.create", "prompt.list", "prompt.get", "prompt.update", "prompt.delete", "prompt.versions",
-  "file.upload", "file.list", "file.download", "file.delete",
-  "deployment.create", "deployment.get", "deployment.run",
-  "execution.create", "execution.get", "execution.list", "execution.stats",
-  "users.list", "apiKeys.list", "audit.list",
-  "settings.provider", "settings.webhook", "settings.delete", "settings.list",
-  "foreign.cookie", "foreign.apiKey",
+  "prompt.create",
+  "prompt.list",
+  "prompt.get",
+  "prompt.update",
+  "prompt.delete",
+  "prompt.versions",
+  "file.upload",
+  "file.list",
+  "file.download",
+  "file.delete",
+  "deployment.create",
+  "deployment.get",
+  "deployment.run",
+  "execution.create",
+  "execution.get",
+  "execution.list",
+  "execution.stats",
+  "users.list",
+  "apiKeys.list",
+  "audit.list",
+  "settings.provider",
+  "settings.webhook",
+  "settings.delete",
+  "settings.list",
+  "foreign.cookie",
+  "foreign.apiKey",
 ] as const;
 type OpKind = (typeof OP_KINDS)[number];
-const KEY_OPS = new Set<OpKind>(["prompt.list", "prompt.get", "prompt.versions", "file.upload", "deployment.run", "execution.create", "execution.get", "execution.list", "execution.stats"]);
+const KEY_OPS = new Set<OpKind>([
+  "prompt.list",
+  "prompt.get",
+  "prompt.versions",
+  "file.upload",
+  "deployment.run",
+  "execution.create",
+  "execution.get",
+  "execution.list",
+  "execution.stats",
+]);
 
-const opArb = fc.record({
-  kind: fc.constantFrom(...OP_KINDS),
-  tenant: fc.integer({ min: 0, max: TENANTS - 1 }),
-  other: fc.integer({ min: 0, max: TENANTS - 1 }),
-  seed: fc.nat(),
-  /** Whether the op targets another tenant's resource (when it takes an id). */
-}).map((op): Op => op);
+const opArb = fc
+  .record({
+    kind: fc.constantFrom(...OP_KINDS),
+    tenant: fc.integer({ min: 0, max: TENANTS - 1 }),
+    other: fc.integer({ min: 0, max: TENANTS - 1 }),
+    seed: fc.nat(),
+    /** Whether the op targets another tenant's resource (when it takes an id). */
+  })
+  .map((op): Op => op);
 
 /** Runs one op as tenant `op.tenant`; `foreign` ops use tenant `op.other`'s ids or credentials. */
 async function runOp(op: Op): Promise<void> {
@@ -287,7 +318,9 @@ async function runOp(op: Op): Promise<void> {
     }
     case "execution.list":
     case "execution.stats": {
-      const result = check(await q(op.kind === "execution.list" ? "executions.list" : "executions.stats", op.kind === "execution.list" ? { pageSize: 50 } : undefined));
+      const result = check(
+        await q(op.kind === "execution.list" ? "executions.list" : "executions.stats", op.kind === "execution.list" ? { pageSize: 50 } : undefined),
+      );
       expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
       return;
     }
@@ -318,7 +351,11 @@ async function runOp(op: Op): Promise<void> {
         return;
       }
       expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
-      const expected: ProviderState = { baseUrl: input.baseUrl, defaultModel: input.defaultModel, apiKeyHint: keepKey && existing ? existing.apiKeyHint : `…${hint}` };
+      const expected: ProviderState = {
+        baseUrl: input.baseUrl,
+        defaultModel: input.defaultModel,
+        apiKeyHint: keepKey && existing ? existing.apiKeyHint : `…${hint}`,
+      };
       expect(result.data && publicProviderState(result.data)).toEqual(expected);
       expect(result.data?.apiKeySet).toBe(true);
       me.providers.set(identifier, expected);
@@ -326,7 +363,10 @@ async function runOp(op: Op): Promise<void> {
     }
     case "settings.webhook": {
       const identifier = `hook-${op.seed % 6}`;
-      const hook: WebhookState = { url: `https://hooks.example/${me.marker}/${op.seed}`, events: op.seed % 2 === 0 ? ["execution.failed"] : ["execution.completed", "prompt.updated"] };
+      const hook: WebhookState = {
+        url: `https://hooks.example/${me.marker}/${op.seed}`,
+        events: op.seed % 2 === 0 ? ["execution.failed"] : ["execution.completed", "prompt.updated"],
+      };
       const result = check(await m<WebhookState & { identifier: string }>("settings.saveWebhook", { identifier, ...hook }, cookieOnly));
       expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
       expect(result.data && { url: result.data.url, events: result.data.events }).toEqual(hook);
@@ -367,16 +407,35 @@ beforeAll(async () => {
   for (let i = 0; i < TENANTS; i += 1) {
     const slug = `fz-${String(i).padStart(2, "0")}`;
     // Generous plan limits: the fuzz is about isolation, quotas have their own tests.
-    const { users } = await createTenantWithUsers(slug, { settings: { features: [], limits: { users: 100, storage: 1_000, executions_per_month: 1_000_000 } } });
+    const { users } = await createTenantWithUsers(slug, {
+      settings: { features: [], limits: { users: 100, storage: 1_000, executions_per_month: 1_000_000 } },
+    });
     const cookie = await login(slug, `admin@${slug}.test`);
-    const key = await call<{ plainKey: string; key: { id: string } }>("mutation", "apiKeys.create", {
-      name: "fuzz",
-      scopes: ["prompts:read", "prompts:preview", "executions:run", "executions:read", "files:upload", "deployments:run"],
-    }, { tenant: slug, cookie });
+    const key = await call<{ plainKey: string; key: { id: string } }>(
+      "mutation",
+      "apiKeys.create",
+      {
+        name: "fuzz",
+        scopes: ["prompts:read", "prompts:preview", "executions:run", "executions:read", "files:upload", "deployments:run"],
+      },
+      { tenant: slug, cookie },
+    );
     if (!key.data) throw new Error(key.error?.message);
     for (const user of Object.values(users)) own(i, user.id);
     own(i, key.data.key.id);
-    worlds.push({ slug, marker: `«${slug}»`, cookie, apiKey: key.data.plainKey, prompts: new Map(), files: new Map(), deployments: new Map(), executions: new Map(), providers: new Map(), webhooks: new Map(), counter: 0 });
+    worlds.push({
+      slug,
+      marker: `«${slug}»`,
+      cookie,
+      apiKey: key.data.plainKey,
+      prompts: new Map(),
+      files: new Map(),
+      deployments: new Map(),
+      executions: new Map(),
+      providers: new Map(),
+      webhooks: new Map(),
+      counter: 0,
+    });
   }
 }, 120_000);
 afterAll(() => env.cleanup());

@@ -15,7 +15,12 @@ describe("invitation acceptance", () => {
   test("10 parallel acceptances of one invitation: exactly one succeeds and one session exists", async () => {
     const { tenant } = await createTenantWithUsers("race-invite");
     const adminCookie = await login("race-invite", "admin@race-invite.test");
-    const invited = await call<{ user: { id: string }; invitationToken: string }>("mutation", "users.invite", { email: "twice@race-invite.test", name: "Twice", role: "user" }, { tenant: "race-invite", cookie: adminCookie });
+    const invited = await call<{ user: { id: string }; invitationToken: string }>(
+      "mutation",
+      "users.invite",
+      { email: "twice@race-invite.test", name: "Twice", role: "user" },
+      { tenant: "race-invite", cookie: adminCookie },
+    );
     const token = invited.data?.invitationToken ?? "";
     const answers = await Promise.all(
       Array.from({ length: 10 }, (_, i) => call("mutation", "auth.acceptInvitation", { token, password: `password-number-${i}` }, { tenant: "race-invite" })),
@@ -44,7 +49,10 @@ describe("the last active admin", () => {
   test("two admins deactivating each other at once: one active admin remains", async () => {
     const { tenant, users } = await createTenantWithUsers("race-deactivate");
     const second = await tenantContext.runWithTenant(tenant.id, () => userModel.update(users.user.id, { role: "admin" }));
-    const [firstCookie, secondCookie] = await Promise.all([login("race-deactivate", "admin@race-deactivate.test"), login("race-deactivate", second?.email ?? "")]);
+    const [firstCookie, secondCookie] = await Promise.all([
+      login("race-deactivate", "admin@race-deactivate.test"),
+      login("race-deactivate", second?.email ?? ""),
+    ]);
     const answers = await Promise.all([
       call("mutation", "users.deactivate", { id: second?.id }, { tenant: "race-deactivate", cookie: firstCookie }),
       call("mutation", "users.deactivate", { id: users.admin.id }, { tenant: "race-deactivate", cookie: secondCookie }),

@@ -16,12 +16,21 @@ const asAdmin = <T>(type: "query" | "mutation", path: string, input?: unknown) =
 
 describe("users", () => {
   test("invite → the invitation link signs the new user in with the invited role", async () => {
-    const invited = await asAdmin<{ user: { id: string; status: string }; invitationToken: string }>("mutation", "users.invite", { email: "New@Acme.test", name: "Newcomer", role: "user" });
+    const invited = await asAdmin<{ user: { id: string; status: string }; invitationToken: string }>("mutation", "users.invite", {
+      email: "New@Acme.test",
+      name: "Newcomer",
+      role: "user",
+    });
     expect(invited.data?.user.status).toBe("pending");
     const token = invited.data?.invitationToken ?? "";
     const unknownTenant = await call("mutation", "auth.acceptInvitation", { token, password: "a-long-password" }, { tenant: "globex-none" });
     expect(unknownTenant.status).toBe(404);
-    const accepted = await call<{ user: { email: string; role: string; status: string } }>("mutation", "auth.acceptInvitation", { token, password: "a-long-password" }, { tenant: "acme" });
+    const accepted = await call<{ user: { email: string; role: string; status: string } }>(
+      "mutation",
+      "auth.acceptInvitation",
+      { token, password: "a-long-password" },
+      { tenant: "acme" },
+    );
     expect(accepted.data?.user).toMatchObject({ email: "new@acme.test", role: "user", status: "active" });
     const cookie = cookieFrom(accepted.setCookies);
     expect((await call("query", "auth.me", undefined, { tenant: "acme", cookie })).status).toBe(200);
@@ -30,17 +39,32 @@ describe("users", () => {
   });
 
   test("a revoked invitation (deactivated before accepting) is renewed by inviting again; reactivating it is refused", async () => {
-    const first = await asAdmin<{ user: { id: string }; invitationToken: string }>("mutation", "users.invite", { email: "late@acme.test", name: "Late", role: "viewer" });
+    const first = await asAdmin<{ user: { id: string }; invitationToken: string }>("mutation", "users.invite", {
+      email: "late@acme.test",
+      name: "Late",
+      role: "viewer",
+    });
     const id = first.data?.user.id ?? "";
     expect((await asAdmin("mutation", "users.deactivate", { id })).status).toBe(200);
     const reactivate = await asAdmin("mutation", "users.reactivate", { id });
     expect(reactivate.status).toBe(400);
     expect(reactivate.error?.message).toMatch(/never accepted the invitation\. Invite them again/);
-    const again = await asAdmin<{ user: { id: string; status: string; role: string }; invitationToken: string }>("mutation", "users.invite", { email: "late@acme.test", name: "Late", role: "user" });
+    const again = await asAdmin<{ user: { id: string; status: string; role: string }; invitationToken: string }>("mutation", "users.invite", {
+      email: "late@acme.test",
+      name: "Late",
+      role: "user",
+    });
     expect(again.data?.user).toMatchObject({ id, status: "pending", role: "user" });
     // The old link is dead, the new one works.
-    expect((await call("mutation", "auth.acceptInvitation", { token: first.data?.invitationToken ?? "", password: "a-long-password" }, { tenant: "acme" })).status).toBe(404);
-    const accepted = await call("mutation", "auth.acceptInvitation", { token: again.data?.invitationToken ?? "", password: "a-long-password" }, { tenant: "acme" });
+    expect(
+      (await call("mutation", "auth.acceptInvitation", { token: first.data?.invitationToken ?? "", password: "a-long-password" }, { tenant: "acme" })).status,
+    ).toBe(404);
+    const accepted = await call(
+      "mutation",
+      "auth.acceptInvitation",
+      { token: again.data?.invitationToken ?? "", password: "a-long-password" },
+      { tenant: "acme" },
+    );
     expect(accepted.status).toBe(200);
     // An active member with that email is a conflict again.
     expect((await asAdmin("mutation", "users.invite", { email: "late@acme.test", name: "Late", role: "user" })).status).toBe(409);
@@ -122,8 +146,12 @@ describe("settings", () => {
 
   test("a new provider needs a key; bad URLs and identifiers are refused", async () => {
     expect((await asAdmin("mutation", "settings.saveProvider", { identifier: "other", baseUrl: "https://x.example", defaultModel: "m" })).status).toBe(400);
-    expect((await asAdmin("mutation", "settings.saveProvider", { identifier: "other", baseUrl: "ftp://x.example", apiKey: "k", defaultModel: "m" })).status).toBe(400);
-    expect((await asAdmin("mutation", "settings.saveProvider", { identifier: "../x", baseUrl: "https://x.example", apiKey: "k", defaultModel: "m" })).status).toBe(400);
+    expect(
+      (await asAdmin("mutation", "settings.saveProvider", { identifier: "other", baseUrl: "ftp://x.example", apiKey: "k", defaultModel: "m" })).status,
+    ).toBe(400);
+    expect(
+      (await asAdmin("mutation", "settings.saveProvider", { identifier: "../x", baseUrl: "https://x.example", apiKey: "k", defaultModel: "m" })).status,
+    ).toBe(400);
   });
 
   test("webhooks are saved, listed and deleted", async () => {

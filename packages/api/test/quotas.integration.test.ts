@@ -46,14 +46,24 @@ test("storage: filled to just below the limit, 50 parallel uploads → exactly o
   const each = 100;
   // Room for one more upload of `each` bytes but not two.
   const filler = Buffer.alloc(limit - each - 50, 1);
-  const first = await call("mutation", "files.upload", { name: "filler.bin", mimeType: "application/octet-stream", contentBase64: filler.toString("base64") }, as);
+  const first = await call(
+    "mutation",
+    "files.upload",
+    { name: "filler.bin", mimeType: "application/octet-stream", contentBase64: filler.toString("base64") },
+    as,
+  );
   expect(first.error).toBeUndefined();
   const usedBefore = limit - each - 50;
 
   const started = performance.now();
   const results = await Promise.all(
     Array.from({ length: PARALLEL }, (_, i) =>
-      call("mutation", "files.upload", { name: `race-${i}.bin`, mimeType: "application/octet-stream", contentBase64: Buffer.alloc(each, i).toString("base64") }, as),
+      call(
+        "mutation",
+        "files.upload",
+        { name: `race-${i}.bin`, mimeType: "application/octet-stream", contentBase64: Buffer.alloc(each, i).toString("base64") },
+        as,
+      ),
     ),
   );
   const elapsed = performance.now() - started;
@@ -139,9 +149,7 @@ test("executions: deleting a prompt does not give its executions back (the month
   const next = await call("mutation", "executions.create", { promptId: survivor, input: { n: 0 } }, as);
   expect(next.status).toBe(403);
   expect(next.error?.data.quota).toEqual({ resource: "executions_per_month", limit, current: limit });
-  const parallel = await Promise.all(
-    Array.from({ length: 20 }, (_, i) => call("mutation", "executions.create", { promptId: survivor, input: { n: i } }, as)),
-  );
+  const parallel = await Promise.all(Array.from({ length: 20 }, (_, i) => call("mutation", "executions.create", { promptId: survivor, input: { n: i } }, as)));
   const { ok, quota, other } = summarize(parallel);
   expect({ ok, quota: quota.length, other }).toEqual({ ok: 0, quota: 20, other: [] });
   expect(await tenantContext.runWithTenant(tenant.id, () => executionModel.count())).toBe(0);

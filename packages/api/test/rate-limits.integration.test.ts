@@ -79,13 +79,17 @@ describe("sign-in", () => {
       const refused = one("globex.localhost");
       expect(await codeOf(refused.caller.auth.login({ email: "a3@globex.test", password: "wrong-password" }))).toBe("TOO_MANY_REQUESTS");
       expect(refused.ctx.resHeaders.get("retry-after")).toBe("20");
-      expect(await codeOf(callerFor("198.51.100.2", "acme.localhost").caller.auth.login({ email: "a1@acme.test", password: "wrong-password" }))).toBe("UNAUTHORIZED");
+      expect(await codeOf(callerFor("198.51.100.2", "acme.localhost").caller.auth.login({ email: "a1@acme.test", password: "wrong-password" }))).toBe(
+        "UNAUTHORIZED",
+      );
     });
 
     test("without a known IP there is no per-IP bucket", async () => {
       limits({ RATE_LIMIT_SIGNIN_PER_IP: 1 });
       for (let i = 0; i < 3; i += 1) {
-        expect(await codeOf(callerFor(null, "acme.localhost").caller.auth.login({ email: `n${i}@acme.test`, password: "wrong-password" }))).toBe("UNAUTHORIZED");
+        expect(await codeOf(callerFor(null, "acme.localhost").caller.auth.login({ email: `n${i}@acme.test`, password: "wrong-password" }))).toBe(
+          "UNAUTHORIZED",
+        );
       }
     });
   });
@@ -134,7 +138,8 @@ describe("API keys", () => {
     const signedIn = await call("mutation", "admin.login", { email: "keys@sigil.test", password: TEST_PASSWORD }, { host: "admin.localhost" });
     const cookie = cookieFrom(signedIn.setCookies, "sigil_admin_session");
     const keys = [];
-    for (const name of ["one", "two"]) keys.push((await call<{ key: string }>("mutation", "admin.createApiKey", { name }, { host: "admin.localhost", cookie })).data?.key ?? "");
+    for (const name of ["one", "two"])
+      keys.push((await call<{ key: string }>("mutation", "admin.createApiKey", { name }, { host: "admin.localhost", cookie })).data?.key ?? "");
     limits({ RATE_LIMIT_API_PER_KEY: 2 });
     const stats = (apiKey: string) => call("query", "admin.stats", undefined, { host: "admin.localhost", apiKey });
     expect((await stats(keys[0] ?? "")).status).toBe(200);

@@ -17,7 +17,8 @@ beforeAll(async () => {
   env = useTestEnv();
   acme = (await createTenantWithUsers("acme")).tenant;
   const passwordHash = await hashPassword(TEST_PASSWORD);
-  for (const email of ["ops@sigil.test", "batch-ops@sigil.test", "seq-ops@sigil.test", "audit-ops@sigil.test"]) await systemAdminModel.create({ email, name: "Ops", passwordHash });
+  for (const email of ["ops@sigil.test", "batch-ops@sigil.test", "seq-ops@sigil.test", "audit-ops@sigil.test"])
+    await systemAdminModel.create({ email, name: "Ops", passwordHash });
 });
 afterAll(() => {
   for (const name of RATE_LIMIT_VARIABLES) Reflect.deleteProperty(process.env, name);
@@ -43,16 +44,38 @@ const adminSignIn: SignIn = async (email, password) => {
 async function batchSignIn(host: string, procedure: string, count: number, email: string, password: string): Promise<Answer[]> {
   const body = Object.fromEntries(Array.from({ length: count }, (_, i) => [String(i), superjson.serialize({ email, password })]));
   const url = `http://${host}/api/trpc/${Array.from({ length: count }, () => procedure).join(",")}?batch=1`;
-  const response = await handleTrpcRequest(new Request(url, { method: "POST", headers: { host, "content-type": "application/json" }, body: JSON.stringify(body) }));
+  const response = await handleTrpcRequest(
+    new Request(url, { method: "POST", headers: { host, "content-type": "application/json" }, body: JSON.stringify(body) }),
+  );
   const items = (await response.json()) as { error?: { json: { message: string; data: { httpStatus: number } } } }[];
-  return items.map((item) => (item.error ? { status: item.error.json.data.httpStatus, message: item.error.json.message } : { status: 200, message: undefined }));
+  return items.map((item) =>
+    item.error ? { status: item.error.json.data.httpStatus, message: item.error.json.message } : { status: 200, message: undefined },
+  );
 }
 
 const sorted = (answers: Answer[]) => answers.map((a) => `${a.status} ${a.message ?? ""}`).sort();
 
 describe.each([
-  { who: "tenant user", signIn: tenantSignIn, host: "acme.localhost", procedure: "auth.login", known: "user@acme.test", batchKnown: "admin@acme.test", sequentialKnown: "viewer@acme.test", domain: "acme.test" },
-  { who: "system administrator", signIn: adminSignIn, host: ADMIN_HOST, procedure: "admin.login", known: "ops@sigil.test", batchKnown: "batch-ops@sigil.test", sequentialKnown: "seq-ops@sigil.test", domain: "sigil.test" },
+  {
+    who: "tenant user",
+    signIn: tenantSignIn,
+    host: "acme.localhost",
+    procedure: "auth.login",
+    known: "user@acme.test",
+    batchKnown: "admin@acme.test",
+    sequentialKnown: "viewer@acme.test",
+    domain: "acme.test",
+  },
+  {
+    who: "system administrator",
+    signIn: adminSignIn,
+    host: ADMIN_HOST,
+    procedure: "admin.login",
+    known: "ops@sigil.test",
+    batchKnown: "batch-ops@sigil.test",
+    sequentialKnown: "seq-ops@sigil.test",
+    domain: "sigil.test",
+  },
 ])("$who sign-in lockout under parallel failures", ({ signIn, host, procedure, known, batchKnown, sequentialKnown, domain }) => {
   test("one failure after another: an unknown email's answers equal a real email's, step by step", async () => {
     const sequence = async (email: string) => {
@@ -91,9 +114,7 @@ describe.each([
 describe("failed sign-ins are audited once per account and window, with the count", () => {
   test("tenant: 30 failures in one window → one audit entry counting 30", async () => {
     await Promise.all(Array.from({ length: 30 }, () => tenantSignIn("counted@acme.test", "wrong-password")));
-    const entries = await tenantContext.runWithTenant(acme.id, () =>
-      auditLogModel.findMany({ where: { action: "auth.login_failed" } }),
-    );
+    const entries = await tenantContext.runWithTenant(acme.id, () => auditLogModel.findMany({ where: { action: "auth.login_failed" } }));
     const failed = entries.filter((e) => e.action === "auth.login_failed" && e.details.email === "counted@acme.test");
     expect(failed).toHaveLength(1);
     expect(failed[0]?.details.failures).toBe(30);

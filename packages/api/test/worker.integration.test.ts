@@ -243,7 +243,12 @@ describe("failing providers", () => {
     }
     const executionEvents = events.filter((event) => event.type === "execution");
     expect(executionEvents).toHaveLength(6);
-    expect(executionEvents.filter((event) => event.status === "failed").map((event) => event.provider).sort()).toEqual(["hangs", "rejects", "throws"]);
+    expect(
+      executionEvents
+        .filter((event) => event.status === "failed")
+        .map((event) => event.provider)
+        .sort(),
+    ).toEqual(["hangs", "rejects", "throws"]);
   });
 
   test("a tenant whose database is gone is reported and skipped; the others are served", async () => {
@@ -793,7 +798,9 @@ async function startFakeLlm(): Promise<FakeLlm> {
           id: "chatcmpl-test",
           object: "chat.completion",
           model: body.model,
-          choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: `echo(${body.model ?? "?"}): ${body.messages?.[0]?.content ?? ""}` } }],
+          choices: [
+            { index: 0, finish_reason: "stop", message: { role: "assistant", content: `echo(${body.model ?? "?"}): ${body.messages?.[0]?.content ?? ""}` } },
+          ],
         }),
       );
     });

@@ -75,7 +75,15 @@ function localhostAgent(): Agent {
 }
 
 /** undici's fetch through the localhost-resolving agent; usable wherever a fetch is expected. */
-export function sigilFetch(input: string | URL, init?: { method?: string; headers?: Record<string, string> | [string, string][]; body?: string | Uint8Array<ArrayBuffer> | null; signal?: AbortSignal | null }): ReturnType<typeof undiciFetch> {
+export function sigilFetch(
+  input: string | URL,
+  init?: {
+    method?: string;
+    headers?: Record<string, string> | [string, string][];
+    body?: string | Uint8Array<ArrayBuffer> | null;
+    signal?: AbortSignal | null;
+  },
+): ReturnType<typeof undiciFetch> {
   return undiciFetch(input, { ...init, dispatcher: localhostAgent() });
 }
 
@@ -149,7 +157,7 @@ function sigilLink(base: URL, headers: Record<string, string>, onResponse?: (res
   const fetch: LinkFetch = async (input, init) => {
     const plain: Record<string, string> = {};
     new Headers(init?.headers).forEach((value, key) => (plain[key] = value));
-        // tRPC's links pass a string; a Request (typed with the DOM's RequestInfo, which this package
+    // tRPC's links pass a string; a Request (typed with the DOM's RequestInfo, which this package
     // does not load) can only be Node's global one.
     const response = await sigilFetch(typeof input === "string" || input instanceof URL ? input : (input as Request).url, {
       method: init?.method,

@@ -23,7 +23,9 @@ let failed = false;
 for (const target of targets) {
   const committed = join(root, target.folder);
   const tags = journalTags(committed);
-  const sqlFiles = readdirSync(committed).filter((f) => f.endsWith(".sql")).map((f) => f.replace(/\.sql$/, ""));
+  const sqlFiles = readdirSync(committed)
+    .filter((f) => f.endsWith(".sql"))
+    .map((f) => f.replace(/\.sql$/, ""));
   const unlisted = sqlFiles.filter((f) => !tags.includes(f));
   const missing = tags.filter((t) => !existsSync(join(committed, `${t}.sql`)));
   if (unlisted.length > 0 || missing.length > 0) {

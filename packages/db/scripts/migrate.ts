@@ -47,7 +47,12 @@ const report = await migrator.runTenantMigrations({
   tenantIds,
   onProgress: ({ done, total, result }) => {
     if (values.quiet && result.status !== "failed") return;
-    const what = result.status === "failed" ? `FAILED: ${result.error ?? "unknown error"}` : result.status === "applied" ? `v${result.fromVersion} → v${result.toVersion}` : "up to date";
+    const what =
+      result.status === "failed"
+        ? `FAILED: ${result.error ?? "unknown error"}`
+        : result.status === "applied"
+          ? `v${result.fromVersion} → v${result.toVersion}`
+          : "up to date";
     console.log(`[${done}/${total}] ${result.slug} ${what} (${result.durationMs.toFixed(1)} ms)`);
   },
 });

@@ -31,10 +31,7 @@ export class SigilDbError extends Error {
 /** A tenant-scoped operation ran outside `tenantContext.runWithTenant`: we fail closed. */
 export class NoTenantContextError extends SigilDbError {
   constructor(operation: string) {
-    super(
-      "NO_TENANT_CONTEXT",
-      `${operation} needs a tenant context: call it inside tenantContext.runWithTenant(tenantId, …).`,
-    );
+    super("NO_TENANT_CONTEXT", `${operation} needs a tenant context: call it inside tenantContext.runWithTenant(tenantId, …).`);
   }
 }
 
@@ -76,10 +73,7 @@ export class TenantSchemaOutdatedError extends SigilDbError {
 /** A caller tried to set or filter by tenant_id itself; only the tenant context may. */
 export class TenantScopeViolationError extends SigilDbError {
   constructor(model: string) {
-    super(
-      "TENANT_SCOPE_VIOLATION",
-      `${model}: tenantId is set from the tenant context and cannot be passed by the caller.`,
-    );
+    super("TENANT_SCOPE_VIOLATION", `${model}: tenantId is set from the tenant context and cannot be passed by the caller.`);
   }
 }
 

@@ -9,12 +9,7 @@ import {
   type SqliteConnection,
   type TenantDatabase,
 } from "./connection.ts";
-import {
-  ProvisioningError,
-  TenantDatabaseMissingError,
-  TenantNotFoundError,
-  TenantSchemaOutdatedError,
-} from "./errors.ts";
+import { ProvisioningError, TenantDatabaseMissingError, TenantNotFoundError, TenantSchemaOutdatedError } from "./errors.ts";
 import {
   assertTenantId,
   isTenantId,
@@ -25,12 +20,7 @@ import {
   tenantDatabasePath,
 } from "./identifiers.ts";
 import { applyMigrations, readSchemaVersion, type ApplyResult } from "./migrations/apply-migrations.ts";
-import {
-  loadMigrations,
-  SHARED_MIGRATIONS_FOLDER,
-  TENANT_MIGRATIONS_FOLDER,
-  type MigrationFile,
-} from "./migrations/migration-files.ts";
+import { loadMigrations, SHARED_MIGRATIONS_FOLDER, TENANT_MIGRATIONS_FOLDER, type MigrationFile } from "./migrations/migration-files.ts";
 import { tenants } from "./schema/shared/tenants.ts";
 import { SecretVault } from "./secrets/secret-vault.ts";
 import { storageSettings, type StorageSettings } from "./settings.ts";
@@ -195,9 +185,7 @@ export class HybridDatabaseManager {
   reclaimInterruptedProvisioning(): { completed: string[]; removed: string[] } {
     this.assertOpen();
     const outcome = { completed: [] as string[], removed: [] as string[] };
-    const registryExists = this.sharedConnection
-      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tenants'")
-      .get();
+    const registryExists = this.sharedConnection.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tenants'").get();
     if (registryExists === undefined) return outcome;
     for (const name of readdirSync(this.options.dataDir)) {
       const tenantId = PROVISIONING_FILE.exec(name)?.[1];

@@ -142,7 +142,11 @@ export interface DemoSettings {
 }
 
 export const demoEnvironment = z.object({
-  SIGIL_DEMO: setting<DemoMode>("0 (never seed the demo) or 1 (seed it and allow its public passwords on any domain)", (raw) => (raw === "0" ? "off" : raw === "1" ? "on" : undefined), "auto"),
+  SIGIL_DEMO: setting<DemoMode>(
+    "0 (never seed the demo) or 1 (seed it and allow its public passwords on any domain)",
+    (raw) => (raw === "0" ? "off" : raw === "1" ? "on" : undefined),
+    "auto",
+  ),
   SIGIL_ADMIN_EMAIL: setting("an email address", (raw) => raw, undefined as string | undefined),
 });
 

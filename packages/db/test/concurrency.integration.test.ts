@@ -1,14 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import {
-  AsyncTransactionError,
-  promptModel,
-  settingsModel,
-  tenantContext,
-  userModel,
-  type TenantRow,
-} from "../src/index.ts";
+import { AsyncTransactionError, promptModel, settingsModel, tenantContext, userModel, type TenantRow } from "../src/index.ts";
 import { PromptModel } from "../src/models/prompt.ts";
 import { prompts } from "../src/schema/tenant/prompts.ts";
 import { overlapped, runContenders, type ContenderReport } from "./contention.ts";

@@ -140,7 +140,5 @@ export async function runContenders(options: ContentionOptions): Promise<Contend
  * had already started. Without it a passing test might only show that they ran one after another.
  */
 export function overlapped(reports: readonly ContenderReport[]): boolean {
-  return reports.every((mine) =>
-    reports.some((other) => other.worker !== mine.worker && other.startedAt < mine.endedAt && mine.startedAt < other.endedAt),
-  );
+  return reports.every((mine) => reports.some((other) => other.worker !== mine.worker && other.startedAt < mine.endedAt && mine.startedAt < other.endedAt));
 }

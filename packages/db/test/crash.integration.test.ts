@@ -159,9 +159,7 @@ describe("acknowledged writes survive SIGKILL", () => {
           expect(client.pragma("foreign_key_check")).toEqual([]);
           // A prompt and its first version are written in one transaction: never one without the other.
           const orphans = client
-            .prepare(
-              "SELECT count(*) AS n FROM prompts p WHERE NOT EXISTS (SELECT 1 FROM prompt_versions v WHERE v.prompt_id = p.id)",
-            )
+            .prepare("SELECT count(*) AS n FROM prompts p WHERE NOT EXISTS (SELECT 1 FROM prompt_versions v WHERE v.prompt_id = p.id)")
             .get() as { n: number };
           expect(orphans.n).toBe(0);
         } finally {
@@ -218,10 +216,10 @@ describe("provisioning interrupted by SIGKILL", () => {
         current = HybridDatabaseManager.configure({ dataDir, tenantCacheSize: 2 });
         const manager = current;
         expect(manager.getSharedDatabase().$client.pragma("integrity_check", { simple: true })).toBe("ok");
-        const registered = manager
-          .getSharedDatabase()
-          .$client.prepare("SELECT id, slug FROM tenants WHERE status = 'active'")
-          .all() as { id: string; slug: string }[];
+        const registered = manager.getSharedDatabase().$client.prepare("SELECT id, slug FROM tenants WHERE status = 'active'").all() as {
+          id: string;
+          slug: string;
+        }[];
 
         // Every acknowledged tenant is registered under its slug, with a complete, current file.
         for (const ack of acked) {
@@ -240,9 +238,7 @@ describe("provisioning interrupted by SIGKILL", () => {
         // No tenant file without a registry row (a half-provisioned tenant left on disk). The
         // fresh manager above is the process restart: whatever reclaims a dead process's
         // half-provisioned files must have run by now.
-        const allIds = new Set(
-          (manager.getSharedDatabase().$client.prepare("SELECT id FROM tenants").all() as { id: string }[]).map((t) => t.id),
-        );
+        const allIds = new Set((manager.getSharedDatabase().$client.prepare("SELECT id FROM tenants").all() as { id: string }[]).map((t) => t.id));
         const orphans = listDir(dataDir).filter((name) => {
           const id = /^tenant_([0-9a-f-]{36})\.sqlite/.exec(name)?.[1];
           return id !== undefined && !allIds.has(id);

@@ -6,9 +6,28 @@ import { createTenants, useTempDataDir } from "./helpers.ts";
 
 /** Internal building blocks of Model; every other method is public surface and must fail closed. */
 const INTERNAL = new Set([
-  "constructor", "withDatabase", "scope", "ownedValues", "afterCreate", "afterUpdate", "createSync", "updateSync",
-  "selectById", "selectMany", "countSync", "condition", "transaction", "column", "assertCallerFields",
-  "insertValues", "patchValues", "whereToSql", "orderToSql", "translateConflict", "tableName", "writeVersion",
+  "constructor",
+  "withDatabase",
+  "scope",
+  "ownedValues",
+  "afterCreate",
+  "afterUpdate",
+  "createSync",
+  "updateSync",
+  "selectById",
+  "selectMany",
+  "countSync",
+  "condition",
+  "transaction",
+  "column",
+  "assertCallerFields",
+  "insertValues",
+  "patchValues",
+  "whereToSql",
+  "orderToSql",
+  "translateConflict",
+  "tableName",
+  "writeVersion",
 ]);
 
 const SOME_ID = "5f0c6a52-1d2b-4c55-9f5e-0a7d3c2b1e44";

@@ -33,7 +33,9 @@ function hitFromAnotherProcess(vars: Record<string, string | number>): Promise<{
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.on("error", reject);
-    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(output) as { allowed: number; lastFailures: number }) : reject(new Error(`hitter exited ${String(code)}`))));
+    child.on("exit", (code) =>
+      code === 0 ? resolve(JSON.parse(output) as { allowed: number; lastFailures: number }) : reject(new Error(`hitter exited ${String(code)}`)),
+    );
   });
 }
 
@@ -103,7 +105,10 @@ describe("sign-in failure counters", () => {
     const before = rowCount("sign_in_failures");
     for (let i = 0; i < 10; i += 1) await recordSignInFailure(`t1:late-${i}@x.test`, POLICY, T0 + 60 * MINUTE);
     expect(rowCount("sign_in_failures")).toBeLessThan(before);
-    const spray = HybridDatabaseManager.getInstance().getSharedDatabase().$client.prepare(`SELECT count(*) AS n FROM sign_in_failures WHERE key LIKE 't1:spray-%'`).get() as { n: number };
+    const spray = HybridDatabaseManager.getInstance()
+      .getSharedDatabase()
+      .$client.prepare(`SELECT count(*) AS n FROM sign_in_failures WHERE key LIKE 't1:spray-%'`)
+      .get() as { n: number };
     expect(spray.n).toBe(0);
   });
 });

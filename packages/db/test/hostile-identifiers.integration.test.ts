@@ -7,11 +7,7 @@ import { randomUUID } from "node:crypto";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  InvalidTenantIdentifierError,
-  TenantDatabaseMissingError,
-  TenantNotFoundError,
-} from "../src/errors.ts";
+import { InvalidTenantIdentifierError, TenantDatabaseMissingError, TenantNotFoundError } from "../src/errors.ts";
 import type { HybridDatabaseManager } from "../src/hybrid-manager.ts";
 import { tenantDatabasePath } from "../src/identifiers.ts";
 import { promptModel } from "../src/models/prompt.ts";
@@ -19,16 +15,7 @@ import { tenantModel } from "../src/models/tenant.ts";
 import { userModel } from "../src/models/user.ts";
 import { tenantContext } from "../src/tenant-context.ts";
 import { tenantInput, useTempDataDir } from "./helpers.ts";
-import {
-  filesOfTenant,
-  listDir,
-  nonSharedEntries,
-  openTenantFiles,
-  rawRegistryCount,
-  rejectionOf,
-  SHARED_FILES,
-  thrownBy,
-} from "./integration-helpers.ts";
+import { filesOfTenant, listDir, nonSharedEntries, openTenantFiles, rawRegistryCount, rejectionOf, SHARED_FILES, thrownBy } from "./integration-helpers.ts";
 
 interface HostileCase {
   label: string;
@@ -192,12 +179,8 @@ describe("well-formed ids that do not name a usable tenant", () => {
     expectPristine(env.dataDir);
 
     expect(thrownBy(() => manager.acquireTenantDatabase(id))).toBeInstanceOf(TenantNotFoundError);
-    expect(await rejectionOf(tenantContext.runWithTenant(id, () => promptModel.findMany()))).toBeInstanceOf(
-      TenantNotFoundError,
-    );
-    expect(
-      await rejectionOf(tenantContext.runWithTenant(id, () => promptModel.create({ name: "x", template: "y" }))),
-    ).toBeInstanceOf(TenantNotFoundError);
+    expect(await rejectionOf(tenantContext.runWithTenant(id, () => promptModel.findMany()))).toBeInstanceOf(TenantNotFoundError);
+    expect(await rejectionOf(tenantContext.runWithTenant(id, () => promptModel.create({ name: "x", template: "y" })))).toBeInstanceOf(TenantNotFoundError);
 
     expectPristine(env.dataDir);
     expect(manager.poolStats()).toMatchObject({ open: 0, inUse: 0 });
@@ -205,9 +188,7 @@ describe("well-formed ids that do not name a usable tenant", () => {
 
   it("shared rows cannot be written for a UUID that is not in the registry", async () => {
     const id = randomUUID();
-    await expect(
-      tenantContext.runWithTenant(id, () => userModel.create({ email: "ghost@example.test", name: "Ghost" })),
-    ).rejects.toThrow();
+    await expect(tenantContext.runWithTenant(id, () => userModel.create({ email: "ghost@example.test", name: "Ghost" }))).rejects.toThrow();
     expect(
       (
         manager.getSharedDatabase().$client.prepare("SELECT count(*) AS n FROM users WHERE tenant_id = ?").get(id) as {
@@ -238,9 +219,9 @@ describe("well-formed ids that do not name a usable tenant", () => {
       expect(filesOfTenant(env.dataDir, row.id)).toEqual([]);
 
       expect(thrownBy(() => manager.acquireTenantDatabase(row.id))).toBeInstanceOf(TenantDatabaseMissingError);
-      expect(
-        await rejectionOf(tenantContext.runWithTenant(row.id, () => promptModel.create({ name: "x", template: "y" }))),
-      ).toBeInstanceOf(TenantDatabaseMissingError);
+      expect(await rejectionOf(tenantContext.runWithTenant(row.id, () => promptModel.create({ name: "x", template: "y" })))).toBeInstanceOf(
+        TenantDatabaseMissingError,
+      );
       // Asking again does not change anything: still missing, still no file.
       expect(thrownBy(() => manager.acquireTenantDatabase(row.id))).toBeInstanceOf(TenantDatabaseMissingError);
 

@@ -72,10 +72,7 @@ export type SharedTenantTable = (typeof SHARED_TENANT_TABLES)[number];
 
 /** Raw `SELECT count(*)` on shared.sqlite, bypassing the model layer and its tenant scope. */
 export function rawSharedCount(manager: HybridDatabaseManager, table: SharedTenantTable, tenantId: string): number {
-  const row = manager
-    .getSharedDatabase()
-    .$client.prepare(`SELECT count(*) AS n FROM ${table} WHERE tenant_id = ?`)
-    .get(tenantId) as { n: number } | undefined;
+  const row = manager.getSharedDatabase().$client.prepare(`SELECT count(*) AS n FROM ${table} WHERE tenant_id = ?`).get(tenantId) as { n: number } | undefined;
   return row?.n ?? 0;
 }
 

@@ -8,13 +8,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  ConflictError,
-  MigrationFailedError,
-  NotFoundError,
-  SigilDbError,
-  TenantNotFoundError,
-} from "../src/errors.ts";
+import { ConflictError, MigrationFailedError, NotFoundError, SigilDbError, TenantNotFoundError } from "../src/errors.ts";
 import { HybridDatabaseManager } from "../src/hybrid-manager.ts";
 import { apiKeyModel } from "../src/models/api-key.ts";
 import { executionModel } from "../src/models/execution.ts";
@@ -144,12 +138,8 @@ describe("createTenant", () => {
 
     const migrations = manager().tenantMigrations();
     manager().withTenantDatabase(row.id, (db) => {
-      const tables = (
-        db.$client.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]
-      ).map((t) => t.name);
-      expect(tables).toEqual(
-        expect.arrayContaining(["prompts", "prompt_versions", "executions", "deployments", "files", "audit_log"]),
-      );
+      const tables = (db.$client.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
+      expect(tables).toEqual(expect.arrayContaining(["prompts", "prompt_versions", "executions", "deployments", "files", "audit_log"]));
       const applied = db.$client.prepare('SELECT count(*) AS n FROM "__drizzle_migrations"').get() as { n: number };
       expect(applied.n).toBe(migrations.length);
       expect(db.$client.pragma("journal_mode", { simple: true })).toBe("wal");
@@ -293,9 +283,7 @@ describe("deleteTenant", () => {
     for (const table of SHARED_TENANT_TABLES) expect(rawSharedCount(manager(), table, bystander.id)).toBeGreaterThan(0);
     expect(filesOfTenant(env.dataDir, bystander.id)).toContain(`tenant_${bystander.id}.sqlite`);
     expect(await tenantModel.findBySlug("bystander")).toMatchObject({ id: bystander.id, status: "active" });
-    manager().withTenantDatabase(bystander.id, (db) =>
-      expect(db.$client.pragma("integrity_check", { simple: true })).toBe("ok"),
-    );
+    manager().withTenantDatabase(bystander.id, (db) => expect(db.$client.pragma("integrity_check", { simple: true })).toBe("ok"));
   }
 
   async function expectSlugReusableAndEmpty(slug: string, oldId: string): Promise<void> {
@@ -329,9 +317,7 @@ describe("deleteTenant", () => {
     // Seen from another tenant's context nothing changed.
     await expectBystanderUntouched(bystander);
     // The deleted tenant is gone for the models too: fail closed.
-    expect(await rejectionOf(tenantContext.runWithTenant(doomed.id, () => promptModel.count()))).toBeInstanceOf(
-      TenantNotFoundError,
-    );
+    expect(await rejectionOf(tenantContext.runWithTenant(doomed.id, () => promptModel.count()))).toBeInstanceOf(TenantNotFoundError);
     // Its shared rows are gone as seen through the models, even from its own (stale) context.
     expect(await sharedCountsInContext(doomed.id)).toEqual({ users: 0, sessions: 0, apiKeys: 0, settings: 0 });
     expect(filesOfTenant(env.dataDir, doomed.id)).toEqual([]);
@@ -408,9 +394,7 @@ describe("deleteTenant", () => {
       // acknowledging writes into) the unlinked file from its cache.
       let outcome: unknown;
       try {
-        other.withTenantDatabase(doomed.id, (db) =>
-          db.$client.prepare("INSERT INTO prompts (id, name, template) VALUES ('ghost', 'ghost', 'x')").run(),
-        );
+        other.withTenantDatabase(doomed.id, (db) => db.$client.prepare("INSERT INTO prompts (id, name, template) VALUES ('ghost', 'ghost', 'x')").run());
         outcome = "the deleted tenant was still served from the cache";
       } catch (error) {
         outcome = error;

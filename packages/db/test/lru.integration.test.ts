@@ -218,9 +218,7 @@ describe("tenant LRU with tenantCacheSize 2 and 50 tenants", () => {
     expect((client.prepare("SELECT count(*) AS n FROM prompts WHERE name LIKE 'held-%'").get() as { n: number }).n).toBe(2);
 
     // A new request for the same tenant meanwhile gets a working handle too and sees both rows.
-    const seen = await tenantContext.runWithTenant(held.id, async () =>
-      (await promptModel.findMany({ where: (t) => like(t.name, "held-%") })).length,
-    );
+    const seen = await tenantContext.runWithTenant(held.id, async () => (await promptModel.findMany({ where: (t) => like(t.name, "held-%") })).length);
     expect(seen).toBe(2);
 
     lease.release();

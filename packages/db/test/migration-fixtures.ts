@@ -219,9 +219,7 @@ export function hasSchemaObject(path: string, name: string): boolean {
 }
 
 export function columnNames(path: string, table: string): string[] {
-  return withRawConnection(path, (connection) =>
-    (connection.pragma(`table_info("${table}")`) as { name: string }[]).map((column) => column.name),
-  );
+  return withRawConnection(path, (connection) => (connection.pragma(`table_info("${table}")`) as { name: string }[]).map((column) => column.name));
 }
 
 export function fileSha256(path: string): string {

@@ -198,9 +198,7 @@ const POISONED = 3;
 /** Per-tenant outcome of each variant's first run, by mode: both modes must agree (case 2). */
 const outcomes = new Map<string, { concurrency: number; outcome: unknown[] }>();
 function outcomeOf(report: TenantMigrationReport): unknown[] {
-  return report.results
-    .map((r) => [r.slug, r.status, r.applied, r.fromVersion, r.toVersion, r.error])
-    .sort((x, y) => String(x[0]).localeCompare(String(y[0])));
+  return report.results.map((r) => [r.slug, r.status, r.applied, r.fromVersion, r.toVersion, r.error]).sort((x, y) => String(x[0]).localeCompare(String(y[0])));
 }
 
 describe.each(FAILING)("a migration failing for 1 tenant of 6 because of its data: $label", (variant) => {
@@ -269,11 +267,7 @@ describe("table rebuilds and foreign keys", () => {
   it("a drizzle-kit rebuild of prompts keeps every ON DELETE CASCADE child (prompt_versions, executions, deployments)", async () => {
     const tenants = await createTenants("rebuild-a", "rebuild-b", "rebuild-c");
     const [a, b, c] = [pick(tenants, 0), pick(tenants, 1), pick(tenants, 2)];
-    await seedPrompts(a.id, [
-      { name: "one", updates: 2, withChildren: true },
-      { name: "two", updates: 1, withChildren: true },
-      { name: "three" },
-    ]);
+    await seedPrompts(a.id, [{ name: "one", updates: 2, withChildren: true }, { name: "two", updates: 1, withChildren: true }, { name: "three" }]);
     await seedPrompts(b.id, [{ name: "solo", updates: 4, withChildren: true }]);
     const folder = buildMigrationFolder([REBUILD]);
     const migrator = new HybridMigrationManager(configureOn(folder));
@@ -307,9 +301,7 @@ describe("table rebuilds and foreign keys", () => {
     }
 
     // The children are bound to the rebuilt table: deleting a prompt still cascades.
-    const parents = withRawConnection(pathOf(a), (conn) =>
-      (conn.pragma("foreign_key_list(prompt_versions)") as { table: string }[]).map((fk) => fk.table),
-    );
+    const parents = withRawConnection(pathOf(a), (conn) => (conn.pragma("foreign_key_list(prompt_versions)") as { table: string }[]).map((fk) => fk.table));
     expect(parents).toEqual(["prompts"]);
     await tenantContext.runWithTenant(a.id, async () => {
       const one = await promptModel.findByName("one");
@@ -406,10 +398,12 @@ describe("migrate-on-open", () => {
     const manager = configureOn(buildMigrationFolder([failing.migration]), { migrateOnOpen: "auto" });
     const before = snapshotTenantFile(pathOf(tenant));
 
-    const error = await tenantContext.runWithTenant(tenant.id, () => promptModel.findMany()).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await tenantContext
+      .runWithTenant(tenant.id, () => promptModel.findMany())
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(error).toBeInstanceOf(MigrationFailedError);
     expect(error instanceof Error ? error.message : "").toMatch(/UNIQUE constraint failed/);
     expect(manager.isTenantOpen(tenant.id)).toBe(false);
@@ -429,10 +423,12 @@ describe("migrate-on-open", () => {
     const hash = fileSha256(pathOf(tenant));
 
     for (let attempt = 1; attempt <= 2; attempt += 1) {
-      const error = await tenantContext.runWithTenant(tenant.id, () => promptModel.findMany()).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+      const error = await tenantContext
+        .runWithTenant(tenant.id, () => promptModel.findMany())
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       expect(error, `attempt ${attempt}`).toBeInstanceOf(TenantSchemaOutdatedError);
       if (!(error instanceof TenantSchemaOutdatedError)) throw new Error("unreachable");
       expect(error).toMatchObject({ code: "TENANT_SCHEMA_OUTDATED", tenantId: tenant.id, version: BASE, latest: BASE + 1 });
@@ -524,9 +520,7 @@ describe("missing or unreadable tenant files", () => {
 describe("progress callbacks", () => {
   it.each(MODES)("$mode: a throwing onProgress neither stalls nor stops the run; the run then rejects with it", async ({ concurrency }) => {
     const tenants = await createTenants("cb-a", "cb-b", "cb-c", "cb-d");
-    const folder = buildMigrationFolder([
-      { name: "prompts_flag_column", statements: ["ALTER TABLE `prompts` ADD `flag` integer DEFAULT 0 NOT NULL;"] },
-    ]);
+    const folder = buildMigrationFolder([{ name: "prompts_flag_column", statements: ["ALTER TABLE `prompts` ADD `flag` integer DEFAULT 0 NOT NULL;"] }]);
     const migrator = new HybridMigrationManager(configureOn(folder));
     let calls = 0;
     const run = migrator.runTenantMigrations({

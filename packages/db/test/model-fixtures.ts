@@ -47,8 +47,7 @@ export const MODEL_CASES: ModelCase[] = [
     name: "sessionModel",
     strategy: "shared",
     model: sessionModel,
-    create: async (n) =>
-      sessionModel.create({ userId: await anyUserId(), tokenHash: `hash-${n}-${Math.random()}`, expiresAt: new Date(Date.now() + 60_000) }),
+    create: async (n) => sessionModel.create({ userId: await anyUserId(), tokenHash: `hash-${n}-${Math.random()}`, expiresAt: new Date(Date.now() + 60_000) }),
     patch: { lastSeenAt: new Date() },
   },
   {
@@ -77,8 +76,7 @@ export const MODEL_CASES: ModelCase[] = [
     name: "executionModel",
     strategy: "isolated",
     model: executionModel,
-    create: async (n) =>
-      executionModel.create({ promptId: await anyPromptId(), promptVersion: 1, input: { n }, provider: "template", model: "none" }),
+    create: async (n) => executionModel.create({ promptId: await anyPromptId(), promptVersion: 1, input: { n }, provider: "template", model: "none" }),
     patch: { status: "failed", error: "changed" },
   },
   {

@@ -32,7 +32,14 @@ afterAll(() => env.cleanup());
 function startWriter(): { ready: Promise<void>; done: Promise<{ accepted: number; refused: number }>; go: () => void } {
   const child = spawn(process.execPath, ["--import", "tsx", WRITER], {
     cwd: PACKAGE_ROOT,
-    env: { ...process.env, DATA_DIR: env.dataDir, QUOTA_TENANT_ID: tenant.id, QUOTA_PROMPT_ID: promptId, QUOTA_LIMIT: String(LIMIT), QUOTA_ATTEMPTS: String(ATTEMPTS_EACH) },
+    env: {
+      ...process.env,
+      DATA_DIR: env.dataDir,
+      QUOTA_TENANT_ID: tenant.id,
+      QUOTA_PROMPT_ID: promptId,
+      QUOTA_LIMIT: String(LIMIT),
+      QUOTA_ATTEMPTS: String(ATTEMPTS_EACH),
+    },
     stdio: ["pipe", "pipe", "pipe"],
   });
   let stdout = "";

@@ -33,7 +33,9 @@ function setup(secretKey?: Buffer) {
 }
 
 async function saveProvider(tenantId: string, apiKey = SECRET): Promise<SettingRow> {
-  return tenantContext.runWithTenant(tenantId, () => settingsModel.upsert("provider", "openai", { baseUrl: "https://api.example.com/v1", apiKey, defaultModel: "m" }));
+  return tenantContext.runWithTenant(tenantId, () =>
+    settingsModel.upsert("provider", "openai", { baseUrl: "https://api.example.com/v1", apiKey, defaultModel: "m" }),
+  );
 }
 
 async function storedRow(tenantId: string): Promise<SettingRow> {
@@ -105,7 +107,12 @@ describe("secrets at rest", () => {
     const flip = (text: string) => (text.startsWith("A") ? `B${text.slice(1)}` : `A${text.slice(1)}`);
     for (const index of [2, 3, 4]) {
       const altered = parts.map((part, i) => (i === index ? flip(part) : part)).join(":");
-      manager.getSharedDatabase().update(settings).set({ payload: { ...row.payload, apiKey: altered } }).where(eq(settings.id, row.id)).run();
+      manager
+        .getSharedDatabase()
+        .update(settings)
+        .set({ payload: { ...row.payload, apiKey: altered } })
+        .where(eq(settings.id, row.id))
+        .run();
       await expect(reveal(await storedRow(tenant.id))).rejects.toThrow(/failed its integrity check/);
     }
     await expect(reveal({ ...row, payload: { apiKey: "sgs1:garbage" } })).rejects.toThrow(/not in the expected format/);

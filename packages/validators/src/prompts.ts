@@ -24,7 +24,4 @@ export const updatePromptInput = z.object({
 export const listPromptsInput = pagination.extend({ query: z.string().trim().max(200).optional() });
 export const promptIdInput = z.object({ id });
 export const promptVersionInput = z.object({ id, version: z.int().min(1) });
-export const previewInput = z.union([
-  z.object({ template, variables }),
-  z.object({ id, version: z.int().min(1).optional(), variables }),
-]);
+export const previewInput = z.union([z.object({ template, variables }), z.object({ id, version: z.int().min(1).optional(), variables })]);

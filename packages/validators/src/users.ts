@@ -10,6 +10,4 @@ export type UserRole = z.infer<typeof userRole>;
 export const inviteUserInput = z.object({ email, name: name(200), role: userRole });
 export const updateRoleInput = z.object({ id, role: userRole });
 export const userIdInput = z.object({ id });
-export const listUsersInput = z
-  .object({ status: userStatus.optional(), role: userRole.optional() })
-  .default({});
+export const listUsersInput = z.object({ status: userStatus.optional(), role: userRole.optional() }).default({});

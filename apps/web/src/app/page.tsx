@@ -30,8 +30,8 @@ export default async function LandingPage() {
         <section className="max-w-2xl">
           <h1 className="text-3xl font-semibold tracking-tight text-gray-900 sm:text-4xl">Prompts your whole team can work on</h1>
           <p className="mt-4 text-base leading-7 text-gray-600">
-            Sigil is a prompt platform for many teams on one installation. Each team has its own workspace: its prompts
-            and their versions, executions, files, deployments, members and API keys.
+            Sigil is a prompt platform for many teams on one installation. Each team has its own workspace: its prompts and their versions, executions, files,
+            deployments, members and API keys.
           </p>
         </section>
 

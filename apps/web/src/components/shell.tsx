@@ -7,7 +7,10 @@ import type { ReactNode } from "react";
 export function Shell({ brand, nav, account, children }: { brand: ReactNode; nav: ReactNode; account: ReactNode; children: ReactNode }) {
   return (
     <div className="min-h-dvh md:flex">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded-md focus:bg-white focus:px-3 focus:py-2 focus:shadow">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded-md focus:bg-white focus:px-3 focus:py-2 focus:shadow"
+      >
         Skip to content
       </a>
       <aside className="flex shrink-0 flex-col border-b border-gray-200 bg-white md:sticky md:top-0 md:h-dvh md:w-60 md:border-r md:border-b-0">

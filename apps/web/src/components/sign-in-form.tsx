@@ -29,12 +29,29 @@ export function SignInForm({ signIn, pending, error }: SignInFormProps) {
       {error && Object.keys(fieldErrors).length === 0 ? <ErrorAlert error={error} title="Could not sign in" /> : null}
       <Field label="Email" error={fieldErrors.email}>
         {(props) => (
-          <Input {...props} type="email" name="email" autoComplete="username" required autoFocus value={email} onChange={(event) => setEmail(event.target.value)} />
+          <Input
+            {...props}
+            type="email"
+            name="email"
+            autoComplete="username"
+            required
+            autoFocus
+            value={email}
+            onChange={(event) => setEmail(event.target.value)}
+          />
         )}
       </Field>
       <Field label="Password" error={fieldErrors.password}>
         {(props) => (
-          <Input {...props} type="password" name="password" autoComplete="current-password" required value={password} onChange={(event) => setPassword(event.target.value)} />
+          <Input
+            {...props}
+            type="password"
+            name="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+          />
         )}
       </Field>
       <Button type="submit" className="w-full" loading={pending}>

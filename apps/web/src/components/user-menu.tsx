@@ -40,7 +40,12 @@ export function UserMenu({ name, email, detail, onSignOut, signingOut }: UserMen
     };
   }, [open]);
 
-  const initials = (name || email).split(/[\s@.]+/).filter(Boolean).slice(0, 2).map((part) => part[0]?.toUpperCase()).join("");
+  const initials = (name || email)
+    .split(/[\s@.]+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((part) => part[0]?.toUpperCase())
+    .join("");
 
   return (
     <div ref={root} className="relative">

@@ -9,10 +9,7 @@ import type { RouterOutputs } from "./types";
 export type Me = RouterOutputs["auth"]["me"];
 export type SystemAdmin = RouterOutputs["admin"]["me"]["admin"];
 
-export type WorkspaceSession =
-  | { status: "signed-in"; me: Me }
-  | { status: "signed-out" }
-  | { status: "unavailable"; tenantStatus: UnavailableStatus };
+export type WorkspaceSession = { status: "signed-in"; me: Me } | { status: "signed-out" } | { status: "unavailable"; tenantStatus: UnavailableStatus };
 
 /**
  * Who is looking at this workspace, resolved once per request through `auth.me` (which also

@@ -14,9 +14,7 @@ import { parseApiKey } from "./api-key-format.ts";
 import { SESSION_COOKIE } from "./cookies.ts";
 import { apiKeyUsage } from "./usage-recorder.ts";
 
-export type Identity =
-  | { kind: "session"; user: UserRow; sessionId: string }
-  | { kind: "apiKey"; user: UserRow; apiKey: ApiKeyRow };
+export type Identity = { kind: "session"; user: UserRow; sessionId: string } | { kind: "apiKey"; user: UserRow; apiKey: ApiKeyRow };
 
 const unauthorized = (message: string) => new TRPCError({ code: "UNAUTHORIZED", message });
 const forbidden = (message: string) => new TRPCError({ code: "FORBIDDEN", message });

@@ -54,10 +54,7 @@ export function signInIpBucket(ctx: Pick<InnerContext, "request" | "config">): R
 
 /** Sign-in buckets: the request's IP and the account (a sign-in key of models/sign-in-guard.ts). */
 export function enforceSignInRateLimits(ctx: InnerContext, signInKey: string): void {
-  enforceRateLimits(ctx, "sign-in attempts", [
-    ...signInIpBucket(ctx),
-    { key: `signin:${signInKey}`, perMinute: ctx.config.rateLimits.signInPerAccount },
-  ]);
+  enforceRateLimits(ctx, "sign-in attempts", [...signInIpBucket(ctx), { key: `signin:${signInKey}`, perMinute: ctx.config.rateLimits.signInPerAccount }]);
 }
 
 /** Invitation-acceptance buckets: the request's IP (shared with sign-ins) and the invitation. */

@@ -1,11 +1,4 @@
-import {
-  digestsEqual,
-  sha256,
-  systemAdminModel,
-  systemAdminSessionModel,
-  systemApiKeyModel,
-  type SystemAdminRow,
-} from "@sigil/db";
+import { digestsEqual, sha256, systemAdminModel, systemAdminSessionModel, systemApiKeyModel, type SystemAdminRow } from "@sigil/db";
 import { TRPCError } from "@trpc/server";
 import type { InnerContext } from "../context.ts";
 import { parseApiKey } from "./api-key-format.ts";

@@ -88,7 +88,11 @@ describe("body limit", () => {
 
   test("a body within the limit reaches the handler whole, chunked or not", async () => {
     const body = JSON.stringify({ json: { text: "é".repeat(1000) } });
-    const plain = await raw(port, `POST /api/trpc/prompts.create HTTP/1.1\r\nHost: acme.localhost\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`, { body });
+    const plain = await raw(
+      port,
+      `POST /api/trpc/prompts.create HTTP/1.1\r\nHost: acme.localhost\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`,
+      { body },
+    );
     expect(plain.text).toMatch(/^HTTP\/1\.1 200 /);
     expect((JSON.parse(plain.text.slice(plain.text.indexOf("\r\n\r\n") + 4)) as Seen).body).toBe(body);
     const chunked = `${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`;

@@ -57,7 +57,10 @@ export function hostHeaderCount(rawHeaders: readonly string[]): number {
 
 function headerValues(value: string | string[] | undefined): string[] {
   const joined = Array.isArray(value) ? value.join(",") : (value ?? "");
-  return joined.split(",").map((part) => part.trim()).filter((part) => part !== "");
+  return joined
+    .split(",")
+    .map((part) => part.trim())
+    .filter((part) => part !== "");
 }
 
 /**
@@ -96,9 +99,7 @@ const LINGER_MS = 2_000;
 function refuse(req: IncomingMessage, res: ServerResponse, status: 400 | 413, message: string): void {
   const url = new URL(req.url ?? "/", "http://edge.invalid");
   const isTrpc = trpcProcedures(url.pathname).length > 0 || /\/api\/trpc\/?$/.test(url.pathname);
-  const body = isTrpc
-    ? trpcErrorBody(url, status === 413 ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST", status, message)
-    : JSON.stringify({ error: { message } });
+  const body = isTrpc ? trpcErrorBody(url, status === 413 ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST", status, message) : JSON.stringify({ error: { message } });
   res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body), "cache-control": "no-store" });
   res.end(body);
   // Closing a socket with unread bytes in it resets the connection, and the client may lose
@@ -135,7 +136,11 @@ function normaliseHeaders(req: IncomingMessage, config: EdgeConfig): void {
     const name = req.rawHeaders[index] ?? "";
     if (allowed(name.toLowerCase())) raw.push(name, req.rawHeaders[index + 1] ?? "");
   }
-  for (const [name, value] of [[EDGE_HEADERS.clientIp, ip], [EDGE_HEADERS.proto, proto]] as const) if (value !== null) raw.push(name, value);
+  for (const [name, value] of [
+    [EDGE_HEADERS.clientIp, ip],
+    [EDGE_HEADERS.proto, proto],
+  ] as const)
+    if (value !== null) raw.push(name, value);
   req.rawHeaders = raw;
 }
 

@@ -41,17 +41,19 @@ export async function startApiServer(
   hostname = "127.0.0.1",
   edgeConfig: EdgeConfig = readEdgeConfig(process.env),
 ): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
-  const server = createServer(withEdge(edgeConfig, (req, res) => {
-    for (const [name, value] of Object.entries(securityHeaders(req))) res.setHeader(name, value);
-    toFetchRequest(req)
-      .then(handleTrpcRequest)
-      .then((response) => writeResponse(res, response))
-      .catch((error: unknown) => {
-        console.error("API server error:", error);
-        res.statusCode = 500;
-        res.end("Internal error");
-      });
-  }));
+  const server = createServer(
+    withEdge(edgeConfig, (req, res) => {
+      for (const [name, value] of Object.entries(securityHeaders(req))) res.setHeader(name, value);
+      toFetchRequest(req)
+        .then(handleTrpcRequest)
+        .then((response) => writeResponse(res, response))
+        .catch((error: unknown) => {
+          console.error("API server error:", error);
+          res.statusCode = 500;
+          res.end("Internal error");
+        });
+    }),
+  );
   await new Promise<void>((resolve) => server.listen(port, hostname, resolve));
   const address = server.address() as AddressInfo;
   return {

@@ -36,8 +36,8 @@ describe("classifyAddress", () => {
     ["169.254.0.1", "a link-local address"],
     ["100.64.0.1", "a carrier-grade NAT address"],
     ["100.127.255.255", "a carrier-grade NAT address"],
-    ["0.0.0.0", "an unspecified (\"this network\") address"],
-    ["0.1.2.3", "an unspecified (\"this network\") address"],
+    ["0.0.0.0", 'an unspecified ("this network") address'],
+    ["0.1.2.3", 'an unspecified ("this network") address'],
     ["224.0.0.1", "a multicast address"],
     ["239.255.255.250", "a multicast address"],
     ["255.255.255.255", "the broadcast address"],
@@ -91,19 +91,12 @@ describe("classifyAddress", () => {
     expect(reasonOf(address)).toBe(reason);
   });
 
-  test.each([
-    ["2130706433"],
-    ["0x7f.1"],
-    ["0177.0.0.1"],
-    ["0x7f000001"],
-    ["127.1"],
-    ["017700000001"],
-    ["localhost"],
-    [""],
-    ["[::1"],
-  ])("%s is not an IP literal: refused as such (the URL parser or DNS turns it into one first)", (address) => {
-    expect(reasonOf(address)).toBe("not an IP address");
-  });
+  test.each([["2130706433"], ["0x7f.1"], ["0177.0.0.1"], ["0x7f000001"], ["127.1"], ["017700000001"], ["localhost"], [""], ["[::1"]])(
+    "%s is not an IP literal: refused as such (the URL parser or DNS turns it into one first)",
+    (address) => {
+      expect(reasonOf(address)).toBe("not an IP address");
+    },
+  );
 
   test.each([
     ["http://2130706433/", "127.0.0.1"],

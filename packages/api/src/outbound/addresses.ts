@@ -23,7 +23,7 @@ const REFUSED_IPV4: readonly Range4[] = [
   [ipv4("100.100.100.200"), 32, "a cloud metadata address"], // Alibaba Cloud
   [ipv4("168.63.129.16"), 32, "a cloud metadata address"], // Azure WireServer (publicly routable block)
   [ipv4("192.0.0.192"), 32, "a cloud metadata address"], // Oracle Cloud
-  [ipv4("0.0.0.0"), 8, "an unspecified (\"this network\") address"],
+  [ipv4("0.0.0.0"), 8, 'an unspecified ("this network") address'],
   [ipv4("10.0.0.0"), 8, "a private address"],
   [ipv4("100.64.0.0"), 10, "a carrier-grade NAT address"],
   [ipv4("127.0.0.0"), 8, "a loopback address"],
@@ -86,7 +86,7 @@ function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
 function hasPrefix(bytes: Uint8Array, prefix: readonly number[], bits: number): boolean {
   for (let bit = 0; bit < bits; bit += 1) {
     const byte = Math.floor(bit / 8);
-    const mask = 0x80 >> bit % 8;
+    const mask = 0x80 >> (bit % 8);
     if (((bytes[byte] ?? 0) & mask) !== ((prefix[byte] ?? 0) & mask)) return false;
   }
   return true;

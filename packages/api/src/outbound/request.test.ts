@@ -10,7 +10,11 @@ interface Local {
   hits: string[];
 }
 
-async function listen(host: string, port: number, handler: (path: string) => { status: number; body: string; headers?: Record<string, string> }): Promise<Local> {
+async function listen(
+  host: string,
+  port: number,
+  handler: (path: string) => { status: number; body: string; headers?: Record<string, string> },
+): Promise<Local> {
   const hits: string[] = [];
   const server = createServer((req, res) => {
     hits.push(`${req.headers.host ?? ""} ${req.url ?? ""}`);
@@ -81,10 +85,12 @@ describe("outboundRequest", () => {
 
   test("a name resolving to a private address (or to any private address among public ones) is refused", async () => {
     const asked: string[] = [];
-    const resolver = (answers: string[]): OutboundResolver => async (hostname) => {
-      asked.push(hostname);
-      return answers.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
-    };
+    const resolver =
+      (answers: string[]): OutboundResolver =>
+      async (hostname) => {
+        asked.push(hostname);
+        return answers.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
+      };
     const privateName = await refusal(post("http://llm.example.test/v1", { allow: [], resolve: resolver(["10.0.0.7"]) }));
     expect(privateName.detail).toMatch(/llm\.example\.test resolves to 10\.0\.0\.7, a private address/);
     const mixed = await refusal(post("https://llm.example.test/v1", { allow: [], resolve: resolver(["8.8.8.8", "fd00:ec2::254"]) }));

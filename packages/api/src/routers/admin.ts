@@ -112,8 +112,14 @@ export const adminRouter = router({
     return {
       tenants: {
         total: tenants.length,
-        byStatus: countBy<TenantStatus>(TENANT_STATUSES, tenants.map((t) => t.status)),
-        byPlan: countBy<TenantPlan>(TENANT_PLANS, tenants.map((t) => t.plan)),
+        byStatus: countBy<TenantStatus>(
+          TENANT_STATUSES,
+          tenants.map((t) => t.status),
+        ),
+        byPlan: countBy<TenantPlan>(
+          TENANT_PLANS,
+          tenants.map((t) => t.plan),
+        ),
       },
       /** Every user of every tenant, and those holding a seat (active or invited). */
       users: { total: users, seats },
@@ -130,7 +136,10 @@ export const adminRouter = router({
     const tenants: TenantSchemaStatus[] = new HybridMigrationManager(manager).status();
     return {
       latest: manager.tenantMigrations().length,
-      summary: countBy<TenantSchemaStatus["state"]>(["up_to_date", "behind", "missing", "unreadable"], tenants.map((t) => t.state)),
+      summary: countBy<TenantSchemaStatus["state"]>(
+        ["up_to_date", "behind", "missing", "unreadable"],
+        tenants.map((t) => t.state),
+      ),
       tenants,
     };
   }),
@@ -197,7 +206,10 @@ export const adminRouter = router({
     return {
       checkedAt: new Date(),
       latest,
-      summary: countBy<TenantHealth["state"]>(["ok", "problem", "missing"], tenants.map((t) => t.state)),
+      summary: countBy<TenantHealth["state"]>(
+        ["ok", "problem", "missing"],
+        tenants.map((t) => t.state),
+      ),
       tenants,
     };
   }),

@@ -6,7 +6,6 @@ import { router } from "../trpc.ts";
 
 const adminOnly = authedProcedure({ role: "admin" });
 
-
 export const auditRouter = router({
   /** The workspace's audit trail, newest first. */
   list: adminOnly.input(listAuditInput.prefault({})).query(({ input }) => {

@@ -50,7 +50,10 @@ export const authRouter = router({
     const activated = await userModel.acceptInvitation(sha256(input.token), { passwordHash, ...(input.name ? { name: input.name } : {}) });
     if (!activated) throw new TRPCError({ code: "NOT_FOUND", message: "This invitation is not valid or has expired. Ask for a new one." });
     const signedIn = await startSession(ctx, activated);
-    await recordAudit({ ...ctx, identity: { kind: "session", user: activated, sessionId: "" } }, "user.invitation_accepted", { type: "user", id: activated.id });
+    await recordAudit({ ...ctx, identity: { kind: "session", user: activated, sessionId: "" } }, "user.invitation_accepted", {
+      type: "user",
+      id: activated.id,
+    });
     return { user: toPublicUser(signedIn) };
   }),
 

@@ -20,16 +20,13 @@ async function requireDeployment(id: string): Promise<DeploymentRow> {
   return deployment;
 }
 
-
 export const deploymentsRouter = router({
   /** A named, stable entry point to a prompt (pinned version, or the current one when null) with a provider and model. */
   create: manage.input(createDeploymentInput).mutation(async ({ ctx, input }) => {
     await resolvePromptVersion(input.promptId, input.promptVersion);
     await resolveProviderModel(input.provider, input.model);
     const options = toJsonObject(input.options, "options");
-    const deployment = await withUniqueName("deployment", input.name, () =>
-      deploymentModel.createForPrompt({ ...input, options, createdBy: ctx.user.id }),
-    );
+    const deployment = await withUniqueName("deployment", input.name, () => deploymentModel.createForPrompt({ ...input, options, createdBy: ctx.user.id }));
     await recordAudit(ctx, "deployment.created", { type: "deployment", id: deployment.id }, { name: deployment.name, promptId: deployment.promptId });
     return deployment;
   }),

@@ -62,9 +62,9 @@ export const filesRouter = router({
   }),
 
   /** Newest first, optionally filtered by name; never returns the bytes. */
-  list: read.input(listFilesInput.prefault({})).query(({ input }) =>
-    fileModel.listMetadata({ query: input.query, page: input.page, pageSize: input.pageSize }),
-  ),
+  list: read
+    .input(listFilesInput.prefault({}))
+    .query(({ input }) => fileModel.listMetadata({ query: input.query, page: input.page, pageSize: input.pageSize })),
 
   get: read.input(fileIdInput).query(({ input }) => requireMetadata(input.id)),
 

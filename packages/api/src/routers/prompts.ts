@@ -1,12 +1,5 @@
 import { promptModel, type PromptRow } from "@sigil/db";
-import {
-  createPromptInput,
-  listPromptsInput,
-  previewInput,
-  promptIdInput,
-  promptVersionInput,
-  updatePromptInput,
-} from "@sigil/validators";
+import { createPromptInput, listPromptsInput, previewInput, promptIdInput, promptVersionInput, updatePromptInput } from "@sigil/validators";
 import { TRPCError } from "@trpc/server";
 import { authedProcedure } from "../procedures.ts";
 import { recordAudit } from "../services/audit.ts";
@@ -27,7 +20,6 @@ async function requirePrompt(id: string): Promise<PromptRow> {
   if (!prompt) throw notFound(id);
   return prompt;
 }
-
 
 /** A stored template must parse: a broken one would only fail later, at every execution. */
 function assertParses(template: string | undefined): void {
@@ -58,9 +50,7 @@ export const promptsRouter = router({
   }),
 
   /** Search in name and description (taken literally), most recently changed first. */
-  list: read.input(listPromptsInput.prefault({})).query(({ input }) =>
-    promptModel.search({ query: input.query, page: input.page, pageSize: input.pageSize }),
-  ),
+  list: read.input(listPromptsInput.prefault({})).query(({ input }) => promptModel.search({ query: input.query, page: input.page, pageSize: input.pageSize })),
 
   get: read.input(promptIdInput).query(({ input }) => requirePrompt(input.id)),
 
@@ -70,9 +60,7 @@ export const promptsRouter = router({
     assertParses(patch.template);
     const responseSchema = checkedSchema(patch.responseSchema);
     const before = await requirePrompt(id);
-    const updated = await withUniqueName("prompt", patch.name, () =>
-      promptModel.update(id, { ...patch, responseSchema, updatedBy: ctx.user.id }),
-    );
+    const updated = await withUniqueName("prompt", patch.name, () => promptModel.update(id, { ...patch, responseSchema, updatedBy: ctx.user.id }));
     if (!updated) throw notFound(id);
     if (updated.currentVersion !== before.currentVersion) {
       const changed = (["name", "description", "template", "responseSchema", "acceptsFiles"] as const).filter(

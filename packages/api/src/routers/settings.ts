@@ -66,13 +66,18 @@ export const settingsRouter = router({
     if (!apiKey) throw new TRPCError({ code: "BAD_REQUEST", message: "Enter the provider's API key." });
     const row = await settingsModel.upsert("provider", input.identifier, { baseUrl: input.baseUrl, apiKey, defaultModel: input.defaultModel });
     // Never the key; the base URL only as its origin (a path or query may carry a token).
-    await recordAudit(ctx, "settings.provider_saved", { type: "setting", id: row.id }, {
-      identifier: input.identifier,
-      created: existing === null,
-      baseUrl: auditableUrl(input.baseUrl),
-      defaultModel: input.defaultModel,
-      keyChanged: input.apiKey !== undefined,
-    });
+    await recordAudit(
+      ctx,
+      "settings.provider_saved",
+      { type: "setting", id: row.id },
+      {
+        identifier: input.identifier,
+        created: existing === null,
+        baseUrl: auditableUrl(input.baseUrl),
+        defaultModel: input.defaultModel,
+        keyChanged: input.apiKey !== undefined,
+      },
+    );
     return publicProvider(row);
   }),
 
@@ -81,13 +86,18 @@ export const settingsRouter = router({
     const existing = await settingsModel.get("webhook", input.identifier);
     const row = await settingsModel.upsert("webhook", input.identifier, { url: input.url, events: input.events, enabled: input.enabled });
     // A webhook URL is often a credential itself (Slack, Discord): only its origin is kept.
-    await recordAudit(ctx, "settings.webhook_saved", { type: "setting", id: row.id }, {
-      identifier: input.identifier,
-      created: existing === null,
-      url: auditableUrl(input.url),
-      events: input.events,
-      enabled: input.enabled,
-    });
+    await recordAudit(
+      ctx,
+      "settings.webhook_saved",
+      { type: "setting", id: row.id },
+      {
+        identifier: input.identifier,
+        created: existing === null,
+        url: auditableUrl(input.url),
+        events: input.events,
+        enabled: input.enabled,
+      },
+    );
     return publicWebhook(row);
   }),
 

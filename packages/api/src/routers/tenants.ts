@@ -1,12 +1,4 @@
-import {
-  hashPassword,
-  tenantContext,
-  tenantModel,
-  toTenantDocument,
-  userModel,
-  type TenantRow,
-  type UserRow,
-} from "@sigil/db";
+import { hashPassword, tenantContext, tenantModel, toTenantDocument, userModel, type TenantRow, type UserRow } from "@sigil/db";
 import { createTenantInput, deleteTenantInput, tenantIdInput, tenantStatus, updateTenantInput, z } from "@sigil/validators";
 import { TRPCError } from "@trpc/server";
 import type { InnerContext } from "../context.ts";
@@ -155,19 +147,17 @@ export const tenantsRouter = router({
    * Every tenant with its usage: seats, stored bytes, executions this month, database size on
    * disk, schema version against the latest, last activity. Reads every tenant's file.
    */
-  list: systemAdminProcedure
-    .input(z.object({ status: tenantStatus.optional() }).optional())
-    .query(async ({ input }) => {
-      const statuses = schemaStatuses();
-      const rows = await tenantModel.findMany({
-        where: input?.status ? { status: input.status } : undefined,
-        orderBy: { column: "createdAt" },
-      });
-      const tenants = [];
-      // One tenant at a time: each opens its own file through the LRU pool.
-      for (const row of rows) tenants.push(await withUsage(row, statuses.get(row.id)));
-      return tenants;
-    }),
+  list: systemAdminProcedure.input(z.object({ status: tenantStatus.optional() }).optional()).query(async ({ input }) => {
+    const statuses = schemaStatuses();
+    const rows = await tenantModel.findMany({
+      where: input?.status ? { status: input.status } : undefined,
+      orderBy: { column: "createdAt" },
+    });
+    const tenants = [];
+    // One tenant at a time: each opens its own file through the LRU pool.
+    for (const row of rows) tenants.push(await withUsage(row, statuses.get(row.id)));
+    return tenants;
+  }),
 
   /** Suspends a tenant: its procedures answer FORBIDDEN naming the status until reactivated. */
   suspend: systemAdminProcedure.input(tenantIdInput).mutation(async ({ ctx, input }) => {

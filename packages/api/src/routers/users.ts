@@ -88,9 +88,7 @@ export const usersRouter = router({
     const wasLocked = (await signInLockedUntil(signInKey)) !== null;
     const patch = { status: "active" as const };
     const updated =
-      user.status === "inactive"
-        ? await userModel.updateWithinSeatLimit(user.id, patch, ctx.tenant.limitUsers)
-        : await userModel.update(user.id, patch);
+      user.status === "inactive" ? await userModel.updateWithinSeatLimit(user.id, patch, ctx.tenant.limitUsers) : await userModel.update(user.id, patch);
     if (!updated) throw new TRPCError({ code: "NOT_FOUND", message: "No such user in this workspace." });
     await clearSignInFailures(signInKey);
     await recordAudit(ctx, "user.reactivated", { type: "user", id: user.id }, { email: user.email, unlocked: wasLocked });

@@ -9,9 +9,7 @@ export interface AuditTarget {
 
 function actorOf(identity: Identity | undefined): { actorType: AuditActorType; actorId: string | null } {
   if (!identity) return { actorType: "system", actorId: null };
-  return identity.kind === "apiKey"
-    ? { actorType: "api_key", actorId: identity.apiKey.id }
-    : { actorType: "user", actorId: identity.user.id };
+  return identity.kind === "apiKey" ? { actorType: "api_key", actorId: identity.apiKey.id } : { actorType: "user", actorId: identity.user.id };
 }
 
 /**

@@ -1,13 +1,4 @@
-import {
-  auditLogModel,
-  randomToken,
-  sessionModel,
-  sha256,
-  tenantSignInKey,
-  userModel,
-  type TenantRow,
-  type UserRow,
-} from "@sigil/db";
+import { auditLogModel, randomToken, sessionModel, sha256, tenantSignInKey, userModel, type TenantRow, type UserRow } from "@sigil/db";
 import { SESSION_COOKIE, setCookie } from "../auth/cookies.ts";
 import { verifyWithLockout } from "../auth/lockout.ts";
 import { enforceSignInRateLimits } from "../auth/rate-limit.ts";

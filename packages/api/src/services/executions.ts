@@ -93,9 +93,7 @@ export async function resolveFileIds(fileIds: readonly string[], version: Prompt
 export async function createExecution(actor: ExecutionActor, request: ExecutionRequest): Promise<ExecutionRow> {
   const input = toJsonObject(request.input, "input");
   const version =
-    request.kind === "prompt"
-      ? await resolvePromptVersion(request.promptId, request.version)
-      : await resolveDeploymentVersion(request.deployment);
+    request.kind === "prompt" ? await resolvePromptVersion(request.promptId, request.version) : await resolveDeploymentVersion(request.deployment);
   const target =
     request.kind === "prompt"
       ? await resolveProviderModel(request.provider, request.model)
@@ -118,7 +116,11 @@ export async function createExecution(actor: ExecutionActor, request: ExecutionR
   } catch (error) {
     // The prompt or deployment was deleted between the checks above and the insert.
     if (isForeignKeyViolation(error)) {
-      throw new TRPCError({ code: "CONFLICT", message: "The prompt or deployment was deleted while the execution was being created; nothing was saved.", cause: error });
+      throw new TRPCError({
+        code: "CONFLICT",
+        message: "The prompt or deployment was deleted while the execution was being created; nothing was saved.",
+        cause: error,
+      });
     }
     throw error;
   }

@@ -1,12 +1,4 @@
-import {
-  adminAuditLogModel,
-  adminSignInKey,
-  randomToken,
-  sha256,
-  systemAdminModel,
-  systemAdminSessionModel,
-  type SystemAdminRow,
-} from "@sigil/db";
+import { adminAuditLogModel, adminSignInKey, randomToken, sha256, systemAdminModel, systemAdminSessionModel, type SystemAdminRow } from "@sigil/db";
 import { ADMIN_SESSION_COOKIE, setCookie } from "../auth/cookies.ts";
 import type { InnerContext } from "../context.ts";
 import { verifyWithLockout } from "../auth/lockout.ts";
@@ -33,8 +25,7 @@ export async function checkSystemAdminCredentials(ctx: InnerContext, email: stri
     password,
     config: ctx.config,
     canSignIn: () => true,
-    onFailure: (failure) =>
-      adminAuditLogModel.recordFailedSignIns({ ...failure, key: signInKey, email: normalized, at: new Date() }, ctx.request.ip),
+    onFailure: (failure) => adminAuditLogModel.recordFailedSignIns({ ...failure, key: signInKey, email: normalized, at: new Date() }, ctx.request.ip),
   });
 }
 

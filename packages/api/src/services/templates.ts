@@ -142,7 +142,9 @@ class BoundedWriter extends Mustache.Writer {
   override renderTokens(...args: Parameters<InstanceType<typeof Mustache.Writer>["renderTokens"]>): string {
     this.steps += args[0].length + 1;
     if (this.steps > MAX_RENDER_STEPS) {
-      throw new TemplateError(`Rendering stopped: the template needs more than ${MAX_RENDER_STEPS.toLocaleString("en")} steps (nested sections over long lists).`);
+      throw new TemplateError(
+        `Rendering stopped: the template needs more than ${MAX_RENDER_STEPS.toLocaleString("en")} steps (nested sections over long lists).`,
+      );
     }
     return super.renderTokens(...args);
   }

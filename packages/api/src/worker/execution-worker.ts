@@ -1,14 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import {
-  deploymentModel,
-  executionModel,
-  fileModel,
-  promptModel,
-  tenantContext,
-  tenantModel,
-  type ExecutionRow,
-  type TenantRow,
-} from "@sigil/db";
+import { deploymentModel, executionModel, fileModel, promptModel, tenantContext, tenantModel, type ExecutionRow, type TenantRow } from "@sigil/db";
 import { apiConfig } from "../config.ts";
 import { OutboundUnreachableError, type OutboundPolicy } from "../outbound/request.ts";
 import { TEMPLATE_PROVIDER } from "../services/executions.ts";
@@ -160,10 +151,7 @@ export class ExecutionWorker {
           "otherwise stale recovery could hand a still-running execution to another worker.",
       );
     }
-    this.providerTimeoutMs = positiveInt(
-      "providerTimeoutMs",
-      options.providerTimeoutMs ?? Math.min(DEFAULT_PROVIDER_TIMEOUT_MS, this.executionTimeoutMs),
-    );
+    this.providerTimeoutMs = positiveInt("providerTimeoutMs", options.providerTimeoutMs ?? Math.min(DEFAULT_PROVIDER_TIMEOUT_MS, this.executionTimeoutMs));
     this.providers = new Map(Object.entries(options.providers ?? {}));
     this.onEvent = options.onEvent;
     this.outbound = options.outbound ?? { allow: apiConfig().outboundAllow };
@@ -305,15 +293,9 @@ export class ExecutionWorker {
     return result;
   }
 
-  private async recoverTenant(
-    tenant: TenantRow,
-    startedBefore: Date,
-    errors: WorkerError[],
-  ): Promise<{ ok: boolean; retried: number; failed: number }> {
+  private async recoverTenant(tenant: TenantRow, startedBefore: Date, errors: WorkerError[]): Promise<{ ok: boolean; retried: number; failed: number }> {
     try {
-      const recovered = await tenantContext.runWithTenant(tenant.id, () =>
-        executionModel.recoverStale(startedBefore, this.maxAttempts),
-      );
+      const recovered = await tenantContext.runWithTenant(tenant.id, () => executionModel.recoverStale(startedBefore, this.maxAttempts));
       if (recovered.retried > 0 || recovered.failed > 0) {
         this.emit({ type: "recovered", tenantId: tenant.id, tenantSlug: tenant.slug, ...recovered });
       }
@@ -379,9 +361,7 @@ export class ExecutionWorker {
     }
     const fileIds = execution.fileIds;
     if (fileIds.length > 0 && !version.acceptsFiles) {
-      throw new ExecutionFailure(
-        `Prompt "${version.name}" (version ${version.version}) does not accept files, but ${fileIds.length} file(s) were attached.`,
-      );
+      throw new ExecutionFailure(`Prompt "${version.name}" (version ${version.version}) does not accept files, but ${fileIds.length} file(s) were attached.`);
     }
     const files: ProviderFile[] = [];
     for (const fileId of fileIds) {

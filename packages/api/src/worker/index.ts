@@ -7,21 +7,8 @@ export {
   type WorkerError,
   type WorkerEvent,
 } from "./execution-worker.ts";
-export {
-  errorMessage,
-  ExecutionFailure,
-  type ExecutionProvider,
-  type ProviderFile,
-  type ProviderRequest,
-  type ProviderResult,
-} from "./provider.ts";
-export {
-  renderRequest,
-  templateProvider,
-  templateView,
-  toTemplateFiles,
-  type TemplateFile,
-} from "./template-provider.ts";
+export { errorMessage, ExecutionFailure, type ExecutionProvider, type ProviderFile, type ProviderRequest, type ProviderResult } from "./provider.ts";
+export { renderRequest, templateProvider, templateView, toTemplateFiles, type TemplateFile } from "./template-provider.ts";
 export {
   DEFAULT_PROVIDER_TIMEOUT_MS,
   loadProviderSettings,

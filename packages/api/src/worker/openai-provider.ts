@@ -49,9 +49,7 @@ export async function loadProviderSettings(identifier: string): Promise<Provider
   const parsed = providerSettingsSchema.safeParse({ ...row.payload, apiKey });
   if (!parsed.success) {
     const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join(".") || "(settings)"))].join(", ");
-    throw new ExecutionFailure(
-      `The settings of provider "${identifier}" are incomplete or malformed (${fields}): an admin must save them again.`,
-    );
+    throw new ExecutionFailure(`The settings of provider "${identifier}" are incomplete or malformed (${fields}): an admin must save them again.`);
   }
   return parsed.data;
 }
@@ -144,9 +142,7 @@ export class OpenAICompatibleProvider implements ExecutionProvider {
     const parsed = chatCompletionSchema.safeParse(parseJson(text));
     if (!parsed.success) {
       // The body is not shown: whatever answered may not be a model server at all.
-      throw new ExecutionFailure(
-        `Provider "${this.name}" answered HTTP ${status} without a chat completion (expected JSON with choices[0].message.content).`,
-      );
+      throw new ExecutionFailure(`Provider "${this.name}" answered HTTP ${status} without a chat completion (expected JSON with choices[0].message.content).`);
     }
     const content = parsed.data.choices[0]?.message.content;
     if (typeof content === "string") return { output: content };

@@ -14,13 +14,9 @@ const CREATE_JOURNAL_TABLE = `CREATE TABLE IF NOT EXISTS "__drizzle_migrations" 
 
 /** The number of migrations a database has applied (its schema version). 0 for a new file. */
 export function readSchemaVersion(connection: SqliteConnection, migrations: readonly MigrationFile[]): number {
-  const table = connection
-    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'")
-    .get();
+  const table = connection.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'").get();
   if (table === undefined) return 0;
-  const row = connection.prepare('SELECT MAX(created_at) AS last FROM "__drizzle_migrations"').get() as
-    | { last: number | null }
-    | undefined;
+  const row = connection.prepare('SELECT MAX(created_at) AS last FROM "__drizzle_migrations"').get() as { last: number | null } | undefined;
   const last = row?.last ?? null;
   if (last === null) return 0;
   return migrations.filter((m) => m.folderMillis <= Number(last)).length;
@@ -76,8 +72,6 @@ function assertForeignKeysHold(connection: SqliteConnection): void {
       .slice(0, 3)
       .map((v) => `${v.table} row ${v.rowid} → ${v.parent}`)
       .join(", ");
-    throw new MigrationFailedError(
-      `foreign_key_check reported ${violations.length} violation(s) after migrating (${sample}); rolled back.`,
-    );
+    throw new MigrationFailedError(`foreign_key_check reported ${violations.length} violation(s) after migrating (${sample}); rolled back.`);
   }
 }

@@ -128,7 +128,11 @@ export class HybridMigrationManager {
       if (!existsSync(path)) return { tenantId, slug, version: null, latest, state: "missing" };
       let connection: SqliteConnection | undefined;
       try {
-        connection = openSqlite(path, { fileMustExist: true, synchronous: this.manager.options.synchronous, busyTimeoutMs: this.manager.options.busyTimeoutMs });
+        connection = openSqlite(path, {
+          fileMustExist: true,
+          synchronous: this.manager.options.synchronous,
+          busyTimeoutMs: this.manager.options.busyTimeoutMs,
+        });
         const version = readSchemaVersion(connection, migrations);
         return { tenantId, slug, version, latest, state: version >= latest ? "up_to_date" : "behind" };
       } catch (error) {
@@ -200,7 +204,16 @@ export class HybridMigrationManager {
           if (!ready) starting -= 1;
           // A crashed worker fails only the tenant it held; the other workers drain the queue.
           if (current) {
-            record({ tenantId: current.tenantId, slug: current.slug, status: "failed", applied: 0, fromVersion: 0, toVersion: 0, error: `Worker crashed: ${error.message}`, durationMs: 0 });
+            record({
+              tenantId: current.tenantId,
+              slug: current.slug,
+              status: "failed",
+              applied: 0,
+              fromVersion: 0,
+              toVersion: 0,
+              error: `Worker crashed: ${error.message}`,
+              durationMs: 0,
+            });
             current = undefined;
           }
           resolve();
@@ -211,5 +224,4 @@ export class HybridMigrationManager {
     // If every worker crashed, whatever is left is migrated here rather than skipped.
     for (const target of queue.splice(0)) migrateHere(target);
   }
-
 }

@@ -35,7 +35,10 @@ export function loadMigrations(folder: string): MigrationFile[] {
       tag: entry.tag,
       folderMillis: entry.when,
       hash: createHash("sha256").update(source).digest("hex"),
-      statements: source.split("--> statement-breakpoint").map((s) => s.trim()).filter((s) => s.length > 0),
+      statements: source
+        .split("--> statement-breakpoint")
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0),
     };
   });
   cache.set(folder, migrations);

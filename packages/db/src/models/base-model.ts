@@ -1,15 +1,5 @@
 import { randomUUID } from "node:crypto";
-import {
-  and,
-  asc,
-  count as countRows,
-  desc,
-  eq,
-  getTableColumns,
-  getTableName,
-  isNull,
-  type SQL,
-} from "drizzle-orm";
+import { and, asc, count as countRows, desc, eq, getTableColumns, getTableName, isNull, type SQL } from "drizzle-orm";
 import type { BaseSQLiteDatabase, SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { AsyncTransactionError, ConflictError, InvalidQueryError, isForeignKeyViolation, isUniqueViolation } from "../errors.ts";
 
@@ -126,7 +116,10 @@ export abstract class Model<
 
   async delete(id: string): Promise<boolean> {
     return this.withDatabase(`${this.tableName}.delete`, (db) => {
-      const result = db.delete(this.table).where(this.condition(eq(this.table.id, id))).run() as { changes: number };
+      const result = db
+        .delete(this.table)
+        .where(this.condition(eq(this.table.id, id)))
+        .run() as { changes: number };
       return result.changes > 0;
     });
   }
@@ -142,7 +135,11 @@ export abstract class Model<
     return this.withDatabase(`${this.tableName}.create`, (db) =>
       this.transaction(db, (tx) => {
         const row = this.translateConflict(() =>
-          tx.insert(this.table).values(values as T["$inferInsert"]).returning().get(),
+          tx
+            .insert(this.table)
+            .values(values as T["$inferInsert"])
+            .returning()
+            .get(),
         ) as RowOf<T>;
         this.afterCreate(tx, row);
         return row;
@@ -157,7 +154,12 @@ export abstract class Model<
         const before = this.selectById(tx, id);
         if (!before) return null;
         const after = this.translateConflict(() =>
-          tx.update(this.table).set(changes).where(this.condition(eq(this.table.id, id))).returning().get(),
+          tx
+            .update(this.table)
+            .set(changes)
+            .where(this.condition(eq(this.table.id, id)))
+            .returning()
+            .get(),
         ) as RowOf<T> | undefined;
         if (!after) return null;
         this.afterUpdate(tx, before, after);
@@ -168,7 +170,11 @@ export abstract class Model<
 
   protected selectById(db: SyncDatabase, id: string): RowOf<T> | undefined {
     if (typeof id !== "string") throw new InvalidQueryError(`${this.tableName}: id must be a string.`);
-    return db.select().from(this.table as SQLiteTable).where(this.condition(eq(this.table.id, id))).get();
+    return db
+      .select()
+      .from(this.table as SQLiteTable)
+      .where(this.condition(eq(this.table.id, id)))
+      .get();
   }
 
   protected selectMany(db: SyncDatabase, options: FindManyOptions<T, TFilter, RowOf<T>>): RowOf<T>[] {
@@ -212,17 +218,20 @@ export abstract class Model<
    * process (the web server, the worker) committed in between. Pass "deferred" only for reads.
    */
   protected transaction<R>(db: SyncDatabase, fn: (tx: SyncDatabase) => R, behavior: "deferred" | "immediate" = "immediate"): R {
-    return db.transaction((tx) => {
-      const guarded = liveOnlyWhileSynchronous(tx);
-      try {
-        const result = fn(guarded.tx);
-        if (isPromiseLike(result)) throw new AsyncTransactionError();
-        return result;
-      } finally {
-        // Code after an `await` inside the callback would run outside the transaction: refuse it.
-        guarded.end();
-      }
-    }, { behavior });
+    return db.transaction(
+      (tx) => {
+        const guarded = liveOnlyWhileSynchronous(tx);
+        try {
+          const result = fn(guarded.tx);
+          if (isPromiseLike(result)) throw new AsyncTransactionError();
+          return result;
+        } finally {
+          // Code after an `await` inside the callback would run outside the transaction: refuse it.
+          guarded.end();
+        }
+      },
+      { behavior },
+    );
   }
 
   protected column(name: string): SQLiteColumn {

@@ -25,24 +25,28 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
     return this.withDatabase("executions.claimNextPending", (db) =>
       // IMMEDIATE: a deferred read-then-write can fail with SQLITE_BUSY_SNAPSHOT when another
       // process (the web app) writes between the SELECT and the UPDATE.
-      this.transaction(db, (tx) => {
-        const next = tx
-          .select()
-          .from(executions)
-          .where(eq(executions.status, "pending"))
-          .orderBy(asc(executions.createdAt), asc(executions.id))
-          .limit(1)
-          .get();
-        if (!next) return null;
-        return (
-          tx
-            .update(executions)
-            .set({ status: "running", startedAt: now, attempts: sql`${executions.attempts} + 1`, updatedAt: now })
-            .where(and(eq(executions.id, next.id), eq(executions.status, "pending")))
-            .returning()
-            .get() ?? null
-        );
-      }, "immediate"),
+      this.transaction(
+        db,
+        (tx) => {
+          const next = tx
+            .select()
+            .from(executions)
+            .where(eq(executions.status, "pending"))
+            .orderBy(asc(executions.createdAt), asc(executions.id))
+            .limit(1)
+            .get();
+          if (!next) return null;
+          return (
+            tx
+              .update(executions)
+              .set({ status: "running", startedAt: now, attempts: sql`${executions.attempts} + 1`, updatedAt: now })
+              .where(and(eq(executions.id, next.id), eq(executions.status, "pending")))
+              .returning()
+              .get() ?? null
+          );
+        },
+        "immediate",
+      ),
     );
   }
 
@@ -59,12 +63,7 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
         (tx) => {
           const used = readUsage(tx, utcPeriod(now));
           if (used >= limit) {
-            throw new QuotaExceededError(
-              "executions_per_month",
-              limit,
-              used,
-              `The plan allows ${limit} executions a month and ${used} ran this month (UTC).`,
-            );
+            throw new QuotaExceededError("executions_per_month", limit, used, `The plan allows ${limit} executions a month and ${used} ran this month (UTC).`);
           }
           return this.createSync(data);
         },
@@ -96,16 +95,17 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
    * again cannot overwrite the newer attempt's outcome.
    */
   async finish(id: string, outcome: { result: string } | { error: string }, attempt: number, now = new Date()): Promise<ExecutionRow | null> {
-    const values = "result" in outcome
-      ? { status: "completed" as const, result: outcome.result, error: null }
-      : { status: "failed" as const, error: outcome.error };
-    return this.withDatabase("executions.finish", (db) =>
-      db
-        .update(executions)
-        .set({ ...values, completedAt: now, updatedAt: now })
-        .where(and(eq(executions.id, id), eq(executions.status, "running"), eq(executions.attempts, attempt)))
-        .returning()
-        .get() ?? null,
+    const values =
+      "result" in outcome ? { status: "completed" as const, result: outcome.result, error: null } : { status: "failed" as const, error: outcome.error };
+    return this.withDatabase(
+      "executions.finish",
+      (db) =>
+        db
+          .update(executions)
+          .set({ ...values, completedAt: now, updatedAt: now })
+          .where(and(eq(executions.id, id), eq(executions.status, "running"), eq(executions.attempts, attempt)))
+          .returning()
+          .get() ?? null,
     );
   }
 
@@ -119,21 +119,19 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
         db,
         (tx) => {
           const stale = and(eq(executions.status, "running"), lt(executions.startedAt, startedBefore));
-          const failed = (tx
-            .update(executions)
-            .set({
-              status: "failed",
-              error: sql`'The worker stopped while running this execution, ' || ${executions.attempts} || ' attempt(s) of ${sql.raw(String(Math.trunc(maxAttempts)))}; it is not retried again.'`,
-              completedAt: now,
-              updatedAt: now,
-            })
-            .where(and(stale, gte(executions.attempts, maxAttempts)))
-            .run() as { changes: number }).changes;
-          const retried = (tx
-            .update(executions)
-            .set({ status: "pending", startedAt: null, updatedAt: now })
-            .where(stale)
-            .run() as { changes: number }).changes;
+          const failed = (
+            tx
+              .update(executions)
+              .set({
+                status: "failed",
+                error: sql`'The worker stopped while running this execution, ' || ${executions.attempts} || ' attempt(s) of ${sql.raw(String(Math.trunc(maxAttempts)))}; it is not retried again.'`,
+                completedAt: now,
+                updatedAt: now,
+              })
+              .where(and(stale, gte(executions.attempts, maxAttempts)))
+              .run() as { changes: number }
+          ).changes;
+          const retried = (tx.update(executions).set({ status: "pending", startedAt: null, updatedAt: now }).where(stale).run() as { changes: number }).changes;
           return { retried, failed };
         },
         "immediate",

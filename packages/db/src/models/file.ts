@@ -47,7 +47,10 @@ export class FileModel extends IsolatedModel<typeof files, Omit<typeof files.$in
       this.transaction(
         db,
         (tx) => {
-          const row = tx.select({ bytes: sql<number>`coalesce(sum(${files.size}), 0)` }).from(files).get();
+          const row = tx
+            .select({ bytes: sql<number>`coalesce(sum(${files.size}), 0)` })
+            .from(files)
+            .get();
           const used = row?.bytes ?? 0;
           if (used + size > limitBytes) {
             throw new QuotaExceededError(
@@ -71,18 +74,22 @@ export class FileModel extends IsolatedModel<typeof files, Omit<typeof files.$in
     const query = options.query?.trim();
     const where: SQL | undefined = query ? containsText(files.name, query) : undefined;
     return this.withDatabase("files.listMetadata", (db) =>
-      this.transaction(db, (tx) => {
-        const total = tx.select({ n: count() }).from(files).where(where).get()?.n ?? 0;
-        const data = tx
-          .select(METADATA_COLUMNS)
-          .from(files)
-          .where(where)
-          .orderBy(desc(files.createdAt), asc(files.id))
-          .limit(pageSize)
-          .offset((page - 1) * pageSize)
-          .all();
-        return { data, total, page, pageSize, totalPages: Math.ceil(total / pageSize) };
-      }, "deferred"),
+      this.transaction(
+        db,
+        (tx) => {
+          const total = tx.select({ n: count() }).from(files).where(where).get()?.n ?? 0;
+          const data = tx
+            .select(METADATA_COLUMNS)
+            .from(files)
+            .where(where)
+            .orderBy(desc(files.createdAt), asc(files.id))
+            .limit(pageSize)
+            .offset((page - 1) * pageSize)
+            .all();
+          return { data, total, page, pageSize, totalPages: Math.ceil(total / pageSize) };
+        },
+        "deferred",
+      ),
     );
   }
 
@@ -94,7 +101,10 @@ export class FileModel extends IsolatedModel<typeof files, Omit<typeof files.$in
   /** Sum of stored bytes (the storage quota's current use). */
   async totalBytes(): Promise<number> {
     return this.withDatabase("files.totalBytes", (db) => {
-      const row = db.select({ bytes: sql<number>`coalesce(sum(${files.size}), 0)` }).from(files).get();
+      const row = db
+        .select({ bytes: sql<number>`coalesce(sum(${files.size}), 0)` })
+        .from(files)
+        .get();
       return row?.bytes ?? 0;
     });
   }

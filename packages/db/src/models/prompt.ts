@@ -51,12 +51,14 @@ export class PromptModel extends IsolatedModel<typeof prompts, PromptCreate> {
   }
 
   async getVersion(promptId: string, version: number): Promise<PromptVersionRow | null> {
-    return this.withDatabase("prompts.getVersion", (db) =>
-      db
-        .select()
-        .from(promptVersions)
-        .where(and(eq(promptVersions.promptId, promptId), eq(promptVersions.version, version)))
-        .get() ?? null,
+    return this.withDatabase(
+      "prompts.getVersion",
+      (db) =>
+        db
+          .select()
+          .from(promptVersions)
+          .where(and(eq(promptVersions.promptId, promptId), eq(promptVersions.version, version)))
+          .get() ?? null,
     );
   }
 

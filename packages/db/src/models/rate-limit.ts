@@ -33,9 +33,7 @@ const hit = guardStatement(`
     full_at = MAX(rate_limit_buckets.updated_at, :now) + CAST((:capacity - (${REFILLED} - ${TAKEN})) / :rate AS INTEGER)
   RETURNING tokens, allowed`);
 
-const pruneFull = guardStatement(
-  `DELETE FROM rate_limit_buckets WHERE key IN (SELECT key FROM rate_limit_buckets WHERE full_at <= ? LIMIT ?)`,
-);
+const pruneFull = guardStatement(`DELETE FROM rate_limit_buckets WHERE key IN (SELECT key FROM rate_limit_buckets WHERE full_at <= ? LIMIT ?)`);
 
 /** Takes one token from bucket `key` (created full on first use). */
 export function takeRateLimitToken(key: string, rule: RateLimitRule, now = Date.now()): RateLimitDecision {
@@ -53,13 +51,15 @@ export function takeRateLimitToken(key: string, rule: RateLimitRule, now = Date.
 export function takeRateLimitTokens(buckets: { key: string; rule: RateLimitRule }[], now = Date.now()): RateLimitDecision {
   if (buckets.length === 0) return { allowed: true, retryAfterMs: 0 };
   const client = HybridDatabaseManager.getInstance().getSharedDatabase().$client;
-  return client.transaction(() => {
-    for (const bucket of buckets) {
-      const decision = takeRateLimitToken(bucket.key, bucket.rule, now);
-      if (!decision.allowed) return decision;
-    }
-    return { allowed: true, retryAfterMs: 0 };
-  }).immediate();
+  return client
+    .transaction(() => {
+      for (const bucket of buckets) {
+        const decision = takeRateLimitToken(bucket.key, bucket.rule, now);
+        if (!decision.allowed) return decision;
+      }
+      return { allowed: true, retryAfterMs: 0 };
+    })
+    .immediate();
 }
 
 /**

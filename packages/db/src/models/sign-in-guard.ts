@@ -57,9 +57,7 @@ const recordFailure = guardStatement(`
 
 const readLock = guardStatement(`SELECT locked_until AS lockedUntil FROM sign_in_failures WHERE key = ? AND locked_until > ?`);
 const clearKey = guardStatement(`DELETE FROM sign_in_failures WHERE key = ?`);
-const pruneExpired = guardStatement(
-  `DELETE FROM sign_in_failures WHERE key IN (SELECT key FROM sign_in_failures WHERE expires_at <= ? LIMIT ?)`,
-);
+const pruneExpired = guardStatement(`DELETE FROM sign_in_failures WHERE key IN (SELECT key FROM sign_in_failures WHERE expires_at <= ? LIMIT ?)`);
 
 /** Rows removed per failure: more than the one a failure can add, so stale rows never pile up. */
 const PRUNE_BATCH = 20;
@@ -70,8 +68,7 @@ const PRUNE_BATCH = 20;
  */
 export async function recordSignInFailure(key: string, policy: LockoutPolicy, now = Date.now()): Promise<SignInFailureCount> {
   const row = recordFailure().get({ key, now, max: policy.maxFailures, lockoutMs: policy.lockoutMs }) as
-    | { failures: number; windowStartedAt: number; lockedUntil: number | null }
-    | undefined;
+    { failures: number; windowStartedAt: number; lockedUntil: number | null } | undefined;
   if (!row) throw new Error("sign_in_failures: the upsert returned no row.");
   pruneExpired().run(now, PRUNE_BATCH);
   const locked = row.lockedUntil !== null && row.lockedUntil > now;
@@ -95,12 +92,14 @@ export async function signInLockedUntil(key: string, now = Date.now()): Promise<
  */
 export async function admitSignIn(key: string, now = Date.now()): Promise<{ lockedUntil: Date | null }> {
   const client = HybridDatabaseManager.getInstance().getSharedDatabase().$client;
-  return client.transaction(() => {
-    const row = readLock().get(key, now) as { lockedUntil: number } | undefined;
-    if (row) return { lockedUntil: new Date(row.lockedUntil) };
-    clearKey().run(key);
-    return { lockedUntil: null };
-  }).immediate();
+  return client
+    .transaction(() => {
+      const row = readLock().get(key, now) as { lockedUntil: number } | undefined;
+      if (row) return { lockedUntil: new Date(row.lockedUntil) };
+      clearKey().run(key);
+      return { lockedUntil: null };
+    })
+    .immediate();
 }
 
 /** Forgets the failures and lifts the lock of `key` (an admin reactivated the account). */

@@ -6,10 +6,10 @@ import { tenantContext } from "../tenant-context.ts";
 import { Model, type ModelTable, type RowOf, type SyncDatabase } from "./base-model.ts";
 
 /** System data in shared.sqlite (the tenant registry): no tenant context needed or used. */
-export abstract class SystemModel<
-  T extends ModelTable,
-  TCreate extends object = Omit<T["$inferInsert"], "id" | "createdAt" | "updatedAt">,
-> extends Model<T, TCreate> {
+export abstract class SystemModel<T extends ModelTable, TCreate extends object = Omit<T["$inferInsert"], "id" | "createdAt" | "updatedAt">> extends Model<
+  T,
+  TCreate
+> {
   protected withDatabase<R>(_operation: string, fn: (db: SyncDatabase) => R): R {
     return fn(HybridDatabaseManager.getInstance().getSharedDatabase());
   }
@@ -47,10 +47,10 @@ export abstract class SharedModel<T extends SharedTable> extends Model<T, Shared
 }
 
 /** Isolated models live in the current tenant's own file; no other tenant's rows exist there. */
-export abstract class IsolatedModel<
-  T extends ModelTable,
-  TCreate extends object = Omit<T["$inferInsert"], "id" | "createdAt" | "updatedAt">,
-> extends Model<T, TCreate> {
+export abstract class IsolatedModel<T extends ModelTable, TCreate extends object = Omit<T["$inferInsert"], "id" | "createdAt" | "updatedAt">> extends Model<
+  T,
+  TCreate
+> {
   protected withDatabase<R>(operation: string, fn: (db: SyncDatabase) => R): R {
     return tenantContext.withTenantDatabase(operation, fn);
   }

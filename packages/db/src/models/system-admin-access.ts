@@ -31,7 +31,11 @@ export class SystemApiKeyModel extends SystemModel<typeof systemApiKeys> {
   /** Counts a use atomically (concurrent requests never lose one). */
   async recordUse(id: string, at = new Date()): Promise<void> {
     this.withDatabase("system_api_keys.recordUse", (db) =>
-      db.update(systemApiKeys).set({ usageCount: sql`${systemApiKeys.usageCount} + 1`, lastUsedAt: at }).where(eq(systemApiKeys.id, id)).run(),
+      db
+        .update(systemApiKeys)
+        .set({ usageCount: sql`${systemApiKeys.usageCount} + 1`, lastUsedAt: at })
+        .where(eq(systemApiKeys.id, id))
+        .run(),
     );
   }
 }

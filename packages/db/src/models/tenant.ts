@@ -94,7 +94,11 @@ export class TenantModel extends SystemModel<typeof tenants> {
     let prepared = registryLookups.get(db);
     if (!prepared) {
       const by = (column: typeof tenants.slug | typeof tenants.id | typeof tenants.domain) =>
-        db.select().from(tenants).where(eq(column, sql.placeholder("value"))).prepare();
+        db
+          .select()
+          .from(tenants)
+          .where(eq(column, sql.placeholder("value")))
+          .prepare();
       prepared = { bySlug: by(tenants.slug), byId: by(tenants.id), byDomain: by(tenants.domain) };
       registryLookups.set(db, prepared);
     }

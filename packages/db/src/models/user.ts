@@ -31,7 +31,11 @@ export class UserModel extends SharedModel<typeof users> {
       this.transaction(
         db,
         (tx) => {
-          const row = tx.select({ n: count() }).from(users).where(this.condition(inArray(users.status, ["active", "pending"]))).get();
+          const row = tx
+            .select({ n: count() })
+            .from(users)
+            .where(this.condition(inArray(users.status, ["active", "pending"])))
+            .get();
           const used = row?.n ?? 0;
           if (used >= limit) {
             throw new QuotaExceededError("users", limit, used, `The plan allows ${limit} users and ${used} are active or invited.`);
@@ -99,7 +103,11 @@ export class UserModel extends SharedModel<typeof users> {
             const before = this.selectById(tx, id);
             const after = before ? this.updateSync(id, patch) : null;
             if (!before || !after) return { refused: "notFound" as const };
-            const row = tx.select({ n: count() }).from(users).where(this.condition(and(eq(users.role, "admin"), eq(users.status, "active")))).get();
+            const row = tx
+              .select({ n: count() })
+              .from(users)
+              .where(this.condition(and(eq(users.role, "admin"), eq(users.status, "active"))))
+              .get();
             // Throwing rolls the change back.
             if (before.role === "admin" && before.status === "active" && (row?.n ?? 0) === 0) throw new LastActiveAdminRollback();
             return { user: after };

@@ -8,9 +8,13 @@ export const idColumn = () => text("id").primaryKey();
 export const timestampColumn = (name: string) => integer(name, { mode: "timestamp_ms" });
 
 export const createdAt = () =>
-  timestampColumn("created_at").notNull().default(sql`(unixepoch('subsec') * 1000)`);
+  timestampColumn("created_at")
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`);
 export const updatedAt = () =>
-  timestampColumn("updated_at").notNull().default(sql`(unixepoch('subsec') * 1000)`);
+  timestampColumn("updated_at")
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`);
 
 /** A JSON column for genuinely free-form values (lists of tags, template variables, provider options). */
 export const jsonColumn = <T>(name: string) => text(name, { mode: "json" }).$type<T>();

@@ -17,18 +17,21 @@ type Payload = Record<string, unknown>;
 
 function rewriteSecrets(manager: HybridDatabaseManager, rewrite: (type: string, payload: Payload) => Payload | undefined): number {
   const db = manager.getSharedDatabase();
-  return db.transaction((tx) => {
-    let rewritten = 0;
-    const types = Object.keys(SECRET_SETTING_FIELDS);
-    for (const row of tx.select().from(settings).all()) {
-      if (!types.includes(row.type)) continue;
-      const payload = rewrite(row.type, row.payload);
-      if (!payload) continue;
-      tx.update(settings).set({ payload }).where(eq(settings.id, row.id)).run();
-      rewritten += 1;
-    }
-    return rewritten;
-  }, { behavior: "immediate" });
+  return db.transaction(
+    (tx) => {
+      let rewritten = 0;
+      const types = Object.keys(SECRET_SETTING_FIELDS);
+      for (const row of tx.select().from(settings).all()) {
+        if (!types.includes(row.type)) continue;
+        const payload = rewrite(row.type, row.payload);
+        if (!payload) continue;
+        tx.update(settings).set({ payload }).where(eq(settings.id, row.id)).run();
+        rewritten += 1;
+      }
+      return rewritten;
+    },
+    { behavior: "immediate" },
+  );
 }
 
 /**
@@ -40,7 +43,9 @@ export function sealPlainSecrets(manager: HybridDatabaseManager): number {
   const vault = manager.secrets;
   vault.load();
   return rewriteSecrets(manager, (type, payload) => {
-    const plain = (SECRET_SETTING_FIELDS[type] ?? []).some((field) => typeof payload[field] === "string" && payload[field] !== "" && !isSealedSecret(payload[field]));
+    const plain = (SECRET_SETTING_FIELDS[type] ?? []).some(
+      (field) => typeof payload[field] === "string" && payload[field] !== "" && !isSealedSecret(payload[field]),
+    );
     return plain ? sealSecretFields(type, payload, (plaintext) => vault.seal(plaintext)) : undefined;
   });
 }
@@ -82,7 +87,8 @@ export function rotateSecretKey(manager: HybridDatabaseManager, newKey: Buffer |
     }
     next = secretKey(newKey);
   } else {
-    next = (existsSync(vault.nextKeyFilePath) ? readKeyFile(vault.nextKeyFilePath) : undefined) ?? createKeyFile(vault.nextKeyFilePath, newKey ?? randomBytes(32));
+    next =
+      (existsSync(vault.nextKeyFilePath) ? readKeyFile(vault.nextKeyFilePath) : undefined) ?? createKeyFile(vault.nextKeyFilePath, newKey ?? randomBytes(32));
   }
   if (next.id === keyring.current.id) throw new SecretRotationError("The new key is the key in use: give a different one.");
   const keys = [...keyring.keys, next];

@@ -24,7 +24,11 @@ export const DEMO_TENANTS: DemoTenant[] = [
     },
     owner: { email: "owner@acme.test", name: "Ada Acme", password: "acme-demo-password" },
     prompts: [
-      { name: "Support reply", description: "Answer a customer politely", template: "Dear {{customer}},\n\nThank you for writing about {{topic}}. {{answer}}\n\nKind regards,\nAcme Support" },
+      {
+        name: "Support reply",
+        description: "Answer a customer politely",
+        template: "Dear {{customer}},\n\nThank you for writing about {{topic}}. {{answer}}\n\nKind regards,\nAcme Support",
+      },
       { name: "Release notes", description: "Summarize changes for users", template: "Release {{version}}:\n{{#changes}}- {{.}}\n{{/changes}}" },
     ],
   },
@@ -70,7 +74,13 @@ export async function seedDemo({ adminFromEnvironment }: Pick<DemoSettings, "adm
       for (const prompt of demo.prompts) {
         const created = await promptModel.create({ ...prompt, createdBy: owner.id });
         if (prompt === demo.prompts[0]) {
-          await deploymentModel.create({ name: `${demo.tenant.slug}-default`, promptId: created.id, provider: "template", model: "mustache", createdBy: owner.id });
+          await deploymentModel.create({
+            name: `${demo.tenant.slug}-default`,
+            promptId: created.id,
+            provider: "template",
+            model: "mustache",
+            createdBy: owner.id,
+          });
         }
       }
     });

@@ -54,7 +54,9 @@ export function AdminShell({ children }: { children: ReactNode }) {
           </ul>
         </nav>
       }
-      account={<UserMenu name={admin.name} email={admin.email} detail="System administrator" onSignOut={() => signOut.mutate()} signingOut={signOut.isPending} />}
+      account={
+        <UserMenu name={admin.name} email={admin.email} detail="System administrator" onSignOut={() => signOut.mutate()} signingOut={signOut.isPending} />
+      }
     >
       <SessionWatcher signInHref="/login" />
       {children}

@@ -86,7 +86,9 @@ export function ApiKeys({ adminOrigin }: { adminOrigin: string }) {
                       </Badge>
                     )}
                   </TableCell>
-                  <TableCell className="text-gray-600">{key.adminId === admin.id ? "You" : <code className="font-mono text-xs">{key.adminId.slice(0, 8)}</code>}</TableCell>
+                  <TableCell className="text-gray-600">
+                    {key.adminId === admin.id ? "You" : <code className="font-mono text-xs">{key.adminId.slice(0, 8)}</code>}
+                  </TableCell>
                   <TableCell className="whitespace-nowrap text-gray-600">
                     <DateTime value={key.createdAt} />
                   </TableCell>
@@ -147,13 +149,7 @@ function CreateKeyDialog({ open, onClose, adminOrigin }: { open: boolean; onClos
 
   if (created) {
     return (
-      <Dialog
-        open={open}
-        onClose={close}
-        title={`API key ${created.apiKey.name} created`}
-        className="max-w-xl"
-        footer={<Button onClick={close}>Done</Button>}
-      >
+      <Dialog open={open} onClose={close} title={`API key ${created.apiKey.name} created`} className="max-w-xl" footer={<Button onClick={close}>Done</Button>}>
         <div className="space-y-4">
           <Alert tone="warning" title="Shown only once">
             Copy the key now and store it somewhere safe: Sigil keeps only its hash and cannot show it again.

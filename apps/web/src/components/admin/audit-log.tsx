@@ -16,7 +16,6 @@ import { AUDIT_PAGE_SIZE } from "./audit-page-size";
 import { formatNumber } from "./format";
 import { DateTime } from "@/components/ui/date-time";
 
-
 /** The actions the API records in the admin audit log, for the filter. */
 export const ADMIN_AUDIT_ACTIONS = [
   "tenant.created",
@@ -47,7 +46,21 @@ function show(value: unknown): string {
 }
 
 /** Keys read first in the one-line summary; ids and id lists are left to the full details. */
-const SUMMARY_FIRST = ["name", "email", "failures", "reason", "plan", "changes", "previousStatus", "total", "applied", "upToDate", "failed", "owner", "removed"];
+const SUMMARY_FIRST = [
+  "name",
+  "email",
+  "failures",
+  "reason",
+  "plan",
+  "changes",
+  "previousStatus",
+  "total",
+  "applied",
+  "upToDate",
+  "failed",
+  "owner",
+  "removed",
+];
 const summaryRank = (key: string) => {
   const index = SUMMARY_FIRST.indexOf(key);
   return index === -1 ? SUMMARY_FIRST.length : index;
@@ -62,7 +75,8 @@ function DetailsSummary({ details }: { details: Record<string, unknown> }) {
   for (const key of keys) {
     const value = details[key];
     if (key === "changes" && typeof value === "object" && value !== null) {
-      for (const [field, change] of Object.entries(value as Record<string, { from?: unknown; to?: unknown }>)) lines.push(`${field}: ${show(change.from)} → ${show(change.to)}`);
+      for (const [field, change] of Object.entries(value as Record<string, { from?: unknown; to?: unknown }>))
+        lines.push(`${field}: ${show(change.from)} → ${show(change.to)}`);
     } else {
       lines.push(`${key}: ${show(value)}`);
     }
@@ -75,7 +89,9 @@ function DetailsSummary({ details }: { details: Record<string, unknown> }) {
         <span className="line-clamp-1 break-all">{lines.slice(0, 2).join(" · ")}</span>
         <span className="text-xs text-brand-700 group-open:hidden">Show details</span>
       </summary>
-      <pre className="mt-2 max-w-xl overflow-x-auto rounded-md bg-gray-50 p-2 font-mono text-xs whitespace-pre-wrap text-gray-800">{JSON.stringify(details, null, 2)}</pre>
+      <pre className="mt-2 max-w-xl overflow-x-auto rounded-md bg-gray-50 p-2 font-mono text-xs whitespace-pre-wrap text-gray-800">
+        {JSON.stringify(details, null, 2)}
+      </pre>
     </details>
   );
 }
@@ -131,7 +147,9 @@ export function AuditLog({ page, action }: { page: number; action: string | unde
         />
       ) : (
         <Table>
-          <TableCaption className="sr-only">Admin audit log, page {data.page} of {data.totalPages}</TableCaption>
+          <TableCaption className="sr-only">
+            Admin audit log, page {data.page} of {data.totalPages}
+          </TableCaption>
           <TableHeader>
             <tr>
               <TableHead>When</TableHead>
@@ -154,7 +172,13 @@ export function AuditLog({ page, action }: { page: number; action: string | unde
                 </TableCell>
                 <TableCell className="font-mono text-xs">{entry.tenantSlug ?? <span className="text-gray-400">—</span>}</TableCell>
                 <TableCell className="text-gray-600">
-                  {entry.adminId === null ? <span className="text-gray-400">—</span> : entry.adminId === me.id ? "You" : <code className="font-mono text-xs">{entry.adminId.slice(0, 8)}</code>}
+                  {entry.adminId === null ? (
+                    <span className="text-gray-400">—</span>
+                  ) : entry.adminId === me.id ? (
+                    "You"
+                  ) : (
+                    <code className="font-mono text-xs">{entry.adminId.slice(0, 8)}</code>
+                  )}
                 </TableCell>
                 <TableCell className="max-w-md text-sm">
                   <DetailsSummary details={entry.details} />

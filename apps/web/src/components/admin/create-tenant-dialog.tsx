@@ -92,7 +92,11 @@ export function CreateTenantDialog({ open, onClose, workspaceUrlPattern }: { ope
           queryClient.invalidateQueries({ queryKey: trpc.admin.stats.queryKey() }),
           queryClient.invalidateQueries({ queryKey: trpc.admin.migrationStatus.queryKey() }),
         ]);
-        toast({ title: `Tenant ${result.tenant.slug} created`, description: result.invitation ? "Share the invitation link with the owner." : `${result.owner.email} can sign in now.`, tone: "success" });
+        toast({
+          title: `Tenant ${result.tenant.slug} created`,
+          description: result.invitation ? "Share the invitation link with the owner." : `${result.owner.email} can sign in now.`,
+          tone: "success",
+        });
         if (result.invitation) {
           setCreated(result);
         } else {
@@ -133,7 +137,9 @@ export function CreateTenantDialog({ open, onClose, workspaceUrlPattern }: { ope
 
   const server = serverFieldErrors(create.error);
   const errors: FieldErrors = { ...clientErrors, ...server.fields };
-  const invitationLink = created?.invitation ? `${workspaceUrl(workspaceUrlPattern, created.tenant.slug)}/invite/${encodeURIComponent(created.invitation.token)}` : null;
+  const invitationLink = created?.invitation
+    ? `${workspaceUrl(workspaceUrlPattern, created.tenant.slug)}/invite/${encodeURIComponent(created.invitation.token)}`
+    : null;
 
   if (created && invitationLink && created.invitation) {
     return (
@@ -156,7 +162,11 @@ export function CreateTenantDialog({ open, onClose, workspaceUrlPattern }: { ope
           <Alert tone="warning" title="Shown only once">
             Copy the link now: it cannot be shown again. It expires on {formatDateTime(created.invitation.expiresAt)}.
           </Alert>
-          <CopyField label="Invitation link" value={invitationLink} hint={`For ${created.owner.name} <${created.owner.email}>, owner of ${created.tenant.slug}.`} />
+          <CopyField
+            label="Invitation link"
+            value={invitationLink}
+            hint={`For ${created.owner.name} <${created.owner.email}>, owner of ${created.tenant.slug}.`}
+          />
         </div>
       </Dialog>
     );
@@ -205,7 +215,11 @@ export function CreateTenantDialog({ open, onClose, workspaceUrlPattern }: { ope
                 />
               )}
             </Field>
-            <Field label="Slug" error={errors.slug} hint={draft.slug ? `${draft.slug}.${hostOf(workspaceUrlPattern)}` : "Lower-case letters, digits and hyphens: the workspace's subdomain."}>
+            <Field
+              label="Slug"
+              error={errors.slug}
+              hint={draft.slug ? `${draft.slug}.${hostOf(workspaceUrlPattern)}` : "Lower-case letters, digits and hyphens: the workspace's subdomain."}
+            >
               {(props) => (
                 <Input
                   {...props}
@@ -238,10 +252,27 @@ export function CreateTenantDialog({ open, onClose, workspaceUrlPattern }: { ope
           </h3>
           <div className="grid gap-3 sm:grid-cols-2">
             <Field label="Owner email" error={errors["owner.email"] ?? errors.owner}>
-              {(props) => <Input {...props} name="owner-email" type="email" autoComplete="off" value={draft.ownerEmail} onChange={(event) => update({ ownerEmail: event.target.value })} />}
+              {(props) => (
+                <Input
+                  {...props}
+                  name="owner-email"
+                  type="email"
+                  autoComplete="off"
+                  value={draft.ownerEmail}
+                  onChange={(event) => update({ ownerEmail: event.target.value })}
+                />
+              )}
             </Field>
             <Field label="Owner name" error={errors["owner.name"]}>
-              {(props) => <Input {...props} name="owner-name" autoComplete="off" value={draft.ownerName} onChange={(event) => update({ ownerName: event.target.value })} />}
+              {(props) => (
+                <Input
+                  {...props}
+                  name="owner-name"
+                  autoComplete="off"
+                  value={draft.ownerName}
+                  onChange={(event) => update({ ownerName: event.target.value })}
+                />
+              )}
             </Field>
           </div>
           <Field
@@ -249,7 +280,16 @@ export function CreateTenantDialog({ open, onClose, workspaceUrlPattern }: { ope
             error={errors["owner.password"]}
             hint="Optional, at least 10 characters. Leave it empty to invite the owner instead: you get a link to send them, shown once."
           >
-            {(props) => <Input {...props} name="owner-password" type="password" autoComplete="new-password" value={draft.ownerPassword} onChange={(event) => update({ ownerPassword: event.target.value })} />}
+            {(props) => (
+              <Input
+                {...props}
+                name="owner-password"
+                type="password"
+                autoComplete="new-password"
+                value={draft.ownerPassword}
+                onChange={(event) => update({ ownerPassword: event.target.value })}
+              />
+            )}
           </Field>
         </section>
 
@@ -270,7 +310,17 @@ export function CreateTenantDialog({ open, onClose, workspaceUrlPattern }: { ope
             )}
           </Field>
           <Field label="Custom domain" error={errors["settings.domain"]} hint="Optional: a host name of your own, e.g. prompts.example.com.">
-            {(props) => <Input {...props} name="domain" autoComplete="off" spellCheck={false} placeholder="prompts.example.com" value={draft.domain} onChange={(event) => update({ domain: event.target.value })} />}
+            {(props) => (
+              <Input
+                {...props}
+                name="domain"
+                autoComplete="off"
+                spellCheck={false}
+                placeholder="prompts.example.com"
+                value={draft.domain}
+                onChange={(event) => update({ domain: event.target.value })}
+              />
+            )}
           </Field>
         </section>
       </form>

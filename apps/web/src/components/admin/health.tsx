@@ -102,15 +102,13 @@ export function Health() {
               valueText={`${formatNumber(state.done)} of ${formatNumber(state.total || status.tenants.length)} tenants`}
             />
             <p className="text-sm text-gray-600 sm:text-right" aria-live="polite">
-              {state.status === "running"
-                ? "Checking…"
-                : checkedAt
-                  ? (
-                    <>
-                      Last check <RelativeTime value={checkedAt} />
-                    </>
-                  )
-                  : null}
+              {state.status === "running" ? (
+                "Checking…"
+              ) : checkedAt ? (
+                <>
+                  Last check <RelativeTime value={checkedAt} />
+                </>
+              ) : null}
             </p>
           </div>
 

@@ -129,7 +129,9 @@ export function Migrations() {
               valueText={`${formatNumber(state.done)} of ${formatNumber(state.total)} tenants`}
             />
             <p className="sr-only" aria-live="polite">
-              {state.status === "done" ? `Migration finished: ${counts.applied} migrated, ${counts.upToDate} up to date, ${counts.failed} failed.` : `${state.done} of ${state.total} tenants done.`}
+              {state.status === "done"
+                ? `Migration finished: ${counts.applied} migrated, ${counts.upToDate} up to date, ${counts.failed} failed.`
+                : `${state.done} of ${state.total} tenants done.`}
             </p>
             <div className="flex flex-wrap items-center gap-2 text-sm">
               <Badge tone="brand">{formatNumber(counts.applied)} applied</Badge>
@@ -192,7 +194,8 @@ export function Migrations() {
         </Card>
       ) : pendingWork > 0 ? (
         <Alert tone="warning" title={`${pendingWork} ${pendingWork === 1 ? "tenant needs" : "tenants need"} attention`} className="mt-6">
-          Tenants behind the latest schema are migrated when next opened; &ldquo;Migrate all&rdquo; does it now. Missing or unreadable files need a look (see Health).
+          Tenants behind the latest schema are migrated when next opened; &ldquo;Migrate all&rdquo; does it now. Missing or unreadable files need a look (see
+          Health).
         </Alert>
       ) : null}
 
@@ -220,7 +223,12 @@ export function Migrations() {
                 <TableCell>
                   <SchemaBadge version={tenant.version} latest={tenant.latest} state={tenant.state} />
                 </TableCell>
-                <TableCell className="text-gray-600">{tenant.error ?? (tenant.state === "behind" ? `${tenant.latest - (tenant.version ?? 0)} ${tenant.latest - (tenant.version ?? 0) === 1 ? "migration" : "migrations"} to apply` : "—")}</TableCell>
+                <TableCell className="text-gray-600">
+                  {tenant.error ??
+                    (tenant.state === "behind"
+                      ? `${tenant.latest - (tenant.version ?? 0)} ${tenant.latest - (tenant.version ?? 0) === 1 ? "migration" : "migrations"} to apply`
+                      : "—")}
+                </TableCell>
               </TableRow>
             ))}
           </TableBody>

@@ -32,17 +32,16 @@ export function AdminOverview() {
   const storage: UsagePoint[] = [];
   const users: UsagePoint[] = tenants.map((t) => ({ slug: t.slug, value: t.usage.users, limit: t.settings.limits.users }));
   for (const tenant of tenants) {
-    if (tenant.usage.executionsThisMonth !== null) executions.push({ slug: tenant.slug, value: tenant.usage.executionsThisMonth, limit: tenant.settings.limits.executions_per_month });
+    if (tenant.usage.executionsThisMonth !== null)
+      executions.push({ slug: tenant.slug, value: tenant.usage.executionsThisMonth, limit: tenant.settings.limits.executions_per_month });
     // Charted in MB, like the storage limit.
-    if (tenant.usage.storageBytes !== null) storage.push({ slug: tenant.slug, value: bytesToMegabytes(tenant.usage.storageBytes), limit: tenant.settings.limits.storage });
+    if (tenant.usage.storageBytes !== null)
+      storage.push({ slug: tenant.slug, value: bytesToMegabytes(tenant.usage.storageBytes), limit: tenant.settings.limits.storage });
   }
 
   return (
     <>
-      <PageHeader
-        title="Overview"
-        description="The installation at a glance: tenants, users, executions this month (UTC) and storage."
-      />
+      <PageHeader title="Overview" description="The installation at a glance: tenants, users, executions this month (UTC) and storage." />
       {stats.unavailableTenants > 0 ? (
         <Alert
           tone="warning"
@@ -85,7 +84,14 @@ export function AdminOverview() {
           emptyText="No executions yet this month."
           unavailable={tenants.length - executions.length}
         />
-        <UsageChart title="Storage" description="Stored files, against each plan's storage limit." points={storage} format={(mb) => formatBytes(mb * 1024 * 1024)} emptyText="No files stored yet." unavailable={tenants.length - storage.length} />
+        <UsageChart
+          title="Storage"
+          description="Stored files, against each plan's storage limit."
+          points={storage}
+          format={(mb) => formatBytes(mb * 1024 * 1024)}
+          emptyText="No files stored yet."
+          unavailable={tenants.length - storage.length}
+        />
         <UsageChart title="Users" description="Seats in use (active and invited users)." points={users} format={formatNumber} emptyText="No users yet." />
       </div>
     </>

@@ -138,7 +138,12 @@ function UsageCard({ tenant }: { tenant: Tenant }) {
             {usage.unavailable}
           </Alert>
         ) : null}
-        <ProgressBar label="Seats in use" value={usage.users} max={settings.limits.users} valueText={`${formatNumber(usage.users)} of ${formatNumber(settings.limits.users)}`} />
+        <ProgressBar
+          label="Seats in use"
+          value={usage.users}
+          max={settings.limits.users}
+          valueText={`${formatNumber(usage.users)} of ${formatNumber(settings.limits.users)}`}
+        />
         {usage.storageBytes !== null ? (
           <ProgressBar
             label="Stored files"
@@ -178,7 +183,13 @@ interface EditDraft {
 }
 
 function draftOf(tenant: Pick<Tenant, "name" | "plan" | "settings">): EditDraft {
-  return { name: tenant.name, plan: tenant.plan, limits: limitsDraft(tenant.settings.limits), features: tenant.settings.features, domain: tenant.settings.domain ?? "" };
+  return {
+    name: tenant.name,
+    plan: tenant.plan,
+    limits: limitsDraft(tenant.settings.limits),
+    features: tenant.settings.features,
+    domain: tenant.settings.domain ?? "",
+  };
 }
 
 function useInvalidateTenant(id: string) {
@@ -260,10 +271,32 @@ function EditTenantForm({ tenant }: { tenant: Tenant }) {
           </div>
           <LimitsFields plan={draft.plan} value={draft.limits} onChange={(limits) => update({ limits })} errors={errors} errorPrefix="settings.limits" />
           <Field label="Features" error={errors["settings.features"]} hint="Feature flags of this workspace.">
-            {(props) => <FeaturesInput id={props.id} describedBy={props["aria-describedby"]} invalid={props["aria-invalid"]} value={draft.features} onChange={(features) => update({ features })} />}
+            {(props) => (
+              <FeaturesInput
+                id={props.id}
+                describedBy={props["aria-describedby"]}
+                invalid={props["aria-invalid"]}
+                value={draft.features}
+                onChange={(features) => update({ features })}
+              />
+            )}
           </Field>
-          <Field label="Custom domain" error={errors["settings.domain"]} hint="Optional: a host name of your own (e.g. prompts.example.com). Empty to remove it.">
-            {(props) => <Input {...props} name="domain" spellCheck={false} autoComplete="off" placeholder="prompts.example.com" value={draft.domain} onChange={(event) => update({ domain: event.target.value })} />}
+          <Field
+            label="Custom domain"
+            error={errors["settings.domain"]}
+            hint="Optional: a host name of your own (e.g. prompts.example.com). Empty to remove it."
+          >
+            {(props) => (
+              <Input
+                {...props}
+                name="domain"
+                spellCheck={false}
+                autoComplete="off"
+                placeholder="prompts.example.com"
+                value={draft.domain}
+                onChange={(event) => update({ domain: event.target.value })}
+              />
+            )}
           </Field>
         </CardContent>
         <CardFooter>
@@ -348,7 +381,11 @@ function DeleteTenant({ tenant }: { tenant: Tenant }) {
   const remove = useMutation(
     trpc.tenants.delete.mutationOptions({
       onSuccess: async () => {
-        toast({ title: `Tenant ${tenant.slug} deleted`, description: "Its database and users are gone; the admin audit log keeps the record.", tone: "success" });
+        toast({
+          title: `Tenant ${tenant.slug} deleted`,
+          description: "Its database and users are gone; the admin audit log keeps the record.",
+          tone: "success",
+        });
         await Promise.all([
           queryClient.invalidateQueries({ queryKey: trpc.tenants.list.queryKey() }),
           queryClient.invalidateQueries({ queryKey: trpc.admin.stats.queryKey() }),
@@ -395,7 +432,17 @@ function DeleteTenant({ tenant }: { tenant: Tenant }) {
         >
           <ErrorAlert error={remove.error} title="Could not delete the tenant" />
           <Field label="Type the slug to confirm" hint={`Type ${tenant.slug} exactly.`}>
-            {(props) => <Input {...props} ref={confirmRef} name="confirm-slug" autoComplete="off" spellCheck={false} value={typed} onChange={(event) => setTyped(event.target.value)} />}
+            {(props) => (
+              <Input
+                {...props}
+                ref={confirmRef}
+                name="confirm-slug"
+                autoComplete="off"
+                spellCheck={false}
+                value={typed}
+                onChange={(event) => setTyped(event.target.value)}
+              />
+            )}
           </Field>
         </form>
       </Dialog>

@@ -184,7 +184,10 @@ export function FeaturesInput({
       >
         <ul className="contents">
           {value.map((name) => (
-            <li key={name} className="inline-flex items-center gap-1 rounded bg-brand-50 py-0.5 pr-1 pl-2 text-xs font-medium text-brand-700 ring-1 ring-brand-600/20 ring-inset">
+            <li
+              key={name}
+              className="inline-flex items-center gap-1 rounded bg-brand-50 py-0.5 pr-1 pl-2 text-xs font-medium text-brand-700 ring-1 ring-brand-600/20 ring-inset"
+            >
               {name}
               <button
                 type="button"

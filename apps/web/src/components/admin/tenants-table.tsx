@@ -73,7 +73,15 @@ const COLUMNS: { key: SortKey; label: string; numeric?: boolean; firstDirection?
   { key: "lastActivity", label: "Last activity", firstDirection: "descending" },
 ];
 
-function SortHeader({ column, sort, onSort }: { column: (typeof COLUMNS)[number]; sort: { key: SortKey; direction: Direction }; onSort: (key: SortKey) => void }) {
+function SortHeader({
+  column,
+  sort,
+  onSort,
+}: {
+  column: (typeof COLUMNS)[number];
+  sort: { key: SortKey; direction: Direction };
+  onSort: (key: SortKey) => void;
+}) {
   const active = sort.key === column.key;
   return (
     <TableHead aria-sort={active ? sort.direction : "none"} className={cn("p-0 align-bottom", column.numeric && "text-right")}>
@@ -115,9 +123,7 @@ function Usage({ value, limit }: { value: string; limit: string }) {
   return (
     <span className="block whitespace-nowrap tabular-nums">
       {value}
-      <span className="block text-xs text-gray-500">
-        of {limit}
-      </span>
+      <span className="block text-xs text-gray-500">of {limit}</span>
     </span>
   );
 }
@@ -135,7 +141,9 @@ export function TenantsTable({ workspaceUrlPattern }: { workspaceUrlPattern: str
     const needle = query.trim().toLowerCase();
     return tenants
       .filter((tenant) => status === "all" || tenant.status === status)
-      .filter((tenant) => needle === "" || [tenant.name, tenant.slug, tenant.settings.domain ?? "", tenant.plan].some((text) => text.toLowerCase().includes(needle)))
+      .filter(
+        (tenant) => needle === "" || [tenant.name, tenant.slug, tenant.settings.domain ?? "", tenant.plan].some((text) => text.toLowerCase().includes(needle)),
+      )
       .sort((a, b) => compare(a, b, sort.key, sort.direction));
   }, [tenants, query, status, sort]);
 
@@ -169,7 +177,13 @@ export function TenantsTable({ workspaceUrlPattern }: { workspaceUrlPattern: str
           <div role="search" className="flex flex-wrap items-end gap-3" aria-label="Filter tenants">
             <div className="w-full max-w-xs space-y-1.5">
               <Label htmlFor="tenant-search">Search</Label>
-              <Input id="tenant-search" type="search" placeholder="Name, slug, domain or plan" value={query} onChange={(event) => setQuery(event.target.value)} />
+              <Input
+                id="tenant-search"
+                type="search"
+                placeholder="Name, slug, domain or plan"
+                value={query}
+                onChange={(event) => setQuery(event.target.value)}
+              />
             </div>
             <div className="w-44 space-y-1.5">
               <Label htmlFor="tenant-status">Status</Label>
@@ -205,7 +219,9 @@ export function TenantsTable({ workspaceUrlPattern }: { workspaceUrlPattern: str
             <EmptyState title="No tenants match" description="Try another search or status." />
           ) : (
             <Table>
-              <TableCaption className="sr-only">Tenants, sorted by {COLUMNS.find((c) => c.key === sort.key)?.label ?? sort.key} ({sort.direction}). Select a column header to sort.</TableCaption>
+              <TableCaption className="sr-only">
+                Tenants, sorted by {COLUMNS.find((c) => c.key === sort.key)?.label ?? sort.key} ({sort.direction}). Select a column header to sort.
+              </TableCaption>
               <TableHeader>
                 <tr>
                   {COLUMNS.map((column) => (
@@ -238,7 +254,11 @@ export function TenantsTable({ workspaceUrlPattern }: { workspaceUrlPattern: str
                       <Usage value={formatNumber(tenant.usage.users)} limit={formatNumber(tenant.settings.limits.users)} />
                     </TableCell>
                     <TableCell className="px-3 text-right">
-                      {tenant.usage.storageBytes === null ? <Unavailable reason={tenant.usage.unavailable} /> : <Usage value={formatBytes(tenant.usage.storageBytes)} limit={formatMegabytes(tenant.settings.limits.storage)} />}
+                      {tenant.usage.storageBytes === null ? (
+                        <Unavailable reason={tenant.usage.unavailable} />
+                      ) : (
+                        <Usage value={formatBytes(tenant.usage.storageBytes)} limit={formatMegabytes(tenant.settings.limits.storage)} />
+                      )}
                     </TableCell>
                     <TableCell className="px-3 text-right">
                       {tenant.usage.executionsThisMonth === null ? (

@@ -69,8 +69,23 @@ export function UsageChart({
               <ResponsiveContainer width="100%" height="100%">
                 <BarChart data={shown} layout="vertical" margin={{ top: 0, right: 16, bottom: 0, left: 0 }} barCategoryGap={8} accessibilityLayer={false}>
                   <CartesianGrid horizontal={false} stroke="var(--color-gray-200)" />
-                  <XAxis type="number" tickFormatter={format} tick={{ fontSize: 11, fill: "var(--color-gray-500)" }} axisLine={false} tickLine={false} allowDecimals={false} />
-                  <YAxis type="category" dataKey="slug" width={96} tick={{ fontSize: 12, fill: "var(--color-gray-700)" }} axisLine={false} tickLine={false} interval={0} />
+                  <XAxis
+                    type="number"
+                    tickFormatter={format}
+                    tick={{ fontSize: 11, fill: "var(--color-gray-500)" }}
+                    axisLine={false}
+                    tickLine={false}
+                    allowDecimals={false}
+                  />
+                  <YAxis
+                    type="category"
+                    dataKey="slug"
+                    width={96}
+                    tick={{ fontSize: 12, fill: "var(--color-gray-700)" }}
+                    axisLine={false}
+                    tickLine={false}
+                    interval={0}
+                  />
                   <Tooltip
                     cursor={{ fill: "var(--color-gray-100)" }}
                     formatter={(value, _name, item) => {

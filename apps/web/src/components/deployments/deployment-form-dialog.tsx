@@ -80,7 +80,17 @@ export function DeploymentFormDialog({
   );
 }
 
-function DeploymentForm({ deployment, prompts, providers, onDone }: { deployment: Deployment | null; prompts: PromptOption[]; providers: ProviderOption[]; onDone: () => void }) {
+function DeploymentForm({
+  deployment,
+  prompts,
+  providers,
+  onDone,
+}: {
+  deployment: Deployment | null;
+  prompts: PromptOption[];
+  providers: ProviderOption[];
+  onDone: () => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
@@ -139,7 +149,14 @@ function DeploymentForm({ deployment, prompts, providers, onDone }: { deployment
     setLocalErrors(next);
     if (Object.values(next).some(Boolean)) return;
     if (deployment) {
-      update.mutate({ id: deployment.id, name: input.name, promptVersion: input.promptVersion, provider: input.provider, model: input.model, options: input.options });
+      update.mutate({
+        id: deployment.id,
+        name: input.name,
+        promptVersion: input.promptVersion,
+        provider: input.provider,
+        model: input.model,
+        options: input.options,
+      });
     } else {
       create.mutate(input);
     }
@@ -152,15 +169,34 @@ function DeploymentForm({ deployment, prompts, providers, onDone }: { deployment
 
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-4">
-      {mutation.error && !hasServerFieldErrors ? <ErrorAlert error={mutation.error} title={deployment ? "Could not save the deployment" : "Could not create the deployment"} /> : null}
+      {mutation.error && !hasServerFieldErrors ? (
+        <ErrorAlert error={mutation.error} title={deployment ? "Could not save the deployment" : "Could not create the deployment"} />
+      ) : null}
       <Field label="Name" error={errors.name} hint="Lower-case letters, digits, dots, dashes and underscores; programs run the deployment by this name.">
-        {(props) => <Input {...props} name="name" autoComplete="off" spellCheck={false} value={form.name} onChange={(event) => set("name", event.target.value)} className="font-mono" autoFocus />}
+        {(props) => (
+          <Input
+            {...props}
+            name="name"
+            autoComplete="off"
+            spellCheck={false}
+            value={form.name}
+            onChange={(event) => set("name", event.target.value)}
+            className="font-mono"
+            autoFocus
+          />
+        )}
       </Field>
       <div className="grid gap-4 sm:grid-cols-2">
         <Field
           label="Prompt"
           error={errors.promptId}
-          hint={deployment ? "The prompt of a deployment cannot change; create another deployment instead." : prompts.length === 0 ? "Create a prompt first." : undefined}
+          hint={
+            deployment
+              ? "The prompt of a deployment cannot change; create another deployment instead."
+              : prompts.length === 0
+                ? "Create a prompt first."
+                : undefined
+          }
         >
           {(props) => (
             <Select
@@ -226,11 +262,23 @@ function DeploymentForm({ deployment, prompts, providers, onDone }: { deployment
           )}
         </Field>
         <Field label="Model" error={errors.model}>
-          {(props) => <Input {...props} name="model" autoComplete="off" spellCheck={false} value={form.model} onChange={(event) => set("model", event.target.value)} />}
+          {(props) => (
+            <Input {...props} name="model" autoComplete="off" spellCheck={false} value={form.model} onChange={(event) => set("model", event.target.value)} />
+          )}
         </Field>
       </div>
       <Field label="Options" optional error={errors.options} hint='A JSON object passed to the provider, e.g. {"temperature": 0.2, "max_tokens": 500}.'>
-        {(props) => <Textarea {...props} name="options" rows={5} spellCheck={false} value={form.options} onChange={(event) => set("options", event.target.value)} className="font-mono text-xs" />}
+        {(props) => (
+          <Textarea
+            {...props}
+            name="options"
+            rows={5}
+            spellCheck={false}
+            value={form.options}
+            onChange={(event) => set("options", event.target.value)}
+            className="font-mono text-xs"
+          />
+        )}
       </Field>
       <div className="-mx-6 -mb-4 flex justify-end gap-2 rounded-b-lg border-t border-gray-100 bg-gray-50 px-6 py-3">
         <Button variant="secondary" onClick={onDone} disabled={mutation.isPending}>

@@ -81,7 +81,9 @@ export function DeploymentsView({ page }: { page: number }) {
                       {promptNames.get(deployment.promptId) ?? `Prompt ${deployment.promptId.slice(0, 8)}`}
                     </Link>
                   </TableCell>
-                  <TableCell>{deployment.promptVersion === null ? <Badge>Current</Badge> : <Badge tone="brand">Pinned v{deployment.promptVersion}</Badge>}</TableCell>
+                  <TableCell>
+                    {deployment.promptVersion === null ? <Badge>Current</Badge> : <Badge tone="brand">Pinned v{deployment.promptVersion}</Badge>}
+                  </TableCell>
                   <TableCell className="font-mono text-xs whitespace-nowrap">
                     <span className="block text-gray-800">{deployment.provider}</span>
                     <span className="block text-gray-500">{deployment.model}</span>
@@ -118,7 +120,13 @@ export function DeploymentsView({ page }: { page: number }) {
               ))}
             </TableBody>
           </Table>
-          <Pagination page={page} totalPages={deployments.totalPages} total={deployments.total} noun="deployments" hrefFor={(target) => href(`/deployments?page=${target}`)} />
+          <Pagination
+            page={page}
+            totalPages={deployments.totalPages}
+            total={deployments.total}
+            noun="deployments"
+            hrefFor={(target) => href(`/deployments?page=${target}`)}
+          />
         </>
       )}
 

@@ -141,7 +141,16 @@ function RunForm({ deployment, onDone }: { deployment: Deployment; onDone: () =>
         <ErrorAlert error={variables.error} title="Could not read the prompt's variables" />
       ) : asJson ? (
         <Field label="Input (JSON)" error={jsonError} hint="A JSON object of variable values; use it for lists and numbers.">
-          {(props) => <Textarea {...props} rows={8} spellCheck={false} value={jsonText} onChange={(event) => setJsonText(event.target.value)} className="font-mono text-xs" />}
+          {(props) => (
+            <Textarea
+              {...props}
+              rows={8}
+              spellCheck={false}
+              value={jsonText}
+              onChange={(event) => setJsonText(event.target.value)}
+              className="font-mono text-xs"
+            />
+          )}
         </Field>
       ) : names.length === 0 ? (
         <p className="text-sm text-gray-600">This prompt uses no variables.</p>

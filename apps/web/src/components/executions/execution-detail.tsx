@@ -52,7 +52,9 @@ export function ExecutionDetail({ id }: { id: string }) {
   const inputEntries = Object.entries(execution.input);
   const versionHref = `${href(`/prompts/${execution.promptId}`)}?tab=versions&to=${execution.promptVersion}`;
   const runAgainHref = `${href("/executions/new")}?${new URLSearchParams(
-    execution.deploymentId ? { deployment: execution.deploymentId, from: execution.id } : { prompt: execution.promptId, version: String(execution.promptVersion), from: execution.id },
+    execution.deploymentId
+      ? { deployment: execution.deploymentId, from: execution.id }
+      : { prompt: execution.promptId, version: String(execution.promptVersion), from: execution.id },
   ).toString()}`;
 
   return (
@@ -109,7 +111,9 @@ export function ExecutionDetail({ id }: { id: string }) {
               <h2 id={resultHeadingId} className="text-base font-semibold text-gray-900">
                 Result
               </h2>
-              {execution.status === "completed" && execution.result !== null ? <CopyButton value={execution.result} label="Copy" srLabel="the result" size="sm" /> : null}
+              {execution.status === "completed" && execution.result !== null ? (
+                <CopyButton value={execution.result} label="Copy" srLabel="the result" size="sm" />
+              ) : null}
             </div>
             <div className="px-5 py-4">
               {execution.status === "failed" ? (
@@ -169,7 +173,11 @@ export function ExecutionDetail({ id }: { id: string }) {
             </Detail>
             {execution.deploymentId ? (
               <Detail label="Deployment">
-                {deployment.data ? <span className="font-mono text-[13px]">{deployment.data.name}</span> : <span className="text-gray-500">{deployment.isPending ? "…" : "deleted"}</span>}
+                {deployment.data ? (
+                  <span className="font-mono text-[13px]">{deployment.data.name}</span>
+                ) : (
+                  <span className="text-gray-500">{deployment.isPending ? "…" : "deleted"}</span>
+                )}
               </Detail>
             ) : null}
             <Detail label="Provider">

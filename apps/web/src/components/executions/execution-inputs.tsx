@@ -36,11 +36,20 @@ export function VariableInputs({
       {names.map((name) => (
         <Field key={name} label={<span className="font-mono text-[13px]">{name}</span>}>
           {(props) => (
-            <Textarea {...props} rows={2} value={values[name] ?? ""} onChange={(event) => onChange(name, event.target.value)} spellCheck={false} className="min-h-10 font-mono text-[13px]" />
+            <Textarea
+              {...props}
+              rows={2}
+              value={values[name] ?? ""}
+              onChange={(event) => onChange(name, event.target.value)}
+              spellCheck={false}
+              className="min-h-10 font-mono text-[13px]"
+            />
           )}
         </Field>
       ))}
-      <p className="text-xs text-gray-500">Text is inserted as is; JSON lists and objects (<code className="font-mono">[&quot;a&quot;, &quot;b&quot;]</code>) are passed as values.</p>
+      <p className="text-xs text-gray-500">
+        Text is inserted as is; JSON lists and objects (<code className="font-mono">[&quot;a&quot;, &quot;b&quot;]</code>) are passed as values.
+      </p>
     </fieldset>
   );
 }
@@ -51,7 +60,15 @@ export interface ProviderChoice {
 }
 
 /** Provider and model of a prompt run: "template" renders the prompt without a model. */
-export function ProviderFields({ value, onChange, errors }: { value: ProviderChoice; onChange: (value: ProviderChoice) => void; errors?: Record<string, string | undefined> }) {
+export function ProviderFields({
+  value,
+  onChange,
+  errors,
+}: {
+  value: ProviderChoice;
+  onChange: (value: ProviderChoice) => void;
+  errors?: Record<string, string | undefined>;
+}) {
   const providers = useProviders();
   const selected = providers.find((provider) => provider.identifier === value.provider);
   return (
@@ -74,7 +91,15 @@ export function ProviderFields({ value, onChange, errors }: { value: ProviderCho
       </Field>
       {value.provider !== "template" ? (
         <Field label="Model" optional error={errors?.model} hint={selected?.defaultModel ? `Defaults to ${selected.defaultModel}.` : undefined}>
-          {(props) => <Input {...props} value={value.model} onChange={(event) => onChange({ ...value, model: event.target.value })} placeholder={selected?.defaultModel} autoComplete="off" />}
+          {(props) => (
+            <Input
+              {...props}
+              value={value.model}
+              onChange={(event) => onChange({ ...value, model: event.target.value })}
+              placeholder={selected?.defaultModel}
+              autoComplete="off"
+            />
+          )}
         </Field>
       ) : null}
     </div>
@@ -87,7 +112,11 @@ export function FileChoices({ selected, onChange, error }: { selected: readonly 
   const files = useQuery(trpc.files.list.queryOptions({ pageSize: 50 }));
   const toggle = (id: string, on: boolean) => onChange(on ? [...selected, id] : selected.filter((fileId) => fileId !== id));
   return (
-    <CheckboxGroup legend="Files" error={error ?? (files.error ? files.error.message : undefined)} hint="The template sees them as {{#files}}{{name}}: {{text}}{{/files}}. At most 20.">
+    <CheckboxGroup
+      legend="Files"
+      error={error ?? (files.error ? files.error.message : undefined)}
+      hint="The template sees them as {{#files}}{{name}}: {{text}}{{/files}}. At most 20."
+    >
       {files.isPending ? (
         <Skeleton className="h-4 w-48" />
       ) : (files.data?.data.length ?? 0) === 0 ? (

@@ -42,7 +42,9 @@ export function ExecutionList() {
   const promptOptions = prompts.data?.data ?? [];
   // A filtered prompt beyond the first 100 still gets its name in the select.
   const filteredPrompt = useQuery(
-    trpc.prompts.get.queryOptions(filters.promptId && prompts.data && !promptOptions.some((p) => p.id === filters.promptId) ? { id: filters.promptId } : skipToken),
+    trpc.prompts.get.queryOptions(
+      filters.promptId && prompts.data && !promptOptions.some((p) => p.id === filters.promptId) ? { id: filters.promptId } : skipToken,
+    ),
   );
 
   const setFilters = (next: Partial<ExecutionFilters>) => {
@@ -72,7 +74,11 @@ export function ExecutionList() {
       <div className="mb-4 flex flex-wrap items-end gap-3">
         <Field label="Status" className="w-44">
           {(props) => (
-            <Select {...props} value={filters.status ?? ""} onChange={(event) => setFilters({ status: EXECUTION_STATUSES.find((status) => status === event.target.value) ?? null })}>
+            <Select
+              {...props}
+              value={filters.status ?? ""}
+              onChange={(event) => setFilters({ status: EXECUTION_STATUSES.find((status) => status === event.target.value) ?? null })}
+            >
               <option value="">All statuses</option>
               {EXECUTION_STATUSES.map((status) => (
                 <option key={status} value={status}>

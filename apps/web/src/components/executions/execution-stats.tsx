@@ -48,8 +48,18 @@ export function ExecutionStats() {
   return (
     <dl aria-label="Execution statistics" className="mb-6 grid gap-3 sm:grid-cols-2 lg:grid-cols-6">
       <StatCard label="Total" value={total.toLocaleString("en")} detail="all time" />
-      <StatCard label="Completed" accent="bg-green-500" value={byStatus.completed.toLocaleString("en")} detail={finished > 0 ? `${percentOf(byStatus.completed, finished)} % of finished` : "none finished yet"} />
-      <StatCard label="Failed" accent="bg-red-500" value={byStatus.failed.toLocaleString("en")} detail={finished > 0 ? `${percentOf(byStatus.failed, finished)} % of finished` : "none finished yet"} />
+      <StatCard
+        label="Completed"
+        accent="bg-green-500"
+        value={byStatus.completed.toLocaleString("en")}
+        detail={finished > 0 ? `${percentOf(byStatus.completed, finished)} % of finished` : "none finished yet"}
+      />
+      <StatCard
+        label="Failed"
+        accent="bg-red-500"
+        value={byStatus.failed.toLocaleString("en")}
+        detail={finished > 0 ? `${percentOf(byStatus.failed, finished)} % of finished` : "none finished yet"}
+      />
       <StatCard
         label="In progress"
         accent={inProgress > 0 ? "bg-brand-500 animate-pulse" : "bg-gray-300"}

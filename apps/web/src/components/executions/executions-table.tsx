@@ -44,9 +44,7 @@ export function ExecutionsTable({ rows, caption, showPrompt = true }: { rows: re
           <TableHead>Provider / model</TableHead>
           <TableHead className="w-36">Created</TableHead>
           <TableHead className="w-24 text-right">Duration</TableHead>
-          {showPrompt ? null : (
-            <TableHead className="w-16" aria-label="Open" />
-          )}
+          {showPrompt ? null : <TableHead className="w-16" aria-label="Open" />}
         </TableRow>
       </TableHeader>
       <TableBody>
@@ -61,7 +59,9 @@ export function ExecutionsTable({ rows, caption, showPrompt = true }: { rows: re
                     {promptNames.get(row.promptId) ?? <span className="text-gray-500">Prompt …{row.promptId.slice(-6)}</span>}
                   </Link>
                   {row.deploymentId ? (
-                    <span className="block text-xs font-normal text-gray-500">via {deploymentName ? <span className="font-mono">{deploymentName}</span> : "a deployment"}</span>
+                    <span className="block text-xs font-normal text-gray-500">
+                      via {deploymentName ? <span className="font-mono">{deploymentName}</span> : "a deployment"}
+                    </span>
                   ) : null}
                 </TableCell>
               ) : null}
@@ -77,10 +77,16 @@ export function ExecutionsTable({ rows, caption, showPrompt = true }: { rows: re
               <TableCell className="whitespace-nowrap text-gray-600">
                 <RelativeTime value={row.createdAt} />
               </TableCell>
-              <TableCell className="text-right whitespace-nowrap text-gray-700 tabular-nums">{duration === null ? <span className="text-gray-400">—</span> : formatDuration(duration)}</TableCell>
+              <TableCell className="text-right whitespace-nowrap text-gray-700 tabular-nums">
+                {duration === null ? <span className="text-gray-400">—</span> : formatDuration(duration)}
+              </TableCell>
               {showPrompt ? null : (
                 <TableCell className="text-right">
-                  <Link href={href(`/executions/${row.id}`)} aria-label={`View the execution of v${row.promptVersion}`} className="text-sm font-medium text-brand-700 hover:text-brand-900 hover:underline">
+                  <Link
+                    href={href(`/executions/${row.id}`)}
+                    aria-label={`View the execution of v${row.promptVersion}`}
+                    className="text-sm font-medium text-brand-700 hover:text-brand-900 hover:underline"
+                  >
                     View
                   </Link>
                 </TableCell>

@@ -47,7 +47,9 @@ export function StartExecutionForm({ defaults }: { defaults: StartExecutionDefau
   const [deploymentId, setDeploymentId] = useState<string | null>(defaults.deploymentId);
   const [values, setValues] = useState<Record<string, string>>(() => (source.data ? toTexts(source.data.input) : {}));
   const [choice, setChoice] = useState<ProviderChoice>(() =>
-    source.data && !source.data.deploymentId ? { provider: source.data.provider, model: source.data.provider === "template" ? "" : source.data.model } : { provider: "template", model: "" },
+    source.data && !source.data.deploymentId
+      ? { provider: source.data.provider, model: source.data.provider === "template" ? "" : source.data.model }
+      : { provider: "template", model: "" },
   );
   const [fileIds, setFileIds] = useState<string[]>(() => source.data?.fileIds ?? []);
   const [missing, setMissing] = useState<string | null>(null);
@@ -107,7 +109,12 @@ export function StartExecutionForm({ defaults }: { defaults: StartExecutionDefau
         <fieldset>
           <legend className="mb-2 text-sm font-medium text-gray-800">Start from</legend>
           <div className="grid gap-3 sm:grid-cols-2">
-            <ModeOption checked={mode === "prompt"} onChange={() => setMode("prompt")} title="A prompt" description="Any version, with the built-in renderer or a provider." />
+            <ModeOption
+              checked={mode === "prompt"}
+              onChange={() => setMode("prompt")}
+              title="A prompt"
+              description="Any version, with the built-in renderer or a provider."
+            />
             <ModeOption
               checked={mode === "deployment"}
               onChange={() => setMode("deployment")}
@@ -132,7 +139,9 @@ export function StartExecutionForm({ defaults }: { defaults: StartExecutionDefau
                   }}
                 >
                   <option value="">{prompts.isPending ? "Loading prompts…" : "Choose a prompt…"}</option>
-                  {promptId && target.prompt && !promptOptions.some((prompt) => prompt.id === promptId) ? <option value={promptId}>{target.prompt.name}</option> : null}
+                  {promptId && target.prompt && !promptOptions.some((prompt) => prompt.id === promptId) ? (
+                    <option value={promptId}>{target.prompt.name}</option>
+                  ) : null}
                   {promptOptions.map((prompt) => (
                     <option key={prompt.id} value={prompt.id}>
                       {prompt.name}
@@ -143,7 +152,12 @@ export function StartExecutionForm({ defaults }: { defaults: StartExecutionDefau
             </Field>
             <Field label="Version" error={fieldErrors.version}>
               {(props) => (
-                <Select {...props} value={version ?? ""} disabled={!promptId} onChange={(event) => setVersion(event.target.value === "" ? null : Number(event.target.value))}>
+                <Select
+                  {...props}
+                  value={version ?? ""}
+                  disabled={!promptId}
+                  onChange={(event) => setVersion(event.target.value === "" ? null : Number(event.target.value))}
+                >
                   <option value="">{target.prompt ? `Current (v${target.prompt.currentVersion})` : "Current"}</option>
                   {(versions.data ?? []).map((row) => (
                     <option key={row.id} value={row.version}>
@@ -182,7 +196,10 @@ export function StartExecutionForm({ defaults }: { defaults: StartExecutionDefau
         {mode === "deployment" && chosenDeployment ? (
           <p className="text-sm text-gray-600">
             Runs {target.prompt ? <span className="font-medium text-gray-800">{target.prompt.name}</span> : "its prompt"}{" "}
-            {chosenDeployment.promptVersion === null ? `(current version${target.prompt ? `, v${target.prompt.currentVersion}` : ""})` : `v${chosenDeployment.promptVersion}`} with{" "}
+            {chosenDeployment.promptVersion === null
+              ? `(current version${target.prompt ? `, v${target.prompt.currentVersion}` : ""})`
+              : `v${chosenDeployment.promptVersion}`}{" "}
+            with{" "}
             <span className="font-mono text-[13px]">
               {chosenDeployment.provider}/{chosenDeployment.model}
             </span>
@@ -195,7 +212,12 @@ export function StartExecutionForm({ defaults }: { defaults: StartExecutionDefau
       {(mode === "prompt" ? promptId : chosenDeployment) ? (
         <div className="space-y-5 rounded-lg border border-gray-200 bg-white p-5 shadow-xs">
           <ErrorAlert error={target.error} title="Could not load the prompt version" />
-          <VariableInputs names={target.variables} values={values} onChange={(name, value) => setValues((current) => ({ ...current, [name]: value }))} loading={target.loading} />
+          <VariableInputs
+            names={target.variables}
+            values={values}
+            onChange={(name, value) => setValues((current) => ({ ...current, [name]: value }))}
+            loading={target.loading}
+          />
           {mode === "prompt" ? <ProviderFields value={choice} onChange={setChoice} errors={fieldErrors} /> : null}
           {target.version?.acceptsFiles ? <FileChoices selected={fileIds} onChange={setFileIds} error={fieldErrors.fileIds} /> : null}
         </div>
@@ -214,7 +236,19 @@ export function StartExecutionForm({ defaults }: { defaults: StartExecutionDefau
   );
 }
 
-function ModeOption({ checked, onChange, title, description, disabled = false }: { checked: boolean; onChange: () => void; title: string; description: string; disabled?: boolean }) {
+function ModeOption({
+  checked,
+  onChange,
+  title,
+  description,
+  disabled = false,
+}: {
+  checked: boolean;
+  onChange: () => void;
+  title: string;
+  description: string;
+  disabled?: boolean;
+}) {
   const id = useId();
   return (
     <label

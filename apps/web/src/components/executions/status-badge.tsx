@@ -3,7 +3,12 @@ import { cn } from "@/lib/cn";
 import type { ExecutionStatus } from "./format";
 
 const TONES: Record<ExecutionStatus, BadgeTone> = { pending: "neutral", running: "brand", completed: "success", failed: "danger" };
-const DOTS: Record<ExecutionStatus, string> = { pending: "bg-gray-400", running: "bg-brand-500 animate-pulse", completed: "bg-green-500", failed: "bg-red-500" };
+const DOTS: Record<ExecutionStatus, string> = {
+  pending: "bg-gray-400",
+  running: "bg-brand-500 animate-pulse",
+  completed: "bg-green-500",
+  failed: "bg-red-500",
+};
 
 /** pending (grey), running (indigo, pulsing), completed (green), failed (red). */
 export function StatusBadge({ status, className }: { status: ExecutionStatus; className?: string }) {

@@ -69,8 +69,7 @@ export function FileUploader({ className }: { className?: string }) {
       uploadWithProgress({ apiUrl, input: job.input, onProgress: job.onProgress }),
   });
 
-  const update = (key: number, patch: Partial<UploadItem>) =>
-    setItems((current) => current.map((item) => (item.key === key ? { ...item, ...patch } : item)));
+  const update = (key: number, patch: Partial<UploadItem>) => setItems((current) => current.map((item) => (item.key === key ? { ...item, ...patch } : item)));
 
   const refresh = () =>
     Promise.all([
@@ -221,7 +220,10 @@ function UploadRow({ item }: { item: UploadItem }) {
         max={100}
         valueText={valueText}
         tone="brand"
-        className={cn("[&>div:first-child]:gap-3 [&>div:first-child>span:first-child]:truncate", item.status === "done" && "[&_[role=progressbar]>div]:bg-green-600")}
+        className={cn(
+          "[&>div:first-child]:gap-3 [&>div:first-child>span:first-child]:truncate",
+          item.status === "done" && "[&_[role=progressbar]>div]:bg-green-600",
+        )}
       />
     </li>
   );

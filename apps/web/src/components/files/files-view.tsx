@@ -49,7 +49,11 @@ export function FilesView({ page }: { page: number }) {
         {files.total === 0 ? (
           <EmptyState
             title="No files yet"
-            description={canWrite ? "Upload reference files above; prompts that accept files can use them in executions." : "Files that members of this workspace upload appear here."}
+            description={
+              canWrite
+                ? "Upload reference files above; prompts that accept files can use them in executions."
+                : "Files that members of this workspace upload appear here."
+            }
           />
         ) : files.data.length === 0 ? (
           <EmptyState
@@ -199,7 +203,8 @@ function DeleteFileDialog({ file, onClose }: { file: FileItem | null; onClose: (
       description={
         file ? (
           <>
-            <span className="font-medium text-gray-900">{file.name}</span> ({formatBytes(file.size)}) will be deleted for everyone in this workspace. This cannot be undone.
+            <span className="font-medium text-gray-900">{file.name}</span> ({formatBytes(file.size)}) will be deleted for everyone in this workspace. This
+            cannot be undone.
           </>
         ) : null
       }

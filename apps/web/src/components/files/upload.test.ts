@@ -20,7 +20,14 @@ describe("parseTrpcResponse (a non-batched tRPC answer, superjson)", () => {
     const shape = {
       message: "Storing 2 MB would exceed the plan's 1 MB of storage (0 B used).",
       code: -32003,
-      data: { code: "FORBIDDEN", httpStatus: 403, path: "files.upload", zodError: null, quota: { resource: "storage", limit: 1048576, current: 0 }, tenantStatus: null },
+      data: {
+        code: "FORBIDDEN",
+        httpStatus: 403,
+        path: "files.upload",
+        zodError: null,
+        quota: { resource: "storage", limit: 1048576, current: 0 },
+        tenantStatus: null,
+      },
     };
     const outcome = parseTrpcResponse(403, JSON.stringify({ error: superjson.serialize(shape) }));
     expect(outcome.ok).toBe(false);
@@ -35,7 +42,14 @@ describe("parseTrpcResponse (a non-batched tRPC answer, superjson)", () => {
     const shape = {
       message: "Invalid input: name: Too long",
       code: -32600,
-      data: { code: "BAD_REQUEST", httpStatus: 400, path: "files.upload", zodError: { formErrors: [], fieldErrors: { name: ["Too long"] } }, quota: null, tenantStatus: null },
+      data: {
+        code: "BAD_REQUEST",
+        httpStatus: 400,
+        path: "files.upload",
+        zodError: { formErrors: [], fieldErrors: { name: ["Too long"] } },
+        quota: null,
+        tenantStatus: null,
+      },
     };
     const outcome = parseTrpcResponse(400, JSON.stringify({ error: superjson.serialize(shape) }));
     expect(outcome.ok ? null : fieldErrorsOf(outcome.error).name).toBe("Too long");

@@ -16,7 +16,14 @@ export function mimeTypeOf(file: { type: string }): string {
 
 /** `tag one, tag-two ,, three` → ["tag one", "tag-two", "three"] (unique, in order). */
 export function parseTags(text: string): string[] {
-  return [...new Set(text.split(",").map((tag) => tag.trim()).filter((tag) => tag !== ""))];
+  return [
+    ...new Set(
+      text
+        .split(",")
+        .map((tag) => tag.trim())
+        .filter((tag) => tag !== ""),
+    ),
+  ];
 }
 
 function record(value: unknown): Record<string, unknown> | null {
@@ -87,7 +94,8 @@ export function uploadWithProgress({ apiUrl, input, onProgress, signal }: Upload
       if (outcome.ok) resolve(outcome.data);
       else reject(outcome.error);
     };
-    xhr.onerror = () => reject(clientError("The upload was interrupted: the server could not be reached. Check your connection and try again.", "CLIENT_CLOSED_REQUEST", 0));
+    xhr.onerror = () =>
+      reject(clientError("The upload was interrupted: the server could not be reached. Check your connection and try again.", "CLIENT_CLOSED_REQUEST", 0));
     xhr.onabort = () => reject(clientError("The upload was cancelled.", "CLIENT_CLOSED_REQUEST", 499));
     if (signal) {
       if (signal.aborted) {

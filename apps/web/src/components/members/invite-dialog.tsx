@@ -36,7 +36,13 @@ export function InviteDialog({ open, onClose }: { open: boolean; onClose: () => 
       title={invitation ? "Invitation created" : "Invite user"}
       description={invitation ? undefined : "No email is sent: you share the invitation link yourself. Invited users take a seat of the plan."}
     >
-      {open ? invitation ? <InvitationLink invitation={invitation} onAnother={() => setInvitation(null)} onDone={close} /> : <InviteForm onInvited={setInvitation} onCancel={close} /> : null}
+      {open ? (
+        invitation ? (
+          <InvitationLink invitation={invitation} onAnother={() => setInvitation(null)} onDone={close} />
+        ) : (
+          <InviteForm onInvited={setInvitation} onCancel={close} />
+        )
+      ) : null}
     </Dialog>
   );
 }
@@ -76,8 +82,8 @@ function InviteForm({ onInvited, onCancel }: { onInvited: (invitation: Invitatio
       ) : null}
       {quota ? (
         <p className="text-sm text-gray-600">
-          Seats used: <span className="font-medium text-gray-900 tabular-nums">{quota.current}</span> of <span className="tabular-nums">{quota.limit}</span>. Deactivate someone or ask a Sigil
-          administrator for a larger plan.
+          Seats used: <span className="font-medium text-gray-900 tabular-nums">{quota.current}</span> of <span className="tabular-nums">{quota.limit}</span>.
+          Deactivate someone or ask a Sigil administrator for a larger plan.
         </p>
       ) : null}
       <Field label="Email" error={errors.email}>
@@ -140,10 +146,17 @@ function InvitationLink({ invitation, onAnother, onDone }: { invitation: Invitat
   return (
     <div className="space-y-4">
       <p className="text-sm text-gray-700">
-        Send this link to <span className="font-medium text-gray-900">{invitation.user.name}</span> ({invitation.user.email}). They choose a password and join as{" "}
-        {ROLE_WITH_ARTICLE[invitation.user.role]}.
+        Send this link to <span className="font-medium text-gray-900">{invitation.user.name}</span> ({invitation.user.email}). They choose a password and join
+        as {ROLE_WITH_ARTICLE[invitation.user.role]}.
       </p>
-      <Field label="Invitation link" hint={<>Valid until <DateTime value={invitation.invitationExpiresAt} />.</>}>
+      <Field
+        label="Invitation link"
+        hint={
+          <>
+            Valid until <DateTime value={invitation.invitationExpiresAt} />.
+          </>
+        }
+      >
         {(props) => (
           <div className="flex gap-2">
             <Input {...props} readOnly value={link} onFocus={(event) => event.target.select()} className="font-mono text-xs" />

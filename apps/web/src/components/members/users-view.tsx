@@ -25,10 +25,7 @@ const STATUS: Record<Member["status"], { label: string; tone: BadgeTone }> = {
 };
 const ROLE_TONES: Record<Role, BadgeTone> = { admin: "brand", user: "neutral", viewer: "neutral" };
 
-type Pending =
-  | { kind: "role"; user: Member; role: Role }
-  | { kind: "deactivate"; user: Member }
-  | null;
+type Pending = { kind: "role"; user: Member; role: Role } | { kind: "deactivate"; user: Member } | null;
 
 /** Users of the workspace (admins only): invite, change roles, deactivate and reactivate. */
 export function UsersView() {
@@ -106,7 +103,11 @@ export function UsersView() {
       ) : null}
 
       {users.length === 0 ? (
-        <EmptyState title="No users" description="Invite the people who work in this workspace." action={<Button onClick={() => setInviting(true)}>Invite user</Button>} />
+        <EmptyState
+          title="No users"
+          description="Invite the people who work in this workspace."
+          action={<Button onClick={() => setInviting(true)}>Invite user</Button>}
+        />
       ) : (
         <Table>
           <TableCaption className="sr-only">Users of this workspace</TableCaption>
@@ -231,7 +232,13 @@ export function UsersView() {
       <ConfirmDialog
         open={confirming?.kind === "deactivate"}
         onClose={closeDialog}
-        title={confirming?.kind === "deactivate" ? (confirming.user.status === "pending" ? `Revoke the invitation of ${confirming.user.name}?` : `Deactivate ${confirming.user.name}?`) : "Deactivate?"}
+        title={
+          confirming?.kind === "deactivate"
+            ? confirming.user.status === "pending"
+              ? `Revoke the invitation of ${confirming.user.name}?`
+              : `Deactivate ${confirming.user.name}?`
+            : "Deactivate?"
+        }
         description={
           confirming?.kind === "deactivate"
             ? confirming.user.status === "pending"

@@ -16,7 +16,10 @@ describe("promptFormErrors", () => {
   });
 
   it("puts zod field errors next to their fields", () => {
-    const error = new FakeClientError("Invalid input: name: A name is required.", { code: "BAD_REQUEST", zodError: { fieldErrors: { name: ["A name is required."] } } });
+    const error = new FakeClientError("Invalid input: name: A name is required.", {
+      code: "BAD_REQUEST",
+      zodError: { fieldErrors: { name: ["A name is required."] } },
+    });
     expect(promptFormErrors(error)).toEqual({ fieldErrors: { name: "A name is required." }, formError: null });
   });
 

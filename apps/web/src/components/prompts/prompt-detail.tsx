@@ -187,9 +187,7 @@ export function PromptDetail({ id }: { id: string }) {
         <TabsList label="Prompt">
           <TabsTrigger value="editor">
             Editor
-            {dirty ? (
-              <span aria-hidden="true" className="ml-1.5 inline-block size-1.5 rounded-full bg-amber-500 align-middle" />
-            ) : null}
+            {dirty ? <span aria-hidden="true" className="ml-1.5 inline-block size-1.5 rounded-full bg-amber-500 align-middle" /> : null}
           </TabsTrigger>
           <TabsTrigger value="versions">
             Versions

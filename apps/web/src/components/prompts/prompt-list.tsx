@@ -65,19 +65,24 @@ export function PromptList() {
 
   return (
     <>
-      <PageHeader
-        title="Prompts"
-        description="Templates with variables. Every change is a version you can compare and restore."
-        actions={newPrompt}
-      />
+      <PageHeader title="Prompts" description="Templates with variables. Every change is a version you can compare and restore." actions={newPrompt} />
 
       <div role="search" className="mb-4 flex items-center gap-3">
         <div className="relative w-full max-w-md">
           <Label htmlFor="prompt-search" className="sr-only">
             Search prompts
           </Label>
-          <svg viewBox="0 0 20 20" fill="currentColor" aria-hidden="true" className="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-gray-400">
-            <path fillRule="evenodd" d="M9 3.5a5.5 5.5 0 1 0 0 11 5.5 5.5 0 0 0 0-11ZM2 9a7 7 0 1 1 12.45 4.39l3.58 3.58a.75.75 0 1 1-1.06 1.06l-3.58-3.58A7 7 0 0 1 2 9Z" clipRule="evenodd" />
+          <svg
+            viewBox="0 0 20 20"
+            fill="currentColor"
+            aria-hidden="true"
+            className="pointer-events-none absolute top-1/2 left-3 size-4 -translate-y-1/2 text-gray-400"
+          >
+            <path
+              fillRule="evenodd"
+              d="M9 3.5a5.5 5.5 0 1 0 0 11 5.5 5.5 0 0 0 0-11ZM2 9a7 7 0 1 1 12.45 4.39l3.58 3.58a.75.75 0 1 1-1.06 1.06l-3.58-3.58A7 7 0 0 1 2 9Z"
+              clipRule="evenodd"
+            />
           </svg>
           <Input
             id="prompt-search"
@@ -103,7 +108,9 @@ export function PromptList() {
       <ErrorAlert error={list.error} title="Could not load the prompts" className="mb-4" />
 
       {data === undefined ? (
-        list.isPending ? <ListSkeleton /> : null
+        list.isPending ? (
+          <ListSkeleton />
+        ) : null
       ) : data.data.length === 0 ? (
         urlQuery !== "" ? (
           <EmptyState
@@ -128,7 +135,11 @@ export function PromptList() {
         ) : (
           <EmptyState
             title="No prompts yet"
-            description={canWrite ? "Write a template with {{variables}}, preview it, then run it or deploy it." : "Members of this workspace have not written any prompts yet."}
+            description={
+              canWrite
+                ? "Write a template with {{variables}}, preview it, then run it or deploy it."
+                : "Members of this workspace have not written any prompts yet."
+            }
             action={
               // Not a second "New prompt": one control per name on a page.
               canWrite ? (
@@ -165,7 +176,11 @@ export function PromptList() {
                     ) : null}
                   </TableCell>
                   <TableCell className="text-gray-600">
-                    {prompt.description === "" ? <span className="text-gray-400">No description</span> : <span className="line-clamp-2">{prompt.description}</span>}
+                    {prompt.description === "" ? (
+                      <span className="text-gray-400">No description</span>
+                    ) : (
+                      <span className="line-clamp-2">{prompt.description}</span>
+                    )}
                   </TableCell>
                   <TableCell>
                     <Badge tone="brand">v{prompt.currentVersion}</Badge>

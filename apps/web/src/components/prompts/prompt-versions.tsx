@@ -60,7 +60,10 @@ export function PromptVersions({
         setRestoring(null);
         toast({
           key: "prompt-saved",
-          title: updated.currentVersion === prompt.currentVersion ? `v${input.version} is already the current content` : `Restored v${input.version} as v${updated.currentVersion}`,
+          title:
+            updated.currentVersion === prompt.currentVersion
+              ? `v${input.version} is already the current content`
+              : `Restored v${input.version} as v${updated.currentVersion}`,
           tone: "success",
         });
         onRestored(updated, input.version);

@@ -135,7 +135,12 @@ function RunForm({
         </Alert>
       ) : null}
       <ErrorAlert error={target.error} title="Could not load the prompt" />
-      <VariableInputs names={target.variables} values={values} onChange={(name, value) => setValues((current) => ({ ...current, [name]: value }))} loading={target.loading} />
+      <VariableInputs
+        names={target.variables}
+        values={values}
+        onChange={(name, value) => setValues((current) => ({ ...current, [name]: value }))}
+        loading={target.loading}
+      />
       <ProviderFields value={choice} onChange={setChoice} errors={fieldErrors} />
       {target.version?.acceptsFiles ? <FileChoices selected={fileIds} onChange={setFileIds} error={fieldErrors.fileIds} /> : null}
       <ErrorAlert error={error} title="Could not start the execution" />

@@ -66,9 +66,7 @@ export function TemplatePreview({
         <div>
           <h3 className="mb-2 text-xs font-semibold tracking-wide text-gray-500 uppercase">Variables</h3>
           {variables.length === 0 ? (
-            <p className="text-sm text-gray-500">
-              {empty ? "Write a template to see its variables." : "This template has no variables."}
-            </p>
+            <p className="text-sm text-gray-500">{empty ? "Write a template to see its variables." : "This template has no variables."}</p>
           ) : (
             <div className="space-y-3">
               {variables.map((name) => (
@@ -85,7 +83,9 @@ export function TemplatePreview({
                   )}
                 </Field>
               ))}
-              <p className="text-xs text-gray-500">Text is inserted as is; write JSON (<code className="font-mono">[&quot;a&quot;, &quot;b&quot;]</code>) for a list.</p>
+              <p className="text-xs text-gray-500">
+                Text is inserted as is; write JSON (<code className="font-mono">[&quot;a&quot;, &quot;b&quot;]</code>) for a list.
+              </p>
             </div>
           )}
         </div>

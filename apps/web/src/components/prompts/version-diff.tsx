@@ -24,7 +24,9 @@ export function VersionDiff({ from, to }: { from: Version; to: Version }) {
     from.name !== to.name ? { label: "Name", before: from.name, after: to.name } : null,
     from.description !== to.description ? { label: "Description", before: from.description, after: to.description } : null,
     from.acceptsFiles !== to.acceptsFiles ? { label: "Accepts files", before: from.acceptsFiles ? "yes" : "no", after: to.acceptsFiles ? "yes" : "no" } : null,
-    JSON.stringify(from.responseSchema) !== JSON.stringify(to.responseSchema) ? { label: "Response schema", before: schemaText(from.responseSchema), after: schemaText(to.responseSchema) } : null,
+    JSON.stringify(from.responseSchema) !== JSON.stringify(to.responseSchema)
+      ? { label: "Response schema", before: schemaText(from.responseSchema), after: schemaText(to.responseSchema) }
+      : null,
   ].filter((change) => change !== null);
   const templateChanged = diff.added > 0 || diff.removed > 0;
 
@@ -38,7 +40,9 @@ export function VersionDiff({ from, to }: { from: Version; to: Version }) {
           <span className="font-medium text-green-700 tabular-nums">+{diff.added}</span>
           <span className="font-medium text-red-700 tabular-nums">−{diff.removed}</span>
           <span>template lines</span>
-          {fieldChanges.length > 0 ? <Badge tone="warning">{fieldChanges.length === 1 ? "1 field changed" : `${fieldChanges.length} fields changed`}</Badge> : null}
+          {fieldChanges.length > 0 ? (
+            <Badge tone="warning">{fieldChanges.length === 1 ? "1 field changed" : `${fieldChanges.length} fields changed`}</Badge>
+          ) : null}
         </p>
       </div>
 
@@ -72,7 +76,9 @@ export function VersionDiff({ from, to }: { from: Version; to: Version }) {
           className="relative overflow-x-auto rounded-lg border border-gray-200 bg-white focus-visible:outline-2 focus-visible:outline-brand-600"
         >
           {diff.approximate ? (
-            <p className="border-b border-amber-200 bg-amber-50 px-4 py-2 text-xs text-amber-900">These templates are too large for a line-by-line comparison: the changed part is shown as a whole.</p>
+            <p className="border-b border-amber-200 bg-amber-50 px-4 py-2 text-xs text-amber-900">
+              These templates are too large for a line-by-line comparison: the changed part is shown as a whole.
+            </p>
           ) : null}
           <table className="w-full table-fixed border-collapse font-mono text-[13px] leading-5">
             <caption className="sr-only">

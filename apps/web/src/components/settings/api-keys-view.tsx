@@ -160,7 +160,12 @@ function CreateApiKeyDialog({ open, onClose }: { open: boolean; onClose: () => v
     onClose();
   };
   return (
-    <Dialog open={open} onClose={close} title={created ? "API key created" : "Create API key"} description={created ? undefined : "Choose what the key may do; it acts as you, limited to these scopes."}>
+    <Dialog
+      open={open}
+      onClose={close}
+      title={created ? "API key created" : "Create API key"}
+      description={created ? undefined : "Choose what the key may do; it acts as you, limited to these scopes."}
+    >
       {open ? created ? <PlainKey created={created} onDone={close} /> : <CreateForm onCreated={setCreated} onCancel={close} /> : null}
     </Dialog>
   );
@@ -230,7 +235,9 @@ function CreateForm({ onCreated, onCancel }: { onCreated: (created: Created) => 
               checked={scopes.includes(scope)}
               onChange={(event) => {
                 const checked = event.target.checked;
-                setScopes((current) => (checked ? API_KEY_SCOPES.filter((item) => item === scope || current.includes(item)) : current.filter((item) => item !== scope)));
+                setScopes((current) =>
+                  checked ? API_KEY_SCOPES.filter((item) => item === scope || current.includes(item)) : current.filter((item) => item !== scope),
+                );
                 setLocalErrors((current) => ({ ...current, scopes: undefined }));
               }}
             />
@@ -273,7 +280,14 @@ function PlainKey({ created, onDone }: { created: Created; onDone: () => void })
       <Alert tone="warning" title="Copy the key now">
         This is the only time the key is shown. Sigil keeps only a hash; if you lose it, revoke it and create another.
       </Alert>
-      <Field label={`API key “${created.key.name}”`} hint={<>Send it as <code className="font-mono">Authorization: Bearer …</code>. Scopes: {created.key.scopes.join(", ")}.</>}>
+      <Field
+        label={`API key “${created.key.name}”`}
+        hint={
+          <>
+            Send it as <code className="font-mono">Authorization: Bearer …</code>. Scopes: {created.key.scopes.join(", ")}.
+          </>
+        }
+      >
         {(props) => (
           <div className="flex gap-2">
             <Input {...props} readOnly value={created.plainKey} onFocus={(event) => event.target.select()} className="font-mono text-xs" />
@@ -313,7 +327,8 @@ function RevokeDialog({ apiKey, onClose }: { apiKey: ApiKey | null; onClose: () 
       description={
         apiKey ? (
           <>
-            Programs using <span className="font-medium text-gray-900">{apiKey.name}</span> (<span className="font-mono">{apiKey.prefix}</span>) are refused from now on. This cannot be undone.
+            Programs using <span className="font-medium text-gray-900">{apiKey.name}</span> (<span className="font-mono">{apiKey.prefix}</span>) are refused
+            from now on. This cannot be undone.
           </>
         ) : null
       }

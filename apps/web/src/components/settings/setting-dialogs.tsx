@@ -71,7 +71,11 @@ function ProviderForm({ provider, onDone }: { provider: Provider | null; onDone:
     trpc.settings.saveProvider.mutationOptions({
       onSuccess: async (saved) => {
         await queryClient.invalidateQueries({ queryKey: trpc.settings.list.queryKey() });
-        toast({ title: `Provider ${saved.identifier} saved`, description: saved.apiKeySet ? `Key ${maskedKey(saved) ?? ""} set.` : undefined, tone: "success" });
+        toast({
+          title: `Provider ${saved.identifier} saved`,
+          description: saved.apiKeySet ? `Key ${maskedKey(saved) ?? ""} set.` : undefined,
+          tone: "success",
+        });
         onDone();
       },
     }),
@@ -95,7 +99,15 @@ function ProviderForm({ provider, onDone }: { provider: Provider | null; onDone:
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-4">
       {save.error && !Object.values(serverErrors).some(Boolean) ? <ErrorAlert error={save.error} title="Could not save the provider" /> : null}
-      <Field label="Identifier" error={errors.identifier} hint={provider ? "The identifier cannot change; add another provider instead." : "Lower-case letters, digits and dashes, e.g. openai. Deployments refer to it."}>
+      <Field
+        label="Identifier"
+        error={errors.identifier}
+        hint={
+          provider
+            ? "The identifier cannot change; add another provider instead."
+            : "Lower-case letters, digits and dashes, e.g. openai. Deployments refer to it."
+        }
+      >
         {(props) => (
           <Input
             {...props}
@@ -115,11 +127,30 @@ function ProviderForm({ provider, onDone }: { provider: Provider | null; onDone:
       </Field>
       <Field label="Base URL" error={errors.baseUrl} hint="The API's root, e.g. https://api.openai.com/v1.">
         {(props) => (
-          <Input {...props} type="url" name="baseUrl" autoComplete="off" spellCheck={false} placeholder="https://api.openai.com/v1" value={baseUrl} onChange={(event) => setBaseUrl(event.target.value)} />
+          <Input
+            {...props}
+            type="url"
+            name="baseUrl"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="https://api.openai.com/v1"
+            value={baseUrl}
+            onChange={(event) => setBaseUrl(event.target.value)}
+          />
         )}
       </Field>
       <Field label="Default model" error={errors.defaultModel}>
-        {(props) => <Input {...props} name="defaultModel" autoComplete="off" spellCheck={false} placeholder="gpt-4o-mini" value={defaultModel} onChange={(event) => setDefaultModel(event.target.value)} />}
+        {(props) => (
+          <Input
+            {...props}
+            name="defaultModel"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="gpt-4o-mini"
+            value={defaultModel}
+            onChange={(event) => setDefaultModel(event.target.value)}
+          />
+        )}
       </Field>
       <Field
         label="API key"
@@ -154,7 +185,12 @@ function ProviderForm({ provider, onDone }: { provider: Provider | null; onDone:
 /** Add (webhook = null) or edit a webhook: URL, the events it receives, on or off. */
 export function WebhookDialog({ open, webhook, onClose }: { open: boolean; webhook: Webhook | null; onClose: () => void }) {
   return (
-    <Dialog open={open} onClose={onClose} title={webhook ? `Edit webhook ${webhook.identifier}` : "Add a webhook"} description="Sigil POSTs a JSON event to the URL when one of the chosen events happens.">
+    <Dialog
+      open={open}
+      onClose={onClose}
+      title={webhook ? `Edit webhook ${webhook.identifier}` : "Add a webhook"}
+      description="Sigil POSTs a JSON event to the URL when one of the chosen events happens."
+    >
       {open ? <WebhookForm key={webhook?.identifier ?? "new"} webhook={webhook} onDone={onClose} /> : null}
     </Dialog>
   );
@@ -194,7 +230,11 @@ function WebhookForm({ webhook, onDone }: { webhook: Webhook | null; onDone: () 
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-4">
       {save.error && !Object.values(serverErrors).some(Boolean) ? <ErrorAlert error={save.error} title="Could not save the webhook" /> : null}
-      <Field label="Identifier" error={errors.identifier} hint={webhook ? "The identifier cannot change." : "Lower-case letters, digits and dashes, e.g. slack-alerts."}>
+      <Field
+        label="Identifier"
+        error={errors.identifier}
+        hint={webhook ? "The identifier cannot change." : "Lower-case letters, digits and dashes, e.g. slack-alerts."}
+      >
         {(props) => (
           <Input
             {...props}
@@ -210,7 +250,18 @@ function WebhookForm({ webhook, onDone }: { webhook: Webhook | null; onDone: () 
         )}
       </Field>
       <Field label="URL" error={errors.url}>
-        {(props) => <Input {...props} type="url" name="url" autoComplete="off" spellCheck={false} placeholder="https://example.com/hooks/sigil" value={url} onChange={(event) => setUrl(event.target.value)} />}
+        {(props) => (
+          <Input
+            {...props}
+            type="url"
+            name="url"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="https://example.com/hooks/sigil"
+            value={url}
+            onChange={(event) => setUrl(event.target.value)}
+          />
+        )}
       </Field>
       <CheckboxGroup legend="Events" error={errors.events}>
         {WEBHOOK_EVENTS.map((name) => (
@@ -223,13 +274,21 @@ function WebhookForm({ webhook, onDone }: { webhook: Webhook | null; onDone: () 
             checked={events.includes(name)}
             onChange={(event) => {
               const checked = event.target.checked;
-              setEvents((current) => (checked ? WEBHOOK_EVENTS.filter((item) => item === name || current.includes(item)) : current.filter((item) => item !== name)));
+              setEvents((current) =>
+                checked ? WEBHOOK_EVENTS.filter((item) => item === name || current.includes(item)) : current.filter((item) => item !== name),
+              );
               setLocalErrors((current) => ({ ...current, events: undefined }));
             }}
           />
         ))}
       </CheckboxGroup>
-      <Checkbox name="enabled" label="Enabled" description="A disabled webhook keeps its settings but receives nothing." checked={enabled} onChange={(event) => setEnabled(event.target.checked)} />
+      <Checkbox
+        name="enabled"
+        label="Enabled"
+        description="A disabled webhook keeps its settings but receives nothing."
+        checked={enabled}
+        onChange={(event) => setEnabled(event.target.checked)}
+      />
       <FormFooter onCancel={onDone} pending={save.isPending}>
         {webhook ? "Save webhook" : "Add webhook"}
       </FormFooter>

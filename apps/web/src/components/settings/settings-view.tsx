@@ -173,7 +173,8 @@ function DeleteSettingDialog({ deleting, onClose }: { deleting: Deleting; onClos
         deleting ? (
           deleting.type === "provider" ? (
             <>
-              The credentials of <span className="font-mono font-medium text-gray-900">{deleting.identifier}</span> are deleted. Deployments that use this provider will fail to run until it is added again.
+              The credentials of <span className="font-mono font-medium text-gray-900">{deleting.identifier}</span> are deleted. Deployments that use this
+              provider will fail to run until it is added again.
             </>
           ) : (
             <>

@@ -12,7 +12,19 @@ const TONES: Record<AlertTone, string> = {
 };
 
 /** A message box. Danger alerts are announced at once (`role="alert"`), others politely. */
-export function Alert({ tone = "info", title, children, action, className }: { tone?: AlertTone; title?: ReactNode; children?: ReactNode; action?: ReactNode; className?: string }) {
+export function Alert({
+  tone = "info",
+  title,
+  children,
+  action,
+  className,
+}: {
+  tone?: AlertTone;
+  title?: ReactNode;
+  children?: ReactNode;
+  action?: ReactNode;
+  className?: string;
+}) {
   return (
     <div role={tone === "danger" ? "alert" : "status"} className={cn("flex gap-3 rounded-md border px-4 py-3 text-sm", TONES[tone], className)}>
       <div className="min-w-0 flex-1 space-y-1">

@@ -13,10 +13,5 @@ const TONES: Record<BadgeTone, string> = {
 
 /** A short status label: `<Badge tone="success">active</Badge>`. */
 export function Badge({ tone = "neutral", className, ...props }: ComponentProps<"span"> & { tone?: BadgeTone }) {
-  return (
-    <span
-      className={cn("inline-flex items-center rounded-md px-2 py-0.5 text-xs font-medium ring-1 ring-inset", TONES[tone], className)}
-      {...props}
-    />
-  );
+  return <span className={cn("inline-flex items-center rounded-md px-2 py-0.5 text-xs font-medium ring-1 ring-inset", TONES[tone], className)} {...props} />;
 }

@@ -5,7 +5,13 @@ import { cn } from "@/lib/cn";
  * A native checkbox with its label (and an optional description) beside it. Group several in a
  * `<fieldset>` with a `<legend>` (see `CheckboxGroup`).
  */
-export function Checkbox({ label, description, className, id, ...props }: Omit<ComponentProps<"input">, "type"> & { label: ReactNode; description?: ReactNode }) {
+export function Checkbox({
+  label,
+  description,
+  className,
+  id,
+  ...props
+}: Omit<ComponentProps<"input">, "type"> & { label: ReactNode; description?: ReactNode }) {
   const generated = useId();
   const inputId = id ?? generated;
   const descriptionId = description ? `${inputId}-description` : undefined;
@@ -33,7 +39,19 @@ export function Checkbox({ label, description, className, id, ...props }: Omit<C
 }
 
 /** A labelled group of checkboxes with one error text, wired for screen readers. */
-export function CheckboxGroup({ legend, error, hint, children, className }: { legend: ReactNode; error?: string | null; hint?: ReactNode; children: ReactNode; className?: string }) {
+export function CheckboxGroup({
+  legend,
+  error,
+  hint,
+  children,
+  className,
+}: {
+  legend: ReactNode;
+  error?: string | null;
+  hint?: ReactNode;
+  children: ReactNode;
+  className?: string;
+}) {
   const id = useId();
   const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
   return (

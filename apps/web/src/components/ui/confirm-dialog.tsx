@@ -30,7 +30,19 @@ export interface ConfirmDialogProps {
  * "Are you sure?" on the shared Dialog: Escape or Cancel closes it, the confirm button runs the
  * action and shows its progress; a refusal from the server is shown in the dialog.
  */
-export function ConfirmDialog({ open, onClose, title, description, children, confirmLabel, tone = "danger", onConfirm, pending = false, error, errorTitle }: ConfirmDialogProps) {
+export function ConfirmDialog({
+  open,
+  onClose,
+  title,
+  description,
+  children,
+  confirmLabel,
+  tone = "danger",
+  onConfirm,
+  pending = false,
+  error,
+  errorTitle,
+}: ConfirmDialogProps) {
   return (
     <Dialog
       open={open}

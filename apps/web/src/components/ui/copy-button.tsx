@@ -55,12 +55,19 @@ export function CopyButton({
   };
   return (
     <>
-    <Button variant={variant} size={size} onClick={copy} className={className} aria-label={srLabel}>
-      <svg viewBox="0 0 20 20" fill="none" stroke="currentColor" strokeWidth="1.6" className="size-4" aria-hidden="true">
-        {state === "copied" ? <path d="m4.5 10.5 3.5 3.5 7.5-8" strokeLinecap="round" strokeLinejoin="round" /> : <path d="M7 7V4.5A1.5 1.5 0 0 1 8.5 3h7A1.5 1.5 0 0 1 17 4.5v7a1.5 1.5 0 0 1-1.5 1.5H13M4.5 7h7A1.5 1.5 0 0 1 13 8.5v7a1.5 1.5 0 0 1-1.5 1.5h-7A1.5 1.5 0 0 1 3 15.5v-7A1.5 1.5 0 0 1 4.5 7Z" strokeLinejoin="round" />}
-      </svg>
-      {state === "copied" ? "Copied" : state === "failed" ? "Copy failed" : label}
-    </Button>
+      <Button variant={variant} size={size} onClick={copy} className={className} aria-label={srLabel}>
+        <svg viewBox="0 0 20 20" fill="none" stroke="currentColor" strokeWidth="1.6" className="size-4" aria-hidden="true">
+          {state === "copied" ? (
+            <path d="m4.5 10.5 3.5 3.5 7.5-8" strokeLinecap="round" strokeLinejoin="round" />
+          ) : (
+            <path
+              d="M7 7V4.5A1.5 1.5 0 0 1 8.5 3h7A1.5 1.5 0 0 1 17 4.5v7a1.5 1.5 0 0 1-1.5 1.5H13M4.5 7h7A1.5 1.5 0 0 1 13 8.5v7a1.5 1.5 0 0 1-1.5 1.5h-7A1.5 1.5 0 0 1 3 15.5v-7A1.5 1.5 0 0 1 4.5 7Z"
+              strokeLinejoin="round"
+            />
+          )}
+        </svg>
+        {state === "copied" ? "Copied" : state === "failed" ? "Copy failed" : label}
+      </Button>
       <span aria-live="polite" className="sr-only">
         {state === "copied" ? "Copied to the clipboard" : state === "failed" ? "Could not copy; select the text and copy it yourself" : ""}
       </span>

@@ -24,7 +24,17 @@ const FORMATS = {
  * know the reader's zone) and the browser switches to local time after hydration, so the two
  * renders never disagree. `fallback` is shown for null.
  */
-export function DateTime({ value, format = "datetime", fallback = "—", className }: { value: Date | string | null | undefined; format?: keyof typeof FORMATS; fallback?: string; className?: string }) {
+export function DateTime({
+  value,
+  format = "datetime",
+  fallback = "—",
+  className,
+}: {
+  value: Date | string | null | undefined;
+  format?: keyof typeof FORMATS;
+  fallback?: string;
+  className?: string;
+}) {
   const hydrated = useHydrated();
   if (value === null || value === undefined) return <span className={className}>{fallback}</span>;
   const date = typeof value === "string" ? new Date(value) : value;

@@ -50,10 +50,7 @@ export function Dialog({ open, onClose, title, description, children, footer, cl
       onClick={(event) => {
         if (event.target === ref.current) onClose();
       }}
-      className={cn(
-        "m-auto w-full max-w-lg rounded-lg border border-gray-200 bg-white p-0 text-gray-900 shadow-xl backdrop:bg-gray-900/40",
-        className,
-      )}
+      className={cn("m-auto w-full max-w-lg rounded-lg border border-gray-200 bg-white p-0 text-gray-900 shadow-xl backdrop:bg-gray-900/40", className)}
     >
       <div className="px-6 pt-5 pb-4">
         <div className="flex items-start justify-between gap-4">

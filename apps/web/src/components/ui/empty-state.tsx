@@ -2,7 +2,19 @@ import type { ReactNode } from "react";
 import { cn } from "@/lib/cn";
 
 /** What a list shows when it has nothing yet, with the action that fills it. */
-export function EmptyState({ title, description, action, icon, className }: { title: string; description?: ReactNode; action?: ReactNode; icon?: ReactNode; className?: string }) {
+export function EmptyState({
+  title,
+  description,
+  action,
+  icon,
+  className,
+}: {
+  title: string;
+  description?: ReactNode;
+  action?: ReactNode;
+  icon?: ReactNode;
+  className?: string;
+}) {
   return (
     <div className={cn("flex flex-col items-center rounded-lg border border-dashed border-gray-300 bg-white px-6 py-12 text-center", className)}>
       <div aria-hidden="true" className="mb-3 flex size-10 items-center justify-center rounded-full bg-gray-100 text-gray-500">

@@ -4,7 +4,21 @@ import { cn } from "@/lib/cn";
  * A determinate bar (upload progress, storage used vs quota). Turns amber from 80 % and red
  * from 100 % unless `tone` is fixed. `label` names it for screen readers and is shown above.
  */
-export function ProgressBar({ value, max = 100, label, valueText, tone, className }: { value: number; max?: number; label: string; valueText?: string; tone?: "brand" | "warning" | "danger"; className?: string }) {
+export function ProgressBar({
+  value,
+  max = 100,
+  label,
+  valueText,
+  tone,
+  className,
+}: {
+  value: number;
+  max?: number;
+  label: string;
+  valueText?: string;
+  tone?: "brand" | "warning" | "danger";
+  className?: string;
+}) {
   const ratio = max > 0 ? Math.min(Math.max(value / max, 0), 1) : 0;
   const effective = tone ?? (value >= max ? "danger" : ratio >= 0.8 ? "warning" : "brand");
   const color = { brand: "bg-brand-600", warning: "bg-amber-500", danger: "bg-red-600" }[effective];

@@ -20,7 +20,19 @@ function useTabs(): TabsState {
  * WAI-ARIA tabs: arrow keys move between tabs (Home/End to the ends), only the selected tab is
  * in the tab order. Uncontrolled (`defaultValue`) or controlled (`value` + `onValueChange`).
  */
-export function Tabs({ defaultValue, value, onValueChange, children, className }: { defaultValue?: string; value?: string; onValueChange?: (value: string) => void; children: ReactNode; className?: string }) {
+export function Tabs({
+  defaultValue,
+  value,
+  onValueChange,
+  children,
+  className,
+}: {
+  defaultValue?: string;
+  value?: string;
+  onValueChange?: (value: string) => void;
+  children: ReactNode;
+  className?: string;
+}) {
   const [internal, setInternal] = useState(defaultValue ?? "");
   const baseId = useId();
   const current = value ?? internal;
@@ -87,7 +99,13 @@ export function TabsContent({ value, children, className }: { value: string; chi
   const tabs = useTabs();
   if (tabs.value !== value) return null;
   return (
-    <div role="tabpanel" id={tabs.idFor(value, "panel")} aria-labelledby={tabs.idFor(value, "tab")} tabIndex={0} className={cn("pt-4 focus-visible:outline-none", className)}>
+    <div
+      role="tabpanel"
+      id={tabs.idFor(value, "panel")}
+      aria-labelledby={tabs.idFor(value, "tab")}
+      tabIndex={0}
+      className={cn("pt-4 focus-visible:outline-none", className)}
+    >
       {children}
     </div>
   );

@@ -15,7 +15,19 @@ const UTC_DATE = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZon
 
 const PLAN_LABELS: Record<string, string> = { free: "Free", pro: "Pro", enterprise: "Enterprise" };
 
-function UsageCard({ title, description, figure, bar, footnote }: { title: string; description: string; figure: ReactNode; bar?: ReactNode; footnote: ReactNode }) {
+function UsageCard({
+  title,
+  description,
+  figure,
+  bar,
+  footnote,
+}: {
+  title: string;
+  description: string;
+  figure: ReactNode;
+  bar?: ReactNode;
+  footnote: ReactNode;
+}) {
   return (
     <Card className="flex flex-col">
       <CardHeader>
@@ -65,14 +77,28 @@ export function UsageView({ seatLimit }: { seatLimit: number | null }) {
           title="Storage"
           description="Files of this workspace."
           figure={<Of used={formatMegabytes(storage.usedBytes)} limit={formatMegabytes(storage.limitBytes)} />}
-          bar={<ProgressBar label="Storage used" value={storage.usedBytes} max={storage.limitBytes} valueText={storageText(storage.usedBytes, storage.limitBytes)} />}
+          bar={
+            <ProgressBar
+              label="Storage used"
+              value={storage.usedBytes}
+              max={storage.limitBytes}
+              valueText={storageText(storage.usedBytes, storage.limitBytes)}
+            />
+          }
           footnote={storage.remainingBytes > 0 ? `${formatMegabytes(storage.remainingBytes)} free.` : "Full: uploads are refused until files are deleted."}
         />
         <UsageCard
           title="Executions this month"
           description="Runs of prompts and deployments."
           figure={<Of used={formatCount(month.used)} limit={formatCount(month.limit)} />}
-          bar={<ProgressBar label="Executions this month" value={month.used} max={month.limit} valueText={`${formatCount(month.used)} of ${formatCount(month.limit)}`} />}
+          bar={
+            <ProgressBar
+              label="Executions this month"
+              value={month.used}
+              max={month.limit}
+              valueText={`${formatCount(month.used)} of ${formatCount(month.limit)}`}
+            />
+          }
           footnote={
             <>
               {month.remaining > 0 ? `${formatCount(month.remaining)} left. ` : "Limit reached: new executions are refused. "}
@@ -124,7 +150,9 @@ function SeatsLimitCard({ limit }: { limit: number | null }) {
           </>
         )
       }
-      footnote={limit === null ? "Ask an admin how many seats are in use." : `The plan allows ${formatCount(limit)} users. Admins see how many seats are taken.`}
+      footnote={
+        limit === null ? "Ask an admin how many seats are in use." : `The plan allows ${formatCount(limit)} users. Admins see how many seats are taken.`
+      }
     />
   );
 }

@@ -44,10 +44,21 @@ export function AcceptInvitationForm({ token }: { token: string }) {
         {(props) => <Input {...props} name="name" autoComplete="name" value={name} onChange={(event) => setName(event.target.value)} />}
       </Field>
       <Field label="Password" hint="At least 10 characters." error={errors.password}>
-        {(props) => <Input {...props} type="password" name="password" autoComplete="new-password" value={password} onChange={(event) => setPassword(event.target.value)} />}
+        {(props) => (
+          <Input
+            {...props}
+            type="password"
+            name="password"
+            autoComplete="new-password"
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+          />
+        )}
       </Field>
       <Field label="Repeat the password" error={errors.confirm}>
-        {(props) => <Input {...props} type="password" name="confirm" autoComplete="new-password" value={confirm} onChange={(event) => setConfirm(event.target.value)} />}
+        {(props) => (
+          <Input {...props} type="password" name="confirm" autoComplete="new-password" value={confirm} onChange={(event) => setConfirm(event.target.value)} />
+        )}
       </Field>
       <Button type="submit" className="w-full" loading={accept.isPending || accept.isSuccess}>
         Accept and sign in

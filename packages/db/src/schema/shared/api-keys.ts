@@ -24,8 +24,12 @@ export const apiKeys = sqliteTable(
   "api_keys",
   {
     id: idColumn(),
-    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
-    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     keyId: text("key_id").notNull(),
     secretHash: text("secret_hash").notNull(),

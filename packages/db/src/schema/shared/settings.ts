@@ -10,7 +10,9 @@ export const settings = sqliteTable(
   "settings",
   {
     id: idColumn(),
-    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
     type: text("type").notNull(),
     identifier: text("identifier").notNull(),
     payload: jsonColumn<Record<string, unknown>>("payload").notNull(),

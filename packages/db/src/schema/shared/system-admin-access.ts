@@ -7,7 +7,9 @@ export const systemAdminSessions = sqliteTable(
   "system_admin_sessions",
   {
     id: idColumn(),
-    adminId: text("admin_id").notNull().references(() => systemAdmins.id, { onDelete: "cascade" }),
+    adminId: text("admin_id")
+      .notNull()
+      .references(() => systemAdmins.id, { onDelete: "cascade" }),
     tokenHash: text("token_hash").notNull(),
     expiresAt: timestampColumn("expires_at").notNull(),
     createdAt: createdAt(),
@@ -21,11 +23,15 @@ export const systemApiKeys = sqliteTable(
   "system_api_keys",
   {
     id: idColumn(),
-    adminId: text("admin_id").notNull().references(() => systemAdmins.id, { onDelete: "cascade" }),
+    adminId: text("admin_id")
+      .notNull()
+      .references(() => systemAdmins.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     keyId: text("key_id").notNull(),
     secretHash: text("secret_hash").notNull(),
-    status: text("status", { enum: ["active", "revoked"] }).notNull().default("active"),
+    status: text("status", { enum: ["active", "revoked"] })
+      .notNull()
+      .default("active"),
     usageCount: integer("usage_count").notNull().default(0),
     lastUsedAt: timestampColumn("last_used_at"),
     revokedAt: timestampColumn("revoked_at"),

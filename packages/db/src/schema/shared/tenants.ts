@@ -30,9 +30,5 @@ export const tenants = sqliteTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [
-    uniqueIndex("tenants_slug_unique").on(t.slug),
-    uniqueIndex("tenants_domain_unique").on(t.domain),
-    index("tenants_status_idx").on(t.status),
-  ],
+  (t) => [uniqueIndex("tenants_slug_unique").on(t.slug), uniqueIndex("tenants_domain_unique").on(t.domain), index("tenants_status_idx").on(t.status)],
 );

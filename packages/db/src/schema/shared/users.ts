@@ -11,7 +11,9 @@ export const users = sqliteTable(
   "users",
   {
     id: idColumn(),
-    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
     email: text("email").notNull(),
     name: text("name").notNull(),
     role: text("role", { enum: USER_ROLES }).notNull().default("user"),

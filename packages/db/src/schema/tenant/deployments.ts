@@ -10,7 +10,9 @@ export const deployments = sqliteTable(
   {
     id: idColumn(),
     name: text("name").notNull(),
-    promptId: text("prompt_id").notNull().references(() => prompts.id, { onDelete: "cascade" }),
+    promptId: text("prompt_id")
+      .notNull()
+      .references(() => prompts.id, { onDelete: "cascade" }),
     /** A pinned prompt version; null follows the prompt's current version. */
     promptVersion: integer("prompt_version"),
     provider: text("provider").notNull(),

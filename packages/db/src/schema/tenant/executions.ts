@@ -13,7 +13,9 @@ export const executions = sqliteTable(
   "executions",
   {
     id: idColumn(),
-    promptId: text("prompt_id").notNull().references(() => prompts.id, { onDelete: "cascade" }),
+    promptId: text("prompt_id")
+      .notNull()
+      .references(() => prompts.id, { onDelete: "cascade" }),
     promptVersion: integer("prompt_version").notNull(),
     deploymentId: text("deployment_id").references(() => deployments.id, { onDelete: "set null" }),
     input: jsonColumn<ExecutionInput>("input").notNull(),

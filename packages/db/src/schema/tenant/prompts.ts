@@ -19,10 +19,7 @@ export const prompts = sqliteTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [
-    uniqueIndex("prompts_name_unique").on(t.name),
-    index("prompts_updated_idx").on(t.updatedAt),
-  ],
+  (t) => [uniqueIndex("prompts_name_unique").on(t.name), index("prompts_updated_idx").on(t.updatedAt)],
 );
 
 /** Every content change of a prompt, written in the same transaction as the change. */
@@ -30,7 +27,9 @@ export const promptVersions = sqliteTable(
   "prompt_versions",
   {
     id: idColumn(),
-    promptId: text("prompt_id").notNull().references(() => prompts.id, { onDelete: "cascade" }),
+    promptId: text("prompt_id")
+      .notNull()
+      .references(() => prompts.id, { onDelete: "cascade" }),
     version: integer("version").notNull(),
     name: text("name").notNull(),
     description: text("description").notNull().default(""),

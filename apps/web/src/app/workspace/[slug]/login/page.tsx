@@ -8,7 +8,13 @@ import { loadWorkspaceSession } from "@/trpc/session";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-export default async function WorkspaceLoginPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function WorkspaceLoginPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { slug } = await params;
   const { next: rawNext } = await searchParams;
   const request = await readWorkspaceRequest(slug);

@@ -20,11 +20,19 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const parsed = listAuditInput.shape.action.safeParse(raw === "" ? undefined : raw);
   const action = parsed.success ? parsed.data : raw;
   if (parsed.success) {
-    await Promise.all([prefetch(trpc.audit.list.queryOptions({ page, pageSize: AUDIT_PAGE_SIZE, action: parsed.data })), prefetch(trpc.users.list.queryOptions({}))]);
+    await Promise.all([
+      prefetch(trpc.audit.list.queryOptions({ page, pageSize: AUDIT_PAGE_SIZE, action: parsed.data })),
+      prefetch(trpc.users.list.queryOptions({})),
+    ]);
   }
   return (
     <HydrateClient>
-      <AuditView key={`${action ?? ""}`} page={page} action={action} actionError={parsed.success ? null : (parsed.error.issues[0]?.message ?? "Not a valid action prefix.")} />
+      <AuditView
+        key={`${action ?? ""}`}
+        page={page}
+        action={action}
+        actionError={parsed.success ? null : (parsed.error.issues[0]?.message ?? "Not a valid action prefix.")}
+      />
     </HydrateClient>
   );
 }

@@ -18,7 +18,13 @@ function idParam(value: string | string[] | undefined): string | null {
 }
 
 /** `/executions/new?prompt=<id>&version=2`, `?deployment=<id>`, `&from=<execution id>` (its input fills the form). */
-export default async function StartExecutionPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function StartExecutionPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { slug } = await params;
   const query = await searchParams;
   const session = await loadWorkspaceSession();
