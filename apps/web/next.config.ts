@@ -8,7 +8,7 @@ const monorepoRoot = resolve(here, "../..");
 
 const config: NextConfig = {
   // Native addons and the build tool the migration runner calls at run time stay plain Node
-  // requires: bundling better-sqlite3 crashes (STACK.md), esbuild ships a platform binary.
+  // requires: bundling better-sqlite3 crashes (docs/architecture.md: Stack facts), esbuild ships a platform binary.
   serverExternalPackages: ["better-sqlite3", "esbuild"],
   // Turbopack compiles files outside apps/web only under its root; the workspace packages are
   // TypeScript source (no build step), so the root must be the monorepo's.

@@ -1,13 +1,13 @@
-// Shared flat config. The layering rules of ARCHITECTURE.md live here so the linter, not prose,
+// Shared flat config. The layering rules of docs/architecture.md (Layers) live here so the linter, not prose,
 // enforces them: only @sigil/db may touch SQLite drivers, and imports flow apps → api/client → db.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
-const DRIVER_IMPORTS = [{ name: "better-sqlite3", message: "Only @sigil/db may open SQLite (ARCHITECTURE.md: layering)." }];
+const DRIVER_IMPORTS = [{ name: "better-sqlite3", message: "Only @sigil/db may open SQLite (docs/architecture.md: Layers)." }];
 const DRIVER_PATTERNS = [
   {
     group: ["drizzle-orm/better-sqlite3", "drizzle-orm/better-sqlite3/*", "drizzle-orm/libsql", "drizzle-orm/libsql/*", "@libsql/*"],
-    message: "Only @sigil/db may import a Drizzle driver (ARCHITECTURE.md: layering).",
+    message: "Only @sigil/db may import a Drizzle driver (docs/architecture.md: Layers).",
   },
 ];
 
@@ -28,7 +28,7 @@ export function sigilConfig({ layer, tsconfigRootDir }) {
   };
   const internal = (forbiddenInternal[layer] ?? []).map((name) => ({
     group: [name, `${name}/*`],
-    message: `The ${layer} layer may not import ${name} (ARCHITECTURE.md: imports flow one way).`,
+    message: `The ${layer} layer may not import ${name} (docs/architecture.md: Layers).`,
   }));
   const restricted = layer === "db" ? { patterns: internal } : { paths: DRIVER_IMPORTS, patterns: [...DRIVER_PATTERNS, ...internal] };
 

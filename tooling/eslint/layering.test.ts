@@ -13,7 +13,7 @@ function configFor(layer: Layer, extra: Linter.Config[] = []): Linter.Config[] {
 }
 
 /**
- * The layering of ARCHITECTURE.md is enforced by lint: these are the imports it must refuse. The
+ * The layering of docs/architecture.md (Layers) is enforced by lint: these are the imports it must refuse. The
  * snippets are in no tsconfig, so the type-aware rules (tested below) are left out here.
  */
 async function restrictedImportErrors(layer: Layer, code: string): Promise<string[]> {

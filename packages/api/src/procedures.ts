@@ -10,7 +10,7 @@ import { resolveTenant } from "./tenant-resolution.ts";
 import { publicProcedure } from "./trpc.ts";
 
 /**
- * public → tenant → authed → role (ARCHITECTURE.md). The tenant procedure resolves the tenant
+ * public → tenant → authed → role (docs/architecture.md: the procedure chain). The tenant procedure resolves the tenant
  * from the request and runs the rest of the chain inside `tenantContext.runWithTenant`, so every
  * model call below is scoped to it.
  */

@@ -1,6 +1,6 @@
 import { isTenantId, slugProblem } from "@sigil/db";
 
-/** Where a tenant identifier came from (ARCHITECTURE.md: Tenant identity, 1). */
+/** Where a tenant identifier came from (docs/architecture.md: Tenant identity, 1. Identifiers). */
 export type IdentifierSource = "subdomain" | "header" | "path" | "domain";
 
 export interface TenantIdentifier {

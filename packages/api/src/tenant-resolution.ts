@@ -31,7 +31,7 @@ function notFound(identifier: TenantIdentifier): TRPCError {
 }
 
 /**
- * Resolves the request's tenant in the registry (ARCHITECTURE.md: Tenant identity): no
+ * Resolves the request's tenant in the registry (docs/architecture.md: Tenant identity, 3. The registry decides): no
  * identifier → 400, malformed or disagreeing identifiers → 400, unknown → 404, not active →
  * 403 naming the status. There is no default tenant.
  */

@@ -311,7 +311,7 @@ export class HybridDatabaseManager {
     };
   }
 
-  /** ARCHITECTURE.md: a tenant that is behind is migrated on open or refused; never served as is. */
+  /** docs/architecture.md (Migrations): a tenant that is behind is migrated on open or refused; never served as is. */
   private ensureSchemaCurrent(tenantId: string, connection: SqliteConnection): void {
     const migrations = this.tenantMigrations();
     const version = readSchemaVersion(connection, migrations);

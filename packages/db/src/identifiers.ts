@@ -1,7 +1,7 @@
 import { dirname, resolve } from "node:path";
 import { InvalidTenantIdentifierError } from "./errors.ts";
 
-/** ARCHITECTURE.md: a slug is validated and rejected, never stripped to fit. */
+/** docs/architecture.md (Slugs are validated, never cleaned): a slug is validated and rejected, never stripped to fit. */
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$/;
 /** Host labels that name parts of Sigil itself, never a tenant. */
 export const RESERVED_SLUGS: ReadonlySet<string> = new Set(["www", "api", "admin", "app", "static", "assets", "tenant"]);
@@ -36,7 +36,7 @@ export function assertTenantId(value: string): void {
 }
 
 /**
- * The one place that turns a tenant id into a file name (ARCHITECTURE.md: Tenant identity, 4).
+ * The one place that turns a tenant id into a file name (docs/architecture.md: Tenant identity, 4).
  * The seed built names from the request's subdomain; here only a registry UUID is accepted, and
  * the resolved path must sit directly inside the data directory.
  */

@@ -15,7 +15,7 @@ export interface OpenOptions {
   exclusive?: boolean;
 }
 
-/** Opens a SQLite file with the pragmas every Sigil connection uses (ARCHITECTURE.md: Storage). */
+/** Opens a SQLite file with the pragmas every Sigil connection uses (docs/architecture.md: Connections and pragmas). */
 export function openSqlite(path: string, options: OpenOptions): SqliteConnection {
   const connection = new Database(path, { fileMustExist: options.fileMustExist, timeout: options.busyTimeoutMs });
   try {

@@ -29,7 +29,7 @@ export interface PoolStats {
 }
 
 /**
- * The LRU registry of open tenant files (ARCHITECTURE.md: each open WAL file holds ~3
+ * The LRU registry of open tenant files (docs/architecture.md, The LRU pool: each open WAL file holds ~3
  * descriptors). Only idle handles are evicted; when every handle is leased the pool may exceed
  * its capacity and shrinks back as leases end. A retired handle still serves its holders.
  */

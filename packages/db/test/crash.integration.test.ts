@@ -1,5 +1,5 @@
 /**
- * ARCHITECTURE.md, Storage: with WAL and synchronous=NORMAL every acknowledged write survives a
+ * docs/architecture.md, Connections and pragmas: with WAL and synchronous=NORMAL every acknowledged write survives a
  * process crash. A child process writes through the models and acknowledges each write on stdout
  * after the awaited call returned; we SIGKILL it at a random moment, reopen the data directory
  * with a fresh manager and check every acknowledged write and the integrity of every file.

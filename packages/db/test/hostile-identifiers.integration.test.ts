@@ -1,5 +1,5 @@
 /**
- * ARCHITECTURE.md, Tenant identity: a hostile identifier is rejected, never stripped to fit, and
+ * docs/architecture.md, Tenant identity: a hostile identifier is rejected, never stripped to fit, and
  * never reaches the file system. Every case runs against a real data directory and checks that
  * nothing was created or opened in it.
  */

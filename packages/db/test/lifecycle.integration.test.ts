@@ -1,6 +1,6 @@
 /**
  * The tenant lifecycle against real files: provision (and its failures), suspend / reactivate,
- * delete with open handles and held leases. ARCHITECTURE.md, Traps: deleting a tenant closes its
+ * delete with open handles and held leases. docs/architecture.md, Deleting tenants: deleting a tenant closes its
  * handle, removes -wal and -shm, purges its shared rows; nothing left behind blocks its slug.
  */
 import { randomUUID } from "node:crypto";

@@ -1,5 +1,5 @@
 /**
- * ARCHITECTURE.md, Storage: tenant files are opened through an LRU with a cap, only idle handles
+ * docs/architecture.md, The LRU pool: tenant files are opened through an LRU with a cap, only idle handles
  * are evicted, and a handle evicted while a request holds it keeps serving that request. Checked
  * against real files and the process's real descriptors (/proc/self/fd).
  */

@@ -99,7 +99,7 @@ export interface PromptsRebuildOptions {
 /**
  * The SQLite 12-step rebuild of `prompts` exactly as drizzle-kit 0.x writes it (adding an
  * `archived` column and optionally a constraint), `PRAGMA foreign_keys=OFF/ON` included: inside
- * a transaction those pragmas do nothing (ARCHITECTURE.md: traps).
+ * a transaction those pragmas do nothing (docs/architecture.md: The migrator's single transaction and foreign keys).
  */
 export function promptsRebuildMigration(name: string, options: PromptsRebuildOptions = {}): ExtraMigration {
   const constraint = options.constraint === undefined ? "" : `,\n\t${options.constraint}`;

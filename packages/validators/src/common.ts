@@ -3,7 +3,7 @@ import { z } from "zod";
 /** The registry's ids and every row id are UUIDs. */
 export const id = z.uuid({ error: "Must be a valid id." });
 
-/** ARCHITECTURE.md: validated and rejected, never stripped to fit. Mirrors @sigil/db's SLUG_PATTERN. */
+/** docs/architecture.md (Slugs are validated, never cleaned): validated and rejected, never stripped to fit. Mirrors @sigil/db's SLUG_PATTERN. */
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$/;
 export const RESERVED_SLUGS = ["www", "api", "admin", "app", "static", "assets", "tenant"] as const;
 

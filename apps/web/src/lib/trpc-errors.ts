@@ -56,7 +56,7 @@ export function isClientError(error: unknown): boolean {
 
 /**
  * React Query's retry policy: never for 4xx (a 404 workspace or a 401 must show at once,
- * STACK.md), at most twice more for network and server errors.
+ * docs/architecture.md: Stack facts), at most twice more for network and server errors.
  */
 export function shouldRetryQuery(failureCount: number, error: unknown): boolean {
   return !isClientError(error) && failureCount < 2;

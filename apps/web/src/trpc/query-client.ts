@@ -13,7 +13,7 @@ export function makeQueryClient(): QueryClient {
       queries: {
         // Hydrated data is fresh for 30 s: the browser does not refetch what the server just sent.
         staleTime: 30_000,
-        // No retries for 4xx (STACK.md): a 404 workspace or an expired session must show at once.
+        // No retries for 4xx (docs/architecture.md: Stack facts): a 404 workspace or an expired session must show at once.
         retry: shouldRetryQuery,
       },
       dehydrate: {

@@ -3,7 +3,7 @@ import { randomToken, sha256 } from "@sigil/db";
 
 /**
  * API keys look like `sgl_<keyId>_<secret>`: a public key id (indexed, O(1) lookup) and a
- * 256-bit secret of which only a SHA-256 hash is stored (ARCHITECTURE.md: API keys).
+ * 256-bit secret of which only a SHA-256 hash is stored (docs/architecture.md: API keys).
  * System-admin keys use the prefix `sgla_`.
  */
 export type KeyKind = "tenant" | "system";

@@ -2,7 +2,7 @@ import { TRPCError } from "@trpc/server";
 import type { RequestInfo } from "../request-info.ts";
 
 /**
- * Cookie-authenticated mutations must come from the same origin (ARCHITECTURE.md: no CORS `*`,
+ * Cookie-authenticated mutations must come from the same origin (docs/architecture.md: CORS and Origin; no CORS `*`,
  * check Origin). Browsers send Origin on every POST; a missing one is refused too.
  */
 export function assertSameOrigin(request: RequestInfo, { required }: { required: boolean }): void {

@@ -43,7 +43,7 @@ const MANAGED_FIELDS = new Set(["id", "createdAt", "updatedAt"]);
 /**
  * The seed's CRUD surface over a Drizzle table. Public methods are async so a remote driver
  * (libSQL) can replace better-sqlite3 later; inside, every query is synchronous and every
- * multi-statement change runs in a synchronous transaction (ARCHITECTURE.md: traps).
+ * multi-statement change runs in a synchronous transaction (docs/architecture.md: Synchronous transactions).
  *
  * Subclasses choose the strategy: which database (`withDatabase`), which rows are visible
  * (`scope`) and what is added on insert (`ownedValues`).

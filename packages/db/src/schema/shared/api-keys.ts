@@ -18,7 +18,7 @@ export type ApiKeyStatus = (typeof API_KEY_STATUSES)[number];
 
 /**
  * API keys: a public key id (looked up by index, O(1)) plus a high-entropy secret of which only a
- * SHA-256 hash is stored and compared in constant time (ARCHITECTURE.md: API keys).
+ * SHA-256 hash is stored and compared in constant time (docs/architecture.md: API keys).
  */
 export const apiKeys = sqliteTable(
   "api_keys",

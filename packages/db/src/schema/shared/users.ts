@@ -27,7 +27,7 @@ export const users = sqliteTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    // Email is unique per tenant, never globally (ARCHITECTURE.md: tenant_id in every unique constraint).
+    // Email is unique per tenant, never globally (docs/architecture.md: Shared tables).
     uniqueIndex("users_tenant_email_unique").on(t.tenantId, t.email),
     uniqueIndex("users_tenant_invitation_unique").on(t.tenantId, t.invitationTokenHash),
     index("users_tenant_created_idx").on(t.tenantId, t.createdAt),
