@@ -21,6 +21,6 @@ export function createInnerContext(options: { request: RequestInfo; resHeaders?:
 }
 
 /** The outer context of the fetch adapter: reads the request once. */
-export function createContext({ req, resHeaders }: { req: Request; resHeaders: Headers }): InnerContext {
-  return createInnerContext({ request: requestInfoFrom(req), resHeaders });
+export function createContext({ req, resHeaders }: { req: Request; resHeaders: Headers }, config?: ApiConfig): InnerContext {
+  return createInnerContext({ request: requestInfoFrom(req), resHeaders, config });
 }

@@ -13,6 +13,7 @@ import {
   type UserRow,
 } from "@sigil/db";
 import superjson from "superjson";
+import { readApiConfig } from "../src/config.ts";
 import { handleTrpcRequest } from "../src/http/handler.ts";
 
 export const TEST_PASSWORD = "correct-horse-battery";
@@ -59,7 +60,9 @@ export async function call<T = unknown>(type: "query" | "mutation", path: string
     body = serialized ?? "{}";
     headers.set("content-type", "application/json");
   }
-  const response = await handleTrpcRequest(new Request(url, { method: type === "query" ? "GET" : "POST", headers, body }));
+  // Settings are read per call (the server reads them once), so a test may change process.env.
+  const config = readApiConfig(process.env);
+  const response = await handleTrpcRequest(new Request(url, { method: type === "query" ? "GET" : "POST", headers, body }), { config });
   const text = await response.text();
   const setCookies = response.headers.getSetCookie();
   let json: { result?: { data: unknown }; error?: unknown };

@@ -1,6 +1,7 @@
 import { hashPassword, systemAdminModel } from "@sigil/db";
 import { TRPCError } from "@trpc/server";
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
+import { readApiConfig } from "../src/config.ts";
 import { createInnerContext } from "../src/context.ts";
 import { requestInfoFrom } from "../src/request-info.ts";
 import { appRouter } from "../src/root.ts";
@@ -58,7 +59,7 @@ describe("sign-in", () => {
   describe("per IP", () => {
     const callerFor = (ip: string | null, host: string) => {
       const request = { ...requestInfoFrom(new Request(`http://${host}/api/trpc/auth.login`, { method: "POST", headers: { host } })), ip };
-      const ctx = createInnerContext({ request });
+      const ctx = createInnerContext({ request, config: readApiConfig(process.env) });
       return { caller: createCallerFactory(appRouter)(ctx), ctx };
     };
     const codeOf = async (attempt: Promise<unknown>): Promise<string> => {

@@ -40,6 +40,8 @@ const adminSignIn: SignIn = async (email, password) => {
   return { status: result.status, message: result.error?.message };
 };
 
+type Item = { error?: { json: { message: string; data: { httpStatus: number } } } };
+
 /** `count` sign-ins in one `?batch=1` request, answered together (tRPC runs them in parallel). */
 async function batchSignIn(host: string, procedure: string, count: number, email: string, password: string): Promise<Answer[]> {
   const body = Object.fromEntries(Array.from({ length: count }, (_, i) => [String(i), superjson.serialize({ email, password })]));
@@ -47,7 +49,7 @@ async function batchSignIn(host: string, procedure: string, count: number, email
   const response = await handleTrpcRequest(
     new Request(url, { method: "POST", headers: { host, "content-type": "application/json" }, body: JSON.stringify(body) }),
   );
-  const items = (await response.json()) as { error?: { json: { message: string; data: { httpStatus: number } } } }[];
+  const items = (await response.json()) as Item[];
   return items.map((item) =>
     item.error ? { status: item.error.json.data.httpStatus, message: item.error.json.message } : { status: 200, message: undefined },
   );
@@ -103,8 +105,11 @@ describe.each([
     expect(await signIn(unknown, TEST_PASSWORD)).toEqual(right);
   });
 
-  test("100 wrong passwords in one batch request lock the account: the right password then answers 429", async () => {
-    const answers = await batchSignIn(host, procedure, 100, batchKnown, "wrong-password");
+  test("100 wrong passwords in batch requests lock the account (one batch of 100 is refused whole): the right password then answers 429", async () => {
+    const whole = await batchSignIn(host, procedure, 100, batchKnown, "wrong-password");
+    expect(whole).toHaveLength(100);
+    for (const answer of whole) expect(answer).toEqual({ status: 400, message: expect.stringMatching(/A batch may call at most 20 procedures/) as unknown });
+    const answers = (await Promise.all(Array.from({ length: 5 }, () => batchSignIn(host, procedure, 20, batchKnown, "wrong-password")))).flat();
     expect(answers.filter((a) => a.status === 401)).toHaveLength(5);
     expect(answers.filter((a) => a.status === 429)).toHaveLength(95);
     expect((await signIn(batchKnown, TEST_PASSWORD)).status).toBe(429);

@@ -1,5 +1,6 @@
 import { MAX_BATCH_SIZE } from "@sigil/validators";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import type { ApiConfig } from "../config.ts";
 import { createContext } from "../context.ts";
 import { isRuntimeErrorText } from "../errors.ts";
 import { appRouter } from "../root.ts";
@@ -25,8 +26,11 @@ function withApiHeaders(response: Response): Response {
   return response;
 }
 
-/** Serves a fetch Request with the app router (Next's route handler, the Node server, tests). */
-export async function handleTrpcRequest(req: Request): Promise<Response> {
+/**
+ * Serves a fetch Request with the app router (Next's route handler, the Node server, tests).
+ * `config` defaults to the process's settings, read once; tests pass their own.
+ */
+export async function handleTrpcRequest(req: Request, options: { config?: ApiConfig } = {}): Promise<Response> {
   const url = new URL(req.url);
   const endpoint = trpcEndpoint(url.pathname);
   if (endpoint === null) return new Response("Not found", { status: 404 });
@@ -39,7 +43,7 @@ export async function handleTrpcRequest(req: Request): Promise<Response> {
     endpoint,
     req,
     router: appRouter,
-    createContext,
+    createContext: (context) => createContext(context, options.config),
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path ?? "?"} failed:`, error.cause ?? error);
       // The client gets a sentence instead (errors.ts); the exception's text is kept here.
