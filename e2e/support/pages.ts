@@ -2,9 +2,12 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { expect, type Page } from "@playwright/test";
 
-const SCREENSHOTS = join(import.meta.dirname, "..", "..", "docs", "screenshots");
+const ROOT = join(import.meta.dirname, "..", "..");
+// A test run never rewrites tracked files: its screenshots go to test-results/ (untracked).
+// `pnpm screenshots` (SIGIL_UPDATE_SCREENSHOTS=1) refreshes the README's, in docs/screenshots/.
+const SCREENSHOTS = process.env.SIGIL_UPDATE_SCREENSHOTS === "1" ? join(ROOT, "docs", "screenshots") : join(ROOT, "test-results", "screenshots");
 
-/** Saves a full-page screenshot for the README (docs/screenshots/<name>.png). */
+/** Saves a full-page screenshot (for the README when refreshing them, see above). */
 export async function saveScreenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
