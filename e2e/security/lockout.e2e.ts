@@ -1,0 +1,121 @@
+import { expect, test } from "@playwright/test";
+import { PORT } from "../support/env";
+import { createTenant, ownAddress, send, trpc, type Answer, type ProbeTenant } from "./support";
+
+// Issue 7, item 1: the lockout counted failures from a stale read, so parallel or batched wrong
+// passwords left the count at 1; an unknown email answered differently from a real one.
+// Each probe signs in from a loopback address of its own (see ownAddress) and on a workspace of
+// its own: the per-IP limit and the locks never reach the demo logins the other tests use.
+
+const LOCKED = /Too many failed sign-ins\. Try again in \d+ minutes?\./;
+const RATE_LIMITED = /Too many sign-in attempts\. Try again in \d+ seconds?\./;
+/** README: 5 failures lock an account for 30 minutes (packages/api/src/config.ts). */
+const MAX_FAILURES = 5;
+
+type Login = Awaited<ReturnType<typeof trpc>>;
+
+function login(tenant: Pick<ProbeTenant, "host" | "origin">, email: string, password: string, from: string): Promise<Login> {
+  return trpc("mutation", "auth.login", { email, password }, { host: tenant.host, origin: tenant.origin, from });
+}
+
+function adminLogin(email: string, password: string, from: string): Promise<Login> {
+  return trpc("mutation", "admin.login", { email, password }, { host: "admin.localhost", origin: `http://admin.localhost:${PORT}`, from });
+}
+
+/** What a client can tell apart: the status and the message, in a stable order. */
+const outcomes = (answers: Login[]) => answers.map((answer) => `${answer.status} ${answer.message ?? ""}`).sort();
+
+let tenant: ProbeTenant;
+test.beforeAll(async () => {
+  tenant = await createTenant("lockout");
+});
+
+test("20 wrong passwords in parallel lock the account: 5 are answered 401, the rest 429, and the right password is then refused", async () => {
+  const from = ownAddress();
+  const wrong = await Promise.all(Array.from({ length: 20 }, (_, i) => login(tenant, tenant.owner.email, `wrong-password-${i}`, from)));
+  expect(wrong.filter((answer) => answer.status === 401)).toHaveLength(MAX_FAILURES);
+  for (const answer of wrong.filter((answer) => answer.status !== 401)) {
+    expect(answer.status).toBe(429);
+    expect(answer.message).toMatch(LOCKED);
+  }
+  const right = await login(tenant, tenant.owner.email, tenant.owner.password, from);
+  expect(right.status).toBe(429);
+  expect(right.message).toMatch(LOCKED);
+  expect(right.headers["set-cookie"]).toBeUndefined();
+});
+
+test("100 sign-ins in one ?batch=1 request are refused as a batch (400); 20, the cap, still lock the account", async () => {
+  const from = ownAddress();
+  const member = { email: tenant.owner.email.replace("owner@", "batch@"), password: "" };
+  const batch = (n: number, password: (i: number) => string) =>
+    send({
+      method: "POST",
+      path: `/api/trpc/${Array.from({ length: n }, () => "auth.login").join(",")}?batch=1`,
+      host: tenant.host,
+      headers: { "content-type": "application/json", origin: tenant.origin },
+      body: JSON.stringify(Object.fromEntries(Array.from({ length: n }, (_, i) => [String(i), { json: { email: member.email, password: password(i) } }]))),
+      from,
+    });
+  const hundred = await batch(100, (i) => `wrong-password-${i}`);
+  expect(hundred.status).toBe(400);
+  expect(hundred.text).toContain("A batch may call at most 20 procedures; this one calls 100.");
+  // The cap: 20 sign-ins for an email nobody has, run in parallel inside one request.
+  const twenty = await batch(20, (i) => `wrong-password-${i}`);
+  const answers = JSON.parse(twenty.text) as { error?: { json: { message: string; data: { httpStatus: number } } } }[];
+  expect(answers).toHaveLength(20);
+  const statuses = answers.map((answer) => answer.error?.json.data.httpStatus);
+  expect(statuses.filter((status) => status === 401)).toHaveLength(MAX_FAILURES);
+  expect(statuses.filter((status) => status === 429)).toHaveLength(20 - MAX_FAILURES);
+  for (const answer of answers.filter((answer) => answer.error?.json.data.httpStatus === 429)) expect(answer.error?.json.message).toMatch(LOCKED);
+});
+
+test("a real and an unknown email answer the same sequence under parallel failures (no account enumeration)", async () => {
+  const from = ownAddress();
+  const parallel = (email: string) => Promise.all(Array.from({ length: 10 }, (_, i) => login(tenant, email, `wrong-password-${i}`, from)));
+  const other = await createTenant("enumeration");
+  const real = await parallel(other.owner.email);
+  const unknown = await parallel(`nobody@${other.slug}.test`);
+  expect(outcomes(real)).toEqual(outcomes(unknown));
+  // …and the shared sequence is the lockout's, not ten 401s.
+  expect(real.filter((answer) => answer.status === 429)).toHaveLength(10 - MAX_FAILURES);
+});
+
+test("admin host: 20 wrong passwords in parallel are counted too (5 answered 401, the rest locked)", async () => {
+  // An administrator that does not exist: the counting is the same (and the demo admin stays usable).
+  const from = ownAddress();
+  const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => adminLogin("nobody@sigil.test", `wrong-password-${i}`, from)));
+  expect(answers.filter((answer) => answer.status === 401)).toHaveLength(MAX_FAILURES);
+  for (const answer of answers.filter((answer) => answer.status !== 401)) expect(answer.message).toMatch(LOCKED);
+});
+
+/** A sign-in refused by the rate limit: 429, Retry-After in whole seconds, and the message. */
+function expectRateLimited(answer: Answer & { message: string | undefined }): void {
+  expect(answer.status).toBe(429);
+  expect(answer.message).toMatch(RATE_LIMITED);
+  expect(Number(answer.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+}
+
+test("per account: sign-ins over RATE_LIMIT_SIGNIN_PER_ACCOUNT within a minute answer 429 with Retry-After", async () => {
+  // playwright.config.ts sets the per-account limit to 40; an email nobody has (no lock to mistake it for).
+  const from = ownAddress();
+  const email = `flood@${tenant.slug}.test`;
+  const answers = await Promise.all(Array.from({ length: 41 }, (_, i) => login(tenant, email, `wrong-password-${i}`, from)));
+  const limited = answers.filter((answer) => RATE_LIMITED.test(answer.message ?? ""));
+  expect(limited).toHaveLength(1);
+  for (const answer of limited) expectRateLimited(answer);
+});
+
+test("per IP: over 60 sign-ins within a minute from one address answer 429 with Retry-After, whatever the email; another address is served", async () => {
+  // RATE_LIMIT_SIGNIN_PER_IP keeps its default, 60. Four emails of 20 attempts each stay under the
+  // per-account limit, so every refusal is the address's; 20 over the limit leave room for the
+  // bucket's refill (one a second) while the 80 arrive.
+  const from = ownAddress();
+  const emails = ["a", "b", "c", "d"].map((name) => `ip-${name}@${tenant.slug}.test`);
+  const answers = await Promise.all(emails.flatMap((email) => Array.from({ length: 20 }, (_, i) => login(tenant, email, `wrong-password-${i}`, from))));
+  const limited = answers.filter((answer) => RATE_LIMITED.test(answer.message ?? ""));
+  expect(limited.length).toBeGreaterThanOrEqual(1);
+  expect(limited.length).toBeLessThanOrEqual(20);
+  for (const answer of limited) expectRateLimited(answer);
+  const elsewhere = await login(tenant, `ip-a@${tenant.slug}.test`, "wrong-password", ownAddress("elsewhere"));
+  expect(elsewhere.message).not.toMatch(RATE_LIMITED);
+});
