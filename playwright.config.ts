@@ -50,6 +50,17 @@ export default defineConfig({
     stderr: "pipe",
     stdout: "pipe",
     // The scenarios sign in with the demo logins: seed them whatever the environment says.
-    env: { DATA_DIR: process.env.E2E_DATA_DIR, PORT: String(E2E_PORT), WORKER_POLL_INTERVAL_MS: "200", SIGIL_DEMO: "1" },
+    // RATE_LIMIT_SIGNIN_PER_ACCOUNT 40 (default 20): the lockout probes send 20 wrong passwords
+    // and then the right one, and the audit probe 30 failures, to one account within a minute;
+    // at 20 the rate limit's 429 would answer first and hide whether the lock holds. The per-IP
+    // limit keeps its default: the probes sign in from loopback addresses of their own
+    // (e2e/security/support.ts ownAddress), and one proves that limit.
+    env: {
+      DATA_DIR: process.env.E2E_DATA_DIR,
+      PORT: String(E2E_PORT),
+      WORKER_POLL_INTERVAL_MS: "200",
+      SIGIL_DEMO: "1",
+      RATE_LIMIT_SIGNIN_PER_ACCOUNT: "40",
+    },
   },
 });
