@@ -1,4 +1,6 @@
 import { InvalidSettingError } from "@sigil/db";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readApiConfig } from "./config.ts";
 import { readServerSettings } from "./server-settings.ts";
@@ -24,7 +26,27 @@ const BAD_VALUES: [name: string, value: string, expected: RegExp][] = [
   ["WORKER_STALE_AFTER_MS", "10", /whole number ≥ 1000/],
   ["WORKER_EXECUTION_TIMEOUT_MS", "2.5", /whole number ≥ 100/],
   ["PROVIDER_TIMEOUT_MS", "soon", /whole number ≥ 100/],
+  ["RATE_LIMIT_SIGNIN_PER_IP", "-1", /whole number from 0 to 1000000000/],
+  ["RATE_LIMIT_SIGNIN_PER_ACCOUNT", "lots", /whole number from 0 to 1000000000/],
+  ["RATE_LIMIT_API_PER_KEY", "1.5", /whole number from 0 to 1000000000/],
+  ["RATE_LIMIT_API_PER_TENANT", "1e12", /whole number from 0 to 1000000000/],
+  ["SIGIL_OUTBOUND_ALLOW", "localhost", /host:port entries/],
+  ["TRUST_PROXY", "yes", /off \(default\), on, or the number of proxies/],
+  ["MAX_BODY_BYTES", "1k", /whole number from 1024 to 1073741824/],
+  ["MAX_UPLOAD_BODY_BYTES", "100", /whole number from 1024 to 1073741824/],
 ];
+
+const ROOT = join(import.meta.dirname, "..", "..", "..");
+/** The variables the README's Settings table names (first column). */
+function readmeVariables(): string[] {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const table = readme.slice(readme.indexOf("## Settings"), readme.indexOf("## Operating"));
+  const names = table
+    .split("\n")
+    .filter((line) => line.startsWith("| `"))
+    .flatMap((line) => [...(line.split("|")[1] ?? "").matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((match) => match[1] ?? ""));
+  return [...new Set(names)];
+}
 
 function problemOf(env: Record<string, string>): InvalidSettingError {
   try {
@@ -35,6 +57,21 @@ function problemOf(env: Record<string, string>): InvalidSettingError {
   }
   throw new Error(`expected ${JSON.stringify(env)} to be refused`);
 }
+
+describe("the README's Settings table", () => {
+  // SIGIL_SECRET_KEY_NEW belongs to secrets:rotate only; DATA_DIR accepts any path.
+  const notInServerSettings = new Set(["SIGIL_SECRET_KEY_NEW", "DATA_DIR"]);
+
+  it("names only variables that are validated, each with a bad-value test here", () => {
+    const tested = new Set(BAD_VALUES.map(([name]) => name));
+    expect(readmeVariables().filter((name) => !notInServerSettings.has(name) && !tested.has(name))).toEqual([]);
+  });
+
+  it("is passed through by turbo, so pnpm test and turbo runs see every variable", () => {
+    const turbo = JSON.parse(readFileSync(join(ROOT, "turbo.json"), "utf8")) as { globalPassThroughEnv: string[] };
+    expect(readmeVariables().filter((name) => !turbo.globalPassThroughEnv.includes(name))).toEqual([]);
+  });
+});
 
 describe("readServerSettings (pnpm start checks these before building)", () => {
   it.each(BAD_VALUES)("refuses %s=%j naming the variable and what it accepts", (name, value, expected) => {
