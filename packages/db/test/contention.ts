@@ -40,7 +40,7 @@ export interface Gate {
 
 export interface ContentionOptions {
   dataDir: string;
-  mode: "prompt-update" | "settings-upsert" | "seat-limit" | "storage-quota";
+  mode: "prompt-update" | "settings-upsert" | "seat-limit" | "storage-quota" | "execution-quota";
   tenantId: string;
   /** How many processes write at once. */
   writers: number;

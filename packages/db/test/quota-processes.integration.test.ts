@@ -6,7 +6,9 @@
  * attempt is a QuotaExceededError, and nothing else fails (no SQLITE_BUSY).
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { executionModel } from "../src/models/execution.ts";
 import { fileModel } from "../src/models/file.ts";
+import { promptModel } from "../src/models/prompt.ts";
 import type { TenantRow } from "../src/models/tenant.ts";
 import { userModel } from "../src/models/user.ts";
 import { tenantContext } from "../src/tenant-context.ts";
@@ -20,7 +22,7 @@ let env: ReturnType<typeof useTempDataDir>;
 let tenants: TenantRow[];
 beforeAll(async () => {
   env = useTempDataDir({ tenantCacheSize: 4 });
-  tenants = await createTenants("quota-files", "quota-seats");
+  tenants = await createTenants("quota-files", "quota-seats", "quota-executions");
 });
 afterAll(() => env.cleanup());
 
@@ -83,5 +85,40 @@ test(`the user seat limit holds when ${PROCESSES} processes invite at once (user
   expectExactlyOneWinner(reports);
   await tenantContext.runWithTenant(tenant.id, async () => {
     expect(await userModel.countSeats()).toBe(limit);
+  });
+});
+
+test(`the monthly executions quota holds when ${PROCESSES} processes create executions at once (executionModel.createWithinMonthlyLimit)`, async () => {
+  const [, , tenant] = tenants;
+  if (!tenant) throw new Error("tenant missing");
+  const limit = 5;
+  const promptId = await tenantContext.runWithTenant(tenant.id, async () => {
+    const prompt = await promptModel.create({ name: "quota", template: "x" });
+    for (let i = 0; i < limit - 1; i += 1) {
+      await executionModel.createWithinMonthlyLimit({ promptId: prompt.id, promptVersion: 1, input: { i }, provider: "template", model: "m" }, limit);
+    }
+    return prompt.id;
+  });
+  const lease = env.manager.acquireTenantDatabase(tenant.id);
+  let reports: ContenderReport[];
+  try {
+    reports = await runContenders({
+      dataDir: env.dataDir,
+      mode: "execution-quota",
+      tenantId: tenant.id,
+      target: promptId,
+      limit,
+      writers: PROCESSES,
+      count: ATTEMPTS,
+      gate: lease.db.$client,
+    });
+  } finally {
+    lease.release();
+  }
+  expectExactlyOneWinner(reports);
+  await tenantContext.runWithTenant(tenant.id, async () => {
+    expect(await executionModel.count()).toBe(limit);
+    // The monthly counter (which deleting executions never lowers) agrees with the rows.
+    expect(await executionModel.countThisMonth()).toBe(limit);
   });
 });
