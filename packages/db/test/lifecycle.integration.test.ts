@@ -13,6 +13,7 @@ import { HybridDatabaseManager } from "../src/hybrid-manager.ts";
 import { apiKeyModel } from "../src/models/api-key.ts";
 import { executionModel } from "../src/models/execution.ts";
 import { promptModel } from "../src/models/prompt.ts";
+import { recordSignInFailure, tenantSignInKey } from "../src/models/sign-in-guard.ts";
 import { sessionModel } from "../src/models/session.ts";
 import { settingsModel } from "../src/models/settings.ts";
 import { tenantModel, type TenantRow } from "../src/models/tenant.ts";
@@ -305,8 +306,15 @@ describe("deleteTenant", () => {
       expect.arrayContaining([`tenant_${doomed.id}.sqlite`, `tenant_${doomed.id}.sqlite-wal`, `tenant_${doomed.id}.sqlite-shm`]),
     );
     for (const table of SHARED_TENANT_TABLES) expect(rawSharedCount(manager(), table, doomed.id)).toBeGreaterThan(0);
+    const lockout = { maxFailures: 5, lockoutMs: 60_000 };
+    await recordSignInFailure(tenantSignInKey(doomed.id, "alice@example.test"), lockout);
+    await recordSignInFailure(tenantSignInKey(bystander.id, "alice@example.test"), lockout);
+    const signInCounters = (tenantId: string) =>
+      manager().getSharedDatabase().$client.prepare("SELECT count(*) AS n FROM sign_in_failures WHERE key LIKE ?").get(`${tenantId}:%`);
 
     const deletion = await tenantModel.deleteTenant(doomed.id);
+    expect(signInCounters(doomed.id)).toEqual({ n: 0 });
+    expect(signInCounters(bystander.id)).toEqual({ n: 1 });
 
     expect(deletion).toEqual({
       tenantId: doomed.id,

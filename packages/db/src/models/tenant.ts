@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { eq, sql } from "drizzle-orm";
+import { eq, like, sql } from "drizzle-orm";
 import type { SharedDatabase } from "../connection.ts";
 import { ConflictError, isUniqueViolation, NotFoundError, ProvisioningError, SigilDbError } from "../errors.ts";
 import { HybridDatabaseManager } from "../hybrid-manager.ts";
 import { assertTenantId, assertValidSlug } from "../identifiers.ts";
-import { apiKeys, sessions, settings, tenants, users, type TenantPlan, type TenantStatus } from "../schema/shared/index.ts";
+import { apiKeys, sessions, settings, signInFailures, tenants, users, type TenantPlan, type TenantStatus } from "../schema/shared/index.ts";
 import type { RowOf } from "./base-model.ts";
 import { SystemModel } from "./strategies.ts";
 
@@ -168,18 +168,28 @@ export class TenantModel extends SystemModel<typeof tenants> {
     assertTenantId(id);
     const hybrid = manager();
     const db = hybrid.getSharedDatabase();
-    const deletion = db.transaction((tx) => {
-      const row = tx.select().from(tenants).where(eq(tenants.id, id)).get();
-      if (!row) return null;
-      const removed = {
-        sessions: tx.delete(sessions).where(eq(sessions.tenantId, id)).run().changes,
-        apiKeys: tx.delete(apiKeys).where(eq(apiKeys.tenantId, id)).run().changes,
-        settings: tx.delete(settings).where(eq(settings.tenantId, id)).run().changes,
-        users: tx.delete(users).where(eq(users.tenantId, id)).run().changes,
-      };
-      tx.delete(tenants).where(eq(tenants.id, id)).run();
-      return { tenantId: id, slug: row.slug, removed };
-    });
+    // IMMEDIATE: it reads, then writes, while another process may be writing shared.sqlite
+    // (a DEFERRED transaction would then fail with "database is locked"; see Model.transaction).
+    const deletion = db.transaction(
+      (tx) => {
+        const row = tx.select().from(tenants).where(eq(tenants.id, id)).get();
+        if (!row) return null;
+        // Its sign-in counters (tenantSignInKey: the tenant's UUID, then the email). Rate-limit
+        // buckets need no purge: a full bucket is pruned by later requests (models/rate-limit.ts).
+        tx.delete(signInFailures)
+          .where(like(signInFailures.key, `${id}:%`))
+          .run();
+        const removed = {
+          sessions: tx.delete(sessions).where(eq(sessions.tenantId, id)).run().changes,
+          apiKeys: tx.delete(apiKeys).where(eq(apiKeys.tenantId, id)).run().changes,
+          settings: tx.delete(settings).where(eq(settings.tenantId, id)).run().changes,
+          users: tx.delete(users).where(eq(users.tenantId, id)).run().changes,
+        };
+        tx.delete(tenants).where(eq(tenants.id, id)).run();
+        return { tenantId: id, slug: row.slug, removed };
+      },
+      { behavior: "immediate" },
+    );
     if (!deletion) throw new NotFoundError(`Tenant ${id} does not exist.`);
     hybrid.removeTenantDatabase(id);
     return deletion;
