@@ -33,6 +33,19 @@ function expectExactlyOneWinner(reports: ContenderReport[]): void {
   expect(reports.reduce((sum, r) => sum + r.quota, 0)).toBe(PROCESSES * ATTEMPTS - 1);
 }
 
+/** Races the writers on the tenant's own file, gated on that file's write lock (contention.ts). */
+async function contendOnTenantFile(
+  tenantId: string,
+  options: { mode: "storage-quota" | "execution-quota"; target: string; limit: number },
+): Promise<ContenderReport[]> {
+  const lease = env.manager.acquireTenantDatabase(tenantId);
+  try {
+    return await runContenders({ dataDir: env.dataDir, tenantId, writers: PROCESSES, count: ATTEMPTS, gate: lease.db.$client, ...options });
+  } finally {
+    lease.release();
+  }
+}
+
 test(`the storage quota holds when ${PROCESSES} processes store files at once (fileModel.storeWithinQuota)`, async () => {
   const [tenant] = tenants;
   if (!tenant) throw new Error("tenant missing");
@@ -43,22 +56,7 @@ test(`the storage quota holds when ${PROCESSES} processes store files at once (f
       await fileModel.storeWithinQuota({ name: `before-${i}.bin`, mimeType: "application/octet-stream", content: Buffer.alloc(size) }, limit);
     }
   });
-  const lease = env.manager.acquireTenantDatabase(tenant.id);
-  let reports: ContenderReport[];
-  try {
-    reports = await runContenders({
-      dataDir: env.dataDir,
-      mode: "storage-quota",
-      tenantId: tenant.id,
-      target: String(size),
-      limit,
-      writers: PROCESSES,
-      count: ATTEMPTS,
-      gate: lease.db.$client,
-    });
-  } finally {
-    lease.release();
-  }
+  const reports = await contendOnTenantFile(tenant.id, { mode: "storage-quota", target: String(size), limit });
   expectExactlyOneWinner(reports);
   await tenantContext.runWithTenant(tenant.id, async () => {
     expect(await fileModel.totalBytes()).toBe(limit);
@@ -99,22 +97,7 @@ test(`the monthly executions quota holds when ${PROCESSES} processes create exec
     }
     return prompt.id;
   });
-  const lease = env.manager.acquireTenantDatabase(tenant.id);
-  let reports: ContenderReport[];
-  try {
-    reports = await runContenders({
-      dataDir: env.dataDir,
-      mode: "execution-quota",
-      tenantId: tenant.id,
-      target: promptId,
-      limit,
-      writers: PROCESSES,
-      count: ATTEMPTS,
-      gate: lease.db.$client,
-    });
-  } finally {
-    lease.release();
-  }
+  const reports = await contendOnTenantFile(tenant.id, { mode: "execution-quota", target: promptId, limit });
   expectExactlyOneWinner(reports);
   await tenantContext.runWithTenant(tenant.id, async () => {
     expect(await executionModel.count()).toBe(limit);
