@@ -8,9 +8,9 @@
  *
  * Usage: node --import tsx server.ts [--dev] (PORT, HOST as for `pnpm start`).
  */
-import { createServer, type IncomingMessage } from "node:http";
+import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { acceptUpgrade, readEdgeConfig, readListenSettings, securityHeaders, withEdge, type EdgeConfig, type ListenSettings } from "@sigil/api/edge";
+import { acceptUpgrade, createEdgeServer, readEdgeConfig, readListenSettings, securityHeaders, type EdgeConfig, type ListenSettings } from "@sigil/api/edge";
 
 const dev = process.argv.includes("--dev");
 // Next wants NODE_ENV to match the mode (it warns about, and misbehaves with, anything else);
@@ -30,16 +30,14 @@ function readSettings(): { edgeConfig: EdgeConfig; listen: ListenSettings } {
   }
 }
 
-const server = createServer(
-  withEdge(edgeConfig, (req, res) => {
-    for (const [name, value] of Object.entries(securityHeaders(req))) res.setHeader(name, value);
-    handle(req, res).catch((error: unknown) => {
-      console.error("Request failed:", error);
-      if (!res.headersSent) res.statusCode = 500;
-      res.end();
-    });
-  }),
-);
+const server = createEdgeServer(edgeConfig, (req, res) => {
+  for (const [name, value] of Object.entries(securityHeaders(req))) res.setHeader(name, value);
+  handle(req, res).catch((error: unknown) => {
+    console.error("Request failed:", error);
+    if (!res.headersSent) res.statusCode = 500;
+    res.end();
+  });
+});
 // Registered before Next's own upgrade listener, so it runs first: a refused upgrade's socket is
 // closed before Next sees it. Only development upgrades (hot reload) are served at all.
 server.prependListener("upgrade", (req: IncomingMessage, socket: Duplex) => {

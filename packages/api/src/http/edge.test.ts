@@ -1,8 +1,8 @@
-import { createServer, IncomingMessage, type Server } from "node:http";
+import { IncomingMessage, type Server } from "node:http";
 import { connect, Socket, type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parseTrustProxy } from "../config.ts";
-import { acceptUpgrade, bodyLimit, clientAddress, clientProto, withEdge, type EdgeConfig } from "./edge.ts";
+import { acceptUpgrade, bodyLimit, clientAddress, clientProto, createEdgeServer, type EdgeConfig } from "./edge.ts";
 
 const config: EdgeConfig = { trustProxyHops: 0, maxBodyBytes: 64 * 1024, maxUploadBodyBytes: 256 * 1024 };
 
@@ -14,17 +14,15 @@ interface Seen {
 }
 
 async function listen(edgeConfig: EdgeConfig): Promise<{ server: Server; port: number }> {
-  const server = createServer(
-    withEdge(edgeConfig, (req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (chunk: Buffer) => chunks.push(chunk));
-      req.on("end", () => {
-        const seen: Seen = { headers: req.headers, rawHeaders: req.rawHeaders, body: Buffer.concat(chunks).toString() };
-        res.setHeader("content-type", "application/json");
-        res.end(JSON.stringify(seen));
-      });
-    }),
-  );
+  const server = createEdgeServer(edgeConfig, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const seen: Seen = { headers: req.headers, rawHeaders: req.rawHeaders, body: Buffer.concat(chunks).toString() };
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify(seen));
+    });
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return { server, port: (server.address() as AddressInfo).port };
 }
@@ -76,6 +74,16 @@ describe("body limit", () => {
     expect(text).toMatch(/^HTTP\/1\.1 413 /);
     expect(text).toContain('"code":"PAYLOAD_TOO_LARGE"');
     expect(text).toContain("The request body is larger than 64 KB, the limit for this request.");
+  });
+
+  test("Expect: 100-continue over the limit gets 413 without being invited to send the body; within it, 100 Continue", async () => {
+    const expect100 = (length: number) =>
+      `POST /api/trpc/auth.login HTTP/1.1\r\nHost: acme.localhost\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\nExpect: 100-continue\r\n\r\n`;
+    const refused = await raw(port, expect100(50 * 1024 * 1024), { until: /\}\}\}\}$/ });
+    expect(refused.text).toMatch(/^HTTP\/1\.1 413 /);
+    expect(refused.text).not.toContain("100 Continue");
+    const invited = await raw(port, expect100(2), { until: /100 Continue\r\n\r\n/ });
+    expect(invited.text).toMatch(/^HTTP\/1\.1 100 Continue/);
   });
 
   test("a chunked body is refused as soon as it crosses the limit, while the client is still sending", async () => {

@@ -1,4 +1,4 @@
-import { IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Env } from "@sigil/db";
 import { readApiConfig, type ApiConfig } from "../config.ts";
 import { EDGE_HEADERS, INTERNAL_HEADER_PREFIX } from "./edge-headers.ts";
@@ -214,3 +214,21 @@ export function withEdge(config: EdgeConfig, handler: NodeHandler): NodeHandler 
 }
 
 export { EDGE_HEADERS, INTERNAL_HEADER_PREFIX } from "./edge-headers.ts";
+
+/**
+ * An HTTP server whose every request passes the edge. A client that sends `Expect: 100-continue`
+ * is asked for its body only when the edge would take it: an oversized Content-Length or two
+ * Host headers are refused before the body is sent, instead of after Node's automatic
+ * "100 Continue" invited it.
+ */
+export function createEdgeServer(config: EdgeConfig, handler: NodeHandler): Server {
+  const edge = withEdge(config, handler);
+  const server = createServer(edge);
+  server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
+    const pathname = new URL(req.url ?? "/", "http://edge.invalid").pathname;
+    const acceptable = hostHeaderCount(req.rawHeaders) <= 1 && Number(req.headers["content-length"] ?? 0) <= bodyLimit(pathname, config);
+    if (acceptable) res.writeContinue();
+    edge(req, res);
+  });
+  return server;
+}

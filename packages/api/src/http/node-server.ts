@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { readEdgeConfig, securityHeaders, withEdge, type EdgeConfig } from "./edge.ts";
+import { createEdgeServer, readEdgeConfig, securityHeaders, type EdgeConfig } from "./edge.ts";
 import { handleTrpcRequest } from "./handler.ts";
 
 /** Turns a Node request into a fetch Request (the Host header is kept: tenants are named by it). */
@@ -41,19 +41,17 @@ export async function startApiServer(
   hostname = "127.0.0.1",
   edgeConfig: EdgeConfig = readEdgeConfig(process.env),
 ): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
-  const server = createServer(
-    withEdge(edgeConfig, (req, res) => {
-      for (const [name, value] of Object.entries(securityHeaders(req))) res.setHeader(name, value);
-      toFetchRequest(req)
-        .then(handleTrpcRequest)
-        .then((response) => writeResponse(res, response))
-        .catch((error: unknown) => {
-          console.error("API server error:", error);
-          res.statusCode = 500;
-          res.end("Internal error");
-        });
-    }),
-  );
+  const server = createEdgeServer(edgeConfig, (req, res) => {
+    for (const [name, value] of Object.entries(securityHeaders(req))) res.setHeader(name, value);
+    toFetchRequest(req)
+      .then(handleTrpcRequest)
+      .then((response) => writeResponse(res, response))
+      .catch((error: unknown) => {
+        console.error("API server error:", error);
+        res.statusCode = 500;
+        res.end("Internal error");
+      });
+  });
   await new Promise<void>((resolve) => server.listen(port, hostname, resolve));
   const address = server.address() as AddressInfo;
   return {
