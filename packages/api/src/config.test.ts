@@ -1,5 +1,8 @@
 import { describe, expect, test } from "vitest";
-import { RATE_LIMIT_DEFAULTS, readRateLimitConfig } from "./config.ts";
+import type { Env } from "@sigil/db";
+import { RATE_LIMIT_DEFAULTS, readApiConfig } from "./config.ts";
+
+const readRateLimitConfig = (env: Env) => readApiConfig(env).rateLimits;
 
 describe("rate-limit settings", () => {
   test("defaults when unset; whole numbers ≥ 0 are taken (0: no limit)", () => {

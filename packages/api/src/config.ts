@@ -37,26 +37,6 @@ export const RATE_LIMIT_DEFAULTS: RateLimitConfig = { signInPerIp: 60, signInPer
 
 const requestsPerMinute = (fallback: number) => wholeNumber(fallback, { min: 0, max: 1_000_000_000 });
 
-export const rateLimitEnvironment = z.object({
-  RATE_LIMIT_SIGNIN_PER_IP: requestsPerMinute(RATE_LIMIT_DEFAULTS.signInPerIp),
-  RATE_LIMIT_SIGNIN_PER_ACCOUNT: requestsPerMinute(RATE_LIMIT_DEFAULTS.signInPerAccount),
-  RATE_LIMIT_API_PER_KEY: requestsPerMinute(RATE_LIMIT_DEFAULTS.apiPerKey),
-  RATE_LIMIT_API_PER_TENANT: requestsPerMinute(RATE_LIMIT_DEFAULTS.apiPerTenant),
-});
-
-export function readRateLimitConfig(env: Env): RateLimitConfig {
-  return rateLimitsFrom(parseEnvironment(rateLimitEnvironment, env));
-}
-
-function rateLimitsFrom(values: z.output<typeof rateLimitEnvironment>): RateLimitConfig {
-  return {
-    signInPerIp: values.RATE_LIMIT_SIGNIN_PER_IP,
-    signInPerAccount: values.RATE_LIMIT_SIGNIN_PER_ACCOUNT,
-    apiPerKey: values.RATE_LIMIT_API_PER_KEY,
-    apiPerTenant: values.RATE_LIMIT_API_PER_TENANT,
-  };
-}
-
 const TRUST_PROXY_EXPECTED = "off (default), on, or the number of proxies in front of Sigil (1–99)";
 
 /**
@@ -70,11 +50,6 @@ function trustProxyHops(raw: string): number | undefined {
   return /^[1-9]\d?$/.test(text) ? Number(text) : undefined;
 }
 
-/** TRUST_PROXY alone (the edge's tests); throws InvalidSettingError naming the variable. */
-export function parseTrustProxy(value: string | undefined): number {
-  return parseEnvironment(z.object({ TRUST_PROXY: setting(TRUST_PROXY_EXPECTED, trustProxyHops, 0) }), { TRUST_PROXY: value }).TRUST_PROXY;
-}
-
 const byteSize = (fallback: number) => wholeNumber(fallback, { min: 1024, max: 1024 ** 3 });
 
 const DOMAIN = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
@@ -86,6 +61,10 @@ export const apiEnvironment = z.object({
     "localhost",
   ),
   SESSION_TTL_HOURS: wholeNumber(24 * 7, { max: 24 * 366 }),
+  RATE_LIMIT_SIGNIN_PER_IP: requestsPerMinute(RATE_LIMIT_DEFAULTS.signInPerIp),
+  RATE_LIMIT_SIGNIN_PER_ACCOUNT: requestsPerMinute(RATE_LIMIT_DEFAULTS.signInPerAccount),
+  RATE_LIMIT_API_PER_KEY: requestsPerMinute(RATE_LIMIT_DEFAULTS.apiPerKey),
+  RATE_LIMIT_API_PER_TENANT: requestsPerMinute(RATE_LIMIT_DEFAULTS.apiPerTenant),
   SIGIL_OUTBOUND_ALLOW: setting<OutboundAllowEntry[]>(
     "comma-separated host:port entries, e.g. localhost:11434 or [::1]:8000",
     (raw) => {
@@ -105,13 +84,18 @@ export const apiEnvironment = z.object({
 });
 
 export function readApiConfig(env: Env): ApiConfig {
-  const values = parseEnvironment(apiEnvironment.extend(rateLimitEnvironment.shape), env);
+  const values = parseEnvironment(apiEnvironment, env);
   return {
     rootDomain: values.ROOT_DOMAIN,
     sessionTtlMs: values.SESSION_TTL_HOURS * 3_600_000,
     maxFailedLogins: 5,
     lockoutMs: 30 * 60_000,
-    rateLimits: rateLimitsFrom(values),
+    rateLimits: {
+      signInPerIp: values.RATE_LIMIT_SIGNIN_PER_IP,
+      signInPerAccount: values.RATE_LIMIT_SIGNIN_PER_ACCOUNT,
+      apiPerKey: values.RATE_LIMIT_API_PER_KEY,
+      apiPerTenant: values.RATE_LIMIT_API_PER_TENANT,
+    },
     outboundAllow: values.SIGIL_OUTBOUND_ALLOW,
     trustProxyHops: values.TRUST_PROXY,
     maxBodyBytes: values.MAX_BODY_BYTES,

@@ -1,7 +1,7 @@
 import { IncomingMessage, type Server } from "node:http";
 import { connect, Socket, type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { parseTrustProxy } from "../config.ts";
+import { readApiConfig } from "../config.ts";
 import { acceptUpgrade, bodyLimit, clientAddress, clientProto, createEdgeServer, type EdgeConfig } from "./edge.ts";
 
 const config: EdgeConfig = { trustProxyHops: 0, maxBodyBytes: 64 * 1024, maxUploadBodyBytes: 256 * 1024 };
@@ -66,6 +66,8 @@ let server: Server;
 let port: number;
 beforeAll(async () => ({ server, port } = await listen(config)));
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+const parseTrustProxy = (value: string | undefined) => readApiConfig({ TRUST_PROXY: value }).trustProxyHops;
 
 describe("body limit", () => {
   test("a Content-Length over the limit is refused at once (413), before any byte of the body", async () => {
