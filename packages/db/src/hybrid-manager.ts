@@ -22,6 +22,7 @@ import {
 import { applyMigrations, readSchemaVersion, type ApplyResult } from "./migrations/apply-migrations.ts";
 import { loadMigrations, SHARED_MIGRATIONS_FOLDER, TENANT_MIGRATIONS_FOLDER, type MigrationFile } from "./migrations/migration-files.ts";
 import { tenants } from "./schema/shared/tenants.ts";
+import { publishTenantStats, readTenantStats } from "./usage-mirror.ts";
 import { SecretVault } from "./secrets/secret-vault.ts";
 import { storageSettings, type StorageSettings } from "./settings.ts";
 import { TenantConnectionPool, type PoolStats, type TenantHandle, type TenantLease } from "./tenant-pool.ts";
@@ -51,6 +52,8 @@ export class HybridDatabaseManager {
   private readonly sharedConnection: SqliteConnection;
   private readonly sharedDb: SharedDatabase;
   private readonly pool: TenantConnectionPool;
+  /** Per tenant, the `revision:period` of its totals this process last copied to shared.sqlite. */
+  private readonly publishedUsage = new Map<string, string>();
   private closed = false;
   private vault: SecretVault | undefined;
 
@@ -205,7 +208,24 @@ export class HybridDatabaseManager {
   }
 
   /** Closes the tenant's handle (at once if idle, else when its holders finish) and deletes its files. */
+  /**
+   * Copies a tenant's running totals (its file's `tenant_stats`) into shared.sqlite's
+   * `tenant_usage` when they changed since this process last did: one prepared read per call,
+   * and a write only after the tenant's data changed. `tenantContext` calls it when a run that
+   * used the tenant's file ends, so the control plane reads usage without opening tenant files.
+   */
+  syncTenantUsage(tenantId: string, db: TenantDatabase): void {
+    this.assertOpen();
+    const stats = readTenantStats(db.$client);
+    if (!stats) return;
+    const version = `${stats.revision}:${stats.executionsPeriod}`;
+    if (this.publishedUsage.get(tenantId) === version) return;
+    publishTenantStats(this.sharedConnection, tenantId, stats);
+    this.publishedUsage.set(tenantId, version);
+  }
+
   removeTenantDatabase(tenantId: string): void {
+    this.publishedUsage.delete(tenantId);
     this.pool.closeTenant(tenantId);
     this.removeTenantFiles(tenantId);
   }

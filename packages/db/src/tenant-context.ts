@@ -14,6 +14,19 @@ interface TenantStore {
 }
 
 /**
+ * A run that used the tenant's file may have changed its totals: mirror them to the control plane
+ * (HybridDatabaseManager.syncTenantUsage). The caller's outcome does not depend on it: a failure
+ * leaves the mirror behind until the next run or a repair, and is logged.
+ */
+function publishUsage(manager: HybridDatabaseManager, tenantId: string, pin: TenantLease): void {
+  try {
+    manager.syncTenantUsage(tenantId, pin.db);
+  } catch (error) {
+    console.error(`The usage of tenant ${tenantId} could not be copied to shared.sqlite:`, error);
+  }
+}
+
+/**
  * Which tenant the current async chain works for.
  *
  * The seed's `setContext` used `AsyncLocalStorage.enterWith`, which leaks the store into whatever
@@ -32,6 +45,7 @@ class TenantContextManager {
         return await fn();
       } finally {
         store.ended = true;
+        if (store.pin) publishUsage(store.manager, tenantId, store.pin);
         store.pin?.release();
         store.pin = undefined;
       }

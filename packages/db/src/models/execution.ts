@@ -4,6 +4,9 @@ import { usageCounters } from "../schema/tenant/usage-counters.ts";
 import type { RowOf, SyncDatabase } from "./base-model.ts";
 import { IsolatedModel } from "./strategies.ts";
 import { QuotaExceededError } from "../errors.ts";
+import { utcPeriod } from "../usage-periods.ts";
+
+export { utcMonth, utcPeriod } from "../usage-periods.ts";
 
 export type ExecutionRow = RowOf<typeof executions>;
 
@@ -159,11 +162,6 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
 
 export const executionModel = new ExecutionModel();
 
-/** The usage counter's period of `date`: its calendar month in UTC, "YYYY-MM". */
-export function utcPeriod(date: Date): string {
-  return date.toISOString().slice(0, 7);
-}
-
 function readUsage(db: SyncDatabase, period: string): number {
   const row = db
     .select({ count: usageCounters.count })
@@ -171,12 +169,4 @@ function readUsage(db: SyncDatabase, period: string): number {
     .where(and(eq(usageCounters.metric, "executions"), eq(usageCounters.period, period)))
     .get();
   return row?.count ?? 0;
-}
-
-/** The calendar month (UTC) containing `now`, as [from, to). */
-export function utcMonth(now: Date): { from: Date; to: Date } {
-  return {
-    from: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)),
-    to: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)),
-  };
 }

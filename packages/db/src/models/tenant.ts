@@ -4,7 +4,18 @@ import type { SharedDatabase } from "../connection.ts";
 import { ConflictError, isUniqueViolation, NotFoundError, ProvisioningError, SigilDbError } from "../errors.ts";
 import { HybridDatabaseManager } from "../hybrid-manager.ts";
 import { assertTenantId, assertValidSlug } from "../identifiers.ts";
-import { apiKeys, sessions, settings, signInFailures, tenants, users, type TenantPlan, type TenantStatus } from "../schema/shared/index.ts";
+import {
+  apiKeys,
+  sessions,
+  settings,
+  signInFailures,
+  tenants,
+  tenantUsage,
+  tenantWork,
+  users,
+  type TenantPlan,
+  type TenantStatus,
+} from "../schema/shared/index.ts";
 import type { RowOf } from "./base-model.ts";
 import { SystemModel } from "./strategies.ts";
 
@@ -120,29 +131,38 @@ export class TenantModel extends SystemModel<typeof tenants> {
     const hybrid = manager();
     const now = new Date();
     try {
-      return hybrid.provisionTenantDatabase(id, () =>
-        hybrid
-          .getSharedDatabase()
-          .insert(tenants)
-          .values({
-            id,
-            name: input.name,
-            slug: input.slug,
-            status: input.status ?? "active",
-            plan: input.plan,
-            domain: input.settings.domain ? input.settings.domain.toLowerCase() : null,
-            features: input.settings.features,
-            limitUsers: input.settings.limits.users,
-            limitStorageMb: input.settings.limits.storage,
-            limitExecutionsPerMonth: input.settings.limits.executions_per_month,
-            billingSubscriptionId: input.billing?.subscription_id ?? null,
-            billingCurrentPeriodEnd: input.billing?.current_period_end ?? null,
-            createdAt: now,
-            updatedAt: now,
-          })
-          .returning()
-          .get(),
-      );
+      // One transaction: the registry row never exists without its control-plane rows.
+      const register = () =>
+        hybrid.getSharedDatabase().transaction(
+          (shared) => {
+            const row = shared
+              .insert(tenants)
+              .values({
+                id,
+                name: input.name,
+                slug: input.slug,
+                status: input.status ?? "active",
+                plan: input.plan,
+                domain: input.settings.domain ? input.settings.domain.toLowerCase() : null,
+                features: input.settings.features,
+                limitUsers: input.settings.limits.users,
+                limitStorageMb: input.settings.limits.storage,
+                limitExecutionsPerMonth: input.settings.limits.executions_per_month,
+                billingSubscriptionId: input.billing?.subscription_id ?? null,
+                billingCurrentPeriodEnd: input.billing?.current_period_end ?? null,
+                createdAt: now,
+                updatedAt: now,
+              })
+              .returning()
+              .get();
+            // The control plane's rows (schema/shared/control-plane.ts): the new file is at the latest schema.
+            shared.insert(tenantUsage).values({ tenantId: id, schemaVersion: hybrid.tenantMigrations().length, updatedAt: now }).run();
+            shared.insert(tenantWork).values({ tenantId: id }).run();
+            return row;
+          },
+          { behavior: "immediate" },
+        );
+      return hybrid.provisionTenantDatabase(id, register);
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new ConflictError(`The slug "${input.slug}" or its custom domain is already taken.`, { cause: error });

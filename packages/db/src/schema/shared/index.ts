@@ -6,3 +6,4 @@ export * from "./api-keys.ts";
 export * from "./settings.ts";
 export * from "./system-admin-access.ts";
 export * from "./guards.ts";
+export * from "./control-plane.ts";

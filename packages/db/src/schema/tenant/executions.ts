@@ -26,6 +26,10 @@ export const executions = sqliteTable(
     result: text("result"),
     error: text("error"),
     attempts: integer("attempts").notNull().default(0),
+    /** The worker process that claimed the running execution (ExecutionWorker.id). */
+    claimedBy: text("claimed_by"),
+    /** The claim holds until then; the worker renews it while it runs (heartbeat). */
+    leaseExpiresAt: timestampColumn("lease_expires_at"),
     createdBy: text("created_by"),
     startedAt: timestampColumn("started_at"),
     completedAt: timestampColumn("completed_at"),
@@ -36,5 +40,6 @@ export const executions = sqliteTable(
     index("executions_status_created_idx").on(t.status, t.createdAt),
     index("executions_prompt_idx").on(t.promptId, t.createdAt),
     index("executions_created_idx").on(t.createdAt),
+    index("executions_lease_idx").on(t.status, t.leaseExpiresAt),
   ],
 );
