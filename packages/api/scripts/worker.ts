@@ -13,17 +13,19 @@
  * Environment: DATA_DIR (default: the web app's ./data, like the db scripts) and the storage
  * settings of @sigil/db; WORKER_POLL_INTERVAL_MS, WORKER_CONCURRENCY, WORKER_MAX_ATTEMPTS,
  * WORKER_STALE_AFTER_MS, WORKER_EXECUTION_TIMEOUT_MS, PROVIDER_TIMEOUT_MS (all optional, read by
- * src/server-settings.ts; an invalid one exits 2 naming it).
+ * src/server-settings.ts; an invalid one exits 2 naming it). USAGE_REFRESH_INTERVAL_SECONDS: how often
+ * this process measures the tenant files' sizes into the control plane (src/worker/usage-refresh.ts).
  */
 import "./default-data-dir.ts";
 import { HybridDatabaseManager, InvalidSettingError } from "@sigil/db";
 import { readServerSettings, type ServerSettings, type WorkerSettings } from "../src/server-settings.ts";
 import { startApiServer } from "../src/http/node-server.ts";
-import { ExecutionWorker, type ExecutionWorkerOptions, type WorkerEvent } from "../src/worker/index.ts";
+import { ExecutionWorker, startUsageRefresh, type ExecutionWorkerOptions, type WorkerEvent } from "../src/worker/index.ts";
 
 /** Unset settings are left out, so the worker applies its own defaults. */
-function definedOnly(settings: WorkerSettings): Partial<WorkerSettings> {
-  return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined));
+function definedOnly(settings: WorkerSettings): Partial<Omit<WorkerSettings, "usageRefreshIntervalSeconds">> {
+  const { usageRefreshIntervalSeconds: _ownTimer, ...workerOnly } = settings;
+  return Object.fromEntries(Object.entries(workerOnly).filter(([, value]) => value !== undefined));
 }
 
 function log(event: WorkerEvent): void {
@@ -94,7 +96,7 @@ const shutdown = (signal: NodeJS.Signals) => {
   }
   stopping = true;
   console.log(`${signal}: stopping after the executions in flight…`);
-  Promise.all([worker.stop(), api?.close()])
+  Promise.all([worker.stop(), usageRefresh.stop(), api?.close()])
     .then(() => {
       manager.close();
       console.log("Worker stopped.");
@@ -109,7 +111,11 @@ process.on("SIGINT", shutdown);
 process.on("SIGTERM", shutdown);
 
 worker.start();
+const usageRefresh = startUsageRefresh({
+  intervalSeconds: settings.worker.usageRefreshIntervalSeconds,
+  onError: (error) => console.error(`${new Date().toISOString()} error     measuring tenant files: ${error instanceof Error ? error.message : String(error)}`),
+});
 console.log(
   `Polling every ${worker.pollIntervalMs} ms (concurrency ${worker.concurrency}, max attempts ${worker.maxAttempts}, ` +
-    `stale after ${worker.staleAfterMs} ms). Ctrl-C to stop.`,
+    `stale after ${worker.staleAfterMs} ms); database sizes measured every ${settings.worker.usageRefreshIntervalSeconds} s. Ctrl-C to stop.`,
 );

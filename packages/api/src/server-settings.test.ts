@@ -26,6 +26,7 @@ const BAD_VALUES: [name: string, value: string, expected: RegExp][] = [
   ["WORKER_STALE_AFTER_MS", "10", /whole number ≥ 1000/],
   ["WORKER_EXECUTION_TIMEOUT_MS", "2.5", /whole number ≥ 100/],
   ["PROVIDER_TIMEOUT_MS", "soon", /whole number ≥ 100/],
+  ["USAGE_REFRESH_INTERVAL_SECONDS", "5", /whole number from 10 to 86400/],
   ["RATE_LIMIT_SIGNIN_PER_IP", "-1", /whole number from 0 to 1000000000/],
   ["RATE_LIMIT_SIGNIN_PER_ACCOUNT", "lots", /whole number from 0 to 1000000000/],
   ["RATE_LIMIT_API_PER_KEY", "1.5", /whole number from 0 to 1000000000/],
@@ -116,6 +117,7 @@ describe("readServerSettings (pnpm start checks these before building)", () => {
       staleAfterMs: 600_000,
       executionTimeoutMs: undefined,
       providerTimeoutMs: undefined,
+      usageRefreshIntervalSeconds: 300,
     });
     expect(settings.admin).toEqual({ email: undefined, password: undefined, name: "System administrator" });
     expect(settings.demo).toEqual({ mode: "auto", adminFromEnvironment: false });

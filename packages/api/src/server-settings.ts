@@ -30,6 +30,8 @@ export interface WorkerSettings {
   executionTimeoutMs: number | undefined;
   /** Unset: 60 s, at most executionTimeoutMs. */
   providerTimeoutMs: number | undefined;
+  /** How often the worker process measures tenant files' sizes into the control plane (seconds). */
+  usageRefreshIntervalSeconds: number;
 }
 
 const workerEnvironment = z.object({
@@ -39,6 +41,7 @@ const workerEnvironment = z.object({
   WORKER_STALE_AFTER_MS: wholeNumber(10 * 60_000, { min: 1_000 }),
   WORKER_EXECUTION_TIMEOUT_MS: wholeNumber(undefined, { min: 100 }),
   PROVIDER_TIMEOUT_MS: wholeNumber(undefined, { min: 100 }),
+  USAGE_REFRESH_INTERVAL_SECONDS: wholeNumber(300, { min: 10, max: 86_400 }),
 });
 
 export function readWorkerSettings(env: Env): WorkerSettings {
@@ -60,6 +63,7 @@ export function readWorkerSettings(env: Env): WorkerSettings {
     staleAfterMs: values.WORKER_STALE_AFTER_MS,
     executionTimeoutMs: timeout,
     providerTimeoutMs: values.PROVIDER_TIMEOUT_MS,
+    usageRefreshIntervalSeconds: values.USAGE_REFRESH_INTERVAL_SECONDS,
   };
 }
 

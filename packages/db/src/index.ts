@@ -7,6 +7,8 @@ export type { TenantLease, PoolStats } from "./tenant-pool.ts";
 export { tenantContext } from "./tenant-context.ts";
 export * from "./models/index.ts";
 export * from "./migrations/hybrid-migration-manager.ts";
+export * from "./control-plane-repair.ts";
+export * from "./control-plane-sizes.ts";
 export { loadMigrations, type MigrationFile } from "./migrations/migration-files.ts";
 export * from "./schema/index.ts";
 export * from "./credentials.ts";

@@ -15,3 +15,15 @@ export const adminAuditInput = pagination
 
 /** Migrate every tenant, or only the listed ones. */
 export const migrateTenantsInput = z.object({ tenantIds: z.array(id).min(1).max(100_000).optional() }).default({});
+
+/** Schema states the control plane records (tenant_usage.schema_version against the latest migration). */
+export const CONTROL_PLANE_SCHEMA_STATES = ["up_to_date", "behind", "unknown"] as const;
+
+/** One page of tenants' schema versions, optionally only one state. */
+export const migrationStatusInput = z
+  .object({
+    page: z.int().min(1).max(1_000_000).default(1),
+    pageSize: z.int().min(1).max(100, "A page holds at most 100 tenants.").default(100),
+    state: z.enum(CONTROL_PLANE_SCHEMA_STATES).optional(),
+  })
+  .default({ page: 1, pageSize: 100 });

@@ -65,3 +65,34 @@ export const tenantIdInput = z.object({ id: z.uuid() });
 export const deleteTenantInput = z.object({ id: z.uuid(), confirmSlug: slug });
 export type CreateTenantInput = z.infer<typeof createTenantInput>;
 export type UpdateTenantInput = z.infer<typeof updateTenantInput>;
+
+/** Columns the admin tenants list sorts by (in SQL, over the control plane; see @sigil/db TENANT_SORT_KEYS). */
+export const TENANT_SORT_KEYS = [
+  "name",
+  "slug",
+  "created",
+  "status",
+  "plan",
+  "users",
+  "storage",
+  "executions",
+  "prompts",
+  "lastActivity",
+  "database",
+  "schema",
+] as const;
+export const tenantSortKey = z.enum(TENANT_SORT_KEYS);
+
+/** One page of the admin tenants list: searched by name, slug or domain, filtered by status and plan, sorted. */
+export const listTenantsInput = z
+  .object({
+    page: z.int().min(1).max(1_000_000).default(1),
+    pageSize: z.int().min(1, "A page holds at least 1 tenant.").max(100, "A page holds at most 100 tenants.").default(25),
+    sort: tenantSortKey.default("name"),
+    direction: z.enum(["asc", "desc"]).default("asc"),
+    search: z.string().trim().max(100, "Search for at most 100 characters.").optional(),
+    status: tenantStatus.optional(),
+    plan: tenantPlan.optional(),
+  })
+  .default({ page: 1, pageSize: 25, sort: "name", direction: "asc" });
+export type ListTenantsInput = z.infer<typeof listTenantsInput>;

@@ -2,21 +2,26 @@ import {
   adminAuditLogModel,
   HybridDatabaseManager,
   HybridMigrationManager,
+  installationStats,
+  schemaStatusPage,
   sha256,
   systemAdminSessionModel,
   systemApiKeyModel,
-  TENANT_PLANS,
   TenantDatabaseMissingError,
-  TENANT_STATUSES,
-  tenantContext,
   tenantModel,
-  userModel,
-  type TenantPlan,
-  type TenantSchemaStatus,
   type TenantStatus,
 } from "@sigil/db";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
-import { adminAuditInput, createSystemApiKeyInput, id, loginInput, migrateTenantsInput, revokeSystemApiKeyInput, z } from "@sigil/validators";
+import {
+  adminAuditInput,
+  createSystemApiKeyInput,
+  id,
+  loginInput,
+  migrateTenantsInput,
+  migrationStatusInput,
+  revokeSystemApiKeyInput,
+  z,
+} from "@sigil/validators";
 import { TRPCError } from "@trpc/server";
 import { and, eq, type SQL } from "drizzle-orm";
 import { generateApiKey } from "../auth/api-key-format.ts";
@@ -26,7 +31,7 @@ import { adminHostProcedure, systemAdminProcedure } from "../procedures.ts";
 import { recordSystemAction } from "../services/audit.ts";
 import { toPublicAdminAuditEntry, toPublicSystemAdmin, toPublicSystemApiKey } from "../services/admin-shapes.ts";
 import { checkSystemAdminCredentials, startSystemAdminSession } from "../services/system-admin-auth.ts";
-import { schemaStatuses, tenantDatabaseBytes, tenantUsage, type TenantSchemaInfo } from "../services/tenant-usage.ts";
+import { schemaStatuses, tenantDatabaseBytes, type TenantSchemaInfo } from "../services/tenant-usage.ts";
 import { router } from "../trpc.ts";
 
 /** Check every tenant, or only the listed ones (the dashboard sends them in chunks to show progress). */
@@ -88,61 +93,18 @@ export const adminRouter = router({
 
   /**
    * Installation-wide numbers: tenants by status and plan, users, executions this month (UTC),
-   * stored bytes and database bytes. Tenants whose file could not be read are counted in
-   * `unavailableTenants` and left out of the per-file sums.
+   * stored and database bytes, prompts and files: aggregate SQL over tenants, tenant_usage and
+   * users in shared.sqlite. No tenant file is opened. `schemaNotCurrent` counts tenants whose
+   * file is behind the code's schema or whose version was never recorded.
    */
-  stats: systemAdminProcedure.query(async () => {
-    const tenants = await tenantModel.findMany({ orderBy: { column: "createdAt" } });
-    const statuses = schemaStatuses();
-    let users = 0;
-    let seats = 0;
-    let executionsThisMonth = 0;
-    let storageBytes = 0;
-    let databaseBytes = 0;
-    let unavailableTenants = 0;
-    for (const tenant of tenants) {
-      const usage = await tenantUsage(tenant, statuses.get(tenant.id));
-      users += await tenantContext.runWithTenant(tenant.id, () => userModel.count());
-      seats += usage.users;
-      databaseBytes += usage.databaseBytes;
-      if (usage.unavailable !== null) unavailableTenants += 1;
-      executionsThisMonth += usage.executionsThisMonth ?? 0;
-      storageBytes += usage.storageBytes ?? 0;
-    }
-    return {
-      tenants: {
-        total: tenants.length,
-        byStatus: countBy<TenantStatus>(
-          TENANT_STATUSES,
-          tenants.map((t) => t.status),
-        ),
-        byPlan: countBy<TenantPlan>(
-          TENANT_PLANS,
-          tenants.map((t) => t.plan),
-        ),
-      },
-      /** Every user of every tenant, and those holding a seat (active or invited). */
-      users: { total: users, seats },
-      executionsThisMonth,
-      storageBytes,
-      databaseBytes,
-      unavailableTenants,
-    };
-  }),
+  stats: systemAdminProcedure.query(() => installationStats()),
 
-  /** Schema version of every tenant file against the latest tenant migration. Opens no tenant through the pool. */
-  migrationStatus: systemAdminProcedure.query(() => {
-    const manager = HybridDatabaseManager.getInstance();
-    const tenants: TenantSchemaStatus[] = new HybridMigrationManager(manager).status();
-    return {
-      latest: manager.tenantMigrations().length,
-      summary: countBy<TenantSchemaStatus["state"]>(
-        ["up_to_date", "behind", "missing", "unreadable"],
-        tenants.map((t) => t.state),
-      ),
-      tenants,
-    };
-  }),
+  /**
+   * Schema version of tenant files against the latest tenant migration, as the control plane
+   * recorded it (provisioning, the migration runner, repair): one page, optionally one state,
+   * with the counts per state. Opens no tenant file; `pnpm db:repair` re-reads the files.
+   */
+  migrationStatus: systemAdminProcedure.input(migrationStatusInput).query(({ input }) => schemaStatusPage(input)),
 
   /**
    * Migrates every tenant (or the listed ones) in parallel worker threads and returns the report

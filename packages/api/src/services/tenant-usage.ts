@@ -1,45 +1,43 @@
 import { existsSync, statSync } from "node:fs";
 import {
-  auditLogModel,
-  executionModel,
-  fileModel,
   HybridDatabaseManager,
   HybridMigrationManager,
-  SigilDbError,
-  tenantContext,
   toTenantDocument,
-  userModel,
   type TenantDocument,
   type TenantRow,
   type TenantSchemaStatus,
+  type TenantUsageSnapshot,
 } from "@sigil/db";
 
 /** A tenant's schema version against the latest tenant migration (see HybridMigrationManager.status). */
 export interface TenantSchemaInfo {
   version: number | null;
   latest: number;
-  state: TenantSchemaStatus["state"];
+  /** unknown: the control plane never recorded the file's version (the other states come from reading the file). */
+  state: TenantSchemaStatus["state"] | "unknown";
 }
 
 /**
- * What a tenant uses, for the admin dashboard. Numbers that live in the tenant's own file are
- * null when that file was not read (missing, unreadable, or behind the code's schema — see
- * `unavailable`): listing tenants must neither fail because of one tenant nor migrate tenants as
- * a side effect of opening them.
+ * What a tenant uses, for the admin dashboard, from the control plane (shared.sqlite's mirror of
+ * each file's trigger-kept totals; docs/architecture.md, The control-plane mirror): listing
+ * tenants never opens a tenant file.
  */
 export interface TenantUsage {
   /** Seats: active and invited (pending) users, as counted by the users quota. */
   users: number;
   /** Sum of stored file bytes (the storage quota's current use). */
-  storageBytes: number | null;
+  storageBytes: number;
+  fileCount: number;
+  promptCount: number;
   /** Executions created this calendar month (UTC), as counted by the executions quota. */
-  executionsThisMonth: number | null;
-  /** Size of the tenant's SQLite file plus its `-wal`, in bytes. */
+  executionsThisMonth: number;
+  /** Size of the tenant's SQLite file plus its `-wal`, in bytes, as last measured (slow timer, repair). */
   databaseBytes: number;
+  databaseMeasuredAt: Date | null;
   schema: TenantSchemaInfo;
   /** The newest entry of the tenant's audit log, or null when it has none. */
   lastActivityAt: Date | null;
-  /** Why the tenant's file was not read, or null when it was. */
+  /** Why the numbers may be out of date (the file's schema is behind or was never recorded), or null. */
   unavailable: string | null;
 }
 
@@ -72,8 +70,10 @@ export function schemaStatuses(tenantIds?: string[]): Map<string, TenantSchemaIn
   return new Map(statuses.map((s) => [s.tenantId, { version: s.version, latest: s.latest, state: s.state }]));
 }
 
-function describeSchemaProblem(schema: TenantSchemaInfo): string {
+function describeSchemaProblem(schema: TenantSchemaInfo): string | null {
   switch (schema.state) {
+    case "unknown":
+      return "The schema version of the tenant's file was never recorded; run the migrations or pnpm db:repair.";
     case "missing":
       return "The tenant's database file is missing.";
     case "unreadable":
@@ -81,34 +81,25 @@ function describeSchemaProblem(schema: TenantSchemaInfo): string {
     case "behind":
       return `The tenant's schema is at version ${schema.version ?? 0} of ${schema.latest}; run the migrations.`;
     case "up_to_date":
-      return "";
+      return null;
   }
 }
 
-/** Gathers one tenant's usage inside its own tenant context, with the models. */
-export async function tenantUsage(tenant: TenantRow, schema: TenantSchemaInfo | undefined): Promise<TenantUsage> {
-  const knownSchema: TenantSchemaInfo = schema ?? { version: null, latest: manager().tenantMigrations().length, state: "missing" };
-  return tenantContext.runWithTenant(tenant.id, async () => {
-    // Seats live in shared.sqlite: always available.
-    const users = await userModel.countSeats();
-    const base = { users, databaseBytes: tenantDatabaseBytes(tenant.id), schema: knownSchema };
-    if (knownSchema.state !== "up_to_date") {
-      return { ...base, storageBytes: null, executionsThisMonth: null, lastActivityAt: null, unavailable: describeSchemaProblem(knownSchema) };
-    }
-    try {
-      const storageBytes = await fileModel.totalBytes();
-      const executionsThisMonth = await executionModel.countThisMonth();
-      const [latest] = await auditLogModel.findMany({ orderBy: { column: "createdAt", direction: "desc" }, limit: 1 });
-      return { ...base, storageBytes, executionsThisMonth, lastActivityAt: latest?.createdAt ?? null, unavailable: null };
-    } catch (error) {
-      // One broken tenant must not hide every other tenant's usage.
-      if (!(error instanceof SigilDbError)) console.error(`Usage of tenant ${tenant.slug} could not be read:`, error);
-      const reason = error instanceof SigilDbError ? error.message : "The tenant's database could not be read.";
-      return { ...base, storageBytes: null, executionsThisMonth: null, lastActivityAt: null, unavailable: reason };
-    }
-  });
-}
-
-export async function withUsage(tenant: TenantRow, schema: TenantSchemaInfo | undefined): Promise<TenantWithUsage> {
-  return { ...toTenantDocument(tenant), usage: await tenantUsage(tenant, schema) };
+/** A tenant document with its usage as the control plane holds it. */
+export function toTenantWithUsage(tenant: TenantRow, usage: TenantUsageSnapshot): TenantWithUsage {
+  return {
+    ...toTenantDocument(tenant),
+    usage: {
+      users: usage.users,
+      storageBytes: usage.storageBytes,
+      fileCount: usage.fileCount,
+      promptCount: usage.promptCount,
+      executionsThisMonth: usage.executionsThisMonth,
+      databaseBytes: usage.databaseBytes,
+      databaseMeasuredAt: usage.databaseMeasuredAt,
+      schema: usage.schema,
+      lastActivityAt: usage.lastActivityAt,
+      unavailable: describeSchemaProblem(usage.schema),
+    },
+  };
 }

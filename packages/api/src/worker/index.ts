@@ -17,3 +17,4 @@ export {
   type OpenAICompatibleProviderOptions,
   type ProviderSettings,
 } from "./openai-provider.ts";
+export { startUsageRefresh, type UsageRefresh, type UsageRefreshOptions } from "./usage-refresh.ts";

@@ -9,6 +9,7 @@ import { migrateTenantFile, type TenantFileMigration } from "./migrate-tenant-fi
 import { migrationWorkerScript } from "./worker-script.ts";
 import type { MigrationJob, MigrationWorkerData, MigrationWorkerMessage } from "./migration-worker.ts";
 import { existsSync } from "node:fs";
+import { recordSchemaVersions } from "../models/tenant-usage.ts";
 
 export interface TenantMigrationResult extends TenantFileMigration {
   tenantId: string;
@@ -89,9 +90,15 @@ export class HybridMigrationManager {
     const results: TenantMigrationResult[] = [];
     let failed = 0;
     let progressError: unknown;
+    // The control plane's copy of each file's schema version (tenant_usage.schema_version), written
+    // in batches: the dashboard reads versions from there and never opens a file to show them.
+    const versions: { tenantId: string; version: number }[] = [];
+    const flushVersions = () => recordSchemaVersions(versions.splice(0));
     const record = (result: TenantMigrationResult) => {
       results.push(result);
       if (result.status === "failed") failed += 1;
+      else versions.push({ tenantId: result.tenantId, version: result.toVersion });
+      if (versions.length >= 200) flushVersions();
       // A handle opened before the migration may have cached the old schema's statements.
       if (result.status === "applied") this.manager.closeTenantDatabase(result.tenantId);
       try {
@@ -106,6 +113,7 @@ export class HybridMigrationManager {
     } else {
       await this.migrateOnWorkers(targets, concurrency, record);
     }
+    flushVersions();
     if (progressError !== undefined) throw progressError;
     const durationMs = performance.now() - started;
     return {
@@ -120,7 +128,11 @@ export class HybridMigrationManager {
     };
   }
 
-  /** Schema version of every tenant file (or of `tenantIds`) against the latest migration. */
+  /**
+   * Schema version of every tenant file (or of `tenantIds`) against the latest migration, read
+   * from the files themselves (repair, doctor). The dashboard reads the control plane's copy
+   * instead (`schemaStatusPage`), which opens no file.
+   */
   status(tenantIds?: string[]): TenantSchemaStatus[] {
     const migrations = this.manager.tenantMigrations();
     const latest = migrations.length;

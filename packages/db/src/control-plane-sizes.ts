@@ -1,0 +1,49 @@
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import { databaseFileBytes } from "./control-plane-repair.ts";
+import { HybridDatabaseManager } from "./hybrid-manager.ts";
+
+export interface SizeRefreshReport {
+  measured: number;
+  durationMs: number;
+}
+
+export interface SizeRefreshOptions {
+  /** Tenants measured (one stat of the file and one of its -wal each) per write and yield (default 200). */
+  chunkSize?: number;
+  signal?: AbortSignal;
+  now?: () => Date;
+}
+
+/**
+ * Measures every tenant's file (and its `-wal`) on disk and records it in `tenant_usage`
+ * (`database_bytes`, `database_measured_at`): only stats, never an open, in chunks of one shared
+ * transaction each with a yield to the event loop between them, so a process with 10,000 tenants
+ * keeps answering. Run on a slow timer by the execution worker (USAGE_REFRESH_INTERVAL_SECONDS):
+ * a file's size changes with every write, and nobody needs it to the second.
+ */
+export async function refreshDatabaseSizes(options: SizeRefreshOptions = {}): Promise<SizeRefreshReport> {
+  const started = performance.now();
+  const manager = HybridDatabaseManager.getInstance();
+  const shared = manager.getSharedDatabase().$client;
+  const chunkSize = Math.max(1, options.chunkSize ?? 200);
+  const page = shared.prepare<[string, number], { id: string }>("SELECT id FROM tenants WHERE id > ? ORDER BY id LIMIT ?");
+  const write = shared.prepare<[number, number, string]>("UPDATE tenant_usage SET database_bytes = ?, database_measured_at = ? WHERE tenant_id = ?");
+  let after = "";
+  let measured = 0;
+  for (;;) {
+    if (options.signal?.aborted || manager.isClosed) break;
+    // Keyset pages: a tenant created or deleted meanwhile never shifts the rest.
+    const ids = page.all(after, chunkSize).map((row) => row.id);
+    const last = ids.at(-1);
+    if (last === undefined) break;
+    const sizes = ids.map((id) => ({ id, bytes: databaseFileBytes(manager.tenantDatabasePath(id)) }));
+    const at = (options.now?.() ?? new Date()).getTime();
+    shared.transaction(() => {
+      for (const { id, bytes } of sizes) write.run(bytes, at, id);
+    })();
+    measured += ids.length;
+    after = last;
+    await yieldToEventLoop();
+  }
+  return { measured, durationMs: performance.now() - started };
+}

@@ -1,0 +1,225 @@
+/**
+ * The control plane's incremental copy (triggers in each tenant file, mirrored to shared.sqlite
+ * when a run ends) must equal what `repairTenantControlPlane` recomputes from the rows, after any
+ * workload, including writes made through a second manager (another set of connections with its
+ * own publish cache, as a second process would have). And a mirror or `tenant_stats` row damaged
+ * on purpose is found, reported and fixed by the repair.
+ */
+import { randomUUID } from "node:crypto";
+import fc from "fast-check";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { repairAllTenants, repairTenantControlPlane, type TenantRepairResult } from "../src/control-plane-repair.ts";
+import { HybridDatabaseManager } from "../src/hybrid-manager.ts";
+import { auditLogModel, executionModel, fileModel, promptModel } from "../src/models/index.ts";
+import { auditLog } from "../src/schema/tenant/audit-log.ts";
+import { files } from "../src/schema/tenant/files.ts";
+import { tenantContext } from "../src/tenant-context.ts";
+import { createTenants, useTempDataDir } from "./helpers.ts";
+
+const env = useTempDataDir();
+/** A second manager on the same data directory: its own shared and tenant connections. */
+let second: HybridDatabaseManager;
+let tenantIds: string[] = [];
+
+beforeAll(async () => {
+  tenantIds = (await createTenants("repair-a", "repair-b", "repair-c", "repair-d")).map((t) => t.id);
+  second = new HybridDatabaseManager({ dataDir: env.dataDir, tenantCacheSize: 2 });
+});
+afterAll(() => {
+  second.close();
+  env.cleanup();
+});
+
+type Operation =
+  | { kind: "createPrompt"; tenant: number }
+  | { kind: "deletePrompt"; tenant: number; pick: number }
+  | { kind: "storeFile"; tenant: number; size: number }
+  | { kind: "deleteFile"; tenant: number; pick: number }
+  | { kind: "execute"; tenant: number; pick: number }
+  | { kind: "audit"; tenant: number }
+  | { kind: "secondManagerFile"; tenant: number; size: number }
+  | { kind: "secondManagerAudit"; tenant: number };
+
+const tenantIndex = fc.nat({ max: 3 });
+const operation: fc.Arbitrary<Operation> = fc.oneof(
+  fc.record({ kind: fc.constant("createPrompt" as const), tenant: tenantIndex }),
+  fc.record({ kind: fc.constant("deletePrompt" as const), tenant: tenantIndex, pick: fc.nat() }),
+  fc.record({ kind: fc.constant("storeFile" as const), tenant: tenantIndex, size: fc.integer({ min: 0, max: 2_000 }) }),
+  fc.record({ kind: fc.constant("deleteFile" as const), tenant: tenantIndex, pick: fc.nat() }),
+  fc.record({ kind: fc.constant("execute" as const), tenant: tenantIndex, pick: fc.nat() }),
+  fc.record({ kind: fc.constant("audit" as const), tenant: tenantIndex }),
+  fc.record({ kind: fc.constant("secondManagerFile" as const), tenant: tenantIndex, size: fc.integer({ min: 1, max: 500 }) }),
+  fc.record({ kind: fc.constant("secondManagerAudit" as const), tenant: tenantIndex }),
+);
+
+function tenantOf(index: number): string {
+  const id = tenantIds[index];
+  if (id === undefined) throw new Error(`no tenant ${index}`);
+  return id;
+}
+
+/** A write through the second manager's own connections, published by its own sync (as another process would). */
+function writeThroughSecondManager(tenantId: string, write: (db: ReturnType<HybridDatabaseManager["acquireTenantDatabase"]>["db"]) => void): void {
+  const lease = second.acquireTenantDatabase(tenantId);
+  try {
+    write(lease.db);
+    second.syncTenantUsage(tenantId, lease.db);
+  } finally {
+    lease.release();
+  }
+}
+
+async function apply(op: Operation): Promise<void> {
+  const tenantId = tenantOf(op.tenant);
+  switch (op.kind) {
+    case "secondManagerFile":
+      return writeThroughSecondManager(tenantId, (db) => {
+        db.insert(files)
+          .values({ id: randomUUID(), name: "other.bin", mimeType: "application/octet-stream", size: op.size, sha256: "x", content: Buffer.alloc(op.size) })
+          .run();
+      });
+    case "secondManagerAudit":
+      return writeThroughSecondManager(tenantId, (db) => {
+        db.insert(auditLog).values({ id: randomUUID(), action: "other.process", actorType: "system", details: {} }).run();
+      });
+    default:
+      break;
+  }
+  await tenantContext.runWithTenant(tenantId, async () => {
+    switch (op.kind) {
+      case "createPrompt":
+        await promptModel.create({ name: `p-${randomUUID()}`, template: "Hello {{name}}" });
+        return;
+      case "deletePrompt": {
+        const prompts = await promptModel.findMany({ orderBy: { column: "createdAt" } });
+        const prompt = prompts[op.pick % Math.max(1, prompts.length)];
+        if (prompt) await promptModel.delete(prompt.id);
+        return;
+      }
+      case "storeFile":
+        await fileModel.storeWithinQuota({ name: "f.txt", mimeType: "text/plain", content: Buffer.alloc(op.size, 97), tags: [] }, 100_000_000);
+        return;
+      case "deleteFile": {
+        const stored = await fileModel.findMany({ orderBy: { column: "createdAt" } });
+        const file = stored[op.pick % Math.max(1, stored.length)];
+        if (file) await fileModel.delete(file.id);
+        return;
+      }
+      case "execute": {
+        const prompts = await promptModel.findMany({ orderBy: { column: "createdAt" } });
+        const prompt = prompts[op.pick % Math.max(1, prompts.length)];
+        if (prompt)
+          await executionModel.createWithinMonthlyLimit({ promptId: prompt.id, promptVersion: 1, input: {}, provider: "template", model: "m" }, 1_000_000);
+        return;
+      }
+      case "audit":
+        await auditLogModel.record({ action: "test.action", actorType: "system", details: {} });
+        return;
+    }
+  });
+}
+
+function pendingExecutions(tenantId: string): boolean {
+  return env.manager.withTenantDatabase(tenantId, (db) => db.$client.prepare("SELECT 1 FROM executions WHERE status = 'pending' LIMIT 1").get() !== undefined);
+}
+
+function pendingMark(tenantId: string): number | null {
+  const row = env.manager
+    .getSharedDatabase()
+    .$client.prepare<[string], { pending_since: number | null }>("SELECT pending_since FROM tenant_work WHERE tenant_id = ?")
+    .get(tenantId);
+  return row?.pending_since ?? null;
+}
+
+test("after a random workload over four tenants, the incremental mirror equals what repair recomputes", async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 40 }), async (operations) => {
+      for (const op of operations) await apply(op);
+      const report = await repairAllTenants({ chunkSize: 2 });
+      expect(report.failed).toBe(0);
+      // The usage numbers and the files' running totals never drift; only the worker's pending
+      // marks may be set here (creating an execution in this test does not mark its tenant).
+      const drift = report.results.flatMap((r) => r.differences.filter((d) => d.table !== "tenant_work"));
+      expect(drift).toEqual([]);
+      for (const tenantId of tenantIds) expect(pendingMark(tenantId) !== null).toBe(pendingExecutions(tenantId));
+      // Repaired once, a second run finds nothing at all.
+      const again = await repairAllTenants();
+      expect(again).toMatchObject({ total: 4, consistent: 4, repaired: 0, failed: 0, results: [] });
+    }),
+    { numRuns: 12 },
+  );
+});
+
+function differencesOf(result: TenantRepairResult): string[] {
+  return result.differences.map((d) => `${d.table}.${d.field}: ${String(d.before)} → ${String(d.after)}`);
+}
+
+test("a damaged mirror row, tenant_stats row or work row is reported and fixed", async () => {
+  const [a, b, c] = [tenantOf(0), tenantOf(1), tenantOf(2)];
+  await repairAllTenants();
+  const shared = env.manager.getSharedDatabase().$client;
+  const usageOf = (id: string) =>
+    shared.prepare<[string], { storage_bytes: number; prompt_count: number; revision: number }>("SELECT * FROM tenant_usage WHERE tenant_id = ?").get(id);
+  const truthA = usageOf(a);
+  if (!truthA) throw new Error("no usage row");
+
+  // The mirror of A says 12345 more bytes than its files hold (same revision: a publish cannot fix it).
+  shared.prepare("UPDATE tenant_usage SET storage_bytes = storage_bytes + 12345, schema_version = NULL WHERE tenant_id = ?").run(a);
+  // The running totals in B's own file lost 7 prompts.
+  const statsB = env.manager.withTenantDatabase(b, (db) => {
+    db.$client.prepare("UPDATE tenant_stats SET prompt_count = prompt_count + 7 WHERE id = 1").run();
+    return db.$client.prepare<[], { prompt_count: number; revision: number }>("SELECT prompt_count, revision FROM tenant_stats").get();
+  });
+  if (!statsB) throw new Error("no stats row");
+  // C's work row is gone, and its mirror row claims a revision far ahead of the file's (a file restored from a backup).
+  shared.prepare("DELETE FROM tenant_work WHERE tenant_id = ?").run(c);
+  shared.prepare("UPDATE tenant_usage SET revision = 1000000, prompt_count = 99 WHERE tenant_id = ?").run(c);
+
+  const repairedA = await repairTenantControlPlane(a);
+  expect(repairedA.state).toBe("repaired");
+  expect(differencesOf(repairedA)).toEqual([
+    `tenant_usage.storage_bytes: ${truthA.storage_bytes + 12345} → ${truthA.storage_bytes}`,
+    `tenant_usage.schema_version: null → ${env.manager.tenantMigrations().length}`,
+  ]);
+  expect(usageOf(a)?.storage_bytes).toBe(truthA.storage_bytes);
+
+  const repairedB = await repairTenantControlPlane(b);
+  expect(differencesOf(repairedB)).toContain(`tenant_stats.prompt_count: ${statsB.prompt_count} → ${statsB.prompt_count - 7}`);
+  // The file's row is fixed with a new revision, and the mirror follows it.
+  const fixedB = env.manager.withTenantDatabase(b, (db) =>
+    db.$client.prepare<[], { prompt_count: number; revision: number }>("SELECT prompt_count, revision FROM tenant_stats").get(),
+  );
+  expect(fixedB).toEqual({ prompt_count: statsB.prompt_count - 7, revision: statsB.revision + 1 });
+  expect(usageOf(b)).toMatchObject({ prompt_count: statsB.prompt_count - 7, revision: statsB.revision + 1 });
+
+  const repairedC = await repairTenantControlPlane(c);
+  expect(differencesOf(repairedC)).toEqual(
+    expect.arrayContaining([expect.stringMatching(/^tenant_usage\.prompt_count: 99 → \d+$/), "tenant_work.row: null → created"]),
+  );
+  // The mirror is back at the file's revision, so the next write's publish is accepted again.
+  await tenantContext.runWithTenant(c, () => promptModel.create({ name: "after-repair", template: "x" }));
+  const promptsC = env.manager.withTenantDatabase(c, (db) => db.$client.prepare<[], { n: number }>("SELECT count(*) AS n FROM prompts").get()?.n);
+  expect(usageOf(c)?.prompt_count).toBe(promptsC);
+
+  expect(await repairAllTenants()).toMatchObject({ consistent: 4, repaired: 0, failed: 0 });
+});
+
+test("an unknown tenant or a missing file is a clear error; repairAllTenants reports it and goes on", async () => {
+  await expect(repairTenantControlPlane(randomUUID())).rejects.toThrow(/does not exist/);
+  const [gone] = await createTenants("repair-missing");
+  if (!gone) throw new Error("no tenant");
+  env.manager.closeTenantDatabase(gone.id);
+  for (const suffix of ["", "-wal", "-shm"]) {
+    try {
+      (await import("node:fs")).rmSync(`${env.manager.tenantDatabasePath(gone.id)}${suffix}`);
+    } catch {
+      // -wal / -shm may not exist
+    }
+  }
+  await expect(repairTenantControlPlane(gone.id)).rejects.toThrow(/missing/i);
+  const progress: number[] = [];
+  const report = await repairAllTenants({ onProgress: ({ done }) => progress.push(done) });
+  expect(report).toMatchObject({ total: 5, failed: 1 });
+  expect(report.results.map((r) => [r.slug, r.state])).toEqual([["repair-missing", "skipped"]]);
+  expect(progress).toEqual([1, 2, 3, 4, 5]);
+});
