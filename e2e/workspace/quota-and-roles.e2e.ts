@@ -8,7 +8,7 @@ import { saveScreenshot, signInOnPage } from "../support/pages.ts";
 
 test("an upload beyond the storage quota shows the quota error and stores nothing", async ({ page }) => {
   const admin = await adminClient();
-  const acmeTenant = (await admin.tenants.list.query()).find((t) => t.slug === "acme");
+  const acmeTenant = (await admin.tenants.list.query({ search: "acme" })).tenants.find((t) => t.slug === "acme");
   if (!acmeTenant) throw new Error("acme is missing");
   const acme = await workspaceClient("acme");
   const before = await acme.files.list.query({ pageSize: 100 });

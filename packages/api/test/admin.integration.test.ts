@@ -8,6 +8,7 @@ import {
   fileModel,
   hashPassword,
   promptModel,
+  refreshDatabaseSizes,
   signInLockedUntil,
   systemAdminModel,
   systemAdminSessionModel,
@@ -27,6 +28,33 @@ const ADMIN_HOST = "admin.localhost";
 const ADMIN_EMAIL = "root@sigil.test";
 const ADMIN_PASSWORD = "admin-password-for-tests";
 const ADMIN_COOKIE = "sigil_admin_session";
+
+interface ListedTenant {
+  id: string;
+  slug: string;
+  name: string;
+  status: string;
+  plan: string;
+  settings: { domain: string | null };
+  usage: {
+    users: number;
+    storageBytes: number;
+    fileCount: number;
+    promptCount: number;
+    executionsThisMonth: number;
+    databaseBytes: number;
+    schema: { version: number | null; latest: number; state: string };
+    lastActivityAt: Date | null;
+    unavailable: string | null;
+  };
+}
+interface ListPage {
+  tenants: ListedTenant[];
+  total: number;
+  page: number;
+  pageSize: number;
+  totalPages: number;
+}
 
 let env: TestEnv;
 let admin: SystemAdminRow;
@@ -308,6 +336,12 @@ describe("tenants", () => {
     });
     expect(doc.created_at).toBeInstanceOf(Date);
     expect(doc.usage).toMatchObject({ users: 3, storageBytes: 0, executionsThisMonth: 0, unavailable: null, schema: { state: "up_to_date" } });
+    // From the control plane: getById opens no tenant file.
+    env.manager.closeTenantDatabase(acme.id);
+    const acquire = vi.spyOn(env.manager, "acquireTenantDatabase");
+    ok(await asAdmin("query", "tenants.getById", { id: acme.id }));
+    expect(acquire).not.toHaveBeenCalled();
+    expect(env.manager.isTenantOpen(acme.id)).toBe(false);
     const missing = await asAdmin("query", "tenants.getById", { id: "00000000-0000-4000-8000-000000000000" });
     expect(missing.status).toBe(404);
   });
@@ -344,7 +378,7 @@ describe("tenants", () => {
     expect(missing.status).toBe(404);
   });
 
-  test("list returns every tenant with its usage", async () => {
+  test("list returns a page of tenants with their usage from the control plane", async () => {
     const { tenant, users } = await createTenantWithUsers("busy");
     await tenantContext.runWithTenant(tenant.id, async () => {
       await fileModel.store({ name: "a.txt", mimeType: "text/plain", content: Buffer.from("hello world"), uploadedBy: users.admin.id });
@@ -354,49 +388,32 @@ describe("tenants", () => {
       await userModel.create({ email: "gone@busy.test", name: "Gone", role: "viewer", status: "inactive" });
     });
     ok(await asAdmin("mutation", "tenants.suspend", { id: tenant.id })); // an audit entry in the tenant's log
-    type Listed = {
-      id: string;
-      slug: string;
-      usage: {
-        users: number;
-        storageBytes: number | null;
-        executionsThisMonth: number | null;
-        databaseBytes: number;
-        schema: { version: number | null; latest: number; state: string };
-        lastActivityAt: Date | null;
-        unavailable: string | null;
-      };
-    };
-    const list = ok(await asAdmin<Listed[]>("query", "tenants.list"));
-    expect(list.map((t) => t.slug)).toEqual(expect.arrayContaining(["acme", "initech", "hooli", "umbrella", "busy"]));
-    const busy = list.find((t) => t.slug === "busy");
+    const measured = await refreshDatabaseSizes();
+    expect(measured.measured).toBe(await tenantModel.count());
+    const list = ok(await asAdmin<ListPage>("query", "tenants.list", { pageSize: 100 }));
+    expect(list.total).toBe(await tenantModel.count());
+    expect(list.tenants.map((t) => t.slug)).toEqual(expect.arrayContaining(["acme", "initech", "hooli", "umbrella", "busy"]));
+    const busy = list.tenants.find((t) => t.slug === "busy");
     const path = env.manager.tenantDatabasePath(tenant.id);
     const onDisk = statSync(path).size + (existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0);
-    expect(busy?.usage).toMatchObject({ users: 4, storageBytes: 11, executionsThisMonth: 1, unavailable: null });
+    expect(busy?.usage).toMatchObject({ users: 4, storageBytes: 11, fileCount: 1, promptCount: 1, executionsThisMonth: 1, unavailable: null });
     expect(busy?.usage.databaseBytes).toBe(onDisk);
     expect(busy?.usage.schema.state).toBe("up_to_date");
     expect(busy?.usage.schema.version).toBe(busy?.usage.schema.latest);
     expect(busy?.usage.lastActivityAt).toBeInstanceOf(Date);
-    const suspended = ok(await asAdmin<Listed[]>("query", "tenants.list", { status: "suspended" }));
-    expect(suspended.map((t) => t.slug)).toEqual(["busy"]);
+    const suspended = ok(await asAdmin<ListPage>("query", "tenants.list", { status: "suspended" }));
+    expect(suspended.tenants.map((t) => t.slug)).toEqual(["busy"]);
+    expect(suspended.total).toBe(1);
     ok(await asAdmin("mutation", "tenants.reactivate", { id: tenant.id }));
   });
 
-  test("a tenant whose file is missing is listed as unavailable instead of failing the list", async () => {
+  test("list shows what the control plane holds even when a tenant's file is gone (the integrity check finds that)", async () => {
     const { tenant } = await createTenantWithUsers("broken");
     env.manager.closeTenantDatabase(tenant.id);
     for (const suffix of ["", "-wal", "-shm"]) rmSync(`${env.manager.tenantDatabasePath(tenant.id)}${suffix}`, { force: true });
-    const list = ok(
-      await asAdmin<{ slug: string; usage: { users: number; storageBytes: number | null; unavailable: string | null; schema: { state: string } } }[]>(
-        "query",
-        "tenants.list",
-      ),
-    );
-    const broken = list.find((t) => t.slug === "broken");
-    expect(broken?.usage).toMatchObject({ users: 3, storageBytes: null, schema: { state: "missing" } });
-    expect(broken?.usage.unavailable).toMatch(/missing/);
-    const stats = ok(await asAdmin<{ unavailableTenants: number }>("query", "admin.stats"));
-    expect(stats.unavailableTenants).toBeGreaterThanOrEqual(1);
+    const list = ok(await asAdmin<ListPage>("query", "tenants.list", { search: "broken" }));
+    expect(list.tenants.map((t) => [t.slug, t.usage.users, t.usage.storageBytes])).toEqual([["broken", 3, 0]]);
+    ok(await asAdmin("query", "admin.stats"));
     ok(await asAdmin("mutation", "tenants.delete", { id: tenant.id, confirmSlug: "broken" }));
   });
 
@@ -470,6 +487,7 @@ describe("admin", () => {
         executionsThisMonth: number;
         storageBytes: number;
         databaseBytes: number;
+        schemaNotCurrent: number;
       }>("query", "admin.stats"),
     );
     const tenants = await tenantModel.findMany();
@@ -483,22 +501,49 @@ describe("admin", () => {
     expect(stats.tenants.byPlan.enterprise).toBe(tenants.filter((t) => t.plan === "enterprise").length);
     expect(stats.users.total).toBeGreaterThanOrEqual(stats.users.seats);
     expect(stats.users.seats).toBeGreaterThan(0);
-    expect(stats.executionsThisMonth).toBeGreaterThanOrEqual(1);
-    expect(stats.storageBytes).toBeGreaterThanOrEqual(11);
+    // The aggregates equal the sums of what each tenant's own file counts.
+    let executions = 0;
+    let storage = 0;
+    for (const tenant of tenants) {
+      await tenantContext.runWithTenant(tenant.id, async () => {
+        executions += await executionModel.countThisMonth();
+        storage += await fileModel.totalBytes();
+      });
+    }
+    expect(executions).toBeGreaterThanOrEqual(1);
+    expect(stats.executionsThisMonth).toBe(executions);
+    expect(stats.storageBytes).toBe(storage);
     expect(stats.databaseBytes).toBeGreaterThan(0);
+    expect(stats.schemaNotCurrent).toBe(0);
   });
 
-  test("migrationStatus lists every tenant with its slug and schema version", async () => {
-    const status = ok(
-      await asAdmin<{ latest: number; summary: Record<string, number>; tenants: { tenantId: string; slug: string; version: number | null; state: string }[] }>(
-        "query",
-        "admin.migrationStatus",
-      ),
-    );
+  test("migrationStatus pages every tenant's recorded schema version, filterable by state", async () => {
+    type Status = {
+      latest: number;
+      summary: Record<string, number>;
+      total: number;
+      totalPages: number;
+      tenants: { tenantId: string; slug: string; version: number | null; state: string }[];
+    };
+    const status = ok(await asAdmin<Status>("query", "admin.migrationStatus"));
+    const count = await tenantModel.count();
     expect(status.latest).toBeGreaterThan(0);
-    expect(status.tenants.length).toBe(await tenantModel.count());
+    expect(status.total).toBe(count);
     expect(status.tenants.find((t) => t.slug === "acme")).toMatchObject({ tenantId: acme.id, version: status.latest, state: "up_to_date" });
-    expect(status.summary.up_to_date).toBe(status.tenants.length);
+    expect(status.summary).toEqual({ up_to_date: count, behind: 0, unknown: 0 });
+    const paged = ok(await asAdmin<Status>("query", "admin.migrationStatus", { page: 2, pageSize: 1 }));
+    expect(paged.tenants).toHaveLength(1);
+    expect(paged.totalPages).toBe(count);
+    expect(paged.tenants[0]?.tenantId).toBe(status.tenants[1]?.tenantId);
+    // A version the runner recorded as behind is shown, and filtered, without opening the file.
+    env.manager.getSharedDatabase().$client.prepare("UPDATE tenant_usage SET schema_version = 1 WHERE tenant_id = ?").run(acme.id);
+    const behind = ok(await asAdmin<Status>("query", "admin.migrationStatus", { state: "behind" }));
+    expect(behind.tenants.map((t) => t.slug)).toEqual(["acme"]);
+    expect(behind.summary.behind).toBe(1);
+    expect((await asAdmin("query", "admin.migrationStatus", { pageSize: 101 })).status).toBe(400);
+    // Migrating records the file's real version again.
+    ok(await asAdmin("mutation", "admin.migrateAll", { tenantIds: [acme.id] }));
+    expect(ok(await asAdmin<Status>("query", "admin.migrationStatus", { state: "behind" })).total).toBe(0);
   });
 
   test("migrateAll runs the tenant migrations and returns the report", async () => {

@@ -154,9 +154,12 @@ describe("createSigilClient against a real server", () => {
 
   test("admin procedures through an sgla_ key: typed tenants list with usage and stats", async () => {
     const admin: SigilClient = createSigilClient({ url: `http://localhost:${port}`, admin: true, apiKey: adminKey });
-    const tenants = await admin.tenants.list.query();
+    const page = await admin.tenants.list.query({ sort: "slug" });
+    const tenants = page.tenants;
     expectTypeOf(tenants[0]?.usage.users).toEqualTypeOf<number | undefined>();
+    expectTypeOf(page.total).toEqualTypeOf<number>();
     expect(tenants.map((t) => t.slug)).toEqual(["acme", "globex"]);
+    expect(page.total).toBe(2);
     const acme = tenants.find((t) => t.slug === "acme");
     expect(acme?.usage).toMatchObject({ users: 1, unavailable: null, schema: { state: "up_to_date" } });
     expect(acme?.created_at).toBeInstanceOf(Date);
