@@ -1,9 +1,11 @@
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import type { RouterOutputs } from "@/trpc/types";
 
-export type TenantStatus = RouterOutputs["tenants"]["list"][number]["status"];
-export type TenantPlan = RouterOutputs["tenants"]["list"][number]["plan"];
-export type SchemaState = RouterOutputs["admin"]["migrationStatus"]["tenants"][number]["state"];
+export type TenantStatus = RouterOutputs["tenants"]["list"]["tenants"][number]["status"];
+export type TenantPlan = RouterOutputs["tenants"]["list"]["tenants"][number]["plan"];
+/** As the control plane records it (unknown: never recorded), or as the integrity check reads the file (missing, unreadable). */
+export type SchemaState =
+  RouterOutputs["admin"]["migrationStatus"]["tenants"][number]["state"] | RouterOutputs["admin"]["health"]["tenants"][number]["schema"]["state"];
 
 const STATUS_TONES: Record<TenantStatus, BadgeTone> = { active: "success", inactive: "neutral", suspended: "danger" };
 const PLAN_TONES: Record<TenantPlan, BadgeTone> = { free: "neutral", pro: "brand", enterprise: "brand" };
@@ -30,6 +32,7 @@ const SCHEMA: Record<SchemaState, { tone: BadgeTone; label: string }> = {
   behind: { tone: "warning", label: "behind" },
   missing: { tone: "danger", label: "file missing" },
   unreadable: { tone: "danger", label: "unreadable" },
+  unknown: { tone: "neutral", label: "not recorded" },
 };
 
 export function schemaStateLabel(state: SchemaState): string {

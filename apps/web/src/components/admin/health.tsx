@@ -19,6 +19,7 @@ import type { RouterOutputs } from "@/trpc/types";
 import { SchemaBadge, TenantStatusBadge } from "./badges";
 import { useChunkedRun } from "./chunked-run";
 import { formatBytes, formatNumber } from "./format";
+import { fetchAllTenantIds } from "./tenant-ids";
 import { RelativeTime } from "@/components/ui/relative-time";
 
 type TenantHealth = RouterOutputs["admin"]["health"]["tenants"][number];
@@ -56,7 +57,7 @@ export function Health() {
   const check = async () => {
     let ids: string[];
     try {
-      ids = (await queryClient.fetchQuery({ ...trpc.admin.migrationStatus.queryOptions(), staleTime: 0 })).tenants.map((t) => t.tenantId);
+      ids = await fetchAllTenantIds(queryClient, trpc);
     } catch (error) {
       toast({ title: "Could not list the tenants", description: errorMessage(error), tone: "danger" });
       return;
@@ -69,8 +70,9 @@ export function Health() {
   useEffect(() => {
     if (started.current) return;
     started.current = true;
-    if (status.tenants.length > 0) void start(status.tenants.map((t) => t.tenantId));
-  }, [start, status.tenants]);
+    if (status.total > 0) void check();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, when the page opens
+  }, []);
 
   const { state } = run;
   const results = [...state.results].sort((a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || a.slug.localeCompare(b.slug));
@@ -84,12 +86,12 @@ export function Health() {
         title="Health"
         description="A quick integrity check (SQLite's quick_check) of every tenant database, with its size and schema version."
         actions={
-          <Button onClick={() => void check()} loading={run.isRunning} disabled={status.tenants.length === 0}>
+          <Button onClick={() => void check()} loading={run.isRunning} disabled={status.total === 0}>
             Run check
           </Button>
         }
       />
-      {status.tenants.length === 0 ? (
+      {status.total === 0 ? (
         <EmptyState title="No tenants to check" description="Tenant databases appear here once tenants are created." />
       ) : (
         <div className="space-y-5">
@@ -99,7 +101,7 @@ export function Health() {
               value={state.done}
               max={Math.max(state.total, 1)}
               tone="brand"
-              valueText={`${formatNumber(state.done)} of ${formatNumber(state.total || status.tenants.length)} tenants`}
+              valueText={`${formatNumber(state.done)} of ${formatNumber(state.total || status.total)} tenants`}
             />
             <p className="text-sm text-gray-600 sm:text-right" aria-live="polite">
               {state.status === "running" ? (

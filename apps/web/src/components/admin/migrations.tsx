@@ -17,10 +17,11 @@ import type { RouterOutputs } from "@/trpc/types";
 import { SchemaBadge, type SchemaState } from "./badges";
 import { DEFAULT_CHUNK_SIZE, useChunkedRun } from "./chunked-run";
 import { formatNumber } from "./format";
+import { fetchAllTenantIds } from "./tenant-ids";
 
 type MigrationResult = RouterOutputs["admin"]["migrateAll"]["results"][number];
 
-const STATE_ORDER: Record<SchemaState, number> = { unreadable: 0, missing: 1, behind: 2, up_to_date: 3 };
+const STATE_ORDER: Record<SchemaState, number> = { unreadable: 0, missing: 1, behind: 2, unknown: 3, up_to_date: 4 };
 
 const RESULT_ORDER = { failed: 0, applied: 1, up_to_date: 2 } as const;
 
@@ -69,7 +70,7 @@ export function Migrations() {
     // The list as it is now: tenants created since the page loaded are migrated too.
     let ids: string[];
     try {
-      ids = (await queryClient.fetchQuery({ ...trpc.admin.migrationStatus.queryOptions(), staleTime: 0 })).tenants.map((t) => t.tenantId);
+      ids = await fetchAllTenantIds(queryClient, trpc);
     } catch (error) {
       toast({ title: "Could not list the tenants", description: errorMessage(error), tone: "danger" });
       return;
@@ -86,7 +87,7 @@ export function Migrations() {
   // Failures first, then what changed: the long tail of "up to date" last.
   const sortedResults = [...state.results].sort((a, b) => RESULT_ORDER[a.status] - RESULT_ORDER[b.status]);
   const rows = [...status.tenants].sort((a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || a.slug.localeCompare(b.slug));
-  const pendingWork = status.summary.behind + status.summary.missing + status.summary.unreadable;
+  const pendingWork = status.summary.behind + status.summary.unknown;
 
   return (
     <>
@@ -94,7 +95,7 @@ export function Migrations() {
         title="Migrations"
         description={`Every tenant database's schema version against the latest (v${status.latest}).`}
         actions={
-          <Button onClick={() => void startAll()} loading={run.isRunning} disabled={status.tenants.length === 0}>
+          <Button onClick={() => void startAll()} loading={run.isRunning} disabled={status.total === 0}>
             Migrate all
           </Button>
         }
@@ -102,8 +103,8 @@ export function Migrations() {
       <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
         <SummaryCard label="Up to date" value={status.summary.up_to_date} tone="success" />
         <SummaryCard label="Behind" value={status.summary.behind} tone="warning" />
-        <SummaryCard label="File missing" value={status.summary.missing} tone="danger" />
-        <SummaryCard label="Unreadable" value={status.summary.unreadable} tone="danger" />
+        <SummaryCard label="Not recorded" value={status.summary.unknown} tone="warning" />
+        <SummaryCard label="Tenants" value={status.total} tone="neutral" />
       </dl>
 
       {state.status !== "idle" ? (
@@ -194,12 +195,17 @@ export function Migrations() {
         </Card>
       ) : pendingWork > 0 ? (
         <Alert tone="warning" title={`${pendingWork} ${pendingWork === 1 ? "tenant needs" : "tenants need"} attention`} className="mt-6">
-          Tenants behind the latest schema are migrated when next opened; &ldquo;Migrate all&rdquo; does it now. Missing or unreadable files need a look (see
-          Health).
+          Tenants behind the latest schema are migrated when next opened; &ldquo;Migrate all&rdquo; does it now. A version not recorded is read from the file by
+          the next migration run or pnpm db:repair; missing or unreadable files show in Health.
         </Alert>
       ) : null}
 
       <h2 className="mt-8 mb-3 text-base font-semibold text-gray-900">Schema per tenant</h2>
+      {status.total > status.tenants.length ? (
+        <p className="mb-3 text-sm text-gray-600">
+          The {formatNumber(status.tenants.length)} oldest of {formatNumber(status.total)} tenants; the counts above cover every tenant.
+        </p>
+      ) : null}
       {rows.length === 0 ? (
         <EmptyState title="No tenants yet" description="Tenants and their schema versions appear here once created." />
       ) : (
@@ -224,10 +230,11 @@ export function Migrations() {
                   <SchemaBadge version={tenant.version} latest={tenant.latest} state={tenant.state} />
                 </TableCell>
                 <TableCell className="text-gray-600">
-                  {tenant.error ??
-                    (tenant.state === "behind"
-                      ? `${tenant.latest - (tenant.version ?? 0)} ${tenant.latest - (tenant.version ?? 0) === 1 ? "migration" : "migrations"} to apply`
-                      : "—")}
+                  {tenant.state === "behind"
+                    ? `${tenant.latest - (tenant.version ?? 0)} ${tenant.latest - (tenant.version ?? 0) === 1 ? "migration" : "migrations"} to apply`
+                    : tenant.state === "unknown"
+                      ? "Version not recorded yet"
+                      : "—"}
                 </TableCell>
               </TableRow>
             ))}

@@ -9,6 +9,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { useTRPC } from "@/trpc/client";
 import { planLabel } from "./badges";
 import { bytesToMegabytes, formatBytes, formatNumber } from "./format";
+import { OVERVIEW_TOP } from "./overview-queries";
 import { UsageChart, type UsagePoint } from "./usage-chart";
 
 function StatCard({ label, value, children }: { label: string; value: string; children?: ReactNode }) {
@@ -21,39 +22,45 @@ function StatCard({ label, value, children }: { label: string; value: string; ch
   );
 }
 
-/** The installation at a glance: totals from admin.stats and usage per tenant from tenants.list. */
+/**
+ * The installation at a glance: totals from admin.stats (aggregate SQL over the control plane)
+ * and the largest tenants by each measure from tenants.list sorted on the server, so the page
+ * costs the same at 10 tenants or 10,000.
+ */
 export function AdminOverview() {
   const trpc = useTRPC();
   const { data: stats } = useSuspenseQuery(trpc.admin.stats.queryOptions());
-  const { data: tenants } = useSuspenseQuery(trpc.tenants.list.queryOptions());
+  const { data: byExecutions } = useSuspenseQuery(trpc.tenants.list.queryOptions(OVERVIEW_TOP.executions));
+  const { data: byStorage } = useSuspenseQuery(trpc.tenants.list.queryOptions(OVERVIEW_TOP.storage));
+  const { data: byUsers } = useSuspenseQuery(trpc.tenants.list.queryOptions(OVERVIEW_TOP.users));
   const { byStatus, byPlan } = stats.tenants;
 
-  const executions: UsagePoint[] = [];
-  const storage: UsagePoint[] = [];
-  const users: UsagePoint[] = tenants.map((t) => ({ slug: t.slug, value: t.usage.users, limit: t.settings.limits.users }));
-  for (const tenant of tenants) {
-    if (tenant.usage.executionsThisMonth !== null)
-      executions.push({ slug: tenant.slug, value: tenant.usage.executionsThisMonth, limit: tenant.settings.limits.executions_per_month });
-    // Charted in MB, like the storage limit.
-    if (tenant.usage.storageBytes !== null)
-      storage.push({ slug: tenant.slug, value: bytesToMegabytes(tenant.usage.storageBytes), limit: tenant.settings.limits.storage });
-  }
+  const executions: UsagePoint[] = byExecutions.tenants
+    .filter((t) => t.usage.executionsThisMonth > 0)
+    .map((t) => ({ slug: t.slug, value: t.usage.executionsThisMonth, limit: t.settings.limits.executions_per_month }));
+  // Charted in MB, like the storage limit.
+  const storage: UsagePoint[] = byStorage.tenants
+    .filter((t) => t.usage.storageBytes > 0)
+    .map((t) => ({ slug: t.slug, value: bytesToMegabytes(t.usage.storageBytes), limit: t.settings.limits.storage }));
+  const users: UsagePoint[] = byUsers.tenants
+    .filter((t) => t.usage.users > 0)
+    .map((t) => ({ slug: t.slug, value: t.usage.users, limit: t.settings.limits.users }));
 
   return (
     <>
       <PageHeader title="Overview" description="The installation at a glance: tenants, users, executions this month (UTC) and storage." />
-      {stats.unavailableTenants > 0 ? (
+      {stats.schemaNotCurrent > 0 ? (
         <Alert
           tone="warning"
-          title={`${stats.unavailableTenants} ${stats.unavailableTenants === 1 ? "tenant's database" : "tenants' databases"} could not be read`}
+          title={`${formatNumber(stats.schemaNotCurrent)} ${stats.schemaNotCurrent === 1 ? "tenant's database is" : "tenants' databases are"} not at the latest schema`}
           className="mb-6"
           action={
-            <Link href="/health" className={buttonClasses({ variant: "secondary", size: "sm" })}>
-              Run the integrity check
+            <Link href="/migrations" className={buttonClasses({ variant: "secondary", size: "sm" })}>
+              See migrations
             </Link>
           }
         >
-          Their storage and executions are left out of the totals below.
+          They are migrated when next opened, or all at once from the migrations page.
         </Alert>
       ) : null}
       <dl className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
@@ -67,14 +74,14 @@ export function AdminOverview() {
           Across every tenant, since the 1st (UTC)
         </StatCard>
         <StatCard label="Storage" value={formatBytes(stats.storageBytes)}>
-          In files; {formatBytes(stats.databaseBytes)} of databases on disk
+          In {formatNumber(stats.files)} files; {formatBytes(stats.databaseBytes)} of databases on disk
         </StatCard>
       </dl>
       <p className="mt-3 text-xs text-gray-500">
         Plans: {(Object.keys(byPlan) as (keyof typeof byPlan)[]).map((plan) => `${formatNumber(byPlan[plan])} ${planLabel(plan)}`).join(" · ")}
       </p>
 
-      <h2 className="mt-8 mb-4 text-base font-semibold text-gray-900">Usage per tenant</h2>
+      <h2 className="mt-8 mb-4 text-base font-semibold text-gray-900">Largest tenants</h2>
       <div className="grid gap-6 lg:grid-cols-3">
         <UsageChart
           title="Executions this month"
@@ -82,7 +89,6 @@ export function AdminOverview() {
           points={executions}
           format={formatNumber}
           emptyText="No executions yet this month."
-          unavailable={tenants.length - executions.length}
         />
         <UsageChart
           title="Storage"
@@ -90,7 +96,6 @@ export function AdminOverview() {
           points={storage}
           format={(mb) => formatBytes(mb * 1024 * 1024)}
           emptyText="No files stored yet."
-          unavailable={tenants.length - storage.length}
         />
         <UsageChart title="Users" description="Seats in use (active and invited users)." points={users} format={formatNumber} emptyText="No users yet." />
       </div>

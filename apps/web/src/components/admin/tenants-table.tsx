@@ -1,90 +1,51 @@
 "use client";
 
-import { TENANT_STATUSES } from "@sigil/validators";
+import { TENANT_PLANS, TENANT_STATUSES, type ListTenantsInput } from "@sigil/validators";
 import { useSuspenseQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useMemo, useState } from "react";
+import { useRouter } from "next/navigation";
+import { useEffect, useState, useTransition } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Input, Label, Select } from "@/components/ui/input";
 import { PageHeader } from "@/components/ui/page-header";
+import { Pagination } from "@/components/ui/pagination";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { cn } from "@/lib/cn";
 import { useTRPC } from "@/trpc/client";
-import type { RouterOutputs } from "@/trpc/types";
-import { PlanBadge, SchemaBadge, TenantStatusBadge, type TenantStatus } from "./badges";
+import { PlanBadge, planLabel, SchemaBadge, TenantStatusBadge } from "./badges";
 import { CreateTenantDialog } from "./create-tenant-dialog";
 import { formatBytes, formatMegabytes, formatNumber } from "./format";
+import { tenantsHref } from "./tenants-query";
 import { RelativeTime } from "@/components/ui/relative-time";
 
-type Tenant = RouterOutputs["tenants"]["list"][number];
-type SortKey = "name" | "slug" | "status" | "plan" | "users" | "storage" | "executions" | "database" | "schema" | "lastActivity";
-type Direction = "ascending" | "descending";
+type SortKey = ListTenantsInput["sort"];
+type Direction = ListTenantsInput["direction"];
 
-const PLAN_ORDER = { free: 0, pro: 1, enterprise: 2 } as const;
-const SCHEMA_ORDER = { up_to_date: 0, behind: 1, unreadable: 2, missing: 3 } as const;
-
-/** The value a column sorts by; null (not available) always sorts last. */
-function sortValue(tenant: Tenant, key: SortKey): string | number | null {
-  switch (key) {
-    case "name":
-      return tenant.name.toLowerCase();
-    case "slug":
-      return tenant.slug;
-    case "status":
-      return tenant.status;
-    case "plan":
-      return PLAN_ORDER[tenant.plan];
-    case "users":
-      return tenant.usage.users;
-    case "storage":
-      return tenant.usage.storageBytes;
-    case "executions":
-      return tenant.usage.executionsThisMonth;
-    case "database":
-      return tenant.usage.databaseBytes;
-    case "schema":
-      return SCHEMA_ORDER[tenant.usage.schema.state] * 10_000 - (tenant.usage.schema.version ?? -1);
-    case "lastActivity":
-      return tenant.usage.lastActivityAt?.getTime() ?? null;
-  }
-}
-
-function compare(a: Tenant, b: Tenant, key: SortKey, direction: Direction): number {
-  const left = sortValue(a, key);
-  const right = sortValue(b, key);
-  if (left === null || right === null) return left === right ? a.name.localeCompare(b.name) : left === null ? 1 : -1;
-  const order = typeof left === "number" && typeof right === "number" ? left - right : String(left).localeCompare(String(right));
-  const result = direction === "ascending" ? order : -order;
-  return result !== 0 ? result : a.name.localeCompare(b.name);
-}
+/** How long typing must pause before the search goes to the server. */
+const SEARCH_DEBOUNCE_MS = 300;
 
 const COLUMNS: { key: SortKey; label: string; numeric?: boolean; firstDirection?: Direction }[] = [
   { key: "name", label: "Name" },
   { key: "slug", label: "Slug" },
   { key: "status", label: "Status" },
   { key: "plan", label: "Plan" },
-  { key: "users", label: "Users", numeric: true, firstDirection: "descending" },
-  { key: "storage", label: "Storage", numeric: true, firstDirection: "descending" },
-  { key: "executions", label: "Executions this month", numeric: true, firstDirection: "descending" },
-  { key: "database", label: "DB file size", numeric: true, firstDirection: "descending" },
-  { key: "schema", label: "Schema", firstDirection: "descending" },
-  { key: "lastActivity", label: "Last activity", firstDirection: "descending" },
+  { key: "users", label: "Users", numeric: true, firstDirection: "desc" },
+  { key: "storage", label: "Storage", numeric: true, firstDirection: "desc" },
+  { key: "executions", label: "Executions this month", numeric: true, firstDirection: "desc" },
+  { key: "prompts", label: "Prompts", numeric: true, firstDirection: "desc" },
+  { key: "database", label: "DB file size", numeric: true, firstDirection: "desc" },
+  { key: "schema", label: "Schema" },
+  { key: "lastActivity", label: "Last activity", firstDirection: "desc" },
 ];
 
-function SortHeader({
-  column,
-  sort,
-  onSort,
-}: {
-  column: (typeof COLUMNS)[number];
-  sort: { key: SortKey; direction: Direction };
-  onSort: (key: SortKey) => void;
-}) {
-  const active = sort.key === column.key;
+const ARIA_SORT = { asc: "ascending", desc: "descending" } as const;
+
+function SortHeader({ column, query, onSort }: { column: (typeof COLUMNS)[number]; query: ListTenantsInput; onSort: (key: SortKey) => void }) {
+  const active = query.sort === column.key;
   return (
-    <TableHead aria-sort={active ? sort.direction : "none"} className={cn("p-0 align-bottom", column.numeric && "text-right")}>
+    <TableHead aria-sort={active ? ARIA_SORT[query.direction] : "none"} className={cn("p-0 align-bottom", column.numeric && "text-right")}>
       <button
         type="button"
         onClick={() => onSort(column.key)}
@@ -96,7 +57,7 @@ function SortHeader({
       >
         {column.label}
         <svg viewBox="0 0 20 20" fill="currentColor" className={cn("size-3.5 shrink-0", active ? "text-brand-600" : "text-gray-300")} aria-hidden="true">
-          {active && sort.direction === "ascending" ? (
+          {active && query.direction === "asc" ? (
             <path d="M10 5l5 6H5l5-6Z" />
           ) : active ? (
             <path d="M10 15l-5-6h10l-5 6Z" />
@@ -104,17 +65,9 @@ function SortHeader({
             <path d="M10 3l4 5H6l4-5Zm0 14l-4-5h8l-4 5Z" />
           )}
         </svg>
-        <span className="sr-only">{active ? `, sorted ${sort.direction}` : ", sort"}</span>
+        <span className="sr-only">{active ? `, sorted ${ARIA_SORT[query.direction]}` : ", sort"}</span>
       </button>
     </TableHead>
-  );
-}
-
-function Unavailable({ reason }: { reason: string | null }) {
-  return (
-    <span title={reason ?? undefined} className="text-gray-400">
-      —<span className="sr-only">not available{reason ? `: ${reason}` : ""}</span>
-    </span>
   );
 }
 
@@ -128,32 +81,47 @@ function Usage({ value, limit }: { value: string; limit: string }) {
   );
 }
 
-/** Every tenant with its usage: sortable by any column, filtered by text and status. */
-export function TenantsTable({ workspaceUrlPattern }: { workspaceUrlPattern: string }) {
-  const trpc = useTRPC();
-  const { data: tenants } = useSuspenseQuery(trpc.tenants.list.queryOptions());
-  const [query, setQuery] = useState("");
-  const [status, setStatus] = useState<TenantStatus | "all">("all");
-  const [sort, setSort] = useState<{ key: SortKey; direction: Direction }>({ key: "name", direction: "ascending" });
-  const [creating, setCreating] = useState(false);
+function capitalized(value: string): string {
+  return `${value[0]?.toUpperCase() ?? ""}${value.slice(1)}`;
+}
 
-  const visible = useMemo(() => {
-    const needle = query.trim().toLowerCase();
-    return tenants
-      .filter((tenant) => status === "all" || tenant.status === status)
-      .filter(
-        (tenant) => needle === "" || [tenant.name, tenant.slug, tenant.settings.domain ?? "", tenant.plan].some((text) => text.toLowerCase().includes(needle)),
-      )
-      .sort((a, b) => compare(a, b, sort.key, sort.direction));
-  }, [tenants, query, status, sort]);
+/**
+ * One page of tenants with their usage, from the control plane: search (debounced), status and
+ * plan filters, sorting by any column and paging all happen on the server and live in the URL.
+ */
+export function TenantsTable({ query, workspaceUrlPattern }: { query: ListTenantsInput; workspaceUrlPattern: string }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const { data } = useSuspenseQuery(trpc.tenants.list.queryOptions(query));
+  const [searchText, setSearchText] = useState(query.search ?? "");
+  const [creating, setCreating] = useState(false);
+  const [navigating, startNavigation] = useTransition();
+
+  const navigate = (patch: Partial<ListTenantsInput>, mode: "push" | "replace" = "push") => {
+    // Any change but the page itself starts again at page 1.
+    const next = { ...query, page: 1, ...patch };
+    startNavigation(() => (mode === "push" ? router.push(tenantsHref(next)) : router.replace(tenantsHref(next))));
+  };
+
+  // The search goes to the URL once typing pauses; replace, so Back does not step through every letter.
+  useEffect(() => {
+    const wanted = searchText.trim();
+    if (wanted === (query.search ?? "")) return;
+    const timer = setTimeout(() => {
+      const next = { ...query, page: 1, search: wanted === "" ? undefined : wanted };
+      startNavigation(() => router.replace(tenantsHref(next)));
+    }, SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [searchText, query, router]);
 
   const onSort = (key: SortKey) =>
-    setSort((current) =>
-      current.key === key
-        ? { key, direction: current.direction === "ascending" ? "descending" : "ascending" }
-        : { key, direction: COLUMNS.find((column) => column.key === key)?.firstDirection ?? "ascending" },
+    navigate(
+      query.sort === key
+        ? { sort: key, direction: query.direction === "asc" ? "desc" : "asc" }
+        : { sort: key, direction: COLUMNS.find((column) => column.key === key)?.firstDirection ?? "asc" },
     );
-  const filtered = query.trim() !== "" || status !== "all";
+  const filtered = query.search !== undefined || query.status !== undefined || query.plan !== undefined;
+  const noun = data.total === 1 ? "tenant" : "tenants";
 
   return (
     <>
@@ -170,35 +138,60 @@ export function TenantsTable({ workspaceUrlPattern }: { workspaceUrlPattern: str
       />
       <CreateTenantDialog open={creating} onClose={() => setCreating(false)} workspaceUrlPattern={workspaceUrlPattern} />
 
-      {tenants.length === 0 ? (
+      {data.total === 0 && !filtered ? (
         <EmptyState title="No tenants yet" description="Create the first workspace and its owner with “Create tenant” above." />
       ) : (
-        <div className="space-y-4">
+        <div className="space-y-4" aria-busy={navigating || undefined}>
           <div role="search" className="flex flex-wrap items-end gap-3" aria-label="Filter tenants">
             <div className="w-full max-w-xs space-y-1.5">
               <Label htmlFor="tenant-search">Search</Label>
               <Input
                 id="tenant-search"
                 type="search"
-                placeholder="Name, slug, domain or plan"
-                value={query}
-                onChange={(event) => setQuery(event.target.value)}
+                placeholder="Name, slug or domain"
+                maxLength={100}
+                value={searchText}
+                onChange={(event) => setSearchText(event.target.value)}
               />
             </div>
-            <div className="w-44 space-y-1.5">
+            <div className="w-40 space-y-1.5">
               <Label htmlFor="tenant-status">Status</Label>
-              <Select id="tenant-status" value={status} onChange={(event) => setStatus(event.target.value as TenantStatus | "all")}>
+              <Select
+                id="tenant-status"
+                value={query.status ?? "all"}
+                onChange={(event) => {
+                  const value = TENANT_STATUSES.find((status) => status === event.target.value);
+                  navigate({ status: value });
+                }}
+              >
                 <option value="all">All statuses</option>
                 {TENANT_STATUSES.map((value) => (
                   <option key={value} value={value}>
-                    {value[0]?.toUpperCase()}
-                    {value.slice(1)}
+                    {capitalized(value)}
                   </option>
                 ))}
               </Select>
             </div>
-            <p className="pb-2.5 text-sm text-gray-600" aria-live="polite">
-              {filtered ? `${visible.length} of ${tenants.length} tenants` : `${tenants.length} ${tenants.length === 1 ? "tenant" : "tenants"}`}
+            <div className="w-40 space-y-1.5">
+              <Label htmlFor="tenant-plan">Plan</Label>
+              <Select
+                id="tenant-plan"
+                value={query.plan ?? "all"}
+                onChange={(event) => {
+                  const value = TENANT_PLANS.find((plan) => plan === event.target.value);
+                  navigate({ plan: value });
+                }}
+              >
+                <option value="all">All plans</option>
+                {TENANT_PLANS.map((value) => (
+                  <option key={value} value={value}>
+                    {planLabel(value)}
+                  </option>
+                ))}
+              </Select>
+            </div>
+            <p className="pb-2.5 text-sm text-gray-600" aria-live="polite" data-testid="tenant-total">
+              {filtered ? `${formatNumber(data.total)} matching ${noun}` : `${formatNumber(data.total)} ${noun}`}
             </p>
             {filtered ? (
               <Button
@@ -206,8 +199,8 @@ export function TenantsTable({ workspaceUrlPattern }: { workspaceUrlPattern: str
                 size="sm"
                 className="mb-1"
                 onClick={() => {
-                  setQuery("");
-                  setStatus("all");
+                  setSearchText("");
+                  navigate({ search: undefined, status: undefined, plan: undefined });
                 }}
               >
                 Clear filters
@@ -215,22 +208,23 @@ export function TenantsTable({ workspaceUrlPattern }: { workspaceUrlPattern: str
             ) : null}
           </div>
 
-          {visible.length === 0 ? (
-            <EmptyState title="No tenants match" description="Try another search or status." />
+          {data.tenants.length === 0 ? (
+            <EmptyState title="No tenants match" description="Try another search, status or plan." />
           ) : (
-            <Table>
+            <Table className={cn(navigating && "opacity-60 transition-opacity")}>
               <TableCaption className="sr-only">
-                Tenants, sorted by {COLUMNS.find((c) => c.key === sort.key)?.label ?? sort.key} ({sort.direction}). Select a column header to sort.
+                Tenants, sorted by {COLUMNS.find((c) => c.key === query.sort)?.label ?? query.sort} ({ARIA_SORT[query.direction]}). Select a column header to
+                sort.
               </TableCaption>
               <TableHeader>
                 <tr>
                   {COLUMNS.map((column) => (
-                    <SortHeader key={column.key} column={column} sort={sort} onSort={onSort} />
+                    <SortHeader key={column.key} column={column} query={query} onSort={onSort} />
                   ))}
                 </tr>
               </TableHeader>
               <TableBody>
-                {visible.map((tenant) => (
+                {data.tenants.map((tenant) => (
                   <TableRow key={tenant.id}>
                     <TableCell className="max-w-52 px-3">
                       <Link href={`/tenants/${tenant.id}`} className="font-medium text-gray-900 hover:text-brand-700 hover:underline">
@@ -238,8 +232,8 @@ export function TenantsTable({ workspaceUrlPattern }: { workspaceUrlPattern: str
                       </Link>
                       {tenant.settings.domain ? <p className="truncate text-xs text-gray-500">{tenant.settings.domain}</p> : null}
                       {tenant.usage.unavailable ? (
-                        <p className="mt-0.5 text-xs text-red-700" title={tenant.usage.unavailable}>
-                          Usage unavailable
+                        <p className="mt-0.5 text-xs text-amber-700" title={tenant.usage.unavailable}>
+                          Usage may be out of date
                         </p>
                       ) : null}
                     </TableCell>
@@ -254,19 +248,12 @@ export function TenantsTable({ workspaceUrlPattern }: { workspaceUrlPattern: str
                       <Usage value={formatNumber(tenant.usage.users)} limit={formatNumber(tenant.settings.limits.users)} />
                     </TableCell>
                     <TableCell className="px-3 text-right">
-                      {tenant.usage.storageBytes === null ? (
-                        <Unavailable reason={tenant.usage.unavailable} />
-                      ) : (
-                        <Usage value={formatBytes(tenant.usage.storageBytes)} limit={formatMegabytes(tenant.settings.limits.storage)} />
-                      )}
+                      <Usage value={formatBytes(tenant.usage.storageBytes)} limit={formatMegabytes(tenant.settings.limits.storage)} />
                     </TableCell>
                     <TableCell className="px-3 text-right">
-                      {tenant.usage.executionsThisMonth === null ? (
-                        <Unavailable reason={tenant.usage.unavailable} />
-                      ) : (
-                        <Usage value={formatNumber(tenant.usage.executionsThisMonth)} limit={formatNumber(tenant.settings.limits.executions_per_month)} />
-                      )}
+                      <Usage value={formatNumber(tenant.usage.executionsThisMonth)} limit={formatNumber(tenant.settings.limits.executions_per_month)} />
                     </TableCell>
+                    <TableCell className="px-3 text-right tabular-nums">{formatNumber(tenant.usage.promptCount)}</TableCell>
                     <TableCell className="px-3 text-right whitespace-nowrap tabular-nums">{formatBytes(tenant.usage.databaseBytes)}</TableCell>
                     <TableCell className="px-3">
                       <SchemaBadge {...tenant.usage.schema} stacked />
@@ -279,6 +266,7 @@ export function TenantsTable({ workspaceUrlPattern }: { workspaceUrlPattern: str
               </TableBody>
             </Table>
           )}
+          <Pagination page={data.page} totalPages={data.totalPages} total={data.total} noun={noun} hrefFor={(page) => tenantsHref({ ...query, page })} />
         </div>
       )}
     </>
