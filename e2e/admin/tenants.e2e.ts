@@ -1,6 +1,6 @@
 import { createSigilClient, signIn, TRPCClientError } from "@sigil/client";
 import { expect, test } from "@playwright/test";
-import { ADMIN_URL, DEMO, PORT, workspaceUrl } from "../support/env.ts";
+import { ADMIN_URL, adminClient, DEMO, PORT, workspaceUrl } from "../support/env.ts";
 import { saveScreenshot, signInOnPage } from "../support/pages.ts";
 
 const OWNER = { email: "bill@initech.test", name: "Bill Lumbergh", password: "initech-owner-password" };
@@ -67,4 +67,71 @@ test("suspending initech shows its pages as suspended and its API refuses; react
   expect(me.tenant.slug).toBe("initech");
   await tenantPage.goto(workspaceUrl("initech", "/"));
   await expect(tenantPage.getByText(/suspended/i)).toHaveCount(0);
+});
+
+test("with 30 more tenants the tenants page searches, sorts, filters and pages on the server, its state in the URL", async ({ page }) => {
+  const admin = await adminClient();
+  for (let i = 0; i < 30; i += 1) {
+    const n = String(i).padStart(2, "0");
+    await admin.tenants.create.mutate({
+      name: `Bulk ${n}`,
+      slug: `bulk-${n}`,
+      plan: i % 2 === 0 ? "free" : "pro",
+      settings: { features: [], limits: { users: 5, storage: 100, executions_per_month: 100 } },
+      owner: { email: `owner@bulk-${n}.test`, name: `Owner ${n}` },
+    });
+  }
+  const bulk07 = (await admin.tenants.list.query({ search: "bulk-07" })).tenants[0];
+  if (!bulk07) throw new Error("bulk-07 is missing");
+  await admin.tenants.suspend.mutate({ id: bulk07.id });
+  const total = (await admin.tenants.list.query()).total;
+  expect(total).toBeGreaterThanOrEqual(32);
+
+  await page.goto("/");
+  await signInOnPage(page, DEMO.admin.email, DEMO.admin.password);
+  await page.goto(`${ADMIN_URL}/tenants`);
+  const rows = page.getByRole("table").getByRole("row");
+  const firstSlugCell = rows.nth(1).getByRole("cell").nth(1);
+  await expect(page.getByTestId("tenant-total")).toHaveText(`${total} tenants`);
+  await expect(rows).toHaveCount(26); // the header and a page of 25
+  await expect(page.getByText(`Page 1 of ${Math.ceil(total / 25)}`)).toBeVisible();
+
+  // Paging: the next page holds the rest.
+  await page.getByRole("link", { name: "Next" }).click();
+  await expect(page).toHaveURL(/[?&]page=2/);
+  await expect(rows).toHaveCount(1 + (total - 25));
+
+  // Search (debounced, literal): bulk-2x are ten tenants; the page starts again at 1.
+  await page.getByLabel("Search").fill("bulk-2");
+  await expect(page).toHaveURL(/[?&]q=bulk-2/);
+  await expect(page).not.toHaveURL(/page=/);
+  await expect(page.getByTestId("tenant-total")).toHaveText("10 matching tenants");
+  await expect(rows).toHaveCount(11);
+
+  // Sorting by a header: slug ascending, then descending.
+  await page.getByRole("button", { name: /^Slug/ }).click();
+  await expect(page).toHaveURL(/sort=slug/);
+  await expect(firstSlugCell).toHaveText("bulk-20");
+  await page.getByRole("button", { name: /^Slug/ }).click();
+  await expect(page).toHaveURL(/dir=desc/);
+  await expect(firstSlugCell).toHaveText("bulk-29");
+  await expect(page.getByRole("columnheader", { name: /^Slug/ })).toHaveAttribute("aria-sort", "descending");
+
+  // The URL is the state: a reload shows the same view.
+  await page.reload();
+  await expect(page.getByLabel("Search")).toHaveValue("bulk-2");
+  await expect(firstSlugCell).toHaveText("bulk-29");
+
+  // Status and plan filters.
+  await page.getByLabel("Search").fill("");
+  await expect(page).not.toHaveURL(/q=/);
+  await page.getByLabel("Status").selectOption("suspended");
+  await expect(page).toHaveURL(/status=suspended/);
+  await expect(page.getByTestId("tenant-total")).toHaveText("1 matching tenant");
+  await expect(firstSlugCell).toHaveText("bulk-07");
+  await page.getByLabel("Plan").selectOption("free");
+  await expect(page.getByText("No tenants match")).toBeVisible();
+  await page.getByRole("button", { name: "Clear filters" }).click();
+  await expect(page.getByTestId("tenant-total")).toHaveText(`${total} tenants`);
+  await saveScreenshot(page, "admin-tenants-paged");
 });
