@@ -90,6 +90,8 @@ test("with 30 more tenants the tenants page searches, sorts, filters and pages o
   await page.goto("/");
   await signInOnPage(page, DEMO.admin.email, DEMO.admin.password);
   await page.goto(`${ADMIN_URL}/tenants`);
+  // The create dialog has fields of the same names: the filters are the search region's.
+  const filters = page.getByRole("search", { name: "Filter tenants" });
   const rows = page.getByRole("table").getByRole("row");
   const firstSlugCell = rows.nth(1).getByRole("cell").nth(1);
   await expect(page.getByTestId("tenant-total")).toHaveText(`${total} tenants`);
@@ -102,7 +104,7 @@ test("with 30 more tenants the tenants page searches, sorts, filters and pages o
   await expect(rows).toHaveCount(1 + (total - 25));
 
   // Search (debounced, literal): bulk-2x are ten tenants; the page starts again at 1.
-  await page.getByLabel("Search").fill("bulk-2");
+  await filters.getByLabel("Search").fill("bulk-2");
   await expect(page).toHaveURL(/[?&]q=bulk-2/);
   await expect(page).not.toHaveURL(/page=/);
   await expect(page.getByTestId("tenant-total")).toHaveText("10 matching tenants");
@@ -119,17 +121,17 @@ test("with 30 more tenants the tenants page searches, sorts, filters and pages o
 
   // The URL is the state: a reload shows the same view.
   await page.reload();
-  await expect(page.getByLabel("Search")).toHaveValue("bulk-2");
+  await expect(filters.getByLabel("Search")).toHaveValue("bulk-2");
   await expect(firstSlugCell).toHaveText("bulk-29");
 
   // Status and plan filters.
-  await page.getByLabel("Search").fill("");
+  await filters.getByLabel("Search").fill("");
   await expect(page).not.toHaveURL(/q=/);
-  await page.getByLabel("Status").selectOption("suspended");
+  await filters.getByLabel("Status").selectOption("suspended");
   await expect(page).toHaveURL(/status=suspended/);
   await expect(page.getByTestId("tenant-total")).toHaveText("1 matching tenant");
   await expect(firstSlugCell).toHaveText("bulk-07");
-  await page.getByLabel("Plan").selectOption("free");
+  await filters.getByLabel("Plan").selectOption("free");
   await expect(page.getByText("No tenants match")).toBeVisible();
   await page.getByRole("button", { name: "Clear filters" }).click();
   await expect(page.getByTestId("tenant-total")).toHaveText(`${total} tenants`);

@@ -525,6 +525,7 @@ describe("admin", () => {
       totalPages: number;
       tenants: { tenantId: string; slug: string; version: number | null; state: string }[];
     };
+    await createTenantWithUsers("schema-second");
     const status = ok(await asAdmin<Status>("query", "admin.migrationStatus"));
     const count = await tenantModel.count();
     expect(status.latest).toBeGreaterThan(0);

@@ -9,7 +9,7 @@ import { migrateTenantFile, type TenantFileMigration } from "./migrate-tenant-fi
 import { migrationWorkerScript } from "./worker-script.ts";
 import type { MigrationJob, MigrationWorkerData, MigrationWorkerMessage } from "./migration-worker.ts";
 import { existsSync } from "node:fs";
-import { recordSchemaVersions } from "../models/tenant-usage.ts";
+import { recordSchemaVersions, schemaStatusPage, type SchemaStatusOptions, type SchemaStatusPage } from "../models/tenant-usage.ts";
 
 export interface TenantMigrationResult extends TenantFileMigration {
   tenantId: string;
@@ -154,6 +154,15 @@ export class HybridMigrationManager {
         connection?.close();
       }
     });
+  }
+
+  /**
+   * The schema versions the control plane recorded (provisioning, this runner, repair), one page,
+   * optionally one state, without opening any file: what the admin dashboard shows. status()
+   * above reads the files themselves.
+   */
+  recordedStatus(options: SchemaStatusOptions = {}): SchemaStatusPage {
+    return schemaStatusPage(options);
   }
 
   private targets(only: string[] | undefined): Target[] {
