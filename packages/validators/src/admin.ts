@@ -12,6 +12,3 @@ export const adminAuditInput = pagination
     action: z.string().trim().min(1).max(100).optional(),
   })
   .default({ page: 1, pageSize: 20 });
-
-/** Migrate every tenant, or only the listed ones. */
-export const migrateTenantsInput = z.object({ tenantIds: z.array(id).min(1).max(100_000).optional() }).default({});
