@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, count, desc, eq, inArray, lt, max, sql } from "drizzle-orm";
 import { InvalidQueryError } from "../errors.ts";
+import { tenants } from "../schema/shared/tenants.ts";
 import { maintenanceResults, maintenanceRuns, type MaintenanceKind, type MaintenanceRunStatus } from "../schema/shared/maintenance.ts";
 import { MAX_PAGE_SIZE, type Page, type RowOf } from "./base-model.ts";
 import { SystemModel } from "./strategies.ts";
@@ -167,6 +168,13 @@ export class MaintenanceRunModel extends SystemModel<typeof maintenanceRuns> {
         .run();
       return db.select().from(maintenanceRuns).where(eq(maintenanceRuns.id, runId)).get() ?? null;
     });
+  }
+
+  /** Every registered tenant's id and slug, oldest first: what a run over every tenant visits. */
+  async registeredTenants(): Promise<{ tenantId: string; slug: string }[]> {
+    return this.withDatabase("maintenance_runs.registeredTenants", (db) =>
+      db.select({ tenantId: tenants.id, slug: tenants.slug }).from(tenants).orderBy(asc(tenants.createdAt), asc(tenants.id)).all(),
+    );
   }
 
   /** Every run marked running (by any process). */

@@ -1,4 +1,4 @@
-import { ConflictError, maintenanceRunModel, NotFoundError, tenantModel, type MaintenanceKind, type MaintenanceRunRow } from "@sigil/db";
+import { ConflictError, maintenanceRunModel, NotFoundError, type MaintenanceKind, type MaintenanceRunRow } from "@sigil/db";
 import { processExists, processRunner } from "./runner-identity.ts";
 import type { MaintenanceTarget, MaintenanceTask } from "./task.ts";
 
@@ -44,8 +44,7 @@ export async function failInterruptedRuns(now = Date.now()): Promise<Maintenance
 
 /** The tenants a run visits: every registered tenant, or the listed ones (each must be registered). */
 export async function resolveTargets(tenantIds: readonly string[] | undefined): Promise<MaintenanceTarget[]> {
-  const rows = await tenantModel.findMany({ orderBy: [{ column: "createdAt" }, { column: "id" }] });
-  const targets = rows.map((row) => ({ tenantId: row.id, slug: row.slug }));
+  const targets = await maintenanceRunModel.registeredTenants();
   if (tenantIds === undefined) return targets;
   const byId = new Map(targets.map((target) => [target.tenantId, target]));
   const unknown = tenantIds.filter((id) => !byId.has(id));
