@@ -1,8 +1,9 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { closeSync, openSync, readdirSync, rmSync, writeSync } from "node:fs";
+import { join } from "node:path";
 import { adminAuditLogModel, maintenanceRunModel, maintenanceRuns, tenantModel, type TenantRow } from "@sigil/db";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from "vitest";
 import { processRunner } from "../src/services/maintenance/runner-identity.ts";
 import { INTERRUPTED_MESSAGE, startRun } from "../src/services/maintenance/runner.ts";
 import { perTenantTask, type MaintenanceTarget } from "../src/services/maintenance/task.ts";
@@ -206,6 +207,35 @@ describe("a restart", () => {
     const rerun = await waitUntilEnded(ok(await admin.call<Run>("mutation", "maintenance.start", { kind: "health" })).id);
     expect(rerun.status).toBe("completed");
     expect((await maintenanceRunModel.findById(orphan))?.status).toBe("failed");
+  });
+
+  test("a server killed mid-run (SIGKILL): its run is failed as interrupted, with what it recorded, and a new run goes", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "test/fixtures/maintenance-hang.ts"], {
+      cwd: join(import.meta.dirname, ".."),
+      env: { ...process.env, DATA_DIR: env.dataDir },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const exited = new Promise<unknown>((resolve) => child.on("exit", (code, signal) => resolve(signal ?? code)));
+    let stdout = "";
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const killed = () => child.kill("SIGKILL");
+    onTestFinished(killed);
+    const runId = await new Promise<string>((resolve, reject) => {
+      child.stdout.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString();
+        const match = /running ([0-9a-f-]{36})/.exec(stdout);
+        if (match?.[1]) resolve(match[1]);
+      });
+      child.on("exit", () => reject(new Error(`the fixture exited early: ${stderr}`)));
+    });
+    // Alive: its run is left alone, and blocks another of its kind.
+    expect(ok(await admin.call<Run>("query", "maintenance.get", { id: runId })).status).toBe("running");
+    expect((await admin.call("mutation", "maintenance.start", { kind: "health" })).status).toBe(409);
+    killed();
+    expect(await exited).toBe("SIGKILL");
+    expect(ok(await admin.call<Run>("query", "maintenance.get", { id: runId }))).toMatchObject({ status: "failed", error: INTERRUPTED_MESSAGE, done: 1 });
+    expect((await waitUntilEnded(ok(await admin.call<Run>("mutation", "maintenance.start", { kind: "health" })).id)).status).toBe("completed");
   });
 
   test("a live run of another process is left alone until its heartbeat goes stale", async () => {

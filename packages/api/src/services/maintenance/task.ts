@@ -46,7 +46,11 @@ export function perTenantTask(step: (target: MaintenanceTarget) => Promise<StepO
       while (next < targets.length && !signal.aborted) {
         const sliceStarted = performance.now();
         const outcomes: MaintenanceOutcome[] = [];
-        while (next < targets.length && outcomes.length < limits.maxTenants && performance.now() - sliceStarted < limits.budgetMs) {
+        // At least one tenant per slice, whatever the budget, so a run always advances.
+        while (
+          next < targets.length &&
+          (outcomes.length === 0 || (outcomes.length < limits.maxTenants && performance.now() - sliceStarted < limits.budgetMs))
+        ) {
           const target = targets[next];
           next += 1;
           if (!target) break;
