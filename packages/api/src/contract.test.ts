@@ -11,6 +11,7 @@ describe("db and validators agree", () => {
     ["user statuses", db.USER_STATUSES, validators.USER_STATUSES],
     ["API-key scopes", db.API_KEY_SCOPES, validators.API_KEY_SCOPES],
     ["execution statuses", db.EXECUTION_STATUSES, validators.EXECUTION_STATUSES],
+    ["maintenance kinds", db.MAINTENANCE_KINDS, validators.MAINTENANCE_KIND_NAMES],
     ["reserved slugs", [...db.RESERVED_SLUGS].sort(), [...validators.RESERVED_SLUGS].sort()],
   ])("%s", (_name, left, right) => {
     expect([...left]).toEqual([...right]);
@@ -18,5 +19,13 @@ describe("db and validators agree", () => {
 
   test("the slug pattern", () => {
     expect(validators.SLUG_PATTERN.source).toBe(db.SLUG_PATTERN.source);
+  });
+});
+
+describe("maintenance outcomes", () => {
+  test("the API accepts exactly the outcomes its tasks record", async () => {
+    const { MAINTENANCE_OUTCOMES } = await import("./services/maintenance/tasks.ts");
+    const recorded = new Set(Object.values(MAINTENANCE_OUTCOMES).flat());
+    expect([...recorded].sort()).toEqual([...validators.MAINTENANCE_OUTCOME_NAMES].sort());
   });
 });

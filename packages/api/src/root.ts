@@ -5,6 +5,7 @@ import { authRouter } from "./routers/auth.ts";
 import { deploymentsRouter } from "./routers/deployments.ts";
 import { executionsRouter } from "./routers/executions.ts";
 import { filesRouter } from "./routers/files.ts";
+import { maintenanceRouter } from "./routers/maintenance.ts";
 import { promptsRouter } from "./routers/prompts.ts";
 import { settingsRouter } from "./routers/settings.ts";
 import { tenantsRouter } from "./routers/tenants.ts";
@@ -24,6 +25,7 @@ export const appRouter = router({
   audit: auditRouter,
   tenants: tenantsRouter,
   admin: adminRouter,
+  maintenance: maintenanceRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readdirSync, rmSync, statSync, writeSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import {
   adminAuditLogModel,
   apiKeyModel,
@@ -191,7 +191,8 @@ describe("who may call system-admin procedures", () => {
     ["query", "admin.me", undefined],
     ["query", "admin.stats", undefined],
     ["query", "admin.migrationStatus", undefined],
-    ["query", "admin.health", undefined],
+    ["query", "maintenance.list", undefined],
+    ["mutation", "maintenance.start", { kind: "health" }],
     ["query", "tenants.list", undefined],
     ["mutation", "tenants.suspend", { id: "00000000-0000-4000-8000-000000000000" }],
   ];
@@ -545,82 +546,6 @@ describe("admin", () => {
     // Migrating records the file's real version again.
     ok(await asAdmin("mutation", "admin.migrateAll", { tenantIds: [acme.id] }));
     expect(ok(await asAdmin<Status>("query", "admin.migrationStatus", { state: "behind" })).total).toBe(0);
-  });
-
-  test("migrateAll runs the tenant migrations and returns the report", async () => {
-    const report = ok(
-      await asAdmin<{ total: number; upToDate: number; failed: number; results: { slug: string; status: string }[] }>("mutation", "admin.migrateAll"),
-    );
-    expect(report.total).toBe(await tenantModel.count());
-    expect(report.failed).toBe(0);
-    expect(report.upToDate).toBe(report.total);
-    const only = ok(await asAdmin<{ total: number; results: { slug: string }[] }>("mutation", "admin.migrateAll", { tenantIds: [acme.id] }));
-    expect(only.results.map((r) => r.slug)).toEqual(["acme"]);
-    const [entry] = await adminAuditLogModel.findMany({ where: { action: "admin.migrate_tenants" }, orderBy: { column: "createdAt", direction: "desc" } });
-    expect(entry?.adminId).toBe(admin.id);
-  });
-
-  test("health: quick_check per tenant with file size and schema; damage and missing files are reported, not thrown", async () => {
-    type Health = {
-      checkedAt: Date;
-      latest: number;
-      summary: { ok: number; problem: number; missing: number };
-      tenants: {
-        tenantId: string;
-        slug: string;
-        state: string;
-        result: string;
-        databaseBytes: number;
-        schema: { version: number | null; latest: number; state: string };
-        durationMs: number;
-      }[];
-    };
-    const { tenant: sickly } = await createTenantWithUsers("sickly");
-    const { tenant: ghost } = await createTenantWithUsers("ghost");
-    for (const tenant of [sickly, ghost]) env.manager.closeTenantDatabase(tenant.id);
-    // sickly: a file that is no longer a SQLite database; ghost: no file at all.
-    const sickPath = env.manager.tenantDatabasePath(sickly.id);
-    const fd = openSync(sickPath, "r+");
-    writeSync(fd, Buffer.from("definitely not SQLite"), 0, 21, 0);
-    closeSync(fd);
-    for (const suffix of ["", "-wal", "-shm"]) rmSync(`${env.manager.tenantDatabasePath(ghost.id)}${suffix}`, { force: true });
-    const filesBefore = readdirSync(env.dataDir).sort();
-
-    const health = ok(await asAdmin<Health>("query", "admin.health"));
-    expect(health.checkedAt).toBeInstanceOf(Date);
-    expect(health.tenants.length).toBe(await tenantModel.count());
-    const bySlug = new Map(health.tenants.map((t) => [t.slug, t]));
-    expect(bySlug.get("acme")).toMatchObject({
-      tenantId: acme.id,
-      state: "ok",
-      result: "ok",
-      schema: { version: health.latest, latest: health.latest, state: "up_to_date" },
-    });
-    expect(bySlug.get("acme")?.databaseBytes).toBeGreaterThan(0);
-    expect(bySlug.get("sickly")).toMatchObject({
-      state: "problem",
-      result: expect.stringMatching(/not a database/) as unknown,
-      schema: { state: "unreadable" },
-    });
-    expect(bySlug.get("ghost")).toMatchObject({
-      state: "missing",
-      result: expect.stringMatching(/missing/) as unknown,
-      databaseBytes: 0,
-      schema: { state: "missing", version: null },
-    });
-    expect(health.summary).toEqual({
-      ok: health.tenants.filter((t) => t.state === "ok").length,
-      problem: 1,
-      missing: 1,
-    });
-    // A check creates no file (not even for the missing tenant) and migrates nothing.
-    expect(readdirSync(env.dataDir).sort()).toEqual(filesBefore);
-
-    const only = ok(await asAdmin<Health>("query", "admin.health", { tenantIds: [acme.id, ghost.id] }));
-    expect(only.tenants.map((t) => t.slug)).toEqual(["acme", "ghost"]);
-    expect((await asAdmin("query", "admin.health", { tenantIds: ["../shared"] })).status).toBe(400);
-
-    for (const tenant of [sickly, ghost]) ok(await asAdmin("mutation", "tenants.delete", { id: tenant.id, confirmSlug: tenant.slug }));
   });
 
   test("API keys: created once in plain, work on the admin host only, listed without secrets, revoked", async () => {

@@ -13,9 +13,6 @@ export const adminAuditInput = pagination
   })
   .default({ page: 1, pageSize: 20 });
 
-/** Migrate every tenant, or only the listed ones. */
-export const migrateTenantsInput = z.object({ tenantIds: z.array(id).min(1).max(100_000).optional() }).default({});
-
 /** Schema states the control plane records (tenant_usage.schema_version against the latest migration). */
 export const CONTROL_PLANE_SCHEMA_STATES = ["up_to_date", "behind", "unknown"] as const;
 

@@ -1,6 +1,7 @@
 export * from "./common.ts";
 export * from "./tenants.ts";
 export * from "./admin.ts";
+export * from "./maintenance.ts";
 export * from "./auth.ts";
 export * from "./users.ts";
 export * from "./api-keys.ts";

@@ -1,27 +1,5 @@
-import {
-  adminAuditLogModel,
-  HybridDatabaseManager,
-  HybridMigrationManager,
-  installationStats,
-  schemaStatusPage,
-  sha256,
-  systemAdminSessionModel,
-  systemApiKeyModel,
-  TenantDatabaseMissingError,
-  tenantModel,
-  type TenantStatus,
-} from "@sigil/db";
-import { setImmediate as yieldToEventLoop } from "node:timers/promises";
-import {
-  adminAuditInput,
-  createSystemApiKeyInput,
-  id,
-  loginInput,
-  migrateTenantsInput,
-  migrationStatusInput,
-  revokeSystemApiKeyInput,
-  z,
-} from "@sigil/validators";
+import { adminAuditLogModel, installationStats, schemaStatusPage, sha256, systemAdminSessionModel, systemApiKeyModel } from "@sigil/db";
+import { adminAuditInput, createSystemApiKeyInput, loginInput, migrationStatusInput, revokeSystemApiKeyInput } from "@sigil/validators";
 import { TRPCError } from "@trpc/server";
 import { and, eq, type SQL } from "drizzle-orm";
 import { generateApiKey } from "../auth/api-key-format.ts";
@@ -31,32 +9,7 @@ import { adminHostProcedure, systemAdminProcedure } from "../procedures.ts";
 import { recordSystemAction } from "../services/audit.ts";
 import { toPublicAdminAuditEntry, toPublicSystemAdmin, toPublicSystemApiKey } from "../services/admin-shapes.ts";
 import { checkSystemAdminCredentials, startSystemAdminSession } from "../services/system-admin-auth.ts";
-import { schemaStatuses, tenantDatabaseBytes, type TenantSchemaInfo } from "../services/tenant-usage.ts";
 import { router } from "../trpc.ts";
-
-/** Check every tenant, or only the listed ones (the dashboard sends them in chunks to show progress). */
-const healthInput = z.object({ tenantIds: z.array(id).min(1).max(1_000).optional() }).default({});
-
-/** One tenant's health: SQLite's quick_check on its file, the file's size and its schema version. */
-export interface TenantHealth {
-  tenantId: string;
-  slug: string;
-  name: string;
-  status: TenantStatus;
-  /** ok: quick_check answered "ok"; problem: it found damage or the file is no database; missing: no file. */
-  state: "ok" | "problem" | "missing";
-  /** "ok", the problems quick_check listed, or why the file could not be checked. */
-  result: string;
-  databaseBytes: number;
-  schema: TenantSchemaInfo;
-  durationMs: number;
-}
-
-function countBy<K extends string>(keys: readonly K[], values: K[]): Record<K, number> {
-  const counts = Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
-  for (const value of values) counts[value] += 1;
-  return counts;
-}
 
 /**
  * The admin dashboard's API on `admin.<ROOT_DOMAIN>`: sign-in of system administrators, system
@@ -105,76 +58,6 @@ export const adminRouter = router({
    * with the counts per state. Opens no tenant file; `pnpm db:repair` re-reads the files.
    */
   migrationStatus: systemAdminProcedure.input(migrationStatusInput).query(({ input }) => schemaStatusPage(input)),
-
-  /**
-   * Migrates every tenant (or the listed ones) in parallel worker threads and returns the report
-   * (applied, up to date, failed + error, durations). Synchronous in the request for now; a
-   * failed tenant does not stop the others, and a rerun resumes.
-   */
-  migrateAll: systemAdminProcedure.input(migrateTenantsInput).mutation(async ({ ctx, input }) => {
-    const report = await new HybridMigrationManager(HybridDatabaseManager.getInstance()).runTenantMigrations({ tenantIds: input.tenantIds });
-    await recordSystemAction(ctx, ctx.systemAdmin, "admin.migrate_tenants", {
-      only: input.tenantIds ?? null,
-      total: report.total,
-      applied: report.applied,
-      upToDate: report.upToDate,
-      failed: report.failed,
-      failedTenants: report.results.filter((r) => r.status === "failed").map((r) => ({ tenantId: r.tenantId, slug: r.slug, error: r.error })),
-      durationMs: Math.round(report.durationMs),
-    });
-    return report;
-  }),
-
-  /**
-   * A quick integrity check of every tenant's file (or of `tenantIds`): `PRAGMA quick_check` on
-   * a connection of its own, plus the file's size and schema version. A broken or missing file is
-   * reported, never thrown, and nothing is created or migrated. Tenants run one after the other
-   * (the check is synchronous); ids that are not registered tenants are left out.
-   */
-  health: systemAdminProcedure.input(healthInput).query(async ({ input }) => {
-    const manager = HybridDatabaseManager.getInstance();
-    const wanted = input.tenantIds ? new Set(input.tenantIds) : null;
-    const rows = (await tenantModel.findMany({ orderBy: { column: "createdAt" } })).filter((row) => wanted === null || wanted.has(row.id));
-    const statuses = schemaStatuses(rows.map((row) => row.id));
-    const latest = manager.tenantMigrations().length;
-    const tenants: TenantHealth[] = [];
-    for (const row of rows) {
-      const started = performance.now();
-      let state: TenantHealth["state"];
-      let result: string;
-      try {
-        const check = manager.quickCheck(row.id);
-        state = check.ok ? "ok" : "problem";
-        result = check.result;
-      } catch (error) {
-        // Deleted between the registry read and the check: reported like any missing file.
-        state = error instanceof TenantDatabaseMissingError ? "missing" : "problem";
-        result = error instanceof Error ? error.message : String(error);
-      }
-      tenants.push({
-        tenantId: row.id,
-        slug: row.slug,
-        name: row.name,
-        status: row.status,
-        state,
-        result,
-        databaseBytes: tenantDatabaseBytes(row.id),
-        schema: statuses.get(row.id) ?? { version: null, latest, state: "missing" },
-        durationMs: Math.round((performance.now() - started) * 10) / 10,
-      });
-      // quick_check blocks the thread: let other requests through between tenants.
-      await yieldToEventLoop();
-    }
-    return {
-      checkedAt: new Date(),
-      latest,
-      summary: countBy<TenantHealth["state"]>(
-        ["ok", "problem", "missing"],
-        tenants.map((t) => t.state),
-      ),
-      tenants,
-    };
-  }),
 
   /** A system-admin API key (`sgla_…`): the plain key is returned here, once. */
   createApiKey: systemAdminProcedure.input(createSystemApiKeyInput).mutation(async ({ ctx, input }) => {

@@ -29,6 +29,8 @@ export interface TenantMigrationOptions {
   /** Only these tenants (default: every registered tenant, whatever its status). */
   tenantIds?: string[];
   onProgress?: (progress: MigrationProgress) => void;
+  /** Aborted: no further tenant is started; those in flight finish and are reported. */
+  signal?: AbortSignal;
 }
 
 export interface TenantMigrationReport {
@@ -109,9 +111,12 @@ export class HybridMigrationManager {
       }
     };
     if (concurrency === 1) {
-      for (const target of targets) record({ tenantId: target.tenantId, slug: target.slug, ...this.migrateInProcess(target) });
+      for (const target of targets) {
+        if (options.signal?.aborted) break;
+        record({ tenantId: target.tenantId, slug: target.slug, ...this.migrateInProcess(target) });
+      }
     } else {
-      await this.migrateOnWorkers(targets, concurrency, record);
+      await this.migrateOnWorkers(targets, concurrency, record, options.signal);
     }
     flushVersions();
     if (progressError !== undefined) throw progressError;
@@ -183,8 +188,11 @@ export class HybridMigrationManager {
     return migrateTenantFile(target.path, this.manager.tenantMigrations(), { synchronous, busyTimeoutMs });
   }
 
-  private async migrateOnWorkers(targets: Target[], concurrency: number, record: (r: TenantMigrationResult) => void): Promise<void> {
+  private async migrateOnWorkers(targets: Target[], concurrency: number, record: (r: TenantMigrationResult) => void, signal?: AbortSignal): Promise<void> {
     const queue = [...targets];
+    // Stopping empties the queue: workers finish the tenant they hold and take no other.
+    signal?.addEventListener("abort", () => queue.splice(0), { once: true });
+    if (signal?.aborted) queue.splice(0);
     const data: MigrationWorkerData = {
       migrations: this.manager.tenantMigrations(),
       synchronous: this.manager.options.synchronous,

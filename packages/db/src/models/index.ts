@@ -18,3 +18,4 @@ export type { FailedSignInWindow } from "./failed-sign-in-audit.ts";
 export * from "./rate-limit.ts";
 export * from "./text-search.ts";
 export * from "./tenant-usage.ts";
+export * from "./maintenance-run.ts";

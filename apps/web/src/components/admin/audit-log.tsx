@@ -26,6 +26,8 @@ export const ADMIN_AUDIT_ACTIONS = [
   "admin.login",
   "admin.login_failed",
   "admin.migrate_tenants",
+  "admin.maintenance_started",
+  "admin.maintenance_cancelled",
   "admin.api_key_created",
   "admin.api_key_revoked",
 ] as const;

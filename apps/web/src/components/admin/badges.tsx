@@ -4,8 +4,7 @@ import type { RouterOutputs } from "@/trpc/types";
 export type TenantStatus = RouterOutputs["tenants"]["list"]["tenants"][number]["status"];
 export type TenantPlan = RouterOutputs["tenants"]["list"]["tenants"][number]["plan"];
 /** As the control plane records it (unknown: never recorded), or as the integrity check reads the file (missing, unreadable). */
-export type SchemaState =
-  RouterOutputs["admin"]["migrationStatus"]["tenants"][number]["state"] | RouterOutputs["admin"]["health"]["tenants"][number]["schema"]["state"];
+export type SchemaState = RouterOutputs["admin"]["migrationStatus"]["tenants"][number]["state"] | "missing" | "unreadable";
 
 const STATUS_TONES: Record<TenantStatus, BadgeTone> = { active: "success", inactive: "neutral", suspended: "danger" };
 const PLAN_TONES: Record<TenantPlan, BadgeTone> = { free: "neutral", pro: "brand", enterprise: "brand" };

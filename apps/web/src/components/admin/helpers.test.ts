@@ -1,19 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { chunk } from "./chunked-run";
 import { formatBytes, formatMegabytes, slugify } from "./format";
-
-describe("chunk", () => {
-  test("splits into chunks of the given size, the last one shorter", () => {
-    expect(chunk(["a", "b", "c", "d", "e"], 2)).toEqual([["a", "b"], ["c", "d"], ["e"]]);
-    expect(chunk([], 25)).toEqual([]);
-    expect(
-      chunk(
-        Array.from({ length: 60 }, (_, i) => i),
-        25,
-      ).map((c) => c.length),
-    ).toEqual([25, 25, 10]);
-  });
-});
 
 describe("format", () => {
   test("bytes in binary units", () => {

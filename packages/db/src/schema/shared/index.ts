@@ -7,3 +7,4 @@ export * from "./settings.ts";
 export * from "./system-admin-access.ts";
 export * from "./guards.ts";
 export * from "./control-plane.ts";
+export * from "./maintenance.ts";

@@ -5,8 +5,8 @@ import { HydrateClient, prefetch, trpc } from "@/trpc/server";
 export const metadata: Metadata = { title: "Health" };
 
 export default async function AdminHealthPage() {
-  // The tenant list to check; the check itself runs from the browser, in chunks, with progress.
-  await prefetch(trpc.admin.migrationStatus.queryOptions());
+  // The latest check, finished or still running; a new one is started from the page.
+  await prefetch(trpc.maintenance.list.queryOptions({ kind: "health", limit: 1 }));
   return (
     <HydrateClient>
       <Health />

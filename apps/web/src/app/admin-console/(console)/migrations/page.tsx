@@ -5,7 +5,7 @@ import { HydrateClient, prefetch, trpc } from "@/trpc/server";
 export const metadata: Metadata = { title: "Migrations" };
 
 export default async function AdminMigrationsPage() {
-  await prefetch(trpc.admin.migrationStatus.queryOptions());
+  await Promise.all([prefetch(trpc.admin.migrationStatus.queryOptions()), prefetch(trpc.maintenance.list.queryOptions({ kind: "migrate", limit: 1 }))]);
   return (
     <HydrateClient>
       <Migrations />

@@ -1,0 +1,43 @@
+import { expect, test } from "@playwright/test";
+import { DEMO } from "../support/env.ts";
+import { saveScreenshot, signInOnPage } from "../support/pages.ts";
+
+test.describe.configure({ mode: "serial" });
+
+test.beforeEach(async ({ page }) => {
+  await page.goto("/");
+  await signInOnPage(page, DEMO.admin.email, DEMO.admin.password);
+});
+
+test("health: a run starts on the server, its progress reaches every tenant, results page and filter; the last run shows again", async ({ page }) => {
+  await page.goto("/health");
+  await page.getByRole("button", { name: "Run check" }).click();
+  const bar = page.getByRole("progressbar", { name: /Tenants checked|Checking tenants/ });
+  await expect(bar).toHaveAttribute("aria-valuetext", /^(\d+) of \1 tenants · 0 failed$/, { timeout: 30_000 });
+  await expect(page.getByText(/Finished without a problem/)).toBeVisible();
+  await expect(page.getByRole("cell", { name: "acme" })).toBeVisible();
+  await saveScreenshot(page, "admin-health");
+
+  await page.getByLabel("Show").selectOption("problem");
+  await expect(page).toHaveURL(/outcome=problem/);
+  await expect(page.getByText("No result of this kind.")).toBeVisible();
+  await page.getByLabel("Show").selectOption("");
+  await expect(page.getByRole("cell", { name: "acme" })).toBeVisible();
+
+  // Opened again, the page shows the run it left, without starting another.
+  await page.goto("/health");
+  await expect(page.getByRole("progressbar", { name: "Tenants checked" })).toHaveAttribute("aria-valuetext", /^(\d+) of \1 tenants · 0 failed$/);
+  await expect(page.getByRole("cell", { name: "acme" })).toBeVisible();
+});
+
+test("migrations: Migrate all runs on the server and reports every tenant up to date", async ({ page }) => {
+  await page.goto("/migrations");
+  await page.getByRole("button", { name: "Migrate all" }).click();
+  await expect(page.getByRole("progressbar", { name: /Tenants migrated|Migrating tenants/ })).toHaveAttribute(
+    "aria-valuetext",
+    /^(\d+) of \1 tenants · 0 failed$/,
+    { timeout: 30_000 },
+  );
+  await expect(page.getByText(/up to date/).first()).toBeVisible();
+  await saveScreenshot(page, "admin-migrations");
+});
