@@ -204,6 +204,48 @@ test("a damaged mirror row, tenant_stats row or work row is reported and fixed",
   expect(await repairAllTenants()).toMatchObject({ consistent: 4, repaired: 0, failed: 0 });
 });
 
+test("the crash window: a commit whose copy never happened is closed by the tenant's next write, or by repair", async () => {
+  const [a, b] = [tenantOf(0), tenantOf(1)];
+  await repairAllTenants();
+  const shared = env.manager.getSharedDatabase().$client;
+  const storageOf = (id: string) =>
+    shared.prepare<[string], { storage_bytes: number }>("SELECT storage_bytes FROM tenant_usage WHERE tenant_id = ?").get(id)?.storage_bytes;
+  // A process that committed a file and died before copying: the write, without the sync.
+  const commitWithoutCopy = (tenantId: string) => {
+    const lease = second.acquireTenantDatabase(tenantId);
+    try {
+      lease.db
+        .insert(files)
+        .values({ id: randomUUID(), name: "lost.bin", mimeType: "application/octet-stream", size: 777, sha256: "x", content: Buffer.alloc(777) })
+        .run();
+    } finally {
+      lease.release();
+    }
+  };
+  const beforeA = storageOf(a) ?? 0;
+  const beforeB = storageOf(b) ?? 0;
+  commitWithoutCopy(a);
+  commitWithoutCopy(b);
+  expect(storageOf(a)).toBe(beforeA);
+  // A's next write copies the whole row (not a delta), so the lost copy is healed too.
+  await tenantContext.runWithTenant(a, () => auditLogModel.record({ action: "test.next_write", actorType: "system", details: {} }));
+  expect(storageOf(a)).toBe(beforeA + 777);
+  // B has no next write: repair finds and closes the gap.
+  const repaired = await repairTenantControlPlane(b);
+  expect(differencesOf(repaired)).toEqual([`tenant_usage.storage_bytes: ${beforeB} → ${beforeB + 777}`, expect.stringMatching(/^tenant_usage\.file_count: /)]);
+  expect(storageOf(b)).toBe(beforeB + 777);
+});
+
+test("repairAllTenants yields to the event loop between chunks", async () => {
+  let ticks = 0;
+  const ticker = setInterval(() => (ticks += 1), 0);
+  const progressTicks: number[] = [];
+  await repairAllTenants({ chunkSize: 1, onProgress: () => progressTicks.push(ticks) });
+  clearInterval(ticker);
+  // Timers ran while the repair went on: later tenants saw more ticks than the first.
+  expect(progressTicks.at(-1)).toBeGreaterThan(progressTicks[0] ?? 0);
+});
+
 test("an unknown tenant or a missing file is a clear error; repairAllTenants reports it and goes on", async () => {
   await expect(repairTenantControlPlane(randomUUID())).rejects.toThrow(/does not exist/);
   const [gone] = await createTenants("repair-missing");

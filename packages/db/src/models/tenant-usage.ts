@@ -175,8 +175,11 @@ export function listTenantsWithUsage(options: TenantListOptions = {}, now = new 
           .from(tenants)
           .where(where)
           .get()?.count ?? 0;
-      const rows = tx
-        .select({ tenant: tenants, usage: tenantUsage, seats, executions: executionsThisMonth(period) })
+      // Two steps: the page's ids are chosen by sorting only the sort key (SQLite computes every
+      // selected column before sorting, so the seat count would otherwise run for every tenant),
+      // then the page's rows are read in full.
+      const ids = tx
+        .select({ id: tenants.id })
         .from(tenants)
         .leftJoin(tenantUsage, eq(tenantUsage.tenantId, tenants.id))
         .where(where)
@@ -184,14 +187,23 @@ export function listTenantsWithUsage(options: TenantListOptions = {}, now = new 
         .orderBy(sql`${column} IS NULL`, order(column), asc(tenants.id))
         .limit(pageSize)
         .offset((page - 1) * pageSize)
-        .all();
-      return {
-        tenants: rows.map((row) => ({ tenant: row.tenant, usage: toSnapshot({ ...row, executions: row.executions }, latest) })),
-        total,
-        page,
-        pageSize,
-        totalPages: Math.ceil(total / pageSize),
-      };
+        .all()
+        .map((row) => row.id);
+      const rows =
+        ids.length === 0
+          ? []
+          : tx
+              .select({ tenant: tenants, usage: tenantUsage, seats, executions: executionsThisMonth(period) })
+              .from(tenants)
+              .leftJoin(tenantUsage, eq(tenantUsage.tenantId, tenants.id))
+              .where(inArray(tenants.id, ids))
+              .all();
+      const byId = new Map(rows.map((row) => [row.tenant.id, row]));
+      const ordered = ids.flatMap((id) => {
+        const row = byId.get(id);
+        return row ? [{ tenant: row.tenant, usage: toSnapshot(row, latest) }] : [];
+      });
+      return { tenants: ordered, total, page, pageSize, totalPages: Math.ceil(total / pageSize) };
     },
     { behavior: "deferred" },
   );
@@ -337,7 +349,8 @@ export function schemaStatusPage(options: SchemaStatusOptions = {}): SchemaStatu
         .from(tenants)
         .leftJoin(tenantUsage, eq(tenantUsage.tenantId, tenants.id))
         .where(where)
-        .orderBy(asc(tenants.createdAt), asc(tenants.id))
+        // Registration order (rowid grows with each insert): no sort over every tenant.
+        .orderBy(sql`${tenants}.rowid`)
         .limit(pageSize)
         .offset((page - 1) * pageSize)
         .all();
