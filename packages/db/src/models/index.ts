@@ -17,3 +17,4 @@ export * from "./sign-in-guard.ts";
 export type { FailedSignInWindow } from "./failed-sign-in-audit.ts";
 export * from "./rate-limit.ts";
 export * from "./text-search.ts";
+export * from "./tenant-work.ts";
