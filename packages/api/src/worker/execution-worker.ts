@@ -132,6 +132,8 @@ const DEFAULTS = {
 };
 /** Tenants one recovery pass visits at most; a full batch makes the next pass due at once. */
 const RECOVERY_BATCH = 500;
+/** Tenant visits (claims, found or not) a tick makes at most, per execution of its budget. */
+const VISITS_PER_CLAIM = 10;
 
 /**
  * Takes pending executions and runs them through a provider.
@@ -346,11 +348,16 @@ export class ExecutionWorker {
    */
   private async claimRounds(tick: Tick, result: TickResult): Promise<void> {
     let budget = this.maxPerTick;
+    // Claims that found nothing cost no budget, but are bounded too (e.g. the one visit of every
+    // tenant the index migration marked): the rest waits for the next tick, which follows at once.
+    let visits = this.maxPerTick * VISITS_PER_CLAIM;
     const queue: PendingTenant[] = [];
     const failing = new Set<string>();
     let drained = false;
-    const nextTenant = (): PendingTenant | undefined => {
+    const nextTenant = async (): Promise<PendingTenant | undefined> => {
       if (queue.length === 0 && !drained) {
+        // Between rounds, let timers (lease heartbeats) and I/O run.
+        await new Promise((resolve) => setImmediate(resolve));
         const listed = tenantWorkModel.listPending(this.maxPerTick + failing.size).filter((tenant) => !failing.has(tenant.tenantId));
         if (listed.length === 0) drained = true;
         queue.push(...listed);
@@ -358,10 +365,11 @@ export class ExecutionWorker {
       return queue.shift();
     };
     const lane = async () => {
-      while (!tick.halted && budget > 0) {
-        const tenant = nextTenant();
+      while (!tick.halted && budget > 0 && visits > 0) {
+        const tenant = await nextTenant();
         if (!tenant) return;
         budget -= 1;
+        visits -= 1;
         const ref = { tenantId: tenant.tenantId, tenantSlug: tenant.slug };
         try {
           const outcome = await tenantContext.runWithTenant(tenant.tenantId, () => this.claimAndRun(ref));
@@ -384,7 +392,7 @@ export class ExecutionWorker {
       }
     };
     await Promise.all(Array.from({ length: this.concurrency }, lane));
-    if (budget <= 0 && !tick.halted) result.more = true;
+    if ((budget <= 0 || visits <= 0) && !tick.halted) result.more = true;
   }
 
   /**
