@@ -1,18 +1,19 @@
 /**
  * `pnpm --filter @sigil/api worker`: the execution worker process.
  *
- * Recovers executions a previous worker left `running` (this process is assumed to be the only
- * worker of its data directory), then polls for pending executions and prints one line per
- * processed execution. SIGINT / SIGTERM stop it cleanly: nothing new is claimed and the
- * executions in flight are recorded before it exits; a second signal exits at once (whatever was
- * in flight is recovered by the next start).
+ * Recovers executions whose lease expired (their worker died), then takes pending executions of
+ * the tenants the pending-work index lists, waking when one is created (and polling as a
+ * fallback), and prints one line per processed execution. Several worker processes may share a
+ * data directory: claims carry the worker's id and a lease. SIGINT / SIGTERM stop it cleanly:
+ * nothing new is claimed and the executions in flight are recorded before it exits; a second
+ * signal exits at once (whatever was in flight is retried by any worker once its lease expired).
  *
  * With `--with-api` (`pnpm start`, until the web app serves the API) the same process also serves
  * the tRPC API over HTTP on HOST:PORT (default 127.0.0.1:3000).
  *
  * Environment: DATA_DIR (default: the web app's ./data, like the db scripts) and the storage
  * settings of @sigil/db; WORKER_POLL_INTERVAL_MS, WORKER_CONCURRENCY, WORKER_MAX_ATTEMPTS,
- * WORKER_STALE_AFTER_MS, WORKER_EXECUTION_TIMEOUT_MS, PROVIDER_TIMEOUT_MS (all optional, read by
+ * WORKER_LEASE_MS, WORKER_RECOVERY_INTERVAL_MS, WORKER_EXECUTION_TIMEOUT_MS, PROVIDER_TIMEOUT_MS (all optional, read by
  * src/server-settings.ts; an invalid one exits 2 naming it). USAGE_REFRESH_INTERVAL_SECONDS: how often
  * this process measures the tenant files' sizes into the control plane (src/worker/usage-refresh.ts).
  */
@@ -80,7 +81,7 @@ try {
   manager.close();
   process.exit(1);
 }
-console.log(`Startup recovery: ${recovery.retried} execution(s) back to pending, ${recovery.failed} failed (attempts used up).`);
+console.log(`Startup recovery (expired leases): ${recovery.retried} execution(s) back to pending, ${recovery.failed} failed (attempts used up).`);
 for (const error of recovery.errors) console.error(error.message);
 
 const api = process.argv.includes("--with-api")
@@ -91,7 +92,7 @@ if (api) console.log(`API: ${api.url}/api/trpc (tenants on <slug>.localhost:${ne
 let stopping = false;
 const shutdown = (signal: NodeJS.Signals) => {
   if (stopping) {
-    console.error(`${signal} again: exiting now; executions in flight are recovered by the next start.`);
+    console.error(`${signal} again: exiting now; executions in flight are retried once their lease expired.`);
     process.exit(130);
   }
   stopping = true;
@@ -116,6 +117,6 @@ const usageRefresh = startUsageRefresh({
   onError: (error) => console.error(`${new Date().toISOString()} error     measuring tenant files: ${error instanceof Error ? error.message : String(error)}`),
 });
 console.log(
-  `Polling every ${worker.pollIntervalMs} ms (concurrency ${worker.concurrency}, max attempts ${worker.maxAttempts}, ` +
-    `stale after ${worker.staleAfterMs} ms); database sizes measured every ${settings.worker.usageRefreshIntervalSeconds} s. Ctrl-C to stop.`,
+  `Worker ${worker.id}: woken by new executions, polling every ${worker.pollIntervalMs} ms (concurrency ${worker.concurrency}, ` +
+    `max attempts ${worker.maxAttempts}, lease ${worker.leaseMs} ms, recovery every ${worker.recoveryIntervalMs} ms). Database sizes measured every ${settings.worker.usageRefreshIntervalSeconds} s. Ctrl-C to stop.`,
 );

@@ -23,7 +23,8 @@ const BAD_VALUES: [name: string, value: string, expected: RegExp][] = [
   ["WORKER_POLL_INTERVAL_MS", "1s", /whole number ≥ 0/],
   ["WORKER_CONCURRENCY", "0", /whole number from 1 to 256/],
   ["WORKER_MAX_ATTEMPTS", "three", /whole number from 1 to 100/],
-  ["WORKER_STALE_AFTER_MS", "10", /whole number ≥ 1000/],
+  ["WORKER_LEASE_MS", "10", /whole number ≥ 1000/],
+  ["WORKER_RECOVERY_INTERVAL_MS", "5", /whole number ≥ 100/],
   ["WORKER_EXECUTION_TIMEOUT_MS", "2.5", /whole number ≥ 100/],
   ["PROVIDER_TIMEOUT_MS", "soon", /whole number ≥ 100/],
   ["USAGE_REFRESH_INTERVAL_SECONDS", "5", /whole number from 10 to 86400/],
@@ -92,9 +93,9 @@ describe("readServerSettings (pnpm start checks these before building)", () => {
     expect(error.problems.map((problem) => problem.name).sort()).toEqual(["PORT", "SESSION_TTL_HOURS", "SQLITE_SYNCHRONOUS"]);
   });
 
-  it("refuses an execution timeout that is not below the stale limit", () => {
-    expect(problemOf({ WORKER_STALE_AFTER_MS: "60000", WORKER_EXECUTION_TIMEOUT_MS: "60000" }).message).toMatch(
-      /^WORKER_EXECUTION_TIMEOUT_MS.*below WORKER_STALE_AFTER_MS/,
+  it("refuses an execution timeout that is not below the lease", () => {
+    expect(problemOf({ WORKER_LEASE_MS: "60000", WORKER_EXECUTION_TIMEOUT_MS: "60000" }).message).toMatch(
+      /^WORKER_EXECUTION_TIMEOUT_MS.*below WORKER_LEASE_MS/,
     );
   });
 
@@ -114,7 +115,8 @@ describe("readServerSettings (pnpm start checks these before building)", () => {
       pollIntervalMs: 1000,
       concurrency: 4,
       maxAttempts: 3,
-      staleAfterMs: 600_000,
+      leaseMs: 180_000,
+      recoveryIntervalMs: 30_000,
       executionTimeoutMs: undefined,
       providerTimeoutMs: undefined,
       usageRefreshIntervalSeconds: 300,

@@ -25,8 +25,9 @@ export interface WorkerSettings {
   pollIntervalMs: number;
   concurrency: number;
   maxAttempts: number;
-  staleAfterMs: number;
-  /** Unset: ExecutionWorker's default (2 min, at most half of staleAfterMs). */
+  leaseMs: number;
+  recoveryIntervalMs: number;
+  /** Unset: ExecutionWorker's default (2 min, at most two thirds of leaseMs). */
   executionTimeoutMs: number | undefined;
   /** Unset: 60 s, at most executionTimeoutMs. */
   providerTimeoutMs: number | undefined;
@@ -38,7 +39,8 @@ const workerEnvironment = z.object({
   WORKER_POLL_INTERVAL_MS: wholeNumber(1_000, { min: 0 }),
   WORKER_CONCURRENCY: wholeNumber(4, { max: 256 }),
   WORKER_MAX_ATTEMPTS: wholeNumber(3, { max: 100 }),
-  WORKER_STALE_AFTER_MS: wholeNumber(10 * 60_000, { min: 1_000 }),
+  WORKER_LEASE_MS: wholeNumber(3 * 60_000, { min: 1_000 }),
+  WORKER_RECOVERY_INTERVAL_MS: wholeNumber(30_000, { min: 100 }),
   WORKER_EXECUTION_TIMEOUT_MS: wholeNumber(undefined, { min: 100 }),
   PROVIDER_TIMEOUT_MS: wholeNumber(undefined, { min: 100 }),
   USAGE_REFRESH_INTERVAL_SECONDS: wholeNumber(300, { min: 10, max: 86_400 }),
@@ -47,12 +49,12 @@ const workerEnvironment = z.object({
 export function readWorkerSettings(env: Env): WorkerSettings {
   const values = parseEnvironment(workerEnvironment, env);
   const timeout = values.WORKER_EXECUTION_TIMEOUT_MS;
-  if (timeout !== undefined && timeout >= values.WORKER_STALE_AFTER_MS) {
+  if (timeout !== undefined && timeout >= values.WORKER_LEASE_MS) {
     throw new InvalidSettingError([
       {
         name: "WORKER_EXECUTION_TIMEOUT_MS",
         value: String(timeout),
-        expected: `a number of milliseconds below WORKER_STALE_AFTER_MS (${values.WORKER_STALE_AFTER_MS})`,
+        expected: `a number of milliseconds below WORKER_LEASE_MS (${values.WORKER_LEASE_MS})`,
       },
     ]);
   }
@@ -60,7 +62,8 @@ export function readWorkerSettings(env: Env): WorkerSettings {
     pollIntervalMs: values.WORKER_POLL_INTERVAL_MS,
     concurrency: values.WORKER_CONCURRENCY,
     maxAttempts: values.WORKER_MAX_ATTEMPTS,
-    staleAfterMs: values.WORKER_STALE_AFTER_MS,
+    leaseMs: values.WORKER_LEASE_MS,
+    recoveryIntervalMs: values.WORKER_RECOVERY_INTERVAL_MS,
     executionTimeoutMs: timeout,
     providerTimeoutMs: values.PROVIDER_TIMEOUT_MS,
     usageRefreshIntervalSeconds: values.USAGE_REFRESH_INTERVAL_SECONDS,

@@ -13,6 +13,7 @@ import {
   settingsModel,
   tenantContext,
   tenantModel,
+  tenantWorkModel,
   type ExecutionRow,
   type PromptRow,
   type TenantRow,
@@ -254,19 +255,21 @@ describe("failing providers", () => {
   test("a tenant whose database is gone is reported and skipped; the others are served", async () => {
     const broken = await newTenant("wk-gone");
     const fine = await newTenant("wk-fine");
+    await createExecution(broken, await createPrompt(broken, "lost"));
     const prompt = await createPrompt(fine, "fine");
     const execution = await createExecution(fine, prompt);
     const file = join(env.dataDir, `tenant_${broken.id}.sqlite`);
     for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
 
     const worker = new ExecutionWorker();
-    const recovery = await worker.recoverOnStartup();
-    expect(recovery.errors.map((error) => error.tenantSlug)).toEqual(["wk-gone"]);
     const tick = await worker.runOnce();
     expect(tick).toMatchObject({ processed: 1, completed: 1 });
     expect(tick.errors).toHaveLength(1);
     expect(tick.errors[0]?.message).toMatch(/wk-gone.*database file .* is missing/);
     expect((await getExecution(fine, execution.id)).result).toBe("fine");
+    // The broken tenant keeps its mark (its work is not lost), the served one is cleared.
+    expect(tenantWorkModel.find(broken.id)?.pendingSince).not.toBeNull();
+    expect(tenantWorkModel.find(fine.id)?.pendingSince).toBeNull();
     // Recovery visits suspended tenants too: remove this one from the registry so later tests' workers do not report it.
     activeTenants.splice(activeTenants.indexOf(broken), 1);
     await tenantModel.deleteTenant(broken.id);
@@ -553,62 +556,68 @@ describe("attached files", () => {
 });
 
 describe("crash recovery", () => {
-  test("an execution left running by a killed worker is retried while attempts remain, then failed; never stuck", async () => {
+  test("an execution left running by a killed worker is retried once its lease expired, not before; then failed when attempts are used up", async () => {
     const tenant = await newTenant("wk-crash");
     const prompt = await createPrompt(tenant, "survived {{n}}");
     const retried = await createExecution(tenant, prompt, { input: { n: 1 } });
 
-    // 1. A worker claims it and is killed mid-execution.
-    await runAndKillHangingWorker(tenant);
+    // 1. A worker claims it (lease 2 s) and is killed mid-execution.
+    const killedAt = Date.now();
+    const killedWorker = await runAndKillHangingWorker(tenant, { leaseMs: 2_000 });
     const left = await getExecution(tenant, retried.id);
-    expect(left).toMatchObject({ status: "running", attempts: 1 });
+    expect(left).toMatchObject({ status: "running", attempts: 1, claimedBy: killedWorker });
+    expect(left.leaseExpiresAt?.getTime()).toBeGreaterThan(killedAt);
+    expect(tenantWorkModel.find(tenant.id)?.leaseCheckAt).toBe(left.leaseExpiresAt?.getTime());
 
-    // 2. A tick does not take it before it is stale…
-    const patient = new ExecutionWorker({ staleAfterMs: 1_500, executionTimeoutMs: 500 });
-    expect(await patient.runOnce()).toMatchObject({ processed: 0, recovered: { retried: 0, failed: 0 } });
+    // 2. Before the lease expires, neither a restarted worker nor a tick takes it…
+    const restarted = new ExecutionWorker({ maxAttempts: 3, recoveryIntervalMs: 100, leaseMs: 5_000 });
+    expect(await restarted.recoverOnStartup()).toEqual({ retried: 0, failed: 0, errors: [] });
+    expect(await restarted.runOnce()).toMatchObject({ processed: 0, recovered: { retried: 0, failed: 0 } });
     expect((await getExecution(tenant, retried.id)).status).toBe("running");
-    // …a restarted worker does (recoverOnStartup), and completes it.
-    const restarted = new ExecutionWorker({ maxAttempts: 3 });
-    expect(await restarted.recoverOnStartup()).toEqual({ retried: 1, failed: 0, errors: [] });
-    expect(await getExecution(tenant, retried.id)).toMatchObject({ status: "pending", attempts: 1, startedAt: null });
-    expect(await restarted.runOnce()).toMatchObject({ processed: 1, completed: 1 });
+    // …after it, a tick's recovery gives it back and the same tick completes it.
+    await sleepUntil((left.leaseExpiresAt?.getTime() ?? 0) + 50);
+    expect(await restarted.runOnce()).toMatchObject({ processed: 1, completed: 1, recovered: { retried: 1, failed: 0 } });
     const recovered = await getExecution(tenant, retried.id);
     expectSettled(recovered, "completed");
-    expect(recovered).toMatchObject({ result: "survived 1", attempts: 2, error: null });
+    expect(recovered).toMatchObject({ result: "survived 1", attempts: 2, error: null, claimedBy: restarted.id, leaseExpiresAt: null });
+    // Nothing runs any more: the tenant's lease check is gone, so recovery will not open its file again.
+    expect(tenantWorkModel.find(tenant.id)?.leaseCheckAt).toBeNull();
 
     // 3. Killed on every attempt: with maxAttempts 2 it fails after the second crash.
     const doomed = await createExecution(tenant, prompt, { input: { n: 2 } });
-    const worker = new ExecutionWorker({ maxAttempts: 2, staleAfterMs: 1_500, executionTimeoutMs: 500 });
-    await runAndKillHangingWorker(tenant);
+    const worker = new ExecutionWorker({ maxAttempts: 2, leaseMs: 1_500, recoveryIntervalMs: 100 });
+    await runAndKillHangingWorker(tenant, { leaseMs: 1_000 });
+    await sleep(1_100);
     expect(await worker.recoverOnStartup()).toMatchObject({ retried: 1, failed: 0 });
-    await runAndKillHangingWorker(tenant);
+    await runAndKillHangingWorker(tenant, { leaseMs: 1_000 });
     expect(await getExecution(tenant, doomed.id)).toMatchObject({ status: "running", attempts: 2 });
-    // Stale recovery by a running worker's tick (not only at startup).
-    await new Promise((resolve) => setTimeout(resolve, 1_600));
+    await sleep(1_100);
     expect(await worker.runOnce()).toMatchObject({ processed: 0, recovered: { retried: 0, failed: 1 } });
     const failed = await getExecution(tenant, doomed.id);
     expectSettled(failed, "failed");
-    expect(failed.error).toMatch(/The worker stopped while running this execution/);
+    expect(failed.error).toMatch(/The worker stopped while running this execution, 2 attempt\(s\) of 2/);
     expect((await inTenant(tenant, () => executionModel.stats())).byStatus).toMatchObject({ running: 0, pending: 0 });
   });
 });
 
 describe("crash recovery of a suspended tenant", () => {
-  test("executions left running when the tenant was suspended are recovered at restart and run once it is reactivated", async () => {
+  test("executions left running when the tenant was suspended are recovered and run once it is reactivated", async () => {
     const tenant = await newTenant("wk-suspended-crash");
     const prompt = await createPrompt(tenant, "back {{n}}");
     const execution = await createExecution(tenant, prompt, { input: { n: 1 } });
 
-    await runAndKillHangingWorker(tenant);
+    await runAndKillHangingWorker(tenant, { leaseMs: 1_000 });
     await tenantModel.suspend(tenant.id);
     expect(await getExecution(tenant, execution.id)).toMatchObject({ status: "running", attempts: 1 });
+    await sleep(1_100);
 
     const restarted = new ExecutionWorker({ maxAttempts: 3 });
     expect(await restarted.recoverOnStartup()).toEqual({ retried: 1, failed: 0, errors: [] });
-    expect(await getExecution(tenant, execution.id)).toMatchObject({ status: "pending", attempts: 1, startedAt: null });
-    // A suspended tenant's executions are recovered but not run…
+    expect(await getExecution(tenant, execution.id)).toMatchObject({ status: "pending", attempts: 1, startedAt: null, claimedBy: null });
+    // A suspended tenant's executions are recovered but not run, and it keeps its mark…
     expect(await restarted.runOnce()).toMatchObject({ processed: 0 });
     expect((await getExecution(tenant, execution.id)).status).toBe("pending");
+    expect(tenantWorkModel.find(tenant.id)?.pendingSince).not.toBeNull();
 
     // …until it is reactivated.
     await tenantModel.reactivate(tenant.id);
@@ -663,9 +672,14 @@ describe("polling loop", () => {
   });
 
   test("options are validated", () => {
-    expect(() => new ExecutionWorker({ staleAfterMs: 1_000, executionTimeoutMs: 1_000 })).toThrow(/must be below staleAfterMs/);
+    expect(() => new ExecutionWorker({ leaseMs: 1_000, executionTimeoutMs: 1_000 })).toThrow(/must be below leaseMs/);
     expect(() => new ExecutionWorker({ maxAttempts: 0 })).toThrow(/maxAttempts/);
-    expect(new ExecutionWorker({ staleAfterMs: 1_000 }).executionTimeoutMs).toBe(500);
+    expect(() => new ExecutionWorker({ recoveryIntervalMs: 0 })).toThrow(/recoveryIntervalMs/);
+    expect(new ExecutionWorker({ leaseMs: 1_500 }).executionTimeoutMs).toBe(1_000);
+    expect(new ExecutionWorker().executionTimeoutMs).toBe(120_000);
+    const [a, b] = [new ExecutionWorker(), new ExecutionWorker()];
+    expect(a.id).toMatch(new RegExp(`:${process.pid}:[0-9a-f]{8}$`));
+    expect(a.id).not.toBe(b.id);
   });
 });
 
@@ -711,11 +725,11 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): P
   }
 }
 
-/** Starts test/fixtures/worker-hang.ts, waits until it has claimed an execution, SIGKILLs it. */
-async function runAndKillHangingWorker(tenant: TenantRow): Promise<void> {
+/** Starts test/fixtures/worker-hang.ts, waits until it has claimed an execution, SIGKILLs it; returns its worker id. */
+async function runAndKillHangingWorker(tenant: TenantRow, options: { leaseMs: number }): Promise<string> {
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "test/fixtures/worker-hang.ts"], {
     cwd: API_DIR,
-    env: { ...process.env, DATA_DIR: env.dataDir },
+    env: { ...process.env, DATA_DIR: env.dataDir, LEASE_MS: String(options.leaseMs) },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on("exit", (code, signal) => resolve(signal ?? code)));
@@ -737,11 +751,20 @@ async function runAndKillHangingWorker(tenant: TenantRow): Promise<void> {
         reject(new Error(`the hanging worker exited (${String(how)})\n${stdout}\n${stderr}`));
       });
     });
-    expect(stdout.trim()).toBe(`claimed ${tenant.id}`);
+    expect(stdout).toMatch(new RegExp(`^claimed ${tenant.id} \\S+:\\d+:[0-9a-f]{8}\n$`));
   } finally {
     child.kill("SIGKILL");
   }
   expect(await exited).toBe("SIGKILL");
+  return stdout.trim().split(" ")[2] ?? "";
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function sleepUntil(time: number): Promise<void> {
+  await sleep(Math.max(0, time - Date.now()));
 }
 
 interface RecordedRequest {

@@ -5,6 +5,7 @@ export type { SharedDatabase, TenantDatabase, SqliteConnection } from "./connect
 export { HybridDatabaseManager, type HybridDatabaseOptions, type DatabaseStrategy } from "./hybrid-manager.ts";
 export type { TenantLease, PoolStats } from "./tenant-pool.ts";
 export { tenantContext } from "./tenant-context.ts";
+export { signalWork, watchWorkSignal, workSignalPath, WORK_SIGNAL_FILE, type WorkSignalWatch } from "./work-signal.ts";
 export * from "./models/index.ts";
 export * from "./migrations/hybrid-migration-manager.ts";
 export * from "./control-plane-repair.ts";

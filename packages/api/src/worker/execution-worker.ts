@@ -1,8 +1,22 @@
-import { setTimeout as sleep } from "node:timers/promises";
-import { deploymentModel, executionModel, fileModel, promptModel, tenantContext, tenantModel, type ExecutionRow, type TenantRow } from "@sigil/db";
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import {
+  deploymentModel,
+  executionModel,
+  fileModel,
+  HybridDatabaseManager,
+  promptModel,
+  tenantContext,
+  tenantWorkModel,
+  watchWorkSignal,
+  type ExecutionRow,
+  type PendingTenant,
+  type WorkSignalWatch,
+} from "@sigil/db";
 import { apiConfig } from "../config.ts";
 import { OutboundUnreachableError, type OutboundPolicy } from "../outbound/request.ts";
 import { TEMPLATE_PROVIDER } from "../services/executions.ts";
+import { withDeadline } from "./deadline.ts";
 import { loadProviderSettings, OpenAICompatibleProvider, DEFAULT_PROVIDER_TIMEOUT_MS } from "./openai-provider.ts";
 import { errorMessage, ExecutionFailure, type ExecutionProvider, type ProviderFile, type ProviderRequest } from "./provider.ts";
 import { templateProvider } from "./template-provider.ts";
@@ -13,12 +27,21 @@ export interface ExecutionWorkerOptions {
    * built-in `template` provider and over the tenant's OpenAI-compatible provider settings.
    */
   providers?: Record<string, ExecutionProvider>;
-  /** Pause between two ticks of the polling loop when the last one found no more work (default 1 s). */
+  /**
+   * Pause between two ticks of the loop when the last one found no more work (default 1 s). The
+   * loop also wakes at once when an execution is created (the data directory's signal file).
+   */
   pollIntervalMs?: number;
-  /** Claims (first run plus retries after a crash) before a stale execution is failed (default 3). */
+  /** Claims (first run plus retries after a crash) before an abandoned execution is failed (default 3). */
   maxAttempts?: number;
-  /** An execution `running` for longer than this counts as abandoned by a dead worker (default 10 min). */
-  staleAfterMs?: number;
+  /**
+   * How long a claim holds without renewal (default 3 min). The worker renews it every third of
+   * that while the execution runs; an execution whose lease expired (its worker crashed, was
+   * killed or hung) is given back to `pending` by stale recovery, by any worker.
+   */
+  leaseMs?: number;
+  /** How often stale recovery looks for expired leases, in shared.sqlite's index (default 30 s). */
+  recoveryIntervalMs?: number;
   /** Executions run at the same time within one tick, across tenants (default 4). */
   concurrency?: number;
   /** Executions one tick claims at most; the loop starts the next tick at once if it hit this (default 100). */
@@ -27,10 +50,12 @@ export interface ExecutionWorkerOptions {
   providerTimeoutMs?: number;
   /**
    * The worker stops waiting for a provider after this long and fails the execution, even if the
-   * provider ignores its abort signal (default 2 min, at most half of staleAfterMs). Must be below
-   * staleAfterMs, so stale recovery never takes an execution that this worker is still running.
+   * provider ignores its abort signal (default 2 min, at most two thirds of leaseMs). Must be below
+   * leaseMs, so an execution ends before its claim could expire even if no renewal got through.
    */
   executionTimeoutMs?: number;
+  /** Watch the data directory's signal file so new executions are picked up at once (default true). */
+  wakeOnSignal?: boolean;
   /** Called for every processed execution, every recovery and every error; must not throw (it is guarded). */
   onEvent?: (event: WorkerEvent) => void;
   /**
@@ -60,6 +85,8 @@ export type WorkerEvent =
        * must not learn.
        */
       detail: string | null;
+      /** False when the claim was lost before the outcome was recorded (the outcome was dropped). */
+      recorded: boolean;
     })
   | (TenantRef & { type: "recovered"; retried: number; failed: number })
   | (Partial<TenantRef> & { type: "error"; message: string });
@@ -82,9 +109,11 @@ export interface TickResult {
   processed: number;
   completed: number;
   failed: number;
-  /** Stale executions recovered at the start of the tick. */
+  /** Executions with an expired lease recovered at the start of the tick (when recovery was due). */
   recovered: { retried: number; failed: number };
   errors: WorkerError[];
+  /** The tick stopped at a limit with work left (maxPerTick, or a full batch of recovery): run the next at once. */
+  more: boolean;
 }
 
 interface Tick {
@@ -95,35 +124,50 @@ interface Tick {
 const DEFAULTS = {
   pollIntervalMs: 1_000,
   maxAttempts: 3,
-  staleAfterMs: 10 * 60_000,
+  leaseMs: 3 * 60_000,
+  recoveryIntervalMs: 30_000,
   concurrency: 4,
   maxPerTick: 100,
   executionTimeoutMs: 2 * 60_000,
 };
+/** Tenants one recovery pass visits at most; a full batch makes the next pass due at once. */
+const RECOVERY_BATCH = 500;
+/** Tenant visits (claims, found or not) a tick makes at most, per execution of its budget. */
+const VISITS_PER_CLAIM = 10;
 
 /**
  * Takes pending executions and runs them through a provider.
  *
- * Tenancy: the worker is background work, so it never inherits a tenant context. It lists the
- * tenants from the registry and opens `tenantContext.runWithTenant(tenant.id, …)` itself,
- * once per stale-recovery pass and once per execution; everything an execution reads (prompt
- * version, files, deployment options, provider settings) is read inside that context.
+ * Which tenants: only those the pending-work index in shared.sqlite lists (`tenant_work`,
+ * packages/db/src/models/tenant-work.ts). Creating an execution marks its tenant in the same
+ * transaction; a tick reads the active marked tenants (one indexed query) and opens only their
+ * files, so an idle worker opens no tenant file. A tenant whose claim finds nothing has its mark
+ * cleared, unless it was marked again since the worker read it.
  *
- * Fairness: a tick visits tenants round-robin, one execution at a time each, so one tenant's
- * backlog does not starve the others; `concurrency` executions run in parallel.
+ * Tenancy: the worker is background work, so it never inherits a tenant context. It opens
+ * `tenantContext.runWithTenant(tenantId, …)` itself, once per claim and once per recovery;
+ * everything an execution reads (prompt version, files, deployment options, provider settings) is
+ * read inside that context.
  *
- * Crashes: `claimNextPending` moves an execution to `running` atomically and counts the attempt.
- * A worker that dies leaves it `running`; `recoverOnStartup` (all `running` executions, for a
- * process that is the only worker of its data directory) and every tick (executions running
- * longer than `staleAfterMs`) put it back to `pending` while attempts < maxAttempts, else fail it.
- * Recovery visits every tenant, suspended and inactive ones too: a tenant suspended while its
- * executions ran must find them `pending` (or failed) when it is reactivated, not `running` until
- * they go stale. Only active tenants' executions are claimed and run.
+ * Fairness: tenants are served in rounds, one execution each per turn, the tenant waiting longest
+ * first (a claim moves the tenant to the back), and each round re-reads the index, so a tenant
+ * marked during another tenant's long backlog waits at most one round. `concurrency` executions
+ * run in parallel.
+ *
+ * Several workers: each has an `id`; a claim records it with a lease (`leaseMs`) that the worker
+ * renews while the execution runs, and the outcome is recorded only while the claim is still this
+ * worker's. A worker that dies stops renewing; once the lease expired, stale recovery (every
+ * `recoveryIntervalMs`, from the index's lease checks) gives the execution back to `pending`
+ * while attempts < maxAttempts, else fails it, whatever the tenant's status: a suspended tenant
+ * finds its executions `pending` (or failed) when it is reactivated.
  */
 export class ExecutionWorker {
+  /** `<host>:<pid>:<random>`: who holds a claim (executions.claimed_by). */
+  readonly id: string;
   readonly pollIntervalMs: number;
   readonly maxAttempts: number;
-  readonly staleAfterMs: number;
+  readonly leaseMs: number;
+  readonly recoveryIntervalMs: number;
   readonly concurrency: number;
   readonly maxPerTick: number;
   readonly executionTimeoutMs: number;
@@ -131,53 +175,56 @@ export class ExecutionWorker {
   private readonly providers: ReadonlyMap<string, ExecutionProvider>;
   private readonly onEvent: ((event: WorkerEvent) => void) | undefined;
   private readonly outbound: OutboundPolicy;
+  private readonly wakeOnSignal: boolean;
   private readonly ticks = new Set<Tick>();
   private loop: Promise<void> | undefined;
   private loopStop: AbortController | undefined;
+  private signalWatch: WorkSignalWatch | undefined;
+  /** A signal arrived since the loop's current tick began: do not pause after it. */
+  private woken = false;
+  private wakePause: (() => void) | undefined;
+  private nextRecoveryAt = 0;
 
   constructor(options: ExecutionWorkerOptions = {}) {
+    this.id = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
     this.pollIntervalMs = positiveInt("pollIntervalMs", options.pollIntervalMs ?? DEFAULTS.pollIntervalMs, 0);
     this.maxAttempts = positiveInt("maxAttempts", options.maxAttempts ?? DEFAULTS.maxAttempts);
-    this.staleAfterMs = positiveInt("staleAfterMs", options.staleAfterMs ?? DEFAULTS.staleAfterMs);
+    this.leaseMs = positiveInt("leaseMs", options.leaseMs ?? DEFAULTS.leaseMs, 3);
+    this.recoveryIntervalMs = positiveInt("recoveryIntervalMs", options.recoveryIntervalMs ?? DEFAULTS.recoveryIntervalMs);
     this.concurrency = positiveInt("concurrency", options.concurrency ?? DEFAULTS.concurrency);
     this.maxPerTick = positiveInt("maxPerTick", options.maxPerTick ?? DEFAULTS.maxPerTick);
     this.executionTimeoutMs = positiveInt(
       "executionTimeoutMs",
-      options.executionTimeoutMs ?? Math.min(DEFAULTS.executionTimeoutMs, Math.floor(this.staleAfterMs / 2)),
+      options.executionTimeoutMs ?? Math.min(DEFAULTS.executionTimeoutMs, Math.floor((this.leaseMs * 2) / 3)),
     );
-    if (this.executionTimeoutMs >= this.staleAfterMs) {
+    if (this.executionTimeoutMs >= this.leaseMs) {
       throw new RangeError(
-        `executionTimeoutMs (${this.executionTimeoutMs}) must be below staleAfterMs (${this.staleAfterMs}): ` +
-          "otherwise stale recovery could hand a still-running execution to another worker.",
+        `executionTimeoutMs (${this.executionTimeoutMs}) must be below leaseMs (${this.leaseMs}): ` +
+          "otherwise a claim could expire while this worker still runs the execution, and another worker would run it too.",
       );
     }
     this.providerTimeoutMs = positiveInt("providerTimeoutMs", options.providerTimeoutMs ?? Math.min(DEFAULT_PROVIDER_TIMEOUT_MS, this.executionTimeoutMs));
     this.providers = new Map(Object.entries(options.providers ?? {}));
     this.onEvent = options.onEvent;
     this.outbound = options.outbound ?? { allow: apiConfig().outboundAllow };
+    this.wakeOnSignal = options.wakeOnSignal ?? true;
   }
 
   /**
-   * For a worker process that starts: every execution left `running` (by a worker that crashed
-   * or was killed) goes back to `pending` while attempts < maxAttempts, else it fails with a clear
-   * error. Assumes this is the only worker of the data directory; with several worker processes,
-   * pass `startedBefore` (e.g. now − staleAfterMs) so live workers' executions are left alone.
+   * One stale-recovery pass now: in every tenant whose lease check is due (shared.sqlite's index,
+   * whatever the tenant's status), executions whose lease expired go back to `pending` while
+   * attempts < maxAttempts, else they fail with a clear error. Safe with several workers: a live
+   * worker's executions hold unexpired leases. The shared migration that introduced the index made
+   * every tenant due once, so executions left `running` by earlier versions are found too.
    */
-  async recoverOnStartup(options: { startedBefore?: Date } = {}): Promise<RecoveryResult> {
-    const startedBefore = options.startedBefore ?? new Date();
-    const tenants = await tenantsToRecover();
-    const result: RecoveryResult = { retried: 0, failed: 0, errors: [] };
-    for (const tenant of tenants) {
-      const recovered = await this.recoverTenant(tenant, startedBefore, result.errors);
-      result.retried += recovered.retried;
-      result.failed += recovered.failed;
-    }
-    return result;
+  async recoverOnStartup(): Promise<RecoveryResult> {
+    const { retried, failed, errors } = await this.recoverExpired();
+    return { retried, failed, errors };
   }
 
   /**
-   * One pass: recovers stale executions of every tenant, then claims and runs pending
-   * executions (at most `maxPerTick`) until none is left. A failing provider fails only its
+   * One pass: stale recovery if it is due, then claims and runs pending executions of the marked
+   * tenants (at most `maxPerTick`) until none is left. A failing provider fails only its
    * execution; a failing tenant (e.g. its database file is missing) is reported and skipped.
    */
   async runOnce(): Promise<TickResult> {
@@ -192,11 +239,18 @@ export class ExecutionWorker {
     }
   }
 
-  /** Starts the polling loop (no-op if it runs). Errors of a tick are reported through onEvent. */
+  /** Starts the loop (no-op if it runs). Errors of a tick are reported through onEvent. */
   start(): void {
     if (this.loop) return;
     const stop = new AbortController();
     this.loopStop = stop;
+    if (this.wakeOnSignal) {
+      this.signalWatch = watchWorkSignal(
+        HybridDatabaseManager.getInstance().options.dataDir,
+        () => this.wake(),
+        (error) => this.emit({ type: "error", message: `Watching for new executions failed (polling goes on): ${errorMessage(error)}` }),
+      );
+    }
     this.loop = this.runLoop(stop.signal);
   }
 
@@ -206,6 +260,8 @@ export class ExecutionWorker {
    */
   async stop(): Promise<void> {
     this.loopStop?.abort();
+    this.signalWatch?.close();
+    this.signalWatch = undefined;
     for (const tick of this.ticks) tick.halted = true;
     await this.loop;
     await Promise.allSettled([...this.ticks].map((tick) => tick.done));
@@ -217,127 +273,164 @@ export class ExecutionWorker {
     return this.loop !== undefined;
   }
 
+  private wake(): void {
+    this.woken = true;
+    this.wakePause?.();
+  }
+
   private async runLoop(stop: AbortSignal): Promise<void> {
     while (!stop.aborted) {
+      this.woken = false;
       let more = false;
       try {
-        const result = await this.runOnce();
-        more = result.processed >= this.maxPerTick;
+        more = (await this.runOnce()).more;
       } catch (error) {
         this.emit({ type: "error", message: `Worker tick failed: ${errorMessage(error)}` });
       }
       if (stop.aborted) break;
-      if (!more) {
-        try {
-          await sleep(this.pollIntervalMs, undefined, { signal: stop });
-        } catch {
-          break; // stop() aborted the pause
-        }
-      }
+      if (!more && !this.woken) await this.pause(stop);
     }
   }
 
-  private async tick(tick: Tick): Promise<TickResult> {
-    const result: TickResult = { processed: 0, completed: 0, failed: 0, recovered: { retried: 0, failed: 0 }, errors: [] };
-    const tenants = await tenantsToRecover();
-    const staleBefore = new Date(Date.now() - this.staleAfterMs);
-    const withWork: TenantRow[] = [];
-    for (const tenant of tenants) {
-      if (tick.halted) return result;
-      const recovered = await this.recoverTenant(tenant, staleBefore, result.errors);
-      result.recovered.retried += recovered.retried;
-      result.recovered.failed += recovered.failed;
-      if (recovered.ok && tenant.status === "active") withWork.push(tenant);
-    }
+  /** Waits for the poll interval, a signal of new work, or stop(), whichever comes first. */
+  private pause(stop: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        stop.removeEventListener("abort", done);
+        this.wakePause = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, this.pollIntervalMs);
+      stop.addEventListener("abort", done, { once: true });
+      this.wakePause = done;
+    });
+  }
 
-    // Round-robin over tenants that may still have pending executions.
-    let cursor = 0;
+  private async tick(tick: Tick): Promise<TickResult> {
+    const result: TickResult = { processed: 0, completed: 0, failed: 0, recovered: { retried: 0, failed: 0 }, errors: [], more: false };
+    if (Date.now() >= this.nextRecoveryAt) {
+      const recovered = await this.recoverExpired();
+      result.recovered = { retried: recovered.retried, failed: recovered.failed };
+      result.errors.push(...recovered.errors);
+      result.more = recovered.more;
+    }
+    if (tick.halted) return result;
+    await this.claimRounds(tick, result);
+    return result;
+  }
+
+  private async recoverExpired(): Promise<RecoveryResult & { more: boolean }> {
+    const now = Date.now();
+    const due = tenantWorkModel.listDueLeaseChecks(now, RECOVERY_BATCH);
+    const more = due.length === RECOVERY_BATCH;
+    this.nextRecoveryAt = more ? now : now + this.recoveryIntervalMs;
+    const result = { retried: 0, failed: 0, errors: [] as WorkerError[], more };
+    for (const tenant of due) {
+      const ref = { tenantId: tenant.tenantId, tenantSlug: tenant.slug };
+      try {
+        const recovered = await tenantContext.runWithTenant(tenant.tenantId, () => executionModel.recoverExpiredLeases(this.maxAttempts));
+        result.retried += recovered.retried;
+        result.failed += recovered.failed;
+        if (recovered.retried > 0 || recovered.failed > 0) this.emit({ type: "recovered", ...ref, ...recovered });
+      } catch (error) {
+        this.reportError(result.errors, ref, `Stale executions of tenant ${tenant.slug} could not be recovered: ${errorMessage(error)}`);
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Claims in rounds over the marked tenants: lanes take tenants from a queue read from the index
+   * (longest waiting first) and claim one execution each; an empty queue is read again, so
+   * tenants marked meanwhile join the next round. Ends when the index lists no tenant left to try
+   * or the budget (`maxPerTick`) is spent.
+   */
+  private async claimRounds(tick: Tick, result: TickResult): Promise<void> {
     let budget = this.maxPerTick;
-    const nextTenant = (): TenantRow | undefined => {
-      if (withWork.length === 0) return undefined;
-      cursor %= withWork.length;
-      const tenant = withWork[cursor];
-      cursor += 1;
-      return tenant;
-    };
-    const drop = (tenant: TenantRow) => {
-      const index = withWork.indexOf(tenant);
-      if (index === -1) return;
-      withWork.splice(index, 1);
-      if (index < cursor) cursor -= 1;
+    // Claims that found nothing cost no budget, but are bounded too (e.g. the one visit of every
+    // tenant the index migration marked): the rest waits for the next tick, which follows at once.
+    let visits = this.maxPerTick * VISITS_PER_CLAIM;
+    const queue: PendingTenant[] = [];
+    const failing = new Set<string>();
+    let drained = false;
+    const nextTenant = async (): Promise<PendingTenant | undefined> => {
+      if (queue.length === 0 && !drained) {
+        // Between rounds, let timers (lease heartbeats) and I/O run.
+        await new Promise((resolve) => setImmediate(resolve));
+        const listed = tenantWorkModel.listPending(this.maxPerTick + failing.size).filter((tenant) => !failing.has(tenant.tenantId));
+        if (listed.length === 0) drained = true;
+        queue.push(...listed);
+      }
+      return queue.shift();
     };
     const lane = async () => {
-      while (!tick.halted && budget > 0) {
-        const tenant = nextTenant();
+      while (!tick.halted && budget > 0 && visits > 0) {
+        const tenant = await nextTenant();
         if (!tenant) return;
         budget -= 1;
+        visits -= 1;
+        const ref = { tenantId: tenant.tenantId, tenantSlug: tenant.slug };
         try {
-          const outcome = await tenantContext.runWithTenant(tenant.id, () => this.claimAndRun(tenant));
+          const outcome = await tenantContext.runWithTenant(tenant.tenantId, () => this.claimAndRun(ref));
           if (outcome === null) {
             budget += 1;
-            drop(tenant);
+            tenantWorkModel.clearPending(tenant.tenantId, tenant.generation);
             continue;
           }
           result.processed += 1;
           if (outcome === "completed") result.completed += 1;
           else result.failed += 1;
         } catch (error) {
-          // The tenant itself failed (its file, its schema, the database): skip it this tick.
+          // The tenant itself failed (its file, its schema, the database): skip it this tick, keep its mark.
           budget += 1;
-          drop(tenant);
-          this.reportError(result.errors, tenant, `Executions of tenant ${tenant.slug} could not be processed: ${errorMessage(error)}`);
+          // Two lanes may have taken it before the first failed: report it once.
+          if (failing.has(tenant.tenantId)) continue;
+          failing.add(tenant.tenantId);
+          this.reportError(result.errors, ref, `Executions of tenant ${tenant.slug} could not be processed: ${errorMessage(error)}`);
         }
       }
     };
     await Promise.all(Array.from({ length: this.concurrency }, lane));
-    return result;
-  }
-
-  private async recoverTenant(tenant: TenantRow, startedBefore: Date, errors: WorkerError[]): Promise<{ ok: boolean; retried: number; failed: number }> {
-    try {
-      const recovered = await tenantContext.runWithTenant(tenant.id, () => executionModel.recoverStale(startedBefore, this.maxAttempts));
-      if (recovered.retried > 0 || recovered.failed > 0) {
-        this.emit({ type: "recovered", tenantId: tenant.id, tenantSlug: tenant.slug, ...recovered });
-      }
-      return { ok: true, ...recovered };
-    } catch (error) {
-      this.reportError(errors, tenant, `Stale executions of tenant ${tenant.slug} could not be recovered: ${errorMessage(error)}`);
-      return { ok: false, retried: 0, failed: 0 };
-    }
+    if ((budget <= 0 || visits <= 0) && !tick.halted) result.more = true;
   }
 
   /**
-   * Inside the tenant's context: claims the next pending execution, runs it, records the outcome.
-   * Returns null when the tenant has nothing pending. If recording the outcome itself fails (the
-   * database), this throws and the execution stays `running` until stale recovery takes it.
+   * Inside the tenant's context: claims the next pending execution, runs it while renewing its
+   * lease, records the outcome if the claim is still this worker's. Returns null when the tenant
+   * has nothing pending. If recording the outcome itself fails (the database), this throws and the
+   * execution stays `running` until its lease expires and stale recovery takes it.
    */
-  private async claimAndRun(tenant: TenantRow): Promise<"completed" | "failed" | null> {
-    const execution = await executionModel.claimNextPending();
+  private async claimAndRun(tenant: TenantRef): Promise<"completed" | "failed" | null> {
+    const execution = await executionModel.claimNextPending({ workerId: this.id, leaseMs: this.leaseMs });
     if (!execution) return null;
     const started = performance.now();
+    const claim = { workerId: this.id, leaseMs: this.leaseMs, attempt: execution.attempts };
+    const lost = new AbortController();
+    const heartbeat = setInterval(() => void this.renewLease(tenant, execution.id, claim, lost), Math.max(1, Math.floor(this.leaseMs / 3)));
     let outcome: { result: string } | { error: string };
     let operatorDetail: string | null = null;
     try {
-      outcome = { result: await this.execute(execution) };
+      outcome = { result: await this.execute(execution, lost.signal) };
     } catch (error) {
       outcome = { error: errorMessage(error) };
       operatorDetail = outboundDetail(error);
+    } finally {
+      clearInterval(heartbeat);
     }
-    const row = await executionModel.finish(execution.id, outcome, execution.attempts);
+    const row = await executionModel.finish(execution.id, outcome, claim);
     const status = "result" in outcome ? "completed" : "failed";
     if (!row) {
-      // Someone else settled it meanwhile (deleted with its prompt, or recovered by another worker).
+      // The lease expired and recovery gave it back (maybe another worker runs it now), or it was deleted with its prompt.
       this.emit({
         type: "error",
-        tenantId: tenant.id,
-        tenantSlug: tenant.slug,
-        message: `Execution ${execution.id} was no longer running when its outcome (${status}) was recorded; the outcome was dropped.`,
+        ...tenant,
+        message: `Execution ${execution.id} was no longer held by this worker (${this.id}) when its outcome (${status}) was recorded; the outcome was dropped.`,
       });
     }
     this.emit({
       type: "execution",
-      tenantId: tenant.id,
-      tenantSlug: tenant.slug,
+      ...tenant,
       executionId: execution.id,
       provider: execution.provider,
       status,
@@ -345,12 +438,30 @@ export class ExecutionWorker {
       durationMs: Math.round(performance.now() - started),
       error: "error" in outcome ? outcome.error : null,
       detail: operatorDetail,
+      recorded: row !== null,
     });
     return status;
   }
 
+  /** The heartbeat: a lost claim aborts the execution (its outcome would be dropped anyway). */
+  private async renewLease(
+    tenant: TenantRef,
+    executionId: string,
+    claim: { workerId: string; leaseMs: number; attempt: number },
+    lost: AbortController,
+  ): Promise<void> {
+    if (lost.signal.aborted) return;
+    try {
+      if (!(await executionModel.renewLease(executionId, claim))) {
+        lost.abort(new ExecutionFailure(`This worker's claim on the execution expired; it was stopped.`));
+      }
+    } catch (error) {
+      this.emit({ type: "error", ...tenant, message: `The lease of execution ${executionId} could not be renewed: ${errorMessage(error)}` });
+    }
+  }
+
   /** Builds the provider request from the tenant's data and runs it under the execution deadline. */
-  private async execute(execution: ExecutionRow): Promise<string> {
+  private async execute(execution: ExecutionRow, abandon: AbortSignal): Promise<string> {
     const version = await promptModel.getVersion(execution.promptId, execution.promptVersion);
     if (!version) {
       throw new ExecutionFailure(`Version ${execution.promptVersion} of prompt ${execution.promptId} does not exist.`);
@@ -383,7 +494,7 @@ export class ExecutionWorker {
       responseSchema: version.responseSchema,
     };
     const provider = await this.resolveProvider(execution.provider);
-    const result = await withDeadline(this.executionTimeoutMs, provider.name, (signal) => provider.run(request, signal));
+    const result = await withDeadline(this.executionTimeoutMs, provider.name, abandon, (signal) => provider.run(request, signal));
     if (typeof result.output !== "string") {
       throw new ExecutionFailure(`Provider "${provider.name}" returned no text output.`);
     }
@@ -399,8 +510,8 @@ export class ExecutionWorker {
     return new OpenAICompatibleProvider(name, settings, { timeoutMs: this.providerTimeoutMs, outbound: this.outbound });
   }
 
-  private reportError(errors: WorkerError[], tenant: TenantRow, message: string): void {
-    const error = { tenantId: tenant.id, tenantSlug: tenant.slug, message };
+  private reportError(errors: WorkerError[], tenant: TenantRef, message: string): void {
+    const error = { ...tenant, message };
     errors.push(error);
     this.emit({ type: "error", ...error });
   }
@@ -414,37 +525,10 @@ export class ExecutionWorker {
   }
 }
 
-/**
- * Runs `fn` with a signal that aborts after `ms`, and stops waiting then even if `fn` ignores the
- * signal. The timer is a ref'd setTimeout on purpose: a provider that hangs without holding any
- * handle must not let the process exit with its execution left `running`.
- */
-async function withDeadline<T>(ms: number, providerName: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new ExecutionFailure(`Provider "${providerName}" did not finish within ${ms} ms; the execution was stopped.`);
-      controller.abort(error);
-      reject(error);
-    }, ms);
-  });
-  try {
-    return await Promise.race([fn(controller.signal), deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /** The outbound guard's reason behind a provider failure, if that is what failed. */
 function outboundDetail(error: unknown): string | null {
   const cause = error instanceof Error ? error.cause : undefined;
   return cause instanceof OutboundUnreachableError ? cause.detail : null;
-}
-
-/** Every tenant in the registry, whatever its status: recovery must not skip suspended ones. */
-async function tenantsToRecover(): Promise<TenantRow[]> {
-  return tenantModel.findMany({ orderBy: { column: "createdAt" } });
 }
 
 function positiveInt(name: string, value: number, min = 1): number {

@@ -1,9 +1,13 @@
-import { and, asc, eq, gte, lt, sql } from "drizzle-orm";
+import { and, asc, eq, gte, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { executions, type ExecutionStatus } from "../schema/tenant/executions.ts";
 import { usageCounters } from "../schema/tenant/usage-counters.ts";
 import type { RowOf, SyncDatabase } from "./base-model.ts";
 import { IsolatedModel } from "./strategies.ts";
-import { QuotaExceededError } from "../errors.ts";
+import { InvalidQueryError, QuotaExceededError } from "../errors.ts";
+import { HybridDatabaseManager } from "../hybrid-manager.ts";
+import { tenantContext } from "../tenant-context.ts";
+import { signalWork } from "../work-signal.ts";
+import { tenantWorkModel } from "./tenant-work.ts";
 import { utcPeriod } from "../usage-periods.ts";
 
 export { utcMonth, utcPeriod } from "../usage-periods.ts";
@@ -21,10 +25,13 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
   }
 
   /**
-   * Atomically moves the oldest pending execution to `running` and returns it, so two workers
-   * never take the same one.
+   * Atomically moves the oldest pending execution to `running` for `claim.workerId` with a lease of
+   * `claim.leaseMs`, and returns it, so two workers never take the same one. In the same IMMEDIATE
+   * transaction the tenant's turn in the worker's index moves to the back and its lease check is
+   * set no later than this lease's expiry (models/tenant-work.ts).
    */
-  async claimNextPending(now = new Date()): Promise<ExecutionRow | null> {
+  async claimNextPending(claim: WorkerClaim, now = new Date()): Promise<ExecutionRow | null> {
+    assertClaim(claim);
     return this.withDatabase("executions.claimNextPending", (db) =>
       // IMMEDIATE: a deferred read-then-write can fail with SQLITE_BUSY_SNAPSHOT when another
       // process (the web app) writes between the SELECT and the UPDATE.
@@ -39,18 +46,45 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
             .limit(1)
             .get();
           if (!next) return null;
-          return (
+          const leaseExpiresAt = new Date(now.getTime() + claim.leaseMs);
+          const row =
             tx
               .update(executions)
-              .set({ status: "running", startedAt: now, attempts: sql`${executions.attempts} + 1`, updatedAt: now })
+              .set({
+                status: "running",
+                startedAt: now,
+                attempts: sql`${executions.attempts} + 1`,
+                claimedBy: claim.workerId,
+                leaseExpiresAt,
+                updatedAt: now,
+              })
               .where(and(eq(executions.id, next.id), eq(executions.status, "pending")))
               .returning()
-              .get() ?? null
-          );
+              .get() ?? null;
+          if (row) tenantWorkModel.recordClaim(tenantContext.getCurrentTenantId("executions.claimNextPending"), leaseExpiresAt.getTime(), now.getTime());
+          return row;
         },
         "immediate",
       ),
     );
+  }
+
+  /**
+   * The heartbeat of a running execution: extends its lease to now + `leaseMs`, only while it is
+   * still running in this worker's claim. Returns false when the claim was lost (the lease expired
+   * and recovery gave the execution back, or it was deleted): the worker must then stop and drop
+   * its outcome.
+   */
+  async renewLease(id: string, claim: WorkerClaim & { attempt: number }, now = new Date()): Promise<boolean> {
+    assertClaim(claim);
+    return this.withDatabase("executions.renewLease", (db) => {
+      const result = db
+        .update(executions)
+        .set({ leaseExpiresAt: new Date(now.getTime() + claim.leaseMs), updatedAt: now })
+        .where(and(eq(executions.id, id), ...heldBy(claim)))
+        .run() as { changes: number };
+      return result.changes > 0;
+    });
   }
 
   /**
@@ -90,51 +124,82 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
         set: { count: sql`${usageCounters.count} + 1`, updatedAt: now },
       })
       .run();
+    // Inside the insert's transaction: the worker's index never misses a committed execution.
+    tenantWorkModel.markPending(tenantContext.getCurrentTenantId("executions.create"), now.getTime());
+    // After the transaction (it is synchronous): wake a worker waiting on the signal file.
+    const dataDir = HybridDatabaseManager.getInstance().options.dataDir;
+    queueMicrotask(() => signalWork(dataDir));
   }
 
   /**
-   * Records the outcome of a running execution, only if it is still running *and* still in the
-   * claim (`attempt`) that produced it: a slow worker whose execution was recovered and claimed
-   * again cannot overwrite the newer attempt's outcome.
+   * Records the outcome of a running execution, only if it is still running *in this worker's
+   * claim* (`workerId` and `attempt`): a worker whose lease expired, and whose execution was
+   * given back and claimed again (by another worker or by itself), cannot overwrite the newer
+   * attempt. The tenant's lease check moves to its earliest remaining lease (null: none runs).
    */
-  async finish(id: string, outcome: { result: string } | { error: string }, attempt: number, now = new Date()): Promise<ExecutionRow | null> {
+  async finish(
+    id: string,
+    outcome: { result: string } | { error: string },
+    claim: Pick<WorkerClaim, "workerId"> & { attempt: number },
+    now = new Date(),
+  ): Promise<ExecutionRow | null> {
     const values =
       "result" in outcome ? { status: "completed" as const, result: outcome.result, error: null } : { status: "failed" as const, error: outcome.error };
-    return this.withDatabase(
-      "executions.finish",
-      (db) =>
-        db
-          .update(executions)
-          .set({ ...values, completedAt: now, updatedAt: now })
-          .where(and(eq(executions.id, id), eq(executions.status, "running"), eq(executions.attempts, attempt)))
-          .returning()
-          .get() ?? null,
+    return this.withDatabase("executions.finish", (db) =>
+      this.transaction(
+        db,
+        (tx) => {
+          const row =
+            tx
+              .update(executions)
+              .set({ ...values, leaseExpiresAt: null, completedAt: now, updatedAt: now })
+              .where(and(eq(executions.id, id), ...heldBy(claim)))
+              .returning()
+              .get() ?? null;
+          if (row) tenantWorkModel.setLeaseCheck(tenantContext.getCurrentTenantId("executions.finish"), earliestLease(tx));
+          return row;
+        },
+        "immediate",
+      ),
     );
   }
 
   /**
-   * Executions left `running` by a worker that died: those started before `startedBefore` go
-   * back to `pending` while attempts remain, else they fail with a clear error. Never stuck.
+   * Executions whose worker stopped renewing their lease (it crashed, was killed, or hung): those
+   * whose lease expired by `now` (or that have none, claimed before leases existed) go back to
+   * `pending` while attempts < maxAttempts, else they fail with a clear error. Never stuck. In
+   * the same transaction the tenant is marked pending if any went back, and its lease check is set
+   * to its earliest remaining lease (null: none runs).
    */
-  async recoverStale(startedBefore: Date, maxAttempts: number, now = new Date()): Promise<{ retried: number; failed: number }> {
-    return this.withDatabase("executions.recoverStale", (db) =>
+  async recoverExpiredLeases(maxAttempts: number, now = new Date()): Promise<{ retried: number; failed: number }> {
+    return this.withDatabase("executions.recoverExpiredLeases", (db) =>
       this.transaction(
         db,
         (tx) => {
-          const stale = and(eq(executions.status, "running"), lt(executions.startedAt, startedBefore));
+          const expired = and(eq(executions.status, "running"), or(isNull(executions.leaseExpiresAt), lte(executions.leaseExpiresAt, now)));
           const failed = (
             tx
               .update(executions)
               .set({
                 status: "failed",
                 error: sql`'The worker stopped while running this execution, ' || ${executions.attempts} || ' attempt(s) of ${sql.raw(String(Math.trunc(maxAttempts)))}; it is not retried again.'`,
+                leaseExpiresAt: null,
                 completedAt: now,
                 updatedAt: now,
               })
-              .where(and(stale, gte(executions.attempts, maxAttempts)))
+              .where(and(expired, gte(executions.attempts, maxAttempts)))
               .run() as { changes: number }
           ).changes;
-          const retried = (tx.update(executions).set({ status: "pending", startedAt: null, updatedAt: now }).where(stale).run() as { changes: number }).changes;
+          const retried = (
+            tx.update(executions).set({ status: "pending", startedAt: null, claimedBy: null, leaseExpiresAt: null, updatedAt: now }).where(expired).run() as {
+              changes: number;
+            }
+          ).changes;
+          const tenantId = tenantContext.getCurrentTenantId("executions.recoverExpiredLeases");
+          if (retried > 0) tenantWorkModel.markPending(tenantId, now.getTime());
+          // After a recovery, look once more: if this process dies before the tenant file commits,
+          // shared.sqlite must not have forgotten the executions that are then still running.
+          tenantWorkModel.setLeaseCheck(tenantId, retried + failed > 0 ? now.getTime() : earliestLease(tx));
           return { retried, failed };
         },
         "immediate",
@@ -161,6 +226,36 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
 }
 
 export const executionModel = new ExecutionModel();
+
+/** Which worker holds a claim, and for how long a claim or renewal holds (ExecutionWorker). */
+export interface WorkerClaim {
+  workerId: string;
+  leaseMs: number;
+}
+
+function assertClaim(claim: WorkerClaim): void {
+  if (typeof claim.workerId !== "string" || claim.workerId === "") throw new InvalidQueryError("A claim needs the worker's id.");
+  if (!Number.isInteger(claim.leaseMs) || claim.leaseMs < 1)
+    throw new InvalidQueryError(`A lease must be a whole number of milliseconds ≥ 1; got ${String(claim.leaseMs)}.`);
+}
+
+/** Still running in this claim: this worker, this attempt. */
+function heldBy(claim: Pick<WorkerClaim, "workerId"> & { attempt: number }) {
+  return [eq(executions.status, "running"), eq(executions.claimedBy, claim.workerId), eq(executions.attempts, claim.attempt)];
+}
+
+/**
+ * When the tenant's running executions must next be checked: the earliest lease expiry (ms), 0
+ * (due now) if one runs without a lease, null if none runs. Uses executions_lease_idx.
+ */
+function earliestLease(db: SyncDatabase): number | null {
+  const row = db
+    .select({ at: sql<number | null>`min(coalesce(${executions.leaseExpiresAt}, 0))` })
+    .from(executions)
+    .where(eq(executions.status, "running"))
+    .get();
+  return row?.at ?? null;
+}
 
 function readUsage(db: SyncDatabase, period: string): number {
   const row = db

@@ -19,3 +19,4 @@ export * from "./rate-limit.ts";
 export * from "./text-search.ts";
 export * from "./tenant-usage.ts";
 export * from "./maintenance-run.ts";
+export * from "./tenant-work.ts";

@@ -53,7 +53,11 @@ export const tenantWork = sqliteTable(
     tenantId: text("tenant_id")
       .primaryKey()
       .references(() => tenants.id, { onDelete: "cascade" }),
-    /** When the oldest unclaimed mark was made; null: no pending execution is known. */
+    /**
+     * The tenant's place in the worker's queue: when the oldest unclaimed mark was made, moved to
+     * the claim's time when the worker takes one of its executions (round-robin across ticks);
+     * null: no pending execution is known.
+     */
     pendingSince: timestampColumn("pending_since"),
     pendingGeneration: integer("pending_generation").notNull().default(0),
     /** When a running execution's lease may have expired first; null: none is running. */

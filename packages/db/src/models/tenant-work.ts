@@ -1,0 +1,143 @@
+import type { Statement } from "better-sqlite3";
+import { HybridDatabaseManager } from "../hybrid-manager.ts";
+import { assertTenantId } from "../identifiers.ts";
+import type { SqliteConnection } from "../sqlite-file.ts";
+
+/** An active tenant the worker should visit, with the mark's generation as it was read. */
+export interface PendingTenant {
+  tenantId: string;
+  slug: string;
+  generation: number;
+}
+
+/** A tenant (any status) whose earliest running lease may have expired. */
+export interface LeaseCheckTenant {
+  tenantId: string;
+  slug: string;
+}
+
+export interface TenantWorkRow {
+  tenantId: string;
+  pendingSince: number | null;
+  pendingGeneration: number;
+  leaseCheckAt: number | null;
+}
+
+interface Statements {
+  mark: Statement<[{ tenantId: string; now: number }]>;
+  takeTurn: Statement<[{ tenantId: string; now: number; leaseExpiresAt: number }]>;
+  clear: Statement<[{ tenantId: string; generation: number }]>;
+  pending: Statement<[{ limit: number }], PendingTenant>;
+  dueLeases: Statement<[{ now: number; limit: number }], LeaseCheckTenant>;
+  setLeaseCheck: Statement<[{ tenantId: string; at: number | null }]>;
+  row: Statement<[string], TenantWorkRow>;
+}
+
+const prepared = new WeakMap<SqliteConnection, Statements>();
+
+function prepare(db: SqliteConnection): Statements {
+  return {
+    // Upserts: a tenant whose row is missing (it should not be) still gets its work seen.
+    mark: db.prepare(
+      `INSERT INTO tenant_work (tenant_id, pending_since, pending_generation) VALUES (@tenantId, @now, 1)
+       ON CONFLICT (tenant_id) DO UPDATE SET pending_since = coalesce(pending_since, @now), pending_generation = pending_generation + 1`,
+    ),
+    // The tenant goes to the back of the queue (its turn was taken) and its lease is checked by then.
+    takeTurn: db.prepare(
+      `INSERT INTO tenant_work (tenant_id, lease_check_at) VALUES (@tenantId, @leaseExpiresAt)
+       ON CONFLICT (tenant_id) DO UPDATE
+          SET pending_since = CASE WHEN pending_since IS NULL THEN NULL ELSE max(pending_since, @now) END,
+              lease_check_at = min(coalesce(lease_check_at, @leaseExpiresAt), @leaseExpiresAt)`,
+    ),
+    clear: db.prepare(`UPDATE tenant_work SET pending_since = NULL WHERE tenant_id = @tenantId AND pending_generation = @generation`),
+    pending: db.prepare(
+      `SELECT w.tenant_id AS tenantId, t.slug AS slug, w.pending_generation AS generation
+         FROM tenant_work w JOIN tenants t ON t.id = w.tenant_id
+        WHERE w.pending_since IS NOT NULL AND t.status = 'active'
+        ORDER BY w.pending_since, w.tenant_id
+        LIMIT @limit`,
+    ),
+    dueLeases: db.prepare(
+      `SELECT w.tenant_id AS tenantId, t.slug AS slug
+         FROM tenant_work w JOIN tenants t ON t.id = w.tenant_id
+        WHERE w.lease_check_at <= @now
+        ORDER BY w.lease_check_at, w.tenant_id
+        LIMIT @limit`,
+    ),
+    setLeaseCheck: db.prepare(`UPDATE tenant_work SET lease_check_at = @at WHERE tenant_id = @tenantId`),
+    row: db.prepare(
+      `SELECT tenant_id AS tenantId, pending_since AS pendingSince, pending_generation AS pendingGeneration, lease_check_at AS leaseCheckAt
+         FROM tenant_work WHERE tenant_id = ?`,
+    ),
+  };
+}
+
+function statements(): Statements {
+  const db = HybridDatabaseManager.getInstance().getSharedDatabase().$client;
+  let cached = prepared.get(db);
+  if (!cached) {
+    cached = prepare(db);
+    prepared.set(db, cached);
+  }
+  return cached;
+}
+
+/**
+ * The execution worker's index of tenants with work (`tenant_work` in shared.sqlite, see
+ * schema/shared/control-plane.ts), so an idle worker opens no tenant file.
+ *
+ * Every write that changes a tenant's pending or running executions updates this index *inside
+ * the tenant file's IMMEDIATE transaction*, before that transaction commits (ExecutionModel). The
+ * index therefore never misses work: a crash between the two commits leaves a mark without work
+ * (the worker visits the tenant once and clears it), never work without a mark; and a worker whose
+ * claim found nothing cannot have raced a creation, because its claim waited for the creator's
+ * write lock. Lock order: the tenant file, then shared.sqlite, never the reverse.
+ */
+export const tenantWorkModel = {
+  /** A pending execution exists (or may): the worker visits the tenant. */
+  markPending(tenantId: string, now = Date.now()): void {
+    statements().mark.run({ tenantId, now });
+  },
+
+  /**
+   * An execution of the tenant was claimed: its turn moves to the back of the queue (fairness
+   * across ticks and workers) and its stale recovery is due when this lease expires at the latest.
+   */
+  recordClaim(tenantId: string, leaseExpiresAt: number, now = Date.now()): void {
+    statements().takeTurn.run({ tenantId, now, leaseExpiresAt });
+  },
+
+  /**
+   * Active tenants with a mark, the longest waiting first: one indexed query on shared.sqlite.
+   * Suspended tenants keep their marks (their executions wait for reactivation) and are not listed.
+   */
+  listPending(limit: number): PendingTenant[] {
+    return statements().pending.all({ limit });
+  },
+
+  /**
+   * The worker's claim found nothing: the mark goes, unless the tenant was marked again since
+   * `generation` was read (an execution created meanwhile). Returns whether it was cleared.
+   */
+  clearPending(tenantId: string, generation: number): boolean {
+    return statements().clear.run({ tenantId, generation }).changes > 0;
+  },
+
+  /** Tenants, whatever their status, whose earliest running lease may have expired by `now`. */
+  listDueLeaseChecks(now: number, limit: number): LeaseCheckTenant[] {
+    return statements().dueLeases.all({ now, limit });
+  },
+
+  /** When the tenant's running executions must next be checked (null: none is running). */
+  setLeaseCheck(tenantId: string, at: number | null): void {
+    statements().setLeaseCheck.run({ tenantId, at });
+  },
+
+  /** The tenant's row as stored (tests, diagnostics). */
+  find(tenantId: string): TenantWorkRow | null {
+    assertTenantId(tenantId);
+    return statements().row.get(tenantId) ?? null;
+  },
+};
+
+export type TenantWorkModel = typeof tenantWorkModel;
