@@ -8,6 +8,7 @@ export { tenantContext } from "./tenant-context.ts";
 export * from "./models/index.ts";
 export * from "./migrations/hybrid-migration-manager.ts";
 export { loadMigrations, type MigrationFile } from "./migrations/migration-files.ts";
+export { inspectTenantFile, inspectSharedFile, type FileInspection, type InspectionOptions } from "./inspection.ts";
 export * from "./schema/index.ts";
 export * from "./credentials.ts";
 export { seedDemo, prepareDemoOnStart, demoLoginsInUse, isEmptyInstallation, DEMO_TENANTS, DEMO_ADMIN, type DemoStartReport } from "./seed/demo.ts";
