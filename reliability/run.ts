@@ -3,8 +3,8 @@
  * server-level reliability suite, against the production build started the way `pnpm start`
  * does. See reliability/README.md for what each scenario proves and how to read the summary.
  *
- * Options: --short (10 s load, short storms), --port N (default 3240; the suite uses only this
- * port), --scenario load|crash|migration (repeatable; default all), --plant (plants a foreign row
+ * Options: --short (10 s load, short storms), --port N (default 3240; the suite uses this port and
+ * the next, for its slow model server), --scenario load|crash|migration (repeatable; default all), --plant (plants a foreign row
  * and drops an acknowledged write before verifying: the run must fail), --rebuild, --seed N.
  * Exit code 1 on any lost write, cross-tenant row, 5xx, integrity failure or stuck execution.
  */
@@ -17,6 +17,7 @@ import { ensureBuild, Installation, ROOT } from "./lib/installation.ts";
 import { Ledger } from "./lib/ledger.ts";
 import { table } from "./lib/report.ts";
 import { createAnchors, createTenants } from "./lib/setup.ts";
+import { startSlowModel } from "./lib/slow-model.ts";
 import { compare } from "./lib/verify.ts";
 import { seededRandom } from "./lib/workload.ts";
 import type { ScenarioContext, ScenarioResult } from "./scenarios/context.ts";
@@ -103,13 +104,14 @@ async function main(): Promise<number> {
   console.log(`Reliability suite (${mode}), seed ${seed}, port ${port}, data ${dataDir}, results ${resultsDir}`);
   const build = ensureBuild(values.rebuild);
   const installation = new Installation({ dataDir, port, logDir: resultsDir });
+  const slowModel = await startSlowModel(port + 1, 800);
   const results: ScenarioResult[] = [];
   let setupError: unknown;
   try {
     const first = await installation.start();
     console.log(`▶ Installation up in ${(first.ms / 1000).toFixed(1)} s; creating ${tenantCount} tenants…`);
     const setupStarted = performance.now();
-    const made = await createTenants(installation, tenantCount);
+    const made = await createTenants(installation, tenantCount, slowModel.url);
     const ledger = new Ledger(made, join(resultsDir, "acks.ndjson"));
     const tenants = await createAnchors(made, ledger);
     console.log(`  ${tenants.length} tenants with owner sessions and API keys in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`);
@@ -131,6 +133,7 @@ async function main(): Promise<number> {
     setupError = error;
   } finally {
     await installation.stop();
+    await slowModel.close();
     await closeSigilConnections();
   }
 

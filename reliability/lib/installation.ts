@@ -56,9 +56,13 @@ export function suiteEnvironment(options: InstallationOptions): Record<string, s
     // come back within the crash scenario's bound; attempts above the number of kills, so no
     // execution fails only because the suite killed its worker three times.
     WORKER_POLL_INTERVAL_MS: "100",
-    WORKER_STALE_AFTER_MS: "4000",
-    WORKER_EXECUTION_TIMEOUT_MS: "1500",
+    WORKER_CONCURRENCY: "8",
+    WORKER_STALE_AFTER_MS: "8000",
+    WORKER_EXECUTION_TIMEOUT_MS: "3000",
+    PROVIDER_TIMEOUT_MS: "2500",
     WORKER_MAX_ATTEMPTS: "10",
+    // The slow model server of the crash scenario (lib/slow-model.ts) listens on loopback.
+    SIGIL_OUTBOUND_ALLOW: `127.0.0.1:${options.port + 1}`,
     ...options.env,
   };
 }

@@ -1,8 +1,8 @@
 /**
  * The tenants of a run, made through the API as an operator and a workspace owner would: the
  * system administrator (created by `pnpm start` from SIGIL_ADMIN_EMAIL) creates each tenant with
- * its owner, the owner signs in (the session cookie) and creates an API key and the "anchor"
- * prompt that executions run on.
+ * its owner, the owner signs in (the session cookie) and creates an API key, the provider "slow"
+ * (lib/slow-model.ts) and the "anchor" prompt that executions run on.
  */
 import { createSigilClient, signIn } from "@sigil/client";
 import { ADMIN, type Installation } from "./installation.ts";
@@ -10,6 +10,8 @@ import type { Ledger } from "./ledger.ts";
 import type { LoadTenant } from "./workload.ts";
 
 export const OWNER_PASSWORD = "reliability-owner-password";
+/** The provider every tenant gets, pointing at lib/slow-model.ts. */
+export const SLOW_PROVIDER = "slow";
 
 export function tenantSlug(index: number): string {
   return `rel-${String(index).padStart(2, "0")}`;
@@ -21,8 +23,8 @@ export async function adminClient(installation: Installation) {
   return createSigilClient({ url, admin: true, cookie });
 }
 
-/** Creates `count` tenants, a few at a time (each owner's password is hashed with scrypt). */
-export async function createTenants(installation: Installation, count: number): Promise<Omit<LoadTenant, "anchorPromptId">[]> {
+/** Creates `count` tenants, eight at a time (each owner's password is hashed with scrypt). */
+export async function createTenants(installation: Installation, count: number, slowModelUrl: string): Promise<Omit<LoadTenant, "anchorPromptId">[]> {
   const admin = await adminClient(installation);
   const made: Omit<LoadTenant, "anchorPromptId">[] = [];
   const indexes = Array.from({ length: count }, (_, i) => i);
@@ -39,10 +41,11 @@ export async function createTenants(installation: Installation, count: number): 
     const { cookie } = await signIn({ url: baseUrl, email: `owner@${slug}.test`, password: OWNER_PASSWORD });
     const owner = createSigilClient({ url: baseUrl, cookie });
     const { plainKey } = await owner.apiKeys.create.mutate({ name: "reliability", scopes: ["prompts:read", "executions:run", "executions:read"] });
+    await owner.settings.saveProvider.mutate({ identifier: SLOW_PROVIDER, baseUrl: slowModelUrl, apiKey: "unused", defaultModel: "slow-model" });
     made[index] = { index, slug, id: tenant.id, baseUrl, cookie, apiKey: plainKey };
   };
-  for (let start = 0; start < indexes.length; start += 4) {
-    await Promise.all(indexes.slice(start, start + 4).map(createOne));
+  for (let start = 0; start < indexes.length; start += 8) {
+    await Promise.all(indexes.slice(start, start + 8).map(createOne));
   }
   return made;
 }

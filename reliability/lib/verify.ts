@@ -194,13 +194,13 @@ export async function verifyAll(
   return { findings, counts, integrityChecked, executionsByStatus };
 }
 
-/** Running executions over every tenant file (read-only), for the crash scenario's recovery wait. */
-export function runningExecutions(dataDir: string, tenants: readonly LoadTenant[]): { running: number; pending: number } {
-  let running = 0;
+/** Executions `running` and `pending` over every tenant file (read-only), with the running ones' ids. */
+export function executionStates(dataDir: string, tenants: readonly LoadTenant[]): { running: string[]; pending: number } {
+  const running: string[] = [];
   let pending = 0;
   for (const tenant of tenants) {
     for (const row of inspectTenantFile(dataDir, tenant.id, { tables: ["executions"] }).rows.executions ?? []) {
-      if (row.status === "running") running += 1;
+      if (row.status === "running") running.push(String(row.id));
       if (row.status === "pending") pending += 1;
     }
   }

@@ -52,6 +52,8 @@ export interface WorkloadOptions {
   /** The servers are killed on purpose meanwhile: refused and broken connections are expected. */
   serverMayBeDown?: boolean;
   random: () => number;
+  /** Share of executions run by the provider "slow" (lib/slow-model.ts) instead of the template provider. */
+  slowShare?: number;
   /** Zipf exponent (1: the classic 1/rank). */
   zipfExponent?: number;
 }
@@ -126,7 +128,7 @@ export class Workload {
       const record = await this.perform(this.pickOperation(), tenant);
       this.records.push(record);
       // While the servers are down, do not spin on refused connections.
-      if (record.status === "refused") await new Promise((resolve) => setTimeout(resolve, 50));
+      if (record.status === "refused") await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
 
@@ -182,7 +184,12 @@ export class Workload {
         return this.record(op, tenant, call, unexpected4xx(call.outcome, []));
       }
       case "execution.create": {
-        const call = await callProcedure(key, "mutation", "executions.create", { promptId: tenant.anchorPromptId, input: { who: ledger.nextName("e") } });
+        const provider = this.options.random() < (this.options.slowShare ?? 0) ? "slow" : "template";
+        const call = await callProcedure(key, "mutation", "executions.create", {
+          promptId: tenant.anchorPromptId,
+          input: { who: ledger.nextName("e") },
+          provider,
+        });
         const data = success<{ id: string }>(call.outcome);
         if (data) this.options.ledger.executionCreated(tenant, data.id);
         else if (maybeWritten(call.outcome)) ledger.unknownExecutions += 1;
