@@ -48,9 +48,7 @@ function inspectFile(path: string, options: InspectionOptions): FileInspection {
       // The name is one of sqlite_master's own, quoted as an identifier.
       rows[table] = connection.prepare(`SELECT * FROM "${table.replaceAll('"', '""')}" ORDER BY rowid`).all() as Record<string, unknown>[];
     }
-    const integrity = options.integrity
-      ? (connection.pragma("integrity_check") as Record<string, unknown>[]).map((row) => String(Object.values(row)[0] ?? ""))
-      : [];
+    const integrity = options.integrity ? (connection.pragma("integrity_check") as Record<string, string>[]).map((row) => Object.values(row)[0] ?? "") : [];
     return { integrity, rows, tables };
   } finally {
     connection.close();
