@@ -55,7 +55,7 @@ if (!Number.isInteger(port) || port < 1 || port > 65_535 || !Number.isInteger(te
 }
 const seed = values.seed === undefined ? Date.now() % 1_000_000 : Number(values.seed);
 const mode = values.short ? "short" : "full";
-const timing = values.short ? { loadMs: 10_000, stormMs: 3_000, migrationPhaseMs: 3_000 } : { loadMs: 60_000, stormMs: 10_000, migrationPhaseMs: 10_000 };
+const timing = values.short ? { loadMs: 10_000, stormMs: 2_000, migrationPhaseMs: 2_500 } : { loadMs: 60_000, stormMs: 10_000, migrationPhaseMs: 10_000 };
 
 /**
  * The verifier must be able to fail: a ledger with one acknowledged prompt, observed as missing,
