@@ -1,6 +1,8 @@
 /**
  * `pnpm start`: prepares the installation, then serves it. `pnpm dev` (`--dev`): the same with
  * Next's development server (Turbopack, hot reload) instead of a production build.
+ * `--skip-build`: serve the production build that is already there (refused if there is none);
+ * the reliability suite (reliability/) restarts the installation this way after each crash.
  *
  * 0. validates every setting (packages/api/src/server-settings.ts) and refuses to go on if one is
  *    invalid, naming it;
@@ -19,6 +21,7 @@
  * DATA_DIR is made absolute first: every step and both servers run in different directories.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { readServerSettings } from "@sigil/api";
 import { HybridDatabaseManager, InvalidSettingError, prepareDemoOnStart } from "@sigil/db";
@@ -32,6 +35,7 @@ const invokedFrom = process.env.INIT_CWD ?? process.cwd();
 process.env.DATA_DIR = process.env.DATA_DIR ? resolve(invokedFrom, process.env.DATA_DIR) : join(webDir, "data");
 
 const dev = process.argv.includes("--dev");
+const skipBuild = process.argv.includes("--skip-build");
 
 function fail(message: string): never {
   console.error(`pnpm start: ${message}`);
@@ -85,7 +89,9 @@ console.log("\n▶ Demo installation (README: Demo tenants and logins)");
   if (demo.refusal) fail(demo.refusal);
 }
 await step("System administrator from SIGIL_ADMIN_EMAIL (if set)", ["--filter", "@sigil/api", "admin:bootstrap", "--optional"]);
-if (!dev) await step("Building the web app", ["--filter", "@sigil/web", "build"]);
+if (!dev && !skipBuild) await step("Building the web app", ["--filter", "@sigil/web", "build"]);
+if (!dev && skipBuild && !existsSync(join(webDir, ".next", "BUILD_ID")))
+  fail("--skip-build: there is no production build in apps/web/.next; run `pnpm build` first.");
 
 const services: Record<string, { cwd: string; args: string[]; env?: Record<string, string> }> = {
   // `--import tsx`: the server is TypeScript, like the workspace packages it imports.

@@ -10,6 +10,7 @@ const BAD_VALUES: [name: string, value: string, expected: RegExp][] = [
   ["TENANT_DB_CACHE_SIZE", "many", /whole number ≥ 1/],
   ["TENANT_MIGRATE_ON_OPEN", "sometimes", /auto \| strict/],
   ["SQLITE_SYNCHRONOUS", "OFF", /NORMAL \| FULL/],
+  ["SIGIL_TENANT_MIGRATIONS_DIR", "/nonexistent/migrations", /folder of tenant migrations holding meta\/_journal.json/],
   ["SQLITE_BUSY_TIMEOUT_MS", "-1", /whole number ≥ 1/],
   ["SIGIL_SECRET_KEY", "too-short", /32 random bytes in base64/],
   ["SIGIL_DEMO", "yes", /0 \(never seed the demo\) or 1/],

@@ -58,10 +58,11 @@ export class HybridDatabaseManager {
   private vault: SecretVault | undefined;
 
   constructor(options: Partial<HybridDatabaseOptions> = {}) {
+    const settings = storageSettings();
     this.options = {
-      ...storageSettings(),
+      ...settings,
       sharedMigrationsFolder: SHARED_MIGRATIONS_FOLDER,
-      tenantMigrationsFolder: TENANT_MIGRATIONS_FOLDER,
+      tenantMigrationsFolder: settings.tenantMigrationsDir ?? TENANT_MIGRATIONS_FOLDER,
       ...options,
     };
     mkdirSync(this.options.dataDir, { recursive: true });

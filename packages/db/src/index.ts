@@ -11,6 +11,7 @@ export * from "./migrations/hybrid-migration-manager.ts";
 export * from "./control-plane-repair.ts";
 export * from "./control-plane-sizes.ts";
 export { loadMigrations, type MigrationFile } from "./migrations/migration-files.ts";
+export { inspectTenantFile, inspectSharedFile, type FileInspection, type InspectionOptions } from "./inspection.ts";
 export * from "./schema/index.ts";
 export * from "./credentials.ts";
 export { seedDemo, prepareDemoOnStart, demoLoginsInUse, isEmptyInstallation, DEMO_TENANTS, DEMO_ADMIN, type DemoStartReport } from "./seed/demo.ts";

@@ -1,4 +1,5 @@
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { z } from "zod";
 import { InvalidSettingError, type SettingProblem } from "./errors.ts";
 
@@ -98,6 +99,12 @@ export interface StorageSettings {
   synchronous: SynchronousLevel;
   busyTimeoutMs: number;
   secretKey: Buffer | undefined;
+  /**
+   * SIGIL_TENANT_MIGRATIONS_DIR: a tenant migrations folder to use instead of
+   * packages/db/migrations/tenant. Only for tests that must deploy a new tenant migration to a
+   * running installation (reliability/: migration under load); unset in production.
+   */
+  tenantMigrationsDir?: string;
 }
 
 export const DEFAULT_TENANT_CACHE_SIZE = 256;
@@ -109,6 +116,11 @@ export const storageEnvironment = z.object({
   SQLITE_SYNCHRONOUS: oneOf(SYNCHRONOUS_LEVELS, "NORMAL"),
   SQLITE_BUSY_TIMEOUT_MS: wholeNumber(5_000),
   SIGIL_SECRET_KEY: setting<Buffer | undefined>(SECRET_KEY_EXPECTED, parseSecretKey, undefined),
+  SIGIL_TENANT_MIGRATIONS_DIR: setting<string | undefined>(
+    "a folder of tenant migrations holding meta/_journal.json (tests only)",
+    (raw) => (existsSync(join(resolve(raw), "meta", "_journal.json")) ? resolve(raw) : undefined),
+    undefined,
+  ),
 });
 
 export function readStorageSettings(env: Env): StorageSettings {
@@ -120,6 +132,7 @@ export function readStorageSettings(env: Env): StorageSettings {
     synchronous: values.SQLITE_SYNCHRONOUS,
     busyTimeoutMs: values.SQLITE_BUSY_TIMEOUT_MS,
     secretKey: values.SIGIL_SECRET_KEY,
+    ...(values.SIGIL_TENANT_MIGRATIONS_DIR === undefined ? {} : { tenantMigrationsDir: values.SIGIL_TENANT_MIGRATIONS_DIR }),
   };
 }
 

@@ -1,0 +1,216 @@
+/**
+ * The installation under test, started the way `pnpm start` does: scripts/start.ts migrates,
+ * bootstraps the system administrator and runs the web server (apps/web/server.ts) and the
+ * worker (packages/api/scripts/worker.ts) as children in process groups of their own. The suite
+ * passes `--skip-build` and builds once itself when there is no production build (a fresh clone).
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createWriteStream, existsSync, readdirSync, readFileSync, type WriteStream } from "node:fs";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { sigilFetch } from "@sigil/client";
+
+export const ROOT = join(import.meta.dirname, "..", "..");
+const WEB_DIR = join(ROOT, "apps", "web");
+
+export const ADMIN = { email: "reliability-admin@sigil.test", password: "reliability-admin-password" } as const;
+
+/** Builds the web app unless a production build is there (`force`: always). */
+export function ensureBuild(force: boolean): { built: boolean; ms: number } {
+  const started = performance.now();
+  if (!force && existsSync(join(WEB_DIR, ".next", "BUILD_ID"))) return { built: false, ms: 0 };
+  console.log("▶ No production build in apps/web/.next: building it (pnpm --filter @sigil/web build)…");
+  const result = spawnSync("pnpm", ["--filter", "@sigil/web", "build"], { cwd: ROOT, stdio: "inherit" });
+  if (result.status !== 0) throw new Error(`The web app's build failed (exit ${result.status ?? result.signal ?? "?"}).`);
+  return { built: true, ms: performance.now() - started };
+}
+
+export interface InstallationOptions {
+  dataDir: string;
+  port: number;
+  /** Where the launcher's and the servers' output goes (one file per start). */
+  logDir: string;
+  env?: Record<string, string>;
+}
+
+export interface ServerProcesses {
+  web: number;
+  worker: number;
+}
+
+/** The settings every start of the suite uses (README: Settings); `extra` adds or overrides. */
+export function suiteEnvironment(options: InstallationOptions): Record<string, string> {
+  return {
+    DATA_DIR: options.dataDir,
+    PORT: String(options.port),
+    HOST: "127.0.0.1",
+    SIGIL_DEMO: "0",
+    SIGIL_ADMIN_EMAIL: ADMIN.email,
+    SIGIL_ADMIN_PASSWORD: ADMIN.password,
+    // The suite measures reliability, not the rate limiter: a Zipf head tenant would hit 429s.
+    RATE_LIMIT_SIGNIN_PER_IP: "0",
+    RATE_LIMIT_SIGNIN_PER_ACCOUNT: "0",
+    RATE_LIMIT_API_PER_KEY: "0",
+    RATE_LIMIT_API_PER_TENANT: "0",
+    // Short worker timings (packages/api/src/server-settings.ts) so a killed worker's executions
+    // come back within the crash scenario's bound; attempts above the number of kills, so no
+    // execution fails only because the suite killed its worker three times.
+    WORKER_POLL_INTERVAL_MS: "100",
+    WORKER_CONCURRENCY: "8",
+    WORKER_LEASE_MS: "8000",
+    WORKER_RECOVERY_INTERVAL_MS: "1000",
+    WORKER_EXECUTION_TIMEOUT_MS: "3000",
+    PROVIDER_TIMEOUT_MS: "2500",
+    WORKER_MAX_ATTEMPTS: "10",
+    // The slow model server of the crash scenario (lib/slow-model.ts) listens on loopback.
+    SIGIL_OUTBOUND_ALLOW: `127.0.0.1:${options.port + 1}`,
+    ...options.env,
+  };
+}
+
+export class Installation {
+  private launcher: ChildProcess | undefined;
+  private log: WriteStream | undefined;
+  private starts = 0;
+  exited: Promise<number | null> = Promise.resolve(null);
+
+  constructor(readonly options: InstallationOptions) {}
+
+  get baseOrigin(): string {
+    return `localhost:${this.options.port}`;
+  }
+
+  tenantUrl(slug: string): string {
+    return `http://${slug}.localhost:${this.options.port}`;
+  }
+
+  get adminUrl(): string {
+    return `http://admin.localhost:${this.options.port}`;
+  }
+
+  /** Starts scripts/start.ts --skip-build and waits until the web server answers and both children run. */
+  async start(extraEnv: Record<string, string> = {}, timeoutMs = 180_000): Promise<{ ms: number; processes: ServerProcesses }> {
+    if (this.launcher) throw new Error("The installation is already running.");
+    const started = performance.now();
+    this.starts += 1;
+    this.log = createWriteStream(join(this.options.logDir, `start-${this.starts}.log`));
+    const launcher = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts", "--skip-build"], {
+      cwd: ROOT,
+      env: { ...process.env, ...suiteEnvironment({ ...this.options, env: { ...this.options.env, ...extraEnv } }) },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    launcher.stdout.pipe(this.log, { end: false });
+    launcher.stderr.pipe(this.log, { end: false });
+    this.launcher = launcher;
+    this.exited = new Promise((resolve) => launcher.once("exit", (code) => resolve(code)));
+    const deadline = performance.now() + timeoutMs;
+    while (performance.now() < deadline) {
+      if (launcher.exitCode !== null) throw new Error(`pnpm start exited with code ${launcher.exitCode} (log: ${this.logPath()}).`);
+      const processes = this.processes();
+      if (processes && (await this.answers())) return { ms: performance.now() - started, processes };
+      await sleep(200);
+    }
+    throw new Error(`The installation did not answer within ${timeoutMs} ms (log: ${this.logPath()}).`);
+  }
+
+  logPath(): string {
+    return join(this.options.logDir, `start-${this.starts}.log`);
+  }
+
+  /** The web server's and the worker's pids (children of the launcher), once both run. */
+  processes(): ServerProcesses | undefined {
+    const pid = this.launcher?.pid;
+    if (pid === undefined) return undefined;
+    let web: number | undefined;
+    let worker: number | undefined;
+    for (const child of childPids(pid)) {
+      const command = commandLine(child);
+      if (command.includes("server.ts")) web = child;
+      else if (command.includes("scripts/worker.ts")) worker = child;
+    }
+    return web !== undefined && worker !== undefined ? { web, worker } : undefined;
+  }
+
+  private async answers(): Promise<boolean> {
+    try {
+      const response = await sigilFetch(`${this.adminUrl}/api/trpc/admin.me`, { signal: AbortSignal.timeout(2_000) });
+      await response.text();
+      return response.status < 500;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * kill -9 of the worker's and the web server's process groups, worker first: both die by
+   * SIGKILL before the launcher could stop the other one gently. Then waits for the launcher.
+   */
+  async crash(): Promise<void> {
+    const processes = this.processes();
+    if (!processes) throw new Error("Nothing to crash: the servers are not running.");
+    killGroup(processes.worker, "SIGKILL");
+    killGroup(processes.web, "SIGKILL");
+    await this.exited;
+    this.launcher = undefined;
+  }
+
+  /** SIGTERM to the launcher (it forwards it once to both servers, like Ctrl-C), then waits. */
+  async stop(): Promise<void> {
+    const launcher = this.launcher;
+    if (!launcher) return;
+    launcher.kill("SIGTERM");
+    const timer = setTimeout(() => {
+      const processes = this.processes();
+      if (processes) {
+        killGroup(processes.worker, "SIGKILL");
+        killGroup(processes.web, "SIGKILL");
+      }
+    }, 15_000);
+    await this.exited;
+    clearTimeout(timer);
+    this.launcher = undefined;
+  }
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+  } catch {
+    return "";
+  }
+}
+
+/** Resident memory (VmRSS) of a process and every process of its group, in bytes. */
+export function groupRssBytes(leader: number): number {
+  let total = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // Fields after the command (which may contain spaces) start after the last ')'; pgrp is the 3rd.
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[2]) !== leader) continue;
+      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${entry}/status`, "utf8"));
+      total += rss ? Number(rss[1]) * 1024 : 0;
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return total;
+}
