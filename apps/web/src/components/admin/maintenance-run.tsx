@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useRef } from "react";
 import { Alert } from "@/components/ui/alert";
@@ -255,7 +256,11 @@ function RunResults({ kind, runId, running }: { kind: MaintenanceKind; runId: st
                 const bad = badge.tone === "danger";
                 return (
                   <TableRow key={result.seq}>
-                    <TableCell className="font-mono text-xs">{result.slug}</TableCell>
+                    <TableCell>
+                      <Link href={`/tenants/${result.tenantId}`} className="font-mono text-xs font-medium text-gray-900 hover:text-brand-700 hover:underline">
+                        {result.slug}
+                      </Link>
+                    </TableCell>
                     <TableCell>
                       <Badge tone={badge.tone}>{badge.label}</Badge>
                     </TableCell>
