@@ -14,11 +14,13 @@ import { writeResults } from "./lib/results-file.ts";
 import { targetMet, type BenchRow, type BenchSuite } from "./lib/types.ts";
 import { apiBenchmarks } from "./api.bench.ts";
 import { httpBenchmarks } from "./http.bench.ts";
+import { queryBenchmarks } from "./query.bench.ts";
 import { storageBenchmarks } from "./storage.bench.ts";
 
 // To add a bench file (e.g. bench/api.bench.ts), import its suite and list it here.
 const SUITES: Record<string, BenchSuite> = {
   storage: storageBenchmarks,
+  query: queryBenchmarks,
   api: apiBenchmarks,
   http: httpBenchmarks,
 };

@@ -174,22 +174,31 @@ function speedUpRows(count: number, workers: number, samples: ReadonlyMap<number
 }
 
 /**
- * Each size is migrated `repeats` times per mode. Every repeat runs the runner and then the raw
- * loop on the same files, and the modes alternate, so a slow spell of the (shared, virtual) disk
+ * Each size is migrated `repeats` times per mode. Every repeat runs the runner and the raw loop on
+ * the same files back to back (which goes first alternates), and the modes alternate, so a slow spell of the (shared, virtual) disk
  * hurts both sides of each ratio alike; medians are reported.
  */
-export async function measureMigrations(setup: MigrationBenchSetup, ids: readonly string[], sizes: readonly number[], repeats: number): Promise<BenchRow[]> {
+export async function measureMigrations(
+  setup: MigrationBenchSetup,
+  ids: readonly string[],
+  sizes: readonly number[],
+  repeatsFor: (size: number) => number,
+): Promise<BenchRow[]> {
   const workers = availableWorkers();
   const modes = [...new Set([workers, 1])];
   const rows: BenchRow[] = [];
   for (const size of sizes) {
     const tenantIds = ids.slice(0, size);
+    const repeats = repeatsFor(size);
     const samples = new Map<number, PairedSample[]>(modes.map((concurrency) => [concurrency, []]));
     for (let repeat = 1; repeat <= repeats; repeat += 1) {
       for (const concurrency of modes) {
         const label = `${size.toLocaleString("en-US")} tenants (${modeName(concurrency)}, run ${repeat}/${repeats})`;
+        // Which side goes first alternates, so neither always gets the disk fresh.
+        const rawFirst = repeat % 2 === 0;
+        const rawBefore = rawFirst ? await rawLoopOnce(setup, tenantIds, concurrency, `raw loop over ${label}`) : undefined;
         const runner = await migrateOnce(setup, tenantIds, concurrency, `migrating ${label}`);
-        const rawSeconds = await rawLoopOnce(setup, tenantIds, concurrency, `raw loop over ${label}`);
+        const rawSeconds = rawBefore ?? (await rawLoopOnce(setup, tenantIds, concurrency, `raw loop over ${label}`));
         samples.get(concurrency)?.push({ runner, rawSeconds });
       }
     }
