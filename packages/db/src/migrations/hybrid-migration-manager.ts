@@ -211,7 +211,9 @@ export class HybridMigrationManager {
             ready = true;
             starting -= 1;
           } else {
-            const current = inFlight.shift();
+            // Matched by id rather than by order, so an answer can never be booked to the job behind it.
+            const index = inFlight.findIndex((target) => target.tenantId === message.tenantId);
+            const [current] = index >= 0 ? inFlight.splice(index, 1) : [];
             if (current) record({ ...message, tenantId: current.tenantId, slug: current.slug });
           }
           fill();
