@@ -1,51 +1,70 @@
 /**
- * `pnpm bench`: runs every bench suite in order, prints one combined table and writes
- * bench/results/latest.{json,md}. Benchmarks measure, they do not assert: a missed target is
- * reported as "NO", not as a failure. The exit code is non-zero only when a suite crashed.
+ * `pnpm bench`: runs the default bench suites in order, prints one combined table and writes
+ * bench/results/latest.{json,md} (untracked). Benchmarks measure, they do not assert: a missed
+ * target is reported as "NO", not as a failure. The exit code is non-zero only when a suite crashed.
  *
- * `pnpm bench storage` runs only the named suites.
+ * `pnpm bench storage query` runs only the named suites; `control-plane` runs only when named
+ * (10,000 tenants, several minutes). Options: `--tenants N`, `--list-input JSON` (see
+ * lib/arguments.ts). `--write-docs` also rewrites the sections of docs/benchmarks.md of the suites
+ * that ran; without it the docs are never touched.
  */
 import { fileURLToPath } from "node:url";
+import { commandLine, parseBenchArguments } from "./lib/arguments.ts";
 import { cpuSnapshot, otherProcessesCpuPercent } from "./lib/cpu-share.ts";
+import { writeDocsSections, type SuiteSection } from "./lib/docs-file.ts";
 import { notesOf, textTable } from "./lib/format.ts";
 import { machineFacts } from "./lib/machine.ts";
 import { step } from "./lib/progress.ts";
 import { writeResults } from "./lib/results-file.ts";
 import { targetMet, type BenchRow, type BenchSuite } from "./lib/types.ts";
 import { apiBenchmarks } from "./api.bench.ts";
+import { controlPlaneBenchmarks } from "./control-plane.bench.ts";
 import { httpBenchmarks } from "./http.bench.ts";
+import { queryBenchmarks } from "./query.bench.ts";
 import { storageBenchmarks } from "./storage.bench.ts";
 
 // To add a bench file (e.g. bench/api.bench.ts), import its suite and list it here.
 const SUITES: Record<string, BenchSuite> = {
   storage: storageBenchmarks,
+  query: queryBenchmarks,
   api: apiBenchmarks,
   http: httpBenchmarks,
+  "control-plane": controlPlaneBenchmarks,
 };
+/** Suites that run only when named: too long for every `pnpm bench`. */
+const ON_DEMAND = new Set(["control-plane"]);
 
 const RESULTS_DIRECTORY = fileURLToPath(new URL("./results", import.meta.url));
-
-function selectedSuites(args: readonly string[]): string[] {
-  const known = Object.keys(SUITES);
-  const unknown = args.filter((name) => !known.includes(name));
-  if (unknown.length > 0) throw new Error(`Unknown bench suite(s): ${unknown.join(", ")}. Known: ${known.join(", ")}.`);
-  return args.length > 0 ? [...args] : known;
-}
+const DOCS_FILE = fileURLToPath(new URL("../docs/benchmarks.md", import.meta.url));
 
 async function main(): Promise<void> {
   const started = performance.now();
   const cpuAtStart = cpuSnapshot();
   const machine = machineFacts();
-  const names = selectedSuites(process.argv.slice(2));
-  step(`node ${machine.node}, ${machine.cpuModel}, ${machine.cores} cores, load average ${machine.loadAverageAtStart}`);
+  const args = process.argv.slice(2);
+  const known = Object.keys(SUITES);
+  const {
+    suites: names,
+    options,
+    writeDocs,
+  } = parseBenchArguments(
+    args,
+    known,
+    known.filter((name) => !ON_DEMAND.has(name)),
+  );
+  const command = commandLine(args);
+  step(`${command}: node ${machine.node}, ${machine.cpuModel}, ${machine.cores} cores, load average ${machine.loadAverageAtStart}`);
   const rows: BenchRow[] = [];
+  const sections: SuiteSection[] = [];
   const crashed: string[] = [];
   for (const name of names) {
     const suite = SUITES[name];
     if (!suite) continue;
     step(`suite ${name}`);
     try {
-      rows.push(...(await suite()));
+      const suiteRows = await suite(options);
+      rows.push(...suiteRows);
+      sections.push({ suite: name, rows: suiteRows });
     } catch (error) {
       // One broken suite must not hide the others' results.
       crashed.push(name);
@@ -55,13 +74,17 @@ async function main(): Promise<void> {
   const totalSeconds = (performance.now() - started) / 1000;
   const otherCpuPercent = otherProcessesCpuPercent(cpuAtStart, cpuSnapshot());
 
-  console.log(`\n${textTable(rows)}\n`);
+  console.log(`\nCommand: ${command}\n\n${textTable(rows)}\n`);
   for (const note of notesOf(rows)) console.log(`* ${note}`);
   const missed = rows.filter((row) => targetMet(row) === false).length;
   console.log(`\n${rows.length} rows, ${missed} target(s) missed, total ${totalSeconds.toFixed(1)} s.`);
   console.log(`Other processes used ${otherCpuPercent}% of the machine's CPU during the run (high values make numbers noisy).`);
-  const written = writeResults(RESULTS_DIRECTORY, { machine, suites: names, crashedSuites: crashed, totalSeconds, otherCpuPercent, rows });
+  const written = writeResults(RESULTS_DIRECTORY, { command, machine, suites: names, crashedSuites: crashed, totalSeconds, otherCpuPercent, rows });
   console.log(`Results: ${written.join(", ")}`);
+  if (writeDocs) {
+    const updated = writeDocsSections(DOCS_FILE, sections, { command, machine, otherCpuPercent });
+    console.log(`docs/benchmarks.md: rewrote the section(s) ${updated.join(", ")}`);
+  }
   if (crashed.length > 0) {
     console.error(`Crashed suite(s): ${crashed.join(", ")}`);
     process.exitCode = 1;

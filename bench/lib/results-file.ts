@@ -5,6 +5,8 @@ import type { MachineFacts } from "./machine.ts";
 import { targetMet, type BenchRow } from "./types.ts";
 
 export interface BenchRun {
+  /** What to type to reproduce this run (bench/lib/arguments.ts). */
+  command: string;
   machine: MachineFacts;
   suites: string[];
   /** Suites that threw; their rows are missing from this run. */
@@ -27,6 +29,8 @@ function markdownReport(run: BenchRun): string {
   const notes = notesOf(run.rows);
   return [
     "# Benchmark results",
+    "",
+    `Command: \`${run.command}\``,
     "",
     `- date: ${machine.date}`,
     `- node: ${machine.node}`,

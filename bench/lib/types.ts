@@ -15,8 +15,16 @@ export interface BenchRow {
   note?: string;
 }
 
+/** Command-line options of `pnpm bench` that suites may read (bench/run.ts parses them). */
+export interface BenchOptions {
+  /** `--tenants N`: how many tenants the storage and control-plane suites create. */
+  tenants?: number;
+  /** `--list-input JSON`: the input of `tenants.list` in the control-plane suite (default: none, the procedure's first page). */
+  listInput?: unknown;
+}
+
 /** A bench file's entry point: measures, cleans up after itself, and returns its rows. */
-export type BenchSuite = () => Promise<BenchRow[]>;
+export type BenchSuite = (options: BenchOptions) => Promise<BenchRow[]>;
 
 export function targetMet(row: BenchRow): boolean | undefined {
   if (!row.target) return undefined;

@@ -23,7 +23,7 @@ function isJournal(value: unknown): value is Journal {
 }
 
 export const BENCH_MIGRATION_TAG = "0001_bench_alter";
-const BENCH_MIGRATION_SQL = "ALTER TABLE `prompts` ADD COLUMN `bench_note` text;\n";
+export const BENCH_MIGRATION_SQL = "ALTER TABLE `prompts` ADD COLUMN `bench_note` text;\n";
 
 /**
  * Copies the real tenant migrations folder and appends one cheap ALTER, so a manager pointed at the

@@ -15,9 +15,20 @@ export interface OpenOptions {
   exclusive?: boolean;
 }
 
+let openedInThisThread = 0;
+
+/**
+ * How many connections openSqlite opened in this thread so far. The control-plane benchmark reads it
+ * around an idle worker tick: the issue's target is that it opens no tenant file (bench/control-plane).
+ */
+export function sqliteOpenCount(): number {
+  return openedInThisThread;
+}
+
 /** Opens a SQLite file with the pragmas every Sigil connection uses (docs/architecture.md: Connections and pragmas). */
 export function openSqlite(path: string, options: OpenOptions): SqliteConnection {
   const connection = new Database(path, { fileMustExist: options.fileMustExist, timeout: options.busyTimeoutMs });
+  openedInThisThread += 1;
   try {
     if (options.exclusive) connection.pragma("locking_mode = EXCLUSIVE");
     connection.pragma("journal_mode = WAL");

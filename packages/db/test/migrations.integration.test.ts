@@ -495,6 +495,21 @@ describe("missing or unreadable tenant files", () => {
     expect(existsSync(pathOf(gone))).toBe(false);
   });
 
+  it("worker threads: with several jobs queued per worker, every result is reported for the tenant it belongs to", async () => {
+    // Each worker holds two jobs ahead of its answers: an answer must be matched to its job, not
+    // to the job queued behind it. Missing files spread through the queue make that visible.
+    const tenants = await createTenants(...Array.from({ length: 90 }, (_, index) => `many-${index}`));
+    const gone = new Set(tenants.filter((_, index) => index % 3 === 1).map((tenant) => tenant.id));
+    const folder = buildMigrationFolder([{ name: "prompts_note_column", statements: ["ALTER TABLE `prompts` ADD `note` text;"] }]);
+    const migrator = new HybridMigrationManager(configureOn(folder));
+    for (const tenant of tenants) if (gone.has(tenant.id)) for (const file of sqliteCompanionFiles(pathOf(tenant))) rmSync(file, { force: true });
+
+    const { report, workers } = await runWithProgress(migrator, 2);
+    expectWorkers(workers, 2);
+    expect(report).toMatchObject({ total: 90, applied: 60, failed: 30 });
+    for (const tenant of tenants) expect(resultOf(report, tenant).status, tenant.slug).toBe(gone.has(tenant.id) ? "failed" : "applied");
+  });
+
   it("a file that is not a SQLite database is reported failed and the run goes on", async () => {
     const tenants = await createTenants("junk-a", "junk-b", "junk-c");
     const junk = pick(tenants, 0);

@@ -61,6 +61,9 @@ export interface TenantSchemaStatus {
  */
 export const DEFAULT_MIGRATION_CONCURRENCY = Math.max(4, availableParallelism());
 
+/** Jobs handed to one worker ahead of its answers (see migrateOnWorkers). */
+const JOBS_IN_FLIGHT_PER_WORKER = 2;
+
 interface Target {
   tenantId: string;
   slug: string;
@@ -213,25 +216,44 @@ export class HybridMigrationManager {
     const runWorker = () =>
       new Promise<void>((resolve) => {
         const worker = new Worker(workerScript, { workerData: data });
-        let current: Target | undefined;
+        // Jobs sent and not yet answered, oldest first: the worker handles messages in order, so
+        // the first is the one it is migrating. Keeping the next one queued in the worker means it
+        // never idles waiting for this thread to answer (pnpm bench: ~0.7 of the raw loop's rate
+        // with one job at a time on a busy 2-core machine).
+        const inFlight: Target[] = [];
         let ready = false;
-        const next = () => {
-          current = queue.shift();
-          if (current) worker.postMessage({ tenantId: current.tenantId, path: current.path } satisfies MigrationJob);
-          else void worker.terminate().then(() => resolve());
+        let finished = false;
+        const fill = () => {
+          while (inFlight.length < JOBS_IN_FLIGHT_PER_WORKER) {
+            const target = queue.shift();
+            if (!target) break;
+            inFlight.push(target);
+            worker.postMessage({ tenantId: target.tenantId, path: target.path } satisfies MigrationJob);
+          }
+          if (inFlight.length === 0 && !finished) {
+            finished = true;
+            void worker.terminate().then(() => resolve());
+          }
         };
         worker.on("message", (message: MigrationWorkerMessage) => {
           if ("ready" in message) {
             ready = true;
             starting -= 1;
-          } else if (current) {
-            record({ ...message, tenantId: current.tenantId, slug: current.slug });
+          } else {
+            // Matched by id rather than by order, so an answer can never be booked to the job behind it.
+            const index = inFlight.findIndex((target) => target.tenantId === message.tenantId);
+            const [current] = index >= 0 ? inFlight.splice(index, 1) : [];
+            if (current) record({ ...message, tenantId: current.tenantId, slug: current.slug });
           }
-          next();
+          fill();
         });
         worker.on("error", (error) => {
           if (!ready) starting -= 1;
-          // A crashed worker fails only the tenant it held; the other workers drain the queue.
+          finished = true;
+          // A crashed worker fails only the tenant it was migrating; the jobs queued behind it go
+          // back to the queue for the other workers (or this thread, if every worker crashed).
+          const [current, ...notStarted] = inFlight.splice(0);
+          queue.unshift(...notStarted);
           if (current) {
             record({
               tenantId: current.tenantId,
@@ -243,7 +265,6 @@ export class HybridMigrationManager {
               error: `Worker crashed: ${error.message}`,
               durationMs: 0,
             });
-            current = undefined;
           }
           resolve();
         });

@@ -1,0 +1,5 @@
+// Measuring aids for the root bench/ suites that need SQLite without Sigil in the way (the raw
+// baselines). Imported as "@sigil/db/bench"; nothing in the application uses them.
+export { openRaw, rawMigrateFile, rawMigrateOnWorkers, rawMigrateSequential, type RawPragmas } from "./raw-migration.ts";
+export { createIsolatedPromptsFile, createSharedPromptsFile, LIST_QUERY_SQL, listQueryPlan, listQuerySampler, type ListQuerySampler } from "./list-query.ts";
+export { sqliteOpenCount } from "../src/sqlite-file.ts";
