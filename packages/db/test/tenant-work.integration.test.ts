@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { DUE_LEASE_CHECKS_SQL, PENDING_TENANTS_SQL } from "../src/models/tenant-work.ts";
 import { executionModel, promptModel, tenantContext, tenantModel, tenantWorkModel, type PromptRow, type TenantRow } from "../src/index.ts";
 import { createTenants, useTempDataDir } from "./helpers.ts";
 
@@ -159,5 +161,33 @@ describe("claims and leases", () => {
     expect(tenantWorkModel.find(tenant.id)?.leaseCheckAt).toBe(t0.getTime() + 60_000);
     // The dead worker's late outcome is dropped.
     expect(await inTenant(() => executionModel.finish(short.id, { result: "late" }, { workerId: "dead", attempt: 1 }))).toBeNull();
+  });
+});
+
+describe("cost at many tenants", () => {
+  test("the idle worker's queries read the index first: with 2,000 idle tenants they visit no tenant row (query plan)", () => {
+    const shared = env.manager.getSharedDatabase().$client;
+    const insertTenant = shared.prepare(
+      "INSERT INTO tenants (id, name, slug, limit_users, limit_storage_mb, limit_executions_per_month) VALUES (?, ?, ?, 5, 100, 1000)",
+    );
+    const insertWork = shared.prepare("INSERT INTO tenant_work (tenant_id) VALUES (?)");
+    shared.transaction(() => {
+      for (let i = 0; i < 2_000; i += 1) {
+        const id = randomUUID();
+        insertTenant.run(id, `Idle ${i}`, `idle-${i}`);
+        insertWork.run(id);
+      }
+    })();
+    for (const [sql, index] of [
+      [PENDING_TENANTS_SQL, "tenant_work_pending_idx"],
+      [DUE_LEASE_CHECKS_SQL, "tenant_work_lease_idx"],
+    ] as const) {
+      const plan = shared
+        .prepare<[Record<string, number>], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+        .all({ limit: 100, now: Date.now() })
+        .map((row) => row.detail);
+      expect(plan[0]).toContain(`USING INDEX ${index}`);
+      expect(plan.join(" | ")).not.toContain("tenants_status_idx");
+    }
   });
 });

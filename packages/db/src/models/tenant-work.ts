@@ -33,6 +33,23 @@ interface Statements {
   row: Statement<[string], TenantWorkRow>;
 }
 
+// CROSS JOIN fixes the join order: the index is read first, so an idle worker's queries cost the
+// same with 10 or 10,000 tenants. Left to itself (no ANALYZE statistics), SQLite drove the join
+// from the tenants' status index and visited every active tenant: 18 ms per idle tick at 10,000.
+/** The idle worker's query (exported for the query-plan test). */
+export const PENDING_TENANTS_SQL = `SELECT w.tenant_id AS tenantId, t.slug AS slug, w.pending_generation AS generation
+   FROM tenant_work w CROSS JOIN tenants t ON t.id = w.tenant_id
+  WHERE w.pending_since IS NOT NULL AND t.status = 'active'
+  ORDER BY w.pending_since, w.tenant_id
+  LIMIT @limit`;
+
+/** Stale recovery's query (exported for the query-plan test). */
+export const DUE_LEASE_CHECKS_SQL = `SELECT w.tenant_id AS tenantId, t.slug AS slug
+   FROM tenant_work w CROSS JOIN tenants t ON t.id = w.tenant_id
+  WHERE w.lease_check_at <= @now
+  ORDER BY w.lease_check_at, w.tenant_id
+  LIMIT @limit`;
+
 const prepared = new WeakMap<SqliteConnection, Statements>();
 
 function prepare(db: SqliteConnection): Statements {
@@ -50,20 +67,8 @@ function prepare(db: SqliteConnection): Statements {
               lease_check_at = min(coalesce(lease_check_at, @leaseExpiresAt), @leaseExpiresAt)`,
     ),
     clear: db.prepare(`UPDATE tenant_work SET pending_since = NULL WHERE tenant_id = @tenantId AND pending_generation = @generation`),
-    pending: db.prepare(
-      `SELECT w.tenant_id AS tenantId, t.slug AS slug, w.pending_generation AS generation
-         FROM tenant_work w JOIN tenants t ON t.id = w.tenant_id
-        WHERE w.pending_since IS NOT NULL AND t.status = 'active'
-        ORDER BY w.pending_since, w.tenant_id
-        LIMIT @limit`,
-    ),
-    dueLeases: db.prepare(
-      `SELECT w.tenant_id AS tenantId, t.slug AS slug
-         FROM tenant_work w JOIN tenants t ON t.id = w.tenant_id
-        WHERE w.lease_check_at <= @now
-        ORDER BY w.lease_check_at, w.tenant_id
-        LIMIT @limit`,
-    ),
+    pending: db.prepare(PENDING_TENANTS_SQL),
+    dueLeases: db.prepare(DUE_LEASE_CHECKS_SQL),
     setLeaseCheck: db.prepare(`UPDATE tenant_work SET lease_check_at = @at WHERE tenant_id = @tenantId`),
     row: db.prepare(
       `SELECT tenant_id AS tenantId, pending_since AS pendingSince, pending_generation AS pendingGeneration, lease_check_at AS leaseCheckAt
