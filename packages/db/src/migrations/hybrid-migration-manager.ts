@@ -98,7 +98,8 @@ export class HybridMigrationManager {
     // The control plane's copy of each file's schema version (tenant_usage.schema_version), written
     // in batches: the dashboard reads versions from there and never opens a file to show them.
     const versions: { tenantId: string; version: number }[] = [];
-    const flushVersions = () => recordSchemaVersions(versions.splice(0));
+    // This runner's manager, which need not be the process-wide one (the CLI and benches make their own).
+    const flushVersions = () => recordSchemaVersions(versions.splice(0), this.manager.getSharedDatabase());
     const record = (result: TenantMigrationResult) => {
       results.push(result);
       if (result.status === "failed") failed += 1;
@@ -170,7 +171,7 @@ export class HybridMigrationManager {
    * above reads the files themselves.
    */
   recordedStatus(options: SchemaStatusOptions = {}): SchemaStatusPage {
-    return schemaStatusPage(options);
+    return schemaStatusPage(options, this.manager.getSharedDatabase(), this.manager.tenantMigrations().length);
   }
 
   private targets(only: string[] | undefined): Target[] {

@@ -1,3 +1,4 @@
+import type { SharedDatabase } from "../connection.ts";
 import { and, asc, desc, eq, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { HybridDatabaseManager } from "../hybrid-manager.ts";
@@ -326,13 +327,12 @@ function schemaCondition(state: ControlPlaneSchemaState | undefined, latest: num
  * runner, repair), paginated and filterable by state, oldest tenant first; never opens a file.
  * HybridMigrationManager.status() reads the files themselves (repair, doctor).
  */
-export function schemaStatusPage(options: SchemaStatusOptions = {}): SchemaStatusPage {
+export function schemaStatusPage(options: SchemaStatusOptions = {}, db: SharedDatabase = shared(), latest = latestSchema()): SchemaStatusPage {
   const page = wholeNumber("page", options.page ?? 1, 1, Number.MAX_SAFE_INTEGER);
   const pageSize = wholeNumber("pageSize", options.pageSize ?? 50, 1, MAX_TENANT_PAGE_SIZE);
-  const latest = latestSchema();
   const only = options.tenantIds === undefined ? undefined : inArray(tenants.id, options.tenantIds);
   const stateExpression = sql<string>`CASE WHEN ${tenantUsage.schemaVersion} IS NULL THEN 'unknown' WHEN ${tenantUsage.schemaVersion} >= ${latest} THEN 'up_to_date' ELSE 'behind' END`;
-  return shared().transaction(
+  return db.transaction(
     (tx) => {
       const grouped = tx
         .select({ key: stateExpression, count: sql<number>`count(*)` })
@@ -372,9 +372,9 @@ export function schemaStatusPage(options: SchemaStatusOptions = {}): SchemaStatu
  * Records the schema version of tenant files in `tenant_usage` (the migration runner, for every
  * tenant it migrated or found up to date), in one shared transaction.
  */
-export function recordSchemaVersions(versions: readonly { tenantId: string; version: number }[]): void {
+export function recordSchemaVersions(versions: readonly { tenantId: string; version: number }[], db: SharedDatabase = shared()): void {
   if (versions.length === 0) return;
-  const connection = shared().$client;
+  const connection = db.$client;
   const write = connection.prepare<[number, string]>("UPDATE tenant_usage SET schema_version = ? WHERE tenant_id = ?");
   connection.transaction(() => {
     for (const { tenantId, version } of versions) write.run(version, tenantId);
