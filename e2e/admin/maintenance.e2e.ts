@@ -11,23 +11,41 @@ test.beforeEach(async ({ page }) => {
 
 test("health: a run starts on the server, its progress reaches every tenant, results page and filter; the last run shows again", async ({ page }) => {
   await page.goto("/health");
+  // The page shows two runs (the health check and the usage repair): look inside the first.
+  const panel = page.getByRole("region", { name: "Health check" });
   await page.getByRole("button", { name: "Run check" }).click();
   const bar = page.getByRole("progressbar", { name: /Tenants checked|Checking tenants/ });
   await expect(bar).toHaveAttribute("aria-valuetext", /^(\d+) of \1 tenants · 0 failed$/, { timeout: 30_000 });
   await expect(page.getByText(/Finished without a problem/)).toBeVisible();
-  await expect(page.getByRole("cell", { name: "acme" })).toBeVisible();
+  await expect(panel.getByRole("cell", { name: "acme" })).toBeVisible();
   await saveScreenshot(page, "admin-health");
 
-  await page.getByLabel("Show").selectOption("problem");
+  await panel.getByLabel("Show").selectOption("problem");
   await expect(page).toHaveURL(/outcome=problem/);
-  await expect(page.getByText("No result of this kind.")).toBeVisible();
-  await page.getByLabel("Show").selectOption("");
-  await expect(page.getByRole("cell", { name: "acme" })).toBeVisible();
+  await expect(panel.getByText("No result of this kind.")).toBeVisible();
+  await panel.getByLabel("Show").selectOption("");
+  await expect(panel.getByRole("cell", { name: "acme" })).toBeVisible();
 
   // Opened again, the page shows the run it left, without starting another.
   await page.goto("/health");
   await expect(page.getByRole("progressbar", { name: "Tenants checked" })).toHaveAttribute("aria-valuetext", /^(\d+) of \1 tenants · 0 failed$/);
-  await expect(page.getByRole("cell", { name: "acme" })).toBeVisible();
+  await expect(panel.getByRole("cell", { name: "acme" })).toBeVisible();
+});
+
+test("usage repair: a run on the Health page visits every tenant and finds the usage numbers consistent", async ({ page }) => {
+  await page.goto("/health");
+  const panel = page.getByRole("region", { name: "Usage repair" });
+  await expect(panel.getByText(/recomputes the dashboard's usage numbers/i)).toBeVisible();
+  await panel.getByRole("button", { name: "Run repair" }).click();
+  await expect(panel.getByRole("progressbar", { name: /Tenants repaired|Repairing tenants/ })).toHaveAttribute(
+    "aria-valuetext",
+    /^(\d+) of \1 tenants · 0 failed$/,
+    { timeout: 30_000 },
+  );
+  await expect(panel.getByRole("cell", { name: "acme" })).toBeVisible();
+  await panel.getByLabel("Show").selectOption("repaired");
+  await expect(page).toHaveURL(/repairOutcome=repaired/);
+  await expect(panel.getByText("No result of this kind.")).toBeVisible();
 });
 
 test("migrations: Migrate all runs on the server and reports every tenant up to date", async ({ page }) => {

@@ -129,7 +129,7 @@ export function MaintenanceRunPanel({ kind, onFinished, explanation }: { kind: M
   }, [currentId, currentStatus, onFinished]);
 
   return (
-    <Card>
+    <Card aria-label={text.title}>
       <CardHeader className="flex flex-row items-start justify-between gap-4">
         <div>
           <CardTitle>{text.title}</CardTitle>
