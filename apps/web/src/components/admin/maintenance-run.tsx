@@ -54,11 +54,12 @@ const TEXT: Record<MaintenanceKind, { title: string; start: string; progress: st
 
 /**
  * The search parameters a kind's results use. Two panels can share a page (Health shows the
- * health check and the usage repair), so only the health and migrate panels use the plain names.
+ * health check and the usage repair; Migrations pages its tenant table with `page`), so only the
+ * health panel uses the plain names.
  */
 const RESULT_PARAMS: Record<MaintenanceKind, { page: string; outcome: string }> = {
   health: { page: "page", outcome: "outcome" },
-  migrate: { page: "page", outcome: "outcome" },
+  migrate: { page: "runPage", outcome: "runOutcome" },
   repair: { page: "repairPage", outcome: "repairOutcome" },
 };
 
