@@ -24,3 +24,5 @@ export const migrationStatusInput = z
     state: z.enum(CONTROL_PLANE_SCHEMA_STATES).optional(),
   })
   .default({ page: 1, pageSize: 100 });
+
+export type MigrationStatusInput = z.output<typeof migrationStatusInput>;

@@ -2,11 +2,22 @@ import { z } from "zod";
 import { id, pagination } from "./common.ts";
 
 /** What a maintenance run does to each tenant (mirrors @sigil/db's MAINTENANCE_KINDS). */
-export const MAINTENANCE_KIND_NAMES = ["health", "migrate"] as const;
-export const maintenanceKind = z.enum(MAINTENANCE_KIND_NAMES, { error: 'The kind must be "health" or "migrate".' });
+export const MAINTENANCE_KIND_NAMES = ["health", "migrate", "repair"] as const;
+export const maintenanceKind = z.enum(MAINTENANCE_KIND_NAMES, { error: 'The kind must be "health", "migrate" or "repair".' });
 
-/** Every outcome a result can have (health: ok, problem, missing; migrate: applied, up_to_date, failed; both: deleted). */
-export const MAINTENANCE_OUTCOME_NAMES = ["ok", "problem", "missing", "applied", "up_to_date", "failed", "deleted"] as const;
+/** Every outcome a result can have (health: ok, problem, missing; migrate: applied, up_to_date, failed; repair: consistent, repaired, skipped, failed; all: deleted). */
+export const MAINTENANCE_OUTCOME_NAMES = [
+  "ok",
+  "problem",
+  "missing",
+  "applied",
+  "up_to_date",
+  "consistent",
+  "repaired",
+  "skipped",
+  "failed",
+  "deleted",
+] as const;
 
 /** Start a run over every tenant, or only the listed ones. */
 export const startMaintenanceRunInput = z.object({

@@ -20,9 +20,9 @@ import { useTRPC } from "@/trpc/client";
 import type { RouterOutputs } from "@/trpc/types";
 import { formatBytes, formatNumber } from "./format";
 
-export type MaintenanceKind = "health" | "migrate";
+export type MaintenanceKind = "health" | "migrate" | "repair";
 type Run = RouterOutputs["maintenance"]["list"][number];
-type Outcome = "ok" | "problem" | "missing" | "applied" | "up_to_date" | "failed" | "deleted";
+type Outcome = "ok" | "problem" | "missing" | "applied" | "up_to_date" | "consistent" | "repaired" | "skipped" | "failed" | "deleted";
 
 /** How often the page asks for a running run's progress. */
 const POLL_MS = 500;
@@ -31,6 +31,7 @@ const RESULTS_PAGE_SIZE = 25;
 const OUTCOMES: Record<MaintenanceKind, readonly Outcome[]> = {
   health: ["problem", "missing", "failed", "deleted", "ok"],
   migrate: ["failed", "deleted", "applied", "up_to_date"],
+  repair: ["failed", "skipped", "deleted", "repaired", "consistent"],
 };
 
 const OUTCOME_BADGES: Record<Outcome, { tone: BadgeTone; label: string }> = {
@@ -41,11 +42,26 @@ const OUTCOME_BADGES: Record<Outcome, { tone: BadgeTone; label: string }> = {
   deleted: { tone: "neutral", label: "tenant deleted" },
   applied: { tone: "brand", label: "applied" },
   up_to_date: { tone: "success", label: "up to date" },
+  consistent: { tone: "success", label: "consistent" },
+  repaired: { tone: "brand", label: "repaired" },
+  skipped: { tone: "danger", label: "skipped" },
 };
 
-const TEXT: Record<MaintenanceKind, { title: string; start: string; progress: string; noun: string }> = {
-  health: { title: "Health check", start: "Run check", progress: "Checking tenants", noun: "checked" },
-  migrate: { title: "Migration run", start: "Migrate all", progress: "Migrating tenants", noun: "migrated" },
+const TEXT: Record<MaintenanceKind, { title: string; start: string; progress: string; noun: string; action: string }> = {
+  health: { title: "Health check", start: "Run check", progress: "Checking tenants", noun: "checked", action: "check" },
+  migrate: { title: "Migration run", start: "Migrate all", progress: "Migrating tenants", noun: "migrated", action: "migration" },
+  repair: { title: "Usage repair", start: "Run repair", progress: "Repairing tenants", noun: "repaired", action: "repair" },
+};
+
+/**
+ * The search parameters a kind's results use. Two panels can share a page (Health shows the
+ * health check and the usage repair; Migrations pages its tenant table with `page`), so only the
+ * health panel uses the plain names.
+ */
+const RESULT_PARAMS: Record<MaintenanceKind, { page: string; outcome: string }> = {
+  health: { page: "page", outcome: "outcome" },
+  migrate: { page: "runPage", outcome: "runOutcome" },
+  repair: { page: "repairPage", outcome: "repairOutcome" },
 };
 
 function isOutcome(kind: MaintenanceKind, value: string | null): value is Outcome {
@@ -71,7 +87,7 @@ function statusLine(run: Run): string {
  * progress while it runs, and pages through its results. Opening the page again shows the
  * latest run, finished or still going.
  */
-export function MaintenanceRunPanel({ kind, onFinished }: { kind: MaintenanceKind; onFinished?: () => void }) {
+export function MaintenanceRunPanel({ kind, onFinished, explanation }: { kind: MaintenanceKind; onFinished?: () => void; explanation?: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
@@ -91,8 +107,7 @@ export function MaintenanceRunPanel({ kind, onFinished }: { kind: MaintenanceKin
   const start = useMutation(
     trpc.maintenance.start.mutationOptions({
       onSuccess: () => void refresh(),
-      onError: (error) =>
-        toast({ title: `Could not start the ${kind === "health" ? "check" : "migration"}`, description: errorMessage(error), tone: "danger" }),
+      onError: (error) => toast({ title: `Could not start the ${text.action}`, description: errorMessage(error), tone: "danger" }),
     }),
   );
   const cancel = useMutation(
@@ -116,10 +131,11 @@ export function MaintenanceRunPanel({ kind, onFinished }: { kind: MaintenanceKin
   }, [currentId, currentStatus, onFinished]);
 
   return (
-    <Card>
+    <Card aria-label={text.title}>
       <CardHeader className="flex flex-row items-start justify-between gap-4">
         <div>
           <CardTitle>{text.title}</CardTitle>
+          {explanation ? <p className="mt-1 text-sm text-gray-600">{explanation}</p> : null}
           <CardDescription>
             {current ? (
               <>
@@ -198,17 +214,21 @@ function RunResults({ kind, runId, running }: { kind: MaintenanceKind; runId: st
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
-  const page = pageFromSearchParam(params.get("page") ?? undefined);
-  const requested = params.get("outcome");
+  const names = RESULT_PARAMS[kind];
+  const page = pageFromSearchParam(params.get(names.page) ?? undefined);
+  const requested = params.get(names.outcome);
   const outcome = isOutcome(kind, requested) ? requested : undefined;
   const results = useQuery({
     ...trpc.maintenance.results.queryOptions({ runId, page, pageSize: RESULTS_PAGE_SIZE, outcome }),
     refetchInterval: running ? POLL_MS * 2 : false,
   });
   const hrefFor = (target: { page?: number; outcome?: string }) => {
-    const next = new URLSearchParams();
-    if (target.outcome) next.set("outcome", target.outcome);
-    if (target.page && target.page > 1) next.set("page", String(target.page));
+    // Keeps the other panel's parameters (a page can show two runs).
+    const next = new URLSearchParams(params.toString());
+    next.delete(names.outcome);
+    next.delete(names.page);
+    if (target.outcome) next.set(names.outcome, target.outcome);
+    if (target.page && target.page > 1) next.set(names.page, String(target.page));
     const query = next.toString();
     return query ? `${pathname}?${query}` : pathname;
   };

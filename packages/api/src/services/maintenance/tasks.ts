@@ -3,9 +3,11 @@ import {
   HybridMigrationManager,
   TenantDatabaseMissingError,
   TenantNotFoundError,
+  repairTenantControlPlane,
   type MaintenanceKind,
   type MaintenanceOutcome,
   type TenantMigrationResult,
+  type TenantRepairDifference,
 } from "@sigil/db";
 import { tenantDatabaseBytes } from "../tenant-usage.ts";
 import { perTenantTask, type MaintenanceTask, type MaintenanceTarget, type SliceLimits, type StepOutcome } from "./task.ts";
@@ -14,6 +16,7 @@ import { perTenantTask, type MaintenanceTask, type MaintenanceTarget, type Slice
 export const MAINTENANCE_OUTCOMES = {
   health: ["problem", "missing", "failed", "deleted", "ok"],
   migrate: ["failed", "deleted", "applied", "up_to_date"],
+  repair: ["failed", "skipped", "deleted", "repaired", "consistent"],
 } as const satisfies Record<MaintenanceKind, readonly string[]>;
 
 export type MaintenanceOutcomeName = (typeof MAINTENANCE_OUTCOMES)[MaintenanceKind][number];
@@ -32,6 +35,28 @@ export async function checkTenantHealth(target: MaintenanceTarget): Promise<Step
   } catch (error) {
     if (error instanceof TenantNotFoundError) return DELETED;
     if (error instanceof TenantDatabaseMissingError) return { outcome: "missing", detail: error.message, databaseBytes: 0, failed: true };
+    throw error;
+  }
+}
+
+function describeDifference({ table, field, before, after }: TenantRepairDifference): string {
+  return `${table === "tenant_usage" ? "" : `${table}.`}${field} ${before ?? "none"} → ${after ?? "none"}`;
+}
+
+/**
+ * Recomputes one tenant's control-plane rows (tenant_usage, tenant_work, the file's tenant_stats)
+ * from its file (packages/db/src/control-plane-repair.ts) and says what differed. A file behind
+ * the code's schema is skipped (a failure: it needs migrating first); a missing file is a failure.
+ */
+export async function repairTenantUsage(target: MaintenanceTarget): Promise<StepOutcome> {
+  try {
+    const result = await repairTenantControlPlane(target.tenantId);
+    if (result.state === "skipped") return { outcome: "skipped", detail: result.error ?? "Skipped.", databaseBytes: result.databaseBytes, failed: true };
+    const detail = result.state === "repaired" ? result.differences.map(describeDifference).join("; ") : "Nothing differed.";
+    return { outcome: result.state, detail, databaseBytes: result.databaseBytes, failed: false };
+  } catch (error) {
+    if (error instanceof TenantNotFoundError) return DELETED;
+    if (error instanceof TenantDatabaseMissingError) return { outcome: "failed", detail: error.message, databaseBytes: 0, failed: true };
     throw error;
   }
 }
@@ -97,10 +122,9 @@ export const migrateTask: MaintenanceTask = {
 };
 
 /**
- * The task of each kind. To add a kind (the control-plane repair, say): add it to
- * MAINTENANCE_KINDS (packages/db/src/schema/shared/maintenance.ts; the column needs no
- * migration), its outcomes above, and here a per-tenant step, e.g.
- * `repair: perTenantTask(async ({ tenantId }) => { await repairTenantControlPlane(tenantId); return { outcome: "repaired", … } })`.
+ * The task of each kind. To add a kind: add it to MAINTENANCE_KINDS
+ * (packages/db/src/schema/shared/maintenance.ts; the column needs no migration), its outcomes
+ * above, and here its task (a per-tenant step, like health and repair).
  */
 export function maintenanceTask(kind: MaintenanceKind, slice?: SliceLimits): MaintenanceTask {
   switch (kind) {
@@ -108,5 +132,7 @@ export function maintenanceTask(kind: MaintenanceKind, slice?: SliceLimits): Mai
       return perTenantTask(checkTenantHealth, slice);
     case "migrate":
       return migrateTask;
+    case "repair":
+      return perTenantTask(repairTenantUsage, slice);
   }
 }

@@ -3,7 +3,7 @@ import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from
 import { idColumn, timestampColumn } from "../columns.ts";
 
 /** What a maintenance run does to each tenant (packages/api/src/services/maintenance/tasks.ts). */
-export const MAINTENANCE_KINDS = ["health", "migrate"] as const;
+export const MAINTENANCE_KINDS = ["health", "migrate", "repair"] as const;
 export type MaintenanceKind = (typeof MAINTENANCE_KINDS)[number];
 
 export const MAINTENANCE_RUN_STATUSES = ["running", "completed", "failed", "cancelled"] as const;
@@ -67,7 +67,7 @@ export const maintenanceResults = sqliteTable(
     /** No foreign key: the result of a tenant deleted since is still what happened. */
     tenantId: text("tenant_id").notNull(),
     slug: text("slug").notNull(),
-    /** health: ok | problem | missing; migrate: applied | up_to_date | failed. */
+    /** health: ok | problem | missing; migrate: applied | up_to_date | failed; repair: consistent | repaired | skipped | failed. */
     outcome: text("outcome").notNull(),
     /** What the outcome means here: quick_check's findings, "v2 → v3", an error message. */
     detail: text("detail").notNull().default(""),
