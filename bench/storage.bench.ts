@@ -2,8 +2,8 @@
  * Storage benchmarks (issue: storage core). Everything happens in a temporary DATA_DIR that is
  * deleted at the end, even when a step throws:
  * 1. provisioning: `tenantModel.createTenant` timed for real (200 tenants);
- * 2. 10,000 more tenants cloned from one provisioned file (see tenant-files.ts: copying is ~10×
- *    faster than provisioning and yields identical files);
+ * 2. 10,000 more tenants cloned from one provisioned tenant (cloneTenant in packages/db/bench:
+ *    copying is ~10× faster than provisioning and yields identical files);
  * 3. cold open of a random tenant among those 10,000, and the start-up of a manager over them;
  * 4. one ALTER migrated over 1,000 and 10,000 of them, parallel and sequential, by the runner and by
  *    a raw loop (the disk's limit) back to back, reported as ratios (storage/migrate.ts).
@@ -14,23 +14,24 @@ import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HybridDatabaseManager } from "@sigil/db";
+import { cloneTenant } from "@sigil/db/bench";
 import { flushDisk } from "./lib/flush-disk.ts";
-import { step } from "./lib/progress.ts";
+import { progress, step } from "./lib/progress.ts";
 import type { BenchOptions, BenchRow } from "./lib/types.ts";
 import { measureColdOpen } from "./storage/cold-open.ts";
 import { measureManagerStartup } from "./storage/manager-startup.ts";
 import { measureMigrations, type MigrationBenchSetup } from "./storage/migrate.ts";
 import { createMigrationsFixture } from "./storage/migrations-fixture.ts";
 import { measureProvisioning } from "./storage/provision.ts";
-import { cloneTenants } from "./storage/tenant-files.ts";
 
 const PROVISION_SAMPLES = 200;
 const COLD_OPEN_SAMPLES = 2000;
 /**
- * Migration runs per size and mode; the shared virtual disk varies by ±20 % from run to run, so
- * small sizes (a second per run) get more repeats than 10,000 tenants (~10 s per run and side).
+ * Migration runs per size and mode; the shared virtual disk varies by ±30 % from one second to the
+ * next, so small sizes (a second per run: per-repeat ratios 0.61–1.17 with 5 repeats) get more
+ * repeats than 10,000 tenants (~10 s per run and side).
  */
-const migrationRepeats = (size: number) => (size <= 1000 ? 5 : 3);
+const migrationRepeats = (size: number) => (size <= 1000 ? 9 : 3);
 
 function tenantCount(options: BenchOptions): number {
   const raw = process.env.BENCH_TENANTS;
@@ -58,11 +59,12 @@ export async function storageBenchmarks(options: BenchOptions): Promise<BenchRow
     rows.push(...provisioning.rows);
     const first = provisioning.created[0];
     if (!first) throw new Error("provisioning created no tenant");
+    const copying = progress(`creating ${total.toLocaleString("en-US")} tenant files`, total);
+    const ids = cloneTenant(manager, first.id, total, { slugPrefix: "bench", onProgress: (copied) => copying.tick(copied) });
+    copying.finish();
     // Keep a pristine copy at the old schema version: the migration runs reset files from it.
     const templateFile = join(root, "template.sqlite");
     copyFileSync(manager.tenantDatabasePath(first.id), templateFile);
-
-    const ids = cloneTenants(manager, templateFile, total);
     flushDisk();
     rows.push(...measureColdOpen(manager, ids, COLD_OPEN_SAMPLES));
     rows.push(...measureManagerStartup(dataDir, total + provisioning.created.length));

@@ -89,7 +89,7 @@ export async function pickupLatencies(work: WorkTenant, budget: Budget): Promise
     else early.set(event.executionId, at);
   };
   const worker = new ExecutionWorker({ onEvent });
-  const tenantCall: CallOptions = { host: "127.0.0.1", tenantHeader: work.tenant.slug, apiKey: work.apiKey };
+  const tenantCall: CallOptions = { host: "127.0.0.1", headers: { "x-tenant-id": work.tenant.slug }, apiKey: work.apiKey };
   worker.start();
   try {
     return await sampleWithin(budget, "pickup latency of new executions (worker polling)", async () => {

@@ -1,19 +1,14 @@
 import { readApiConfig, type ApiConfig } from "@sigil/api";
-import { handleTrpcRequest } from "@sigil/api/http";
-import superjson from "superjson";
+import { callInProcess, type InProcessCallOptions } from "@sigil/api/http";
+
+export { cookieFrom } from "@sigil/api/http";
 
 /**
- * Calls one tRPC procedure through the API's real fetch handler in this process, as an HTTP client
- * would (host header, cookie or API key, superjson input), without a socket: the benchmark then
- * times what the server does for a request, and an event-loop probe in this process sees every
- * block the request causes.
+ * One tRPC procedure through the API's real fetch handler in this process (callInProcess), without
+ * a socket: the benchmark then times what the server does for a request, and an event-loop probe
+ * in this process sees every block the request causes. Anything but a 2xx stops the benchmark.
  */
-export interface CallOptions {
-  host: string;
-  cookie?: string;
-  apiKey?: string;
-  tenantHeader?: string;
-}
+export type CallOptions = InProcessCallOptions;
 
 export interface CallAnswer<T> {
   status: number;
@@ -25,32 +20,7 @@ let config: ApiConfig | undefined;
 
 export async function callProcedure<T>(type: "query" | "mutation", path: string, input: unknown, options: CallOptions): Promise<CallAnswer<T>> {
   config ??= readApiConfig(process.env);
-  const headers = new Headers({ host: options.host });
-  if (options.cookie) headers.set("cookie", options.cookie);
-  if (options.apiKey) headers.set("authorization", `Bearer ${options.apiKey}`);
-  if (options.tenantHeader) headers.set("x-tenant-id", options.tenantHeader);
-  // A cookie-authenticated mutation must come from its own origin (docs/architecture.md: CORS and Origin).
-  if (type === "mutation" && options.cookie) headers.set("origin", `http://${options.host}`);
-  const serialized = input === undefined ? undefined : JSON.stringify(superjson.serialize(input));
-  let url = `http://${options.host}/api/trpc/${path}`;
-  let body: string | undefined;
-  if (type === "query") {
-    if (serialized !== undefined) url += `?input=${encodeURIComponent(serialized)}`;
-  } else {
-    body = serialized ?? "{}";
-    headers.set("content-type", "application/json");
-  }
-  const response = await handleTrpcRequest(new Request(url, { method: type === "query" ? "GET" : "POST", headers, body }), { config });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${text.slice(0, 300)}`);
-  const json = JSON.parse(text) as { result?: { data: unknown } };
-  const data = superjson.deserialize<T>(json.result?.data as Parameters<typeof superjson.deserialize>[0]);
-  return { status: response.status, data, setCookies: response.headers.getSetCookie() };
-}
-
-/** `name=value` of a Set-Cookie header, for the next request's Cookie header. */
-export function cookieFrom(setCookies: readonly string[], name: string): string {
-  const found = setCookies.find((cookie) => cookie.startsWith(`${name}=`));
-  if (!found) throw new Error(`the answer set no ${name} cookie`);
-  return found.split(";")[0] ?? "";
+  const answer = await callInProcess<T>(type, path, input, options, config);
+  if (answer.error !== undefined || answer.status >= 300) throw new Error(`${path} answered ${answer.status}: ${answer.error?.message ?? "no data"}`);
+  return { status: answer.status, data: answer.data as T, setCookies: answer.setCookies };
 }

@@ -12,9 +12,15 @@ describe("db and validators agree", () => {
     ["API-key scopes", db.API_KEY_SCOPES, validators.API_KEY_SCOPES],
     ["execution statuses", db.EXECUTION_STATUSES, validators.EXECUTION_STATUSES],
     ["maintenance kinds", db.MAINTENANCE_KINDS, validators.MAINTENANCE_KIND_NAMES],
+    ["tenant list sort keys", db.TENANT_SORT_KEYS, validators.TENANT_SORT_KEYS],
     ["reserved slugs", [...db.RESERVED_SLUGS].sort(), [...validators.RESERVED_SLUGS].sort()],
   ])("%s", (_name, left, right) => {
     expect([...left]).toEqual([...right]);
+  });
+
+  test("the largest tenant page", () => {
+    expect(validators.listTenantsInput.safeParse({ pageSize: db.MAX_TENANT_PAGE_SIZE }).success).toBe(true);
+    expect(validators.listTenantsInput.safeParse({ pageSize: db.MAX_TENANT_PAGE_SIZE + 1 }).success).toBe(false);
   });
 
   test("the slug pattern", () => {

@@ -1,7 +1,7 @@
-import { copyFileSync } from "node:fs";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
-import { apiKeyModel, maintenanceRunModel, tenantContext, tenantModel, tenants, tenantUsage, tenantWork, userModel } from "@sigil/db";
+import { apiKeyModel, maintenanceRunModel, tenantContext, tenantModel, userModel } from "@sigil/db";
+import { cloneTenant } from "@sigil/db/bench";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { generateApiKey } from "../src/auth/api-key-format.ts";
 import { startApiServer } from "../src/http/node-server.ts";
@@ -17,37 +17,10 @@ let env: TestEnv;
 let admin: AdminSession;
 let apiKey: string;
 
-/**
- * Provisions `count` tenants fast: one tenant is provisioned normally, its migrated file is
- * copied under the other ids, and their registry and control-plane rows go in in one transaction.
- */
+/** `count` tenants fast: one provisioned normally, the rest its copies (cloneTenant, a measuring shortcut). */
 async function provisionCopies(count: number): Promise<void> {
   const template = await tenantModel.createTenant(tenantInput("template"));
-  env.manager.closeTenantDatabase(template.id);
-  const now = new Date();
-  const rows = Array.from({ length: count - 1 }, (_, index) => ({ ...tenantInput(`t-${index}`), id: crypto.randomUUID() }));
-  for (const row of rows) copyFileSync(env.manager.tenantDatabasePath(template.id), env.manager.tenantDatabasePath(row.id));
-  env.manager.getSharedDatabase().transaction((tx) => {
-    for (const row of rows) {
-      tx.insert(tenants)
-        .values({
-          id: row.id,
-          name: row.name,
-          slug: row.slug,
-          status: "active",
-          plan: row.plan,
-          features: row.settings.features,
-          limitUsers: row.settings.limits.users,
-          limitStorageMb: row.settings.limits.storage,
-          limitExecutionsPerMonth: row.settings.limits.executions_per_month,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .run();
-      tx.insert(tenantUsage).values({ tenantId: row.id, schemaVersion: env.manager.tenantMigrations().length }).run();
-      tx.insert(tenantWork).values({ tenantId: row.id }).run();
-    }
-  });
+  cloneTenant(env.manager, template.id, count - 1, { slugPrefix: "t" });
 }
 
 beforeAll(async () => {

@@ -3,3 +3,4 @@
 export { openRaw, rawMigrateFile, rawMigrateOnWorkers, rawMigrateSequential, type RawPragmas } from "./raw-migration.ts";
 export { createIsolatedPromptsFile, createSharedPromptsFile, LIST_QUERY_SQL, listQueryPlan, listQuerySampler, type ListQuerySampler } from "./list-query.ts";
 export { sqliteOpenCount } from "../src/sqlite-file.ts";
+export { cloneTenant, type CloneOptions } from "./clone-tenants.ts";

@@ -5,7 +5,8 @@
  */
 import "./default-data-dir.ts";
 import { parseArgs } from "node:util";
-import { HybridDatabaseManager, HybridMigrationManager, sealPlainSecrets, tenantModel } from "../src/index.ts";
+import { HybridDatabaseManager, HybridMigrationManager, sealPlainSecrets } from "../src/index.ts";
+import { tenantIdsFromSlugs } from "./tenant-arguments.ts";
 
 const { values } = parseArgs({
   options: {
@@ -29,18 +30,7 @@ console.log(`shared.sqlite: ${shared.applied > 0 ? `applied ${shared.applied}, n
 const sealed = sealPlainSecrets(manager);
 if (sealed > 0) console.log(`Secrets: encrypted ${sealed} setting(s) stored in plain text.`);
 
-let tenantIds: string[] | undefined;
-if (values.tenant) {
-  tenantIds = [];
-  for (const slug of values.tenant) {
-    const tenant = await tenantModel.findBySlug(slug);
-    if (!tenant) {
-      console.error(`No tenant with slug ${JSON.stringify(slug)}.`);
-      process.exit(2);
-    }
-    tenantIds.push(tenant.id);
-  }
-}
+const tenantIds = await tenantIdsFromSlugs(values.tenant);
 
 const report = await migrator.runTenantMigrations({
   concurrency,

@@ -7,7 +7,8 @@
  */
 import "./default-data-dir.ts";
 import { parseArgs } from "node:util";
-import { HybridDatabaseManager, repairAllTenants, tenantModel, type TenantRepairResult } from "../src/index.ts";
+import { HybridDatabaseManager, repairAllTenants, type TenantRepairResult } from "../src/index.ts";
+import { tenantIdsFromSlugs } from "./tenant-arguments.ts";
 
 const { values } = parseArgs({
   options: {
@@ -19,18 +20,7 @@ const { values } = parseArgs({
 const manager = HybridDatabaseManager.getInstance();
 console.log(`Data directory: ${manager.options.dataDir}`);
 
-let tenantIds: string[] | undefined;
-if (values.tenant) {
-  tenantIds = [];
-  for (const slug of values.tenant) {
-    const tenant = await tenantModel.findBySlug(slug);
-    if (!tenant) {
-      console.error(`No tenant with slug ${JSON.stringify(slug)}.`);
-      process.exit(2);
-    }
-    tenantIds.push(tenant.id);
-  }
-}
+const tenantIds = await tenantIdsFromSlugs(values.tenant);
 
 function describe(result: TenantRepairResult): string {
   if (result.state === "skipped") return `NOT REPAIRED: ${result.error ?? "unknown error"}`;

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import type { Statement } from "better-sqlite3";
 import { HybridDatabaseManager } from "./hybrid-manager.ts";
@@ -6,6 +6,8 @@ import { assertTenantId } from "./identifiers.ts";
 import { TenantDatabaseMissingError, TenantNotFoundError } from "./errors.ts";
 import { readSchemaVersion } from "./migrations/apply-migrations.ts";
 import { openSqlite, type SqliteConnection } from "./sqlite-file.ts";
+import { databaseFileBytes } from "./quick-check.ts";
+import { readTenantStats } from "./usage-mirror.ts";
 import { utcPeriod } from "./usage-periods.ts";
 
 /**
@@ -48,16 +50,12 @@ interface Recomputed {
   running: boolean;
 }
 
-interface StatsRow {
+interface UsageRow {
   revision: number;
   storage_bytes: number;
   file_count: number;
   prompt_count: number;
   last_activity_at: number | null;
-}
-
-interface UsageRow extends Omit<StatsRow, "revision"> {
-  revision: number;
   executions_period: string | null;
   executions_in_period: number;
   schema_version: number | null;
@@ -74,19 +72,6 @@ const STATS_FIELDS = [
   ["prompt_count", "promptCount"],
   ["last_activity_at", "lastActivityAt"],
 ] as const;
-
-/** Bytes on disk of a SQLite file and its write-ahead log (0 for what does not exist). */
-export function databaseFileBytes(path: string): number {
-  let bytes = 0;
-  for (const file of [path, `${path}-wal`]) {
-    try {
-      bytes += statSync(file).size;
-    } catch {
-      // Missing (no WAL yet, or the file was deleted meanwhile): nothing on disk.
-    }
-  }
-  return bytes;
-}
 
 function recompute(tenant: SqliteConnection, period: string): Recomputed {
   const row = tenant
@@ -106,10 +91,10 @@ function recompute(tenant: SqliteConnection, period: string): Recomputed {
 
 /** Fixes the file's `tenant_stats` row (revision + 1) where it differs from the rows; returns the file's revision afterwards. */
 function repairTenantStats(tenant: SqliteConnection, truth: Recomputed, differences: TenantRepairDifference[]): number {
-  const stats = tenant.prepare<[], StatsRow>("SELECT revision, storage_bytes, file_count, prompt_count, last_activity_at FROM tenant_stats WHERE id = 1").get();
-  const drifted = STATS_FIELDS.filter(([column, key]) => stats?.[column] !== truth[key]);
+  const stats = readTenantStats(tenant);
+  const drifted = STATS_FIELDS.filter(([, key]) => stats?.[key] !== truth[key]);
   if (stats && drifted.length === 0) return stats.revision;
-  for (const [column, key] of drifted) differences.push({ table: "tenant_stats", field: column, before: stats?.[column] ?? null, after: truth[key] });
+  for (const [column, key] of drifted) differences.push({ table: "tenant_stats", field: column, before: stats?.[key] ?? null, after: truth[key] });
   const revision = (stats?.revision ?? 0) + 1;
   tenant
     .prepare(

@@ -1,5 +1,5 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
-import { databaseFileBytes } from "./control-plane-repair.ts";
+import { databaseFileBytes } from "./quick-check.ts";
 import { HybridDatabaseManager } from "./hybrid-manager.ts";
 
 export interface SizeRefreshReport {

@@ -22,6 +22,7 @@ import {
 import { applyMigrations, readSchemaVersion, type ApplyResult } from "./migrations/apply-migrations.ts";
 import { loadMigrations, SHARED_MIGRATIONS_FOLDER, TENANT_MIGRATIONS_FOLDER, type MigrationFile } from "./migrations/migration-files.ts";
 import { tenants } from "./schema/shared/tenants.ts";
+import { quickCheckFile } from "./quick-check.ts";
 import { publishTenantStats, readTenantStats } from "./usage-mirror.ts";
 import { SecretVault } from "./secrets/secret-vault.ts";
 import { storageSettings, type StorageSettings } from "./settings.ts";
@@ -248,27 +249,9 @@ export class HybridDatabaseManager {
     assertTenantId(tenantId);
     const registered = this.sharedDb.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId)).get();
     if (!registered) throw new TenantNotFoundError(tenantId);
-    const path = this.tenantDatabasePath(tenantId);
-    if (!existsSync(path)) throw new TenantDatabaseMissingError(tenantId);
-    let connection: SqliteConnection | undefined;
-    try {
-      connection = openSqlite(path, {
-        fileMustExist: true,
-        synchronous: this.options.synchronous,
-        busyTimeoutMs: this.options.busyTimeoutMs,
-      });
-      const rows = connection.pragma("quick_check(100)") as Record<string, string>[];
-      const lines = rows.map((row) => String(Object.values(row)[0] ?? ""));
-      const ok = lines.length === 1 && lines[0] === "ok";
-      return { ok, result: ok ? "ok" : lines.join("\n") || "SQLite's quick_check returned nothing." };
-    } catch (error) {
-      // Deleted between the check above and the open: still missing, not corrupt.
-      if (!existsSync(path)) throw new TenantDatabaseMissingError(tenantId);
-      // A header that is not SQLite's, a malformed page: the file is not healthy. Say why.
-      return { ok: false, result: error instanceof Error ? error.message : String(error) };
-    } finally {
-      connection?.close();
-    }
+    const check = quickCheckFile(this.tenantDatabasePath(tenantId), { synchronous: this.options.synchronous, busyTimeoutMs: this.options.busyTimeoutMs });
+    if (check.state === "missing") throw new TenantDatabaseMissingError(tenantId);
+    return { ok: check.state === "ok", result: check.result };
   }
 
   poolStats(): PoolStats {

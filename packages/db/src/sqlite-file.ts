@@ -13,6 +13,11 @@ export interface OpenOptions {
   busyTimeoutMs: number;
   /** Hold the file's lock from the first write until close (provisioning). */
   exclusive?: boolean;
+  /**
+   * false: foreign keys off, for a connection that only migrates and closes
+   * (migrate-tenant-file.ts; applyMigrations checks them itself). Default true.
+   */
+  foreignKeys?: boolean;
 }
 
 let openedInThisThread = 0;
@@ -33,7 +38,8 @@ export function openSqlite(path: string, options: OpenOptions): SqliteConnection
     if (options.exclusive) connection.pragma("locking_mode = EXCLUSIVE");
     connection.pragma("journal_mode = WAL");
     connection.pragma(`synchronous = ${options.synchronous}`);
-    connection.pragma("foreign_keys = ON");
+    // Always said: better-sqlite3 builds SQLite with foreign keys on by default.
+    connection.pragma(`foreign_keys = ${options.foreignKeys === false ? "OFF" : "ON"}`);
     connection.pragma(`busy_timeout = ${options.busyTimeoutMs}`);
     return connection;
   } catch (error) {

@@ -495,9 +495,9 @@ describe("missing or unreadable tenant files", () => {
     expect(existsSync(pathOf(gone))).toBe(false);
   });
 
-  it("worker threads: with several jobs queued per worker, every result is reported for the tenant it belongs to", async () => {
-    // Each worker holds two jobs ahead of its answers: an answer must be matched to its job, not
-    // to the job queued behind it. Missing files spread through the queue make that visible.
+  it("worker threads: with results sent back in batches, every result is reported for the tenant it belongs to", async () => {
+    // Workers take tenants from a shared counter and answer in batches: an answer must be booked
+    // to its own tenant, not a neighbour. Missing files spread through the list make that visible.
     const tenants = await createTenants(...Array.from({ length: 90 }, (_, index) => `many-${index}`));
     const gone = new Set(tenants.filter((_, index) => index % 3 === 1).map((tenant) => tenant.id));
     const folder = buildMigrationFolder([{ name: "prompts_note_column", statements: ["ALTER TABLE `prompts` ADD `note` text;"] }]);
@@ -548,5 +548,79 @@ describe("progress callbacks", () => {
     await expect(run).rejects.toThrow("progress display broke");
     expect(calls).toBe(tenants.length);
     expect(migrator.status().every((s) => s.state === "up_to_date")).toBe(true);
+  });
+});
+
+describe("worker threads that stop", () => {
+  it("a worker killed mid-run fails only the tenants it had taken and not reported; the others finish and a rerun completes", async () => {
+    const tenants = await createTenants(...Array.from({ length: 240 }, (_, index) => `kill-${index}`));
+    const folder = buildMigrationFolder([{ name: "prompts_kill_column", statements: ["ALTER TABLE `prompts` ADD `kill_note` text;"] }]);
+    const migrator = new HybridMigrationManager(configureOn(folder));
+    const workers: Worker[] = [];
+    const onWorker = (worker: Worker) => workers.push(worker);
+    process.on("worker", onWorker);
+    let killed = false;
+    try {
+      const report = await migrator.runTenantMigrations({
+        concurrency: 2,
+        onProgress: ({ done }) => {
+          // Once the workers are well under way, one is killed in the middle of a batch.
+          if (killed || done < 60) return;
+          killed = true;
+          void workers[0]?.terminate();
+        },
+      });
+      expect(killed).toBe(true);
+      expect(report.total).toBe(tenants.length);
+      expect(new Set(report.results.map((r) => r.tenantId)).size).toBe(tenants.length);
+      const crashed = report.results.filter((r) => r.status === "failed");
+      expect(crashed.length).toBeGreaterThan(0);
+      for (const result of crashed) expect(result.error).toMatch(/^Worker crashed/);
+      expect(report.applied + crashed.length).toBe(tenants.length);
+    } finally {
+      process.off("worker", onWorker);
+    }
+    // The killed worker may have finished a tenant it had not reported yet: the rerun finds it up to date.
+    const rerun = await migrator.runTenantMigrations({ concurrency: 2 });
+    expect(rerun.failed).toBe(0);
+    expect(migrator.status().every((s) => s.state === "up_to_date")).toBe(true);
+  });
+
+  it.each(MODES)("$mode: aborting stops taking tenants; each tenant is migrated fully or not at all, and a rerun does the rest", async ({ concurrency }) => {
+    const tenants = await createTenants(...Array.from({ length: 120 }, (_, index) => `abort-${index}`));
+    const folder = buildMigrationFolder([{ name: "prompts_abort_column", statements: ["ALTER TABLE `prompts` ADD `abort_note` text;"] }]);
+    const migrator = new HybridMigrationManager(configureOn(folder));
+    const abort = new AbortController();
+    const report = await migrator.runTenantMigrations({
+      concurrency,
+      signal: abort.signal,
+      onProgress: ({ done }) => {
+        if (done === 5) abort.abort();
+      },
+    });
+    expect(report.results.length).toBeGreaterThanOrEqual(5);
+    expect(report.results.length).toBeLessThan(tenants.length);
+    expect(report.failed).toBe(0);
+    const migrated = new Set(report.results.map((r) => r.tenantId));
+    for (const tenant of tenants) {
+      expect(columnNames(pathOf(tenant), "prompts").includes("abort_note"), tenant.slug).toBe(migrated.has(tenant.id));
+    }
+    const rerun = await migrator.runTenantMigrations({ concurrency });
+    expect(rerun).toMatchObject({ applied: tenants.length - migrated.size, upToDate: migrated.size, failed: 0 });
+  });
+});
+
+describe("foreign_key_check after additive statements", () => {
+  it.each(MODES)("$mode: an added column that references nothing, with a default, is caught and rolled back", async ({ concurrency }) => {
+    const [tenant] = await createTenants("fk-default");
+    if (!tenant) throw new Error("no tenant");
+    await seedPrompts(tenant.id, [{ name: "one", updates: 0 }]);
+    const folder = buildMigrationFolder([
+      { name: "prompts_owner_ref", statements: ["ALTER TABLE `prompts` ADD `owner_prompt` text DEFAULT 'nobody' REFERENCES `prompts`(`id`);"] },
+    ]);
+    const migrator = new HybridMigrationManager(configureOn(folder));
+    const report = await migrator.runTenantMigrations({ concurrency });
+    expect(resultOf(report, tenant).error).toMatch(/foreign_key_check reported 1 violation/);
+    expect(columnNames(pathOf(tenant), "prompts")).not.toContain("owner_prompt");
   });
 });

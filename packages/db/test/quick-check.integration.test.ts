@@ -12,6 +12,7 @@ import { promptModel } from "../src/models/prompt.ts";
 import type { TenantRow } from "../src/models/tenant.ts";
 import { userModel } from "../src/models/user.ts";
 import { tenantContext } from "../src/tenant-context.ts";
+import { quickCheckTenants, type TenantHealth } from "../src/tenant-health.ts";
 import { createTenants, useTempDataDir } from "./helpers.ts";
 import { filesOfTenant, listDir, openTenantFiles, thrownBy } from "./integration-helpers.ts";
 
@@ -148,5 +149,43 @@ describe("HybridDatabaseManager.quickCheck", () => {
     const before = listDir(env.dataDir);
     expect(() => env.manager.quickCheck("../shared")).toThrow(/Invalid tenant id/);
     expect(listDir(env.dataDir)).toEqual(before);
+  });
+});
+
+describe("quickCheckTenants: every tenant, on worker threads", () => {
+  it.each([
+    { concurrency: 2, mode: "worker threads" },
+    { concurrency: 1, mode: "in process" },
+  ])("$mode: one result per tenant (ok, damaged, missing, unregistered), no file created, no handle left open", async ({ concurrency }) => {
+    const healthy = await createTenants(...Array.from({ length: 150 }, (_, index) => `fine-${index}`));
+    const damaged = await tenantWithData("broken");
+    const { pageSize, rootPage } = layoutOf(env.manager.tenantDatabasePath(damaged.id), "prompts");
+    overwrite(env.manager.tenantDatabasePath(damaged.id), (rootPage - 1) * pageSize, Buffer.alloc(pageSize, 0xa5));
+    const [gone] = await createTenants("gone");
+    if (!gone) throw new Error("no tenant");
+    env.manager.closeTenantDatabase(gone.id);
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(`${env.manager.tenantDatabasePath(gone.id)}${suffix}`, { force: true });
+    for (const tenant of healthy) env.manager.closeTenantDatabase(tenant.id);
+    const unknown = randomUUID();
+    const before = listDir(env.dataDir);
+
+    const results: TenantHealth[] = [];
+    await quickCheckTenants(
+      [...healthy.map((t) => t.id), damaged.id, gone.id, unknown],
+      { concurrency, onResult: (health) => results.push(health) },
+      env.manager,
+    );
+
+    expect(results).toHaveLength(healthy.length + 3);
+    const byId = new Map(results.map((result) => [result.tenantId, result]));
+    for (const tenant of healthy)
+      expect(byId.get(tenant.id), tenant.slug).toMatchObject({ state: "ok", result: "ok", databaseBytes: expect.any(Number) as unknown });
+    expect(byId.get(healthy[0]?.id ?? "")?.databaseBytes).toBeGreaterThan(0);
+    expect(byId.get(damaged.id)).toMatchObject({ state: "problem", result: "database disk image is malformed" });
+    expect(byId.get(gone.id)).toMatchObject({ state: "missing", databaseBytes: 0 });
+    expect(byId.get(unknown)).toMatchObject({ state: "deleted" });
+    // Nothing created (a last connection closing may remove a -wal and -shm it checkpointed).
+    expect(listDir(env.dataDir).filter((file) => !before.includes(file))).toEqual([]);
+    expect(openTenantFiles(env.dataDir)).toEqual([]);
   });
 });

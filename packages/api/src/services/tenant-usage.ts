@@ -1,4 +1,3 @@
-import { existsSync, statSync } from "node:fs";
 import {
   HybridDatabaseManager,
   HybridMigrationManager,
@@ -45,20 +44,6 @@ export type TenantWithUsage = TenantDocument & { usage: TenantUsage };
 
 function manager(): HybridDatabaseManager {
   return HybridDatabaseManager.getInstance();
-}
-
-function fileSize(path: string): number {
-  try {
-    return existsSync(path) ? statSync(path).size : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/** Bytes on disk of a tenant's database: the file and its write-ahead log. */
-export function tenantDatabaseBytes(tenantId: string): number {
-  const path = manager().tenantDatabasePath(tenantId);
-  return fileSize(path) + fileSize(`${path}-wal`);
 }
 
 /**

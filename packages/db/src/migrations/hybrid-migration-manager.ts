@@ -1,14 +1,9 @@
-import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
-import { asc } from "drizzle-orm";
+import { existsSync } from "node:fs";
 import { HybridDatabaseManager } from "../hybrid-manager.ts";
-import { tenants } from "../schema/shared/tenants.ts";
 import { openSqlite, type SqliteConnection } from "../connection.ts";
 import { readSchemaVersion, type ApplyResult } from "./apply-migrations.ts";
-import { migrateTenantFile, type TenantFileMigration } from "./migrate-tenant-file.ts";
-import { migrationWorkerScript } from "./worker-script.ts";
-import type { MigrationJob, MigrationWorkerData, MigrationWorkerMessage } from "./migration-worker.ts";
-import { existsSync } from "node:fs";
+import type { TenantFileMigration } from "./migrate-tenant-file.ts";
+import { DEFAULT_FILE_WORKERS, runOnTenantFiles } from "../file-workers/pool.ts";
 import { recordSchemaVersions, schemaStatusPage, type SchemaStatusOptions, type SchemaStatusPage } from "../models/tenant-usage.ts";
 
 export interface TenantMigrationResult extends TenantFileMigration {
@@ -31,6 +26,8 @@ export interface TenantMigrationOptions {
   onProgress?: (progress: MigrationProgress) => void;
   /** Aborted: no further tenant is started; those in flight finish and are reported. */
   signal?: AbortSignal;
+  /** Worker threads at the lowest CPU priority: for a run beside a server's requests (see FileRunOptions). */
+  lowPriority?: boolean;
 }
 
 export interface TenantMigrationReport {
@@ -54,15 +51,8 @@ export interface TenantSchemaStatus {
   error?: string;
 }
 
-/**
- * Migrating a tenant waits mostly on fsync (the checkpoint when its file closes), not on the CPU,
- * so more workers than cores pay off: on 2 cores, 4 workers reached ~1,200 tenants/s where 2
- * reached ~870 and 8 no more than 4 (pnpm bench, 10,000 tenants).
- */
-export const DEFAULT_MIGRATION_CONCURRENCY = Math.max(4, availableParallelism());
-
-/** Jobs handed to one worker ahead of its answers (see migrateOnWorkers). */
-const JOBS_IN_FLIGHT_PER_WORKER = 2;
+/** Worker threads migrating in parallel by default (see DEFAULT_FILE_WORKERS). */
+export const DEFAULT_MIGRATION_CONCURRENCY = DEFAULT_FILE_WORKERS;
 
 interface Target {
   tenantId: string;
@@ -91,39 +81,39 @@ export class HybridMigrationManager {
   async runTenantMigrations(options: TenantMigrationOptions = {}): Promise<TenantMigrationReport> {
     const started = performance.now();
     const targets = this.targets(options.tenantIds);
-    const concurrency = Math.max(1, Math.min(options.concurrency ?? DEFAULT_MIGRATION_CONCURRENCY, targets.length || 1));
     const results: TenantMigrationResult[] = [];
     let failed = 0;
-    let progressError: unknown;
     // The control plane's copy of each file's schema version (tenant_usage.schema_version), written
     // in batches: the dashboard reads versions from there and never opens a file to show them.
     const versions: { tenantId: string; version: number }[] = [];
     // This runner's manager, which need not be the process-wide one (the CLI and benches make their own).
     const flushVersions = () => recordSchemaVersions(versions.splice(0), this.manager.getSharedDatabase());
-    const record = (result: TenantMigrationResult) => {
+    const { synchronous, busyTimeoutMs } = this.manager.options;
+    const operation = { kind: "migrate" as const, migrations: this.manager.tenantMigrations(), synchronous, busyTimeoutMs };
+    const onResult = (index: number, migration: TenantFileMigration) => {
+      const target = targets[index];
+      if (!target) return;
+      const result: TenantMigrationResult = { tenantId: target.tenantId, slug: target.slug, ...migration };
       results.push(result);
       if (result.status === "failed") failed += 1;
       else versions.push({ tenantId: result.tenantId, version: result.toVersion });
       if (versions.length >= 200) flushVersions();
       // A handle opened before the migration may have cached the old schema's statements.
       if (result.status === "applied") this.manager.closeTenantDatabase(result.tenantId);
-      try {
-        options.onProgress?.({ done: results.length, total: targets.length, failed, result });
-      } catch (error) {
-        // A throwing progress callback must neither stall a worker nor stop the other tenants.
-        progressError ??= error;
-      }
+      // May throw: runOnTenantFiles finishes every tenant, then rethrows the first error.
+      options.onProgress?.({ done: results.length, total: targets.length, failed, result });
     };
-    if (concurrency === 1) {
-      for (const target of targets) {
-        if (options.signal?.aborted) break;
-        record({ tenantId: target.tenantId, slug: target.slug, ...this.migrateInProcess(target) });
-      }
-    } else {
-      await this.migrateOnWorkers(targets, concurrency, record, options.signal);
+    try {
+      const paths = targets.map((target) => target.path);
+      await runOnTenantFiles(operation, paths, {
+        concurrency: options.concurrency ?? DEFAULT_MIGRATION_CONCURRENCY,
+        signal: options.signal,
+        lowPriority: options.lowPriority,
+        onResult,
+      });
+    } finally {
+      flushVersions();
     }
-    flushVersions();
-    if (progressError !== undefined) throw progressError;
     const durationMs = performance.now() - started;
     return {
       total: targets.length,
@@ -174,105 +164,16 @@ export class HybridMigrationManager {
     return schemaStatusPage(options, this.manager.getSharedDatabase(), this.manager.tenantMigrations().length);
   }
 
+  /**
+   * In registration order (rowid), which is the order the files were created in, so neighbours on
+   * disk are visited together: sorted by id (random UUIDs), the same 2,000 files took ~15 % more
+   * CPU to migrate (bench/storage).
+   */
   private targets(only: string[] | undefined): Target[] {
-    const rows = this.manager
-      .getSharedDatabase()
-      .select({ id: tenants.id, slug: tenants.slug })
-      .from(tenants)
-      .orderBy(asc(tenants.createdAt), asc(tenants.id))
-      .all();
+    const rows = this.manager.getSharedDatabase().$client.prepare<[], { id: string; slug: string }>("SELECT id, slug FROM tenants ORDER BY rowid").all();
     const wanted = only ? new Set(only) : undefined;
     return rows
       .filter((row) => !wanted || wanted.has(row.id))
       .map((row) => ({ tenantId: row.id, slug: row.slug, path: this.manager.tenantDatabasePath(row.id) }));
-  }
-
-  private migrateInProcess(target: Target): TenantFileMigration {
-    const { synchronous, busyTimeoutMs } = this.manager.options;
-    return migrateTenantFile(target.path, this.manager.tenantMigrations(), { synchronous, busyTimeoutMs });
-  }
-
-  private async migrateOnWorkers(targets: Target[], concurrency: number, record: (r: TenantMigrationResult) => void, signal?: AbortSignal): Promise<void> {
-    const queue = [...targets];
-    // Stopping empties the queue: workers finish the tenant they hold and take no other.
-    signal?.addEventListener("abort", () => queue.splice(0), { once: true });
-    if (signal?.aborted) queue.splice(0);
-    const data: MigrationWorkerData = {
-      migrations: this.manager.tenantMigrations(),
-      synchronous: this.manager.options.synchronous,
-      busyTimeoutMs: this.manager.options.busyTimeoutMs,
-    };
-    const workerScript = await migrationWorkerScript();
-    let starting = concurrency;
-    const migrateHere = (target: Target) => record({ tenantId: target.tenantId, slug: target.slug, ...this.migrateInProcess(target) });
-    // This thread works while the workers start, one tenant per turn of the event loop so the
-    // workers' messages still get through.
-    const helpWhileWorkersStart = () => {
-      if (starting === 0) return;
-      const target = queue.shift();
-      if (!target) return;
-      migrateHere(target);
-      setImmediate(helpWhileWorkersStart);
-    };
-    const runWorker = () =>
-      new Promise<void>((resolve) => {
-        const worker = new Worker(workerScript, { workerData: data });
-        // Jobs sent and not yet answered, oldest first: the worker handles messages in order, so
-        // the first is the one it is migrating. Keeping the next one queued in the worker means it
-        // never idles waiting for this thread to answer (pnpm bench: ~0.7 of the raw loop's rate
-        // with one job at a time on a busy 2-core machine).
-        const inFlight: Target[] = [];
-        let ready = false;
-        let finished = false;
-        const fill = () => {
-          while (inFlight.length < JOBS_IN_FLIGHT_PER_WORKER) {
-            const target = queue.shift();
-            if (!target) break;
-            inFlight.push(target);
-            worker.postMessage({ tenantId: target.tenantId, path: target.path } satisfies MigrationJob);
-          }
-          if (inFlight.length === 0 && !finished) {
-            finished = true;
-            void worker.terminate().then(() => resolve());
-          }
-        };
-        worker.on("message", (message: MigrationWorkerMessage) => {
-          if ("ready" in message) {
-            ready = true;
-            starting -= 1;
-          } else {
-            // Matched by id rather than by order, so an answer can never be booked to the job behind it.
-            const index = inFlight.findIndex((target) => target.tenantId === message.tenantId);
-            const [current] = index >= 0 ? inFlight.splice(index, 1) : [];
-            if (current) record({ ...message, tenantId: current.tenantId, slug: current.slug });
-          }
-          fill();
-        });
-        worker.on("error", (error) => {
-          if (!ready) starting -= 1;
-          finished = true;
-          // A crashed worker fails only the tenant it was migrating; the jobs queued behind it go
-          // back to the queue for the other workers (or this thread, if every worker crashed).
-          const [current, ...notStarted] = inFlight.splice(0);
-          queue.unshift(...notStarted);
-          if (current) {
-            record({
-              tenantId: current.tenantId,
-              slug: current.slug,
-              status: "failed",
-              applied: 0,
-              fromVersion: 0,
-              toVersion: 0,
-              error: `Worker crashed: ${error.message}`,
-              durationMs: 0,
-            });
-          }
-          resolve();
-        });
-      });
-    setImmediate(helpWhileWorkersStart);
-    await Promise.all(Array.from({ length: concurrency }, runWorker));
-    // If every worker crashed, whatever is left is migrated here rather than skipped.
-    for (const target of queue.splice(0)) migrateHere(target);
   }
 }

@@ -24,19 +24,17 @@ export interface MigrateFileOptions {
 export function migrateTenantFile(path: string, migrations: readonly MigrationFile[], options: MigrateFileOptions): TenantFileMigration {
   const started = performance.now();
   const elapsed = () => Math.round((performance.now() - started) * 1000) / 1000;
-  if (!existsSync(path)) {
-    return { status: "failed", applied: 0, fromVersion: 0, toVersion: 0, error: "The tenant's database file is missing.", durationMs: elapsed() };
-  }
   let connection;
   try {
-    connection = openSqlite(path, { fileMustExist: true, ...options });
-    const result = applyMigrations(connection, migrations);
+    connection = openSqlite(path, { fileMustExist: true, foreignKeys: false, ...options });
+    const result = applyMigrations(connection, migrations, { foreignKeysOff: true });
     // Closing checkpoints the WAL (fsyncs included): part of the tenant's migration time.
     connection.close();
     connection = undefined;
     return { status: result.applied > 0 ? "applied" : "up_to_date", ...result, durationMs: elapsed() };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    // fileMustExist makes the open fail on a missing file; only then is it worth a stat to say so.
+    const message = existsSync(path) ? (error instanceof Error ? error.message : String(error)) : "The tenant's database file is missing.";
     let version = 0;
     try {
       version = connection ? (connection.prepare('SELECT count(*) AS n FROM "__drizzle_migrations"').get() as { n: number }).n : 0;

@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { ConflictError, maintenanceRunModel, NotFoundError, type MaintenanceKind, type MaintenanceRunRow } from "@sigil/db";
 import { processExists, processRunner } from "./runner-identity.ts";
 import type { MaintenanceTarget, MaintenanceTask } from "./task.ts";
@@ -104,6 +105,8 @@ async function execute(run: MaintenanceRunRow, task: MaintenanceTask, targets: M
   heartbeat.unref();
   let ended: MaintenanceRunRow | null;
   try {
+    // The request that started the run answers first; the task's own start-up comes after.
+    await yieldToEventLoop();
     await task.run(targets, async (outcomes) => cancelIfAsked((await maintenanceRunModel.recordResults(run.id, outcomes)).cancelRequested), abort.signal);
     ended = await maintenanceRunModel.finish(run.id, abort.signal.aborted ? "cancelled" : "completed");
   } catch (error) {

@@ -28,7 +28,7 @@ export interface SliceLimits {
 
 export const DEFAULT_SLICE: SliceLimits = { budgetMs: 20, maxTenants: 50 };
 
-function roundMs(ms: number): number {
+export function roundMs(ms: number): number {
   return Math.round(ms * 10) / 10;
 }
 

@@ -1,5 +1,7 @@
 import {
   HybridDatabaseManager,
+  quickCheckTenants,
+  type TenantHealth,
   HybridMigrationManager,
   TenantDatabaseMissingError,
   TenantNotFoundError,
@@ -9,8 +11,7 @@ import {
   type TenantMigrationResult,
   type TenantRepairDifference,
 } from "@sigil/db";
-import { tenantDatabaseBytes } from "../tenant-usage.ts";
-import { perTenantTask, type MaintenanceTask, type MaintenanceTarget, type SliceLimits, type StepOutcome } from "./task.ts";
+import { perTenantTask, roundMs, type MaintenanceTask, type MaintenanceTarget, type SliceLimits, type StepOutcome } from "./task.ts";
 
 /** Outcomes of each kind, in the order the dashboard lists them (problems first). */
 export const MAINTENANCE_OUTCOMES = {
@@ -23,21 +24,39 @@ export type MaintenanceOutcomeName = (typeof MAINTENANCE_OUTCOMES)[MaintenanceKi
 
 const DELETED: StepOutcome = { outcome: "deleted", detail: "The tenant was deleted before the run reached it.", databaseBytes: null, failed: false };
 
-/**
- * Health of one tenant file: SQLite's quick_check on a connection of its own (never the pool,
- * which would migrate an outdated file on open) and the file's size. Damage and a missing file
- * are outcomes, not errors; nothing is created.
- */
-export async function checkTenantHealth(target: MaintenanceTarget): Promise<StepOutcome> {
-  try {
-    const check = HybridDatabaseManager.getInstance().quickCheck(target.tenantId);
-    return { outcome: check.ok ? "ok" : "problem", detail: check.result, databaseBytes: tenantDatabaseBytes(target.tenantId), failed: !check.ok };
-  } catch (error) {
-    if (error instanceof TenantNotFoundError) return DELETED;
-    if (error instanceof TenantDatabaseMissingError) return { outcome: "missing", detail: error.message, databaseBytes: 0, failed: true };
-    throw error;
+function healthOutcome(health: TenantHealth, slug: string): MaintenanceOutcome {
+  const who = { tenantId: health.tenantId, slug, durationMs: roundMs(health.durationMs) };
+  switch (health.state) {
+    case "deleted":
+      return { ...DELETED, ...who };
+    case "missing":
+      return { ...who, outcome: "missing", detail: new TenantDatabaseMissingError(health.tenantId).message, databaseBytes: 0, failed: true };
+    case "ok":
+    case "problem":
+      return { ...who, outcome: health.state, detail: health.result, databaseBytes: health.databaseBytes, failed: health.state === "problem" };
   }
 }
+
+/**
+ * SQLite's quick_check on every target's file, on worker threads (packages/db/src/tenant-health.ts):
+ * the server's thread only books results, in batches as tenants finish, so it keeps answering
+ * requests during a run over 10,000 tenants. Damage, a missing file and a tenant deleted meanwhile
+ * are outcomes, not errors; nothing is created.
+ */
+export const healthTask: MaintenanceTask = {
+  async run(targets, report, signal) {
+    const slugs = new Map(targets.map((target) => [target.tenantId, target.slug]));
+    const reporter = batchedReporter(report);
+    try {
+      await quickCheckTenants(
+        targets.map((target) => target.tenantId),
+        { signal, lowPriority: true, onResult: (health) => reporter.add(healthOutcome(health, slugs.get(health.tenantId) ?? health.tenantId)) },
+      );
+    } finally {
+      await reporter.finish();
+    }
+  },
+};
 
 function describeDifference({ table, field, before, after }: TenantRepairDifference): string {
   return `${table === "tenant_usage" ? "" : `${table}.`}${field} ${before ?? "none"} → ${after ?? "none"}`;
@@ -74,50 +93,65 @@ function migrationOutcome(result: TenantMigrationResult): MaintenanceOutcome {
     outcome: result.status,
     detail,
     databaseBytes: null,
-    durationMs: Math.round(result.durationMs * 10) / 10,
+    durationMs: roundMs(result.durationMs),
     failed: result.status === "failed",
   };
 }
 
-/** How often the migrate task hands finished tenants to the run (progress), at most. */
-const MIGRATE_REPORT_EVERY_MS = 250;
+/** How often a worker-thread task hands finished tenants to the run (progress), at most. */
+const REPORT_EVERY_MS = 250;
+
+/**
+ * Collects outcomes and hands them to `report` every REPORT_EVERY_MS, in order, one batch at a
+ * time; `finish` hands over the rest and waits for every batch (and rethrows a failed one).
+ */
+function batchedReporter(report: (outcomes: MaintenanceOutcome[]) => Promise<void>) {
+  let batch: MaintenanceOutcome[] = [];
+  let reporting: Promise<void> = Promise.resolve();
+  const flush = () => {
+    if (batch.length === 0) return;
+    const outcomes = batch;
+    batch = [];
+    reporting = reporting.then(() => report(outcomes));
+  };
+  const timer = setInterval(flush, REPORT_EVERY_MS);
+  return {
+    add: (outcome: MaintenanceOutcome) => batch.push(outcome),
+    finish: async () => {
+      clearInterval(timer);
+      flush();
+      await reporting;
+    },
+  };
+}
 
 /**
  * Migrates the targets with the migration runner (worker threads: the server's thread only
- * passes messages). Results are recorded in batches as tenants finish; a tenant deleted since
- * the run started is reported as such, so every target gets a result.
+ * books results), recorded in batches as tenants finish; a tenant deleted since the run started
+ * is reported as such, so every target gets a result.
  */
 export const migrateTask: MaintenanceTask = {
   async run(targets, report, signal) {
-    let batch: MaintenanceOutcome[] = [];
-    let reporting: Promise<void> = Promise.resolve();
     const seen = new Set<string>();
-    const flush = () => {
-      if (batch.length === 0) return;
-      const outcomes = batch;
-      batch = [];
-      reporting = reporting.then(() => report(outcomes));
-    };
-    const timer = setInterval(flush, MIGRATE_REPORT_EVERY_MS);
+    const reporter = batchedReporter(report);
     try {
       await new HybridMigrationManager(HybridDatabaseManager.getInstance()).runTenantMigrations({
         tenantIds: targets.map((target) => target.tenantId),
         signal,
+        lowPriority: true,
         onProgress: ({ result }) => {
           seen.add(result.tenantId);
-          batch.push(migrationOutcome(result));
+          reporter.add(migrationOutcome(result));
         },
       });
-    } finally {
-      clearInterval(timer);
-    }
-    if (!signal.aborted) {
-      for (const target of targets) {
-        if (!seen.has(target.tenantId)) batch.push({ ...DELETED, tenantId: target.tenantId, slug: target.slug, durationMs: 0 });
+      if (!signal.aborted) {
+        for (const target of targets) {
+          if (!seen.has(target.tenantId)) reporter.add({ ...DELETED, tenantId: target.tenantId, slug: target.slug, durationMs: 0 });
+        }
       }
+    } finally {
+      await reporter.finish();
     }
-    flush();
-    await reporting;
   },
 };
 
@@ -129,7 +163,7 @@ export const migrateTask: MaintenanceTask = {
 export function maintenanceTask(kind: MaintenanceKind, slice?: SliceLimits): MaintenanceTask {
   switch (kind) {
     case "health":
-      return perTenantTask(checkTenantHealth, slice);
+      return healthTask;
     case "migrate":
       return migrateTask;
     case "repair":
