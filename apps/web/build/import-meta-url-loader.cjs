@@ -1,6 +1,6 @@
 // Turbopack loader for the workspace packages' TypeScript source (see next.config.ts).
 //
-// @sigil/db finds its migration folders and its migration-worker source with
+// @sigil/db finds its migration folders and its file-worker source with
 // `new URL("../../migrations/tenant", import.meta.url)`. Turbopack treats that pattern as an
 // asset reference: it fails on a directory ("Can't resolve") and would move a file elsewhere.
 // What the code means is "relative to this source file", which is exactly what replacing
