@@ -10,7 +10,7 @@
  *    the demo rules (packages/db/src/seed/demo.ts: seeded only on an empty localhost installation;
  *    refuses a public ROOT_DOMAIN while a demo password signs in), creates the system
  *    administrator from SIGIL_ADMIN_EMAIL / SIGIL_ADMIN_PASSWORD when set (all idempotent), and
- *    builds the web app;
+ *    builds the web app and the worker's bundle (packages/api/dist/worker.mjs);
  * 2. runs the web app (apps/web/server.ts: Next behind Sigil's HTTP edge, UI + tRPC API on
  *    PORT, default 3000) and the execution worker side by side, and supervises them: if one exits, the other is stopped and the
  *    launcher exits with its code. SIGINT / SIGTERM are forwarded once to both (the worker
@@ -29,6 +29,8 @@ import { HybridDatabaseManager, InvalidSettingError, prepareDemoOnStart } from "
 const root = resolve(import.meta.dirname, "..");
 const webDir = join(root, "apps/web");
 const apiDir = join(root, "packages/api");
+/** The worker as the build step bundles it (packages/api/scripts/build-worker.ts). */
+const WORKER_BUNDLE = "dist/worker.mjs";
 
 // A relative DATA_DIR means relative to where `pnpm start` was typed (pnpm runs scripts in the root).
 const invokedFrom = process.env.INIT_CWD ?? process.cwd();
@@ -89,15 +91,19 @@ console.log("\n▶ Demo installation (README: Demo tenants and logins)");
   if (demo.refusal) fail(demo.refusal);
 }
 await step("System administrator from SIGIL_ADMIN_EMAIL (if set)", ["--filter", "@sigil/api", "admin:bootstrap", "--optional"]);
-if (!dev && !skipBuild) await step("Building the web app", ["--filter", "@sigil/web", "build"]);
+if (!dev && !skipBuild) await step("Building the web app and the worker", ["--filter", "@sigil/web", "--filter", "@sigil/api", "build"]);
 if (!dev && skipBuild && !existsSync(join(webDir, ".next", "BUILD_ID")))
   fail("--skip-build: there is no production build in apps/web/.next; run `pnpm build` first.");
+if (!dev && skipBuild && !existsSync(join(apiDir, WORKER_BUNDLE)))
+  fail(`--skip-build: there is no worker bundle (packages/api/${WORKER_BUNDLE}); run \`pnpm build\` first.`);
 
 const services: Record<string, { cwd: string; args: string[]; env?: Record<string, string> }> = {
   // `--import tsx`: the server is TypeScript, like the workspace packages it imports.
   web: { cwd: webDir, args: ["--import", "tsx", "server.ts", ...(dev ? ["--dev"] : [])], env: { PORT: port, HOST: host } },
-  // `--import tsx` in this process (not the tsx CLI, which would relay signals a second time).
-  worker: { cwd: apiDir, args: ["--import", "tsx", "scripts/worker.ts"] },
+  // Production: the bundle the build step made (plain node: 69 MB RSS where tsx's loader made it
+  // 127 MB, README: The execution worker). Development: the source through tsx, so a change needs
+  // no build. `--import tsx` in this process, not the tsx CLI, which would relay signals twice.
+  worker: { cwd: apiDir, args: dev ? ["--import", "tsx", "scripts/worker.ts"] : [WORKER_BUNDLE] },
 };
 
 const running = new Map<string, ChildProcess>();

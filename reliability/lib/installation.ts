@@ -1,8 +1,9 @@
 /**
  * The installation under test, started the way `pnpm start` does: scripts/start.ts migrates,
  * bootstraps the system administrator and runs the web server (apps/web/server.ts) and the
- * worker (packages/api/scripts/worker.ts) as children in process groups of their own. The suite
- * passes `--skip-build` and builds once itself when there is no production build (a fresh clone).
+ * worker (packages/api/dist/worker.mjs, bundled from scripts/worker.ts) as children in process
+ * groups of their own. The suite passes `--skip-build`, bundles the worker itself and builds the
+ * web app when there is no production build (a fresh clone).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createWriteStream, existsSync, readdirSync, readFileSync, type WriteStream } from "node:fs";
@@ -15,9 +16,14 @@ const WEB_DIR = join(ROOT, "apps", "web");
 
 export const ADMIN = { email: "reliability-admin@sigil.test", password: "reliability-admin-password" } as const;
 
-/** Builds the web app unless a production build is there (`force`: always). */
+/**
+ * Bundles the worker (under a second, so always: a stale bundle would test old code), and builds
+ * the web app unless a production build is there (`force`: always).
+ */
 export function ensureBuild(force: boolean): { built: boolean; ms: number } {
   const started = performance.now();
+  const worker = spawnSync("pnpm", ["--filter", "@sigil/api", "build"], { cwd: ROOT, stdio: "inherit" });
+  if (worker.status !== 0) throw new Error(`The worker's build failed (exit ${worker.status ?? worker.signal ?? "?"}).`);
   if (!force && existsSync(join(WEB_DIR, ".next", "BUILD_ID"))) return { built: false, ms: 0 };
   console.log("▶ No production build in apps/web/.next: building it (pnpm --filter @sigil/web build)…");
   const result = spawnSync("pnpm", ["--filter", "@sigil/web", "build"], { cwd: ROOT, stdio: "inherit" });
@@ -126,7 +132,7 @@ export class Installation {
     for (const child of childPids(pid)) {
       const command = commandLine(child);
       if (command.includes("server.ts")) web = child;
-      else if (command.includes("scripts/worker.ts")) worker = child;
+      else if (command.includes("dist/worker.mjs") || command.includes("scripts/worker.ts")) worker = child;
     }
     return web !== undefined && worker !== undefined ? { web, worker } : undefined;
   }
