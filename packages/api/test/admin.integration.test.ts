@@ -23,31 +23,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vite
 import { generateApiKey } from "../src/auth/api-key-format.ts";
 import { AdminBootstrapError, ensureSystemAdmin } from "../src/services/bootstrap-admin.ts";
 import { call, cookieFrom, createTenantWithUsers, login, useTestEnv, type CallOptions, type CallResult, type TestEnv } from "./harness.ts";
+import type { TenantWithUsage } from "../src/services/tenant-usage.ts";
 
 const ADMIN_HOST = "admin.localhost";
 const ADMIN_EMAIL = "root@sigil.test";
 const ADMIN_PASSWORD = "admin-password-for-tests";
 const ADMIN_COOKIE = "sigil_admin_session";
 
-interface ListedTenant {
-  id: string;
-  slug: string;
-  name: string;
-  status: string;
-  plan: string;
-  settings: { domain: string | null };
-  usage: {
-    users: number;
-    storageBytes: number;
-    fileCount: number;
-    promptCount: number;
-    executionsThisMonth: number;
-    databaseBytes: number;
-    schema: { version: number | null; latest: number; state: string };
-    lastActivityAt: Date | null;
-    unavailable: string | null;
-  };
-}
+/** What tenants.list returns per tenant (the API's own type). */
+type ListedTenant = TenantWithUsage;
 interface ListPage {
   tenants: ListedTenant[];
   total: number;

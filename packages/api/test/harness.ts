@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -80,4 +80,18 @@ export async function login(slug: string, email: string, password = TEST_PASSWOR
   const result = await call("mutation", "auth.login", { email, password }, { tenant: slug });
   if (result.error) throw new Error(`login failed: ${result.error.message}`);
   return cookieFrom(result.setCookies);
+}
+
+/** The tenant files of `dataDir` this process holds descriptors on (Linux: /proc/self/fd). */
+export function openTenantFileDescriptors(dataDir: string): string[] {
+  const open: string[] = [];
+  for (const fd of readdirSync("/proc/self/fd")) {
+    try {
+      const target = readlinkSync(`/proc/self/fd/${fd}`);
+      if (target.startsWith(`${dataDir}/tenant_`)) open.push(target);
+    } catch {
+      // the descriptor of the readdir itself is gone by now
+    }
+  }
+  return open;
 }

@@ -3,10 +3,10 @@
  * filtered and sorted in SQL over shared.sqlite, and never opening a tenant file (counted by the
  * process's open descriptors on tenant files and by the manager's lease calls), with 220 tenants.
  */
-import { readdirSync, readlinkSync } from "node:fs";
 import { fileModel, hashPassword, promptModel, systemAdminModel, tenantContext, tenantModel, type TenantRow } from "@sigil/db";
 import { afterAll, afterEach, beforeAll, expect, test, vi } from "vitest";
-import { call, cookieFrom, tenantInput, useTestEnv, type CallResult, type TestEnv } from "./harness.ts";
+import { call, cookieFrom, openTenantFileDescriptors, tenantInput, useTestEnv, type CallResult, type TestEnv } from "./harness.ts";
+import type { TenantWithUsage } from "../src/services/tenant-usage.ts";
 
 const ADMIN_HOST = "admin.localhost";
 const TENANTS = 220;
@@ -15,15 +15,8 @@ let env: TestEnv;
 let adminCookie = "";
 const created: TenantRow[] = [];
 
-interface Listed {
-  id: string;
-  slug: string;
-  name: string;
-  status: string;
-  plan: string;
-  settings: { domain: string | null };
-  usage: { users: number; storageBytes: number; promptCount: number; executionsThisMonth: number };
-}
+/** What tenants.list returns per tenant (the API's own type). */
+type Listed = TenantWithUsage;
 interface ListPage {
   tenants: Listed[];
   total: number;
@@ -42,20 +35,6 @@ function ok<T>(result: CallResult<T>): T {
 }
 
 const list = async (input: unknown) => ok(await asAdmin<ListPage>("query", "tenants.list", input));
-
-/** Descriptors of this process on files of the test's data directory other than shared.sqlite. */
-function openTenantFileDescriptors(): string[] {
-  const open: string[] = [];
-  for (const fd of readdirSync("/proc/self/fd")) {
-    try {
-      const target = readlinkSync(`/proc/self/fd/${fd}`);
-      if (target.startsWith(`${env.dataDir}/tenant_`)) open.push(target);
-    } catch {
-      // the readdir's own descriptor is gone by now
-    }
-  }
-  return open;
-}
 
 beforeAll(async () => {
   env = useTestEnv();
@@ -86,7 +65,7 @@ afterAll(() => env.cleanup());
 afterEach(() => vi.restoreAllMocks());
 
 test("list, getById, stats and migrationStatus open no tenant file, with 220 tenants", async () => {
-  expect(openTenantFileDescriptors()).toEqual([]);
+  expect(openTenantFileDescriptors(env.dataDir)).toEqual([]);
   const acquire = vi.spyOn(env.manager, "acquireTenantDatabase");
   const first = await list({ pageSize: 100, sort: "storage", direction: "desc" });
   expect(first.tenants).toHaveLength(100);
@@ -95,7 +74,7 @@ test("list, getById, stats and migrationStatus open no tenant file, with 220 ten
   ok(await asAdmin("query", "admin.migrationStatus", { pageSize: 100, page: 3 }));
   await list({ search: "workspace 1", status: "active", plan: "pro", sort: "lastActivity" });
   expect(acquire).not.toHaveBeenCalled();
-  expect(openTenantFileDescriptors()).toEqual([]);
+  expect(openTenantFileDescriptors(env.dataDir)).toEqual([]);
 });
 
 test("pages cover every tenant once, with the total", async () => {

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readlinkSync } from "node:fs";
+import { existsSync } from "node:fs";
 import {
   executionModel,
   promptModel,
@@ -12,7 +12,7 @@ import {
 } from "@sigil/db";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ExecutionWorker, templateProvider, type ExecutionProvider, type WorkerEvent } from "../src/index.ts";
-import { tenantInput, useTestEnv, type TestEnv } from "./harness.ts";
+import { openTenantFileDescriptors, tenantInput, useTestEnv, type TestEnv } from "./harness.ts";
 
 /**
  * The worker and its pending-work index in shared.sqlite (packages/db/src/models/tenant-work.ts):
@@ -40,20 +40,6 @@ function createExecution(tenant: TenantRow, prompt: PromptRow, n: number, provid
   return inTenant(tenant, () => executionModel.create({ promptId: prompt.id, promptVersion: 1, input: { n }, provider, model: "m" }));
 }
 
-/** The tenant files this process holds descriptors on (Linux: /proc/self/fd). */
-function openTenantFiles(): string[] {
-  const open: string[] = [];
-  for (const fd of readdirSync("/proc/self/fd")) {
-    try {
-      const target = readlinkSync(`/proc/self/fd/${fd}`);
-      if (target.startsWith(`${env.dataDir}/tenant_`)) open.push(target);
-    } catch {
-      // the descriptor of the readdir itself is gone by now
-    }
-  }
-  return open;
-}
-
 async function drain(worker: ExecutionWorker): Promise<number> {
   let total = 0;
   for (;;) {
@@ -76,13 +62,13 @@ describe("an idle worker", () => {
 
     for (const { tenant } of tenants) env.manager.closeTenantDatabase(tenant.id);
     expect(env.manager.poolStats().open).toBe(0);
-    expect(openTenantFiles()).toEqual([]);
+    expect(openTenantFileDescriptors(env.dataDir)).toEqual([]);
     for (let tick = 0; tick < 50; tick += 1) {
       expect(await worker.runOnce()).toMatchObject({ processed: 0, recovered: { retried: 0, failed: 0 }, errors: [] });
       await new Promise((resolve) => setTimeout(resolve, 2)); // recovery (every 1 ms here) is due on every tick
     }
     expect(env.manager.poolStats().open).toBe(0);
-    expect(openTenantFiles()).toEqual([]);
+    expect(openTenantFileDescriptors(env.dataDir)).toEqual([]);
     for (const { tenant } of tenants) await tenantModel.suspend(tenant.id);
   });
 });
