@@ -1,4 +1,4 @@
-import { tenantModel, type TenantRow, type TenantStatus } from "@sigil/db";
+import { lookupTenant, type TenantRow, type TenantStatus } from "@sigil/db";
 import { TRPCError } from "@trpc/server";
 import type { ApiConfig } from "./config.ts";
 import type { RequestInfo } from "./request-info.ts";
@@ -13,15 +13,9 @@ export class TenantUnavailableError extends TRPCError {
   }
 }
 
-async function lookup(identifier: TenantIdentifier): Promise<TenantRow | null> {
-  switch (identifier.kind) {
-    case "slug":
-      return tenantModel.findBySlug(identifier.value);
-    case "id":
-      return tenantModel.findById(identifier.value);
-    case "domain":
-      return tenantModel.findByDomain(identifier.value);
-  }
+/** The registry's answer, from this process's cache while nothing changed (@sigil/db: request-path-cache.ts). */
+function lookup(identifier: TenantIdentifier): Promise<TenantRow | null> {
+  return lookupTenant(identifier.kind, identifier.value);
 }
 
 function notFound(identifier: TenantIdentifier): TRPCError {

@@ -1,13 +1,4 @@
-import {
-  digestsEqual,
-  findApiKeyForAuthentication,
-  findSessionForAuthentication,
-  sessionModel,
-  sha256,
-  type ApiKeyRow,
-  type TenantRow,
-  type UserRow,
-} from "@sigil/db";
+import { digestsEqual, lookupApiKey, findSessionForAuthentication, sessionModel, sha256, type ApiKeyRow, type TenantRow, type UserRow } from "@sigil/db";
 import { TRPCError } from "@trpc/server";
 import type { InnerContext } from "../context.ts";
 import { parseApiKey } from "./api-key-format.ts";
@@ -31,12 +22,15 @@ export async function authenticate(ctx: InnerContext, tenant: TenantRow): Promis
   throw unauthorized("Sign in, or send an API key in the Authorization header.");
 }
 
-/** Verifies an API key for `tenant`: one indexed lookup by key id, a constant-time hash compare. */
+/**
+ * Verifies an API key for `tenant`: the key and its owner by key id (cached while nothing that
+ * decides its validity changed, @sigil/db: request-path-cache.ts), a constant-time hash compare.
+ */
 export async function authenticateApiKey(plain: string, tenant: TenantRow): Promise<Identity> {
   const parsed = parseApiKey(plain);
   if (!parsed) throw unauthorized("The API key is malformed.");
   if (parsed.kind === "system") throw forbidden("A system administrator key works only on the admin host.");
-  const found = await findApiKeyForAuthentication(parsed.keyId);
+  const found = await lookupApiKey(parsed.keyId);
   if (!found || !digestsEqual(found.apiKey.secretHash, parsed.secretHash)) throw unauthorized("The API key is not valid.");
   const { apiKey, user } = found;
   if (apiKey.tenantId !== tenant.id) throw forbidden("This API key belongs to another workspace.");

@@ -65,3 +65,15 @@ export const tenantWork = sqliteTable(
   },
   (t) => [index("tenant_work_pending_idx").on(t.pendingSince), index("tenant_work_lease_idx").on(t.leaseCheckAt)],
 );
+
+/**
+ * One counter (system data, one row) that says whether the request path's caches are still good
+ * (src/auth-cache.ts): triggers (shared migration 0005) add 1 in the same transaction as any change
+ * to a tenant, a user, or what decides an API key's validity, whoever makes it (the API, the CLI,
+ * another server process). A process reads it once per lookup (one prepared statement on a hot
+ * page) and drops its cached entries when it moved.
+ */
+export const cacheGeneration = sqliteTable("cache_generation", {
+  id: integer("id").primaryKey(),
+  value: integer("value").notNull().default(0),
+});

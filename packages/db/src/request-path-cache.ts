@@ -1,0 +1,86 @@
+import type { SharedDatabase } from "./connection.ts";
+import { HybridDatabaseManager } from "./hybrid-manager.ts";
+import { findApiKeyForAuthentication } from "./models/authentication-lookups.ts";
+import type { ApiKeyRow } from "./models/api-key.ts";
+import { tenantModel, type TenantRow } from "./models/tenant.ts";
+import type { UserRow } from "./models/user.ts";
+import type { SqliteConnection } from "./sqlite-file.ts";
+
+/**
+ * The reads every API request makes before its procedure runs (the tenant in the registry, the
+ * API key and its owner), cached per process and per shared.sqlite connection.
+ *
+ * Staleness is impossible rather than bounded: each lookup first reads `cache_generation` (one
+ * prepared statement on a page that is always in memory, schema/shared/control-plane.ts), which
+ * triggers move in the same transaction as any change to a tenant, a user, or what decides an API
+ * key's validity (shared migration 0005), whichever process or tool makes it. A moved counter
+ * drops every entry. Misses are not cached (a probe of unknown slugs cannot fill memory), and at
+ * most MAX_ENTRIES entries per kind are kept.
+ */
+const MAX_ENTRIES = 10_000;
+
+export type TenantLookupKind = "slug" | "id" | "domain";
+export interface ApiKeyWithOwner {
+  apiKey: ApiKeyRow;
+  user: UserRow;
+}
+
+interface CacheState {
+  readGeneration: () => number;
+  generation: number;
+  tenants: Map<string, TenantRow>;
+  apiKeys: Map<string, ApiKeyWithOwner>;
+}
+
+const states = new WeakMap<SqliteConnection, CacheState>();
+
+function stateFor(db: SharedDatabase): CacheState {
+  let state = states.get(db.$client);
+  if (!state) {
+    const statement = db.$client.prepare<[], number>("SELECT value FROM cache_generation WHERE id = 1").pluck();
+    // No row (a database migrated by hand to an older schema): every lookup is a miss.
+    const readGeneration = () => statement.get() ?? Number.NaN;
+    state = { readGeneration, generation: Number.NaN, tenants: new Map(), apiKeys: new Map() };
+    states.set(db.$client, state);
+  }
+  return state;
+}
+
+/** The state of the current connection, emptied first if the generation moved. */
+function freshState(): CacheState {
+  const state = stateFor(HybridDatabaseManager.getInstance().getSharedDatabase());
+  const generation = state.readGeneration();
+  if (generation !== state.generation || Number.isNaN(generation)) {
+    state.tenants.clear();
+    state.apiKeys.clear();
+    state.generation = generation;
+  }
+  return state;
+}
+
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  if (map.size >= MAX_ENTRIES) map.clear();
+  map.set(key, value);
+}
+
+/** A tenant by slug, id or custom domain (lower-cased), as `tenantModel.findBy…` would read it now. */
+export async function lookupTenant(kind: TenantLookupKind, value: string): Promise<TenantRow | null> {
+  const state = freshState();
+  const key = `${kind}:${kind === "domain" ? value.toLowerCase() : value}`;
+  const cached = state.tenants.get(key);
+  if (cached) return cached;
+  const found =
+    kind === "slug" ? await tenantModel.findBySlug(value) : kind === "id" ? await tenantModel.findById(value) : await tenantModel.findByDomain(value);
+  if (found) remember(state.tenants, key, found);
+  return found;
+}
+
+/** An API key by its public id with its owner, as `findApiKeyForAuthentication` would read it now. */
+export async function lookupApiKey(keyId: string): Promise<ApiKeyWithOwner | null> {
+  const state = freshState();
+  const cached = state.apiKeys.get(keyId);
+  if (cached) return cached;
+  const found = await findApiKeyForAuthentication(keyId);
+  if (found) remember(state.apiKeys, keyId, found);
+  return found;
+}
