@@ -5,12 +5,13 @@ import {
   tenantContext,
   tenantModel,
   tenantWorkModel,
+  signalWork,
   workSignalPath,
   type ExecutionRow,
   type PromptRow,
   type TenantRow,
 } from "@sigil/db";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { ExecutionWorker, templateProvider, type ExecutionProvider, type WorkerEvent } from "../src/index.ts";
 import { openTenantFileDescriptors, tenantInput, useTestEnv, type TestEnv } from "./harness.ts";
 
@@ -162,6 +163,46 @@ describe("waking", () => {
       expect(row).toMatchObject({ status: "completed", result: "7" });
     } finally {
       await worker.stop();
+      await tenantModel.suspend(tenant.id);
+    }
+  });
+
+  test("an idle worker that can be signalled looks at nothing: no tick for a second with a 20 ms poll interval", async () => {
+    const worker = new ExecutionWorker({ pollIntervalMs: 20, recoveryIntervalMs: 20 });
+    const listed = vi.spyOn(tenantWorkModel, "listPending");
+    worker.start();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300)); // its first tick is over: it sleeps
+      listed.mockClear();
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(listed).not.toHaveBeenCalled();
+    } finally {
+      listed.mockRestore();
+      await worker.stop();
+    }
+  });
+
+  test("an idle worker wakes when a lease another worker took is due for a check, and not before", async () => {
+    const { tenant } = await newTenant("peer-lease");
+    const worker = new ExecutionWorker({ recoveryIntervalMs: 20 });
+    const checked = vi.spyOn(tenantWorkModel, "listDueLeaseChecks");
+    worker.start();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      checked.mockClear();
+      // A peer's claim (its lease is checked 600 ms from now), and the signal every claim sends.
+      const dueAt = Date.now() + 600;
+      tenantWorkModel.recordClaim(tenant.id, dueAt);
+      signalWork(env.dataDir);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const beforeDue = checked.mock.calls.filter(([now]) => now >= dueAt).length;
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect(beforeDue).toBe(0);
+      expect(checked.mock.calls.some(([now]) => now >= dueAt)).toBe(true);
+    } finally {
+      checked.mockRestore();
+      await worker.stop();
+      tenantWorkModel.setLeaseCheck(tenant.id, null);
       await tenantModel.suspend(tenant.id);
     }
   });

@@ -8,6 +8,7 @@ import {
   promptModel,
   tenantContext,
   tenantWorkModel,
+  signalWork,
   watchWorkSignal,
   type ExecutionRow,
   type PendingTenant,
@@ -21,6 +22,9 @@ import { loadProviderSettings, OpenAICompatibleProvider, DEFAULT_PROVIDER_TIMEOU
 import { errorMessage, ExecutionFailure, type ExecutionProvider, type ProviderFile, type ProviderRequest } from "./provider.ts";
 import { templateProvider } from "./template-provider.ts";
 
+/** setTimeout's longest delay (2^31 - 1 ms); a longer one fires at once. */
+const MAX_TIMER_DELAY_MS = 2_147_483_647;
+
 export interface ExecutionWorkerOptions {
   /**
    * Providers by the name an execution's `provider` field uses; they take precedence over the
@@ -28,8 +32,10 @@ export interface ExecutionWorkerOptions {
    */
   providers?: Record<string, ExecutionProvider>;
   /**
-   * Pause between two ticks of the loop when the last one found no more work (default 1 s). The
-   * loop also wakes at once when an execution is created (the data directory's signal file).
+   * How often an idle loop looks for work when it cannot be told (default 1 s): only when
+   * `wakeOnSignal` is off or watching the signal file failed. Otherwise an idle worker waits for
+   * the signal of a new execution, a claim by another worker (whose lease it may have to recover),
+   * or the next lease check in the index, and looks at nothing in between.
    */
   pollIntervalMs?: number;
   /** Claims (first run plus retries after a crash) before an abandoned execution is failed (default 3). */
@@ -180,6 +186,8 @@ export class ExecutionWorker {
   private loop: Promise<void> | undefined;
   private loopStop: AbortController | undefined;
   private signalWatch: WorkSignalWatch | undefined;
+  /** Set when watching the signal file failed: the loop polls from then on. */
+  private watchFailed = false;
   /** A signal arrived since the loop's current tick began: do not pause after it. */
   private woken = false;
   private wakePause: (() => void) | undefined;
@@ -248,7 +256,11 @@ export class ExecutionWorker {
       this.signalWatch = watchWorkSignal(
         HybridDatabaseManager.getInstance().options.dataDir,
         () => this.wake(),
-        (error) => this.emit({ type: "error", message: `Watching for new executions failed (polling goes on): ${errorMessage(error)}` }),
+        (error) => {
+          this.watchFailed = true;
+          this.wakePause?.();
+          this.emit({ type: "error", message: `Watching for new executions failed (polling every ${this.pollIntervalMs} ms instead): ${errorMessage(error)}` });
+        },
       );
     }
     this.loop = this.runLoop(stop.signal);
@@ -292,7 +304,25 @@ export class ExecutionWorker {
     }
   }
 
-  /** Waits for the poll interval, a signal of new work, or stop(), whichever comes first. */
+  /**
+   * How long an idle loop may sleep: until the next lease check is due (not before stale recovery
+   * may run again), indefinitely when nothing runs anywhere, or the poll interval when signals
+   * cannot reach this worker.
+   */
+  private idleWaitMs(): number | null {
+    if (!this.wakeOnSignal || this.watchFailed) return this.pollIntervalMs;
+    let leaseCheckAt: number | null;
+    try {
+      leaseCheckAt = tenantWorkModel.nextLeaseCheckAt();
+    } catch (error) {
+      this.emit({ type: "error", message: `Reading the next lease check failed (looking again in ${this.pollIntervalMs} ms): ${errorMessage(error)}` });
+      return this.pollIntervalMs;
+    }
+    if (leaseCheckAt === null) return null;
+    return Math.max(0, Math.max(leaseCheckAt, this.nextRecoveryAt) - Date.now());
+  }
+
+  /** Waits for the idle wait, a signal of new work, or stop(), whichever comes first. */
   private pause(stop: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
@@ -301,7 +331,9 @@ export class ExecutionWorker {
         this.wakePause = undefined;
         resolve();
       };
-      const timer = setTimeout(done, this.pollIntervalMs);
+      // Nothing due: sleep until woken. The timer is still set (at the longest delay a timer
+      // takes, ~24.8 days) because it is what keeps the process alive meanwhile.
+      const timer = setTimeout(done, this.idleWaitMs() ?? MAX_TIMER_DELAY_MS);
       stop.addEventListener("abort", done, { once: true });
       this.wakePause = done;
     });
@@ -404,6 +436,9 @@ export class ExecutionWorker {
   private async claimAndRun(tenant: TenantRef): Promise<"completed" | "failed" | null> {
     const execution = await executionModel.claimNextPending({ workerId: this.id, leaseMs: this.leaseMs });
     if (!execution) return null;
+    // Idle workers sleep until the next lease check they know of: tell them about this one, so
+    // one of them recovers the execution if this process dies before recording it.
+    signalWork(HybridDatabaseManager.getInstance().options.dataDir);
     const started = performance.now();
     const claim = { workerId: this.id, leaseMs: this.leaseMs, attempt: execution.attempts };
     const lost = new AbortController();

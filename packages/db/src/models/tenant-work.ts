@@ -30,6 +30,7 @@ interface Statements {
   pending: Statement<[{ limit: number }], PendingTenant>;
   dueLeases: Statement<[{ now: number; limit: number }], LeaseCheckTenant>;
   setLeaseCheck: Statement<[{ tenantId: string; at: number | null }]>;
+  nextLeaseCheck: Statement<[], number | null>;
   row: Statement<[string], TenantWorkRow>;
 }
 
@@ -70,6 +71,8 @@ function prepare(db: SqliteConnection): Statements {
     pending: db.prepare(PENDING_TENANTS_SQL),
     dueLeases: db.prepare(DUE_LEASE_CHECKS_SQL),
     setLeaseCheck: db.prepare(`UPDATE tenant_work SET lease_check_at = @at WHERE tenant_id = @tenantId`),
+    // min() over the lease index: one index probe, however many tenants.
+    nextLeaseCheck: db.prepare<[], number | null>(`SELECT min(lease_check_at) FROM tenant_work`).pluck(),
     row: db.prepare(
       `SELECT tenant_id AS tenantId, pending_since AS pendingSince, pending_generation AS pendingGeneration, lease_check_at AS leaseCheckAt
          FROM tenant_work WHERE tenant_id = ?`,
@@ -131,6 +134,11 @@ export const tenantWorkModel = {
   /** Tenants, whatever their status, whose earliest running lease may have expired by `now`. */
   listDueLeaseChecks(now: number, limit: number): LeaseCheckTenant[] {
     return statements().dueLeases.all({ now, limit });
+  },
+
+  /** The earliest lease check of any tenant (epoch ms), or null when nothing runs anywhere. */
+  nextLeaseCheckAt(): number | null {
+    return statements().nextLeaseCheck.get() ?? null;
   },
 
   /** When the tenant's running executions must next be checked (null: none is running). */

@@ -4,6 +4,7 @@ import type { SharedDatabase } from "../connection.ts";
 import { ConflictError, isUniqueViolation, NotFoundError, ProvisioningError, SigilDbError } from "../errors.ts";
 import { HybridDatabaseManager } from "../hybrid-manager.ts";
 import { assertTenantId, assertValidSlug } from "../identifiers.ts";
+import { signalWork } from "../work-signal.ts";
 import {
   apiKeys,
   sessions,
@@ -176,8 +177,11 @@ export class TenantModel extends SystemModel<typeof tenants> {
     return this.setStatus(id, "suspended");
   }
 
+  /** Back to active; its executions that waited meanwhile are signalled to the worker (work-signal.ts). */
   async reactivate(id: string): Promise<TenantRow> {
-    return this.setStatus(id, "active");
+    const row = await this.setStatus(id, "active");
+    signalWork(manager().options.dataDir);
+    return row;
   }
 
   /**
