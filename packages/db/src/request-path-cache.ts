@@ -37,9 +37,11 @@ const states = new WeakMap<SqliteConnection, CacheState>();
 function stateFor(db: SharedDatabase): CacheState {
   let state = states.get(db.$client);
   if (!state) {
-    const statement = db.$client.prepare<[], number>("SELECT value FROM cache_generation WHERE id = 1").pluck();
-    // No row (a database migrated by hand to an older schema): every lookup is a miss.
-    const readGeneration = () => statement.get() ?? Number.NaN;
+    const statement = db.$client.prepare<[], [number]>("SELECT value FROM cache_generation WHERE id = 1");
+    // raw() on each read: the statement cache hands the same statement to anyone preparing this
+    // text, in the default mode (statement-cache.ts). No row (a database migrated by hand to an
+    // older schema): every lookup is a miss.
+    const readGeneration = () => statement.raw().get()?.[0] ?? Number.NaN;
     state = { readGeneration, generation: Number.NaN, tenants: new Map(), apiKeys: new Map() };
     states.set(db.$client, state);
   }

@@ -1,5 +1,6 @@
 import Database from "better-sqlite3";
 import type { SynchronousLevel } from "./settings.ts";
+import { cacheStatements } from "./statement-cache.ts";
 
 // Opening SQLite files, with nothing of Drizzle or the schemas: migration worker threads import
 // only this, which keeps their start-up short.
@@ -41,6 +42,7 @@ export function openSqlite(path: string, options: OpenOptions): SqliteConnection
     // Always said: better-sqlite3 builds SQLite with foreign keys on by default.
     connection.pragma(`foreign_keys = ${options.foreignKeys === false ? "OFF" : "ON"}`);
     connection.pragma(`busy_timeout = ${options.busyTimeoutMs}`);
+    cacheStatements(connection);
     return connection;
   } catch (error) {
     connection.close();

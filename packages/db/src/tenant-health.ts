@@ -38,7 +38,7 @@ export async function quickCheckTenants(
 ): Promise<void> {
   const shared = manager.getSharedDatabase().$client;
   const registered = new Set(shared.prepare<[], string>("SELECT id FROM tenants").pluck().all());
-  const isRegistered = shared.prepare<[string], number>("SELECT 1 FROM tenants WHERE id = ?").pluck();
+  const registration = shared.prepare<[string], { id: string }>("SELECT id FROM tenants WHERE id = ?");
   const targets = tenantIds.filter((tenantId) => {
     if (registered.has(tenantId)) return true;
     options.onResult(deleted(tenantId));
@@ -56,7 +56,7 @@ export async function quickCheckTenants(
         const tenantId = targets[index];
         if (tenantId === undefined) return;
         // A file gone missing while the run went is usually a tenant deleted meanwhile.
-        if (check.state === "missing" && isRegistered.get(tenantId) === undefined) {
+        if (check.state === "missing" && registration.get(tenantId) === undefined) {
           options.onResult(deleted(tenantId));
         } else {
           options.onResult({ tenantId, ...check });

@@ -17,6 +17,7 @@ const INTERNAL = new Set([
   "selectById",
   "selectMany",
   "countSync",
+  "unfilteredPageQueries",
   "condition",
   "transaction",
   "column",

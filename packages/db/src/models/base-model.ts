@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, count as countRows, desc, eq, getTableColumns, getTableName, isNull, type SQL } from "drizzle-orm";
+import { and, asc, count as countRows, desc, eq, getTableColumns, getTableName, isNull, sql, type SQL } from "drizzle-orm";
 import type { BaseSQLiteDatabase, SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { AsyncTransactionError, ConflictError, InvalidQueryError, isForeignKeyViolation, isUniqueViolation } from "../errors.ts";
 
@@ -36,6 +36,11 @@ export interface Page<TRow> {
   totalPages: number;
 }
 
+interface PageQueries<TRow> {
+  count: { get(): { value: number } | undefined };
+  page: { all(values: { limit: number; offset: number }): TRow[] };
+}
+
 export const MAX_PAGE_SIZE = 500;
 /** Fields the model layer owns: a caller never sets them (SharedModel adds tenantId). */
 const MANAGED_FIELDS = new Set(["id", "createdAt", "updatedAt"]);
@@ -54,6 +59,9 @@ export abstract class Model<
   TFilter extends object = Partial<RowOf<T>>,
 > {
   constructor(protected readonly table: T) {}
+
+  /** See unfilteredPageQueries; per Drizzle database (one per open connection), then per ordering. */
+  private readonly pageQueries = new WeakMap<SyncDatabase, Map<string, PageQueries<RowOf<T>>>>();
 
   get tableName(): string {
     return getTableName(this.table);
@@ -96,18 +104,48 @@ export abstract class Model<
     const pageSize = options.pageSize ?? 20;
     assertWholeNumber("page", page, 1);
     assertWholeNumber("pageSize", pageSize, 1, MAX_PAGE_SIZE);
+    const offset = (page - 1) * pageSize;
     return this.withDatabase(`${this.tableName}.findWithPagination`, (db) =>
       db.transaction((tx) => {
-        const total = this.countSync(tx, options.where);
-        const data = this.selectMany(tx, {
-          where: options.where,
-          orderBy: options.orderBy,
-          limit: pageSize,
-          offset: (page - 1) * pageSize,
-        });
+        const unfiltered = this.condition(this.whereToSql(options.where)) === undefined ? this.unfilteredPageQueries(db, options.orderBy) : null;
+        // The prepared statements run on the same connection, inside this transaction.
+        const total = unfiltered ? (unfiltered.count.get()?.value ?? 0) : this.countSync(tx, options.where);
+        const data = unfiltered
+          ? unfiltered.page.all({ limit: pageSize, offset })
+          : this.selectMany(tx, { where: options.where, orderBy: options.orderBy, limit: pageSize, offset });
         return { data, total, page, pageSize, totalPages: Math.ceil(total / pageSize) };
       }),
     );
+  }
+
+  /**
+   * The count and page queries of an unfiltered, unscoped listing (a tenant file's prompts,
+   * executions… on every list request), built and compiled once per connection and ordering
+   * instead of on each call.
+   */
+  private unfilteredPageQueries(db: SyncDatabase, orderBy: OrderBy<RowOf<T>> | OrderBy<RowOf<T>>[] | undefined): PageQueries<RowOf<T>> {
+    let byOrder = this.pageQueries.get(db);
+    if (!byOrder) {
+      byOrder = new Map();
+      this.pageQueries.set(db, byOrder);
+    }
+    const key = JSON.stringify(orderBy ?? null);
+    let queries = byOrder.get(key);
+    if (!queries) {
+      const table = this.table as SQLiteTable;
+      queries = {
+        count: db.select({ value: countRows() }).from(table).prepare(),
+        page: db
+          .select()
+          .from(table)
+          .orderBy(...this.orderToSql(orderBy))
+          .limit(sql.placeholder("limit"))
+          .offset(sql.placeholder("offset"))
+          .prepare(),
+      };
+      byOrder.set(key, queries);
+    }
+    return queries;
   }
 
   async update(id: string, patch: Partial<TCreate>): Promise<RowOf<T> | null> {

@@ -30,7 +30,7 @@ interface Statements {
   pending: Statement<[{ limit: number }], PendingTenant>;
   dueLeases: Statement<[{ now: number; limit: number }], LeaseCheckTenant>;
   setLeaseCheck: Statement<[{ tenantId: string; at: number | null }]>;
-  nextLeaseCheck: Statement<[], number | null>;
+  nextLeaseCheck: Statement<[], { at: number | null }>;
   row: Statement<[string], TenantWorkRow>;
 }
 
@@ -72,7 +72,7 @@ function prepare(db: SqliteConnection): Statements {
     dueLeases: db.prepare(DUE_LEASE_CHECKS_SQL),
     setLeaseCheck: db.prepare(`UPDATE tenant_work SET lease_check_at = @at WHERE tenant_id = @tenantId`),
     // min() over the lease index: one index probe, however many tenants.
-    nextLeaseCheck: db.prepare<[], number | null>(`SELECT min(lease_check_at) FROM tenant_work`).pluck(),
+    nextLeaseCheck: db.prepare<[], { at: number | null }>(`SELECT min(lease_check_at) AS at FROM tenant_work`),
     row: db.prepare(
       `SELECT tenant_id AS tenantId, pending_since AS pendingSince, pending_generation AS pendingGeneration, lease_check_at AS leaseCheckAt
          FROM tenant_work WHERE tenant_id = ?`,
@@ -138,7 +138,7 @@ export const tenantWorkModel = {
 
   /** The earliest lease check of any tenant (epoch ms), or null when nothing runs anywhere. */
   nextLeaseCheckAt(): number | null {
-    return statements().nextLeaseCheck.get() ?? null;
+    return statements().nextLeaseCheck.get()?.at ?? null;
   },
 
   /** When the tenant's running executions must next be checked (null: none is running). */
