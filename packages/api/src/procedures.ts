@@ -54,7 +54,7 @@ export const systemAdminProcedure = publicProcedure.use(async ({ ctx, type, next
   }
   const identity = await authenticateSystemAdmin(ctx);
   if (identity.via === "apiKey") {
-    enforceRateLimits(ctx, "API requests", [{ key: `system-api-key:${identity.apiKeyId}`, perMinute: ctx.config.rateLimits.apiPerKey }]);
+    enforceRateLimits(ctx, "API requests", [{ key: `system-api-key:${identity.apiKeyId}`, perMinute: ctx.config.rateLimits.apiPerKey, lease: true }]);
   }
   if (identity.via === "session" && type === "mutation") assertSameOrigin(ctx.request, { required: true });
   return next({ ctx: { systemAdmin: identity.admin } });

@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { HybridDatabaseManager } from "../src/hybrid-manager.ts";
-import { pruneFullRateLimitBuckets, takeRateLimitToken, type RateLimitRule } from "../src/models/rate-limit.ts";
+import { LEASE_MS, leaseSize, pruneFullRateLimitBuckets, takeRateLimitToken, takeRateLimitTokens, type RateLimitRule } from "../src/models/rate-limit.ts";
 import { admitSignIn, recordSignInFailure, signInLockedUntil } from "../src/models/sign-in-guard.ts";
 import { useTempDataDir } from "./helpers.ts";
 
@@ -63,6 +63,65 @@ describe("rate-limit buckets", () => {
     );
     expect(results.reduce((sum, r) => sum + r.allowed, 0)).toBe(60);
     expect(takeRateLimitToken("api-key:shared", { capacity: 60, periodMs: MINUTE }, T0).allowed).toBe(false);
+  });
+
+  describe("leased (the API's per-request limits)", () => {
+    const large: RateLimitRule = { capacity: 600, periodMs: MINUTE };
+    const leased = (key: string, now = T0) => takeRateLimitTokens([{ key, rule: large, lease: true }], now).allowed;
+    const stored = (key: string) =>
+      HybridDatabaseManager.getInstance().getSharedDatabase().$client.prepare("SELECT tokens FROM rate_limit_buckets WHERE key = ?").get(key) as
+        { tokens: number } | undefined;
+
+    test("one process gets exactly the capacity, drawing a lease's worth of tokens per write", () => {
+      expect(leaseSize(large)).toBe(12);
+      expect(leased("api-key:lease")).toBe(true);
+      expect(stored("api-key:lease")?.tokens).toBe(600 - 12);
+      for (let i = 1; i < 12; i += 1) expect(leased("api-key:lease")).toBe(true);
+      expect(stored("api-key:lease")?.tokens).toBe(600 - 12);
+      let allowed = 12;
+      for (let i = 0; i < 700; i += 1) if (leased("api-key:lease")) allowed += 1;
+      expect(allowed).toBe(600);
+    });
+
+    test("an unspent lease lapses after LEASE_MS: the next request draws from the bucket again", () => {
+      expect(leased("api-key:lapse")).toBe(true);
+      expect(leased("api-key:lapse", T0 + LEASE_MS - 1)).toBe(true);
+      expect(stored("api-key:lapse")?.tokens).toBe(600 - 12);
+      expect(leased("api-key:lapse", T0 + LEASE_MS)).toBe(true);
+      expect(stored("api-key:lapse")?.tokens).toBeGreaterThan(600 - 2 * 12 - 1);
+      expect(stored("api-key:lapse")?.tokens).toBeLessThan(600 - 12);
+    });
+
+    test("small buckets never lease: each hit is decided in the database", () => {
+      expect(leaseSize({ capacity: 60, periodMs: MINUTE })).toBe(1);
+      expect(takeRateLimitTokens([{ key: "signin:small", rule: { capacity: 60, periodMs: MINUTE }, lease: true }], T0).allowed).toBe(true);
+      expect(stored("signin:small")?.tokens).toBe(59);
+    });
+
+    test("two processes with leases never let more than the capacity through, and lose at most a lease each", async () => {
+      const results = await Promise.all(
+        [1, 2].map(() =>
+          hitFromAnotherProcess({ GUARD_KIND: "leased", GUARD_KEY: "api-key:leased-shared", GUARD_HITS: 400, GUARD_NOW: T0, GUARD_CAPACITY: 600 }),
+        ),
+      );
+      const total = results.reduce((sum, r) => sum + r.allowed, 0);
+      expect(total).toBeLessThanOrEqual(600);
+      expect(total).toBeGreaterThanOrEqual(600 - 2 * 12);
+    });
+
+    test("in order: a refused bucket leaves the buckets after it untouched", () => {
+      const tiny: RateLimitRule = { capacity: 1, periodMs: MINUTE };
+      expect(takeRateLimitTokens([{ key: "api-key:first", rule: tiny, lease: true }], T0).allowed).toBe(true);
+      const decision = takeRateLimitTokens(
+        [
+          { key: "api-key:first", rule: tiny, lease: true },
+          { key: "api-tenant:second", rule: large, lease: true },
+        ],
+        T0,
+      );
+      expect(decision.allowed).toBe(false);
+      expect(stored("api-tenant:second")).toBeUndefined();
+    });
   });
 
   test("buckets that have refilled completely are pruned; the others stay", () => {

@@ -6,6 +6,8 @@ import type { InnerContext } from "../context.ts";
 export interface RateLimitBucket {
   key: string;
   perMinute: number;
+  /** Draw tokens ahead into this process (@sigil/db models/rate-limit.ts): for the API's per-request limits, never for sign-ins. */
+  lease?: boolean;
 }
 
 const MINUTE_MS = 60_000;
@@ -35,7 +37,7 @@ export function enforceRateLimits(ctx: Pick<InnerContext, "resHeaders">, what: s
   const limited = buckets.filter((bucket) => bucket.perMinute > 0);
   if (limited.length === 0) return;
   const decision = takeRateLimitTokens(
-    limited.map((bucket) => ({ key: bucket.key, rule: { capacity: bucket.perMinute, periodMs: MINUTE_MS } })),
+    limited.map((bucket) => ({ key: bucket.key, rule: { capacity: bucket.perMinute, periodMs: MINUTE_MS }, lease: bucket.lease === true })),
     now,
   );
   pruneNowAndThen(now);
@@ -68,7 +70,7 @@ export function enforceInvitationRateLimits(ctx: InnerContext, tenantId: string,
 /** API calls with an API key: the key's bucket and its tenant's. */
 export function enforceApiKeyRateLimits(ctx: InnerContext, tenantId: string, apiKeyId: string): void {
   enforceRateLimits(ctx, "API requests", [
-    { key: `api-key:${apiKeyId}`, perMinute: ctx.config.rateLimits.apiPerKey },
-    { key: `api-tenant:${tenantId}`, perMinute: ctx.config.rateLimits.apiPerTenant },
+    { key: `api-key:${apiKeyId}`, perMinute: ctx.config.rateLimits.apiPerKey, lease: true },
+    { key: `api-tenant:${tenantId}`, perMinute: ctx.config.rateLimits.apiPerTenant, lease: true },
   ]);
 }
