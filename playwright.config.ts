@@ -40,7 +40,7 @@ export default defineConfig({
     { name: "security", testDir: "e2e/security", use: { baseURL: `http://localhost:${E2E_PORT}` } },
   ],
   webServer: {
-    command: "node --import tsx scripts/start.ts",
+    command: "node scripts/start.mjs",
     url: `http://localhost:${E2E_PORT}/`,
     timeout: 240_000,
     reuseExistingServer: false,

@@ -1,13 +1,21 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { childPids, commandLine } from "../lib/processes.ts";
 import { step } from "../lib/progress.ts";
 
 const ROOT = resolve(import.meta.dirname, "..", "..");
 
-/** The production server as `pnpm start` runs it (build, web app + worker), on its own data dir. */
-export async function startProductionServer(dataDir: string, port: number): Promise<{ stop: () => Promise<void> }> {
+export interface ProductionServer {
+  /** The processes `pnpm start` leaves running: its launcher, the web server, the worker. */
+  pids: { launcher: number; web: number; worker: number };
+  stop: () => Promise<void>;
+}
+
+/** The production server as `pnpm start` runs it (build, web server + worker), on its own data dir. */
+export async function startProductionServer(dataDir: string, port: number): Promise<ProductionServer> {
   step(`building and starting the production server on 127.0.0.1:${port} (data in ${dataDir})`);
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", join(ROOT, "scripts/start.ts")], {
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, "scripts/start.mjs")], {
     cwd: ROOT,
     // The benchmark signs in with a demo login: seed the demo whatever the environment says. The
     // rate limits stay on (their cost is measured) but high enough never to refuse.
@@ -23,7 +31,7 @@ export async function startProductionServer(dataDir: string, port: number): Prom
     stdio: ["ignore", "ignore", "inherit"],
   });
   const exited = new Promise<void>((resolveExit) => child.once("exit", () => resolveExit()));
-  const deadline = Date.now() + 240_000;
+  const deadline = Date.now() + 300_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}) before it answered`);
     try {
@@ -32,10 +40,17 @@ export async function startProductionServer(dataDir: string, port: number): Prom
     } catch {
       // Not listening yet.
     }
-    if (Date.now() > deadline) throw new Error("the server did not answer within 4 minutes");
-    await new Promise((wait) => setTimeout(wait, 500));
+    if (Date.now() > deadline) throw new Error("the server did not answer within 5 minutes");
+    await sleep(500);
   }
+  const launcher = child.pid ?? 0;
+  const children = childPids(launcher);
+  const web = children.find((pid) => commandLine(pid).includes("server.mjs"));
+  const worker = children.find((pid) => commandLine(pid).includes("worker.mjs"));
+  if (web === undefined || worker === undefined)
+    throw new Error(`the launcher's children are not the web server and the worker: ${children.map(commandLine).join("; ")}`);
   return {
+    pids: { launcher, web, worker },
     stop: async () => {
       child.kill("SIGTERM");
       await exited;

@@ -27,11 +27,12 @@ function baseEnvironment(dataDir: string): NodeJS.ProcessEnv {
   return { ...env, DATA_DIR: dataDir, PORT: String(PORT + 1) };
 }
 
-/** Runs a script with node --import tsx; killed (with its process group) after STOP_AFTER_MS. */
+/** Runs a script with node (TypeScript through tsx); killed (with its process group) after STOP_AFTER_MS. */
 function run(script: string, env: NodeJS.ProcessEnv, cwd = ROOT): Promise<Run> {
   const started = Date.now();
   return new Promise((done) => {
-    const child = spawn(process.execPath, ["--import", "tsx", script], { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const args = script.endsWith(".ts") ? ["--import", "tsx", script] : [script];
+    const child = spawn(process.execPath, args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -52,7 +53,7 @@ test.beforeEach(() => {
 test.afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
 test("pnpm start with SESSION_TTL_HOURS=abc exits 1 at once, naming the variable, before migrating or building", async () => {
-  const result = await run("scripts/start.ts", { ...baseEnvironment(dataDir), SESSION_TTL_HOURS: "abc" });
+  const result = await run("scripts/start.mjs", { ...baseEnvironment(dataDir), SESSION_TTL_HOURS: "abc" });
   expect(result.code, result.output).toBe(1);
   expect(result.output).toContain("SESSION_TTL_HOURS");
   expect(result.output).not.toContain("Migrating the databases");
@@ -64,7 +65,7 @@ test("pnpm start with ROOT_DOMAIN=sigil.example.com on an installation with the 
   // The demo, seeded the way `pnpm db:seed` does (SIGIL_DEMO=1), then a start without it.
   const seeded = await run("scripts/seed.ts", { ...baseEnvironment(dataDir), SIGIL_DEMO: "1" }, join(ROOT, "packages/db"));
   expect(seeded.code, seeded.output).toBe(0);
-  const result = await run("scripts/start.ts", { ...baseEnvironment(dataDir), ROOT_DOMAIN: "sigil.example.com" });
+  const result = await run("scripts/start.mjs", { ...baseEnvironment(dataDir), ROOT_DOMAIN: "sigil.example.com" });
   expect(result.code, result.output).toBe(1);
   expect(result.output).toContain("ROOT_DOMAIN=sigil.example.com is not localhost");
   expect(result.output).toContain("acme-demo-password");

@@ -1,15 +1,16 @@
 /**
- * The installation under test, started the way `pnpm start` does: scripts/start.ts migrates,
- * bootstraps the system administrator and runs the web server (apps/web/server.ts) and the
- * worker (packages/api/dist/worker.mjs, bundled from scripts/worker.ts) as children in process
- * groups of their own. The suite passes `--skip-build`, bundles the worker itself and builds the
- * web app when there is no production build (a fresh clone).
+ * The installation under test, started the way `pnpm start` does: scripts/start.mjs migrates,
+ * bootstraps the system administrator and runs the web server (apps/web/dist/server.mjs, built
+ * from server.ts) and the worker (packages/api/dist/worker.mjs, bundled from scripts/worker.ts)
+ * as children in process groups of their own. The suite passes `--skip-build`, bundles the API
+ * itself and builds the web app when there is no production build (a fresh clone).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createWriteStream, existsSync, readdirSync, readFileSync, type WriteStream } from "node:fs";
+import { createWriteStream, existsSync, type WriteStream } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { sigilFetch } from "@sigil/client";
+import { childPids, commandLine } from "../../bench/lib/processes.ts";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 const WEB_DIR = join(ROOT, "apps", "web");
@@ -22,10 +23,10 @@ export const ADMIN = { email: "reliability-admin@sigil.test", password: "reliabi
  */
 export function ensureBuild(force: boolean): { built: boolean; ms: number } {
   const started = performance.now();
-  const worker = spawnSync("pnpm", ["--filter", "@sigil/api", "build"], { cwd: ROOT, stdio: "inherit" });
-  if (worker.status !== 0) throw new Error(`The worker's build failed (exit ${worker.status ?? worker.signal ?? "?"}).`);
-  if (!force && existsSync(join(WEB_DIR, ".next", "BUILD_ID"))) return { built: false, ms: 0 };
-  console.log("▶ No production build in apps/web/.next: building it (pnpm --filter @sigil/web build)…");
+  const api = spawnSync("pnpm", ["--filter", "@sigil/api", "build"], { cwd: ROOT, stdio: "inherit" });
+  if (api.status !== 0) throw new Error(`The API's build failed (exit ${api.status ?? api.signal ?? "?"}).`);
+  if (!force && existsSync(join(WEB_DIR, ".next", "BUILD_ID")) && existsSync(join(WEB_DIR, "dist", "server.mjs"))) return { built: false, ms: 0 };
+  console.log("▶ No production build of the web app: building it (pnpm --filter @sigil/web build)…");
   const result = spawnSync("pnpm", ["--filter", "@sigil/web", "build"], { cwd: ROOT, stdio: "inherit" });
   if (result.status !== 0) throw new Error(`The web app's build failed (exit ${result.status ?? result.signal ?? "?"}).`);
   return { built: true, ms: performance.now() - started };
@@ -94,13 +95,13 @@ export class Installation {
     return `http://admin.localhost:${this.options.port}`;
   }
 
-  /** Starts scripts/start.ts --skip-build and waits until the web server answers and both children run. */
+  /** Starts scripts/start.mjs --skip-build and waits until the web server answers and both children run. */
   async start(extraEnv: Record<string, string> = {}, timeoutMs = 180_000): Promise<{ ms: number; processes: ServerProcesses }> {
     if (this.launcher) throw new Error("The installation is already running.");
     const started = performance.now();
     this.starts += 1;
     this.log = createWriteStream(join(this.options.logDir, `start-${this.starts}.log`));
-    const launcher = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts", "--skip-build"], {
+    const launcher = spawn(process.execPath, ["scripts/start.mjs", "--skip-build"], {
       cwd: ROOT,
       env: { ...process.env, ...suiteEnvironment({ ...this.options, env: { ...this.options.env, ...extraEnv } }) },
       stdio: ["ignore", "pipe", "pipe"],
@@ -131,7 +132,7 @@ export class Installation {
     let worker: number | undefined;
     for (const child of childPids(pid)) {
       const command = commandLine(child);
-      if (command.includes("server.ts")) web = child;
+      if (command.includes("server.mjs") || command.includes("server.ts")) web = child;
       else if (command.includes("dist/worker.mjs") || command.includes("scripts/worker.ts")) worker = child;
     }
     return web !== undefined && worker !== undefined ? { web, worker } : undefined;
@@ -184,39 +185,4 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   } catch {
     // Already gone.
   }
-}
-
-function childPids(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
-
-function commandLine(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
-  } catch {
-    return "";
-  }
-}
-
-/** Resident memory (VmRSS) of a process and every process of its group, in bytes. */
-export function groupRssBytes(leader: number): number {
-  let total = 0;
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      // Fields after the command (which may contain spaces) start after the last ')'; pgrp is the 3rd.
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(fields[2]) !== leader) continue;
-      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${entry}/status`, "utf8"));
-      total += rss ? Number(rss[1]) * 1024 : 0;
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return total;
 }

@@ -2,7 +2,7 @@
  * Load: mixed reads and writes over every tenant (Zipf), then every acknowledged write checked
  * through the API and in the tenant files; p50/p99 and the servers' RSS before and after.
  */
-import { groupRssBytes } from "../lib/installation.ts";
+import { groupRssBytes } from "../../bench/lib/processes.ts";
 import { loadFigures, mb, ms } from "../lib/report.ts";
 import { verifyAll } from "../lib/verify.ts";
 import { Workload } from "../lib/workload.ts";

@@ -1,10 +1,10 @@
-import { apiConfig as processApiConfig, hostName, identifyTenant, resolveTenant, type RequestInfo } from "@sigil/api";
+import type { RequestInfo } from "@sigil/api";
 import { NextResponse, type NextRequest } from "next/server";
 import { contentSecurityPolicy, newNonce } from "@/lib/csp";
 import { ROUTE_HEADERS, routeRequest, UNKNOWN_WORKSPACE_ROUTE, type RouteDecision } from "@/lib/routing";
+import { hostApi } from "@/lib/server/host-api";
 import { trpcErrorCode } from "@/lib/trpc-errors";
 
-const apiConfig = processApiConfig();
 const dev = process.env.NODE_ENV !== "production";
 
 /**
@@ -25,10 +25,11 @@ export async function proxy(request: NextRequest) {
 
 async function route(request: NextRequest, policy: string): Promise<NextResponse> {
   const { pathname, search } = request.nextUrl;
+  const { apiConfig, hostName, identifyTenant } = hostApi();
   const hostHeader = request.headers.get("host") ?? request.nextUrl.host;
   // Pages are named by host and path only: an x-tenant-id header from a browser chooses nothing.
   const page = { host: hostName(hostHeader), path: pathname, tenantHeader: null };
-  let decision: RouteDecision = routeRequest(identifyTenant(page, apiConfig.rootDomain), pathname);
+  let decision: RouteDecision = routeRequest(identifyTenant(page, apiConfig().rootDomain), pathname);
   if (decision.kind === "rewrite" && decision.area === "workspace" && !(await isRegistered({ ...page, hostHeader }))) {
     decision = { kind: "not-found", area: "unknown-workspace" };
   }
@@ -61,7 +62,8 @@ async function route(request: NextRequest, policy: string): Promise<NextResponse
 async function isRegistered(page: { host: string; hostHeader: string; path: string; tenantHeader: null }): Promise<boolean> {
   const info: RequestInfo = { ...page, method: "GET", cookies: {}, origin: null, apiKey: null, ip: null, userAgent: null, secure: false };
   try {
-    await resolveTenant(info, apiConfig);
+    const { apiConfig, resolveTenant } = hostApi();
+    await resolveTenant(info, apiConfig());
     return true;
   } catch (error) {
     return trpcErrorCode(error) !== "NOT_FOUND";

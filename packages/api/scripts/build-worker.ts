@@ -1,13 +1,14 @@
 /**
- * `pnpm --filter @sigil/api build`: the execution worker as one JavaScript file,
- * dist/worker.mjs, so `pnpm start` runs it with plain node instead of through tsx's loader
- * (RSS: README, The execution worker). Native and build-time packages stay external
- * (better-sqlite3, esbuild); every workspace package is bundled.
+ * `pnpm --filter @sigil/api build`: the API as JavaScript in dist/, so `pnpm start` runs plain
+ * node instead of tsx's loader (README: Memory and CPU at rest): dist/worker.mjs (the execution
+ * worker), and index.mjs, http.mjs, edge.mjs, which the web server loads through the package's
+ * `sigil-dist` export condition. Native and build-time packages stay external (better-sqlite3,
+ * esbuild); every workspace package is bundled.
  *
  * The workspace packages locate files next to their source (`new URL("../../migrations/tenant",
  * import.meta.url)`, `import.meta.dirname`): in the bundle those keep meaning "relative to the
- * source file", as apps/web/build/import-meta-url-loader.cjs does for Next's build, so the bundle
- * refers to the checkout it was built in, which `pnpm start` serves in place.
+ * source file", so the bundle refers to the checkout it was built in, which `pnpm start` serves
+ * in place.
  */
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -16,7 +17,18 @@ import { pathToFileURL } from "node:url";
 import { build, type Plugin } from "esbuild";
 
 const packageDir = join(import.meta.dirname, "..");
-const outfile = join(packageDir, "dist", "worker.mjs");
+const outdir = join(packageDir, "dist");
+/**
+ * Each entry is one file of dist/ (`<name>.mjs`); what they share is split into chunks, so a
+ * process that loads several of them (the web server: http, edge, and Next's import of the
+ * package) holds one instance of every module: one database manager, one set of caches.
+ */
+const entries: Record<string, string> = {
+  worker: "scripts/worker.ts",
+  index: "src/index.ts",
+  http: "src/http/index.ts",
+  edge: "src/http/edge.ts",
+};
 
 // Resolved where @sigil/db (their dependent) finds them: pnpm keeps them out of this package's
 // node_modules, and the bundle imports them by absolute path.
@@ -43,8 +55,11 @@ const sourceLocation: Plugin = {
 
 const started = performance.now();
 await build({
-  entryPoints: [join(packageDir, "scripts", "worker.ts")],
-  outfile,
+  entryPoints: Object.entries(entries).map(([out, source]) => ({ out, in: join(packageDir, source) })),
+  outdir,
+  outExtension: { ".js": ".mjs" },
+  chunkNames: "chunks/[name]-[hash]",
+  splitting: true,
   bundle: true,
   platform: "node",
   format: "esm",
@@ -54,4 +69,8 @@ await build({
   plugins: [nativeExternals, sourceLocation],
   logLevel: "warning",
 });
-console.log(`Built ${outfile} in ${Math.round(performance.now() - started)} ms.`);
+console.log(
+  `Built ${Object.keys(entries)
+    .map((name) => `dist/${name}.mjs`)
+    .join(", ")} in ${Math.round(performance.now() - started)} ms.`,
+);

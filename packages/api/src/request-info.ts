@@ -49,23 +49,42 @@ export function hostName(hostHeader: string): string {
   return colon === -1 ? value : value.slice(0, colon);
 }
 
-export function requestInfoFrom(req: Request): RequestInfo {
-  const url = new URL(req.url);
-  const hostHeader = req.headers.get("host") ?? url.host;
-  const authorization = req.headers.get("authorization");
-  const bearer = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? null;
+/** Reads one request header (null when absent); Node's and fetch's headers both fit. */
+type HeaderReader = (name: string) => string | null;
+
+function requestInfo(method: string, url: URL, header: HeaderReader): RequestInfo {
+  const hostHeader = header("host") ?? url.host;
+  const bearer = header("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? null;
   return {
-    method: req.method,
+    method,
     host: hostName(hostHeader),
     hostHeader: hostHeader.toLowerCase(),
     path: url.pathname,
-    tenantHeader: req.headers.get("x-tenant-id"),
-    cookies: parseCookies(req.headers.get("cookie")),
-    origin: req.headers.get("origin"),
-    apiKey: bearer ?? req.headers.get("x-api-key"),
+    tenantHeader: header("x-tenant-id"),
+    cookies: parseCookies(header("cookie")),
+    origin: header("origin"),
+    apiKey: bearer ?? header("x-api-key"),
     // Decided by the HTTP edge from the socket (and TRUST_PROXY), never from a client's X-Forwarded-For.
-    ip: req.headers.get(EDGE_HEADERS.clientIp),
-    userAgent: req.headers.get("user-agent"),
-    secure: url.protocol === "https:" || req.headers.get(EDGE_HEADERS.proto) === "https",
+    ip: header(EDGE_HEADERS.clientIp),
+    userAgent: header("user-agent"),
+    secure: url.protocol === "https:" || header(EDGE_HEADERS.proto) === "https",
   };
+}
+
+/** From a fetch Request (the fetch handler, tests). */
+export function requestInfoFrom(req: Request): RequestInfo {
+  return requestInfo(req.method, new URL(req.url), (name) => req.headers.get(name));
+}
+
+/** A Node request's headers: lower-case names; a repeated header is an array (joined like fetch does). */
+type NodeHeaders = Record<string, string | string[] | undefined>;
+
+/** From a Node request (the web server's API path): the same fields, read from the same headers. */
+export function requestInfoFromNode(req: { method?: string | undefined; url?: string | undefined; headers: NodeHeaders }): RequestInfo {
+  const header: HeaderReader = (name) => {
+    const value = req.headers[name];
+    if (value === undefined) return null;
+    return Array.isArray(value) ? value.join(name === "cookie" ? "; " : ", ") : value;
+  };
+  return requestInfo(req.method ?? "GET", new URL(req.url ?? "/", "http://node.invalid"), header);
 }

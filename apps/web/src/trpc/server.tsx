@@ -1,11 +1,12 @@
 import "server-only";
 
-import { appRouter, createInnerContext, hostName, parseCookies, type InnerContext } from "@sigil/api";
+import type { AppRouter, InnerContext } from "@sigil/api";
 import { dehydrate, HydrationBoundary, type FetchQueryOptions, type QueryKey } from "@tanstack/react-query";
 import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import { headers } from "next/headers";
 import { cache, type ReactNode } from "react";
 import { isDomainSegment, ROUTE_HEADERS } from "@/lib/routing";
+import { hostApi } from "@/lib/server/host-api";
 import { makeQueryClient } from "./query-client";
 
 /** One QueryClient per request (React's `cache` is scoped to a server render). */
@@ -22,6 +23,7 @@ const createServerContext = cache(async (): Promise<InnerContext> => {
   const hostHeader = incoming.get("host") ?? "localhost";
   const segment = incoming.get(ROUTE_HEADERS.tenant);
   const basePath = incoming.get(ROUTE_HEADERS.basePath) ?? "";
+  const { createInnerContext, hostName, parseCookies } = hostApi();
   return createInnerContext({
     request: {
       method: "GET",
@@ -40,11 +42,19 @@ const createServerContext = cache(async (): Promise<InnerContext> => {
   });
 });
 
+function createOptionsProxy() {
+  return createTRPCOptionsProxy<AppRouter>({ router: hostApi().appRouter, ctx: createServerContext, queryClient: getQueryClient });
+}
+let optionsProxy: ReturnType<typeof createOptionsProxy> | undefined;
+
 /**
  * Query options for server components: `trpc.prompts.list.queryOptions({ … })`. Calls the
- * router in-process (no HTTP) with the request's context.
+ * router in-process (no HTTP) with the request's context. Made on first use: the router is the
+ * one server.ts provides (src/lib/server/host-api.ts), there only while requests are served.
  */
-export const trpc = createTRPCOptionsProxy({ router: appRouter, ctx: createServerContext, queryClient: getQueryClient });
+export const trpc = new Proxy({} as ReturnType<typeof createOptionsProxy>, {
+  get: (_target, key): unknown => Reflect.get((optionsProxy ??= createOptionsProxy()), key),
+});
 
 /**
  * Starts a query on the server so its result is in the page's HTML and the browser's cache.

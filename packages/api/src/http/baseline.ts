@@ -1,10 +1,8 @@
 import { HybridDatabaseManager, prompts, tenantModel, type TenantRow } from "@sigil/db";
 import { listPromptsInput } from "@sigil/validators";
 import { TRPCError } from "@trpc/server";
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { count, desc } from "drizzle-orm";
 import { authenticateApiKey } from "../auth/identity.ts";
-import { createContext } from "../context.ts";
 import { publicProcedure, router } from "../trpc.ts";
 
 /**
@@ -12,8 +10,14 @@ import { publicProcedure, router } from "../trpc.ts";
  * prompts + total), over the same tRPC transport with the same API-key check, but without the
  * tenancy layer: the tenant named by x-tenant-id is looked up once and cached, and the read runs
  * on its leased handle directly (no identification, no registry lookup per request, no tenant
- * context). Served only when SIGIL_BENCH_BASELINE=1; otherwise 404.
+ * context). Served by the API's Node handler (node-handler.ts) only when SIGIL_BENCH_BASELINE=1; otherwise 404.
  */
+export const BENCH_BASELINE_ENDPOINT = "/api/bench-baseline";
+
+export function benchBaselineEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.SIGIL_BENCH_BASELINE === "1";
+}
+
 const tenants = new Map<string, TenantRow>();
 
 async function cachedTenant(slug: string | null): Promise<TenantRow> {
@@ -25,7 +29,7 @@ async function cachedTenant(slug: string | null): Promise<TenantRow> {
   return found;
 }
 
-const baselineRouter = router({
+export const baselineRouter = router({
   promptsList: publicProcedure.input(listPromptsInput.prefault({})).query(async ({ ctx, input }) => {
     const tenant = await cachedTenant(ctx.request.tenantHeader);
     await authenticateApiKey(ctx.request.apiKey ?? "", tenant);
@@ -44,8 +48,3 @@ const baselineRouter = router({
     );
   }),
 });
-
-export async function handleBaselineRequest(req: Request): Promise<Response> {
-  if (process.env.SIGIL_BENCH_BASELINE !== "1") return new Response("Not found", { status: 404 });
-  return fetchRequestHandler({ endpoint: "/api/bench-baseline", req, router: baselineRouter, createContext });
-}

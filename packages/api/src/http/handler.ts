@@ -1,4 +1,5 @@
 import { MAX_BATCH_SIZE } from "@sigil/validators";
+import type { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import type { ApiConfig } from "../config.ts";
 import { createContext } from "../context.ts";
@@ -21,6 +22,20 @@ export const API_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
   "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
 };
 
+/** A batch over MAX_BATCH_SIZE, refused before tRPC runs: its answer body, or null when it is fine. */
+export function batchRefusal(url: URL): string | null {
+  const procedures = trpcProcedures(url.pathname);
+  if (procedures.length <= MAX_BATCH_SIZE) return null;
+  const message = `A batch may call at most ${MAX_BATCH_SIZE} procedures; this one calls ${procedures.length}. Split it into smaller batches.`;
+  return trpcErrorBody(url, "BAD_REQUEST", 400, message);
+}
+
+/** What the server log keeps of a failed call (the client gets a sentence instead, errors.ts). */
+export function logTrpcError({ error, path }: { error: TRPCError; path?: string | undefined }): void {
+  if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path ?? "?"} failed:`, error.cause ?? error);
+  else if (isRuntimeErrorText(error)) console.warn(`tRPC ${path ?? "?"}: unreadable request: ${error.message}`);
+}
+
 function withApiHeaders(response: Response): Response {
   for (const [name, value] of Object.entries(API_RESPONSE_HEADERS)) response.headers.set(name, value);
   return response;
@@ -34,21 +49,14 @@ export async function handleTrpcRequest(req: Request, options: { config?: ApiCon
   const url = new URL(req.url);
   const endpoint = trpcEndpoint(url.pathname);
   if (endpoint === null) return new Response("Not found", { status: 404 });
-  const procedures = trpcProcedures(url.pathname);
-  if (procedures.length > MAX_BATCH_SIZE) {
-    const message = `A batch may call at most ${MAX_BATCH_SIZE} procedures; this one calls ${procedures.length}. Split it into smaller batches.`;
-    return withApiHeaders(new Response(trpcErrorBody(url, "BAD_REQUEST", 400, message), { status: 400, headers: { "content-type": "application/json" } }));
-  }
+  const refusal = batchRefusal(url);
+  if (refusal !== null) return withApiHeaders(new Response(refusal, { status: 400, headers: { "content-type": "application/json" } }));
   const response = await fetchRequestHandler({
     endpoint,
     req,
     router: appRouter,
     createContext: (context) => createContext(context, options.config),
-    onError({ error, path }) {
-      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path ?? "?"} failed:`, error.cause ?? error);
-      // The client gets a sentence instead (errors.ts); the exception's text is kept here.
-      else if (isRuntimeErrorText(error)) console.warn(`tRPC ${path ?? "?"}: unreadable request: ${error.message}`);
-    },
+    onError: logTrpcError,
   });
   return withApiHeaders(response);
 }

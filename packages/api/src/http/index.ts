@@ -1,4 +1,4 @@
 export { handleTrpcRequest, trpcEndpoint } from "./handler.ts";
+export { createNodeApiHandler, type NodeApiHandler } from "./node-handler.ts";
 export { startApiServer } from "./node-server.ts";
-export { handleBaselineRequest } from "./baseline.ts";
 export { callInProcess, cookieFrom, type InProcessCallOptions, type InProcessCallResult } from "./in-process-call.ts";

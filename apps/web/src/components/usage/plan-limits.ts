@@ -1,8 +1,8 @@
 import "server-only";
 
-import { apiConfig, hostName, resolveTenant } from "@sigil/api";
 import { headers } from "next/headers";
 import { isDomainSegment, ROUTE_HEADERS } from "@/lib/routing";
+import { hostApi } from "@/lib/server/host-api";
 
 export interface PlanLimits {
   users: number;
@@ -23,6 +23,7 @@ export async function loadPlanLimits(): Promise<PlanLimits | null> {
   const hostHeader = incoming.get("host") ?? "localhost";
   const segment = incoming.get(ROUTE_HEADERS.tenant);
   const basePath = incoming.get(ROUTE_HEADERS.basePath) ?? "";
+  const { apiConfig, hostName, resolveTenant } = hostApi();
   try {
     const tenant = await resolveTenant(
       {

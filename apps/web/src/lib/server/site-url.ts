@@ -1,7 +1,7 @@
 import "server-only";
 
-import { apiConfig } from "@sigil/api";
 import { headers } from "next/headers";
+import { hostApi } from "./host-api";
 
 export interface SiteUrls {
   /** `http://localhost:3000` */
@@ -20,7 +20,7 @@ export async function siteUrls(): Promise<SiteUrls> {
   const host = incoming.get("host") ?? "localhost";
   const port = /:(\d+)$/.exec(host)?.[1];
   const scheme = incoming.get("x-forwarded-proto") === "https" ? "https" : "http";
-  const { rootDomain } = apiConfig();
+  const { rootDomain } = hostApi().apiConfig();
   const at = (name: string) => `${scheme}://${name}${port ? `:${port}` : ""}`;
   return {
     root: at(rootDomain),
