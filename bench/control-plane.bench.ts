@@ -108,7 +108,7 @@ async function measure(total: number, listInput: unknown): Promise<BenchRow[]> {
       value: median(pickups),
       unit: "ms",
       target: { comparison: "<=", value: 100 },
-      note: `executions.create (API key) at a random moment → the worker's outcome event; worker polling every ${new ExecutionWorker().pollIntervalMs} ms; template provider; n=${pickups.length}`,
+      note: `executions.create (API key) at a random moment → the worker's outcome event; idle worker woken by the signal file (it polls nothing); template provider; n=${pickups.length}`,
     },
     { benchmark: `pickup latency of a new execution, ${size}: p99`, value: percentile(pickups, 99), unit: "ms" },
   );
