@@ -21,23 +21,27 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { createSigilClient, signIn } from "@sigil/client";
 import autocannon from "autocannon";
 import superjson from "superjson";
-import { startProductionServer, type ProductionServer } from "./http/server.ts";
+import { startProductionServer, startRelease, type ProductionServer, type ReleaseServer } from "./http/server.ts";
 import { cpuMs, rssBytes } from "./lib/processes.ts";
 import { step } from "./lib/progress.ts";
 import { median } from "./lib/stats.ts";
-import type { BenchRow } from "./lib/types.ts";
+import type { BenchOptions, BenchRow } from "./lib/types.ts";
 
 const PORT = Number(process.env.BENCH_HTTP_PORT ?? 3230);
 const DURATION_S = 5;
 const WARMUP_S = 2;
 const CONNECTIONS = 10;
-const ROUNDS = 3;
+const ROUNDS = 5;
 const IDLE_S = 10;
+const IDLE_REST_S = 15;
 const AFTER_LOAD_REST_S = 60;
 const MIB = 1024 * 1024;
 
 interface Target {
   label: string;
+  /** The server it is sent to, and the process whose CPU it costs. */
+  base: string;
+  pid: number;
   method: "GET" | "POST";
   path: string;
   headers: Record<string, string>;
@@ -51,17 +55,17 @@ interface Run {
   cpuMsPerRequest: number;
 }
 
-async function load(base: string, target: Target, webPid: number, seconds: number): Promise<Run> {
-  const cpuBefore = cpuMs(webPid);
+async function load(target: Target, seconds: number): Promise<Run> {
+  const cpuBefore = cpuMs(target.pid);
   const result = await autocannon({
-    url: `${base}${target.path}`,
+    url: `${target.base}${target.path}`,
     method: target.method,
     headers: target.headers,
     ...(target.body === undefined ? {} : { body: target.body }),
     connections: CONNECTIONS,
     duration: seconds,
   });
-  const cpu = cpuMs(webPid) - cpuBefore;
+  const cpu = cpuMs(target.pid) - cpuBefore;
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${target.label}: ${result.non2xx} non-2xx answers and ${result.errors} errors`);
   return {
     requestsPerSecond: result.requests.average,
@@ -72,8 +76,8 @@ async function load(base: string, target: Target, webPid: number, seconds: numbe
 }
 
 /** One request, which must succeed (the warm-up before the idle figures: every path's code loaded). */
-async function once(base: string, target: Target): Promise<void> {
-  const response = await fetch(`${base}${target.path}`, {
+async function once(target: Target): Promise<void> {
+  const response = await fetch(`${target.base}${target.path}`, {
     method: target.method,
     headers: target.headers,
     ...(target.body === undefined ? {} : { body: target.body }),
@@ -83,7 +87,7 @@ async function once(base: string, target: Target): Promise<void> {
 }
 
 /** The demo tenant with 50 prompts, an API key that reads them, and a signed-in owner. */
-async function prepareTargets(base: string): Promise<Target[]> {
+async function prepareTargets(base: string, pid: number): Promise<Target[]> {
   const { cookie } = await signIn({ url: base, tenant: "acme", email: "owner@acme.test", password: "acme-demo-password" });
   const owner = createSigilClient({ url: base, tenant: "acme", cookie });
   let first = "";
@@ -97,13 +101,14 @@ async function prepareTargets(base: string): Promise<Target[]> {
   // A browser's write: the session cookie, and an Origin naming the host it was sent to.
   const bySession = { "x-tenant-id": "acme", cookie, origin: base, "content-type": "application/json" };
   const write = JSON.stringify(superjson.serialize({ id: first, description: "Edited by the HTTP benchmark" }));
+  const at = { base, pid };
   return [
-    { label: "read, lean API path", method: "GET", path: `/api/trpc/prompts.list?input=${input}`, headers: byKey },
-    { label: "read, Next route handler", method: "GET", path: `/api/bench-next-route/trpc/prompts.list?input=${input}`, headers: byKey },
-    { label: "read, bare (no tenancy layer)", method: "GET", path: `/api/bench-baseline/promptsList?input=${input}`, headers: byKey },
-    { label: "write, lean API path", method: "POST", path: "/api/trpc/prompts.update", headers: bySession, body: write },
-    { label: "write, Next route handler", method: "POST", path: "/api/bench-next-route/trpc/prompts.update", headers: bySession, body: write },
-    { label: "page /tenant/acme/prompts", method: "GET", path: "/tenant/acme/prompts", headers: { cookie } },
+    { ...at, label: "read, lean API path", method: "GET", path: `/api/trpc/prompts.list?input=${input}`, headers: byKey },
+    { ...at, label: "read, Next route handler", method: "GET", path: `/api/bench-next-route/trpc/prompts.list?input=${input}`, headers: byKey },
+    { ...at, label: "read, bare (no tenancy layer)", method: "GET", path: `/api/bench-baseline/promptsList?input=${input}`, headers: byKey },
+    { ...at, label: "write, lean API path", method: "POST", path: "/api/trpc/prompts.update", headers: bySession, body: write },
+    { ...at, label: "write, Next route handler", method: "POST", path: "/api/bench-next-route/trpc/prompts.update", headers: bySession, body: write },
+    { ...at, label: "page /tenant/acme/prompts", method: "GET", path: "/tenant/acme/prompts", headers: { cookie } },
   ];
 }
 
@@ -136,7 +141,8 @@ function processesOf(pids: ProductionServer["pids"]): { name: string; pid: numbe
  */
 async function idleRows(pids: ProductionServer["pids"]): Promise<BenchRow[]> {
   const processes = processesOf(pids);
-  await sleep(5_000);
+  // After start-up, V8 collects the garbage of loading for a few seconds (the worker's 60–80 ms).
+  await sleep(IDLE_REST_S * 1_000);
   const cpuBefore = processes.map(({ pid }) => cpuMs(pid));
   step(`at rest for ${IDLE_S} s: memory and CPU of each process`);
   await sleep(IDLE_S * 1_000);
@@ -158,7 +164,7 @@ async function idleRows(pids: ProductionServer["pids"]): Promise<BenchRow[]> {
     value: total,
     unit: "MiB",
     target: { comparison: "<=", value: 350 },
-    note: "idle RSS: VmRSS after every path below was served once and 5 s of rest, before the load. `pnpm start` typed in a terminal adds pnpm's own process (about 40 MiB), which only waits for the launcher.",
+    note: `idle RSS: VmRSS after every path below was served once and ${IDLE_REST_S} s of rest, before the load. \`pnpm start\` typed in a terminal adds pnpm's own process (about 40 MiB), which only waits for the launcher.`,
   });
   return rows;
 }
@@ -177,28 +183,69 @@ async function afterLoadRows(pids: ProductionServer["pids"]): Promise<BenchRow[]
   return rows;
 }
 
-export async function httpBenchmarks(): Promise<BenchRow[]> {
+/** The same read and page on another commit (`--against REF`), labelled with it. */
+async function releaseTargets(release: ReleaseServer, base: string): Promise<Target[]> {
+  const [read, , , , , page] = await prepareTargets(base, release.webPid);
+  if (!read || !page) return [];
+  return [
+    { ...read, label: `read, ${release.label}` },
+    { ...page, label: `page /tenant/acme/prompts, ${release.label}` },
+  ];
+}
+
+function releaseRatios(release: ReleaseServer, rows: BenchRow[][], value: (rows: BenchRow[], suffix: string) => number): BenchRow[] {
+  const [leanRead, page, releaseRead, releasePage] = rows;
+  return [
+    {
+      benchmark: `read throughput: lean path / ${release.label}`,
+      value: value(leanRead ?? [], "throughput") / value(releaseRead ?? [], "throughput"),
+      unit: "×",
+      target: { comparison: ">=", value: 2 },
+      note: `vs ${release.label}: the same read and page on that commit, built and started by its own \`pnpm start\` in a git worktree, served side by side and interleaved with this one's; targets ≥ 2× the read's throughput, and the page's unchanged or faster (≥ 0.95, the noise of one run)`,
+    },
+    {
+      benchmark: `read CPU per request: lean path / ${release.label}`,
+      value: value(leanRead ?? [], "server CPU per request") / value(releaseRead ?? [], "server CPU per request"),
+      unit: "×",
+    },
+    {
+      benchmark: `page throughput: this commit / ${release.label}`,
+      value: value(page ?? [], "throughput") / value(releasePage ?? [], "throughput"),
+      unit: "×",
+      target: { comparison: ">=", value: 0.95 },
+    },
+  ];
+}
+
+export async function httpBenchmarks(options: BenchOptions): Promise<BenchRow[]> {
   const root = mkdtempSync(join(tmpdir(), "sigil-bench-http-"));
   const server = await startProductionServer(join(root, "data"), PORT);
+  let release: ReleaseServer | undefined;
   try {
-    const base = `http://127.0.0.1:${PORT}`;
-    const targets = await prepareTargets(base);
-    for (const target of targets) await once(base, target);
+    const targets = await prepareTargets(`http://127.0.0.1:${PORT}`, server.pids.web);
+    for (const target of targets) await once(target);
     const idle = await idleRows(server.pids);
-    step(`warming up each path (${WARMUP_S} s), then ${ROUNDS} interleaved rounds of ${DURATION_S} s × ${CONNECTIONS} connections`);
-    for (const target of targets) await load(base, target, server.pids.web, WARMUP_S);
-    const runs = targets.map((): Run[] => []);
-    for (let round = 0; round < ROUNDS; round += 1) {
-      for (const [index, target] of targets.entries()) runs[index]?.push(await load(base, target, server.pids.web, DURATION_S));
+    if (options.against !== undefined) {
+      release = await startRelease(options.against, join(root, "release-data"), PORT + 2);
+      targets.push(...(await releaseTargets(release, `http://127.0.0.1:${PORT + 2}`)));
     }
+    step(`warming up each path (${WARMUP_S} s), then ${ROUNDS} interleaved rounds of ${DURATION_S} s × ${CONNECTIONS} connections`);
+    for (const target of targets) await load(target, WARMUP_S);
+    const runs = targets.map((): Run[] => []);
+    // Each of the other commit's paths right after this one's counterpart (read 0 ↔ 6, page 5 ↔ 7),
+    // so the two sides of a comparison always meet the machine in the same state.
+    const schedule = release ? [0, 6, 1, 2, 3, 4, 5, 7] : targets.map((_, index) => index);
+    for (let round = 0; round < ROUNDS; round += 1) {
+      for (const index of schedule) {
+        const target = targets[index];
+        if (target) runs[index]?.push(await load(target, DURATION_S));
+      }
+    }
+    await release?.stop();
     const afterLoad = await afterLoadRows(server.pids);
-    const rowsOf = (index: number) => {
-      const target = targets[index];
-      const measured = runs[index];
-      return target && measured ? targetRows(target, measured) : [];
-    };
-    const value = (rows: BenchRow[], suffix: string) => rows.find((row) => row.benchmark.endsWith(suffix))?.value ?? Number.NaN;
-    const [leanRead, nextRead, bareRead, leanWrite, nextWrite, page] = targets.map((_, index) => rowsOf(index));
+    const rows = targets.map((target, index) => targetRows(target, runs[index] ?? []));
+    const value = (found: BenchRow[], suffix: string) => found.find((row) => row.benchmark.endsWith(suffix))?.value ?? Number.NaN;
+    const [leanRead, nextRead, bareRead, leanWrite, nextWrite, page, releaseRead, releasePage] = rows;
     const ratios: BenchRow[] = [
       {
         benchmark: "API-key prompts.list, lean path: server CPU per request",
@@ -219,23 +266,15 @@ export async function httpBenchmarks(): Promise<BenchRow[]> {
         unit: "×",
       },
       {
-        benchmark: "read throughput: tenancy layer / bare (lean path)",
-        value: value(leanRead ?? [], "throughput") / value(bareRead ?? [], "throughput"),
+        benchmark: "read CPU per request: tenancy layer / bare (lean path)",
+        value: value(leanRead ?? [], "server CPU per request") / value(bareRead ?? [], "server CPU per request"),
         unit: "×",
       },
+      ...(release ? releaseRatios(release, [leanRead ?? [], page ?? [], releaseRead ?? [], releasePage ?? []], value) : []),
     ];
-    return [
-      ...ratios,
-      ...(leanRead ?? []),
-      ...(nextRead ?? []),
-      ...(bareRead ?? []),
-      ...(leanWrite ?? []),
-      ...(nextWrite ?? []),
-      ...(page ?? []),
-      ...idle,
-      ...afterLoad,
-    ];
+    return [...ratios, ...rows.flat(), ...idle, ...afterLoad];
   } finally {
+    await release?.stop();
     await server.stop();
     rmSync(root, { recursive: true, force: true });
   }

@@ -21,6 +21,8 @@ export interface BenchOptions {
   tenants?: number;
   /** `--list-input JSON`: the input of `tenants.list` in the control-plane suite (default: none, the procedure's first page). */
   listInput?: unknown;
+  /** `--against REF`: the HTTP suite also serves that commit (built in a git worktree) side by side. */
+  against?: string;
 }
 
 /** A bench file's entry point: measures, cleans up after itself, and returns its rows. */
