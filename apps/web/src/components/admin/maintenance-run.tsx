@@ -106,7 +106,14 @@ export function MaintenanceRunPanel({ kind, onFinished, explanation }: { kind: M
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.maintenance.pathKey() });
   const start = useMutation(
     trpc.maintenance.start.mutationOptions({
-      onSuccess: () => void refresh(),
+      onSuccess: async (started) => {
+        // A read of the latest run still in flight from before the click would answer "no run
+        // yet" after this: drop it and show the started run at once (its progress polls from here).
+        const latestKey = trpc.maintenance.list.queryKey({ kind, limit: 1 });
+        await queryClient.cancelQueries({ queryKey: latestKey });
+        queryClient.setQueryData(latestKey, [started]);
+        await refresh();
+      },
       onError: (error) => toast({ title: `Could not start the ${text.action}`, description: errorMessage(error), tone: "danger" }),
     }),
   );
