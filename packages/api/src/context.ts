@@ -1,4 +1,4 @@
-import type { TenantRow } from "@sigil/db";
+import { RequestPathLookups, type TenantRow } from "@sigil/db";
 import { apiConfig, type ApiConfig } from "./config.ts";
 import { requestInfoFrom, type RequestInfo } from "./request-info.ts";
 
@@ -13,11 +13,18 @@ export interface InnerContext {
   resHeaders: Headers;
   /** Set by the tenant procedure once the tenant is resolved. */
   tenant?: TenantRow;
+  /** The registry and API-key reads of this request, as of its first one (@sigil/db: request-path-cache.ts). */
+  lookups: RequestPathLookups;
 }
 export type Context = InnerContext;
 
 export function createInnerContext(options: { request: RequestInfo; resHeaders?: Headers; config?: ApiConfig }): InnerContext {
-  return { request: options.request, config: options.config ?? apiConfig(), resHeaders: options.resHeaders ?? new Headers() };
+  return {
+    request: options.request,
+    config: options.config ?? apiConfig(),
+    resHeaders: options.resHeaders ?? new Headers(),
+    lookups: new RequestPathLookups(),
+  };
 }
 
 /** The outer context of the fetch adapter: reads the request once. */

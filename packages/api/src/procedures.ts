@@ -15,7 +15,7 @@ import { publicProcedure } from "./trpc.ts";
  * model call below is scoped to it.
  */
 export const tenantProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const tenant = await resolveTenant(ctx.request, ctx.config);
+  const tenant = await resolveTenant(ctx.request, ctx.config, ctx.lookups);
   return tenantContext.runWithTenant(tenant.id, () => next({ ctx: { tenant } }));
 });
 

@@ -1,4 +1,4 @@
-import { lookupTenant, type TenantRow, type TenantStatus } from "@sigil/db";
+import { RequestPathLookups, type TenantRow, type TenantStatus } from "@sigil/db";
 import { TRPCError } from "@trpc/server";
 import type { ApiConfig } from "./config.ts";
 import type { RequestInfo } from "./request-info.ts";
@@ -13,11 +13,6 @@ export class TenantUnavailableError extends TRPCError {
   }
 }
 
-/** The registry's answer, from this process's cache while nothing changed (@sigil/db: request-path-cache.ts). */
-function lookup(identifier: TenantIdentifier): Promise<TenantRow | null> {
-  return lookupTenant(identifier.kind, identifier.value);
-}
-
 function notFound(identifier: TenantIdentifier): TRPCError {
   const message =
     identifier.kind === "domain" ? `No workspace is registered for the host "${identifier.value}".` : `No workspace "${identifier.value}" exists.`;
@@ -27,9 +22,10 @@ function notFound(identifier: TenantIdentifier): TRPCError {
 /**
  * Resolves the request's tenant in the registry (docs/architecture.md: Tenant identity, 3. The registry decides): no
  * identifier → 400, malformed or disagreeing identifiers → 400, unknown → 404, not active →
- * 403 naming the status. There is no default tenant.
+ * 403 naming the status. There is no default tenant. `lookups`: the request's (context.ts), so
+ * that its API key is read as of the same moment.
  */
-export async function resolveTenant(request: RequestInfo, config: ApiConfig): Promise<TenantRow> {
+export async function resolveTenant(request: RequestInfo, config: ApiConfig, lookups = new RequestPathLookups()): Promise<TenantRow> {
   const identification = identifyTenant(request, config.rootDomain);
   if (identification.kind === "none") {
     throw new TRPCError({
@@ -44,7 +40,8 @@ export async function resolveTenant(request: RequestInfo, config: ApiConfig): Pr
 
   let tenant: TenantRow | undefined;
   for (const identifier of identification.identifiers) {
-    const found = await lookup(identifier);
+    // From this process's cache while nothing changed (@sigil/db: request-path-cache.ts).
+    const found = await lookups.tenant(identifier.kind, identifier.value);
     if (!found) throw notFound(identifier);
     if (tenant && tenant.id !== found.id) {
       throw new TRPCError({ code: "BAD_REQUEST", message: "The request names two different workspaces." });

@@ -1,12 +1,12 @@
 import { initTRPC, TRPCError } from "@trpc/server";
-import superjson from "superjson";
 import { ZodError, z } from "zod";
 import type { Context } from "./context.ts";
 import { publicMessage, QuotaTRPCError, toTRPCError, type QuotaErrorData } from "./errors.ts";
 import { TenantUnavailableError } from "./tenant-resolution.ts";
+import { transformer } from "./transformer.ts";
 
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  transformer,
   errorFormatter({ shape, error }) {
     const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
     const quota: QuotaErrorData | null = error instanceof QuotaTRPCError ? error.quota : null;

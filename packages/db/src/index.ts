@@ -6,7 +6,7 @@ export { HybridDatabaseManager, type HybridDatabaseOptions, type DatabaseStrateg
 export type { TenantLease, PoolStats } from "./tenant-pool.ts";
 export { tenantContext } from "./tenant-context.ts";
 export { signalWork, watchWorkSignal, workSignalPath, WORK_SIGNAL_FILE, type WorkSignalWatch } from "./work-signal.ts";
-export { lookupApiKey, lookupTenant, type ApiKeyWithOwner, type TenantLookupKind } from "./request-path-cache.ts";
+export { lookupApiKey, lookupTenant, RequestPathLookups, type ApiKeyWithOwner, type TenantLookupKind } from "./request-path-cache.ts";
 export * from "./models/index.ts";
 export * from "./migrations/hybrid-migration-manager.ts";
 export * from "./control-plane-repair.ts";

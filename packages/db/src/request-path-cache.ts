@@ -65,9 +65,7 @@ function remember<V>(map: Map<string, V>, key: string, value: V): void {
   map.set(key, value);
 }
 
-/** A tenant by slug, id or custom domain (lower-cased), as `tenantModel.findBy…` would read it now. */
-export async function lookupTenant(kind: TenantLookupKind, value: string): Promise<TenantRow | null> {
-  const state = freshState();
+async function tenantIn(state: CacheState, kind: TenantLookupKind, value: string): Promise<TenantRow | null> {
   const key = `${kind}:${kind === "domain" ? value.toLowerCase() : value}`;
   const cached = state.tenants.get(key);
   if (cached) return cached;
@@ -77,12 +75,44 @@ export async function lookupTenant(kind: TenantLookupKind, value: string): Promi
   return found;
 }
 
-/** An API key by its public id with its owner, as `findApiKeyForAuthentication` would read it now. */
-export async function lookupApiKey(keyId: string): Promise<ApiKeyWithOwner | null> {
-  const state = freshState();
+async function apiKeyIn(state: CacheState, keyId: string): Promise<ApiKeyWithOwner | null> {
   const cached = state.apiKeys.get(keyId);
   if (cached) return cached;
   const found = await findApiKeyForAuthentication(keyId);
   if (found) remember(state.apiKeys, keyId, found);
   return found;
+}
+
+/** A tenant by slug, id or custom domain (lower-cased), as `tenantModel.findBy…` would read it now. */
+export function lookupTenant(kind: TenantLookupKind, value: string): Promise<TenantRow | null> {
+  return tenantIn(freshState(), kind, value);
+}
+
+/** An API key by its public id with its owner, as `findApiKeyForAuthentication` would read it now. */
+export function lookupApiKey(keyId: string): Promise<ApiKeyWithOwner | null> {
+  return apiKeyIn(freshState(), keyId);
+}
+
+/**
+ * The lookups of one request (its tenant, then its API key), answered as of the request's first
+ * lookup: the generation is read once, not once per lookup. A change committed after that first
+ * read is seen by the next request, as if it had been committed a moment later; entries cached by
+ * other requests in between were read from the database after the last change they saw, so they
+ * are never older than what this request started with.
+ */
+export class RequestPathLookups {
+  private state: CacheState | undefined;
+
+  tenant(kind: TenantLookupKind, value: string): Promise<TenantRow | null> {
+    return tenantIn(this.current(), kind, value);
+  }
+
+  apiKey(keyId: string): Promise<ApiKeyWithOwner | null> {
+    return apiKeyIn(this.current(), keyId);
+  }
+
+  private current(): CacheState {
+    this.state ??= freshState();
+    return this.state;
+  }
 }

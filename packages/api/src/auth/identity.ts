@@ -1,4 +1,4 @@
-import { digestsEqual, lookupApiKey, findSessionForAuthentication, sessionModel, sha256, type ApiKeyRow, type TenantRow, type UserRow } from "@sigil/db";
+import { digestsEqual, RequestPathLookups, findSessionForAuthentication, sessionModel, sha256, type ApiKeyRow, type TenantRow, type UserRow } from "@sigil/db";
 import { TRPCError } from "@trpc/server";
 import type { InnerContext } from "../context.ts";
 import { parseApiKey } from "./api-key-format.ts";
@@ -16,7 +16,7 @@ const forbidden = (message: string) => new TRPCError({ code: "FORBIDDEN", messag
  * revoked or an expired one is a 401.
  */
 export async function authenticate(ctx: InnerContext, tenant: TenantRow): Promise<Identity> {
-  if (ctx.request.apiKey !== null) return authenticateApiKey(ctx.request.apiKey, tenant);
+  if (ctx.request.apiKey !== null) return authenticateApiKey(ctx.request.apiKey, tenant, ctx.lookups);
   const token = ctx.request.cookies[SESSION_COOKIE];
   if (token) return authenticateSession(token, tenant);
   throw unauthorized("Sign in, or send an API key in the Authorization header.");
@@ -25,12 +25,13 @@ export async function authenticate(ctx: InnerContext, tenant: TenantRow): Promis
 /**
  * Verifies an API key for `tenant`: the key and its owner by key id (cached while nothing that
  * decides its validity changed, @sigil/db: request-path-cache.ts), a constant-time hash compare.
+ * `lookups`: the request's, which read the cache's generation for its tenant already.
  */
-export async function authenticateApiKey(plain: string, tenant: TenantRow): Promise<Identity> {
+export async function authenticateApiKey(plain: string, tenant: TenantRow, lookups = new RequestPathLookups()): Promise<Identity> {
   const parsed = parseApiKey(plain);
   if (!parsed) throw unauthorized("The API key is malformed.");
   if (parsed.kind === "system") throw forbidden("A system administrator key works only on the admin host.");
-  const found = await lookupApiKey(parsed.keyId);
+  const found = await lookups.apiKey(parsed.keyId);
   if (!found || !digestsEqual(found.apiKey.secretHash, parsed.secretHash)) throw unauthorized("The API key is not valid.");
   const { apiKey, user } = found;
   if (apiKey.tenantId !== tenant.id) throw forbidden("This API key belongs to another workspace.");

@@ -32,7 +32,7 @@ async function cachedTenant(slug: string | null): Promise<TenantRow> {
 export const baselineRouter = router({
   promptsList: publicProcedure.input(listPromptsInput.prefault({})).query(async ({ ctx, input }) => {
     const tenant = await cachedTenant(ctx.request.tenantHeader);
-    await authenticateApiKey(ctx.request.apiKey ?? "", tenant);
+    await authenticateApiKey(ctx.request.apiKey ?? "", tenant, ctx.lookups);
     return HybridDatabaseManager.getInstance().withTenantDatabase(tenant.id, (db) =>
       db.transaction((tx) => {
         const total = tx.select({ n: count() }).from(prompts).get()?.n ?? 0;
