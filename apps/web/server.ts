@@ -21,7 +21,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import * as api from "@sigil/api";
 import { acceptUpgrade, createEdgeServer, readEdgeConfig, readListenSettings, securityHeaders, type EdgeConfig, type ListenSettings } from "@sigil/api/edge";
-import { createNodeApiHandler, handleTrpcRequest, type NodeApiHandler } from "@sigil/api/http";
+import { benchBaselineEnabled, createNodeApiHandler, handleTrpcRequest, type NodeApiHandler } from "@sigil/api/http";
 import { provideHostApi } from "./src/lib/server/host-api";
 
 const dev = process.argv.includes("--dev");
@@ -55,6 +55,7 @@ provideHostApi({
   parseCookies: api.parseCookies,
   resolveTenant: api.resolveTenant,
   handleTrpcRequest,
+  benchBaseline: benchBaselineEnabled(),
 });
 
 const server = createEdgeServer(edgeConfig, (req, res) => {

@@ -1,3 +1,4 @@
+export { benchBaselineEnabled } from "./baseline.ts";
 export { handleTrpcRequest, trpcEndpoint } from "./handler.ts";
 export { createNodeApiHandler, type NodeApiHandler } from "./node-handler.ts";
 export { startApiServer } from "./node-server.ts";

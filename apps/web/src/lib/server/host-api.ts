@@ -16,6 +16,8 @@ export interface HostApi {
   parseCookies: typeof parseCookies;
   resolveTenant: typeof resolveTenant;
   handleTrpcRequest: typeof handleTrpcRequest;
+  /** SIGIL_BENCH_BASELINE=1, read once by the API's settings: the HTTP benchmark's baseline routes answer. */
+  benchBaseline: boolean;
 }
 
 const HOST_API = Symbol.for("sigil.host-api");

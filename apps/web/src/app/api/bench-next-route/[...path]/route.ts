@@ -4,13 +4,13 @@ import { hostApi } from "@/lib/server/host-api";
  * The HTTP benchmark's baseline for "the API through a Next route handler" (`pnpm bench http`):
  * `/api/bench-next-route/trpc/<procedure>` is the same call as `/api/trpc/<procedure>`, which the
  * web server answers on its own API path without Next (server.ts). Only when
- * SIGIL_BENCH_BASELINE=1; otherwise 404 like any unknown page.
+ * SIGIL_BENCH_BASELINE=1 (read by the API, packages/api/src/http/baseline.ts); otherwise 404 like
+ * any unknown page.
  */
-const enabled = process.env.SIGIL_BENCH_BASELINE === "1";
 const PREFIX = "/api/bench-next-route/";
 
 async function handler(req: Request): Promise<Response> {
-  if (!enabled) return new Response("Not found", { status: 404 });
+  if (!hostApi().benchBaseline) return new Response("Not found", { status: 404 });
   const url = new URL(req.url);
   url.pathname = `/api/${url.pathname.slice(PREFIX.length)}`;
   const body = req.method === "GET" || req.method === "HEAD" ? undefined : await req.arrayBuffer();
