@@ -23,6 +23,8 @@ export interface BenchOptions {
   listInput?: unknown;
   /** `--against REF`: the HTTP suite also serves that commit (built in a git worktree) side by side. */
   against?: string;
+  /** `--hypersigil DIR`: the HTTP suite also serves hypersigil's backend built in DIR (bench/http/build-hypersigil.sh). */
+  hypersigil?: string;
 }
 
 /** A bench file's entry point: measures, cleans up after itself, and returns its rows. */
