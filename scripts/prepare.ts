@@ -23,7 +23,7 @@ import { HybridDatabaseManager, InvalidSettingError, prepareDemoOnStart } from "
 const root = resolve(import.meta.dirname, "..");
 const webDir = join(root, "apps/web");
 const apiDir = join(root, "packages/api");
-/** What the build step makes and `--skip-build` requires (packages/api/scripts/build-worker.ts, apps/web/build/server.ts). */
+/** What the build step makes and `--skip-build` requires (packages/api/scripts/build.ts, apps/web/build/server.ts). */
 const BUILD_OUTPUTS = [
   join(webDir, ".next", "BUILD_ID"),
   join(webDir, "dist", "server.mjs"),

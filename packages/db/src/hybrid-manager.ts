@@ -83,6 +83,12 @@ export class HybridDatabaseManager {
     return HybridDatabaseManager.instance;
   }
 
+  /** Closes the process-wide manager if one was opened (a command-line tool's last step). */
+  static closeInstance(): void {
+    HybridDatabaseManager.instance?.close();
+    HybridDatabaseManager.instance = undefined;
+  }
+
   /** Replaces the process-wide manager (tests, CLI, server start); closes the previous one. */
   static configure(options: Partial<HybridDatabaseOptions> = {}): HybridDatabaseManager {
     HybridDatabaseManager.instance?.close();
@@ -131,6 +137,13 @@ export class HybridDatabaseManager {
 
   tenantMigrations(): MigrationFile[] {
     return loadMigrations(this.options.tenantMigrationsFolder);
+  }
+
+  /** shared.sqlite's schema version (migrations applied) and the latest this code knows. */
+  sharedSchemaStatus(): { version: number; latest: number } {
+    this.assertOpen();
+    const migrations = this.sharedMigrations();
+    return { version: readSchemaVersion(this.sharedConnection, migrations), latest: migrations.length };
   }
 
   runSharedMigrations(): ApplyResult {

@@ -1,0 +1,41 @@
+import { Command, CommanderError } from "commander";
+import { registerStatusCommand } from "./commands/status.ts";
+import { registerTenantCommands } from "./commands/tenants.ts";
+import { CliError } from "./errors.ts";
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const processIo: Io = { out: (text) => process.stdout.write(`${text}\n`), err: (text) => process.stderr.write(`${text}\n`) };
+
+function program(io: Io): Command {
+  const sigil = new Command("sigil")
+    .description("Operate a Sigil installation: its tenants and their schema (DATA_DIR, default apps/web/data).")
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) })
+    .showHelpAfterError("(sigil --help lists the commands)");
+  registerTenantCommands(sigil, io.out);
+  registerStatusCommand(sigil, io.out);
+  return sigil;
+}
+
+/**
+ * Runs one command line (without `node` and the script) and returns the exit code: 0 done, 1 it
+ * failed (a sentence on stderr says why), 2 the command line was wrong.
+ */
+export async function runCli(args: string[], io: Io = processIo): Promise<number> {
+  try {
+    await program(io).parseAsync(args, { from: "user" });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof CliError) {
+      io.err(`sigil: ${error.message}`);
+      return error.exitCode;
+    }
+    io.err(`sigil: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}

@@ -1,0 +1,3 @@
+import { sigilConfig } from "@sigil/eslint-config";
+
+export default sigilConfig({ layer: "tooling", tsconfigRootDir: import.meta.dirname });
