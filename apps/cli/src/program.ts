@@ -1,3 +1,5 @@
+import { inspect } from "node:util";
+import { describeFailure } from "@sigil/api";
 import { Command, CommanderError } from "commander";
 import { registerStatusCommand } from "./commands/status.ts";
 import { registerTenantCommands } from "./commands/tenants.ts";
@@ -35,7 +37,11 @@ export async function runCli(args: string[], io: Io = processIo): Promise<number
       io.err(`sigil: ${error.message}`);
       return error.exitCode;
     }
-    io.err(`sigil: ${error instanceof Error ? error.message : String(error)}`);
+    // The services' own errors (a taken slug, a full seat limit…), worded as the API words them.
+    const failure = describeFailure(error);
+    io.err(`sigil: ${failure.message}`);
+    if (failure.cause instanceof Error) io.err(failure.cause.stack ?? failure.cause.message);
+    else if (failure.cause !== undefined) io.err(inspect(failure.cause));
     return 1;
   }
 }

@@ -80,3 +80,13 @@ export function publicMessage(error: TRPCError): string {
   if (isRuntimeErrorText(error)) return UNREADABLE_REQUEST_MESSAGE;
   return error.message;
 }
+
+/**
+ * A failure as the API would answer it, for callers outside tRPC (the `sigil` CLI, which calls
+ * the same services): the sentence, and for an internal error the underlying cause (an operator
+ * at the installation may see it; a client may not).
+ */
+export function describeFailure(error: unknown): { message: string; cause: unknown } {
+  const converted = toTRPCError(error);
+  return { message: publicMessage(converted), cause: converted.code === "INTERNAL_SERVER_ERROR" ? (converted.cause ?? error) : undefined };
+}

@@ -6,11 +6,14 @@ export { identifyTenant, type Identification, type TenantIdentifier } from "./te
 export { resolveTenant, TenantUnavailableError } from "./tenant-resolution.ts";
 export { hostName, parseCookies, requestInfoFrom, type RequestInfo } from "./request-info.ts";
 export { createCallerFactory, publicProcedure, router } from "./trpc.ts";
+export { describeFailure } from "./errors.ts";
 export { authedProcedure, systemAdminProcedure, tenantProcedure, type Access } from "./procedures.ts";
 export { authenticate, authenticateApiKey, type Identity } from "./auth/identity.ts";
 export { generateApiKey, parseApiKey } from "./auth/api-key-format.ts";
 export { apiKeyUsage } from "./auth/usage-recorder.ts";
 export { AdminBootstrapError, ensureSystemAdmin, type BootstrapResult } from "./services/bootstrap-admin.ts";
+export { createTenantWithOwner, deleteTenant, reactivateTenant, suspendTenant } from "./services/tenant-admin.ts";
+export type { AdminActor } from "./services/audit.ts";
 export * from "./worker/index.ts";
 export * from "./outbound/index.ts";
 /** Most procedures one batch request may call (the API refuses more; clients split at it). */

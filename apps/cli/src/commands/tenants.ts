@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { CliError, usageError } from "../errors.ts";
 import { openInstallation } from "../installation.ts";
 import { bytes, json, table, when } from "../output.ts";
+import { registerTenantChangeCommands } from "./tenant-changes.ts";
 
 interface ListOptions {
   status?: string;
@@ -128,4 +129,5 @@ export function registerTenantCommands(program: Command, print: (text: string) =
     .argument("<slug>", "the workspace's slug")
     .option("--json", "print JSON")
     .action(async (slug: string, options: { json?: boolean }) => print(await show(slug, options)));
+  registerTenantChangeCommands(tenants, print);
 }

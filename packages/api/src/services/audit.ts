@@ -42,28 +42,42 @@ export async function recordAudit(
 }
 
 /**
- * A system administrator's action on a tenant: kept in shared.sqlite (it survives the tenant's
- * deletion) and, while the tenant exists, in the tenant's own audit log too.
+ * Who administers tenants: a system administrator through the API (the admin host), or an
+ * operator at the installation itself (the `sigil` CLI, which has the files and no admin login;
+ * `name` says who, e.g. the OS user and host).
+ */
+export type AdminActor = { kind: "admin"; admin: SystemAdminRow; ip: string | null } | { kind: "operator"; name: string };
+
+/** The actor of a system-admin procedure. */
+export function adminActor(ctx: InnerContext & { systemAdmin: SystemAdminRow }): AdminActor {
+  return { kind: "admin", admin: ctx.systemAdmin, ip: ctx.request.ip };
+}
+
+/**
+ * An administrator's action on a tenant: kept in shared.sqlite (it survives the tenant's
+ * deletion) and, while the tenant exists, in the tenant's own audit log too. An operator's
+ * entries have no admin id and name the operator in their details.
  */
 export async function recordAdminAction(
-  ctx: InnerContext,
-  admin: SystemAdminRow,
+  actor: AdminActor,
   action: string,
   tenant: Pick<TenantRow, "id" | "slug">,
   details: Record<string, unknown> = {},
   { tenantStillExists = true }: { tenantStillExists?: boolean } = {},
 ): Promise<void> {
-  await adminAuditLogModel.record({ adminId: admin.id, action, tenantId: tenant.id, tenantSlug: tenant.slug, details });
+  const admin = actor.kind === "admin" ? actor.admin : null;
+  const who = actor.kind === "admin" ? {} : { operator: actor.name, via: "cli" };
+  await adminAuditLogModel.record({ adminId: admin?.id ?? null, action, tenantId: tenant.id, tenantSlug: tenant.slug, details: { ...details, ...who } });
   if (!tenantStillExists) return;
   await tenantContext.runWithTenant(tenant.id, () =>
     auditLogModel.record({
-      actorType: "system_admin",
-      actorId: admin.id,
+      actorType: admin ? "system_admin" : "system",
+      actorId: admin?.id ?? null,
       action,
       targetType: "tenant",
       targetId: tenant.id,
-      details: { ...details, adminEmail: admin.email },
-      ip: ctx.request.ip,
+      details: { ...details, ...(admin ? { adminEmail: admin.email } : who) },
+      ip: actor.kind === "admin" ? actor.ip : null,
     }),
   );
 }
