@@ -6,7 +6,9 @@ export type Cell = string | number | null;
 export function table(headers: string[], rows: Cell[][]): string {
   const text = rows.map((row) => row.map((cell) => (cell === null ? "—" : String(cell))));
   const widths = headers.map((header, column) => Math.max(header.length, ...text.map((row) => row[column]?.length ?? 0)));
-  const numeric = headers.map((_, column) => rows.length > 0 && rows.every((row) => typeof row[column] === "number" || row[column] === null));
+  const numeric = headers.map(
+    (_, column) => rows.some((row) => typeof row[column] === "number") && rows.every((row) => typeof row[column] === "number" || row[column] === null),
+  );
   const line = (cells: string[]) =>
     cells
       .map((cell, column) => {

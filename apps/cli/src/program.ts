@@ -1,6 +1,7 @@
 import { inspect } from "node:util";
 import { describeFailure } from "@sigil/api";
 import { Command, CommanderError } from "commander";
+import { registerMigrateCommand } from "./commands/migrate.ts";
 import { registerStatusCommand } from "./commands/status.ts";
 import { registerTenantCommands } from "./commands/tenants.ts";
 import { CliError } from "./errors.ts";
@@ -10,16 +11,24 @@ export interface Io {
   err: (text: string) => void;
 }
 
+/** What a command gets: where its result goes, and how to end with a failure after printing it. */
+export interface Output {
+  print: (text: string) => void;
+  /** The exit code once the command returns (e.g. 1 when some tenants failed to migrate). */
+  setExitCode: (code: 1 | 2) => void;
+}
+
 const processIo: Io = { out: (text) => process.stdout.write(`${text}\n`), err: (text) => process.stderr.write(`${text}\n`) };
 
-function program(io: Io): Command {
+function program(io: Io, output: Output): Command {
   const sigil = new Command("sigil")
     .description("Operate a Sigil installation: its tenants and their schema (DATA_DIR, default apps/web/data).")
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) })
     .showHelpAfterError("(sigil --help lists the commands)");
-  registerTenantCommands(sigil, io.out);
-  registerStatusCommand(sigil, io.out);
+  registerTenantCommands(sigil, output);
+  registerStatusCommand(sigil, output);
+  registerMigrateCommand(sigil, output);
   return sigil;
 }
 
@@ -29,8 +38,9 @@ function program(io: Io): Command {
  */
 export async function runCli(args: string[], io: Io = processIo): Promise<number> {
   try {
-    await program(io).parseAsync(args, { from: "user" });
-    return 0;
+    let code = 0;
+    await program(io, { print: io.out, setExitCode: (failed) => (code = failed) }).parseAsync(args, { from: "user" });
+    return code;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (error instanceof CliError) {

@@ -1,5 +1,6 @@
 import { CONTROL_PLANE_SCHEMA_STATES, schemaStatusPage, type SchemaStatusPage } from "@sigil/db";
 import type { Command } from "commander";
+import type { Output } from "../program.ts";
 import { usageError } from "../errors.ts";
 import { openInstallation } from "../installation.ts";
 import { json, table } from "../output.ts";
@@ -42,12 +43,12 @@ function status(options: { json?: boolean; all?: boolean; state?: string }): str
   return lines.join("\n");
 }
 
-export function registerStatusCommand(program: Command, print: (text: string) => void): void {
+export function registerStatusCommand(program: Command, output: Output): void {
   program
     .command("status")
     .description("schema version of shared.sqlite and of every tenant against the latest; lists the tenants not up to date")
     .option("--all", "list every tenant, also those up to date")
     .option("--state <state>", `list only tenants in this state: ${CONTROL_PLANE_SCHEMA_STATES.join(", ")}`)
     .option("--json", "print JSON")
-    .action((options: { json?: boolean; all?: boolean; state?: string }) => print(status(options)));
+    .action((options: { json?: boolean; all?: boolean; state?: string }) => output.print(status(options)));
 }

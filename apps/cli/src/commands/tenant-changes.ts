@@ -2,6 +2,7 @@ import { apiConfig, createTenantWithOwner, deleteTenant, reactivateTenant, suspe
 import { isValidSlug, tenantModel, type TenantRow } from "@sigil/db";
 import { createTenantInput, PLAN_DEFAULT_LIMITS, TENANT_PLANS, type CreateTenantInput } from "@sigil/validators";
 import type { Command } from "commander";
+import type { Output } from "../program.ts";
 import { CliError, usageError } from "../errors.ts";
 import { openInstallation } from "../installation.ts";
 import { operator } from "../operator.ts";
@@ -90,7 +91,7 @@ async function remove(slug: string, options: { confirm?: string; json?: boolean 
   return `Deleted workspace "${slug}" and its data.`;
 }
 
-export function registerTenantChangeCommands(tenants: Command, print: (text: string) => void): void {
+export function registerTenantChangeCommands(tenants: Command, output: Output): void {
   tenants
     .command("create")
     .description("provision a workspace and its owner (an admin): active with --password-stdin, else invited")
@@ -102,24 +103,24 @@ export function registerTenantChangeCommands(tenants: Command, print: (text: str
     .option("--domain <domain>", "a custom domain the workspace also answers on")
     .option("--password-stdin", "read the owner's password (10+ characters) from the first line of stdin")
     .option("--json", "print JSON")
-    .action(async (slug: string, options: CreateOptions) => print(await create(slug, options)));
+    .action(async (slug: string, options: CreateOptions) => output.print(await create(slug, options)));
   tenants
     .command("suspend")
     .description("refuse the workspace's requests (403 naming the status) until it is reactivated")
     .argument("<slug>")
     .option("--json", "print JSON")
-    .action(async (slug: string, options: { json?: boolean }) => print(await setStatus(slug, "suspended", options)));
+    .action(async (slug: string, options: { json?: boolean }) => output.print(await setStatus(slug, "suspended", options)));
   tenants
     .command("reactivate")
     .description("serve a suspended or inactive workspace again")
     .argument("<slug>")
     .option("--json", "print JSON")
-    .action(async (slug: string, options: { json?: boolean }) => print(await setStatus(slug, "active", options)));
+    .action(async (slug: string, options: { json?: boolean }) => output.print(await setStatus(slug, "active", options)));
   tenants
     .command("delete")
     .description("delete a workspace and its file for good (the admin audit log keeps the record)")
     .argument("<slug>")
     .option("--confirm <slug>", "the workspace's slug again, to confirm")
     .option("--json", "print JSON")
-    .action(async (slug: string, options: { confirm?: string; json?: boolean }) => print(await remove(slug, options)));
+    .action(async (slug: string, options: { confirm?: string; json?: boolean }) => output.print(await remove(slug, options)));
 }

@@ -1,6 +1,7 @@
 import { isValidSlug, listTenantsWithUsage, tenantModel, tenantUsageOf, type TenantRow, type TenantUsageSnapshot } from "@sigil/db";
 import { listTenantsInput, TENANT_PLANS, TENANT_SORT_KEYS, TENANT_STATUSES } from "@sigil/validators";
 import type { Command } from "commander";
+import type { Output } from "../program.ts";
 import { CliError, usageError } from "../errors.ts";
 import { openInstallation } from "../installation.ts";
 import { bytes, json, table, when } from "../output.ts";
@@ -109,7 +110,7 @@ async function show(slug: string, options: { json?: boolean }): Promise<string> 
   );
 }
 
-export function registerTenantCommands(program: Command, print: (text: string) => void): void {
+export function registerTenantCommands(program: Command, output: Output): void {
   const tenants = program.command("tenants").description("the workspaces of this installation");
   tenants
     .command("list")
@@ -122,12 +123,12 @@ export function registerTenantCommands(program: Command, print: (text: string) =
     .option("--page <n>", "page number", "1")
     .option("--page-size <n>", "tenants per page (at most 100)", "25")
     .option("--json", "print JSON")
-    .action((options: ListOptions) => print(list(options)));
+    .action((options: ListOptions) => output.print(list(options)));
   tenants
     .command("show")
     .description("one tenant: registry row, limits and usage")
     .argument("<slug>", "the workspace's slug")
     .option("--json", "print JSON")
-    .action(async (slug: string, options: { json?: boolean }) => print(await show(slug, options)));
-  registerTenantChangeCommands(tenants, print);
+    .action(async (slug: string, options: { json?: boolean }) => output.print(await show(slug, options)));
+  registerTenantChangeCommands(tenants, output);
 }
