@@ -4,6 +4,7 @@ import { Command, CommanderError } from "commander";
 import { registerMigrateCommand } from "./commands/migrate.ts";
 import { registerStatusCommand } from "./commands/status.ts";
 import { registerTenantCommands } from "./commands/tenants.ts";
+import { registerUserCommands } from "./commands/users.ts";
 import { CliError } from "./errors.ts";
 
 export interface Io {
@@ -29,6 +30,7 @@ function program(io: Io, output: Output): Command {
   registerTenantCommands(sigil, output);
   registerStatusCommand(sigil, output);
   registerMigrateCommand(sigil, output);
+  registerUserCommands(sigil, output);
   return sigil;
 }
 

@@ -65,21 +65,36 @@ export async function recordAdminAction(
   details: Record<string, unknown> = {},
   { tenantStillExists = true }: { tenantStillExists?: boolean } = {},
 ): Promise<void> {
-  const admin = actor.kind === "admin" ? actor.admin : null;
-  const who = actor.kind === "admin" ? {} : { operator: actor.name, via: "cli" };
-  await adminAuditLogModel.record({ adminId: admin?.id ?? null, action, tenantId: tenant.id, tenantSlug: tenant.slug, details: { ...details, ...who } });
+  const adminId = actor.kind === "admin" ? actor.admin.id : null;
+  // The admin log names an admin by id; an operator, who has none, by name in the details.
+  const who = actor.kind === "admin" ? {} : actorDetails(actor);
+  await adminAuditLogModel.record({ adminId, action, tenantId: tenant.id, tenantSlug: tenant.slug, details: { ...details, ...who } });
   if (!tenantStillExists) return;
-  await tenantContext.runWithTenant(tenant.id, () =>
-    auditLogModel.record({
-      actorType: admin ? "system_admin" : "system",
-      actorId: admin?.id ?? null,
-      action,
-      targetType: "tenant",
-      targetId: tenant.id,
-      details: { ...details, ...(admin ? { adminEmail: admin.email } : who) },
-      ip: actor.kind === "admin" ? actor.ip : null,
-    }),
-  );
+  await tenantContext.runWithTenant(tenant.id, () => recordTenantAdminAction(actor, action, { type: "tenant", id: tenant.id }, details));
+}
+
+/**
+ * An administrator's action inside the current tenant (a user unlocked, a password reset): the
+ * tenant's audit log, as its own admins' actions are, with the administrator as the actor.
+ */
+export async function recordTenantAdminAction(actor: AdminActor, action: string, target: AuditTarget, details: Record<string, unknown> = {}): Promise<void> {
+  await auditLogModel.record({
+    ...tenantLogActor(actor),
+    action,
+    targetType: target.type,
+    targetId: target.id,
+    details: { ...details, ...actorDetails(actor) },
+  });
+}
+
+/** The actor columns of a tenant audit entry made by an administrator. */
+function tenantLogActor(actor: AdminActor): { actorType: AuditActorType; actorId: string | null; ip: string | null } {
+  return actor.kind === "admin" ? { actorType: "system_admin", actorId: actor.admin.id, ip: actor.ip } : { actorType: "system", actorId: null, ip: null };
+}
+
+/** Who the administrator was, in an entry's details: an admin's email, or the operator's name. */
+function actorDetails(actor: AdminActor): Record<string, string> {
+  return actor.kind === "admin" ? { adminEmail: actor.admin.email } : { operator: actor.name, via: "cli" };
 }
 
 /**
