@@ -1,6 +1,7 @@
 import { inspect } from "node:util";
 import { describeFailure } from "@sigil/api";
 import { Command, CommanderError } from "commander";
+import { registerDoctorCommand } from "./commands/doctor.ts";
 import { registerMigrateCommand } from "./commands/migrate.ts";
 import { registerStatusCommand } from "./commands/status.ts";
 import { registerTenantCommands } from "./commands/tenants.ts";
@@ -31,6 +32,7 @@ function program(io: Io, output: Output): Command {
   registerStatusCommand(sigil, output);
   registerMigrateCommand(sigil, output);
   registerUserCommands(sigil, output);
+  registerDoctorCommand(sigil, output);
   return sigil;
 }
 
