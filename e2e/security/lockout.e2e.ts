@@ -110,9 +110,14 @@ test("rate limits: the 41st sign-in of one account within a minute, then any sig
   // Refused by the account's bucket, these still draw from the address's (no password is hashed):
   // 41 + 40 is past 60 with room for the refill (one a second) while they arrive.
   await Promise.all(Array.from({ length: 40 }, () => login(tenant, email, "wrong-password", from)));
-  // A fresh email has a full bucket of its own: the refusal is the address's.
-  const fresh = `fresh@${tenant.slug}.test`;
-  expectRateLimited(await login(tenant, fresh, "wrong-password", from));
-  const elsewhere = await login(tenant, fresh, "wrong-password", ownAddress("elsewhere"));
+  // Fresh emails have full buckets of their own: a refusal is the address's. The address's
+  // bucket refills one token a second, so on a slow machine one of three may find a token again.
+  const fresh = ["fresh-1", "fresh-2", "fresh-3"].map((name) => `${name}@${tenant.slug}.test`);
+  const answers = await Promise.all(fresh.map((email) => login(tenant, email, "wrong-password", from)));
+  const refused = answers.filter((answer) => answer.status === 429);
+  expect(refused.length, answers.map((answer) => answer.status).join(", ")).toBeGreaterThanOrEqual(2);
+  for (const answer of refused) expectRateLimited(answer);
+  for (const answer of answers) expect([401, 429]).toContain(answer.status);
+  const elsewhere = await login(tenant, fresh[0] ?? "", "wrong-password", ownAddress("elsewhere"));
   expect(elsewhere.status).toBe(401);
 });
