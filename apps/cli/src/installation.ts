@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { HybridDatabaseManager, InvalidSettingError, storageSettings } from "@sigil/db";
+import { HybridDatabaseManager, InvalidSettingError, isValidSlug, storageSettings, tenantModel, type TenantRow } from "@sigil/db";
 import { CliError, usageError } from "./errors.ts";
 
 /** Where `pnpm start` keeps its data when DATA_DIR is not set (README: Data directory). */
@@ -12,6 +12,14 @@ const DEFAULT_DATA_DIR = resolve(import.meta.dirname, "../../web/data");
  * the CLI never creates an installation by looking at one.
  */
 export function openInstallation(env: NodeJS.ProcessEnv = process.env): HybridDatabaseManager {
+  // Checked once per command: later calls (a lookup per --tenant) reuse the answer.
+  opened ??= checkedInstallation(env);
+  return opened;
+}
+
+let opened: HybridDatabaseManager | undefined;
+
+function checkedInstallation(env: NodeJS.ProcessEnv): HybridDatabaseManager {
   const typedIn = env.INIT_CWD ?? process.cwd();
   const dataDir = env.DATA_DIR ? resolve(typedIn, env.DATA_DIR) : DEFAULT_DATA_DIR;
   process.env.DATA_DIR = dataDir;
@@ -25,4 +33,22 @@ export function openInstallation(env: NodeJS.ProcessEnv = process.env): HybridDa
     throw new CliError(`No Sigil installation in ${dataDir} (no shared.sqlite). Set DATA_DIR, or start the server once (pnpm start).`);
   }
   return HybridDatabaseManager.getInstance();
+}
+
+/**
+ * A workspace of the installation by slug, or null. A string that cannot be a slug is a usage
+ * error (named after `flag` when the slug came from one); the installation is opened first.
+ */
+export async function findTenant(slug: string, flag?: string): Promise<TenantRow | null> {
+  const candidate: unknown = slug;
+  if (!isValidSlug(candidate)) throw usageError(`${flag ? `${flag}: ` : ""}"${slug}" is not a workspace slug (lower-case letters, digits and dashes).`);
+  openInstallation();
+  return tenantModel.findBySlug(slug);
+}
+
+/** findTenant, where a missing workspace fails the command (exit code 1). */
+export async function requireTenant(slug: string, flag?: string): Promise<TenantRow> {
+  const tenant = await findTenant(slug, flag);
+  if (!tenant) throw new CliError(`No workspace "${slug}" exists.`);
+  return tenant;
 }

@@ -1,30 +1,19 @@
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, statSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HybridDatabaseManager, tenantModel } from "@sigil/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLI_DIR, runSigil, type SigilRun } from "./run-sigil.ts";
 
-const cliDir = join(import.meta.dirname, "..");
-const bundle = join(cliDir, "dist", "sigil.mjs");
+const bundle = join(CLI_DIR, "dist", "sigil.mjs");
 let dataDir: string;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** `sigil …` as an operator runs it: the launcher, which runs the compiled bundle on plain node. */
-function sigil(args: string[], env: Record<string, string> = { DATA_DIR: dataDir }): Run {
-  const result = spawnSync(process.execPath, [join(cliDir, "bin", "sigil.mjs"), ...args], {
-    encoding: "utf8",
-    env: { PATH: process.env.PATH ?? "", ...env },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+function sigil(args: string[], env: Record<string, string> = { DATA_DIR: dataDir }): SigilRun {
+  return runSigil(args, env);
 }
 
-function jsonOf<T>(run: Run): T {
+function jsonOf<T>(run: SigilRun): T {
   expect(run.stderr).toBe("");
   expect(run.code).toBe(0);
   return JSON.parse(run.stdout) as T;
@@ -123,7 +112,7 @@ describe("the installation and the bundle", () => {
   it("runs the compiled bundle, rebuilt when a source it was built from is newer", () => {
     expect(sigil(["--help"]).code).toBe(0);
     const builtAt = statSync(bundle).mtimeMs;
-    const source = join(cliDir, "src", "output.ts");
+    const source = join(CLI_DIR, "src", "output.ts");
     const later = new Date(Date.now() + 5_000);
     utimesSync(source, later, later);
     expect(sigil(["--help"]).code).toBe(0);

@@ -1,21 +1,16 @@
-import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HybridDatabaseManager, seedDemo, tenantModel } from "@sigil/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runSigil } from "./run-sigil.ts";
 
-const cliDir = join(import.meta.dirname, "..");
 const ORPHAN_ID = "00000000-0000-4000-8000-000000000001";
 let dataDir: string;
 const files: Record<string, string> = {};
 
 function sigil(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, [join(cliDir, "bin", "sigil.mjs"), ...args], {
-    encoding: "utf8",
-    env: { PATH: process.env.PATH ?? "", DATA_DIR: dataDir, ...env },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runSigil(args, { DATA_DIR: dataDir, ...env });
 }
 
 interface Report {

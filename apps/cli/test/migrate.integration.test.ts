@@ -1,12 +1,11 @@
-import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HybridDatabaseManager, tenantModel } from "@sigil/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLI_DIR, runSigil } from "./run-sigil.ts";
 
-const cliDir = join(import.meta.dirname, "..");
-const TENANT_MIGRATIONS = join(cliDir, "..", "..", "packages", "db", "migrations", "tenant");
+const TENANT_MIGRATIONS = join(CLI_DIR, "..", "..", "packages", "db", "migrations", "tenant");
 let root: string;
 let dataDir: string;
 /** The tenant migrations plus one more: the installation's tenants are one migration behind it. */
@@ -14,11 +13,7 @@ let newerMigrations: string;
 const ids: Record<string, string> = {};
 
 function sigil(args: string[]) {
-  const result = spawnSync(process.execPath, [join(cliDir, "bin", "sigil.mjs"), ...args], {
-    encoding: "utf8",
-    env: { PATH: process.env.PATH ?? "", DATA_DIR: dataDir, SIGIL_TENANT_MIGRATIONS_DIR: newerMigrations },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runSigil(args, { DATA_DIR: dataDir, SIGIL_TENANT_MIGRATIONS_DIR: newerMigrations });
 }
 
 function withOneMoreMigration(folder: string): void {

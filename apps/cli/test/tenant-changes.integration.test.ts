@@ -1,21 +1,15 @@
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { adminAuditLogModel, auditLogModel, HybridDatabaseManager, tenantContext, tenantModel, userModel, verifyPassword } from "@sigil/db";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { runSigil } from "./run-sigil.ts";
 
-const cliDir = join(import.meta.dirname, "..");
 let dataDir: string;
 
 /** `sigil …` in a child process, as an operator runs it; `input` is its stdin. */
 function sigil(args: string[], input = "") {
-  const result = spawnSync(process.execPath, [join(cliDir, "bin", "sigil.mjs"), ...args], {
-    encoding: "utf8",
-    input,
-    env: { PATH: process.env.PATH ?? "", DATA_DIR: dataDir },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runSigil(args, { DATA_DIR: dataDir }, input);
 }
 
 /** The installation as it is on disk now (the CLI wrote it from another process). */

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,18 +17,13 @@ import {
   type TenantRow,
 } from "@sigil/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runSigil } from "./run-sigil.ts";
 
-const cliDir = join(import.meta.dirname, "..");
 let dataDir: string;
 let acme: TenantRow;
 
 function sigil(args: string[], input = "") {
-  const result = spawnSync(process.execPath, [join(cliDir, "bin", "sigil.mjs"), ...args], {
-    encoding: "utf8",
-    input,
-    env: { PATH: process.env.PATH ?? "", DATA_DIR: dataDir },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runSigil(args, { DATA_DIR: dataDir }, input);
 }
 
 /** Runs `fn` on the installation as the CLI left it, then lets the CLI have the files again. */

@@ -14,6 +14,7 @@ export { apiKeyUsage } from "./auth/usage-recorder.ts";
 export { AdminBootstrapError, ensureSystemAdmin, type BootstrapResult } from "./services/bootstrap-admin.ts";
 export { createTenantWithOwner, deleteTenant, reactivateTenant, suspendTenant } from "./services/tenant-admin.ts";
 export { listUsersWithLocks, resetUserPassword, unlockUser, type UserWithLock } from "./services/user-admin.ts";
+export { toPublicUser, type PublicUser } from "./services/public-shapes.ts";
 export type { AdminActor } from "./services/audit.ts";
 export * from "./worker/index.ts";
 export * from "./outbound/index.ts";

@@ -1,8 +1,8 @@
 import { apiConfig } from "@sigil/api";
 import { demoLoginsInUse, DEFAULT_FILE_WORKERS, inspectSharedFile, quickCheckTenants, scanDataDirectory, tenantModel, type TenantHealth } from "@sigil/db";
 import type { Command } from "commander";
-import { usageError } from "../errors.ts";
 import { openInstallation } from "../installation.ts";
+import { wholeNumberOption } from "../options.ts";
 import { bytes, json } from "../output.ts";
 import type { Output } from "../program.ts";
 import { progress } from "../progress.ts";
@@ -23,12 +23,6 @@ interface DoctorOptions {
   json?: boolean;
 }
 
-function wholeNumber(flag: string, raw: string, min: number, max: number): number {
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < min || value > max) throw usageError(`${flag} must be a whole number from ${min} to ${max}; got "${raw}".`);
-  return value;
-}
-
 /** Every tenant file's quick_check on worker threads, with progress on stderr. */
 async function checkTenantFiles(ids: string[], concurrency: number, quiet: boolean): Promise<TenantHealth[]> {
   const results: TenantHealth[] = [];
@@ -45,8 +39,8 @@ async function checkTenantFiles(ids: string[], concurrency: number, quiet: boole
 }
 
 async function doctor(options: DoctorOptions): Promise<{ findings: Finding[]; checked: Record<string, number> }> {
-  const concurrency = wholeNumber("--concurrency", options.concurrency, 1, 64);
-  const largeWalBytes = wholeNumber("--large-wal", options.largeWal, 0, 1_000_000) * 1024 * 1024;
+  const concurrency = wholeNumberOption("--concurrency", options.concurrency, { min: 1, max: 64 });
+  const largeWalBytes = wholeNumberOption("--large-wal", options.largeWal, { min: 0, max: 1_000_000 }) * 1024 * 1024;
   const manager = openInstallation();
   const findings: Finding[] = [];
   const add = (level: Finding["level"], check: string, message: string) => findings.push({ level, check, message });

@@ -1,10 +1,11 @@
-import { DEFAULT_MIGRATION_CONCURRENCY, HybridMigrationManager, isValidSlug, sealPlainSecrets, tenantModel, type TenantMigrationResult } from "@sigil/db";
+import { DEFAULT_MIGRATION_CONCURRENCY, HybridMigrationManager, sealPlainSecrets, type TenantMigrationResult } from "@sigil/db";
 import type { Command } from "commander";
 import type { Output } from "../program.ts";
 import { usageError } from "../errors.ts";
-import { openInstallation } from "../installation.ts";
+import { findTenant, openInstallation } from "../installation.ts";
+import { wholeNumberOption } from "../options.ts";
 import { json, table } from "../output.ts";
-import { progress } from "../progress.ts";
+import { progress, type Progress } from "../progress.ts";
 
 interface MigrateOptions {
   tenant: string[];
@@ -14,23 +15,16 @@ interface MigrateOptions {
   json?: boolean;
 }
 
+/** The ids of `--tenant` slugs (undefined: every tenant); an unknown one stops the run before anything changes. */
 async function tenantIds(slugs: string[]): Promise<string[] | undefined> {
   if (slugs.length === 0) return undefined;
   const ids: string[] = [];
   for (const slug of slugs) {
-    const candidate: unknown = slug;
-    if (!isValidSlug(candidate)) throw usageError(`--tenant: "${slug}" is not a workspace slug.`);
-    const tenant = await tenantModel.findBySlug(slug);
+    const tenant = await findTenant(slug, "--tenant");
     if (!tenant) throw usageError(`--tenant: no workspace "${slug}" exists.`);
     ids.push(tenant.id);
   }
   return ids;
-}
-
-function concurrencyOf(raw: string): number {
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < 1 || value > 64) throw usageError(`--concurrency must be a whole number from 1 to 64; got "${raw}".`);
-  return value;
 }
 
 function pendingVersions(from: number, latest: number): string {
@@ -71,7 +65,7 @@ function resultRow(result: TenantMigrationResult) {
 }
 
 async function migrate(options: MigrateOptions): Promise<{ code: number; text: string }> {
-  const concurrency = concurrencyOf(options.concurrency);
+  const concurrency = wholeNumberOption("--concurrency", options.concurrency, { min: 1, max: 64 });
   const manager = openInstallation();
   const migrator = new HybridMigrationManager(manager);
   const ids = await tenantIds(options.tenant);
@@ -79,12 +73,16 @@ async function migrate(options: MigrateOptions): Promise<{ code: number; text: s
   const shared = migrator.runSharedMigrations();
   // Secrets saved before encryption at rest are sealed once, as `pnpm db:migrate` does.
   const sealed = sealPlainSecrets(manager);
-  const total = ids?.length ?? (await tenantModel.count());
-  const bar = options.json ? null : progress(total, "tenants migrated");
+  // The runner counts the tenants it migrates: the bar starts with its first report.
+  let bar: Progress | undefined;
   const report = await migrator.runTenantMigrations({
     concurrency,
     ...(ids ? { tenantIds: ids } : {}),
-    onProgress: ({ done, failed }) => bar?.update(done, failed),
+    onProgress: ({ done, total, failed }) => {
+      if (options.json) return;
+      bar ??= progress(total, "tenants migrated");
+      bar.update(done, failed);
+    },
   });
   bar?.finish();
   const code = report.failed > 0 ? 1 : 0;

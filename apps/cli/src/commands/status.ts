@@ -1,8 +1,8 @@
 import { CONTROL_PLANE_SCHEMA_STATES, schemaStatusPage, type SchemaStatusPage } from "@sigil/db";
 import type { Command } from "commander";
 import type { Output } from "../program.ts";
-import { usageError } from "../errors.ts";
 import { openInstallation } from "../installation.ts";
+import { choiceOption } from "../options.ts";
 import { json, table } from "../output.ts";
 
 type Row = SchemaStatusPage["tenants"][number];
@@ -10,20 +10,18 @@ const PAGE = 100;
 
 /** Every tenant's schema version, page by page from the control plane (no tenant file is opened). */
 function allRows(state: Row["state"] | undefined): { latest: number; summary: SchemaStatusPage["summary"]; tenants: Row[] } {
-  const first = schemaStatusPage({ page: 1, pageSize: PAGE, ...(state ? { state } : {}) });
+  const only = state ? { state } : {};
+  const first = schemaStatusPage({ page: 1, pageSize: PAGE, ...only });
   const tenants = [...first.tenants];
-  for (let page = 2; page <= first.totalPages; page += 1) tenants.push(...schemaStatusPage({ page, pageSize: PAGE, ...(state ? { state } : {}) }).tenants);
+  for (let page = 2; page <= first.totalPages; page += 1) tenants.push(...schemaStatusPage({ page, pageSize: PAGE, ...only }).tenants);
   return { latest: first.latest, summary: first.summary, tenants };
 }
 
 function status(options: { json?: boolean; all?: boolean; state?: string }): string {
-  const state = options.state;
-  if (state !== undefined && !CONTROL_PLANE_SCHEMA_STATES.some((known) => known === state)) {
-    throw usageError(`--state must be one of ${CONTROL_PLANE_SCHEMA_STATES.join(", ")}; got "${state}".`);
-  }
+  const state = choiceOption("--state", CONTROL_PLANE_SCHEMA_STATES, options.state);
   const manager = openInstallation();
   const shared = manager.sharedSchemaStatus();
-  const result = allRows(CONTROL_PLANE_SCHEMA_STATES.find((known) => known === state));
+  const result = allRows(state);
   const shown = options.all || state !== undefined ? result.tenants : result.tenants.filter((row) => row.state !== "up_to_date");
   if (options.json) return json({ shared, latest: result.latest, summary: result.summary, tenants: shown });
   const lines = [

@@ -1,10 +1,10 @@
 import { apiConfig, createTenantWithOwner, deleteTenant, reactivateTenant, suspendTenant } from "@sigil/api";
-import { isValidSlug, tenantModel, type TenantRow } from "@sigil/db";
 import { createTenantInput, PLAN_DEFAULT_LIMITS, TENANT_PLANS, type CreateTenantInput } from "@sigil/validators";
 import type { Command } from "commander";
 import type { Output } from "../program.ts";
-import { CliError, usageError } from "../errors.ts";
-import { openInstallation } from "../installation.ts";
+import { usageError } from "../errors.ts";
+import { openInstallation, requireTenant } from "../installation.ts";
+import { schemaUsageError } from "../options.ts";
 import { operator } from "../operator.ts";
 import { json } from "../output.ts";
 import { readSecretLine } from "../stdin.ts";
@@ -19,15 +19,6 @@ interface CreateOptions {
   json?: boolean;
 }
 
-async function existingTenant(slug: string): Promise<TenantRow> {
-  const candidate: unknown = slug;
-  if (!isValidSlug(candidate)) throw usageError(`"${slug}" is not a workspace slug (lower-case letters, digits and dashes).`);
-  openInstallation();
-  const tenant = await tenantModel.findBySlug(slug);
-  if (!tenant) throw new CliError(`No workspace "${slug}" exists.`);
-  return tenant;
-}
-
 /** The create input, checked by the API's own schema: the CLI accepts exactly what the dashboard does. */
 function createInput(slug: string, options: CreateOptions, password: string | undefined): CreateTenantInput {
   const plan = TENANT_PLANS.find((known) => known === options.plan);
@@ -38,20 +29,7 @@ function createInput(slug: string, options: CreateOptions, password: string | un
     settings: { ...(options.domain === undefined ? {} : { domain: options.domain }), features: [], limits: plan ? PLAN_DEFAULT_LIMITS[plan] : undefined },
     owner: { email: options.ownerEmail, name: options.ownerName ?? options.ownerEmail.split("@")[0] ?? options.ownerEmail, password },
   });
-  if (!parsed.success) {
-    const flags: Record<string, string> = { name: "--name", slug: "slug", plan: "--plan", settings: "--domain", owner: "owner" };
-    throw usageError(
-      parsed.error.issues
-        .map(
-          (issue) =>
-            `${issue.path
-              .map(String)
-              .join(".")
-              .replace(/^(\w+)/, (key) => flags[key] ?? key)}: ${issue.message}`,
-        )
-        .join("\n"),
-    );
-  }
+  if (!parsed.success) throw schemaUsageError(parsed.error, { name: "--name", plan: "--plan", settings: "--domain" });
   return parsed.data;
 }
 
@@ -75,7 +53,7 @@ async function create(slug: string, options: CreateOptions): Promise<string> {
 }
 
 async function setStatus(slug: string, to: "suspended" | "active", options: { json?: boolean }): Promise<string> {
-  const before = await existingTenant(slug);
+  const before = await requireTenant(slug);
   const after = to === "suspended" ? await suspendTenant(operator(), before.id) : await reactivateTenant(operator(), before.id);
   if (options.json) return json({ slug: after.slug, previousStatus: before.status, status: after.status });
   return before.status === after.status ? `Workspace "${slug}" was already ${after.status}.` : `Workspace "${slug}": ${before.status} → ${after.status}.`;
@@ -83,7 +61,7 @@ async function setStatus(slug: string, to: "suspended" | "active", options: { js
 
 async function remove(slug: string, options: { confirm?: string; json?: boolean }): Promise<string> {
   if (options.confirm === undefined) throw usageError(`Deleting "${slug}" removes its data for good: confirm with --confirm ${slug}.`);
-  const tenant = await existingTenant(slug);
+  const tenant = await requireTenant(slug);
   if (options.confirm !== tenant.slug)
     throw usageError(`To delete this workspace, confirm with its slug "${tenant.slug}"; "${options.confirm}" does not match.`);
   const deletion = await deleteTenant(operator(), tenant.id, options.confirm);

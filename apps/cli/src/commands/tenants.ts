@@ -1,9 +1,10 @@
-import { isValidSlug, listTenantsWithUsage, tenantModel, tenantUsageOf, type TenantRow, type TenantUsageSnapshot } from "@sigil/db";
+import { listTenantsWithUsage, tenantUsageOf, type TenantRow, type TenantUsageSnapshot } from "@sigil/db";
 import { listTenantsInput, TENANT_PLANS, TENANT_SORT_KEYS, TENANT_STATUSES } from "@sigil/validators";
 import type { Command } from "commander";
 import type { Output } from "../program.ts";
-import { CliError, usageError } from "../errors.ts";
-import { openInstallation } from "../installation.ts";
+import { CliError } from "../errors.ts";
+import { openInstallation, requireTenant } from "../installation.ts";
+import { schemaUsageError, wholeNumberOption } from "../options.ts";
 import { bytes, json, table, when } from "../output.ts";
 import { registerTenantChangeCommands } from "./tenant-changes.ts";
 
@@ -33,28 +34,19 @@ function document(tenant: TenantRow, usage: TenantUsageSnapshot) {
   };
 }
 
-function wholeNumber(flag: string, raw: string): number {
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value)) throw usageError(`${flag} must be a whole number; got "${raw}".`);
-  return value;
-}
-
 /** The options checked by the API's own schema, so the CLI accepts exactly what the dashboard does. */
 function listInput(options: ListOptions) {
   const parsed = listTenantsInput.safeParse({
-    page: wholeNumber("--page", options.page),
-    pageSize: wholeNumber("--page-size", options.pageSize),
+    page: wholeNumberOption("--page", options.page),
+    pageSize: wholeNumberOption("--page-size", options.pageSize),
     sort: options.sort,
     direction: options.desc ? "desc" : "asc",
     search: options.search,
     status: options.status,
     plan: options.plan,
   });
-  if (!parsed.success) {
-    const flags: Record<string, string> = { pageSize: "--page-size", sort: "--sort", status: "--status", plan: "--plan", search: "--search", page: "--page" };
-    const problems = parsed.error.issues.map((issue) => `${flags[String(issue.path[0])] ?? String(issue.path[0])}: ${issue.message}`);
-    throw usageError(problems.join("\n"));
-  }
+  if (!parsed.success)
+    throw schemaUsageError(parsed.error, { pageSize: "--page-size", sort: "--sort", status: "--status", plan: "--plan", search: "--search", page: "--page" });
   return parsed.data;
 }
 
@@ -81,12 +73,9 @@ function list(options: ListOptions): string {
 }
 
 async function show(slug: string, options: { json?: boolean }): Promise<string> {
-  const candidate: unknown = slug;
-  if (!isValidSlug(candidate)) throw usageError(`"${slug}" is not a workspace slug (lower-case letters, digits and dashes).`);
-  openInstallation();
-  const tenant = await tenantModel.findBySlug(slug);
-  const usage = tenant ? tenantUsageOf(tenant.id) : null;
-  if (!tenant || !usage) throw new CliError(`No workspace "${slug}" exists.`);
+  const tenant = await requireTenant(slug);
+  const usage = tenantUsageOf(tenant.id);
+  if (!usage) throw new CliError(`No workspace "${slug}" exists.`);
   const doc = document(tenant, usage);
   if (options.json) return json(doc);
   return table(

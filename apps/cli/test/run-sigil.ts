@@ -1,0 +1,25 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+
+/** The CLI's package directory (its launcher, its bundle, its sources). */
+export const CLI_DIR = join(import.meta.dirname, "..");
+
+export interface SigilRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * `sigil …` as an operator runs it: the launcher in a child process, which runs the compiled
+ * bundle on plain node. `env` is its whole environment besides PATH (DATA_DIR and any setting);
+ * `input` its stdin.
+ */
+export function runSigil(args: string[], env: Record<string, string>, input = ""): SigilRun {
+  const result = spawnSync(process.execPath, [join(CLI_DIR, "bin", "sigil.mjs"), ...args], {
+    encoding: "utf8",
+    input,
+    env: { PATH: process.env.PATH ?? "", ...env },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
