@@ -23,3 +23,12 @@ export { seedDemo, prepareDemoOnStart, demoLoginsInUse, isEmptyInstallation, DEM
 export { isSealedSecret, type SecretKey } from "./secrets/secret-box.ts";
 export { SecretVault, SECRET_KEY_FILE, NEXT_SECRET_KEY_FILE, type SecretKeyring } from "./secrets/secret-vault.ts";
 export { sealPlainSecrets, rotateSecretKey, SecretRotationError, type RotationResult } from "./secrets/maintenance.ts";
+export {
+  copyLiveDatabase,
+  verifySqliteFile,
+  fileSha256,
+  flushToDisk,
+  SqliteFileDamagedError,
+  type SqliteCopy,
+  type CopyOptions,
+} from "./backup/sqlite-copy.ts";
