@@ -65,8 +65,8 @@ describe("sigil tenants", () => {
     expect(shown.code).toBe(0);
     expect(shown.stdout).toMatch(/name\s+Acme Corporation/);
     expect(shown.stdout).toMatch(/users\s+0 of 5/);
-    const document = jsonOf<{ slug: string; plan: string; limits: { users: number } }>(sigil(["tenants", "show", "acme", "--json"]));
-    expect(document).toMatchObject({ slug: "acme", plan: "pro", limits: { users: 5 } });
+    const document = jsonOf<{ slug: string; plan: string; settings: { limits: { users: number } } }>(sigil(["tenants", "show", "acme", "--json"]));
+    expect(document).toMatchObject({ slug: "acme", plan: "pro", settings: { limits: { users: 5 } } });
     const missing = sigil(["tenants", "show", "umbrella"]);
     expect(missing).toMatchObject({ code: 1, stdout: "" });
     expect(missing.stderr).toContain('No workspace "umbrella" exists.');

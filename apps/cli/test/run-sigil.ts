@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 
 /** The CLI's package directory (its launcher, its bundle, its sources). */
@@ -22,4 +22,21 @@ export function runSigil(args: string[], env: Record<string, string>, input = ""
     env: { PATH: process.env.PATH ?? "", ...env },
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * runSigil without blocking this process: for tests that serve the API from this process while
+ * the CLI calls it (remote mode).
+ */
+export function runSigilAsync(args: string[], env: Record<string, string>, input = ""): Promise<SigilRun> {
+  const child = spawn(process.execPath, [join(CLI_DIR, "bin", "sigil.mjs"), ...args], { env: { PATH: process.env.PATH ?? "", ...env } });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  child.stdin.end(input);
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code, stdout, stderr }));
+  });
 }

@@ -58,7 +58,7 @@ describe("sigil tenants create", () => {
     );
     expect(run.stderr).toBe("");
     expect(run.stdout).toContain('Created workspace "hooli" (Hooli, plan enterprise).');
-    expect(run.stdout).toContain("can sign in at hooli.localhost");
+    expect(run.stdout).toContain("can sign in at http://hooli.localhost");
     reopen();
     const tenant = await tenantModel.findBySlug("hooli");
     expect(tenant?.limitUsers).toBeGreaterThan(5);

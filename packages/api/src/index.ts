@@ -15,6 +15,7 @@ export { AdminBootstrapError, ensureSystemAdmin, type BootstrapResult } from "./
 export { createTenantWithOwner, deleteTenant, reactivateTenant, suspendTenant } from "./services/tenant-admin.ts";
 export { listUsersWithLocks, resetUserPassword, unlockUser, type UserWithLock } from "./services/user-admin.ts";
 export { toPublicUser, type PublicUser } from "./services/public-shapes.ts";
+export { toTenantWithUsage, type TenantWithUsage } from "./services/tenant-usage.ts";
 export type { AdminActor } from "./services/audit.ts";
 export * from "./worker/index.ts";
 export * from "./outbound/index.ts";

@@ -1,11 +1,10 @@
-import { apiConfig, createTenantWithOwner, deleteTenant, reactivateTenant, suspendTenant } from "@sigil/api";
 import { createTenantInput, PLAN_DEFAULT_LIMITS, TENANT_PLANS, type CreateTenantInput } from "@sigil/validators";
 import type { Command } from "commander";
+import type { AdminBackend } from "../admin-backend.ts";
 import type { Output } from "../program.ts";
 import { usageError } from "../errors.ts";
-import { openInstallation, requireTenant } from "../installation.ts";
 import { schemaUsageError } from "../options.ts";
-import { operator } from "../operator.ts";
+import { adminBackendFor } from "../target.ts";
 import { json } from "../output.ts";
 import { readSecretLine } from "../stdin.ts";
 
@@ -33,38 +32,35 @@ function createInput(slug: string, options: CreateOptions, password: string | un
   return parsed.data;
 }
 
-async function create(slug: string, options: CreateOptions): Promise<string> {
+async function create(backend: AdminBackend, slug: string, options: CreateOptions): Promise<string> {
   const password = options.passwordStdin ? await readSecretLine("owner password") : undefined;
-  const input = createInput(slug, options, password);
-  openInstallation();
-  const config = apiConfig();
-  const created = await createTenantWithOwner(operator(), config, input);
+  const created = await backend.createTenant(createInput(slug, options, password));
   if (options.json) return json(created);
   const lines = [`Created workspace "${created.tenant.slug}" (${created.tenant.name}, plan ${created.tenant.plan}).`];
   if (created.invitation) {
     lines.push(
       `Its owner ${created.owner.email} is invited; the invitation (valid until ${created.invitation.expiresAt.toISOString()}) is shown once:`,
-      `  http://${created.tenant.slug}.${config.rootDomain}/invite/${created.invitation.token}  (add the server's port)`,
+      `  ${backend.tenantUrl(created.tenant.slug)}/invite/${created.invitation.token}${backend.knowsPort ? "" : "  (add the server's port)"}`,
     );
   } else {
-    lines.push(`Its owner ${created.owner.email} can sign in at ${created.tenant.slug}.${config.rootDomain}.`);
+    lines.push(`Its owner ${created.owner.email} can sign in at ${backend.tenantUrl(created.tenant.slug)}.`);
   }
   return lines.join("\n");
 }
 
-async function setStatus(slug: string, to: "suspended" | "active", options: { json?: boolean }): Promise<string> {
-  const before = await requireTenant(slug);
-  const after = to === "suspended" ? await suspendTenant(operator(), before.id) : await reactivateTenant(operator(), before.id);
+async function setStatus(backend: AdminBackend, slug: string, to: "suspended" | "active", options: { json?: boolean }): Promise<string> {
+  const before = await backend.requireTenant(slug);
+  const after = to === "suspended" ? await backend.suspendTenant(before.id) : await backend.reactivateTenant(before.id);
   if (options.json) return json({ slug: after.slug, previousStatus: before.status, status: after.status });
   return before.status === after.status ? `Workspace "${slug}" was already ${after.status}.` : `Workspace "${slug}": ${before.status} → ${after.status}.`;
 }
 
-async function remove(slug: string, options: { confirm?: string; json?: boolean }): Promise<string> {
+async function remove(backend: AdminBackend, slug: string, options: { confirm?: string; json?: boolean }): Promise<string> {
   if (options.confirm === undefined) throw usageError(`Deleting "${slug}" removes its data for good: confirm with --confirm ${slug}.`);
-  const tenant = await requireTenant(slug);
+  const tenant = await backend.requireTenant(slug);
   if (options.confirm !== tenant.slug)
     throw usageError(`To delete this workspace, confirm with its slug "${tenant.slug}"; "${options.confirm}" does not match.`);
-  const deletion = await deleteTenant(operator(), tenant.id, options.confirm);
+  const deletion = await backend.deleteTenant(tenant.id, options.confirm);
   if (options.json) return json(deletion);
   return `Deleted workspace "${slug}" and its data.`;
 }
@@ -81,24 +77,30 @@ export function registerTenantChangeCommands(tenants: Command, output: Output): 
     .option("--domain <domain>", "a custom domain the workspace also answers on")
     .option("--password-stdin", "read the owner's password (10+ characters) from the first line of stdin")
     .option("--json", "print JSON")
-    .action(async (slug: string, options: CreateOptions) => output.print(await create(slug, options)));
+    .action(async (slug: string, options: CreateOptions, command: Command) => output.print(await create(adminBackendFor(command), slug, options)));
   tenants
     .command("suspend")
     .description("refuse the workspace's requests (403 naming the status) until it is reactivated")
     .argument("<slug>")
     .option("--json", "print JSON")
-    .action(async (slug: string, options: { json?: boolean }) => output.print(await setStatus(slug, "suspended", options)));
+    .action(async (slug: string, options: { json?: boolean }, command: Command) =>
+      output.print(await setStatus(adminBackendFor(command), slug, "suspended", options)),
+    );
   tenants
     .command("reactivate")
     .description("serve a suspended or inactive workspace again")
     .argument("<slug>")
     .option("--json", "print JSON")
-    .action(async (slug: string, options: { json?: boolean }) => output.print(await setStatus(slug, "active", options)));
+    .action(async (slug: string, options: { json?: boolean }, command: Command) =>
+      output.print(await setStatus(adminBackendFor(command), slug, "active", options)),
+    );
   tenants
     .command("delete")
     .description("delete a workspace and its file for good (the admin audit log keeps the record)")
     .argument("<slug>")
     .option("--confirm <slug>", "the workspace's slug again, to confirm")
     .option("--json", "print JSON")
-    .action(async (slug: string, options: { confirm?: string; json?: boolean }) => output.print(await remove(slug, options)));
+    .action(async (slug: string, options: { confirm?: string; json?: boolean }, command: Command) =>
+      output.print(await remove(adminBackendFor(command), slug, options)),
+    );
 }

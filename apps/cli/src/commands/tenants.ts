@@ -1,9 +1,8 @@
-import { listTenantsWithUsage, tenantUsageOf, type TenantRow, type TenantUsageSnapshot } from "@sigil/db";
 import { listTenantsInput, TENANT_PLANS, TENANT_SORT_KEYS, TENANT_STATUSES } from "@sigil/validators";
 import type { Command } from "commander";
+import type { AdminBackend, TenantWithUsage } from "../admin-backend.ts";
 import type { Output } from "../program.ts";
-import { CliError } from "../errors.ts";
-import { openInstallation, requireTenant } from "../installation.ts";
+import { adminBackendFor } from "../target.ts";
 import { schemaUsageError, wholeNumberOption } from "../options.ts";
 import { bytes, json, table, when } from "../output.ts";
 import { registerTenantChangeCommands } from "./tenant-changes.ts";
@@ -17,21 +16,6 @@ interface ListOptions {
   page: string;
   pageSize: string;
   json?: boolean;
-}
-
-/** A tenant as `--json` prints it: the registry row and its usage from the control plane. */
-function document(tenant: TenantRow, usage: TenantUsageSnapshot) {
-  return {
-    id: tenant.id,
-    slug: tenant.slug,
-    name: tenant.name,
-    status: tenant.status,
-    plan: tenant.plan,
-    domain: tenant.domain,
-    limits: { users: tenant.limitUsers, storageMb: tenant.limitStorageMb, executionsPerMonth: tenant.limitExecutionsPerMonth },
-    createdAt: tenant.createdAt,
-    usage,
-  };
 }
 
 /** The options checked by the API's own schema, so the CLI accepts exactly what the dashboard does. */
@@ -50,51 +34,53 @@ function listInput(options: ListOptions) {
   return parsed.data;
 }
 
-function list(options: ListOptions): string {
-  const input = listInput(options);
-  openInstallation();
-  const page = listTenantsWithUsage(input);
-  if (options.json) return json({ ...page, tenants: page.tenants.map(({ tenant, usage }) => document(tenant, usage)) });
+function schemaText(schema: TenantWithUsage["usage"]["schema"]): string {
+  if (schema.version === null) return "unknown";
+  return `v${schema.version}${schema.state === "behind" ? ` (behind v${schema.latest})` : ""}`;
+}
+
+async function list(backend: AdminBackend, options: ListOptions): Promise<string> {
+  const page = await backend.listTenants(listInput(options));
+  if (options.json) return json(page);
   if (page.total === 0) return "No tenants match.";
-  const rows = page.tenants.map(({ tenant, usage }) => [
-    tenant.slug,
-    tenant.name,
-    tenant.status,
-    tenant.plan,
+  const rows = page.tenants.map(({ slug, name, status, plan, usage }) => [
+    slug,
+    name,
+    status,
+    plan,
     usage.users,
     usage.promptCount,
     usage.executionsThisMonth,
     bytes(usage.storageBytes),
-    usage.schema.version === null ? "unknown" : `v${usage.schema.version}${usage.schema.state === "behind" ? ` (behind v${usage.schema.latest})` : ""}`,
+    schemaText(usage.schema),
     when(usage.lastActivityAt),
   ]);
   const header = ["SLUG", "NAME", "STATUS", "PLAN", "USERS", "PROMPTS", "RUNS/MONTH", "STORAGE", "SCHEMA", "LAST ACTIVITY (UTC)"];
   return `${table(header, rows)}\n\nPage ${page.page} of ${page.totalPages} (${page.total} tenant${page.total === 1 ? "" : "s"}).`;
 }
 
-async function show(slug: string, options: { json?: boolean }): Promise<string> {
-  const tenant = await requireTenant(slug);
-  const usage = tenantUsageOf(tenant.id);
-  if (!usage) throw new CliError(`No workspace "${slug}" exists.`);
-  const doc = document(tenant, usage);
-  if (options.json) return json(doc);
+async function show(backend: AdminBackend, slug: string, options: { json?: boolean }): Promise<string> {
+  const tenant = await backend.requireTenant(slug);
+  if (options.json) return json(tenant);
+  const { usage, settings } = tenant;
   return table(
     ["FIELD", "VALUE"],
     [
-      ["slug", doc.slug],
-      ["name", doc.name],
-      ["id", doc.id],
-      ["status", doc.status],
-      ["plan", doc.plan],
-      ["custom domain", doc.domain],
-      ["created (UTC)", when(doc.createdAt)],
-      ["users", `${usage.users} of ${doc.limits.users}`],
-      ["files", `${usage.fileCount} (${bytes(usage.storageBytes)} of ${doc.limits.storageMb} MB)`],
-      ["executions this month", `${usage.executionsThisMonth} of ${doc.limits.executionsPerMonth}`],
+      ["slug", tenant.slug],
+      ["name", tenant.name],
+      ["id", tenant.id],
+      ["status", tenant.status],
+      ["plan", tenant.plan],
+      ["custom domain", settings.domain ?? null],
+      ["created (UTC)", when(tenant.created_at)],
+      ["users", `${usage.users} of ${settings.limits.users}`],
+      ["files", `${usage.fileCount} (${bytes(usage.storageBytes)} of ${settings.limits.storage} MB)`],
+      ["executions this month", `${usage.executionsThisMonth} of ${settings.limits.executions_per_month}`],
       ["prompts", usage.promptCount],
       ["database file", `${bytes(usage.databaseBytes)} (measured ${when(usage.databaseMeasuredAt) ?? "never"})`],
       ["schema", usage.schema.version === null ? `unknown (latest v${usage.schema.latest})` : `v${usage.schema.version} (latest v${usage.schema.latest})`],
       ["last activity (UTC)", when(usage.lastActivityAt)],
+      ...(usage.unavailable ? [["note", usage.unavailable]] : []),
     ],
   );
 }
@@ -112,12 +98,12 @@ export function registerTenantCommands(program: Command, output: Output): void {
     .option("--page <n>", "page number", "1")
     .option("--page-size <n>", "tenants per page (at most 100)", "25")
     .option("--json", "print JSON")
-    .action((options: ListOptions) => output.print(list(options)));
+    .action(async (options: ListOptions, command: Command) => output.print(await list(adminBackendFor(command), options)));
   tenants
     .command("show")
     .description("one tenant: registry row, limits and usage")
     .argument("<slug>", "the workspace's slug")
     .option("--json", "print JSON")
-    .action(async (slug: string, options: { json?: boolean }) => output.print(await show(slug, options)));
+    .action(async (slug: string, options: { json?: boolean }, command: Command) => output.print(await show(adminBackendFor(command), slug, options)));
   registerTenantChangeCommands(tenants, output);
 }
