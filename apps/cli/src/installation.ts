@@ -19,9 +19,13 @@ export function openInstallation(env: NodeJS.ProcessEnv = process.env): HybridDa
 
 let opened: HybridDatabaseManager | undefined;
 
+/** A path as the operator typed it: relative to where the command was typed (pnpm runs scripts from the root and says where in INIT_CWD). */
+export function typedPath(path: string, env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.INIT_CWD ?? process.cwd(), path);
+}
+
 function checkedInstallation(env: NodeJS.ProcessEnv): HybridDatabaseManager {
-  const typedIn = env.INIT_CWD ?? process.cwd();
-  const dataDir = env.DATA_DIR ? resolve(typedIn, env.DATA_DIR) : DEFAULT_DATA_DIR;
+  const dataDir = env.DATA_DIR ? typedPath(env.DATA_DIR, env) : DEFAULT_DATA_DIR;
   process.env.DATA_DIR = dataDir;
   try {
     storageSettings();

@@ -4,6 +4,7 @@ import { closeSigilConnections, TRPCClientError } from "@sigil/client";
 import { Command, CommanderError } from "commander";
 import { registerDoctorCommand } from "./commands/doctor.ts";
 import { registerMigrateCommand } from "./commands/migrate.ts";
+import { registerRunCommand } from "./commands/run.ts";
 import { registerStatusCommand } from "./commands/status.ts";
 import { registerTenantCommands } from "./commands/tenants.ts";
 import { registerUserCommands } from "./commands/users.ts";
@@ -38,6 +39,7 @@ function program(io: Io, output: Output): Command {
   registerMigrateCommand(sigil, output);
   registerUserCommands(sigil, output);
   registerDoctorCommand(sigil, output);
+  registerRunCommand(sigil, output, io);
   return sigil;
 }
 
