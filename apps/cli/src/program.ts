@@ -1,6 +1,7 @@
 import { inspect } from "node:util";
 import { describeFailure } from "@sigil/api";
 import { Command, CommanderError } from "commander";
+import { registerArchiveCommands } from "./commands/archive.ts";
 import { registerDoctorCommand } from "./commands/doctor.ts";
 import { registerMigrateCommand } from "./commands/migrate.ts";
 import { registerStatusCommand } from "./commands/status.ts";
@@ -33,6 +34,7 @@ function program(io: Io, output: Output): Command {
   registerMigrateCommand(sigil, output);
   registerUserCommands(sigil, output);
   registerDoctorCommand(sigil, output);
+  registerArchiveCommands(sigil, output);
   return sigil;
 }
 
