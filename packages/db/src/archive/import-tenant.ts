@@ -43,14 +43,18 @@ export interface ImportResult {
  * ids must change (an import into the installation they came from), these follow. The JSON
  * `details` of audit entries keep the ids as they were written.
  */
-const SHARED_ID_REFERENCES: readonly (readonly [string, string])[] = [
+export const SHARED_ID_REFERENCES: readonly (readonly [string, string])[] = [
   ["prompts", "created_by"],
+  ["prompts", "updated_by"],
   ["prompt_versions", "created_by"],
   ["executions", "created_by"],
   ["deployments", "created_by"],
+  ["files", "uploaded_by"],
   ["audit_log", "actor_id"],
   ["audit_log", "target_id"],
 ];
+/** Columns named like references that hold no shared row's id (a worker's claim id). */
+export const NOT_SHARED_ID_REFERENCES: readonly (readonly [string, string])[] = [["executions", "claimed_by"]];
 
 /**
  * Recreates a tenant from an archive (format.ts) on this installation. Everything is checked
