@@ -82,6 +82,8 @@ function readEntries(file: string, tenantFile: string): Map<string, ReadEntryRes
   const known = new Set<string>([MANIFEST_ENTRY, ...DATA_ENTRIES]);
   const entries = new Map<string, ReadEntryResult>();
   let problem: TenantArchiveError | undefined;
+  // Open while the tenant file's entry is read; closed if the archive ends in the middle of it.
+  let open: number | undefined;
   const onReadEntry = (entry: ReadEntry) => {
     if (problem) return;
     const name = entry.path;
@@ -95,6 +97,7 @@ function readEntries(file: string, tenantFile: string): Map<string, ReadEntryRes
     const chunks: Buffer[] = [];
     let bytes = 0;
     const descriptor = name === TENANT_FILE_ENTRY ? openSync(tenantFile, "wx") : undefined;
+    open = descriptor;
     entry.on("data", (chunk: Buffer) => {
       bytes += chunk.length;
       hash.update(chunk);
@@ -103,6 +106,7 @@ function readEntries(file: string, tenantFile: string): Map<string, ReadEntryRes
     });
     entry.on("end", () => {
       if (descriptor !== undefined) closeSync(descriptor);
+      open = undefined;
       if (descriptor === undefined && bytes > MAX_JSON_ENTRY_BYTES) problem = new TenantArchiveError(`${name} is larger than any archive Sigil writes.`);
       const result: ReadEntryResult = { bytes, sha256: hash.digest("hex") };
       if (descriptor === undefined) result.text = Buffer.concat(chunks).toString("utf8");
@@ -112,6 +116,7 @@ function readEntries(file: string, tenantFile: string): Map<string, ReadEntryRes
   try {
     listTar({ file, sync: true, strict: true, onReadEntry });
   } catch (error) {
+    if (open !== undefined) closeSync(open);
     throw new TenantArchiveError(`${file} is not a readable tenant archive (truncated or damaged): ${error instanceof Error ? error.message : String(error)}`, {
       cause: error,
     });
