@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { create as createTar } from "tar";
 import { copyLiveDatabase, fileSha256, flushToDisk } from "../backup/sqlite-copy.ts";
@@ -84,8 +84,7 @@ export async function exportTenantArchive(
     writeFileSync(join(staging, MANIFEST_ENTRY), JSON.stringify(manifest, null, 2));
     await createTar({ gzip: true, file: partial, cwd: staging, portable: true }, [MANIFEST_ENTRY, ...DATA_ENTRIES]);
     flushToDisk(partial);
-    refuseExisting(destination);
-    renameSync(partial, destination);
+    placeWithoutOverwriting(partial, destination);
     flushToDisk(dirname(destination));
     return { file: destination, bytes: statSync(destination).size, sha256: await fileSha256(destination), manifest };
   } catch (error) {
@@ -94,6 +93,17 @@ export async function exportTenantArchive(
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/** A hard link fails if `destination` appeared meanwhile, where a rename would replace it. */
+function placeWithoutOverwriting(partial: string, destination: string): void {
+  try {
+    linkSync(partial, destination);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") refuseExisting(destination);
+    throw error;
+  }
+  rmSync(partial, { force: true });
 }
 
 function refuseExisting(destination: string): void {
