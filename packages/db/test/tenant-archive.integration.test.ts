@@ -203,6 +203,22 @@ describe("an archive of an older tenant schema", () => {
   });
 });
 
+describe("an import killed mid-way", () => {
+  test("leaves a work folder that the next import removes, while a live import's folder is left alone", () => {
+    const manager = use(destination);
+    const abandoned = join(destination, ".import-2147483646-AbCdEf");
+    const live = join(destination, `.import-${process.pid}-LiVe12`);
+    for (const folder of [abandoned, live]) {
+      mkdirSync(folder);
+      writeFileSync(join(folder, TENANT_FILE_ENTRY), "half");
+    }
+    importTenantArchive(manager, archive, { slug: "acme-after-kill" });
+    expect(existsSync(abandoned)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+    rmSync(live, { recursive: true });
+  });
+});
+
 describe("the reference columns the import rewrites", () => {
   test("cover every column of the tenant schema named like a reference to a shared row", () => {
     const manager = use(source);

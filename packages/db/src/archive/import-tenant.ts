@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ConflictError, TenantArchiveError } from "../errors.ts";
 import type { HybridDatabaseManager } from "../hybrid-manager.ts";
@@ -56,6 +56,9 @@ export const SHARED_ID_REFERENCES: readonly (readonly [string, string])[] = [
 /** Columns named like references that hold no shared row's id (a worker's claim id). */
 export const NOT_SHARED_ID_REFERENCES: readonly (readonly [string, string])[] = [["executions", "claimed_by"]];
 
+const WORK_DIR_PREFIX = ".import-";
+const WORK_DIR = /^\.import-(\d+)-[A-Za-z0-9]+$/;
+
 /**
  * Recreates a tenant from an archive (format.ts) on this installation. Everything is checked
  * before anything is written (read-archive.ts, then the slug, the columns, the ids); then the
@@ -65,12 +68,35 @@ export const NOT_SHARED_ID_REFERENCES: readonly (readonly [string, string])[] = 
  * A failure anywhere leaves no registry row, no shared row and no tenant file.
  */
 export function importTenantArchive(manager: HybridDatabaseManager, archive: string, options: ImportOptions = {}): ImportResult {
-  const workDir = mkdtempSync(join(manager.options.dataDir, ".import-"));
+  removeAbandonedWorkDirs(manager.options.dataDir);
+  // In the data directory: the tenant file is copied from here, on the same file system.
+  const workDir = mkdtempSync(join(manager.options.dataDir, `${WORK_DIR_PREFIX}${process.pid}-`));
   try {
     const verified = readTenantArchive(archive, workDir, { sharedMigrations: manager.sharedMigrations(), tenantMigrations: manager.tenantMigrations() });
     return provisionFromArchive(manager, verified, options);
   } finally {
     rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The work folders of imports whose process is gone (killed mid-way: its `finally` never ran).
+ * The provisioning file such an import left is reclaimed by the manager itself
+ * (HybridDatabaseManager.reclaimInterruptedProvisioning).
+ */
+function removeAbandonedWorkDirs(dataDir: string): void {
+  for (const name of readdirSync(dataDir)) {
+    const pid = Number(WORK_DIR.exec(name)?.[1]);
+    if (Number.isSafeInteger(pid) && pid > 0 && !isRunning(pid)) rmSync(join(dataDir, name), { recursive: true, force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 
