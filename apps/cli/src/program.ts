@@ -2,6 +2,7 @@ import { inspect } from "node:util";
 import { describeFailure } from "@sigil/api";
 import { closeSigilConnections, TRPCClientError } from "@sigil/client";
 import { Command, CommanderError } from "commander";
+import { registerArchiveCommands } from "./commands/archive.ts";
 import { registerDoctorCommand } from "./commands/doctor.ts";
 import { registerMigrateCommand } from "./commands/migrate.ts";
 import { registerRunCommand } from "./commands/run.ts";
@@ -40,6 +41,7 @@ function program(io: Io, output: Output): Command {
   registerUserCommands(sigil, output);
   registerDoctorCommand(sigil, output);
   registerRunCommand(sigil, output, io);
+  registerArchiveCommands(sigil, output);
   return sigil;
 }
 

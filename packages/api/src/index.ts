@@ -13,6 +13,7 @@ export { generateApiKey, parseApiKey } from "./auth/api-key-format.ts";
 export { apiKeyUsage } from "./auth/usage-recorder.ts";
 export { AdminBootstrapError, ensureSystemAdmin, type BootstrapResult } from "./services/bootstrap-admin.ts";
 export { createTenantWithOwner, deleteTenant, reactivateTenant, suspendTenant } from "./services/tenant-admin.ts";
+export { exportTenant, importTenant } from "./services/tenant-archive.ts";
 export { listUsersWithLocks, resetUserPassword, unlockUser, type UserWithLock } from "./services/user-admin.ts";
 export { toPublicUser, type PublicUser } from "./services/public-shapes.ts";
 export { toTenantWithUsage, type TenantWithUsage } from "./services/tenant-usage.ts";

@@ -17,7 +17,8 @@ export type SigilDbErrorCode =
   | "MIGRATION_FAILED"
   | "PROVISIONING_FAILED"
   | "ASYNC_TRANSACTION"
-  | "QUOTA_EXCEEDED";
+  | "QUOTA_EXCEEDED"
+  | "ARCHIVE_REFUSED";
 
 export class SigilDbError extends Error {
   readonly code: SigilDbErrorCode;
@@ -190,5 +191,15 @@ export class QuotaExceededError extends SigilDbError {
 export class SecretUnreadableError extends SigilDbError {
   constructor(message: string) {
     super("SECRET_UNREADABLE", message);
+  }
+}
+
+/**
+ * A tenant archive cannot be imported (or written): unknown format, a checksum that does not match,
+ * a newer schema, a slug in use… The message says which; nothing was written.
+ */
+export class TenantArchiveError extends SigilDbError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("ARCHIVE_REFUSED", message, options);
   }
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { constants, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { eq } from "drizzle-orm";
 import {
   isLockedByAnotherConnection,
@@ -160,8 +160,12 @@ export class HybridDatabaseManager {
    * A failure removes what was made. A process killed after 1 leaves an unregistered
    * provisioning file, which `reclaimInterruptedProvisioning` deletes; killed after 2, a
    * registered one, which it renames into place. Files with final names are never deleted here.
+   *
+   * `startFrom` (a tenant import): step 1 starts from a copy of that verified SQLite file instead of
+   * an empty one, and migrates it if it is older; `register` gets the locked connection, to adjust
+   * the file in the same step (src/archive/import-tenant.ts).
    */
-  provisionTenantDatabase<T>(tenantId: string, register: () => T): T {
+  provisionTenantDatabase<T>(tenantId: string, register: (building: SqliteConnection) => T, options: { startFrom?: string } = {}): T {
     this.assertOpen();
     const building = provisioningDatabasePath(this.options.dataDir, tenantId);
     const final = this.tenantDatabasePath(tenantId);
@@ -170,17 +174,23 @@ export class HybridDatabaseManager {
     }
     let registered = false;
     try {
+      const copied = options.startFrom === undefined ? undefined : copyForProvisioning(options.startFrom, building);
       const connection = openSqlite(building, {
-        fileMustExist: false,
+        fileMustExist: copied !== undefined,
         synchronous: this.options.synchronous,
         busyTimeoutMs: this.options.busyTimeoutMs,
         exclusive: true,
       });
       let result: T;
       try {
+        // A sweeper (reclaimInterruptedProvisioning) may have removed the unlocked copy before
+        // the lock was taken: then this connection holds another file, and the import fails.
+        if (copied !== undefined && fileIdentity(building)?.ino !== copied.ino) {
+          throw new ProvisioningError(`The copy of ${options.startFrom} for tenant ${tenantId} was removed while it was being opened; try again.`);
+        }
         applyMigrations(connection, this.tenantMigrations());
         // Registered while still locked: a sweeper never sees it unlocked and unregistered.
-        result = register();
+        result = register(connection);
         registered = true;
       } finally {
         // Closing checkpoints the WAL into the file, so the rename below moves everything.
@@ -351,6 +361,12 @@ function fileIdentity(path: string): { ino: number; dev: number } | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Copies an imported tenant file to its provisioning name; never over an existing file. */
+function copyForProvisioning(source: string, building: string): { ino: number } {
+  copyFileSync(source, building, constants.COPYFILE_EXCL);
+  return { ino: statSync(building).ino };
 }
 
 /** Renames a finished provisioning file; a concurrent sweeper may already have done it. */

@@ -32,3 +32,13 @@ export {
   type SqliteCopy,
   type CopyOptions,
 } from "./backup/sqlite-copy.ts";
+export { exportTenantArchive, type ExportOptions, type ExportResult } from "./archive/export-tenant.ts";
+export { importTenantArchive, type ImportOptions, type ImportResult } from "./archive/import-tenant.ts";
+export {
+  ARCHIVE_FORMAT_VERSION,
+  ARCHIVE_SUFFIX,
+  SHARED_TABLE_DECISIONS,
+  defaultArchiveName,
+  type ArchiveManifest,
+  type OmittedSecret,
+} from "./archive/format.ts";
