@@ -40,4 +40,4 @@ console.log(
 console.log(`  provider keys encrypted under ENCRYPTION_KEY ${fixture.encryptionKey} (hypersigil's default); the anthropic key under another key`);
 for (const [email, password] of Object.entries(fixture.passwords)) console.log(`  user ${email}, password ${password}`);
 if (fixture.corruptRow) console.log(`  a corrupt row: ${fixture.corruptRow.table} ${fixture.corruptRow.id}`);
-console.log(`  ${fixture.danglingExecutionIds.length} executions and 1 deployment of a deleted prompt`);
+if (fixture.danglingDeploymentId) console.log(`  ${fixture.danglingExecutionIds.length} executions and 1 deployment of a deleted prompt`);

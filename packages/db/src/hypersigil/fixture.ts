@@ -18,6 +18,8 @@ export interface HypersigilFixtureOptions {
   fileBytes?: number;
   /** Write one prompt row whose `data` is not JSON. Default true. */
   corruptRow?: boolean;
+  /** Write executions and a deployment of a deleted prompt. Default true. */
+  danglingReferences?: boolean;
   /** The ENCRYPTION_KEY the provider keys are encrypted under. Default: hypersigil's own default. */
   encryptionKey?: string;
   /** Executions created at this time and before (default now). */
@@ -38,8 +40,8 @@ export interface HypersigilFixture {
   corruptRow: { table: string; id: string } | null;
   /** Executions whose prompt was deleted. */
   danglingExecutionIds: string[];
-  /** A deployment of the deleted prompt. */
-  danglingDeploymentId: string;
+  /** A deployment of the deleted prompt (null without danglingReferences). */
+  danglingDeploymentId: string | null;
   fileBytesTotal: number;
 }
 
@@ -230,7 +232,8 @@ export function writeHypersigilFixture(path: string, options: HypersigilFixtureO
 
     const deletedPromptId = random.uuid();
     const danglingExecutionIds: string[] = [];
-    const executionTarget = (index: number) => (index % 25 === 24 ? deletedPromptId : promptIds[index % promptIds.length]);
+    const dangling = options.danglingReferences !== false;
+    const executionTarget = (index: number) => (dangling && index % 25 === 24 ? deletedPromptId : promptIds[index % promptIds.length]);
     for (let index = 0; index < promptCount * 5; index += 1) {
       const id = random.uuid();
       const promptId = executionTarget(index);
@@ -260,8 +263,8 @@ export function writeHypersigilFixture(path: string, options: HypersigilFixtureO
       );
     }
 
-    const deploymentPrompts = [...promptIds.slice(0, 6), deletedPromptId];
-    let danglingDeploymentId = "";
+    const deploymentPrompts = [...promptIds.slice(0, 6), ...(dangling ? [deletedPromptId] : [])];
+    let danglingDeploymentId: string | null = null;
     for (const [index, promptId] of deploymentPrompts.entries()) {
       const id = random.uuid();
       if (promptId === deletedPromptId) danglingDeploymentId = id;
