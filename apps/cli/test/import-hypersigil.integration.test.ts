@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HybridDatabaseManager, promptModel, tenantContext, tenantModel, writeHypersigilFixture, type HypersigilFixture } from "@sigil/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runSigil } from "./run-sigil.ts";
+import { onInstallation, runSigil } from "./run-sigil.ts";
 
 let dataDir: string;
 let fixture: HypersigilFixture;
@@ -13,15 +13,7 @@ function sigil(args: string[]) {
   return runSigil(args, { DATA_DIR: dataDir });
 }
 
-/** Runs `fn` on the installation as the CLI left it, then lets the CLI have the files again. */
-async function onDisk<T>(fn: () => Promise<T>): Promise<T> {
-  HybridDatabaseManager.configure({ dataDir });
-  try {
-    return await fn();
-  } finally {
-    HybridDatabaseManager.closeInstance();
-  }
-}
+const onDisk = <T>(fn: () => Promise<T>) => onInstallation(dataDir, fn);
 
 const promptCount = (slug: string) =>
   onDisk(async () => {

@@ -144,6 +144,25 @@ class ImportedTenantRowsModel extends IsolatedModel<typeof prompts> {
   }
 }
 
+type IdTable = typeof prompts | typeof files | typeof deployments | typeof executions;
+
+/** Writes each row whose id is not in `table` yet (`write` says how it went); the others are skipped as already imported. */
+function eachNew<R extends { id: string }>(
+  tx: SyncDatabase,
+  table: IdTable,
+  name: keyof ImportedTenantRows,
+  rows: R[],
+  record: (outcome: RowOutcome) => void,
+  write: (row: R) => RowOutcome,
+): void {
+  const there = existingIds(
+    tx,
+    table,
+    rows.map((row) => row.id),
+  );
+  for (const row of rows) record(there.has(row.id) ? { table: name, id: row.id, outcome: "skipped", note: "already imported" } : write(row));
+}
+
 function writeTenantRows(tx: SyncDatabase, rows: ImportedTenantRows, options: ImportWriteOptions): RowOutcome[] {
   const outcomes: RowOutcome[] = [];
   const record = (outcome: RowOutcome) => {
@@ -151,106 +170,30 @@ function writeTenantRows(tx: SyncDatabase, rows: ImportedTenantRows, options: Im
     outcomes.push(outcome);
     options.onRow?.(outcome);
   };
-  const already = (table: ImportedTable, id: string) => record({ table, id, outcome: "skipped", note: "already imported" });
-
-  const promptsThere = existingIds(
-    tx,
-    prompts,
-    rows.prompts.map((row) => row.id),
-  );
-  for (const prompt of rows.prompts) {
-    if (promptsThere.has(prompt.id)) {
-      already("prompts", prompt.id);
-      continue;
-    }
-    const name = freePromptName(tx, prompt.name, prompt.id);
-    const current = prompt.versions.find((version) => version.version === prompt.currentVersion);
-    tx.insert(prompts)
-      .values({
-        id: prompt.id,
-        name,
-        description: "",
-        template: prompt.template,
-        responseSchema: prompt.responseSchema,
-        acceptsFiles: prompt.acceptsFiles,
-        currentVersion: prompt.currentVersion,
-        createdAt: prompt.createdAt,
-        updatedAt: prompt.updatedAt,
-      })
-      .run();
-    for (const version of prompt.versions) {
-      tx.insert(promptVersions)
-        .values({
-          id: crypto.randomUUID(),
-          promptId: prompt.id,
-          version: version.version,
-          // The current version carries the (possibly de-duplicated) name the prompt has now.
-          name: version === current ? name : version.name,
-          description: "",
-          template: version.template,
-          responseSchema: version.responseSchema,
-          acceptsFiles: version.acceptsFiles,
-          changeNote: "imported from hypersigil",
-          createdAt: version.createdAt,
-        })
-        .run();
-    }
-    record({ table: "prompts", id: prompt.id, outcome: "imported", ...(name === prompt.name ? {} : { note: `renamed to "${name}" (the name was taken)` }) });
-  }
-
-  const filesThere = existingIds(
-    tx,
-    files,
-    rows.files.map((row) => row.id),
-  );
-  for (const file of rows.files) {
-    if (filesThere.has(file.id)) {
-      already("files", file.id);
-      continue;
-    }
+  eachNew(tx, prompts, "prompts", rows.prompts, record, (prompt) => writePrompt(tx, prompt));
+  eachNew(tx, files, "files", rows.files, record, (file) => {
     tx.insert(files)
       .values({ ...file, size: file.content.byteLength })
       .run();
-    record({ table: "files", id: file.id, outcome: "imported" });
-  }
-
-  const deploymentsThere = existingIds(
-    tx,
-    deployments,
-    rows.deployments.map((row) => row.id),
-  );
-  for (const deployment of rows.deployments) {
-    if (deploymentsThere.has(deployment.id)) {
-      already("deployments", deployment.id);
-      continue;
-    }
+    return { table: "files", id: file.id, outcome: "imported" };
+  });
+  eachNew(tx, deployments, "deployments", rows.deployments, record, (deployment) => {
     // A deployment is called by its name: renaming it would silently break its callers.
     if (tx.select({ id: deployments.id }).from(deployments).where(eq(deployments.name, deployment.name)).get()) {
-      record({ table: "deployments", id: deployment.id, outcome: "failed", note: `a deployment named "${deployment.name}" already exists in the workspace` });
-      continue;
+      return { table: "deployments", id: deployment.id, outcome: "failed", note: `a deployment named "${deployment.name}" already exists in the workspace` };
     }
     tx.insert(deployments).values(deployment).run();
-    record({ table: "deployments", id: deployment.id, outcome: "imported" });
-  }
-
-  const executionsThere = existingIds(
-    tx,
-    executions,
-    rows.executions.map((row) => row.id),
-  );
+    return { table: "deployments", id: deployment.id, outcome: "imported" };
+  });
   const perMonth = new Map<string, number>();
-  for (const execution of rows.executions) {
-    if (executionsThere.has(execution.id)) {
-      already("executions", execution.id);
-      continue;
-    }
+  eachNew(tx, executions, "executions", rows.executions, record, (execution) => {
     tx.insert(executions)
       .values({ ...execution, attempts: execution.startedAt ? 1 : 0 })
       .run();
     const period = utcPeriod(execution.createdAt);
     perMonth.set(period, (perMonth.get(period) ?? 0) + 1);
-    record({ table: "executions", id: execution.id, outcome: "imported" });
-  }
+    return { table: "executions", id: execution.id, outcome: "imported" };
+  });
   // Every execution counts in the month it was created (models/execution.ts afterCreate).
   const now = new Date();
   for (const [period, count] of perMonth) {
@@ -260,6 +203,29 @@ function writeTenantRows(tx: SyncDatabase, rows: ImportedTenantRows, options: Im
       .run();
   }
   return outcomes;
+}
+
+/** A prompt with every version it had; the current version carries the (possibly de-duplicated) name. */
+function writePrompt(tx: SyncDatabase, prompt: ImportedPrompt): RowOutcome {
+  const name = freePromptName(tx, prompt.name, prompt.id);
+  const current = prompt.versions.find((version) => version.version === prompt.currentVersion);
+  const { versions: _versions, ...row } = prompt;
+  tx.insert(prompts)
+    .values({ ...row, name, description: "" })
+    .run();
+  for (const version of prompt.versions) {
+    tx.insert(promptVersions)
+      .values({
+        ...version,
+        id: crypto.randomUUID(),
+        promptId: prompt.id,
+        name: version === current ? name : version.name,
+        description: "",
+        changeNote: "imported from hypersigil",
+      })
+      .run();
+  }
+  return { table: "prompts", id: prompt.id, outcome: "imported", ...(name === prompt.name ? {} : { note: `renamed to "${name}" (the name was taken)` }) };
 }
 
 export interface ImportedUser {
