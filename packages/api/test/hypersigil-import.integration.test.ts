@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   apiKeyModel,
@@ -228,6 +228,9 @@ describe("sigil import-hypersigil (the service)", () => {
     const tenant = await tenantModel.createTenant(tenantInput("notsigil"));
     await expect(run(tenant, { path: join(env.dataDir, "shared.sqlite") })).rejects.toThrow(/not a hypersigil database/);
     await expect(run(tenant, { path: join(env.dataDir, "missing.sqlite") })).rejects.toThrow(/does not exist/);
+    const garbage = join(env.dataDir, "garbage.sqlite");
+    writeFileSync(garbage, "this is not an SQLite file at all, just text ".repeat(200));
+    await expect(run(tenant, { path: garbage })).rejects.toThrow(/is not a readable SQLite database|cannot be opened/);
     expect(HybridDatabaseManager.getInstance()).toBeDefined();
   });
 });
