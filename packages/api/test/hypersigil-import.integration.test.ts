@@ -217,6 +217,8 @@ describe("sigil import-hypersigil (the service)", () => {
     const tenant = await tenantModel.createTenant(
       tenantInput("small", { plan: "free", settings: { features: [], limits: { users: 2, storage: 1, executions_per_month: 1000 } } }),
     );
+    // Already a member: the import keeps that user, so it is not a new seat.
+    await tenantContext.runWithTenant(tenant.id, () => userModel.create({ email: "grace@hypersigil.test", name: "Grace", role: "admin", status: "active" }));
     const report = await run(tenant, { path: big.path, dryRun: true });
     const overrun = Object.fromEntries(report.quotaOverruns.map((entry) => [entry.resource, entry.afterImport]));
     expect(overrun.users).toBe(5);

@@ -216,10 +216,11 @@ async function countDryRun(report: HypersigilImportReport, plan: ImportPlan, opt
 /** What the workspace would use after the import against its plan's limits; only the limits it would exceed. */
 async function quotaOverruns(tenant: TenantRow, plan: ImportPlan): Promise<QuotaOverrun[]> {
   const thisMonth = utcPeriod(new Date());
-  const newUsers = await countMissing(
-    plan.shared.users.filter((user) => user.status !== "inactive"),
-    (id) => userModel.findById(id),
-  );
+  // A user whose email the workspace already has is not written (imported-rows.ts): not a new seat.
+  let newUsers = 0;
+  for (const user of plan.shared.users) {
+    if (user.status !== "inactive" && (await userModel.findById(user.id)) === null && (await userModel.findByEmail(user.email)) === null) newUsers += 1;
+  }
   const newFiles = await filterMissing(plan.tenant.files, (id) => fileModel.findMetadata(id));
   const newExecutions = await filterMissing(
     plan.tenant.executions.filter((execution) => utcPeriod(execution.createdAt) === thisMonth),
@@ -247,8 +248,4 @@ async function filterMissing<T extends { id: string }>(rows: T[], find: (id: str
   const missing: T[] = [];
   for (const row of rows) if ((await find(row.id)) === null) missing.push(row);
   return missing;
-}
-
-async function countMissing<T extends { id: string }>(rows: T[], find: (id: string) => Promise<unknown>): Promise<number> {
-  return (await filterMissing(rows, find)).length;
 }
