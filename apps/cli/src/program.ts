@@ -4,6 +4,7 @@ import { closeSigilConnections, TRPCClientError } from "@sigil/client";
 import { Command, CommanderError } from "commander";
 import { registerArchiveCommands } from "./commands/archive.ts";
 import { registerDoctorCommand } from "./commands/doctor.ts";
+import { registerImportHypersigilCommand } from "./commands/import-hypersigil.ts";
 import { registerMigrateCommand } from "./commands/migrate.ts";
 import { registerRunCommand } from "./commands/run.ts";
 import { registerStatusCommand } from "./commands/status.ts";
@@ -42,6 +43,7 @@ function program(io: Io, output: Output): Command {
   registerDoctorCommand(sigil, output);
   registerRunCommand(sigil, output, io);
   registerArchiveCommands(sigil, output);
+  registerImportHypersigilCommand(sigil, output);
   return sigil;
 }
 

@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { HybridDatabaseManager } from "@sigil/db";
 
 /** The CLI's package directory (its launcher, its bundle, its sources). */
 export const CLI_DIR = join(import.meta.dirname, "..");
@@ -39,4 +40,14 @@ export function runSigilAsync(args: string[], env: Record<string, string>, input
     child.once("error", reject);
     child.once("close", (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** Runs `fn` on the installation in `dataDir` as the CLI left it, then lets the CLI have the files again. */
+export async function onInstallation<T>(dataDir: string, fn: () => Promise<T>): Promise<T> {
+  HybridDatabaseManager.configure({ dataDir });
+  try {
+    return await fn();
+  } finally {
+    HybridDatabaseManager.closeInstance();
+  }
 }

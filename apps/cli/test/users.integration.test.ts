@@ -17,7 +17,7 @@ import {
   type TenantRow,
 } from "@sigil/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runSigil } from "./run-sigil.ts";
+import { onInstallation, runSigil } from "./run-sigil.ts";
 
 let dataDir: string;
 let acme: TenantRow;
@@ -26,15 +26,7 @@ function sigil(args: string[], input = "") {
   return runSigil(args, { DATA_DIR: dataDir }, input);
 }
 
-/** Runs `fn` on the installation as the CLI left it, then lets the CLI have the files again. */
-async function onDisk<T>(fn: () => Promise<T>): Promise<T> {
-  HybridDatabaseManager.configure({ dataDir });
-  try {
-    return await fn();
-  } finally {
-    HybridDatabaseManager.closeInstance();
-  }
-}
+const onDisk = <T>(fn: () => Promise<T>) => onInstallation(dataDir, fn);
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "sigil-cli-users-"));

@@ -22,3 +22,13 @@ export * from "./worker/index.ts";
 export * from "./outbound/index.ts";
 /** Most procedures one batch request may call (the API refuses more; clients split at it). */
 export { MAX_BATCH_SIZE } from "@sigil/validators";
+export {
+  importHypersigil,
+  HypersigilImportInputError,
+  ON_ERROR_CHOICES,
+  type HypersigilImportOptions,
+  type HypersigilImportReport,
+  type OnError,
+  type QuotaOverrun,
+  type TableCounts,
+} from "./services/hypersigil-import/import.ts";

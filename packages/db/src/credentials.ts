@@ -1,4 +1,5 @@
 import { createHash, randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from "node:crypto";
+import bcrypt from "bcryptjs";
 
 /**
  * How secrets are stored. Passwords: scrypt (memory-hard, node:crypto), parameters kept in the
@@ -26,8 +27,25 @@ export async function hashPassword(password: string): Promise<string> {
   return ["scrypt", SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString("base64url"), key.toString("base64url")].join("$");
 }
 
-/** Constant-time check of a password against a stored hash; false for any malformed hash. */
+/**
+ * bcrypt's modular crypt format (`$2a$`, `$2b$`, `$2y$`, cost, 22 salt + 31 hash characters), as
+ * hypersigil stores passwords. Accepted at sign-in only, then replaced by scrypt (passwordNeedsRehash).
+ */
+const BCRYPT_HASH = /^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/;
+
+export function isBcryptHash(stored: string): boolean {
+  return BCRYPT_HASH.test(stored);
+}
+
+/** A stored hash that is not Sigil's own scrypt (an imported bcrypt hash): rehash it after a successful sign-in. */
+export function passwordNeedsRehash(stored: string): boolean {
+  return !stored.startsWith("scrypt$");
+}
+
+/** Constant-time check of a password against a stored hash (scrypt, or an imported bcrypt hash); false for any malformed hash. */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  // bcrypt hashes the raw bytes (no NFKC), as hypersigil's bcrypt.compare did.
+  if (isBcryptHash(stored)) return bcrypt.compare(password, stored);
   const [scheme, n, r, p, salt, key] = stored.split("$");
   if (scheme !== "scrypt" || !n || !r || !p || !salt || !key) return false;
   const expected = Buffer.from(key, "base64url");

@@ -42,3 +42,6 @@ export {
   type ArchiveManifest,
   type OmittedSecret,
 } from "./archive/format.ts";
+export { readHypersigilDatabase, HypersigilSourceError, type HypersigilRow, type HypersigilSource } from "./hypersigil/source.ts";
+export { decryptHypersigilSecret, encryptHypersigilSecret, hypersigilKey, HYPERSIGIL_DEFAULT_ENCRYPTION_KEY } from "./hypersigil/secrets.ts";
+export { writeHypersigilFixture, type HypersigilFixture, type HypersigilFixtureOptions } from "./hypersigil/fixture.ts";

@@ -1,4 +1,15 @@
-import { auditLogModel, randomToken, sessionModel, sha256, tenantSignInKey, userModel, type TenantRow, type UserRow } from "@sigil/db";
+import {
+  auditLogModel,
+  hashPassword,
+  passwordNeedsRehash,
+  randomToken,
+  sessionModel,
+  sha256,
+  tenantSignInKey,
+  userModel,
+  type TenantRow,
+  type UserRow,
+} from "@sigil/db";
 import { SESSION_COOKIE, setCookie } from "../auth/cookies.ts";
 import { verifyWithLockout } from "../auth/lockout.ts";
 import { enforceSignInRateLimits } from "../auth/rate-limit.ts";
@@ -13,7 +24,7 @@ export { INVALID_CREDENTIALS } from "../auth/lockout.ts";
 export async function checkCredentials(ctx: InnerContext, tenant: TenantRow, email: string, password: string): Promise<UserRow> {
   const signInKey = tenantSignInKey(tenant.id, email);
   enforceSignInRateLimits(ctx, signInKey);
-  return verifyWithLockout({
+  const user = await verifyWithLockout({
     account: await userModel.findByEmail(email),
     signInKey,
     password,
@@ -21,6 +32,16 @@ export async function checkCredentials(ctx: InnerContext, tenant: TenantRow, ema
     canSignIn: (user) => user.status === "active",
     onFailure: (failure) => auditLogModel.recordFailedSignIns({ ...failure, key: signInKey, email, at: new Date() }, ctx.request.ip),
   });
+  return upgradePasswordHash(user, password);
+}
+
+/**
+ * An account imported from hypersigil signs in with its bcrypt hash once; the password it just
+ * proved is then stored as Sigil's scrypt, so the bcrypt hash is never checked again.
+ */
+async function upgradePasswordHash(user: UserRow, password: string): Promise<UserRow> {
+  if (!user.passwordHash || !passwordNeedsRehash(user.passwordHash)) return user;
+  return (await userModel.update(user.id, { passwordHash: await hashPassword(password) })) ?? user;
 }
 
 /** Starts a session: a random token, stored hashed, sent as an HttpOnly host-only cookie. */
