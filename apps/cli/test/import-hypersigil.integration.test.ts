@@ -47,6 +47,13 @@ describe("sigil import-hypersigil", () => {
     const key = sigil(["import-hypersigil", fixture.path, "--tenant", "initech", "--hypersigil-encryption-key", "short"]);
     expect(key.code).toBe(2);
     expect(key.stderr).toContain("32 bytes in base64");
+    // The key may come from the environment instead, kept out of the process list.
+    const fromEnv = runSigil(["import-hypersigil", fixture.path, "--tenant", "initech", "--dry-run"], {
+      DATA_DIR: dataDir,
+      HYPERSIGIL_ENCRYPTION_KEY: "short",
+    });
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.stderr).toContain("32 bytes in base64");
     const notHypersigil = sigil(["import-hypersigil", join(dataDir, "shared.sqlite"), "--tenant", "initech"]);
     expect(notHypersigil.code).toBe(1);
     expect(notHypersigil.stderr).toContain("is not a hypersigil database");

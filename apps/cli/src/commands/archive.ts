@@ -1,19 +1,13 @@
-import { isAbsolute, resolve } from "node:path";
 import { exportTenant, importTenant, apiConfig } from "@sigil/api";
 import { defaultArchiveName, type ExportResult, type ImportResult } from "@sigil/db";
 import type { Command } from "commander";
 import type { Output } from "../program.ts";
 import { sigilBuild } from "../build-info.ts";
-import { findTenant, openInstallation, requireTenant } from "../installation.ts";
+import { findTenant, openInstallation, requireTenant, typedPath } from "../installation.ts";
 import { usageError } from "../errors.ts";
 import { operator } from "../operator.ts";
 import { bytes, json } from "../output.ts";
 import { progress, type Progress } from "../progress.ts";
-
-/** A path typed on the command line, relative to where it was typed (pnpm runs scripts from the root). */
-function typedPath(path: string): string {
-  return isAbsolute(path) ? path : resolve(process.env.INIT_CWD ?? process.cwd(), path);
-}
 
 interface ExportOptions {
   tenant: string;

@@ -1,9 +1,8 @@
-import { resolve } from "node:path";
 import { HypersigilImportInputError, importHypersigil, ON_ERROR_CHOICES, type HypersigilImportReport } from "@sigil/api";
 import { HYPERSIGIL_DEFAULT_ENCRYPTION_KEY, HypersigilSourceError } from "@sigil/db";
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { CliError, usageError } from "../errors.ts";
-import { findTenant } from "../installation.ts";
+import { findTenant, typedPath } from "../installation.ts";
 import { choiceOption } from "../options.ts";
 import { operator } from "../operator.ts";
 import { bytes, json, table } from "../output.ts";
@@ -33,8 +32,7 @@ async function run(path: string, options: ImportOptions, output: Output): Promis
   let report: HypersigilImportReport;
   try {
     report = await importHypersigil(operator(), tenant, {
-      // Relative to where the command was typed (pnpm runs it from the repository's root).
-      path: resolve(process.env.INIT_CWD ?? process.cwd(), path),
+      path: typedPath(path),
       dryRun: options.dryRun === true,
       onError,
       encryptionKey: options.hypersigilEncryptionKey,
@@ -116,10 +114,14 @@ export function registerImportHypersigilCommand(program: Command, output: Output
     .requiredOption("--tenant <slug>", "the workspace to import into (create it first with `tenants create`)")
     .option("--dry-run", "print the whole report and write nothing")
     .option("--on-error <mode>", `what a row that cannot be imported does: ${ON_ERROR_CHOICES.join(", ")} (abort: write nothing at all)`, "skip")
-    .option(
-      "--hypersigil-encryption-key <base64>",
-      "hypersigil's ENCRYPTION_KEY, to decrypt its provider keys (default: hypersigil's built-in default key)",
-      HYPERSIGIL_DEFAULT_ENCRYPTION_KEY,
+    .addOption(
+      // Also from the environment, so the key need not appear in the process list or the shell's history.
+      new Option(
+        "--hypersigil-encryption-key <base64>",
+        "hypersigil's ENCRYPTION_KEY, to decrypt its provider keys (default: hypersigil's built-in default key)",
+      )
+        .env("HYPERSIGIL_ENCRYPTION_KEY")
+        .default(HYPERSIGIL_DEFAULT_ENCRYPTION_KEY, "hypersigil's default"),
     )
     .option("--json", "print the report as JSON")
     .action(async (path: string, options: ImportOptions) => run(path, options, output));
