@@ -20,3 +20,4 @@ export * from "./worker/index.ts";
 export * from "./outbound/index.ts";
 /** Most procedures one batch request may call (the API refuses more; clients split at it). */
 export { MAX_BATCH_SIZE } from "@sigil/validators";
+export * from "./observability/index.ts";
