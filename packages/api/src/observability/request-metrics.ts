@@ -1,7 +1,7 @@
 import { MAX_BATCH_SIZE } from "@sigil/validators";
 import { trpcProcedures } from "../http/trpc-error-body.ts";
 import { appRouter } from "../root.ts";
-import { httpRequestDuration, httpRequests, tenantRequests } from "./metrics.ts";
+import { observeRequest, observeTenantRequest } from "./metrics.ts";
 
 /**
  * What one API request adds to the metrics (metrics.ts). Label values come only from fixed sets
@@ -13,11 +13,19 @@ export const OTHER_TENANT = "other";
 
 const KNOWN_PROCEDURES = new Set(Object.keys(appRouter._def.procedures));
 
+/** Paths already turned into labels; capped, so invented paths cannot grow it without bound. */
+const labelsOfPath = new Map<string, readonly string[]>();
+const MAX_CACHED_PATHS = 4_096;
+
 /** The procedure labels of a tRPC URL: one per call of a batch, unknown names (and an oversized batch) as "unknown". */
-export function procedureLabels(pathname: string): string[] {
+export function procedureLabels(pathname: string): readonly string[] {
+  const cached = labelsOfPath.get(pathname);
+  if (cached !== undefined) return cached;
   const names = trpcProcedures(pathname);
-  if (names.length === 0 || names.length > MAX_BATCH_SIZE) return [UNKNOWN_PROCEDURE];
-  return names.map((name) => (KNOWN_PROCEDURES.has(name) ? name : UNKNOWN_PROCEDURE));
+  const labels =
+    names.length === 0 || names.length > MAX_BATCH_SIZE ? [UNKNOWN_PROCEDURE] : names.map((name) => (KNOWN_PROCEDURES.has(name) ? name : UNKNOWN_PROCEDURE));
+  if (labelsOfPath.size < MAX_CACHED_PATHS) labelsOfPath.set(pathname, labels);
+  return labels;
 }
 
 /**
@@ -48,9 +56,6 @@ export interface AnsweredRequest {
 
 export function recordAnsweredRequest(request: AnsweredRequest, tenantLabels: TenantLabels): void {
   const status = String(request.status);
-  for (const procedure of request.procedures) {
-    httpRequests.labels(procedure, status).inc();
-    httpRequestDuration.labels(procedure, status).observe(request.seconds);
-  }
-  if (request.slug !== undefined) tenantRequests.labels(tenantLabels.label(request.slug)).inc();
+  for (const procedure of request.procedures) observeRequest(procedure, status, request.seconds);
+  if (request.slug !== undefined) observeTenantRequest(tenantLabels.label(request.slug));
 }
