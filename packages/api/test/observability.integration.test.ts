@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { Writable } from "node:stream";
-import { HybridDatabaseManager, tenantModel } from "@sigil/db";
+import { HybridDatabaseManager, maintenanceRunModel, tenantModel } from "@sigil/db";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { readApiConfig } from "../src/config.ts";
 import { readEdgeConfig } from "../src/http/edge.ts";
@@ -286,6 +286,18 @@ describe("/api/metrics content", () => {
     const families = [...text.matchAll(/^# TYPE (\S+)/gm)].map((match) => match[1]);
     expect(new Set(families).size).toBe(families.length);
   });
+});
+
+describe("/api/metrics: maintenance runs", () => {
+  test("the latest health run's workspaces by outcome", async () => {
+    const run = await admin.call<{ id: string; total: number }>("mutation", "maintenance.start", { kind: "health" });
+    const runId = run.data?.id ?? "";
+    while ((await maintenanceRunModel.findById(runId))?.status === "running") await new Promise((resolve) => setTimeout(resolve, 50));
+    const text = await scrape();
+    const outcomes = [...text.matchAll(/^sigil_maintenance_last_run_tenants\{kind="health",outcome="([a-z_]+)"\} (\d+)$/gm)];
+    expect(outcomes.map((match) => match[1])).toEqual(["ok"]);
+    expect(Number(outcomes[0]?.[2])).toBe(await tenantModel.count());
+  }, 30_000);
 });
 
 describe("logs", () => {

@@ -1,4 +1,4 @@
-import { HybridDatabaseManager, schemaStatusPage, tenantWorkModel } from "@sigil/db";
+import { HybridDatabaseManager, MAINTENANCE_KINDS, maintenanceRunModel, schemaStatusPage, tenantWorkModel } from "@sigil/db";
 import { Counter } from "prom-client";
 import { metricsRegistry, registerGauge } from "./metrics.ts";
 
@@ -81,5 +81,23 @@ registerGauge({
     orSkip(() => {
       for (const [state, count] of Object.entries(schemaStatusPage({ pageSize: 1 }).summary)) this.labels(state).set(count);
     });
+  },
+});
+
+registerGauge({
+  name: "sigil_maintenance_last_run_tenants",
+  help: "Workspaces by outcome in the latest maintenance run of each kind (health, migrate, repair) started from the admin console.",
+  labelNames: ["kind", "outcome"] as const,
+  async collect() {
+    this.reset();
+    try {
+      for (const kind of MAINTENANCE_KINDS) {
+        const [latest] = await maintenanceRunModel.recent(kind, 1);
+        if (latest === undefined) continue;
+        for (const [outcome, count] of Object.entries(await maintenanceRunModel.outcomeCounts(latest.id))) this.labels(kind, outcome).set(count);
+      }
+    } catch {
+      // Left out of this scrape (see above).
+    }
   },
 });
