@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -125,23 +125,54 @@ describe("/api/health", () => {
 });
 
 describe("/api/ready", () => {
-  test("answers 200 when shared.sqlite is writable, a workspace file opens and the worker answers", async () => {
-    const answer = await get("/api/ready");
+  /** The checks' details as the log has them (the answer leaves them out). */
+  function loggedChecks(reqId: string): Record<string, { detail?: Record<string, unknown> }> {
+    const line = logLines.find((entry) => entry.reqId === reqId && (entry.msg === "ready" || entry.msg === "not ready"));
+    return (line?.checks ?? {}) as Record<string, { detail?: Record<string, unknown> }>;
+  }
+
+  test("answers 200 when shared.sqlite is writable, a workspace file opens and the worker answers; the details are only logged", async () => {
+    const answer = await get("/api/ready", { "x-request-id": "ready-1" });
     expect(answer.status, answer.body).toBe(200);
-    const body = JSON.parse(answer.body) as { status: string; checks: Record<string, { ok: boolean; detail?: Record<string, unknown> }> };
+    const body = JSON.parse(answer.body) as { status: string; checks: Record<string, { ok: boolean; ms: number }> };
     expect(body.status).toBe("ready");
-    expect(body.checks.tenant?.detail).toEqual({ tenant: "acme" });
-    expect(body.checks.worker?.detail).toMatchObject({ running: true, pid: worker?.pid });
+    expect(Object.keys(body.checks).sort()).toEqual(["shared", "tenant", "worker"]);
+    for (const check of Object.values(body.checks)) expect(Object.keys(check).sort()).toEqual(["ms", "ok"]);
+    // Anyone may ask: the answer names no workspace, no worker host or pid.
+    expect(answer.body).not.toMatch(/acme|pid|running/);
+    const checks = loggedChecks("ready-1");
+    expect(checks.tenant?.detail).toEqual({ tenant: "acme" });
+    expect(checks.worker?.detail).toMatchObject({ running: true, pid: worker?.pid });
   });
 
   test("samples a different active workspace each time", async () => {
     await tenantModel.createTenant(tenantInput("ready-two"));
     const sampled = new Set<unknown>();
     for (let index = 0; index < 4; index++) {
-      const body = JSON.parse((await get("/api/ready")).body) as { checks: { tenant: { detail: { tenant: unknown } } } };
-      sampled.add(body.checks.tenant.detail.tenant);
+      await get("/api/ready", { "x-request-id": `sample-${index}` });
+      sampled.add(loggedChecks(`sample-${index}`).tenant?.detail?.tenant);
     }
     expect([...sampled].sort()).toEqual(["acme", "ready-two"]);
+  });
+
+  test("answers 503 naming tenant, without the workspace's slug, when a sampled workspace's file is gone", async () => {
+    const gone = await tenantModel.createTenant(tenantInput("ready-gone"));
+    rmSync(env.manager.tenantDatabasePath(gone.id));
+    try {
+      let failed: { status: number; body: string; reqId: string } | undefined;
+      for (let index = 0; index < 5 && failed === undefined; index++) {
+        const answer = await get("/api/ready", { "x-request-id": `gone-${index}` });
+        if (answer.status !== 200) failed = { status: answer.status, body: answer.body, reqId: `gone-${index}` };
+      }
+      expect(failed?.status).toBe(503);
+      const body = JSON.parse(failed?.body ?? "{}") as { failing: string[]; checks: { tenant: { error: string } } };
+      expect(body.failing).toEqual(["tenant"]);
+      expect(body.checks.tenant.error).toMatch(/^a workspace's file did not open: /);
+      expect(failed?.body).not.toContain("ready-gone");
+      expect(loggedChecks(failed?.reqId ?? "").tenant?.detail).toEqual({ tenant: "ready-gone" });
+    } finally {
+      await tenantModel.deleteTenant(gone.id);
+    }
   });
 
   test("answers 503 naming shared when another connection holds shared.sqlite's write lock", async () => {

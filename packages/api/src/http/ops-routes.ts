@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { HybridDatabaseManager } from "@sigil/db";
 import type { ApiConfig } from "../config.ts";
 import { logger } from "../observability/logger.ts";
-import { checkReadiness } from "../observability/readiness.ts";
+import { checkReadiness, type CheckResult, type Readiness } from "../observability/readiness.ts";
 import { METRICS_CONTENT_TYPE, renderMetrics } from "../observability/scrape.ts";
 import { requestInfoFromNode } from "../request-info.ts";
 import type { ObservabilitySettings } from "../server-settings.ts";
@@ -35,17 +35,23 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
 }
 
+/** The public answer: each check's outcome and reason; what it looked at (a workspace's slug, the worker's id) only in the log. */
+function publicChecks(checks: Readiness["checks"]): Record<string, Omit<CheckResult, "detail">> {
+  return Object.fromEntries(Object.entries(checks).map(([name, { detail: _forTheLog, ...check }]) => [name, check]));
+}
+
 async function serveReady(res: ServerResponse, socket: string): Promise<void> {
   const readiness = await checkReadiness({ workerSocket: socket, timeoutMs: PROBE_TIMEOUT_MS });
   if (readiness.ready) {
-    json(res, 200, { status: "ready", checks: readiness.checks });
+    logger().debug({ checks: readiness.checks }, "ready");
+    json(res, 200, { status: "ready", checks: publicChecks(readiness.checks) });
     return;
   }
   const failing = Object.entries(readiness.checks)
     .filter(([, check]) => !check.ok)
     .map(([name]) => name);
   logger().warn({ failing, checks: readiness.checks }, "not ready");
-  json(res, 503, { status: "unavailable", failing, checks: readiness.checks });
+  json(res, 503, { status: "unavailable", failing, checks: publicChecks(readiness.checks) });
 }
 
 async function serveMetrics(req: IncomingMessage, res: ServerResponse, options: OpsOptions, socket: string): Promise<void> {

@@ -14,9 +14,9 @@ export type CheckName = "shared" | "tenant" | "worker";
 export interface CheckResult {
   ok: boolean;
   ms: number;
-  /** What was checked (the sampled workspace, the worker's state). */
+  /** What was checked (the sampled workspace, the worker's state): for the log, never for the public answer. */
   detail?: Record<string, unknown>;
-  /** Why it failed, as a sentence. */
+  /** Why it failed, as a sentence that names no workspace and no file. */
   error?: string;
 }
 
@@ -26,6 +26,16 @@ export interface Readiness {
 }
 
 let lastSampledRowid = 0;
+
+/** A failed check whose details are for the log only. */
+class ReadinessError extends Error {
+  constructor(
+    message: string,
+    readonly detail: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
 
 /** SQLite's and the socket's own sentences ("database is locked"); none of them names a file. */
 function errorText(error: unknown): string {
@@ -38,7 +48,8 @@ async function timed(run: () => Promise<Record<string, unknown> | undefined>): P
     const detail = await run();
     return { ok: true, ms: Math.round(performance.now() - started), ...(detail ? { detail } : {}) };
   } catch (error) {
-    return { ok: false, ms: Math.round(performance.now() - started), error: errorText(error) };
+    const detail = error instanceof ReadinessError ? { detail: error.detail } : {};
+    return { ok: false, ms: Math.round(performance.now() - started), error: errorText(error), ...detail };
   }
 }
 
@@ -49,18 +60,23 @@ function checkTenant(): Record<string, unknown> {
   try {
     probeTenantFile(tenant.tenantId);
   } catch (error) {
-    throw new Error(`workspace ${tenant.slug}: ${errorText(error)}`);
+    // The slug goes to the log (serveReady), not into the answer: anyone may ask /api/ready.
+    throw new ReadinessError(`a workspace's file did not open: ${errorText(error)}`, { tenant: tenant.slug });
   }
   return { tenant: tenant.slug };
 }
 
 async function checkWorker(socketPath: string, timeoutMs: number): Promise<Record<string, unknown>> {
   const answer = await askWorker(socketPath, "status", timeoutMs);
+  let status: Record<string, unknown>;
   try {
-    return JSON.parse(answer) as Record<string, unknown>;
+    status = JSON.parse(answer) as Record<string, unknown>;
   } catch {
-    throw new Error(`the worker answered something unexpected: ${JSON.stringify(answer.slice(0, 80))}`);
+    throw new ReadinessError("the worker answered something unexpected", { answer: answer.slice(0, 200) });
   }
+  // It answers while stopping (SIGTERM: it finishes what it runs, claims nothing new).
+  if (status.running !== true) throw new ReadinessError("the worker is stopping: it takes no new executions", status);
+  return status;
 }
 
 export async function checkReadiness(options: { workerSocket: string; timeoutMs: number }): Promise<Readiness> {
