@@ -79,7 +79,10 @@ function stop(reason, code, signal) {
 }
 
 for (const [name, service] of Object.entries(services)) {
-  const child = spawn(process.execPath, service.args, { cwd: service.cwd, stdio: "inherit", env: process.env, detached: true });
+  // NODE_ENV tells both servers their mode: the web server's Next and both processes' log format
+  // (pretty lines with --dev, JSON otherwise; LOG_FORMAT overrides; README: Operating it, Logs).
+  const env = { ...process.env, NODE_ENV: dev ? "development" : "production" };
+  const child = spawn(process.execPath, service.args, { cwd: service.cwd, stdio: "inherit", env, detached: true });
   running.set(name, child);
   child.on("error", (error) => {
     console.error(`${name} could not start: ${error.message}`);

@@ -30,6 +30,7 @@ const dev = process.argv.includes("--dev");
 Object.assign(process.env, { NODE_ENV: dev ? "development" : "production" });
 const { default: next } = await import("next");
 const { edgeConfig, listen, apiHandler } = readSettings();
+const log = await api.startObservability();
 const { port } = listen;
 // Next told its hostname is 127.0.0.1 treats the proxy's host rewrites as external (its own URL
 // then says 127.0.0.1 while the rewrite says localhost): every tenant page would be a 404.
@@ -62,7 +63,7 @@ const server = createEdgeServer(edgeConfig, (req, res) => {
   for (const [name, value] of Object.entries(securityHeaders(req))) res.setHeader(name, value);
   if (apiHandler(req, res)) return;
   handle(req, res).catch((error: unknown) => {
-    console.error("Request failed:", error);
+    log.error({ err: error, url: req.url }, "request failed");
     if (!res.headersSent) res.statusCode = 500;
     res.end();
   });
@@ -78,9 +79,9 @@ await app.prepare();
 const handle = app.getRequestHandler();
 server.listen(port, hostname, () => {
   const { rootDomain } = api.apiConfig();
-  console.log(
+  log.info(
     `▲ Sigil on http://${hostname}:${port}${dev ? " (development)" : ""}` +
-      `  (workspaces: http://<slug>.${rootDomain}:${port}, admin: http://admin.${rootDomain}:${port})`,
+      `  (workspaces: http://<slug>.${rootDomain}:${port}, admin: http://admin.${rootDomain}:${port}, health: /api/health, /api/ready, /api/metrics)`,
   );
 });
 

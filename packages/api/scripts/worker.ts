@@ -21,7 +21,17 @@ import "./default-data-dir.ts";
 import { HybridDatabaseManager, InvalidSettingError } from "@sigil/db";
 import { readServerSettings, type ServerSettings, type WorkerSettings } from "../src/server-settings.ts";
 import { startApiServer } from "../src/http/node-server.ts";
-import { ExecutionWorker, startUsageRefresh, type ExecutionWorkerOptions, type WorkerEvent } from "../src/worker/index.ts";
+import { logger, startObservability } from "../src/observability/index.ts";
+import {
+  createWorkerMetrics,
+  ExecutionWorker,
+  startStatusSocket,
+  startUsageRefresh,
+  workerSocketPath,
+  type ExecutionWorkerOptions,
+  type StatusSocket,
+  type WorkerEvent,
+} from "../src/worker/index.ts";
 
 /** Unset settings are left out, so the worker applies its own defaults. */
 function definedOnly(settings: WorkerSettings): Partial<Omit<WorkerSettings, "usageRefreshIntervalSeconds">> {
@@ -29,22 +39,24 @@ function definedOnly(settings: WorkerSettings): Partial<Omit<WorkerSettings, "us
   return Object.fromEntries(Object.entries(workerOnly).filter(([, value]) => value !== undefined));
 }
 
+/** One log line per event (README: Operating it, Logs); the workspace's slug as in request lines. */
 function log(event: WorkerEvent): void {
-  const time = new Date().toISOString();
   switch (event.type) {
-    case "execution":
-      console.log(
-        `${time} ${event.status.padEnd(9)} ${event.tenantSlug} execution ${event.executionId} ` +
-          `provider=${event.provider} attempt=${event.attempts} ${event.durationMs}ms` +
-          (event.error ? ` error=${JSON.stringify(event.error)}` : "") +
-          (event.detail ? ` detail=${JSON.stringify(event.detail)}` : ""),
+    case "execution": {
+      const { tenantSlug, executionId, provider, attempts, durationMs, error, detail, status } = event;
+      const fields = { slug: tenantSlug, executionId, provider, attempt: attempts, durationMs, ...(error ? { error } : {}), ...(detail ? { detail } : {}) };
+      if (status === "failed") logger().warn(fields, "execution failed");
+      else logger().info(fields, "execution completed");
+      break;
+    }
+    case "recovered":
+      logger().info(
+        { slug: event.tenantSlug, retried: event.retried, failed: event.failed },
+        "expired leases recovered (back to pending / failed: attempts used up)",
       );
       break;
-    case "recovered":
-      console.log(`${time} recovered ${event.tenantSlug}: ${event.retried} back to pending, ${event.failed} failed (attempts used up)`);
-      break;
     case "error":
-      console.error(`${time} error     ${event.message}`);
+      logger().error({ ...(event.tenantSlug ? { slug: event.tenantSlug } : {}) }, event.message);
       break;
   }
 }
@@ -57,54 +69,75 @@ try {
   console.error(error.message);
   process.exit(2);
 }
-const options: ExecutionWorkerOptions = { ...definedOnly(settings.worker), onEvent: log };
+await startObservability(settings.observability);
+const metrics = createWorkerMetrics();
+const options: ExecutionWorkerOptions = {
+  ...definedOnly(settings.worker),
+  onEvent: (event) => {
+    metrics.record(event);
+    log(event);
+  },
+};
 
 const manager = HybridDatabaseManager.getInstance();
 let worker: ExecutionWorker;
 try {
   worker = new ExecutionWorker(options);
 } catch (error) {
-  console.error(error instanceof Error ? error.message : String(error));
+  logger().fatal(error instanceof Error ? error.message : String(error));
   process.exit(2);
 }
-console.log(`Execution worker: data directory ${manager.options.dataDir}`);
+logger().info({ dataDir: manager.options.dataDir }, "execution worker starting");
 
 let recovery: Awaited<ReturnType<ExecutionWorker["recoverOnStartup"]>>;
 try {
   recovery = await worker.recoverOnStartup();
 } catch (error) {
   // Typically a data directory without a migrated shared.sqlite.
-  console.error(
-    `Cannot read the tenant registry in ${manager.options.dataDir}: ${error instanceof Error ? error.message : String(error)}\n` +
+  logger().fatal(
+    `Cannot read the tenant registry in ${manager.options.dataDir}: ${error instanceof Error ? error.message : String(error)}. ` +
       "Check DATA_DIR, and run `pnpm db:migrate` first.",
   );
   manager.close();
   process.exit(1);
 }
-console.log(`Startup recovery (expired leases): ${recovery.retried} execution(s) back to pending, ${recovery.failed} failed (attempts used up).`);
-for (const error of recovery.errors) console.error(error.message);
+logger().info({ retried: recovery.retried, failed: recovery.failed }, "startup recovery of expired leases: retried back to pending, failed (attempts used up)");
+for (const error of recovery.errors) logger().error({ ...(error.tenantSlug ? { slug: error.tenantSlug } : {}) }, error.message);
 
 const api = process.argv.includes("--with-api")
   ? await startApiServer(settings.listen.port, settings.listen.host === "localhost" ? "127.0.0.1" : settings.listen.host)
   : undefined;
-if (api) console.log(`API: ${api.url}/api/trpc (tenants on <slug>.localhost:${new URL(api.url).port}, admin on admin.localhost)`);
+if (api) logger().info(`API: ${api.url}/api/trpc (tenants on <slug>.localhost:${new URL(api.url).port}, admin on admin.localhost)`);
+
+const startedAt = Date.now();
+const socketPath = workerSocketPath(settings.observability.workerSocket, manager.options.dataDir);
+let statusSocket: StatusSocket | undefined;
+try {
+  statusSocket = await startStatusSocket(socketPath, {
+    status: () => JSON.stringify({ ...worker.status(), pid: process.pid, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) }),
+    metrics: () => metrics.registry.metrics(),
+  });
+} catch (error) {
+  // The worker still works; /api/ready reports it as not ready so the operator finds out.
+  logger().warn({ socket: socketPath }, `No status socket: ${error instanceof Error ? error.message : String(error)}`);
+}
 
 let stopping = false;
 const shutdown = (signal: NodeJS.Signals) => {
   if (stopping) {
-    console.error(`${signal} again: exiting now; executions in flight are retried once their lease expired.`);
+    logger().warn(`${signal} again: exiting now; executions in flight are retried once their lease expired.`);
     process.exit(130);
   }
   stopping = true;
-  console.log(`${signal}: stopping after the executions in flight…`);
-  Promise.all([worker.stop(), usageRefresh.stop(), api?.close()])
+  logger().info(`${signal}: stopping after the executions in flight…`);
+  Promise.all([worker.stop(), usageRefresh.stop(), api?.close(), statusSocket?.close()])
     .then(() => {
       manager.close();
-      console.log("Worker stopped.");
+      logger().info("Worker stopped.");
       process.exit(0);
     })
     .catch((error: unknown) => {
-      console.error("Worker did not stop cleanly:", error);
+      logger().error({ err: error }, "Worker did not stop cleanly");
       process.exit(1);
     });
 };
@@ -114,9 +147,9 @@ process.on("SIGTERM", shutdown);
 worker.start();
 const usageRefresh = startUsageRefresh({
   intervalSeconds: settings.worker.usageRefreshIntervalSeconds,
-  onError: (error) => console.error(`${new Date().toISOString()} error     measuring tenant files: ${error instanceof Error ? error.message : String(error)}`),
+  onError: (error) => logger().error({ err: error }, "measuring tenant files failed"),
 });
-console.log(
+logger().info(
   `Worker ${worker.id}: woken by new executions, polling every ${worker.pollIntervalMs} ms (concurrency ${worker.concurrency}, ` +
     `max attempts ${worker.maxAttempts}, lease ${worker.leaseMs} ms, recovery every ${worker.recoveryIntervalMs} ms). Database sizes measured every ${settings.worker.usageRefreshIntervalSeconds} s. Ctrl-C to stop.`,
 );

@@ -32,3 +32,4 @@ export {
   type QuotaOverrun,
   type TableCounts,
 } from "./services/hypersigil-import/import.ts";
+export * from "./observability/index.ts";

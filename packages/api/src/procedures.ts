@@ -5,6 +5,7 @@ import { authenticate } from "./auth/identity.ts";
 import { assertSameOrigin } from "./auth/origin.ts";
 import { enforceApiKeyRateLimits, enforceRateLimits } from "./auth/rate-limit.ts";
 import { authenticateSystemAdmin } from "./auth/system-admin-identity.ts";
+import { recordRequestTenant } from "./observability/logger.ts";
 import { identifyTenant } from "./tenant-identification.ts";
 import { resolveTenant } from "./tenant-resolution.ts";
 import { publicProcedure } from "./trpc.ts";
@@ -16,6 +17,7 @@ import { publicProcedure } from "./trpc.ts";
  */
 export const tenantProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const tenant = await resolveTenant(ctx.request, ctx.config, ctx.lookups);
+  recordRequestTenant(tenant.slug);
   return tenantContext.runWithTenant(tenant.id, () => next({ ctx: { tenant } }));
 });
 

@@ -37,6 +37,12 @@ const BAD_VALUES: [name: string, value: string, expected: RegExp][] = [
   ["TRUST_PROXY", "yes", /off \(default\), on, or the number of proxies/],
   ["MAX_BODY_BYTES", "1k", /whole number from 1024 to 1073741824/],
   ["MAX_UPLOAD_BODY_BYTES", "100", /whole number from 1024 to 1073741824/],
+  ["LOG_LEVEL", "loud", /fatal \| error \| warn \| info \| debug \| trace \| silent/],
+  ["LOG_FORMAT", "xml", /json or pretty/],
+  ["SLOW_QUERY_MS", "fast", /whole number of milliseconds \(0 logs every statement\), or off/],
+  ["METRICS_TOKEN", "short", /at least 16 characters/],
+  ["METRICS_TENANT_LABELS", "5000", /whole number from 0 to 1000/],
+  ["WORKER_STATUS_SOCKET", "worker.sock", /absolute path/],
 ];
 
 const ROOT = join(import.meta.dirname, "..", "..", "..");
@@ -87,6 +93,7 @@ describe("readServerSettings (pnpm start checks these before building)", () => {
   it("never repeats a secret's value in the message", () => {
     expect(problemOf({ SIGIL_SECRET_KEY: "my-secret-value" }).message).not.toContain("my-secret-value");
     expect(problemOf({ SIGIL_ADMIN_PASSWORD: "tiny-pw" }).message).not.toContain("tiny-pw");
+    expect(problemOf({ METRICS_TOKEN: "tiny-token" }).message).not.toContain("tiny-token");
   });
 
   it("reports every bad variable at once", () => {
@@ -124,6 +131,16 @@ describe("readServerSettings (pnpm start checks these before building)", () => {
     });
     expect(settings.admin).toEqual({ email: undefined, password: undefined, name: "System administrator" });
     expect(settings.demo).toEqual({ mode: "auto", adminFromEnvironment: false });
+    expect(settings.observability).toEqual({
+      logLevel: "info",
+      logFormat: "json",
+      slowQueryMs: 200,
+      metricsToken: null,
+      metricsTenantLabels: 20,
+      workerSocket: null,
+    });
+    expect(readServerSettings({ NODE_ENV: "development" }).observability.logFormat).toBe("pretty");
+    expect(readServerSettings({ SLOW_QUERY_MS: "off" }).observability.slowQueryMs).toBeNull();
   });
 
   it("parses good values (keys in hex or base64, case-insensitive choices, blank = default)", () => {

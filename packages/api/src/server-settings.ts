@@ -1,6 +1,7 @@
 import {
   collectSettings,
   InvalidSettingError,
+  oneOf,
   parseEnvironment,
   readDemoSettings,
   readStorageSettings,
@@ -107,6 +108,63 @@ export function readAdminSettings(env: Env): AdminSettings {
   return { email: values.SIGIL_ADMIN_EMAIL, password: values.SIGIL_ADMIN_PASSWORD, name: values.SIGIL_ADMIN_NAME };
 }
 
+/** Logs, metrics and readiness (README: Operating it, Observability). */
+export interface ObservabilitySettings {
+  logLevel: LogLevel;
+  /** `pretty` for a person at a terminal (the default of `pnpm dev`), `json` for a log collector. */
+  logFormat: "json" | "pretty";
+  /** SQLite statements at or above this many milliseconds are logged; null: none is. */
+  slowQueryMs: number | null;
+  /** The bearer token that may read /api/metrics; null: only a system administrator on the admin host. */
+  metricsToken: string | null;
+  /** Workspaces counted under their own slug in sigil_tenant_requests_total; the others as `other`. */
+  metricsTenantLabels: number;
+  /** The worker's status socket; null: `worker.sock` in DATA_DIR. */
+  workerSocket: string | null;
+}
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const observabilityEnvironment = z.object({
+  LOG_LEVEL: oneOf(LOG_LEVELS, "info"),
+  LOG_FORMAT: setting("json or pretty", (raw) => (raw === "json" || raw === "pretty" ? raw : undefined), undefined as "json" | "pretty" | undefined),
+  SLOW_QUERY_MS: setting<number | null>(
+    "a whole number of milliseconds (0 logs every statement), or off",
+    (raw) => (raw.toLowerCase() === "off" ? null : /^\d{1,7}$/.test(raw) ? Number(raw) : undefined),
+    200,
+  ),
+  // Compared in constant time, but still: long enough that guessing it is hopeless.
+  METRICS_TOKEN: setting("at least 16 characters without spaces", (raw) => (/^\S{16,512}$/.test(raw) ? raw : undefined), null as string | null),
+  METRICS_TENANT_LABELS: wholeNumber(20, { min: 0, max: 1_000 }),
+  WORKER_STATUS_SOCKET: setting(
+    "an absolute path of at most 100 characters",
+    (raw) => (raw.startsWith("/") && raw.length <= 100 ? raw : undefined),
+    null as string | null,
+  ),
+  NODE_ENV: z.string().optional(),
+});
+
+export function readObservabilitySettings(env: Env): ObservabilitySettings {
+  const values = parseEnvironment(observabilityEnvironment, env);
+  return {
+    logLevel: values.LOG_LEVEL,
+    logFormat: values.LOG_FORMAT ?? (values.NODE_ENV === "development" ? "pretty" : "json"),
+    slowQueryMs: values.SLOW_QUERY_MS,
+    metricsToken: values.METRICS_TOKEN,
+    metricsTenantLabels: values.METRICS_TENANT_LABELS,
+    workerSocket: values.WORKER_STATUS_SOCKET,
+  };
+}
+
+let processObservabilitySettings: ObservabilitySettings | undefined;
+
+/** This process's observability settings, read from the environment once. */
+export function observabilitySettings(): ObservabilitySettings {
+  processObservabilitySettings ??= readObservabilitySettings(process.env);
+  return processObservabilitySettings;
+}
+
 export interface ServerSettings {
   storage: StorageSettings;
   api: ApiConfig;
@@ -114,6 +172,7 @@ export interface ServerSettings {
   listen: ListenSettings;
   admin: AdminSettings;
   demo: DemoSettings;
+  observability: ObservabilitySettings;
 }
 
 /** Every variable of the README's Settings table; throws one InvalidSettingError naming all bad ones. */
@@ -126,8 +185,9 @@ export function readServerSettings(env: Env): ServerSettings {
     listen: collectSettings(() => readListenSettings(env), problems),
     admin: collectSettings(() => readAdminSettings(env), problems),
     demo: collectSettings(() => readDemoSettings(env), problems),
+    observability: collectSettings(() => readObservabilitySettings(env), problems),
   };
-  const { storage, api, worker, listen, admin, demo } = settings;
-  if (problems.length > 0 || !storage || !api || !worker || !listen || !admin || !demo) throw new InvalidSettingError(problems);
-  return { storage, api, worker, listen, admin, demo };
+  const { storage, api, worker, listen, admin, demo, observability } = settings;
+  if (problems.length > 0 || !storage || !api || !worker || !listen || !admin || !demo || !observability) throw new InvalidSettingError(problems);
+  return { storage, api, worker, listen, admin, demo, observability };
 }

@@ -684,13 +684,13 @@ describe("polling loop", () => {
 });
 
 describe("worker script", () => {
-  test("scripts/worker.ts recovers, logs one line per execution and stops cleanly on SIGTERM", async () => {
+  test("scripts/worker.ts recovers, logs one JSON line per execution and stops cleanly on SIGTERM", async () => {
     const tenant = await newTenant("wk-script");
     const prompt = await createPrompt(tenant, "from the script {{n}}");
     const rows = [await createExecution(tenant, prompt, { input: { n: 1 } }), await createExecution(tenant, prompt, { input: { n: 2 } })];
     const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
       cwd: API_DIR,
-      env: { ...process.env, DATA_DIR: env.dataDir, WORKER_POLL_INTERVAL_MS: "50" },
+      env: { ...process.env, DATA_DIR: env.dataDir, WORKER_POLL_INTERVAL_MS: "50", LOG_FORMAT: "json", LOG_LEVEL: "info" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
@@ -698,18 +698,26 @@ describe("worker script", () => {
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const lines = () =>
+      stdout
+        .split("\n")
+        .filter((line) => line.trim() !== "")
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const completed = () => lines().filter((line) => line.msg === "execution completed" && line.slug === "wk-script");
     try {
-      await waitFor(async () => stdout.split("\n").filter((line) => / completed +wk-script execution /.test(line)).length === 2, 30_000);
+      await waitFor(() => Promise.resolve(completed().length === 2), 30_000);
     } finally {
       child.kill("SIGTERM");
     }
     expect(await exited).toBe(0);
     expect(stderr).toBe("");
-    expect(stdout).toContain(`data directory ${env.dataDir}`);
-    expect(stdout).toContain("SIGTERM: stopping");
-    expect(stdout.trimEnd().endsWith("Worker stopped.")).toBe(true);
+    expect(lines()).toContainEqual(expect.objectContaining({ msg: "execution worker starting", dataDir: env.dataDir }));
+    expect(lines().some((line) => String(line.msg).startsWith("SIGTERM: stopping"))).toBe(true);
+    expect(lines().at(-1)?.msg).toBe("Worker stopped.");
     for (const row of rows) {
-      expect(stdout).toMatch(new RegExp(`completed +wk-script execution ${row.id} provider=template attempt=1 \\d+ms\n`));
+      expect(completed()).toContainEqual(
+        expect.objectContaining({ executionId: row.id, provider: "template", attempt: 1, durationMs: expect.any(Number) as number }),
+      );
       expect((await getExecution(tenant, row.id)).status).toBe("completed");
     }
   });

@@ -5,6 +5,7 @@ export type { SharedDatabase, TenantDatabase, SqliteConnection } from "./connect
 export { HybridDatabaseManager, type HybridDatabaseOptions, type DatabaseStrategy } from "./hybrid-manager.ts";
 export type { TenantLease, PoolStats } from "./tenant-pool.ts";
 export { tenantContext } from "./tenant-context.ts";
+export { setSlowStatementListener, type SlowStatement, type SlowStatementListener } from "./slow-queries.ts";
 export { signalWork, watchWorkSignal, workSignalPath, WORK_SIGNAL_FILE, type WorkSignalWatch } from "./work-signal.ts";
 export { lookupApiKey, lookupTenant, RequestPathLookups, type ApiKeyWithOwner, type TenantLookupKind } from "./request-path-cache.ts";
 export * from "./models/index.ts";
@@ -45,3 +46,4 @@ export {
 export { readHypersigilDatabase, HypersigilSourceError, type HypersigilRow, type HypersigilSource } from "./hypersigil/source.ts";
 export { decryptHypersigilSecret, encryptHypersigilSecret, hypersigilKey, HYPERSIGIL_DEFAULT_ENCRYPTION_KEY } from "./hypersigil/secrets.ts";
 export { writeHypersigilFixture, type HypersigilFixture, type HypersigilFixtureOptions } from "./hypersigil/fixture.ts";
+export { probeSharedWrite, nextActiveTenant, probeTenantFile, type SampledTenant } from "./readiness.ts";

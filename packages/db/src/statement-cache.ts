@@ -1,4 +1,6 @@
+import { basename } from "node:path";
 import type Database from "better-sqlite3";
+import { slowStatementListener } from "./slow-queries.ts";
 
 /**
  * Reuses the compiled statement of a SQL text on one connection. Drizzle compiles every query
@@ -15,10 +17,35 @@ import type Database from "better-sqlite3";
 const MAX_STATEMENTS = 128;
 
 type Prepare = Database.Database["prepare"];
+type Execution = "run" | "get" | "all";
+
+/**
+ * Times a statement's executions for the slow-statement listener (slow-queries.ts). Checked per
+ * call, so a listener installed after the connection opened still sees it; without one the cost is
+ * one extra call. `iterate` is left alone: its rows are read lazily, after it returns.
+ */
+function timeExecutions(statement: Database.Statement, database: string): void {
+  for (const method of ["run", "get", "all"] as const satisfies readonly Execution[]) {
+    const execute: (...parameters: unknown[]) => unknown = statement[method].bind(statement);
+    const timed = (...parameters: unknown[]): unknown => {
+      const listener = slowStatementListener();
+      if (listener === null) return execute(...parameters);
+      const started = performance.now();
+      try {
+        return execute(...parameters);
+      } finally {
+        const durationMs = performance.now() - started;
+        if (durationMs >= listener.thresholdMs) listener.onSlowStatement({ sql: statement.source, durationMs, database });
+      }
+    };
+    Object.defineProperty(statement, method, { value: timed, configurable: true, writable: true });
+  }
+}
 
 export function cacheStatements(connection: Database.Database): void {
   const compile: Prepare = connection.prepare.bind(connection);
   const statements = new Map<string, Database.Statement>();
+  const database = basename(connection.name);
   const prepare = (source: string) => {
     let statement = statements.get(source);
     if (statement) {
@@ -27,6 +54,7 @@ export function cacheStatements(connection: Database.Database): void {
       if (statement.reader) statement.raw(false).pluck(false).expand(false);
     } else {
       statement = compile(source);
+      timeExecutions(statement, database);
       if (statements.size >= MAX_STATEMENTS) {
         const oldest = statements.keys().next().value;
         if (oldest !== undefined) statements.delete(oldest);

@@ -26,6 +26,10 @@ export interface PoolStats {
   open: number;
   inUse: number;
   capacity: number;
+  /** Since the pool was created: acquisitions served by an open handle, those that opened one, idle handles closed to stay under capacity. */
+  hits: number;
+  misses: number;
+  evictions: number;
 }
 
 /**
@@ -36,6 +40,9 @@ export interface PoolStats {
 export class TenantConnectionPool {
   private readonly entries = new Map<string, Entry>();
   private readonly retiredInUse = new Set<Entry>();
+  private hits = 0;
+  private misses = 0;
+  private evictions = 0;
 
   constructor(
     private readonly capacity: number,
@@ -52,10 +59,12 @@ export class TenantConnectionPool {
       entry = undefined;
     }
     if (entry) {
+      this.hits += 1;
       // Map order is recency order: move to the most recent end.
       this.entries.delete(tenantId);
       this.entries.set(tenantId, entry);
     } else {
+      this.misses += 1;
       this.evictIdle(this.capacity - 1);
       entry = { handle: this.openHandle(tenantId), leases: 0, retired: false };
       this.entries.set(tenantId, entry);
@@ -83,7 +92,8 @@ export class TenantConnectionPool {
   stats(): PoolStats {
     let inUse = this.retiredInUse.size;
     for (const entry of this.entries.values()) if (entry.leases > 0) inUse += 1;
-    return { open: this.entries.size + this.retiredInUse.size, inUse, capacity: this.capacity };
+    const { hits, misses, evictions } = this;
+    return { open: this.entries.size + this.retiredInUse.size, inUse, capacity: this.capacity, hits, misses, evictions };
   }
 
   private leaseOf(entry: Entry): TenantLease {
@@ -107,6 +117,7 @@ export class TenantConnectionPool {
       if (this.entries.size <= limit) return;
       if (entry.leases > 0) continue;
       this.entries.delete(tenantId);
+      this.evictions += 1;
       this.closeEntry(entry);
     }
   }

@@ -1,6 +1,8 @@
+import { AsyncResource } from "node:async_hooks";
 import { createServer, IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Env } from "@sigil/db";
 import { readApiConfig, type ApiConfig } from "../config.ts";
+import { requestIdFrom, runWithRequestLog } from "../observability/logger.ts";
 import { EDGE_HEADERS, INTERNAL_HEADER_PREFIX } from "./edge-headers.ts";
 import { trpcErrorBody, trpcProcedures } from "./trpc-error-body.ts";
 
@@ -203,9 +205,14 @@ export function withEdge(config: EdgeConfig, handler: NodeHandler): NodeHandler 
       }
       chunks.push(chunk);
     });
-    req.on("end", () => {
-      if (!refused) handler(replay(req, Buffer.concat(chunks, received)), res);
-    });
+    // Bound: the end of the body is emitted from the socket's context, which would lose the
+    // request's log fields (observability/logger.ts) for everything the handler does.
+    req.on(
+      "end",
+      AsyncResource.bind(() => {
+        if (!refused) handler(replay(req, Buffer.concat(chunks, received)), res);
+      }),
+    );
     req.on("error", () => {
       refused = true;
       chunks.length = 0;
@@ -216,13 +223,26 @@ export function withEdge(config: EdgeConfig, handler: NodeHandler): NodeHandler 
 export { EDGE_HEADERS, INTERNAL_HEADER_PREFIX } from "./edge-headers.ts";
 
 /**
+ * Gives the request its id (the caller's well-formed `x-request-id`, else a new one), echoed in
+ * the answer's `x-request-id` and carried by every log line written while it is served
+ * (observability/logger.ts), refusals of the edge included.
+ */
+export function withRequestLog(handler: NodeHandler): NodeHandler {
+  return (req, res) => {
+    const reqId = requestIdFrom(req.headers["x-request-id"]);
+    res.setHeader("x-request-id", reqId);
+    runWithRequestLog({ reqId }, () => handler(req, res));
+  };
+}
+
+/**
  * An HTTP server whose every request passes the edge. A client that sends `Expect: 100-continue`
  * is asked for its body only when the edge would take it: an oversized Content-Length or two
  * Host headers are refused before the body is sent, instead of after Node's automatic
  * "100 Continue" invited it.
  */
 export function createEdgeServer(config: EdgeConfig, handler: NodeHandler): Server {
-  const edge = withEdge(config, handler);
+  const edge = withRequestLog(withEdge(config, handler));
   const server = createServer(edge);
   server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
     const pathname = new URL(req.url ?? "/", "http://edge.invalid").pathname;

@@ -4,6 +4,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import type { ApiConfig } from "../config.ts";
 import { createContext } from "../context.ts";
 import { isRuntimeErrorText } from "../errors.ts";
+import { logger } from "../observability/logger.ts";
 import { appRouter } from "../root.ts";
 import { trpcErrorBody, trpcProcedures } from "./trpc-error-body.ts";
 
@@ -32,8 +33,8 @@ export function batchRefusal(url: URL): string | null {
 
 /** What the server log keeps of a failed call (the client gets a sentence instead, errors.ts). */
 export function logTrpcError({ error, path }: { error: TRPCError; path?: string | undefined }): void {
-  if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path ?? "?"} failed:`, error.cause ?? error);
-  else if (isRuntimeErrorText(error)) console.warn(`tRPC ${path ?? "?"}: unreadable request: ${error.message}`);
+  if (error.code === "INTERNAL_SERVER_ERROR") logger().error({ err: error.cause ?? error, procedure: path ?? "?" }, "procedure failed");
+  else if (isRuntimeErrorText(error)) logger().warn({ procedure: path ?? "?", reason: error.message }, "unreadable request");
 }
 
 function withApiHeaders(response: Response): Response {

@@ -2,10 +2,14 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { nodeHTTPRequestHandler } from "@trpc/server/adapters/node-http";
 import { apiConfig, type ApiConfig } from "../config.ts";
 import { createInnerContext } from "../context.ts";
+import { currentRequestLog, logger } from "../observability/logger.ts";
+import { procedureLabels, recordAnsweredRequest, TenantLabels } from "../observability/request-metrics.ts";
 import { requestInfoFromNode } from "../request-info.ts";
 import { appRouter } from "../root.ts";
+import { observabilitySettings, type ObservabilitySettings } from "../server-settings.ts";
 import { BENCH_BASELINE_ENDPOINT, baselineRouter, benchBaselineEnabled } from "./baseline.ts";
 import { API_RESPONSE_HEADERS, batchRefusal, logTrpcError, trpcEndpoint } from "./handler.ts";
+import { opsRoute, serveOpsRoute } from "./ops-routes.ts";
 
 /** Serves the request if it is an API call (true), or leaves it alone for the pages (false). */
 export type NodeApiHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -25,19 +29,50 @@ function apiRoute(pathname: string, baseline: boolean): ApiRoute | null {
 }
 
 /**
+ * Counts the answer in the metrics once it is written (observability/request-metrics.ts) and logs
+ * it at debug level; the request's log fields (request id, workspace) were set by the edge.
+ */
+function measure(res: ServerResponse, procedures: readonly string[], tenantLabels: TenantLabels): void {
+  const started = performance.now();
+  const fields = currentRequestLog();
+  res.once("finish", () => {
+    const seconds = (performance.now() - started) / 1000;
+    recordAnsweredRequest({ procedures, status: res.statusCode, seconds, slug: fields?.slug }, tenantLabels);
+    const log = logger();
+    if (log.isLevelEnabled("debug")) log.debug({ procedures, status: res.statusCode, ms: Math.round(seconds * 1000) }, "answered");
+  });
+}
+
+/**
  * The API on Node's HTTP server, without a framework in between (the web server's API path,
  * apps/web/server.ts, and the API-only server, node-server.ts): tRPC's Node adapter with the same
  * router, context, batch limit, error log and response headers as the fetch handler (handler.ts).
  * The request has passed the HTTP edge (edge.ts) before: headers normalised, body limited.
- * `config` defaults to the process's settings, read once.
+ * It also serves the operations endpoints (ops-routes.ts) and measures every answer.
+ * `config` and `observability` default to the process's settings, read once.
  */
-export function createNodeApiHandler(options: { config?: ApiConfig } = {}): NodeApiHandler {
+export interface NodeApiHandlerOptions {
+  config?: ApiConfig;
+  observability?: ObservabilitySettings;
+}
+
+export function createNodeApiHandler(options: NodeApiHandlerOptions = {}): NodeApiHandler {
   const config = options.config ?? apiConfig();
+  const observability = options.observability ?? observabilitySettings();
+  const tenantLabels = new TenantLabels(observability.metricsTenantLabels);
   const baseline = benchBaselineEnabled();
   return (req, res) => {
     const url = new URL(req.url ?? "/", "http://api.invalid");
+    const ops = opsRoute(url.pathname);
+    if (ops !== null) {
+      for (const [name, value] of Object.entries(API_RESPONSE_HEADERS)) res.setHeader(name, value);
+      measure(res, [url.pathname], tenantLabels);
+      serveOpsRoute(ops, req, res, { config, observability });
+      return true;
+    }
     const route = apiRoute(url.pathname, baseline);
     if (route === null) return false;
+    measure(res, route.router === appRouter ? procedureLabels(url.pathname) : ["bench.baseline"], tenantLabels);
     for (const [name, value] of Object.entries(API_RESPONSE_HEADERS)) res.setHeader(name, value);
     const refusal = batchRefusal(url);
     if (refusal !== null) {

@@ -1,7 +1,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createEdgeServer, readEdgeConfig, securityHeaders, type EdgeConfig } from "./edge.ts";
-import { createNodeApiHandler } from "./node-handler.ts";
+import { createNodeApiHandler, type NodeApiHandlerOptions } from "./node-handler.ts";
 
 /**
  * A plain Node HTTP server for the API alone (tests, the typed client's tests, the CLI's dev
@@ -11,8 +11,9 @@ export async function startApiServer(
   port = 0,
   hostname = "127.0.0.1",
   edgeConfig: EdgeConfig = readEdgeConfig(process.env),
+  handlerOptions: NodeApiHandlerOptions = {},
 ): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
-  const api = createNodeApiHandler();
+  const api = createNodeApiHandler(handlerOptions);
   const server = createEdgeServer(edgeConfig, (req, res) => {
     for (const [name, value] of Object.entries(securityHeaders(req))) res.setHeader(name, value);
     if (!api(req, res)) res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "Not found" } }));

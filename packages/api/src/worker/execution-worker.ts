@@ -97,6 +97,15 @@ export type WorkerEvent =
   | (TenantRef & { type: "recovered"; retried: number; failed: number })
   | (Partial<TenantRef> & { type: "error"; message: string });
 
+export interface WorkerStatus {
+  id: string;
+  running: boolean;
+  ticksInFlight: number;
+  /** Epoch ms; null before the first pass. An idle worker's last pass may be hours old: it sleeps until woken. */
+  lastTickStartedAt: number | null;
+  lastTickEndedAt: number | null;
+}
+
 export interface WorkerError extends Partial<TenantRef> {
   message: string;
 }
@@ -192,6 +201,8 @@ export class ExecutionWorker {
   private woken = false;
   private wakePause: (() => void) | undefined;
   private nextRecoveryAt = 0;
+  private lastTickStartedAt: number | null = null;
+  private lastTickEndedAt: number | null = null;
 
   constructor(options: ExecutionWorkerOptions = {}) {
     this.id = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
@@ -236,6 +247,7 @@ export class ExecutionWorker {
    * execution; a failing tenant (e.g. its database file is missing) is reported and skipped.
    */
   async runOnce(): Promise<TickResult> {
+    this.lastTickStartedAt = Date.now();
     const tick: Tick = { halted: false, done: Promise.resolve() };
     const done = this.tick(tick);
     tick.done = done;
@@ -244,6 +256,7 @@ export class ExecutionWorker {
       return await done;
     } finally {
       this.ticks.delete(tick);
+      this.lastTickEndedAt = Date.now();
     }
   }
 
@@ -283,6 +296,17 @@ export class ExecutionWorker {
 
   get running(): boolean {
     return this.loop !== undefined;
+  }
+
+  /** What the status socket reports (status-socket.ts): is the loop on, when did it last look for work, is a pass under way. */
+  status(): WorkerStatus {
+    return {
+      id: this.id,
+      running: this.running,
+      ticksInFlight: this.ticks.size,
+      lastTickStartedAt: this.lastTickStartedAt,
+      lastTickEndedAt: this.lastTickEndedAt,
+    };
   }
 
   private wake(): void {

@@ -32,6 +32,13 @@ interface Statements {
   setLeaseCheck: Statement<[{ tenantId: string; at: number | null }]>;
   nextLeaseCheck: Statement<[], { at: number | null }>;
   row: Statement<[string], TenantWorkRow>;
+  depth: Statement<[], WorkQueueDepth>;
+}
+
+/** How many tenants have pending executions, and how many have running ones (the worker's queue). */
+export interface WorkQueueDepth {
+  pendingTenants: number;
+  runningTenants: number;
 }
 
 // CROSS JOIN fixes the join order: the index is read first, so an idle worker's queries cost the
@@ -76,6 +83,11 @@ function prepare(db: SqliteConnection): Statements {
     row: db.prepare(
       `SELECT tenant_id AS tenantId, pending_since AS pendingSince, pending_generation AS pendingGeneration, lease_check_at AS leaseCheckAt
          FROM tenant_work WHERE tenant_id = ?`,
+    ),
+    // Two range scans of the indexes over the marked rows only: as cheap with 10,000 idle tenants as with 10.
+    depth: db.prepare<[], WorkQueueDepth>(
+      `SELECT (SELECT count(*) FROM tenant_work WHERE pending_since IS NOT NULL) AS pendingTenants,
+              (SELECT count(*) FROM tenant_work WHERE lease_check_at IS NOT NULL) AS runningTenants`,
     ),
   };
 }
@@ -144,6 +156,11 @@ export const tenantWorkModel = {
   /** When the tenant's running executions must next be checked (null: none is running). */
   setLeaseCheck(tenantId: string, at: number | null): void {
     statements().setLeaseCheck.run({ tenantId, at });
+  },
+
+  /** The queue's depth in tenants (metrics; any status, suspended tenants' waiting work included). */
+  queueDepth(): WorkQueueDepth {
+    return statements().depth.get() ?? { pendingTenants: 0, runningTenants: 0 };
   },
 
   /** The tenant's row as stored (tests, diagnostics). */
