@@ -2,6 +2,7 @@ import { inspect } from "node:util";
 import { describeFailure } from "@sigil/api";
 import { Command, CommanderError } from "commander";
 import { registerDoctorCommand } from "./commands/doctor.ts";
+import { registerMaintenanceCommands } from "./commands/maintenance.ts";
 import { registerMigrateCommand } from "./commands/migrate.ts";
 import { registerStatusCommand } from "./commands/status.ts";
 import { registerTenantCommands } from "./commands/tenants.ts";
@@ -33,6 +34,7 @@ function program(io: Io, output: Output): Command {
   registerMigrateCommand(sigil, output);
   registerUserCommands(sigil, output);
   registerDoctorCommand(sigil, output);
+  registerMaintenanceCommands(sigil, output);
   return sigil;
 }
 

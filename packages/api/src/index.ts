@@ -12,6 +12,8 @@ export { authenticate, authenticateApiKey, type Identity } from "./auth/identity
 export { generateApiKey, parseApiKey } from "./auth/api-key-format.ts";
 export { apiKeyUsage } from "./auth/usage-recorder.ts";
 export { AdminBootstrapError, ensureSystemAdmin, type BootstrapResult } from "./services/bootstrap-admin.ts";
+export { enterMaintenance, leaveMaintenance, restoreMaintenanceState } from "./services/tenant-maintenance.ts";
+export { describeMaintenance, publicMaintenance } from "./tenant-maintenance-guard.ts";
 export { createTenantWithOwner, deleteTenant, reactivateTenant, suspendTenant } from "./services/tenant-admin.ts";
 export { listUsersWithLocks, resetUserPassword, unlockUser, type UserWithLock } from "./services/user-admin.ts";
 export { toPublicUser, type PublicUser } from "./services/public-shapes.ts";

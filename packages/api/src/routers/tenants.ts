@@ -1,5 +1,5 @@
 import { listTenantsWithUsage, tenantModel, tenantUsageOf, toTenantDocument, type TenantRow } from "@sigil/db";
-import { createTenantInput, deleteTenantInput, listTenantsInput, tenantIdInput, updateTenantInput } from "@sigil/validators";
+import { createTenantInput, deleteTenantInput, listTenantsInput, setTenantMaintenanceInput, tenantIdInput, updateTenantInput } from "@sigil/validators";
 import { TRPCError } from "@trpc/server";
 import { systemAdminProcedure } from "../procedures.ts";
 import { adminActor, recordAdminAction } from "../services/audit.ts";
@@ -12,6 +12,7 @@ import {
   reactivateTenant,
   suspendTenant,
 } from "../services/tenant-admin.ts";
+import { enterMaintenance, leaveMaintenance } from "../services/tenant-maintenance.ts";
 import { toTenantWithUsage } from "../services/tenant-usage.ts";
 import { router } from "../trpc.ts";
 
@@ -87,6 +88,20 @@ export const tenantsRouter = router({
   suspend: systemAdminProcedure.input(tenantIdInput).mutation(async ({ ctx, input }) => toTenantDocument(await suspendTenant(adminActor(ctx), input.id))),
 
   reactivate: systemAdminProcedure.input(tenantIdInput).mutation(async ({ ctx, input }) => toTenantDocument(await reactivateTenant(adminActor(ctx), input.id))),
+
+  /**
+   * Maintenance mode on (or its reason and expected end changed): the workspace's writes answer
+   * 503 naming them, reads are served (services/tenant-maintenance.ts).
+   */
+  enterMaintenance: systemAdminProcedure
+    .input(setTenantMaintenanceInput)
+    .mutation(async ({ ctx, input }) =>
+      toTenantDocument(await enterMaintenance(adminActor(ctx), input.id, { reason: input.reason, until: input.until ?? null })),
+    ),
+
+  leaveMaintenance: systemAdminProcedure
+    .input(tenantIdInput)
+    .mutation(async ({ ctx, input }) => toTenantDocument(await leaveMaintenance(adminActor(ctx), input.id))),
 
   /** Deletes a tenant for good; the caller types the tenant's slug to confirm (services/tenant-admin.ts). */
   delete: systemAdminProcedure.input(deleteTenantInput).mutation(({ ctx, input }) => deleteTenant(adminActor(ctx), input.id, input.confirmSlug)),
