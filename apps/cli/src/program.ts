@@ -1,9 +1,11 @@
 import { inspect } from "node:util";
 import { describeFailure } from "@sigil/api";
 import { Command, CommanderError } from "commander";
+import { registerBackupCommand } from "./commands/backup.ts";
 import { registerDoctorCommand } from "./commands/doctor.ts";
 import { registerMaintenanceCommands } from "./commands/maintenance.ts";
 import { registerMigrateCommand } from "./commands/migrate.ts";
+import { registerRestoreCommand } from "./commands/restore.ts";
 import { registerStatusCommand } from "./commands/status.ts";
 import { registerTenantCommands } from "./commands/tenants.ts";
 import { registerUserCommands } from "./commands/users.ts";
@@ -35,6 +37,8 @@ function program(io: Io, output: Output): Command {
   registerUserCommands(sigil, output);
   registerDoctorCommand(sigil, output);
   registerMaintenanceCommands(sigil, output);
+  registerBackupCommand(sigil, output);
+  registerRestoreCommand(sigil, output);
   return sigil;
 }
 

@@ -1,7 +1,16 @@
 export { appRouter, type AppRouter } from "./root.ts";
 export { createContext, createInnerContext, type Context, type InnerContext } from "./context.ts";
 export { apiConfig, readApiConfig, type ApiConfig } from "./config.ts";
-export { readServerSettings, readWorkerSettings, type ServerSettings, type WorkerSettings } from "./server-settings.ts";
+export {
+  readBackupSettings,
+  readServerSettings,
+  readWorkerSettings,
+  type BackupSettings,
+  type ServerSettings,
+  type WorkerSettings,
+} from "./server-settings.ts";
+export { restoreTenant, verifiedTenantCopy, type RestoreReport } from "./services/restore.ts";
+export { defaultBackupDir, pruneBackupSets, runBackup, type BackupReport, type BackupRequest } from "./services/backups.ts";
 export { identifyTenant, type Identification, type TenantIdentifier } from "./tenant-identification.ts";
 export { resolveTenant, TenantUnavailableError } from "./tenant-resolution.ts";
 export { hostName, parseCookies, requestInfoFrom, type RequestInfo } from "./request-info.ts";

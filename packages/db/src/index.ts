@@ -32,3 +32,15 @@ export {
   type SqliteCopy,
   type CopyOptions,
 } from "./backup/sqlite-copy.ts";
+export { takeBackupSet, type BackupSource, type BackupProgress, type BackupSetResult, type TakeBackupOptions } from "./backup/backup-set.ts";
+export {
+  readBackupSet,
+  listBackupSets,
+  BackupSetError,
+  BACKUP_FORMAT_VERSION,
+  MANIFEST_FILE,
+  type BackupManifest,
+  type ManifestFile,
+} from "./backup/manifest.ts";
+export { sharedBackupSource, tenantBackupSource } from "./backup/sources.ts";
+export { restoreIntoLiveFile } from "./backup/restore-in-place.ts";

@@ -20,3 +20,4 @@ export * from "./text-search.ts";
 export * from "./tenant-usage.ts";
 export * from "./maintenance-run.ts";
 export * from "./tenant-work.ts";
+export * from "./tenant-backup.ts";
