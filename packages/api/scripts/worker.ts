@@ -16,12 +16,13 @@
  * WORKER_LEASE_MS, WORKER_RECOVERY_INTERVAL_MS, WORKER_EXECUTION_TIMEOUT_MS, PROVIDER_TIMEOUT_MS (all optional, read by
  * src/server-settings.ts; an invalid one exits 2 naming it). USAGE_REFRESH_INTERVAL_SECONDS: how often
  * this process measures the tenant files' sizes into the control plane (src/worker/usage-refresh.ts).
+ * BACKUP_DIR, BACKUP_INTERVAL, BACKUP_RETENTION: scheduled backups (src/worker/backup-schedule.ts), off without BACKUP_DIR.
  */
 import "./default-data-dir.ts";
 import { HybridDatabaseManager, InvalidSettingError } from "@sigil/db";
 import { readServerSettings, type ServerSettings, type WorkerSettings } from "../src/server-settings.ts";
 import { startApiServer } from "../src/http/node-server.ts";
-import { ExecutionWorker, startUsageRefresh, type ExecutionWorkerOptions, type WorkerEvent } from "../src/worker/index.ts";
+import { ExecutionWorker, startBackupSchedule, startUsageRefresh, type ExecutionWorkerOptions, type WorkerEvent } from "../src/worker/index.ts";
 
 /** Unset settings are left out, so the worker applies its own defaults. */
 function definedOnly(settings: WorkerSettings): Partial<Omit<WorkerSettings, "usageRefreshIntervalSeconds">> {
@@ -97,7 +98,7 @@ const shutdown = (signal: NodeJS.Signals) => {
   }
   stopping = true;
   console.log(`${signal}: stopping after the executions in flight…`);
-  Promise.all([worker.stop(), usageRefresh.stop(), api?.close()])
+  Promise.all([worker.stop(), usageRefresh.stop(), backupSchedule?.stop(), api?.close()])
     .then(() => {
       manager.close();
       console.log("Worker stopped.");
@@ -116,6 +117,26 @@ const usageRefresh = startUsageRefresh({
   intervalSeconds: settings.worker.usageRefreshIntervalSeconds,
   onError: (error) => console.error(`${new Date().toISOString()} error     measuring tenant files: ${error instanceof Error ? error.message : String(error)}`),
 });
+const backup = settings.backup;
+const backupSchedule =
+  backup.dir === null
+    ? undefined
+    : startBackupSchedule({
+        dir: backup.dir,
+        intervalMs: backup.intervalMs,
+        retention: backup.retention,
+        onReport: ({ setPath, manifest, pruned }) =>
+          console.log(
+            `${new Date().toISOString()} backup    ${setPath}: ${manifest.files.length} file(s), ${manifest.failures.length} failed` +
+              (pruned.length > 0 ? `, removed ${pruned.length} old set(s)` : ""),
+          ),
+        onError: (error) => console.error(`${new Date().toISOString()} error     scheduled backup: ${error instanceof Error ? error.message : String(error)}`),
+      });
+console.log(
+  backup.dir === null
+    ? "Scheduled backups: off (BACKUP_DIR is not set)."
+    : `Scheduled backups: every ${backup.intervalMs / 60_000} min into ${backup.dir}, keeping ${backup.retention} set(s).`,
+);
 console.log(
   `Worker ${worker.id}: woken by new executions, polling every ${worker.pollIntervalMs} ms (concurrency ${worker.concurrency}, ` +
     `max attempts ${worker.maxAttempts}, lease ${worker.leaseMs} ms, recovery every ${worker.recoveryIntervalMs} ms). Database sizes measured every ${settings.worker.usageRefreshIntervalSeconds} s. Ctrl-C to stop.`,

@@ -18,3 +18,4 @@ export {
   type ProviderSettings,
 } from "./openai-provider.ts";
 export { startUsageRefresh, type UsageRefresh, type UsageRefreshOptions } from "./usage-refresh.ts";
+export { startBackupSchedule, type BackupSchedule, type BackupScheduleOptions } from "./backup-schedule.ts";
