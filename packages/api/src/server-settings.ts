@@ -100,6 +100,14 @@ export function readBackupSettings(env: Env): BackupSettings {
   return { dir: values.BACKUP_DIR ?? null, intervalMs: values.BACKUP_INTERVAL, retention: values.BACKUP_RETENTION };
 }
 
+let loadedBackupSettings: BackupSettings | undefined;
+
+/** This process's backup settings, read and validated once (the web server's "back up now"). */
+export function backupSettings(): BackupSettings {
+  loadedBackupSettings ??= readBackupSettings(process.env);
+  return loadedBackupSettings;
+}
+
 export interface ListenSettings {
   host: string;
   port: number;

@@ -112,3 +112,6 @@ export const setTenantMaintenanceInput = z.object({
   until: z.date().nullable().optional(),
 });
 export type SetTenantMaintenanceInput = z.infer<typeof setTenantMaintenanceInput>;
+
+/** "Back up now": these tenants, or (no list) every tenant and shared.sqlite. */
+export const backUpNowInput = z.object({ tenantIds: z.array(z.uuid()).min(1).max(1_000).optional() });

@@ -35,6 +35,7 @@ import {
 import { DateTime } from "@/components/ui/date-time";
 import { useFocusWhenOpen } from "./focus-when-open";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { TenantBackupCard } from "./backups";
 import { MaintenanceCard } from "./tenant-maintenance";
 import { useInvalidateTenant } from "./use-invalidate-tenant";
 import { workspaceUrl } from "./workspace-url";
@@ -95,6 +96,7 @@ export function TenantDetail({ id, workspaceUrlPattern }: { id: string; workspac
         <div className="space-y-6">
           <UsageCard tenant={tenant} />
           <MaintenanceCard tenant={tenant} />
+          <TenantBackupCard tenant={tenant} />
           <Card>
             <CardHeader>
               <CardTitle>Details</CardTitle>
