@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -60,5 +61,34 @@ describe("sigil backup and restore", () => {
     const unknown = sigil(["backup", "--tenant", "umbrella", "--out", outDir]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('No workspace "umbrella" exists.');
+  });
+
+  it("restores the whole installation only while no process holds it open", async () => {
+    const set = JSON.parse(sigil(["backup", "--all", "--out", outDir, "--json"]).stdout) as { setPath: string };
+    expect(sigil(["tenants", "create", "initech", "--name", "Initech", "--owner-email", "bill@initech.test"]).code).toBe(0);
+
+    // Another process with shared.sqlite open, as the running server has.
+    const holder = spawn(
+      process.execPath,
+      ["-e", `require("fs").openSync(${JSON.stringify(join(dataDir, "shared.sqlite"))}, "r"); console.log("open"); setInterval(() => {}, 1000);`],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    await new Promise((resolve) => holder.stdout.once("data", resolve));
+    const refused = sigil(["restore", "--all", "--from", set.setPath]);
+    holder.kill("SIGKILL");
+    await new Promise((resolve) => holder.once("exit", resolve));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`is in use by process ${String(holder.pid)} (the server or the worker). Stop it first`);
+    expect(sigil(["tenants", "show", "initech"]).code).toBe(0);
+
+    const restored = sigil(["restore", "--all", "--from", set.setPath]);
+    expect(restored.stderr).toBe("");
+    expect(restored.code).toBe(0);
+    expect(restored.stdout).toContain(`Restored the whole installation from ${set.setPath}`);
+    const slugs = (JSON.parse(sigil(["tenants", "list", "--json"]).stdout) as { tenants: { slug: string }[] }).tenants.map((tenant) => tenant.slug);
+    expect(slugs).toEqual(["acme"]);
+    expect(sigil(["doctor"]).stdout).not.toContain("acme:");
   });
 });

@@ -9,6 +9,7 @@ export {
   type ServerSettings,
   type WorkerSettings,
 } from "./server-settings.ts";
+export { restoreInstallation, type InstallationRestoreReport } from "./services/restore-installation.ts";
 export { restoreTenant, verifiedTenantCopy, type RestoreReport } from "./services/restore.ts";
 export { defaultBackupDir, pruneBackupSets, runBackup, type BackupReport, type BackupRequest } from "./services/backups.ts";
 export { identifyTenant, type Identification, type TenantIdentifier } from "./tenant-identification.ts";

@@ -44,3 +44,4 @@ export {
 } from "./backup/manifest.ts";
 export { sharedBackupSource, tenantBackupSource } from "./backup/sources.ts";
 export { restoreIntoLiveFile } from "./backup/restore-in-place.ts";
+export { processesHoldingFile } from "./backup/file-holders.ts";

@@ -12,6 +12,7 @@ import {
   tenantMaintenanceOf,
   verifySqliteFile,
   type ManifestFile,
+  type MigrationFile,
   type TenantRow,
 } from "@sigil/db";
 import { TRPCError } from "@trpc/server";
@@ -43,12 +44,32 @@ function refuse(message: string): TRPCError {
   return new TRPCError({ code: "PRECONDITION_FAILED", message });
 }
 
-function readSet(from: string): ReturnType<typeof readBackupSet> {
+export function readSet(from: string): ReturnType<typeof readBackupSet> {
   try {
     return readBackupSet(from);
   } catch (error) {
     if (error instanceof BackupSetError) throw refuse(error.message);
     throw error;
+  }
+}
+
+/** Checksum against the manifest, integrity_check, schema not newer than the code's; `label` names the copy in messages. */
+export async function verifyCopy(path: string, entry: ManifestFile, migrations: readonly MigrationFile[], label: string): Promise<void> {
+  const sha256 = await fileSha256(path);
+  if (sha256 !== entry.sha256) {
+    throw refuse(`${label} is damaged: its SHA-256 is ${sha256}, the manifest says ${entry.sha256}. Nothing was restored.`);
+  }
+  let schemaVersion: number;
+  try {
+    ({ schemaVersion } = verifySqliteFile(path, migrations));
+  } catch (error) {
+    if (error instanceof SqliteFileDamagedError) throw refuse(`${label} fails integrity_check (${error.report}). Nothing was restored.`);
+    throw error;
+  }
+  if (schemaVersion > migrations.length) {
+    throw refuse(
+      `${label} is at schema version ${schemaVersion}, newer than this code's ${migrations.length}. Restore it with the version of Sigil that made it.`,
+    );
   }
 }
 
@@ -61,25 +82,7 @@ export async function verifiedTenantCopy(tenant: TenantRow, from: string): Promi
   if (entry.file !== `tenant_${tenant.id}.sqlite` || !existsSync(path)) {
     throw refuse(`The backup set ${setPath} lists workspace "${tenant.slug}" but its file ${entry.file} is missing.`);
   }
-  const sha256 = await fileSha256(path);
-  if (sha256 !== entry.sha256) {
-    throw refuse(`The copy of "${tenant.slug}" in ${setPath} is damaged: its SHA-256 is ${sha256}, the manifest says ${entry.sha256}. Nothing was restored.`);
-  }
-  const manager = HybridDatabaseManager.getInstance();
-  let schemaVersion: number;
-  try {
-    ({ schemaVersion } = verifySqliteFile(path, manager.tenantMigrations()));
-  } catch (error) {
-    if (error instanceof SqliteFileDamagedError)
-      throw refuse(`The copy of "${tenant.slug}" in ${setPath} fails integrity_check (${error.report}). Nothing was restored.`);
-    throw error;
-  }
-  const latest = manager.tenantMigrations().length;
-  if (schemaVersion > latest) {
-    throw refuse(
-      `The copy of "${tenant.slug}" is at schema version ${schemaVersion}, newer than this code's ${latest}. Restore it with the version of Sigil that made it.`,
-    );
-  }
+  await verifyCopy(path, entry, HybridDatabaseManager.getInstance().tenantMigrations(), `The copy of "${tenant.slug}" in ${setPath}`);
   return { setPath, entry, path };
 }
 
