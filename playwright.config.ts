@@ -57,6 +57,8 @@ export default defineConfig({
     // (e2e/security/support.ts ownAddress), and one proves that limit.
     env: {
       DATA_DIR: process.env.E2E_DATA_DIR,
+      // Backups taken by the scenarios (and the worker's schedule) stay beside this run's data.
+      BACKUP_DIR: `${process.env.E2E_DATA_DIR}-backups`,
       PORT: String(E2E_PORT),
       WORKER_POLL_INTERVAL_MS: "200",
       SIGIL_DEMO: "1",

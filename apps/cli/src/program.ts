@@ -7,6 +7,9 @@ import { registerDoctorCommand } from "./commands/doctor.ts";
 import { registerImportHypersigilCommand } from "./commands/import-hypersigil.ts";
 import { registerMigrateCommand } from "./commands/migrate.ts";
 import { registerRunCommand } from "./commands/run.ts";
+import { registerBackupCommand } from "./commands/backup.ts";
+import { registerMaintenanceCommands } from "./commands/maintenance.ts";
+import { registerRestoreCommand } from "./commands/restore.ts";
 import { registerStatusCommand } from "./commands/status.ts";
 import { registerTenantCommands } from "./commands/tenants.ts";
 import { registerUserCommands } from "./commands/users.ts";
@@ -44,6 +47,9 @@ function program(io: Io, output: Output): Command {
   registerRunCommand(sigil, output, io);
   registerArchiveCommands(sigil, output);
   registerImportHypersigilCommand(sigil, output);
+  registerMaintenanceCommands(sigil, output);
+  registerBackupCommand(sigil, output);
+  registerRestoreCommand(sigil, output);
   return sigil;
 }
 

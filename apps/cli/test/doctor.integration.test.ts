@@ -65,7 +65,7 @@ describe("sigil doctor", () => {
     expect(report.findings.map((finding) => `${finding.check}: ${finding.message}`).sort()).toEqual([
       expect.stringMatching(new RegExp(`^orphan file: .*tenant_${ORPHAN_ID}\\.sqlite \\(.*\\) belongs to no registered tenant\\.$`)),
       "tenant file: hooli: registered, but its file is missing.",
-      "tenant integrity: initech: file is not a database",
+      "tenant integrity: initech: file is not a database; restore it from a backup: pnpm sigil restore --tenant initech --from <backup set folder>",
     ]);
   });
 

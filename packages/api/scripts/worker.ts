@@ -16,6 +16,7 @@
  * WORKER_LEASE_MS, WORKER_RECOVERY_INTERVAL_MS, WORKER_EXECUTION_TIMEOUT_MS, PROVIDER_TIMEOUT_MS (all optional, read by
  * src/server-settings.ts; an invalid one exits 2 naming it). USAGE_REFRESH_INTERVAL_SECONDS: how often
  * this process measures the tenant files' sizes into the control plane (src/worker/usage-refresh.ts).
+ * BACKUP_DIR, BACKUP_INTERVAL, BACKUP_RETENTION: scheduled backups (src/worker/backup-schedule.ts), off without BACKUP_DIR.
  */
 import "./default-data-dir.ts";
 import { HybridDatabaseManager, InvalidSettingError } from "@sigil/db";
@@ -25,6 +26,7 @@ import { logger, startObservability } from "../src/observability/index.ts";
 import {
   createWorkerMetrics,
   ExecutionWorker,
+  startBackupSchedule,
   startStatusSocket,
   startUsageRefresh,
   workerSocketPath,
@@ -130,7 +132,7 @@ const shutdown = (signal: NodeJS.Signals) => {
   }
   stopping = true;
   logger().info(`${signal}: stopping after the executions in flight…`);
-  Promise.all([worker.stop(), usageRefresh.stop(), api?.close(), statusSocket?.close()])
+  Promise.all([worker.stop(), usageRefresh.stop(), backupSchedule?.stop(), api?.close(), statusSocket?.close()])
     .then(() => {
       manager.close();
       logger().info("Worker stopped.");
@@ -149,6 +151,23 @@ const usageRefresh = startUsageRefresh({
   intervalSeconds: settings.worker.usageRefreshIntervalSeconds,
   onError: (error) => logger().error({ err: error }, "measuring tenant files failed"),
 });
+const backup = settings.backup;
+const backupSchedule =
+  backup.dir === null
+    ? undefined
+    : startBackupSchedule({
+        dir: backup.dir,
+        intervalMs: backup.intervalMs,
+        retention: backup.retention,
+        onReport: ({ setPath, manifest, pruned }) =>
+          logger().info({ set: setPath, files: manifest.files.length, failed: manifest.failures.length, pruned: pruned.length }, "scheduled backup taken"),
+        onError: (error) => logger().error({ err: error }, "scheduled backup failed"),
+      });
+logger().info(
+  backup.dir === null
+    ? "Scheduled backups: off (BACKUP_DIR is not set)."
+    : `Scheduled backups: every ${backup.intervalMs / 60_000} min into ${backup.dir}, keeping ${backup.retention} set(s).`,
+);
 logger().info(
   `Worker ${worker.id}: woken by new executions, polling every ${worker.pollIntervalMs} ms (concurrency ${worker.concurrency}, ` +
     `max attempts ${worker.maxAttempts}, lease ${worker.leaseMs} ms, recovery every ${worker.recoveryIntervalMs} ms). Database sizes measured every ${settings.worker.usageRefreshIntervalSeconds} s. Ctrl-C to stop.`,

@@ -1,7 +1,17 @@
 export { appRouter, type AppRouter } from "./root.ts";
 export { createContext, createInnerContext, type Context, type InnerContext } from "./context.ts";
 export { apiConfig, readApiConfig, type ApiConfig } from "./config.ts";
-export { readServerSettings, readWorkerSettings, type ServerSettings, type WorkerSettings } from "./server-settings.ts";
+export {
+  readBackupSettings,
+  readServerSettings,
+  readWorkerSettings,
+  type BackupSettings,
+  type ServerSettings,
+  type WorkerSettings,
+} from "./server-settings.ts";
+export { restoreInstallation, type InstallationRestoreReport } from "./services/restore-installation.ts";
+export { restoreTenant, verifiedTenantCopy, type RestoreReport } from "./services/restore.ts";
+export { defaultBackupDir, pruneBackupSets, runBackup, type BackupReport, type BackupRequest } from "./services/backups.ts";
 export { identifyTenant, type Identification, type TenantIdentifier } from "./tenant-identification.ts";
 export { resolveTenant, TenantUnavailableError } from "./tenant-resolution.ts";
 export { hostName, parseCookies, requestInfoFrom, type RequestInfo } from "./request-info.ts";
@@ -12,6 +22,8 @@ export { authenticate, authenticateApiKey, type Identity } from "./auth/identity
 export { generateApiKey, parseApiKey } from "./auth/api-key-format.ts";
 export { apiKeyUsage } from "./auth/usage-recorder.ts";
 export { AdminBootstrapError, ensureSystemAdmin, type BootstrapResult } from "./services/bootstrap-admin.ts";
+export { enterMaintenance, leaveMaintenance, restoreMaintenanceState } from "./services/tenant-maintenance.ts";
+export { describeMaintenance, publicMaintenance } from "./tenant-maintenance-guard.ts";
 export { createTenantWithOwner, deleteTenant, reactivateTenant, suspendTenant } from "./services/tenant-admin.ts";
 export { exportTenant, importTenant } from "./services/tenant-archive.ts";
 export { listUsersWithLocks, resetUserPassword, unlockUser, type UserWithLock } from "./services/user-admin.ts";

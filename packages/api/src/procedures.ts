@@ -7,6 +7,7 @@ import { enforceApiKeyRateLimits, enforceRateLimits } from "./auth/rate-limit.ts
 import { authenticateSystemAdmin } from "./auth/system-admin-identity.ts";
 import { recordRequestTenant } from "./observability/logger.ts";
 import { identifyTenant } from "./tenant-identification.ts";
+import { assertTenantWritable } from "./tenant-maintenance-guard.ts";
 import { resolveTenant } from "./tenant-resolution.ts";
 import { publicProcedure } from "./trpc.ts";
 
@@ -15,9 +16,11 @@ import { publicProcedure } from "./trpc.ts";
  * from the request and runs the rest of the chain inside `tenantContext.runWithTenant`, so every
  * model call below is scoped to it.
  */
-export const tenantProcedure = publicProcedure.use(async ({ ctx, next }) => {
+export const tenantProcedure = publicProcedure.use(async ({ ctx, type, path, next }) => {
   const tenant = await resolveTenant(ctx.request, ctx.config, ctx.lookups);
   recordRequestTenant(tenant.slug);
+  // Before anything else runs: a tenant in maintenance serves reads, refuses writes (503).
+  if (type === "mutation") assertTenantWritable(tenant, path);
   return tenantContext.runWithTenant(tenant.id, () => next({ ctx: { tenant } }));
 });
 

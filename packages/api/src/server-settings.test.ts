@@ -29,6 +29,8 @@ const BAD_VALUES: [name: string, value: string, expected: RegExp][] = [
   ["WORKER_EXECUTION_TIMEOUT_MS", "2.5", /whole number ≥ 100/],
   ["PROVIDER_TIMEOUT_MS", "soon", /whole number ≥ 100/],
   ["USAGE_REFRESH_INTERVAL_SECONDS", "5", /whole number from 10 to 86400/],
+  ["BACKUP_INTERVAL", "30s", /a duration of at least 1m/],
+  ["BACKUP_RETENTION", "0", /whole number from 1 to 1000/],
   ["RATE_LIMIT_SIGNIN_PER_IP", "-1", /whole number from 0 to 1000000000/],
   ["RATE_LIMIT_SIGNIN_PER_ACCOUNT", "lots", /whole number from 0 to 1000000000/],
   ["RATE_LIMIT_API_PER_KEY", "1.5", /whole number from 0 to 1000000000/],
@@ -68,8 +70,8 @@ function problemOf(env: Record<string, string>): InvalidSettingError {
 }
 
 describe("the README's Settings table", () => {
-  // SIGIL_SECRET_KEY_NEW belongs to secrets:rotate only; DATA_DIR accepts any path.
-  const notInServerSettings = new Set(["SIGIL_SECRET_KEY_NEW", "DATA_DIR"]);
+  // SIGIL_SECRET_KEY_NEW belongs to secrets:rotate only; DATA_DIR and BACKUP_DIR accept any path.
+  const notInServerSettings = new Set(["SIGIL_SECRET_KEY_NEW", "DATA_DIR", "BACKUP_DIR"]);
 
   it("names only variables that are validated, each with a bad-value test here", () => {
     const tested = new Set(BAD_VALUES.map(([name]) => name));

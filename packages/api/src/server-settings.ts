@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import {
   collectSettings,
   InvalidSettingError,
@@ -12,7 +13,7 @@ import {
   type SettingProblem,
   type StorageSettings,
 } from "@sigil/db";
-import { email, password } from "@sigil/validators";
+import { email, parseDuration, password } from "@sigil/validators";
 import { z } from "zod";
 import { readApiConfig, type ApiConfig } from "./config.ts";
 
@@ -69,6 +70,43 @@ export function readWorkerSettings(env: Env): WorkerSettings {
     providerTimeoutMs: values.PROVIDER_TIMEOUT_MS,
     usageRefreshIntervalSeconds: values.USAGE_REFRESH_INTERVAL_SECONDS,
   };
+}
+
+/** Scheduled backups by the worker process (services/backups.ts); no timer at all without BACKUP_DIR. */
+export interface BackupSettings {
+  /** Absolute; null: no scheduled backups (the CLI then defaults to defaultBackupDir). */
+  dir: string | null;
+  intervalMs: number;
+  /** Backup sets kept in `dir`; older ones are removed, never the newest complete one. */
+  retention: number;
+}
+
+const MIN_BACKUP_INTERVAL_MS = 60_000;
+
+const backupEnvironment = z.object({
+  BACKUP_DIR: setting("a folder path", (raw) => (raw.trim() === "" ? undefined : resolve(raw)), undefined as string | undefined),
+  BACKUP_INTERVAL: setting(
+    "a duration of at least 1m, such as 30m, 6h or 1d",
+    (raw) => {
+      const ms = parseDuration(raw);
+      return ms !== null && ms >= MIN_BACKUP_INTERVAL_MS ? ms : undefined;
+    },
+    6 * 3_600_000,
+  ),
+  BACKUP_RETENTION: wholeNumber(7, { min: 1, max: 1_000 }),
+});
+
+export function readBackupSettings(env: Env): BackupSettings {
+  const values = parseEnvironment(backupEnvironment, env);
+  return { dir: values.BACKUP_DIR ?? null, intervalMs: values.BACKUP_INTERVAL, retention: values.BACKUP_RETENTION };
+}
+
+let loadedBackupSettings: BackupSettings | undefined;
+
+/** This process's backup settings, read and validated once (the web server's "back up now"). */
+export function backupSettings(): BackupSettings {
+  loadedBackupSettings ??= readBackupSettings(process.env);
+  return loadedBackupSettings;
 }
 
 export interface ListenSettings {
@@ -169,6 +207,7 @@ export interface ServerSettings {
   storage: StorageSettings;
   api: ApiConfig;
   worker: WorkerSettings;
+  backup: BackupSettings;
   listen: ListenSettings;
   admin: AdminSettings;
   demo: DemoSettings;
@@ -182,12 +221,13 @@ export function readServerSettings(env: Env): ServerSettings {
     storage: collectSettings(() => readStorageSettings(env), problems),
     api: collectSettings(() => readApiConfig(env), problems),
     worker: collectSettings(() => readWorkerSettings(env), problems),
+    backup: collectSettings(() => readBackupSettings(env), problems),
     listen: collectSettings(() => readListenSettings(env), problems),
     admin: collectSettings(() => readAdminSettings(env), problems),
     demo: collectSettings(() => readDemoSettings(env), problems),
     observability: collectSettings(() => readObservabilitySettings(env), problems),
   };
-  const { storage, api, worker, listen, admin, demo, observability } = settings;
-  if (problems.length > 0 || !storage || !api || !worker || !listen || !admin || !demo || !observability) throw new InvalidSettingError(problems);
-  return { storage, api, worker, listen, admin, demo, observability };
+  const { storage, api, worker, backup, listen, admin, demo, observability } = settings;
+  if (problems.length > 0 || !storage || !api || !worker || !backup || !listen || !admin || !demo || !observability) throw new InvalidSettingError(problems);
+  return { storage, api, worker, backup, listen, admin, demo, observability };
 }

@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
 import type { Context } from "./context.ts";
 import { publicMessage, QuotaTRPCError, toTRPCError, type QuotaErrorData } from "./errors.ts";
+import { TenantInMaintenanceError } from "./tenant-maintenance-guard.ts";
 import { TenantUnavailableError } from "./tenant-resolution.ts";
 import { transformer } from "./transformer.ts";
 
@@ -11,6 +12,8 @@ const t = initTRPC.context<Context>().create({
     const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
     const quota: QuotaErrorData | null = error instanceof QuotaTRPCError ? error.quota : null;
     // A known workspace that is not active: clients show a "suspended" page instead of an error.
+    // A workspace in maintenance: clients show its banner with the reason and expected end.
+    const maintenance = error instanceof TenantInMaintenanceError ? error.maintenance : null;
     const tenantStatus: TenantUnavailableError["tenantStatus"] | null = error instanceof TenantUnavailableError ? error.tenantStatus : null;
     return {
       ...shape,
@@ -22,6 +25,7 @@ const t = initTRPC.context<Context>().create({
         zodError,
         quota,
         tenantStatus,
+        maintenance,
       },
     };
   },

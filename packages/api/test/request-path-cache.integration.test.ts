@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { join } from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { tenantContext, tenantModel, userModel, type TenantRow, type UserRow } from "@sigil/db";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { call, createTenantWithUsers, login, useTestEnv, type TestEnv } from "./harness.ts";
+import { startServerProcess } from "./server-process.ts";
 
 /**
  * The request path's caches (tenant registry, API key → owner; @sigil/db request-path-cache.ts)
@@ -12,7 +12,6 @@ import { call, createTenantWithUsers, login, useTestEnv, type TestEnv } from "./
  * process suspends, demotes, deactivates, revokes or deletes, and the very next request there is
  * refused.
  */
-const API_DIR = join(import.meta.dirname, "..");
 let env: TestEnv;
 let tenant: TenantRow;
 let admin: UserRow;
@@ -20,29 +19,6 @@ let apiKey: string;
 let apiKeyId: string;
 let adminCookie: string;
 let server: { child: ChildProcess; url: string };
-
-async function startServerProcess(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "test/fixtures/api-server.ts"], {
-    cwd: API_DIR,
-    env: { ...process.env, DATA_DIR: dataDir },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the API server did not start\n${output}`)), 30_000);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /^listening (\S+)$/m.exec(output);
-      if (!match?.[1]) return;
-      clearTimeout(timer);
-      resolve(match[1]);
-    };
-    child.stdout?.on("data", read);
-    child.stderr?.on("data", read);
-    child.once("exit", (code) => reject(new Error(`the API server exited (${String(code)})\n${output}`)));
-  });
-  return { child, url };
-}
 
 beforeAll(async () => {
   env = useTestEnv();

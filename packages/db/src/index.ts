@@ -47,3 +47,16 @@ export { readHypersigilDatabase, HypersigilSourceError, type HypersigilRow, type
 export { decryptHypersigilSecret, encryptHypersigilSecret, hypersigilKey, HYPERSIGIL_DEFAULT_ENCRYPTION_KEY } from "./hypersigil/secrets.ts";
 export { writeHypersigilFixture, type HypersigilFixture, type HypersigilFixtureOptions } from "./hypersigil/fixture.ts";
 export { probeSharedWrite, nextActiveTenant, probeTenantFile, type SampledTenant } from "./readiness.ts";
+export { takeBackupSet, type BackupSource, type BackupProgress, type BackupSetResult, type TakeBackupOptions } from "./backup/backup-set.ts";
+export {
+  readBackupSet,
+  listBackupSets,
+  BackupSetError,
+  BACKUP_FORMAT_VERSION,
+  MANIFEST_FILE,
+  type BackupManifest,
+  type ManifestFile,
+} from "./backup/manifest.ts";
+export { sharedBackupSource, tenantBackupSource } from "./backup/sources.ts";
+export { restoreIntoLiveFile } from "./backup/restore-in-place.ts";
+export { processesHoldingFile } from "./backup/file-holders.ts";

@@ -11,4 +11,5 @@ export * from "./executions.ts";
 export * from "./files.ts";
 export * from "./deployments.ts";
 export * from "./audit.ts";
+export * from "./duration.ts";
 export { z } from "zod";

@@ -96,3 +96,22 @@ export const listTenantsInput = z
   })
   .default({ page: 1, pageSize: 25, sort: "name", direction: "asc" });
 export type ListTenantsInput = z.infer<typeof listTenantsInput>;
+
+/** Maintenance mode: why (shown to the workspace's users with every refused write) and until when. */
+export const MAINTENANCE_REASON_MAX = 200;
+export const maintenanceReason = z
+  .string()
+  .trim()
+  .min(1, "Say why the workspace is in maintenance; its users see this.")
+  .max(MAINTENANCE_REASON_MAX, `At most ${MAINTENANCE_REASON_MAX} characters.`);
+
+export const setTenantMaintenanceInput = z.object({
+  id: z.uuid(),
+  reason: maintenanceReason,
+  /** The expected end, shown to users; nothing ends the maintenance by itself. */
+  until: z.date().nullable().optional(),
+});
+export type SetTenantMaintenanceInput = z.infer<typeof setTenantMaintenanceInput>;
+
+/** "Back up now": these tenants, or (no list) every tenant and shared.sqlite. */
+export const backUpNowInput = z.object({ tenantIds: z.array(z.uuid()).min(1).max(1_000).optional() });

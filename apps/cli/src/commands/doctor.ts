@@ -59,7 +59,8 @@ async function doctor(options: DoctorOptions): Promise<{ findings: Finding[]; ch
   for (const result of health) {
     const slug = registered.get(result.tenantId) ?? result.tenantId;
     if (result.state === "missing") add("problem", "tenant file", `${slug}: registered, but its file is missing.`);
-    if (result.state === "problem") add("problem", "tenant integrity", `${slug}: ${result.result}`);
+    if (result.state === "problem")
+      add("problem", "tenant integrity", `${slug}: ${result.result}; restore it from a backup: pnpm sigil restore --tenant ${slug} --from <backup set folder>`);
   }
 
   for (const file of scan.tenantFiles) {

@@ -8,6 +8,7 @@ import { authedProcedure, tenantProcedure } from "../procedures.ts";
 import { recordAudit } from "../services/audit.ts";
 import { checkCredentials, endUserSessions, startSession } from "../services/auth-service.ts";
 import { toPublicUser } from "../services/public-shapes.ts";
+import { publicMaintenance } from "../tenant-maintenance-guard.ts";
 import { router } from "../trpc.ts";
 
 /** Any member; `me` also answers any API key (who am I, which scopes). */
@@ -39,7 +40,7 @@ export const authRouter = router({
     user: toPublicUser(ctx.user),
     via: ctx.identity.kind,
     scopes: ctx.identity.kind === "apiKey" ? ctx.identity.apiKey.scopes : null,
-    tenant: { id: ctx.tenant.id, slug: ctx.tenant.slug, name: ctx.tenant.name, plan: ctx.tenant.plan },
+    tenant: { id: ctx.tenant.id, slug: ctx.tenant.slug, name: ctx.tenant.name, plan: ctx.tenant.plan, maintenance: publicMaintenance(ctx.tenant) },
   })),
 
   acceptInvitation: tenantProcedure.input(acceptInvitationInput).mutation(async ({ ctx, input }) => {

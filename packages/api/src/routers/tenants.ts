@@ -1,8 +1,17 @@
 import { listTenantsWithUsage, tenantModel, tenantUsageOf, toTenantDocument, type TenantRow } from "@sigil/db";
-import { createTenantInput, deleteTenantInput, listTenantsInput, tenantIdInput, updateTenantInput } from "@sigil/validators";
+import {
+  backUpNowInput,
+  createTenantInput,
+  deleteTenantInput,
+  listTenantsInput,
+  setTenantMaintenanceInput,
+  tenantIdInput,
+  updateTenantInput,
+} from "@sigil/validators";
 import { TRPCError } from "@trpc/server";
 import { systemAdminProcedure } from "../procedures.ts";
-import { adminActor, recordAdminAction } from "../services/audit.ts";
+import { adminActor, recordAdminAction, recordSystemAction } from "../services/audit.ts";
+import { backupOverview, backUpNow, tenantBackupState } from "../services/backup-status.ts";
 import {
   assertDomainFree,
   assertUsableDomain,
@@ -12,6 +21,7 @@ import {
   reactivateTenant,
   suspendTenant,
 } from "../services/tenant-admin.ts";
+import { enterMaintenance, leaveMaintenance } from "../services/tenant-maintenance.ts";
 import { toTenantWithUsage } from "../services/tenant-usage.ts";
 import { router } from "../trpc.ts";
 
@@ -87,6 +97,34 @@ export const tenantsRouter = router({
   suspend: systemAdminProcedure.input(tenantIdInput).mutation(async ({ ctx, input }) => toTenantDocument(await suspendTenant(adminActor(ctx), input.id))),
 
   reactivate: systemAdminProcedure.input(tenantIdInput).mutation(async ({ ctx, input }) => toTenantDocument(await reactivateTenant(adminActor(ctx), input.id))),
+
+  /**
+   * Maintenance mode on (or its reason and expected end changed): the workspace's writes answer
+   * 503 naming them, reads are served (services/tenant-maintenance.ts).
+   */
+  enterMaintenance: systemAdminProcedure
+    .input(setTenantMaintenanceInput)
+    .mutation(async ({ ctx, input }) =>
+      toTenantDocument(await enterMaintenance(adminActor(ctx), input.id, { reason: input.reason, until: input.until ?? null })),
+    ),
+
+  leaveMaintenance: systemAdminProcedure
+    .input(tenantIdInput)
+    .mutation(async ({ ctx, input }) => toTenantDocument(await leaveMaintenance(adminActor(ctx), input.id))),
+
+  /** Backups: where they go, the schedule, and every tenant's latest (services/backup-status.ts). */
+  backups: systemAdminProcedure.query(() => backupOverview()),
+
+  /** One tenant's latest backup and latest good one. */
+  backupState: systemAdminProcedure.input(tenantIdInput).query(async ({ input }) => tenantBackupState((await findTenantOrThrow(input.id)).id)),
+
+  /** "Back up now": the listed tenants, or everything with shared.sqlite; audited. */
+  backUpNow: systemAdminProcedure.input(backUpNowInput).mutation(async ({ ctx, input }) => {
+    const tenants = input.tenantIds === undefined ? "all" : await Promise.all(input.tenantIds.map((id) => findTenantOrThrow(id)));
+    const result = await backUpNow(tenants);
+    await recordSystemAction(ctx, ctx.systemAdmin, "admin.backup_taken", { setPath: result.setPath, files: result.files, failures: result.failures.length });
+    return result;
+  }),
 
   /** Deletes a tenant for good; the caller types the tenant's slug to confirm (services/tenant-admin.ts). */
   delete: systemAdminProcedure.input(deleteTenantInput).mutation(({ ctx, input }) => deleteTenant(adminActor(ctx), input.id, input.confirmSlug)),

@@ -21,3 +21,4 @@ export {
   type ProviderSettings,
 } from "./openai-provider.ts";
 export { startUsageRefresh, type UsageRefresh, type UsageRefreshOptions } from "./usage-refresh.ts";
+export { startBackupSchedule, type BackupSchedule, type BackupScheduleOptions } from "./backup-schedule.ts";

@@ -21,3 +21,4 @@ export * from "./tenant-usage.ts";
 export * from "./maintenance-run.ts";
 export * from "./tenant-work.ts";
 export * from "./imported-rows.ts";
+export * from "./tenant-backup.ts";

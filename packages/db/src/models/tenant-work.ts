@@ -47,14 +47,17 @@ export interface WorkQueueDepth {
 /** The idle worker's query (exported for the query-plan test). */
 export const PENDING_TENANTS_SQL = `SELECT w.tenant_id AS tenantId, t.slug AS slug, w.pending_generation AS generation
    FROM tenant_work w CROSS JOIN tenants t ON t.id = w.tenant_id
-  WHERE w.pending_since IS NOT NULL AND t.status = 'active'
+  WHERE w.pending_since IS NOT NULL AND t.status = 'active' AND t.maintenance_since IS NULL
   ORDER BY w.pending_since, w.tenant_id
   LIMIT @limit`;
 
-/** Stale recovery's query (exported for the query-plan test). */
+/**
+ * Stale recovery's query (exported for the query-plan test). A tenant in maintenance is left
+ * alone (its file may be being restored); its leases are recovered once maintenance ends.
+ */
 export const DUE_LEASE_CHECKS_SQL = `SELECT w.tenant_id AS tenantId, t.slug AS slug
    FROM tenant_work w CROSS JOIN tenants t ON t.id = w.tenant_id
-  WHERE w.lease_check_at <= @now
+  WHERE w.lease_check_at <= @now AND t.maintenance_since IS NULL
   ORDER BY w.lease_check_at, w.tenant_id
   LIMIT @limit`;
 
@@ -129,7 +132,7 @@ export const tenantWorkModel = {
 
   /**
    * Active tenants with a mark, the longest waiting first: one indexed query on shared.sqlite.
-   * Suspended tenants keep their marks (their executions wait for reactivation) and are not listed.
+   * Suspended tenants and tenants in maintenance keep their marks (their executions wait) and are not listed.
    */
   listPending(limit: number): PendingTenant[] {
     return statements().pending.all({ limit });
@@ -143,7 +146,7 @@ export const tenantWorkModel = {
     return statements().clear.run({ tenantId, generation }).changes > 0;
   },
 
-  /** Tenants, whatever their status, whose earliest running lease may have expired by `now`. */
+  /** Tenants, whatever their status but not in maintenance, whose earliest running lease may have expired by `now`. */
   listDueLeaseChecks(now: number, limit: number): LeaseCheckTenant[] {
     return statements().dueLeases.all({ now, limit });
   },

@@ -42,8 +42,24 @@ export interface TenantDocument extends Required<Omit<NewTenant, "billing">> {
   id: string;
   billing: { subscription_id: string | null; current_period_end: Date | null };
   placement: string;
+  /** Null when the tenant is not in maintenance. */
+  maintenance: TenantMaintenanceState | null;
   created_at: Date;
   updated_at: Date;
+}
+
+/** A tenant's maintenance mode as stored in the registry (schema/shared/tenants.ts). */
+export interface TenantMaintenanceState {
+  since: Date;
+  reason: string;
+  until: Date | null;
+  by: string;
+}
+
+/** The maintenance state of a registry row, or null when the tenant is not in maintenance. */
+export function tenantMaintenanceOf(row: TenantRow): TenantMaintenanceState | null {
+  if (row.maintenanceSince === null) return null;
+  return { since: row.maintenanceSince, reason: row.maintenanceReason ?? "maintenance", until: row.maintenanceUntil, by: row.maintenanceBy ?? "unknown" };
 }
 
 export interface TenantDeletion {
@@ -70,6 +86,7 @@ export function toTenantDocument(row: TenantRow): TenantDocument {
     },
     billing: { subscription_id: row.billingSubscriptionId, current_period_end: row.billingCurrentPeriodEnd },
     placement: row.placement,
+    maintenance: tenantMaintenanceOf(row),
     created_at: row.createdAt,
     updated_at: row.updatedAt,
   };
@@ -217,6 +234,24 @@ export class TenantModel extends SystemModel<typeof tenants> {
     if (!deletion) throw new NotFoundError(`Tenant ${id} does not exist.`);
     hybrid.removeTenantDatabase(id);
     return deletion;
+  }
+
+  /**
+   * Turns maintenance mode on (`state`) or off (null). One UPDATE of the registry row: the
+   * request-path caches of every process see it on their next request (cache_generation trigger).
+   * Turning it off signals the worker, whose queued executions of the tenant waited meanwhile.
+   */
+  async setMaintenance(id: string, state: TenantMaintenanceState | null): Promise<TenantRow> {
+    assertTenantId(id);
+    const row = await this.update(id, {
+      maintenanceSince: state?.since ?? null,
+      maintenanceReason: state?.reason ?? null,
+      maintenanceUntil: state?.until ?? null,
+      maintenanceBy: state?.by ?? null,
+    });
+    if (!row) throw new NotFoundError(`Tenant ${id} does not exist.`);
+    if (state === null) signalWork(manager().options.dataDir);
+    return row;
   }
 
   private async setStatus(id: string, status: TenantStatus): Promise<TenantRow> {

@@ -1,6 +1,7 @@
 "use client";
 
 import { PageHeader } from "@/components/ui/page-header";
+import { BackupsPanel } from "./backups";
 import { MaintenanceRunPanel } from "./maintenance-run";
 
 /**
@@ -18,6 +19,9 @@ export function Health() {
           kind="repair"
           explanation="Recomputes the dashboard's usage numbers (storage, files, prompts, executions this month, pending work) from each tenant's own file and fixes those that differ."
         />
+      </div>
+      <div className="mt-6">
+        <BackupsPanel />
       </div>
     </>
   );

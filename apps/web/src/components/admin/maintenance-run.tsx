@@ -293,7 +293,15 @@ function RunResults({ kind, runId, running }: { kind: MaintenanceKind; runId: st
                     </TableCell>
                     <TableCell className="max-w-md">
                       {bad ? (
-                        <pre className="font-mono text-xs whitespace-pre-wrap text-red-700">{result.detail}</pre>
+                        <>
+                          <pre className="font-mono text-xs whitespace-pre-wrap text-red-700">{result.detail}</pre>
+                          {result.outcome === "problem" ? (
+                            <p className="mt-1 text-xs text-gray-600">
+                              Restore it from a backup:{" "}
+                              <code className="font-mono">pnpm sigil restore --tenant {result.slug} --from &lt;backup set folder&gt;</code>
+                            </p>
+                          ) : null}
+                        </>
                       ) : (
                         <span className="text-gray-600">{result.outcome === "ok" ? "No problem found" : result.detail}</span>
                       )}

@@ -35,6 +35,9 @@ import {
 import { DateTime } from "@/components/ui/date-time";
 import { useFocusWhenOpen } from "./focus-when-open";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { TenantBackupCard } from "./backups";
+import { MaintenanceCard } from "./tenant-maintenance";
+import { useInvalidateTenant } from "./use-invalidate-tenant";
 import { workspaceUrl } from "./workspace-url";
 import { issuesByField } from "@/lib/form-errors";
 
@@ -76,6 +79,11 @@ export function TenantDetail({ id, workspaceUrlPattern }: { id: string; workspac
           </>
         }
       />
+      {tenant.maintenance ? (
+        <Alert tone="warning" title="This workspace is in maintenance" className="mb-6">
+          Its users read but cannot change anything, and its executions wait, until maintenance ends. Why: {tenant.maintenance.reason}.
+        </Alert>
+      ) : null}
       {tenant.status !== "active" ? (
         <Alert tone="warning" title={`This workspace is ${tenant.status}`} className="mb-6">
           Its users cannot sign in and its API refuses every request until it is reactivated. Its data is kept.
@@ -87,6 +95,8 @@ export function TenantDetail({ id, workspaceUrlPattern }: { id: string; workspac
         </div>
         <div className="space-y-6">
           <UsageCard tenant={tenant} />
+          <MaintenanceCard tenant={tenant} />
+          <TenantBackupCard tenant={tenant} />
           <Card>
             <CardHeader>
               <CardTitle>Details</CardTitle>
@@ -190,17 +200,6 @@ function draftOf(tenant: Pick<Tenant, "name" | "plan" | "settings">): EditDraft 
     features: tenant.settings.features,
     domain: tenant.settings.domain ?? "",
   };
-}
-
-function useInvalidateTenant(id: string) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  return () =>
-    Promise.all([
-      queryClient.invalidateQueries({ queryKey: trpc.tenants.getById.queryKey({ id }) }),
-      queryClient.invalidateQueries({ queryKey: trpc.tenants.list.queryKey() }),
-      queryClient.invalidateQueries({ queryKey: trpc.admin.stats.queryKey() }),
-    ]);
 }
 
 function EditTenantForm({ tenant }: { tenant: Tenant }) {

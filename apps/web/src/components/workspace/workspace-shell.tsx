@@ -11,6 +11,7 @@ import { useToast } from "@/components/ui/toast";
 import { UserMenu } from "@/components/user-menu";
 import { errorMessage } from "@/lib/trpc-errors";
 import { useTRPC } from "@/trpc/client";
+import { MaintenanceBanner } from "./maintenance-banner";
 import { WORKSPACE_SECTIONS } from "./nav";
 import { useMe, useWorkspaceHref } from "./workspace-context";
 import { hardNavigate } from "@/lib/hard-navigate";
@@ -63,6 +64,7 @@ export function WorkspaceShell({ children }: { children: ReactNode }) {
       }
     >
       <SessionWatcher signInHref={href("/login")} />
+      <MaintenanceBanner />
       {children}
     </Shell>
   );

@@ -8,3 +8,4 @@ export * from "./system-admin-access.ts";
 export * from "./guards.ts";
 export * from "./control-plane.ts";
 export * from "./maintenance.ts";
+export * from "./backups.ts";

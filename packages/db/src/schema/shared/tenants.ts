@@ -27,6 +27,17 @@ export const tenants = sqliteTable(
     billingCurrentPeriodEnd: timestampColumn("billing_current_period_end"),
     /** Where the tenant's database lives; only "local" (a file in DATA_DIR) exists today. */
     placement: text("placement").notNull().default("local"),
+    /**
+     * Maintenance mode (null `maintenance_since`: off). While on, the API refuses the tenant's
+     * writes with 503 naming the reason and the expected end, reads are served, and the execution
+     * worker leaves its executions queued (packages/api/src/services/tenant-maintenance.ts).
+     */
+    maintenanceSince: timestampColumn("maintenance_since"),
+    maintenanceReason: text("maintenance_reason"),
+    /** When the maintenance is expected to end (null: not said). Informative: nothing ends it by itself. */
+    maintenanceUntil: timestampColumn("maintenance_until"),
+    /** Who turned it on: an administrator's email, an operator (`user@host`) or a process ("restore"). */
+    maintenanceBy: text("maintenance_by"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

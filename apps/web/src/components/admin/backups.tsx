@@ -1,0 +1,151 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Alert, ErrorAlert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { DateTime } from "@/components/ui/date-time";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { useToast } from "@/components/ui/toast";
+import { useTRPC } from "@/trpc/client";
+import type { RouterOutputs } from "@/trpc/types";
+import { formatBytes } from "./format";
+
+type Backup = NonNullable<RouterOutputs["tenants"]["backupState"]["latest"]>;
+
+/** How to put a tenant back to a set, as the operator types it (README: Operating it, restore). */
+export function restoreCommand(slug: string, setPath: string): string {
+  return `pnpm sigil restore --tenant ${slug} --from ${setPath}`;
+}
+
+function useBackUpNow() {
+  const trpc = useTRPC();
+  const toast = useToast();
+  const queryClient = useQueryClient();
+  return useMutation(
+    trpc.tenants.backUpNow.mutationOptions({
+      onSuccess: async (result) => {
+        await Promise.all([
+          queryClient.invalidateQueries({ queryKey: trpc.tenants.backups.queryKey() }),
+          queryClient.invalidateQueries({ queryKey: trpc.tenants.backupState.queryKey() }),
+        ]);
+        const failed = result.failures.length;
+        toast({
+          title: failed > 0 ? `Backup finished with ${failed} failure(s)` : "Backup taken",
+          description: `${result.files} file(s), ${formatBytes(result.bytes)} (${result.reused} unchanged, linked) in ${result.setPath}`,
+          tone: failed > 0 ? "danger" : "success",
+        });
+      },
+    }),
+  );
+}
+
+function BackupSummary({ backup }: { backup: Backup }) {
+  return (
+    <span>
+      <DateTime value={backup.takenAt} /> (<RelativeTime value={backup.takenAt} />)
+      {backup.outcome === "ok" ? <> · {formatBytes(backup.bytes ?? 0)}</> : <> · failed: {backup.error}</>}
+    </span>
+  );
+}
+
+/** One tenant's latest backup (time, age, size), "Back up now", and how to restore it. */
+export function TenantBackupCard({ tenant }: { tenant: { id: string; slug: string } }) {
+  const trpc = useTRPC();
+  const state = useQuery(trpc.tenants.backupState.queryOptions({ id: tenant.id }));
+  const backUp = useBackUpNow();
+  const lastGood = state.data?.lastGood ?? null;
+  const latest = state.data?.latest ?? null;
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>Backups</CardTitle>
+        <CardDescription>
+          {latest ? (
+            <>
+              Last backup: <BackupSummary backup={latest} />.
+            </>
+          ) : state.isPending ? (
+            "Loading…"
+          ) : (
+            "Never backed up."
+          )}
+        </CardDescription>
+      </CardHeader>
+      <CardContent className="space-y-3 text-sm">
+        {lastGood ? (
+          <p className="text-gray-700">
+            To restore the last good one: <code className="font-mono text-xs break-all">{restoreCommand(tenant.slug, lastGood.setPath)}</code>
+          </p>
+        ) : null}
+        {state.error ? <ErrorAlert error={state.error} /> : null}
+        {backUp.error ? <ErrorAlert error={backUp.error} /> : null}
+        <Button variant="secondary" onClick={() => backUp.mutate({ tenantIds: [tenant.id] })} disabled={backUp.isPending}>
+          {backUp.isPending ? "Backing up…" : "Back up now"}
+        </Button>
+      </CardContent>
+    </Card>
+  );
+}
+
+/** Every tenant's latest backup, the schedule, and "Back up everything now" (Health page). */
+export function BackupsPanel() {
+  const trpc = useTRPC();
+  const overview = useQuery(trpc.tenants.backups.queryOptions());
+  const backUp = useBackUpNow();
+  const target = overview.data?.target;
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>Backups</CardTitle>
+        <CardDescription>
+          {target
+            ? target.scheduled
+              ? `The worker backs up everything every ${Math.round(target.intervalMs / 60_000)} min into ${target.dir}, keeping ${target.retention} sets.`
+              : `No schedule (BACKUP_DIR is not set). "Back up now" writes into ${target.dir}.`
+            : "Loading…"}{" "}
+          Restore a workspace with <code className="font-mono text-xs">pnpm sigil restore --tenant &lt;slug&gt; --from &lt;set folder&gt;</code>.
+        </CardDescription>
+      </CardHeader>
+      <CardContent className="space-y-4">
+        {overview.error ? <ErrorAlert error={overview.error} /> : null}
+        {backUp.error ? <ErrorAlert error={backUp.error} /> : null}
+        {backUp.data && backUp.data.failures.length > 0 ? (
+          <Alert tone="danger" title="Some files could not be backed up">
+            {backUp.data.failures.map((failure) => `${failure.slug ?? "shared.sqlite"}: ${failure.error}`).join("; ")}
+          </Alert>
+        ) : null}
+        <Button onClick={() => backUp.mutate({})} disabled={backUp.isPending}>
+          {backUp.isPending ? "Backing up everything…" : "Back up everything now"}
+        </Button>
+        <Table>
+          <TableHeader>
+            <TableRow>
+              <TableHead>Workspace</TableHead>
+              <TableHead>Last backup</TableHead>
+              <TableHead>Size</TableHead>
+              <TableHead>Age</TableHead>
+              <TableHead>Outcome</TableHead>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {(overview.data?.tenants ?? []).map((row) => (
+              <TableRow key={row.id}>
+                <TableCell className="font-mono">{row.slug}</TableCell>
+                <TableCell>{row.latest ? <DateTime value={row.latest.takenAt} /> : "never"}</TableCell>
+                <TableCell>{row.lastGood?.bytes != null ? formatBytes(row.lastGood.bytes) : "—"}</TableCell>
+                <TableCell>
+                  <RelativeTime value={row.latest?.takenAt ?? null} />
+                </TableCell>
+                <TableCell>
+                  {row.latest ? (row.latest.outcome === "ok" ? (row.latest.reused ? "ok (unchanged)" : "ok") : `failed: ${row.latest.error ?? ""}`) : "—"}
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </CardContent>
+    </Card>
+  );
+}
