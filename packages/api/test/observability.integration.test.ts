@@ -3,7 +3,7 @@ import { existsSync, rmSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { Writable } from "node:stream";
-import { HybridDatabaseManager, maintenanceRunModel, tenantModel } from "@sigil/db";
+import { HybridDatabaseManager, maintenanceRunModel, tenantBackupModel, tenantModel } from "@sigil/db";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { readApiConfig } from "../src/config.ts";
 import { readEdgeConfig } from "../src/http/edge.ts";
@@ -316,6 +316,35 @@ describe("/api/metrics content", () => {
     // One family per name: the worker's series never repeat the web server's.
     const families = [...text.matchAll(/^# TYPE (\S+)/gm)].map((match) => match[1]);
     expect(new Set(families).size).toBe(families.length);
+  });
+});
+
+describe("/api/metrics: backups", () => {
+  test("the newest and the stalest good backup's age, and the active workspaces without one", async () => {
+    const tenants = await tenantModel.findActive();
+    const before = await scrape();
+    expect(before).not.toMatch(/^sigil_backup_age_seconds\{/m);
+    expect(sample(before, "sigil_backup_tenants_without_backup")).toBe(tenants.length);
+    const [first, second] = tenants;
+    if (!first || !second) throw new Error("the suite needs two active workspaces");
+    const now = Date.now();
+    const row = (tenantId: string, ageMs: number, outcome: "ok" | "failed") => ({
+      tenantId,
+      setPath: "/backups/set",
+      takenAt: new Date(now - ageMs),
+      outcome,
+      bytes: outcome === "ok" ? 4096 : null,
+      sha256: null,
+      reused: false,
+      error: outcome === "ok" ? null : "disk full",
+    });
+    // The first workspace: good an hour ago, failed since. The second: good a minute ago.
+    tenantBackupModel.record([row(first.id, 3_600_000, "ok"), row(first.id, 30_000, "failed"), row(second.id, 60_000, "ok")]);
+    const after = await scrape();
+    expect(sample(after, 'sigil_backup_age_seconds{which="newest"}')).toBeGreaterThanOrEqual(60);
+    expect(sample(after, 'sigil_backup_age_seconds{which="newest"}')).toBeLessThan(3_600);
+    expect(sample(after, 'sigil_backup_age_seconds{which="stalest_tenant"}')).toBeGreaterThanOrEqual(3_600);
+    expect(sample(after, "sigil_backup_tenants_without_backup")).toBe(tenants.length - 2);
   });
 });
 

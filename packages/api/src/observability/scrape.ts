@@ -1,5 +1,6 @@
 import { askWorker } from "../worker/status-socket.ts";
 import { enableProcessMetrics, metricsRegistry, registerGauge } from "./metrics.ts";
+import "./backup-metrics.ts";
 import "./storage-metrics.ts";
 
 /**

@@ -54,6 +54,28 @@ export const tenantBackupModel = {
     return byTenant;
   },
 
+  /**
+   * How fresh the backups are, for monitoring (api: observability/backup-metrics.ts), in three
+   * aggregate reads over the (tenant_id, taken_at) index, whatever the number of tenants: the
+   * newest good backup of any tenant, the stalest tenant's last good backup, and how many active
+   * tenants have none. Times are milliseconds since the epoch; null when there is none.
+   */
+  freshness(): { newestGoodAt: number | null; stalestLastGoodAt: number | null; activeTenantsWithoutGood: number } {
+    const client = db().$client;
+    const newest = client.prepare("SELECT max(taken_at) AS at FROM tenant_backups WHERE outcome = 'ok'").get() as { at: number | null };
+    const stalest = client
+      .prepare(
+        "SELECT min(last_ok) AS at FROM (SELECT max(b.taken_at) AS last_ok FROM tenant_backups b JOIN tenants t ON t.id = b.tenant_id WHERE b.outcome = 'ok' AND t.status = 'active' GROUP BY b.tenant_id)",
+      )
+      .get() as { at: number | null };
+    const without = client
+      .prepare(
+        "SELECT count(*) AS n FROM tenants t WHERE t.status = 'active' AND NOT EXISTS (SELECT 1 FROM tenant_backups b WHERE b.tenant_id = t.id AND b.outcome = 'ok')",
+      )
+      .get() as { n: number };
+    return { newestGoodAt: newest.at, stalestLastGoodAt: stalest.at, activeTenantsWithoutGood: without.n };
+  },
+
   /** One tenant's rows, newest first. */
   forTenant(tenantId: string, limit = 10): TenantBackupRow[] {
     return db().select().from(tenantBackups).where(eq(tenantBackups.tenantId, tenantId)).orderBy(desc(tenantBackups.takenAt)).limit(limit).all();
