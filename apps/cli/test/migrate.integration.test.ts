@@ -1,11 +1,11 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HybridDatabaseManager, tenantModel } from "@sigil/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI_DIR, runSigil } from "./run-sigil.ts";
+import { withOneMoreMigration } from "./migration-fixture.ts";
+import { runSigil } from "./run-sigil.ts";
 
-const TENANT_MIGRATIONS = join(CLI_DIR, "..", "..", "packages", "db", "migrations", "tenant");
 let root: string;
 let dataDir: string;
 /** The tenant migrations plus one more: the installation's tenants are one migration behind it. */
@@ -14,17 +14,6 @@ const ids: Record<string, string> = {};
 
 function sigil(args: string[]) {
   return runSigil(args, { DATA_DIR: dataDir, SIGIL_TENANT_MIGRATIONS_DIR: newerMigrations });
-}
-
-function withOneMoreMigration(folder: string): void {
-  cpSync(TENANT_MIGRATIONS, folder, { recursive: true });
-  const journalPath = join(folder, "meta", "_journal.json");
-  const journal = JSON.parse(readFileSync(journalPath, "utf8")) as { entries: { idx: number; when: number; tag: string }[] };
-  const last = journal.entries.at(-1);
-  if (!last) throw new Error("the tenant migrations have no journal entries");
-  journal.entries.push({ ...last, idx: last.idx + 1, when: last.when + 1_000, tag: "9999_cli_probe" });
-  writeFileSync(journalPath, JSON.stringify(journal));
-  writeFileSync(join(folder, "9999_cli_probe.sql"), "CREATE TABLE `cli_probe` (`id` text PRIMARY KEY NOT NULL);\n");
 }
 
 beforeAll(async () => {

@@ -1,8 +1,18 @@
-import { DEFAULT_MIGRATION_CONCURRENCY, HybridMigrationManager, sealPlainSecrets, type TenantMigrationResult } from "@sigil/db";
+import { enterMaintenance, restoreMaintenanceState } from "@sigil/api";
+import {
+  DEFAULT_MIGRATION_CONCURRENCY,
+  HybridMigrationManager,
+  sealPlainSecrets,
+  tenantMaintenanceOf,
+  tenantModel,
+  type TenantMaintenanceState,
+  type TenantMigrationResult,
+} from "@sigil/db";
 import type { Command } from "commander";
 import type { Output } from "../program.ts";
 import { usageError } from "../errors.ts";
 import { findTenant, openInstallation } from "../installation.ts";
+import { operator } from "../operator.ts";
 import { wholeNumberOption } from "../options.ts";
 import { json, table } from "../output.ts";
 import { progress, type Progress } from "../progress.ts";
@@ -13,6 +23,7 @@ interface MigrateOptions {
   dryRun?: boolean;
   all?: boolean;
   json?: boolean;
+  maintenance?: boolean;
 }
 
 /** The ids of `--tenant` slugs (undefined: every tenant); an unknown one stops the run before anything changes. */
@@ -59,6 +70,44 @@ function dryRun(migrator: HybridMigrationManager, ids: string[] | undefined, opt
   return { code: 0, text: lines.join("\n") };
 }
 
+/**
+ * `--maintenance`: each tenant with migrations to apply is put into maintenance before the run
+ * (its writes answer 503 naming the migration, instead of waiting on the migration's lock and
+ * timing out), and its previous state comes back as soon as its own result is in, whatever it is.
+ */
+// The tenant's own log would open (and so migrate) its file here, in this thread, one by one.
+const ADMIN_LOG_ONLY = { tenantLog: false };
+
+class MigrationMaintenance {
+  private readonly previous = new Map<string, TenantMaintenanceState | null>();
+
+  async enter(migrator: HybridMigrationManager, ids: string[] | undefined): Promise<void> {
+    for (const status of migrator.status(ids)) {
+      if (status.state !== "behind") continue;
+      const tenant = await tenantModel.findById(status.tenantId);
+      if (!tenant) continue;
+      this.previous.set(tenant.id, tenantMaintenanceOf(tenant));
+      await enterMaintenance(operator(), tenant.id, { reason: `schema migration to v${status.latest}`, until: null }, ADMIN_LOG_ONLY);
+    }
+  }
+
+  async leave(tenantId: string): Promise<void> {
+    if (!this.previous.has(tenantId)) return;
+    const previous = this.previous.get(tenantId) ?? null;
+    this.previous.delete(tenantId);
+    await restoreMaintenanceState(operator(), tenantId, previous, ADMIN_LOG_ONLY);
+  }
+
+  /** Whatever the run did not report (it threw): back as it was. */
+  async leaveAll(): Promise<void> {
+    for (const tenantId of [...this.previous.keys()]) await this.leave(tenantId);
+  }
+
+  get count(): number {
+    return this.previous.size;
+  }
+}
+
 function resultRow(result: TenantMigrationResult) {
   const outcome = result.status === "applied" ? `v${result.fromVersion} → v${result.toVersion}` : result.status === "failed" ? "FAILED" : "up to date";
   return [result.slug, outcome, Number(result.durationMs.toFixed(1)), result.error ?? null];
@@ -73,24 +122,36 @@ async function migrate(options: MigrateOptions): Promise<{ code: number; text: s
   const shared = migrator.runSharedMigrations();
   // Secrets saved before encryption at rest are sealed once, as `pnpm db:migrate` does.
   const sealed = sealPlainSecrets(manager);
+  const maintenance = options.maintenance ? new MigrationMaintenance() : undefined;
+  await maintenance?.enter(migrator, ids);
+  const held = maintenance?.count ?? 0;
+  const leaving: Promise<void>[] = [];
   // The runner counts the tenants it migrates: the bar starts with its first report.
   let bar: Progress | undefined;
-  const report = await migrator.runTenantMigrations({
-    concurrency,
-    ...(ids ? { tenantIds: ids } : {}),
-    onProgress: ({ done, total, failed }) => {
-      if (options.json) return;
-      bar ??= progress(total, "tenants migrated");
-      bar.update(done, failed);
-    },
-  });
-  bar?.finish();
+  let report: Awaited<ReturnType<HybridMigrationManager["runTenantMigrations"]>>;
+  try {
+    report = await migrator.runTenantMigrations({
+      concurrency,
+      ...(ids ? { tenantIds: ids } : {}),
+      onProgress: ({ done, total, failed, result }) => {
+        if (maintenance) leaving.push(maintenance.leave(result.tenantId));
+        if (options.json) return;
+        bar ??= progress(total, "tenants migrated");
+        bar.update(done, failed);
+      },
+    });
+  } finally {
+    bar?.finish();
+    await Promise.all(leaving);
+    await maintenance?.leaveAll();
+  }
   const code = report.failed > 0 ? 1 : 0;
   const shown = options.all ? report.results : report.results.filter((result) => result.status !== "up_to_date");
-  if (options.json) return { code, text: json({ shared, sealedSecrets: sealed, ...report, results: shown }) };
+  if (options.json) return { code, text: json({ shared, sealedSecrets: sealed, ...(maintenance ? { maintenance: held } : {}), ...report, results: shown }) };
   const lines = [
     `shared.sqlite: ${shared.applied > 0 ? `applied ${shared.applied}, now at v${shared.toVersion}` : `up to date (v${shared.toVersion})`}`,
     ...(sealed > 0 ? [`Secrets: encrypted ${sealed} setting(s) stored in plain text.`] : []),
+    ...(maintenance ? [`Maintenance: ${held} tenant(s) refused writes during their own migration, then got their previous state back.`] : []),
     `Tenants: ${report.total} (applied ${report.applied}, up to date ${report.upToDate}, failed ${report.failed}) in ${(report.durationMs / 1000).toFixed(2)} s, latest schema v${report.latestVersion}.`,
   ];
   if (shown.length > 0) lines.push("", table(["SLUG", "RESULT", "MS", "ERROR"], shown.map(resultRow)));
@@ -106,6 +167,10 @@ export function registerMigrateCommand(program: Command, output: Output): void {
     .option("--concurrency <n>", "worker threads migrating in parallel", String(DEFAULT_MIGRATION_CONCURRENCY))
     .option("--dry-run", "report what would be applied, from the files themselves; write nothing")
     .option("--all", "list every tenant in the result, also those up to date")
+    .option(
+      "--maintenance",
+      "put each tenant to migrate into maintenance (writes answer 503) until its own migration is done; for long runs beside a running server",
+    )
     .option("--json", "print JSON (no progress bar)")
     .action(async (options: MigrateOptions) => {
       const { code, text } = await migrate(options);

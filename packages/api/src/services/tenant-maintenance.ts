@@ -16,6 +16,15 @@ export interface MaintenanceRequest {
   until?: Date | null;
 }
 
+/**
+ * Where the change is audited. `tenantLog: false` records it in the admin audit log only: writing
+ * into the tenant's own log opens its file, which migrates it on open, and a migration run
+ * (`sigil migrate --maintenance`) must set maintenance before it touches any file.
+ */
+export interface MaintenanceAudit {
+  tenantLog?: boolean;
+}
+
 function assertFutureEnd(until: Date | null | undefined, now: Date): void {
   if (until && until.getTime() <= now.getTime()) {
     throw new TRPCError({ code: "BAD_REQUEST", message: `The expected end ${until.toISOString()} is in the past; give a time after now.` });
@@ -23,40 +32,61 @@ function assertFutureEnd(until: Date | null | undefined, now: Date): void {
 }
 
 /** Turns maintenance on (or changes its reason and end while on). Audited as tenant.maintenance_on. */
-export async function enterMaintenance(actor: AdminActor, id: string, request: MaintenanceRequest): Promise<TenantRow> {
+export async function enterMaintenance(actor: AdminActor, id: string, request: MaintenanceRequest, audit: MaintenanceAudit = {}): Promise<TenantRow> {
   const before = await findTenantOrThrow(id);
   const now = new Date();
   assertFutureEnd(request.until, now);
   const previous = tenantMaintenanceOf(before);
   const state: TenantMaintenanceState = { since: previous?.since ?? now, reason: request.reason, until: request.until ?? null, by: actorName(actor) };
   const tenant = await tenantModel.setMaintenance(before.id, state);
-  await recordAdminAction(actor, "tenant.maintenance_on", tenant, {
-    reason: state.reason,
-    until: state.until?.toISOString() ?? null,
-    alreadyOn: previous !== null,
-  });
+  await recordAdminAction(
+    actor,
+    "tenant.maintenance_on",
+    tenant,
+    {
+      reason: state.reason,
+      until: state.until?.toISOString() ?? null,
+      alreadyOn: previous !== null,
+    },
+    toTenantLog(audit),
+  );
   return tenant;
 }
 
 /** Turns maintenance off (a no-op when it is off, still audited). Audited as tenant.maintenance_off. */
-export async function leaveMaintenance(actor: AdminActor, id: string): Promise<TenantRow> {
+export async function leaveMaintenance(actor: AdminActor, id: string, audit: MaintenanceAudit = {}): Promise<TenantRow> {
   const before = await findTenantOrThrow(id);
   const previous = tenantMaintenanceOf(before);
   const tenant = await tenantModel.setMaintenance(before.id, null);
-  await recordAdminAction(actor, "tenant.maintenance_off", tenant, { wasOn: previous !== null, reason: previous?.reason ?? null });
+  await recordAdminAction(actor, "tenant.maintenance_off", tenant, { wasOn: previous !== null, reason: previous?.reason ?? null }, toTenantLog(audit));
   return tenant;
 }
 
 /** Puts a tenant's previous maintenance state back exactly (after a restore, which sets its own). */
-export async function restoreMaintenanceState(actor: AdminActor, id: string, previous: TenantMaintenanceState | null): Promise<TenantRow> {
-  if (previous === null) return leaveMaintenance(actor, id);
+export async function restoreMaintenanceState(
+  actor: AdminActor,
+  id: string,
+  previous: TenantMaintenanceState | null,
+  audit: MaintenanceAudit = {},
+): Promise<TenantRow> {
+  if (previous === null) return leaveMaintenance(actor, id, audit);
   const tenant = await tenantModel.setMaintenance(id, previous);
-  await recordAdminAction(actor, "tenant.maintenance_on", tenant, {
-    reason: previous.reason,
-    until: previous.until?.toISOString() ?? null,
-    restoredAfter: "restore",
-  });
+  await recordAdminAction(
+    actor,
+    "tenant.maintenance_on",
+    tenant,
+    {
+      reason: previous.reason,
+      until: previous.until?.toISOString() ?? null,
+      restoredAfter: "restore",
+    },
+    toTenantLog(audit),
+  );
   return tenant;
+}
+
+function toTenantLog({ tenantLog = true }: MaintenanceAudit): { tenantStillExists: boolean } {
+  return { tenantStillExists: tenantLog };
 }
 
 function actorName(actor: AdminActor): string {
