@@ -14,6 +14,8 @@ export function progress(total: number, what: string, stream: NodeJS.WriteStream
   const started = Date.now();
   let lastLine = 0;
   let current = { done: 0, failed: 0 };
+  // Off a terminal: what the last line said, so that finish does not repeat it.
+  let printed: { done: number; failed: number } | undefined;
   const text = () => {
     const { done, failed } = current;
     const seconds = (Date.now() - started) / 1000;
@@ -26,6 +28,7 @@ export function progress(total: number, what: string, stream: NodeJS.WriteStream
       stream.write(`\r[${"#".repeat(filled)}${".".repeat(BAR - filled)}] ${text()}\u001b[K`);
     } else if (Date.now() - lastLine >= LINE_EVERY_MS) {
       lastLine = Date.now();
+      printed = current;
       stream.write(`${text()}\n`);
     }
   };
@@ -36,7 +39,7 @@ export function progress(total: number, what: string, stream: NodeJS.WriteStream
     },
     finish() {
       if (stream.isTTY) stream.write(`\r[${"#".repeat(BAR)}] ${text()}\u001b[K\n`);
-      else stream.write(`${text()}\n`);
+      else if (printed?.done !== current.done || printed.failed !== current.failed) stream.write(`${text()}\n`);
     },
   };
 }
