@@ -1,4 +1,13 @@
-import { apiConfig, createTenantWithOwner, deleteTenant, reactivateTenant, suspendTenant, toTenantWithUsage } from "@sigil/api";
+import {
+  apiConfig,
+  createTenantWithOwner,
+  deleteTenant,
+  enterMaintenance,
+  leaveMaintenance,
+  reactivateTenant,
+  suspendTenant,
+  toTenantWithUsage,
+} from "@sigil/api";
 import type { RouterInputs, RouterOutputs, SigilClient } from "@sigil/client";
 import { listTenantsWithUsage, schemaStatusPage, tenantUsageOf, toTenantDocument } from "@sigil/db";
 import type { CreateTenantInput, ListTenantsInput } from "@sigil/validators";
@@ -27,6 +36,8 @@ export interface AdminBackend {
   suspendTenant(id: string): Promise<TenantDocument>;
   reactivateTenant(id: string): Promise<TenantDocument>;
   deleteTenant(id: string, confirmSlug: string): Promise<TenantDeletion>;
+  enterMaintenance(id: string, request: { reason: string; until: Date | null }): Promise<TenantDocument>;
+  leaveMaintenance(id: string): Promise<TenantDocument>;
   schemaStatus(input: RouterInputs["admin"]["migrationStatus"] & object): Promise<SchemaStatus>;
   /** The version of shared.sqlite against the latest, where the backend can read it. */
   sharedSchema(): { version: number; latest: number } | null;
@@ -56,6 +67,8 @@ export function localBackend(): AdminBackend {
     suspendTenant: (id) => suspendTenant(operator(), id).then(toTenantDocument),
     reactivateTenant: (id) => reactivateTenant(operator(), id).then(toTenantDocument),
     deleteTenant: (id, confirmSlug) => deleteTenant(operator(), id, confirmSlug),
+    enterMaintenance: (id, request) => enterMaintenance(operator(), id, request).then(toTenantDocument),
+    leaveMaintenance: (id) => leaveMaintenance(operator(), id).then(toTenantDocument),
     schemaStatus: (input) => {
       openInstallation();
       return Promise.resolve(schemaStatusPage(input));
@@ -85,6 +98,8 @@ export function remoteBackend(client: SigilClient, adminUrl: URL): AdminBackend 
     suspendTenant: (id) => client.tenants.suspend.mutate({ id }),
     reactivateTenant: (id) => client.tenants.reactivate.mutate({ id }),
     deleteTenant: (id, confirmSlug) => client.tenants.delete.mutate({ id, confirmSlug }),
+    enterMaintenance: (id, { reason, until }) => client.tenants.enterMaintenance.mutate({ id, reason, until }),
+    leaveMaintenance: (id) => client.tenants.leaveMaintenance.mutate({ id }),
     schemaStatus: (input) => client.admin.migrationStatus.query(input),
     sharedSchema: () => null,
     tenantUrl: (slug) => `${protocol}//${slug}.${rootHost}`,

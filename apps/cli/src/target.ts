@@ -21,6 +21,9 @@ export const REMOTE_COMMANDS: ReadonlySet<string> = new Set([
   "tenants suspend",
   "tenants reactivate",
   "tenants delete",
+  "maintenance on",
+  "maintenance off",
+  "maintenance status",
   "status",
 ]);
 

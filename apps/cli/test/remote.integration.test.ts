@@ -99,6 +99,19 @@ describe("sigil --url … --key …", () => {
     expect(hooli.map((entry) => entry.adminId)).toEqual(Array(4).fill(admin?.id));
   });
 
+  it("puts a tenant into maintenance and out again", async () => {
+    const on = await remote(["maintenance", "on", "--tenant", "globex", "--reason", "moving to a new disk", "--for", "30m"]);
+    expect(on.stderr).toBe("");
+    expect(on.stdout).toMatch(
+      /^The workspace "globex" is in maintenance \(moving to a new disk\); expected to end at .*\nSince .*, set by root@sigil\.test\.\n$/,
+    );
+    expect((await tenantModel.findBySlug("globex"))?.maintenanceReason).toBe("moving to a new disk");
+    const status = JSON.parse((await remote(["maintenance", "status", "--tenant", "globex", "--json"])).stdout) as { maintenance: { reason: string } | null };
+    expect(status.maintenance?.reason).toBe("moving to a new disk");
+    expect((await remote(["maintenance", "off", "--tenant", "globex"])).stdout).toBe('Workspace "globex" is out of maintenance: writes are accepted again.\n');
+    expect((await tenantModel.findBySlug("globex"))?.maintenanceSince).toBeNull();
+  });
+
   it("reports the tenants' schema status", async () => {
     const run = await remote(["status", "--all", "--json"]);
     expect(run.code).toBe(0);

@@ -1,13 +1,12 @@
-import { enterMaintenance, leaveMaintenance, publicMaintenance } from "@sigil/api";
-import type { TenantRow } from "@sigil/db";
+import { describeMaintenance } from "@sigil/api";
 import { parseDuration, setTenantMaintenanceInput } from "@sigil/validators";
 import type { Command } from "commander";
+import type { AdminBackend, TenantDocument } from "../admin-backend.ts";
 import type { Output } from "../program.ts";
 import { usageError } from "../errors.ts";
-import { requireTenant } from "../installation.ts";
-import { operator } from "../operator.ts";
 import { schemaUsageError } from "../options.ts";
 import { json } from "../output.ts";
+import { adminBackendFor } from "../target.ts";
 
 interface OnOptions {
   tenant: string;
@@ -33,40 +32,36 @@ function expectedEnd(options: OnOptions, now: Date): Date | null {
   return until;
 }
 
-function describe(tenant: TenantRow): string {
-  const maintenance = publicMaintenance(tenant);
+function describe(tenant: TenantDocument): string {
+  const { maintenance } = tenant;
   if (maintenance === null) return `Workspace "${tenant.slug}" is not in maintenance: it serves reads and writes.`;
-  return `${maintenance.message}\nSince ${maintenance.since.toISOString()}, set by ${maintenance.by}.`;
+  return `${describeMaintenance(tenant.slug, maintenance)}\nSince ${maintenance.since.toISOString()}, set by ${maintenance.by}.`;
 }
 
-function document(tenant: TenantRow) {
-  const maintenance = publicMaintenance(tenant);
-  return {
-    slug: tenant.slug,
-    maintenance: maintenance === null ? null : { reason: maintenance.reason, since: maintenance.since, until: maintenance.until, by: maintenance.by },
-  };
+function document(tenant: TenantDocument) {
+  return { slug: tenant.slug, maintenance: tenant.maintenance };
 }
 
-async function turnOn(options: OnOptions): Promise<string> {
+async function turnOn(backend: AdminBackend, options: OnOptions): Promise<string> {
   const until = expectedEnd(options, new Date());
-  const before = await requireTenant(options.tenant, "--tenant");
+  const before = await backend.requireTenant(options.tenant);
   const parsed = setTenantMaintenanceInput.safeParse({ id: before.id, reason: options.reason, until });
   if (!parsed.success) throw schemaUsageError(parsed.error, { reason: "--reason", until: "--until" });
-  const after = await enterMaintenance(operator(), before.id, { reason: parsed.data.reason, until: parsed.data.until ?? null });
+  const after = await backend.enterMaintenance(before.id, { reason: parsed.data.reason, until: parsed.data.until ?? null });
   return options.json ? json(document(after)) : describe(after);
 }
 
-async function turnOff(options: { tenant: string; json?: boolean }): Promise<string> {
-  const before = await requireTenant(options.tenant, "--tenant");
-  const after = await leaveMaintenance(operator(), before.id);
+async function turnOff(backend: AdminBackend, options: { tenant: string; json?: boolean }): Promise<string> {
+  const before = await backend.requireTenant(options.tenant);
+  const after = await backend.leaveMaintenance(before.id);
   if (options.json) return json(document(after));
-  return before.maintenanceSince === null
+  return before.maintenance === null
     ? `Workspace "${after.slug}" was not in maintenance.`
     : `Workspace "${after.slug}" is out of maintenance: writes are accepted again.`;
 }
 
-async function status(options: { tenant: string; json?: boolean }): Promise<string> {
-  const tenant = await requireTenant(options.tenant, "--tenant");
+async function status(backend: AdminBackend, options: { tenant: string; json?: boolean }): Promise<string> {
+  const tenant = await backend.requireTenant(options.tenant);
   return options.json ? json(document(tenant)) : describe(tenant);
 }
 
@@ -83,17 +78,17 @@ export function registerMaintenanceCommands(sigil: Command, output: Output): voi
     .option("--until <iso-time>", "the expected end, e.g. 2026-12-24T18:00:00Z")
     .option("--for <duration>", "the expected end as a duration from now: 30m, 2h, 1d")
     .option("--json", "print the result as JSON")
-    .action(async (options: OnOptions) => output.print(await turnOn(options)));
+    .action(async (options: OnOptions, command: Command) => output.print(await turnOn(adminBackendFor(command), options)));
   maintenance
     .command("off")
     .description("End a workspace's maintenance: writes are accepted again and its queued executions run.")
     .requiredOption("--tenant <slug>", "the workspace")
     .option("--json", "print the result as JSON")
-    .action(async (options: { tenant: string; json?: boolean }) => output.print(await turnOff(options)));
+    .action(async (options: { tenant: string; json?: boolean }, command: Command) => output.print(await turnOff(adminBackendFor(command), options)));
   maintenance
     .command("status")
     .description("Whether a workspace is in maintenance, why, since when and until when.")
     .requiredOption("--tenant <slug>", "the workspace")
     .option("--json", "print the result as JSON")
-    .action(async (options: { tenant: string; json?: boolean }) => output.print(await status(options)));
+    .action(async (options: { tenant: string; json?: boolean }, command: Command) => output.print(await status(adminBackendFor(command), options)));
 }
