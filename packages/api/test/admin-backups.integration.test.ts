@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { adminAuditLogModel, tenantModel, type TenantRow } from "@sigil/db";
+import { adminAuditLogModel, listBackupSets, readBackupSet, tenantModel, type TenantRow } from "@sigil/db";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ok, signInSystemAdmin, type AdminSession } from "./admin-session.ts";
 import { tenantInput, useTestEnv, type TestEnv } from "./harness.ts";
@@ -59,6 +59,30 @@ describe("backups on the admin console", () => {
     for (const row of after.tenants) expect(row.latest).toMatchObject({ outcome: "ok" });
     const actions = (await adminAuditLogModel.findMany({})).map((entry) => entry.action);
     expect(actions.filter((action) => action === "admin.backup_taken")).toHaveLength(2);
+  });
+
+  test("back up everything as a run: a result per tenant as its file is done, one complete set, no cancel", async () => {
+    const started = ok(await admin.call<{ id: string; total: number }>("mutation", "maintenance.start", { kind: "backup" }));
+    expect(started.total).toBe(2);
+    const refused = await admin.call("mutation", "maintenance.cancel", { id: started.id });
+    expect(refused.status).toBe(400);
+    expect(refused.error?.message).toMatch(/cannot be cancelled/);
+    let run = ok(
+      await admin.call<{ status: string; done: number; failed: number; outcomes: Record<string, number> }>("query", "maintenance.get", { id: started.id }),
+    );
+    while (run.status === "running") {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      run = ok(await admin.call<typeof run>("query", "maintenance.get", { id: started.id }));
+    }
+    expect(run).toMatchObject({ status: "completed", done: 2, failed: 0 });
+    // Nothing was written since the previous test's set: both files are linked, not copied again.
+    expect((run.outcomes.copied ?? 0) + (run.outcomes.reused ?? 0)).toBe(2);
+    const results = ok(await admin.call<{ data: { slug: string; outcome: string; detail: string }[] }>("query", "maintenance.results", { runId: started.id }));
+    expect(results.data.map((result) => result.slug).sort()).toEqual(["acme", "globex"]);
+    const sets = listBackupSets(backupDir);
+    const { manifest } = readBackupSet(sets.at(-1) ?? "");
+    expect(manifest.scope).toBe("all");
+    expect(manifest.files.map((file) => file.slug ?? "shared").sort()).toEqual(["acme", "globex", "shared"]);
   });
 
   test("maintenance on and off from the tenant's page, audited; a missing reason is refused", async () => {

@@ -92,5 +92,5 @@ test("a tenant whose file is gone is a failure of the repair run, not a crash, a
 test("the kind is checked: an unknown kind is a clear error", async () => {
   const response = await admin.call("mutation", "maintenance.start", { kind: "defrag" });
   expect(response.status).toBe(400);
-  expect(response.error?.message).toContain('The kind must be "health", "migrate" or "repair".');
+  expect(response.error?.message).toContain('The kind must be "health", "migrate", "repair" or "backup".');
 });

@@ -111,7 +111,7 @@ describe("health runs", () => {
     expect((await admin.call("mutation", "maintenance.start", { kind: "health", tenantIds: ["../shared"] })).status).toBe(400);
     const kind = await admin.call("mutation", "maintenance.start", { kind: "vacuum" });
     expect(kind.status).toBe(400);
-    expect(kind.error?.message).toMatch(/"health", "migrate" or "repair"/);
+    expect(kind.error?.message).toMatch(/"health", "migrate", "repair" or "backup"/);
     const run = await waitUntilEnded(ok(await admin.call<Run>("mutation", "maintenance.start", { kind: "health", tenantIds: [tenants[0]?.id] })).id);
     const outcome = await admin.call("query", "maintenance.results", { runId: run.id, outcome: "applied" });
     expect(outcome.status).toBe(400);

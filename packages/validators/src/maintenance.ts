@@ -2,10 +2,10 @@ import { z } from "zod";
 import { id, pagination } from "./common.ts";
 
 /** What a maintenance run does to each tenant (mirrors @sigil/db's MAINTENANCE_KINDS). */
-export const MAINTENANCE_KIND_NAMES = ["health", "migrate", "repair"] as const;
-export const maintenanceKind = z.enum(MAINTENANCE_KIND_NAMES, { error: 'The kind must be "health", "migrate" or "repair".' });
+export const MAINTENANCE_KIND_NAMES = ["health", "migrate", "repair", "backup"] as const;
+export const maintenanceKind = z.enum(MAINTENANCE_KIND_NAMES, { error: 'The kind must be "health", "migrate", "repair" or "backup".' });
 
-/** Every outcome a result can have (health: ok, problem, missing; migrate: applied, up_to_date, failed; repair: consistent, repaired, skipped, failed; all: deleted). */
+/** Every outcome a result can have (health: ok, problem, missing; migrate: applied, up_to_date, failed; repair: consistent, repaired, skipped, failed; backup: copied, reused, failed; all: deleted). */
 export const MAINTENANCE_OUTCOME_NAMES = [
   "ok",
   "problem",
@@ -15,6 +15,8 @@ export const MAINTENANCE_OUTCOME_NAMES = [
   "consistent",
   "repaired",
   "skipped",
+  "copied",
+  "reused",
   "failed",
   "deleted",
 ] as const;

@@ -1,5 +1,6 @@
 import { InvalidQueryError, maintenanceRunModel, NotFoundError, type MaintenanceKind, type MaintenanceResultRow, type MaintenanceRunRow } from "@sigil/db";
 import { maintenanceResultsInput, maintenanceRunInput, maintenanceRunsInput, startMaintenanceRunInput } from "@sigil/validators";
+import { TRPCError } from "@trpc/server";
 import { systemAdminProcedure } from "../procedures.ts";
 import { recordSystemAction } from "../services/audit.ts";
 import { cancelRun, failInterruptedRuns, resolveTargets, startRun } from "../services/maintenance/runner.ts";
@@ -52,10 +53,15 @@ async function findRun(id: string): Promise<MaintenanceRunRow> {
  * its event loop, and the dashboard polls `get` for progress and pages through `results`.
  */
 export const maintenanceRouter = router({
-  /** Starts a health check or a migration of every tenant (or of `tenantIds`). One run of a kind at a time (CONFLICT). */
+  /** Starts a health check, a migration, a usage repair or a backup of every tenant (or of `tenantIds`). One run of a kind at a time (CONFLICT). */
   start: systemAdminProcedure.input(startMaintenanceRunInput).mutation(async ({ ctx, input }) => {
     const targets = await resolveTargets(input.tenantIds);
-    const { run } = await startRun({ kind: input.kind, targets, task: maintenanceTask(input.kind), startedBy: ctx.systemAdmin.id });
+    const { run } = await startRun({
+      kind: input.kind,
+      targets,
+      task: maintenanceTask(input.kind, undefined, input.tenantIds === undefined),
+      startedBy: ctx.systemAdmin.id,
+    });
     await recordSystemAction(ctx, ctx.systemAdmin, "admin.maintenance_started", {
       runId: run.id,
       kind: run.kind,
@@ -90,6 +96,12 @@ export const maintenanceRouter = router({
 
   /** Stops a run after the tenants in flight; what was done stays recorded. */
   cancel: systemAdminProcedure.input(maintenanceRunInput).mutation(async ({ ctx, input }) => {
+    if ((await findRun(input.id)).kind === "backup") {
+      throw new TRPCError({
+        code: "BAD_REQUEST",
+        message: "A backup run cannot be cancelled: its set is one moment's copies of every file, written whole or not at all.",
+      });
+    }
     const run = await cancelRun(input.id);
     await recordSystemAction(ctx, ctx.systemAdmin, "admin.maintenance_cancelled", { runId: run.id, kind: run.kind, done: run.done, total: run.total });
     return toPublicRun(run);

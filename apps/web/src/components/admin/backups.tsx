@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, ErrorAlert } from "@/components/ui/alert";
+import { ErrorAlert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { DateTime } from "@/components/ui/date-time";
@@ -89,11 +89,14 @@ export function TenantBackupCard({ tenant }: { tenant: { id: string; slug: strin
   );
 }
 
-/** Every tenant's latest backup, the schedule, and "Back up everything now" (Health page). */
+/**
+ * Every tenant's latest backup and the schedule (Health page). "Back up everything now" is a
+ * maintenance run of its own (MaintenanceRunPanel kind="backup", above it), with live progress;
+ * this table is read again when that run ends.
+ */
 export function BackupsPanel() {
   const trpc = useTRPC();
   const overview = useQuery(trpc.tenants.backups.queryOptions());
-  const backUp = useBackUpNow();
   const target = overview.data?.target;
   return (
     <Card>
@@ -110,15 +113,6 @@ export function BackupsPanel() {
       </CardHeader>
       <CardContent className="space-y-4">
         {overview.error ? <ErrorAlert error={overview.error} /> : null}
-        {backUp.error ? <ErrorAlert error={backUp.error} /> : null}
-        {backUp.data && backUp.data.failures.length > 0 ? (
-          <Alert tone="danger" title="Some files could not be backed up">
-            {backUp.data.failures.map((failure) => `${failure.slug ?? "shared.sqlite"}: ${failure.error}`).join("; ")}
-          </Alert>
-        ) : null}
-        <Button onClick={() => backUp.mutate({})} disabled={backUp.isPending}>
-          {backUp.isPending ? "Backing up everything…" : "Back up everything now"}
-        </Button>
         <Table>
           <TableHeader>
             <TableRow>

@@ -1,6 +1,9 @@
 "use client";
 
+import { useQueryClient } from "@tanstack/react-query";
+import { useCallback } from "react";
 import { PageHeader } from "@/components/ui/page-header";
+import { useTRPC } from "@/trpc/client";
 import { BackupsPanel } from "./backups";
 import { MaintenanceRunPanel } from "./maintenance-run";
 
@@ -10,6 +13,9 @@ import { MaintenanceRunPanel } from "./maintenance-run";
  * (packages/db/src/control-plane-repair.ts) as a run of the same kind.
  */
 export function Health() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const backupsChanged = useCallback(() => void queryClient.invalidateQueries({ queryKey: trpc.tenants.backups.queryKey() }), [queryClient, trpc]);
   return (
     <>
       <PageHeader title="Health" description="A quick integrity check (SQLite's quick_check) of every tenant database, with its size." />
@@ -20,7 +26,12 @@ export function Health() {
           explanation="Recomputes the dashboard's usage numbers (storage, files, prompts, executions this month, pending work) from each tenant's own file and fixes those that differ."
         />
       </div>
-      <div className="mt-6">
+      <div className="mt-6 space-y-6">
+        <MaintenanceRunPanel
+          kind="backup"
+          onFinished={backupsChanged}
+          explanation="One backup set of shared.sqlite and every tenant file, taken by the web server into the backup folder below (files unchanged since the previous set are linked, not copied)."
+        />
         <BackupsPanel />
       </div>
     </>

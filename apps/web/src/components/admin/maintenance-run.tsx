@@ -20,9 +20,9 @@ import { useTRPC } from "@/trpc/client";
 import type { RouterOutputs } from "@/trpc/types";
 import { formatBytes, formatNumber } from "./format";
 
-export type MaintenanceKind = "health" | "migrate" | "repair";
+export type MaintenanceKind = "health" | "migrate" | "repair" | "backup";
 type Run = RouterOutputs["maintenance"]["list"][number];
-type Outcome = "ok" | "problem" | "missing" | "applied" | "up_to_date" | "consistent" | "repaired" | "skipped" | "failed" | "deleted";
+type Outcome = "ok" | "problem" | "missing" | "applied" | "up_to_date" | "consistent" | "repaired" | "skipped" | "copied" | "reused" | "failed" | "deleted";
 
 /** How often the page asks for a running run's progress. */
 const POLL_MS = 500;
@@ -32,6 +32,7 @@ const OUTCOMES: Record<MaintenanceKind, readonly Outcome[]> = {
   health: ["problem", "missing", "failed", "deleted", "ok"],
   migrate: ["failed", "deleted", "applied", "up_to_date"],
   repair: ["failed", "skipped", "deleted", "repaired", "consistent"],
+  backup: ["failed", "deleted", "copied", "reused"],
 };
 
 const OUTCOME_BADGES: Record<Outcome, { tone: BadgeTone; label: string }> = {
@@ -45,12 +46,23 @@ const OUTCOME_BADGES: Record<Outcome, { tone: BadgeTone; label: string }> = {
   consistent: { tone: "success", label: "consistent" },
   repaired: { tone: "brand", label: "repaired" },
   skipped: { tone: "danger", label: "skipped" },
+  copied: { tone: "success", label: "copied" },
+  reused: { tone: "success", label: "unchanged (linked)" },
 };
 
-const TEXT: Record<MaintenanceKind, { title: string; start: string; progress: string; noun: string; action: string }> = {
-  health: { title: "Health check", start: "Run check", progress: "Checking tenants", noun: "checked", action: "check" },
-  migrate: { title: "Migration run", start: "Migrate all", progress: "Migrating tenants", noun: "migrated", action: "migration" },
-  repair: { title: "Usage repair", start: "Run repair", progress: "Repairing tenants", noun: "repaired", action: "repair" },
+/** `cancellable: false`: a backup set is one moment's copies, written whole or not at all (the API refuses a cancel). */
+const TEXT: Record<MaintenanceKind, { title: string; start: string; progress: string; noun: string; action: string; cancellable: boolean }> = {
+  health: { title: "Health check", start: "Run check", progress: "Checking tenants", noun: "checked", action: "check", cancellable: true },
+  migrate: { title: "Migration run", start: "Migrate all", progress: "Migrating tenants", noun: "migrated", action: "migration", cancellable: true },
+  repair: { title: "Usage repair", start: "Run repair", progress: "Repairing tenants", noun: "repaired", action: "repair", cancellable: true },
+  backup: {
+    title: "Backup of everything",
+    start: "Back up everything now",
+    progress: "Backing up tenants",
+    noun: "backed up",
+    action: "backup",
+    cancellable: false,
+  },
 };
 
 /**
@@ -62,6 +74,7 @@ const RESULT_PARAMS: Record<MaintenanceKind, { page: string; outcome: string }> 
   health: { page: "page", outcome: "outcome" },
   migrate: { page: "runPage", outcome: "runOutcome" },
   repair: { page: "repairPage", outcome: "repairOutcome" },
+  backup: { page: "backupPage", outcome: "backupOutcome" },
 };
 
 function isOutcome(kind: MaintenanceKind, value: string | null): value is Outcome {
@@ -162,7 +175,7 @@ export function MaintenanceRunPanel({ kind, onFinished, explanation }: { kind: M
           </CardDescription>
         </div>
         <div className="flex shrink-0 gap-2">
-          {running && current ? (
+          {running && current && text.cancellable ? (
             <Button
               size="sm"
               variant="secondary"

@@ -1,5 +1,7 @@
 import {
   HybridDatabaseManager,
+  tenantModel,
+  type TenantRow,
   quickCheckTenants,
   type TenantHealth,
   HybridMigrationManager,
@@ -11,6 +13,8 @@ import {
   type TenantMigrationResult,
   type TenantRepairDifference,
 } from "@sigil/db";
+import { backupTarget } from "../backup-status.ts";
+import { runBackup } from "../backups.ts";
 import { perTenantTask, roundMs, type MaintenanceTask, type MaintenanceTarget, type SliceLimits, type StepOutcome } from "./task.ts";
 
 /** Outcomes of each kind, in the order the dashboard lists them (problems first). */
@@ -18,6 +22,7 @@ export const MAINTENANCE_OUTCOMES = {
   health: ["problem", "missing", "failed", "deleted", "ok"],
   migrate: ["failed", "deleted", "applied", "up_to_date"],
   repair: ["failed", "skipped", "deleted", "repaired", "consistent"],
+  backup: ["failed", "deleted", "copied", "reused"],
 } as const satisfies Record<MaintenanceKind, readonly string[]>;
 
 export type MaintenanceOutcomeName = (typeof MAINTENANCE_OUTCOMES)[MaintenanceKind][number];
@@ -155,12 +160,61 @@ export const migrateTask: MaintenanceTask = {
   },
 };
 
+const BACKUP_DETAIL = {
+  copied: "Copied into the set.",
+  reused: "Unchanged since the previous set: linked to its copy.",
+} as const;
+
+function isTenant(row: TenantRow | null): row is TenantRow {
+  return row !== null;
+}
+
+/**
+ * "Back up everything now" from the admin console, as a run: one backup set (services/backups.ts;
+ * with shared.sqlite when it is of every tenant) into the backup folder with the schedule's
+ * retention, taken by this server process, each tenant's outcome recorded as its file is done so
+ * the page shows progress however many tenants there are. The run fails (with the reason) if the
+ * set as a whole could not be written. A set is one moment's copies, so a backup run cannot be
+ * cancelled half-way (routers/maintenance.ts refuses).
+ */
+export function backupTask(everything: boolean): MaintenanceTask {
+  return {
+    async run(targets, report) {
+      const waiting = new Map(targets.map((target) => [target.tenantId, target]));
+      const reporter = batchedReporter(report);
+      let last = performance.now();
+      try {
+        const tenants = everything ? "all" : (await Promise.all(targets.map((target) => tenantModel.findById(target.tenantId)))).filter(isTenant);
+        const destination = backupTarget();
+        await runBackup({
+          outDir: destination.dir,
+          tenants,
+          ...(destination.scheduled ? { retention: destination.retention } : {}),
+          onProgress: ({ source, outcome, error }) => {
+            const now = performance.now();
+            const target = source.tenantId === null ? undefined : waiting.get(source.tenantId);
+            if (target) {
+              waiting.delete(target.tenantId);
+              const detail = outcome === "failed" ? (error ?? "The copy failed.") : BACKUP_DETAIL[outcome];
+              reporter.add({ ...target, outcome, detail, databaseBytes: null, durationMs: roundMs(now - last), failed: outcome === "failed" });
+            }
+            last = now;
+          },
+        });
+        for (const target of waiting.values()) reporter.add({ ...DELETED, ...target, durationMs: 0 });
+      } finally {
+        await reporter.finish();
+      }
+    },
+  };
+}
+
 /**
  * The task of each kind. To add a kind: add it to MAINTENANCE_KINDS
  * (packages/db/src/schema/shared/maintenance.ts; the column needs no migration), its outcomes
  * above, and here its task (a per-tenant step, like health and repair).
  */
-export function maintenanceTask(kind: MaintenanceKind, slice?: SliceLimits): MaintenanceTask {
+export function maintenanceTask(kind: MaintenanceKind, slice?: SliceLimits, everyTenant = true): MaintenanceTask {
   switch (kind) {
     case "health":
       return healthTask;
@@ -168,5 +222,7 @@ export function maintenanceTask(kind: MaintenanceKind, slice?: SliceLimits): Mai
       return migrateTask;
     case "repair":
       return perTenantTask(repairTenantUsage, slice);
+    case "backup":
+      return backupTask(everyTenant);
   }
 }

@@ -3,7 +3,7 @@ import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from
 import { idColumn, timestampColumn } from "../columns.ts";
 
 /** What a maintenance run does to each tenant (packages/api/src/services/maintenance/tasks.ts). */
-export const MAINTENANCE_KINDS = ["health", "migrate", "repair"] as const;
+export const MAINTENANCE_KINDS = ["health", "migrate", "repair", "backup"] as const;
 export type MaintenanceKind = (typeof MAINTENANCE_KINDS)[number];
 
 export const MAINTENANCE_RUN_STATUSES = ["running", "completed", "failed", "cancelled"] as const;
