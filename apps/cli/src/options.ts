@@ -23,6 +23,11 @@ export function choiceOption<T extends string>(flag: string, allowed: readonly T
   return found;
 }
 
+/** Commander's collector for a flag that may be given several times (`--tenant a --tenant b`). */
+export function repeatable(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 /**
  * The problems the API's own schema found in what the command line built, one per line, each
  * under its path with the first key named as the user typed it (`flags`: schema key → flag).

@@ -1,10 +1,10 @@
 import { defaultBackupDir, readBackupSettings, runBackup, type BackupReport } from "@sigil/api";
 import { InvalidSettingError, type TenantRow } from "@sigil/db";
 import type { Command } from "commander";
-import { resolve } from "node:path";
 import type { Output } from "../program.ts";
 import { usageError } from "../errors.ts";
-import { openInstallation, requireTenant } from "../installation.ts";
+import { openInstallation, requireTenant, typedPath } from "../installation.ts";
+import { repeatable } from "../options.ts";
 import { bytes, json, table } from "../output.ts";
 import { progress, type Progress } from "../progress.ts";
 
@@ -17,7 +17,7 @@ interface BackupOptions {
 
 /** --out (relative to where the command was typed), else BACKUP_DIR, else `backups` beside DATA_DIR. */
 function outDir(options: BackupOptions, dataDir: string): string {
-  if (options.out !== undefined) return resolve(process.env.INIT_CWD ?? process.cwd(), options.out);
+  if (options.out !== undefined) return typedPath(options.out);
   try {
     return readBackupSettings(process.env).dir ?? defaultBackupDir(dataDir);
   } catch (error) {
@@ -73,7 +73,7 @@ export function registerBackupCommand(program: Command, output: Output): void {
     .description(
       "a backup set (shared.sqlite and tenant files, consistent while the server writes, with manifest.json); unchanged files are linked, not copied again",
     )
-    .option("--tenant <slug>", "only this tenant (repeatable)", (slug: string, slugs: string[]) => [...slugs, slug], [])
+    .option("--tenant <slug>", "only this tenant (repeatable)", repeatable, [])
     .option("--all", "every tenant and shared.sqlite")
     .option("--out <dir>", "the folder that holds the backup sets (default: BACKUP_DIR, else backups/ beside DATA_DIR)")
     .option("--json", "print the manifest as JSON (no progress bar)")

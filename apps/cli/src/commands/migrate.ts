@@ -13,7 +13,7 @@ import type { Output } from "../program.ts";
 import { usageError } from "../errors.ts";
 import { findTenant, openInstallation } from "../installation.ts";
 import { operator } from "../operator.ts";
-import { wholeNumberOption } from "../options.ts";
+import { repeatable, wholeNumberOption } from "../options.ts";
 import { json, table } from "../output.ts";
 import { progress, type Progress } from "../progress.ts";
 
@@ -163,7 +163,7 @@ export function registerMigrateCommand(program: Command, output: Output): void {
   program
     .command("migrate")
     .description("migrate shared.sqlite, then every tenant file (or --tenant) in parallel; each tenant is all or nothing")
-    .option("--tenant <slug>", "only this tenant (repeatable)", (slug: string, slugs: string[]) => [...slugs, slug], [])
+    .option("--tenant <slug>", "only this tenant (repeatable)", repeatable, [])
     .option("--concurrency <n>", "worker threads migrating in parallel", String(DEFAULT_MIGRATION_CONCURRENCY))
     .option("--dry-run", "report what would be applied, from the files themselves; write nothing")
     .option("--all", "list every tenant in the result, also those up to date")

@@ -1,9 +1,8 @@
-import { resolve } from "node:path";
 import { restoreInstallation, restoreTenant } from "@sigil/api";
 import type { Command } from "commander";
 import type { Output } from "../program.ts";
 import { usageError } from "../errors.ts";
-import { openInstallation, requireTenant } from "../installation.ts";
+import { openInstallation, requireTenant, typedPath } from "../installation.ts";
 import { operator } from "../operator.ts";
 import { bytes, json } from "../output.ts";
 
@@ -22,7 +21,7 @@ async function restoreAll(from: string, options: RestoreOptions): Promise<string
 }
 
 async function restore(options: RestoreOptions): Promise<string> {
-  const from = resolve(process.env.INIT_CWD ?? process.cwd(), options.from);
+  const from = typedPath(options.from);
   if (options.all && options.tenant !== undefined) throw usageError("Give either --all or --tenant, not both.");
   if (options.all) return restoreAll(from, options);
   if (options.tenant === undefined)

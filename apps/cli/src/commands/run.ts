@@ -4,6 +4,7 @@ import { tenantContext, tenantModel, type TenantRow } from "@sigil/db";
 import type { Command } from "commander";
 import { CliError, usageError } from "../errors.ts";
 import { openInstallation, requireTenant, typedPath } from "../installation.ts";
+import { repeatable } from "../options.ts";
 import { json } from "../output.ts";
 import type { Output } from "../program.ts";
 import { scriptContext, type TenantScript } from "../tenant-script.ts";
@@ -95,7 +96,7 @@ export function registerRunCommand(program: Command, output: Output, io: { err: 
     .description("run a script (TypeScript or JavaScript) inside a workspace's tenant context, once per workspace")
     .argument("<script>", "a module whose default export receives { tenant, args, models } (apps/cli/examples/)")
     .argument("[args...]", "passed to the script as args (after --)")
-    .option("--tenant <slug>", "the workspace (repeatable)", (slug: string, previous: string[]) => [...previous, slug], [])
+    .option("--tenant <slug>", "the workspace (repeatable)", repeatable, [])
     .option("--all", "every active workspace")
     .option("--json", "print one JSON array: per workspace, its result or its error")
     .action((script: string, args: string[], options: RunOptions) => run(script, args, options, output, io));

@@ -10,7 +10,9 @@ function ageSeconds(at: number | null): number | null {
   return at === null ? null : Math.max(0, (Date.now() - at) / 1000);
 }
 
-function freshness() {
+type Freshness = ReturnType<typeof tenantBackupModel.freshness>;
+
+function readFreshness(): Freshness | null {
   try {
     return tenantBackupModel.freshness();
   } catch {
@@ -19,6 +21,12 @@ function freshness() {
   }
 }
 
+/**
+ * Both gauges show the same read: the first collected in a scrape (the registry collects in
+ * registration order, this module's order) reads and leaves it here; the second takes it.
+ */
+let readThisScrape: Freshness | null | undefined;
+
 registerGauge({
   name: "sigil_backup_age_seconds",
   help: "Seconds since a successful backup: which=newest, of any workspace file; which=stalest_tenant, the last one of the active workspace whose last one is oldest. No sample until one exists.",
@@ -26,7 +34,8 @@ registerGauge({
   collect() {
     // A labelled gauge shows no sample after reset: an age of 0 would read as "just backed up".
     this.reset();
-    const current = freshness();
+    const current = readFreshness();
+    readThisScrape = current;
     const newest = ageSeconds(current?.newestGoodAt ?? null);
     const stalest = ageSeconds(current?.stalestLastGoodAt ?? null);
     if (newest !== null) this.set({ which: "newest" }, newest);
@@ -37,7 +46,8 @@ registerGauge({
   name: "sigil_backup_tenants_without_backup",
   help: "Active workspaces with no successful backup recorded.",
   collect() {
-    const current = freshness();
+    const current = readThisScrape === undefined ? readFreshness() : readThisScrape;
+    readThisScrape = undefined;
     if (current === null) this.reset();
     else this.set(current.activeTenantsWithoutGood);
   },
