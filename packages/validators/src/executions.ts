@@ -28,7 +28,8 @@ export const createExecutionInput = z
         if (value[field] !== undefined) ctx.addIssue({ code: "custom", path: [field], message: `A deployment decides the ${field}; leave it out.` });
       }
     }
-  });
+  })
+  .meta({ examples: [{ promptId: "<promptId>", input: { name: "Ada" } }] });
 export const listExecutionsInput = pagination.extend({
   status: executionStatus.optional(),
   promptId: id.optional(),

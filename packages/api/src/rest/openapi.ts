@@ -17,7 +17,7 @@ const DESCRIPTION = `The workspace API for programs in any language: the same pr
 
 **Workspace.** A request names its workspace by its host (\`acme.example.com\`), the \`x-tenant-id\` header (slug or id), or the path prefix \`/tenant/<slug>/api/v1\`. Two that disagree are a 400.
 
-**Authentication.** An API key of the workspace (Settings → API keys) as \`Authorization: Bearer sk_…\` (or \`x-api-key\`), with the scope the operation names. A signed-in browser session works too; its POST requests must come from the same origin.
+**Authentication.** An API key of the workspace (Settings → API keys) as \`Authorization: Bearer sgl_…\` (or \`x-api-key\`), with the scope the operation names. A signed-in browser session works too; its POST requests must come from the same origin.
 
 **Errors.** Every error answers JSON \`{ "code": "NOT_FOUND", "message": "…" }\` with the HTTP status of the code; invalid input adds \`issues\` (each with \`path\` and \`message\`), a used-up quota \`data.quota\`, maintenance \`data.maintenance\`. 429 and 503 send \`Retry-After\`.
 
@@ -64,7 +64,7 @@ function generate(): OpenAPIObject {
     baseUrl: REST_PREFIX,
     tags: ["prompts", "executions", "deployments", "files"],
     securitySchemes: {
-      apiKey: { type: "http", scheme: "bearer", description: "An API key of the workspace: `Authorization: Bearer sk_…`." },
+      apiKey: { type: "http", scheme: "bearer", description: "An API key of the workspace: `Authorization: Bearer sgl_…`." },
       apiKeyHeader: { type: "apiKey", in: "header", name: "x-api-key", description: "The same API key in the x-api-key header." },
       session: { type: "apiKey", in: "cookie", name: SESSION_COOKIE, description: "A signed-in session of the web app (same-origin POSTs only)." },
     },
