@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { DEMO } from "../support/env.ts";
-import { signInOnPage } from "../support/pages.ts";
+import { saveScreenshot, signInOnPage } from "../support/pages.ts";
 
 /**
  * The REST API as a new user meets it: the key dialog's example runs as shown, the reference page
@@ -87,5 +87,6 @@ test("a new key's curl example works, and the REST API reference lists every ope
   }
   await expect(reference.locator("#operation-executions-create").getByRole("table", { name: "Request body (JSON)" })).toContainText("deploymentId");
   await expect(reference.locator("#schema-Execution")).toContainText("promptVersion");
+  await saveScreenshot(reference, "workspace-api-reference");
   expect(cspViolations).toEqual([]);
 });

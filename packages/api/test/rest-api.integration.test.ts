@@ -293,3 +293,35 @@ describe("body limits of the HTTP edge", () => {
     expect(run).toMatchObject({ status: 413, body: { code: "PAYLOAD_TOO_LARGE" } });
   });
 });
+
+describe("quotas and rate limits answer as documented", () => {
+  test("a used-up monthly quota is a 403 with data.quota", async () => {
+    const tiny = await createTenantWithUsers("tiny", { settings: { features: [], limits: { users: 5, storage: 10, executions_per_month: 1 } } });
+    const tinyKey = await apiKeyFor(tiny.tenant, tiny.users.user, API_KEY_SCOPES);
+    const cookie = await login("tiny", "admin@tiny.test");
+    const prompt = await call<{ id: string }>("mutation", "prompts.create", { name: "Once", template: "Hi" }, { tenant: "tiny", cookie });
+    const run = () =>
+      rest("POST", "/api/v1/executions", { tenant: "tiny", key: tinyKey, body: { promptId: prompt.data?.id, input: {} }, operation: "POST /executions" });
+    expect((await run()).status).toBe(200);
+    const refused = await run();
+    expect(refused).toMatchObject({ status: 403, body: { code: "FORBIDDEN", data: { quota: { resource: "executions_per_month", limit: 1, current: 1 } } } });
+  });
+
+  test("over the per-key rate limit: 429 with Retry-After", async () => {
+    const limited = await startApiServer(0, "127.0.0.1", readEdgeConfig({}), { config: readApiConfig({ RATE_LIMIT_API_PER_KEY: "2" }) });
+    try {
+      const limitedKey = await apiKeyFor(acme.tenant, acme.users.viewer, ["prompts:read"]);
+      const get = () => fetch(`${limited.url}/api/v1/prompts`, { headers: { "x-tenant-id": "acme", authorization: `Bearer ${limitedKey}` } });
+      expect((await get()).status).toBe(200);
+      expect((await get()).status).toBe(200);
+      const refused = await get();
+      const body = (await refused.json()) as Record<string, unknown>;
+      contract.check("GET /prompts", refused.status, body);
+      expect(refused.status).toBe(429);
+      expect(body.code).toBe("TOO_MANY_REQUESTS");
+      expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    } finally {
+      await limited.close();
+    }
+  });
+});
