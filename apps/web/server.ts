@@ -56,6 +56,8 @@ provideHostApi({
   parseCookies: api.parseCookies,
   resolveTenant: api.resolveTenant,
   handleTrpcRequest,
+  openApiDocument: api.openApiDocument,
+  REST_PREFIX: api.REST_PREFIX,
   benchBaseline: benchBaselineEnabled(),
 });
 

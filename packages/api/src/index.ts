@@ -1,4 +1,5 @@
 export { appRouter, type AppRouter } from "./root.ts";
+export { openApiDocument, REST_PREFIX } from "./rest/openapi.ts";
 export { createContext, createInnerContext, type Context, type InnerContext } from "./context.ts";
 export { apiConfig, readApiConfig, type ApiConfig } from "./config.ts";
 export {

@@ -1,4 +1,5 @@
 import { initTRPC, TRPCError } from "@trpc/server";
+import type { OpenApiMeta } from "trpc-to-openapi";
 import { ZodError, z } from "zod";
 import type { Context } from "./context.ts";
 import { publicMessage, QuotaTRPCError, toTRPCError, type QuotaErrorData } from "./errors.ts";
@@ -6,30 +7,34 @@ import { TenantInMaintenanceError } from "./tenant-maintenance-guard.ts";
 import { TenantUnavailableError } from "./tenant-resolution.ts";
 import { transformer } from "./transformer.ts";
 
-const t = initTRPC.context<Context>().create({
-  transformer,
-  errorFormatter({ shape, error }) {
-    const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
-    const quota: QuotaErrorData | null = error instanceof QuotaTRPCError ? error.quota : null;
-    // A known workspace that is not active: clients show a "suspended" page instead of an error.
-    // A workspace in maintenance: clients show its banner with the reason and expected end.
-    const maintenance = error instanceof TenantInMaintenanceError ? error.maintenance : null;
-    const tenantStatus: TenantUnavailableError["tenantStatus"] | null = error instanceof TenantUnavailableError ? error.tenantStatus : null;
-    return {
-      ...shape,
-      message: zodError ? describeZodError(zodError) : publicMessage(error),
-      data: {
-        code: shape.data.code,
-        httpStatus: shape.data.httpStatus,
-        path: shape.data.path,
-        zodError,
-        quota,
-        tenantStatus,
-        maintenance,
-      },
-    };
-  },
-});
+// The meta of a procedure may expose it as a REST route too (src/rest/openapi.ts).
+const t = initTRPC
+  .context<Context>()
+  .meta<OpenApiMeta>()
+  .create({
+    transformer,
+    errorFormatter({ shape, error }) {
+      const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
+      const quota: QuotaErrorData | null = error instanceof QuotaTRPCError ? error.quota : null;
+      // A known workspace that is not active: clients show a "suspended" page instead of an error.
+      // A workspace in maintenance: clients show its banner with the reason and expected end.
+      const maintenance = error instanceof TenantInMaintenanceError ? error.maintenance : null;
+      const tenantStatus: TenantUnavailableError["tenantStatus"] | null = error instanceof TenantUnavailableError ? error.tenantStatus : null;
+      return {
+        ...shape,
+        message: zodError ? describeZodError(zodError) : publicMessage(error),
+        data: {
+          code: shape.data.code,
+          httpStatus: shape.data.httpStatus,
+          path: shape.data.path,
+          zodError,
+          quota,
+          tenantStatus,
+          maintenance,
+        },
+      };
+    },
+  });
 
 function describeZodError(flat: { formErrors: string[]; fieldErrors: Record<string, string[] | undefined> }): string {
   const fields = Object.entries(flat.fieldErrors).flatMap(([field, messages]) => (messages?.[0] ? [`${field}: ${messages[0]}`] : []));

@@ -26,5 +26,7 @@ export const updateDeploymentInput = z.object({
   options: z.record(z.string(), z.unknown()).optional(),
 });
 export const deploymentIdInput = z.object({ id });
-export const runDeploymentInput = z.object({ name: deploymentName, input: variables, fileIds: z.array(id).max(20).default([]) });
+export const runDeploymentInput = z
+  .object({ name: deploymentName, input: variables, fileIds: z.array(id).max(20).default([]) })
+  .meta({ examples: [{ input: { name: "Ada" } }] });
 export const listDeploymentsInput = pagination.extend({ promptId: id.optional() });

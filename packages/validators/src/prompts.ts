@@ -25,3 +25,14 @@ export const listPromptsInput = pagination.extend({ query: z.string().trim().max
 export const promptIdInput = z.object({ id });
 export const promptVersionInput = z.object({ id, version: z.int().min(1) });
 export const previewInput = z.union([z.object({ template, variables }), z.object({ id, version: z.int().min(1).optional(), variables })]);
+/**
+ * A prompt version by the prompt's name: the current one, `version`, or the one a deployment named
+ * `label` runs (its pinned version, or the current one when it follows the latest).
+ */
+export const promptByNameInput = z
+  .object({
+    name: z.string().trim().min(1, "A name is required.").max(200, "At most 200 characters."),
+    version: z.int().min(1).optional(),
+    label: z.string().trim().min(1).max(100).optional(),
+  })
+  .refine((value) => value.version === undefined || value.label === undefined, "Give a version or a label, not both.");

@@ -116,6 +116,11 @@ describe("body limit", () => {
     expect(bodyLimit("/tenant/acme/api/trpc/files.list,files.upload", config)).toBe(256 * 1024);
     expect(bodyLimit("/api/trpc/auth.login", config)).toBe(64 * 1024);
     expect(bodyLimit("/workspace/acme/files.upload", config)).toBe(64 * 1024);
+    // The REST upload route, on a host or under a workspace prefix; its other routes keep the general limit.
+    expect(bodyLimit("/api/v1/files", config)).toBe(256 * 1024);
+    expect(bodyLimit("/tenant/acme/api/v1/files", config)).toBe(256 * 1024);
+    expect(bodyLimit("/api/v1/executions", config)).toBe(64 * 1024);
+    expect(bodyLimit("/api/v1/files/x/content", config)).toBe(64 * 1024);
   });
 });
 

@@ -88,8 +88,12 @@ export function clientProto(encrypted: boolean, forwardedProto: string | string[
 
 /** The body limit of a request: file uploads get the upload limit, everything else the general one. */
 export function bodyLimit(pathname: string, config: EdgeConfig): number {
-  return trpcProcedures(pathname).includes("files.upload") ? config.maxUploadBodyBytes : config.maxBodyBytes;
+  const upload = trpcProcedures(pathname).includes("files.upload") || REST_UPLOAD_PATH.test(pathname);
+  return upload ? config.maxUploadBodyBytes : config.maxBodyBytes;
 }
+
+/** The REST route of file uploads (POST /api/v1/files, src/routers/files.ts), under a workspace prefix too. */
+const REST_UPLOAD_PATH = /^(?:\/tenant\/[^/]+)?\/api\/v1\/files\/?$/i;
 
 function hasBody(req: IncomingMessage): boolean {
   return req.headers["transfer-encoding"] !== undefined || (req.headers["content-length"] !== undefined && req.headers["content-length"] !== "0");
@@ -101,7 +105,10 @@ const LINGER_MS = 2_000;
 function refuse(req: IncomingMessage, res: ServerResponse, status: 400 | 413, message: string): void {
   const url = new URL(req.url ?? "/", "http://edge.invalid");
   const isTrpc = trpcProcedures(url.pathname).length > 0 || /\/api\/trpc\/?$/.test(url.pathname);
-  const body = isTrpc ? trpcErrorBody(url, status === 413 ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST", status, message) : JSON.stringify({ error: { message } });
+  const code = status === 413 ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST";
+  // Each API answers errors in its own shape: tRPC's (superjson), REST's { code, message }.
+  const isRest = /^(?:\/tenant\/[^/]+)?\/api\/v1(?:\/|$)/.test(url.pathname);
+  const body = isTrpc ? trpcErrorBody(url, code, status, message) : JSON.stringify(isRest ? { code, message } : { error: { message } });
   res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body), "cache-control": "no-store" });
   res.end(body);
   // Closing a socket with unread bytes in it resets the connection, and the client may lose

@@ -10,6 +10,7 @@ import { observabilitySettings, type ObservabilitySettings } from "../server-set
 import { BENCH_BASELINE_ENDPOINT, baselineRouter, benchBaselineEnabled } from "./baseline.ts";
 import { API_RESPONSE_HEADERS, batchRefusal, logTrpcError, trpcEndpoint } from "./handler.ts";
 import { opsRoute, serveOpsRoute } from "./ops-routes.ts";
+import { createRestHandler, restProcedureLabel, restTarget } from "./rest-handler.ts";
 
 /** Serves the request if it is an API call (true), or leaves it alone for the pages (false). */
 export type NodeApiHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -48,7 +49,8 @@ function measure(res: ServerResponse, procedures: readonly string[], tenantLabel
  * apps/web/server.ts, and the API-only server, node-server.ts): tRPC's Node adapter with the same
  * router, context, batch limit, error log and response headers as the fetch handler (handler.ts).
  * The request has passed the HTTP edge (edge.ts) before: headers normalised, body limited.
- * It also serves the operations endpoints (ops-routes.ts) and measures every answer.
+ * It also serves the REST API (rest-handler.ts) and the operations endpoints (ops-routes.ts), and
+ * measures every answer.
  * `config` and `observability` default to the process's settings, read once.
  */
 export interface NodeApiHandlerOptions {
@@ -61,6 +63,7 @@ export function createNodeApiHandler(options: NodeApiHandlerOptions = {}): NodeA
   const observability = options.observability ?? observabilitySettings();
   const tenantLabels = new TenantLabels(observability.metricsTenantLabels);
   const baseline = benchBaselineEnabled();
+  const rest = createRestHandler(config);
   return (req, res) => {
     const url = new URL(req.url ?? "/", "http://api.invalid");
     const ops = opsRoute(url.pathname);
@@ -68,6 +71,13 @@ export function createNodeApiHandler(options: NodeApiHandlerOptions = {}): NodeA
       for (const [name, value] of Object.entries(API_RESPONSE_HEADERS)) res.setHeader(name, value);
       measure(res, [url.pathname], tenantLabels);
       serveOpsRoute(ops, req, res, { config, observability });
+      return true;
+    }
+    const restCall = restTarget(url.pathname);
+    if (restCall !== null) {
+      for (const [name, value] of Object.entries(API_RESPONSE_HEADERS)) res.setHeader(name, value);
+      measure(res, [restProcedureLabel(req.method ?? "GET", url.pathname)], tenantLabels);
+      rest(req, res, restCall);
       return true;
     }
     const route = apiRoute(url.pathname, baseline);

@@ -6,6 +6,8 @@ import { recordAudit } from "../services/audit.ts";
 import { withUniqueName } from "../services/unique-names.ts";
 import { createExecution, resolvePromptVersion, resolveProviderModel } from "../services/executions.ts";
 import { toJsonObject } from "../services/json-values.ts";
+import { ERRORS } from "../rest/errors.ts";
+import { executionOutput } from "../rest/outputs.ts";
 import { router } from "../trpc.ts";
 
 const read = authedProcedure({ role: "viewer" });
@@ -69,9 +71,22 @@ export const deploymentsRouter = router({
   }),
 
   /** Runs a deployment by name: a pending execution, exactly like executions.create (the quota applies). */
-  run: run.input(runDeploymentInput).mutation(async ({ ctx, input }) => {
-    const deployment = await deploymentModel.findByName(input.name);
-    if (!deployment) throw new TRPCError({ code: "NOT_FOUND", message: `No deployment is named "${input.name}".` });
-    return createExecution(ctx, { kind: "deployment", deployment, input: input.input, fileIds: input.fileIds });
-  }),
+  run: run
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/deployments/{name}/run",
+        tags: ["deployments"],
+        summary: "Run a deployment by name",
+        description: "A pending execution of the deployment's prompt version with its provider and model, like POST /executions (the quota applies).",
+        errorResponses: ERRORS.write,
+      },
+    })
+    .input(runDeploymentInput)
+    .output(executionOutput)
+    .mutation(async ({ ctx, input }) => {
+      const deployment = await deploymentModel.findByName(input.name);
+      if (!deployment) throw new TRPCError({ code: "NOT_FOUND", message: `No deployment is named "${input.name}".` });
+      return createExecution(ctx, { kind: "deployment", deployment, input: input.input, fileIds: input.fileIds });
+    }),
 });

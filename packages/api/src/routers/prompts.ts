@@ -1,5 +1,5 @@
 import { promptModel, type PromptRow } from "@sigil/db";
-import { createPromptInput, listPromptsInput, previewInput, promptIdInput, promptVersionInput, updatePromptInput } from "@sigil/validators";
+import { createPromptInput, listPromptsInput, previewInput, promptByNameInput, promptIdInput, promptVersionInput, updatePromptInput } from "@sigil/validators";
 import { TRPCError } from "@trpc/server";
 import { authedProcedure } from "../procedures.ts";
 import { recordAudit } from "../services/audit.ts";
@@ -7,6 +7,9 @@ import { withUniqueName } from "../services/unique-names.ts";
 import { resolvePromptVersion } from "../services/executions.ts";
 import { toJsonObject } from "../services/json-values.ts";
 import { parseTemplate, previewTemplate, withTemplateErrors } from "../services/templates.ts";
+import { ERRORS } from "../rest/errors.ts";
+import { pageOutput, promptOutput, promptVersionOutput } from "../rest/outputs.ts";
+import { resolvePromptByName } from "../services/prompt-by-name.ts";
 import { router } from "../trpc.ts";
 
 const read = authedProcedure({ role: "viewer", scope: "prompts:read" });
@@ -50,9 +53,35 @@ export const promptsRouter = router({
   }),
 
   /** Search in name and description (taken literally), most recently changed first. */
-  list: read.input(listPromptsInput.prefault({})).query(({ input }) => promptModel.search({ query: input.query, page: input.page, pageSize: input.pageSize })),
+  list: read
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/prompts",
+        tags: ["prompts"],
+        summary: "List prompts",
+        description: "Search in name and description (taken literally), most recently changed first.",
+        errorResponses: ERRORS.read,
+      },
+    })
+    .input(listPromptsInput.prefault({}))
+    .output(pageOutput(promptOutput, "PromptPage"))
+    .query(({ input }) => promptModel.search({ query: input.query, page: input.page, pageSize: input.pageSize })),
 
-  get: read.input(promptIdInput).query(({ input }) => requirePrompt(input.id)),
+  get: read
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/prompts/{id}",
+        tags: ["prompts"],
+        summary: "Get a prompt by id",
+        description: "The prompt with its current version's content.",
+        errorResponses: ERRORS.read,
+      },
+    })
+    .input(promptIdInput)
+    .output(promptOutput)
+    .query(({ input }) => requirePrompt(input.id)),
 
   /** A change of name, description, template, response schema or files makes a new version. */
   update: write.input(updatePromptInput).mutation(async ({ ctx, input }) => {
@@ -125,4 +154,24 @@ export const promptsRouter = router({
     const result = withTemplateErrors(() => previewTemplate(version.template, variables));
     return { rendered: result.text, variables: result.variables, promptId: version.promptId, version: version.version };
   }),
+
+  /**
+   * A prompt version by the prompt's name: the current one, `version`, or the one the deployment
+   * named `label` runs (its pinned version, or the current one when it follows the latest).
+   */
+  getByName: read
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/prompt-versions/by-name",
+        tags: ["prompts"],
+        summary: "Get a prompt version by the prompt's name",
+        description:
+          "The current version, or `version`, or the version the deployment named `label` runs (its pinned version, or the current one when it follows the latest).",
+        errorResponses: ERRORS.read,
+      },
+    })
+    .input(promptByNameInput)
+    .output(promptVersionOutput)
+    .query(({ input }) => resolvePromptByName(input)),
 });

@@ -21,6 +21,8 @@ import { fieldErrorsOf } from "@/lib/trpc-errors";
 import { useTRPC } from "@/trpc/client";
 import type { RouterOutputs } from "@/trpc/types";
 import { issuesByField } from "@/lib/form-errors";
+import { restExample } from "@/lib/rest-example";
+import { useWorkspaceHref } from "@/components/workspace/workspace-context";
 
 type ApiKey = RouterOutputs["apiKeys"]["list"][number];
 type Scope = (typeof API_KEY_SCOPES)[number];
@@ -275,6 +277,9 @@ function CreateForm({ onCreated, onCancel }: { onCreated: (created: Created) => 
 }
 
 function PlainKey({ created, onDone }: { created: Created; onDone: () => void }) {
+  const href = useWorkspaceHref();
+  // Rendered only after the key was created, in the browser: the origin is the one the user is on.
+  const apiBase = `${window.location.origin}${href("/api/v1")}`;
   return (
     <div className="space-y-4">
       <Alert tone="warning" title="Copy the key now">
@@ -295,6 +300,19 @@ function PlainKey({ created, onDone }: { created: Created; onDone: () => void })
           </div>
         )}
       </Field>
+      <div className="space-y-1.5">
+        <p className="text-sm font-medium text-gray-800">Try it</p>
+        <pre className="overflow-x-auto rounded-md bg-gray-900 px-3 py-2 font-mono text-xs text-gray-100">
+          {restExample(apiBase, created.plainKey, created.key.scopes)}
+        </pre>
+        <p className="text-sm text-gray-600">
+          Every operation is in the{" "}
+          <a href={href("/api-reference")} target="_blank" rel="noreferrer" className="text-brand-700 underline underline-offset-2">
+            REST API reference
+          </a>
+          .
+        </p>
+      </div>
       <div className="-mx-6 -mb-4 flex justify-end gap-2 rounded-b-lg border-t border-gray-100 bg-gray-50 px-6 py-3">
         <Button onClick={onDone}>I have copied the key</Button>
       </div>

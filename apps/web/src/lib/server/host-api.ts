@@ -1,4 +1,4 @@
-import type { apiConfig, appRouter, createInnerContext, hostName, identifyTenant, parseCookies, resolveTenant } from "@sigil/api";
+import type { apiConfig, appRouter, createInnerContext, hostName, identifyTenant, openApiDocument, parseCookies, REST_PREFIX, resolveTenant } from "@sigil/api";
 import type { handleTrpcRequest } from "@sigil/api/http";
 
 /**
@@ -16,6 +16,10 @@ export interface HostApi {
   parseCookies: typeof parseCookies;
   resolveTenant: typeof resolveTenant;
   handleTrpcRequest: typeof handleTrpcRequest;
+  /** The REST API's OpenAPI document, for the API reference page. */
+  openApiDocument: typeof openApiDocument;
+  /** `/api/v1`: where the REST API lives on a workspace's host or under its path prefix. */
+  REST_PREFIX: typeof REST_PREFIX;
   /** SIGIL_BENCH_BASELINE=1, read once by the API's settings: the HTTP benchmark's baseline routes answer. */
   benchBaseline: boolean;
 }

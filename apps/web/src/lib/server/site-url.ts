@@ -14,12 +14,21 @@ export interface SiteUrls {
   workspacePath: (slug: string) => string;
 }
 
+async function requestHost(): Promise<{ host: string; scheme: "http" | "https" }> {
+  const incoming = await headers();
+  return { host: incoming.get("host") ?? "localhost", scheme: incoming.get("x-forwarded-proto") === "https" ? "https" : "http" };
+}
+
+/** This request's origin as the browser sees it: `http://acme.localhost:3000`. */
+export async function requestOrigin(): Promise<string> {
+  const { host, scheme } = await requestHost();
+  return `${scheme}://${host}`;
+}
+
 /** Absolute URLs of the installation's hosts, with the port and scheme of this request. */
 export async function siteUrls(): Promise<SiteUrls> {
-  const incoming = await headers();
-  const host = incoming.get("host") ?? "localhost";
+  const { host, scheme } = await requestHost();
   const port = /:(\d+)$/.exec(host)?.[1];
-  const scheme = incoming.get("x-forwarded-proto") === "https" ? "https" : "http";
   const { rootDomain } = hostApi().apiConfig();
   const at = (name: string) => `${scheme}://${name}${port ? `:${port}` : ""}`;
   return {
