@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
+import { useUnsavedChanges } from "@/components/unsaved-changes/context";
 import { useWorkspaceHref } from "@/components/workspace/workspace-context";
 import { Alert, ErrorAlert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
@@ -78,6 +79,9 @@ function RunForm({ deployment, onDone }: { deployment: Deployment; onDone: () =>
     setJsonError(null);
     setAsJson(json);
   };
+
+  // Typed input is work until the execution started: closing or leaving asks.
+  useUnsavedChanges(started === null && (Object.values(values).some((value) => value !== "") || (asJson && jsonText !== "{}")));
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
