@@ -167,3 +167,52 @@ test("variables used only inside a section are not offered as inputs", async ({ 
   await expect(preview.getByLabel("fallback")).toBeVisible();
   await expect(preview.getByLabel("title")).toHaveCount(0);
 });
+
+test("a variable left empty is named with a warning that does not block", async ({ page }) => {
+  await signIn(page, "/prompts/new");
+  await page.getByLabel("Template").fill("Hello {{customer}}.");
+  const preview = page.getByRole("region", { name: "Preview" });
+  await expect(preview.getByText("customer is empty; it will render as nothing.")).toBeVisible();
+  await preview.getByLabel("customer").fill("Ada");
+  await expect(preview.getByText("Hello Ada.")).toBeVisible();
+  await expect(preview.getByText("customer is empty; it will render as nothing.")).toHaveCount(0);
+
+  await page.goto(`/prompts/${promptId}`);
+  await page.getByRole("button", { name: "Run" }).click();
+  const run = page.getByRole("dialog", { name: /^Run/ });
+  await expect(run.getByText("customer is empty; it will render as nothing.")).toBeVisible();
+  await expect(run.getByRole("button", { name: "Start execution" })).toBeEnabled();
+});
+
+test("name and description are never cut: a counter near the limit, a clear error past it", async ({ page }) => {
+  await signIn(page, "/prompts/new");
+  const name = page.getByLabel("Name");
+  await name.fill("n".repeat(205));
+  await expect(name).toHaveValue("n".repeat(205));
+  await expect(page.getByText("205 / 200 characters")).toBeVisible();
+  await page.getByLabel("Template").fill("x");
+  await page.getByRole("button", { name: "Create prompt" }).click();
+  await expect(page.getByText("At most 200 characters.")).toBeVisible();
+  await expect(page).toHaveURL(/\/prompts\/new$/);
+  await page.getByLabel("Description").fill("d".repeat(1_700));
+  await expect(page.getByText("1,700 / 2,000 characters")).toBeVisible();
+});
+
+test("the deployment form names every missing field in words, not validator text", async ({ page }) => {
+  await signIn(page, "/deployments");
+  await page.getByRole("button", { name: "New deployment" }).first().click();
+  const form = page.getByRole("dialog", { name: "New deployment" });
+  await form.getByLabel("Model").fill("");
+  await form.getByRole("button", { name: "Create deployment" }).click();
+  await expect(form.getByText("Enter a name for the deployment.")).toBeVisible();
+  await expect(form.getByText("Enter the model to use.")).toBeVisible();
+  await expect(form).not.toContainText(/too small|expected|invalid input/i);
+  // Typed input makes the dialog ask before Escape closes it.
+  await form.getByLabel("Name").fill("Not Valid");
+  await form.getByRole("button", { name: "Create deployment" }).click();
+  await expect(form.getByText("Use lower-case letters, digits, dots, dashes and underscores.")).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(discardDialog(page)).toBeVisible();
+  await discardDialog(page).getByRole("button", { name: "Discard" }).click();
+  await expect(form).toBeHidden();
+});

@@ -143,12 +143,7 @@ function DeploymentForm({
       options: options.ok ? options.value : {},
     };
     const parsed = createDeploymentInput.safeParse(input);
-    if (!parsed.success) {
-      const issues = issuesByField(parsed.error.issues);
-      if (issues.promptId) issues.promptId = "Choose a prompt.";
-      if (issues.model && input.model === "") issues.model = "Enter a model.";
-      next = { ...issues, ...next };
-    }
+    if (!parsed.success) next = { ...issuesByField(parsed.error.issues), ...next };
     setLocalErrors(next);
     if (Object.values(next).some(Boolean)) return;
     if (deployment) {
