@@ -12,8 +12,6 @@ const STAMP = Date.now();
 let promptId = "";
 let promptName = "";
 
-test.describe.configure({ mode: "serial" });
-
 test.beforeAll(async () => {
   const acme = await workspaceClient("acme");
   promptName = `Guarded prompt ${STAMP}`;
