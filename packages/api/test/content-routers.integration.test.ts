@@ -291,7 +291,8 @@ describe("prompts", () => {
         opt("viewer"),
       ),
     );
-    expect(inline).toEqual({ rendered: 'Hi A & <B>, [x][y] r {"k":1}', variables: ["name", "items", "title", "raw", "obj"], promptId: null, version: null });
+    // `title` is a field of each item of `items`, not an input of its own.
+    expect(inline).toEqual({ rendered: 'Hi A & <B>, [x][y] r {"k":1}', variables: ["name", "items", "raw", "obj"], promptId: null, version: null });
 
     const prompt = await newPrompt(opt("user"));
     await m("prompts.update", { id: prompt.id, template: "Bye {{name}} {{when}}" }, opt("user"));

@@ -4,17 +4,17 @@ import { id, pagination, variables } from "./common.ts";
 const deploymentName = z
   .string()
   .trim()
-  .min(1)
-  .max(100)
+  .min(1, "Enter a name for the deployment.")
+  .max(100, "Enter at most 100 characters.")
   .regex(/^[a-z0-9][a-z0-9._-]*$/, "Use lower-case letters, digits, dots, dashes and underscores.");
 const options = z.record(z.string(), z.unknown()).default({});
 
 export const createDeploymentInput = z.object({
   name: deploymentName,
-  promptId: id,
+  promptId: z.uuid({ error: "Choose a prompt." }),
   promptVersion: z.int().min(1).nullable().default(null),
-  provider: z.string().trim().min(1).max(50),
-  model: z.string().trim().min(1).max(200),
+  provider: z.string().trim().min(1, "Choose a provider.").max(50),
+  model: z.string().trim().min(1, "Enter the model to use.").max(200),
   options,
 });
 export const updateDeploymentInput = z.object({

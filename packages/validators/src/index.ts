@@ -1,3 +1,5 @@
+// First: every schema below reports its issues in words a person understands (messages.ts).
+export * from "./messages.ts";
 export * from "./common.ts";
 export * from "./tenants.ts";
 export * from "./admin.ts";

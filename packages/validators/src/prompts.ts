@@ -2,21 +2,23 @@ import { z } from "zod";
 import { id, name, pagination, variables } from "./common.ts";
 
 export const MAX_TEMPLATE_LENGTH = 100_000;
+export const MAX_PROMPT_NAME_LENGTH = 200;
+export const MAX_PROMPT_DESCRIPTION_LENGTH = 2_000;
 const template = z.string().min(1, "The template is empty.").max(MAX_TEMPLATE_LENGTH, `At most ${MAX_TEMPLATE_LENGTH} characters.`);
 /** A JSON Schema object for structured responses. */
 const responseSchema = z.record(z.string(), z.unknown()).nullable();
 
 export const createPromptInput = z.object({
-  name: name(200),
-  description: z.string().trim().max(2_000).default(""),
+  name: name(MAX_PROMPT_NAME_LENGTH),
+  description: z.string().trim().max(MAX_PROMPT_DESCRIPTION_LENGTH).default(""),
   template,
   responseSchema: responseSchema.optional(),
   acceptsFiles: z.boolean().default(false),
 });
 export const updatePromptInput = z.object({
   id,
-  name: name(200).optional(),
-  description: z.string().trim().max(2_000).optional(),
+  name: name(MAX_PROMPT_NAME_LENGTH).optional(),
+  description: z.string().trim().max(MAX_PROMPT_DESCRIPTION_LENGTH).optional(),
   template: template.optional(),
   responseSchema: responseSchema.optional(),
   acceptsFiles: z.boolean().optional(),

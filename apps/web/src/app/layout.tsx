@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { ToastProvider } from "@/components/ui/toast";
+import { UnsavedChangesProvider } from "@/components/unsaved-changes/provider";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -12,7 +13,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body className="min-h-dvh">
-        <ToastProvider>{children}</ToastProvider>
+        <ToastProvider>
+          <UnsavedChangesProvider>{children}</UnsavedChangesProvider>
+        </ToastProvider>
       </body>
     </html>
   );

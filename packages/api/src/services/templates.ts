@@ -47,9 +47,14 @@ export function parseTemplate(template: string): Token[] {
 }
 
 /**
- * The variable names a template uses, in order of first use, without duplicates: values
- * (`{{name}}`, `{{{name}}}`, `{{& name}}`) and sections (`{{#name}}`, `{{^name}}`). Names inside a
- * section are listed as written; at render time they may resolve against the section's item.
+ * The variables a caller supplies: the names the template looks up at the top level, in order of
+ * first use, without duplicates. Sections define their own scope, as Mustache renders them:
+ * - `{{#items}}…{{/items}}` is one variable (a list, an object or a flag); the names inside resolve
+ *   against each item first, so they are the items' fields and are not listed (`{{name}}` inside
+ *   `{{#items}}` is not an input of its own). Nested sections inside are the items' too.
+ * - `{{^items}}…{{/items}}` renders only when `items` is empty or false, with no item to look in:
+ *   the names inside are top-level and listed.
+ * - Dotted names (`{{user.name}}`) are listed as written; partials (`{{> x}}`) and `{{.}}` are not.
  */
 export function templateVariables(template: string): string[] {
   const names = new Set<string>();
@@ -61,7 +66,7 @@ export function templateVariables(template: string): string[] {
         if (name !== "" && name !== ".") names.add(name);
       }
       const children = token[4];
-      if ((type === "#" || type === "^") && Array.isArray(children)) walk(children as Token[]);
+      if (type === "^" && Array.isArray(children)) walk(children as Token[]);
     }
   };
   walk(parseTemplate(template));

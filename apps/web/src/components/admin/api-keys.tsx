@@ -3,6 +3,7 @@
 import { createSystemApiKeyInput } from "@sigil/validators";
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
+import { UnsavedChanges } from "@/components/unsaved-changes/context";
 import { Alert, ErrorAlert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -183,6 +184,7 @@ function CreateKeyDialog({ open, onClose, adminOrigin }: { open: boolean; onClos
       }
     >
       <form id={formId} onSubmit={onSubmit} noValidate className="space-y-3">
+        <UnsavedChanges dirty={name !== ""} />
         {create.error && !fieldErrorsOf(create.error).name ? <ErrorAlert error={create.error} title="Could not create the key" /> : null}
         <Field label="Name" error={nameError ?? fieldErrorsOf(create.error).name} hint="For example “nightly backup” or “ops laptop”.">
           {(props) => <Input {...props} ref={nameRef} name="name" autoComplete="off" value={name} onChange={(event) => setName(event.target.value)} />}

@@ -1,9 +1,9 @@
 "use client";
 
-import { createTenantInput, type CreateTenantInput } from "@sigil/validators";
+import { createTenantInput, tenantPlan, type CreateTenantInput } from "@sigil/validators";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useId, useState, type FormEvent } from "react";
+import { useId, useMemo, useState, type FormEvent } from "react";
 import { Alert, ErrorAlert } from "@/components/ui/alert";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { CopyField } from "@/components/ui/copy-button";
@@ -11,6 +11,11 @@ import { Dialog } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { useToast } from "@/components/ui/toast";
+import { UnsavedChanges } from "@/components/unsaved-changes/context";
+import { DraftRestored } from "@/components/unsaved-changes/draft-restored";
+import { useFormDraft } from "@/components/unsaved-changes/use-form-draft";
+import { hasStringFields, isStringRecord } from "@/lib/drafts";
+import { useSystemAdmin } from "./admin-context";
 import { useTRPC } from "@/trpc/client";
 import type { RouterOutputs } from "@/trpc/types";
 import type { TenantPlan } from "./badges";
@@ -57,6 +62,25 @@ const EMPTY: Draft = {
   domain: "",
 };
 
+/** What a reload keeps: everything but the owner's password, which is never written to storage. */
+type StoredDraft = Omit<Draft, "ownerPassword"> & { slugEdited: boolean };
+
+function isStoredDraft(value: unknown): value is StoredDraft {
+  return (
+    hasStringFields(value, ["name", "slug", "ownerEmail", "ownerName", "domain"]) &&
+    tenantPlan.safeParse(value.plan).success &&
+    Array.isArray(value.features) &&
+    value.features.every((feature) => typeof feature === "string") &&
+    hasStringFields(value.limits, ["users", "storage", "executions_per_month"]) &&
+    isStringRecord(value.limits) &&
+    typeof value.slugEdited === "boolean"
+  );
+}
+
+function sameDraft(a: Draft, b: Draft): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
 function toInput(draft: Draft): CreateTenantInput {
   const domain = draft.domain.trim();
   return {
@@ -83,6 +107,24 @@ export function CreateTenantDialog({ open, onClose, workspaceUrlPattern }: { ope
   const [clientErrors, setClientErrors] = useState<FieldErrors>({});
   const [created, setCreated] = useState<Created | null>(null);
   const nameRef = useFocusWhenOpen<HTMLInputElement>(open && created === null);
+  const admin = useSystemAdmin();
+  const dirty = open && created === null && !sameDraft(draft, EMPTY);
+  const storedValue = useMemo<StoredDraft>(() => {
+    const { ownerPassword: _password, ...kept } = draft;
+    return { ...kept, slugEdited };
+  }, [draft, slugEdited]);
+  const stored = useFormDraft<StoredDraft>({
+    scope: `admin/${admin.id}`,
+    form: "create-tenant",
+    value: storedValue,
+    dirty,
+    active: open,
+    accept: isStoredDraft,
+    restore: ({ slugEdited: restoredSlugEdited, ...restored }) => {
+      setDraft({ ...restored, ownerPassword: "" });
+      setSlugEdited(restoredSlugEdited);
+    },
+  });
 
   const create = useMutation(
     trpc.tenants.create.mutationOptions({
@@ -97,6 +139,7 @@ export function CreateTenantDialog({ open, onClose, workspaceUrlPattern }: { ope
           description: result.invitation ? "Share the invitation link with the owner." : `${result.owner.email} can sign in now.`,
           tone: "success",
         });
+        stored.clear();
         if (result.invitation) {
           setCreated(result);
         } else {
@@ -191,6 +234,15 @@ export function CreateTenantDialog({ open, onClose, workspaceUrlPattern }: { ope
       }
     >
       <form id={formId} onSubmit={onSubmit} noValidate className="space-y-6">
+        <UnsavedChanges dirty={dirty} />
+        {stored.restored ? (
+          <DraftRestored
+            onDiscard={() => {
+              stored.clear();
+              reset();
+            }}
+          />
+        ) : null}
         {server.general ? <ErrorAlert error={create.error} title="Could not create the tenant" /> : null}
         {Object.keys(clientErrors).length > 0 ? (
           <Alert tone="danger" title="Check the highlighted fields">

@@ -5,6 +5,7 @@ import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-q
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useId, useRef, useState, type FormEvent, type ReactNode } from "react";
+import { useUnsavedChanges } from "@/components/unsaved-changes/context";
 import { Alert, ErrorAlert } from "@/components/ui/alert";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
@@ -224,6 +225,7 @@ function EditTenantForm({ tenant }: { tenant: Tenant }) {
   );
   const update = (patch: Partial<EditDraft>) => setDraft((current) => ({ ...current, ...patch }));
   const dirty = JSON.stringify(draft) !== JSON.stringify(initial);
+  useUnsavedChanges(dirty);
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();

@@ -1,14 +1,17 @@
 "use client";
 
+import { MAINTENANCE_REASON_MAX } from "@sigil/validators";
 import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { ErrorAlert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { characterCount } from "@/components/ui/character-count";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { DateTime } from "@/components/ui/date-time";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { useToast } from "@/components/ui/toast";
+import { UnsavedChanges } from "@/components/unsaved-changes/context";
 import { useTRPC } from "@/trpc/client";
 import type { RouterOutputs } from "@/trpc/types";
 import { useInvalidateTenant } from "./use-invalidate-tenant";
@@ -71,8 +74,9 @@ export function MaintenanceCard({ tenant }: { tenant: Tenant }) {
           </div>
         ) : (
           <form onSubmit={submit} className="space-y-3">
-            <Field label="Reason (shown to its users)">
-              {(props) => <Input {...props} name="reason" value={reason} onChange={(event) => setReason(event.target.value)} maxLength={200} required />}
+            <UnsavedChanges dirty={reason !== ""} />
+            <Field label="Reason (shown to its users)" hint={characterCount(reason.length, MAINTENANCE_REASON_MAX)}>
+              {(props) => <Input {...props} name="reason" value={reason} onChange={(event) => setReason(event.target.value)} required />}
             </Field>
             <Field label="Expected duration in minutes" optional>
               {(props) => <Input {...props} name="minutes" type="number" min={1} value={minutes} onChange={(event) => setMinutes(event.target.value)} />}

@@ -4,6 +4,7 @@ import { createDeploymentInput } from "@sigil/validators";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
+import { useChangedSinceMount, useUnsavedChanges } from "@/components/unsaved-changes/context";
 import { useWorkspaceHref } from "@/components/workspace/workspace-context";
 import { ErrorAlert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -97,6 +98,7 @@ function DeploymentForm({
   const href = useWorkspaceHref();
   const [form, setForm] = useState<FormState>(() => initialState(deployment, prompts));
   const [localErrors, setLocalErrors] = useState<Record<string, string | undefined>>({});
+  const dirty = useChangedSinceMount(form);
 
   const onSuccess = async (saved: Deployment) => {
     await queryClient.invalidateQueries({ queryKey: trpc.deployments.list.queryKey() });
@@ -106,6 +108,7 @@ function DeploymentForm({
   const create = useMutation(trpc.deployments.create.mutationOptions({ onSuccess }));
   const update = useMutation(trpc.deployments.update.mutationOptions({ onSuccess }));
   const mutation = deployment ? update : create;
+  useUnsavedChanges(dirty && !mutation.isSuccess);
   const serverErrors = fieldErrorsOf(mutation.error);
   const errors = { ...serverErrors, ...localErrors };
 
@@ -140,12 +143,7 @@ function DeploymentForm({
       options: options.ok ? options.value : {},
     };
     const parsed = createDeploymentInput.safeParse(input);
-    if (!parsed.success) {
-      const issues = issuesByField(parsed.error.issues);
-      if (issues.promptId) issues.promptId = "Choose a prompt.";
-      if (issues.model && input.model === "") issues.model = "Enter a model.";
-      next = { ...issues, ...next };
-    }
+    if (!parsed.success) next = { ...issuesByField(parsed.error.issues), ...next };
     setLocalErrors(next);
     if (Object.values(next).some(Boolean)) return;
     if (deployment) {

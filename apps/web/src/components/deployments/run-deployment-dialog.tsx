@@ -3,7 +3,9 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
+import { useUnsavedChanges } from "@/components/unsaved-changes/context";
 import { useWorkspaceHref } from "@/components/workspace/workspace-context";
+import { emptyVariableHint } from "@/components/executions/execution-inputs";
 import { Alert, ErrorAlert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button, buttonClasses } from "@/components/ui/button";
@@ -78,6 +80,9 @@ function RunForm({ deployment, onDone }: { deployment: Deployment; onDone: () =>
     setJsonError(null);
     setAsJson(json);
   };
+
+  // Typed input is work until the execution started: closing or leaving asks.
+  useUnsavedChanges(started === null && (Object.values(values).some((value) => value !== "") || (asJson && jsonText !== "{}")));
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -158,7 +163,7 @@ function RunForm({ deployment, onDone }: { deployment: Deployment; onDone: () =>
         <fieldset className="space-y-3">
           <legend className="mb-2 text-sm font-medium text-gray-800">Input variables</legend>
           {names.map((name, index) => (
-            <Field key={name} label={<span className="font-mono">{name}</span>}>
+            <Field key={name} label={<span className="font-mono">{name}</span>} hint={emptyVariableHint(name, values[name])}>
               {(props) => (
                 <Input
                   {...props}

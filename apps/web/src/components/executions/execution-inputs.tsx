@@ -1,12 +1,20 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import type { ReactNode } from "react";
+import { emptyVariableWarning } from "@/components/prompts/variables";
 import { Checkbox, CheckboxGroup } from "@/components/ui/checkbox";
 import { Field } from "@/components/ui/field";
 import { Input, Select, Textarea } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/spinner";
 import { useTRPC } from "@/trpc/client";
 import { useProviders } from "./run-target";
+
+/** The hint under a variable's input when it is left empty (non-blocking). */
+export function emptyVariableHint(name: string, text: string | undefined): ReactNode {
+  const warning = emptyVariableWarning(name, text);
+  return warning === null ? undefined : <span className="text-amber-800">{warning}</span>;
+}
 
 /** One labelled input per template variable (labelled by the variable's name). */
 export function VariableInputs({
@@ -34,7 +42,7 @@ export function VariableInputs({
     <fieldset className="space-y-3">
       <legend className="mb-1 text-sm font-semibold text-gray-900">Input variables</legend>
       {names.map((name) => (
-        <Field key={name} label={<span className="font-mono text-[13px]">{name}</span>}>
+        <Field key={name} label={<span className="font-mono text-[13px]">{name}</span>} hint={emptyVariableHint(name, values[name])}>
           {(props) => (
             <Textarea
               {...props}

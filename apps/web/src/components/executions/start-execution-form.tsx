@@ -2,8 +2,8 @@
 
 import { skipToken, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
 import { useId, useState, type FormEvent } from "react";
+import { useChangedSinceMount, useLeaveTo, useUnsavedChanges } from "@/components/unsaved-changes/context";
 import { toTexts, toVariables } from "@/components/prompts/variables";
 import { ErrorAlert } from "@/components/ui/alert";
 import { Button, buttonClasses } from "@/components/ui/button";
@@ -33,7 +33,7 @@ export interface StartExecutionDefaults {
  */
 export function StartExecutionForm({ defaults }: { defaults: StartExecutionDefaults }) {
   const trpc = useTRPC();
-  const router = useRouter();
+  const leaveTo = useLeaveTo();
   const href = useWorkspaceHref();
   const queryClient = useQueryClient();
   const prompts = useQuery(trpc.prompts.list.queryOptions(START_PROMPTS_INPUT));
@@ -71,11 +71,13 @@ export function StartExecutionForm({ defaults }: { defaults: StartExecutionDefau
           queryClient.invalidateQueries({ queryKey: trpc.executions.list.queryKey() }),
           queryClient.invalidateQueries({ queryKey: trpc.executions.stats.queryKey() }),
         ]);
-        router.push(href(`/executions/${execution.id}`));
+        leaveTo(href(`/executions/${execution.id}`));
       },
     }),
   );
   const fieldErrors = fieldErrorsOf(create.error);
+  // Typed values and picked files are work; the choice of prompt alone is not.
+  useUnsavedChanges(useChangedSinceMount({ values, choice, fileIds }) && !create.isSuccess);
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();

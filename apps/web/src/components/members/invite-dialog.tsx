@@ -3,6 +3,7 @@
 import { inviteUserInput } from "@sigil/validators";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
+import { useUnsavedChanges } from "@/components/unsaved-changes/context";
 import { useWorkspaceHref } from "@/components/workspace/workspace-context";
 import { Alert, ErrorAlert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -62,6 +63,7 @@ function InviteForm({ onInvited, onCancel }: { onInvited: (invitation: Invitatio
       },
     }),
   );
+  useUnsavedChanges((email !== "" || name !== "" || role !== "user") && !invite.isSuccess);
   const serverErrors = fieldErrorsOf(invite.error);
   const errors = { ...serverErrors, ...localErrors };
   const quota = quotaOf(invite.error);

@@ -3,22 +3,40 @@
 import { createPromptInput } from "@sigil/validators";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useMemo, useState, type FormEvent } from "react";
 import { ErrorAlert } from "@/components/ui/alert";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { useToast } from "@/components/ui/toast";
-import { useWorkspaceHref } from "@/components/workspace/workspace-context";
+import { DraftRestored } from "@/components/unsaved-changes/draft-restored";
+import { useLeaveTo, useUnsavedChanges } from "@/components/unsaved-changes/context";
+import { useFormDraft } from "@/components/unsaved-changes/use-form-draft";
+import { useMe, useWorkspaceHref } from "@/components/workspace/workspace-context";
+import { hasStringFields, isStringRecord } from "@/lib/drafts";
 import { useTRPC } from "@/trpc/client";
-import { EMPTY_DRAFT, PromptFields, type PromptDraft } from "./prompt-fields";
+import { EMPTY_DRAFT, PromptFields, sameDraft, type PromptDraft } from "./prompt-fields";
 import { promptFormErrors, withoutFields } from "./form-errors";
 import { TemplatePreview } from "./template-preview";
 import { issuesByField } from "@/lib/form-errors";
 
-/** "New prompt": the fields, the live preview, and "Create prompt" → the prompt's page. */
+interface StoredDraft {
+  fields: PromptDraft;
+  values: Record<string, string>;
+}
+
+function isStoredDraft(value: unknown): value is StoredDraft {
+  if (typeof value !== "object" || value === null) return false;
+  const { fields, values } = value as Record<string, unknown>;
+  return hasStringFields(fields, ["name", "description", "template"]) && typeof fields.acceptsFiles === "boolean" && isStringRecord(values);
+}
+
+/**
+ * "New prompt": the fields, the live preview, and "Create prompt" → the prompt's page. What is
+ * typed survives a reload (a draft per workspace and user) and leaving the page asks first.
+ */
 export function NewPromptForm() {
   const trpc = useTRPC();
-  const router = useRouter();
+  const me = useMe();
+  const leaveTo = useLeaveTo();
   const href = useWorkspaceHref();
   const toast = useToast();
   const queryClient = useQueryClient();
@@ -32,10 +50,31 @@ export function NewPromptForm() {
         queryClient.setQueryData(trpc.prompts.get.queryKey({ id: prompt.id }), prompt);
         await queryClient.invalidateQueries({ queryKey: trpc.prompts.list.queryKey() });
         toast({ title: `Prompt “${prompt.name}” created`, description: "This is version 1. Every change you save adds a version.", tone: "success" });
-        router.push(href(`/prompts/${prompt.id}`));
+        stored.clear();
+        leaveTo(href(`/prompts/${prompt.id}`));
       },
     }),
   );
+  const dirty = !sameDraft(draft, EMPTY_DRAFT) && !create.isSuccess;
+  const storedValue = useMemo(() => ({ fields: draft, values }), [draft, values]);
+  useUnsavedChanges(dirty);
+  const stored = useFormDraft<StoredDraft>({
+    scope: `${me.tenant.slug}/${me.user.id}`,
+    form: "new-prompt",
+    value: storedValue,
+    dirty,
+    accept: isStoredDraft,
+    restore: (restored) => {
+      setDraft(restored.fields);
+      setValues(restored.values);
+    },
+  });
+  const discardDraft = () => {
+    stored.clear();
+    setDraft(EMPTY_DRAFT);
+    setValues({});
+    setLocalErrors({});
+  };
   const { fieldErrors, formError } = promptFormErrors(create.error);
   const errors = { ...fieldErrors, ...localErrors };
 
@@ -60,6 +99,7 @@ export function NewPromptForm() {
   return (
     <form onSubmit={onSubmit} noValidate className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,26rem)]">
       <div className="space-y-5">
+        {stored.restored ? <DraftRestored onDiscard={discardDraft} /> : null}
         {formError ? <ErrorAlert error={formError} title="Could not create the prompt" /> : null}
         <div className="rounded-lg border border-gray-200 bg-white p-5 shadow-xs">
           <PromptFields draft={draft} onChange={change} errors={errors} />

@@ -3,8 +3,8 @@
 import { updatePromptInput } from "@sigil/validators";
 import { useMutation, useQuery, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useRouter, useSearchParams } from "next/navigation";
-import { useEffect, useState, type FormEvent, type KeyboardEvent } from "react";
+import { useSearchParams } from "next/navigation";
+import { useState, type FormEvent, type KeyboardEvent } from "react";
 import { PromptExecutions } from "@/components/executions/prompt-executions";
 import { Alert, ErrorAlert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -25,6 +25,8 @@ import { PromptVersions } from "./prompt-versions";
 import { RunPromptDialog } from "./run-prompt-dialog";
 import { TemplatePreview } from "./template-preview";
 import { issuesByField } from "@/lib/form-errors";
+import { customHistoryState } from "@/lib/unsaved-changes";
+import { useLeaveTo, useUnsavedChanges } from "@/components/unsaved-changes/context";
 
 type Prompt = RouterOutputs["prompts"]["get"];
 const TABS = ["editor", "versions", "executions"] as const;
@@ -42,7 +44,8 @@ function writeSearch(update: Record<string, string | null>): void {
     else params.set(key, value);
   }
   const search = params.toString();
-  window.history.replaceState(null, "", `${window.location.pathname}${search === "" ? "" : `?${search}`}`);
+  // The entry's own state stays (the unsaved-changes sentinel mark lives there).
+  window.history.replaceState(customHistoryState(window.history.state), "", `${window.location.pathname}${search === "" ? "" : `?${search}`}`);
 }
 
 /**
@@ -54,7 +57,6 @@ export function PromptDetail({ id }: { id: string }) {
   const trpc = useTRPC();
   const me = useMe();
   const canWrite = me.user.role !== "viewer";
-  const router = useRouter();
   const href = useWorkspaceHref();
   const toast = useToast();
   const queryClient = useQueryClient();
@@ -78,13 +80,9 @@ export function PromptDetail({ id }: { id: string }) {
   const [runOpen, setRunOpen] = useState(false);
   const [deleteOpen, setDeleteOpen] = useState(false);
 
-  // Leaving the page with unsaved edits asks first (reloads, closing the tab, typed URLs).
-  useEffect(() => {
-    if (!dirty) return;
-    const onBeforeUnload = (event: BeforeUnloadEvent) => event.preventDefault();
-    window.addEventListener("beforeunload", onBeforeUnload);
-    return () => window.removeEventListener("beforeunload", onBeforeUnload);
-  }, [dirty]);
+  // Leaving the page with unsaved edits asks first (links, Back, reloads, closing the tab).
+  useUnsavedChanges(dirty);
+  const leaveTo = useLeaveTo();
 
   const afterChange = async (updated: Prompt) => {
     queryClient.setQueryData(trpc.prompts.get.queryKey({ id }), updated);
@@ -100,7 +98,7 @@ export function PromptDetail({ id }: { id: string }) {
     trpc.prompts.delete.mutationOptions({
       onSuccess: async () => {
         toast({ title: `Prompt “${prompt.name}” deleted`, tone: "success" });
-        router.push(href("/prompts"));
+        leaveTo(href("/prompts"));
         await queryClient.invalidateQueries({ queryKey: trpc.prompts.list.queryKey() });
       },
     }),

@@ -1,6 +1,7 @@
 "use client";
 
-import { MAX_TEMPLATE_LENGTH } from "@sigil/validators";
+import { MAX_PROMPT_DESCRIPTION_LENGTH, MAX_PROMPT_NAME_LENGTH, MAX_TEMPLATE_LENGTH } from "@sigil/validators";
+import { characterCount } from "@/components/ui/character-count";
 import { Checkbox } from "@/components/ui/checkbox";
 import { Field } from "@/components/ui/field";
 import { Input, Textarea } from "@/components/ui/input";
@@ -54,7 +55,7 @@ export function PromptFields({
   const length = draft.template.length;
   return (
     <div className="space-y-5">
-      <Field label="Name" error={errors.name}>
+      <Field label="Name" error={errors.name} hint={characterCount(draft.name.length, MAX_PROMPT_NAME_LENGTH)}>
         {(props) => (
           <Input
             {...props}
@@ -63,14 +64,23 @@ export function PromptFields({
             onChange={(event) => onChange({ name: event.target.value })}
             readOnly={readOnly}
             disabled={disabled}
-            maxLength={200}
             required
             autoComplete="off"
             placeholder="Support reply"
           />
         )}
       </Field>
-      <Field label="Description" optional error={errors.description} hint="What the prompt is for; shown in the list and searched.">
+      <Field
+        label="Description"
+        optional
+        error={errors.description}
+        hint={
+          <span className="flex flex-wrap justify-between gap-x-4">
+            <span>What the prompt is for; shown in the list and searched.</span>
+            {characterCount(draft.description.length, MAX_PROMPT_DESCRIPTION_LENGTH)}
+          </span>
+        }
+      >
         {(props) => (
           <Textarea
             {...props}
@@ -80,7 +90,6 @@ export function PromptFields({
             onChange={(event) => onChange({ description: event.target.value })}
             readOnly={readOnly}
             disabled={disabled}
-            maxLength={2000}
             placeholder="Answer a customer politely"
           />
         )}
@@ -94,9 +103,7 @@ export function PromptFields({
               Mustache syntax: <code className="font-mono text-gray-700">{"{{variable}}"}</code>, lists with{" "}
               <code className="font-mono text-gray-700">{"{{#items}}…{{/items}}"}</code>.
             </span>
-            <span className={length > MAX_TEMPLATE_LENGTH ? "font-medium text-red-600 tabular-nums" : "tabular-nums"}>
-              {length.toLocaleString("en")} / {MAX_TEMPLATE_LENGTH.toLocaleString("en")} characters
-            </span>
+            {characterCount(length, MAX_TEMPLATE_LENGTH, { always: true })}
           </span>
         }
       >

@@ -1,18 +1,50 @@
 "use client";
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useRouter } from "next/navigation";
-import { useId, useState, type FormEvent } from "react";
+import { useId, useMemo, useState, type FormEvent } from "react";
 import { FileChoices, ProviderFields, VariableInputs, type ProviderChoice } from "@/components/executions/execution-inputs";
 import { useRunTarget } from "@/components/executions/run-target";
 import { Alert, ErrorAlert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { useWorkspaceHref } from "@/components/workspace/workspace-context";
+import { useLeaveTo, useUnsavedChanges } from "@/components/unsaved-changes/context";
+import { DraftRestored } from "@/components/unsaved-changes/draft-restored";
+import { useFormDraft } from "@/components/unsaved-changes/use-form-draft";
+import { useMe, useWorkspaceHref } from "@/components/workspace/workspace-context";
+import { clearDraft, draftKey, hasStringFields, isStringRecord } from "@/lib/drafts";
 import { fieldErrorsOf } from "@/lib/trpc-errors";
 import { useTRPC } from "@/trpc/client";
 import type { RouterInputs } from "@/trpc/types";
 import { toVariables } from "./variables";
+
+interface RunDraft {
+  values: Record<string, string>;
+  provider: string;
+  model: string;
+  fileIds: string[];
+}
+
+function isRunDraft(value: unknown): value is RunDraft {
+  return (
+    hasStringFields(value, ["provider", "model"]) &&
+    isStringRecord(value.values) &&
+    Array.isArray(value.fileIds) &&
+    value.fileIds.every((id) => typeof id === "string")
+  );
+}
+
+const DEFAULT_CHOICE: ProviderChoice = { provider: "template", model: "" };
+
+/** The run dialog's draft: one per workspace, user and prompt. */
+function useRunDraftScope(promptId: string) {
+  const me = useMe();
+  return { scope: `${me.tenant.slug}/${me.user.id}`, form: `run-prompt:${promptId}` };
+}
+
+function sameTexts(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((key) => (a[key] ?? "") === (b[key] ?? ""));
+}
 
 export interface RunnablePrompt {
   id: string;
@@ -38,8 +70,9 @@ export function RunPromptDialog({
   unsavedChanges: boolean;
 }) {
   const trpc = useTRPC();
-  const router = useRouter();
+  const leaveTo = useLeaveTo();
   const href = useWorkspaceHref();
+  const { scope, form } = useRunDraftScope(prompt.id);
   const queryClient = useQueryClient();
   const formId = useId();
   const create = useMutation(
@@ -48,7 +81,8 @@ export function RunPromptDialog({
         queryClient.setQueryData(trpc.executions.get.queryKey({ id: execution.id }), execution);
         await queryClient.invalidateQueries({ queryKey: trpc.executions.list.queryKey() });
         await queryClient.invalidateQueries({ queryKey: trpc.executions.stats.queryKey() });
-        router.push(href(`/executions/${execution.id}`));
+        clearDraft(window.sessionStorage, draftKey(scope, form));
+        leaveTo(href(`/executions/${execution.id}`));
       },
     }),
   );
@@ -86,6 +120,7 @@ export function RunPromptDialog({
           initialValues={initialValues}
           unsavedChanges={unsavedChanges}
           error={create.error}
+          submitted={create.isSuccess}
           onSubmit={(input) => create.mutate(input)}
         />
       ) : null}
@@ -99,6 +134,7 @@ function RunForm({
   initialValues,
   unsavedChanges,
   error,
+  submitted,
   onSubmit,
 }: {
   formId: string;
@@ -106,13 +142,38 @@ function RunForm({
   initialValues: Readonly<Record<string, string>>;
   unsavedChanges: boolean;
   error: unknown;
+  submitted: boolean;
   onSubmit: (input: RouterInputs["executions"]["create"]) => void;
 }) {
   const target = useRunTarget(prompt.id, prompt.currentVersion);
   const [values, setValues] = useState<Record<string, string>>({ ...initialValues });
-  const [choice, setChoice] = useState<ProviderChoice>({ provider: "template", model: "" });
+  const [choice, setChoice] = useState<ProviderChoice>(DEFAULT_CHOICE);
   const [fileIds, setFileIds] = useState<string[]>([]);
   const fieldErrors = fieldErrorsOf(error);
+
+  // Typed values, another provider or picked files are work: closing or leaving asks, a reload keeps them.
+  const dirty =
+    !submitted &&
+    (!sameTexts(values, initialValues) || choice.provider !== DEFAULT_CHOICE.provider || choice.model !== DEFAULT_CHOICE.model || fileIds.length > 0);
+  useUnsavedChanges(dirty);
+  const draftValue = useMemo<RunDraft>(() => ({ values, provider: choice.provider, model: choice.model, fileIds }), [values, choice, fileIds]);
+  const draft = useFormDraft<RunDraft>({
+    ...useRunDraftScope(prompt.id),
+    value: draftValue,
+    dirty,
+    accept: isRunDraft,
+    restore: (restored) => {
+      setValues(restored.values);
+      setChoice({ provider: restored.provider, model: restored.model });
+      setFileIds(restored.fileIds);
+    },
+  });
+  const discardDraft = () => {
+    draft.clear();
+    setValues({ ...initialValues });
+    setChoice(DEFAULT_CHOICE);
+    setFileIds([]);
+  };
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -129,6 +190,7 @@ function RunForm({
 
   return (
     <form id={formId} onSubmit={submit} noValidate className="space-y-5">
+      {draft.restored ? <DraftRestored onDiscard={discardDraft} /> : null}
       {unsavedChanges ? (
         <Alert tone="warning" title="Your edits are not saved">
           This runs v{prompt.currentVersion} as saved. Save first to run your changes.

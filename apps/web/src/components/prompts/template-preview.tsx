@@ -2,6 +2,7 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useEffect, useId, useState } from "react";
+import { emptyVariableHint } from "@/components/executions/execution-inputs";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Field } from "@/components/ui/field";
@@ -70,7 +71,7 @@ export function TemplatePreview({
           ) : (
             <div className="space-y-3">
               {variables.map((name) => (
-                <Field key={name} label={<span className="font-mono text-[13px]">{name}</span>}>
+                <Field key={name} label={<span className="font-mono text-[13px]">{name}</span>} hint={emptyVariableHint(name, values[name])}>
                   {(props) => (
                     <Input
                       {...props}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { toTexts, toVariables, variableValue } from "./variables";
+import { emptyVariableWarning, toTexts, toVariables, variableValue } from "./variables";
 
 describe("variableValue", () => {
   it("keeps plain text as is, including whitespace", () => {
@@ -43,5 +43,15 @@ describe("toTexts", () => {
   it("round-trips strings and JSON values", () => {
     expect(toTexts({ a: "x", b: ["y"], c: 3 })).toEqual({ a: "x", b: '["y"]', c: "3" });
     expect(toVariables(["b"], toTexts({ b: ["y"] }))).toEqual({ b: ["y"] });
+  });
+});
+
+describe("emptyVariableWarning", () => {
+  it("warns about missing, empty and blank values only", () => {
+    expect(emptyVariableWarning("customer", undefined)).toBe("customer is empty; it will render as nothing.");
+    expect(emptyVariableWarning("customer", "")).toBe("customer is empty; it will render as nothing.");
+    expect(emptyVariableWarning("customer", "  \n")).toBe("customer is empty; it will render as nothing.");
+    expect(emptyVariableWarning("customer", "Ada")).toBeNull();
+    expect(emptyVariableWarning("items", "[]")).toBeNull();
   });
 });

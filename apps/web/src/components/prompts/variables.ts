@@ -66,3 +66,11 @@ export function toTexts(input: Readonly<Record<string, unknown>>): Record<string
   }
   return result;
 }
+
+/**
+ * The warning beside a variable left empty (not blocking: an empty value is allowed and renders as
+ * nothing, which is rarely what the author meant).
+ */
+export function emptyVariableWarning(name: string, text: string | undefined): string | null {
+  return text === undefined || text.trim() === "" ? `${name} is empty; it will render as nothing.` : null;
+}

@@ -3,6 +3,7 @@
 import { API_KEY_SCOPES, createApiKeyInput } from "@sigil/validators";
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { useState, useSyncExternalStore, type FormEvent } from "react";
+import { useChangedSinceMount, useUnsavedChanges } from "@/components/unsaved-changes/context";
 import { Alert, ErrorAlert } from "@/components/ui/alert";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -188,6 +189,7 @@ function CreateForm({ onCreated, onCancel }: { onCreated: (created: Created) => 
       },
     }),
   );
+  useUnsavedChanges(useChangedSinceMount({ name, scopes, days }) && !create.isSuccess);
   const serverErrors = fieldErrorsOf(create.error);
   const errors = { ...serverErrors, ...localErrors };
 

@@ -3,6 +3,7 @@
 import { saveProviderInput, saveWebhookInput, WEBHOOK_EVENTS } from "@sigil/validators";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent, type ReactNode } from "react";
+import { useChangedSinceMount, useUnsavedChanges } from "@/components/unsaved-changes/context";
 import { ErrorAlert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Checkbox, CheckboxGroup } from "@/components/ui/checkbox";
@@ -80,6 +81,7 @@ function ProviderForm({ provider, onDone }: { provider: Provider | null; onDone:
       },
     }),
   );
+  useUnsavedChanges(useChangedSinceMount({ identifier, baseUrl, defaultModel, apiKey }) && !save.isSuccess);
   const serverErrors = fieldErrorsOf(save.error);
   const errors = { ...serverErrors, ...localErrors };
   const masked = provider ? maskedKey(provider) : null;
@@ -214,6 +216,7 @@ function WebhookForm({ webhook, onDone }: { webhook: Webhook | null; onDone: () 
       },
     }),
   );
+  useUnsavedChanges(useChangedSinceMount({ identifier, url, events, enabled }) && !save.isSuccess);
   const serverErrors = fieldErrorsOf(save.error);
   const errors = { ...serverErrors, ...localErrors };
 

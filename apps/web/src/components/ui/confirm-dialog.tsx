@@ -15,6 +15,8 @@ export interface ConfirmDialogProps {
   children?: ReactNode;
   /** The confirm button's text: say what it does ("Delete file"), not "OK". */
   confirmLabel: string;
+  /** The dismiss button's text ("Stay" where "Cancel" would be ambiguous). */
+  cancelLabel?: string;
   /** Danger for destructive actions (the default), primary otherwise. */
   tone?: "danger" | "primary";
   onConfirm: () => void;
@@ -37,6 +39,7 @@ export function ConfirmDialog({
   description,
   children,
   confirmLabel,
+  cancelLabel = "Cancel",
   tone = "danger",
   onConfirm,
   pending = false,
@@ -52,7 +55,7 @@ export function ConfirmDialog({
       footer={
         <>
           <Button variant="secondary" onClick={onClose} disabled={pending}>
-            Cancel
+            {cancelLabel}
           </Button>
           <Button variant={tone} onClick={onConfirm} loading={pending}>
             {confirmLabel}

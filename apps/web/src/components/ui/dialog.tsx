@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useId, useRef, type ReactNode } from "react";
+import { DialogDirtyContext, useConfirmDiscard, useDirtyForms } from "@/components/unsaved-changes/context";
 import { cn } from "@/lib/cn";
 
 export interface DialogProps {
@@ -25,6 +26,15 @@ export function Dialog({ open, onClose, title, description, children, footer, cl
   const descriptionId = useId();
   // The close event also fires when `open` turned false here; only report closes the user made.
   const openRef = useRef(open);
+  // Forms inside report unsaved input (useUnsavedChanges); closing the dialog by accident then asks.
+  const confirmDiscard = useConfirmDiscard();
+  const [dirty, reportDirty] = useDirtyForms();
+  const requestClose = () => {
+    if (!dirty) return onClose();
+    void confirmDiscard().then((discard) => {
+      if (discard) onClose();
+    });
+  };
 
   useEffect(() => {
     openRef.current = open;
@@ -45,10 +55,10 @@ export function Dialog({ open, onClose, title, description, children, footer, cl
       onCancel={(event) => {
         // Let the parent decide (it owns `open`); the close event follows from it.
         event.preventDefault();
-        onClose();
+        requestClose();
       }}
       onClick={(event) => {
-        if (event.target === ref.current) onClose();
+        if (event.target === ref.current) requestClose();
       }}
       className={cn("m-auto w-full max-w-lg rounded-lg border border-gray-200 bg-white p-0 text-gray-900 shadow-xl backdrop:bg-gray-900/40", className)}
     >
@@ -59,7 +69,7 @@ export function Dialog({ open, onClose, title, description, children, footer, cl
           </h2>
           <button
             type="button"
-            onClick={onClose}
+            onClick={requestClose}
             className="-m-1 rounded-md p-1 text-gray-500 hover:bg-gray-100 hover:text-gray-900 focus-visible:outline-2 focus-visible:outline-brand-600"
           >
             <span className="sr-only">Close</span>
@@ -73,7 +83,11 @@ export function Dialog({ open, onClose, title, description, children, footer, cl
             {description}
           </p>
         ) : null}
-        {children ? <div className="mt-4">{children}</div> : null}
+        {children ? (
+          <DialogDirtyContext.Provider value={reportDirty}>
+            <div className="mt-4">{children}</div>
+          </DialogDirtyContext.Provider>
+        ) : null}
       </div>
       {footer ? <div className="flex justify-end gap-2 rounded-b-lg border-t border-gray-100 bg-gray-50 px-6 py-3">{footer}</div> : null}
     </dialog>
