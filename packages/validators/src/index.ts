@@ -1,4 +1,5 @@
 export * from "./common.ts";
+export * from "./features.ts";
 export * from "./tenants.ts";
 export * from "./admin.ts";
 export * from "./maintenance.ts";

@@ -1,6 +1,7 @@
 import { deploymentModel, executionModel } from "@sigil/db";
 import { createExecutionInput, executionIdInput, listExecutionsInput } from "@sigil/validators";
 import { TRPCError } from "@trpc/server";
+import { assertFeatureEnabled } from "../features.ts";
 import { authedProcedure } from "../procedures.ts";
 import { createExecution } from "../services/executions.ts";
 import { monthlyExecutionUsage } from "../services/quotas.ts";
@@ -16,6 +17,8 @@ export const executionsRouter = router({
    */
   create: run.input(createExecutionInput).mutation(async ({ ctx, input }) => {
     if ("deploymentId" in input) {
+      // Before the lookup: a workspace without deployments learns that, not whether the id exists.
+      assertFeatureEnabled(ctx.tenant, "deployments");
       const deployment = await deploymentModel.findById(input.deploymentId);
       if (!deployment) throw new TRPCError({ code: "NOT_FOUND", message: `Deployment ${input.deploymentId} does not exist.` });
       return createExecution(ctx, { kind: "deployment", deployment, input: input.input, fileIds: input.fileIds });
@@ -32,8 +35,9 @@ export const executionsRouter = router({
   }),
 
   /** Newest first; filter by status, prompt or deployment. */
-  list: read.input(listExecutionsInput.prefault({})).query(({ input }) =>
-    executionModel.findWithPagination({
+  list: read.input(listExecutionsInput.prefault({})).query(({ ctx, input }) => {
+    if (input.deploymentId !== undefined) assertFeatureEnabled(ctx.tenant, "deployments");
+    return executionModel.findWithPagination({
       where: {
         ...(input.status !== undefined ? { status: input.status } : {}),
         ...(input.promptId !== undefined ? { promptId: input.promptId } : {}),
@@ -42,8 +46,8 @@ export const executionsRouter = router({
       orderBy: { column: "createdAt", direction: "desc" },
       page: input.page,
       pageSize: input.pageSize,
-    }),
-  ),
+    });
+  }),
 
   get: read.input(executionIdInput).query(async ({ input }) => {
     const execution = await executionModel.findById(input.id);
