@@ -8,7 +8,7 @@ import { useRunTarget } from "@/components/executions/run-target";
 import { Alert, ErrorAlert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { useWorkspaceHref } from "@/components/workspace/workspace-context";
+import { useFeature, useWorkspaceHref } from "@/components/workspace/workspace-context";
 import { fieldErrorsOf } from "@/lib/trpc-errors";
 import { useTRPC } from "@/trpc/client";
 import type { RouterInputs } from "@/trpc/types";
@@ -108,6 +108,7 @@ function RunForm({
   error: unknown;
   onSubmit: (input: RouterInputs["executions"]["create"]) => void;
 }) {
+  const filesOn = useFeature("files");
   const target = useRunTarget(prompt.id, prompt.currentVersion);
   const [values, setValues] = useState<Record<string, string>>({ ...initialValues });
   const [choice, setChoice] = useState<ProviderChoice>({ provider: "template", model: "" });
@@ -123,7 +124,7 @@ function RunForm({
       input: toVariables(target.variables, values),
       provider: choice.provider,
       model: choice.model.trim() === "" ? undefined : choice.model.trim(),
-      fileIds: target.version?.acceptsFiles ? fileIds : [],
+      fileIds: target.version?.acceptsFiles && filesOn ? fileIds : [],
     });
   };
 
@@ -142,7 +143,7 @@ function RunForm({
         loading={target.loading}
       />
       <ProviderFields value={choice} onChange={setChoice} errors={fieldErrors} />
-      {target.version?.acceptsFiles ? <FileChoices selected={fileIds} onChange={setFileIds} error={fieldErrors.fileIds} /> : null}
+      {target.version?.acceptsFiles && filesOn ? <FileChoices selected={fileIds} onChange={setFileIds} error={fieldErrors.fileIds} /> : null}
       <ErrorAlert error={error} title="Could not start the execution" />
     </form>
   );
