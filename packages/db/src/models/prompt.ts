@@ -36,18 +36,19 @@ export class PromptModel extends IsolatedModel<typeof prompts, PromptCreate> {
 
   /** Creates a prompt and its v1, noted `changeNote` (default "create"). */
   override async create(data: PromptCreate, changeNote?: string): Promise<PromptRow> {
-    return this.withChangeNote(changeNote, () => this.createSync(data));
+    this.pendingChangeNote = changeNote;
+    try {
+      return this.createSync(data);
+    } finally {
+      this.pendingChangeNote = undefined;
+    }
   }
 
   /** A content change makes a new version, noted `changeNote` (default "update"). */
   override async update(id: string, patch: Partial<PromptCreate>, changeNote?: string): Promise<PromptRow | null> {
-    return this.withChangeNote(changeNote, () => this.updateSync(id, patch));
-  }
-
-  private withChangeNote<R>(changeNote: string | undefined, write: () => R): R {
     this.pendingChangeNote = changeNote;
     try {
-      return write();
+      return this.updateSync(id, patch);
     } finally {
       this.pendingChangeNote = undefined;
     }
