@@ -1,8 +1,9 @@
 import { tenantContext } from "@sigil/db";
-import type { ApiKeyScope, UserRole } from "@sigil/validators";
+import type { ApiKeyScope, TenantFeature, UserRole } from "@sigil/validators";
 import { TRPCError } from "@trpc/server";
 import { authenticate } from "./auth/identity.ts";
 import { assertSameOrigin } from "./auth/origin.ts";
+import { assertFeatureEnabled } from "./features.ts";
 import { enforceApiKeyRateLimits, enforceRateLimits } from "./auth/rate-limit.ts";
 import { authenticateSystemAdmin } from "./auth/system-admin-identity.ts";
 import { recordRequestTenant } from "./observability/logger.ts";
@@ -31,12 +32,16 @@ export interface Access {
   role: UserRole;
   /** The scope an API key needs ("any": every key); without one, only signed-in users may call. */
   scope?: ApiKeyScope | "any";
+  /** The tenant feature the procedure belongs to: while the tenant does not have it, FORBIDDEN for everyone. */
+  feature?: TenantFeature;
 }
 
 /** A procedure for signed-in users (or API keys with `scope`) of the resolved tenant. */
 export function authedProcedure(access: Access) {
   return tenantProcedure.use(async ({ ctx, type, next }) => {
     const identity = await authenticate(ctx, ctx.tenant);
+    // Before scopes and roles: whoever calls, a feature the workspace does not have is the answer.
+    if (access.feature) assertFeatureEnabled(ctx.tenant, access.feature);
     if (identity.kind === "session" && type === "mutation") assertSameOrigin(ctx.request, { required: true });
     if (identity.kind === "apiKey") {
       enforceApiKeyRateLimits(ctx, ctx.tenant.id, identity.apiKey.id);

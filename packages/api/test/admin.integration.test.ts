@@ -316,7 +316,7 @@ describe("tenants", () => {
       slug: "acme",
       status: "active",
       plan: "pro",
-      settings: { domain: null, features: [], limits: { users: 50, storage: 100, executions_per_month: 1000 } },
+      settings: { domain: null, features: ["deployments", "files"], limits: { users: 50, storage: 100, executions_per_month: 1000 } },
       billing: { subscription_id: null, current_period_end: null },
     });
     expect(doc.created_at).toBeInstanceOf(Date);
@@ -329,6 +329,24 @@ describe("tenants", () => {
     expect(env.manager.isTenantOpen(acme.id)).toBe(false);
     const missing = await asAdmin("query", "tenants.getById", { id: "00000000-0000-4000-8000-000000000000" });
     expect(missing.status).toBe(404);
+  });
+
+  test("features: a name Sigil does not have (webhooks) is a 400 naming it, on create and update; nothing is stored", async () => {
+    const created = await asAdmin("mutation", "tenants.create", {
+      ...newTenantInput("hooked", { email: "owner@hooked.test", name: "Owner" }),
+      settings: { features: ["files", "webhooks"], limits: { users: 10, storage: 100, executions_per_month: 1_000 } },
+    });
+    expect(created.status).toBe(400);
+    expect(created.error?.message).toMatch(/Sigil has no "webhooks" feature; the features are deployments and files/);
+    expect(await tenantModel.findBySlug("hooked")).toBeNull();
+    const { tenant } = await createTenantWithUsers("hooks-update");
+    const updated = await asAdmin("mutation", "tenants.update", { id: tenant.id, settings: { features: ["webhooks"] } });
+    expect(updated.status).toBe(400);
+    expect(updated.error?.message).toMatch(/Sigil has no "webhooks" feature/);
+    const twice = await asAdmin("mutation", "tenants.update", { id: tenant.id, settings: { features: ["files", "files"] } });
+    expect(twice.status).toBe(400);
+    expect(twice.error?.message).toMatch(/Name each feature once/);
+    expect((await tenantModel.findById(tenant.id))?.features).toEqual(["deployments", "files"]);
   });
 
   test("update changes name, plan, status, features, limits and domain; records the changes", async () => {

@@ -12,6 +12,7 @@ import {
   type UserRole,
   type UserRow,
 } from "@sigil/db";
+import { TENANT_FEATURES } from "@sigil/validators";
 import { readApiConfig } from "../src/config.ts";
 import { callInProcess, cookieFrom, type InProcessCallOptions, type InProcessCallResult } from "../src/http/in-process-call.ts";
 
@@ -55,7 +56,7 @@ export function tenantInput(slug: string, overrides: Partial<NewTenant> = {}): N
     name: `Tenant ${slug}`,
     slug,
     plan: "pro",
-    settings: { features: [], limits: { users: 50, storage: 100, executions_per_month: 1000 } },
+    settings: { features: [...TENANT_FEATURES], limits: { users: 50, storage: 100, executions_per_month: 1000 } },
     ...overrides,
   };
 }

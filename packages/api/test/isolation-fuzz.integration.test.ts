@@ -408,7 +408,7 @@ beforeAll(async () => {
     const slug = `fz-${String(i).padStart(2, "0")}`;
     // Generous plan limits: the fuzz is about isolation, quotas have their own tests.
     const { users } = await createTenantWithUsers(slug, {
-      settings: { features: [], limits: { users: 100, storage: 1_000, executions_per_month: 1_000_000 } },
+      settings: { features: ["deployments", "files"], limits: { users: 100, storage: 1_000, executions_per_month: 1_000_000 } },
     });
     const cookie = await login(slug, `admin@${slug}.test`);
     const key = await call<{ plainKey: string; key: { id: string } }>(

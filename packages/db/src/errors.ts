@@ -163,7 +163,7 @@ export class PromptInUseError extends ConflictError {
     const plural = deploymentNames.length > 1 || more;
     super(
       `Prompt "${promptName}" is used by deployment${plural ? "s" : ""} ${deploymentNames.map((name) => `"${name}"`).join(", ")}` +
-        `${more ? " and more" : ""}. An admin must delete ${plural ? "them" : "it"} first.`,
+        `${more ? " and more" : ""}. An admin must delete ${plural ? "them" : "it"} first, or delete the prompt together with ${plural ? "them" : "it"}.`,
     );
     this.deployments = deploymentNames;
   }

@@ -1,6 +1,7 @@
 // First: every schema below reports its issues in words a person understands (messages.ts).
 export * from "./messages.ts";
 export * from "./common.ts";
+export * from "./features.ts";
 export * from "./tenants.ts";
 export * from "./admin.ts";
 export * from "./maintenance.ts";

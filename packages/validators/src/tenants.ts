@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { email, name, slug } from "./common.ts";
+import { tenantFeatures } from "./features.ts";
 
 export const TENANT_STATUSES = ["active", "inactive", "suspended"] as const;
 export const TENANT_PLANS = ["free", "pro", "enterprise"] as const;
@@ -27,7 +28,7 @@ export const PLAN_DEFAULT_LIMITS: Record<(typeof TENANT_PLANS)[number], z.infer<
   enterprise: { users: 1_000, storage: 100_000, executions_per_month: 1_000_000 },
 };
 
-const features = z.array(z.string().trim().min(1).max(50)).max(50);
+const features = tenantFeatures;
 
 /** The seed's create schema, plus the owner who is invited with the tenant. */
 export const createTenantInput = z.object({

@@ -1,4 +1,4 @@
-import { createTenantInput, PLAN_DEFAULT_LIMITS, TENANT_PLANS, type CreateTenantInput } from "@sigil/validators";
+import { createTenantInput, PLAN_DEFAULT_LIMITS, TENANT_FEATURES, TENANT_PLANS, type CreateTenantInput } from "@sigil/validators";
 import type { Command } from "commander";
 import type { AdminBackend } from "../admin-backend.ts";
 import type { Output } from "../program.ts";
@@ -18,14 +18,18 @@ interface CreateOptions {
   json?: boolean;
 }
 
-/** The create input, checked by the API's own schema: the CLI accepts exactly what the dashboard does. */
+/** The create input, checked by the API's own schema: the CLI accepts exactly what the dashboard does (and, like it, gives a new workspace every feature). */
 function createInput(slug: string, options: CreateOptions, password: string | undefined): CreateTenantInput {
   const plan = TENANT_PLANS.find((known) => known === options.plan);
   const parsed = createTenantInput.safeParse({
     name: options.name,
     slug,
     plan: options.plan,
-    settings: { ...(options.domain === undefined ? {} : { domain: options.domain }), features: [], limits: plan ? PLAN_DEFAULT_LIMITS[plan] : undefined },
+    settings: {
+      ...(options.domain === undefined ? {} : { domain: options.domain }),
+      features: [...TENANT_FEATURES],
+      limits: plan ? PLAN_DEFAULT_LIMITS[plan] : undefined,
+    },
     owner: { email: options.ownerEmail, name: options.ownerName ?? options.ownerEmail.split("@")[0] ?? options.ownerEmail, password },
   });
   if (!parsed.success) throw schemaUsageError(parsed.error, { name: "--name", plan: "--plan", settings: "--domain" });

@@ -8,6 +8,12 @@ export function firstParam(value: string | string[] | undefined): string | undef
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** An id (UUID) parameter, lower-cased, else undefined. */
+export function idParam(value: string | string[] | undefined): string | undefined {
+  const text = firstParam(value);
+  return text !== undefined && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text) ? text.toLowerCase() : undefined;
+}
+
 /** A whole number ≥ 1 of at most six digits, else undefined. */
 export function positiveIntegerParam(value: string | undefined): number | undefined {
   return value !== undefined && /^\d{1,6}$/.test(value) && Number(value) >= 1 ? Number(value) : undefined;

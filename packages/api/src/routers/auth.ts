@@ -1,5 +1,5 @@
 import { hashPassword, sessionModel, sha256, userModel, verifyPassword } from "@sigil/db";
-import { acceptInvitationInput, changePasswordInput, loginInput } from "@sigil/validators";
+import { acceptInvitationInput, changePasswordInput, isTenantFeature, loginInput } from "@sigil/validators";
 import { TRPCError } from "@trpc/server";
 import { clearCookie, SESSION_COOKIE } from "../auth/cookies.ts";
 import { assertSameOrigin } from "../auth/origin.ts";
@@ -40,7 +40,15 @@ export const authRouter = router({
     user: toPublicUser(ctx.user),
     via: ctx.identity.kind,
     scopes: ctx.identity.kind === "apiKey" ? ctx.identity.apiKey.scopes : null,
-    tenant: { id: ctx.tenant.id, slug: ctx.tenant.slug, name: ctx.tenant.name, plan: ctx.tenant.plan, maintenance: publicMaintenance(ctx.tenant) },
+    tenant: {
+      id: ctx.tenant.id,
+      slug: ctx.tenant.slug,
+      name: ctx.tenant.name,
+      plan: ctx.tenant.plan,
+      // Only features Sigil has: the web app hides the sections of the others.
+      features: ctx.tenant.features.filter(isTenantFeature),
+      maintenance: publicMaintenance(ctx.tenant),
+    },
   })),
 
   acceptInvitation: tenantProcedure.input(acceptInvitationInput).mutation(async ({ ctx, input }) => {

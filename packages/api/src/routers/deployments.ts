@@ -1,5 +1,5 @@
 import { deploymentModel, type DeploymentRow } from "@sigil/db";
-import { createDeploymentInput, deploymentIdInput, listDeploymentsInput, runDeploymentInput, updateDeploymentInput } from "@sigil/validators";
+import { createDeploymentInput, deploymentIdInput, listDeploymentsInput, promptIdInput, runDeploymentInput, updateDeploymentInput } from "@sigil/validators";
 import { TRPCError } from "@trpc/server";
 import { authedProcedure } from "../procedures.ts";
 import { recordAudit } from "../services/audit.ts";
@@ -10,9 +10,9 @@ import { ERRORS } from "../rest/errors.ts";
 import { executionOutput } from "../rest/outputs.ts";
 import { router } from "../trpc.ts";
 
-const read = authedProcedure({ role: "viewer" });
-const manage = authedProcedure({ role: "admin" });
-const run = authedProcedure({ role: "user", scope: "deployments:run" });
+const read = authedProcedure({ role: "viewer", feature: "deployments" });
+const manage = authedProcedure({ role: "admin", feature: "deployments" });
+const run = authedProcedure({ role: "user", scope: "deployments:run", feature: "deployments" });
 
 const notFound = (id: string) => new TRPCError({ code: "NOT_FOUND", message: `Deployment ${id} does not exist.` });
 
@@ -42,6 +42,16 @@ export const deploymentsRouter = router({
       pageSize: input.pageSize,
     }),
   ),
+
+  /**
+   * A prompt's deployments as labels on its versions: each with the version it serves now and
+   * whether it is pinned there or follows the latest version.
+   */
+  forPrompt: read.input(promptIdInput).query(async ({ input }) => {
+    const found = await deploymentModel.forPrompt(input.id);
+    if (!found) throw new TRPCError({ code: "NOT_FOUND", message: `Prompt ${input.id} does not exist.` });
+    return found;
+  }),
 
   get: read.input(deploymentIdInput).query(({ input }) => requireDeployment(input.id)),
 

@@ -1,6 +1,7 @@
 import { deploymentModel, executionModel } from "@sigil/db";
 import { createExecutionInput, executionIdInput, listExecutionsInput } from "@sigil/validators";
 import { TRPCError } from "@trpc/server";
+import { assertFeatureEnabled } from "../features.ts";
 import { authedProcedure } from "../procedures.ts";
 import { createExecution, TEMPLATE_PROVIDER } from "../services/executions.ts";
 import { monthlyExecutionUsage } from "../services/quotas.ts";
@@ -32,6 +33,8 @@ export const executionsRouter = router({
     .output(executionOutput)
     .mutation(async ({ ctx, input }) => {
       if (input.deploymentId !== undefined) {
+        // Before the lookup: a workspace without deployments learns that, not whether the id exists.
+        assertFeatureEnabled(ctx.tenant, "deployments");
         const deployment = await deploymentModel.findById(input.deploymentId);
         if (!deployment) throw new TRPCError({ code: "NOT_FOUND", message: `Deployment ${input.deploymentId} does not exist.` });
         return createExecution(ctx, { kind: "deployment", deployment, input: input.input, fileIds: input.fileIds });
@@ -62,8 +65,9 @@ export const executionsRouter = router({
     })
     .input(listExecutionsInput.prefault({}))
     .output(pageOutput(executionOutput, "ExecutionPage"))
-    .query(({ input }) =>
-      executionModel.findWithPagination({
+    .query(({ ctx, input }) => {
+      if (input.deploymentId !== undefined) assertFeatureEnabled(ctx.tenant, "deployments");
+      return executionModel.findWithPagination({
         where: {
           ...(input.status !== undefined ? { status: input.status } : {}),
           ...(input.promptId !== undefined ? { promptId: input.promptId } : {}),
@@ -72,8 +76,8 @@ export const executionsRouter = router({
         orderBy: { column: "createdAt", direction: "desc" },
         page: input.page,
         pageSize: input.pageSize,
-      }),
-    ),
+      });
+    }),
 
   get: read
     .meta({

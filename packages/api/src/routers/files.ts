@@ -9,10 +9,10 @@ import { ERRORS } from "../rest/errors.ts";
 import { fileContentOutput, fileMetadataOutput } from "../rest/outputs.ts";
 import { router } from "../trpc.ts";
 
-const upload = authedProcedure({ role: "user", scope: "files:upload" });
-const read = authedProcedure({ role: "viewer" });
-const download = authedProcedure({ role: "viewer", scope: "files:download" });
-const write = authedProcedure({ role: "user" });
+const upload = authedProcedure({ role: "user", scope: "files:upload", feature: "files" });
+const read = authedProcedure({ role: "viewer", feature: "files" });
+const download = authedProcedure({ role: "viewer", scope: "files:download", feature: "files" });
+const write = authedProcedure({ role: "user", feature: "files" });
 
 const notFound = (id: string) => new TRPCError({ code: "NOT_FOUND", message: `File ${id} does not exist.` });
 

@@ -1,5 +1,15 @@
 import { promptModel, type PromptRow } from "@sigil/db";
-import { createPromptInput, listPromptsInput, previewInput, promptByNameInput, promptIdInput, promptVersionInput, updatePromptInput } from "@sigil/validators";
+import {
+  createPromptInput,
+  deletePromptInput,
+  listPromptsInput,
+  previewInput,
+  promptByNameInput,
+  promptIdInput,
+  promptVersionInput,
+  restoreVersionInput,
+  updatePromptInput,
+} from "@sigil/validators";
 import { TRPCError } from "@trpc/server";
 import { authedProcedure } from "../procedures.ts";
 import { recordAudit } from "../services/audit.ts";
@@ -38,15 +48,18 @@ export const promptsRouter = router({
     assertParses(input.template);
     const responseSchema = checkedSchema(input.responseSchema);
     const prompt = await withUniqueName("prompt", input.name, () =>
-      promptModel.create({
-        name: input.name,
-        description: input.description,
-        template: input.template,
-        responseSchema: responseSchema ?? null,
-        acceptsFiles: input.acceptsFiles,
-        createdBy: ctx.user.id,
-        updatedBy: ctx.user.id,
-      }),
+      promptModel.create(
+        {
+          name: input.name,
+          description: input.description,
+          template: input.template,
+          responseSchema: responseSchema ?? null,
+          acceptsFiles: input.acceptsFiles,
+          createdBy: ctx.user.id,
+          updatedBy: ctx.user.id,
+        },
+        input.changeNote,
+      ),
     );
     await recordAudit(ctx, "prompt.created", { type: "prompt", id: prompt.id }, { name: prompt.name, version: prompt.currentVersion });
     return prompt;
@@ -83,19 +96,19 @@ export const promptsRouter = router({
     .output(promptOutput)
     .query(({ input }) => requirePrompt(input.id)),
 
-  /** A change of name, description, template, response schema or files makes a new version. */
+  /** A change of name, description, template, response schema or files makes a new version, noted `changeNote`. */
   update: write.input(updatePromptInput).mutation(async ({ ctx, input }) => {
-    const { id, ...patch } = input;
+    const { id, changeNote, ...patch } = input;
     assertParses(patch.template);
     const responseSchema = checkedSchema(patch.responseSchema);
     const before = await requirePrompt(id);
-    const updated = await withUniqueName("prompt", patch.name, () => promptModel.update(id, { ...patch, responseSchema, updatedBy: ctx.user.id }));
+    const updated = await withUniqueName("prompt", patch.name, () => promptModel.update(id, { ...patch, responseSchema, updatedBy: ctx.user.id }, changeNote));
     if (!updated) throw notFound(id);
     if (updated.currentVersion !== before.currentVersion) {
       const changed = (["name", "description", "template", "responseSchema", "acceptsFiles"] as const).filter(
         (field) => JSON.stringify(before[field]) !== JSON.stringify(updated[field]),
       );
-      await recordAudit(ctx, "prompt.updated", { type: "prompt", id }, { version: updated.currentVersion, changed });
+      await recordAudit(ctx, "prompt.updated", { type: "prompt", id }, { version: updated.currentVersion, changed, ...(changeNote ? { changeNote } : {}) });
     }
     return updated;
   }),
@@ -108,10 +121,10 @@ export const promptsRouter = router({
 
   getVersion: read.input(promptVersionInput).query(({ input }) => resolvePromptVersion(input.id, input.version)),
 
-  /** Makes an old version current again, as a new version ("restore of vN"). */
-  restoreVersion: write.input(promptVersionInput).mutation(async ({ ctx, input }) => {
+  /** Makes an old version current again, as a new version ("restore of vN", with the optional note). */
+  restoreVersion: write.input(restoreVersionInput).mutation(async ({ ctx, input }) => {
     await resolvePromptVersion(input.id, input.version);
-    const restored = await promptModel.restoreVersion(input.id, input.version, ctx.user.id);
+    const restored = await promptModel.restoreVersion(input.id, input.version, ctx.user.id, input.changeNote);
     await recordAudit(ctx, "prompt.restored", { type: "prompt", id: input.id }, { from: input.version, version: restored.currentVersion });
     return restored;
   }),
@@ -126,16 +139,31 @@ export const promptsRouter = router({
 
   /**
    * Deletes a prompt with its versions and executions (the month's executions still count against
-   * the quota). A prompt that deployments use is refused (409): the cascade would delete them too,
-   * and deployments are the admins' to remove. Check and delete are one transaction
-   * (promptModel.deleteUnlessDeployed), so a deployment created meanwhile is never lost.
+   * the quota). A prompt that deployments use is refused (409) unless an admin confirmed deleting
+   * those deployments with it (`deleteDeployments`: their ids, as the confirmation listed them).
+   * Check and delete are one transaction (promptModel.deleteUnlessDeployed / deleteWithDeployments),
+   * so a deployment created meanwhile is never deleted unseen.
    */
-  delete: write.input(promptIdInput).mutation(async ({ ctx, input }) => {
-    const deleted = await promptModel.deleteUnlessDeployed(input.id);
+  delete: write.input(deletePromptInput).mutation(async ({ ctx, input }) => {
+    if (input.deleteDeployments !== undefined && ctx.user.role !== "admin") {
+      throw new TRPCError({ code: "FORBIDDEN", message: "Only an admin can delete a prompt's deployments with it; ask an admin." });
+    }
+    const deleted =
+      input.deleteDeployments === undefined
+        ? await promptModel.deleteUnlessDeployed(input.id)
+        : await promptModel.deleteWithDeployments(input.id, input.deleteDeployments);
     if (!deleted) throw notFound(input.id);
-    const { prompt, versions, executions } = deleted;
-    await recordAudit(ctx, "prompt.deleted", { type: "prompt", id: prompt.id }, { name: prompt.name, versions, executions });
-    return { ok: true as const, id: prompt.id };
+    const { prompt, versions, executions, deploymentList } = deleted;
+    for (const deployment of deploymentList) {
+      await recordAudit(ctx, "deployment.deleted", { type: "deployment", id: deployment.id }, { name: deployment.name, withPrompt: prompt.name });
+    }
+    await recordAudit(
+      ctx,
+      "prompt.deleted",
+      { type: "prompt", id: prompt.id },
+      { name: prompt.name, versions, executions, ...(deploymentList.length > 0 ? { deployments: deploymentList.map((deployment) => deployment.name) } : {}) },
+    );
+    return { ok: true as const, id: prompt.id, deletedDeployments: deploymentList.map((deployment) => deployment.name) };
   }),
 
   /**

@@ -11,6 +11,7 @@ import {
   type UserRow,
 } from "@sigil/db";
 import { TRPCError } from "@trpc/server";
+import { assertFeatureEnabled } from "../features.ts";
 import { toJsonObject } from "./json-values.ts";
 
 /**
@@ -40,7 +41,7 @@ export type ExecutionRequest =
   | { kind: "deployment"; deployment: DeploymentRow; input: Record<string, unknown>; fileIds: string[] };
 
 export interface ExecutionActor {
-  tenant: Pick<TenantRow, "limitExecutionsPerMonth">;
+  tenant: Pick<TenantRow, "limitExecutionsPerMonth" | "features">;
   user: Pick<UserRow, "id">;
 }
 
@@ -91,6 +92,8 @@ export async function resolveFileIds(fileIds: readonly string[], version: Prompt
 }
 
 export async function createExecution(actor: ExecutionActor, request: ExecutionRequest): Promise<ExecutionRow> {
+  if (request.kind === "deployment") assertFeatureEnabled(actor.tenant, "deployments");
+  if (request.fileIds.length > 0) assertFeatureEnabled(actor.tenant, "files");
   const input = toJsonObject(request.input, "input");
   const version =
     request.kind === "prompt" ? await resolvePromptVersion(request.promptId, request.version) : await resolveDeploymentVersion(request.deployment);

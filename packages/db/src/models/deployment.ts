@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { ConflictError } from "../errors.ts";
 import { deployments } from "../schema/tenant/deployments.ts";
 import { prompts, promptVersions } from "../schema/tenant/prompts.ts";
@@ -6,6 +6,17 @@ import type { RowOf } from "./base-model.ts";
 import { IsolatedModel } from "./strategies.ts";
 
 export type DeploymentRow = RowOf<typeof deployments>;
+
+/**
+ * A deployment as a label on a prompt version (Sigil's take on Langfuse's `production`/`latest`
+ * labels): pinned to a version, or following the prompt's current one.
+ */
+export interface DeploymentLabel extends DeploymentRow {
+  /** The version a run of this deployment uses now. */
+  servedVersion: number;
+  /** "pinned": a fixed version; "latest": whatever version is current. */
+  tracking: "pinned" | "latest";
+}
 type DeploymentCreate = Parameters<IsolatedModel<typeof deployments>["create"]>[0];
 
 export class DeploymentModel extends IsolatedModel<typeof deployments> {
@@ -15,6 +26,32 @@ export class DeploymentModel extends IsolatedModel<typeof deployments> {
 
   async findByName(name: string): Promise<DeploymentRow | null> {
     return this.findOne({ name });
+  }
+
+  /**
+   * The deployments of a prompt, by name, each with the version it serves (read in one transaction
+   * with the prompt's current version). Null if the prompt does not exist.
+   */
+  async forPrompt(promptId: string): Promise<{ currentVersion: number; deployments: DeploymentLabel[] } | null> {
+    return this.withDatabase("deployments.forPrompt", (db) =>
+      this.transaction(
+        db,
+        (tx) => {
+          const prompt = tx.select({ currentVersion: prompts.currentVersion }).from(prompts).where(eq(prompts.id, promptId)).get();
+          if (!prompt) return null;
+          const rows = tx.select().from(deployments).where(eq(deployments.promptId, promptId)).orderBy(asc(deployments.name)).all();
+          return {
+            currentVersion: prompt.currentVersion,
+            deployments: rows.map((row): DeploymentLabel =>
+              row.promptVersion === null
+                ? { ...row, servedVersion: prompt.currentVersion, tracking: "latest" }
+                : { ...row, servedVersion: row.promptVersion, tracking: "pinned" },
+            ),
+          };
+        },
+        "deferred",
+      ),
+    );
   }
 
   /**

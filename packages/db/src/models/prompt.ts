@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, or, type SQL } from "drizzle-orm";
-import { InvalidQueryError, NotFoundError, PromptInUseError } from "../errors.ts";
+import { ConflictError, InvalidQueryError, NotFoundError, PromptInUseError } from "../errors.ts";
 import { deployments } from "../schema/tenant/deployments.ts";
 import { executions } from "../schema/tenant/executions.ts";
 import { prompts, promptVersions } from "../schema/tenant/prompts.ts";
@@ -24,8 +24,34 @@ function sameContent(a: PromptRow, b: PromptRow): boolean {
  * never disagree, even under concurrent updates.
  */
 export class PromptModel extends IsolatedModel<typeof prompts, PromptCreate> {
+  /**
+   * The change note of the version the running create/update writes. Set and cleared around a
+   * synchronous transaction (better-sqlite3), so no other call can observe it.
+   */
+  private pendingChangeNote: string | undefined;
+
   constructor() {
     super(prompts);
+  }
+
+  /** Creates a prompt and its v1, noted `changeNote` (default "create"). */
+  override async create(data: PromptCreate, changeNote?: string): Promise<PromptRow> {
+    this.pendingChangeNote = changeNote;
+    try {
+      return this.createSync(data);
+    } finally {
+      this.pendingChangeNote = undefined;
+    }
+  }
+
+  /** A content change makes a new version, noted `changeNote` (default "update"). */
+  override async update(id: string, patch: Partial<PromptCreate>, changeNote?: string): Promise<PromptRow | null> {
+    this.pendingChangeNote = changeNote;
+    try {
+      return this.updateSync(id, patch);
+    } finally {
+      this.pendingChangeNote = undefined;
+    }
   }
 
   async findByName(name: string): Promise<PromptRow | null> {
@@ -62,8 +88,11 @@ export class PromptModel extends IsolatedModel<typeof prompts, PromptCreate> {
     );
   }
 
-  /** Makes an old version's content current again, as a new version noted "restore of vN". */
-  async restoreVersion(promptId: string, version: number, restoredBy: string | null = null): Promise<PromptRow> {
+  /**
+   * Makes an old version's content current again, as a new version noted "restore of vN" (with
+   * the person's note after a colon: "restore of v2: rollback of the tone change").
+   */
+  async restoreVersion(promptId: string, version: number, restoredBy: string | null = null, changeNote?: string): Promise<PromptRow> {
     return this.withDatabase("prompts.restoreVersion", (db) =>
       this.transaction(db, (tx) => {
         const old = tx
@@ -84,7 +113,7 @@ export class PromptModel extends IsolatedModel<typeof prompts, PromptCreate> {
         if (!row || !before) throw new NotFoundError(`Prompt ${promptId} does not exist.`);
         if (row.currentVersion !== before.currentVersion) {
           tx.update(promptVersions)
-            .set({ changeNote: `restore of v${version}` })
+            .set({ changeNote: changeNote ? `restore of v${version}: ${changeNote}` : `restore of v${version}` })
             .where(and(eq(promptVersions.promptId, promptId), eq(promptVersions.version, row.currentVersion)))
             .run();
         }
@@ -130,6 +159,37 @@ export class PromptModel extends IsolatedModel<typeof prompts, PromptCreate> {
     );
   }
 
+  /**
+   * Deletes a prompt together with its deployments (and versions, executions) in one IMMEDIATE
+   * transaction. `confirmedDeploymentIds` are the deployments the person agreed to delete: if the
+   * prompt's deployments are not exactly those (one was created or deleted since the confirmation),
+   * nothing is deleted and a ConflictError says so. Null if the prompt did not exist.
+   */
+  async deleteWithDeployments(promptId: string, confirmedDeploymentIds: readonly string[]): Promise<PromptDependents | null> {
+    return this.withDatabase("prompts.deleteWithDeployments", (db) =>
+      this.transaction(
+        db,
+        (tx) => {
+          const prompt = this.selectById(tx, promptId);
+          if (!prompt) return null;
+          const dependents = dependentsOf(tx, prompt);
+          const confirmed = new Set(confirmedDeploymentIds);
+          const current = dependents.deploymentList;
+          if (current.length !== confirmed.size || current.some((deployment) => !confirmed.has(deployment.id))) {
+            const names = current.length === 0 ? "none" : current.map((deployment) => `"${deployment.name}"`).join(", ");
+            throw new ConflictError(
+              `The deployments of prompt "${prompt.name}" changed since the confirmation (now: ${names}); nothing was deleted. Review and confirm again.`,
+            );
+          }
+          tx.delete(deployments).where(eq(deployments.promptId, promptId)).run();
+          tx.delete(prompts).where(eq(prompts.id, promptId)).run();
+          return dependents;
+        },
+        "immediate",
+      ),
+    );
+  }
+
   protected override assertCallerFields(fields: object, use: "write" | "filter"): void {
     if (use === "write" && Object.prototype.hasOwnProperty.call(fields, "currentVersion")) {
       throw new InvalidQueryError("prompts: currentVersion is advanced by Sigil on every content change.");
@@ -137,7 +197,7 @@ export class PromptModel extends IsolatedModel<typeof prompts, PromptCreate> {
   }
 
   protected override afterCreate(tx: SyncDatabase, row: PromptRow): void {
-    this.writeVersion(tx, row, 1, "create", row.createdBy);
+    this.writeVersion(tx, row, 1, this.pendingChangeNote ?? "create", row.createdBy);
   }
 
   protected override afterUpdate(tx: SyncDatabase, before: PromptRow, after: PromptRow): void {
@@ -145,7 +205,7 @@ export class PromptModel extends IsolatedModel<typeof prompts, PromptCreate> {
     const next = before.currentVersion + 1;
     tx.update(prompts).set({ currentVersion: next }).where(eq(prompts.id, after.id)).run();
     after.currentVersion = next;
-    this.writeVersion(tx, after, next, "update", after.updatedBy);
+    this.writeVersion(tx, after, next, this.pendingChangeNote ?? "update", after.updatedBy);
   }
 
   private writeVersion(tx: SyncDatabase, row: PromptRow, version: number, changeNote: string, author: string | null): void {
@@ -177,26 +237,27 @@ export interface PromptDependents {
   deployments: number;
   /** The first DEPENDENT_NAMES deployments by name. */
   deploymentNames: string[];
+  /** Every deployment of the prompt, by name. */
+  deploymentList: { id: string; name: string }[];
 }
 
 const DEPENDENT_NAMES = 5;
 
 function dependentsOf(tx: SyncDatabase, prompt: PromptRow): PromptDependents {
-  const countOf = (table: typeof promptVersions | typeof executions | typeof deployments) =>
+  const countOf = (table: typeof promptVersions | typeof executions) =>
     tx.select({ n: count() }).from(table).where(eq(table.promptId, prompt.id)).get()?.n ?? 0;
-  const deploymentNames = tx
-    .select({ name: deployments.name })
+  const deploymentList = tx
+    .select({ id: deployments.id, name: deployments.name })
     .from(deployments)
     .where(eq(deployments.promptId, prompt.id))
     .orderBy(asc(deployments.name))
-    .limit(DEPENDENT_NAMES)
-    .all()
-    .map((row) => row.name);
+    .all();
   return {
     prompt,
     versions: countOf(promptVersions),
     executions: countOf(executions),
-    deployments: countOf(deployments),
-    deploymentNames,
+    deployments: deploymentList.length,
+    deploymentNames: deploymentList.slice(0, DEPENDENT_NAMES).map((row) => row.name),
+    deploymentList,
   };
 }

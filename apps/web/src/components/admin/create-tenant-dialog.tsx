@@ -1,6 +1,6 @@
 "use client";
 
-import { createTenantInput, tenantPlan, type CreateTenantInput } from "@sigil/validators";
+import { createTenantInput, TENANT_FEATURES, tenantPlan, type CreateTenantInput, type TenantFeature } from "@sigil/validators";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useId, useMemo, useState, type FormEvent } from "react";
@@ -21,7 +21,7 @@ import type { RouterOutputs } from "@/trpc/types";
 import type { TenantPlan } from "./badges";
 import { formatDateTime, slugify } from "./format";
 import {
-  FeaturesInput,
+  FeatureCheckboxes,
   LimitsFields,
   parseLimits,
   planDefaultsDraft,
@@ -45,7 +45,7 @@ interface Draft {
   ownerEmail: string;
   ownerName: string;
   ownerPassword: string;
-  features: string[];
+  features: TenantFeature[];
   limits: LimitsDraft;
   domain: string;
 }
@@ -57,7 +57,8 @@ const EMPTY: Draft = {
   ownerEmail: "",
   ownerName: "",
   ownerPassword: "",
-  features: [],
+  // A new workspace gets every feature unless unchecked.
+  features: [...TENANT_FEATURES],
   limits: planDefaultsDraft("free"),
   domain: "",
 };
@@ -350,17 +351,7 @@ export function CreateTenantDialog({ open, onClose, workspaceUrlPattern }: { ope
             Settings
           </h3>
           <LimitsFields plan={draft.plan} value={draft.limits} onChange={(limits) => update({ limits })} errors={errors} errorPrefix="settings.limits" />
-          <Field label="Features" error={errors["settings.features"]} hint="Feature flags of this workspace.">
-            {(props) => (
-              <FeaturesInput
-                id={props.id}
-                describedBy={props["aria-describedby"]}
-                invalid={props["aria-invalid"]}
-                value={draft.features}
-                onChange={(features) => update({ features })}
-              />
-            )}
-          </Field>
+          <FeatureCheckboxes value={draft.features} onChange={(features) => update({ features })} error={errors["settings.features"]} />
           <Field label="Custom domain" error={errors["settings.domain"]} hint="Optional: a host name of your own, e.g. prompts.example.com.">
             {(props) => (
               <Input

@@ -1,6 +1,6 @@
 "use client";
 
-import { updateTenantInput, type UpdateTenantInput } from "@sigil/validators";
+import { isTenantFeature, updateTenantInput, type TenantFeature, type UpdateTenantInput } from "@sigil/validators";
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
@@ -21,7 +21,8 @@ import { PlanBadge, SchemaBadge, TenantStatusBadge, type TenantPlan } from "./ba
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { bytesToMegabytes, formatBytes, formatMegabytes, formatNumber } from "./format";
 import {
-  FeaturesInput,
+  FeatureCheckboxes,
+  unknownFeatures,
   limitsDraft,
   LimitsFields,
   parseLimits,
@@ -189,7 +190,7 @@ interface EditDraft {
   name: string;
   plan: TenantPlan;
   limits: LimitsDraft;
-  features: string[];
+  features: TenantFeature[];
   domain: string;
 }
 
@@ -198,7 +199,7 @@ function draftOf(tenant: Pick<Tenant, "name" | "plan" | "settings">): EditDraft 
     name: tenant.name,
     plan: tenant.plan,
     limits: limitsDraft(tenant.settings.limits),
-    features: tenant.settings.features,
+    features: tenant.settings.features.filter(isTenantFeature),
     domain: tenant.settings.domain ?? "",
   };
 }
@@ -271,17 +272,12 @@ function EditTenantForm({ tenant }: { tenant: Tenant }) {
             />
           </div>
           <LimitsFields plan={draft.plan} value={draft.limits} onChange={(limits) => update({ limits })} errors={errors} errorPrefix="settings.limits" />
-          <Field label="Features" error={errors["settings.features"]} hint="Feature flags of this workspace.">
-            {(props) => (
-              <FeaturesInput
-                id={props.id}
-                describedBy={props["aria-describedby"]}
-                invalid={props["aria-invalid"]}
-                value={draft.features}
-                onChange={(features) => update({ features })}
-              />
-            )}
-          </Field>
+          <FeatureCheckboxes
+            value={draft.features}
+            onChange={(features) => update({ features })}
+            error={errors["settings.features"]}
+            unknown={unknownFeatures(tenant.settings.features)}
+          />
           <Field
             label="Custom domain"
             error={errors["settings.domain"]}

@@ -1,11 +1,10 @@
 "use client";
 
-import { PLAN_DEFAULT_LIMITS, TENANT_PLANS } from "@sigil/validators";
-import { useState, type KeyboardEvent } from "react";
+import { isTenantFeature, PLAN_DEFAULT_LIMITS, TENANT_FEATURE_DESCRIPTIONS, TENANT_FEATURES, TENANT_PLANS, type TenantFeature } from "@sigil/validators";
+import { Checkbox, CheckboxGroup } from "@/components/ui/checkbox";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
-import { cn } from "@/lib/cn";
 import type { FieldErrors } from "@/lib/form-errors";
 import { isClientError, trpcErrorCode } from "@/lib/trpc-errors";
 import { planLabel, type TenantPlan } from "./badges";
@@ -134,101 +133,53 @@ export function LimitsFields({
   );
 }
 
-export const SUGGESTED_FEATURES = ["deployments", "files", "webhooks"] as const;
+/** The features a tenant's stored list names that Sigil does not have (from before they were checked). */
+export function unknownFeatures(stored: readonly string[]): string[] {
+  return stored.filter((name) => !isTenantFeature(name));
+}
 
 /**
- * A list of feature flags as removable chips, an input to add one (Enter or comma) and
- * one-click suggestions. The label belongs to the text input (from `Field`).
+ * The workspace's features as checkboxes, each with what it gives. A stored name Sigil does not
+ * have is shown as such: it does nothing, and saving the form drops it.
  */
-export function FeaturesInput({
+export function FeatureCheckboxes({
   value,
   onChange,
-  id,
-  describedBy,
-  invalid,
+  error,
+  unknown = [],
 }: {
-  value: string[];
-  onChange: (features: string[]) => void;
-  id: string;
-  describedBy: string | undefined;
-  invalid: true | undefined;
+  value: readonly TenantFeature[];
+  onChange: (features: TenantFeature[]) => void;
+  error: string | undefined;
+  unknown?: readonly string[];
 }) {
-  const [draft, setDraft] = useState("");
-  const add = (raw: string) => {
-    const names = raw
-      .split(",")
-      .map((name) => name.trim())
-      .filter((name) => name !== "" && !value.includes(name));
-    if (names.length > 0) onChange([...value, ...new Set(names)]);
-    setDraft("");
-  };
-  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
-    if (event.key === "Enter" || event.key === ",") {
-      if (draft.trim() === "") {
-        if (event.key === "Enter") return; // submits the form
-      }
-      event.preventDefault();
-      add(draft);
-    } else if (event.key === "Backspace" && draft === "" && value.length > 0) {
-      onChange(value.slice(0, -1));
-    }
-  };
-  const suggestions = SUGGESTED_FEATURES.filter((name) => !value.includes(name));
   return (
-    <div className="space-y-2">
-      <div
-        className={cn(
-          "flex min-h-10 flex-wrap items-center gap-1.5 rounded-md border border-gray-300 bg-white px-2 py-1.5 shadow-xs focus-within:border-brand-600 focus-within:outline-2 focus-within:-outline-offset-1 focus-within:outline-brand-600",
-          invalid && "border-red-500",
-        )}
-      >
-        <ul className="contents">
-          {value.map((name) => (
-            <li
-              key={name}
-              className="inline-flex items-center gap-1 rounded bg-brand-50 py-0.5 pr-1 pl-2 text-xs font-medium text-brand-700 ring-1 ring-brand-600/20 ring-inset"
-            >
-              {name}
-              <button
-                type="button"
-                onClick={() => onChange(value.filter((item) => item !== name))}
-                className="rounded p-0.5 text-brand-500 hover:bg-brand-100 hover:text-brand-800 focus-visible:outline-2 focus-visible:outline-brand-600"
-              >
-                <span className="sr-only">Remove {name}</span>
-                <svg viewBox="0 0 20 20" fill="currentColor" className="size-3" aria-hidden="true">
-                  <path d="M6.28 5.22a.75.75 0 0 0-1.06 1.06L8.94 10l-3.72 3.72a.75.75 0 1 0 1.06 1.06L10 11.06l3.72 3.72a.75.75 0 1 0 1.06-1.06L11.06 10l3.72-3.72a.75.75 0 0 0-1.06-1.06L10 8.94 6.28 5.22Z" />
-                </svg>
-              </button>
-            </li>
-          ))}
-        </ul>
-        <input
-          id={id}
-          aria-describedby={describedBy}
-          aria-invalid={invalid}
-          value={draft}
-          onChange={(event) => setDraft(event.target.value)}
-          onKeyDown={onKeyDown}
-          onBlur={() => add(draft)}
-          placeholder={value.length === 0 ? "Type a feature and press Enter" : "Add another"}
-          className="h-7 min-w-32 flex-1 border-0 bg-transparent px-1 text-sm text-gray-900 placeholder:text-gray-400 focus:outline-none"
+    <CheckboxGroup
+      legend="Features"
+      hint="What this workspace can use. A feature that is off is hidden from its members, and the API refuses it (for API keys too)."
+      error={error}
+    >
+      {TENANT_FEATURES.map((feature) => (
+        <Checkbox
+          key={feature}
+          name="features"
+          value={feature}
+          label={TENANT_FEATURE_DESCRIPTIONS[feature].label}
+          description={TENANT_FEATURE_DESCRIPTIONS[feature].description}
+          checked={value.includes(feature)}
+          onChange={(event) =>
+            onChange(
+              event.target.checked ? TENANT_FEATURES.filter((name) => name === feature || value.includes(name)) : value.filter((name) => name !== feature),
+            )
+          }
         />
-      </div>
-      {suggestions.length > 0 ? (
-        <div className="flex flex-wrap items-center gap-1.5 text-xs text-gray-500">
-          <span>Suggestions:</span>
-          {suggestions.map((name) => (
-            <button
-              key={name}
-              type="button"
-              onClick={() => onChange([...value, name])}
-              className="rounded border border-dashed border-gray-300 px-1.5 py-0.5 text-gray-700 hover:border-brand-400 hover:text-brand-700 focus-visible:outline-2 focus-visible:outline-brand-600"
-            >
-              <span className="sr-only">Add feature </span>+ {name}
-            </button>
-          ))}
-        </div>
+      ))}
+      {unknown.length > 0 ? (
+        <p className="rounded-md bg-amber-50 px-3 py-2 text-xs text-amber-900">
+          Stored but not a Sigil feature: {unknown.map((name) => `“${name}”`).join(", ")}. {unknown.length === 1 ? "It does" : "They do"} nothing; saving
+          removes {unknown.length === 1 ? "it" : "them"}.
+        </p>
       ) : null}
-    </div>
+    </CheckboxGroup>
   );
 }

@@ -35,7 +35,13 @@ interface FormState {
   options: string;
 }
 
-function initialState(deployment: Deployment | null, prompts: PromptOption[]): FormState {
+/** A new deployment's starting prompt and version ("deploy this version" from a prompt's versions). */
+export interface DeploymentPreset {
+  promptId: string;
+  promptVersion: number;
+}
+
+function initialState(deployment: Deployment | null, prompts: PromptOption[], preset: DeploymentPreset | undefined): FormState {
   if (deployment) {
     return {
       name: deployment.name,
@@ -46,7 +52,14 @@ function initialState(deployment: Deployment | null, prompts: PromptOption[]): F
       options: toJsonText(deployment.options),
     };
   }
-  return { name: "", promptId: prompts[0]?.id ?? "", promptVersion: "", provider: TEMPLATE_PROVIDER, model: TEMPLATE_MODEL, options: "{}" };
+  return {
+    name: "",
+    promptId: preset?.promptId ?? prompts[0]?.id ?? "",
+    promptVersion: preset ? String(preset.promptVersion) : "",
+    provider: TEMPLATE_PROVIDER,
+    model: TEMPLATE_MODEL,
+    options: "{}",
+  };
 }
 
 /**
@@ -59,12 +72,14 @@ export function DeploymentFormDialog({
   deployment,
   prompts,
   providers,
+  preset,
   onClose,
 }: {
   open: boolean;
   deployment: Deployment | null;
   prompts: PromptOption[];
   providers: ProviderOption[];
+  preset?: DeploymentPreset;
   onClose: () => void;
 }) {
   return (
@@ -72,11 +87,17 @@ export function DeploymentFormDialog({
       open={open}
       onClose={onClose}
       title={deployment ? `Edit ${deployment.name}` : "New deployment"}
-      description={deployment ? "Changes apply to the next runs of this deployment." : "A stable name to run a prompt with a provider and model."}
+      description={
+        deployment
+          ? "Changes apply to the next runs of this deployment."
+          : "A stable name (a label such as production or staging) to run a prompt version with a provider and model."
+      }
       className="max-w-xl"
     >
       {/* Remount per deployment so the fields start from its values. */}
-      {open ? <DeploymentForm key={deployment?.id ?? "new"} deployment={deployment} prompts={prompts} providers={providers} onDone={onClose} /> : null}
+      {open ? (
+        <DeploymentForm key={deployment?.id ?? "new"} deployment={deployment} prompts={prompts} providers={providers} preset={preset} onDone={onClose} />
+      ) : null}
     </Dialog>
   );
 }
@@ -85,23 +106,26 @@ function DeploymentForm({
   deployment,
   prompts,
   providers,
+  preset,
   onDone,
 }: {
   deployment: Deployment | null;
   prompts: PromptOption[];
   providers: ProviderOption[];
+  preset: DeploymentPreset | undefined;
   onDone: () => void;
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
   const href = useWorkspaceHref();
-  const [form, setForm] = useState<FormState>(() => initialState(deployment, prompts));
+  const [form, setForm] = useState<FormState>(() => initialState(deployment, prompts, preset));
   const [localErrors, setLocalErrors] = useState<Record<string, string | undefined>>({});
   const dirty = useChangedSinceMount(form);
 
   const onSuccess = async (saved: Deployment) => {
-    await queryClient.invalidateQueries({ queryKey: trpc.deployments.list.queryKey() });
+    // The list and each prompt's labels (deployments.forPrompt).
+    await queryClient.invalidateQueries({ queryKey: trpc.deployments.pathKey() });
     toast({ title: deployment ? `Deployment ${saved.name} saved` : `Deployment ${saved.name} created`, tone: "success" });
     onDone();
   };

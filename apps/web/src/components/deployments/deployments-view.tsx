@@ -13,21 +13,24 @@ import { Pagination } from "@/components/ui/pagination";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import { useTRPC } from "@/trpc/client";
-import { DEPLOYMENTS_PAGE_SIZE, PROMPT_OPTIONS_INPUT } from "./constants";
+import { deploymentsListInput, PROMPT_OPTIONS_INPUT } from "./constants";
 import { DeploymentFormDialog, type Deployment } from "./deployment-form-dialog";
 import { compactJson } from "./json";
 import { RunDeploymentDialog } from "./run-deployment-dialog";
 
 type Editing = { mode: "create" } | { mode: "edit"; deployment: Deployment } | null;
 
-/** Deployments: list for everyone, run for members, create / edit / delete for admins. */
-export function DeploymentsView({ page }: { page: number }) {
+/**
+ * Deployments (Sigil's labels: production, staging… each a name for a prompt version): list for
+ * everyone, optionally of one prompt (`?prompt=<id>`), run for members, create / edit / delete for admins.
+ */
+export function DeploymentsView({ page, promptId }: { page: number; promptId?: string | undefined }) {
   const trpc = useTRPC();
   const me = useMe();
   const href = useWorkspaceHref();
   const isAdmin = me.user.role === "admin";
   const canRun = me.user.role !== "viewer";
-  const { data: deployments } = useSuspenseQuery(trpc.deployments.list.queryOptions({ page, pageSize: DEPLOYMENTS_PAGE_SIZE }));
+  const { data: deployments } = useSuspenseQuery(trpc.deployments.list.queryOptions(deploymentsListInput(page, promptId)));
   const { data: prompts } = useSuspenseQuery(trpc.prompts.list.queryOptions(PROMPT_OPTIONS_INPUT));
   // Configured providers: only admins may read the settings (and only admins edit deployments).
   const settings = useQuery(trpc.settings.list.queryOptions(undefined, { enabled: isAdmin }));
@@ -42,7 +45,18 @@ export function DeploymentsView({ page }: { page: number }) {
     <>
       <PageHeader
         title="Deployments"
-        description="Publish a prompt version under a stable name, and run it by that name."
+        description={
+          promptId !== undefined ? (
+            <>
+              Deployments of {promptNames.get(promptId) ?? "one prompt"} ·{" "}
+              <Link href={href("/deployments")} className="font-medium text-brand-700 hover:underline">
+                Show all deployments
+              </Link>
+            </>
+          ) : (
+            "Publish a prompt version under a stable name, a label such as production or staging, and run it by that name. A deployment is pinned to a version or follows the latest."
+          )
+        }
         actions={isAdmin ? <Button onClick={() => setEditing({ mode: "create" })}>New deployment</Button> : null}
       />
 
@@ -82,7 +96,7 @@ export function DeploymentsView({ page }: { page: number }) {
                     </Link>
                   </TableCell>
                   <TableCell>
-                    {deployment.promptVersion === null ? <Badge>Current</Badge> : <Badge tone="brand">Pinned v{deployment.promptVersion}</Badge>}
+                    {deployment.promptVersion === null ? <Badge>Follows latest</Badge> : <Badge tone="brand">Pinned v{deployment.promptVersion}</Badge>}
                   </TableCell>
                   <TableCell className="font-mono text-xs whitespace-nowrap">
                     <span className="block text-gray-800">{deployment.provider}</span>
@@ -158,7 +172,7 @@ function DeleteDeploymentDialog({ deployment, onClose }: { deployment: Deploymen
   const remove = useMutation(
     trpc.deployments.delete.mutationOptions({
       onSuccess: async () => {
-        await queryClient.invalidateQueries({ queryKey: trpc.deployments.list.queryKey() });
+        await queryClient.invalidateQueries({ queryKey: trpc.deployments.pathKey() });
         toast({ title: `Deployment ${deployment?.name ?? ""} deleted`, tone: "success" });
         close();
       },

@@ -10,7 +10,7 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { DateTime } from "@/components/ui/date-time";
 import { PageHeader } from "@/components/ui/page-header";
 import { Spinner } from "@/components/ui/spinner";
-import { useMe, useWorkspaceHref } from "@/components/workspace/workspace-context";
+import { useFeature, useMe, useWorkspaceHref } from "@/components/workspace/workspace-context";
 import { useTRPC } from "@/trpc/client";
 import { executionDuration, formatDuration, isActive } from "./format";
 import { StatusBadge } from "./status-badge";
@@ -34,7 +34,8 @@ export function ExecutionDetail({ id }: { id: string }) {
     trpc.executions.get.queryOptions({ id }, { refetchInterval: (query) => (isActive(query.state.data?.status) ? POLL_MS : false) }),
   );
   const prompt = useQuery(trpc.prompts.get.queryOptions({ id: execution.promptId }));
-  const deployment = useQuery(trpc.deployments.get.queryOptions(execution.deploymentId ? { id: execution.deploymentId } : skipToken));
+  const deploymentsOn = useFeature("deployments");
+  const deployment = useQuery(trpc.deployments.get.queryOptions(execution.deploymentId && deploymentsOn ? { id: execution.deploymentId } : skipToken));
   const active = isActive(execution.status);
 
   // When it finishes while the page is open, the list and the stats are out of date.
@@ -52,7 +53,7 @@ export function ExecutionDetail({ id }: { id: string }) {
   const inputEntries = Object.entries(execution.input);
   const versionHref = `${href(`/prompts/${execution.promptId}`)}?tab=versions&to=${execution.promptVersion}`;
   const runAgainHref = `${href("/executions/new")}?${new URLSearchParams(
-    execution.deploymentId
+    execution.deploymentId && deploymentsOn
       ? { deployment: execution.deploymentId, from: execution.id }
       : { prompt: execution.promptId, version: String(execution.promptVersion), from: execution.id },
   ).toString()}`;
@@ -176,7 +177,7 @@ export function ExecutionDetail({ id }: { id: string }) {
                 {deployment.data ? (
                   <span className="font-mono text-[13px]">{deployment.data.name}</span>
                 ) : (
-                  <span className="text-gray-500">{deployment.isPending ? "…" : "deleted"}</span>
+                  <span className="text-gray-500">{!deploymentsOn ? "not shown: deployments are not enabled" : deployment.isPending ? "…" : "deleted"}</span>
                 )}
               </Detail>
             ) : null}

@@ -4,7 +4,7 @@ import { useQueries } from "@tanstack/react-query";
 import Link from "next/link";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { useWorkspaceHref } from "@/components/workspace/workspace-context";
+import { useFeature, useWorkspaceHref } from "@/components/workspace/workspace-context";
 import { useTRPC } from "@/trpc/client";
 import type { RouterOutputs } from "@/trpc/types";
 import { executionDuration, formatDuration } from "./format";
@@ -16,7 +16,9 @@ export type ExecutionRow = RouterOutputs["executions"]["list"]["data"][number];
 export function useExecutionNames(rows: readonly ExecutionRow[]) {
   const trpc = useTRPC();
   const promptIds = [...new Set(rows.map((row) => row.promptId))];
-  const deploymentIds = [...new Set(rows.flatMap((row) => (row.deploymentId ? [row.deploymentId] : [])))];
+  // Without the deployments feature their names cannot be read (the API refuses); rows say "a deployment".
+  const deploymentsOn = useFeature("deployments");
+  const deploymentIds = deploymentsOn ? [...new Set(rows.flatMap((row) => (row.deploymentId ? [row.deploymentId] : [])))] : [];
   const prompts = useQueries({ queries: promptIds.map((id) => ({ ...trpc.prompts.get.queryOptions({ id }), staleTime: 60_000 })) });
   const deployments = useQueries({ queries: deploymentIds.map((id) => ({ ...trpc.deployments.get.queryOptions({ id }), staleTime: 60_000 })) });
   const promptNames = new Map<string, string>();

@@ -9,7 +9,7 @@ import { ErrorAlert } from "@/components/ui/alert";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Select } from "@/components/ui/input";
-import { useWorkspaceHref } from "@/components/workspace/workspace-context";
+import { useFeature, useWorkspaceHref } from "@/components/workspace/workspace-context";
 import { fieldErrorsOf } from "@/lib/trpc-errors";
 import { useTRPC } from "@/trpc/client";
 import { FileChoices, ProviderFields, VariableInputs, type ProviderChoice } from "./execution-inputs";
@@ -37,11 +37,13 @@ export function StartExecutionForm({ defaults }: { defaults: StartExecutionDefau
   const href = useWorkspaceHref();
   const queryClient = useQueryClient();
   const prompts = useQuery(trpc.prompts.list.queryOptions(START_PROMPTS_INPUT));
-  const deployments = useQuery(trpc.deployments.list.queryOptions(START_DEPLOYMENTS_INPUT));
+  const deploymentsOn = useFeature("deployments");
+  const filesOn = useFeature("files");
+  const deployments = useQuery(trpc.deployments.list.queryOptions(deploymentsOn ? START_DEPLOYMENTS_INPUT : skipToken));
   // Prefetched by the page, so the first render already has it.
   const source = useQuery(trpc.executions.get.queryOptions(defaults.fromExecutionId ? { id: defaults.fromExecutionId } : skipToken));
 
-  const [mode, setMode] = useState<"prompt" | "deployment">(defaults.deploymentId ? "deployment" : "prompt");
+  const [mode, setMode] = useState<"prompt" | "deployment">(defaults.deploymentId && deploymentsOn ? "deployment" : "prompt");
   const [promptId, setPromptId] = useState<string | null>(defaults.promptId);
   const [version, setVersion] = useState<number | null>(defaults.version);
   const [deploymentId, setDeploymentId] = useState<string | null>(defaults.deploymentId);
@@ -86,7 +88,7 @@ export function StartExecutionForm({ defaults }: { defaults: StartExecutionDefau
     if (!target.variables) return;
     setMissing(null);
     const input = toVariables(target.variables, values);
-    const files = target.version?.acceptsFiles ? fileIds : [];
+    const files = target.version?.acceptsFiles && filesOn ? fileIds : [];
     if (mode === "deployment" && deploymentId) {
       create.mutate({ deploymentId, input, fileIds: files });
     } else if (promptId) {
@@ -108,24 +110,28 @@ export function StartExecutionForm({ defaults }: { defaults: StartExecutionDefau
   return (
     <form onSubmit={onSubmit} noValidate className="max-w-2xl space-y-6">
       <div className="space-y-5 rounded-lg border border-gray-200 bg-white p-5 shadow-xs">
-        <fieldset>
-          <legend className="mb-2 text-sm font-medium text-gray-800">Start from</legend>
-          <div className="grid gap-3 sm:grid-cols-2">
-            <ModeOption
-              checked={mode === "prompt"}
-              onChange={() => setMode("prompt")}
-              title="A prompt"
-              description="Any version, with the built-in renderer or a provider."
-            />
-            <ModeOption
-              checked={mode === "deployment"}
-              onChange={() => setMode("deployment")}
-              title="A deployment"
-              description={hasDeployments ? "A named prompt version with its provider and model." : "No deployments yet: admins create them under Deployments."}
-              disabled={!hasDeployments}
-            />
-          </div>
-        </fieldset>
+        {deploymentsOn ? (
+          <fieldset>
+            <legend className="mb-2 text-sm font-medium text-gray-800">Start from</legend>
+            <div className="grid gap-3 sm:grid-cols-2">
+              <ModeOption
+                checked={mode === "prompt"}
+                onChange={() => setMode("prompt")}
+                title="A prompt"
+                description="Any version, with the built-in renderer or a provider."
+              />
+              <ModeOption
+                checked={mode === "deployment"}
+                onChange={() => setMode("deployment")}
+                title="A deployment"
+                description={
+                  hasDeployments ? "A named prompt version with its provider and model." : "No deployments yet: admins create them under Deployments."
+                }
+                disabled={!hasDeployments}
+              />
+            </div>
+          </fieldset>
+        ) : null}
 
         {mode === "prompt" ? (
           <div className="grid gap-4 sm:grid-cols-[minmax(0,1fr)_10rem]">
@@ -221,7 +227,7 @@ export function StartExecutionForm({ defaults }: { defaults: StartExecutionDefau
             loading={target.loading}
           />
           {mode === "prompt" ? <ProviderFields value={choice} onChange={setChoice} errors={fieldErrors} /> : null}
-          {target.version?.acceptsFiles ? <FileChoices selected={fileIds} onChange={setFileIds} error={fieldErrors.fileIds} /> : null}
+          {target.version?.acceptsFiles && filesOn ? <FileChoices selected={fileIds} onChange={setFileIds} error={fieldErrors.fileIds} /> : null}
         </div>
       ) : null}
 

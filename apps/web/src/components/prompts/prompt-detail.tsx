@@ -1,6 +1,6 @@
 "use client";
 
-import { updatePromptInput } from "@sigil/validators";
+import { MAX_CHANGE_NOTE_LENGTH, updatePromptInput } from "@sigil/validators";
 import { useMutation, useQuery, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
@@ -8,7 +8,8 @@ import { useState, type FormEvent, type KeyboardEvent } from "react";
 import { PromptExecutions } from "@/components/executions/prompt-executions";
 import { Alert, ErrorAlert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { Field } from "@/components/ui/field";
+import { Input } from "@/components/ui/input";
 import { PageHeader } from "@/components/ui/page-header";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
@@ -18,9 +19,10 @@ import { errorMessage } from "@/lib/trpc-errors";
 import { useTRPC } from "@/trpc/client";
 import type { RouterOutputs } from "@/trpc/types";
 import { useAuthorName } from "./authors";
-import { deletionSummary } from "./deletion-summary";
+import { DeletePromptDialog } from "./delete-prompt-dialog";
 import { promptFormErrors, withoutFields } from "./form-errors";
 import { draftChanged, draftOf, PromptFields, sameDraft, type PromptDraft } from "./prompt-fields";
+import { PromptDeployments } from "./prompt-deployments";
 import { PromptVersions } from "./prompt-versions";
 import { RunPromptDialog } from "./run-prompt-dialog";
 import { TemplatePreview } from "./template-preview";
@@ -79,6 +81,7 @@ export function PromptDetail({ id }: { id: string }) {
   const [localErrors, setLocalErrors] = useState<Record<string, string | undefined>>({});
   const [runOpen, setRunOpen] = useState(false);
   const [deleteOpen, setDeleteOpen] = useState(false);
+  const [changeNote, setChangeNote] = useState("");
 
   // Leaving the page with unsaved edits asks first (links, Back, reloads, closing the tab).
   useUnsavedChanges(dirty);
@@ -91,18 +94,7 @@ export function PromptDetail({ id }: { id: string }) {
       queryClient.invalidateQueries({ queryKey: trpc.prompts.list.queryKey() }),
     ]);
   };
-  // Fetched when the delete confirmation opens, so its counts are current.
-  const deletionImpact = useQuery({ ...trpc.prompts.deletionImpact.queryOptions({ id }), enabled: deleteOpen, staleTime: 0 });
   const update = useMutation(trpc.prompts.update.mutationOptions());
-  const remove = useMutation(
-    trpc.prompts.delete.mutationOptions({
-      onSuccess: async () => {
-        toast({ title: `Prompt “${prompt.name}” deleted`, tone: "success" });
-        leaveTo(href("/prompts"));
-        await queryClient.invalidateQueries({ queryKey: trpc.prompts.list.queryKey() });
-      },
-    }),
-  );
 
   const { fieldErrors, formError } = promptFormErrors(update.error);
   const errors = { ...fieldErrors, ...localErrors };
@@ -115,7 +107,7 @@ export function PromptDetail({ id }: { id: string }) {
   const save = (event?: FormEvent<HTMLFormElement>) => {
     event?.preventDefault();
     if (!dirty || update.isPending) return;
-    const parsed = updatePromptInput.safeParse({ id, ...fields });
+    const parsed = updatePromptInput.safeParse({ id, ...fields, changeNote });
     if (!parsed.success) {
       setLocalErrors(issuesByField(parsed.error.issues));
       return;
@@ -132,6 +124,7 @@ export function PromptDetail({ id }: { id: string }) {
       onSuccess: (updated) => {
         // Edits typed while the save was on its way stay, now based on the new version.
         setDraft((current) => (current === null || sameDraft(current.fields, saved) ? null : { base: updated.currentVersion, fields: current.fields }));
+        setChangeNote("");
         void afterChange(updated);
         toast(
           updated.currentVersion !== before
@@ -181,6 +174,8 @@ export function PromptDetail({ id }: { id: string }) {
         }
       />
 
+      <PromptDeployments promptId={prompt.id} />
+
       <Tabs value={tab} onValueChange={(next) => writeSearch({ tab: next === "editor" ? null : next })}>
         <TabsList label="Prompt">
           <TabsTrigger value="editor">
@@ -209,6 +204,25 @@ export function PromptDetail({ id }: { id: string }) {
                 <PromptFields draft={fields} onChange={change} errors={errors} readOnly={!canWrite} />
               </div>
               {canWrite ? (
+                <Field
+                  label="Change note"
+                  optional
+                  error={errors.changeNote}
+                  hint="Why you made this change: shown with the new version in Versions and in the comparison."
+                >
+                  {(props) => (
+                    <Input
+                      {...props}
+                      name="changeNote"
+                      value={changeNote}
+                      maxLength={MAX_CHANGE_NOTE_LENGTH}
+                      placeholder="e.g. Shorter greeting for the support bot"
+                      onChange={(event) => setChangeNote(event.target.value)}
+                    />
+                  )}
+                </Field>
+              ) : null}
+              {canWrite ? (
                 <div className="flex flex-wrap items-center justify-between gap-3">
                   <p className="text-sm text-gray-600" aria-live="polite">
                     {dirty ? (
@@ -223,6 +237,7 @@ export function PromptDetail({ id }: { id: string }) {
                       disabled={!dirty || update.isPending}
                       onClick={() => {
                         setDraft(null);
+                        setChangeNote("");
                         setLocalErrors({});
                         update.reset();
                       }}
@@ -272,20 +287,7 @@ export function PromptDetail({ id }: { id: string }) {
       {canWrite ? (
         <>
           <RunPromptDialog open={runOpen} onClose={() => setRunOpen(false)} prompt={prompt} initialValues={values} unsavedChanges={dirty} />
-          <ConfirmDialog
-            open={deleteOpen}
-            onClose={() => {
-              if (remove.isPending) return;
-              remove.reset();
-              setDeleteOpen(false);
-            }}
-            title={`Delete “${prompt.name}”?`}
-            description={deletionSummary(deletionImpact.data)}
-            confirmLabel="Delete prompt"
-            pending={remove.isPending || remove.isSuccess}
-            error={remove.error}
-            onConfirm={() => remove.mutate({ id })}
-          />
+          <DeletePromptDialog prompt={prompt} open={deleteOpen} onClose={() => setDeleteOpen(false)} />
         </>
       ) : null}
     </>

@@ -1,5 +1,6 @@
 "use client";
 
+import { MAX_CHANGE_NOTE_LENGTH } from "@sigil/validators";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { ErrorAlert } from "@/components/ui/alert";
@@ -7,23 +8,27 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Field } from "@/components/ui/field";
-import { Select } from "@/components/ui/input";
+import { Input, Select } from "@/components/ui/input";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Skeleton } from "@/components/ui/spinner";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
+import { DeployVersionDialog } from "@/components/deployments/deploy-version-dialog";
+import { useMe } from "@/components/workspace/workspace-context";
 import { cn } from "@/lib/cn";
 import { useTRPC } from "@/trpc/client";
 import type { RouterOutputs } from "@/trpc/types";
 import { useAuthorName } from "./authors";
+import { usePromptLabels, VersionLabels } from "./prompt-deployments";
 import { VersionDiff } from "./version-diff";
-import { changeNoteLabel, comparison } from "./versions";
+import { changeNoteLabel, comparison, labelsByVersion } from "./versions";
 
 type Prompt = RouterOutputs["prompts"]["get"];
 
 /**
- * Every version, newest first (author, time, change note); choose two to see the differences;
- * restore an old one (as a new version, after confirmation).
+ * Every version, newest first (author, time, change note, the deployments that serve it); choose
+ * two to see the differences; restore an old one (as a new version, after confirmation, with an
+ * optional note); admins deploy a version (pin a deployment to it, or create one).
  */
 export function PromptVersions({
   prompt,
@@ -49,6 +54,11 @@ export function PromptVersions({
   const headingId = useId();
   const versions = useQuery(trpc.prompts.versions.queryOptions({ id: prompt.id }));
   const [restoring, setRestoring] = useState<number | null>(null);
+  const [restoreNote, setRestoreNote] = useState("");
+  const [deploying, setDeploying] = useState<number | null>(null);
+  const isAdmin = useMe().user.role === "admin";
+  const { enabled: deploymentsOn, labels } = usePromptLabels(prompt.id);
+  const byVersion = labelsByVersion(labels);
   const restore = useMutation(
     trpc.prompts.restoreVersion.mutationOptions({
       onSuccess: async (updated, input) => {
@@ -58,6 +68,7 @@ export function PromptVersions({
           queryClient.invalidateQueries({ queryKey: trpc.prompts.list.queryKey() }),
         ]);
         setRestoring(null);
+        setRestoreNote("");
         toast({
           key: "prompt-saved",
           title:
@@ -100,6 +111,7 @@ export function PromptVersions({
               <TableRow className="hover:bg-transparent">
                 <TableHead className="w-28">Version</TableHead>
                 <TableHead>Change</TableHead>
+                {deploymentsOn ? <TableHead>Deployments</TableHead> : null}
                 <TableHead>Author</TableHead>
                 <TableHead>When</TableHead>
                 {/* aria-label, not sr-only text: absolutely positioned text escapes the table's scroll box on phones. */}
@@ -119,7 +131,12 @@ export function PromptVersions({
                         {current ? <span className="text-xs font-medium text-brand-700">current</span> : null}
                       </span>
                     </TableCell>
-                    <TableCell className="text-gray-700">{changeNoteLabel(row.changeNote)}</TableCell>
+                    <TableCell className="max-w-xs break-words text-gray-700">{changeNoteLabel(row.changeNote)}</TableCell>
+                    {deploymentsOn ? (
+                      <TableCell>
+                        <VersionLabels labels={byVersion.get(row.version) ?? []} />
+                      </TableCell>
+                    ) : null}
                     <TableCell className="text-gray-700">{authorName(row.createdBy)}</TableCell>
                     <TableCell className="whitespace-nowrap text-gray-600">
                       <RelativeTime value={row.createdAt} />
@@ -138,6 +155,11 @@ export function PromptVersions({
                             }}
                           >
                             {current ? "Compare with previous" : "Compare with current"}
+                          </Button>
+                        ) : null}
+                        {isAdmin && deploymentsOn ? (
+                          <Button variant="secondary" size="sm" aria-describedby={labelId} onClick={() => setDeploying(row.version)}>
+                            Deploy this version
                           </Button>
                         ) : null}
                         {canWrite && !current ? (
@@ -195,12 +217,14 @@ export function PromptVersions({
         </p>
       ) : null}
 
+      {isAdmin && deploymentsOn ? <DeployVersionDialog prompt={prompt} version={deploying} labels={labels} onClose={() => setDeploying(null)} /> : null}
       <ConfirmDialog
         open={restoring !== null}
         onClose={() => {
           if (restore.isPending) return;
           restore.reset();
           setRestoring(null);
+          setRestoreNote("");
         }}
         title={`Restore v${restoring ?? ""}?`}
         description={`The name, description and template of v${restoring ?? ""} become the current content, saved as v${prompt.currentVersion + 1}. Nothing is lost: v${prompt.currentVersion} stays in the history.`}
@@ -209,9 +233,12 @@ export function PromptVersions({
         pending={restore.isPending}
         error={restore.error}
         onConfirm={() => {
-          if (restoring !== null) restore.mutate({ id: prompt.id, version: restoring });
+          if (restoring !== null) restore.mutate({ id: prompt.id, version: restoring, changeNote: restoreNote });
         }}
       >
+        <Field label="Change note" hint="Optional: why you restore it, shown in the versions list." className="mb-3">
+          {(props) => <Input {...props} value={restoreNote} maxLength={MAX_CHANGE_NOTE_LENGTH} onChange={(event) => setRestoreNote(event.target.value)} />}
+        </Field>
         {hasUnsavedChanges ? <p className="text-sm text-amber-800">Your unsaved edits in the editor will be discarded.</p> : null}
       </ConfirmDialog>
     </div>

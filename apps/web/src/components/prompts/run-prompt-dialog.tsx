@@ -10,7 +10,7 @@ import { Dialog } from "@/components/ui/dialog";
 import { useLeaveTo, useUnsavedChanges } from "@/components/unsaved-changes/context";
 import { DraftRestored } from "@/components/unsaved-changes/draft-restored";
 import { useFormDraft } from "@/components/unsaved-changes/use-form-draft";
-import { useMe, useWorkspaceHref } from "@/components/workspace/workspace-context";
+import { useFeature, useMe, useWorkspaceHref } from "@/components/workspace/workspace-context";
 import { clearDraft, draftKey, hasStringFields, isStringRecord } from "@/lib/drafts";
 import { fieldErrorsOf } from "@/lib/trpc-errors";
 import { useTRPC } from "@/trpc/client";
@@ -145,6 +145,7 @@ function RunForm({
   submitted: boolean;
   onSubmit: (input: RouterInputs["executions"]["create"]) => void;
 }) {
+  const filesOn = useFeature("files");
   const target = useRunTarget(prompt.id, prompt.currentVersion);
   const [values, setValues] = useState<Record<string, string>>({ ...initialValues });
   const [choice, setChoice] = useState<ProviderChoice>(DEFAULT_CHOICE);
@@ -184,7 +185,7 @@ function RunForm({
       input: toVariables(target.variables, values),
       provider: choice.provider,
       model: choice.model.trim() === "" ? undefined : choice.model.trim(),
-      fileIds: target.version?.acceptsFiles ? fileIds : [],
+      fileIds: target.version?.acceptsFiles && filesOn ? fileIds : [],
     });
   };
 
@@ -204,7 +205,7 @@ function RunForm({
         loading={target.loading}
       />
       <ProviderFields value={choice} onChange={setChoice} errors={fieldErrors} />
-      {target.version?.acceptsFiles ? <FileChoices selected={fileIds} onChange={setFileIds} error={fieldErrors.fileIds} /> : null}
+      {target.version?.acceptsFiles && filesOn ? <FileChoices selected={fileIds} onChange={setFileIds} error={fieldErrors.fileIds} /> : null}
       <ErrorAlert error={error} title="Could not start the execution" />
     </form>
   );

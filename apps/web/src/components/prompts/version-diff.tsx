@@ -5,6 +5,7 @@ import { Badge } from "@/components/ui/badge";
 import { cn } from "@/lib/cn";
 import { collapseUnchanged, diffLines, sideBySide, type DiffLine, type SideBySideRow } from "@/lib/diff";
 import type { RouterOutputs } from "@/trpc/types";
+import { changeNoteLabel } from "./versions";
 
 type Version = RouterOutputs["prompts"]["versions"][number];
 
@@ -45,6 +46,14 @@ export function VersionDiff({ from, to }: { from: Version; to: Version }) {
           ) : null}
         </p>
       </div>
+      <dl className="grid gap-x-4 gap-y-1 text-sm sm:grid-cols-[auto_minmax(0,1fr)]">
+        {[from, to].map((version) => (
+          <div key={version.version} className="contents">
+            <dt className="font-medium text-gray-700">v{version.version} note</dt>
+            <dd className="break-words text-gray-700">{changeNoteLabel(version.changeNote)}</dd>
+          </div>
+        ))}
+      </dl>
 
       {fieldChanges.length > 0 ? (
         <dl className="divide-y divide-gray-100 overflow-hidden rounded-lg border border-gray-200 bg-white text-sm">

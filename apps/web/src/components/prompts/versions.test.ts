@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { changeNoteLabel, comparison } from "./versions";
+import { changeNoteLabel, comparison, labelsByVersion, labelText } from "./versions";
 
 describe("comparison", () => {
   it("needs two versions", () => {
@@ -27,5 +27,21 @@ describe("changeNoteLabel", () => {
     expect(changeNoteLabel("restore of v12")).toBe("Restored v12");
     expect(changeNoteLabel("")).toBe("—");
     expect(changeNoteLabel("imported")).toBe("imported");
+    expect(changeNoteLabel("restore of v2: back to the short greeting")).toBe("Restored v2: back to the short greeting");
+    expect(changeNoteLabel("Friendlier tone")).toBe("Friendlier tone");
+  });
+});
+
+describe("labelsByVersion", () => {
+  it("puts each deployment on the version it serves, pinned ones first", () => {
+    const labels = [
+      { id: "1", name: "staging", servedVersion: 3, tracking: "latest" as const },
+      { id: "2", name: "production", servedVersion: 3, tracking: "pinned" as const },
+      { id: "3", name: "canary", servedVersion: 1, tracking: "pinned" as const },
+    ];
+    const byVersion = labelsByVersion(labels);
+    expect(byVersion.get(3)?.map(labelText)).toEqual(["production (pinned)", "staging (follows latest)"]);
+    expect(byVersion.get(1)?.map(labelText)).toEqual(["canary (pinned)"]);
+    expect(byVersion.get(2)).toBeUndefined();
   });
 });

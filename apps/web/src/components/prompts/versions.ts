@@ -12,11 +12,35 @@ export function comparison(versions: readonly number[], from: number | null, to:
   return { from: left, to: right };
 }
 
-/** How a version came to be, for people: "Created", "Edited", "Restored v2". */
+/**
+ * How a version came to be, for people: "Created", "Edited", "Restored v2", the person's own note,
+ * or a restore with a note ("Restored v2: back to the short greeting").
+ */
 export function changeNoteLabel(note: string): string {
   if (note === "create") return "Created";
   if (note === "update") return "Edited";
-  const restore = /^restore of v(\d+)$/.exec(note);
-  if (restore) return `Restored v${restore[1] ?? ""}`;
+  const restore = /^restore of v(\d+)(?:: ([\s\S]*))?$/.exec(note);
+  if (restore) return restore[2] ? `Restored v${restore[1] ?? ""}: ${restore[2]}` : `Restored v${restore[1] ?? ""}`;
   return note === "" ? "—" : note;
+}
+
+/** A deployment as a label on a version (deployments.forPrompt). */
+export interface VersionLabel {
+  id: string;
+  name: string;
+  servedVersion: number;
+  tracking: "pinned" | "latest";
+}
+
+/** "production (pinned)", "staging (follows latest)". */
+export function labelText(label: Pick<VersionLabel, "name" | "tracking">): string {
+  return `${label.name} (${label.tracking === "pinned" ? "pinned" : "follows latest"})`;
+}
+
+/** The labels on each version: the deployments that serve it now, pinned ones first, then by name. */
+export function labelsByVersion<L extends VersionLabel>(labels: readonly L[]): Map<number, L[]> {
+  const byVersion = new Map<number, L[]>();
+  const sorted = [...labels].sort((a, b) => (a.tracking === b.tracking ? a.name.localeCompare(b.name) : a.tracking === "pinned" ? -1 : 1));
+  for (const label of sorted) byVersion.set(label.servedVersion, [...(byVersion.get(label.servedVersion) ?? []), label]);
+  return byVersion;
 }

@@ -1,3 +1,4 @@
+import type { TenantFeature } from "@sigil/validators";
 import type { IconName } from "@/components/icons";
 
 export interface WorkspaceSection {
@@ -7,14 +8,16 @@ export interface WorkspaceSection {
   icon: IconName;
   /** Shown to admins only (the API refuses the others anyway). */
   adminOnly?: boolean;
+  /** Shown only while the workspace has this feature. */
+  feature?: TenantFeature;
 }
 
 /** The workspace's sections, in sidebar order. */
 export const WORKSPACE_SECTIONS: WorkspaceSection[] = [
   { path: "/prompts", label: "Prompts", icon: "prompts" },
   { path: "/executions", label: "Executions", icon: "executions" },
-  { path: "/files", label: "Files", icon: "files" },
-  { path: "/deployments", label: "Deployments", icon: "deployments" },
+  { path: "/files", label: "Files", icon: "files", feature: "files" },
+  { path: "/deployments", label: "Deployments", icon: "deployments", feature: "deployments" },
   { path: "/settings", label: "Settings", icon: "settings" },
   { path: "/users", label: "Users", icon: "users", adminOnly: true },
   { path: "/api-keys", label: "API keys", icon: "keys", adminOnly: true },

@@ -1,5 +1,6 @@
 "use client";
 
+import type { TenantFeature } from "@sigil/validators";
 import { createContext, useCallback, useContext, type ReactNode } from "react";
 import { workspaceHref } from "@/lib/workspace-href";
 import type { RouterOutputs } from "@/trpc/types";
@@ -39,4 +40,9 @@ export function useMe(): Me {
   const { me } = useWorkspace();
   if (!me) throw new Error("useMe is only available to signed-in pages of a workspace.");
   return me;
+}
+
+/** Whether the workspace has `feature` (its sections and controls are hidden otherwise). */
+export function useFeature(feature: TenantFeature): boolean {
+  return useMe().tenant.features.includes(feature);
 }

@@ -31,7 +31,9 @@ export function WorkspaceShell({ children }: { children: ReactNode }) {
       onError: (error) => toast({ title: "Could not sign out", description: errorMessage(error), tone: "danger" }),
     }),
   );
-  const sections = WORKSPACE_SECTIONS.filter((section) => !section.adminOnly || me.user.role === "admin");
+  const sections = WORKSPACE_SECTIONS.filter(
+    (section) => (!section.adminOnly || me.user.role === "admin") && (!section.feature || me.tenant.features.includes(section.feature)),
+  );
   const adminStart = sections.findIndex((section) => section.adminOnly);
 
   return (

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { ExecutionList, PROMPT_FILTER_INPUT } from "@/components/executions/execution-list";
 import { executionListInput, parseExecutionFilters } from "@/components/executions/list-params";
 import { getQueryClient, HydrateClient, prefetch, trpc } from "@/trpc/server";
+import { loadWorkspaceSession } from "@/trpc/session";
 
 export const metadata: Metadata = { title: "Executions" };
 
@@ -17,9 +18,13 @@ export default async function ExecutionsPage({ searchParams }: { searchParams: P
   ]);
   // The rows' prompt and deployment names, so the first paint has them.
   const rows = list?.data ?? [];
+  const session = await loadWorkspaceSession();
+  const deployments = session.status === "signed-in" && session.me.tenant.features.includes("deployments");
   await Promise.all([
     ...[...new Set(rows.map((row) => row.promptId))].map((id) => prefetch(trpc.prompts.get.queryOptions({ id }))),
-    ...[...new Set(rows.flatMap((row) => (row.deploymentId ? [row.deploymentId] : [])))].map((id) => prefetch(trpc.deployments.get.queryOptions({ id }))),
+    ...[...new Set(rows.flatMap((row) => (row.deploymentId && deployments ? [row.deploymentId] : [])))].map((id) =>
+      prefetch(trpc.deployments.get.queryOptions({ id })),
+    ),
   ]);
   return (
     <HydrateClient>

@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { ExecutionDetail } from "@/components/executions/execution-detail";
 import { trpcErrorCode } from "@/lib/trpc-errors";
 import { getQueryClient, HydrateClient, prefetch, trpc } from "@/trpc/server";
+import { loadWorkspaceSession } from "@/trpc/session";
 
 export const metadata: Metadata = { title: "Execution" };
 
@@ -17,9 +18,11 @@ export default async function ExecutionPage({ params }: { params: Promise<{ slug
     if (code === "NOT_FOUND" || code === "BAD_REQUEST") notFound();
     throw error;
   }
+  const session = await loadWorkspaceSession();
+  const deployments = session.status === "signed-in" && session.me.tenant.features.includes("deployments");
   await Promise.all([
     prefetch(trpc.prompts.get.queryOptions({ id: execution.promptId })),
-    execution.deploymentId ? prefetch(trpc.deployments.get.queryOptions({ id: execution.deploymentId })) : null,
+    execution.deploymentId && deployments ? prefetch(trpc.deployments.get.queryOptions({ id: execution.deploymentId })) : null,
   ]);
   return (
     <HydrateClient>

@@ -56,7 +56,7 @@ export default async function StartExecutionPage({
   };
   await Promise.all([
     prefetch(trpc.prompts.list.queryOptions(START_PROMPTS_INPUT)),
-    prefetch(trpc.deployments.list.queryOptions(START_DEPLOYMENTS_INPUT)),
+    session.me.tenant.features.includes("deployments") ? prefetch(trpc.deployments.list.queryOptions(START_DEPLOYMENTS_INPUT)) : null,
     defaults.fromExecutionId ? prefetch(trpc.executions.get.queryOptions({ id: defaults.fromExecutionId })) : null,
     defaults.promptId ? prefetch(trpc.prompts.get.queryOptions({ id: defaults.promptId })) : null,
   ]);
