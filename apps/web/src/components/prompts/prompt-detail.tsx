@@ -28,7 +28,7 @@ import { RunPromptDialog } from "./run-prompt-dialog";
 import { TemplatePreview } from "./template-preview";
 import { issuesByField } from "@/lib/form-errors";
 import { customHistoryState } from "@/lib/unsaved-changes";
-import { useLeaveTo, useUnsavedChanges } from "@/components/unsaved-changes/context";
+import { useUnsavedChanges } from "@/components/unsaved-changes/context";
 
 type Prompt = RouterOutputs["prompts"]["get"];
 const TABS = ["editor", "versions", "executions"] as const;
@@ -85,7 +85,6 @@ export function PromptDetail({ id }: { id: string }) {
 
   // Leaving the page with unsaved edits asks first (links, Back, reloads, closing the tab).
   useUnsavedChanges(dirty);
-  const leaveTo = useLeaveTo();
 
   const afterChange = async (updated: Prompt) => {
     queryClient.setQueryData(trpc.prompts.get.queryKey({ id }), updated);
