@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { saveScreenshot } from "../support/pages.ts";
 import { createSiteData, openArea, resolvePath, SITE_AREAS, visit, type SiteData } from "../support/site-pages.ts";
 
 /**
@@ -49,6 +50,7 @@ for (const shell of SHELLS) {
     await expect(menu).toHaveAttribute("aria-expanded", "true");
     await expect(drawer).toBeVisible();
     await expect(nav).toBeInViewport();
+    await saveScreenshot(page, `${shell.area}-phone-menu`);
     await expect(drawer.locator(":focus")).toHaveCount(1);
     await page.keyboard.press("Escape");
     await expect(drawer).toBeHidden();

@@ -76,7 +76,10 @@ export function resolvePath(path: PagePath, data: SiteData): string {
   return typeof path === "string" ? path : path(data);
 }
 
-/** A prompt, an execution of it (finished), a file, a deployment and a pending invitation on acme. */
+/**
+ * A prompt, an execution of it (finished), a file, a deployment, a pending invitation and an API
+ * key on acme, and a system API key: every list of the site has a row.
+ */
 export async function createSiteData(): Promise<SiteData> {
   const acme = await workspaceClient("acme");
   const stamp = Date.now().toString(36);
@@ -86,7 +89,9 @@ export async function createSiteData(): Promise<SiteData> {
   await acme.files.upload.mutate({ name: `site-check-${stamp}.txt`, mimeType: "text/plain", contentBase64: Buffer.from("site check").toString("base64") });
   await acme.deployments.create.mutate({ name: `site-check-${stamp}`, promptId: prompt.id, provider: "template", model: "mustache" });
   const invitation = await acme.users.invite.mutate({ email: `site-check-${stamp}@acme.test`, name: "Site Check", role: "viewer" });
+  await acme.apiKeys.create.mutate({ name: `site-check-${stamp}`, scopes: ["prompts:read", "executions:run"] });
   const admin = await adminClient();
+  await admin.admin.createApiKey.mutate({ name: `site-check-${stamp}` });
   const tenants = await admin.tenants.list.query({ search: "acme" });
   const tenant = tenants.tenants.find((candidate) => candidate.slug === "acme");
   if (!tenant) throw new Error("the demo tenant acme is missing");
