@@ -37,6 +37,8 @@ export default defineConfig({
     { name: "hosts", testDir: "e2e/hosts", use: { ...chromium, baseURL: `http://localhost:${E2E_PORT}` } },
     { name: "workspace", testDir: "e2e/workspace", use: { ...chromium, baseURL: `http://acme.localhost:${E2E_PORT}` } },
     { name: "admin", testDir: "e2e/admin", use: { ...chromium, baseURL: `http://admin.localhost:${E2E_PORT}` } },
+    // Checks that visit every page of the site (e2e/support/site-pages.ts) on every host.
+    { name: "site", testDir: "e2e/site", use: { ...chromium } },
     { name: "security", testDir: "e2e/security", use: { baseURL: `http://localhost:${E2E_PORT}` } },
   ],
   webServer: {

@@ -20,7 +20,11 @@ test("the admin creates tenant initech with an owner, who then signs in on inite
   await page.getByLabel("Owner name").fill(OWNER.name);
   await page.getByLabel("Owner password").fill(OWNER.password);
   await page.getByRole("button", { name: "Create tenant" }).last().click();
-  await expect(page.getByRole("dialog")).toHaveCount(0, { timeout: 15_000 });
+  const created = page.getByRole("dialog", { name: "Tenant Initech created" });
+  await expect(created).toBeVisible({ timeout: 15_000 });
+  await expect(created.getByRole("link", { name: /Open workspace/ })).toHaveAttribute("href", workspaceUrl("initech", ""));
+  await created.getByRole("button", { name: "Done" }).click();
+  await expect(page.getByRole("dialog")).toHaveCount(0);
   await page.goto(`${ADMIN_URL}/tenants`);
   await expect(page.getByRole("cell", { name: "initech" }).first()).toBeVisible();
   await saveScreenshot(page, "admin-tenants");

@@ -22,6 +22,8 @@ const PATHS = {
   tenants: <path d="M3 21h18M5 21V7l7-4 7 4v14M9 9h1m4 0h1m-6 4h1m4 0h1m-6 4h1m4 0h1" />,
   migrations: <path d="M4 7h13l-3-3m6 13H7l3 3" />,
   health: <path d="M3 12h4l3-8 4 16 3-8h4" />,
+  menu: <path d="M4 6h16M4 12h16M4 18h16" />,
+  close: <path d="M6 6l12 12M18 6 6 18" />,
   signOut: <path d="M15 17l5-5-5-5m5 5H9m4 9H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h8" />,
 } satisfies Record<string, ReactNode>;
 

@@ -45,7 +45,7 @@ export function AdminShell({ children }: { children: ReactNode }) {
       }
       nav={
         <nav aria-label="Admin console">
-          <ul className="flex gap-1 md:flex-col">
+          <ul className="flex flex-col gap-1">
             {ADMIN_SECTIONS.map((section) => (
               <li key={section.href}>
                 <NavLink item={section} exact={section.href === "/"} />

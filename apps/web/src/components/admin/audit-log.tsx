@@ -83,7 +83,7 @@ function DetailsSummary({ details }: { details: Record<string, unknown> }) {
       lines.push(`${key}: ${show(value)}`);
     }
   }
-  if (Object.keys(details).length === 0) return <span className="text-gray-400">—</span>;
+  if (Object.keys(details).length === 0) return <span className="text-gray-500">—</span>;
   if (lines.length === 0) lines.push("Details");
   return (
     <details className="group">
@@ -172,10 +172,10 @@ export function AuditLog({ page, action }: { page: number; action: string | unde
                     {entry.action}
                   </Badge>
                 </TableCell>
-                <TableCell className="font-mono text-xs">{entry.tenantSlug ?? <span className="text-gray-400">—</span>}</TableCell>
+                <TableCell className="font-mono text-xs">{entry.tenantSlug ?? <span className="text-gray-500">—</span>}</TableCell>
                 <TableCell className="text-gray-600">
                   {entry.adminId === null ? (
-                    <span className="text-gray-400">—</span>
+                    <span className="text-gray-500">—</span>
                   ) : entry.adminId === me.id ? (
                     "You"
                   ) : (

@@ -44,7 +44,7 @@ export function SchemaBadge({ version, latest, state, stacked = false }: { versi
     <span className={stacked ? "inline-flex flex-col items-start gap-1 whitespace-nowrap" : "inline-flex items-center gap-2 whitespace-nowrap"}>
       <span className="text-gray-700 tabular-nums">
         {version === null ? "—" : `v${version}`}
-        <span className="text-gray-400"> / {latest}</span>
+        <span className="text-gray-500"> / {latest}</span>
       </span>
       <Badge tone={SCHEMA[state].tone}>{SCHEMA[state].label}</Badge>
     </span>

@@ -141,12 +141,8 @@ export function CreateTenantDialog({ open, onClose, workspaceUrlPattern }: { ope
           tone: "success",
         });
         stored.clear();
-        if (result.invitation) {
-          setCreated(result);
-        } else {
-          reset();
-          onClose();
-        }
+        // The next step: open the new workspace (and, for an invited owner, copy the link first).
+        setCreated(result);
       },
     }),
   );
@@ -160,7 +156,7 @@ export function CreateTenantDialog({ open, onClose, workspaceUrlPattern }: { ope
   };
 
   const close = () => {
-    // After an invitation was shown, the dialog starts empty next time (the link is not shown again).
+    // After a tenant was created, the dialog starts empty next time (a link is not shown again).
     if (created) reset();
     onClose();
   };
@@ -181,37 +177,44 @@ export function CreateTenantDialog({ open, onClose, workspaceUrlPattern }: { ope
 
   const server = serverFieldErrors(create.error);
   const errors: FieldErrors = { ...clientErrors, ...server.fields };
-  const invitationLink = created?.invitation
-    ? `${workspaceUrl(workspaceUrlPattern, created.tenant.slug)}/invite/${encodeURIComponent(created.invitation.token)}`
-    : null;
-
-  if (created && invitationLink && created.invitation) {
+  if (created) {
+    const workspace = workspaceUrl(workspaceUrlPattern, created.tenant.slug);
+    const invitation = created.invitation;
     return (
       <Dialog
         open={open}
         onClose={close}
         title={`Tenant ${created.tenant.name} created`}
-        description="The owner has no password yet: send them this invitation link to choose one."
+        description={
+          invitation
+            ? "The owner has no password yet: send them this invitation link to choose one."
+            : `${created.owner.email} can sign in at ${workspace} now.`
+        }
         className="max-w-xl"
         footer={
           <>
             <Link href={`/tenants/${created.tenant.id}`} className={buttonClasses({ variant: "secondary" })} onClick={close}>
               Open tenant
             </Link>
+            <a href={workspace} target="_blank" rel="noreferrer" className={buttonClasses({ variant: "secondary" })}>
+              Open workspace<span className="sr-only"> (new tab)</span>
+            </a>
             <Button onClick={close}>Done</Button>
           </>
         }
       >
-        <div className="space-y-4">
-          <Alert tone="warning" title="Shown only once">
-            Copy the link now: it cannot be shown again. It expires on {formatDateTime(created.invitation.expiresAt)}.
-          </Alert>
-          <CopyField
-            label="Invitation link"
-            value={invitationLink}
-            hint={`For ${created.owner.name} <${created.owner.email}>, owner of ${created.tenant.slug}.`}
-          />
-        </div>
+        {invitation ? (
+          <div className="space-y-4">
+            <Alert tone="warning" title="Shown only once">
+              Copy the link now: it cannot be shown again. It expires on {formatDateTime(invitation.expiresAt)}.
+            </Alert>
+            <CopyField
+              label="Invitation link"
+              value={`${workspace}/invite/${encodeURIComponent(invitation.token)}`}
+              hint={`For ${created.owner.name} <${created.owner.email}>, owner of ${created.tenant.slug}.`}
+            />
+          </div>
+        ) : null}
       </Dialog>
     );
   }

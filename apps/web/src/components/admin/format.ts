@@ -27,8 +27,31 @@ export function formatMegabytes(megabytes: number): string {
   return megabytes >= 1 || megabytes === 0 ? `${formatNumber(megabytes)} MB` : formatBytes(megabytes * 1024 * 1024);
 }
 
+/**
+ * Ticks for a chart axis from 0 to just past `max`: at most five equal steps of 1, 2 or 5 times a
+ * power of ten, counted in the largest unit of `base` that `max` reaches (base 1 for counts,
+ * 1024 for bytes: a 4 MB axis gets 0, 1, 2, 3, 4 MB, not 0, 1,048,576, …).
+ */
+export function axisTicks(max: number, base = 1): number[] {
+  if (!Number.isFinite(max) || max <= 0) return [0, 1];
+  let unit = 1;
+  while (base > 1 && max >= unit * base) unit *= base;
+  const scaled = max / unit;
+  const rough = scaled / 5;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const multiple = [1, 2, 5].find((candidate) => candidate * power >= rough) ?? 10;
+  // Below the first unit (single bytes, counts) a step is at least 1: no half a user.
+  const step = unit === 1 ? Math.max(1, multiple * power) : multiple * power;
+  const count = Math.ceil(scaled / step - 1e-9);
+  return Array.from({ length: count + 1 }, (_, index) => Number((index * step).toPrecision(12)) * unit);
+}
+
 export function bytesToMegabytes(bytes: number): number {
   return bytes / (1024 * 1024);
+}
+
+export function megabytesToBytes(megabytes: number): number {
+  return megabytes * 1024 * 1024;
 }
 
 const dateTime = new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium", timeStyle: "short" });

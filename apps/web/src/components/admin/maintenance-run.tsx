@@ -297,7 +297,7 @@ function RunResults({ kind, runId, running }: { kind: MaintenanceKind; runId: st
                 return (
                   <TableRow key={result.seq}>
                     <TableCell>
-                      <Link href={`/tenants/${result.tenantId}`} className="font-mono text-xs font-medium text-gray-900 hover:text-brand-700 hover:underline">
+                      <Link href={`/tenants/${result.tenantId}`} className="font-mono text-xs font-medium text-brand-700 hover:text-brand-900 hover:underline">
                         {result.slug}
                       </Link>
                     </TableCell>

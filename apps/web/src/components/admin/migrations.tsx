@@ -121,7 +121,7 @@ export function Migrations({ query }: { query: MigrationStatusInput }) {
               {rows.map((tenant) => (
                 <TableRow key={tenant.tenantId}>
                   <TableCell>
-                    <Link href={`/tenants/${tenant.tenantId}`} className="font-mono text-xs font-medium text-gray-900 hover:text-brand-700 hover:underline">
+                    <Link href={`/tenants/${tenant.tenantId}`} className="font-mono text-xs font-medium text-brand-700 hover:text-brand-900 hover:underline">
                       {tenant.slug}
                     </Link>
                   </TableCell>

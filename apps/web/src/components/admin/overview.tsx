@@ -8,7 +8,7 @@ import { buttonClasses } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
 import { useTRPC } from "@/trpc/client";
 import { planLabel } from "./badges";
-import { bytesToMegabytes, formatBytes, formatNumber } from "./format";
+import { formatBytes, formatNumber, megabytesToBytes } from "./format";
 import { OVERVIEW_TOP } from "./overview-queries";
 import { UsageChart, type UsagePoint } from "./usage-chart";
 
@@ -38,10 +38,10 @@ export function AdminOverview() {
   const executions: UsagePoint[] = byExecutions.tenants
     .filter((t) => t.usage.executionsThisMonth > 0)
     .map((t) => ({ slug: t.slug, value: t.usage.executionsThisMonth, limit: t.settings.limits.executions_per_month }));
-  // Charted in MB, like the storage limit.
+  // Charted in bytes (the axis picks B, KB or MB as the largest value needs); the limit is in MB.
   const storage: UsagePoint[] = byStorage.tenants
     .filter((t) => t.usage.storageBytes > 0)
-    .map((t) => ({ slug: t.slug, value: bytesToMegabytes(t.usage.storageBytes), limit: t.settings.limits.storage }));
+    .map((t) => ({ slug: t.slug, value: t.usage.storageBytes, limit: megabytesToBytes(t.settings.limits.storage) }));
   const users: UsagePoint[] = byUsers.tenants
     .filter((t) => t.usage.users > 0)
     .map((t) => ({ slug: t.slug, value: t.usage.users, limit: t.settings.limits.users }));
@@ -94,7 +94,8 @@ export function AdminOverview() {
           title="Storage"
           description="Stored files, against each plan's storage limit."
           points={storage}
-          format={(mb) => formatBytes(mb * 1024 * 1024)}
+          format={formatBytes}
+          tickBase={1024}
           emptyText="No files stored yet."
         />
         <UsageChart title="Users" description="Seats in use (active and invited users)." points={users} format={formatNumber} emptyText="No users yet." />

@@ -127,9 +127,10 @@ export function TenantDetail({ id, workspaceUrlPattern }: { id: string; workspac
   );
 }
 
-function Detail({ label, children }: { label: string; children: ReactNode }) {
+// A <dl> may only hold <div>-wrapped <dt>/<dd> groups: the wrapper takes the grid placement.
+function Detail({ label, children, className }: { label: string; children: ReactNode; className?: string }) {
   return (
-    <div>
+    <div className={className}>
       <dt className="text-xs font-medium text-gray-500">{label}</dt>
       <dd className="mt-0.5 text-gray-900">{children}</dd>
     </div>
@@ -175,11 +176,9 @@ function UsageCard({ tenant }: { tenant: Tenant }) {
         <dl className="grid grid-cols-2 gap-3 border-t border-gray-100 pt-4 text-sm">
           <Detail label="DB file size">{formatBytes(usage.databaseBytes)}</Detail>
           <Detail label="Last activity">{usage.lastActivityAt ? <RelativeTime value={usage.lastActivityAt} /> : "None yet"}</Detail>
-          <div className="col-span-2">
-            <Detail label="Schema">
-              <SchemaBadge {...usage.schema} />
-            </Detail>
-          </div>
+          <Detail label="Schema" className="col-span-2">
+            <SchemaBadge {...usage.schema} />
+          </Detail>
         </dl>
       </CardContent>
     </Card>

@@ -227,7 +227,7 @@ export function TenantsTable({ query, workspaceUrlPattern }: { query: ListTenant
                 {data.tenants.map((tenant) => (
                   <TableRow key={tenant.id}>
                     <TableCell className="max-w-52 px-3">
-                      <Link href={`/tenants/${tenant.id}`} className="font-medium text-gray-900 hover:text-brand-700 hover:underline">
+                      <Link href={`/tenants/${tenant.id}`} className="font-medium text-brand-700 hover:text-brand-900 hover:underline">
                         {tenant.name}
                       </Link>
                       {tenant.settings.domain ? <p className="truncate text-xs text-gray-500">{tenant.settings.domain}</p> : null}

@@ -4,6 +4,7 @@ import { useId } from "react";
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { axisTicks } from "./format";
 
 export interface UsagePoint {
   slug: string;
@@ -26,6 +27,7 @@ export function UsageChart({
   format,
   unavailable = 0,
   emptyText = "Nothing to show yet.",
+  tickBase = 1,
 }: {
   title: string;
   description: string;
@@ -35,6 +37,8 @@ export function UsageChart({
   unavailable?: number;
   /** Shown instead of the bars when every tenant is at 0. */
   emptyText?: string;
+  /** The unit step of the axis: 1 for counts, 1024 for bytes (ticks in KB, MB… as the values need). */
+  tickBase?: number;
 }) {
   const titleId = useId();
   // Tenants at 0 would only add empty rows: the largest non-zero values, at most 12.
@@ -42,6 +46,7 @@ export function UsageChart({
   const shown = sorted.slice(0, MAX_BARS);
   const atZero = points.length - sorted.length;
   const height = 24 + shown.length * 36;
+  const ticks = axisTicks(shown[0]?.value ?? 0, tickBase);
   const notes = [
     sorted.length > MAX_BARS ? `Top ${MAX_BARS} of ${sorted.length}.` : null,
     atZero > 0 && shown.length > 0 ? `${atZero} ${atZero === 1 ? "tenant" : "tenants"} at 0 not shown.` : null,
@@ -71,11 +76,12 @@ export function UsageChart({
                   <CartesianGrid horizontal={false} stroke="var(--color-gray-200)" />
                   <XAxis
                     type="number"
+                    ticks={ticks}
+                    domain={[0, ticks.at(-1) ?? 1]}
                     tickFormatter={format}
                     tick={{ fontSize: 11, fill: "var(--color-gray-500)" }}
                     axisLine={false}
                     tickLine={false}
-                    allowDecimals={false}
                   />
                   <YAxis
                     type="category"
@@ -95,7 +101,7 @@ export function UsageChart({
                     }}
                     contentStyle={{ borderRadius: 6, borderColor: "var(--color-gray-200)", fontSize: 12 }}
                   />
-                  <Bar dataKey="value" fill={BRAND} radius={[0, 4, 4, 0]} maxBarSize={22} isAnimationActive={false} />
+                  <Bar dataKey="value" fill={BRAND} radius={[0, 4, 4, 0]} maxBarSize={22} minPointSize={3} isAnimationActive={false} />
                 </BarChart>
               </ResponsiveContainer>
             </div>

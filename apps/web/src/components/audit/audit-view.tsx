@@ -203,7 +203,7 @@ function AuditTable({ page, action }: { page: number; action: string | undefined
                       ) : null}
                     </>
                   ) : (
-                    <span className="text-gray-400">—</span>
+                    <span className="text-gray-500">—</span>
                   )}
                 </TableCell>
                 <TableCell className="max-w-md">
@@ -212,7 +212,7 @@ function AuditTable({ page, action }: { page: number; action: string | undefined
                       {compactJson(entry.details, 160)}
                     </code>
                   ) : (
-                    <span className="text-gray-400">—</span>
+                    <span className="text-gray-500">—</span>
                   )}
                 </TableCell>
               </TableRow>

@@ -104,7 +104,7 @@ export function DeploymentsView({ page, promptId }: { page: number; promptId?: s
                   </TableCell>
                   <TableCell className="max-w-44">
                     {Object.keys(deployment.options).length === 0 ? (
-                      <span className="text-gray-400">—</span>
+                      <span className="text-gray-500">—</span>
                     ) : (
                       <code className="block truncate font-mono text-xs text-gray-600" title={JSON.stringify(deployment.options, null, 2)}>
                         {compactJson(deployment.options, 60)}

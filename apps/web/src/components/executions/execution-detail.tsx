@@ -150,7 +150,7 @@ export function ExecutionDetail({ id }: { id: string }) {
                   <div key={name} className="grid gap-1 px-5 py-3 sm:grid-cols-[10rem_minmax(0,1fr)] sm:gap-4">
                     <dt className="font-mono text-[13px] font-medium text-gray-700">{name}</dt>
                     <dd className="max-h-60 overflow-auto font-mono text-[13px] break-words whitespace-pre-wrap text-gray-900">
-                      {typeof value === "string" ? value === "" ? <span className="text-gray-400 italic">empty</span> : value : jsonText(value)}
+                      {typeof value === "string" ? value === "" ? <span className="text-gray-500 italic">empty</span> : value : jsonText(value)}
                     </dd>
                   </div>
                 ))}

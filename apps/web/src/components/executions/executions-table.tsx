@@ -46,7 +46,11 @@ export function ExecutionsTable({ rows, caption, showPrompt = true }: { rows: re
           <TableHead>Provider / model</TableHead>
           <TableHead className="w-36">Created</TableHead>
           <TableHead className="w-24 text-right">Duration</TableHead>
-          {showPrompt ? null : <TableHead className="w-16" aria-label="Open" />}
+          {showPrompt ? null : (
+            <TableHead className="w-16">
+              <span className="sr-only">Open</span>
+            </TableHead>
+          )}
         </TableRow>
       </TableHeader>
       <TableBody>
@@ -73,14 +77,14 @@ export function ExecutionsTable({ rows, caption, showPrompt = true }: { rows: re
               </TableCell>
               <TableCell className="text-gray-700">
                 <span className="font-mono text-[13px]">{row.provider}</span>
-                <span className="text-gray-400"> / </span>
+                <span className="text-gray-500"> / </span>
                 <span className="font-mono text-[13px]">{row.model}</span>
               </TableCell>
               <TableCell className="whitespace-nowrap text-gray-600">
                 <RelativeTime value={row.createdAt} />
               </TableCell>
               <TableCell className="text-right whitespace-nowrap text-gray-700 tabular-nums">
-                {duration === null ? <span className="text-gray-400">—</span> : formatDuration(duration)}
+                {duration === null ? <span className="text-gray-500">—</span> : formatDuration(duration)}
               </TableCell>
               {showPrompt ? null : (
                 <TableCell className="text-right">

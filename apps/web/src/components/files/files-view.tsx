@@ -99,7 +99,7 @@ export function FilesView({ page }: { page: number }) {
                           ))}
                         </div>
                       ) : (
-                        <span className="text-gray-400">—</span>
+                        <span className="text-gray-500">—</span>
                       )}
                     </TableCell>
                     <TableCell className="whitespace-nowrap text-gray-600">

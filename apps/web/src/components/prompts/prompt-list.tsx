@@ -177,7 +177,7 @@ export function PromptList() {
                   </TableCell>
                   <TableCell className="text-gray-600">
                     {prompt.description === "" ? (
-                      <span className="text-gray-400">No description</span>
+                      <span className="text-gray-500">No description</span>
                     ) : (
                       <span className="line-clamp-2">{prompt.description}</span>
                     )}

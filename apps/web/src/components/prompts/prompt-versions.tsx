@@ -115,7 +115,9 @@ export function PromptVersions({
                 <TableHead>Author</TableHead>
                 <TableHead>When</TableHead>
                 {/* aria-label, not sr-only text: absolutely positioned text escapes the table's scroll box on phones. */}
-                <TableHead aria-label="Actions" />
+                <TableHead>
+                  <span className="sr-only">Actions</span>
+                </TableHead>
               </TableRow>
             </TableHeader>
             <TableBody>

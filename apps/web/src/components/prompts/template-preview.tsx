@@ -111,7 +111,7 @@ export function TemplatePreview({
                 updating && "opacity-60",
               )}
             >
-              {last.rendered === "" ? <span className="text-gray-400 italic">(empty output)</span> : last.rendered}
+              {last.rendered === "" ? <span className="text-gray-500 italic">(empty output)</span> : last.rendered}
             </pre>
           )}
         </div>

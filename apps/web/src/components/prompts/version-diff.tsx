@@ -142,7 +142,7 @@ function rowKey(row: SideBySideRow): string {
 }
 
 const SIDE_STYLES = {
-  equal: { number: "text-gray-400", text: "text-gray-500", marker: " ", label: "unchanged" },
+  equal: { number: "text-gray-500", text: "text-gray-500", marker: " ", label: "unchanged" },
   removed: { number: "bg-red-100 text-red-700", text: "bg-red-50 text-red-900", marker: "−", label: "removed" },
   added: { number: "bg-green-100 text-green-700", text: "bg-green-50 text-green-900", marker: "+", label: "added" },
 } as const;

@@ -3,6 +3,7 @@ import { cn } from "@/lib/cn";
 /**
  * A determinate bar (upload progress, storage used vs quota). Turns amber from 80 % and red
  * from 100 % unless `tone` is fixed. `label` names it for screen readers and is shown above.
+ * Any value above 0 shows at least a sliver (46 B of a 4 MB quota is not nothing).
  */
 export function ProgressBar({
   value,
@@ -37,7 +38,7 @@ export function ProgressBar({
         aria-valuetext={valueText}
         className="h-2 w-full overflow-hidden rounded-full bg-gray-200"
       >
-        <div className={cn("h-full rounded-full transition-[width]", color)} style={{ width: `${ratio * 100}%` }} />
+        <div className={cn("h-full rounded-full transition-[width]", color)} style={{ width: value > 0 ? `max(${ratio * 100}%, 0.375rem)` : "0%" }} />
       </div>
     </div>
   );

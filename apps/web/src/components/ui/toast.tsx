@@ -69,7 +69,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
             <button
               type="button"
               onClick={() => dismiss(toast.id)}
-              className="-m-1 h-fit rounded p-1 text-gray-400 hover:text-gray-700 focus-visible:outline-2 focus-visible:outline-brand-600"
+              className="-m-1 h-fit rounded p-1 text-gray-500 hover:text-gray-700 focus-visible:outline-2 focus-visible:outline-brand-600"
             >
               <span className="sr-only">Dismiss</span>
               <svg viewBox="0 0 20 20" fill="currentColor" className="size-4" aria-hidden="true">

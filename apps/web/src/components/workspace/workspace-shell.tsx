@@ -46,9 +46,9 @@ export function WorkspaceShell({ children }: { children: ReactNode }) {
       }
       nav={
         <nav aria-label="Workspace">
-          <ul className="flex gap-1 md:flex-col">
+          <ul className="flex flex-col gap-1">
             {sections.map((section, index) => (
-              <li key={section.path} className={index === adminStart ? "md:mt-4 md:border-t md:border-gray-100 md:pt-4" : undefined}>
+              <li key={section.path} className={index === adminStart ? "mt-4 border-t border-gray-100 pt-4" : undefined}>
                 <NavLink item={{ href: href(section.path), label: section.label, icon: section.icon }} />
               </li>
             ))}
