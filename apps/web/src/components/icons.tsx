@@ -23,6 +23,7 @@ const PATHS = {
   migrations: <path d="M4 7h13l-3-3m6 13H7l3 3" />,
   health: <path d="M3 12h4l3-8 4 16 3-8h4" />,
   signOut: <path d="M15 17l5-5-5-5m5 5H9m4 9H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h8" />,
+  user: <path d="M20 21v-2a4 4 0 0 0-4-4H8a4 4 0 0 0-4 4v2M12 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8Z" />,
 } satisfies Record<string, ReactNode>;
 
 export type IconName = keyof typeof PATHS;
