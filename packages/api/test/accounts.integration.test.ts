@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { tenantContext, userModel, type TenantRow, type UserRow } from "@sigil/db";
 import { SMTPServer } from "smtp-server";
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
+import { signInSystemAdmin } from "./admin-session.ts";
 import { call, createTenantWithUsers, login, TEST_PASSWORD, useTestEnv, type TestEnv } from "./harness.ts";
 
 /**
@@ -266,6 +267,22 @@ describe("mail through SMTP", () => {
     expect(mail.to).toEqual(["newcomer@acme.test"]);
     expect(mail.body).toContain("Subject: You are invited to Tenant acme on Sigil");
     expect(linkIn(mail.body, "/invite")).toBe(invited.data?.invitationToken);
+  });
+
+  test("a new workspace's owner invitation is mailed too, on the new workspace's address", async () => {
+    const system = await signInSystemAdmin();
+    const created = await system.call<{ invitation: { token: string; mailed: boolean } | null }>("mutation", "tenants.create", {
+      name: "Mailed Co",
+      slug: "mailed",
+      plan: "pro",
+      settings: { features: [], limits: { users: 10, storage: 100, executions_per_month: 1_000 } },
+      owner: { email: "founder@mailed.test", name: "Founder" },
+    });
+    expect(created.data?.invitation?.mailed).toBe(true);
+    const mail = await nextMail(3);
+    expect(mail.to).toEqual(["founder@mailed.test"]);
+    const link = /https:\/\/mailed\.sigil\.example\.test\/invite\/([A-Za-z0-9_-]+)/.exec(mail.body.replace(/=\r\n/g, ""))?.[1];
+    expect(link).toBe(created.data?.invitation?.token);
   });
 });
 

@@ -75,7 +75,12 @@ export const usersRouter = router({
       ? await userModel.updateWithinSeatLimit(existing.id, fields, ctx.tenant.limitUsers)
       : await userModel.createWithinSeatLimit({ email: input.email, ...fields }, ctx.tenant.limitUsers);
     if (!user) throw new TRPCError({ code: "NOT_FOUND", message: "No such user in this workspace." });
-    const delivery = await mailInvitation(ctx, ctx.tenant, { email: user.email, name: user.name, token: invitation.token, expiresAt: invitation.expiresAt });
+    const delivery = await mailInvitation(ctx.config, ctx.tenant, {
+      email: user.email,
+      name: user.name,
+      token: invitation.token,
+      expiresAt: invitation.expiresAt,
+    });
     await recordAudit(
       ctx,
       reinvite ? "user.reinvited" : "user.invited",

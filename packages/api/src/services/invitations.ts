@@ -1,5 +1,6 @@
 import { sha256, userModel, type TenantRow, type UserRow } from "@sigil/db";
 import { enforceRateLimits, signInIpBucket } from "../auth/rate-limit.ts";
+import type { ApiConfig } from "../config.ts";
 import type { InnerContext } from "../context.ts";
 import { sendMail } from "../mail/mailer.ts";
 import { invitationMail } from "../mail/messages.ts";
@@ -39,11 +40,11 @@ export function accountState(user: UserRow, now = new Date()): AccountState {
 
 /** Mails an invitation when SMTP is configured; the admin is shown the link either way. */
 export async function mailInvitation(
-  ctx: InnerContext,
+  config: ApiConfig,
   tenant: TenantRow,
   invite: { email: string; name: string; token: string; expiresAt: Date },
 ): Promise<{ mailed: boolean; mailError: string | null }> {
-  const mail = ctx.config.mail;
+  const mail = config.mail;
   if (!mail) return { mailed: false, mailError: null };
   try {
     await sendMail(mail, invitationMail(mail, tenant, invite));
