@@ -150,8 +150,8 @@ type ApiEnvironment = z.output<typeof apiEnvironment>;
 function mailConfig(values: ApiEnvironment): MailConfig | null {
   if (!values.SMTP_HOST) {
     const stray = (["SMTP_FROM", "SMTP_USER", "SMTP_PASSWORD", "SMTP_SECURE"] as const).find((name) => values[name] !== undefined);
-    if (stray)
-      throw new InvalidSettingError([{ name: "SMTP_HOST", value: undefined, expected: `a host name or IP address (${stray} is set, SMTP_HOST is not)` }]);
+    // The value is left out of the message: it may be the password.
+    if (stray) throw new InvalidSettingError([{ name: stray, value: undefined, expected: "to be set only with SMTP_HOST (mail is off without it)" }]);
     return null;
   }
   const problems: SettingProblem[] = [];
