@@ -45,6 +45,14 @@ const BAD_VALUES: [name: string, value: string, expected: RegExp][] = [
   ["METRICS_TOKEN", "short", /at least 16 characters/],
   ["METRICS_TENANT_LABELS", "5000", /whole number from 0 to 1000/],
   ["WORKER_STATUS_SOCKET", "worker.sock", /absolute path/],
+  ["PASSWORD_RESET_TTL_MINUTES", "2", /whole number from 5 to 1440/],
+  ["SMTP_HOST", "smtp host", /host name or IP address/],
+  ["SMTP_PORT", "0", /whole number from 1 to 65535/],
+  ["SMTP_SECURE", "maybe", /on or off/],
+  ["SMTP_USER", "sigil", /only with SMTP_HOST/],
+  ["SMTP_PASSWORD", "secret-password", /only with SMTP_HOST/],
+  ["SMTP_FROM", "not an address", /sigil@example\.com/],
+  ["SIGIL_WORKSPACE_URL", "https://sigil.example.com", /\{slug\}/],
 ];
 
 const ROOT = join(import.meta.dirname, "..", "..", "..");

@@ -1,6 +1,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import { ZodError, z } from "zod";
+import { SignInLockedError, type LockoutErrorData } from "./auth/lockout.ts";
 import type { Context } from "./context.ts";
 import { publicMessage, QuotaTRPCError, toTRPCError, type QuotaErrorData } from "./errors.ts";
 import { TenantInMaintenanceError } from "./tenant-maintenance-guard.ts";
@@ -16,6 +17,8 @@ const t = initTRPC
     errorFormatter({ shape, error }) {
       const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
       const quota: QuotaErrorData | null = error instanceof QuotaTRPCError ? error.quota : null;
+      // A locked sign-in: when it ends, for clients to show in the reader's time zone.
+      const lockout: LockoutErrorData | null = error instanceof SignInLockedError ? error.lockout : null;
       // A known workspace that is not active: clients show a "suspended" page instead of an error.
       // A workspace in maintenance: clients show its banner with the reason and expected end.
       const maintenance = error instanceof TenantInMaintenanceError ? error.maintenance : null;
@@ -29,6 +32,7 @@ const t = initTRPC
           path: shape.data.path,
           zodError,
           quota,
+          lockout,
           tenantStatus,
           maintenance,
         },

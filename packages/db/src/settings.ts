@@ -13,7 +13,7 @@ import { InvalidSettingError, type SettingProblem } from "./errors.ts";
 export type Env = Record<string, string | undefined>;
 
 /** Variables whose value must never appear in a message or a log. */
-const SECRET_VARIABLES = new Set(["SIGIL_SECRET_KEY", "SIGIL_SECRET_KEY_NEW", "SIGIL_ADMIN_PASSWORD", "METRICS_TOKEN"]);
+const SECRET_VARIABLES = new Set(["SIGIL_SECRET_KEY", "SIGIL_SECRET_KEY_NEW", "SIGIL_ADMIN_PASSWORD", "METRICS_TOKEN", "SMTP_PASSWORD"]);
 
 /**
  * One variable: unset or blank gives `fallback`; otherwise `parse` returns the value, or undefined

@@ -9,4 +9,12 @@ export const acceptInvitationInput = z.object({
   name: name(200).optional(),
   password,
 });
-export const changePasswordInput = z.object({ currentPassword: z.string().min(1).max(200), newPassword: password });
+export const changePasswordInput = z.object({ currentPassword: z.string().min(1, "Enter your current password.").max(200), newPassword: password });
+
+/** A link's token as it arrives from a URL: checked by the API, only bounded here. */
+const linkToken = z.string().min(1, "The link has no token.").max(200, "This link is not valid.");
+export const invitationTokenInput = z.object({ token: linkToken });
+export const forgotPasswordInput = z.object({ email });
+export const resetTokenInput = z.object({ token: linkToken });
+export const completePasswordResetInput = z.object({ token: linkToken, password });
+export const updateProfileInput = z.object({ name: name(200) });

@@ -1,10 +1,13 @@
 "use client";
 
+import { loginInput } from "@sigil/validators";
+import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { ErrorAlert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
+import { issuesByField, type FieldErrors } from "@/lib/form-errors";
 import { fieldErrorsOf } from "@/lib/trpc-errors";
 
 export interface SignInFormProps {
@@ -12,21 +15,30 @@ export interface SignInFormProps {
   signIn: (credentials: { email: string; password: string }) => Promise<unknown>;
   pending: boolean;
   error: unknown;
+  /** Where "Forgot password?" leads (workspace sign-in only). */
+  forgotPasswordHref?: string;
 }
 
-/** Email + password. Shared by the workspace and admin sign-in pages, which bring their own mutation. */
-export function SignInForm({ signIn, pending, error }: SignInFormProps) {
+/**
+ * Email + password. Shared by the workspace and admin sign-in pages, which bring their own
+ * mutation. Checked with the API's own schema first and answered inline, like every other form.
+ */
+export function SignInForm({ signIn, pending, error, forgotPasswordHref }: SignInFormProps) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const fieldErrors = fieldErrorsOf(error);
+  const [localErrors, setLocalErrors] = useState<FieldErrors>({});
+  const serverErrors = fieldErrorsOf(error);
+  const fieldErrors = { ...serverErrors, ...localErrors };
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    const parsed = loginInput.safeParse({ email, password });
+    setLocalErrors(parsed.success ? {} : issuesByField(parsed.error.issues));
     // Errors are rendered from the mutation's state; nothing to do with the rejection here.
-    signIn({ email, password }).catch(() => undefined);
+    if (parsed.success) signIn({ email, password }).catch(() => undefined);
   };
   return (
-    <form onSubmit={onSubmit} className="space-y-4">
-      {error && Object.keys(fieldErrors).length === 0 ? <ErrorAlert error={error} title="Could not sign in" /> : null}
+    <form onSubmit={onSubmit} noValidate className="space-y-4">
+      {error && Object.keys(serverErrors).length === 0 ? <ErrorAlert error={error} title="Could not sign in" /> : null}
       <Field label="Email" error={fieldErrors.email}>
         {(props) => (
           <Input
@@ -34,10 +46,12 @@ export function SignInForm({ signIn, pending, error }: SignInFormProps) {
             type="email"
             name="email"
             autoComplete="username"
-            required
             autoFocus
             value={email}
-            onChange={(event) => setEmail(event.target.value)}
+            onChange={(event) => {
+              setEmail(event.target.value);
+              setLocalErrors((current) => ({ ...current, email: undefined }));
+            }}
           />
         )}
       </Field>
@@ -48,15 +62,24 @@ export function SignInForm({ signIn, pending, error }: SignInFormProps) {
             type="password"
             name="password"
             autoComplete="current-password"
-            required
             value={password}
-            onChange={(event) => setPassword(event.target.value)}
+            onChange={(event) => {
+              setPassword(event.target.value);
+              setLocalErrors((current) => ({ ...current, password: undefined }));
+            }}
           />
         )}
       </Field>
       <Button type="submit" className="w-full" loading={pending}>
         Sign in
       </Button>
+      {forgotPasswordHref ? (
+        <p className="text-center text-sm">
+          <Link href={forgotPasswordHref} className="font-medium text-brand-700 hover:underline">
+            Forgot password?
+          </Link>
+        </p>
+      ) : null}
     </form>
   );
 }

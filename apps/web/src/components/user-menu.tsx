@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useEffect, useId, useRef, useState } from "react";
 import { Spinner } from "@/components/ui/spinner";
 import { cn } from "@/lib/cn";
@@ -12,10 +13,12 @@ export interface UserMenuProps {
   detail: string;
   onSignOut: () => void;
   signingOut: boolean;
+  /** The account's own page (name, password), when there is one. */
+  profileHref?: string;
 }
 
 /** The account button at the bottom of a sidebar: who is signed in, and sign-out. Escape and outside clicks close it. */
-export function UserMenu({ name, email, detail, onSignOut, signingOut }: UserMenuProps) {
+export function UserMenu({ name, email, detail, onSignOut, signingOut, profileHref }: UserMenuProps) {
   const [open, setOpen] = useState(false);
   const panelId = useId();
   const root = useRef<HTMLDivElement>(null);
@@ -55,6 +58,16 @@ export function UserMenu({ name, email, detail, onSignOut, signingOut }: UserMen
             <p className="truncate text-sm font-medium text-gray-900">{email}</p>
             <p className="text-xs text-gray-500">{detail}</p>
           </div>
+          {profileHref ? (
+            <Link
+              href={profileHref}
+              onClick={() => setOpen(false)}
+              className="mt-1 flex w-full items-center gap-2 rounded-md px-3 py-2 text-left text-sm text-gray-700 hover:bg-gray-100 focus-visible:outline-2 focus-visible:outline-brand-600"
+            >
+              <Icon name="user" />
+              Profile
+            </Link>
+          ) : null}
           <button
             type="button"
             onClick={onSignOut}

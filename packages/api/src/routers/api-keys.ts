@@ -40,4 +40,15 @@ export const apiKeysRouter = router({
     await recordAudit(ctx, "api_key.revoked", { type: "api_key", id: key.id }, { name: key.name });
     return toPublicApiKey(revoked);
   }),
+
+  /** Removes a revoked or expired key from the list; an active key is revoked first. */
+  delete: adminOnly.input(revokeApiKeyInput).mutation(async ({ ctx, input }) => {
+    const key = await apiKeyModel.findById(input.id);
+    if (!key) throw new TRPCError({ code: "NOT_FOUND", message: "No such API key in this workspace." });
+    const expired = key.expiresAt !== null && key.expiresAt <= new Date();
+    if (key.status !== "revoked" && !expired) throw new TRPCError({ code: "BAD_REQUEST", message: `Revoke the key "${key.name}" before deleting it.` });
+    await apiKeyModel.delete(key.id);
+    await recordAudit(ctx, "api_key.deleted", { type: "api_key", id: key.id }, { name: key.name });
+    return { id: key.id };
+  }),
 });

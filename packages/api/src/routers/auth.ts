@@ -1,5 +1,15 @@
 import { hashPassword, sessionModel, sha256, userModel, verifyPassword } from "@sigil/db";
-import { acceptInvitationInput, changePasswordInput, isTenantFeature, loginInput } from "@sigil/validators";
+import {
+  acceptInvitationInput,
+  changePasswordInput,
+  completePasswordResetInput,
+  forgotPasswordInput,
+  invitationTokenInput,
+  isTenantFeature,
+  loginInput,
+  resetTokenInput,
+  updateProfileInput,
+} from "@sigil/validators";
 import { TRPCError } from "@trpc/server";
 import { clearCookie, SESSION_COOKIE } from "../auth/cookies.ts";
 import { assertSameOrigin } from "../auth/origin.ts";
@@ -7,6 +17,8 @@ import { enforceInvitationRateLimits } from "../auth/rate-limit.ts";
 import { authedProcedure, tenantProcedure } from "../procedures.ts";
 import { recordAudit } from "../services/audit.ts";
 import { checkCredentials, endUserSessions, startSession } from "../services/auth-service.ts";
+import { invitationState } from "../services/invitations.ts";
+import { completePasswordReset, requestPasswordReset, resetLinkState } from "../services/password-resets.ts";
 import { toPublicUser } from "../services/public-shapes.ts";
 import { publicMaintenance } from "../tenant-maintenance-guard.ts";
 import { router } from "../trpc.ts";
@@ -51,6 +63,9 @@ export const authRouter = router({
     },
   })),
 
+  /** What an invitation link is (valid, used, expired, revoked, unknown), for the page that opens it. */
+  invitation: tenantProcedure.input(invitationTokenInput).query(({ ctx, input }) => invitationState(ctx, ctx.tenant, input.token)),
+
   acceptInvitation: tenantProcedure.input(acceptInvitationInput).mutation(async ({ ctx, input }) => {
     assertSameOrigin(ctx.request, { required: false });
     enforceInvitationRateLimits(ctx, ctx.tenant.id, input.token);
@@ -64,6 +79,41 @@ export const authRouter = router({
       id: activated.id,
     });
     return { user: toPublicUser(signedIn) };
+  }),
+
+  /** "Forgot password": the same answer whether or not the email belongs to a member. */
+  forgotPassword: tenantProcedure.input(forgotPasswordInput).mutation(async ({ ctx, input }) => {
+    assertSameOrigin(ctx.request, { required: false });
+    const { delivery, user } = await requestPasswordReset(ctx, ctx.tenant, input.email);
+    // Only a member's request is on record; the answer is the same either way.
+    if (user)
+      await recordAudit(
+        { ...ctx, identity: { kind: "session", user, sessionId: "" } },
+        "auth.password_reset_requested",
+        { type: "user", id: user.id },
+        { delivery },
+      );
+    return { delivery };
+  }),
+
+  /** What a password reset link is (valid with its email, used, expired, unknown). */
+  passwordResetLink: tenantProcedure.input(resetTokenInput).query(({ ctx, input }) => resetLinkState(ctx, ctx.tenant, input.token)),
+
+  /** Sets a new password with a reset link; every session of the user ends, a sign-in lock is lifted. */
+  resetPassword: tenantProcedure.input(completePasswordResetInput).mutation(async ({ ctx, input }) => {
+    assertSameOrigin(ctx.request, { required: false });
+    const user = await completePasswordReset(ctx, ctx.tenant, input.token, input.password);
+    await recordAudit({ ...ctx, identity: { kind: "session", user, sessionId: "" } }, "auth.password_reset_completed", { type: "user", id: user.id });
+    return { email: user.email };
+  }),
+
+  /** The signed-in member's own name. */
+  updateProfile: anyMember.input(updateProfileInput).mutation(async ({ ctx, input }) => {
+    if (ctx.identity.kind !== "session") throw new TRPCError({ code: "FORBIDDEN", message: "Sign in to change your profile." });
+    const updated = await userModel.update(ctx.user.id, { name: input.name });
+    if (!updated) throw new TRPCError({ code: "NOT_FOUND", message: "Your account no longer exists." });
+    await recordAudit(ctx, "user.profile_updated", { type: "user", id: ctx.user.id }, { from: ctx.user.name, to: updated.name });
+    return toPublicUser(updated);
   }),
 
   changePassword: anyMember.input(changePasswordInput).mutation(async ({ ctx, input }) => {

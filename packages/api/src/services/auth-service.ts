@@ -10,12 +10,16 @@ import {
   type TenantRow,
   type UserRow,
 } from "@sigil/db";
+import { TRPCError } from "@trpc/server";
 import { SESSION_COOKIE, setCookie } from "../auth/cookies.ts";
 import { verifyWithLockout } from "../auth/lockout.ts";
 import { enforceSignInRateLimits } from "../auth/rate-limit.ts";
 import type { InnerContext } from "../context.ts";
 
 export { INVALID_CREDENTIALS } from "../auth/lockout.ts";
+
+/** Said only to someone who gave the account's right password (auth/lockout.ts). */
+export const DEACTIVATED = "This account is deactivated. Ask an admin of this workspace to reactivate it.";
 
 /**
  * Checks a tenant user's password with the rate limits (auth/rate-limit.ts) and the lockout rules
@@ -30,6 +34,8 @@ export async function checkCredentials(ctx: InnerContext, tenant: TenantRow, ema
     password,
     config: ctx.config,
     canSignIn: (user) => user.status === "active",
+    refusal: () => new TRPCError({ code: "FORBIDDEN", message: DEACTIVATED }),
+    unlockHint: "To get in sooner, ask an admin of this workspace to unlock your account, or reset your password (“Forgot password?”).",
     onFailure: (failure) => auditLogModel.recordFailedSignIns({ ...failure, key: signInKey, email, at: new Date() }, ctx.request.ip),
   });
   return upgradePasswordHash(user, password);

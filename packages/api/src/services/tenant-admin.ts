@@ -4,6 +4,7 @@ import { TRPCError } from "@trpc/server";
 import type { ApiConfig } from "../config.ts";
 import { recordAdminAction, type AdminActor } from "./audit.ts";
 import { newInvitation } from "./auth-service.ts";
+import { mailInvitation } from "./invitations.ts";
 import { toPublicUser } from "./public-shapes.ts";
 
 /**
@@ -74,16 +75,21 @@ export async function createTenantWithOwner(actor: AdminActor, config: ApiConfig
         tenant.limitUsers,
       ),
     );
+    // The owner's invitation is mailed when SMTP is configured; the administrator gets the link either way.
+    const delivery =
+      invitation === null
+        ? null
+        : await mailInvitation(config, tenant, { email: owner.email, name: owner.name, token: invitation.token, expiresAt: invitation.expiresAt });
     await recordAdminAction(actor, "tenant.created", tenant, {
       name: tenant.name,
       plan: tenant.plan,
-      owner: { id: owner.id, email: owner.email, status: owner.status },
+      owner: { id: owner.id, email: owner.email, status: owner.status, mailed: delivery?.mailed ?? false },
     });
     return {
       tenant: toTenantDocument(tenant),
       owner: toPublicUser(owner),
       /** Present when the owner was invited: share `token` with them; it is not shown again. */
-      invitation: invitation === null ? null : { token: invitation.token, expiresAt: invitation.expiresAt },
+      invitation: invitation === null || delivery === null ? null : { token: invitation.token, expiresAt: invitation.expiresAt, ...delivery },
     };
   } catch (error) {
     try {

@@ -22,3 +22,5 @@ export * from "./maintenance-run.ts";
 export * from "./tenant-work.ts";
 export * from "./imported-rows.ts";
 export * from "./tenant-backup.ts";
+export * from "./password-reset.ts";
+export * from "./deleted-user.ts";

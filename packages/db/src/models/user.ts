@@ -1,4 +1,6 @@
 import { and, count, eq, gt, inArray, ne } from "drizzle-orm";
+import { randomUUID } from "node:crypto";
+import { deletedUsers } from "../schema/shared/accounts.ts";
 import { QuotaExceededError } from "../errors.ts";
 import { users, type UserRole } from "../schema/shared/users.ts";
 import type { RowOf } from "./base-model.ts";
@@ -75,13 +77,15 @@ export class UserModel extends SharedModel<typeof users> {
   /**
    * Accepts an invitation: the pending, unexpired user holding `tokenHash` becomes active with
    * `patch` (its password), and the token is spent. One conditional UPDATE: of parallel
-   * acceptances of one token exactly one gets the user back, the others null.
+   * acceptances of one token exactly one gets the user back, the others null. The token's hash
+   * stays on the row so the link, opened again, says "already used" (it can never match again:
+   * the user is no longer pending).
    */
   async acceptInvitation(tokenHash: string, patch: { passwordHash: string; name?: string }, now = new Date()): Promise<UserRow | null> {
     return this.withDatabase("users.acceptInvitation", (db) => {
       const row = db
         .update(users)
-        .set({ ...patch, status: "active", invitationTokenHash: null, invitationExpiresAt: null, updatedAt: now })
+        .set({ ...patch, status: "active", invitationExpiresAt: null, updatedAt: now })
         .where(this.condition(and(eq(users.invitationTokenHash, tokenHash), eq(users.status, "pending"), gt(users.invitationExpiresAt, now))))
         .returning()
         .get();
@@ -119,6 +123,41 @@ export class UserModel extends SharedModel<typeof users> {
       if (error instanceof LastActiveAdminRollback) return { refused: "lastActiveAdmin" };
       throw error;
     }
+  }
+
+  /**
+   * Deletes a user unless they are the tenant's last active admin, and keeps their name and email
+   * in `deleted_users` for the content they authored. Check, tombstone and delete are one
+   * IMMEDIATE transaction; their sessions, API keys and password resets go with the row
+   * (foreign keys ON DELETE CASCADE).
+   */
+  async deleteKeepingAnActiveAdmin(id: string): Promise<{ user: UserRow } | { refused: "notFound" | "lastActiveAdmin" }> {
+    return this.withDatabase("users.deleteKeepingAnActiveAdmin", (db) =>
+      this.transaction(
+        db,
+        (tx) => {
+          const user = this.selectById(tx, id);
+          if (!user) return { refused: "notFound" as const };
+          if (user.role === "admin" && user.status === "active") {
+            const row = tx
+              .select({ n: count() })
+              .from(users)
+              .where(this.condition(and(eq(users.role, "admin"), eq(users.status, "active"), ne(users.id, id))))
+              .get();
+            if ((row?.n ?? 0) === 0) return { refused: "lastActiveAdmin" as const };
+          }
+          tx.insert(deletedUsers)
+            .values({ ...this.ownedValues(), id: randomUUID(), userId: user.id, name: user.name, email: user.email } as typeof deletedUsers.$inferInsert)
+            .onConflictDoNothing()
+            .run();
+          tx.delete(users)
+            .where(this.condition(eq(users.id, id)))
+            .run();
+          return { user };
+        },
+        "immediate",
+      ),
+    );
   }
 
   async findByRole(role: UserRole): Promise<UserRow[]> {

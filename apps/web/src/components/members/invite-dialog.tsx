@@ -7,7 +7,6 @@ import { useUnsavedChanges } from "@/components/unsaved-changes/context";
 import { useWorkspaceHref } from "@/components/workspace/workspace-context";
 import { Alert, ErrorAlert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { CopyButton } from "@/components/ui/copy-button";
 import { DateTime } from "@/components/ui/date-time";
 import { Dialog } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
@@ -16,6 +15,7 @@ import { fieldErrorsOf } from "@/lib/trpc-errors";
 import { useTRPC } from "@/trpc/client";
 import type { RouterOutputs } from "@/trpc/types";
 import { quotaOf } from "./quota";
+import { absoluteLink, OneTimeLink } from "./one-time-link";
 import { ROLES, type Role } from "./roles";
 import { issuesByField } from "@/lib/form-errors";
 
@@ -35,7 +35,11 @@ export function InviteDialog({ open, onClose }: { open: boolean; onClose: () => 
       open={open}
       onClose={close}
       title={invitation ? "Invitation created" : "Invite user"}
-      description={invitation ? undefined : "No email is sent: you share the invitation link yourself. Invited users take a seat of the plan."}
+      description={
+        invitation
+          ? undefined
+          : "You get the invitation link to share; it is also mailed when this installation sends mail. Invited users take a seat of the plan."
+      }
     >
       {open ? (
         invitation ? (
@@ -143,32 +147,32 @@ function InviteForm({ onInvited, onCancel }: { onInvited: (invitation: Invitatio
 
 function InvitationLink({ invitation, onAnother, onDone }: { invitation: Invitation; onAnother: () => void; onDone: () => void }) {
   const href = useWorkspaceHref();
-  // The workspace's own base URL (its host, or the /tenant/<slug> prefix) + /invite/<token>.
-  const link = `${window.location.origin}${href(`/invite/${invitation.invitationToken}`)}`;
+  const link = absoluteLink(href(`/invite/${invitation.invitationToken}`));
   return (
     <div className="space-y-4">
       <p className="text-sm text-gray-700">
         Send this link to <span className="font-medium text-gray-900">{invitation.user.name}</span> ({invitation.user.email}). They choose a password and join
         as {ROLE_WITH_ARTICLE[invitation.user.role]}.
       </p>
-      <Field
+      {invitation.mailed ? (
+        <Alert tone="success" title="Invitation mailed">
+          Sigil sent this link to {invitation.user.email}.
+        </Alert>
+      ) : invitation.mailError ? (
+        <Alert tone="warning" title="The invitation was not mailed">
+          {invitation.mailError}
+        </Alert>
+      ) : null}
+      <OneTimeLink
         label="Invitation link"
+        link={link}
         hint={
           <>
             Valid until <DateTime value={invitation.invitationExpiresAt} />.
           </>
         }
-      >
-        {(props) => (
-          <div className="flex gap-2">
-            <Input {...props} readOnly value={link} onFocus={(event) => event.target.select()} className="font-mono text-xs" />
-            <CopyButton value={link} srLabel="Copy the invitation link" />
-          </div>
-        )}
-      </Field>
-      <Alert tone="warning" title="Shown only once">
-        Sigil stores only a hash of this link. Copy it now; if it is lost, revoke the invitation and invite again.
-      </Alert>
+        lostAdvice="if it is lost, revoke the invitation and invite again."
+      />
       <div className="-mx-6 -mb-4 flex justify-end gap-2 rounded-b-lg border-t border-gray-100 bg-gray-50 px-6 py-3">
         <Button variant="secondary" onClick={onAnother}>
           Invite another

@@ -14,20 +14,34 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import { useTRPC } from "@/trpc/client";
+import type { RouterOutputs } from "@/trpc/types";
 import { InviteDialog } from "./invite-dialog";
 import { quotaOf } from "./quota";
+import { ResetLinkDialog } from "./reset-link-dialog";
 import { isDemotion, ROLE_LABELS, ROLES, type Member, type Role } from "./roles";
 
-const STATUS: Record<Member["status"], { label: string; tone: BadgeTone }> = {
+const STATUS: Record<Member["accountState"], { label: string; tone: BadgeTone }> = {
   active: { label: "Active", tone: "success" },
-  pending: { label: "Invited", tone: "warning" },
-  inactive: { label: "Deactivated", tone: "neutral" },
+  invited: { label: "Invited", tone: "warning" },
+  invitation_expired: { label: "Invitation expired", tone: "neutral" },
+  invitation_revoked: { label: "Invitation revoked", tone: "neutral" },
+  deactivated: { label: "Deactivated", tone: "neutral" },
 };
 const ROLE_TONES: Record<Role, BadgeTone> = { admin: "brand", user: "neutral", viewer: "neutral" };
 
-type Pending = { kind: "role"; user: Member; role: Role } | { kind: "deactivate"; user: Member } | null;
+/** An account that was used (deleted) versus an invitation nobody accepted (removed). */
+const isAccount = (user: Member) => user.accountState === "active" || user.accountState === "deactivated";
 
-/** Users of the workspace (admins only): invite, change roles, deactivate and reactivate. */
+function deleteTitle(user: Member): string {
+  return isAccount(user) ? `Delete ${user.name}?` : `Remove the invitation of ${user.name}?`;
+}
+
+type Pending = { kind: "role"; user: Member; role: Role } | { kind: "deactivate"; user: Member } | { kind: "delete"; user: Member } | null;
+
+/**
+ * Users of the workspace (admins only): invite, change roles, deactivate and reactivate, unlock a
+ * locked sign-in, create a password reset link (also for a user's own request), delete.
+ */
 export function UsersView() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -67,20 +81,52 @@ export function UsersView() {
       },
     }),
   );
-  // Refusals of actions without a dialog (a promotion, a reactivation) show above the table.
-  const inlineError = (confirming === null ? updateRole.error : null) ?? reactivate.error;
+  const unlock = useMutation(
+    trpc.users.unlock.mutationOptions({
+      onSuccess: async ({ user }) => {
+        await refresh();
+        toast({ title: `${user.name} unlocked`, description: "They can sign in again now.", tone: "success" });
+      },
+    }),
+  );
+  const [resetLink, setResetLink] = useState<RouterOutputs["users"]["resetPassword"] | null>(null);
+  const resetPassword = useMutation(
+    trpc.users.resetPassword.mutationOptions({
+      onSuccess: async (reset) => {
+        await refresh();
+        setResetLink(reset);
+      },
+    }),
+  );
+  const remove = useMutation(
+    trpc.users.delete.mutationOptions({
+      onSuccess: async (user) => {
+        await refresh();
+        setConfirming(null);
+        toast({ title: `${user.name} deleted`, description: "What they wrote keeps their name.", tone: "success" });
+      },
+    }),
+  );
+  const resetInline = () => {
+    updateRole.reset();
+    reactivate.reset();
+    unlock.reset();
+    resetPassword.reset();
+  };
+  // Refusals of actions without a dialog (a promotion, a reactivation, an unlock, a reset link) show above the table.
+  const inlineError = (confirming === null ? updateRole.error : null) ?? reactivate.error ?? unlock.error ?? resetPassword.error;
   const inlineQuota = quotaOf(inlineError);
 
   const onRoleChange = (user: Member, role: Role) => {
     if (role === user.role) return;
-    reactivate.reset();
-    updateRole.reset();
+    resetInline();
     if (isDemotion(user.role, role)) setConfirming({ kind: "role", user, role });
     else updateRole.mutate({ id: user.id, role });
   };
   const closeDialog = () => {
     updateRole.reset();
     deactivate.reset();
+    remove.reset();
     setConfirming(null);
   };
 
@@ -88,7 +134,7 @@ export function UsersView() {
     <>
       <PageHeader
         title="Users"
-        description={`Invite people, change their roles, and deactivate accounts. ${seats} ${seats === 1 ? "seat is" : "seats are"} in use (active and invited).`}
+        description={`Invite people, change their roles, reset passwords, and deactivate or delete accounts. ${seats} ${seats === 1 ? "seat is" : "seats are"} in use (active and invited).`}
         actions={<Button onClick={() => setInviting(true)}>Invite user</Button>}
       />
       {inlineError ? (
@@ -126,7 +172,7 @@ export function UsersView() {
           <TableBody>
             {users.map((user) => {
               const self = user.id === me.user.id;
-              const status = STATUS[user.status];
+              const status = STATUS[user.accountState];
               const roleBusy = updateRole.isPending && updateRole.variables.id === user.id;
               return (
                 <TableRow key={user.id}>
@@ -157,10 +203,24 @@ export function UsersView() {
                     )}
                   </TableCell>
                   <TableCell>
-                    <Badge tone={status.tone}>{status.label}</Badge>
-                    {user.status === "pending" && user.invitationExpiresAt ? (
-                      <p className="mt-1 text-xs text-gray-500">
+                    <div className="flex flex-wrap gap-1">
+                      <Badge tone={status.tone}>{status.label}</Badge>
+                      {user.lockedUntil ? <Badge tone="danger">Sign-in locked</Badge> : null}
+                      {user.resetRequestedAt ? <Badge tone="warning">Password reset requested</Badge> : null}
+                    </div>
+                    {user.accountState === "invited" && user.invitationExpiresAt ? (
+                      <p className="mt-1 text-xs text-gray-600">
                         until <DateTime value={user.invitationExpiresAt} format="date" />
+                      </p>
+                    ) : null}
+                    {user.lockedUntil ? (
+                      <p className="mt-1 text-xs text-gray-600">
+                        until <DateTime value={user.lockedUntil} />
+                      </p>
+                    ) : null}
+                    {user.resetRequestedAt ? (
+                      <p className="mt-1 text-xs text-gray-600">
+                        asked <DateTime value={user.resetRequestedAt} />: create a reset link and hand it over
                       </p>
                     ) : null}
                   </TableCell>
@@ -171,29 +231,69 @@ export function UsersView() {
                     <DateTime value={user.createdAt} format="date" />
                   </TableCell>
                   <TableCell>
-                    <div className="flex justify-end">
-                      {user.status === "inactive" ? (
+                    <div className="flex flex-wrap justify-end gap-1">
+                      {user.lockedUntil ? (
+                        <Button
+                          variant="secondary"
+                          size="sm"
+                          loading={unlock.isPending && unlock.variables.id === user.id}
+                          onClick={() => {
+                            resetInline();
+                            unlock.mutate({ id: user.id });
+                          }}
+                        >
+                          Unlock<span className="sr-only"> {user.name}</span>
+                        </Button>
+                      ) : null}
+                      {user.accountState === "active" && !self ? (
+                        <Button
+                          variant={user.resetRequestedAt ? "secondary" : "ghost"}
+                          size="sm"
+                          loading={resetPassword.isPending && resetPassword.variables.id === user.id}
+                          onClick={() => {
+                            resetInline();
+                            resetPassword.mutate({ id: user.id });
+                          }}
+                        >
+                          Reset password<span className="sr-only"> of {user.name}</span>
+                        </Button>
+                      ) : null}
+                      {user.accountState === "deactivated" ? (
                         <Button
                           variant="secondary"
                           size="sm"
                           loading={reactivate.isPending && reactivate.variables.id === user.id}
                           onClick={() => {
-                            updateRole.reset();
+                            resetInline();
                             reactivate.mutate({ id: user.id });
                           }}
                         >
                           Reactivate<span className="sr-only"> {user.name}</span>
                         </Button>
-                      ) : self ? null : (
+                      ) : null}
+                      {(user.accountState === "active" || user.accountState === "invited") && !self ? (
                         <Button
                           variant="dangerGhost"
                           size="sm"
                           onClick={() => {
-                            reactivate.reset();
+                            resetInline();
                             setConfirming({ kind: "deactivate", user });
                           }}
                         >
-                          {user.status === "pending" ? "Revoke invitation" : "Deactivate"}
+                          {user.accountState === "invited" ? "Revoke invitation" : "Deactivate"}
+                          <span className="sr-only"> {user.name}</span>
+                        </Button>
+                      ) : null}
+                      {self ? null : (
+                        <Button
+                          variant="dangerGhost"
+                          size="sm"
+                          onClick={() => {
+                            resetInline();
+                            setConfirming({ kind: "delete", user });
+                          }}
+                        >
+                          {isAccount(user) ? "Delete" : "Remove"}
                           <span className="sr-only"> {user.name}</span>
                         </Button>
                       )}
@@ -207,6 +307,26 @@ export function UsersView() {
       )}
 
       <InviteDialog open={inviting} onClose={() => setInviting(false)} />
+      <ResetLinkDialog reset={resetLink} onClose={() => setResetLink(null)} />
+      <ConfirmDialog
+        open={confirming?.kind === "delete"}
+        onClose={closeDialog}
+        title={confirming?.kind === "delete" ? deleteTitle(confirming.user) : "Delete?"}
+        description={
+          confirming?.kind === "delete"
+            ? isAccount(confirming.user)
+              ? "They are signed out everywhere, their API keys stop working, and they can no longer sign in. Their prompts, versions and runs stay, shown with their name. This cannot be undone."
+              : "The invitation disappears from the list; the email can be invited again."
+            : null
+        }
+        confirmLabel={confirming?.kind === "delete" && isAccount(confirming.user) ? "Delete user" : "Remove"}
+        errorTitle="Could not delete"
+        pending={remove.isPending}
+        error={remove.error}
+        onConfirm={() => {
+          if (confirming?.kind === "delete") remove.mutate({ id: confirming.user.id });
+        }}
+      />
       <ConfirmDialog
         open={confirming?.kind === "role"}
         onClose={closeDialog}

@@ -61,6 +61,17 @@ export function ApiKeysView() {
   const [creating, setCreating] = useState(false);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
   const now = useNow();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  // A key that no longer works (revoked, expired) can leave the list; nothing else depends on it.
+  const remove = useMutation(
+    trpc.apiKeys.delete.mutationOptions({
+      onSuccess: async () => {
+        await queryClient.invalidateQueries({ queryKey: trpc.apiKeys.list.queryKey() });
+        toast({ title: "API key removed", tone: "success" });
+      },
+    }),
+  );
 
   return (
     <>
@@ -69,6 +80,7 @@ export function ApiKeysView() {
         description="Keys for programs that call this workspace's API, with their scopes."
         actions={<Button onClick={() => setCreating(true)}>Create API key</Button>}
       />
+      {remove.error ? <ErrorAlert error={remove.error} title="Could not remove the key" className="mb-4" /> : null}
       {keys.length === 0 ? (
         <EmptyState
           title="No API keys yet"
@@ -134,11 +146,20 @@ export function ApiKeysView() {
                   </TableCell>
                   <TableCell>
                     <div className="flex justify-end">
-                      {key.status === "active" ? (
+                      {status.label === "Active" ? (
                         <Button variant="dangerGhost" size="sm" onClick={() => setRevoking(key)}>
                           Revoke<span className="sr-only"> {key.name}</span>
                         </Button>
-                      ) : null}
+                      ) : (
+                        <Button
+                          variant="ghost"
+                          size="sm"
+                          loading={remove.isPending && remove.variables.id === key.id}
+                          onClick={() => remove.mutate({ id: key.id })}
+                        >
+                          Remove<span className="sr-only"> {key.name}</span>
+                        </Button>
+                      )}
                     </div>
                   </TableCell>
                 </TableRow>

@@ -9,15 +9,16 @@ import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { fieldErrorsOf } from "@/lib/trpc-errors";
 import { useTRPC } from "@/trpc/client";
+import { NewPasswordFields, repeatError } from "./new-password-fields";
 import { useWorkspaceHref } from "./workspace-context";
 import { hardNavigate } from "@/lib/hard-navigate";
 import { issuesByField } from "@/lib/form-errors";
 
 /** Choose a name and password for an invited account; `auth.acceptInvitation` signs the user in. */
-export function AcceptInvitationForm({ token }: { token: string }) {
+export function AcceptInvitationForm({ token, defaultName = "" }: { token: string; defaultName?: string }) {
   const trpc = useTRPC();
   const href = useWorkspaceHref();
-  const [name, setName] = useState("");
+  const [name, setName] = useState(defaultName);
   const [password, setPassword] = useState("");
   const [confirm, setConfirm] = useState("");
   const [localErrors, setLocalErrors] = useState<Record<string, string | undefined>>({});
@@ -31,7 +32,7 @@ export function AcceptInvitationForm({ token }: { token: string }) {
     // The same rules as the server (@sigil/validators), checked before the round trip.
     const parsed = acceptInvitationInput.safeParse(input);
     const next = parsed.success ? {} : issuesByField(parsed.error.issues);
-    if (password !== confirm) next.confirm = "The two passwords differ.";
+    Object.assign(next, repeatError(password, confirm));
     setLocalErrors(next);
     if (Object.keys(next).length === 0) accept.mutate(input);
   };
@@ -43,23 +44,7 @@ export function AcceptInvitationForm({ token }: { token: string }) {
       <Field label="Your name" optional error={errors.name}>
         {(props) => <Input {...props} name="name" autoComplete="name" value={name} onChange={(event) => setName(event.target.value)} />}
       </Field>
-      <Field label="Password" hint="At least 10 characters." error={errors.password}>
-        {(props) => (
-          <Input
-            {...props}
-            type="password"
-            name="password"
-            autoComplete="new-password"
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-          />
-        )}
-      </Field>
-      <Field label="Repeat the password" error={errors.confirm}>
-        {(props) => (
-          <Input {...props} type="password" name="confirm" autoComplete="new-password" value={confirm} onChange={(event) => setConfirm(event.target.value)} />
-        )}
-      </Field>
+      <NewPasswordFields password={password} confirm={confirm} onPassword={setPassword} onConfirm={setConfirm} errors={errors} />
       <Button type="submit" className="w-full" loading={accept.isPending || accept.isSuccess}>
         Accept and sign in
       </Button>

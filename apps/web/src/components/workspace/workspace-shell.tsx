@@ -62,6 +62,7 @@ export function WorkspaceShell({ children }: { children: ReactNode }) {
           detail={`${ROLE_LABELS[me.user.role]} · ${me.tenant.slug}`}
           onSignOut={() => signOut.mutate()}
           signingOut={signOut.isPending}
+          profileHref={href("/profile")}
         />
       }
     >

@@ -9,3 +9,4 @@ export * from "./guards.ts";
 export * from "./control-plane.ts";
 export * from "./maintenance.ts";
 export * from "./backups.ts";
+export * from "./accounts.ts";
