@@ -1,3 +1,4 @@
+import { createSigilClient } from "@sigil/client";
 import { expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { ADMIN_URL, adminClient, DEMO, workspaceClient, workspaceUrl } from "./env.ts";
 import { signInOnPage } from "./pages.ts";
@@ -13,6 +14,8 @@ export interface SiteData {
   executionId: string;
   tenantId: string;
   invitationToken: string;
+  /** A password-reset link's token of an active member (the reset page's form). */
+  resetToken: string;
 }
 
 type PagePath = string | ((data: SiteData) => string);
@@ -29,7 +32,9 @@ export const WORKSPACE_PAGES: Record<string, PagePath> = {
   files: "/files",
   deployments: "/deployments",
   "API keys": "/api-keys",
+  "API reference": "/api-reference",
   users: "/users",
+  profile: "/profile",
   audit: "/audit",
   settings: "/settings",
   usage: "/usage",
@@ -39,6 +44,9 @@ export const WORKSPACE_PAGES: Record<string, PagePath> = {
 export const WORKSPACE_PUBLIC_PAGES: Record<string, PagePath> = {
   "sign-in": "/login",
   invitation: (data) => `/invite/${data.invitationToken}`,
+  "forgot password": "/forgot-password",
+  "reset password": (data) => `/reset-password/${data.resetToken}`,
+  "API reference": "/api-reference",
 };
 
 /** Pages of the admin console, seen by the system administrator. */
@@ -89,13 +97,19 @@ export async function createSiteData(): Promise<SiteData> {
   await acme.files.upload.mutate({ name: `site-check-${stamp}.txt`, mimeType: "text/plain", contentBase64: Buffer.from("site check").toString("base64") });
   await acme.deployments.create.mutate({ name: `site-check-${stamp}`, promptId: prompt.id, provider: "template", model: "mustache" });
   const invitation = await acme.users.invite.mutate({ email: `site-check-${stamp}@acme.test`, name: "Site Check", role: "viewer" });
+  const member = await acme.users.invite.mutate({ email: `site-check-member-${stamp}@acme.test`, name: "Site Member", role: "user" });
+  await createSigilClient({ url: workspaceUrl("acme").replace(/\/$/, "") }).auth.acceptInvitation.mutate({
+    token: member.invitationToken,
+    password: "site-member-password",
+  });
+  const reset = await acme.users.resetPassword.mutate({ id: member.user.id });
   await acme.apiKeys.create.mutate({ name: `site-check-${stamp}`, scopes: ["prompts:read", "executions:run"] });
   const admin = await adminClient();
   await admin.admin.createApiKey.mutate({ name: `site-check-${stamp}` });
   const tenants = await admin.tenants.list.query({ search: "acme" });
   const tenant = tenants.tenants.find((candidate) => candidate.slug === "acme");
   if (!tenant) throw new Error("the demo tenant acme is missing");
-  return { promptId: prompt.id, executionId: execution.id, tenantId: tenant.id, invitationToken: invitation.invitationToken };
+  return { promptId: prompt.id, executionId: execution.id, tenantId: tenant.id, invitationToken: invitation.invitationToken, resetToken: reset.resetToken };
 }
 
 /** A context for one area, signed in when the area says so; its page is left on the area's first page. */
