@@ -73,7 +73,7 @@ describe("sigil tenants", () => {
   });
 
   it.each([
-    [["tenants", "list", "--status", "asleep"], /--status: .*"active"\|"inactive"\|"suspended"/],
+    [["tenants", "list", "--status", "asleep"], /--status: Choose one of: active, inactive, suspended\./],
     [["tenants", "list", "--page-size", "500"], /--page-size: A page holds at most 100 tenants/],
     [["tenants", "list", "--page", "two"], /--page must be a whole number; got "two"/],
     [["tenants", "show", "Not/A/Slug"], /is not a workspace slug/],
