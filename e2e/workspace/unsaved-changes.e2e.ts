@@ -90,7 +90,14 @@ test("saving removes the guard: Back then leaves at once", async ({ page }) => {
 
 test("reload with unsaved edits shows the browser's leave-page dialog", async ({ page }) => {
   await signIn(page, `/prompts/${promptId}`);
-  await page.getByLabel("Template").fill("Reload edit");
+  const template = page.getByLabel("Template");
+  await expect(template).toHaveValue(/Hello/);
+  // Typed before the page is interactive, an edit can be replaced by the loaded prompt: type until it holds.
+  await expect(async () => {
+    await template.fill("Reload edit");
+    await expect(template).toHaveValue("Reload edit", { timeout: 1_000 });
+  }).toPass();
+  await expect(page.getByText(/^Unsaved changes · saving makes/)).toBeVisible();
   const dialogs: string[] = [];
   page.on("dialog", (dialog) => {
     dialogs.push(dialog.type());

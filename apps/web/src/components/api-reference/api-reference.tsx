@@ -144,7 +144,14 @@ function OperationCard({ view, baseUrl }: { view: OperationView; baseUrl: string
         <Responses view={view} />
         <div>
           <h4 className="text-sm font-medium text-gray-800">Example</h4>
-          <pre className="mt-2 overflow-x-auto rounded-md bg-gray-900 px-3 py-2 font-mono text-xs text-gray-100">{curlExample(view, baseUrl)}</pre>
+          {/* Focusable: on a phone the command scrolls sideways, and keyboard users must reach it too. */}
+          <pre
+            tabIndex={0}
+            aria-label={`curl example: ${view.method} ${view.path}`}
+            className="mt-2 overflow-x-auto rounded-md bg-gray-900 px-3 py-2 font-mono text-xs text-gray-100 focus:outline-2 focus:outline-brand-600"
+          >
+            {curlExample(view, baseUrl)}
+          </pre>
         </div>
       </CardContent>
     </Card>
@@ -187,7 +194,7 @@ export function ApiReference({ document, baseUrl }: { document: ApiDocument; bas
         <ul className="mt-2 grid gap-1 text-sm sm:grid-cols-2">
           {operations.map((view) => (
             <li key={view.id}>
-              <a href={`#operation-${view.id}`} className="text-brand-700 underline-offset-2 hover:underline">
+              <a href={`#operation-${view.id}`} className="text-brand-700 underline underline-offset-2 hover:text-brand-800">
                 <span className="font-mono text-xs">{view.method}</span> {view.path}
               </a>{" "}
               <span className="text-gray-600">— {view.operation.summary}</span>
