@@ -28,7 +28,7 @@ export function VersionLabels({ labels }: { labels: readonly VersionLabel[] }) {
     <ul aria-label="Deployments" className="flex flex-wrap gap-1">
       {labels.map((label) => (
         <li key={label.id}>
-          <Badge tone={label.tracking === "pinned" ? "brand" : "neutral"} className="font-mono">
+          <Badge tone={label.tracking === "pinned" ? "brand" : "neutral"} className="font-mono whitespace-nowrap">
             {labelText(label)}
           </Badge>
         </li>

@@ -143,8 +143,9 @@ export function PromptVersions({
                     <TableCell className="whitespace-nowrap text-gray-600">
                       <RelativeTime value={row.createdAt} />
                     </TableCell>
-                    <TableCell className="text-right whitespace-nowrap">
-                      <div className="flex justify-end gap-2">
+                    {/* The actions wrap instead of pushing the row past the table's edge (three of them, with deployments on). */}
+                    <TableCell className="text-right">
+                      <div className="flex flex-wrap justify-end gap-2 whitespace-nowrap">
                         {rows.length > 1 ? (
                           <Button
                             variant="ghost"
