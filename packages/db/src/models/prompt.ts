@@ -141,22 +141,11 @@ export class PromptModel extends IsolatedModel<typeof prompts, PromptCreate> {
    * Returns what was deleted, or null if the prompt did not exist.
    */
   async deleteUnlessDeployed(promptId: string): Promise<PromptDependents | null> {
-    return this.withDatabase("prompts.deleteUnlessDeployed", (db) =>
-      this.transaction(
-        db,
-        (tx) => {
-          const prompt = this.selectById(tx, promptId);
-          if (!prompt) return null;
-          const dependents = dependentsOf(tx, prompt);
-          if (dependents.deployments > 0) {
-            throw new PromptInUseError(prompt.name, dependents.deploymentNames, dependents.deployments > dependents.deploymentNames.length);
-          }
-          tx.delete(prompts).where(eq(prompts.id, promptId)).run();
-          return dependents;
-        },
-        "immediate",
-      ),
-    );
+    return this.deleteChecked("prompts.deleteUnlessDeployed", promptId, (prompt, dependents) => {
+      if (dependents.deployments > 0) {
+        throw new PromptInUseError(prompt.name, dependents.deploymentNames, dependents.deployments > dependents.deploymentNames.length);
+      }
+    });
   }
 
   /**
@@ -166,21 +155,36 @@ export class PromptModel extends IsolatedModel<typeof prompts, PromptCreate> {
    * nothing is deleted and a ConflictError says so. Null if the prompt did not exist.
    */
   async deleteWithDeployments(promptId: string, confirmedDeploymentIds: readonly string[]): Promise<PromptDependents | null> {
-    return this.withDatabase("prompts.deleteWithDeployments", (db) =>
+    return this.deleteChecked("prompts.deleteWithDeployments", promptId, (prompt, dependents) => {
+      const confirmed = new Set(confirmedDeploymentIds);
+      const current = dependents.deploymentList;
+      if (current.length !== confirmed.size || current.some((deployment) => !confirmed.has(deployment.id))) {
+        const names = current.length === 0 ? "none" : current.map((deployment) => `"${deployment.name}"`).join(", ");
+        throw new ConflictError(
+          `The deployments of prompt "${prompt.name}" changed since the confirmation (now: ${names}); nothing was deleted. Review and confirm again.`,
+        );
+      }
+    });
+  }
+
+  /**
+   * The one delete of a prompt: in one IMMEDIATE transaction, `check` sees the prompt and what goes
+   * with it and throws to refuse; then its deployments (none, unless the check allowed them) and the
+   * prompt (cascading to versions and executions) are deleted. Null if the prompt did not exist.
+   */
+  private async deleteChecked(
+    operation: string,
+    promptId: string,
+    check: (prompt: PromptRow, dependents: PromptDependents) => void,
+  ): Promise<PromptDependents | null> {
+    return this.withDatabase(operation, (db) =>
       this.transaction(
         db,
         (tx) => {
           const prompt = this.selectById(tx, promptId);
           if (!prompt) return null;
           const dependents = dependentsOf(tx, prompt);
-          const confirmed = new Set(confirmedDeploymentIds);
-          const current = dependents.deploymentList;
-          if (current.length !== confirmed.size || current.some((deployment) => !confirmed.has(deployment.id))) {
-            const names = current.length === 0 ? "none" : current.map((deployment) => `"${deployment.name}"`).join(", ");
-            throw new ConflictError(
-              `The deployments of prompt "${prompt.name}" changed since the confirmation (now: ${names}); nothing was deleted. Review and confirm again.`,
-            );
-          }
+          check(prompt, dependents);
           tx.delete(deployments).where(eq(deployments.promptId, promptId)).run();
           tx.delete(prompts).where(eq(prompts.id, promptId)).run();
           return dependents;

@@ -25,6 +25,13 @@ export function ForgotPasswordForm() {
   const request = useMutation(trpc.auth.forgotPassword.mutationOptions());
   const serverErrors = fieldErrorsOf(request.error);
   const errors = { ...serverErrors, ...localErrors };
+  const backToSignIn = (
+    <p className="text-center text-sm">
+      <Link href={href("/login")} className="font-medium text-brand-700 hover:underline">
+        Back to sign-in
+      </Link>
+    </p>
+  );
 
   if (request.data) {
     return (
@@ -34,11 +41,7 @@ export function ForgotPasswordForm() {
             ? `If ${email.trim()} belongs to an account of this workspace, a link to choose a new password is on its way. It works once, for a limited time.`
             : `This workspace does not send mail. If ${email.trim()} belongs to an account here, the workspace's admins now see your request on their Users page: ask one of them for your reset link.`}
         </Alert>
-        <p className="text-center text-sm">
-          <Link href={href("/login")} className="font-medium text-brand-700 hover:underline">
-            Back to sign-in
-          </Link>
-        </p>
+        {backToSignIn}
       </div>
     );
   }
@@ -71,11 +74,7 @@ export function ForgotPasswordForm() {
       <Button type="submit" className="w-full" loading={request.isPending}>
         Send me a reset link
       </Button>
-      <p className="text-center text-sm">
-        <Link href={href("/login")} className="font-medium text-brand-700 hover:underline">
-          Back to sign-in
-        </Link>
-      </p>
+      {backToSignIn}
     </form>
   );
 }
