@@ -65,6 +65,8 @@ export default defineConfig({
       WORKER_POLL_INTERVAL_MS: "200",
       SIGIL_DEMO: "1",
       RATE_LIMIT_SIGNIN_PER_ACCOUNT: "40",
+      // The fake providers and webhook receivers scenarios start (e2e/support/env.ts FAKE_PORTS).
+      SIGIL_OUTBOUND_ALLOW: [11, 12, 13, 14, 15, 16].map((offset) => `127.0.0.1:${E2E_PORT + offset}`).join(","),
     },
   },
 });

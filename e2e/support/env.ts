@@ -8,6 +8,19 @@ export const DEMO = {
   admin: { email: "admin@sigil.test", password: "sigil-admin-password" },
 } as const;
 
+/**
+ * Ports of the local servers scenarios start themselves (fake providers, webhook receivers), on
+ * 127.0.0.1: the web server's outbound guard allows exactly these (playwright.config.ts).
+ */
+export const FAKE_PORTS = {
+  openai: PORT + 11,
+  anthropic: PORT + 12,
+  gemini: PORT + 13,
+  ollama: PORT + 14,
+  webhookReceiver: PORT + 15,
+  spare: PORT + 16,
+} as const;
+
 export function workspaceUrl(slug: string, path = "/"): string {
   return `http://${slug}.localhost:${PORT}${path}`;
 }

@@ -11,6 +11,7 @@ describe("db and validators agree", () => {
     ["user statuses", db.USER_STATUSES, validators.USER_STATUSES],
     ["API-key scopes", db.API_KEY_SCOPES, validators.API_KEY_SCOPES],
     ["execution statuses", db.EXECUTION_STATUSES, validators.EXECUTION_STATUSES],
+    ["review statuses", db.REVIEW_STATUSES, validators.REVIEW_STATUSES],
     ["maintenance kinds", db.MAINTENANCE_KINDS, validators.MAINTENANCE_KIND_NAMES],
     ["tenant list sort keys", db.TENANT_SORT_KEYS, validators.TENANT_SORT_KEYS],
     ["reserved slugs", [...db.RESERVED_SLUGS].sort(), [...validators.RESERVED_SLUGS].sort()],

@@ -440,7 +440,7 @@ describe("executions", () => {
     );
     const count = await inAcme(() => executionModel.count());
     expect(stats.total).toBe(count);
-    expect(stats.byStatus).toEqual({ pending: count, running: 0, completed: 0, failed: 0 });
+    expect(stats.byStatus).toEqual({ pending: count, running: 0, completed: 0, failed: 0, cancelled: 0 });
     expect(stats.thisMonth).toMatchObject({ used: count, limit: acme.tenant.limitExecutionsPerMonth, remaining: acme.tenant.limitExecutionsPerMonth - count });
     expectError(await q("executions.stats", undefined, opt("keyRead")), "FORBIDDEN", 403);
   });

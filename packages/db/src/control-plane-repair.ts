@@ -76,7 +76,10 @@ const STATS_FIELDS = [
 function recompute(tenant: SqliteConnection, period: string): Recomputed {
   const row = tenant
     .prepare<[string], Omit<Recomputed, "executionsPeriod" | "pending" | "running"> & { pending: number; running: number }>(
-      `SELECT (SELECT coalesce(sum(size), 0) FROM files) AS storageBytes,
+      // The bytes the storage triggers count (tenant migrations 0002 and 0003): files, dataset items.
+      `SELECT (SELECT coalesce(sum(size), 0) FROM files)
+                + (SELECT coalesce(sum(length(CAST(variables AS BLOB)) + coalesce(length(CAST(expected_output AS BLOB)), 0) + length(CAST(tags AS BLOB))), 0)
+                     FROM dataset_items) AS storageBytes,
               (SELECT count(*) FROM files) AS fileCount,
               (SELECT count(*) FROM prompts) AS promptCount,
               (SELECT max(created_at) FROM audit_log) AS lastActivityAt,

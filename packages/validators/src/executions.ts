@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { id, pagination, variables } from "./common.ts";
 
-export const EXECUTION_STATUSES = ["pending", "running", "completed", "failed"] as const;
+export const EXECUTION_STATUSES = ["pending", "running", "completed", "failed", "cancelled"] as const;
 export const executionStatus = z.enum(EXECUTION_STATUSES);
+export const REVIEW_STATUSES = ["new", "reviewed", "needs_work"] as const;
 
 /**
  * An execution of a prompt version (`promptId`, optionally `version`, `provider`, `model`) or of a

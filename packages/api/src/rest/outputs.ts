@@ -1,4 +1,4 @@
-import { EXECUTION_STATUSES } from "@sigil/validators";
+import { EXECUTION_STATUSES, REVIEW_STATUSES } from "@sigil/validators";
 import { z } from "zod";
 
 /**
@@ -52,6 +52,7 @@ export const executionOutput = z
     promptVersion: z.int(),
     deploymentId: z.string().nullable(),
     input: jsonObject,
+    options: jsonObject,
     fileIds: z.array(z.string()),
     provider: z.string(),
     model: z.string(),
@@ -59,6 +60,17 @@ export const executionOutput = z
     result: z.string().nullable(),
     error: z.string().nullable(),
     attempts: z.int(),
+    inputTokens: z.int().nullable(),
+    outputTokens: z.int().nullable(),
+    costUsd: z.number().nullable().meta({ description: "US dollars, from the installation's price table; null when no price is known." }),
+    latencyMs: z.int().nullable(),
+    valid: z.boolean().nullable().meta({ description: "Whether the result follows the version's response schema; null when it has none." }),
+    validationErrors: z.array(z.object({ path: z.string(), message: z.string() })).nullable(),
+    starred: z.boolean(),
+    reviewStatus: z.enum(REVIEW_STATUSES),
+    batchRunId: z.string().nullable(),
+    datasetItemId: z.string().nullable(),
+    targetIndex: z.int().nullable(),
     claimedBy: z.string().nullable(),
     leaseExpiresAt: timestamp.nullable(),
     createdBy: userId,

@@ -50,11 +50,18 @@ export const SHARED_ID_REFERENCES: readonly (readonly [string, string])[] = [
   ["executions", "created_by"],
   ["deployments", "created_by"],
   ["files", "uploaded_by"],
+  ["datasets", "created_by"],
+  ["datasets", "updated_by"],
+  ["batch_runs", "created_by"],
+  ["execution_comments", "created_by"],
   ["audit_log", "actor_id"],
   ["audit_log", "target_id"],
 ];
 /** Columns named like references that hold no shared row's id (a worker's claim id). */
-export const NOT_SHARED_ID_REFERENCES: readonly (readonly [string, string])[] = [["executions", "claimed_by"]];
+export const NOT_SHARED_ID_REFERENCES: readonly (readonly [string, string])[] = [
+  ["executions", "claimed_by"],
+  ["webhook_deliveries", "claimed_by"],
+];
 
 const WORK_DIR_PREFIX = ".import-";
 const WORK_DIR = /^\.import-(\d+)-[A-Za-z0-9]+$/;

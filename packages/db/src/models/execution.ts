@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, isNull, lt, lte, or, sql } from "drizzle-orm";
-import { executions, type ExecutionStatus } from "../schema/tenant/executions.ts";
-import { usageCounters } from "../schema/tenant/usage-counters.ts";
+import { executions, type ExecutionStatus, type ValidationIssue } from "../schema/tenant/executions.ts";
+import { usageCounters, type UsageMetric } from "../schema/tenant/usage-counters.ts";
 import type { RowOf, SyncDatabase } from "./base-model.ts";
 import { IsolatedModel } from "./strategies.ts";
 import { InvalidQueryError, QuotaExceededError } from "../errors.ts";
@@ -13,6 +13,19 @@ import { utcPeriod } from "../usage-periods.ts";
 export { utcMonth, utcPeriod } from "../usage-periods.ts";
 
 export type ExecutionRow = RowOf<typeof executions>;
+
+/** What the worker measured of a finished execution; omitted fields stay null. */
+export interface ExecutionMeasures {
+  inputTokens?: number | null;
+  outputTokens?: number | null;
+  costUsd?: number | null;
+  latencyMs?: number | null;
+  /** Whether the result follows the version's response schema (null: the version has none). */
+  valid?: boolean | null;
+  validationErrors?: ValidationIssue[] | null;
+}
+
+export type ExecutionOutcome = ({ result: string } | { error: string }) & ExecutionMeasures;
 
 export interface ExecutionStats {
   total: number;
@@ -117,13 +130,7 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
   /** Every execution counts in the month it is created, whichever way it is created. */
   protected override afterCreate(tx: SyncDatabase, row: ExecutionRow): void {
     const now = new Date();
-    tx.insert(usageCounters)
-      .values({ metric: "executions", period: utcPeriod(row.createdAt), count: 1, updatedAt: now })
-      .onConflictDoUpdate({
-        target: [usageCounters.metric, usageCounters.period],
-        set: { count: sql`${usageCounters.count} + 1`, updatedAt: now },
-      })
-      .run();
+    addUsage(tx, "executions", utcPeriod(row.createdAt), 1, now);
     // Inside the insert's transaction: the worker's index never misses a committed execution.
     tenantWorkModel.markPending(tenantContext.getCurrentTenantId("executions.create"), now.getTime());
     // After the transaction (it is synchronous): wake a worker waiting on the signal file.
@@ -139,12 +146,20 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
    */
   async finish(
     id: string,
-    outcome: { result: string } | { error: string },
+    outcome: ExecutionOutcome,
     claim: Pick<WorkerClaim, "workerId"> & { attempt: number },
     now = new Date(),
   ): Promise<ExecutionRow | null> {
-    const values =
-      "result" in outcome ? { status: "completed" as const, result: outcome.result, error: null } : { status: "failed" as const, error: outcome.error };
+    const values = {
+      ...("result" in outcome ? { status: "completed" as const, result: outcome.result, error: null } : { status: "failed" as const, error: outcome.error }),
+      inputTokens: outcome.inputTokens ?? null,
+      outputTokens: outcome.outputTokens ?? null,
+      costUsd: outcome.costUsd ?? null,
+      latencyMs: outcome.latencyMs ?? null,
+      valid: outcome.valid ?? null,
+      validationErrors: outcome.validationErrors ?? null,
+    };
+    const tokens = (outcome.inputTokens ?? 0) + (outcome.outputTokens ?? 0);
     return this.withDatabase("executions.finish", (db) =>
       this.transaction(
         db,
@@ -156,7 +171,11 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
               .where(and(eq(executions.id, id), ...heldBy(claim)))
               .returning()
               .get() ?? null;
-          if (row) tenantWorkModel.setLeaseCheck(tenantContext.getCurrentTenantId("executions.finish"), earliestLease(tx));
+          if (row) {
+            tenantWorkModel.setLeaseCheck(tenantContext.getCurrentTenantId("executions.finish"), earliestLease(tx));
+            // Tokens count in the month the execution finishes, for the plan's token budget.
+            if (tokens > 0) addUsage(tx, "tokens", utcPeriod(now), tokens, now);
+          }
           return row;
         },
         "immediate",
@@ -218,7 +237,7 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
         .from(executions)
         .groupBy(executions.status)
         .all();
-      const byStatus: Record<ExecutionStatus, number> = { pending: 0, running: 0, completed: 0, failed: 0 };
+      const byStatus: Record<ExecutionStatus, number> = { pending: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
       for (const row of rows) byStatus[row.status] = row.n;
       return { total: rows.reduce((sum, row) => sum + row.n, 0), byStatus };
     });
@@ -264,4 +283,15 @@ function readUsage(db: SyncDatabase, period: string): number {
     .where(and(eq(usageCounters.metric, "executions"), eq(usageCounters.period, period)))
     .get();
   return row?.count ?? 0;
+}
+
+/** Raises a month's usage counter inside the caller's transaction (counters never go down). */
+function addUsage(tx: SyncDatabase, metric: UsageMetric, period: string, amount: number, now: Date): void {
+  tx.insert(usageCounters)
+    .values({ metric, period, count: amount, updatedAt: now })
+    .onConflictDoUpdate({
+      target: [usageCounters.metric, usageCounters.period],
+      set: { count: sql`${usageCounters.count} + ${amount}`, updatedAt: now },
+    })
+    .run();
 }

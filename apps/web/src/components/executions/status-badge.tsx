@@ -2,12 +2,13 @@ import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { cn } from "@/lib/cn";
 import type { ExecutionStatus } from "./format";
 
-const TONES: Record<ExecutionStatus, BadgeTone> = { pending: "neutral", running: "brand", completed: "success", failed: "danger" };
+const TONES: Record<ExecutionStatus, BadgeTone> = { pending: "neutral", running: "brand", completed: "success", failed: "danger", cancelled: "neutral" };
 const DOTS: Record<ExecutionStatus, string> = {
   pending: "bg-gray-400",
   running: "bg-brand-500 animate-pulse",
   completed: "bg-green-500",
   failed: "bg-red-500",
+  cancelled: "bg-gray-300",
 };
 
 /** pending (grey), running (indigo, pulsing), completed (green), failed (red). */

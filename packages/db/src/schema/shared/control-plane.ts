@@ -62,8 +62,14 @@ export const tenantWork = sqliteTable(
     pendingGeneration: integer("pending_generation").notNull().default(0),
     /** When a running execution's lease may have expired first; null: none is running. */
     leaseCheckAt: timestampColumn("lease_check_at"),
+    /** When the tenant's earliest undelivered webhook delivery is due; null: none is waiting. */
+    webhooksDueAt: timestampColumn("webhooks_due_at"),
   },
-  (t) => [index("tenant_work_pending_idx").on(t.pendingSince), index("tenant_work_lease_idx").on(t.leaseCheckAt)],
+  (t) => [
+    index("tenant_work_pending_idx").on(t.pendingSince),
+    index("tenant_work_lease_idx").on(t.leaseCheckAt),
+    index("tenant_work_webhooks_idx").on(t.webhooksDueAt),
+  ],
 );
 
 /**

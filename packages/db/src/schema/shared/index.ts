@@ -10,3 +10,4 @@ export * from "./control-plane.ts";
 export * from "./maintenance.ts";
 export * from "./backups.ts";
 export * from "./accounts.ts";
+export * from "./model-prices.ts";

@@ -23,6 +23,8 @@ export const tenants = sqliteTable(
     limitUsers: integer("limit_users").notNull(),
     limitStorageMb: integer("limit_storage_mb").notNull(),
     limitExecutionsPerMonth: integer("limit_executions_per_month").notNull(),
+    /** Input + output tokens a month (UTC); null: no token budget. */
+    limitTokensPerMonth: integer("limit_tokens_per_month"),
     billingSubscriptionId: text("billing_subscription_id"),
     billingCurrentPeriodEnd: timestampColumn("billing_current_period_end"),
     /** Where the tenant's database lives; only "local" (a file in DATA_DIR) exists today. */

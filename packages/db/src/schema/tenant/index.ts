@@ -5,3 +5,7 @@ export * from "./deployments.ts";
 export * from "./audit-log.ts";
 export * from "./usage-counters.ts";
 export * from "./tenant-stats.ts";
+export * from "./datasets.ts";
+export * from "./batch-runs.ts";
+export * from "./execution-comments.ts";
+export * from "./webhook-deliveries.ts";

@@ -1,7 +1,8 @@
 import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { updatedAt } from "../columns.ts";
 
-export const USAGE_METRICS = ["executions"] as const;
+/** `tokens`: input + output tokens of the month's finished executions, for the token budget. */
+export const USAGE_METRICS = ["executions", "tokens"] as const;
 export type UsageMetric = (typeof USAGE_METRICS)[number];
 
 /**
