@@ -533,13 +533,17 @@ describe("deployments", () => {
   beforeAll(async () => {
     prompt = await newPrompt(opt("user"), { name: `deploy-${Date.now()}` });
     await m("prompts.update", { id: prompt.id, template: "second {{name}}" }, opt("user"));
+    // A model provider whose options (Anthropic's names and ranges) a deployment may set.
+    await inAcme(() =>
+      settingsModel.upsert("provider", "acme-claude", { kind: "anthropic", baseUrl: "https://api.anthropic.com", apiKey: "sk-x", defaultModel: "claude" }),
+    );
   });
 
   test("admins create, list, get, update and delete; names are unique", async () => {
     const created = expectOk(
       await m<DeploymentRow>(
         "deployments.create",
-        { name: "support-bot", promptId: prompt.id, promptVersion: 1, provider: "template", model: "mustache", options: { temperature: 0 } },
+        { name: "support-bot", promptId: prompt.id, promptVersion: 1, provider: "acme-claude", model: "claude-x", options: { temperature: 0 } },
         opt("admin"),
       ),
     );
@@ -586,6 +590,18 @@ describe("deployments", () => {
     expectError(await m("deployments.create", { ...input, provider: "acme-llm" }, opt("admin")), "BAD_REQUEST", 400, /No provider "acme-llm" is configured/);
     expectError(await m("deployments.create", { ...input, name: "Bad Name" }, opt("admin")), "BAD_REQUEST", 400, /name: Use lower-case letters/);
     expectError(await m("deployments.create", { ...input, options: { big: 10n } }, opt("admin")), "BAD_REQUEST", 400, /options\.big is a BigInt/);
+    expectError(
+      await m("deployments.create", { ...input, options: { temperature: 0 } }, opt("admin")),
+      "BAD_REQUEST",
+      400,
+      /template provider takes no options/,
+    );
+    expectError(
+      await m("deployments.create", { ...input, provider: "acme-claude", options: { temperature: 2 } }, opt("admin")),
+      "BAD_REQUEST",
+      400,
+      /^Options for a provider of kind anthropic are not valid: temperature: Enter 1 or less\.$/,
+    );
     expect(await inAcme(() => deploymentModel.count())).toBe(before);
     const existing = await inAcme(() => deploymentModel.findByName("support-bot"));
     if (!existing) throw new Error("support-bot missing");
@@ -603,9 +619,11 @@ describe("deployments", () => {
       deploymentId: deployment?.id,
       promptId: prompt.id,
       promptVersion: 2,
-      provider: "template",
+      provider: "acme-claude",
       model: "m2",
       input: { name: "R" },
+      // The deployment's options, fixed on the execution.
+      options: { temperature: 0 },
     });
     expectError(
       await m("deployments.run", { name: "support-bot", input: {}, fileIds: [UNKNOWN_ID] }, opt("user")),

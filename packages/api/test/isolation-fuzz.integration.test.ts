@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { startFakeOpenAI, type FakeProvider } from "./fakes/index.ts";
 import { call, createTenantWithUsers, login, useTestEnv, type CallOptions, type CallResult, type TestEnv } from "./harness.ts";
 
 /**
@@ -11,7 +12,9 @@ import { call, createTenantWithUsers, login, useTestEnv, type CallOptions, type 
  * Settings (providers and webhooks) live in shared.sqlite, scoped by tenant_id: every tenant
  * uses the same few identifiers, so an upsert, read or delete that ignored the tenant would
  * change or show another tenant's row. Provider keys are checked only through what the API
- * returns (apiKeySet and the last 4 characters), never through the stored bytes.
+ * returns (apiKeySet and the last 4 characters), never through the stored bytes. Model lists and
+ * "test connection" call a local fake provider under each tenant's own path: every call it got
+ * must carry that tenant's key, and another tenant's provider identifiers answer 404.
  */
 const TENANTS = 20;
 const RUNS = 5;
@@ -20,10 +23,19 @@ const BATCH = 8;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 
 interface ProviderState {
+  kind: string;
   baseUrl: string;
   defaultModel: string;
   apiKeyHint: string;
+  active: boolean;
+  maxConcurrency: number;
 }
+/** The provider every tenant has, on the fake server: the one model lists and connection tests reach. */
+const FAKE_PROVIDER = "fake";
+const KEYED_KINDS = ["openai", "anthropic", "gemini", "openai-responses"] as const;
+let fakeServer: FakeProvider;
+let savedAllow: string | undefined;
+const fakeKey = (slug: string) => `sk-${slug}-fake-key`;
 interface WebhookState {
   url: string;
   events: string[];
@@ -86,7 +98,14 @@ interface SettingsList {
 }
 
 function publicProviderState(row: ProviderState): ProviderState {
-  return { baseUrl: row.baseUrl, defaultModel: row.defaultModel, apiKeyHint: row.apiKeyHint };
+  return {
+    kind: row.kind,
+    baseUrl: row.baseUrl,
+    defaultModel: row.defaultModel,
+    apiKeyHint: row.apiKeyHint,
+    active: row.active,
+    maxConcurrency: row.maxConcurrency,
+  };
 }
 
 /** The tenant's settings, as settings.list returns them, are exactly the model's. */
@@ -124,6 +143,8 @@ const OP_KINDS = [
   "settings.webhook",
   "settings.delete",
   "settings.list",
+  "settings.providerModels",
+  "settings.testProvider",
   "foreign.cookie",
   "foreign.apiKey",
 ] as const;
@@ -341,8 +362,11 @@ async function runOp(op: Op): Promise<void> {
       const keepKey = op.seed % 4 === 0;
       const input = {
         identifier,
+        kind: KEYED_KINDS[op.seed % KEYED_KINDS.length] ?? "openai",
         baseUrl: `https://api.${me.slug}.example/v${op.seed % 3}`,
         defaultModel: `model ${me.marker} ${me.counter}`,
+        active: op.seed % 5 !== 0,
+        maxConcurrency: 1 + (op.seed % 8),
         ...(keepKey ? {} : { apiKey: `sk-${me.slug}-${op.seed}-${hint}` }),
       };
       const result = check(await m<ProviderState & { identifier: string; apiKeySet: boolean }>("settings.saveProvider", input, cookieOnly));
@@ -352,9 +376,12 @@ async function runOp(op: Op): Promise<void> {
       }
       expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
       const expected: ProviderState = {
+        kind: input.kind,
         baseUrl: input.baseUrl,
         defaultModel: input.defaultModel,
         apiKeyHint: keepKey && existing ? existing.apiKeyHint : `…${hint}`,
+        active: input.active,
+        maxConcurrency: input.maxConcurrency,
       };
       expect(result.data && publicProviderState(result.data)).toEqual(expected);
       expect(result.data?.apiKeySet).toBe(true);
@@ -389,6 +416,21 @@ async function runOp(op: Op): Promise<void> {
       expectSettingsOf(me, result.data);
       return;
     }
+    case "settings.providerModels":
+    case "settings.testProvider": {
+      // Mine (the fake), or an identifier only the other tenant has: never theirs to call.
+      const foreign = [...them.providers.keys()].find((identifier) => !me.providers.has(identifier));
+      const identifier = useForeignId && foreign !== undefined ? foreign : FAKE_PROVIDER;
+      const input = { identifier };
+      const result = check(op.kind === "settings.providerModels" ? await q<unknown>(op.kind, input, cookieOnly) : await m<unknown>(op.kind, input, cookieOnly));
+      if (identifier !== FAKE_PROVIDER) {
+        expect(result.status, `${op.kind} of ${them.slug}'s ${identifier}`).toBe(404);
+        return;
+      }
+      expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
+      expect(result.data).toMatchObject(op.kind === "settings.providerModels" ? { models: ["fake-large", "fake-small"] } : { ok: true });
+      return;
+    }
     case "foreign.cookie":
     case "foreign.apiKey": {
       // Another tenant's credential on my host: refused, and nothing is written anywhere.
@@ -404,6 +446,10 @@ async function runOp(op: Op): Promise<void> {
 
 beforeAll(async () => {
   env = useTestEnv();
+  fakeServer = await startFakeOpenAI();
+  // The API reads SIGIL_OUTBOUND_ALLOW per call in tests (harness.ts): the fake is a local server.
+  savedAllow = process.env.SIGIL_OUTBOUND_ALLOW;
+  process.env.SIGIL_OUTBOUND_ALLOW = `127.0.0.1:${fakeServer.port}`;
   for (let i = 0; i < TENANTS; i += 1) {
     const slug = `fz-${String(i).padStart(2, "0")}`;
     // Generous plan limits: the fuzz is about isolation, quotas have their own tests.
@@ -421,6 +467,9 @@ beforeAll(async () => {
       { tenant: slug, cookie },
     );
     if (!key.data) throw new Error(key.error?.message);
+    const fake = { identifier: FAKE_PROVIDER, kind: "openai", baseUrl: `${fakeServer.url}/t/${slug}/v1`, defaultModel: "fake-large", apiKey: fakeKey(slug) };
+    const saved = await call<ProviderState>("mutation", "settings.saveProvider", fake, { tenant: slug, cookie });
+    if (!saved.data) throw new Error(saved.error?.message);
     for (const user of Object.values(users)) own(i, user.id);
     own(i, key.data.key.id);
     worlds.push({
@@ -432,13 +481,18 @@ beforeAll(async () => {
       files: new Map(),
       deployments: new Map(),
       executions: new Map(),
-      providers: new Map(),
+      providers: new Map([[FAKE_PROVIDER, publicProviderState(saved.data)]]),
       webhooks: new Map(),
       counter: 0,
     });
   }
 }, 120_000);
-afterAll(() => env.cleanup());
+afterAll(async () => {
+  if (savedAllow === undefined) delete process.env.SIGIL_OUTBOUND_ALLOW;
+  else process.env.SIGIL_OUTBOUND_ALLOW = savedAllow;
+  await fakeServer.close();
+  env.cleanup();
+});
 
 test(`${TENANTS} tenants, ${RUNS * OPS_PER_RUN} random operations in concurrent batches: no response or write crosses a tenant`, async () => {
   await fc.assert(
@@ -485,6 +539,12 @@ test(`${TENANTS} tenants, ${RUNS * OPS_PER_RUN} random operations in concurrent 
     await read("audit.list", { pageSize: 100 });
     await read("users.list", {});
     await read("apiKeys.list", undefined);
+  }
+  // Every call the fake provider got carried the key of the tenant whose path it used.
+  expect(fakeServer.requests.length).toBeGreaterThan(0);
+  for (const request of fakeServer.requests) {
+    const slug = /^\/t\/([^/]+)\/v1\//.exec(request.url)?.[1] ?? "(no tenant path)";
+    expect(request.headers.authorization, request.url).toBe(`Bearer ${fakeKey(slug)}`);
   }
   console.log(`isolation fuzz: ${TENANTS} tenants, ${operations} operations executed and checked`);
   expect(operations).toBeGreaterThanOrEqual(10_000);

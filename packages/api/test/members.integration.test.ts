@@ -144,8 +144,13 @@ describe("settings", () => {
     expect(revealed).toBe(secret);
   });
 
-  test("a new provider needs a key; bad URLs and identifiers are refused", async () => {
-    expect((await asAdmin("mutation", "settings.saveProvider", { identifier: "other", baseUrl: "https://x.example", defaultModel: "m" })).status).toBe(400);
+  test("a new provider needs a key (but for local servers); bad URLs and identifiers are refused", async () => {
+    expect(
+      (await asAdmin("mutation", "settings.saveProvider", { identifier: "other", kind: "openai", baseUrl: "https://x.example", defaultModel: "m" })).status,
+    ).toBe(400);
+    expect(
+      (await asAdmin("mutation", "settings.saveProvider", { identifier: "other", kind: "anthropic", baseUrl: "https://x.example", defaultModel: "m" })).status,
+    ).toBe(400);
     expect(
       (await asAdmin("mutation", "settings.saveProvider", { identifier: "other", baseUrl: "ftp://x.example", apiKey: "k", defaultModel: "m" })).status,
     ).toBe(400);

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { rmSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import {
@@ -28,6 +28,7 @@ import {
   type ProviderRequest,
   type WorkerEvent,
 } from "../src/index.ts";
+import { readBody } from "./fakes/server.ts";
 import { createTenantWithUsers, useTestEnv, type TestEnv } from "./harness.ts";
 
 const API_KEY = "sk-test-9f8e7d6c5b4a-SECRET";
@@ -131,6 +132,7 @@ describe("template provider", () => {
     const seen: { contextTenant: string | undefined; template: string }[] = [];
     const spy: ExecutionProvider = {
       name: "spy",
+      kind: "test",
       run: async (request, signal) => {
         seen.push({ contextTenant: tenantContext.tryGetCurrentTenantId(), template: request.template });
         return templateProvider.run(request, signal);
@@ -205,12 +207,13 @@ describe("failing providers", () => {
     const prompt = await createPrompt(tenant, "ok {{n}}");
     const throwing: ExecutionProvider = {
       name: "throws",
+      kind: "test",
       run: () => {
         throw new Error("model exploded");
       },
     };
-    const rejecting: ExecutionProvider = { name: "rejects", run: () => Promise.reject(new Error("quota of the model account used up")) };
-    const hanging: ExecutionProvider = { name: "hangs", run: () => new Promise(() => {}) };
+    const rejecting: ExecutionProvider = { name: "rejects", kind: "test", run: () => Promise.reject(new Error("quota of the model account used up")) };
+    const hanging: ExecutionProvider = { name: "hangs", kind: "test", run: () => new Promise(() => {}) };
     const order = ["throws", "template", "rejects", "template", "hangs", "template"];
     const rows: ExecutionRow[] = [];
     for (const [n, provider] of order.entries()) rows.push(await createExecution(tenant, prompt, { provider, input: { n } }));
@@ -295,7 +298,7 @@ describe("OpenAI-compatible provider", () => {
         promptVersion: null,
         provider: "openai",
         model: "gpt-pinned",
-        options: { temperature: 0.2, max_tokens: 50, model: "not-this-one", stream: true },
+        options: { temperature: 0.2, max_tokens: 50 },
       }),
     );
     const plain = await createExecution(tenant, prompt, { provider: "openai", input: { topic: "tides" } });
@@ -327,6 +330,9 @@ describe("OpenAI-compatible provider", () => {
     });
     expect(sorted[1]?.body).toMatchObject({ model: "gpt-pinned", temperature: 0.2, max_tokens: 50, messages: [{ role: "user", content: "Summarize moons" }] });
     expect(sorted[1]?.body).not.toHaveProperty("stream");
+    // Usage: this fake reports none, so the execution's tokens stay unknown; the latency is measured.
+    expect(first.inputTokens).toBeNull();
+    expect(first.latencyMs).toEqual(expect.any(Number));
   });
 
   test("a key sealed under another installation's secret key fails its execution clearly and is never sent", async () => {
@@ -359,7 +365,13 @@ describe("OpenAI-compatible provider", () => {
     for (const provider of providers) rows.set(provider, await createExecution(tenant, prompt, { provider }));
 
     const started = Date.now();
-    const tick = await new ExecutionWorker({ providerTimeoutMs: 400, concurrency: 2, outbound: outbound(`127.0.0.1:${nobodyPort}`) }).runOnce();
+    // One attempt each: retries are the fakes' tests' (test/providers.integration.test.ts).
+    const tick = await new ExecutionWorker({
+      providerTimeoutMs: 400,
+      providerMaxAttempts: 1,
+      concurrency: 2,
+      outbound: outbound(`127.0.0.1:${nobodyPort}`),
+    }).runOnce();
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(tick).toMatchObject({ processed: 6, completed: 1, failed: 5 });
 
@@ -371,12 +383,13 @@ describe("OpenAI-compatible provider", () => {
       return row.error ?? "";
     };
     // Only the provider's own OpenAI-format error message is shown, never the rest of a body.
-    expect(await errorOf("broken")).toBe('Provider "broken" answered HTTP 500: upstream exploded');
-    const notACompletion = (name: string) => `Provider "${name}" answered HTTP 200 without a chat completion (expected JSON with choices[0].message.content).`;
-    expect(await errorOf("garbled")).toBe(notACompletion("garbled"));
-    expect(await errorOf("shapeless")).toBe(notACompletion("shapeless"));
-    expect(await errorOf("sleepy")).toBe('Provider "sleepy" did not answer within 400 ms.');
-    expect(await errorOf("nobody")).toBe('Provider "nobody" could not be reached.');
+    expect(await errorOf("broken")).toBe('Provider "broken" (openai-compatible) answered HTTP 500: upstream exploded');
+    expect(await errorOf("garbled")).toBe('Provider "garbled" (openai-compatible) answered HTTP 200 without JSON.');
+    expect(await errorOf("shapeless")).toBe(
+      'Provider "shapeless" (openai-compatible) answered without a chat completion (expected JSON with choices[0].message.content).',
+    );
+    expect(await errorOf("sleepy")).toBe('Provider "sleepy" (openai-compatible) did not answer within 400 ms.');
+    expect(await errorOf("nobody")).toBe('Provider "nobody" (openai-compatible) could not be reached.');
     expect((await getExecution(tenant, rows.get("openai")?.id ?? "")).result).toBe("echo(gpt-default): hi");
   });
 
@@ -395,7 +408,7 @@ describe("OpenAI-compatible provider", () => {
     expectSettled(missingRow, "failed");
     expect(missingRow.error).toBe(
       'No provider "openai" is configured for this tenant: an admin must save the provider settings "openai" ' +
-        '(base URL, API key, default model), or use the built-in "template" provider.',
+        '(kind, base URL, API key, default model), or use the built-in "template" provider.',
     );
     const malformedRow = await getExecution(bare, malformed.id);
     expectSettled(malformedRow, "failed");
@@ -461,6 +474,7 @@ describe("outbound guard (server-side request forgery)", () => {
     const worker = new ExecutionWorker({
       concurrency: 1,
       providerTimeoutMs: 2_000,
+      providerMaxAttempts: 1,
       onEvent: (event) => events.push(event),
       outbound: {
         // The fake LLM is allow-listed (by address), and "closed" so that it is really unreachable.
@@ -478,10 +492,10 @@ describe("outbound guard (server-side request forgery)", () => {
     const errorOf = async (name: string) => (await getExecution(tenant, rows.get(name)?.id ?? "")).error;
     // Refused and unreachable read the same: no probing which internal addresses or ports exist.
     for (const name of ["internal", "numeric", "mapped", "metadata", "named", "closed"]) {
-      expect(await errorOf(name)).toBe(`Provider "${name}" could not be reached.`);
+      expect(await errorOf(name)).toBe(`Provider "${name}" (openai-compatible) could not be reached.`);
     }
-    expect(await errorOf("redirected")).toBe('Provider "redirected" answered HTTP 302.');
-    expect(await errorOf("leaky")).toBe('Provider "leaky" answered HTTP 500.');
+    expect(await errorOf("redirected")).toBe('Provider "redirected" (openai-compatible) answered HTTP 302.');
+    expect(await errorOf("leaky")).toBe('Provider "leaky" (openai-compatible) answered HTTP 500.');
     // Rebinding: resolved once, connected to the checked address (the fake LLM), never to the second answer.
     const rebinding = await getExecution(tenant, rows.get("rebinding")?.id ?? "");
     expect(rebinding.result).toBe("echo(m): hi");
@@ -532,9 +546,10 @@ describe("attached files", () => {
     const received: ProviderRequest[] = [];
     const spy: ExecutionProvider = {
       name: "spy",
+      kind: "test",
       run: async (request) => {
         received.push(request);
-        return { output: "spied" };
+        return { output: "spied", usage: null };
       },
     };
     expect(await new ExecutionWorker({ providers: { spy } }).runOnce()).toMatchObject({ processed: 6, completed: 3, failed: 3 });
@@ -637,6 +652,7 @@ describe("polling loop", () => {
     let calls = 0;
     const slow: ExecutionProvider = {
       name: "slow",
+      kind: "test",
       run: async (request, signal) => {
         calls += 1;
         await gate;
@@ -847,12 +863,6 @@ async function startFakeLlm(): Promise<FakeLlm> {
         server.close(() => resolve());
       }),
   };
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 /** A port nothing listens on (bound, then released). */

@@ -19,6 +19,8 @@ export const createExecutionInput = z
     provider: z.string().trim().min(1).max(50).optional(),
     model: z.string().trim().min(1).max(200).optional(),
     fileIds: z.array(id).max(20).default([]),
+    /** Per-run provider options under the provider's own names (validators/src/providers.ts), over a deployment's. */
+    options: z.record(z.string(), z.unknown()).optional(),
   })
   .superRefine((value, ctx) => {
     if ((value.promptId === undefined) === (value.deploymentId === undefined)) {

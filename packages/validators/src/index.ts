@@ -8,6 +8,7 @@ export * from "./maintenance.ts";
 export * from "./auth.ts";
 export * from "./users.ts";
 export * from "./api-keys.ts";
+export * from "./providers.ts";
 export * from "./settings.ts";
 export * from "./prompts.ts";
 export * from "./executions.ts";

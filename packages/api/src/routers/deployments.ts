@@ -4,7 +4,7 @@ import { TRPCError } from "@trpc/server";
 import { authedProcedure } from "../procedures.ts";
 import { recordAudit } from "../services/audit.ts";
 import { withUniqueName } from "../services/unique-names.ts";
-import { createExecution, resolvePromptVersion, resolveProviderModel } from "../services/executions.ts";
+import { assertProviderOptions, createExecution, resolvePromptVersion, resolveProviderModel } from "../services/executions.ts";
 import { toJsonObject } from "../services/json-values.ts";
 import { ERRORS } from "../rest/errors.ts";
 import { executionOutput } from "../rest/outputs.ts";
@@ -26,8 +26,9 @@ export const deploymentsRouter = router({
   /** A named, stable entry point to a prompt (pinned version, or the current one when null) with a provider and model. */
   create: manage.input(createDeploymentInput).mutation(async ({ ctx, input }) => {
     await resolvePromptVersion(input.promptId, input.promptVersion);
-    await resolveProviderModel(input.provider, input.model);
+    const { kind } = await resolveProviderModel(input.provider, input.model);
     const options = toJsonObject(input.options, "options");
+    assertProviderOptions(kind, options);
     const deployment = await withUniqueName("deployment", input.name, () => deploymentModel.createForPrompt({ ...input, options, createdBy: ctx.user.id }));
     await recordAudit(ctx, "deployment.created", { type: "deployment", id: deployment.id }, { name: deployment.name, promptId: deployment.promptId });
     return deployment;
@@ -59,10 +60,12 @@ export const deploymentsRouter = router({
     const { id: deploymentId, ...patch } = input;
     const before = await requireDeployment(deploymentId);
     if (patch.promptVersion !== undefined) await resolvePromptVersion(before.promptId, patch.promptVersion);
-    if (patch.provider !== undefined || patch.model !== undefined) {
-      await resolveProviderModel(patch.provider ?? before.provider, patch.model ?? before.model);
-    }
     const options = patch.options === undefined ? undefined : toJsonObject(patch.options, "options");
+    if (patch.provider !== undefined || patch.model !== undefined || options !== undefined) {
+      // The options must suit the provider the deployment will have (a new one, or its current one).
+      const { kind } = await resolveProviderModel(patch.provider ?? before.provider, patch.model ?? before.model);
+      assertProviderOptions(kind, options ?? before.options);
+    }
     const updated = await withUniqueName("deployment", patch.name, () => deploymentModel.update(deploymentId, { ...patch, options }));
     if (!updated) throw notFound(deploymentId);
     const changed = (["name", "promptVersion", "provider", "model", "options"] as const).filter(

@@ -37,7 +37,7 @@ export const executionsRouter = router({
         assertFeatureEnabled(ctx.tenant, "deployments");
         const deployment = await deploymentModel.findById(input.deploymentId);
         if (!deployment) throw new TRPCError({ code: "NOT_FOUND", message: `Deployment ${input.deploymentId} does not exist.` });
-        return createExecution(ctx, { kind: "deployment", deployment, input: input.input, fileIds: input.fileIds });
+        return createExecution(ctx, { kind: "deployment", deployment, input: input.input, fileIds: input.fileIds, options: input.options });
       }
       if (input.promptId === undefined) throw new TRPCError({ code: "BAD_REQUEST", message: "Give either promptId or deploymentId." });
       return createExecution(ctx, {
@@ -48,6 +48,7 @@ export const executionsRouter = router({
         provider: input.provider ?? TEMPLATE_PROVIDER,
         model: input.model,
         fileIds: input.fileIds,
+        options: input.options,
       });
     }),
 

@@ -1,5 +1,5 @@
 import { settingsModel, type SettingRow } from "@sigil/db";
-import { deleteSettingInput, saveProviderInput, saveWebhookInput, WEBHOOK_EVENTS } from "@sigil/validators";
+import { deleteSettingInput, providerIdentifierInput, providerKeyRequired, saveProviderInput, saveWebhookInput, WEBHOOK_EVENTS } from "@sigil/validators";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { refusedLiteralReason } from "../outbound/request.ts";
@@ -7,24 +7,44 @@ import type { OutboundAllowEntry } from "../outbound/allow-list.ts";
 import { authedProcedure } from "../procedures.ts";
 import { auditableUrl, recordAudit } from "../services/audit.ts";
 import { router } from "../trpc.ts";
+import { errorMessage } from "../worker/provider.ts";
+import { HttpProvider } from "../worker/providers/http-provider.ts";
+import { settingsOfRow, storedProvider, storedProviderSchema } from "../worker/providers/settings.ts";
+
+/** How long a settings request waits for a provider's model list. */
+const MODEL_LIST_TIMEOUT_MS = 15_000;
+
+/** A configured provider of the current tenant, ready to call (no retries: an admin is waiting). */
+async function configuredProvider(identifier: string, allow: readonly OutboundAllowEntry[]): Promise<HttpProvider> {
+  const row = await settingsModel.get("provider", identifier);
+  if (!row) throw new TRPCError({ code: "NOT_FOUND", message: `No provider "${identifier}" is configured.` });
+  try {
+    const settings = await settingsOfRow(row);
+    return new HttpProvider(identifier, settings, { outbound: { allow }, timeoutMs: MODEL_LIST_TIMEOUT_MS, maxAttempts: 1 });
+  } catch (error) {
+    throw new TRPCError({ code: "BAD_REQUEST", message: errorMessage(error), cause: error });
+  }
+}
 
 const adminOnly = authedProcedure({ role: "admin" });
 
 /**
- * The stored shapes (settings.type "provider" and "webhook"); the worker reads providers. The
+ * The stored shapes (settings.type "provider" and "webhook"); the worker reads providers
+ * (worker/providers/settings.ts, which also fills in the defaults of rows saved before kinds). The
  * model stores `apiKey` encrypted, with `apiKeyHint` (packages/db/src/models/settings.ts).
  */
-export const providerPayload = z.object({ baseUrl: z.string(), apiKey: z.string(), apiKeyHint: z.string().nullish(), defaultModel: z.string() });
 const webhookPayload = z.object({ url: z.string(), events: z.array(z.enum(WEBHOOK_EVENTS)), enabled: z.boolean() });
 
 /** Credentials are write-only: after saving, only whether a key is set and its last 4 characters. */
 function publicProvider(row: SettingRow) {
-  const parsed = providerPayload.safeParse(row.payload);
-  const payload = parsed.success ? parsed.data : { baseUrl: "", apiKey: "", apiKeyHint: null, defaultModel: "" };
+  const payload = storedProvider(row) ?? storedProviderSchema.parse({ baseUrl: "", defaultModel: "", active: false });
   return {
     identifier: row.identifier,
+    kind: payload.kind,
     baseUrl: payload.baseUrl,
     defaultModel: payload.defaultModel,
+    active: payload.active,
+    maxConcurrency: payload.maxConcurrency,
     apiKeySet: payload.apiKey.length > 0,
     apiKeyHint: payload.apiKeyHint ?? null,
     updatedAt: row.updatedAt,
@@ -60,11 +80,21 @@ export const settingsRouter = router({
   saveProvider: adminOnly.input(saveProviderInput).mutation(async ({ ctx, input }) => {
     assertReachableLiteral("base URL", input.baseUrl, ctx.config.outboundAllow);
     const existing = await settingsModel.get("provider", input.identifier);
+    const before = existing ? storedProvider(existing) : null;
     // Without a new key the stored one is kept as it is (still encrypted, with its hint).
-    const storedKey = existing ? providerPayload.safeParse(existing.payload).data?.apiKey : undefined;
-    const apiKey = input.apiKey ?? storedKey;
-    if (!apiKey) throw new TRPCError({ code: "BAD_REQUEST", message: "Enter the provider's API key." });
-    const row = await settingsModel.upsert("provider", input.identifier, { baseUrl: input.baseUrl, apiKey, defaultModel: input.defaultModel });
+    const apiKey = input.apiKey ?? before?.apiKey ?? "";
+    if (apiKey === "" && providerKeyRequired(input.kind)) {
+      throw new TRPCError({ code: "BAD_REQUEST", message: `Enter the provider's API key (a ${input.kind} provider needs one).` });
+    }
+    const row = await settingsModel.upsert("provider", input.identifier, {
+      kind: input.kind,
+      baseUrl: input.baseUrl,
+      apiKey,
+      ...(apiKey === "" ? { apiKeyHint: null } : {}),
+      defaultModel: input.defaultModel,
+      active: input.active,
+      maxConcurrency: input.maxConcurrency,
+    });
     // Never the key; the base URL only as its origin (a path or query may carry a token).
     await recordAudit(
       ctx,
@@ -73,12 +103,63 @@ export const settingsRouter = router({
       {
         identifier: input.identifier,
         created: existing === null,
+        kind: input.kind,
         baseUrl: auditableUrl(input.baseUrl),
         defaultModel: input.defaultModel,
         keyChanged: input.apiKey !== undefined,
+        active: input.active,
+        maxConcurrency: input.maxConcurrency,
       },
     );
+    if (before && before.active !== input.active) {
+      await recordAudit(
+        ctx,
+        input.active ? "settings.provider_activated" : "settings.provider_deactivated",
+        { type: "setting", id: row.id },
+        { identifier: input.identifier },
+      );
+    }
     return publicProvider(row);
+  }),
+
+  /** The provider's own model list (its list endpoint, through the outbound guard), for model pickers. */
+  providerModels: adminOnly.input(providerIdentifierInput).query(async ({ ctx, input }) => {
+    const provider = await configuredProvider(input.identifier, ctx.config.outboundAllow);
+    try {
+      return { identifier: input.identifier, models: await provider.listModels(AbortSignal.timeout(MODEL_LIST_TIMEOUT_MS)) };
+    } catch (error) {
+      throw new TRPCError({ code: "BAD_GATEWAY", message: `The model list could not be fetched: ${errorMessage(error)}`, cause: error });
+    }
+  }),
+
+  /**
+   * "Test connection": one cheap real call (the provider's model list, which needs a valid key and
+   * costs no tokens). Answers ok, or the provider's error in a sentence; never throws for the
+   * provider's failure, so the form shows it in place.
+   */
+  testProvider: adminOnly.input(providerIdentifierInput).mutation(async ({ ctx, input }) => {
+    const row = await settingsModel.get("provider", input.identifier);
+    const provider = await configuredProvider(input.identifier, ctx.config.outboundAllow);
+    const started = performance.now();
+    let result: { ok: true; message: string; models: number } | { ok: false; message: string };
+    try {
+      const models = await provider.listModels(AbortSignal.timeout(MODEL_LIST_TIMEOUT_MS));
+      result = {
+        ok: true,
+        message: `Connected to ${input.identifier} (${provider.kind}): ${models.length} model${models.length === 1 ? "" : "s"} available.`,
+        models: models.length,
+      };
+    } catch (error) {
+      result = { ok: false, message: errorMessage(error) };
+    }
+    const latencyMs = Math.round(performance.now() - started);
+    await recordAudit(
+      ctx,
+      "settings.provider_tested",
+      { type: "setting", id: row?.id ?? input.identifier },
+      { identifier: input.identifier, ok: result.ok, latencyMs },
+    );
+    return { ...result, latencyMs };
   }),
 
   saveWebhook: adminOnly.input(saveWebhookInput).mutation(async ({ ctx, input }) => {

@@ -10,6 +10,7 @@ import {
   type TenantRow,
   type UserRow,
 } from "@sigil/db";
+import { providerKind, providerOptionsProblem, type ProviderOptionsKind } from "@sigil/validators";
 import { TRPCError } from "@trpc/server";
 import { assertFeatureEnabled } from "../features.ts";
 import { toJsonObject } from "./json-values.ts";
@@ -37,8 +38,9 @@ export type ExecutionRequest =
       provider: string;
       model?: string | undefined;
       fileIds: string[];
+      options?: Record<string, unknown> | undefined;
     }
-  | { kind: "deployment"; deployment: DeploymentRow; input: Record<string, unknown>; fileIds: string[] };
+  | { kind: "deployment"; deployment: DeploymentRow; input: Record<string, unknown>; fileIds: string[]; options?: Record<string, unknown> | undefined };
 
 export interface ExecutionActor {
   tenant: Pick<TenantRow, "limitExecutionsPerMonth" | "features">;
@@ -61,19 +63,34 @@ export async function resolvePromptVersion(promptId: string, version: number | n
 }
 
 /**
- * The provider must be the built-in `template` provider or one configured in the tenant's settings;
- * the model defaults to the provider's configured default model.
+ * The provider must be the built-in `template` provider or an active one configured in the
+ * tenant's settings; the model defaults to the provider's configured default model. The kind says
+ * which options the provider takes (a stored provider without one is OpenAI-compatible).
  */
-export async function resolveProviderModel(provider: string, model: string | null | undefined): Promise<{ provider: string; model: string }> {
-  if (provider === TEMPLATE_PROVIDER) return { provider, model: model ?? TEMPLATE_MODEL };
+export async function resolveProviderModel(
+  provider: string,
+  model: string | null | undefined,
+): Promise<{ provider: string; model: string; kind: ProviderOptionsKind }> {
+  if (provider === TEMPLATE_PROVIDER) return { provider, model: model ?? TEMPLATE_MODEL, kind: "template" };
   const setting = await settingsModel.get(PROVIDER_SETTING_TYPE, provider);
   if (!setting) {
     throw badRequest(`No provider "${provider}" is configured for this workspace. Add it in the settings, or use the "${TEMPLATE_PROVIDER}" provider.`);
   }
+  if (setting.payload.active === false) {
+    throw badRequest(`Provider "${provider}" is deactivated in this workspace's settings; activate it there, or choose another provider.`);
+  }
+  const kind = providerKind.safeParse(setting.payload.kind ?? "openai-compatible");
+  if (!kind.success) throw badRequest(`Provider "${provider}" has an unknown kind; an admin must save its settings again.`);
   const fallback = setting.payload.defaultModel;
   const resolved = model ?? (typeof fallback === "string" && fallback.trim() !== "" ? fallback : null);
   if (resolved === null) throw badRequest(`Choose a model: provider "${provider}" has no default model configured.`);
-  return { provider, model: resolved };
+  return { provider, model: resolved, kind: kind.data };
+}
+
+/** Options a provider kind refuses (unknown name, out of range) are a 400 naming each, before anything is saved. */
+export function assertProviderOptions(kind: ProviderOptionsKind, options: Record<string, unknown>): void {
+  const problem = providerOptionsProblem(kind, options);
+  if (problem !== null) throw badRequest(problem);
 }
 
 /** Files can be attached only to a prompt version that accepts files, and only files that exist. */
@@ -102,6 +119,11 @@ export async function createExecution(actor: ExecutionActor, request: ExecutionR
       ? await resolveProviderModel(request.provider, request.model)
       : await resolveProviderModel(request.deployment.provider, request.deployment.model);
   const fileIds = await resolveFileIds(request.fileIds, version);
+  // A deployment's options, overridden one by one by the request's; stored on the execution so a
+  // later change of the deployment does not change what this run asked for.
+  const given = request.options === undefined ? {} : toJsonObject(request.options, "options");
+  const options = request.kind === "deployment" ? { ...request.deployment.options, ...given } : given;
+  assertProviderOptions(target.kind, options);
   try {
     return await executionModel.createWithinMonthlyLimit(
       {
@@ -112,6 +134,7 @@ export async function createExecution(actor: ExecutionActor, request: ExecutionR
         fileIds,
         provider: target.provider,
         model: target.model,
+        options,
         createdBy: actor.user.id,
       },
       actor.tenant.limitExecutionsPerMonth,

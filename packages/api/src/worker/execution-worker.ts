@@ -10,6 +10,7 @@ import {
   tenantWorkModel,
   signalWork,
   watchWorkSignal,
+  type ExecutionOutcome,
   type ExecutionRow,
   type PendingTenant,
   type WorkSignalWatch,
@@ -18,8 +19,9 @@ import { apiConfig } from "../config.ts";
 import { OutboundUnreachableError, type OutboundPolicy } from "../outbound/request.ts";
 import { TEMPLATE_PROVIDER } from "../services/executions.ts";
 import { withDeadline } from "./deadline.ts";
-import { loadProviderSettings, OpenAICompatibleProvider, DEFAULT_PROVIDER_TIMEOUT_MS } from "./openai-provider.ts";
-import { errorMessage, ExecutionFailure, type ExecutionProvider, type ProviderFile, type ProviderRequest } from "./provider.ts";
+import { PROVIDER_KINDS, providerOptionsProblem, type ProviderOptionsKind } from "@sigil/validators";
+import { DEFAULT_PROVIDER_TIMEOUT_MS, HttpProvider, KeyedSemaphore, loadProviderSettings } from "./providers/index.ts";
+import { errorMessage, ExecutionFailure, type ExecutionProvider, type ProviderFile, type ProviderRequest, type TokenUsage } from "./provider.ts";
 import { templateProvider } from "./template-provider.ts";
 
 /** setTimeout's longest delay (2^31 - 1 ms); a longer one fires at once. */
@@ -52,8 +54,10 @@ export interface ExecutionWorkerOptions {
   concurrency?: number;
   /** Executions one tick claims at most; the loop starts the next tick at once if it hit this (default 100). */
   maxPerTick?: number;
-  /** Timeout of one HTTP call of the OpenAI-compatible provider (default 60 s, at most executionTimeoutMs). */
+  /** Timeout of one HTTP call of a provider (default 60 s, at most executionTimeoutMs). */
   providerTimeoutMs?: number;
+  /** Calls of one provider request at most, retries on 429/5xx/network errors included (default 4). */
+  providerMaxAttempts?: number;
   /**
    * The worker stops waiting for a provider after this long and fails the execution, even if the
    * provider ignores its abort signal (default 2 min, at most two thirds of leaseMs). Must be below
@@ -187,7 +191,10 @@ export class ExecutionWorker {
   readonly maxPerTick: number;
   readonly executionTimeoutMs: number;
   readonly providerTimeoutMs: number;
+  readonly providerMaxAttempts: number | undefined;
   private readonly providers: ReadonlyMap<string, ExecutionProvider>;
+  /** Per tenant + configured provider: at most its `maxConcurrency` calls at once in this process. */
+  private readonly providerSlots = new KeyedSemaphore();
   private readonly onEvent: ((event: WorkerEvent) => void) | undefined;
   private readonly outbound: OutboundPolicy;
   private readonly wakeOnSignal: boolean;
@@ -223,6 +230,7 @@ export class ExecutionWorker {
       );
     }
     this.providerTimeoutMs = positiveInt("providerTimeoutMs", options.providerTimeoutMs ?? Math.min(DEFAULT_PROVIDER_TIMEOUT_MS, this.executionTimeoutMs));
+    this.providerMaxAttempts = options.providerMaxAttempts === undefined ? undefined : positiveInt("providerMaxAttempts", options.providerMaxAttempts);
     this.providers = new Map(Object.entries(options.providers ?? {}));
     this.onEvent = options.onEvent;
     this.outbound = options.outbound ?? { allow: apiConfig().outboundAllow };
@@ -467,16 +475,23 @@ export class ExecutionWorker {
     const claim = { workerId: this.id, leaseMs: this.leaseMs, attempt: execution.attempts };
     const lost = new AbortController();
     const heartbeat = setInterval(() => void this.renewLease(tenant, execution.id, claim, lost), Math.max(1, Math.floor(this.leaseMs / 3)));
-    let outcome: { result: string } | { error: string };
+    let outcome: ExecutionOutcome;
     let operatorDetail: string | null = null;
+    const measured: Measured = { usage: null, latencyMs: null };
     try {
-      outcome = { result: await this.execute(execution, lost.signal) };
+      outcome = { result: await this.execute(execution, lost.signal, measured) };
     } catch (error) {
       outcome = { error: errorMessage(error) };
       operatorDetail = outboundDetail(error);
     } finally {
       clearInterval(heartbeat);
     }
+    outcome = {
+      ...outcome,
+      inputTokens: measured.usage?.inputTokens ?? null,
+      outputTokens: measured.usage?.outputTokens ?? null,
+      latencyMs: measured.latencyMs,
+    };
     const row = await executionModel.finish(execution.id, outcome, claim);
     const status = "result" in outcome ? "completed" : "failed";
     if (!row) {
@@ -519,8 +534,12 @@ export class ExecutionWorker {
     }
   }
 
-  /** Builds the provider request from the tenant's data and runs it under the execution deadline. */
-  private async execute(execution: ExecutionRow, abandon: AbortSignal): Promise<string> {
+  /**
+   * Builds the provider request from the tenant's data and runs it under the execution deadline,
+   * once a slot of the tenant's provider is free (its maxConcurrency). `measured` receives the
+   * provider's usage and the latency of the provider call (waiting for a slot not included).
+   */
+  private async execute(execution: ExecutionRow, abandon: AbortSignal, measured: Measured): Promise<string> {
     const version = await promptModel.getVersion(execution.promptId, execution.promptVersion);
     if (!version) {
       throw new ExecutionFailure(`Version ${execution.promptVersion} of prompt ${execution.promptId} does not exist.`);
@@ -539,11 +558,9 @@ export class ExecutionWorker {
       if (!file) throw new ExecutionFailure(`The attached file ${fileId} does not exist (it may have been deleted).`);
       files.push({ name: file.name, mimeType: file.mimeType, content: file.content });
     }
-    let options: Record<string, unknown> = {};
-    if (execution.deploymentId) {
-      const deployment = await deploymentModel.findById(execution.deploymentId);
-      if (deployment) options = deployment.options;
-    }
+    const resolved = await this.resolveProvider(execution.provider);
+    const { provider } = resolved;
+    const options = await this.runOptions(execution, provider.kind);
     const request: ProviderRequest = {
       template: version.template,
       input: input as Record<string, unknown>,
@@ -552,21 +569,68 @@ export class ExecutionWorker {
       options,
       responseSchema: version.responseSchema,
     };
-    const provider = await this.resolveProvider(execution.provider);
-    const result = await withDeadline(this.executionTimeoutMs, provider.name, abandon, (signal) => provider.run(request, signal));
-    if (typeof result.output !== "string") {
-      throw new ExecutionFailure(`Provider "${provider.name}" returned no text output.`);
+    const release =
+      resolved.maxConcurrency === null
+        ? () => undefined
+        : await this.providerSlots.acquire(
+            `${tenantContext.getCurrentTenantId("worker.providerSlots")}\u0000${provider.name}`,
+            resolved.maxConcurrency,
+            abandon,
+          );
+    try {
+      const started = performance.now();
+      try {
+        const result = await withDeadline(this.executionTimeoutMs, provider.name, abandon, (signal) => provider.run(request, signal));
+        if (typeof result.output !== "string") {
+          throw new ExecutionFailure(`Provider "${provider.name}" returned no text output.`);
+        }
+        measured.usage = result.usage;
+        return result.output;
+      } finally {
+        measured.latencyMs = Math.round(performance.now() - started);
+      }
+    } finally {
+      release();
     }
-    return result.output;
   }
 
-  /** Must run inside the execution's tenant context (provider settings are the tenant's). */
-  private async resolveProvider(name: string): Promise<ExecutionProvider> {
+  /**
+   * The execution's own options; an execution created before executions stored options takes its
+   * deployment's. Checked against the provider kind's schema, so an unknown or out-of-range option
+   * (e.g. saved before the schema existed) fails the execution instead of being sent.
+   */
+  private async runOptions(execution: ExecutionRow, kind: string): Promise<Record<string, unknown>> {
+    let options = execution.options;
+    if (Object.keys(options).length === 0 && execution.deploymentId) {
+      const deployment = await deploymentModel.findById(execution.deploymentId);
+      if (deployment) options = deployment.options;
+    }
+    if (isOptionsKind(kind)) {
+      const problem = providerOptionsProblem(kind, options);
+      if (problem) throw new ExecutionFailure(problem);
+    }
+    return options;
+  }
+
+  /**
+   * Must run inside the execution's tenant context (provider settings are the tenant's). A
+   * configured provider comes with its concurrency limit; a deactivated one fails the execution.
+   */
+  private async resolveProvider(name: string): Promise<{ provider: ExecutionProvider; maxConcurrency: number | null }> {
     const override = this.providers.get(name);
-    if (override) return override;
-    if (name === TEMPLATE_PROVIDER) return templateProvider;
+    if (override) return { provider: override, maxConcurrency: null };
+    if (name === TEMPLATE_PROVIDER) return { provider: templateProvider, maxConcurrency: null };
     const settings = await loadProviderSettings(name);
-    return new OpenAICompatibleProvider(name, settings, { timeoutMs: this.providerTimeoutMs, outbound: this.outbound });
+    if (!settings.active) {
+      throw new ExecutionFailure(`Provider "${name}" is deactivated in this workspace's settings; an admin must activate it before its executions can run.`);
+    }
+    const provider = new HttpProvider(name, settings, {
+      timeoutMs: this.providerTimeoutMs,
+      outbound: this.outbound,
+      budgetMs: this.executionTimeoutMs,
+      ...(this.providerMaxAttempts === undefined ? {} : { maxAttempts: this.providerMaxAttempts }),
+    });
+    return { provider, maxConcurrency: settings.maxConcurrency };
   }
 
   private reportError(errors: WorkerError[], tenant: TenantRef, message: string): void {
@@ -582,6 +646,16 @@ export class ExecutionWorker {
       // A broken logger must not stop executions from being recorded.
     }
   }
+}
+
+interface Measured {
+  usage: TokenUsage | null;
+  latencyMs: number | null;
+}
+
+const OPTION_KINDS = new Set<string>(["template", ...PROVIDER_KINDS]);
+function isOptionsKind(kind: string): kind is ProviderOptionsKind {
+  return OPTION_KINDS.has(kind);
 }
 
 /** The outbound guard's reason behind a provider failure, if that is what failed. */

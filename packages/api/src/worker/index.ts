@@ -10,15 +10,30 @@ export {
 } from "./execution-worker.ts";
 export { askWorker, startStatusSocket, workerSocketPath, type StatusAnswers, type StatusCommand, type StatusSocket } from "./status-socket.ts";
 export { createWorkerMetrics, type WorkerMetrics } from "./worker-metrics.ts";
-export { errorMessage, ExecutionFailure, type ExecutionProvider, type ProviderFile, type ProviderRequest, type ProviderResult } from "./provider.ts";
+export {
+  errorMessage,
+  ExecutionFailure,
+  type ExecutionProvider,
+  type ProviderFile,
+  type ProviderRequest,
+  type ProviderResult,
+  type TokenUsage,
+} from "./provider.ts";
 export { renderRequest, templateProvider, templateView, toTemplateFiles, type TemplateFile } from "./template-provider.ts";
 export {
   DEFAULT_PROVIDER_TIMEOUT_MS,
+  HttpProvider,
+  KeyedSemaphore,
   loadProviderSettings,
-  OpenAICompatibleProvider,
+  parseRetryAfter,
   providerSettingsSchema,
-  type OpenAICompatibleProviderOptions,
+  retryDelayMs,
+  settingsOfRow,
+  storedProvider,
+  WIRE_FORMATS,
+  type HttpProviderOptions,
   type ProviderSettings,
-} from "./openai-provider.ts";
+  type StoredProvider,
+} from "./providers/index.ts";
 export { startUsageRefresh, type UsageRefresh, type UsageRefreshOptions } from "./usage-refresh.ts";
 export { startBackupSchedule, type BackupSchedule, type BackupScheduleOptions } from "./backup-schedule.ts";

@@ -14,14 +14,25 @@ export interface ProviderRequest {
   /** The execution's model; empty means "the provider's default". */
   model: string;
   files: ProviderFile[];
-  /** Provider options (temperature, max tokens, …) from the execution's deployment, else `{}`. */
+  /**
+   * Provider options (temperature, max tokens, …) under the provider's own names, already checked
+   * against its kind's schema (@sigil/validators providerOptionsSchema): the execution's, else its
+   * deployment's for executions created before executions stored options.
+   */
   options: Record<string, unknown>;
   /** The prompt version's response JSON Schema, if it has one. */
   responseSchema: Record<string, unknown> | null;
 }
 
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
 export interface ProviderResult {
   output: string;
+  /** From the provider's usage block; null when it reports none (the template provider). */
+  usage: TokenUsage | null;
 }
 
 /**
@@ -31,6 +42,8 @@ export interface ProviderResult {
  */
 export interface ExecutionProvider {
   name: string;
+  /** The wire format (@sigil/validators PROVIDER_KINDS), or "template" for the built-in provider. */
+  kind: string;
   run(request: ProviderRequest, signal: AbortSignal): Promise<ProviderResult>;
 }
 

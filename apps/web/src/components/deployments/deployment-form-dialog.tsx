@@ -1,6 +1,6 @@
 "use client";
 
-import { createDeploymentInput } from "@sigil/validators";
+import { createDeploymentInput, providerOptionNames } from "@sigil/validators";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
@@ -11,6 +11,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Input, Select, Textarea } from "@/components/ui/input";
+import { ModelInput } from "@/components/providers/model-input";
 import { useToast } from "@/components/ui/toast";
 import { fieldErrorsOf } from "@/lib/trpc-errors";
 import { useTRPC } from "@/trpc/client";
@@ -20,7 +21,8 @@ import { issuesByField } from "@/lib/form-errors";
 
 export type Deployment = RouterOutputs["deployments"]["list"]["data"][number];
 export type PromptOption = Pick<RouterOutputs["prompts"]["list"]["data"][number], "id" | "name" | "currentVersion">;
-export type ProviderOption = Pick<RouterOutputs["settings"]["list"]["providers"][number], "identifier" | "defaultModel">;
+export type ProviderOption = Pick<RouterOutputs["settings"]["list"]["providers"][number], "identifier" | "defaultModel"> &
+  Partial<Pick<RouterOutputs["settings"]["list"]["providers"][number], "kind">>;
 
 export const TEMPLATE_PROVIDER = "template";
 const TEMPLATE_MODEL = "mustache";
@@ -284,12 +286,15 @@ function DeploymentForm({
           )}
         </Field>
         <Field label="Model" error={errors.model}>
-          {(props) => (
-            <Input {...props} name="model" autoComplete="off" spellCheck={false} value={form.model} onChange={(event) => set("model", event.target.value)} />
-          )}
+          {(props) => <ModelInput {...props} provider={form.provider} name="model" value={form.model} onChange={(event) => set("model", event.target.value)} />}
         </Field>
       </div>
-      <Field label="Options" optional error={errors.options} hint='A JSON object passed to the provider, e.g. {"temperature": 0.2, "max_tokens": 500}.'>
+      <Field
+        label="Options"
+        optional
+        error={errors.options}
+        hint={optionsHint(form.provider, providerOptions.find((option) => option.identifier === form.provider)?.kind)}
+      >
         {(props) => (
           <Textarea
             {...props}
@@ -312,4 +317,11 @@ function DeploymentForm({
       </div>
     </form>
   );
+}
+
+/** Which options the chosen provider takes, under its own names (the API refuses any other). */
+function optionsHint(provider: string, kind: ProviderOption["kind"] | undefined): string {
+  if (provider === TEMPLATE_PROVIDER) return "The built-in template provider takes no options: leave this empty.";
+  if (kind === undefined) return "A JSON object of the provider's options, under its own names.";
+  return `A JSON object under the provider's own names: ${providerOptionNames(kind).join(", ")}. E.g. {"temperature": 0.2}.`;
 }

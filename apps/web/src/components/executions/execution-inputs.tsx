@@ -5,9 +5,10 @@ import type { ReactNode } from "react";
 import { emptyVariableWarning } from "@/components/prompts/variables";
 import { Checkbox, CheckboxGroup } from "@/components/ui/checkbox";
 import { Field } from "@/components/ui/field";
-import { Input, Select, Textarea } from "@/components/ui/input";
+import { Select, Textarea } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/spinner";
 import { useTRPC } from "@/trpc/client";
+import { ModelInput } from "@/components/providers/model-input";
 import { useProviders } from "./run-target";
 
 /** The hint under a variable's input when it is left empty (non-blocking). */
@@ -100,12 +101,12 @@ export function ProviderFields({
       {value.provider !== "template" ? (
         <Field label="Model" optional error={errors?.model} hint={selected?.defaultModel ? `Defaults to ${selected.defaultModel}.` : undefined}>
           {(props) => (
-            <Input
+            <ModelInput
               {...props}
+              provider={value.provider}
               value={value.model}
               onChange={(event) => onChange({ ...value, model: event.target.value })}
               placeholder={selected?.defaultModel}
-              autoComplete="off"
             />
           )}
         </Field>

@@ -36,6 +36,9 @@ export function useProviders(): { identifier: string; defaultModel: string }[] {
   const trpc = useTRPC();
   const me = useMe();
   const settings = useQuery({ ...trpc.settings.list.queryOptions(), enabled: me.user.role === "admin", staleTime: 5 * 60_000 });
-  const configured = (settings.data?.providers ?? []).map((provider) => ({ identifier: provider.identifier, defaultModel: provider.defaultModel }));
+  // A deactivated provider refuses new executions: it is not offered.
+  const configured = (settings.data?.providers ?? [])
+    .filter((provider) => provider.active)
+    .map((provider) => ({ identifier: provider.identifier, defaultModel: provider.defaultModel }));
   return [{ identifier: "template", defaultModel: "mustache" }, ...configured.filter((provider) => provider.identifier !== "template")];
 }

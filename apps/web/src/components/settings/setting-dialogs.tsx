@@ -1,6 +1,16 @@
 "use client";
 
-import { saveProviderInput, saveWebhookInput, WEBHOOK_EVENTS } from "@sigil/validators";
+import {
+  DEFAULT_BASE_URLS,
+  DEFAULT_MAX_CONCURRENCY,
+  PROVIDER_KIND_LABELS,
+  PROVIDER_KINDS,
+  providerKeyRequired,
+  saveProviderInput,
+  saveWebhookInput,
+  WEBHOOK_EVENTS,
+  type ProviderKind,
+} from "@sigil/validators";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { useChangedSinceMount, useUnsavedChanges } from "@/components/unsaved-changes/context";
@@ -9,7 +19,7 @@ import { Button } from "@/components/ui/button";
 import { Checkbox, CheckboxGroup } from "@/components/ui/checkbox";
 import { Dialog } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
-import { Input } from "@/components/ui/input";
+import { Input, Select } from "@/components/ui/input";
 import { useToast } from "@/components/ui/toast";
 import { fieldErrorsOf } from "@/lib/trpc-errors";
 import { useTRPC } from "@/trpc/client";
@@ -52,7 +62,7 @@ export function ProviderDialog({ open, provider, onClose }: { open: boolean; pro
       open={open}
       onClose={onClose}
       title={provider ? `Edit provider ${provider.identifier}` : "Add a model provider"}
-      description="An OpenAI-compatible endpoint that deployments and executions can use by its identifier."
+      description="A model API (Anthropic, OpenAI, Gemini, Ollama or any OpenAI-compatible server) that deployments and executions use by its identifier."
     >
       {open ? <ProviderForm key={provider?.identifier ?? "new"} provider={provider} onDone={onClose} /> : null}
     </Dialog>
@@ -64,7 +74,10 @@ function ProviderForm({ provider, onDone }: { provider: Provider | null; onDone:
   const queryClient = useQueryClient();
   const toast = useToast();
   const [identifier, setIdentifier] = useState(provider?.identifier ?? "");
-  const [baseUrl, setBaseUrl] = useState(provider?.baseUrl ?? "");
+  const [kind, setKind] = useState<ProviderKind>(provider?.kind ?? "openai");
+  const [baseUrl, setBaseUrl] = useState(provider?.baseUrl ?? DEFAULT_BASE_URLS.openai);
+  const [active, setActive] = useState(provider?.active ?? true);
+  const [maxConcurrency, setMaxConcurrency] = useState(String(provider?.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY));
   const [defaultModel, setDefaultModel] = useState(provider?.defaultModel ?? "");
   const [apiKey, setApiKey] = useState("");
   const [localErrors, setLocalErrors] = useState<Record<string, string | undefined>>({});
@@ -81,17 +94,34 @@ function ProviderForm({ provider, onDone }: { provider: Provider | null; onDone:
       },
     }),
   );
-  useUnsavedChanges(useChangedSinceMount({ identifier, baseUrl, defaultModel, apiKey }) && !save.isSuccess);
+  useUnsavedChanges(useChangedSinceMount({ identifier, kind, baseUrl, defaultModel, apiKey, active, maxConcurrency }) && !save.isSuccess);
   const serverErrors = fieldErrorsOf(save.error);
   const errors = { ...serverErrors, ...localErrors };
   const masked = provider ? maskedKey(provider) : null;
+  const keyRequired = providerKeyRequired(kind);
+
+  /** A new kind brings its default base URL, unless one was typed that is not another kind's default. */
+  const onKindChange = (next: ProviderKind) => {
+    const isDefault = baseUrl.trim() === "" || Object.values(DEFAULT_BASE_URLS).includes(baseUrl.trim());
+    setKind(next);
+    if (isDefault) setBaseUrl(DEFAULT_BASE_URLS[next]);
+    setLocalErrors((current) => ({ ...current, apiKey: undefined }));
+  };
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const input = { identifier: identifier.trim(), baseUrl: baseUrl.trim(), defaultModel: defaultModel.trim(), apiKey: apiKey === "" ? undefined : apiKey };
+    const input = {
+      identifier: identifier.trim(),
+      kind,
+      baseUrl: baseUrl.trim(),
+      defaultModel: defaultModel.trim(),
+      apiKey: apiKey === "" ? undefined : apiKey,
+      active,
+      maxConcurrency: Number(maxConcurrency),
+    };
     const parsed = saveProviderInput.safeParse(input);
     const next = parsed.success ? {} : issuesByField(parsed.error.issues);
-    if (!provider?.apiKeySet && input.apiKey === undefined) next.apiKey = "Enter the provider's API key.";
+    if (keyRequired && !provider?.apiKeySet && input.apiKey === undefined) next.apiKey = "Enter the provider's API key.";
     if (input.defaultModel === "") next.defaultModel = "Enter the model used when a deployment names none.";
     setLocalErrors(next);
     if (Object.values(next).some(Boolean)) return;
@@ -127,7 +157,26 @@ function ProviderForm({ provider, onDone }: { provider: Provider | null; onDone:
           />
         )}
       </Field>
-      <Field label="Base URL" error={errors.baseUrl} hint="The API's root, e.g. https://api.openai.com/v1.">
+      <Field label="Kind" error={errors.kind} hint="The API the provider speaks; it decides the request format and the options runs may set.">
+        {(props) => (
+          <Select {...props} name="kind" value={kind} onChange={(event) => onKindChange(event.target.value as ProviderKind)}>
+            {PROVIDER_KINDS.map((option) => (
+              <option key={option} value={option}>
+                {PROVIDER_KIND_LABELS[option]}
+              </option>
+            ))}
+          </Select>
+        )}
+      </Field>
+      <Field
+        label="Base URL"
+        error={errors.baseUrl}
+        hint={
+          kind === "ollama" || kind === "openai-compatible"
+            ? "A server on this machine or network needs the operator's SIGIL_OUTBOUND_ALLOW."
+            : "The API's root."
+        }
+      >
         {(props) => (
           <Input
             {...props}
@@ -135,7 +184,7 @@ function ProviderForm({ provider, onDone }: { provider: Provider | null; onDone:
             name="baseUrl"
             autoComplete="off"
             spellCheck={false}
-            placeholder="https://api.openai.com/v1"
+            placeholder={DEFAULT_BASE_URLS[kind] || "http://models.example.com/v1"}
             value={baseUrl}
             onChange={(event) => setBaseUrl(event.target.value)}
           />
@@ -156,9 +205,13 @@ function ProviderForm({ provider, onDone }: { provider: Provider | null; onDone:
       </Field>
       <Field
         label="API key"
-        optional={provider?.apiKeySet === true}
+        optional={provider?.apiKeySet === true || !keyRequired}
         error={errors.apiKey}
-        hint={masked ? `Leave empty to keep the saved key (${masked}).` : "Write-only: after saving, only its last four characters are shown."}
+        hint={
+          masked
+            ? `Leave empty to keep the saved key (${masked}).`
+            : `Write-only: after saving, only its last four characters are shown.${keyRequired ? "" : " A local server may need none."}`
+        }
       >
         {(props) => (
           <Input
@@ -177,6 +230,28 @@ function ProviderForm({ provider, onDone }: { provider: Provider | null; onDone:
           />
         )}
       </Field>
+      <Field label="Concurrent executions" error={errors.maxConcurrency} hint="How many executions of this provider run at once for this workspace (1–64).">
+        {(props) => (
+          <Input
+            {...props}
+            type="number"
+            name="maxConcurrency"
+            min={1}
+            max={64}
+            step={1}
+            value={maxConcurrency}
+            onChange={(event) => setMaxConcurrency(event.target.value)}
+            className="w-28"
+          />
+        )}
+      </Field>
+      <Checkbox
+        name="active"
+        label="Active"
+        description="A deactivated provider keeps its settings; new executions are refused and queued ones fail."
+        checked={active}
+        onChange={(event) => setActive(event.target.checked)}
+      />
       <FormFooter onCancel={onDone} pending={save.isPending}>
         {provider ? "Save provider" : "Add provider"}
       </FormFooter>

@@ -11,6 +11,8 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { useToast } from "@/components/ui/toast";
 import { useTRPC } from "@/trpc/client";
+import { PROVIDER_KIND_LABELS } from "@sigil/validators";
+import { TestConnection } from "@/components/providers/test-connection";
 import { maskedKey, ProviderDialog, WebhookDialog, type Provider, type Webhook } from "./setting-dialogs";
 
 type Deleting = { type: "provider"; identifier: string } | { type: "webhook"; identifier: string } | null;
@@ -31,7 +33,9 @@ export function SettingsView() {
           <CardHeader className="flex flex-wrap items-start justify-between gap-3 space-y-0">
             <div className="space-y-1">
               <CardTitle>Model providers</CardTitle>
-              <CardDescription>Credentials for OpenAI-compatible APIs. Keys are write-only: after saving only their last four characters show.</CardDescription>
+              <CardDescription>
+                Anthropic, OpenAI, Gemini, Ollama and OpenAI-compatible APIs. Keys are write-only: after saving only their last four characters show.
+              </CardDescription>
             </div>
             <Button variant="secondary" size="sm" onClick={() => setProvider({ editing: null })}>
               Add provider
@@ -50,7 +54,11 @@ export function SettingsView() {
                 return (
                   <li key={item.identifier} className="flex flex-wrap items-center gap-x-6 gap-y-2 px-5 py-4">
                     <div className="min-w-48 flex-1 space-y-1">
-                      <p className="font-mono text-sm font-semibold text-gray-900">{item.identifier}</p>
+                      <p className="flex flex-wrap items-center gap-2">
+                        <span className="font-mono text-sm font-semibold text-gray-900">{item.identifier}</span>
+                        <Badge tone="brand">{PROVIDER_KIND_LABELS[item.kind]}</Badge>
+                        {item.active ? <Badge tone="success">Active</Badge> : <Badge tone="warning">Inactive</Badge>}
+                      </p>
                       <p className="truncate font-mono text-xs text-gray-600" title={item.baseUrl}>
                         {item.baseUrl}
                       </p>
@@ -71,6 +79,8 @@ export function SettingsView() {
                           <Badge tone="warning">No key</Badge>
                         )}
                       </dd>
+                      <dt className="text-gray-500">At once</dt>
+                      <dd className="text-xs leading-5 text-gray-800">{item.maxConcurrency}</dd>
                       <dt className="text-gray-500">Updated</dt>
                       <dd className="text-xs leading-5 text-gray-600">
                         <DateTime value={item.updatedAt} />
@@ -84,6 +94,7 @@ export function SettingsView() {
                         Delete<span className="sr-only"> provider {item.identifier}</span>
                       </Button>
                     </div>
+                    <TestConnection identifier={item.identifier} className="basis-full" />
                   </li>
                 );
               })}
