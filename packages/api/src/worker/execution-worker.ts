@@ -30,7 +30,7 @@ const MAX_TIMER_DELAY_MS = 2_147_483_647;
 export interface ExecutionWorkerOptions {
   /**
    * Providers by the name an execution's `provider` field uses; they take precedence over the
-   * built-in `template` provider and over the tenant's OpenAI-compatible provider settings.
+   * built-in `template` provider and over the tenant's provider settings.
    */
   providers?: Record<string, ExecutionProvider>;
   /**
@@ -69,7 +69,7 @@ export interface ExecutionWorkerOptions {
   /** Called for every processed execution, every recovery and every error; must not throw (it is guarded). */
   onEvent?: (event: WorkerEvent) => void;
   /**
-   * Where the OpenAI-compatible provider may connect besides public addresses (default: the
+   * Where providers may connect besides public addresses (default: the
    * allow-list of SIGIL_OUTBOUND_ALLOW, read when the worker is created).
    */
   outbound?: OutboundPolicy;

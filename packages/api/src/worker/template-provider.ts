@@ -35,7 +35,7 @@ export function templateView(input: Record<string, unknown>, files: readonly Pro
 
 /**
  * Renders the request's template with its input and files: what the `template` provider returns
- * and what the OpenAI-compatible provider sends. It uses Sigil's one renderer (services/templates.ts:
+ * and what every model provider sends as the user message. It uses Sigil's one renderer (services/templates.ts:
  * Mustache syntax, no HTML escaping, values as JSON, bounded work), so `prompts.preview` shows
  * exactly what runs. A template that cannot be parsed or rendered throws its TemplateError.
  */

@@ -18,7 +18,7 @@ import {
   type ImportedTenantRows,
   type ImportedUser,
 } from "@sigil/db";
-import { providerIdentifier } from "@sigil/validators";
+import { providerIdentifier, type ProviderKind } from "@sigil/validators";
 import type { z } from "zod";
 import {
   apiKeyDocument,
@@ -88,14 +88,17 @@ export function sharedRowId(tenantId: string, table: string, sourceId: string): 
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** OpenAI-compatible endpoints of hypersigil's providers (Sigil calls every provider that way). */
-const PROVIDER_ENDPOINTS: Record<string, { baseUrl: string; defaultModel: string }> = {
-  openai: { baseUrl: "https://api.openai.com/v1", defaultModel: "gpt-4o-mini" },
-  anthropic: { baseUrl: "https://api.anthropic.com/v1", defaultModel: "claude-3-5-haiku-latest" },
-  gemini: { baseUrl: "https://generativelanguage.googleapis.com/v1beta/openai", defaultModel: "gemini-2.0-flash" },
-  deepseek: { baseUrl: "https://api.deepseek.com/v1", defaultModel: "deepseek-chat" },
-  deepinfra: { baseUrl: "https://api.deepinfra.com/v1/openai", defaultModel: "meta-llama/Meta-Llama-3.1-8B-Instruct" },
-  ollama: { baseUrl: "http://localhost:11434/v1", defaultModel: "llama3.2" },
+/**
+ * Hypersigil's providers as Sigil provider settings: the native kind where Sigil speaks the
+ * provider's own API (worker/providers), else its OpenAI-compatible endpoint.
+ */
+const PROVIDER_ENDPOINTS: Record<string, { kind: ProviderKind; baseUrl: string; defaultModel: string }> = {
+  openai: { kind: "openai", baseUrl: "https://api.openai.com/v1", defaultModel: "gpt-4o-mini" },
+  anthropic: { kind: "anthropic", baseUrl: "https://api.anthropic.com", defaultModel: "claude-3-5-haiku-latest" },
+  gemini: { kind: "gemini", baseUrl: "https://generativelanguage.googleapis.com", defaultModel: "gemini-2.0-flash" },
+  deepseek: { kind: "openai-compatible", baseUrl: "https://api.deepseek.com/v1", defaultModel: "deepseek-chat" },
+  deepinfra: { kind: "openai-compatible", baseUrl: "https://api.deepinfra.com/v1/openai", defaultModel: "meta-llama/Meta-Llama-3.1-8B-Instruct" },
+  ollama: { kind: "ollama", baseUrl: "http://localhost:11434", defaultModel: "llama3.2" },
 };
 
 const date = (value: string | null | undefined): Date | null => (value ? new Date(value) : null);
