@@ -110,9 +110,9 @@ test("a provider on a name that resolves to loopback is never contacted: its exe
     const toSecret = await runWith(owner, promptId, "secret");
     const toClosed = await runWith(owner, promptId, "closed");
     expect(toSecret.status).toBe("failed");
-    expect(toSecret.error).toBe('Provider "secret" could not be reached.');
+    expect(toSecret.error).toBe('Provider "secret" (openai-compatible) could not be reached.');
     // The same words for an open and a closed port: nothing to scan ports with.
-    expect(toClosed.error).toBe('Provider "closed" could not be reached.');
+    expect(toClosed.error).toBe('Provider "closed" (openai-compatible) could not be reached.');
     expect(hits).toEqual([]);
   } finally {
     await new Promise((resolve) => secret.close(resolve));
