@@ -84,6 +84,7 @@ describe("fairness", () => {
     const order: string[] = [];
     const orderProvider: ExecutionProvider = {
       name: "order",
+      kind: "fake",
       run: async (request, signal) => {
         order.push(`${tenantContext.tryGetCurrentTenantId() === other.tenant.id ? "other" : "busy"}:${String(request.input.n)}`);
         // The 12th execution creates one more for the other tenant, in the middle of the busy tenant's backlog.
@@ -115,6 +116,7 @@ describe("a lost claim", () => {
     const claimedNow = new Promise<void>((resolve) => (claimed = resolve));
     const slow: ExecutionProvider = {
       name: "gated",
+      kind: "fake",
       run: async () => {
         claimed?.();
         await gate;
@@ -129,7 +131,7 @@ describe("a lost claim", () => {
     // As if its lease had expired (its heartbeat did not get through): recovery gives the execution back…
     expect(await inTenant(tenant, () => executionModel.recoverExpiredLeases(3, new Date(Date.now() + 60_000)))).toEqual({ retried: 1, failed: 0 });
     // …and another worker runs it.
-    const fast: ExecutionProvider = { name: "gated", run: async () => ({ output: "from the fast worker" }) };
+    const fast: ExecutionProvider = { name: "gated", kind: "fake", run: async () => ({ output: "from the fast worker" }) };
     const fastWorker = new ExecutionWorker({ providers: { gated: fast } });
     expect(await fastWorker.runOnce()).toMatchObject({ processed: 1, completed: 1 });
 

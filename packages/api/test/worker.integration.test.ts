@@ -93,7 +93,7 @@ async function createExecution(
         fileIds: options.fileIds ?? [],
         deploymentId: options.deploymentId ?? null,
       },
-      1_000,
+      { executions: 1_000, tokens: null },
     ),
   );
 }
@@ -131,6 +131,7 @@ describe("template provider", () => {
     const seen: { contextTenant: string | undefined; template: string }[] = [];
     const spy: ExecutionProvider = {
       name: "spy",
+      kind: "fake",
       run: async (request, signal) => {
         seen.push({ contextTenant: tenantContext.tryGetCurrentTenantId(), template: request.template });
         return templateProvider.run(request, signal);
@@ -205,12 +206,13 @@ describe("failing providers", () => {
     const prompt = await createPrompt(tenant, "ok {{n}}");
     const throwing: ExecutionProvider = {
       name: "throws",
+      kind: "fake",
       run: () => {
         throw new Error("model exploded");
       },
     };
-    const rejecting: ExecutionProvider = { name: "rejects", run: () => Promise.reject(new Error("quota of the model account used up")) };
-    const hanging: ExecutionProvider = { name: "hangs", run: () => new Promise(() => {}) };
+    const rejecting: ExecutionProvider = { name: "rejects", kind: "fake", run: () => Promise.reject(new Error("quota of the model account used up")) };
+    const hanging: ExecutionProvider = { name: "hangs", kind: "fake", run: () => new Promise(() => {}) };
     const order = ["throws", "template", "rejects", "template", "hangs", "template"];
     const rows: ExecutionRow[] = [];
     for (const [n, provider] of order.entries()) rows.push(await createExecution(tenant, prompt, { provider, input: { n } }));
@@ -532,6 +534,7 @@ describe("attached files", () => {
     const received: ProviderRequest[] = [];
     const spy: ExecutionProvider = {
       name: "spy",
+      kind: "fake",
       run: async (request) => {
         received.push(request);
         return { output: "spied" };
@@ -637,6 +640,7 @@ describe("polling loop", () => {
     let calls = 0;
     const slow: ExecutionProvider = {
       name: "slow",
+      kind: "fake",
       run: async (request, signal) => {
         calls += 1;
         await gate;

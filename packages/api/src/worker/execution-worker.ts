@@ -10,6 +10,8 @@ import {
   tenantWorkModel,
   signalWork,
   watchWorkSignal,
+  type ExecutionMeasures,
+  type ExecutionOutcome,
   type ExecutionRow,
   type PendingTenant,
   type WorkSignalWatch,
@@ -19,7 +21,8 @@ import { OutboundUnreachableError, type OutboundPolicy } from "../outbound/reque
 import { TEMPLATE_PROVIDER } from "../services/executions.ts";
 import { withDeadline } from "./deadline.ts";
 import { loadProviderSettings, OpenAICompatibleProvider, DEFAULT_PROVIDER_TIMEOUT_MS } from "./openai-provider.ts";
-import { errorMessage, ExecutionFailure, type ExecutionProvider, type ProviderFile, type ProviderRequest } from "./provider.ts";
+import { executionCost } from "../services/pricing/prices.ts";
+import { errorMessage, ExecutionFailure, type ExecutionProvider, type ProviderFile, type ProviderRequest, type ProviderUsage } from "./provider.ts";
 import { templateProvider } from "./template-provider.ts";
 
 /** setTimeout's longest delay (2^31 - 1 ms); a longer one fires at once. */
@@ -467,10 +470,11 @@ export class ExecutionWorker {
     const claim = { workerId: this.id, leaseMs: this.leaseMs, attempt: execution.attempts };
     const lost = new AbortController();
     const heartbeat = setInterval(() => void this.renewLease(tenant, execution.id, claim, lost), Math.max(1, Math.floor(this.leaseMs / 3)));
-    let outcome: { result: string } | { error: string };
+    let outcome: ExecutionOutcome;
     let operatorDetail: string | null = null;
     try {
-      outcome = { result: await this.execute(execution, lost.signal) };
+      const ran = await this.execute(execution, lost.signal);
+      outcome = { result: ran.output, ...(await this.measures(tenant, execution, ran)) };
     } catch (error) {
       outcome = { error: errorMessage(error) };
       operatorDetail = outboundDetail(error);
@@ -519,8 +523,25 @@ export class ExecutionWorker {
     }
   }
 
+  /**
+   * Tokens and cost of a completed execution: the provider's usage, priced with the price table
+   * in force now (services/pricing/prices.ts), so a price change applies to executions finishing
+   * after it. A price table that cannot be read leaves the cost empty rather than failing the run.
+   */
+  private async measures(tenant: TenantRef, execution: ExecutionRow, ran: ProviderRun): Promise<ExecutionMeasures> {
+    const usage = validUsage(ran.usage);
+    if (!usage) return {};
+    let costUsd: number | null = null;
+    try {
+      costUsd = await executionCost(ran.kind, execution.model, usage);
+    } catch (error) {
+      this.emit({ type: "error", ...tenant, message: `The cost of execution ${execution.id} could not be computed: ${errorMessage(error)}` });
+    }
+    return { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd };
+  }
+
   /** Builds the provider request from the tenant's data and runs it under the execution deadline. */
-  private async execute(execution: ExecutionRow, abandon: AbortSignal): Promise<string> {
+  private async execute(execution: ExecutionRow, abandon: AbortSignal): Promise<ProviderRun> {
     const version = await promptModel.getVersion(execution.promptId, execution.promptVersion);
     if (!version) {
       throw new ExecutionFailure(`Version ${execution.promptVersion} of prompt ${execution.promptId} does not exist.`);
@@ -557,7 +578,7 @@ export class ExecutionWorker {
     if (typeof result.output !== "string") {
       throw new ExecutionFailure(`Provider "${provider.name}" returned no text output.`);
     }
-    return result.output;
+    return { output: result.output, kind: provider.kind, usage: result.usage };
   }
 
   /** Must run inside the execution's tenant context (provider settings are the tenant's). */
@@ -582,6 +603,20 @@ export class ExecutionWorker {
       // A broken logger must not stop executions from being recorded.
     }
   }
+}
+
+/** What a provider's run gave the worker: its output, its module's kind (for the price) and its usage. */
+interface ProviderRun {
+  output: string;
+  kind: string;
+  usage: ProviderUsage | undefined;
+}
+
+/** The usage a provider reported, if it is two whole, non-negative token counts; anything else counts as none. */
+function validUsage(usage: ProviderUsage | undefined): ProviderUsage | undefined {
+  if (!usage) return undefined;
+  const count = (n: unknown) => typeof n === "number" && Number.isSafeInteger(n) && n >= 0;
+  return count(usage.inputTokens) && count(usage.outputTokens) ? { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens } : undefined;
 }
 
 /** The outbound guard's reason behind a provider failure, if that is what failed. */

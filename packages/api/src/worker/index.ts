@@ -10,7 +10,15 @@ export {
 } from "./execution-worker.ts";
 export { askWorker, startStatusSocket, workerSocketPath, type StatusAnswers, type StatusCommand, type StatusSocket } from "./status-socket.ts";
 export { createWorkerMetrics, type WorkerMetrics } from "./worker-metrics.ts";
-export { errorMessage, ExecutionFailure, type ExecutionProvider, type ProviderFile, type ProviderRequest, type ProviderResult } from "./provider.ts";
+export {
+  errorMessage,
+  ExecutionFailure,
+  type ExecutionProvider,
+  type ProviderFile,
+  type ProviderRequest,
+  type ProviderResult,
+  type ProviderUsage,
+} from "./provider.ts";
 export { renderRequest, templateProvider, templateView, toTemplateFiles, type TemplateFile } from "./template-provider.ts";
 export {
   DEFAULT_PROVIDER_TIMEOUT_MS,

@@ -95,6 +95,7 @@ export interface OpenAICompatibleProviderOptions {
  */
 export class OpenAICompatibleProvider implements ExecutionProvider {
   readonly name: string;
+  readonly kind = "openai-compatible";
   private readonly settings: ProviderSettings;
   private readonly timeoutMs: number;
   private readonly outbound: OutboundPolicy;

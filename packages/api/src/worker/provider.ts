@@ -20,8 +20,16 @@ export interface ProviderRequest {
   responseSchema: Record<string, unknown> | null;
 }
 
+/** Tokens the provider's usage block reported for one run. */
+export interface ProviderUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
 export interface ProviderResult {
   output: string;
+  /** Absent when the provider reported no usage: the execution then has no tokens and no cost. */
+  usage?: ProviderUsage;
 }
 
 /**
@@ -31,6 +39,11 @@ export interface ProviderResult {
  */
 export interface ExecutionProvider {
   name: string;
+  /**
+   * The provider module ("openai", "openai-responses", "anthropic", "gemini", "ollama",
+   * "openai-compatible"; the built-in "template"): which price table prices its tokens.
+   */
+  kind: string;
   run(request: ProviderRequest, signal: AbortSignal): Promise<ProviderResult>;
 }
 

@@ -46,6 +46,7 @@ export function renderRequest(request: ProviderRequest): string {
 /** The built-in provider: the output is the rendered template. */
 export const templateProvider: ExecutionProvider = {
   name: TEMPLATE_PROVIDER,
+  kind: "template",
   async run(request: ProviderRequest, signal: AbortSignal): Promise<ProviderResult> {
     signal.throwIfAborted();
     return { output: renderRequest(request) };
