@@ -80,7 +80,7 @@ export function Prices() {
           {data.prices.map((price) => (
             <TableRow key={`${price.providerKind}/${price.model}`} data-testid={`price-${price.providerKind}-${price.model}`}>
               <TableCell className="whitespace-nowrap text-gray-600">{KIND_LABELS[price.providerKind]}</TableCell>
-              <TableCell className="font-mono text-xs text-gray-900">{price.model}</TableCell>
+              <TableCell className="font-mono text-xs whitespace-nowrap text-gray-900">{price.model}</TableCell>
               <TableCell className="text-right tabular-nums">{usd(price.inputUsdPerMillion)}</TableCell>
               <TableCell className="text-right tabular-nums">{usd(price.outputUsdPerMillion)}</TableCell>
               <TableCell>

@@ -44,7 +44,7 @@ export function DailyChart({ days }: { days: (Figures & { day: string })[] }) {
             tickLine={false}
             width={64}
           />
-          <Tooltip labelFormatter={(day) => formatDay(String(day))} formatter={tooltipValue} contentStyle={TOOLTIP} />
+          <Tooltip labelFormatter={(day) => (typeof day === "string" ? formatDay(day) : "")} formatter={tooltipValue} contentStyle={TOOLTIP} />
           <Legend wrapperStyle={{ fontSize: 12 }} />
           <Bar yAxisId="tokens" dataKey="inputTokens" name="Input tokens" stackId="tokens" fill={INPUT} isAnimationActive={false} />
           <Bar yAxisId="tokens" dataKey="outputTokens" name="Output tokens" stackId="tokens" fill={OUTPUT} isAnimationActive={false} />
@@ -53,6 +53,11 @@ export function DailyChart({ days }: { days: (Figures & { day: string })[] }) {
       </ResponsiveContainer>
     </div>
   );
+}
+
+/** An axis label that fits its 150 px: long names end in "…" (the table under the chart has them whole). */
+function shortLabel(label: string): string {
+  return label.length > 22 ? `${label.slice(0, 21)}…` : label;
 }
 
 /** Tokens per group (provider, model or prompt) as horizontal stacked bars, largest first; the table under it has the numbers. */
@@ -67,7 +72,8 @@ export function BreakdownChart({ rows }: { rows: (Figures & { label: string })[]
           <YAxis
             type="category"
             dataKey="label"
-            width={140}
+            width={150}
+            tickFormatter={shortLabel}
             tick={{ fontSize: 12, fill: "var(--color-gray-700)" }}
             axisLine={false}
             tickLine={false}

@@ -76,18 +76,16 @@ export function UsageDashboard() {
                   />
                 </CardContent>
               </Card>
-              <div className="grid gap-4 xl:grid-cols-2">
-                <Breakdown
-                  title="By provider"
-                  heading="Provider"
-                  rows={summary.data.byProvider.map((row) => ({ ...row, key: row.provider, label: row.provider }))}
-                />
-                <Breakdown
-                  title="By model"
-                  heading="Model"
-                  rows={summary.data.byModel.map((row) => ({ ...row, key: `${row.provider}/${row.model}`, label: `${row.provider} · ${row.model}` }))}
-                />
-              </div>
+              <Breakdown
+                title="By provider"
+                heading="Provider"
+                rows={summary.data.byProvider.map((row) => ({ ...row, key: row.provider, label: row.provider }))}
+              />
+              <Breakdown
+                title="By model"
+                heading="Model"
+                rows={summary.data.byModel.map((row) => ({ ...row, key: `${row.provider}/${row.model}`, label: `${row.provider} · ${row.model}` }))}
+              />
               <Breakdown
                 title="By prompt"
                 heading="Prompt"
