@@ -57,7 +57,7 @@ export function DailyChart({ days }: { days: (Figures & { day: string })[] }) {
 
 /** An axis label that fits its 150 px: long names end in "…" (the table under the chart has them whole). */
 function shortLabel(label: string): string {
-  return label.length > 22 ? `${label.slice(0, 21)}…` : label;
+  return label.length > 19 ? `${label.slice(0, 18)}…` : label;
 }
 
 /** Tokens per group (provider, model or prompt) as horizontal stacked bars, largest first; the table under it has the numbers. */

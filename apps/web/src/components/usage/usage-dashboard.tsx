@@ -112,15 +112,6 @@ function RangePicker({
   onPreset: (days: RangePreset) => void;
   onCustom: (range: Range) => void;
 }) {
-  const [draft, setDraft] = useState<Range>(range);
-  const [error, setError] = useState<string | undefined>();
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (draft.from === "" || draft.to === "") return setError("Choose both dates.");
-    if (draft.from > draft.to) return setError("The start date must not be after the end date.");
-    setError(undefined);
-    onCustom(draft);
-  };
   return (
     <div className="flex flex-wrap items-end gap-3">
       <div role="group" aria-label="Date range" className="inline-flex rounded-md shadow-xs">
@@ -137,36 +128,52 @@ function RangePicker({
           </Button>
         ))}
       </div>
-      <form onSubmit={submit} className="flex flex-wrap items-end gap-2" aria-label="Custom range">
-        <Field label="From" error={error} className="w-40">
-          {(props) => (
-            <Input
-              {...props}
-              type="date"
-              name="from"
-              value={draft.from}
-              max={draft.to || undefined}
-              onChange={(event) => setDraft({ ...draft, from: event.target.value })}
-            />
-          )}
-        </Field>
-        <Field label="To" className="w-40">
-          {(props) => (
-            <Input
-              {...props}
-              type="date"
-              name="to"
-              value={draft.to}
-              min={draft.from || undefined}
-              onChange={(event) => setDraft({ ...draft, to: event.target.value })}
-            />
-          )}
-        </Field>
-        <Button type="submit" size="sm" variant={preset === "custom" ? "primary" : "secondary"}>
-          Apply
-        </Button>
-      </form>
+      {/* Keyed by the range: picking a preset shows its dates in the custom fields. */}
+      <CustomRange key={`${range.from}/${range.to}`} range={range} custom={preset === "custom"} onApply={onCustom} />
     </div>
+  );
+}
+
+function CustomRange({ range, custom, onApply }: { range: Range; custom: boolean; onApply: (range: Range) => void }) {
+  const [draft, setDraft] = useState<Range>(range);
+  const [error, setError] = useState<string | undefined>();
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (draft.from === "" || draft.to === "") return setError("Choose both dates.");
+    if (draft.from > draft.to) return setError("The start date must not be after the end date.");
+    setError(undefined);
+    onApply(draft);
+  };
+  return (
+    <form onSubmit={submit} className="flex flex-wrap items-end gap-2" aria-label="Custom range">
+      <Field label="From" error={error} className="w-40">
+        {(props) => (
+          <Input
+            {...props}
+            type="date"
+            name="from"
+            value={draft.from}
+            max={draft.to || undefined}
+            onChange={(event) => setDraft({ ...draft, from: event.target.value })}
+          />
+        )}
+      </Field>
+      <Field label="To" className="w-40">
+        {(props) => (
+          <Input
+            {...props}
+            type="date"
+            name="to"
+            value={draft.to}
+            min={draft.from || undefined}
+            onChange={(event) => setDraft({ ...draft, to: event.target.value })}
+          />
+        )}
+      </Field>
+      <Button type="submit" size="sm" variant={custom ? "primary" : "secondary"}>
+        Apply
+      </Button>
+    </form>
   );
 }
 
