@@ -56,6 +56,7 @@ export const ADMIN_PAGES: Record<string, PagePath> = {
   "tenant detail": (data) => `/tenants/${data.tenantId}`,
   migrations: "/migrations",
   health: "/health",
+  prices: "/prices",
   "API keys": "/api-keys",
   audit: "/audit",
 };

@@ -9,6 +9,7 @@ import { maintenanceRouter } from "./routers/maintenance.ts";
 import { promptsRouter } from "./routers/prompts.ts";
 import { settingsRouter } from "./routers/settings.ts";
 import { tenantsRouter } from "./routers/tenants.ts";
+import { usageRouter } from "./routers/usage.ts";
 import { usersRouter } from "./routers/users.ts";
 import { router } from "./trpc.ts";
 
@@ -26,6 +27,7 @@ export const appRouter = router({
   tenants: tenantsRouter,
   admin: adminRouter,
   maintenance: maintenanceRouter,
+  usage: usageRouter,
 });
 
 export type AppRouter = typeof appRouter;

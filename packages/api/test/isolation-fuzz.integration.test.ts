@@ -117,6 +117,26 @@ function expectSettingsOf(me: World, list: SettingsList | undefined): void {
   expect(webhooks, `${me.slug} webhooks`).toEqual(me.webhooks);
 }
 
+interface UsageSummary {
+  totals: { executions: number };
+  byPrompt: { promptId: string; name: string | null; executions: number }[];
+}
+
+/** Yesterday and today (UTC): every execution of the run, even one created just before midnight. */
+function usageRange(): { from: string; to: string } {
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+  return { from: day(-1), to: day(0) };
+}
+
+/** The tenant's usage dashboard counts exactly its executions, grouped by its own prompts. */
+function expectUsageOf(me: World, summary: UsageSummary | undefined): void {
+  expect(summary?.totals.executions, `${me.slug} usage total`).toBe(me.executions.size);
+  const perPrompt = new Map<string, number>();
+  for (const promptId of me.executions.values()) perPrompt.set(promptId, (perPrompt.get(promptId) ?? 0) + 1);
+  expect(new Map(summary?.byPrompt.map((row) => [row.promptId, row.executions])), `${me.slug} usage by prompt`).toEqual(perPrompt);
+  for (const row of summary?.byPrompt ?? []) expect(row.name?.startsWith(me.marker)).toBe(true);
+}
+
 type Op = { kind: OpKind; tenant: number; other: number; seed: number };
 const OP_KINDS = [
   "prompt.create",
@@ -136,6 +156,7 @@ const OP_KINDS = [
   "execution.get",
   "execution.list",
   "execution.stats",
+  "usage.summary",
   "users.list",
   "apiKeys.list",
   "audit.list",
@@ -159,6 +180,7 @@ const KEY_OPS = new Set<OpKind>([
   "execution.get",
   "execution.list",
   "execution.stats",
+  "usage.summary",
 ]);
 
 const opArb = fc
@@ -343,6 +365,12 @@ async function runOp(op: Op): Promise<void> {
         await q(op.kind === "execution.list" ? "executions.list" : "executions.stats", op.kind === "execution.list" ? { pageSize: 50 } : undefined),
       );
       expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
+      return;
+    }
+    case "usage.summary": {
+      const result = check(await q<UsageSummary>("usage.summary", usageRange()));
+      expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
+      expectUsageOf(me, result.data);
       return;
     }
     case "users.list":
@@ -534,6 +562,7 @@ test(`${TENANTS} tenants, ${RUNS * OPS_PER_RUN} random operations in concurrent 
     expect(new Set(deployments?.data.map((d) => d.id))).toEqual(new Set(me.deployments.keys()));
     const stats = await read<{ total: number }>("executions.stats", undefined);
     expect(stats?.total).toBe(me.executions.size);
+    expectUsageOf(me, await read<UsageSummary>("usage.summary", usageRange()));
     expectSettingsOf(me, await read<SettingsList>("settings.list", undefined));
     await read("executions.list", { pageSize: 100 });
     await read("audit.list", { pageSize: 100 });

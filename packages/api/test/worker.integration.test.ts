@@ -94,7 +94,7 @@ async function createExecution(
         fileIds: options.fileIds ?? [],
         deploymentId: options.deploymentId ?? null,
       },
-      1_000,
+      { executions: 1_000, tokens: null },
     ),
   );
 }

@@ -169,7 +169,7 @@ export class PromptInUseError extends ConflictError {
   }
 }
 
-export type QuotaResource = "users" | "storage" | "executions_per_month";
+export type QuotaResource = "users" | "storage" | "executions_per_month" | "tokens_per_month";
 
 /** A plan limit would be exceeded; nothing was written. */
 export class QuotaExceededError extends SigilDbError {

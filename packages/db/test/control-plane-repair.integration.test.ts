@@ -109,7 +109,10 @@ async function apply(op: Operation): Promise<void> {
         const prompts = await promptModel.findMany({ orderBy: { column: "createdAt" } });
         const prompt = prompts[op.pick % Math.max(1, prompts.length)];
         if (prompt)
-          await executionModel.createWithinMonthlyLimit({ promptId: prompt.id, promptVersion: 1, input: {}, provider: "template", model: "m" }, 1_000_000);
+          await executionModel.createWithinMonthlyLimit(
+            { promptId: prompt.id, promptVersion: 1, input: {}, provider: "template", model: "m" },
+            { executions: 1_000_000, tokens: null },
+          );
         return;
       }
       case "audit":

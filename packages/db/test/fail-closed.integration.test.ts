@@ -37,7 +37,7 @@ const ARGS: Record<string, unknown[]> = {
   store: [{ name: "a.txt", mimeType: "text/plain", content: Buffer.from("a") }],
   storeWithinQuota: [{ name: "a.txt", mimeType: "text/plain", content: Buffer.from("a") }, 1_000],
   countThisMonth: [new Date()],
-  createWithinMonthlyLimit: [{}, 10],
+  createWithinMonthlyLimit: [{}, { executions: 10, tokens: null }],
   createWithinSeatLimit: [{}, 10],
   updateWithinSeatLimit: [SOME_ID, {}, 10],
   finish: [SOME_ID, { result: "x" }, { workerId: "w", attempt: 1 }],

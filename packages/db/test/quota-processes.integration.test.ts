@@ -93,7 +93,10 @@ test(`the monthly executions quota holds when ${PROCESSES} processes create exec
   const promptId = await tenantContext.runWithTenant(tenant.id, async () => {
     const prompt = await promptModel.create({ name: "quota", template: "x" });
     for (let i = 0; i < limit - 1; i += 1) {
-      await executionModel.createWithinMonthlyLimit({ promptId: prompt.id, promptVersion: 1, input: { i }, provider: "template", model: "m" }, limit);
+      await executionModel.createWithinMonthlyLimit(
+        { promptId: prompt.id, promptVersion: 1, input: { i }, provider: "template", model: "m" },
+        { executions: limit, tokens: null },
+      );
     }
     return prompt.id;
   });

@@ -37,7 +37,10 @@ test("files, prompts, executions and audit entries show in the mirror when the r
     const prompt = await promptModel.create({ name: "p", template: "Hello {{name}}" });
     await fileModel.storeWithinQuota({ name: "a.txt", mimeType: "text/plain", content: Buffer.from("12345"), tags: [] }, 1_000_000);
     await fileModel.storeWithinQuota({ name: "b.txt", mimeType: "text/plain", content: Buffer.from("123"), tags: [] }, 1_000_000);
-    await executionModel.createWithinMonthlyLimit({ promptId: prompt.id, promptVersion: 1, input: {}, provider: "template", model: "m" }, 10);
+    await executionModel.createWithinMonthlyLimit(
+      { promptId: prompt.id, promptVersion: 1, input: {}, provider: "template", model: "m" },
+      { executions: 10, tokens: null },
+    );
     await auditLogModel.record({ action: "test.action", actorType: "system", details: {} });
   });
   const row = mirrorOf(tenantId);

@@ -16,4 +16,5 @@ export * from "./files.ts";
 export * from "./deployments.ts";
 export * from "./audit.ts";
 export * from "./duration.ts";
+export * from "./usage.ts";
 export { z } from "zod";

@@ -15,17 +15,29 @@ export const customDomain = z
   .max(253)
   .regex(/^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/, "Enter a host name such as prompts.example.com.");
 
-/** The seed's limits, with its minimums (users ≥ 1, storage ≥ 100 MB, executions ≥ 100/month). */
+/** The smallest token budget: below it a single execution could exhaust a month. */
+export const MIN_TOKENS_PER_MONTH = 1_000;
+
+/**
+ * The seed's limits, with its minimums (users ≥ 1, storage ≥ 100 MB, executions ≥ 100/month),
+ * plus the optional token budget (input + output tokens a month; null or absent: none).
+ */
 export const tenantLimits = z.object({
   users: z.int().min(1).max(1_000_000),
   storage: z.int().min(100).max(10_000_000),
   executions_per_month: z.int().min(100).max(1_000_000_000),
+  tokens_per_month: z
+    .int("The token budget is a whole number of tokens.")
+    .min(MIN_TOKENS_PER_MONTH, `A token budget is at least ${MIN_TOKENS_PER_MONTH.toLocaleString("en-US")} tokens a month; leave it empty for none.`)
+    .max(1_000_000_000_000)
+    .nullable()
+    .optional(),
 });
 
-export const PLAN_DEFAULT_LIMITS: Record<(typeof TENANT_PLANS)[number], z.infer<typeof tenantLimits>> = {
-  free: { users: 5, storage: 100, executions_per_month: 1_000 },
-  pro: { users: 50, storage: 5_000, executions_per_month: 50_000 },
-  enterprise: { users: 1_000, storage: 100_000, executions_per_month: 1_000_000 },
+export const PLAN_DEFAULT_LIMITS: Record<(typeof TENANT_PLANS)[number], z.infer<typeof tenantLimits> & { tokens_per_month: number | null }> = {
+  free: { users: 5, storage: 100, executions_per_month: 1_000, tokens_per_month: 1_000_000 },
+  pro: { users: 50, storage: 5_000, executions_per_month: 50_000, tokens_per_month: 100_000_000 },
+  enterprise: { users: 1_000, storage: 100_000, executions_per_month: 1_000_000, tokens_per_month: null },
 };
 
 const features = tenantFeatures;

@@ -76,6 +76,7 @@ async function show(backend: AdminBackend, slug: string, options: { json?: boole
       ["users", `${usage.users} of ${settings.limits.users}`],
       ["files", `${usage.fileCount} (${bytes(usage.storageBytes)} of ${settings.limits.storage} MB)`],
       ["executions this month", `${usage.executionsThisMonth} of ${settings.limits.executions_per_month}`],
+      ["token budget", settings.limits.tokens_per_month == null ? "none" : `${settings.limits.tokens_per_month} tokens a month`],
       ["prompts", usage.promptCount],
       ["database file", `${bytes(usage.databaseBytes)} (measured ${when(usage.databaseMeasuredAt) ?? "never"})`],
       ["schema", usage.schema.version === null ? `unknown (latest v${usage.schema.latest})` : `v${usage.schema.version} (latest v${usage.schema.latest})`],

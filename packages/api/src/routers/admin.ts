@@ -1,5 +1,13 @@
 import { adminAuditLogModel, installationStats, schemaStatusPage, sha256, systemAdminSessionModel, systemApiKeyModel } from "@sigil/db";
-import { adminAuditInput, createSystemApiKeyInput, loginInput, migrationStatusInput, revokeSystemApiKeyInput } from "@sigil/validators";
+import {
+  adminAuditInput,
+  createSystemApiKeyInput,
+  loginInput,
+  migrationStatusInput,
+  resetModelPriceInput,
+  revokeSystemApiKeyInput,
+  setModelPriceInput,
+} from "@sigil/validators";
 import { TRPCError } from "@trpc/server";
 import { and, eq, type SQL } from "drizzle-orm";
 import { generateApiKey } from "../auth/api-key-format.ts";
@@ -8,6 +16,7 @@ import { assertSameOrigin } from "../auth/origin.ts";
 import { adminHostProcedure, systemAdminProcedure } from "../procedures.ts";
 import { recordSystemAction } from "../services/audit.ts";
 import { toPublicAdminAuditEntry, toPublicSystemAdmin, toPublicSystemApiKey } from "../services/admin-shapes.ts";
+import { priceTable, resetModelPrice, setModelPrice } from "../services/pricing/admin-prices.ts";
 import { checkSystemAdminCredentials, startSystemAdminSession } from "../services/system-admin-auth.ts";
 import { router } from "../trpc.ts";
 
@@ -98,5 +107,29 @@ export const adminRouter = router({
       pageSize: input.pageSize,
     });
     return { ...page, data: page.data.map(toPublicAdminAuditEntry) };
+  }),
+
+  /**
+   * The price table in force (code defaults, the administrator's overrides, models only the
+   * administrator priced) and when the defaults were taken. Prices apply to executions that
+   * finish after a change; stored costs are never recomputed.
+   */
+  prices: systemAdminProcedure.query(() => priceTable()),
+
+  /** Sets (overrides or adds) the price of a provider kind and model; audited with the price before. */
+  setPrice: systemAdminProcedure.input(setModelPriceInput).mutation(async ({ ctx, input }) => {
+    const { before, after } = await setModelPrice(input, ctx.systemAdmin.email);
+    await recordSystemAction(ctx, ctx.systemAdmin, "admin.price_set", { ...input, before });
+    return after;
+  }),
+
+  /** Removes the administrator's price: the default applies again (a model without a default has no price). */
+  resetPrice: systemAdminProcedure.input(resetModelPriceInput).mutation(async ({ ctx, input }) => {
+    const removed = await resetModelPrice(input);
+    await recordSystemAction(ctx, ctx.systemAdmin, "admin.price_reset", {
+      ...input,
+      removed: { inputUsdPerMillion: removed.inputUsdPerMillion, outputUsdPerMillion: removed.outputUsdPerMillion },
+    });
+    return { ok: true as const };
   }),
 });

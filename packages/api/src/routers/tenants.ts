@@ -74,6 +74,7 @@ export const tenantsRouter = router({
     if (limits?.users !== undefined) patch.limitUsers = limits.users;
     if (limits?.storage !== undefined) patch.limitStorageMb = limits.storage;
     if (limits?.executions_per_month !== undefined) patch.limitExecutionsPerMonth = limits.executions_per_month;
+    if (limits?.tokens_per_month !== undefined) patch.limitTokensPerMonth = limits.tokens_per_month;
     // A concurrent update taking the same domain still fails on the unique index (CONFLICT).
     const after = await tenantModel.update(before.id, patch);
     if (!after) throw new TRPCError({ code: "NOT_FOUND", message: `No workspace with id ${before.id} exists.` });

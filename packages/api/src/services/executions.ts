@@ -6,6 +6,7 @@ import {
   settingsModel,
   type DeploymentRow,
   type ExecutionRow,
+  type MonthlyLimits,
   type PromptVersionRow,
   type TenantRow,
   type UserRow,
@@ -19,7 +20,8 @@ import { toJsonObject } from "./json-values.ts";
  * Creating an execution, shared by `executions.create` (from a prompt version or a deployment)
  * and `deployments.run`. Everything is checked before anything is written; the monthly quota is
  * enforced by `executionModel.createWithinMonthlyLimit` (count and insert in one IMMEDIATE
- * transaction), so parallel requests never overshoot. The execution starts `pending`; the worker
+ * transaction), so parallel requests never overshoot; so is the token budget (a month whose
+ * tokens reached it refuses new executions). The execution starts `pending`; the worker
  * takes it from there.
  */
 
@@ -43,8 +45,13 @@ export type ExecutionRequest =
   | { kind: "deployment"; deployment: DeploymentRow; input: Record<string, unknown>; fileIds: string[]; options?: Record<string, unknown> | undefined };
 
 export interface ExecutionActor {
-  tenant: Pick<TenantRow, "limitExecutionsPerMonth" | "features">;
+  tenant: Pick<TenantRow, "limitExecutionsPerMonth" | "limitTokensPerMonth" | "features">;
   user: Pick<UserRow, "id">;
+}
+
+/** The plan limits execution creation enforces (the tenant registry's columns). */
+export function monthlyLimitsOf(tenant: Pick<TenantRow, "limitExecutionsPerMonth" | "limitTokensPerMonth">): MonthlyLimits {
+  return { executions: tenant.limitExecutionsPerMonth, tokens: tenant.limitTokensPerMonth };
 }
 
 const badRequest = (message: string) => new TRPCError({ code: "BAD_REQUEST", message });
@@ -137,7 +144,7 @@ export async function createExecution(actor: ExecutionActor, request: ExecutionR
         options,
         createdBy: actor.user.id,
       },
-      actor.tenant.limitExecutionsPerMonth,
+      monthlyLimitsOf(actor.tenant),
     );
   } catch (error) {
     // The prompt or deployment was deleted between the checks above and the insert.

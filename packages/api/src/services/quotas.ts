@@ -43,3 +43,20 @@ export async function monthlyExecutionUsage(tenant: Pick<TenantRow, "limitExecut
   const limit = tenant.limitExecutionsPerMonth;
   return { used, limit, remaining: Math.max(0, limit - used), periodStart: from, periodEnd: to };
 }
+
+export interface MonthlyTokenUsage {
+  /** Input + output tokens of the executions that finished this month (UTC). */
+  used: number;
+  /** The plan's token budget; null: none. */
+  limit: number | null;
+  remaining: number | null;
+  periodStart: Date;
+  periodEnd: Date;
+}
+
+export async function monthlyTokenUsage(tenant: Pick<TenantRow, "limitTokensPerMonth">, now = new Date()): Promise<MonthlyTokenUsage> {
+  const { from, to } = utcMonth(now);
+  const used = await executionModel.tokensThisMonth(now);
+  const limit = tenant.limitTokensPerMonth;
+  return { used, limit, remaining: limit === null ? null : Math.max(0, limit - used), periodStart: from, periodEnd: to };
+}

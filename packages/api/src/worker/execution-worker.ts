@@ -10,6 +10,7 @@ import {
   tenantWorkModel,
   signalWork,
   watchWorkSignal,
+  type ExecutionMeasures,
   type ExecutionOutcome,
   type ExecutionRow,
   type PendingTenant,
@@ -22,6 +23,7 @@ import { withDeadline } from "./deadline.ts";
 import { PROVIDER_KINDS, providerOptionsProblem, type ProviderOptionsKind } from "@sigil/validators";
 import { DEFAULT_PROVIDER_TIMEOUT_MS, HttpProvider, KeyedSemaphore, loadProviderSettings } from "./providers/index.ts";
 import { errorMessage, ExecutionFailure, type ExecutionProvider, type ProviderFile, type ProviderRequest, type TokenUsage } from "./provider.ts";
+import { executionCost } from "../services/pricing/prices.ts";
 import { templateProvider } from "./template-provider.ts";
 
 /** setTimeout's longest delay (2^31 - 1 ms); a longer one fires at once. */
@@ -477,7 +479,7 @@ export class ExecutionWorker {
     const heartbeat = setInterval(() => void this.renewLease(tenant, execution.id, claim, lost), Math.max(1, Math.floor(this.leaseMs / 3)));
     let outcome: ExecutionOutcome;
     let operatorDetail: string | null = null;
-    const measured: Measured = { usage: null, latencyMs: null };
+    const measured: Measured = { usage: null, latencyMs: null, kind: null };
     try {
       outcome = { result: await this.execute(execution, lost.signal, measured) };
     } catch (error) {
@@ -486,12 +488,7 @@ export class ExecutionWorker {
     } finally {
       clearInterval(heartbeat);
     }
-    outcome = {
-      ...outcome,
-      inputTokens: measured.usage?.inputTokens ?? null,
-      outputTokens: measured.usage?.outputTokens ?? null,
-      latencyMs: measured.latencyMs,
-    };
+    outcome = { ...outcome, ...(await this.measures(tenant, execution, measured)) };
     const row = await executionModel.finish(execution.id, outcome, claim);
     const status = "result" in outcome ? "completed" : "failed";
     if (!row) {
@@ -535,6 +532,23 @@ export class ExecutionWorker {
   }
 
   /**
+   * Tokens and cost of a finished execution: the provider's usage, priced with the price table
+   * in force now (services/pricing/prices.ts), so a price change applies to executions finishing
+   * after it. A price table that cannot be read leaves the cost empty rather than failing the run.
+   */
+  private async measures(tenant: TenantRef, execution: ExecutionRow, measured: Measured): Promise<ExecutionMeasures> {
+    const usage = validUsage(measured.usage);
+    if (!usage || measured.kind === null) return { latencyMs: measured.latencyMs };
+    let costUsd: number | null = null;
+    try {
+      costUsd = await executionCost(measured.kind, execution.model, usage);
+    } catch (error) {
+      this.emit({ type: "error", ...tenant, message: `The cost of execution ${execution.id} could not be computed: ${errorMessage(error)}` });
+    }
+    return { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd, latencyMs: measured.latencyMs };
+  }
+
+  /**
    * Builds the provider request from the tenant's data and runs it under the execution deadline,
    * once a slot of the tenant's provider is free (its maxConcurrency). `measured` receives the
    * provider's usage and the latency of the provider call (waiting for a slot not included).
@@ -560,6 +574,7 @@ export class ExecutionWorker {
     }
     const resolved = await this.resolveProvider(execution.provider);
     const { provider } = resolved;
+    measured.kind = provider.kind;
     const options = await this.runOptions(execution, provider.kind);
     const request: ProviderRequest = {
       template: version.template,
@@ -651,6 +666,15 @@ export class ExecutionWorker {
 interface Measured {
   usage: TokenUsage | null;
   latencyMs: number | null;
+  /** The provider module that ran (for the price), once resolved. */
+  kind: string | null;
+}
+
+/** The usage a provider reported, if it is two whole, non-negative token counts; anything else counts as none. */
+function validUsage(usage: TokenUsage | null): TokenUsage | null {
+  if (!usage) return null;
+  const count = (n: unknown) => typeof n === "number" && Number.isSafeInteger(n) && n >= 0;
+  return count(usage.inputTokens) && count(usage.outputTokens) ? { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens } : null;
 }
 
 const OPTION_KINDS = new Set<string>(["template", ...PROVIDER_KINDS]);

@@ -102,19 +102,17 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
 
   /**
    * Creates a pending execution only if this calendar month's (UTC) executions stay within
-   * `limit`. The month's usage counter is read, checked and raised in the same IMMEDIATE
-   * transaction as the insert, so parallel requests never overshoot; deleted executions still
-   * count (the counter never goes down).
+   * `limits.executions` and its tokens have not reached `limits.tokens` (null: no token budget).
+   * The month's usage counters are read, checked and raised in the same IMMEDIATE transaction as
+   * the insert, so parallel requests never overshoot; deleted executions still count (the
+   * counters never go down).
    */
-  async createWithinMonthlyLimit(data: Parameters<ExecutionModel["create"]>[0], limit: number, now = new Date()): Promise<ExecutionRow> {
+  async createWithinMonthlyLimit(data: Parameters<ExecutionModel["create"]>[0], limits: MonthlyLimits, now = new Date()): Promise<ExecutionRow> {
     return this.withDatabase("executions.createWithinMonthlyLimit", (db) =>
       this.transaction(
         db,
         (tx) => {
-          const used = readUsage(tx, utcPeriod(now));
-          if (used >= limit) {
-            throw new QuotaExceededError("executions_per_month", limit, used, `The plan allows ${limit} executions a month and ${used} ran this month (UTC).`);
-          }
+          assertWithinMonthlyLimits(tx, limits, 1, now);
           return this.createSync(data);
         },
         "immediate",
@@ -124,7 +122,12 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
 
   /** Executions created this calendar month (UTC), from the usage counter: deletions do not lower it. */
   async countThisMonth(now = new Date()): Promise<number> {
-    return this.withDatabase("executions.countThisMonth", (db) => readUsage(db, utcPeriod(now)));
+    return this.withDatabase("executions.countThisMonth", (db) => readUsage(db, "executions", utcPeriod(now)));
+  }
+
+  /** Input + output tokens of the executions that finished this calendar month (UTC), from the usage counter. */
+  async tokensThisMonth(now = new Date()): Promise<number> {
+    return this.withDatabase("executions.tokensThisMonth", (db) => readUsage(db, "tokens", utcPeriod(now)));
   }
 
   /** Every execution counts in the month it is created, whichever way it is created. */
@@ -276,13 +279,56 @@ function earliestLease(db: SyncDatabase): number | null {
   return row?.at ?? null;
 }
 
-function readUsage(db: SyncDatabase, period: string): number {
+function readUsage(db: SyncDatabase, metric: UsageMetric, period: string): number {
   const row = db
     .select({ count: usageCounters.count })
     .from(usageCounters)
-    .where(and(eq(usageCounters.metric, "executions"), eq(usageCounters.period, period)))
+    .where(and(eq(usageCounters.metric, metric), eq(usageCounters.period, period)))
     .get();
   return row?.count ?? 0;
+}
+
+/** A plan's monthly limits as execution creation enforces them. */
+export interface MonthlyLimits {
+  /** Executions a calendar month (UTC). */
+  executions: number;
+  /** Input + output tokens a calendar month (UTC); null: no token budget. */
+  tokens: number | null;
+}
+
+/**
+ * Throws QuotaExceededError (nothing is written) unless `adding` more executions fit this month's
+ * execution limit and this month's tokens are still below the token budget. Call it inside the
+ * IMMEDIATE transaction that inserts the executions (as createWithinMonthlyLimit does), so the
+ * check and the insert cannot be interleaved by a parallel request. Tokens are only known once
+ * executions finish, so the budget refuses new executions once it is reached; those already
+ * queued still run.
+ */
+export function assertWithinMonthlyLimits(tx: SyncDatabase, limits: MonthlyLimits, adding: number, now: Date): void {
+  const period = utcPeriod(now);
+  const used = readUsage(tx, "executions", period);
+  if (used + adding > limits.executions) {
+    const message =
+      adding === 1
+        ? `The plan allows ${limits.executions} executions a month and ${used} ran this month (UTC).`
+        : `The plan allows ${limits.executions} executions a month; ${used} ran this month (UTC), so ${adding} more do not fit (${Math.max(0, limits.executions - used)} left).`;
+    throw new QuotaExceededError("executions_per_month", limits.executions, used, message);
+  }
+  if (limits.tokens !== null) {
+    const tokens = readUsage(tx, "tokens", period);
+    if (tokens >= limits.tokens) {
+      throw new QuotaExceededError(
+        "tokens_per_month",
+        limits.tokens,
+        tokens,
+        `The plan's token budget is ${formatTokens(limits.tokens)} tokens a month and executions used ${formatTokens(tokens)} this month (UTC); new executions are refused until the month ends or the budget is raised.`,
+      );
+    }
+  }
+}
+
+function formatTokens(n: number): string {
+  return n.toLocaleString("en-US");
 }
 
 /** Raises a month's usage counter inside the caller's transaction (counters never go down). */

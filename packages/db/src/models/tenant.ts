@@ -28,6 +28,8 @@ export interface TenantLimits {
   /** Megabytes. */
   storage: number;
   executions_per_month: number;
+  /** Input + output tokens a month (UTC); null or absent: no token budget. */
+  tokens_per_month?: number | null;
 }
 export interface NewTenant {
   name: string;
@@ -82,6 +84,7 @@ export function toTenantDocument(row: TenantRow): TenantDocument {
         users: row.limitUsers,
         storage: row.limitStorageMb,
         executions_per_month: row.limitExecutionsPerMonth,
+        tokens_per_month: row.limitTokensPerMonth,
       },
     },
     billing: { subscription_id: row.billingSubscriptionId, current_period_end: row.billingCurrentPeriodEnd },
@@ -166,6 +169,7 @@ export class TenantModel extends SystemModel<typeof tenants> {
                 limitUsers: input.settings.limits.users,
                 limitStorageMb: input.settings.limits.storage,
                 limitExecutionsPerMonth: input.settings.limits.executions_per_month,
+                limitTokensPerMonth: input.settings.limits.tokens_per_month ?? null,
                 billingSubscriptionId: input.billing?.subscription_id ?? null,
                 billingCurrentPeriodEnd: input.billing?.current_period_end ?? null,
                 createdAt: now,

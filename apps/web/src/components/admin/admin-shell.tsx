@@ -21,6 +21,7 @@ export const ADMIN_SECTIONS: { href: string; label: string; icon: IconName }[] =
   { href: "/tenants", label: "Tenants", icon: "tenants" },
   { href: "/migrations", label: "Migrations", icon: "migrations" },
   { href: "/health", label: "Health", icon: "health" },
+  { href: "/prices", label: "Prices", icon: "prices" },
   { href: "/api-keys", label: "API keys", icon: "keys" },
   { href: "/audit", label: "Audit log", icon: "audit" },
 ];

@@ -30,6 +30,8 @@ export const ADMIN_AUDIT_ACTIONS = [
   "admin.maintenance_cancelled",
   "admin.api_key_created",
   "admin.api_key_revoked",
+  "admin.price_set",
+  "admin.price_reset",
 ] as const;
 
 function actionTone(action: string): BadgeTone {

@@ -72,7 +72,7 @@ function isStoredDraft(value: unknown): value is StoredDraft {
     tenantPlan.safeParse(value.plan).success &&
     Array.isArray(value.features) &&
     value.features.every((feature) => typeof feature === "string") &&
-    hasStringFields(value.limits, ["users", "storage", "executions_per_month"]) &&
+    hasStringFields(value.limits, ["users", "storage", "executions_per_month", "tokens_per_month"]) &&
     isStringRecord(value.limits) &&
     typeof value.slugEdited === "boolean"
   );

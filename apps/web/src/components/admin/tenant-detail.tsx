@@ -23,6 +23,7 @@ import { bytesToMegabytes, formatBytes, formatMegabytes, formatNumber } from "./
 import {
   FeatureCheckboxes,
   unknownFeatures,
+  describeTokenBudget,
   limitsDraft,
   LimitsFields,
   parseLimits,
@@ -174,6 +175,7 @@ function UsageCard({ tenant }: { tenant: Tenant }) {
           />
         ) : null}
         <dl className="grid grid-cols-2 gap-3 border-t border-gray-100 pt-4 text-sm">
+          <Detail label="Token budget">{describeTokenBudget(settings.limits.tokens_per_month)}</Detail>
           <Detail label="DB file size">{formatBytes(usage.databaseBytes)}</Detail>
           <Detail label="Last activity">{usage.lastActivityAt ? <RelativeTime value={usage.lastActivityAt} /> : "None yet"}</Detail>
           <Detail label="Schema" className="col-span-2">

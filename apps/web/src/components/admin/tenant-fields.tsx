@@ -1,6 +1,14 @@
 "use client";
 
-import { isTenantFeature, PLAN_DEFAULT_LIMITS, TENANT_FEATURE_DESCRIPTIONS, TENANT_FEATURES, TENANT_PLANS, type TenantFeature } from "@sigil/validators";
+import {
+  isTenantFeature,
+  MIN_TOKENS_PER_MONTH,
+  PLAN_DEFAULT_LIMITS,
+  TENANT_FEATURE_DESCRIPTIONS,
+  TENANT_FEATURES,
+  TENANT_PLANS,
+  type TenantFeature,
+} from "@sigil/validators";
 import { Checkbox, CheckboxGroup } from "@/components/ui/checkbox";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
@@ -10,30 +18,58 @@ import { isClientError, trpcErrorCode } from "@/lib/trpc-errors";
 import { planLabel, type TenantPlan } from "./badges";
 import { formatMegabytes, formatNumber } from "./format";
 
-export type LimitKey = "users" | "storage" | "executions_per_month";
-/** Limits as typed (strings), converted on submit so a half-typed number is never rewritten. */
+export type LimitKey = "users" | "storage" | "executions_per_month" | "tokens_per_month";
+/** Limits as typed (strings), converted on submit so a half-typed number is never rewritten. An empty token budget means none. */
 export type LimitsDraft = Record<LimitKey, string>;
 
-export function limitsDraft(limits: Record<LimitKey, number>): LimitsDraft {
-  return { users: String(limits.users), storage: String(limits.storage), executions_per_month: String(limits.executions_per_month) };
+interface Limits {
+  users: number;
+  storage: number;
+  executions_per_month: number;
+  /** Null: no token budget. */
+  tokens_per_month: number | null;
+}
+
+export function limitsDraft(limits: Omit<Limits, "tokens_per_month"> & { tokens_per_month?: number | null | undefined }): LimitsDraft {
+  return {
+    users: String(limits.users),
+    storage: String(limits.storage),
+    executions_per_month: String(limits.executions_per_month),
+    tokens_per_month: limits.tokens_per_month == null ? "" : String(limits.tokens_per_month),
+  };
 }
 
 export function planDefaultsDraft(plan: TenantPlan): LimitsDraft {
   return limitsDraft(PLAN_DEFAULT_LIMITS[plan]);
 }
 
-export function parseLimits(draft: LimitsDraft): Record<LimitKey, number> {
+export function parseLimits(draft: LimitsDraft): Limits {
   const toNumber = (value: string) => (value.trim() === "" ? Number.NaN : Number(value));
-  return { users: toNumber(draft.users), storage: toNumber(draft.storage), executions_per_month: toNumber(draft.executions_per_month) };
+  return {
+    users: toNumber(draft.users),
+    storage: toNumber(draft.storage),
+    executions_per_month: toNumber(draft.executions_per_month),
+    tokens_per_month: draft.tokens_per_month.trim() === "" ? null : toNumber(draft.tokens_per_month),
+  };
 }
 
 export function sameLimits(a: LimitsDraft, b: LimitsDraft): boolean {
-  return a.users === b.users && a.storage === b.storage && a.executions_per_month === b.executions_per_month;
+  return (
+    a.users === b.users &&
+    a.storage === b.storage &&
+    a.executions_per_month === b.executions_per_month &&
+    a.tokens_per_month.trim() === b.tokens_per_month.trim()
+  );
+}
+
+/** "1,000,000 tokens/month", or "no token budget". */
+export function describeTokenBudget(limit: number | null | undefined): string {
+  return limit == null ? "no token budget" : `${formatNumber(limit)} tokens/month`;
 }
 
 export function describePlanDefaults(plan: TenantPlan): string {
   const limits = PLAN_DEFAULT_LIMITS[plan];
-  return `${formatNumber(limits.users)} users · ${formatMegabytes(limits.storage)} · ${formatNumber(limits.executions_per_month)} executions/month`;
+  return `${formatNumber(limits.users)} users · ${formatMegabytes(limits.storage)} · ${formatNumber(limits.executions_per_month)} executions/month · ${describeTokenBudget(limits.tokens_per_month)}`;
 }
 
 /** Field errors keyed by their path ("owner.email", "settings.limits.users"), first message each. */
@@ -76,13 +112,20 @@ export function PlanSelect({ value, onChange, error, hint }: { value: TenantPlan
   );
 }
 
-const LIMIT_FIELDS: { key: LimitKey; label: string; unit?: string; min: number }[] = [
+const LIMIT_FIELDS: { key: LimitKey; label: string; min: number; hint?: string; optional?: boolean }[] = [
   { key: "users", label: "User seats", min: 1 },
   { key: "storage", label: "Storage (MB)", min: 100 },
   { key: "executions_per_month", label: "Executions per month", min: 100 },
+  {
+    key: "tokens_per_month",
+    label: "Tokens per month",
+    min: MIN_TOKENS_PER_MONTH,
+    hint: "Input + output tokens. Empty: no token budget.",
+    optional: true,
+  },
 ];
 
-/** The three plan limits, with a reset to the plan's defaults. */
+/** The plan limits (the token budget optional), with a reset to the plan's defaults. */
 export function LimitsFields({
   plan,
   value,
@@ -111,9 +154,9 @@ export function LimitsFields({
           </Button>
         )}
       </div>
-      <div className="grid gap-3 sm:grid-cols-3">
+      <div className="grid gap-3 sm:grid-cols-2">
         {LIMIT_FIELDS.map((field) => (
-          <Field key={field.key} label={field.label} error={errors[`${errorPrefix}.${field.key}`]}>
+          <Field key={field.key} label={field.label} hint={field.hint} optional={field.optional} error={errors[`${errorPrefix}.${field.key}`]}>
             {(props) => (
               <Input
                 {...props}
@@ -122,6 +165,8 @@ export function LimitsFields({
                 inputMode="numeric"
                 min={field.min}
                 step={1}
+                required={!field.optional}
+                placeholder={field.optional ? "No budget" : undefined}
                 value={value[field.key]}
                 onChange={(event) => onChange({ ...value, [field.key]: event.target.value })}
               />

@@ -14,6 +14,7 @@ import { useFeature, useMe, useWorkspaceHref } from "@/components/workspace/work
 import { useTRPC } from "@/trpc/client";
 import { executionDuration, formatDuration, isActive } from "./format";
 import { StatusBadge } from "./status-badge";
+import { formatTokens, formatUsd } from "@/components/usage/usage-format";
 
 /** The live status is asked for every second until the execution has finished. */
 const POLL_MS = 1_000;
@@ -186,6 +187,20 @@ export function ExecutionDetail({ id }: { id: string }) {
             </Detail>
             <Detail label="Model">
               <span className="font-mono text-[13px]">{execution.model}</span>
+            </Detail>
+            <Detail label="Tokens">
+              {execution.inputTokens === null && execution.outputTokens === null ? (
+                <span className="text-gray-500">{active ? "not yet" : "none reported"}</span>
+              ) : (
+                `${formatTokens(execution.inputTokens ?? 0)} in · ${formatTokens(execution.outputTokens ?? 0)} out`
+              )}
+            </Detail>
+            <Detail label="Cost">
+              {execution.costUsd === null ? (
+                <span className="text-gray-500">{execution.inputTokens === null && execution.outputTokens === null ? "—" : "no price for this model"}</span>
+              ) : (
+                formatUsd(execution.costUsd)
+              )}
             </Detail>
             <Detail label="Created">
               <DateTime value={execution.createdAt} format="seconds" />

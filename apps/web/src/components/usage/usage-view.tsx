@@ -9,6 +9,8 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { PageHeader } from "@/components/ui/page-header";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { useTRPC } from "@/trpc/client";
+import { UsageDashboard } from "./usage-dashboard";
+import { DEFAULT_PRESET, formatTokens, presetRange } from "./usage-format";
 
 /** The month boundary is UTC: shown in UTC on the server and in every browser alike. */
 const UTC_DATE = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
@@ -64,14 +66,14 @@ export function UsageView({ seatLimit }: { seatLimit: number | null }) {
     <>
       <PageHeader
         title="Usage"
-        description="This workspace's use of its plan: seats, storage and executions this month."
+        description="This workspace's use of its plan (seats, storage, executions and tokens this month), and its tokens and cost over time."
         actions={
           <Badge tone="brand" className="px-3 py-1 text-sm">
             {PLAN_LABELS[me.tenant.plan] ?? me.tenant.plan} plan
           </Badge>
         }
       />
-      <div className="grid gap-4 md:grid-cols-3">
+      <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-4">
         {isAdmin ? <SeatsCard limit={seatLimit} /> : <SeatsLimitCard limit={seatLimit} />}
         <UsageCard
           title="Storage"
@@ -106,8 +108,10 @@ export function UsageView({ seatLimit }: { seatLimit: number | null }) {
             </>
           }
         />
+        <TokenBudgetCard />
       </div>
       <p className="mt-6 text-sm text-gray-600">Limits are set by your Sigil administrator; ask them for a larger plan.</p>
+      <UsageDashboard />
     </>
   );
 }
@@ -152,6 +156,44 @@ function SeatsLimitCard({ limit }: { limit: number | null }) {
       }
       footnote={
         limit === null ? "Ask an admin how many seats are in use." : `The plan allows ${formatCount(limit)} users. Admins see how many seats are taken.`
+      }
+    />
+  );
+}
+
+/** The plan's token budget against this month's tokens (from usage.summary, whatever its range). */
+function TokenBudgetCard() {
+  const trpc = useTRPC();
+  const { data } = useSuspenseQuery(trpc.usage.summary.queryOptions(presetRange(DEFAULT_PRESET)));
+  const budget = data.tokenBudget;
+  if (budget.limit === null) {
+    return (
+      <UsageCard
+        title="Tokens this month"
+        description="Input and output tokens of finished executions."
+        figure={formatTokens(budget.used)}
+        footnote={`No token budget on this plan. Counting restarts on ${UTC_DATE.format(budget.periodEnd)} (UTC).`}
+      />
+    );
+  }
+  return (
+    <UsageCard
+      title="Tokens this month"
+      description="Input and output tokens of finished executions."
+      figure={<Of used={formatTokens(budget.used)} limit={formatTokens(budget.limit)} />}
+      bar={
+        <ProgressBar
+          label="Tokens this month"
+          value={Math.min(budget.used, budget.limit)}
+          max={budget.limit}
+          valueText={`${formatTokens(budget.used)} of ${formatTokens(budget.limit)}`}
+        />
+      }
+      footnote={
+        <>
+          {budget.remaining !== null && budget.remaining > 0 ? `${formatTokens(budget.remaining)} left. ` : "Budget reached: new executions are refused. "}
+          Resets on {UTC_DATE.format(budget.periodEnd)} (UTC).
+        </>
       }
     />
   );

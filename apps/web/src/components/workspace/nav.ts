@@ -18,9 +18,9 @@ export const WORKSPACE_SECTIONS: WorkspaceSection[] = [
   { path: "/executions", label: "Executions", icon: "executions" },
   { path: "/files", label: "Files", icon: "files", feature: "files" },
   { path: "/deployments", label: "Deployments", icon: "deployments", feature: "deployments" },
+  { path: "/usage", label: "Usage", icon: "usage" },
   { path: "/settings", label: "Settings", icon: "settings" },
   { path: "/users", label: "Users", icon: "users", adminOnly: true },
   { path: "/api-keys", label: "API keys", icon: "keys", adminOnly: true },
   { path: "/audit", label: "Audit log", icon: "audit", adminOnly: true },
-  { path: "/usage", label: "Usage", icon: "usage", adminOnly: true },
 ];
