@@ -1,6 +1,8 @@
 import { promptModel, type PromptRow } from "@sigil/db";
 import {
+  checkJsonSchema,
   createPromptInput,
+  describeSchemaProblem,
   deletePromptInput,
   listPromptsInput,
   previewInput,
@@ -39,8 +41,13 @@ function assertParses(template: string | undefined): void {
   if (template !== undefined) withTemplateErrors(() => parseTemplate(template));
 }
 
+/** A stored response schema must compile (Ajv, as the worker checks results): a 400 names the keyword and path at fault. */
 function checkedSchema(schema: Record<string, unknown> | null | undefined): Record<string, unknown> | null | undefined {
-  return schema ? toJsonObject(schema, "responseSchema") : schema;
+  if (!schema) return schema;
+  const json = toJsonObject(schema, "responseSchema");
+  const problem = checkJsonSchema(json);
+  if (problem) throw new TRPCError({ code: "BAD_REQUEST", message: describeSchemaProblem(problem) });
+  return json;
 }
 
 export const promptsRouter = router({

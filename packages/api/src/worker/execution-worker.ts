@@ -10,6 +10,7 @@ import {
   tenantWorkModel,
   signalWork,
   watchWorkSignal,
+  type ExecutionOutcome,
   type ExecutionRow,
   type PendingTenant,
   type WorkSignalWatch,
@@ -19,6 +20,7 @@ import { OutboundUnreachableError, type OutboundPolicy } from "../outbound/reque
 import { TEMPLATE_PROVIDER } from "../services/executions.ts";
 import { withDeadline } from "./deadline.ts";
 import { loadProviderSettings, OpenAICompatibleProvider, DEFAULT_PROVIDER_TIMEOUT_MS } from "./openai-provider.ts";
+import { validateResult } from "./output-validation.ts";
 import { errorMessage, ExecutionFailure, type ExecutionProvider, type ProviderFile, type ProviderRequest } from "./provider.ts";
 import { templateProvider } from "./template-provider.ts";
 
@@ -467,10 +469,11 @@ export class ExecutionWorker {
     const claim = { workerId: this.id, leaseMs: this.leaseMs, attempt: execution.attempts };
     const lost = new AbortController();
     const heartbeat = setInterval(() => void this.renewLease(tenant, execution.id, claim, lost), Math.max(1, Math.floor(this.leaseMs / 3)));
-    let outcome: { result: string } | { error: string };
+    let outcome: ExecutionOutcome;
     let operatorDetail: string | null = null;
     try {
-      outcome = { result: await this.execute(execution, lost.signal) };
+      const { output, responseSchema } = await this.execute(execution, lost.signal);
+      outcome = { result: output, ...validateResult(responseSchema, output) };
     } catch (error) {
       outcome = { error: errorMessage(error) };
       operatorDetail = outboundDetail(error);
@@ -520,7 +523,7 @@ export class ExecutionWorker {
   }
 
   /** Builds the provider request from the tenant's data and runs it under the execution deadline. */
-  private async execute(execution: ExecutionRow, abandon: AbortSignal): Promise<string> {
+  private async execute(execution: ExecutionRow, abandon: AbortSignal): Promise<{ output: string; responseSchema: Record<string, unknown> | null }> {
     const version = await promptModel.getVersion(execution.promptId, execution.promptVersion);
     if (!version) {
       throw new ExecutionFailure(`Version ${execution.promptVersion} of prompt ${execution.promptId} does not exist.`);
@@ -557,7 +560,7 @@ export class ExecutionWorker {
     if (typeof result.output !== "string") {
       throw new ExecutionFailure(`Provider "${provider.name}" returned no text output.`);
     }
-    return result.output;
+    return { output: result.output, responseSchema: version.responseSchema };
   }
 
   /** Must run inside the execution's tenant context (provider settings are the tenant's). */
