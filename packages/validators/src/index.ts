@@ -16,4 +16,4 @@ export * from "./deployments.ts";
 export * from "./audit.ts";
 export * from "./duration.ts";
 export { z } from "zod";
-export * from "./json-schema.ts";
+export * from "./json-text.ts";

@@ -1,13 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  checkJsonSchema,
-  compileJsonSchema,
-  describeSchemaProblem,
-  parseJsonOutput,
-  parseJsonText,
-  schemaFromExample,
-  validateJsonOutput,
-} from "./json-schema.ts";
+import { checkJsonSchema, compileJsonSchema, describeSchemaProblem, parseJsonOutput, validateJsonOutput } from "./json-schema.ts";
+import { parseJsonText, schemaFromExample } from "./json-text.ts";
 
 function validator(schema: unknown) {
   const compiled = compileJsonSchema(schema);

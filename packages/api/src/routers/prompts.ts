@@ -1,8 +1,7 @@
 import { promptModel, type PromptRow } from "@sigil/db";
 import {
-  checkJsonSchema,
+  checkResponseSchemaInput,
   createPromptInput,
-  describeSchemaProblem,
   deletePromptInput,
   listPromptsInput,
   previewInput,
@@ -12,6 +11,7 @@ import {
   restoreVersionInput,
   updatePromptInput,
 } from "@sigil/validators";
+import { checkJsonSchema, describeSchemaProblem } from "@sigil/validators/json-schema";
 import { TRPCError } from "@trpc/server";
 import { authedProcedure } from "../procedures.ts";
 import { recordAudit } from "../services/audit.ts";
@@ -118,6 +118,16 @@ export const promptsRouter = router({
       await recordAudit(ctx, "prompt.updated", { type: "prompt", id }, { version: updated.currentVersion, changed, ...(changeNote ? { changeNote } : {}) });
     }
     return updated;
+  }),
+
+  /**
+   * Whether a response schema compiles, as saving it would check (the editor's live check: the
+   * browser cannot run Ajv under the app's Content-Security-Policy). A mutation so that a large
+   * schema travels in the body, not the URL; it changes nothing.
+   */
+  checkResponseSchema: preview.input(checkResponseSchemaInput).mutation(({ input }) => {
+    const problem = checkJsonSchema(toJsonObject(input.schema, "schema"));
+    return { problem, message: problem ? describeSchemaProblem(problem) : null };
   }),
 
   /** Every version, newest first. */

@@ -1,5 +1,5 @@
 import type { ValidationIssue } from "@sigil/db";
-import { compileJsonSchema, describeSchemaProblem, validateJsonOutput, type ValidateFunction } from "@sigil/validators";
+import { compileJsonSchema, describeSchemaProblem, validateJsonOutput, type ValidateFunction } from "@sigil/validators/json-schema";
 
 /** Compiled schemas kept at most; the least recently used is dropped first. */
 const CACHE_SIZE = 500;
