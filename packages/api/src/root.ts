@@ -2,6 +2,7 @@ import { adminRouter } from "./routers/admin.ts";
 import { apiKeysRouter } from "./routers/api-keys.ts";
 import { auditRouter } from "./routers/audit.ts";
 import { authRouter } from "./routers/auth.ts";
+import { commentsRouter } from "./routers/comments.ts";
 import { deploymentsRouter } from "./routers/deployments.ts";
 import { executionsRouter } from "./routers/executions.ts";
 import { filesRouter } from "./routers/files.ts";
@@ -21,6 +22,7 @@ export const appRouter = router({
   settings: settingsRouter,
   prompts: promptsRouter,
   executions: executionsRouter,
+  comments: commentsRouter,
   files: filesRouter,
   deployments: deploymentsRouter,
   audit: auditRouter,

@@ -40,7 +40,7 @@ const t = initTRPC
     },
   });
 
-function describeZodError(flat: { formErrors: string[]; fieldErrors: Record<string, string[] | undefined> }): string {
+export function describeZodError(flat: { formErrors: string[]; fieldErrors: Record<string, string[] | undefined> }): string {
   const fields = Object.entries(flat.fieldErrors).flatMap(([field, messages]) => (messages?.[0] ? [`${field}: ${messages[0]}`] : []));
   const parts = [...flat.formErrors, ...fields];
   return parts.length > 0 ? `Invalid input: ${parts.join("; ")}` : "Invalid input.";

@@ -5,6 +5,7 @@ import {
   apiKeyModel,
   auditLogModel,
   deploymentModel,
+  executionCommentModel,
   executionModel,
   fileModel,
   HybridDatabaseManager,
@@ -56,6 +57,7 @@ async function snapshot(tenant: TenantRow) {
       files: byId(await fileModel.findMany()),
       deployments: byId(await deploymentModel.findMany()),
       executions: byId(await executionModel.findMany()),
+      comments: byId(await executionCommentModel.findMany()),
       executionsThisMonth: await executionModel.countThisMonth(),
     };
   });
@@ -97,6 +99,7 @@ describe("sigil import-hypersigil (the service)", () => {
       files: { read: 12, imported: 12, skipped: 0, failed: 0 },
       deployments: { read: 7, imported: 6, skipped: 0, failed: 1 },
       executions: { read: 200, imported: 192, skipped: 0, failed: 8 },
+      comments: { read: 48, imported: 7, skipped: 40, failed: 1 },
       api_keys: { read: 3, imported: 3, skipped: 0, failed: 0 },
       settings: { read: 4, imported: 3, skipped: 1, failed: 0 },
     });
@@ -106,7 +109,6 @@ describe("sigil import-hypersigil (the service)", () => {
     expect(report.failures).toContainEqual(expect.objectContaining({ table: "deployments", id: fixture.danglingDeploymentId, kind: "dangling" }));
     expect(report.unknownTables).toEqual(
       expect.arrayContaining([
-        { table: "comments", rows: 40 },
         { table: "test_data_groups", rows: 5 },
         { table: "test_data_items", rows: 50 },
       ]),
@@ -143,11 +145,39 @@ describe("sigil import-hypersigil (the service)", () => {
     expect(usage?.fileCount).toBe(12);
   });
 
+  it("maps comments on executions with their anchors, leaves prompt comments out, and keeps the star", async () => {
+    const rows = await snapshot(acme);
+    const comment = (id: string | null | undefined) => rows.comments.find((row) => row.id === id);
+    const resultOf = (executionId: string | undefined) => rows.executions.find((execution) => execution.id === executionId)?.result ?? "";
+    const { anchored, misplaced, missingText, generic, dangling } = fixture.executionComments;
+    for (const id of anchored) {
+      const row = comment(id);
+      expect(row).toMatchObject({ anchorStart: 0, anchorEnd: 6, anchorText: "Answer", createdBy: null });
+      expect(resultOf(row?.executionId).slice(0, 6)).toBe("Answer");
+    }
+    // Wrong offsets: anchored where the text is; text not in the output: a quote without offsets.
+    const moved = comment(misplaced);
+    expect(moved?.anchorText).toBe("✅");
+    expect(resultOf(moved?.executionId).slice(moved?.anchorStart ?? 0, moved?.anchorEnd ?? 0)).toBe("✅");
+    expect(comment(missingText)).toMatchObject({ anchorStart: null, anchorEnd: null, anchorText: "Not in the output", body: "This sentence was edited away" });
+    for (const id of generic) expect(comment(id)).toMatchObject({ anchorStart: null, anchorText: null });
+    expect(comment(dangling)).toBeUndefined();
+    expect(rows.comments).toHaveLength(7);
+    const report = await run(acme, { path: fixture.path, dryRun: true });
+    expect(report.tables.comments).toEqual({ read: 48, imported: 0, skipped: 47, failed: 1 });
+    expect(report.failures).toContainEqual(expect.objectContaining({ table: "comments", id: dangling, kind: "dangling" }));
+    expect(report.notes.filter((note) => note.table === "comments" && note.note.includes("on a prompt"))).toHaveLength(40);
+    // hypersigil's star (every 7th execution of the fixture) comes along.
+    expect(rows.executions.filter((execution) => execution.starred).length).toBeGreaterThan(0);
+    expect(rows.executions.filter((execution) => execution.starred).length).toBeLessThan(rows.executions.length / 5);
+  });
+
   it("a rerun changes nothing: every row is skipped as already imported", async () => {
     const before = await snapshot(acme);
     const report = await run(acme, { path: fixture.path });
     expect(report.tables.prompts).toEqual({ read: 41, imported: 0, skipped: 40, failed: 1 });
     expect(report.tables.executions).toEqual({ read: 200, imported: 0, skipped: 192, failed: 8 });
+    expect(report.tables.comments).toEqual({ read: 48, imported: 0, skipped: 47, failed: 1 });
     expect(report.tables.users.imported + report.tables.api_keys.imported + report.tables.settings.imported).toBe(0);
     expect(await snapshot(acme)).toEqual(before);
   });

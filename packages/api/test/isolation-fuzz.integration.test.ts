@@ -51,6 +51,11 @@ interface World {
   deployments: Map<string, { name: string; promptId: string }>;
   /** Execution id → its prompt (deleting a prompt deletes its executions and deployments). */
   executions: Map<string, string>;
+  /** Comment id → its execution (deleting an execution's prompt deletes its comments). */
+  comments: Map<string, string>;
+  /** Executions starred, and cancelled (the fuzz runs no worker: they stay pending until cancelled). */
+  starred: Set<string>;
+  cancelled: Set<string>;
   providers: Map<string, ProviderState>;
   webhooks: Map<string, WebhookState>;
   counter: number;
@@ -157,6 +162,13 @@ const OP_KINDS = [
   "execution.list",
   "execution.stats",
   "usage.summary",
+  "execution.review",
+  "execution.cancel",
+  "execution.export",
+  "comment.create",
+  "comment.list",
+  "comment.update",
+  "comment.delete",
   "users.list",
   "apiKeys.list",
   "audit.list",
@@ -181,6 +193,11 @@ const KEY_OPS = new Set<OpKind>([
   "execution.list",
   "execution.stats",
   "usage.summary",
+  "execution.review",
+  "execution.cancel",
+  "execution.export",
+  "comment.create",
+  "comment.list",
 ]);
 
 const opArb = fc
@@ -268,7 +285,13 @@ async function runOp(op: Op): Promise<void> {
       else if (result.status === 200) {
         me.prompts.delete(id);
         for (const [deploymentId, deployment] of me.deployments) if (deployment.promptId === id) me.deployments.delete(deploymentId);
-        for (const [executionId, promptId] of me.executions) if (promptId === id) me.executions.delete(executionId);
+        for (const [executionId, promptId] of me.executions) {
+          if (promptId !== id) continue;
+          me.executions.delete(executionId);
+          me.starred.delete(executionId);
+          me.cancelled.delete(executionId);
+          for (const [commentId, commented] of me.comments) if (commented === executionId) me.comments.delete(commentId);
+        }
       }
       return;
     }
@@ -371,6 +394,74 @@ async function runOp(op: Op): Promise<void> {
       const result = check(await q<UsageSummary>("usage.summary", usageRange()));
       expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
       expectUsageOf(me, result.data);
+      return;
+    }
+    case "execution.review": {
+      const { id, foreign } = target(me.executions, them.executions);
+      if (!id) return;
+      const starred = op.seed % 4 !== 0;
+      const reviewStatus = (["new", "reviewed", "needs_work"] as const)[op.seed % 3];
+      const result = check(await m("executions.setReview", { id, starred, reviewStatus }));
+      if (foreign) return expectForeign404(result);
+      expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
+      if (starred) me.starred.add(id);
+      else me.starred.delete(id);
+      return;
+    }
+    case "execution.cancel": {
+      const { id, foreign } = target(me.executions, them.executions);
+      if (!id) return;
+      const result = check(await m("executions.cancel", { id }));
+      if (foreign) return expectForeign404(result);
+      // No worker runs here: a pending execution is cancelled once, then it is a conflict.
+      expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(me.cancelled.has(id) ? 409 : 200);
+      me.cancelled.add(id);
+      return;
+    }
+    case "execution.export": {
+      // What the CSV export reads, page by page: another tenant's prompt id selects nothing here.
+      const { id: promptId, foreign } = target(me.prompts, them.prompts);
+      const result = check(await q<{ rows: { id: string }[] }>("executions.exportPage", { ...(promptId ? { promptId } : {}), limit: 200 }));
+      expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
+      for (const row of result.data?.rows ?? []) expect(me.executions.has(row.id), `${me.slug} exported ${row.id}`).toBe(true);
+      if (foreign && promptId) expect(result.data?.rows).toEqual([]);
+      return;
+    }
+    case "comment.create": {
+      const { id: executionId, foreign } = target(me.executions, them.executions);
+      if (!executionId) return;
+      const result = check(await m<{ id: string }>("comments.create", { executionId, body: `${me.marker} note ${op.seed}` }));
+      if (foreign) return expectForeign404(result);
+      expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
+      if (result.data) {
+        me.comments.set(result.data.id, executionId);
+        own(op.tenant, result.data.id);
+      }
+      return;
+    }
+    case "comment.list": {
+      const { id: executionId, foreign } = target(me.executions, them.executions);
+      if (!executionId) return;
+      const result = check(await q<{ id: string; body: string }[]>("comments.list", { executionId }));
+      if (foreign) return expectForeign404(result);
+      expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
+      const expected = [...me.comments].filter(([, commented]) => commented === executionId).map(([commentId]) => commentId);
+      expect(new Set(result.data?.map((comment) => comment.id))).toEqual(new Set(expected));
+      for (const comment of result.data ?? []) expect(comment.body.startsWith(me.marker)).toBe(true);
+      return;
+    }
+    case "comment.update":
+    case "comment.delete": {
+      const { id, foreign } = target(me.comments, them.comments);
+      if (!id) return;
+      const result = check(
+        op.kind === "comment.update"
+          ? await m("comments.update", { id, body: `${me.marker} edited ${op.seed}` }, cookieOnly)
+          : await m("comments.delete", { id }, cookieOnly),
+      );
+      if (foreign) return expectForeign404(result);
+      expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
+      if (op.kind === "comment.delete") me.comments.delete(id);
       return;
     }
     case "users.list":
@@ -509,6 +600,9 @@ beforeAll(async () => {
       files: new Map(),
       deployments: new Map(),
       executions: new Map(),
+      comments: new Map(),
+      starred: new Set(),
+      cancelled: new Set(),
       providers: new Map([[FAKE_PROVIDER, publicProviderState(saved.data)]]),
       webhooks: new Map(),
       counter: 0,
@@ -560,9 +654,15 @@ test(`${TENANTS} tenants, ${RUNS * OPS_PER_RUN} random operations in concurrent 
     const deployments = await read<{ data: { id: string }[]; total: number }>("deployments.list", { pageSize: 100 });
     expect(deployments?.total).toBe(me.deployments.size);
     expect(new Set(deployments?.data.map((d) => d.id))).toEqual(new Set(me.deployments.keys()));
-    const stats = await read<{ total: number }>("executions.stats", undefined);
+    const stats = await read<{ total: number; byStatus: { cancelled: number } }>("executions.stats", undefined);
     expect(stats?.total).toBe(me.executions.size);
     expectUsageOf(me, await read<UsageSummary>("usage.summary", usageRange()));
+    expect(stats?.byStatus.cancelled).toBe(me.cancelled.size);
+    const starred = await read<{ data: { id: string }[]; total: number }>("executions.list", { starred: "true", pageSize: 100 });
+    expect(new Set(starred?.data.map((row) => row.id))).toEqual(me.starred);
+    const commentCounts = new Map<string, number>();
+    for (const executionId of me.comments.values()) commentCounts.set(executionId, (commentCounts.get(executionId) ?? 0) + 1);
+    for (const [executionId, count] of commentCounts) expect((await read<unknown[]>("comments.list", { executionId }))?.length).toBe(count);
     expectSettingsOf(me, await read<SettingsList>("settings.list", undefined));
     await read("executions.list", { pageSize: 100 });
     await read("audit.list", { pageSize: 100 });

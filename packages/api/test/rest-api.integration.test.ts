@@ -99,6 +99,8 @@ describe("the OpenAPI document", () => {
         "GET /prompts/{id}",
         "POST /deployments/{name}/run",
         "POST /executions",
+        "POST /executions/{id}/cancel",
+        "POST /executions/{id}/review",
         "POST /files",
       ].sort(),
     );
@@ -207,6 +209,21 @@ describe("every route, checked against the document", () => {
     expect(JSON.stringify(neither.body.issues)).toContain("Give either promptId or deploymentId");
     const unknownDeployment = await rest("POST", "/api/v1/deployments/nope/run", { body: {}, operation: "POST /deployments/{name}/run" });
     expect(unknownDeployment).toMatchObject({ status: 404, body: { code: "NOT_FOUND", message: 'No deployment is named "nope".' } });
+
+    // Triage: star and review status, the list's filters as query parameters, cancel then a 409.
+    const reviewed = await rest("POST", `/api/v1/executions/${String(run.body.id)}/review`, {
+      body: { starred: true, reviewStatus: "needs_work" },
+      operation: "POST /executions/{id}/review",
+    });
+    expect(reviewed.body).toMatchObject({ starred: true, reviewStatus: "needs_work" });
+    const starred = await rest("GET", `/api/v1/executions?starred=true&reviewStatus=needs_work&from=2000-01-01`, { operation: "GET /executions" });
+    expect(starred.body).toMatchObject({ total: 1, data: [{ id: run.body.id }] });
+    const notStarred = await rest("GET", `/api/v1/executions?starred=false&promptId=${promptId}`, { operation: "GET /executions" });
+    expect(notStarred.body).toMatchObject({ total: 2 });
+    const cancelled = await rest("POST", `/api/v1/executions/${String(run.body.id)}/cancel`, { body: {}, operation: "POST /executions/{id}/cancel" });
+    expect(cancelled.body).toMatchObject({ status: "cancelled" });
+    const again = await rest("POST", `/api/v1/executions/${String(run.body.id)}/cancel`, { body: {}, operation: "POST /executions/{id}/cancel" });
+    expect(again).toMatchObject({ status: 409, body: { code: "CONFLICT" } });
   });
 
   test("errors: code and message with the status of the code, in the documented shape", async () => {

@@ -18,3 +18,4 @@ export * from "./audit.ts";
 export * from "./duration.ts";
 export * from "./usage.ts";
 export { z } from "zod";
+export * from "./json-text.ts";

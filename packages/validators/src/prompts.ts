@@ -34,6 +34,8 @@ export const updatePromptInput = z.object({
   acceptsFiles: z.boolean().optional(),
   changeNote,
 });
+/** A response schema to check without saving it (the prompt editor's live check). */
+export const checkResponseSchemaInput = z.object({ schema: z.record(z.string(), z.unknown()) });
 export const listPromptsInput = pagination.extend({ query: z.string().trim().max(200).optional() });
 export const promptIdInput = z.object({ id });
 export const promptVersionInput = z.object({ id, version: z.int().min(1) });

@@ -9,6 +9,7 @@ import { appRouter } from "../root.ts";
 import { observabilitySettings, type ObservabilitySettings } from "../server-settings.ts";
 import { BENCH_BASELINE_ENDPOINT, baselineRouter, benchBaselineEnabled } from "./baseline.ts";
 import { API_RESPONSE_HEADERS, batchRefusal, logTrpcError, trpcEndpoint } from "./handler.ts";
+import { isExecutionsExport, serveExecutionsExport } from "./executions-export.ts";
 import { opsRoute, serveOpsRoute } from "./ops-routes.ts";
 import { createRestHandler, restProcedureLabel, restTarget } from "./rest-handler.ts";
 
@@ -71,6 +72,12 @@ export function createNodeApiHandler(options: NodeApiHandlerOptions = {}): NodeA
       for (const [name, value] of Object.entries(API_RESPONSE_HEADERS)) res.setHeader(name, value);
       measure(res, [url.pathname], tenantLabels);
       serveOpsRoute(ops, req, res, { config, observability });
+      return true;
+    }
+    if (isExecutionsExport(url.pathname)) {
+      for (const [name, value] of Object.entries(API_RESPONSE_HEADERS)) res.setHeader(name, value);
+      measure(res, ["executions.export"], tenantLabels);
+      void serveExecutionsExport(req, res, config);
       return true;
     }
     const restCall = restTarget(url.pathname);

@@ -1,9 +1,11 @@
-import { deploymentModel, executionModel } from "@sigil/db";
-import { createExecutionInput, executionIdInput, listExecutionsInput } from "@sigil/validators";
+import { deploymentModel, executionModel, executionReviewModel } from "@sigil/db";
+import { createExecutionInput, executionIdInput, exportExecutionsPageInput, listExecutionsInput, setExecutionReviewInput } from "@sigil/validators";
 import { TRPCError } from "@trpc/server";
 import { assertFeatureEnabled } from "../features.ts";
 import { authedProcedure } from "../procedures.ts";
 import { createExecution, TEMPLATE_PROVIDER } from "../services/executions.ts";
+import { recordAudit } from "../services/audit.ts";
+import { toExecutionFilter } from "../services/execution-filters.ts";
 import { monthlyExecutionUsage } from "../services/quotas.ts";
 import { ERRORS } from "../rest/errors.ts";
 import { executionOutput, pageOutput } from "../rest/outputs.ts";
@@ -52,7 +54,7 @@ export const executionsRouter = router({
       });
     }),
 
-  /** Newest first; filter by status, prompt or deployment. */
+  /** Newest first; filter by status, prompt, deployment, star, review status and creation date. */
   list: read
     .meta({
       openapi: {
@@ -60,7 +62,8 @@ export const executionsRouter = router({
         path: "/executions",
         tags: ["executions"],
         summary: "List executions",
-        description: "Newest first; filter by status, prompt or deployment.",
+        description:
+          "Newest first; filter by status, prompt, deployment, star, review status and creation date (`from`, `to`: a day or an instant, both included).",
         errorResponses: ERRORS.read,
       },
     })
@@ -68,16 +71,77 @@ export const executionsRouter = router({
     .output(pageOutput(executionOutput, "ExecutionPage"))
     .query(({ ctx, input }) => {
       if (input.deploymentId !== undefined) assertFeatureEnabled(ctx.tenant, "deployments");
-      return executionModel.findWithPagination({
-        where: {
-          ...(input.status !== undefined ? { status: input.status } : {}),
-          ...(input.promptId !== undefined ? { promptId: input.promptId } : {}),
-          ...(input.deploymentId !== undefined ? { deploymentId: input.deploymentId } : {}),
+      return executionReviewModel.list(toExecutionFilter(input), input.page, input.pageSize);
+    }),
+
+  /**
+   * One page of the CSV export (http/executions-export.ts calls it page after page): the list's
+   * filters, newest first, with each execution's prompt name; `next` is null on the last page.
+   */
+  exportPage: read.input(exportExecutionsPageInput).query(async ({ ctx, input }) => {
+    if (input.deploymentId !== undefined) assertFeatureEnabled(ctx.tenant, "deployments");
+    const rows = await executionReviewModel.exportPage(toExecutionFilter(input), input.after ?? null, input.limit);
+    const last = rows.at(-1);
+    return { rows, next: rows.length === input.limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+  }),
+
+  /**
+   * Cancels a pending execution. Atomic against the worker's claim: whichever commits first wins,
+   * and a cancel that lost (the execution is running or finished) is a CONFLICT naming its status.
+   */
+  cancel: run
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/executions/{id}/cancel",
+        tags: ["executions"],
+        summary: "Cancel a pending execution",
+        description: "Only a pending execution can be cancelled; one the worker has started answers 409 with its status.",
+        errorResponses: ERRORS.write,
+      },
+    })
+    .input(executionIdInput)
+    .output(executionOutput)
+    .mutation(async ({ ctx, input }) => {
+      const outcome = await executionReviewModel.cancelPending(input.id);
+      if (!outcome) throw new TRPCError({ code: "NOT_FOUND", message: `Execution ${input.id} does not exist.` });
+      if (!outcome.cancelled) {
+        throw new TRPCError({
+          code: "CONFLICT",
+          message: `Execution ${input.id} is ${outcome.status}, not pending: ${outcome.status === "running" ? "the worker started it first" : "it has already ended"}, so it cannot be cancelled.`,
+        });
+      }
+      await recordAudit(ctx, "execution.cancelled", { type: "execution", id: input.id });
+      return outcome.row;
+    }),
+
+  /** Stars or unstars an execution and/or sets its review status (new, reviewed, needs work). */
+  setReview: run
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/executions/{id}/review",
+        tags: ["executions"],
+        summary: "Star an execution or set its review status",
+        description: "`starred` and/or `reviewStatus` (new, reviewed, needs_work).",
+        errorResponses: ERRORS.write,
+      },
+    })
+    .input(setExecutionReviewInput)
+    .output(executionOutput)
+    .mutation(async ({ ctx, input }) => {
+      const row = await executionReviewModel.setReview(input.id, { starred: input.starred, reviewStatus: input.reviewStatus });
+      if (!row) throw new TRPCError({ code: "NOT_FOUND", message: `Execution ${input.id} does not exist.` });
+      await recordAudit(
+        ctx,
+        "execution.reviewed",
+        { type: "execution", id: input.id },
+        {
+          ...(input.starred !== undefined ? { starred: input.starred } : {}),
+          ...(input.reviewStatus !== undefined ? { reviewStatus: input.reviewStatus } : {}),
         },
-        orderBy: { column: "createdAt", direction: "desc" },
-        page: input.page,
-        pageSize: input.pageSize,
-      });
+      );
+      return row;
     }),
 
   get: read

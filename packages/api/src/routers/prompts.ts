@@ -1,5 +1,6 @@
 import { promptModel, type PromptRow } from "@sigil/db";
 import {
+  checkResponseSchemaInput,
   createPromptInput,
   deletePromptInput,
   listPromptsInput,
@@ -10,6 +11,7 @@ import {
   restoreVersionInput,
   updatePromptInput,
 } from "@sigil/validators";
+import { checkJsonSchema, describeSchemaProblem } from "@sigil/validators/json-schema";
 import { TRPCError } from "@trpc/server";
 import { authedProcedure } from "../procedures.ts";
 import { recordAudit } from "../services/audit.ts";
@@ -39,8 +41,13 @@ function assertParses(template: string | undefined): void {
   if (template !== undefined) withTemplateErrors(() => parseTemplate(template));
 }
 
+/** A stored response schema must compile (Ajv, as the worker checks results): a 400 names the keyword and path at fault. */
 function checkedSchema(schema: Record<string, unknown> | null | undefined): Record<string, unknown> | null | undefined {
-  return schema ? toJsonObject(schema, "responseSchema") : schema;
+  if (!schema) return schema;
+  const json = toJsonObject(schema, "responseSchema");
+  const problem = checkJsonSchema(json);
+  if (problem) throw new TRPCError({ code: "BAD_REQUEST", message: describeSchemaProblem(problem) });
+  return json;
 }
 
 export const promptsRouter = router({
@@ -111,6 +118,16 @@ export const promptsRouter = router({
       await recordAudit(ctx, "prompt.updated", { type: "prompt", id }, { version: updated.currentVersion, changed, ...(changeNote ? { changeNote } : {}) });
     }
     return updated;
+  }),
+
+  /**
+   * Whether a response schema compiles, as saving it would check (the editor's live check: the
+   * browser cannot run Ajv under the app's Content-Security-Policy). A mutation so that a large
+   * schema travels in the body, not the URL; it changes nothing.
+   */
+  checkResponseSchema: preview.input(checkResponseSchemaInput).mutation(({ input }) => {
+    const problem = checkJsonSchema(toJsonObject(input.schema, "schema"));
+    return { problem, message: problem ? describeSchemaProblem(problem) : null };
   }),
 
   /** Every version, newest first. */

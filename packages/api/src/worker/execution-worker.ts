@@ -24,6 +24,7 @@ import { PROVIDER_KINDS, providerOptionsProblem, type ProviderOptionsKind } from
 import { DEFAULT_PROVIDER_TIMEOUT_MS, HttpProvider, KeyedSemaphore, loadProviderSettings } from "./providers/index.ts";
 import { errorMessage, ExecutionFailure, type ExecutionProvider, type ProviderFile, type ProviderRequest, type TokenUsage } from "./provider.ts";
 import { executionCost } from "../services/pricing/prices.ts";
+import { validateResult } from "./output-validation.ts";
 import { templateProvider } from "./template-provider.ts";
 
 /** setTimeout's longest delay (2^31 - 1 ms); a longer one fires at once. */
@@ -481,7 +482,8 @@ export class ExecutionWorker {
     let operatorDetail: string | null = null;
     const measured: Measured = { usage: null, latencyMs: null, kind: null };
     try {
-      outcome = { result: await this.execute(execution, lost.signal, measured) };
+      const { output, responseSchema } = await this.execute(execution, lost.signal, measured);
+      outcome = { result: output, ...validateResult(responseSchema, output) };
     } catch (error) {
       outcome = { error: errorMessage(error) };
       operatorDetail = outboundDetail(error);
@@ -553,7 +555,11 @@ export class ExecutionWorker {
    * once a slot of the tenant's provider is free (its maxConcurrency). `measured` receives the
    * provider's usage and the latency of the provider call (waiting for a slot not included).
    */
-  private async execute(execution: ExecutionRow, abandon: AbortSignal, measured: Measured): Promise<string> {
+  private async execute(
+    execution: ExecutionRow,
+    abandon: AbortSignal,
+    measured: Measured,
+  ): Promise<{ output: string; responseSchema: Record<string, unknown> | null }> {
     const version = await promptModel.getVersion(execution.promptId, execution.promptVersion);
     if (!version) {
       throw new ExecutionFailure(`Version ${execution.promptVersion} of prompt ${execution.promptId} does not exist.`);
@@ -600,7 +606,7 @@ export class ExecutionWorker {
           throw new ExecutionFailure(`Provider "${provider.name}" returned no text output.`);
         }
         measured.usage = result.usage;
-        return result.output;
+        return { output: result.output, responseSchema: version.responseSchema };
       } finally {
         measured.latencyMs = Math.round(performance.now() - started);
       }

@@ -42,6 +42,12 @@ export interface HypersigilFixture {
   danglingExecutionIds: string[];
   /** A deployment of the deleted prompt (null without danglingReferences). */
   danglingDeploymentId: string | null;
+  /**
+   * Comments on executions (the 40 others are on prompts): anchored at the right offsets, anchored
+   * at wrong offsets (the text is elsewhere in the output), quoting text the output lacks, generic,
+   * and one on an execution of the deleted prompt (null without danglingReferences).
+   */
+  executionComments: { anchored: string[]; misplaced: string; missingText: string; generic: string[]; dangling: string | null };
   fileBytesTotal: number;
 }
 
@@ -233,6 +239,7 @@ export function writeHypersigilFixture(path: string, options: HypersigilFixtureO
     const deletedPromptId = random.uuid();
     const danglingExecutionIds: string[] = [];
     const dangling = options.danglingReferences !== false;
+    const completedExecutions: { id: string; result: string }[] = [];
     const executionTarget = (index: number) => (dangling && index % 25 === 24 ? deletedPromptId : promptIds[index % promptIds.length]);
     for (let index = 0; index < promptCount * 5; index += 1) {
       const id = random.uuid();
@@ -240,6 +247,7 @@ export function writeHypersigilFixture(path: string, options: HypersigilFixtureO
       if (promptId === deletedPromptId) danglingExecutionIds.push(id);
       const provider = PROVIDERS[index % PROVIDERS.length] ?? "openai";
       const status = index % 17 === 0 ? "failed" : index % 41 === 0 ? "pending" : "completed";
+      if (status === "completed" && promptId !== deletedPromptId) completedExecutions.push({ id, result: `Answer ${index} ✅` });
       const created = new Date(now.getTime() - index * 3_600_000);
       insert(
         "executions",
@@ -334,6 +342,33 @@ export function writeHypersigilFixture(path: string, options: HypersigilFixtureO
     }
     insert("deployment_embeddings", random.uuid(), { name: "search-embeddings", model: "voyage-3", inputType: "document" }, daysAgo(15));
 
+    // Comments on executions, as hypersigil's TextCommentable saves them.
+    const comment = (executionId: string, text: string, data: Record<string, unknown>) => {
+      const id = random.uuid();
+      insert("comments", id, { text, data, execution_id: executionId }, daysAgo(5));
+      return id;
+    };
+    const selection = (result: string, start: number, end: number) => ({
+      type: "execution",
+      selected_text: result.slice(start, end),
+      start_offset: start,
+      end_offset: end,
+    });
+    const commented = completedExecutions.slice(0, 6);
+    const anchored = commented.slice(0, 3).map(({ id, result }, index) => comment(id, `Is "Answer" right? 🤔 (${index})`, selection(result, 0, 6)));
+    const [fourth, fifth, sixth] = commented.slice(3);
+    if (!fourth || !fifth || !sixth) throw new Error("The fixture needs at least 6 completed executions; raise `prompts`.");
+    const misplaced = comment(fourth.id, "The tick ✅", { type: "execution", selected_text: "✅", start_offset: 0, end_offset: 1 });
+    const missingText = comment(fifth.id, "This sentence was edited away", {
+      type: "execution",
+      selected_text: "Not in the output",
+      start_offset: 2,
+      end_offset: 19,
+    });
+    const generic = [comment(sixth.id, "Overall good", { type: "generic" }), comment(fourth.id, "Needs a source 📚", { type: "generic" })];
+    const danglingComment = dangling && danglingExecutionIds[0] ? comment(danglingExecutionIds[0], "On a deleted prompt's run", { type: "generic" }) : null;
+    const executionComments = { anchored, misplaced, missingText, generic, dangling: danglingComment };
+
     return {
       path,
       encryptionKey,
@@ -343,6 +378,7 @@ export function writeHypersigilFixture(path: string, options: HypersigilFixtureO
       corruptRow,
       danglingExecutionIds,
       danglingDeploymentId,
+      executionComments,
       fileBytesTotal: fileBytes * fileIds.length,
     };
   });

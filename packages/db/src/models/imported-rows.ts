@@ -4,6 +4,7 @@ import { apiKeys, type ApiKeyScope } from "../schema/shared/api-keys.ts";
 import { settings } from "../schema/shared/settings.ts";
 import { users, type UserRole, type UserStatus } from "../schema/shared/users.ts";
 import { deployments } from "../schema/tenant/deployments.ts";
+import { executionComments } from "../schema/tenant/execution-comments.ts";
 import { executions, type ExecutionStatus } from "../schema/tenant/executions.ts";
 import { files } from "../schema/tenant/files.ts";
 import { prompts, promptVersions, type JsonSchema } from "../schema/tenant/prompts.ts";
@@ -77,10 +78,24 @@ export interface ImportedExecution {
   provider: string;
   model: string;
   status: Exclude<ExecutionStatus, "pending" | "running">;
+  /** hypersigil's star on the execution. */
+  starred: boolean;
   result: string | null;
   error: string | null;
   startedAt: Date | null;
   completedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A comment on an execution's output; the anchor's offsets are null when only its quoted text is known. */
+export interface ImportedComment {
+  id: string;
+  executionId: string;
+  body: string;
+  anchorStart: number | null;
+  anchorEnd: number | null;
+  anchorText: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -90,6 +105,7 @@ export interface ImportedTenantRows {
   files: ImportedFile[];
   deployments: ImportedDeployment[];
   executions: ImportedExecution[];
+  comments: ImportedComment[];
 }
 
 export type ImportedTable = keyof ImportedTenantRows | "users" | "api_keys" | "settings";
@@ -115,7 +131,7 @@ export interface ImportWriteOptions {
   onRow?: (outcome: RowOutcome) => void;
 }
 
-function existingIds(tx: SyncDatabase, table: typeof prompts | typeof files | typeof deployments | typeof executions, ids: string[]): Set<string> {
+function existingIds(tx: SyncDatabase, table: IdTable, ids: string[]): Set<string> {
   const found = new Set<string>();
   // SQLite's default limit on bound parameters is far above this chunk.
   for (let start = 0; start < ids.length; start += 500) {
@@ -138,13 +154,13 @@ class ImportedTenantRowsModel extends IsolatedModel<typeof prompts> {
     super(prompts);
   }
 
-  /** Writes prompts (with their versions), files, deployments and executions in one transaction. */
+  /** Writes prompts (with their versions), files, deployments, executions and their comments in one transaction. */
   write(rows: ImportedTenantRows, options: ImportWriteOptions): RowOutcome[] {
     return this.withDatabase("import.tenantRows", (db) => this.transaction(db, (tx) => writeTenantRows(tx, rows, options)));
   }
 }
 
-type IdTable = typeof prompts | typeof files | typeof deployments | typeof executions;
+type IdTable = typeof prompts | typeof files | typeof deployments | typeof executions | typeof executionComments;
 
 /** Writes each row whose id is not in `table` yet (`write` says how it went); the others are skipped as already imported. */
 function eachNew<R extends { id: string }>(
@@ -193,6 +209,13 @@ function writeTenantRows(tx: SyncDatabase, rows: ImportedTenantRows, options: Im
     const period = utcPeriod(execution.createdAt);
     perMonth.set(period, (perMonth.get(period) ?? 0) + 1);
     return { table: "executions", id: execution.id, outcome: "imported" };
+  });
+  eachNew(tx, executionComments, "comments", rows.comments, record, (comment) => {
+    // Its execution is in this import, or was imported by an earlier run (the plan keeps no other).
+    tx.insert(executionComments)
+      .values({ ...comment, createdBy: null })
+      .run();
+    return { table: "comments", id: comment.id, outcome: "imported" };
   });
   // Every execution counts in the month it was created (models/execution.ts afterCreate).
   const now = new Date();

@@ -8,6 +8,8 @@ export * from "./api-key.ts";
 export * from "./settings.ts";
 export * from "./prompt.ts";
 export * from "./execution.ts";
+export * from "./execution-review.ts";
+export * from "./execution-comment.ts";
 export * from "./file.ts";
 export * from "./deployment.ts";
 export * from "./audit-log.ts";

@@ -12,6 +12,8 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Spinner } from "@/components/ui/spinner";
 import { useFeature, useMe, useWorkspaceHref } from "@/components/workspace/workspace-context";
 import { useTRPC } from "@/trpc/client";
+import { CommentableOutput, ExecutionComments } from "./execution-comments";
+import { ExecutionReviewControls, ValidationErrors, ValidityBadge } from "./execution-review";
 import { executionDuration, formatDuration, isActive } from "./format";
 import { StatusBadge } from "./status-badge";
 import { formatTokens, formatUsd } from "@/components/usage/usage-format";
@@ -20,8 +22,9 @@ import { formatTokens, formatUsd } from "@/components/usage/usage-format";
 const POLL_MS = 1_000;
 
 /**
- * One execution: live status until it finishes, the result (a region named "Result") or the
- * error, its input, timings, and links to the prompt version and deployment it ran.
+ * One execution: live status until it finishes, the result (a region named "Result", with its
+ * schema validity and anchored comments) or the error, triage (star, review status, cancel while
+ * pending), comments, its input, timings, and links to the prompt version and deployment it ran.
  */
 export function ExecutionDetail({ id }: { id: string }) {
   const trpc = useTRPC();
@@ -99,11 +102,15 @@ export function ExecutionDetail({ id }: { id: string }) {
           </span>
         ) : (
           <span className="text-sm text-gray-600">
-            {execution.status === "completed" ? "Finished" : "Failed"}
+            {execution.status === "completed" ? "Finished" : execution.status === "cancelled" ? "Cancelled before it ran" : "Failed"}
             {duration !== null ? ` in ${formatDuration(duration)}` : ""}
             {execution.attempts > 1 ? ` after ${execution.attempts} attempts` : ""}.
           </span>
         )}
+        <ValidityBadge valid={execution.valid} className="text-sm" />
+        <span className="ml-auto">
+          <ExecutionReviewControls execution={execution} />
+        </span>
       </div>
 
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
@@ -128,14 +135,19 @@ export function ExecutionDetail({ id }: { id: string }) {
                   <div className="h-4 w-1/2 animate-pulse rounded bg-gray-100" />
                   <div className="h-4 w-2/3 animate-pulse rounded bg-gray-100" />
                 </div>
+              ) : execution.status === "cancelled" ? (
+                <p className="text-sm text-gray-500 italic">Cancelled before a worker ran it: there is no result.</p>
               ) : execution.result === null || execution.result === "" ? (
                 <p className="text-sm text-gray-500 italic">The provider returned an empty result.</p>
               ) : (
-                <pre className="max-h-[32rem] overflow-auto font-mono text-[13px] leading-6 whitespace-pre-wrap text-gray-900">{execution.result}</pre>
+                <CommentableOutput executionId={execution.id} output={execution.result} />
               )}
+              <ValidationErrors execution={execution} />
               {active ? <p className="mt-3 text-sm text-gray-500">The result appears here when the execution completes.</p> : null}
             </div>
           </section>
+
+          <ExecutionComments executionId={execution.id} />
 
           <section aria-labelledby={inputHeadingId} className="rounded-lg border border-gray-200 bg-white shadow-xs">
             <div className="border-b border-gray-100 px-5 py-3.5">

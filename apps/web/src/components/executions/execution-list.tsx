@@ -1,14 +1,15 @@
 "use client";
 
 import { keepPreviousData, skipToken, useQuery } from "@tanstack/react-query";
-import { EXECUTION_STATUSES } from "@sigil/validators";
+import { EXECUTION_STATUSES, REVIEW_STATUSES } from "@sigil/validators";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { ErrorAlert } from "@/components/ui/alert";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Field } from "@/components/ui/field";
-import { Select } from "@/components/ui/input";
+import { Checkbox } from "@/components/ui/checkbox";
+import { Input, Select } from "@/components/ui/input";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { Skeleton, Spinner } from "@/components/ui/spinner";
@@ -17,20 +18,32 @@ import { useTRPC } from "@/trpc/client";
 import { ExecutionStats } from "./execution-stats";
 import { ExecutionsTable } from "./executions-table";
 import { isActive } from "./format";
-import { executionListInput, executionListSearch, parseExecutionFilters, type ExecutionFilters } from "./list-params";
+import {
+  executionExportSearch,
+  executionListInput,
+  executionListSearch,
+  filterParams,
+  NO_FILTERS,
+  parseExecutionFilters,
+  type ExecutionFilters,
+} from "./list-params";
+import { REVIEW_LABELS } from "./review";
 
 /** Prompts offered in the filter (the API's largest page). */
 export const PROMPT_FILTER_INPUT = { pageSize: 100 } as const;
 
-/** Executions: stats, filters (status, prompt; in the URL), the list (live while some run), pagination. */
+/**
+ * Executions: stats, filters (status, prompt, starred, review status, dates; in the URL), the list
+ * (live while some run), pagination, and "Export CSV" of everything the filters select.
+ */
 export function ExecutionList() {
   const trpc = useTRPC();
   const href = useWorkspaceHref();
   const me = useMe();
   const canRun = me.user.role !== "viewer";
   const searchParams = useSearchParams();
-  const filters = parseExecutionFilters({ status: searchParams.get("status"), prompt: searchParams.get("prompt"), page: searchParams.get("page") });
-  const filtered = filters.status !== null || filters.promptId !== null;
+  const filters = parseExecutionFilters(filterParams((name) => searchParams.get(name)));
+  const filtered = executionExportSearch(filters) !== "";
 
   const list = useQuery({
     ...trpc.executions.list.queryOptions(executionListInput(filters), {
@@ -61,11 +74,17 @@ export function ExecutionList() {
         title="Executions"
         description="Runs of your prompts and deployments, with their status, results and timings."
         actions={
-          canRun ? (
-            <Link href={href("/executions/new")} className={buttonClasses()}>
-              Start execution
-            </Link>
-          ) : null
+          <>
+            {/* A plain download: the API streams the CSV (packages/api/src/http/executions-export.ts). */}
+            <a href={`${href("/api/v1/executions/export.csv")}${executionExportSearch(filters)}`} download className={buttonClasses({ variant: "secondary" })}>
+              Export CSV
+            </a>
+            {canRun ? (
+              <Link href={href("/executions/new")} className={buttonClasses()}>
+                Start execution
+              </Link>
+            ) : null}
+          </>
         }
       />
 
@@ -101,8 +120,33 @@ export function ExecutionList() {
             </Select>
           )}
         </Field>
+        <Field label="Review" className="w-40">
+          {(props) => (
+            <Select
+              {...props}
+              value={filters.reviewStatus ?? ""}
+              onChange={(event) => setFilters({ reviewStatus: REVIEW_STATUSES.find((status) => status === event.target.value) ?? null })}
+            >
+              <option value="">Any review</option>
+              {REVIEW_STATUSES.map((status) => (
+                <option key={status} value={status}>
+                  {REVIEW_LABELS[status]}
+                </option>
+              ))}
+            </Select>
+          )}
+        </Field>
+        <Field label="From" className="w-40">
+          {(props) => <Input {...props} type="date" value={filters.from ?? ""} onChange={(event) => setFilters({ from: event.target.value || null })} />}
+        </Field>
+        <Field label="To" className="w-40">
+          {(props) => <Input {...props} type="date" value={filters.to ?? ""} onChange={(event) => setFilters({ to: event.target.value || null })} />}
+        </Field>
+        <div className="pb-2.5">
+          <Checkbox name="starred" label="Starred only" checked={filters.starred} onChange={(event) => setFilters({ starred: event.target.checked })} />
+        </div>
         {filtered ? (
-          <Button variant="ghost" onClick={() => setFilters({ status: null, promptId: null })}>
+          <Button variant="ghost" onClick={() => setFilters(NO_FILTERS)}>
             Clear filters
           </Button>
         ) : null}
@@ -127,9 +171,9 @@ export function ExecutionList() {
         filtered ? (
           <EmptyState
             title="No executions match these filters"
-            description="Try another status or prompt."
+            description="Try other filters."
             action={
-              <Button variant="secondary" onClick={() => setFilters({ status: null, promptId: null })}>
+              <Button variant="secondary" onClick={() => setFilters(NO_FILTERS)}>
                 Clear filters
               </Button>
             }

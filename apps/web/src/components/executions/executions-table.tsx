@@ -7,7 +7,9 @@ import { Table, TableBody, TableCaption, TableCell, TableHead, TableHeader, Tabl
 import { useFeature, useWorkspaceHref } from "@/components/workspace/workspace-context";
 import { useTRPC } from "@/trpc/client";
 import type { RouterOutputs } from "@/trpc/types";
+import { ValidityBadge } from "./execution-review";
 import { executionDuration, formatDuration } from "./format";
+import { REVIEW_LABELS } from "./review";
 import { StatusBadge } from "./status-badge";
 
 export type ExecutionRow = RouterOutputs["executions"]["list"]["data"][number];
@@ -29,8 +31,8 @@ export function useExecutionNames(rows: readonly ExecutionRow[]) {
 }
 
 /**
- * Executions, newest first: prompt (optional), version, status, provider/model, created and
- * duration. The prompt's name (or, without it, the creation time) links to the execution.
+ * Executions, newest first: prompt (optional), version, status with schema validity, star and
+ * review status, provider/model, created and duration. The prompt's name (or, without it, the creation time) links to the execution.
  */
 export function ExecutionsTable({ rows, caption, showPrompt = true }: { rows: readonly ExecutionRow[]; caption: string; showPrompt?: boolean }) {
   const href = useWorkspaceHref();
@@ -43,6 +45,7 @@ export function ExecutionsTable({ rows, caption, showPrompt = true }: { rows: re
           {showPrompt ? <TableHead>Prompt</TableHead> : null}
           <TableHead className="w-20">Version</TableHead>
           <TableHead className="w-28">Status</TableHead>
+          <TableHead className="w-32">Review</TableHead>
           <TableHead>Provider / model</TableHead>
           <TableHead className="w-36">Created</TableHead>
           <TableHead className="w-24 text-right">Duration</TableHead>
@@ -73,7 +76,18 @@ export function ExecutionsTable({ rows, caption, showPrompt = true }: { rows: re
               ) : null}
               <TableCell className="text-gray-700 tabular-nums">v{row.promptVersion}</TableCell>
               <TableCell>
-                <StatusBadge status={row.status} />
+                <span className="flex items-center gap-1.5">
+                  <StatusBadge status={row.status} />
+                  <ValidityBadge valid={row.valid} />
+                </span>
+              </TableCell>
+              <TableCell className="whitespace-nowrap text-gray-700">
+                {row.starred ? (
+                  <span className="mr-1 text-amber-500" aria-label="Starred">
+                    ★
+                  </span>
+                ) : null}
+                {REVIEW_LABELS[row.reviewStatus]}
               </TableCell>
               <TableCell className="text-gray-700">
                 <span className="font-mono text-[13px]">{row.provider}</span>

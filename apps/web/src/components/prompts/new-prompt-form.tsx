@@ -13,7 +13,7 @@ import { useFormDraft } from "@/components/unsaved-changes/use-form-draft";
 import { useMe, useWorkspaceHref } from "@/components/workspace/workspace-context";
 import { hasStringFields, isStringRecord } from "@/lib/drafts";
 import { useTRPC } from "@/trpc/client";
-import { EMPTY_DRAFT, PromptFields, sameDraft, type PromptDraft } from "./prompt-fields";
+import { draftInput, EMPTY_DRAFT, PromptFields, sameDraft, type PromptDraft } from "./prompt-fields";
 import { promptFormErrors, withoutFields } from "./form-errors";
 import { TemplatePreview } from "./template-preview";
 import { issuesByField } from "@/lib/form-errors";
@@ -26,7 +26,7 @@ interface StoredDraft {
 function isStoredDraft(value: unknown): value is StoredDraft {
   if (typeof value !== "object" || value === null) return false;
   const { fields, values } = value as Record<string, unknown>;
-  return hasStringFields(fields, ["name", "description", "template"]) && typeof fields.acceptsFiles === "boolean" && isStringRecord(values);
+  return hasStringFields(fields, ["name", "description", "template", "responseSchema"]) && typeof fields.acceptsFiles === "boolean" && isStringRecord(values);
 }
 
 /**
@@ -81,7 +81,12 @@ export function NewPromptForm() {
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     // The same rules as the server (@sigil/validators), checked before the round trip.
-    const parsed = createPromptInput.safeParse(draft);
+    const input = draftInput(draft);
+    if (!input.ok) {
+      setLocalErrors(input.errors);
+      return;
+    }
+    const parsed = createPromptInput.safeParse(input.input);
     if (!parsed.success) {
       setLocalErrors(issuesByField(parsed.error.issues));
       return;

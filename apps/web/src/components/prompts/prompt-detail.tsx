@@ -21,7 +21,7 @@ import type { RouterOutputs } from "@/trpc/types";
 import { useAuthorName } from "./authors";
 import { DeletePromptDialog } from "./delete-prompt-dialog";
 import { promptFormErrors, withoutFields } from "./form-errors";
-import { draftChanged, draftOf, PromptFields, sameDraft, type PromptDraft } from "./prompt-fields";
+import { draftChanged, draftInput, draftOf, PromptFields, sameDraft, type PromptDraft } from "./prompt-fields";
 import { PromptDeployments } from "./prompt-deployments";
 import { PromptVersions } from "./prompt-versions";
 import { RunPromptDialog } from "./run-prompt-dialog";
@@ -106,7 +106,12 @@ export function PromptDetail({ id }: { id: string }) {
   const save = (event?: FormEvent<HTMLFormElement>) => {
     event?.preventDefault();
     if (!dirty || update.isPending) return;
-    const parsed = updatePromptInput.safeParse({ id, ...fields, changeNote });
+    const input = draftInput(fields);
+    if (!input.ok) {
+      setLocalErrors(input.errors);
+      return;
+    }
+    const parsed = updatePromptInput.safeParse({ id, ...input.input, changeNote });
     if (!parsed.success) {
       setLocalErrors(issuesByField(parsed.error.issues));
       return;

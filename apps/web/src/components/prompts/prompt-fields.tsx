@@ -5,38 +5,68 @@ import { characterCount } from "@/components/ui/character-count";
 import { Checkbox } from "@/components/ui/checkbox";
 import { Field } from "@/components/ui/field";
 import { Input, Textarea } from "@/components/ui/input";
+import { readSchemaText, sameSchema, schemaText } from "./response-schema";
+import { ResponseSchemaField } from "./response-schema-field";
 
-/** The editable content of a prompt (every change of it makes a new version). */
+/** The editable content of a prompt (every change of it makes a new version); the response schema as JSON text. */
 export interface PromptDraft {
   name: string;
   description: string;
   template: string;
   acceptsFiles: boolean;
+  responseSchema: string;
 }
 
-export const EMPTY_DRAFT: PromptDraft = { name: "", description: "", template: "", acceptsFiles: false };
+/** A prompt as saved: its response schema as JSON. */
+export type SavedPrompt = Omit<PromptDraft, "responseSchema"> & { responseSchema: Record<string, unknown> | null };
 
-export function draftOf(prompt: PromptDraft): PromptDraft {
-  return { name: prompt.name, description: prompt.description, template: prompt.template, acceptsFiles: prompt.acceptsFiles };
+export const EMPTY_DRAFT: PromptDraft = { name: "", description: "", template: "", acceptsFiles: false, responseSchema: "" };
+
+export function draftOf(prompt: SavedPrompt): PromptDraft {
+  return {
+    name: prompt.name,
+    description: prompt.description,
+    template: prompt.template,
+    acceptsFiles: prompt.acceptsFiles,
+    responseSchema: schemaText(prompt.responseSchema),
+  };
 }
 
 /** Whether saving `draft` over `saved` would change anything (the server trims name and description). */
-export function draftChanged(draft: PromptDraft, saved: PromptDraft): boolean {
+export function draftChanged(draft: PromptDraft, saved: SavedPrompt): boolean {
   return (
     draft.name.trim() !== saved.name ||
     draft.description.trim() !== saved.description ||
     draft.template !== saved.template ||
-    draft.acceptsFiles !== saved.acceptsFiles
+    draft.acceptsFiles !== saved.acceptsFiles ||
+    !sameSchema(draft.responseSchema, saved.responseSchema)
   );
 }
 
 /** Exactly the same text in every field. */
 export function sameDraft(a: PromptDraft, b: PromptDraft): boolean {
-  return a.name === b.name && a.description === b.description && a.template === b.template && a.acceptsFiles === b.acceptsFiles;
+  return (
+    a.name === b.name &&
+    a.description === b.description &&
+    a.template === b.template &&
+    a.acceptsFiles === b.acceptsFiles &&
+    a.responseSchema === b.responseSchema
+  );
 }
 
 /**
- * Name, Description, Template (monospace) and "Accepts files", with field errors beside each.
+ * The draft as the API's input, or the response schema's error (JSON that does not parse, with its
+ * line and column) for the field.
+ */
+export function draftInput(draft: PromptDraft): { ok: true; input: SavedPrompt } | { ok: false; errors: Record<string, string> } {
+  const schema = readSchemaText(draft.responseSchema);
+  if (!schema.ok) return { ok: false, errors: { responseSchema: schema.error } };
+  return { ok: true, input: { ...draft, responseSchema: schema.schema } };
+}
+
+/**
+ * Name, Description, Template (monospace), "Accepts files" and the response schema, with field
+ * errors beside each.
  * `readOnly` for viewers: they can read and preview, not change.
  */
 export function PromptFields({
@@ -136,6 +166,13 @@ export function PromptFields({
         />
         {errors.acceptsFiles ? <p className="mt-1 text-xs font-medium text-red-600">{errors.acceptsFiles}</p> : null}
       </div>
+      <ResponseSchemaField
+        text={draft.responseSchema}
+        onChange={(responseSchema) => onChange({ responseSchema })}
+        error={errors.responseSchema}
+        readOnly={readOnly}
+        disabled={disabled}
+      />
     </div>
   );
 }

@@ -46,6 +46,20 @@ export const executionDocument = z
     started_at: isoDate.nullish(),
     completed_at: isoDate.nullish(),
     fileId: z.string().nullish(),
+    starred: z.boolean().nullish(),
+  })
+  .loose();
+
+/** hypersigil's comments (backend/src/models/comment.ts): on an execution (a selected span, or "generic") or on a prompt. */
+export const commentDocument = z
+  .object({
+    text: z.string().trim().min(1),
+    data: z.discriminatedUnion("type", [
+      z.object({ type: z.literal("execution"), selected_text: z.string(), start_offset: z.int().min(0), end_offset: z.int().min(0) }).loose(),
+      z.object({ type: z.literal("generic") }).loose(),
+    ]),
+    execution_id: z.string().nullish(),
+    prompt_id: z.string().nullish(),
   })
   .loose();
 
@@ -114,6 +128,7 @@ export const settingDocument = z.discriminatedUnion("type", [
 export type PromptDocument = z.infer<typeof promptDocument>;
 export type ExecutionDocument = z.infer<typeof executionDocument>;
 export type FileDocument = z.infer<typeof fileDocument>;
+export type CommentDocument = z.infer<typeof commentDocument>;
 export type DeploymentDocument = z.infer<typeof deploymentDocument>;
 export type UserDocument = z.infer<typeof userDocument>;
 export type ApiKeyDocument = z.infer<typeof apiKeyDocument>;

@@ -1,6 +1,7 @@
 import {
   apiKeyModel,
   deploymentModel,
+  executionCommentModel,
   executionModel,
   fileModel,
   hypersigilKey,
@@ -147,6 +148,7 @@ const TABLE_OF: Record<ImportedTable, MappedTable> = {
   files: "files",
   deployments: "deployments",
   executions: "executions",
+  comments: "comments",
 };
 
 function rowCount(plan: ImportPlan): number {
@@ -158,7 +160,8 @@ function rowCount(plan: ImportPlan): number {
     tenant.prompts.length +
     tenant.files.length +
     tenant.deployments.length +
-    tenant.executions.length
+    tenant.executions.length +
+    tenant.comments.length
   );
 }
 
@@ -211,6 +214,7 @@ async function countDryRun(report: HypersigilImportReport, plan: ImportPlan, opt
   await check("files", ids(plan.tenant.files), (id) => fileModel.findMetadata(id));
   await check("deployments", ids(plan.tenant.deployments), (id) => deploymentModel.findById(id));
   await check("executions", ids(plan.tenant.executions), (id) => executionModel.findById(id));
+  await check("comments", ids(plan.tenant.comments), (id) => executionCommentModel.findById(id));
 }
 
 /** What the workspace would use after the import against its plan's limits; only the limits it would exceed. */

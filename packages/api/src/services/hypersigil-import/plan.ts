@@ -8,6 +8,7 @@ import {
   type HypersigilRow,
   type HypersigilSource,
   type ImportedApiKey,
+  type ImportedComment,
   type ImportedDeployment,
   type ImportedExecution,
   type ImportedFile,
@@ -22,6 +23,7 @@ import { providerIdentifier, type ProviderKind } from "@sigil/validators";
 import type { z } from "zod";
 import {
   apiKeyDocument,
+  commentDocument,
   deploymentDocument,
   executionDocument,
   fileDocument,
@@ -38,7 +40,7 @@ import {
  */
 
 /** The hypersigil tables Sigil has a model for; every other table is reported as unknown. */
-export const MAPPED_TABLES = ["users", "prompts", "files", "deployments", "executions", "api_keys", "settings"] as const;
+export const MAPPED_TABLES = ["users", "prompts", "files", "deployments", "executions", "comments", "api_keys", "settings"] as const;
 export type MappedTable = (typeof MAPPED_TABLES)[number];
 
 export type ProblemKind = "corrupt" | "invalid" | "dangling";
@@ -169,8 +171,8 @@ function executionInput(text: string): Record<string, unknown> {
 export function planImport(source: HypersigilSource, options: PlanOptions): ImportPlan {
   const plan: ImportPlan = {
     shared: { users: [], apiKeys: [], settings: [] },
-    tenant: { prompts: [], files: [], deployments: [], executions: [] },
-    read: { users: 0, prompts: 0, files: 0, deployments: 0, executions: 0, api_keys: 0, settings: 0 },
+    tenant: { prompts: [], files: [], deployments: [], executions: [], comments: [] },
+    read: { users: 0, prompts: 0, files: 0, deployments: 0, executions: 0, comments: 0, api_keys: 0, settings: 0 },
     problems: [],
     leftOut: [],
     notes: [],
@@ -190,7 +192,8 @@ export function planImport(source: HypersigilSource, options: PlanOptions): Impo
   const promptIds = planPrompts(plan, rowsOf("prompts"));
   const fileIds = planFiles(plan, rowsOf("files"), options);
   planDeployments(plan, rowsOf("deployments"), promptIds);
-  planExecutions(plan, rowsOf("executions"), promptIds, fileIds);
+  const executionResults = planExecutions(plan, rowsOf("executions"), promptIds, fileIds);
+  planComments(plan, rowsOf("comments"), executionResults);
   planApiKeys(plan, rowsOf("api_keys"), userIds, options);
   planSettings(plan, rowsOf("settings"), options);
   return plan;
@@ -310,7 +313,9 @@ function planDeployments(plan: ImportPlan, rows: HypersigilRow[], promptIds: Set
   }
 }
 
-function planExecutions(plan: ImportPlan, rows: HypersigilRow[], promptIds: Set<string>, fileIds: Set<string>): void {
+/** Returns the id → result (null: none) of every execution the plan imports, for the comments on them. */
+function planExecutions(plan: ImportPlan, rows: HypersigilRow[], promptIds: Set<string>, fileIds: Set<string>): Map<string, string | null> {
+  const results = new Map<string, string | null>();
   for (const row of rows) {
     const entry = parsed("executions", row, executionDocument, plan.problems);
     if (!entry) continue;
@@ -339,6 +344,7 @@ function planExecutions(plan: ImportPlan, rows: HypersigilRow[], promptIds: Set<
       provider: document.provider,
       model: document.model,
       status: document.status === "completed" ? "completed" : "failed",
+      starred: document.starred ?? false,
       result: document.result ?? null,
       error: unfinished ? `Was ${document.status} in hypersigil when it was imported into Sigil; run it again.` : (document.error_message ?? null),
       startedAt: date(document.started_at),
@@ -346,7 +352,71 @@ function planExecutions(plan: ImportPlan, rows: HypersigilRow[], promptIds: Set<
       createdAt: entry.createdAt,
       updatedAt: entry.updatedAt,
     } satisfies ImportedExecution);
+    results.set(row.id, document.result ?? null);
   }
+  return results;
+}
+
+/**
+ * hypersigil's comments on executions (TextCommentable: a selected span with its offsets, or
+ * "generic"). An anchor is kept where its text is in the output: at its offsets, else at the
+ * first place the text occurs; otherwise only the quoted text is kept (offsets null). Comments on
+ * prompts have no home in Sigil (comments belong to executions) and are left out.
+ */
+function planComments(plan: ImportPlan, rows: HypersigilRow[], executionResults: Map<string, string | null>): void {
+  for (const row of rows) {
+    const entry = parsed("comments", row, commentDocument, plan.problems);
+    if (!entry) continue;
+    const { document } = entry;
+    if (!document.execution_id) {
+      plan.leftOut.push({ table: "comments", id: row.id, note: "a comment on a prompt: Sigil keeps comments on executions only" });
+      continue;
+    }
+    if (!executionResults.has(document.execution_id)) {
+      plan.problems.push({
+        table: "comments",
+        id: row.id,
+        kind: "dangling",
+        reason: `its execution ${document.execution_id} is not imported (deleted, or it could not be)`,
+      });
+      continue;
+    }
+    const anchor = document.data.type === "execution" ? placeAnchor(plan, row.id, document.data, executionResults.get(document.execution_id) ?? null) : null;
+    plan.tenant.comments.push({
+      id: row.id,
+      executionId: document.execution_id,
+      body: document.text,
+      anchorStart: anchor?.start ?? null,
+      anchorEnd: anchor?.end ?? null,
+      anchorText: anchor?.text ?? null,
+      createdAt: entry.createdAt,
+      updatedAt: entry.updatedAt,
+    } satisfies ImportedComment);
+  }
+}
+
+function placeAnchor(
+  plan: ImportPlan,
+  id: string,
+  selection: { selected_text: string; start_offset: number; end_offset: number },
+  result: string | null,
+): { start: number | null; end: number | null; text: string } | null {
+  const text = selection.selected_text;
+  if (text === "") return null;
+  if (result !== null && result.slice(selection.start_offset, selection.end_offset) === text) {
+    return { start: selection.start_offset, end: selection.end_offset, text };
+  }
+  const found = result === null ? -1 : result.indexOf(text);
+  if (found >= 0) {
+    plan.notes.push({
+      table: "comments",
+      id,
+      note: `its selection was not at offsets ${selection.start_offset}–${selection.end_offset}; anchored where the text occurs`,
+    });
+    return { start: found, end: found + text.length, text };
+  }
+  plan.notes.push({ table: "comments", id, note: "its selected text is not in the output; kept as a quote without a highlight" });
+  return { start: null, end: null, text };
 }
 
 function planApiKeys(plan: ImportPlan, rows: HypersigilRow[], userIds: Map<string, string>, options: PlanOptions): void {

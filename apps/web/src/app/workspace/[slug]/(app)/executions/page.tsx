@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { ExecutionList, PROMPT_FILTER_INPUT } from "@/components/executions/execution-list";
-import { executionListInput, parseExecutionFilters } from "@/components/executions/list-params";
+import { executionListInput, filterParams, parseExecutionFilters } from "@/components/executions/list-params";
 import { getQueryClient, HydrateClient, prefetch, trpc } from "@/trpc/server";
 import { loadWorkspaceSession } from "@/trpc/session";
 
@@ -8,7 +8,7 @@ export const metadata: Metadata = { title: "Executions" };
 
 export default async function ExecutionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
-  const filters = parseExecutionFilters({ status: params.status, prompt: params.prompt, page: params.page });
+  const filters = parseExecutionFilters(filterParams((name) => params[name]));
   const [list] = await Promise.all([
     getQueryClient()
       .fetchQuery(trpc.executions.list.queryOptions(executionListInput(filters)))

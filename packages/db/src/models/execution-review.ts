@@ -1,0 +1,127 @@
+import { and, desc, eq, gte, lt, or, type SQL } from "drizzle-orm";
+import { executions, type ExecutionStatus, type ReviewStatus } from "../schema/tenant/executions.ts";
+import { prompts } from "../schema/tenant/prompts.ts";
+import type { Page } from "./base-model.ts";
+import type { ExecutionRow } from "./execution.ts";
+import { IsolatedModel } from "./strategies.ts";
+
+/**
+ * Triage of executions: the filtered list, star and review status, cancelling a pending one, and
+ * the pages of the CSV export. A model of its own over the executions table (models/execution.ts
+ * is the worker's lifecycle: claim, lease, finish, recovery).
+ */
+
+/** The executions list's filters, shared by the list and the CSV export. `createdBefore` is exclusive. */
+export interface ExecutionFilter {
+  status?: ExecutionStatus | undefined;
+  promptId?: string | undefined;
+  deploymentId?: string | undefined;
+  starred?: boolean | undefined;
+  reviewStatus?: ReviewStatus | undefined;
+  createdFrom?: Date | undefined;
+  createdBefore?: Date | undefined;
+}
+
+/** An execution as the CSV export writes it: with its prompt's name (null once the prompt is gone). */
+export type ExportedExecution = ExecutionRow & { promptName: string | null };
+
+/** Where an export page ends: the next page starts after this execution (newest first). */
+export interface ExportCursor {
+  createdAt: Date;
+  id: string;
+}
+
+export type CancelOutcome = { cancelled: true; row: ExecutionRow } | { cancelled: false; status: ExecutionStatus } | null;
+
+function filterSql(filter: ExecutionFilter): SQL | undefined {
+  const conditions: SQL[] = [];
+  if (filter.status !== undefined) conditions.push(eq(executions.status, filter.status));
+  if (filter.promptId !== undefined) conditions.push(eq(executions.promptId, filter.promptId));
+  if (filter.deploymentId !== undefined) conditions.push(eq(executions.deploymentId, filter.deploymentId));
+  if (filter.starred !== undefined) conditions.push(eq(executions.starred, filter.starred));
+  if (filter.reviewStatus !== undefined) conditions.push(eq(executions.reviewStatus, filter.reviewStatus));
+  if (filter.createdFrom !== undefined) conditions.push(gte(executions.createdAt, filter.createdFrom));
+  if (filter.createdBefore !== undefined) conditions.push(lt(executions.createdAt, filter.createdBefore));
+  return conditions.length > 0 ? and(...conditions) : undefined;
+}
+
+export class ExecutionReviewModel extends IsolatedModel<typeof executions> {
+  constructor() {
+    super(executions);
+  }
+
+  /** Newest first, filtered. */
+  async list(filter: ExecutionFilter, page: number, pageSize: number): Promise<Page<ExecutionRow>> {
+    const where = filterSql(filter);
+    return this.findWithPagination({
+      ...(where ? { where: () => where } : {}),
+      orderBy: { column: "createdAt", direction: "desc" },
+      page,
+      pageSize,
+    });
+  }
+
+  /**
+   * One page of the export, newest first, after `cursor` (keyset, so a page costs the same at row
+   * 1 and at row 100,000, and rows created meanwhile neither repeat nor shift the pages).
+   */
+  async exportPage(filter: ExecutionFilter, cursor: ExportCursor | null, limit: number): Promise<ExportedExecution[]> {
+    const after = cursor
+      ? or(lt(executions.createdAt, cursor.createdAt), and(eq(executions.createdAt, cursor.createdAt), lt(executions.id, cursor.id)))
+      : undefined;
+    const conditions = [filterSql(filter), after].filter((condition): condition is SQL => condition !== undefined);
+    return this.withDatabase("executions.exportPage", (db) =>
+      db
+        .select({ execution: executions, promptName: prompts.name })
+        .from(executions)
+        .leftJoin(prompts, eq(prompts.id, executions.promptId))
+        .where(conditions.length > 0 ? and(...conditions) : undefined)
+        .orderBy(desc(executions.createdAt), desc(executions.id))
+        .limit(limit)
+        .all()
+        .map((row) => ({ ...row.execution, promptName: row.promptName })),
+    );
+  }
+
+  /**
+   * Cancels a pending execution: one conditional UPDATE (`status = 'pending'`), so a worker's claim
+   * (the same condition, in an IMMEDIATE transaction, models/execution.ts) and a cancel never both
+   * win. Null when the execution does not exist; else whether it was cancelled, and if not, the
+   * status that kept it from being cancelled.
+   */
+  async cancelPending(id: string, now = new Date()): Promise<CancelOutcome> {
+    return this.withDatabase("executions.cancelPending", (db) =>
+      this.transaction(
+        db,
+        (tx) => {
+          const row = tx
+            .update(executions)
+            .set({ status: "cancelled", error: "Cancelled before it ran.", completedAt: now, updatedAt: now })
+            .where(and(eq(executions.id, id), eq(executions.status, "pending")))
+            .returning()
+            .get();
+          if (row) return { cancelled: true as const, row };
+          const current = tx.select({ status: executions.status }).from(executions).where(eq(executions.id, id)).get();
+          return current ? { cancelled: false as const, status: current.status } : null;
+        },
+        "immediate",
+      ),
+    );
+  }
+
+  /** Sets the star and/or the review status; null when the execution does not exist. */
+  async setReview(
+    id: string,
+    patch: { starred?: boolean | undefined; reviewStatus?: ReviewStatus | undefined },
+    now = new Date(),
+  ): Promise<ExecutionRow | null> {
+    const values = {
+      ...(patch.starred !== undefined ? { starred: patch.starred } : {}),
+      ...(patch.reviewStatus !== undefined ? { reviewStatus: patch.reviewStatus } : {}),
+      updatedAt: now,
+    };
+    return this.withDatabase("executions.setReview", (db) => db.update(executions).set(values).where(eq(executions.id, id)).returning().get() ?? null);
+  }
+}
+
+export const executionReviewModel = new ExecutionReviewModel();
