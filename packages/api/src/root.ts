@@ -1,6 +1,8 @@
 import { adminRouter } from "./routers/admin.ts";
 import { apiKeysRouter } from "./routers/api-keys.ts";
 import { auditRouter } from "./routers/audit.ts";
+import { batchRunsRouter } from "./routers/batch-runs.ts";
+import { datasetsRouter } from "./routers/datasets.ts";
 import { authRouter } from "./routers/auth.ts";
 import { deploymentsRouter } from "./routers/deployments.ts";
 import { executionsRouter } from "./routers/executions.ts";
@@ -21,6 +23,8 @@ export const appRouter = router({
   prompts: promptsRouter,
   executions: executionsRouter,
   files: filesRouter,
+  datasets: datasetsRouter,
+  batchRuns: batchRunsRouter,
   deployments: deploymentsRouter,
   audit: auditRouter,
   tenants: tenantsRouter,

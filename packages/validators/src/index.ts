@@ -16,3 +16,5 @@ export * from "./deployments.ts";
 export * from "./audit.ts";
 export * from "./duration.ts";
 export { z } from "zod";
+export * from "./datasets.ts";
+export * from "./batch-runs.ts";
