@@ -41,6 +41,10 @@ interface World {
   executions: Map<string, string>;
   providers: Map<string, ProviderState>;
   webhooks: Map<string, WebhookState>;
+  /** Dataset id → its name and number of items. */
+  datasets: Map<string, { name: string; items: number }>;
+  /** Batch run id → its prompt and executions (deleting the prompt deletes its runs). */
+  runs: Map<string, { promptId: string; total: number }>;
   counter: number;
 }
 
@@ -126,6 +130,19 @@ const OP_KINDS = [
   "settings.list",
   "foreign.cookie",
   "foreign.apiKey",
+  "dataset.create",
+  "dataset.get",
+  "dataset.addItems",
+  "dataset.items",
+  "dataset.import",
+  "dataset.export",
+  "dataset.delete",
+  "dataset.list",
+  "batch.create",
+  "batch.get",
+  "batch.results",
+  "batch.cancel",
+  "batch.list",
 ] as const;
 type OpKind = (typeof OP_KINDS)[number];
 const KEY_OPS = new Set<OpKind>([
@@ -138,6 +155,15 @@ const KEY_OPS = new Set<OpKind>([
   "execution.get",
   "execution.list",
   "execution.stats",
+  "dataset.get",
+  "dataset.items",
+  "dataset.export",
+  "dataset.list",
+  "batch.create",
+  "batch.get",
+  "batch.results",
+  "batch.cancel",
+  "batch.list",
 ]);
 
 const opArb = fc
@@ -226,6 +252,7 @@ async function runOp(op: Op): Promise<void> {
         me.prompts.delete(id);
         for (const [deploymentId, deployment] of me.deployments) if (deployment.promptId === id) me.deployments.delete(deploymentId);
         for (const [executionId, promptId] of me.executions) if (promptId === id) me.executions.delete(executionId);
+        for (const [runId, run] of me.runs) if (run.promptId === id) me.runs.delete(runId);
       }
       return;
     }
@@ -389,6 +416,117 @@ async function runOp(op: Op): Promise<void> {
       expectSettingsOf(me, result.data);
       return;
     }
+    case "dataset.create": {
+      me.counter += 1;
+      const name = `${me.marker} dataset ${me.counter}`;
+      const result = check(await m<{ id: string }>("datasets.create", { name }, cookieOnly));
+      expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
+      if (result.data) {
+        me.datasets.set(result.data.id, { name, items: 0 });
+        own(op.tenant, result.data.id);
+      }
+      return;
+    }
+    case "dataset.get":
+    case "dataset.items":
+    case "dataset.export": {
+      const { id, foreign } = target(me.datasets, them.datasets);
+      if (!id) return;
+      type Counted = { itemCount?: number; total?: number; items?: number };
+      const result =
+        op.kind === "dataset.get"
+          ? check(await q<Counted>("datasets.get", { id }))
+          : op.kind === "dataset.items"
+            ? check(await q<Counted>("datasets.items", { datasetId: id, pageSize: 50 }))
+            : check(await q<Counted>("datasets.export", { id, format: op.seed % 2 === 0 ? "csv" : "jsonl" }));
+      if (foreign) expectForeign404(result);
+      else {
+        expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
+        const items = me.datasets.get(id)?.items;
+        expect(result.data?.itemCount ?? result.data?.total ?? result.data?.items).toBe(items);
+      }
+      return;
+    }
+    case "dataset.addItems":
+    case "dataset.import": {
+      const { id, foreign } = target(me.datasets, them.datasets);
+      if (!id) return;
+      const count = 1 + (op.seed % 3);
+      const result =
+        op.kind === "dataset.addItems"
+          ? check(
+              await m(
+                "datasets.addItems",
+                { datasetId: id, items: Array.from({ length: count }, (_, i) => ({ variables: { who: `${me.marker} ${i}` } })) },
+                cookieOnly,
+              ),
+            )
+          : check(
+              await m(
+                "datasets.import",
+                {
+                  datasetId: id,
+                  format: "text",
+                  content: Array.from({ length: count }, (_, i) => `${me.marker} line ${i}`).join("\n"),
+                  mapping: { variables: { text: "who" }, expectedOutput: null, tags: null },
+                },
+                cookieOnly,
+              ),
+            );
+      if (foreign) expectForeign404(result);
+      else {
+        expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
+        const entry = me.datasets.get(id);
+        if (entry) entry.items += count;
+      }
+      return;
+    }
+    case "dataset.delete": {
+      const { id, foreign } = target(me.datasets, them.datasets);
+      if (!id || op.seed % 5 !== 0) return;
+      const result = check(await m("datasets.delete", { id }, cookieOnly));
+      if (foreign) expectForeign404(result);
+      else if (result.status === 200) me.datasets.delete(id);
+      return;
+    }
+    case "dataset.list":
+    case "batch.list": {
+      const result = check(await q<{ data: { id: string }[] }>(op.kind === "dataset.list" ? "datasets.list" : "batchRuns.list", { pageSize: 100 }));
+      expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
+      for (const row of result.data?.data ?? []) expect(owner.get(row.id)).toBe(op.tenant);
+      return;
+    }
+    case "batch.create": {
+      // Either id may be the other tenant's: a foreign prompt or dataset is a 404, nothing is run.
+      const foreignPrompt = useForeignId && op.seed % 2 === 0;
+      const promptId = pick([...(foreignPrompt ? them.prompts : me.prompts).keys()], op.seed);
+      const datasetId = pick([...(useForeignId && !foreignPrompt ? them.datasets : me.datasets).keys()], op.seed);
+      if (!promptId || !datasetId) return;
+      const result = check(await m<{ id: string; total: number }>("batchRuns.create", { promptId, datasetId, targets: [{ version: 1 }] }));
+      if (useForeignId) expectForeign404(result);
+      else if (me.datasets.get(datasetId)?.items === 0) expect(result.status).toBe(400);
+      else {
+        expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
+        if (result.data) {
+          me.runs.set(result.data.id, { promptId, total: result.data.total });
+          own(op.tenant, result.data.id);
+        }
+      }
+      return;
+    }
+    case "batch.get":
+    case "batch.results":
+    case "batch.cancel": {
+      const { id, foreign } = target(me.runs, them.runs);
+      if (!id) return;
+      const result =
+        op.kind === "batch.cancel"
+          ? check(await m("batchRuns.cancel", { id }))
+          : check(await q(op.kind === "batch.get" ? "batchRuns.get" : "batchRuns.results", { id }));
+      if (foreign) expectForeign404(result);
+      else expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
+      return;
+    }
     case "foreign.cookie":
     case "foreign.apiKey": {
       // Another tenant's credential on my host: refused, and nothing is written anywhere.
@@ -434,6 +572,8 @@ beforeAll(async () => {
       executions: new Map(),
       providers: new Map(),
       webhooks: new Map(),
+      datasets: new Map(),
+      runs: new Map(),
       counter: 0,
     });
   }
@@ -479,7 +619,11 @@ test(`${TENANTS} tenants, ${RUNS * OPS_PER_RUN} random operations in concurrent 
     expect(deployments?.total).toBe(me.deployments.size);
     expect(new Set(deployments?.data.map((d) => d.id))).toEqual(new Set(me.deployments.keys()));
     const stats = await read<{ total: number }>("executions.stats", undefined);
-    expect(stats?.total).toBe(me.executions.size);
+    expect(stats?.total).toBe(me.executions.size + [...me.runs.values()].reduce((sum, run) => sum + run.total, 0));
+    const datasets = await read<{ data: { id: string; itemCount: number }[]; total: number }>("datasets.list", { pageSize: 100 });
+    expect(new Map(datasets?.data.map((d) => [d.id, d.itemCount]))).toEqual(new Map([...me.datasets].map(([id, d]) => [id, d.items])));
+    const runs = await read<{ total: number }>("batchRuns.list", { pageSize: 100 });
+    expect(runs?.total).toBe(me.runs.size);
     expectSettingsOf(me, await read<SettingsList>("settings.list", undefined));
     await read("executions.list", { pageSize: 100 });
     await read("audit.list", { pageSize: 100 });

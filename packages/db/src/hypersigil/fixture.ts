@@ -42,6 +42,8 @@ export interface HypersigilFixture {
   danglingExecutionIds: string[];
   /** A deployment of the deleted prompt (null without danglingReferences). */
   danglingDeploymentId: string | null;
+  /** A test-data item of a deleted group (null without danglingReferences). */
+  danglingTestDataItemId: string | null;
   fileBytesTotal: number;
 }
 
@@ -333,6 +335,13 @@ export function writeHypersigilFixture(path: string, options: HypersigilFixtureO
       );
     }
     insert("deployment_embeddings", random.uuid(), { name: "search-embeddings", model: "voyage-3", inputType: "document" }, daysAgo(15));
+    // Free text (not JSON) as an item's content, an item without a name, and an item whose group was deleted.
+    const textGroupId = random.uuid();
+    insert("test_data_groups", textGroupId, { name: "Free text", mode: "raw" }, daysAgo(14));
+    insert("test_data_items", random.uuid(), { group_id: textGroupId, name: "greeting", content: "Hello, how are you?" }, daysAgo(14));
+    insert("test_data_items", random.uuid(), { group_id: textGroupId, content: '{"customer":"Ada"}' }, daysAgo(13));
+    const danglingTestDataItemId = dangling ? random.uuid() : null;
+    if (danglingTestDataItemId) insert("test_data_items", danglingTestDataItemId, { group_id: random.uuid(), name: "orphan", content: "x" }, daysAgo(12));
 
     return {
       path,
@@ -343,6 +352,7 @@ export function writeHypersigilFixture(path: string, options: HypersigilFixtureO
       corruptRow,
       danglingExecutionIds,
       danglingDeploymentId,
+      danglingTestDataItemId,
       fileBytesTotal: fileBytes * fileIds.length,
     };
   });
