@@ -32,7 +32,10 @@ const variableName = z
 export const itemVariables = z
   .record(variableName, z.unknown())
   .refine((value) => Object.keys(value).length <= MAX_ITEM_VARIABLES, `An item has at most ${MAX_ITEM_VARIABLES} variables.`);
-export const expectedOutput = z.string().max(MAX_EXPECTED_OUTPUT_LENGTH, `An expected output is at most ${MAX_EXPECTED_OUTPUT_LENGTH} characters.`).nullable();
+export const expectedOutput = z
+  .string()
+  .max(MAX_EXPECTED_OUTPUT_LENGTH, `The output to compare with is at most ${MAX_EXPECTED_OUTPUT_LENGTH} characters.`)
+  .nullable();
 export const itemTags = z
   .array(z.string().trim().min(1, "A tag cannot be empty.").max(MAX_TAG_LENGTH, `A tag is at most ${MAX_TAG_LENGTH} characters.`))
   .max(MAX_ITEM_TAGS, `An item has at most ${MAX_ITEM_TAGS} tags.`);

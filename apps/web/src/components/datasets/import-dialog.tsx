@@ -1,6 +1,6 @@
 "use client";
 
-import { MAX_IMPORT_BYTES, type ImportFormat, type ImportMapping } from "@sigil/validators";
+import { MAX_IMPORT_BYTES, type ImportFormat } from "@sigil/validators";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type ChangeEvent } from "react";
 import { Alert, ErrorAlert } from "@/components/ui/alert";
@@ -12,41 +12,12 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { useToast } from "@/components/ui/toast";
 import { useTRPC } from "@/trpc/client";
 import type { RouterOutputs } from "@/trpc/types";
+import { mappingOf, rolesOf, type ColumnRole } from "./mapping";
 
 type Preview = RouterOutputs["datasets"]["previewImport"];
 
 const FORMAT_OF_EXTENSION: Record<string, ImportFormat> = { csv: "csv", json: "json", jsonl: "jsonl", ndjson: "jsonl", txt: "text" };
 const MAX_MB = MAX_IMPORT_BYTES / 1024 / 1024;
-
-/** What a source column becomes: a variable (by name), the expected output, the tags, or nothing. */
-type ColumnRole = { kind: "variable"; name: string } | { kind: "expected" } | { kind: "tags" } | { kind: "ignore" };
-
-function rolesOf(mapping: ImportMapping, columns: readonly string[]): Record<string, ColumnRole> {
-  return Object.fromEntries(
-    columns.map((column) => {
-      const variable = mapping.variables[column];
-      const role: ColumnRole =
-        variable !== undefined
-          ? { kind: "variable", name: variable }
-          : mapping.expectedOutput === column
-            ? { kind: "expected" }
-            : mapping.tags === column
-              ? { kind: "tags" }
-              : { kind: "ignore" };
-      return [column, role];
-    }),
-  );
-}
-
-function mappingOf(roles: Record<string, ColumnRole>): ImportMapping {
-  const mapping: ImportMapping = { variables: {}, expectedOutput: null, tags: null };
-  for (const [column, role] of Object.entries(roles)) {
-    if (role.kind === "variable") mapping.variables[column] = role.name;
-    else if (role.kind === "expected") mapping.expectedOutput = column;
-    else if (role.kind === "tags") mapping.tags = column;
-  }
-  return mapping;
-}
 
 /**
  * Import in two steps: choose a file (or paste), see the columns with the proposed mapping, the
