@@ -1,6 +1,8 @@
 import { adminRouter } from "./routers/admin.ts";
 import { apiKeysRouter } from "./routers/api-keys.ts";
 import { auditRouter } from "./routers/audit.ts";
+import { batchRunsRouter } from "./routers/batch-runs.ts";
+import { datasetsRouter } from "./routers/datasets.ts";
 import { authRouter } from "./routers/auth.ts";
 import { commentsRouter } from "./routers/comments.ts";
 import { deploymentsRouter } from "./routers/deployments.ts";
@@ -24,6 +26,8 @@ export const appRouter = router({
   executions: executionsRouter,
   comments: commentsRouter,
   files: filesRouter,
+  datasets: datasetsRouter,
+  batchRuns: batchRunsRouter,
   deployments: deploymentsRouter,
   audit: auditRouter,
   tenants: tenantsRouter,

@@ -3,6 +3,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   apiKeyModel,
+  datasetItemModel,
+  datasetModel,
   auditLogModel,
   deploymentModel,
   executionCommentModel,
@@ -59,6 +61,8 @@ async function snapshot(tenant: TenantRow) {
       executions: byId(await executionModel.findMany()),
       comments: byId(await executionCommentModel.findMany()),
       executionsThisMonth: await executionModel.countThisMonth(),
+      datasets: byId(await datasetModel.findMany()),
+      datasetItems: byId(await datasetItemModel.findMany()),
     };
   });
 }
@@ -102,19 +106,39 @@ describe("sigil import-hypersigil (the service)", () => {
       comments: { read: 48, imported: 7, skipped: 40, failed: 1 },
       api_keys: { read: 3, imported: 3, skipped: 0, failed: 0 },
       settings: { read: 4, imported: 3, skipped: 1, failed: 0 },
+      test_data_groups: { read: 6, imported: 6, skipped: 0, failed: 0 },
+      test_data_items: { read: 53, imported: 52, skipped: 0, failed: 1 },
     });
     expect(report.failures).toContainEqual(expect.objectContaining({ table: "prompts", id: fixture.corruptRow?.id, kind: "corrupt" }));
+    expect(report.failures).toContainEqual(expect.objectContaining({ table: "test_data_items", id: fixture.danglingTestDataItemId, kind: "dangling" }));
     const dangling = report.failures.filter((failure) => failure.table === "executions" && failure.kind === "dangling").map((failure) => failure.id);
     expect(dangling.sort()).toEqual([...fixture.danglingExecutionIds].sort());
     expect(report.failures).toContainEqual(expect.objectContaining({ table: "deployments", id: fixture.danglingDeploymentId, kind: "dangling" }));
     expect(report.unknownTables).toEqual(
       expect.arrayContaining([
-        { table: "test_data_groups", rows: 5 },
-        { table: "test_data_items", rows: 50 },
+        { table: "execution_bundles", rows: 5 },
       ]),
     );
 
     const rows = await snapshot(acme);
+    // Test-data groups are datasets; their items keep their order, JSON content as variables,
+    // free text under user_input, and their name as a tag.
+    expect(report.unknownTables.map((table) => table.table)).not.toContain("test_data_items");
+    const datasets = rows.datasets;
+    expect(datasets.map((dataset) => dataset.name)).toEqual(expect.arrayContaining(["Test group 0 🧪", "Free text"]));
+    expect(datasets.find((dataset) => dataset.name === "Test group 3 🧪")?.description).toBe("edge cases");
+    const freeText = datasets.find((dataset) => dataset.name === "Free text");
+    const items = rows.datasetItems.filter((item) => item.datasetId === freeText?.id).sort((a, b) => a.position - b.position);
+    expect(items.map(({ position, variables, tags, expectedOutput }) => ({ position, variables, tags, expectedOutput }))).toEqual([
+      { position: 0, variables: { user_input: "Hello, how are you?" }, tags: ["greeting"], expectedOutput: null },
+      { position: 1, variables: { customer: "Ada" }, tags: [], expectedOutput: null },
+    ]);
+    const group0 = rows.datasetItems.filter((item) => item.datasetId === datasets.find((dataset) => dataset.name === "Test group 0 🧪")?.id);
+    // hypersigil wrote these items in the same millisecond: their order is the source's (created_at, id).
+    expect(group0.map((item) => item.position).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(group0.map((item) => [item.variables, item.tags]).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual(
+      Array.from({ length: 10 }, (_, n) => [{ customer: "Nguyễn", n }, [`case ${n}`]]),
+    );
     // Versions, unicode and the duplicate name (unique in Sigil) survive.
     const fourVersions = rows.prompts.find((prompt) => prompt.currentVersion === 4);
     expect(fourVersions).toBeDefined();
@@ -252,7 +276,8 @@ describe("sigil import-hypersigil (the service)", () => {
     const report = await run(tenant, { path: big.path, dryRun: true });
     const overrun = Object.fromEntries(report.quotaOverruns.map((entry) => [entry.resource, entry.afterImport]));
     expect(overrun.users).toBe(5);
-    expect(overrun.storage).toBe(1_200_000);
+    // The files' 1,200,000 bytes and the 52 test-data items' 2,018 (their JSON, as the storage triggers count it).
+    expect(overrun.storage).toBe(1_200_000 + 2_018);
     expect(report.quotaOverruns.map((entry) => entry.resource)).not.toContain("executions_per_month");
   });
 

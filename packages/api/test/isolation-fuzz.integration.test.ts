@@ -58,6 +58,10 @@ interface World {
   cancelled: Set<string>;
   providers: Map<string, ProviderState>;
   webhooks: Map<string, WebhookState>;
+  /** Dataset id → its name and number of items. */
+  datasets: Map<string, { name: string; items: number }>;
+  /** Batch run id → its prompt and executions (deleting the prompt deletes its runs). */
+  runs: Map<string, { promptId: string; total: number; cancelled: boolean }>;
   counter: number;
 }
 
@@ -135,9 +139,11 @@ function usageRange(): { from: string; to: string } {
 
 /** The tenant's usage dashboard counts exactly its executions, grouped by its own prompts. */
 function expectUsageOf(me: World, summary: UsageSummary | undefined): void {
-  expect(summary?.totals.executions, `${me.slug} usage total`).toBe(me.executions.size);
+  const runs = [...me.runs.values()];
+  expect(summary?.totals.executions, `${me.slug} usage total`).toBe(me.executions.size + runs.reduce((sum, run) => sum + run.total, 0));
   const perPrompt = new Map<string, number>();
   for (const promptId of me.executions.values()) perPrompt.set(promptId, (perPrompt.get(promptId) ?? 0) + 1);
+  for (const run of runs) perPrompt.set(run.promptId, (perPrompt.get(run.promptId) ?? 0) + run.total);
   expect(new Map(summary?.byPrompt.map((row) => [row.promptId, row.executions])), `${me.slug} usage by prompt`).toEqual(perPrompt);
   for (const row of summary?.byPrompt ?? []) expect(row.name?.startsWith(me.marker)).toBe(true);
 }
@@ -180,6 +186,19 @@ const OP_KINDS = [
   "settings.testProvider",
   "foreign.cookie",
   "foreign.apiKey",
+  "dataset.create",
+  "dataset.get",
+  "dataset.addItems",
+  "dataset.items",
+  "dataset.import",
+  "dataset.export",
+  "dataset.delete",
+  "dataset.list",
+  "batch.create",
+  "batch.get",
+  "batch.results",
+  "batch.cancel",
+  "batch.list",
 ] as const;
 type OpKind = (typeof OP_KINDS)[number];
 const KEY_OPS = new Set<OpKind>([
@@ -198,6 +217,15 @@ const KEY_OPS = new Set<OpKind>([
   "execution.export",
   "comment.create",
   "comment.list",
+  "dataset.get",
+  "dataset.items",
+  "dataset.export",
+  "dataset.list",
+  "batch.create",
+  "batch.get",
+  "batch.results",
+  "batch.cancel",
+  "batch.list",
 ]);
 
 const opArb = fc
@@ -292,6 +320,7 @@ async function runOp(op: Op): Promise<void> {
           me.cancelled.delete(executionId);
           for (const [commentId, commented] of me.comments) if (commented === executionId) me.comments.delete(commentId);
         }
+        for (const [runId, run] of me.runs) if (run.promptId === id) me.runs.delete(runId);
       }
       return;
     }
@@ -550,6 +579,119 @@ async function runOp(op: Op): Promise<void> {
       expect(result.data).toMatchObject(op.kind === "settings.providerModels" ? { models: ["fake-large", "fake-small"] } : { ok: true });
       return;
     }
+    case "dataset.create": {
+      me.counter += 1;
+      const name = `${me.marker} dataset ${me.counter}`;
+      const result = check(await m<{ id: string }>("datasets.create", { name }, cookieOnly));
+      expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
+      if (result.data) {
+        me.datasets.set(result.data.id, { name, items: 0 });
+        own(op.tenant, result.data.id);
+      }
+      return;
+    }
+    case "dataset.get":
+    case "dataset.items":
+    case "dataset.export": {
+      const { id, foreign } = target(me.datasets, them.datasets);
+      if (!id) return;
+      type Counted = { itemCount?: number; total?: number; items?: number };
+      const result =
+        op.kind === "dataset.get"
+          ? check(await q<Counted>("datasets.get", { id }))
+          : op.kind === "dataset.items"
+            ? check(await q<Counted>("datasets.items", { datasetId: id, pageSize: 50 }))
+            : check(await q<Counted>("datasets.export", { id, format: op.seed % 2 === 0 ? "csv" : "jsonl" }));
+      if (foreign) expectForeign404(result);
+      else {
+        expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
+        const items = me.datasets.get(id)?.items;
+        expect(result.data?.itemCount ?? result.data?.total ?? result.data?.items).toBe(items);
+      }
+      return;
+    }
+    case "dataset.addItems":
+    case "dataset.import": {
+      const { id, foreign } = target(me.datasets, them.datasets);
+      if (!id) return;
+      const count = 1 + (op.seed % 3);
+      const result =
+        op.kind === "dataset.addItems"
+          ? check(
+              await m(
+                "datasets.addItems",
+                { datasetId: id, items: Array.from({ length: count }, (_, i) => ({ variables: { who: `${me.marker} ${i}` } })) },
+                cookieOnly,
+              ),
+            )
+          : check(
+              await m(
+                "datasets.import",
+                {
+                  datasetId: id,
+                  format: "text",
+                  content: Array.from({ length: count }, (_, i) => `${me.marker} line ${i}`).join("\n"),
+                  mapping: { variables: { text: "who" }, expectedOutput: null, tags: null },
+                },
+                cookieOnly,
+              ),
+            );
+      if (foreign) expectForeign404(result);
+      else {
+        expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
+        const entry = me.datasets.get(id);
+        if (entry) entry.items += count;
+      }
+      return;
+    }
+    case "dataset.delete": {
+      const { id, foreign } = target(me.datasets, them.datasets);
+      if (!id || op.seed % 5 !== 0) return;
+      const result = check(await m("datasets.delete", { id }, cookieOnly));
+      if (foreign) expectForeign404(result);
+      else if (result.status === 200) me.datasets.delete(id);
+      return;
+    }
+    case "dataset.list":
+    case "batch.list": {
+      const result = check(await q<{ data: { id: string }[] }>(op.kind === "dataset.list" ? "datasets.list" : "batchRuns.list", { pageSize: 100 }));
+      expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
+      for (const row of result.data?.data ?? []) expect(owner.get(row.id)).toBe(op.tenant);
+      return;
+    }
+    case "batch.create": {
+      // Either id may be the other tenant's: a foreign prompt or dataset is a 404, nothing is run.
+      const foreignPrompt = useForeignId && op.seed % 2 === 0;
+      const promptId = pick([...(foreignPrompt ? them.prompts : me.prompts).keys()], op.seed);
+      const datasetId = pick([...(useForeignId && !foreignPrompt ? them.datasets : me.datasets).keys()], op.seed);
+      if (!promptId || !datasetId) return;
+      const result = check(await m<{ id: string; total: number }>("batchRuns.create", { promptId, datasetId, targets: [{ version: 1 }] }));
+      if (useForeignId) expectForeign404(result);
+      else if (me.datasets.get(datasetId)?.items === 0) expect(result.status).toBe(400);
+      else {
+        expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
+        if (result.data) {
+          me.runs.set(result.data.id, { promptId, total: result.data.total, cancelled: false });
+          own(op.tenant, result.data.id);
+        }
+      }
+      return;
+    }
+    case "batch.get":
+    case "batch.results":
+    case "batch.cancel": {
+      const { id, foreign } = target(me.runs, them.runs);
+      if (!id) return;
+      const result =
+        op.kind === "batch.cancel"
+          ? check(await m("batchRuns.cancel", { id }))
+          : check(await q(op.kind === "batch.get" ? "batchRuns.get" : "batchRuns.results", { id }));
+      if (foreign) return expectForeign404(result);
+      expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
+      const run = me.runs.get(id);
+      if (op.kind === "batch.cancel" && run) run.cancelled = true;
+      return;
+    }
     case "foreign.cookie":
     case "foreign.apiKey": {
       // Another tenant's credential on my host: refused, and nothing is written anywhere.
@@ -605,6 +747,8 @@ beforeAll(async () => {
       cancelled: new Set(),
       providers: new Map([[FAKE_PROVIDER, publicProviderState(saved.data)]]),
       webhooks: new Map(),
+      datasets: new Map(),
+      runs: new Map(),
       counter: 0,
     });
   }
@@ -655,14 +799,21 @@ test(`${TENANTS} tenants, ${RUNS * OPS_PER_RUN} random operations in concurrent 
     expect(deployments?.total).toBe(me.deployments.size);
     expect(new Set(deployments?.data.map((d) => d.id))).toEqual(new Set(me.deployments.keys()));
     const stats = await read<{ total: number; byStatus: { cancelled: number } }>("executions.stats", undefined);
-    expect(stats?.total).toBe(me.executions.size);
+    const runs = [...me.runs.values()];
+    expect(stats?.total).toBe(me.executions.size + runs.reduce((sum, run) => sum + run.total, 0));
     expectUsageOf(me, await read<UsageSummary>("usage.summary", usageRange()));
-    expect(stats?.byStatus.cancelled).toBe(me.cancelled.size);
+    // No worker runs here: a cancelled run's executions were all pending, and are all cancelled.
+    const cancelledInRuns = runs.filter((run) => run.cancelled).reduce((sum, run) => sum + run.total, 0);
+    expect(stats?.byStatus.cancelled).toBe(me.cancelled.size + cancelledInRuns);
     const starred = await read<{ data: { id: string }[]; total: number }>("executions.list", { starred: "true", pageSize: 100 });
     expect(new Set(starred?.data.map((row) => row.id))).toEqual(me.starred);
     const commentCounts = new Map<string, number>();
     for (const executionId of me.comments.values()) commentCounts.set(executionId, (commentCounts.get(executionId) ?? 0) + 1);
     for (const [executionId, count] of commentCounts) expect((await read<unknown[]>("comments.list", { executionId }))?.length).toBe(count);
+    const datasets = await read<{ data: { id: string; itemCount: number }[]; total: number }>("datasets.list", { pageSize: 100 });
+    expect(new Map(datasets?.data.map((d) => [d.id, d.itemCount]))).toEqual(new Map([...me.datasets].map(([id, d]) => [id, d.items])));
+    const runList = await read<{ total: number }>("batchRuns.list", { pageSize: 100 });
+    expect(runList?.total).toBe(me.runs.size);
     expectSettingsOf(me, await read<SettingsList>("settings.list", undefined));
     await read("executions.list", { pageSize: 100 });
     await read("audit.list", { pageSize: 100 });

@@ -102,6 +102,15 @@ describe("the OpenAPI document", () => {
         "POST /executions/{id}/cancel",
         "POST /executions/{id}/review",
         "POST /files",
+        "GET /datasets",
+        "GET /datasets/{id}",
+        "GET /datasets/{datasetId}/items",
+        "GET /datasets/{id}/export",
+        "POST /batch-runs",
+        "GET /batch-runs",
+        "GET /batch-runs/{id}",
+        "POST /batch-runs/{id}/cancel",
+        "GET /batch-runs/{id}/results",
       ].sort(),
     );
   });
@@ -176,6 +185,40 @@ describe("every route, checked against the document", () => {
       { tenant: "acme", apiKey: key },
     );
     expect(viaTrpc.data?.version).toBe(1);
+  });
+
+  test("datasets and batch runs: list, items, export; start, follow, read the grid, cancel", async () => {
+    const userCookie = await login("acme", "user@acme.test");
+    const as = { tenant: "acme", cookie: userCookie };
+    const dataset = await call<{ id: string }>("mutation", "datasets.create", { name: "REST questions" }, as);
+    const datasetId = String(dataset.data?.id);
+    await call("mutation", "datasets.addItems", { datasetId, items: [{ variables: { name: "Ada" }, tags: ["a"] }, { variables: { name: "Alan" } }] }, as);
+    const listed = await rest("GET", "/api/v1/datasets?query=REST", { operation: "GET /datasets" });
+    expect(listed.body).toMatchObject({ total: 1, data: [{ name: "REST questions", itemCount: 2 }] });
+    expect((await rest("GET", `/api/v1/datasets/${datasetId}`, { operation: "GET /datasets/{id}" })).body).toMatchObject({ itemCount: 2 });
+    const items = await rest("GET", `/api/v1/datasets/${datasetId}/items?pageSize=1`, { operation: "GET /datasets/{datasetId}/items" });
+    expect(items.body).toMatchObject({ total: 2, data: [{ position: 0, variables: { name: "Ada" }, tags: ["a"] }] });
+    const exported = await rest("GET", `/api/v1/datasets/${datasetId}/export?format=csv`, { operation: "GET /datasets/{id}/export" });
+    expect(exported.body).toMatchObject({ fileName: "REST-questions.csv", items: 2, content: "name,expected_output,tags\nAda,,a\nAlan,,\n" });
+
+    const prompt = await call<{ id: string }>("mutation", "prompts.create", { name: "REST batch", template: "Hi {{name}}" }, as);
+    const started = await rest("POST", "/api/v1/batch-runs", {
+      body: { promptId: prompt.data?.id, datasetId, targets: [{ version: 1 }] },
+      operation: "POST /batch-runs",
+    });
+    expect(started.body).toMatchObject({ status: "running", total: 2, datasetName: "REST questions" });
+    const runId = String(started.body.id);
+    expect((await rest("GET", `/api/v1/batch-runs?datasetId=${datasetId}`, { operation: "GET /batch-runs" })).body).toMatchObject({ total: 1 });
+    expect((await rest("GET", `/api/v1/batch-runs/${runId}`, { operation: "GET /batch-runs/{id}" })).body).toMatchObject({
+      progress: { done: 0, total: 2, byStatus: { pending: 2 } },
+    });
+    const grid = await rest("GET", `/api/v1/batch-runs/${runId}/results`, { operation: "GET /batch-runs/{id}/results" });
+    expect(grid.body).toMatchObject({ totalRows: 2, columns: [{ version: 1, provider: "template", totals: { pending: 2 } }] });
+    const cancelled = await rest("POST", `/api/v1/batch-runs/${runId}/cancel`, { body: {}, operation: "POST /batch-runs/{id}/cancel" });
+    expect(cancelled.body).toMatchObject({ status: "cancelled", progress: { byStatus: { cancelled: 2 } } });
+    // Another workspace's key never sees them.
+    expect((await rest("GET", `/api/v1/batch-runs/${runId}`, { key: globexKey, tenant: "globex" })).status).toBe(404);
+    expect((await rest("GET", `/api/v1/datasets/${datasetId}`, { key: globexKey, tenant: "globex" })).status).toBe(404);
   });
 
   test("files: upload, download", async () => {

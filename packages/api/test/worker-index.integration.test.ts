@@ -129,7 +129,11 @@ describe("a lost claim", () => {
     await claimedNow;
 
     // As if its lease had expired (its heartbeat did not get through): recovery gives the execution back…
-    expect(await inTenant(tenant, () => executionModel.recoverExpiredLeases(3, new Date(Date.now() + 60_000)))).toEqual({ retried: 1, failed: 0 });
+    expect(await inTenant(tenant, () => executionModel.recoverExpiredLeases(3, new Date(Date.now() + 60_000)))).toEqual({
+      retried: 1,
+      failed: 0,
+      batchesCompleted: [],
+    });
     // …and another worker runs it.
     const fast: ExecutionProvider = { name: "gated", kind: "test", run: async () => ({ output: "from the fast worker", usage: null }) };
     const fastWorker = new ExecutionWorker({ providers: { gated: fast } });

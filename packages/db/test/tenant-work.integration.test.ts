@@ -126,12 +126,12 @@ describe("claims and leases", () => {
     const row = await inTenant(() => executionModel.claimNextPending(claim("w1", 10_000)));
     if (!row) throw new Error("not claimed");
     expect(await inTenant(() => executionModel.renewLease(row.id, { ...claim("w2", 10_000), attempt: 1 }))).toBe(false);
-    expect(await inTenant(() => executionModel.finish(row.id, { result: "stolen" }, { workerId: "w2", attempt: 1 }))).toBeNull();
+    expect((await inTenant(() => executionModel.finish(row.id, { result: "stolen" }, { workerId: "w2", attempt: 1 }))).row).toBeNull();
     expect(await inTenant(() => executionModel.findById(row.id))).toMatchObject({ status: "running", result: null, claimedBy: "w1" });
     const later = new Date(Date.now() + 1_000);
     expect(await inTenant(() => executionModel.renewLease(row.id, { ...claim("w1", 10_000), attempt: 1 }, later))).toBe(true);
     expect((await inTenant(() => executionModel.findById(row.id)))?.leaseExpiresAt).toEqual(new Date(later.getTime() + 10_000));
-    expect(await inTenant(() => executionModel.finish(row.id, { result: "mine" }, { workerId: "w1", attempt: 1 }))).toMatchObject({
+    expect((await inTenant(() => executionModel.finish(row.id, { result: "mine" }, { workerId: "w1", attempt: 1 }))).row).toMatchObject({
       status: "completed",
       result: "mine",
     });
@@ -149,18 +149,18 @@ describe("claims and leases", () => {
     const generation = tenantWorkModel.find(tenant.id)?.pendingGeneration ?? -1;
 
     // Not yet expired: nothing happens, the check moves to the earliest lease.
-    expect(await inTenant(() => executionModel.recoverExpiredLeases(3, new Date(t0.getTime() + 999)))).toEqual({ retried: 0, failed: 0 });
+    expect(await inTenant(() => executionModel.recoverExpiredLeases(3, new Date(t0.getTime() + 999)))).toEqual({ retried: 0, failed: 0, batchesCompleted: [] });
     expect(tenantWorkModel.find(tenant.id)?.leaseCheckAt).toBe(t0.getTime() + 1_000);
     // Expired: back to pending, the tenant marked; looked at once more right away (the commit order's safety).
     const t1 = new Date(t0.getTime() + 1_000);
-    expect(await inTenant(() => executionModel.recoverExpiredLeases(3, t1))).toEqual({ retried: 1, failed: 0 });
+    expect(await inTenant(() => executionModel.recoverExpiredLeases(3, t1))).toEqual({ retried: 1, failed: 0, batchesCompleted: [] });
     expect(await inTenant(() => executionModel.findById(short.id))).toMatchObject({ status: "pending", claimedBy: null, leaseExpiresAt: null, attempts: 1 });
     expect(await inTenant(() => executionModel.findById(long.id))).toMatchObject({ status: "running", claimedBy: "alive" });
     expect(tenantWorkModel.find(tenant.id)).toMatchObject({ pendingGeneration: generation + 1, leaseCheckAt: t1.getTime() });
-    expect(await inTenant(() => executionModel.recoverExpiredLeases(3, t1))).toEqual({ retried: 0, failed: 0 });
+    expect(await inTenant(() => executionModel.recoverExpiredLeases(3, t1))).toEqual({ retried: 0, failed: 0, batchesCompleted: [] });
     expect(tenantWorkModel.find(tenant.id)?.leaseCheckAt).toBe(t0.getTime() + 60_000);
     // The dead worker's late outcome is dropped.
-    expect(await inTenant(() => executionModel.finish(short.id, { result: "late" }, { workerId: "dead", attempt: 1 }))).toBeNull();
+    expect((await inTenant(() => executionModel.finish(short.id, { result: "late" }, { workerId: "dead", attempt: 1 }))).row).toBeNull();
   });
 });
 

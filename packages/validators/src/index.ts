@@ -19,3 +19,5 @@ export * from "./duration.ts";
 export * from "./usage.ts";
 export { z } from "zod";
 export * from "./json-text.ts";
+export * from "./datasets.ts";
+export * from "./batch-runs.ts";

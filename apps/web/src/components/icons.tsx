@@ -19,6 +19,7 @@ const PATHS = {
   ),
   usage: <path d="M4 20V10m6 10V4m6 16v-7m4 7H2" />,
   prices: <path d="M12 3v18m4-14h-5.5a3 3 0 0 0 0 6h3a3 3 0 0 1 0 6H7" />,
+  datasets: <path d="M4 6c0-1.7 3.6-3 8-3s8 1.3 8 3-3.6 3-8 3-8-1.3-8-3Zm0 0v12c0 1.7 3.6 3 8 3s8-1.3 8-3V6M4 12c0 1.7 3.6 3 8 3s8-1.3 8-3" />,
   overview: <path d="M3 12 12 3l9 9M5 10v10h5v-6h4v6h5V10" />,
   tenants: <path d="M3 21h18M5 21V7l7-4 7 4v14M9 9h1m4 0h1m-6 4h1m4 0h1m-6 4h1m4 0h1" />,
   migrations: <path d="M4 7h13l-3-3m6 13H7l3 3" />,

@@ -9,9 +9,9 @@ import { z } from "zod";
  * cannot be stripped from the answers unnoticed.
  * Dates are `Date` objects for tRPC (superjson keeps them); over REST they are ISO 8601 strings.
  */
-const timestamp = z.date().meta({ description: "ISO 8601 date and time (UTC).", override: { type: "string", format: "date-time" } });
-const userId = z.string().nullable().meta({ description: "Id of the user, or null when the user was deleted." });
-const jsonObject = z.record(z.string(), z.unknown());
+export const timestamp = z.date().meta({ description: "ISO 8601 date and time (UTC).", override: { type: "string", format: "date-time" } });
+export const userId = z.string().nullable().meta({ description: "Id of the user, or null when the user was deleted." });
+export const jsonObject = z.record(z.string(), z.unknown());
 
 export const promptOutput = z
   .object({

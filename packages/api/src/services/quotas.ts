@@ -1,4 +1,4 @@
-import { executionModel, fileModel, utcMonth, type TenantRow } from "@sigil/db";
+import { executionModel, storedBytes, utcMonth, type TenantRow } from "@sigil/db";
 
 /**
  * Plan limits as the content routers read them. Enforcement itself is atomic in the models
@@ -22,7 +22,8 @@ export interface StorageUsage {
 }
 
 export async function storageUsage(tenant: Pick<TenantRow, "limitStorageMb">): Promise<StorageUsage> {
-  const usedBytes = await fileModel.totalBytes();
+  // Files and dataset items (the storage triggers' running total).
+  const usedBytes = storedBytes();
   const limitBytes = storageLimitBytes(tenant);
   return { usedBytes, limitBytes, remainingBytes: Math.max(0, limitBytes - usedBytes), limitMb: tenant.limitStorageMb };
 }

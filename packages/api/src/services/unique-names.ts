@@ -5,7 +5,7 @@ import { TRPCError } from "@trpc/server";
  * Runs a write whose `name` must be unique in the tenant. The unique index is the guard (it also
  * decides races); its ConflictError cannot name the thing, so it becomes a CONFLICT that does.
  */
-export async function withUniqueName<R>(kind: "prompt" | "deployment", name: string | undefined, fn: () => Promise<R>): Promise<R> {
+export async function withUniqueName<R>(kind: "prompt" | "deployment" | "dataset", name: string | undefined, fn: () => Promise<R>): Promise<R> {
   try {
     return await fn();
   } catch (error) {

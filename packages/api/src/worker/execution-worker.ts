@@ -10,6 +10,7 @@ import {
   tenantWorkModel,
   signalWork,
   watchWorkSignal,
+  type BatchRunRow,
   type ExecutionMeasures,
   type ExecutionOutcome,
   type ExecutionRow,
@@ -102,6 +103,8 @@ export type WorkerEvent =
       recorded: boolean;
     })
   | (TenantRef & { type: "recovered"; retried: number; failed: number })
+  /** A batch run's last execution ended: it completed (once, in that execution's transaction). */
+  | (TenantRef & { type: "batch.completed"; batchRunId: string; total: number })
   | (Partial<TenantRef> & { type: "error"; message: string });
 
 export interface WorkerStatus {
@@ -399,7 +402,8 @@ export class ExecutionWorker {
         const recovered = await tenantContext.runWithTenant(tenant.tenantId, () => executionModel.recoverExpiredLeases(this.maxAttempts));
         result.retried += recovered.retried;
         result.failed += recovered.failed;
-        if (recovered.retried > 0 || recovered.failed > 0) this.emit({ type: "recovered", ...ref, ...recovered });
+        for (const run of recovered.batchesCompleted) this.onBatchCompleted(ref, run);
+        if (recovered.retried > 0 || recovered.failed > 0) this.emit({ type: "recovered", ...ref, retried: recovered.retried, failed: recovered.failed });
       } catch (error) {
         this.reportError(result.errors, ref, `Stale executions of tenant ${tenant.slug} could not be recovered: ${errorMessage(error)}`);
       }
@@ -491,7 +495,8 @@ export class ExecutionWorker {
       clearInterval(heartbeat);
     }
     outcome = { ...outcome, ...(await this.measures(tenant, execution, measured)) };
-    const row = await executionModel.finish(execution.id, outcome, claim);
+    const { row, batchCompleted } = await executionModel.finish(execution.id, outcome, claim);
+    if (batchCompleted) this.onBatchCompleted(tenant, batchCompleted);
     const status = "result" in outcome ? "completed" : "failed";
     if (!row) {
       // The lease expired and recovery gave it back (maybe another worker runs it now), or it was deleted with its prompt.
@@ -514,6 +519,15 @@ export class ExecutionWorker {
       recorded: row !== null,
     });
     return status;
+  }
+
+  /**
+   * The one place a batch run's completion leaves the worker: inside the tenant's context, after
+   * the transaction that completed it committed (models/batch-run.ts, completeFinishedRuns). The
+   * `batch.completed` webhook delivery is built here (the webhooks helper's builder).
+   */
+  private onBatchCompleted(tenant: TenantRef, run: BatchRunRow): void {
+    this.emit({ type: "batch.completed", ...tenant, batchRunId: run.id, total: run.total });
   }
 
   /** The heartbeat: a lost claim aborts the execution (its outcome would be dropped anyway). */

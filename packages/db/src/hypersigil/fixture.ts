@@ -48,6 +48,8 @@ export interface HypersigilFixture {
    * and one on an execution of the deleted prompt (null without danglingReferences).
    */
   executionComments: { anchored: string[]; misplaced: string; missingText: string; generic: string[]; dangling: string | null };
+  /** A test-data item of a deleted group (null without danglingReferences). */
+  danglingTestDataItemId: string | null;
   fileBytesTotal: number;
 }
 
@@ -341,6 +343,13 @@ export function writeHypersigilFixture(path: string, options: HypersigilFixtureO
       );
     }
     insert("deployment_embeddings", random.uuid(), { name: "search-embeddings", model: "voyage-3", inputType: "document" }, daysAgo(15));
+    // Free text (not JSON) as an item's content, an item without a name, and an item whose group was deleted.
+    const textGroupId = random.uuid();
+    insert("test_data_groups", textGroupId, { name: "Free text", mode: "raw" }, daysAgo(14));
+    insert("test_data_items", random.uuid(), { group_id: textGroupId, name: "greeting", content: "Hello, how are you?" }, daysAgo(14));
+    insert("test_data_items", random.uuid(), { group_id: textGroupId, content: '{"customer":"Ada"}' }, daysAgo(13));
+    const danglingTestDataItemId = dangling ? random.uuid() : null;
+    if (danglingTestDataItemId) insert("test_data_items", danglingTestDataItemId, { group_id: random.uuid(), name: "orphan", content: "x" }, daysAgo(12));
 
     // Comments on executions, as hypersigil's TextCommentable saves them.
     const comment = (executionId: string, text: string, data: Record<string, unknown>) => {
@@ -379,6 +388,7 @@ export function writeHypersigilFixture(path: string, options: HypersigilFixtureO
       danglingExecutionIds,
       danglingDeploymentId,
       executionComments,
+      danglingTestDataItemId,
       fileBytesTotal: fileBytes * fileIds.length,
     };
   });

@@ -1,6 +1,9 @@
 import { and, asc, eq, gte, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { executions, type ExecutionStatus, type ValidationIssue } from "../schema/tenant/executions.ts";
-import { usageCounters, type UsageMetric } from "../schema/tenant/usage-counters.ts";
+import { addUsage, assertWithinMonthlyLimits, readUsage, type MonthlyLimits } from "./usage-counting.ts";
+
+export { assertWithinMonthlyLimits, type MonthlyLimits } from "./usage-counting.ts";
+import { completeFinishedRuns, type BatchRunRow } from "./batch-run.ts";
 import type { RowOf, SyncDatabase } from "./base-model.ts";
 import { IsolatedModel } from "./strategies.ts";
 import { InvalidQueryError, QuotaExceededError } from "../errors.ts";
@@ -26,6 +29,13 @@ export interface ExecutionMeasures {
 }
 
 export type ExecutionOutcome = ({ result: string } | { error: string }) & ExecutionMeasures;
+
+/** A recorded outcome, and the batch run it completed (its last execution ended), if any. */
+export interface FinishResult {
+  row: ExecutionRow | null;
+  /** Set exactly once per run, by the finish that ended its last execution: the `batch.completed` event. */
+  batchCompleted: BatchRunRow | null;
+}
 
 export interface ExecutionStats {
   total: number;
@@ -112,7 +122,7 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
       this.transaction(
         db,
         (tx) => {
-          assertWithinMonthlyLimits(tx, limits, 1, now);
+          assertWithinMonthlyLimits(tx, limits, now);
           return this.createSync(data);
         },
         "immediate",
@@ -146,13 +156,10 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
    * claim* (`workerId` and `attempt`): a worker whose lease expired, and whose execution was
    * given back and claimed again (by another worker or by itself), cannot overwrite the newer
    * attempt. The tenant's lease check moves to its earliest remaining lease (null: none runs).
+   * When this was the last unfinished execution of a batch run, the run completes in the same
+   * transaction (`batchCompleted`).
    */
-  async finish(
-    id: string,
-    outcome: ExecutionOutcome,
-    claim: Pick<WorkerClaim, "workerId"> & { attempt: number },
-    now = new Date(),
-  ): Promise<ExecutionRow | null> {
+  async finish(id: string, outcome: ExecutionOutcome, claim: Pick<WorkerClaim, "workerId"> & { attempt: number }, now = new Date()): Promise<FinishResult> {
     const values = {
       ...("result" in outcome ? { status: "completed" as const, result: outcome.result, error: null } : { status: "failed" as const, error: outcome.error }),
       inputTokens: outcome.inputTokens ?? null,
@@ -174,12 +181,12 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
               .where(and(eq(executions.id, id), ...heldBy(claim)))
               .returning()
               .get() ?? null;
-          if (row) {
-            tenantWorkModel.setLeaseCheck(tenantContext.getCurrentTenantId("executions.finish"), earliestLease(tx));
-            // Tokens count in the month the execution finishes, for the plan's token budget.
-            if (tokens > 0) addUsage(tx, "tokens", utcPeriod(now), tokens, now);
-          }
-          return row;
+          if (!row) return { row: null, batchCompleted: null };
+          tenantWorkModel.setLeaseCheck(tenantContext.getCurrentTenantId("executions.finish"), earliestLease(tx));
+          // Tokens count in the month the execution finishes, for the plan's token budget.
+          if (tokens > 0) addUsage(tx, "tokens", utcPeriod(now), tokens, now);
+          const [batchCompleted] = completeFinishedRuns(tx, [row.batchRunId], now);
+          return { row, batchCompleted: batchCompleted ?? null };
         },
         "immediate",
       ),
@@ -193,25 +200,25 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
    * the same transaction the tenant is marked pending if any went back, and its lease check is set
    * to its earliest remaining lease (null: none runs).
    */
-  async recoverExpiredLeases(maxAttempts: number, now = new Date()): Promise<{ retried: number; failed: number }> {
+  async recoverExpiredLeases(maxAttempts: number, now = new Date()): Promise<{ retried: number; failed: number; batchesCompleted: BatchRunRow[] }> {
     return this.withDatabase("executions.recoverExpiredLeases", (db) =>
       this.transaction(
         db,
         (tx) => {
           const expired = and(eq(executions.status, "running"), or(isNull(executions.leaseExpiresAt), lte(executions.leaseExpiresAt, now)));
-          const failed = (
-            tx
-              .update(executions)
-              .set({
-                status: "failed",
-                error: sql`'The worker stopped while running this execution, ' || ${executions.attempts} || ' attempt(s) of ${sql.raw(String(Math.trunc(maxAttempts)))}; it is not retried again.'`,
-                leaseExpiresAt: null,
-                completedAt: now,
-                updatedAt: now,
-              })
-              .where(and(expired, gte(executions.attempts, maxAttempts)))
-              .run() as { changes: number }
-          ).changes;
+          const failedRows = tx
+            .update(executions)
+            .set({
+              status: "failed",
+              error: sql`'The worker stopped while running this execution, ' || ${executions.attempts} || ' attempt(s) of ${sql.raw(String(Math.trunc(maxAttempts)))}; it is not retried again.'`,
+              leaseExpiresAt: null,
+              completedAt: now,
+              updatedAt: now,
+            })
+            .where(and(expired, gte(executions.attempts, maxAttempts)))
+            .returning({ batchRunId: executions.batchRunId })
+            .all();
+          const failed = failedRows.length;
           const retried = (
             tx.update(executions).set({ status: "pending", startedAt: null, claimedBy: null, leaseExpiresAt: null, updatedAt: now }).where(expired).run() as {
               changes: number;
@@ -222,7 +229,13 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
           // After a recovery, look once more: if this process dies before the tenant file commits,
           // shared.sqlite must not have forgotten the executions that are then still running.
           tenantWorkModel.setLeaseCheck(tenantId, retried + failed > 0 ? now.getTime() : earliestLease(tx));
-          return { retried, failed };
+          // A batch run whose last execution failed here completes here (the same guard as finish).
+          const batchesCompleted = completeFinishedRuns(
+            tx,
+            failedRows.map((r) => r.batchRunId),
+            now,
+          );
+          return { retried, failed, batchesCompleted };
         },
         "immediate",
       ),
@@ -277,67 +290,4 @@ function earliestLease(db: SyncDatabase): number | null {
     .where(eq(executions.status, "running"))
     .get();
   return row?.at ?? null;
-}
-
-function readUsage(db: SyncDatabase, metric: UsageMetric, period: string): number {
-  const row = db
-    .select({ count: usageCounters.count })
-    .from(usageCounters)
-    .where(and(eq(usageCounters.metric, metric), eq(usageCounters.period, period)))
-    .get();
-  return row?.count ?? 0;
-}
-
-/** A plan's monthly limits as execution creation enforces them. */
-export interface MonthlyLimits {
-  /** Executions a calendar month (UTC). */
-  executions: number;
-  /** Input + output tokens a calendar month (UTC); null: no token budget. */
-  tokens: number | null;
-}
-
-/**
- * Throws QuotaExceededError (nothing is written) unless `adding` more executions fit this month's
- * execution limit and this month's tokens are still below the token budget. Call it inside the
- * IMMEDIATE transaction that inserts the executions (as createWithinMonthlyLimit does), so the
- * check and the insert cannot be interleaved by a parallel request. Tokens are only known once
- * executions finish, so the budget refuses new executions once it is reached; those already
- * queued still run.
- */
-export function assertWithinMonthlyLimits(tx: SyncDatabase, limits: MonthlyLimits, adding: number, now: Date): void {
-  const period = utcPeriod(now);
-  const used = readUsage(tx, "executions", period);
-  if (used + adding > limits.executions) {
-    const message =
-      adding === 1
-        ? `The plan allows ${limits.executions} executions a month and ${used} ran this month (UTC).`
-        : `The plan allows ${limits.executions} executions a month; ${used} ran this month (UTC), so ${adding} more do not fit (${Math.max(0, limits.executions - used)} left).`;
-    throw new QuotaExceededError("executions_per_month", limits.executions, used, message);
-  }
-  if (limits.tokens !== null) {
-    const tokens = readUsage(tx, "tokens", period);
-    if (tokens >= limits.tokens) {
-      throw new QuotaExceededError(
-        "tokens_per_month",
-        limits.tokens,
-        tokens,
-        `The plan's token budget is ${formatTokens(limits.tokens)} tokens a month and executions used ${formatTokens(tokens)} this month (UTC); new executions are refused until the month ends or the budget is raised.`,
-      );
-    }
-  }
-}
-
-function formatTokens(n: number): string {
-  return n.toLocaleString("en-US");
-}
-
-/** Raises a month's usage counter inside the caller's transaction (counters never go down). */
-function addUsage(tx: SyncDatabase, metric: UsageMetric, period: string, amount: number, now: Date): void {
-  tx.insert(usageCounters)
-    .values({ metric, period, count: amount, updatedAt: now })
-    .onConflictDoUpdate({
-      target: [usageCounters.metric, usageCounters.period],
-      set: { count: sql`${usageCounters.count} + ${amount}`, updatedAt: now },
-    })
-    .run();
 }

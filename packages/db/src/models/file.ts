@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { asc, count, desc, eq, sql, type SQL } from "drizzle-orm";
-import { QuotaExceededError } from "../errors.ts";
 import { files } from "../schema/tenant/files.ts";
 import { MAX_PAGE_SIZE, type Page, type RowOf } from "./base-model.ts";
 import { containsText } from "./text-search.ts";
 import { IsolatedModel } from "./strategies.ts";
+import { assertStorageRoom, formatBytes } from "./storage.ts";
 
 export type FileRow = RowOf<typeof files>;
 /** What clients see of a file: everything but the bytes. */
@@ -47,19 +47,8 @@ export class FileModel extends IsolatedModel<typeof files, Omit<typeof files.$in
       this.transaction(
         db,
         (tx) => {
-          const row = tx
-            .select({ bytes: sql<number>`coalesce(sum(${files.size}), 0)` })
-            .from(files)
-            .get();
-          const used = row?.bytes ?? 0;
-          if (used + size > limitBytes) {
-            throw new QuotaExceededError(
-              "storage",
-              limitBytes,
-              used,
-              `Storing ${formatBytes(size)} would exceed the plan's ${formatBytes(limitBytes)} of storage (${formatBytes(used)} used).`,
-            );
-          }
+          // Files and dataset items share the plan's storage (models/storage.ts).
+          assertStorageRoom(tx, size, limitBytes, `Storing ${formatBytes(size)}`);
           return this.createSync({ ...data, size, sha256: createHash("sha256").update(data.content).digest("hex") });
         },
         "immediate",
@@ -111,9 +100,3 @@ export class FileModel extends IsolatedModel<typeof files, Omit<typeof files.$in
 }
 
 export const fileModel = new FileModel();
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}

@@ -3,6 +3,7 @@ import { HybridDatabaseManager } from "../hybrid-manager.ts";
 import { apiKeys, type ApiKeyScope } from "../schema/shared/api-keys.ts";
 import { settings } from "../schema/shared/settings.ts";
 import { users, type UserRole, type UserStatus } from "../schema/shared/users.ts";
+import { datasetItems, datasets } from "../schema/tenant/datasets.ts";
 import { deployments } from "../schema/tenant/deployments.ts";
 import { executionComments } from "../schema/tenant/execution-comments.ts";
 import { executions, type ExecutionStatus } from "../schema/tenant/executions.ts";
@@ -100,12 +101,35 @@ export interface ImportedComment {
   updatedAt: Date;
 }
 
+/** A hypersigil test-data group. */
+export interface ImportedDataset {
+  id: string;
+  name: string;
+  description: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A hypersigil test-data item: its content as variables, its name (if any) as a tag. */
+export interface ImportedDatasetItem {
+  id: string;
+  datasetId: string;
+  position: number;
+  variables: Record<string, unknown>;
+  expectedOutput: string | null;
+  tags: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 export interface ImportedTenantRows {
   prompts: ImportedPrompt[];
   files: ImportedFile[];
   deployments: ImportedDeployment[];
   executions: ImportedExecution[];
   comments: ImportedComment[];
+  datasets: ImportedDataset[];
+  datasetItems: ImportedDatasetItem[];
 }
 
 export type ImportedTable = keyof ImportedTenantRows | "users" | "api_keys" | "settings";
@@ -131,6 +155,8 @@ export interface ImportWriteOptions {
   onRow?: (outcome: RowOutcome) => void;
 }
 
+type IdTable = typeof prompts | typeof files | typeof deployments | typeof executions | typeof executionComments | typeof datasets | typeof datasetItems;
+
 function existingIds(tx: SyncDatabase, table: IdTable, ids: string[]): Set<string> {
   const found = new Set<string>();
   // SQLite's default limit on bound parameters is far above this chunk.
@@ -141,9 +167,9 @@ function existingIds(tx: SyncDatabase, table: IdTable, ids: string[]): Set<strin
   return found;
 }
 
-/** A free name: `name`, else `name (hypersigil <id prefix>)`; prompt names are unique in Sigil, not in hypersigil. */
-function freePromptName(tx: SyncDatabase, name: string, id: string): string {
-  const taken = (candidate: string) => tx.select({ id: prompts.id }).from(prompts).where(eq(prompts.name, candidate)).get() !== undefined;
+/** A free name: `name`, else `name (hypersigil <id prefix>)`; prompt and dataset names are unique in Sigil, not in hypersigil. */
+function freeName(tx: SyncDatabase, table: typeof prompts | typeof datasets, name: string, id: string): string {
+  const taken = (candidate: string) => tx.select({ id: table.id }).from(table).where(eq(table.name, candidate)).get() !== undefined;
   if (!taken(name)) return name;
   const renamed = `${name} (hypersigil ${id.slice(0, 8)})`;
   return taken(renamed) ? `${name} (hypersigil ${id})` : renamed;
@@ -159,8 +185,6 @@ class ImportedTenantRowsModel extends IsolatedModel<typeof prompts> {
     return this.withDatabase("import.tenantRows", (db) => this.transaction(db, (tx) => writeTenantRows(tx, rows, options)));
   }
 }
-
-type IdTable = typeof prompts | typeof files | typeof deployments | typeof executions | typeof executionComments;
 
 /** Writes each row whose id is not in `table` yet (`write` says how it went); the others are skipped as already imported. */
 function eachNew<R extends { id: string }>(
@@ -217,6 +241,18 @@ function writeTenantRows(tx: SyncDatabase, rows: ImportedTenantRows, options: Im
       .run();
     return { table: "comments", id: comment.id, outcome: "imported" };
   });
+  eachNew(tx, datasets, "datasets", rows.datasets, record, (dataset) => {
+    const name = freeName(tx, datasets, dataset.name, dataset.id);
+    tx.insert(datasets)
+      .values({ ...dataset, name })
+      .run();
+    return { table: "datasets", id: dataset.id, outcome: "imported", ...(name === dataset.name ? {} : { note: `renamed to "${name}" (the name was taken)` }) };
+  });
+  // Items' bytes count toward storage through the triggers (tenant migration 0003).
+  eachNew(tx, datasetItems, "datasetItems", rows.datasetItems, record, (item) => {
+    tx.insert(datasetItems).values(item).run();
+    return { table: "datasetItems", id: item.id, outcome: "imported" };
+  });
   // Every execution counts in the month it was created (models/execution.ts afterCreate).
   const now = new Date();
   for (const [period, count] of perMonth) {
@@ -230,7 +266,7 @@ function writeTenantRows(tx: SyncDatabase, rows: ImportedTenantRows, options: Im
 
 /** A prompt with every version it had; the current version carries the (possibly de-duplicated) name. */
 function writePrompt(tx: SyncDatabase, prompt: ImportedPrompt): RowOutcome {
-  const name = freePromptName(tx, prompt.name, prompt.id);
+  const name = freeName(tx, prompts, prompt.name, prompt.id);
   const current = prompt.versions.find((version) => version.version === prompt.currentVersion);
   const { versions: _versions, ...row } = prompt;
   tx.insert(prompts)

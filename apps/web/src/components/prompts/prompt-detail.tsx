@@ -25,6 +25,7 @@ import { draftChanged, draftInput, draftOf, PromptFields, sameDraft, type Prompt
 import { PromptDeployments } from "./prompt-deployments";
 import { PromptVersions } from "./prompt-versions";
 import { RunPromptDialog } from "./run-prompt-dialog";
+import { RunDialog } from "@/components/datasets/run-dialog";
 import { TemplatePreview } from "./template-preview";
 import { issuesByField } from "@/lib/form-errors";
 import { customHistoryState } from "@/lib/unsaved-changes";
@@ -80,6 +81,7 @@ export function PromptDetail({ id }: { id: string }) {
   const [values, setValues] = useState<Record<string, string>>({});
   const [localErrors, setLocalErrors] = useState<Record<string, string | undefined>>({});
   const [runOpen, setRunOpen] = useState(false);
+  const [runOverDatasetOpen, setRunOverDatasetOpen] = useState(false);
   const [deleteOpen, setDeleteOpen] = useState(false);
   const [changeNote, setChangeNote] = useState("");
 
@@ -171,6 +173,9 @@ export function PromptDetail({ id }: { id: string }) {
             <>
               <Button variant="secondary" onClick={() => setDeleteOpen(true)} className="text-red-700 hover:bg-red-50">
                 Delete
+              </Button>
+              <Button variant="secondary" onClick={() => setRunOverDatasetOpen(true)}>
+                Run over dataset
               </Button>
               <Button onClick={() => setRunOpen(true)}>Run</Button>
             </>
@@ -292,6 +297,7 @@ export function PromptDetail({ id }: { id: string }) {
         <>
           <RunPromptDialog open={runOpen} onClose={() => setRunOpen(false)} prompt={prompt} initialValues={values} unsavedChanges={dirty} />
           <DeletePromptDialog prompt={prompt} open={deleteOpen} onClose={() => setDeleteOpen(false)} />
+          {runOverDatasetOpen ? <RunDialog open promptId={prompt.id} onClose={() => setRunOverDatasetOpen(false)} /> : null}
         </>
       ) : null}
     </>

@@ -16,6 +16,7 @@ export interface WorkspaceSection {
 export const WORKSPACE_SECTIONS: WorkspaceSection[] = [
   { path: "/prompts", label: "Prompts", icon: "prompts" },
   { path: "/executions", label: "Executions", icon: "executions" },
+  { path: "/datasets", label: "Datasets", icon: "datasets" },
   { path: "/files", label: "Files", icon: "files", feature: "files" },
   { path: "/deployments", label: "Deployments", icon: "deployments", feature: "deployments" },
   { path: "/usage", label: "Usage", icon: "usage" },

@@ -125,6 +125,10 @@ export const settingDocument = z.discriminatedUnion("type", [
   z.object({ type: z.literal("service-api-key"), identifier: z.string().min(1), provider: z.string() }).loose(),
 ]);
 
+export const testDataGroupDocument = z.object({ name: z.string().min(1), description: z.string().nullish() }).loose();
+
+export const testDataItemDocument = z.object({ group_id: z.string().min(1), name: z.string().nullish(), content: z.string() }).loose();
+
 export type PromptDocument = z.infer<typeof promptDocument>;
 export type ExecutionDocument = z.infer<typeof executionDocument>;
 export type FileDocument = z.infer<typeof fileDocument>;

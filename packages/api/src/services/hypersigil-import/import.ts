@@ -1,5 +1,9 @@
 import {
   apiKeyModel,
+  datasetItemBytes,
+  datasetItemModel,
+  datasetModel,
+  storedBytes,
   deploymentModel,
   executionCommentModel,
   executionModel,
@@ -149,6 +153,8 @@ const TABLE_OF: Record<ImportedTable, MappedTable> = {
   deployments: "deployments",
   executions: "executions",
   comments: "comments",
+  datasets: "test_data_groups",
+  datasetItems: "test_data_items",
 };
 
 function rowCount(plan: ImportPlan): number {
@@ -161,7 +167,9 @@ function rowCount(plan: ImportPlan): number {
     tenant.files.length +
     tenant.deployments.length +
     tenant.executions.length +
-    tenant.comments.length
+    tenant.comments.length +
+    tenant.datasets.length +
+    tenant.datasetItems.length
   );
 }
 
@@ -215,6 +223,8 @@ async function countDryRun(report: HypersigilImportReport, plan: ImportPlan, opt
   await check("deployments", ids(plan.tenant.deployments), (id) => deploymentModel.findById(id));
   await check("executions", ids(plan.tenant.executions), (id) => executionModel.findById(id));
   await check("comments", ids(plan.tenant.comments), (id) => executionCommentModel.findById(id));
+  await check("test_data_groups", ids(plan.tenant.datasets), (id) => datasetModel.findById(id));
+  await check("test_data_items", ids(plan.tenant.datasetItems), (id) => datasetItemModel.findById(id));
 }
 
 /** What the workspace would use after the import against its plan's limits; only the limits it would exceed. */
@@ -226,6 +236,7 @@ async function quotaOverruns(tenant: TenantRow, plan: ImportPlan): Promise<Quota
     if (user.status !== "inactive" && (await userModel.findById(user.id)) === null && (await userModel.findByEmail(user.email)) === null) newUsers += 1;
   }
   const newFiles = await filterMissing(plan.tenant.files, (id) => fileModel.findMetadata(id));
+  const newItems = await filterMissing(plan.tenant.datasetItems, (id) => datasetItemModel.findById(id));
   const newExecutions = await filterMissing(
     plan.tenant.executions.filter((execution) => utcPeriod(execution.createdAt) === thisMonth),
     (id) => executionModel.findById(id),
@@ -235,8 +246,9 @@ async function quotaOverruns(tenant: TenantRow, plan: ImportPlan): Promise<Quota
     {
       resource: "storage",
       limit: storageLimitBytes(tenant),
-      afterImport: (await fileModel.totalBytes()) + newFiles.reduce((sum, file) => sum + file.content.byteLength, 0),
-      unit: "bytes of files",
+      afterImport:
+        storedBytes() + newFiles.reduce((sum, file) => sum + file.content.byteLength, 0) + newItems.reduce((sum, item) => sum + datasetItemBytes(item), 0),
+      unit: "bytes of files and dataset items",
     },
     {
       resource: "executions_per_month",

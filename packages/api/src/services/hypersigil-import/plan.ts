@@ -9,6 +9,8 @@ import {
   type HypersigilSource,
   type ImportedApiKey,
   type ImportedComment,
+  type ImportedDataset,
+  type ImportedDatasetItem,
   type ImportedDeployment,
   type ImportedExecution,
   type ImportedFile,
@@ -19,7 +21,7 @@ import {
   type ImportedTenantRows,
   type ImportedUser,
 } from "@sigil/db";
-import { providerIdentifier, type ProviderKind } from "@sigil/validators";
+import { MAX_TAG_LENGTH, providerIdentifier, type ProviderKind } from "@sigil/validators";
 import type { z } from "zod";
 import {
   apiKeyDocument,
@@ -29,6 +31,8 @@ import {
   fileDocument,
   promptDocument,
   settingDocument,
+  testDataGroupDocument,
+  testDataItemDocument,
   userDocument,
   type PromptDocument,
   type SettingDocument,
@@ -40,7 +44,18 @@ import {
  */
 
 /** The hypersigil tables Sigil has a model for; every other table is reported as unknown. */
-export const MAPPED_TABLES = ["users", "prompts", "files", "deployments", "executions", "comments", "api_keys", "settings"] as const;
+export const MAPPED_TABLES = [
+  "users",
+  "prompts",
+  "files",
+  "deployments",
+  "executions",
+  "comments",
+  "api_keys",
+  "settings",
+  "test_data_groups",
+  "test_data_items",
+] as const;
 export type MappedTable = (typeof MAPPED_TABLES)[number];
 
 export type ProblemKind = "corrupt" | "invalid" | "dangling";
@@ -171,8 +186,8 @@ function executionInput(text: string): Record<string, unknown> {
 export function planImport(source: HypersigilSource, options: PlanOptions): ImportPlan {
   const plan: ImportPlan = {
     shared: { users: [], apiKeys: [], settings: [] },
-    tenant: { prompts: [], files: [], deployments: [], executions: [], comments: [] },
-    read: { users: 0, prompts: 0, files: 0, deployments: 0, executions: 0, comments: 0, api_keys: 0, settings: 0 },
+    tenant: { prompts: [], files: [], deployments: [], executions: [], comments: [], datasets: [], datasetItems: [] },
+    read: { users: 0, prompts: 0, files: 0, deployments: 0, executions: 0, comments: 0, api_keys: 0, settings: 0, test_data_groups: 0, test_data_items: 0 },
     problems: [],
     leftOut: [],
     notes: [],
@@ -196,7 +211,66 @@ export function planImport(source: HypersigilSource, options: PlanOptions): Impo
   planComments(plan, rowsOf("comments"), executionResults);
   planApiKeys(plan, rowsOf("api_keys"), userIds, options);
   planSettings(plan, rowsOf("settings"), options);
+  const groupIds = planTestDataGroups(plan, rowsOf("test_data_groups"));
+  planTestDataItems(plan, rowsOf("test_data_items"), groupIds);
   return plan;
+}
+
+/** hypersigil's test-data groups become datasets (same ids: a rerun finds them). */
+function planTestDataGroups(plan: ImportPlan, rows: HypersigilRow[]): Set<string> {
+  const ids = new Set<string>();
+  for (const row of rows) {
+    const entry = parsed("test_data_groups", row, testDataGroupDocument, plan.problems);
+    if (!entry) continue;
+    ids.add(row.id);
+    plan.tenant.datasets.push({
+      id: row.id,
+      name: entry.document.name,
+      description: entry.document.description ?? "",
+      createdAt: entry.createdAt,
+      updatedAt: entry.updatedAt,
+    } satisfies ImportedDataset);
+  }
+  return ids;
+}
+
+/**
+ * Test-data items become dataset items, in their creation order within each group. Their content
+ * becomes variables the way an execution's input does (a JSON object as it is, other text under
+ * `user_input`), so a prompt runs the same over them; an item's name becomes its tag.
+ */
+function planTestDataItems(plan: ImportPlan, rows: HypersigilRow[], groupIds: Set<string>): void {
+  const positions = new Map<string, number>();
+  for (const row of rows) {
+    const entry = parsed("test_data_items", row, testDataItemDocument, plan.problems);
+    if (!entry) continue;
+    const { document } = entry;
+    if (!groupIds.has(document.group_id)) {
+      plan.problems.push({
+        table: "test_data_items",
+        id: row.id,
+        kind: "dangling",
+        reason: `its group ${document.group_id} is not in the database (deleted, or a corrupt row)`,
+      });
+      continue;
+    }
+    const position = positions.get(document.group_id) ?? 0;
+    positions.set(document.group_id, position + 1);
+    const name = document.name?.trim() ?? "";
+    const tags = name === "" ? [] : [name.slice(0, MAX_TAG_LENGTH)];
+    if (name.length > MAX_TAG_LENGTH)
+      plan.notes.push({ table: "test_data_items", id: row.id, note: `its name was cut to ${MAX_TAG_LENGTH} characters to become its tag` });
+    plan.tenant.datasetItems.push({
+      id: row.id,
+      datasetId: document.group_id,
+      position,
+      variables: executionInput(document.content),
+      expectedOutput: null,
+      tags,
+      createdAt: entry.createdAt,
+      updatedAt: entry.updatedAt,
+    } satisfies ImportedDatasetItem);
+  }
 }
 
 /** Returns hypersigil user id → the id the user gets in shared.sqlite. */

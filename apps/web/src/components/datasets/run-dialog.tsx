@@ -1,0 +1,174 @@
+"use client";
+
+import { MAX_BATCH_TARGETS } from "@sigil/validators";
+import { skipToken, useMutation, useQuery } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { useWorkspaceHref } from "@/components/workspace/workspace-context";
+import { ErrorAlert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { Field } from "@/components/ui/field";
+import { Input, Select } from "@/components/ui/input";
+import { useTRPC } from "@/trpc/client";
+
+interface TargetDraft {
+  version: number;
+  provider: string;
+  model: string;
+}
+
+/**
+ * "Run over dataset": a prompt (fixed when opened from a prompt) and a dataset (fixed when opened
+ * from a dataset), and the grid's columns: several versions, or one version on several
+ * provider:model pairs. The run starts at once and its page shows the progress.
+ */
+export function RunDialog({ open, onClose, promptId, datasetId }: { open: boolean; onClose: () => void; promptId?: string; datasetId?: string }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const href = useWorkspaceHref();
+  const [chosenPrompt, setChosenPrompt] = useState(promptId ?? "");
+  const [chosenDataset, setChosenDataset] = useState(datasetId ?? "");
+  const [targets, setTargets] = useState<TargetDraft[]>([]);
+  const prompts = useQuery(trpc.prompts.list.queryOptions(promptId ? skipToken : { pageSize: 100 }));
+  const datasets = useQuery(trpc.datasets.list.queryOptions(datasetId ? skipToken : { pageSize: 100 }));
+  const versions = useQuery(trpc.prompts.versions.queryOptions(chosenPrompt ? { id: chosenPrompt } : skipToken));
+  const settings = useQuery(trpc.settings.list.queryOptions());
+  const providers = ["template", ...(settings.data?.providers.map((provider) => provider.identifier) ?? [])];
+  const create = useMutation(trpc.batchRuns.create.mutationOptions({ onSuccess: (run) => router.push(href(`/batch-runs/${run.id}`)) }));
+
+  const latest = versions.data?.[0]?.version ?? 1;
+  const addTarget = () =>
+    setTargets((current) => [...current, { version: current.at(-1)?.version ?? latest, provider: current.at(-1)?.provider ?? "template", model: "" }]);
+  const change = (index: number, patch: Partial<TargetDraft>) =>
+    setTargets((current) => current.map((target, at) => (at === index ? { ...target, ...patch } : target)));
+  const shown = targets.length > 0 ? targets : [{ version: latest, provider: "template", model: "" }];
+
+  return (
+    <Dialog
+      open={open}
+      onClose={onClose}
+      title="Run over a dataset"
+      description="Every item of the dataset runs once per column. Each execution counts against the plan's monthly executions; a run that would pass the limit is refused before it starts."
+      className="max-w-3xl"
+      footer={
+        <Button
+          loading={create.isPending}
+          disabled={!chosenPrompt || !chosenDataset}
+          onClick={() =>
+            create.mutate({
+              promptId: chosenPrompt,
+              datasetId: chosenDataset,
+              targets: shown.map((target) => ({
+                version: target.version,
+                provider: target.provider,
+                ...(target.model.trim() ? { model: target.model.trim() } : {}),
+              })),
+            })
+          }
+        >
+          Start run
+        </Button>
+      }
+    >
+      <div className="space-y-4">
+        {promptId ? null : (
+          <Field label="Prompt">
+            {(props) => (
+              <Select {...props} value={chosenPrompt} onChange={(event) => setChosenPrompt(event.target.value)}>
+                <option value="">Choose a prompt</option>
+                {prompts.data?.data.map((prompt) => (
+                  <option key={prompt.id} value={prompt.id}>
+                    {prompt.name}
+                  </option>
+                ))}
+              </Select>
+            )}
+          </Field>
+        )}
+        {datasetId ? null : (
+          <Field label="Dataset">
+            {(props) => (
+              <Select {...props} value={chosenDataset} onChange={(event) => setChosenDataset(event.target.value)}>
+                <option value="">Choose a dataset</option>
+                {datasets.data?.data.map((dataset) => (
+                  <option key={dataset.id} value={dataset.id}>
+                    {dataset.name} ({dataset.itemCount} items)
+                  </option>
+                ))}
+              </Select>
+            )}
+          </Field>
+        )}
+        <fieldset className="space-y-2">
+          <legend className="text-sm font-medium text-gray-900">Columns (versions or provider:model pairs)</legend>
+          {shown.map((target, index) => (
+            <div key={index} className="grid items-end gap-2 sm:grid-cols-[8rem_10rem_1fr_auto]">
+              <Field label={`Column ${index + 1} version`}>
+                {(props) => (
+                  <Select
+                    {...props}
+                    value={target.version}
+                    onChange={(event) =>
+                      targets.length === 0
+                        ? setTargets([{ ...target, version: Number(event.target.value) }])
+                        : change(index, { version: Number(event.target.value) })
+                    }
+                  >
+                    {(versions.data ?? [{ version: 1 }]).map((version) => (
+                      <option key={version.version} value={version.version}>
+                        v{version.version}
+                      </option>
+                    ))}
+                  </Select>
+                )}
+              </Field>
+              <Field label={`Column ${index + 1} provider`}>
+                {(props) => (
+                  <Select
+                    {...props}
+                    value={target.provider}
+                    onChange={(event) =>
+                      targets.length === 0 ? setTargets([{ ...target, provider: event.target.value }]) : change(index, { provider: event.target.value })
+                    }
+                  >
+                    {providers.map((provider) => (
+                      <option key={provider} value={provider}>
+                        {provider}
+                      </option>
+                    ))}
+                  </Select>
+                )}
+              </Field>
+              <Field label={`Column ${index + 1} model`} optional>
+                {(props) => (
+                  <Input
+                    {...props}
+                    placeholder="the provider's default"
+                    value={target.model}
+                    onChange={(event) =>
+                      targets.length === 0 ? setTargets([{ ...target, model: event.target.value }]) : change(index, { model: event.target.value })
+                    }
+                  />
+                )}
+              </Field>
+              <Button variant="ghost" size="sm" disabled={shown.length === 1} onClick={() => setTargets(shown.filter((_, at) => at !== index))}>
+                Remove<span className="sr-only"> column {index + 1}</span>
+              </Button>
+            </div>
+          ))}
+          <Button
+            variant="secondary"
+            size="sm"
+            disabled={shown.length >= MAX_BATCH_TARGETS}
+            onClick={() => (targets.length === 0 ? setTargets([...shown, { ...shown[0], model: "" } as TargetDraft]) : addTarget())}
+          >
+            Add column
+          </Button>
+          <p className="text-xs text-gray-500">At most {MAX_BATCH_TARGETS} columns.</p>
+        </fieldset>
+        <ErrorAlert error={create.error} title="The run did not start" />
+      </div>
+    </Dialog>
+  );
+}
