@@ -10,6 +10,7 @@ import { promptsRouter } from "./routers/prompts.ts";
 import { settingsRouter } from "./routers/settings.ts";
 import { tenantsRouter } from "./routers/tenants.ts";
 import { usersRouter } from "./routers/users.ts";
+import { webhooksRouter } from "./routers/webhooks.ts";
 import { router } from "./trpc.ts";
 
 /** The public contract of the typed client: these router names are stable. */
@@ -26,6 +27,7 @@ export const appRouter = router({
   tenants: tenantsRouter,
   admin: adminRouter,
   maintenance: maintenanceRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

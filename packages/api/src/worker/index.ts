@@ -22,3 +22,4 @@ export {
 } from "./openai-provider.ts";
 export { startUsageRefresh, type UsageRefresh, type UsageRefreshOptions } from "./usage-refresh.ts";
 export { startBackupSchedule, type BackupSchedule, type BackupScheduleOptions } from "./backup-schedule.ts";
+export { WebhookDeliverer, type DeliveryPassResult, type WebhookDelivererOptions, type WebhookEvent } from "./webhook-deliverer.ts";

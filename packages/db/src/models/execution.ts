@@ -9,6 +9,8 @@ import { tenantContext } from "../tenant-context.ts";
 import { signalWork } from "../work-signal.ts";
 import { tenantWorkModel } from "./tenant-work.ts";
 import { utcPeriod } from "../usage-periods.ts";
+import { webhookDeliveryModel } from "./webhook-delivery.ts";
+import { executionEventDataSync } from "./webhook-events.ts";
 
 export { utcMonth, utcPeriod } from "../usage-periods.ts";
 
@@ -175,6 +177,8 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
             tenantWorkModel.setLeaseCheck(tenantContext.getCurrentTenantId("executions.finish"), earliestLease(tx));
             // Tokens count in the month the execution finishes, for the plan's token budget.
             if (tokens > 0) addUsage(tx, "tokens", utcPeriod(now), tokens, now);
+            // In the finish's transaction: the event commits with the outcome, or neither does.
+            queueFinishedEvent(tx, row, now);
           }
           return row;
         },
@@ -196,19 +200,20 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
         db,
         (tx) => {
           const expired = and(eq(executions.status, "running"), or(isNull(executions.leaseExpiresAt), lte(executions.leaseExpiresAt, now)));
-          const failed = (
-            tx
-              .update(executions)
-              .set({
-                status: "failed",
-                error: sql`'The worker stopped while running this execution, ' || ${executions.attempts} || ' attempt(s) of ${sql.raw(String(Math.trunc(maxAttempts)))}; it is not retried again.'`,
-                leaseExpiresAt: null,
-                completedAt: now,
-                updatedAt: now,
-              })
-              .where(and(expired, gte(executions.attempts, maxAttempts)))
-              .run() as { changes: number }
-          ).changes;
+          const failedRows = tx
+            .update(executions)
+            .set({
+              status: "failed",
+              error: sql`'The worker stopped while running this execution, ' || ${executions.attempts} || ' attempt(s) of ${sql.raw(String(Math.trunc(maxAttempts)))}; it is not retried again.'`,
+              leaseExpiresAt: null,
+              completedAt: now,
+              updatedAt: now,
+            })
+            .where(and(expired, gte(executions.attempts, maxAttempts)))
+            .returning()
+            .all();
+          for (const row of failedRows) queueFinishedEvent(tx, row, now);
+          const failed = failedRows.length;
           const retried = (
             tx.update(executions).set({ status: "pending", startedAt: null, claimedBy: null, leaseExpiresAt: null, updatedAt: now }).where(expired).run() as {
               changes: number;
@@ -274,6 +279,13 @@ function earliestLease(db: SyncDatabase): number | null {
     .where(eq(executions.status, "running"))
     .get();
   return row?.at ?? null;
+}
+
+/** `execution.completed` / `execution.failed` for a row that just finished, inside its transaction. */
+function queueFinishedEvent(tx: SyncDatabase, row: ExecutionRow, now: Date): void {
+  if (row.status !== "completed" && row.status !== "failed") return;
+  const type = row.status === "completed" ? "execution.completed" : "execution.failed";
+  webhookDeliveryModel.queueInTransaction(tx, type, executionEventDataSync(tx, row), { deploymentId: row.deploymentId }, now);
 }
 
 function readUsage(db: SyncDatabase, period: string): number {

@@ -24,3 +24,5 @@ export * from "./imported-rows.ts";
 export * from "./tenant-backup.ts";
 export * from "./password-reset.ts";
 export * from "./deleted-user.ts";
+export * from "./webhook-events.ts";
+export * from "./webhook-delivery.ts";
