@@ -478,6 +478,29 @@ describe("webhook procedures", () => {
   });
 });
 
+describe("the deliverer's loop", () => {
+  test("started, it sends a new execution's event without being asked, woken by the work signal, and stops cleanly", async () => {
+    const ws = await newWorkspace("wh-loop");
+    const { secret } = await saveWebhook(ws, "loop");
+    const loop = new WebhookDeliverer({ outbound: { allow: parseOutboundAllow(receiver.host) }, pollIntervalMs: 60_000 });
+    loop.start();
+    try {
+      // Let the first pass find nothing and go to sleep (nothing is due anywhere: it waits for a signal).
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const executionId = await runExecution(ws, { name: "Loop" });
+      const deadline = Date.now() + 10_000;
+      while (!receiver.received.some((request) => request.body.includes(executionId)) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const request = receiver.received.find((item) => item.body.includes(executionId));
+      expect(request && verifyWebhookSignature(secret ?? "", String(request.headers["sigil-signature"]), request.body)).toBe(true);
+    } finally {
+      await loop.stop();
+    }
+    expect(loop.running).toBe(false);
+  });
+});
+
 describe("an idle deliverer", () => {
   test("opens no tenant file once every delivery is done", async () => {
     const workspaces = [await newWorkspace("wh-idle"), await newWorkspace("wh-idle")];

@@ -1,24 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import {
-  HybridDatabaseManager,
-  settingsModel,
-  tenantContext,
-  tenantWorkModel,
-  watchWorkSignal,
-  webhookDeliveryModel,
-  type DeliveryAttemptOutcome,
-  type WebhookDeliveryRow,
-  type WorkSignalWatch,
-} from "@sigil/db";
+import { settingsModel, tenantContext, tenantWorkModel, webhookDeliveryModel, type DeliveryAttemptOutcome, type WebhookDeliveryRow } from "@sigil/db";
 import { apiConfig } from "../config.ts";
 import { outboundRequest, OutboundUnreachableError, type OutboundPolicy } from "../outbound/request.ts";
 import { retryDelayMs } from "../webhooks/backoff.ts";
 import { EVENT_HEADER, EVENT_ID_HEADER, SIGNATURE_HEADER, signatureHeader, WEBHOOK_USER_AGENT } from "../webhooks/signature.ts";
+import { IdleLoop } from "./idle-loop.ts";
 import { errorMessage } from "./provider.ts";
 
-/** setTimeout's longest delay (2^31 - 1 ms); a longer one fires at once. */
-const MAX_TIMER_DELAY_MS = 2_147_483_647;
 /** A receiver's answer is not needed: more than this is not read (the attempt then fails). */
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
@@ -101,12 +90,9 @@ export class WebhookDeliverer {
   private readonly now: () => Date;
   private readonly random: () => number;
   private readonly onEvent: ((event: WebhookEvent) => void) | undefined;
-  private loop: Promise<void> | undefined;
-  private loopStop: AbortController | undefined;
-  private signalWatch: WorkSignalWatch | undefined;
-  private watchFailed = false;
-  private woken = false;
-  private wakePause: (() => void) | undefined;
+  private readonly loop: IdleLoop;
+  /** What the last pass of the loop found (null: it failed), for the idle wait. */
+  private lastPass: DeliveryPassResult | null = null;
   private readonly passes = new Set<Promise<unknown>>();
 
   constructor(options: WebhookDelivererOptions = {}) {
@@ -126,6 +112,17 @@ export class WebhookDeliverer {
     this.now = options.now ?? (() => new Date());
     this.random = options.random ?? Math.random;
     this.onEvent = options.onEvent;
+    this.loop = new IdleLoop({
+      wakeOnSignal: this.wakeOnSignal,
+      what: "webhook deliveries",
+      pass: async () => {
+        this.lastPass = null;
+        this.lastPass = await this.runOnce();
+        return this.lastPass.more;
+      },
+      idleWaitMs: (wakeable) => this.idleWaitMs(wakeable),
+      onError: (message) => this.emit({ type: "error", message }),
+    });
   }
 
   /** One pass over the tenants with due deliveries. */
@@ -140,59 +137,18 @@ export class WebhookDeliverer {
   }
 
   start(): void {
-    if (this.loop) return;
-    const stop = new AbortController();
-    this.loopStop = stop;
-    if (this.wakeOnSignal) {
-      this.signalWatch = watchWorkSignal(
-        HybridDatabaseManager.getInstance().options.dataDir,
-        () => this.wake(),
-        (error) => {
-          this.watchFailed = true;
-          this.wakePause?.();
-          this.emit({
-            type: "error",
-            message: `Watching for new webhook deliveries failed (polling every ${this.pollIntervalMs} ms instead): ${errorMessage(error)}`,
-          });
-        },
-      );
-    }
-    this.loop = this.runLoop(stop.signal);
+    this.loop.start();
   }
 
   /** Stops the loop and waits for the deliveries in flight to be recorded. */
   async stop(): Promise<void> {
-    this.loopStop?.abort();
-    this.signalWatch?.close();
-    this.signalWatch = undefined;
-    await this.loop;
+    this.loop.halt();
+    await this.loop.finished();
     await Promise.allSettled([...this.passes]);
-    this.loop = undefined;
-    this.loopStop = undefined;
   }
 
   get running(): boolean {
-    return this.loop !== undefined;
-  }
-
-  private wake(): void {
-    this.woken = true;
-    this.wakePause?.();
-  }
-
-  private async runLoop(stop: AbortSignal): Promise<void> {
-    while (!stop.aborted) {
-      this.woken = false;
-      let result: DeliveryPassResult | null = null;
-      try {
-        result = await this.runOnce();
-      } catch (error) {
-        this.emit({ type: "error", message: `Webhook delivery pass failed: ${errorMessage(error)}` });
-      }
-      if (stop.aborted) break;
-      if (result?.more || this.woken) continue;
-      await this.pause(stop, this.idleWaitMs(result));
-    }
+    return this.loop.running;
   }
 
   /**
@@ -200,8 +156,8 @@ export class WebhookDeliverer {
    * the poll interval when signals cannot reach this loop or a due tenant was not served (in
    * maintenance, suspended, or failing).
    */
-  private idleWaitMs(result: DeliveryPassResult | null): number {
-    if (!this.wakeOnSignal || this.watchFailed || result === null) return this.pollIntervalMs;
+  private idleWaitMs(wakeable: boolean): number | null {
+    if (!wakeable || this.lastPass === null) return this.pollIntervalMs;
     let next: number | null;
     try {
       next = tenantWorkModel.nextWebhooksDueAt();
@@ -209,23 +165,9 @@ export class WebhookDeliverer {
       this.emit({ type: "error", message: `Reading the next webhook due time failed: ${errorMessage(error)}` });
       return this.pollIntervalMs;
     }
-    if (next === null) return MAX_TIMER_DELAY_MS;
+    if (next === null) return null;
     const wait = next - this.now().getTime();
-    return wait > 0 ? Math.min(wait, MAX_TIMER_DELAY_MS) : this.pollIntervalMs;
-  }
-
-  private pause(stop: AbortSignal, ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        stop.removeEventListener("abort", done);
-        this.wakePause = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      stop.addEventListener("abort", done, { once: true });
-      this.wakePause = done;
-    });
+    return wait > 0 ? wait : this.pollIntervalMs;
   }
 
   private async pass(): Promise<DeliveryPassResult> {
