@@ -1,4 +1,6 @@
+import { spawn } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
+import { join } from "node:path";
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
@@ -378,6 +380,59 @@ describe("exactly once", () => {
     clock.now += 3_600_000;
     expect(await second.runOnce()).toMatchObject({ attempted: 0 });
   });
+
+  test("a worker process killed (SIGKILL) mid-delivery: after its lease expired the delivery is retried and delivered, one row, one event id", async () => {
+    const ws = await newWorkspace("wh-kill");
+    const { secret } = await saveWebhook(ws, "killed");
+    // The receiver holds the first request open: the worker process dies while sending it.
+    receiver.respond = () => undefined;
+    const child = spawn(process.execPath, ["--import", "tsx", "test/fixtures/webhook-worker.ts"], {
+      cwd: join(import.meta.dirname, ".."),
+      env: { ...process.env, DATA_DIR: env.dataDir, RECEIVER: receiver.host },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on("exit", (code, signal) => resolve(signal ?? code)));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error("the webhook worker did not start")), 30_000);
+        child.stdout.on("data", (chunk: Buffer) => {
+          if (chunk.toString().includes("ready ")) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+      await runExecution(ws);
+      const deadline = Date.now() + 15_000;
+      while (receiver.received.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(receiver.received).toHaveLength(1);
+      child.kill("SIGKILL");
+      expect(await exited).toBe("SIGKILL");
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    }
+    const [claimed] = await deliveries(ws);
+    expect(claimed).toMatchObject({ status: "delivering", attempts: 1 });
+    const lease = claimed?.leaseExpiresAt?.getTime() ?? 0;
+
+    receiver.respond = (_request, response) => response.writeHead(200).end();
+    const clock = { now: lease - 1_000 };
+    const next = deliverer(clock);
+    expect(await next.runOnce()).toMatchObject({ attempted: 0 });
+    clock.now = lease;
+    expect(await next.runOnce()).toMatchObject({ attempted: 1, delivered: 1 });
+    const rows = await deliveries(ws);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: "delivered", attempts: 2, lastStatusCode: 200 });
+    expect(receiver.received).toHaveLength(2);
+    expect(new Set(receiver.received.map((request) => request.headers["sigil-event-id"]))).toEqual(new Set([rows[0]?.eventId]));
+    const last = receiver.received[1];
+    expect(verifyWebhookSignature(secret ?? "", String(last?.headers["sigil-signature"]), last?.body ?? "", { nowSeconds: Math.floor(clock.now / 1000) })).toBe(
+      true,
+    );
+    clock.now += 24 * 3_600_000;
+    expect(await next.runOnce()).toMatchObject({ attempted: 0 });
+  }, 60_000);
 
   test("the event is written in the finish's transaction: a finish that does not commit writes no delivery, one that does writes exactly one", async () => {
     const ws = await newWorkspace("wh-tx");
