@@ -454,6 +454,29 @@ describe("exactly once", () => {
   });
 });
 
+describe("stale recovery", () => {
+  test("an execution failed because its worker kept dying becomes one execution.failed, in recovery's transaction", async () => {
+    const ws = await newWorkspace("wh-stale");
+    await saveWebhook(ws, "stale", { events: ["execution.failed"] });
+    const execution = await inTenant(ws.tenant, () =>
+      executionModel.createWithinMonthlyLimit(
+        { promptId: ws.prompt.id, promptVersion: 1, input: {}, provider: "template", model: "", fileIds: [], deploymentId: null },
+        1_000,
+      ),
+    );
+    await inTenant(ws.tenant, () => executionModel.claimNextPending({ workerId: "dead", leaseMs: 1 }));
+    const later = new Date(Date.now() + 1_000);
+    expect(await inTenant(ws.tenant, () => executionModel.recoverExpiredLeases(1, later))).toEqual({ retried: 0, failed: 1 });
+    expect(await inTenant(ws.tenant, () => executionModel.recoverExpiredLeases(1, later))).toEqual({ retried: 0, failed: 0 });
+    const rows = await deliveries(ws);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.payload).toMatchObject({
+      type: "execution.failed",
+      data: { id: execution.id, status: "failed", error: expect.stringMatching(/worker stopped/) as unknown },
+    });
+  });
+});
+
 describe("webhook procedures", () => {
   test("send test event, 410 Gone disables the webhook, redeliver, rotate secret", async () => {
     const ws = await newWorkspace("wh-proc");
