@@ -3,7 +3,7 @@ import { webhookDeliveriesInput, webhookDeliveryInput, webhookIdentifierInput } 
 import { TRPCError } from "@trpc/server";
 import { authedProcedure } from "../procedures.ts";
 import { recordAudit } from "../services/audit.ts";
-import { publicDelivery, publicWebhook, requireWebhook, rotateWebhookSecret } from "../services/webhooks.ts";
+import { listedDelivery, publicDelivery, publicWebhook, requireWebhook, rotateWebhookSecret } from "../services/webhooks.ts";
 import { router } from "../trpc.ts";
 
 const adminOnly = authedProcedure({ role: "admin" });
@@ -17,7 +17,7 @@ export const webhooksRouter = router({
   deliveries: adminOnly.input(webhookDeliveriesInput).query(async ({ input }) => {
     await requireWebhook(input.identifier);
     const page = await webhookDeliveryModel.listForWebhook(input.identifier, input.page, input.pageSize);
-    return { ...page, data: page.data.map(publicDelivery) };
+    return { ...page, data: page.data.map(listedDelivery) };
   }),
 
   delivery: adminOnly.input(webhookDeliveryInput).query(async ({ input }) => {

@@ -83,8 +83,8 @@ export async function rotateWebhookSecret(row: SettingRow): Promise<{ row: Setti
   return { row: saved, secret };
 }
 
-/** A delivery as the log shows it (the payload included: it is the tenant's own event). */
-export function publicDelivery(row: WebhookDeliveryRow) {
+/** A delivery as the log lists it (without its payload: up to 8 KB of result per row). */
+export function listedDelivery(row: WebhookDeliveryRow) {
   return {
     id: row.id,
     webhook: row.webhook,
@@ -99,6 +99,10 @@ export function publicDelivery(row: WebhookDeliveryRow) {
     expiresAt: row.expiresAt,
     deliveredAt: row.deliveredAt,
     createdAt: row.createdAt,
-    payload: row.payload,
   };
+}
+
+/** One delivery with the event it sends (the tenant's own data). */
+export function publicDelivery(row: WebhookDeliveryRow) {
+  return { ...listedDelivery(row), payload: row.payload };
 }
