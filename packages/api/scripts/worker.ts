@@ -17,6 +17,9 @@
  * src/server-settings.ts; an invalid one exits 2 naming it). USAGE_REFRESH_INTERVAL_SECONDS: how often
  * this process measures the tenant files' sizes into the control plane (src/worker/usage-refresh.ts).
  * BACKUP_DIR, BACKUP_INTERVAL, BACKUP_RETENTION: scheduled backups (src/worker/backup-schedule.ts), off without BACKUP_DIR.
+ *
+ * The same process sends webhook deliveries (src/worker/webhook-deliverer.ts), woken by the same
+ * signal file and by the index's next due time; one log line per attempt.
  */
 import "./default-data-dir.ts";
 import { HybridDatabaseManager, InvalidSettingError } from "@sigil/db";
@@ -32,7 +35,9 @@ import {
   workerSocketPath,
   type ExecutionWorkerOptions,
   type StatusSocket,
+  type WebhookEvent,
   type WorkerEvent,
+  WebhookDeliverer,
 } from "../src/worker/index.ts";
 
 /** Unset settings are left out, so the worker applies its own defaults. */
@@ -61,6 +66,31 @@ function log(event: WorkerEvent): void {
       logger().error({ ...(event.tenantSlug ? { slug: event.tenantSlug } : {}) }, event.message);
       break;
   }
+}
+
+/** One log line per delivery attempt; the URL and body are never logged (a URL may carry a token). */
+function logWebhook(event: WebhookEvent): void {
+  if (event.type === "error") {
+    logger().error({ ...(event.tenantSlug ? { slug: event.tenantSlug } : {}) }, event.message);
+    return;
+  }
+  const { tenantSlug, deliveryId, webhook, attempt, status, statusCode, durationMs, error, detail, disabled, recorded } = event;
+  const fields = {
+    slug: tenantSlug,
+    deliveryId,
+    webhook,
+    event: event.event,
+    attempt,
+    status,
+    statusCode,
+    durationMs,
+    ...(error ? { error } : {}),
+    ...(detail ? { detail } : {}),
+    ...(recorded ? {} : { recorded }),
+  };
+  if (disabled) logger().warn(fields, `webhook ${webhook} answered 410 Gone and was disabled`);
+  else if (status === "delivered") logger().info(fields, "webhook delivered");
+  else logger().warn(fields, status === "retry" ? "webhook delivery failed; retrying later" : "webhook delivery failed for good");
 }
 
 let settings: ServerSettings;
@@ -132,7 +162,7 @@ const shutdown = (signal: NodeJS.Signals) => {
   }
   stopping = true;
   logger().info(`${signal}: stopping after the executions in flight…`);
-  Promise.all([worker.stop(), usageRefresh.stop(), backupSchedule?.stop(), api?.close(), statusSocket?.close()])
+  Promise.all([worker.stop(), webhooks.stop(), usageRefresh.stop(), backupSchedule?.stop(), api?.close(), statusSocket?.close()])
     .then(() => {
       manager.close();
       logger().info("Worker stopped.");
@@ -147,6 +177,8 @@ process.on("SIGINT", shutdown);
 process.on("SIGTERM", shutdown);
 
 worker.start();
+const webhooks = new WebhookDeliverer({ onEvent: logWebhook });
+webhooks.start();
 const usageRefresh = startUsageRefresh({
   intervalSeconds: settings.worker.usageRefreshIntervalSeconds,
   onError: (error) => logger().error({ err: error }, "measuring tenant files failed"),

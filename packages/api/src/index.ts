@@ -46,3 +46,14 @@ export {
   type TableCounts,
 } from "./services/hypersigil-import/import.ts";
 export * from "./observability/index.ts";
+export {
+  generateWebhookSecret,
+  signatureHeader,
+  verifyWebhookSignature,
+  EVENT_HEADER,
+  EVENT_ID_HEADER,
+  SIGNATURE_HEADER,
+  WEBHOOK_USER_AGENT,
+  type VerifyOptions,
+} from "./webhooks/signature.ts";
+export { retryDelayMs, FIRST_RETRY_DELAY_MS, MAX_RETRY_DELAY_MS } from "./webhooks/backoff.ts";

@@ -14,6 +14,7 @@ import { settingsRouter } from "./routers/settings.ts";
 import { tenantsRouter } from "./routers/tenants.ts";
 import { usageRouter } from "./routers/usage.ts";
 import { usersRouter } from "./routers/users.ts";
+import { webhooksRouter } from "./routers/webhooks.ts";
 import { router } from "./trpc.ts";
 
 /** The public contract of the typed client: these router names are stable. */
@@ -34,6 +35,7 @@ export const appRouter = router({
   admin: adminRouter,
   maintenance: maintenanceRouter,
   usage: usageRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

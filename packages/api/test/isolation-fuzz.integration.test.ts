@@ -58,6 +58,8 @@ interface World {
   cancelled: Set<string>;
   providers: Map<string, ProviderState>;
   webhooks: Map<string, WebhookState>;
+  /** Webhook delivery id → its webhook's identifier (test events; they stay when the webhook is deleted). */
+  deliveries: Map<string, string>;
   /** Dataset id → its name and number of items. */
   datasets: Map<string, { name: string; items: number }>;
   /** Batch run id → its prompt and executions (deleting the prompt deletes its runs). */
@@ -182,6 +184,11 @@ const OP_KINDS = [
   "settings.webhook",
   "settings.delete",
   "settings.list",
+  "webhooks.sendTest",
+  "webhooks.deliveries",
+  "webhooks.delivery",
+  "webhooks.redeliver",
+  "webhooks.rotateSecret",
   "settings.providerModels",
   "settings.testProvider",
   "foreign.cookie",
@@ -540,7 +547,7 @@ async function runOp(op: Op): Promise<void> {
       const identifier = `hook-${op.seed % 6}`;
       const hook: WebhookState = {
         url: `https://hooks.example/${me.marker}/${op.seed}`,
-        events: op.seed % 2 === 0 ? ["execution.failed"] : ["execution.completed", "prompt.updated"],
+        events: op.seed % 2 === 0 ? ["execution.failed"] : ["execution.completed", "batch.completed"],
       };
       const result = check(await m<WebhookState & { identifier: string }>("settings.saveWebhook", { identifier, ...hook }, cookieOnly));
       expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
@@ -692,6 +699,47 @@ async function runOp(op: Op): Promise<void> {
       if (op.kind === "batch.cancel" && run) run.cancelled = true;
       return;
     }
+    case "webhooks.sendTest":
+    case "webhooks.rotateSecret": {
+      // The same few identifiers in every tenant: a procedure that ignored the tenant would reach another's webhook.
+      const identifier = `hook-${op.seed % 6}`;
+      const path = op.kind === "webhooks.sendTest" ? "webhooks.sendTest" : "webhooks.rotateSecret";
+      const result = check(await m<{ id?: string; secret?: string }>(path, { identifier }, cookieOnly));
+      expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(me.webhooks.has(identifier) ? 200 : 404);
+      if (op.kind === "webhooks.sendTest" && result.data?.id) {
+        me.deliveries.set(result.data.id, identifier);
+        own(op.tenant, result.data.id);
+      }
+      return;
+    }
+    case "webhooks.deliveries": {
+      const identifier = `hook-${op.seed % 6}`;
+      const result = check(await q<{ data: { id: string }[]; total: number }>("webhooks.deliveries", { identifier, pageSize: 100 }, cookieOnly));
+      if (!me.webhooks.has(identifier)) {
+        expect(result.status).toBe(404);
+        return;
+      }
+      expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
+      const expected = [...me.deliveries].filter(([, webhook]) => webhook === identifier).map(([id]) => id);
+      expect(result.data?.total).toBe(expected.length);
+      for (const row of result.data?.data ?? []) expect(me.deliveries.get(row.id)).toBe(identifier);
+      return;
+    }
+    case "webhooks.delivery":
+    case "webhooks.redeliver": {
+      // Another tenant's delivery id, under a webhook identifier I have: 404, never its data.
+      const { id, foreign } = target(me.deliveries, them.deliveries);
+      if (!id) return;
+      const identifier = foreign ? (pick([...me.webhooks.keys()], op.seed) ?? "hook-0") : (me.deliveries.get(id) ?? "hook-0");
+      const result =
+        op.kind === "webhooks.delivery"
+          ? check(await q("webhooks.delivery", { identifier, id }, cookieOnly))
+          : check(await m("webhooks.redeliver", { identifier, id }, cookieOnly));
+      if (foreign || !me.webhooks.has(identifier)) expect(result.status, `${op.kind}: ${JSON.stringify(result.data)}`).toBe(404);
+      // No worker runs here: my test deliveries are pending, and only a failed one can be sent again.
+      else expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(op.kind === "webhooks.delivery" ? 200 : 409);
+      return;
+    }
     case "foreign.cookie":
     case "foreign.apiKey": {
       // Another tenant's credential on my host: refused, and nothing is written anywhere.
@@ -747,6 +795,7 @@ beforeAll(async () => {
       cancelled: new Set(),
       providers: new Map([[FAKE_PROVIDER, publicProviderState(saved.data)]]),
       webhooks: new Map(),
+      deliveries: new Map(),
       datasets: new Map(),
       runs: new Map(),
       counter: 0,
@@ -815,6 +864,10 @@ test(`${TENANTS} tenants, ${RUNS * OPS_PER_RUN} random operations in concurrent 
     const runList = await read<{ total: number }>("batchRuns.list", { pageSize: 100 });
     expect(runList?.total).toBe(me.runs.size);
     expectSettingsOf(me, await read<SettingsList>("settings.list", undefined));
+    for (const identifier of me.webhooks.keys()) {
+      const log = await read<{ data: { id: string }[]; total: number }>("webhooks.deliveries", { identifier, pageSize: 100 });
+      expect(log?.total).toBe([...me.deliveries.values()].filter((webhook) => webhook === identifier).length);
+    }
     await read("executions.list", { pageSize: 100 });
     await read("audit.list", { pageSize: 100 });
     await read("users.list", {});

@@ -48,6 +48,8 @@ interface Recomputed {
   executionsInPeriod: number;
   pending: boolean;
   running: boolean;
+  /** Webhook deliveries wait to be sent (pending, or claimed by a worker that may have died). */
+  webhooks: boolean;
 }
 
 interface UsageRow {
@@ -64,6 +66,7 @@ interface UsageRow {
 interface WorkRow {
   pending_since: number | null;
   lease_check_at: number | null;
+  webhooks_due_at: number | null;
 }
 
 const STATS_FIELDS = [
@@ -75,7 +78,7 @@ const STATS_FIELDS = [
 
 function recompute(tenant: SqliteConnection, period: string): Recomputed {
   const row = tenant
-    .prepare<[string], Omit<Recomputed, "executionsPeriod" | "pending" | "running"> & { pending: number; running: number }>(
+    .prepare<[string], Omit<Recomputed, "executionsPeriod" | "pending" | "running" | "webhooks"> & { pending: number; running: number; webhooks: number }>(
       // The bytes the storage triggers count (tenant migrations 0002 and 0003): files, dataset items.
       `SELECT (SELECT coalesce(sum(size), 0) FROM files)
                 + (SELECT coalesce(sum(length(CAST(variables AS BLOB)) + coalesce(length(CAST(expected_output AS BLOB)), 0) + length(CAST(tags AS BLOB))), 0)
@@ -85,11 +88,12 @@ function recompute(tenant: SqliteConnection, period: string): Recomputed {
               (SELECT max(created_at) FROM audit_log) AS lastActivityAt,
               coalesce((SELECT count FROM usage_counters WHERE metric = 'executions' AND period = ?), 0) AS executionsInPeriod,
               EXISTS (SELECT 1 FROM executions WHERE status = 'pending') AS pending,
-              EXISTS (SELECT 1 FROM executions WHERE status = 'running') AS running`,
+              EXISTS (SELECT 1 FROM executions WHERE status = 'running') AS running,
+              EXISTS (SELECT 1 FROM webhook_deliveries WHERE status IN ('pending', 'delivering')) AS webhooks`,
     )
     .get(period);
   if (!row) throw new Error("The tenant file answered no totals.");
-  return { ...row, executionsPeriod: period, pending: row.pending === 1, running: row.running === 1 };
+  return { ...row, executionsPeriod: period, pending: row.pending === 1, running: row.running === 1, webhooks: row.webhooks === 1 };
 }
 
 /** Fixes the file's `tenant_stats` row (revision + 1) where it differs from the rows; returns the file's revision afterwards. */
@@ -167,19 +171,21 @@ function compareUsage(before: UsageRow | undefined, after: Recomputed & { revisi
 /**
  * Rebuilds the tenant's `tenant_work` row from its executions: pending ones keep (or get) a
  * pending mark, with a new generation so a worker finishing an older drain cannot clear it;
- * running ones get a lease check now; neither, no mark.
+ * running ones get a lease check now; neither, no mark. Waiting webhook deliveries keep (or get,
+ * due now) the deliverer's mark, which then finds their exact due time; none, no mark.
  */
 function repairTenantWork(shared: SqliteConnection, tenantId: string, truth: Recomputed, now: number): TenantRepairDifference[] {
-  const before = shared.prepare<[string], WorkRow>("SELECT pending_since, lease_check_at FROM tenant_work WHERE tenant_id = ?").get(tenantId);
+  const before = shared.prepare<[string], WorkRow>("SELECT pending_since, lease_check_at, webhooks_due_at FROM tenant_work WHERE tenant_id = ?").get(tenantId);
   shared
     .prepare(
-      `INSERT INTO tenant_work (tenant_id, pending_since, pending_generation, lease_check_at) VALUES (@tenantId, @pending, 1, @lease)
+      `INSERT INTO tenant_work (tenant_id, pending_since, pending_generation, lease_check_at, webhooks_due_at) VALUES (@tenantId, @pending, 1, @lease, @webhooks)
        ON CONFLICT (tenant_id) DO UPDATE SET
          pending_since = CASE WHEN @pending IS NULL THEN NULL ELSE coalesce(tenant_work.pending_since, @pending) END,
          pending_generation = tenant_work.pending_generation + (@pending IS NOT NULL),
-         lease_check_at = @lease`,
+         lease_check_at = @lease,
+         webhooks_due_at = CASE WHEN @webhooks IS NULL THEN NULL ELSE min(coalesce(tenant_work.webhooks_due_at, @webhooks), @webhooks) END`,
     )
-    .run({ tenantId, pending: truth.pending ? now : null, lease: truth.running ? now : null });
+    .run({ tenantId, pending: truth.pending ? now : null, lease: truth.running ? now : null, webhooks: truth.webhooks ? now : null });
   const differences: TenantRepairDifference[] = [];
   const marked = (value: number | null | undefined) => (value === null || value === undefined ? "none" : "marked");
   if (before === undefined) differences.push({ table: "tenant_work", field: "row", before: null, after: "created" });
@@ -188,6 +194,9 @@ function repairTenantWork(shared: SqliteConnection, tenantId: string, truth: Rec
   }
   if (marked(before?.lease_check_at) !== (truth.running ? "marked" : "none")) {
     differences.push({ table: "tenant_work", field: "lease_check_at", before: marked(before?.lease_check_at), after: truth.running ? "marked" : "none" });
+  }
+  if (marked(before?.webhooks_due_at) !== (truth.webhooks ? "marked" : "none")) {
+    differences.push({ table: "tenant_work", field: "webhooks_due_at", before: marked(before?.webhooks_due_at), after: truth.webhooks ? "marked" : "none" });
   }
   return differences;
 }

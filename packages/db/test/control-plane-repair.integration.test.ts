@@ -207,6 +207,29 @@ test("a damaged mirror row, tenant_stats row or work row is reported and fixed",
   expect(await repairAllTenants()).toMatchObject({ consistent: 4, repaired: 0, failed: 0 });
 });
 
+test("webhook deliveries waiting in a file without the deliverer's mark (a restored file) get it back; none waiting, the mark goes", async () => {
+  const d = tenantOf(3);
+  await repairAllTenants();
+  const shared = env.manager.getSharedDatabase().$client;
+  const dueOf = () => shared.prepare<[string], { at: number | null }>("SELECT webhooks_due_at AS at FROM tenant_work WHERE tenant_id = ?").get(d)?.at ?? null;
+  const now = Date.now();
+  env.manager.withTenantDatabase(d, (db) =>
+    db.$client
+      .prepare(
+        `INSERT INTO webhook_deliveries (id, webhook, event_id, event, payload, status, attempts, next_attempt_at, expires_at, created_at, updated_at)
+         VALUES (?, 'hook', ?, 'execution.completed', '{}', 'pending', 0, ?, ?, ?, ?)`,
+      )
+      .run(randomUUID(), randomUUID(), now, now + 86_400_000, now, now),
+  );
+  expect(dueOf()).toBeNull();
+  const repaired = await repairTenantControlPlane(d);
+  expect(differencesOf(repaired)).toEqual(["tenant_work.webhooks_due_at: none → marked"]);
+  expect(dueOf()).not.toBeNull();
+  env.manager.withTenantDatabase(d, (db) => db.$client.prepare("UPDATE webhook_deliveries SET status = 'delivered'").run());
+  expect(differencesOf(await repairTenantControlPlane(d))).toEqual(["tenant_work.webhooks_due_at: marked → none"]);
+  expect(dueOf()).toBeNull();
+});
+
 test("the crash window: a commit whose copy never happened is closed by the tenant's next write, or by repair", async () => {
   const [a, b] = [tenantOf(0), tenantOf(1)];
   await repairAllTenants();

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { DUE_LEASE_CHECKS_SQL, PENDING_TENANTS_SQL } from "../src/models/tenant-work.ts";
+import { DUE_LEASE_CHECKS_SQL, DUE_WEBHOOKS_SQL, PENDING_TENANTS_SQL } from "../src/models/tenant-work.ts";
 import { executionModel, promptModel, tenantContext, tenantModel, tenantWorkModel, type PromptRow, type TenantRow } from "../src/index.ts";
 import { createTenants, useTempDataDir } from "./helpers.ts";
 
@@ -181,6 +181,7 @@ describe("cost at many tenants", () => {
     for (const [sql, index] of [
       [PENDING_TENANTS_SQL, "tenant_work_pending_idx"],
       [DUE_LEASE_CHECKS_SQL, "tenant_work_lease_idx"],
+      [DUE_WEBHOOKS_SQL, "tenant_work_webhooks_idx"],
     ] as const) {
       const plan = shared
         .prepare<[Record<string, number>], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)

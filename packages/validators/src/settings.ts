@@ -20,11 +20,24 @@ export const saveProviderInput = z
   .meta({ examples: [{ identifier: "claude", kind: "anthropic", baseUrl: "https://api.anthropic.com", defaultModel: "claude-sonnet-4-5" }] });
 export const providerKeyRequired = (kind: z.infer<typeof providerKind>): boolean => !KEYLESS_KINDS.includes(kind);
 export const providerIdentifierInput = z.object({ identifier: providerIdentifier });
-export const WEBHOOK_EVENTS = ["execution.completed", "execution.failed", "prompt.updated"] as const;
+/**
+ * The events a webhook can receive (docs/webhooks.md). Stored webhooks that still name an event
+ * Sigil no longer sends (the never-sent `prompt.updated`) keep it out of their list when read.
+ */
+export const WEBHOOK_EVENTS = ["execution.completed", "execution.failed", "batch.completed"] as const;
 export const saveWebhookInput = z.object({
   identifier: providerIdentifier,
   url: z.url({ protocol: /^https?$/, error: "Enter an http(s) URL." }).max(500),
   events: z.array(z.enum(WEBHOOK_EVENTS)).min(1, "Choose at least one event."),
   enabled: z.boolean().default(true),
+  /** Only events of this deployment's executions (null or omitted: every event). */
+  deploymentId: z.string().min(1).max(100).nullish(),
 });
+export const webhookIdentifierInput = z.object({ identifier: providerIdentifier });
+export const webhookDeliveriesInput = z.object({
+  identifier: providerIdentifier,
+  page: z.number().int().min(1).default(1),
+  pageSize: z.number().int().min(1).max(100).default(20),
+});
+export const webhookDeliveryInput = z.object({ identifier: providerIdentifier, id: z.string().min(1).max(100) });
 export const deleteSettingInput = z.object({ type: z.enum(["provider", "webhook"]), identifier: providerIdentifier });

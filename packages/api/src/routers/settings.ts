@@ -1,11 +1,12 @@
 import { settingsModel, type SettingRow } from "@sigil/db";
-import { deleteSettingInput, providerIdentifierInput, providerKeyRequired, saveProviderInput, saveWebhookInput, WEBHOOK_EVENTS } from "@sigil/validators";
+import { deleteSettingInput, providerIdentifierInput, providerKeyRequired, saveProviderInput, saveWebhookInput } from "@sigil/validators";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { refusedLiteralReason } from "../outbound/request.ts";
 import type { OutboundAllowEntry } from "../outbound/allow-list.ts";
 import { authedProcedure } from "../procedures.ts";
 import { auditableUrl, recordAudit } from "../services/audit.ts";
+import { assertDeployment, publicWebhook, saveWebhookSetting } from "../services/webhooks.ts";
 import { router } from "../trpc.ts";
 import { errorMessage } from "../worker/provider.ts";
 import { HttpProvider } from "../worker/providers/http-provider.ts";
@@ -29,11 +30,11 @@ async function configuredProvider(identifier: string, allow: readonly OutboundAl
 const adminOnly = authedProcedure({ role: "admin" });
 
 /**
- * The stored shapes (settings.type "provider" and "webhook"); the worker reads providers
+ * The stored provider shape (settings.type "provider"); the worker reads providers
  * (worker/providers/settings.ts, which also fills in the defaults of rows saved before kinds). The
  * model stores `apiKey` encrypted, with `apiKeyHint` (packages/db/src/models/settings.ts).
+ * Webhooks: services/webhooks.ts.
  */
-const webhookPayload = z.object({ url: z.string(), events: z.array(z.enum(WEBHOOK_EVENTS)), enabled: z.boolean() });
 
 /** Credentials are write-only: after saving, only whether a key is set and its last 4 characters. */
 function publicProvider(row: SettingRow) {
@@ -49,11 +50,6 @@ function publicProvider(row: SettingRow) {
     apiKeyHint: payload.apiKeyHint ?? null,
     updatedAt: row.updatedAt,
   };
-}
-
-function publicWebhook(row: SettingRow) {
-  const parsed = webhookPayload.safeParse(row.payload);
-  return { identifier: row.identifier, ...(parsed.success ? parsed.data : { url: "", events: [], enabled: false }), updatedAt: row.updatedAt };
 }
 
 /** A URL on an address the outbound guard always refuses is refused when saved, with the reason. */
@@ -164,8 +160,10 @@ export const settingsRouter = router({
 
   saveWebhook: adminOnly.input(saveWebhookInput).mutation(async ({ ctx, input }) => {
     assertReachableLiteral("webhook URL", input.url, ctx.config.outboundAllow);
+    await assertDeployment(input.deploymentId);
     const existing = await settingsModel.get("webhook", input.identifier);
-    const row = await settingsModel.upsert("webhook", input.identifier, { url: input.url, events: input.events, enabled: input.enabled });
+    // A new webhook's signing secret is returned this once (never again: webhooks.rotateSecret makes a new one).
+    const { row, secret } = await saveWebhookSetting(input, existing);
     // A webhook URL is often a credential itself (Slack, Discord): only its origin is kept.
     await recordAudit(
       ctx,
@@ -177,9 +175,10 @@ export const settingsRouter = router({
         url: auditableUrl(input.url),
         events: input.events,
         enabled: input.enabled,
+        deploymentId: input.deploymentId ?? null,
       },
     );
-    return publicWebhook(row);
+    return { ...publicWebhook(row), secret };
   }),
 
   delete: adminOnly.input(deleteSettingInput).mutation(async ({ ctx, input }) => {

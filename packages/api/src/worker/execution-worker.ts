@@ -9,13 +9,11 @@ import {
   tenantContext,
   tenantWorkModel,
   signalWork,
-  watchWorkSignal,
   type BatchRunRow,
   type ExecutionMeasures,
   type ExecutionOutcome,
   type ExecutionRow,
   type PendingTenant,
-  type WorkSignalWatch,
 } from "@sigil/db";
 import { apiConfig } from "../config.ts";
 import { OutboundUnreachableError, type OutboundPolicy } from "../outbound/request.ts";
@@ -26,10 +24,8 @@ import { DEFAULT_PROVIDER_TIMEOUT_MS, HttpProvider, KeyedSemaphore, loadProvider
 import { errorMessage, ExecutionFailure, type ExecutionProvider, type ProviderFile, type ProviderRequest, type TokenUsage } from "./provider.ts";
 import { executionCost } from "../services/pricing/prices.ts";
 import { validateResult } from "./output-validation.ts";
+import { IdleLoop } from "./idle-loop.ts";
 import { templateProvider } from "./template-provider.ts";
-
-/** setTimeout's longest delay (2^31 - 1 ms); a longer one fires at once. */
-const MAX_TIMER_DELAY_MS = 2_147_483_647;
 
 export interface ExecutionWorkerOptions {
   /**
@@ -205,14 +201,7 @@ export class ExecutionWorker {
   private readonly outbound: OutboundPolicy;
   private readonly wakeOnSignal: boolean;
   private readonly ticks = new Set<Tick>();
-  private loop: Promise<void> | undefined;
-  private loopStop: AbortController | undefined;
-  private signalWatch: WorkSignalWatch | undefined;
-  /** Set when watching the signal file failed: the loop polls from then on. */
-  private watchFailed = false;
-  /** A signal arrived since the loop's current tick began: do not pause after it. */
-  private woken = false;
-  private wakePause: (() => void) | undefined;
+  private readonly loop: IdleLoop;
   private nextRecoveryAt = 0;
   private lastTickStartedAt: number | null = null;
   private lastTickEndedAt: number | null = null;
@@ -241,6 +230,13 @@ export class ExecutionWorker {
     this.onEvent = options.onEvent;
     this.outbound = options.outbound ?? { allow: apiConfig().outboundAllow };
     this.wakeOnSignal = options.wakeOnSignal ?? true;
+    this.loop = new IdleLoop({
+      wakeOnSignal: this.wakeOnSignal,
+      what: "executions",
+      pass: async () => (await this.runOnce()).more,
+      idleWaitMs: (wakeable) => this.idleWaitMs(wakeable),
+      onError: (message) => this.emit({ type: "error", message }),
+    });
   }
 
   /**
@@ -276,21 +272,7 @@ export class ExecutionWorker {
 
   /** Starts the loop (no-op if it runs). Errors of a tick are reported through onEvent. */
   start(): void {
-    if (this.loop) return;
-    const stop = new AbortController();
-    this.loopStop = stop;
-    if (this.wakeOnSignal) {
-      this.signalWatch = watchWorkSignal(
-        HybridDatabaseManager.getInstance().options.dataDir,
-        () => this.wake(),
-        (error) => {
-          this.watchFailed = true;
-          this.wakePause?.();
-          this.emit({ type: "error", message: `Watching for new executions failed (polling every ${this.pollIntervalMs} ms instead): ${errorMessage(error)}` });
-        },
-      );
-    }
-    this.loop = this.runLoop(stop.signal);
+    this.loop.start();
   }
 
   /**
@@ -298,18 +280,14 @@ export class ExecutionWorker {
    * direct `runOnce` call) to record the outcome of the executions it already claimed.
    */
   async stop(): Promise<void> {
-    this.loopStop?.abort();
-    this.signalWatch?.close();
-    this.signalWatch = undefined;
+    this.loop.halt();
     for (const tick of this.ticks) tick.halted = true;
-    await this.loop;
+    await this.loop.finished();
     await Promise.allSettled([...this.ticks].map((tick) => tick.done));
-    this.loop = undefined;
-    this.loopStop = undefined;
   }
 
   get running(): boolean {
-    return this.loop !== undefined;
+    return this.loop.running;
   }
 
   /** What the status socket reports (status-socket.ts): is the loop on, when did it last look for work, is a pass under way. */
@@ -323,32 +301,13 @@ export class ExecutionWorker {
     };
   }
 
-  private wake(): void {
-    this.woken = true;
-    this.wakePause?.();
-  }
-
-  private async runLoop(stop: AbortSignal): Promise<void> {
-    while (!stop.aborted) {
-      this.woken = false;
-      let more = false;
-      try {
-        more = (await this.runOnce()).more;
-      } catch (error) {
-        this.emit({ type: "error", message: `Worker tick failed: ${errorMessage(error)}` });
-      }
-      if (stop.aborted) break;
-      if (!more && !this.woken) await this.pause(stop);
-    }
-  }
-
   /**
    * How long an idle loop may sleep: until the next lease check is due (not before stale recovery
    * may run again), indefinitely when nothing runs anywhere, or the poll interval when signals
    * cannot reach this worker.
    */
-  private idleWaitMs(): number | null {
-    if (!this.wakeOnSignal || this.watchFailed) return this.pollIntervalMs;
+  private idleWaitMs(wakeable: boolean): number | null {
+    if (!wakeable) return this.pollIntervalMs;
     let leaseCheckAt: number | null;
     try {
       leaseCheckAt = tenantWorkModel.nextLeaseCheckAt();
@@ -358,23 +317,6 @@ export class ExecutionWorker {
     }
     if (leaseCheckAt === null) return null;
     return Math.max(0, Math.max(leaseCheckAt, this.nextRecoveryAt) - Date.now());
-  }
-
-  /** Waits for the idle wait, a signal of new work, or stop(), whichever comes first. */
-  private pause(stop: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        stop.removeEventListener("abort", done);
-        this.wakePause = undefined;
-        resolve();
-      };
-      // Nothing due: sleep until woken. The timer is still set (at the longest delay a timer
-      // takes, ~24.8 days) because it is what keeps the process alive meanwhile.
-      const timer = setTimeout(done, this.idleWaitMs() ?? MAX_TIMER_DELAY_MS);
-      stop.addEventListener("abort", done, { once: true });
-      this.wakePause = done;
-    });
   }
 
   private async tick(tick: Tick): Promise<TickResult> {

@@ -37,3 +37,4 @@ export {
 } from "./providers/index.ts";
 export { startUsageRefresh, type UsageRefresh, type UsageRefreshOptions } from "./usage-refresh.ts";
 export { startBackupSchedule, type BackupSchedule, type BackupScheduleOptions } from "./backup-schedule.ts";
+export { WebhookDeliverer, type DeliveryPassResult, type WebhookDelivererOptions, type WebhookEvent } from "./webhook-deliverer.ts";

@@ -12,6 +12,8 @@ import { tenantContext } from "../tenant-context.ts";
 import { signalWork } from "../work-signal.ts";
 import { tenantWorkModel } from "./tenant-work.ts";
 import { utcPeriod } from "../usage-periods.ts";
+import { webhookDeliveryModel } from "./webhook-delivery.ts";
+import { executionEventDataSync } from "./webhook-events.ts";
 
 export { utcMonth, utcPeriod } from "../usage-periods.ts";
 
@@ -185,6 +187,8 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
           tenantWorkModel.setLeaseCheck(tenantContext.getCurrentTenantId("executions.finish"), earliestLease(tx));
           // Tokens count in the month the execution finishes, for the plan's token budget.
           if (tokens > 0) addUsage(tx, "tokens", utcPeriod(now), tokens, now);
+          // In the finish's transaction: the event commits with the outcome, or neither does.
+          queueFinishedEvent(tx, row, now);
           const [batchCompleted] = completeFinishedRuns(tx, [row.batchRunId], now);
           return { row, batchCompleted: batchCompleted ?? null };
         },
@@ -216,8 +220,9 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
               updatedAt: now,
             })
             .where(and(expired, gte(executions.attempts, maxAttempts)))
-            .returning({ batchRunId: executions.batchRunId })
+            .returning()
             .all();
+          for (const row of failedRows) queueFinishedEvent(tx, row, now);
           const failed = failedRows.length;
           const retried = (
             tx.update(executions).set({ status: "pending", startedAt: null, claimedBy: null, leaseExpiresAt: null, updatedAt: now }).where(expired).run() as {
@@ -290,4 +295,11 @@ function earliestLease(db: SyncDatabase): number | null {
     .where(eq(executions.status, "running"))
     .get();
   return row?.at ?? null;
+}
+
+/** `execution.completed` / `execution.failed` for a row that just finished, inside its transaction. */
+function queueFinishedEvent(tx: SyncDatabase, row: ExecutionRow, now: Date): void {
+  if (row.status !== "completed" && row.status !== "failed") return;
+  const type = row.status === "completed" ? "execution.completed" : "execution.failed";
+  webhookDeliveryModel.queueInTransaction(tx, type, executionEventDataSync(tx, row), { deploymentId: row.deploymentId }, now);
 }

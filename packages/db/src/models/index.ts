@@ -31,3 +31,5 @@ export * from "./password-reset.ts";
 export * from "./deleted-user.ts";
 export * from "./model-price.ts";
 export * from "./execution-usage.ts";
+export * from "./webhook-events.ts";
+export * from "./webhook-delivery.ts";

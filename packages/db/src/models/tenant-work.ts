@@ -33,6 +33,11 @@ interface Statements {
   nextLeaseCheck: Statement<[], { at: number | null }>;
   row: Statement<[string], TenantWorkRow>;
   depth: Statement<[], WorkQueueDepth>;
+  webhooksDueEarlier: Statement<[{ tenantId: string; at: number }]>;
+  setWebhooksDue: Statement<[{ tenantId: string; at: number | null }]>;
+  dueWebhooks: Statement<[{ now: number; limit: number }], LeaseCheckTenant>;
+  nextWebhooksDue: Statement<[], { at: number | null }>;
+  webhooksDue: Statement<[string], { at: number | null }>;
 }
 
 /** How many tenants have pending executions, and how many have running ones (the worker's queue). */
@@ -59,6 +64,16 @@ export const DUE_LEASE_CHECKS_SQL = `SELECT w.tenant_id AS tenantId, t.slug AS s
    FROM tenant_work w CROSS JOIN tenants t ON t.id = w.tenant_id
   WHERE w.lease_check_at <= @now AND t.maintenance_since IS NULL
   ORDER BY w.lease_check_at, w.tenant_id
+  LIMIT @limit`;
+
+/**
+ * The webhook deliverer's query (exported for the query-plan test): active tenants, not in
+ * maintenance (their deliveries wait), whose earliest delivery is due by `now`.
+ */
+export const DUE_WEBHOOKS_SQL = `SELECT w.tenant_id AS tenantId, t.slug AS slug
+   FROM tenant_work w CROSS JOIN tenants t ON t.id = w.tenant_id
+  WHERE w.webhooks_due_at <= @now AND t.status = 'active' AND t.maintenance_since IS NULL
+  ORDER BY w.webhooks_due_at, w.tenant_id
   LIMIT @limit`;
 
 const prepared = new WeakMap<SqliteConnection, Statements>();
@@ -92,6 +107,18 @@ function prepare(db: SqliteConnection): Statements {
       `SELECT (SELECT count(*) FROM tenant_work WHERE pending_since IS NOT NULL) AS pendingTenants,
               (SELECT count(*) FROM tenant_work WHERE lease_check_at IS NOT NULL) AS runningTenants`,
     ),
+    // The earlier of the stored time and @at: queueing never postpones a delivery already due.
+    webhooksDueEarlier: db.prepare(
+      `INSERT INTO tenant_work (tenant_id, webhooks_due_at) VALUES (@tenantId, @at)
+       ON CONFLICT (tenant_id) DO UPDATE SET webhooks_due_at = min(coalesce(webhooks_due_at, @at), @at)`,
+    ),
+    setWebhooksDue: db.prepare(
+      `INSERT INTO tenant_work (tenant_id, webhooks_due_at) VALUES (@tenantId, @at)
+       ON CONFLICT (tenant_id) DO UPDATE SET webhooks_due_at = @at`,
+    ),
+    dueWebhooks: db.prepare(DUE_WEBHOOKS_SQL),
+    nextWebhooksDue: db.prepare<[], { at: number | null }>(`SELECT min(webhooks_due_at) AS at FROM tenant_work`),
+    webhooksDue: db.prepare<[string], { at: number | null }>(`SELECT webhooks_due_at AS at FROM tenant_work WHERE tenant_id = ?`),
   };
 }
 
@@ -164,6 +191,36 @@ export const tenantWorkModel = {
   /** The queue's depth in tenants (metrics; any status, suspended tenants' waiting work included). */
   queueDepth(): WorkQueueDepth {
     return statements().depth.get() ?? { pendingTenants: 0, runningTenants: 0 };
+  },
+
+  /**
+   * A webhook delivery of the tenant is due at `at` (epoch ms) or earlier: the deliverer visits it
+   * by then. Called inside the tenant file's transaction that queued the delivery, so the index
+   * never misses one (models/webhook-delivery.ts).
+   */
+  markWebhooksDue(tenantId: string, at: number): void {
+    statements().webhooksDueEarlier.run({ tenantId, at });
+  },
+
+  /** The tenant's earliest undelivered delivery as just read from its file (null: none is waiting). */
+  setWebhooksDue(tenantId: string, at: number | null): void {
+    statements().setWebhooksDue.run({ tenantId, at });
+  },
+
+  /** Active tenants, not in maintenance, with a webhook delivery due by `now`, the most overdue first. */
+  listDueWebhooks(now: number, limit: number): LeaseCheckTenant[] {
+    return statements().dueWebhooks.all({ now, limit });
+  },
+
+  /** The earliest due delivery of any tenant (epoch ms), or null when none waits anywhere. */
+  nextWebhooksDueAt(): number | null {
+    return statements().nextWebhooksDue.get()?.at ?? null;
+  },
+
+  /** When the tenant's next webhook delivery is due (null: none is waiting). */
+  webhooksDueAt(tenantId: string): number | null {
+    assertTenantId(tenantId);
+    return statements().webhooksDue.get(tenantId)?.at ?? null;
   },
 
   /** The tenant's row as stored (tests, diagnostics). */

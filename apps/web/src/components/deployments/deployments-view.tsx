@@ -35,6 +35,8 @@ export function DeploymentsView({ page, promptId }: { page: number; promptId?: s
   // Configured providers: only admins may read the settings (and only admins edit deployments).
   const settings = useQuery(trpc.settings.list.queryOptions(undefined, { enabled: isAdmin }));
   const providers = settings.data?.providers ?? [];
+  // Webhooks limited to one deployment (Settings → Webhooks) are listed beside it.
+  const webhooksOf = (deploymentId: string) => (settings.data?.webhooks ?? []).filter((webhook) => webhook.deploymentId === deploymentId);
 
   const [editing, setEditing] = useState<Editing>(null);
   const [running, setRunning] = useState<Deployment | null>(null);
@@ -89,7 +91,19 @@ export function DeploymentsView({ page, promptId }: { page: number; promptId?: s
             <TableBody>
               {deployments.data.map((deployment) => (
                 <TableRow key={deployment.id}>
-                  <TableCell className="font-mono text-sm font-medium whitespace-nowrap text-gray-900">{deployment.name}</TableCell>
+                  <TableCell className="font-mono text-sm font-medium whitespace-nowrap text-gray-900">
+                    {deployment.name}
+                    {webhooksOf(deployment.id).length > 0 ? (
+                      <span className="block font-sans text-xs font-normal text-gray-500">
+                        Webhooks:{" "}
+                        <Link href={href("/settings")} className="font-mono text-brand-700 hover:underline">
+                          {webhooksOf(deployment.id)
+                            .map((webhook) => webhook.identifier)
+                            .join(", ")}
+                        </Link>
+                      </span>
+                    ) : null}
+                  </TableCell>
                   <TableCell className="whitespace-nowrap">
                     <Link href={href(`/prompts/${deployment.promptId}`)} className="text-brand-700 hover:underline">
                       {promptNames.get(deployment.promptId) ?? `Prompt ${deployment.promptId.slice(0, 8)}`}

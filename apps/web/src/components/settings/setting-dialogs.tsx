@@ -11,7 +11,7 @@ import {
   WEBHOOK_EVENTS,
   type ProviderKind,
 } from "@sigil/validators";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent, type ReactNode } from "react";
 import { useChangedSinceMount, useUnsavedChanges } from "@/components/unsaved-changes/context";
 import { ErrorAlert } from "@/components/ui/alert";
@@ -20,6 +20,7 @@ import { Checkbox, CheckboxGroup } from "@/components/ui/checkbox";
 import { Dialog } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
+import { useFeature } from "@/components/workspace/workspace-context";
 import { useToast } from "@/components/ui/toast";
 import { fieldErrorsOf } from "@/lib/trpc-errors";
 import { useTRPC } from "@/trpc/client";
@@ -33,7 +34,7 @@ export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 export const EVENT_DESCRIPTIONS: Record<WebhookEvent, string> = {
   "execution.completed": "An execution finished with a result.",
   "execution.failed": "An execution failed.",
-  "prompt.updated": "A prompt got a new version.",
+  "batch.completed": "A batch run over a dataset finished.",
 };
 
 /** "••••1234" for a saved key (the API only returns its last four characters). */
@@ -259,8 +260,21 @@ function ProviderForm({ provider, onDone }: { provider: Provider | null; onDone:
   );
 }
 
-/** Add (webhook = null) or edit a webhook: URL, the events it receives, on or off. */
-export function WebhookDialog({ open, webhook, onClose }: { open: boolean; webhook: Webhook | null; onClose: () => void }) {
+/**
+ * Add (webhook = null) or edit a webhook: URL, the events it receives, an optional deployment,
+ * on or off. A new webhook's signing secret goes to `onSecret` (shown once).
+ */
+export function WebhookDialog({
+  open,
+  webhook,
+  onClose,
+  onSecret,
+}: {
+  open: boolean;
+  webhook: Webhook | null;
+  onClose: () => void;
+  onSecret: (identifier: string, secret: string) => void;
+}) {
   return (
     <Dialog
       open={open}
@@ -268,13 +282,16 @@ export function WebhookDialog({ open, webhook, onClose }: { open: boolean; webho
       title={webhook ? `Edit webhook ${webhook.identifier}` : "Add a webhook"}
       description="Sigil POSTs a JSON event to the URL when one of the chosen events happens."
     >
-      {open ? <WebhookForm key={webhook?.identifier ?? "new"} webhook={webhook} onDone={onClose} /> : null}
+      {open ? <WebhookForm key={webhook?.identifier ?? "new"} webhook={webhook} onDone={onClose} onSecret={onSecret} /> : null}
     </Dialog>
   );
 }
 
-function WebhookForm({ webhook, onDone }: { webhook: Webhook | null; onDone: () => void }) {
+function WebhookForm({ webhook, onDone, onSecret }: { webhook: Webhook | null; onDone: () => void; onSecret: (identifier: string, secret: string) => void }) {
   const trpc = useTRPC();
+  const hasDeployments = useFeature("deployments");
+  const deployments = useQuery(trpc.deployments.list.queryOptions({ pageSize: 100 }, { enabled: hasDeployments }));
+  const [deploymentId, setDeploymentId] = useState(webhook?.deploymentId ?? "");
   const queryClient = useQueryClient();
   const toast = useToast();
   const [identifier, setIdentifier] = useState(webhook?.identifier ?? "");
@@ -288,16 +305,17 @@ function WebhookForm({ webhook, onDone }: { webhook: Webhook | null; onDone: () 
         await queryClient.invalidateQueries({ queryKey: trpc.settings.list.queryKey() });
         toast({ title: `Webhook ${saved.identifier} saved`, tone: "success" });
         onDone();
+        if (saved.secret) onSecret(saved.identifier, saved.secret);
       },
     }),
   );
-  useUnsavedChanges(useChangedSinceMount({ identifier, url, events, enabled }) && !save.isSuccess);
+  useUnsavedChanges(useChangedSinceMount({ identifier, url, events, enabled, deploymentId }) && !save.isSuccess);
   const serverErrors = fieldErrorsOf(save.error);
   const errors = { ...serverErrors, ...localErrors };
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const input = { identifier: identifier.trim(), url: url.trim(), events, enabled };
+    const input = { identifier: identifier.trim(), url: url.trim(), events, enabled, deploymentId: deploymentId === "" ? null : deploymentId };
     const parsed = saveWebhookInput.safeParse(input);
     const next = parsed.success ? {} : issuesByField(parsed.error.issues);
     setLocalErrors(next);
@@ -360,6 +378,23 @@ function WebhookForm({ webhook, onDone }: { webhook: Webhook | null; onDone: () 
           />
         ))}
       </CheckboxGroup>
+      {hasDeployments ? (
+        <Field label="Deployment" error={errors.deploymentId} hint="Limit the execution events to one deployment's executions (it then gets no batch events).">
+          {(props) => (
+            <Select {...props} name="deploymentId" value={deploymentId} onChange={(event) => setDeploymentId(event.target.value)}>
+              <option value="">All deployments and executions</option>
+              {(deployments.data?.data ?? []).map((deployment) => (
+                <option key={deployment.id} value={deployment.id}>
+                  {deployment.name}
+                </option>
+              ))}
+              {deploymentId !== "" && deployments.data && !deployments.data.data.some((deployment) => deployment.id === deploymentId) ? (
+                <option value={deploymentId}>A deleted deployment</option>
+              ) : null}
+            </Select>
+          )}
+        </Field>
+      ) : null}
       <Checkbox
         name="enabled"
         label="Enabled"

@@ -13,7 +13,8 @@ import { useToast } from "@/components/ui/toast";
 import { useTRPC } from "@/trpc/client";
 import { PROVIDER_KIND_LABELS } from "@sigil/validators";
 import { TestConnection } from "@/components/providers/test-connection";
-import { maskedKey, ProviderDialog, WebhookDialog, type Provider, type Webhook } from "./setting-dialogs";
+import { maskedKey, ProviderDialog, type Provider } from "./setting-dialogs";
+import { WebhooksCard } from "./webhooks-card";
 
 type Deleting = { type: "provider"; identifier: string } | { type: "webhook"; identifier: string } | null;
 
@@ -22,7 +23,6 @@ export function SettingsView() {
   const trpc = useTRPC();
   const { data: settings } = useSuspenseQuery(trpc.settings.list.queryOptions());
   const [provider, setProvider] = useState<{ editing: Provider | null } | null>(null);
-  const [webhook, setWebhook] = useState<{ editing: Webhook | null } | null>(null);
   const [deleting, setDeleting] = useState<Deleting>(null);
 
   return (
@@ -102,57 +102,10 @@ export function SettingsView() {
           )}
         </Card>
 
-        <Card>
-          <CardHeader className="flex flex-wrap items-start justify-between gap-3 space-y-0">
-            <div className="space-y-1">
-              <CardTitle>Webhooks</CardTitle>
-              <CardDescription>Tell other systems when executions finish or prompts change.</CardDescription>
-            </div>
-            <Button variant="secondary" size="sm" onClick={() => setWebhook({ editing: null })}>
-              Add webhook
-            </Button>
-          </CardHeader>
-          {settings.webhooks.length === 0 ? (
-            <EmptyState className="m-5 py-8" title="No webhooks yet" description="Add a URL to receive execution and prompt events." />
-          ) : (
-            <ul className="divide-y divide-gray-100" aria-label="Webhooks">
-              {settings.webhooks.map((item) => (
-                <li key={item.identifier} className="flex flex-wrap items-center gap-x-6 gap-y-2 px-5 py-4">
-                  <div className="min-w-48 flex-1 space-y-1">
-                    <p className="flex items-center gap-2">
-                      <span className="font-mono text-sm font-semibold text-gray-900">{item.identifier}</span>
-                      {item.enabled ? <Badge tone="success">Enabled</Badge> : <Badge>Disabled</Badge>}
-                    </p>
-                    <p className="truncate font-mono text-xs text-gray-600" title={item.url}>
-                      {item.url}
-                    </p>
-                  </div>
-                  <ul className="flex flex-wrap gap-1" aria-label={`Events of ${item.identifier}`}>
-                    {item.events.map((event) => (
-                      <li key={event}>
-                        <Badge tone="brand" className="font-mono">
-                          {event}
-                        </Badge>
-                      </li>
-                    ))}
-                  </ul>
-                  <div className="flex gap-2">
-                    <Button variant="secondary" size="sm" onClick={() => setWebhook({ editing: item })}>
-                      Edit<span className="sr-only"> webhook {item.identifier}</span>
-                    </Button>
-                    <Button variant="dangerGhost" size="sm" onClick={() => setDeleting({ type: "webhook", identifier: item.identifier })}>
-                      Delete<span className="sr-only"> webhook {item.identifier}</span>
-                    </Button>
-                  </div>
-                </li>
-              ))}
-            </ul>
-          )}
-        </Card>
+        <WebhooksCard webhooks={settings.webhooks} onDelete={(identifier) => setDeleting({ type: "webhook", identifier })} />
       </div>
 
       <ProviderDialog open={provider !== null} provider={provider?.editing ?? null} onClose={() => setProvider(null)} />
-      <WebhookDialog open={webhook !== null} webhook={webhook?.editing ?? null} onClose={() => setWebhook(null)} />
       <DeleteSettingDialog deleting={deleting} onClose={() => setDeleting(null)} />
     </>
   );

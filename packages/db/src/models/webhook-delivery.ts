@@ -1,0 +1,343 @@
+import { randomUUID } from "node:crypto";
+import { and, asc, desc, eq, inArray, lte, or, sql } from "drizzle-orm";
+import { InvalidQueryError } from "../errors.ts";
+import { HybridDatabaseManager } from "../hybrid-manager.ts";
+import { settings } from "../schema/shared/settings.ts";
+import { tenants } from "../schema/shared/tenants.ts";
+import { webhookDeliveries } from "../schema/tenant/webhook-deliveries.ts";
+import { tenantContext } from "../tenant-context.ts";
+import { signalWork } from "../work-signal.ts";
+import type { Page, RowOf, SyncDatabase } from "./base-model.ts";
+import { IsolatedModel } from "./strategies.ts";
+import { tenantWorkModel } from "./tenant-work.ts";
+import { batchCompletedEventDataSync, isWebhookEventType, WEBHOOK_TEST_EVENT, type WebhookEventName, type WebhookEventType } from "./webhook-events.ts";
+
+export type WebhookDeliveryRow = RowOf<typeof webhookDeliveries>;
+
+/** A delivery is retried until this long after its event, then it is failed. */
+export const WEBHOOK_DELIVERY_TTL_MS = 24 * 60 * 60_000;
+
+/** Which webhooks an event goes to besides their subscriptions. */
+export interface QueueEventOptions {
+  /** The deployment the event concerns: webhooks limited to another deployment do not get it. */
+  deploymentId?: string | null;
+  /** Only these webhooks (by identifier), whatever their events and enabled flag ("send test event"). */
+  webhooks?: readonly string[];
+}
+
+/** What one delivery attempt came to (WebhookDeliverer decides retry or not). */
+export interface DeliveryAttemptOutcome {
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+  /** `delivered`, `retry` at `retryAt`, or `failed` for good. */
+  result: { status: "delivered" } | { status: "retry"; retryAt: Date } | { status: "failed" };
+}
+
+/** A webhook as the settings row `webhook/<identifier>` stores it (the fields delivery needs). */
+interface StoredSubscription {
+  identifier: string;
+  events: string[];
+  enabled: boolean;
+  deploymentId: string | null;
+}
+
+function subscriptionOf(identifier: string, payload: Record<string, unknown>): StoredSubscription {
+  const events = Array.isArray(payload.events) ? payload.events.filter((event): event is string => typeof event === "string") : [];
+  return {
+    identifier,
+    events,
+    enabled: payload.enabled === true,
+    deploymentId: typeof payload.deploymentId === "string" ? payload.deploymentId : null,
+  };
+}
+
+/** The current tenant's webhooks that receive `event` (a synchronous read of shared.sqlite). */
+function recipients(tenantId: string, event: WebhookEventName, options: QueueEventOptions): string[] {
+  const rows = HybridDatabaseManager.getInstance()
+    .getSharedDatabase()
+    .select({ identifier: settings.identifier, payload: settings.payload })
+    .from(settings)
+    .where(and(eq(settings.tenantId, tenantId), eq(settings.type, "webhook")))
+    .all()
+    .map((row) => subscriptionOf(row.identifier, row.payload));
+  if (options.webhooks) {
+    const named = new Set(options.webhooks);
+    return rows.filter((row) => named.has(row.identifier)).map((row) => row.identifier);
+  }
+  const deploymentId = options.deploymentId ?? null;
+  return rows
+    .filter((row) => row.enabled && row.events.includes(event) && (row.deploymentId === null || row.deploymentId === deploymentId))
+    .map((row) => row.identifier);
+}
+
+function tenantSlug(tenantId: string): string {
+  const row = HybridDatabaseManager.getInstance().getSharedDatabase().select({ slug: tenants.slug }).from(tenants).where(eq(tenants.id, tenantId)).get();
+  return row?.slug ?? "";
+}
+
+/** When the tenant's earliest undelivered delivery needs the deliverer: a pending one's next attempt, a claimed one's lease expiry. */
+function earliestDue(db: SyncDatabase): number | null {
+  const row = db
+    .select({
+      at: sql<
+        number | null
+      >`min(CASE WHEN ${webhookDeliveries.status} = 'pending' THEN coalesce(${webhookDeliveries.nextAttemptAt}, 0) ELSE coalesce(${webhookDeliveries.leaseExpiresAt}, 0) END)`,
+    })
+    .from(webhookDeliveries)
+    .where(inArray(webhookDeliveries.status, ["pending", "delivering"]))
+    .get();
+  return row?.at ?? null;
+}
+
+/** Still claimed by this worker, in this attempt. */
+function heldBy(claim: { workerId: string; attempt: number }) {
+  return [eq(webhookDeliveries.status, "delivering"), eq(webhookDeliveries.claimedBy, claim.workerId), eq(webhookDeliveries.attempts, claim.attempt)];
+}
+
+/**
+ * The webhook delivery log and outbox (tenant table webhook_deliveries). An event is written as
+ * one row per receiving webhook *in the transaction of what caused it* (an execution's finish, a
+ * batch run's completion), with the tenant's `webhooks_due_at` in shared.sqlite's worker index
+ * set in the same transaction (lock order: the tenant file, then shared.sqlite, as for
+ * executions, models/tenant-work.ts). So an event is never lost (the row commits with its cause)
+ * nor doubled (one row per webhook and event id, `webhook_deliveries_event_unique`).
+ *
+ * Only the worker sends deliveries (packages/api/src/worker/webhook-deliverer.ts): it claims due
+ * rows with a lease, and records each attempt only while its claim holds, so a worker that died
+ * mid-delivery loses the row to the next claim once its lease expired.
+ */
+export class WebhookDeliveryModel extends IsolatedModel<typeof webhookDeliveries> {
+  constructor() {
+    super(webhookDeliveries);
+  }
+
+  /**
+   * Queues `type` with `data` for every enabled webhook of the current tenant subscribed to it
+   * (and not limited to another deployment), inside the caller's transaction `tx` on the tenant
+   * file. Returns the rows written (none when no webhook receives it). The caller's transaction
+   * must be IMMEDIATE (every model transaction is, by default).
+   */
+  queueInTransaction(
+    tx: SyncDatabase,
+    type: WebhookEventName,
+    data: Record<string, unknown>,
+    options: QueueEventOptions = {},
+    now = new Date(),
+  ): WebhookDeliveryRow[] {
+    if (type !== WEBHOOK_TEST_EVENT && !isWebhookEventType(type)) throw new InvalidQueryError(`"${String(type)}" is not a webhook event.`);
+    const tenantId = tenantContext.getCurrentTenantId("webhookDeliveries.queue");
+    const webhooks = recipients(tenantId, type, options);
+    if (webhooks.length === 0) return [];
+    const eventId = randomUUID();
+    const payload = { id: eventId, type, createdAt: now.toISOString(), tenant: { id: tenantId, slug: tenantSlug(tenantId) }, data };
+    const expiresAt = new Date(now.getTime() + WEBHOOK_DELIVERY_TTL_MS);
+    const rows = tx
+      .insert(webhookDeliveries)
+      .values(
+        webhooks.map((webhook) => ({
+          id: randomUUID(),
+          webhook,
+          eventId,
+          event: type,
+          payload,
+          status: "pending" as const,
+          nextAttemptAt: now,
+          expiresAt,
+          createdAt: now,
+          updatedAt: now,
+        })),
+      )
+      .returning()
+      .all();
+    // Inside the tenant file's transaction: the deliverer's index never misses a committed delivery.
+    tenantWorkModel.markWebhooksDue(tenantId, now.getTime());
+    const dataDir = HybridDatabaseManager.getInstance().options.dataDir;
+    queueMicrotask(() => signalWork(dataDir));
+    return rows;
+  }
+
+  /**
+   * `batch.completed` for run `runId`, inside the caller's transaction: the call the batch run's
+   * completion (its status moving to `completed`) makes in the same transaction.
+   */
+  queueBatchCompletedInTransaction(tx: SyncDatabase, runId: string, now = new Date()): WebhookDeliveryRow[] {
+    const data = batchCompletedEventDataSync(tx, runId);
+    if (!data) throw new InvalidQueryError(`Batch run ${runId} does not exist.`);
+    return this.queueInTransaction(tx, "batch.completed", data, {}, now);
+  }
+
+  /** `queueInTransaction` in a transaction of its own (events not tied to another write, e.g. the test event). */
+  async queue(type: WebhookEventName, data: Record<string, unknown>, options: QueueEventOptions = {}, now = new Date()): Promise<WebhookDeliveryRow[]> {
+    return this.withDatabase("webhookDeliveries.queue", (db) => this.transaction(db, (tx) => this.queueInTransaction(tx, type, data, options, now)));
+  }
+
+  /**
+   * Claims up to `limit` due deliveries for `claim.workerId` with a lease of `claim.leaseMs`:
+   * pending ones whose next attempt is due and claimed ones whose lease expired (their worker
+   * died); each claim counts an attempt. Deliveries past their 24 h first fail, unsent. In the
+   * same IMMEDIATE transaction the tenant's `webhooks_due_at` becomes its earliest remaining due time.
+   */
+  async claimDue(claim: { workerId: string; leaseMs: number }, limit: number, now = new Date()): Promise<WebhookDeliveryRow[]> {
+    if (claim.workerId === "" || !Number.isInteger(claim.leaseMs) || claim.leaseMs < 1)
+      throw new InvalidQueryError("A claim needs the worker's id and a lease ≥ 1 ms.");
+    return this.withDatabase("webhookDeliveries.claimDue", (db) =>
+      this.transaction(db, (tx) => {
+        const due = or(
+          and(eq(webhookDeliveries.status, "pending"), lte(webhookDeliveries.nextAttemptAt, now)),
+          and(eq(webhookDeliveries.status, "delivering"), lte(webhookDeliveries.leaseExpiresAt, now)),
+        );
+        tx.update(webhookDeliveries)
+          .set({
+            status: "failed",
+            lastError: sql`coalesce(${webhookDeliveries.lastError} || ' — ', '') || 'not delivered within 24 hours of the event; no more attempts'`,
+            nextAttemptAt: null,
+            claimedBy: null,
+            leaseExpiresAt: null,
+            updatedAt: now,
+          })
+          .where(and(due, lte(webhookDeliveries.expiresAt, now)))
+          .run();
+        const ids = tx
+          .select({ id: webhookDeliveries.id })
+          .from(webhookDeliveries)
+          .where(due)
+          .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id))
+          .limit(limit)
+          .all()
+          .map((row) => row.id);
+        const claimed =
+          ids.length === 0
+            ? []
+            : tx
+                .update(webhookDeliveries)
+                .set({
+                  status: "delivering",
+                  attempts: sql`${webhookDeliveries.attempts} + 1`,
+                  claimedBy: claim.workerId,
+                  leaseExpiresAt: new Date(now.getTime() + claim.leaseMs),
+                  updatedAt: now,
+                })
+                .where(inArray(webhookDeliveries.id, ids))
+                .returning()
+                .all();
+        tenantWorkModel.setWebhooksDue(tenantContext.getCurrentTenantId("webhookDeliveries.claimDue"), earliestDue(tx));
+        return claimed;
+      }),
+    );
+  }
+
+  /**
+   * Records an attempt of a claimed delivery, only while the claim is still this worker's (same
+   * worker, same attempt): a worker whose lease expired cannot overwrite the next attempt.
+   * Returns the updated row, or null when the claim was lost.
+   */
+  async recordAttempt(
+    id: string,
+    claim: { workerId: string; attempt: number },
+    outcome: DeliveryAttemptOutcome,
+    now = new Date(),
+  ): Promise<WebhookDeliveryRow | null> {
+    const { result } = outcome;
+    return this.withDatabase("webhookDeliveries.recordAttempt", (db) =>
+      this.transaction(db, (tx) => {
+        const row =
+          tx
+            .update(webhookDeliveries)
+            .set({
+              status: result.status === "retry" ? "pending" : result.status,
+              nextAttemptAt: result.status === "retry" ? result.retryAt : null,
+              deliveredAt: result.status === "delivered" ? now : null,
+              lastStatusCode: outcome.statusCode,
+              lastError: outcome.error,
+              lastDurationMs: Math.round(outcome.durationMs),
+              claimedBy: null,
+              leaseExpiresAt: null,
+              updatedAt: now,
+            })
+            .where(and(eq(webhookDeliveries.id, id), ...heldBy(claim)))
+            .returning()
+            .get() ?? null;
+        if (row) tenantWorkModel.setWebhooksDue(tenantContext.getCurrentTenantId("webhookDeliveries.recordAttempt"), earliestDue(tx));
+        return row;
+      }),
+    );
+  }
+
+  /**
+   * A failed delivery is sent again: pending now, with a new 24 h of retries. Returns null when
+   * the delivery does not exist (or belongs to another webhook than `webhook`); throws when it has
+   * not failed.
+   */
+  async redeliver(id: string, webhook: string, now = new Date()): Promise<WebhookDeliveryRow | null> {
+    return this.withDatabase("webhookDeliveries.redeliver", (db) =>
+      this.transaction(db, (tx) => {
+        const existing = tx
+          .select()
+          .from(webhookDeliveries)
+          .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.webhook, webhook)))
+          .get();
+        if (!existing) return null;
+        if (existing.status !== "failed") throw new InvalidQueryError(`Only a failed delivery can be sent again; this one is ${existing.status}.`);
+        const row = tx
+          .update(webhookDeliveries)
+          .set({ status: "pending", nextAttemptAt: now, expiresAt: new Date(now.getTime() + WEBHOOK_DELIVERY_TTL_MS), updatedAt: now })
+          .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, "failed")))
+          .returning()
+          .get();
+        tenantWorkModel.markWebhooksDue(tenantContext.getCurrentTenantId("webhookDeliveries.redeliver"), now.getTime());
+        const dataDir = HybridDatabaseManager.getInstance().options.dataDir;
+        queueMicrotask(() => signalWork(dataDir));
+        return row ?? null;
+      }),
+    );
+  }
+
+  /** One page of a webhook's deliveries, the newest first. */
+  async listForWebhook(webhook: string, page: number, pageSize: number): Promise<Page<WebhookDeliveryRow>> {
+    return this.findWithPagination({
+      where: (t) => eq(t.webhook, webhook),
+      orderBy: [
+        { column: "createdAt", direction: "desc" },
+        { column: "id", direction: "desc" },
+      ],
+      page,
+      pageSize,
+    });
+  }
+
+  /** The delivery `id` of `webhook`, or null. */
+  async findForWebhook(id: string, webhook: string): Promise<WebhookDeliveryRow | null> {
+    return this.withDatabase(
+      "webhookDeliveries.findForWebhook",
+      (db) =>
+        db
+          .select()
+          .from(webhookDeliveries)
+          .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.webhook, webhook)))
+          .orderBy(desc(webhookDeliveries.createdAt))
+          .get() ?? null,
+    );
+  }
+
+  /** When the tenant's next delivery is due, as its file says (tests, diagnostics). */
+  async nextDueAt(): Promise<number | null> {
+    return this.withDatabase("webhookDeliveries.nextDueAt", (db) => earliestDue(db));
+  }
+}
+
+export const webhookDeliveryModel = new WebhookDeliveryModel();
+
+/**
+ * Queues a webhook event in the current tenant (its own transaction): one delivery per enabled
+ * webhook subscribed to `type` (and not limited to another deployment than `deploymentId`), sent by
+ * the worker. To tie an event to another write, call `webhookDeliveryModel.queueInTransaction`
+ * inside that write's transaction instead (as `executionModel.finish` does).
+ */
+export function queueWebhookEvent(
+  type: WebhookEventType,
+  data: Record<string, unknown>,
+  options: { deploymentId?: string | null } = {},
+): Promise<WebhookDeliveryRow[]> {
+  return webhookDeliveryModel.queue(type, data, options);
+}
