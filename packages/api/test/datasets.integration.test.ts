@@ -435,10 +435,11 @@ describe("batch runs", () => {
     let calls = 0;
     const flaky: ExecutionProvider = {
       name: "template",
+      kind: "test",
       run: async (request) => {
         calls += 1;
         if (String(request.input.question).includes("1 + 1") || String(request.input.question).includes("4 + 4")) throw new Error("rate limited");
-        return { output: "fine" };
+        return { output: "fine", usage: null };
       },
     };
     await runToEnd([new ExecutionWorker({ providers: { template: flaky } })]);
@@ -467,7 +468,7 @@ describe("batch runs", () => {
 
     // The quota applies to retries too: 14 used of 19 after a second run whose 6 cells all fail.
     const second = await ok(mutate<Run>(ws, "batchRuns.create", { promptId: prompt.id, datasetId: dataset.id, targets: [{ version: 1 }] }));
-    await runToEnd([new ExecutionWorker({ providers: { template: { name: "template", run: async () => Promise.reject(new Error("down")) } } })]);
+    await runToEnd([new ExecutionWorker({ providers: { template: { name: "template", kind: "test", run: async () => Promise.reject(new Error("down")) } } })]);
     const refused = await mutate(ws, "batchRuns.retryFailed", { id: second.id });
     expect(refused.status).toBe(403);
     expect(refused.error?.message).toBe("Retrying the failed cells needs 6 executions; the plan allows 19 a month and 14 ran this month (UTC).");

@@ -114,11 +114,7 @@ describe("sigil import-hypersigil (the service)", () => {
     const dangling = report.failures.filter((failure) => failure.table === "executions" && failure.kind === "dangling").map((failure) => failure.id);
     expect(dangling.sort()).toEqual([...fixture.danglingExecutionIds].sort());
     expect(report.failures).toContainEqual(expect.objectContaining({ table: "deployments", id: fixture.danglingDeploymentId, kind: "dangling" }));
-    expect(report.unknownTables).toEqual(
-      expect.arrayContaining([
-        { table: "execution_bundles", rows: 5 },
-      ]),
-    );
+    expect(report.unknownTables).toEqual(expect.arrayContaining([{ table: "execution_bundles", rows: 5 }]));
 
     const rows = await snapshot(acme);
     // Test-data groups are datasets; their items keep their order, JSON content as variables,

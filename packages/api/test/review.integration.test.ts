@@ -47,7 +47,7 @@ async function pendingExecution(prompt: PromptRow, input: Record<string, unknown
   return inAcme(() =>
     executionModel.createWithinMonthlyLimit(
       { promptId: prompt.id, promptVersion: prompt.currentVersion, input, provider, model: "", createdBy: acme.users.user.id },
-      100_000,
+      { executions: 100_000, tokens: null },
     ),
   );
 }
@@ -134,10 +134,11 @@ describe("the worker validates results against the version's schema", () => {
     const calls: string[] = [];
     const scripted: ExecutionProvider = {
       name: "scripted",
+      kind: "test",
       run: async (request) => {
         const key = String(request.input.case);
         calls.push(key);
-        return { output: outputs.get(key) ?? "" };
+        return { output: outputs.get(key) ?? "", usage: null };
       },
     };
     outputs.set("valid", '{"answer":"yes","score":0.5}');
@@ -271,7 +272,7 @@ describe("cancel", () => {
     const prompt = await newPrompt(as.user);
     const pending = await pendingExecution(prompt, { json: "x" }, "counted");
     let runs = 0;
-    const counted: ExecutionProvider = { name: "counted", run: async () => ({ output: String(++runs) }) };
+    const counted: ExecutionProvider = { name: "counted", kind: "test", run: async () => ({ output: String(++runs), usage: null }) };
     const cancelled = ok(await m<ExecutionRow>("executions.cancel", { id: pending.id }, as.user));
     expect(cancelled).toMatchObject({ status: "cancelled" });
     await drain({ counted });
@@ -290,12 +291,13 @@ describe("cancel", () => {
     const ran = new Set<string>();
     const racer: ExecutionProvider = {
       name: "racer",
+      kind: "test",
       run: async (request) => {
         runs += 1;
         ran.add(String(request.input.n));
         // Running for a moment, so that some cancels arrive while the execution runs.
         await sleep(4);
-        return { output: "ok" };
+        return { output: "ok", usage: null };
       },
     };
     const worker = new ExecutionWorker({ providers: { racer }, wakeOnSignal: false, concurrency: 1 });
@@ -376,7 +378,10 @@ describe("CSV export", () => {
     const prompt = await newPrompt(as.user);
     await inAcme(async () => {
       for (let n = 0; n < 2_150; n += 1) {
-        await executionModel.createWithinMonthlyLimit({ promptId: prompt.id, promptVersion: 1, input: { n }, provider: "template", model: "" }, 1_000_000);
+        await executionModel.createWithinMonthlyLimit(
+          { promptId: prompt.id, promptVersion: 1, input: { n }, provider: "template", model: "" },
+          { executions: 1_000_000, tokens: null },
+        );
       }
     });
     const result = await exportCsv(`?promptId=${prompt.id}&status=pending`, bearer());

@@ -157,7 +157,7 @@ async function runExecution(ws: Workspace, options: { deploymentId?: string; nam
         fileIds: [],
         deploymentId: options.deploymentId ?? null,
       },
-      1_000,
+      { executions: 1_000, tokens: null },
     ),
   );
   await new ExecutionWorker({ wakeOnSignal: false }).runOnce();
@@ -440,7 +440,7 @@ describe("exactly once", () => {
     const execution = await inTenant(ws.tenant, () =>
       executionModel.createWithinMonthlyLimit(
         { promptId: ws.prompt.id, promptVersion: 1, input: {}, provider: "template", model: "", fileIds: [], deploymentId: null },
-        1_000,
+        { executions: 1_000, tokens: null },
       ),
     );
     const claimed = await inTenant(ws.tenant, () => executionModel.claimNextPending({ workerId: "w1", leaseMs: 60_000 }));
@@ -461,7 +461,7 @@ describe("stale recovery", () => {
     const execution = await inTenant(ws.tenant, () =>
       executionModel.createWithinMonthlyLimit(
         { promptId: ws.prompt.id, promptVersion: 1, input: {}, provider: "template", model: "", fileIds: [], deploymentId: null },
-        1_000,
+        { executions: 1_000, tokens: null },
       ),
     );
     await inTenant(ws.tenant, () => executionModel.claimNextPending({ workerId: "dead", leaseMs: 1 }));

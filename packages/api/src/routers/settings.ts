@@ -1,7 +1,6 @@
 import { settingsModel, type SettingRow } from "@sigil/db";
 import { deleteSettingInput, providerIdentifierInput, providerKeyRequired, saveProviderInput, saveWebhookInput } from "@sigil/validators";
 import { TRPCError } from "@trpc/server";
-import { z } from "zod";
 import { refusedLiteralReason } from "../outbound/request.ts";
 import type { OutboundAllowEntry } from "../outbound/allow-list.ts";
 import { authedProcedure } from "../procedures.ts";

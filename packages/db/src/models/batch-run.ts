@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { QuotaExceededError } from "../errors.ts";
 import { HybridDatabaseManager } from "../hybrid-manager.ts";
 import { batchRuns, type BatchTarget } from "../schema/tenant/batch-runs.ts";
 import { datasetItems } from "../schema/tenant/datasets.ts";
@@ -12,6 +11,7 @@ import type { Page, RowOf, SyncDatabase } from "./base-model.ts";
 import { IsolatedModel } from "./strategies.ts";
 import { tenantWorkModel } from "./tenant-work.ts";
 import { addUsage, assertWithinMonthlyLimits, type MonthlyLimits } from "./usage-counting.ts";
+import { webhookDeliveryModel } from "./webhook-delivery.ts";
 
 export type BatchRunRow = RowOf<typeof batchRuns>;
 
@@ -191,7 +191,7 @@ export const batchRunModel = new BatchRunModel();
 export function completeFinishedRuns(tx: SyncDatabase, runIds: readonly (string | null)[], now: Date): BatchRunRow[] {
   const ids = [...new Set(runIds.filter((id): id is string => id !== null))];
   if (ids.length === 0) return [];
-  return tx
+  const completed = tx
     .update(batchRuns)
     .set({ status: "completed", completedAt: now, updatedAt: now })
     .where(
@@ -203,6 +203,9 @@ export function completeFinishedRuns(tx: SyncDatabase, runIds: readonly (string 
     )
     .returning()
     .all();
+  // In the transaction of the transition: batch.completed is queued exactly once, or not at all.
+  for (const run of completed) webhookDeliveryModel.queueBatchCompletedInTransaction(tx, run.id, now);
+  return completed;
 }
 
 /** The latest execution of each cell (item × target) of a run: retries replace failed ones. */

@@ -2,6 +2,7 @@ import { and, desc, eq, gte, lt, or, type SQL } from "drizzle-orm";
 import { executions, type ExecutionStatus, type ReviewStatus } from "../schema/tenant/executions.ts";
 import { prompts } from "../schema/tenant/prompts.ts";
 import type { Page } from "./base-model.ts";
+import { completeFinishedRuns } from "./batch-run.ts";
 import type { ExecutionRow } from "./execution.ts";
 import { IsolatedModel } from "./strategies.ts";
 
@@ -100,7 +101,11 @@ export class ExecutionReviewModel extends IsolatedModel<typeof executions> {
             .where(and(eq(executions.id, id), eq(executions.status, "pending")))
             .returning()
             .get();
-          if (row) return { cancelled: true as const, row };
+          if (row) {
+            // Cancelling the last pending cell of a batch run ends the run, as a finish would.
+            completeFinishedRuns(tx, [row.batchRunId], now);
+            return { cancelled: true as const, row };
+          }
           const current = tx.select({ status: executions.status }).from(executions).where(eq(executions.id, id)).get();
           return current ? { cancelled: false as const, status: current.status } : null;
         },

@@ -6,7 +6,7 @@ export { assertWithinMonthlyLimits, type MonthlyLimits } from "./usage-counting.
 import { completeFinishedRuns, type BatchRunRow } from "./batch-run.ts";
 import type { RowOf, SyncDatabase } from "./base-model.ts";
 import { IsolatedModel } from "./strategies.ts";
-import { InvalidQueryError, QuotaExceededError } from "../errors.ts";
+import { InvalidQueryError } from "../errors.ts";
 import { HybridDatabaseManager } from "../hybrid-manager.ts";
 import { tenantContext } from "../tenant-context.ts";
 import { signalWork } from "../work-signal.ts";
