@@ -36,6 +36,7 @@ test("configure an Anthropic provider, test the connection, run a prompt and see
   await dialog.getByLabel("Base URL").fill(fake.url);
   await dialog.getByLabel("Default model").fill("fake-large");
   await dialog.getByLabel("API key").fill(KEY);
+  await saveScreenshot(page, "workspace-provider-dialog");
   await dialog.getByRole("button", { name: "Add provider" }).click();
 
   const row = page.getByRole("list", { name: "Model providers" }).getByRole("listitem").filter({ hasText: IDENTIFIER });

@@ -270,6 +270,28 @@ describe("concurrency per tenant and provider", () => {
     expect(fakes.openai.maxInFlight()).toBe(1);
     expect(fakes.anthropic.maxInFlight()).toBe(3);
   });
+
+  test("the limit is per tenant: another workspace's provider of the same name has its own", async () => {
+    await saveProvider("solo", { kind: "openai-compatible", maxConcurrency: 1 });
+    await createTenantWithUsers("prov-other");
+    const otherAdmin: CallOptions = { tenant: "prov-other", cookie: await login("prov-other", "admin@prov-other.test") };
+    ok(
+      await m(
+        "settings.saveProvider",
+        { identifier: "solo", kind: "openai-compatible", baseUrl: fakes.openai.url, apiKey: KEY, defaultModel: "fake-large", maxConcurrency: 1 },
+        otherAdmin,
+      ),
+    );
+    const mine = await prompt("Hi {{name}}");
+    const theirs = ok(await m<{ id: string }>("prompts.create", { name: "other prompt", template: "Hi {{name}}" }, otherAdmin));
+    for (let n = 0; n < 2; n += 1) {
+      ok(await m("executions.create", { promptId: mine.id, provider: "solo", input: { n } }, user));
+      ok(await m("executions.create", { promptId: theirs.id, provider: "solo", input: { n } }, otherAdmin));
+    }
+    fakes.openai.setDelay(300);
+    expect(await worker({ concurrency: 4 }).runOnce()).toMatchObject({ processed: 4, completed: 4 });
+    expect(fakes.openai.maxInFlight()).toBe(2);
+  });
 });
 
 describe("options", () => {
