@@ -117,9 +117,14 @@ test("a schema is edited with errors, generated from an example, and results are
   // The list, filtered to starred executions that need work: only this one.
   await page.goto(`/executions?prompt=${prompt.id}`);
   await expect(page.getByRole("row")).toHaveCount(3);
-  await page.getByLabel("Starred only").check();
+  // A click before the page has hydrated does nothing: click until the filter is in the URL.
+  const starredOnly = page.getByLabel("Starred only");
+  await expect(async () => {
+    if (!(await starredOnly.isChecked())) await starredOnly.click();
+    await expect(page).toHaveURL(/starred=1/, { timeout: 2_000 });
+  }).toPass();
   await page.getByLabel("Review").selectOption("needs_work");
-  await expect(page).toHaveURL(/starred=1/);
+  await expect(page).toHaveURL(/review=needs_work/);
   await expect(page.getByRole("row")).toHaveCount(2);
   await expect(page.getByRole("row").nth(1)).toContainText("Needs work");
 
