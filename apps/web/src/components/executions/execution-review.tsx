@@ -9,6 +9,7 @@ import { useToast } from "@/components/ui/toast";
 import { useMe } from "@/components/workspace/workspace-context";
 import { errorMessage } from "@/lib/trpc-errors";
 import { useTRPC } from "@/trpc/client";
+import type { RouterOutputs } from "@/trpc/types";
 import type { ExecutionStatus } from "./format";
 import { REVIEW_LABELS, type ReviewStatus } from "./review";
 
@@ -61,8 +62,8 @@ export function ExecutionReviewControls({ execution }: { execution: ReviewedExec
   const toast = useToast();
   const queryClient = useQueryClient();
   const canWrite = me.user.role !== "viewer";
-  const refresh = async (updated: unknown) => {
-    queryClient.setQueryData(trpc.executions.get.queryKey({ id: execution.id }), updated as never);
+  const refresh = async (updated: RouterOutputs["executions"]["get"]) => {
+    queryClient.setQueryData(trpc.executions.get.queryKey({ id: execution.id }), updated);
     await queryClient.invalidateQueries({ queryKey: trpc.executions.list.queryKey() });
   };
   const onError = (error: unknown) => toast({ title: "Not changed", description: errorMessage(error), tone: "danger" });
