@@ -253,6 +253,25 @@ describe("datasets", () => {
     expect(refused.error?.message).toContain("An import is at most 5 MB of text; split larger files.");
   });
 
+  test("a dataset keeps at most its item limit: the append that would pass it is refused whole, naming the numbers", async () => {
+    const ws = await workspace("ds-limit");
+    const dataset = await ok(mutate<Dataset>(ws, "datasets.create", { name: "Small" }));
+    const append = (count: number) =>
+      tenantContext.runWithTenant(ws.tenant.id, () =>
+        datasetItemModel.appendWithinLimits(
+          dataset.id,
+          Array.from({ length: count }, (_, i) => ({ variables: { i } })),
+          { bytes: 1024 * 1024, items: 5 },
+          null,
+        ),
+      );
+    expect(await append(3)).toHaveLength(3);
+    await expect(append(3)).rejects.toThrow('Dataset "Small" has 3 items; adding 3 would pass the limit of 5 items per dataset.');
+    const results = await Promise.allSettled(Array.from({ length: 4 }, () => append(1)));
+    expect(results.filter((result) => result.status === "fulfilled")).toHaveLength(2);
+    expect(await tenantContext.runWithTenant(ws.tenant.id, () => datasetItemModel.count())).toBe(5);
+  });
+
   test("storage: items count toward the plan's storage; an import over it is refused with the numbers and nothing is written", async () => {
     const ws = await workspace("ds-storage");
     await tenantModel.update(ws.tenant.id, { limitStorageMb: 1 });

@@ -46,16 +46,8 @@ function checkedItems(items: readonly z.infer<typeof datasetItemInput>[]) {
   }));
 }
 
-/** The dataset must keep at most MAX_DATASET_ITEMS items. */
-async function assertItemRoom(dataset: DatasetRow, adding: number): Promise<void> {
-  const current = await datasetModel.countItems(dataset.id);
-  if (current + adding > MAX_DATASET_ITEMS) {
-    throw new TRPCError({
-      code: "BAD_REQUEST",
-      message: `Dataset "${dataset.name}" has ${current} items; adding ${adding} would pass the limit of ${MAX_DATASET_ITEMS} items per dataset.`,
-    });
-  }
-}
+/** What an item write may use: the plan's storage, and MAX_DATASET_ITEMS per dataset. */
+const itemLimits = (tenant: Parameters<typeof storageLimitBytes>[0]) => ({ bytes: storageLimitBytes(tenant), items: MAX_DATASET_ITEMS });
 
 export const datasetsRouter = router({
   /** Name search, most recently changed first, each with its number of items. */
@@ -141,9 +133,7 @@ export const datasetsRouter = router({
   /** Appends items; their bytes count toward the plan's storage (refused whole when over). */
   addItems: write.input(addDatasetItemsInput).mutation(async ({ ctx, input }) => {
     const dataset = await requireDataset(input.datasetId);
-    await assertItemRoom(dataset, input.items.length);
-    const rows = await datasetItemModel.appendWithinStorage(dataset.id, checkedItems(input.items), storageLimitBytes(ctx.tenant), ctx.user.id);
-    return rows;
+    return datasetItemModel.appendWithinLimits(dataset.id, checkedItems(input.items), itemLimits(ctx.tenant), ctx.user.id);
   }),
 
   updateItem: write.input(updateDatasetItemInput).mutation(async ({ ctx, input }) => {
@@ -183,8 +173,7 @@ export const datasetsRouter = router({
   import: write.input(importDatasetInput).mutation(async ({ ctx, input }) => {
     const dataset = await requireDataset(input.datasetId);
     const items = readImport(input.format, input.content, input.mapping);
-    await assertItemRoom(dataset, items.length);
-    const rows = await datasetItemModel.appendWithinStorage(dataset.id, items, storageLimitBytes(ctx.tenant), ctx.user.id);
+    const rows = await datasetItemModel.appendWithinLimits(dataset.id, items, itemLimits(ctx.tenant), ctx.user.id);
     await recordAudit(ctx, "dataset.imported", { type: "dataset", id: dataset.id }, { format: input.format, items: rows.length });
     return { imported: rows.length };
   }),

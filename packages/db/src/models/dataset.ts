@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, count, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
-import { NotFoundError } from "../errors.ts";
+import { InvalidQueryError, NotFoundError } from "../errors.ts";
 import { datasetItems, datasets, type DatasetVariables } from "../schema/tenant/datasets.ts";
 import { MAX_PAGE_SIZE, type Page, type RowOf, type SyncDatabase } from "./base-model.ts";
 import { IsolatedModel } from "./strategies.ts";
@@ -118,14 +118,27 @@ export class DatasetItemModel extends IsolatedModel<typeof datasetItems> {
   }
 
   /**
-   * Appends `items` after the dataset's last one, all or none: the dataset must exist and the
-   * tenant's stored bytes must stay within `limitBytes`.
+   * Appends `items` after the dataset's last one, all or none: the dataset must exist, keep at
+   * most `limits.items` items, and the tenant's stored bytes must stay within `limits.bytes`;
+   * checked in the insert's IMMEDIATE transaction, so parallel imports cannot pass either.
    */
-  async appendWithinStorage(datasetId: string, items: readonly DatasetItemInput[], limitBytes: number, userId: string | null): Promise<DatasetItemRow[]> {
+  async appendWithinLimits(
+    datasetId: string,
+    items: readonly DatasetItemInput[],
+    limits: { bytes: number; items: number },
+    userId: string | null,
+  ): Promise<DatasetItemRow[]> {
     const bytes = items.reduce((sum, item) => sum + datasetItemBytes(item), 0);
-    return this.withDatabase("dataset_items.appendWithinStorage", (db) =>
+    const limitBytes = limits.bytes;
+    return this.withDatabase("dataset_items.appendWithinLimits", (db) =>
       this.transaction(db, (tx) => {
-        requireDataset(tx, datasetId);
+        const dataset = requireDataset(tx, datasetId);
+        const current = countItemsSync(tx, datasetId);
+        if (current + items.length > limits.items) {
+          throw new InvalidQueryError(
+            `Dataset "${dataset.name}" has ${current} items; adding ${items.length} would pass the limit of ${limits.items} items per dataset.`,
+          );
+        }
         const what = items.length === 1 ? `Adding this item (${formatBytes(bytes)})` : `Adding these ${items.length} items (${formatBytes(bytes)})`;
         assertStorageRoom(tx, bytes, limitBytes, what);
         const last = tx
@@ -214,7 +227,8 @@ export class DatasetItemModel extends IsolatedModel<typeof datasetItems> {
 
 export const datasetItemModel = new DatasetItemModel();
 
-function requireDataset(tx: SyncDatabase, datasetId: string): void {
-  const found = tx.select({ id: datasets.id }).from(datasets).where(eq(datasets.id, datasetId)).get();
+function requireDataset(tx: SyncDatabase, datasetId: string): { name: string } {
+  const found = tx.select({ name: datasets.name }).from(datasets).where(eq(datasets.id, datasetId)).get();
   if (!found) throw new NotFoundError(`Dataset ${datasetId} does not exist.`);
+  return found;
 }

@@ -44,7 +44,14 @@ export function BatchRunView({ id }: { id: string }) {
   const [page, setPage] = useState(1);
   const run = useQuery(trpc.batchRuns.get.queryOptions({ id }, { refetchInterval: (query) => (query.state.data?.status === "running" ? POLL_MS : false) }));
   const running = run.data?.status === "running";
-  const grid = useQuery(trpc.batchRuns.results.queryOptions({ id, page, pageSize: GRID_PAGE_SIZE }, { refetchInterval: running ? POLL_MS : false }));
+  // The grid polls until its own answer shows the run ended: its run is read before its cells, so
+  // that answer holds every cell's final state (the run completes with its last execution).
+  const grid = useQuery(
+    trpc.batchRuns.results.queryOptions(
+      { id, page, pageSize: GRID_PAGE_SIZE },
+      { refetchInterval: (query) => (running || query.state.data?.run.status === "running" ? POLL_MS : false) },
+    ),
+  );
   const refresh = () =>
     Promise.all([
       queryClient.invalidateQueries({ queryKey: trpc.batchRuns.get.queryKey() }),
