@@ -457,9 +457,14 @@ async function runOp(op: Op): Promise<void> {
     case "execution.export": {
       // What the CSV export reads, page by page: another tenant's prompt id selects nothing here.
       const { id: promptId, foreign } = target(me.prompts, them.prompts);
-      const result = check(await q<{ rows: { id: string }[] }>("executions.exportPage", { ...(promptId ? { promptId } : {}), limit: 200 }));
+      const result = check(
+        await q<{ rows: { id: string; batchRunId: string | null }[] }>("executions.exportPage", { ...(promptId ? { promptId } : {}), limit: 200 }),
+      );
       expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
-      for (const row of result.data?.rows ?? []) expect(me.executions.has(row.id), `${me.slug} exported ${row.id}`).toBe(true);
+      // Mine: created one by one, or a cell of one of my batch runs.
+      for (const row of result.data?.rows ?? []) {
+        expect(me.executions.has(row.id) || (row.batchRunId !== null && me.runs.has(row.batchRunId)), `${me.slug} exported ${row.id}`).toBe(true);
+      }
       if (foreign && promptId) expect(result.data?.rows).toEqual([]);
       return;
     }

@@ -446,10 +446,12 @@ describe("exactly once", () => {
     const claimed = await inTenant(ws.tenant, () => executionModel.claimNextPending({ workerId: "w1", leaseMs: 60_000 }));
     expect(claimed?.id).toBe(execution.id);
     // A finish by a worker whose claim is not this one changes nothing: no event.
-    expect(await inTenant(ws.tenant, () => executionModel.finish(execution.id, { result: "x" }, { workerId: "w2", attempt: 1 }))).toBeNull();
+    expect(await inTenant(ws.tenant, () => executionModel.finish(execution.id, { result: "x" }, { workerId: "w2", attempt: 1 }))).toMatchObject({ row: null });
     expect(await deliveries(ws)).toHaveLength(0);
-    expect(await inTenant(ws.tenant, () => executionModel.finish(execution.id, { result: "x" }, { workerId: "w1", attempt: 1 }))).not.toBeNull();
-    expect(await inTenant(ws.tenant, () => executionModel.finish(execution.id, { result: "x" }, { workerId: "w1", attempt: 1 }))).toBeNull();
+    expect(await inTenant(ws.tenant, () => executionModel.finish(execution.id, { result: "x" }, { workerId: "w1", attempt: 1 }))).toMatchObject({
+      row: { id: execution.id },
+    });
+    expect(await inTenant(ws.tenant, () => executionModel.finish(execution.id, { result: "x" }, { workerId: "w1", attempt: 1 }))).toMatchObject({ row: null });
     expect(await deliveries(ws)).toMatchObject([{ webhook: "tx", event: "execution.completed" }]);
   });
 });
@@ -466,8 +468,8 @@ describe("stale recovery", () => {
     );
     await inTenant(ws.tenant, () => executionModel.claimNextPending({ workerId: "dead", leaseMs: 1 }));
     const later = new Date(Date.now() + 1_000);
-    expect(await inTenant(ws.tenant, () => executionModel.recoverExpiredLeases(1, later))).toEqual({ retried: 0, failed: 1 });
-    expect(await inTenant(ws.tenant, () => executionModel.recoverExpiredLeases(1, later))).toEqual({ retried: 0, failed: 0 });
+    expect(await inTenant(ws.tenant, () => executionModel.recoverExpiredLeases(1, later))).toEqual({ retried: 0, failed: 1, batchesCompleted: [] });
+    expect(await inTenant(ws.tenant, () => executionModel.recoverExpiredLeases(1, later))).toEqual({ retried: 0, failed: 0, batchesCompleted: [] });
     const rows = await deliveries(ws);
     expect(rows).toHaveLength(1);
     expect(rows[0]?.payload).toMatchObject({
