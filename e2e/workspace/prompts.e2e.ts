@@ -43,7 +43,7 @@ test("on acme a user creates a prompt, edits it twice, compares versions and run
   await expect(page.getByRole("heading", { name: /Changes from v\d+ to v\d+/ })).toBeVisible();
   await saveScreenshot(page, "workspace-prompt-diff");
 
-  await page.getByRole("button", { name: "Run" }).click();
+  await page.getByRole("button", { name: "Run", exact: true }).click();
   await page.getByLabel("customer").last().fill("Grace");
   await page.getByLabel("plan").last().fill("Pro");
   await page.getByRole("button", { name: "Start execution" }).click();

@@ -48,7 +48,7 @@ test("configure an Anthropic provider, test the connection, run a prompt and see
   await saveScreenshot(page, "workspace-providers");
 
   await page.goto(`/prompts/${prompt.id}`);
-  await page.getByRole("button", { name: "Run" }).click();
+  await page.getByRole("button", { name: "Run", exact: true }).click();
   const run = page.getByRole("dialog", { name: /^Run “/ });
   await run.getByLabel("customer").fill("Grace");
   await run.getByLabel("Provider", { exact: true }).selectOption(IDENTIFIER);

@@ -139,7 +139,7 @@ test("a created prompt leaves no draft behind", async ({ page }) => {
 
 test("the Run dialog asks before Escape closes it and keeps its input across a reload", async ({ page }) => {
   await signIn(page, `/prompts/${promptId}`);
-  await page.getByRole("button", { name: "Run" }).click();
+  await page.getByRole("button", { name: "Run", exact: true }).click();
   const run = page.getByRole("dialog", { name: /^Run/ });
   await run.getByLabel("customer").fill("Grace");
 
@@ -151,14 +151,14 @@ test("the Run dialog asks before Escape closes it and keeps its input across a r
 
   page.on("dialog", (dialog) => void dialog.accept());
   await page.reload();
-  await page.getByRole("button", { name: "Run" }).click();
+  await page.getByRole("button", { name: "Run", exact: true }).click();
   await expect(run.getByText("Draft restored")).toBeVisible();
   await expect(run.getByLabel("customer")).toHaveValue("Grace");
 
   await run.getByRole("button", { name: "Start execution" }).click();
   await expect(page).toHaveURL(/\/executions\/[^/]+$/);
   await page.goto(`/prompts/${promptId}`);
-  await page.getByRole("button", { name: "Run" }).click();
+  await page.getByRole("button", { name: "Run", exact: true }).click();
   await expect(run.getByLabel("customer")).toHaveValue("");
   await expect(run.getByText("Draft restored")).toHaveCount(0);
 });
@@ -183,7 +183,7 @@ test("a variable left empty is named with a warning that does not block", async 
   await expect(preview.getByText("customer is empty; it will render as nothing.")).toHaveCount(0);
 
   await page.goto(`/prompts/${promptId}`);
-  await page.getByRole("button", { name: "Run" }).click();
+  await page.getByRole("button", { name: "Run", exact: true }).click();
   const run = page.getByRole("dialog", { name: /^Run/ });
   await expect(run.getByText("customer is empty; it will render as nothing.")).toBeVisible();
   await expect(run.getByRole("button", { name: "Start execution" })).toBeEnabled();
