@@ -456,6 +456,60 @@ describe("exactly once", () => {
   });
 });
 
+describe("batch.completed", () => {
+  async function startRun(ws: Workspace, items: number): Promise<string> {
+    const as = { tenant: ws.tenant.slug, cookie: ws.cookie };
+    const dataset = await call<{ id: string }>("mutation", "datasets.create", { name: `names ${randomUUID().slice(0, 6)}` }, as);
+    const datasetId = dataset.data?.id ?? "";
+    const added = await call(
+      "mutation",
+      "datasets.addItems",
+      { datasetId, items: Array.from({ length: items }, (_, i) => ({ variables: { name: `n${i}` } })) },
+      as,
+    );
+    expect(added.error).toBeUndefined();
+    const run = await call<{ id: string }>("mutation", "batchRuns.create", { promptId: ws.prompt.id, datasetId, targets: [{ version: 1 }] }, as);
+    expect(run.error).toBeUndefined();
+    return run.data?.id ?? "";
+  }
+
+  test("a run's last finish queues one signed batch.completed with the run's totals", async () => {
+    const ws = await newWorkspace("wh-batch");
+    const { secret } = await saveWebhook(ws, "runs", { events: ["batch.completed"] });
+    const runId = await startRun(ws, 3);
+    await new ExecutionWorker({ wakeOnSignal: false }).runOnce();
+
+    const queued = (await deliveries(ws)).filter((delivery) => delivery.event === "batch.completed");
+    expect(queued).toHaveLength(1);
+    expect(queued[0]?.payload).toMatchObject({
+      type: "batch.completed",
+      data: { runId, status: "completed", totals: { executions: 3, completed: 3, failed: 0 } },
+    });
+    const clock = { now: Date.now() };
+    expect(await deliverer(clock).runOnce()).toMatchObject({ delivered: 1 });
+    const sent = receiver.received[0];
+    expect(sent?.headers["sigil-event"]).toBe("batch.completed");
+    expect(verifyWebhookSignature(secret ?? "", String(sent?.headers["sigil-signature"]), sent?.body ?? "")).toBe(true);
+    // Nothing finishes the run a second time.
+    await new ExecutionWorker({ wakeOnSignal: false }).runOnce();
+    expect((await deliveries(ws)).filter((delivery) => delivery.event === "batch.completed")).toHaveLength(1);
+  });
+
+  test("cancelling a run's last pending execution completes the run and queues batch.completed once", async () => {
+    const ws = await newWorkspace("wh-cancel");
+    await saveWebhook(ws, "runs", { events: ["batch.completed"] });
+    const runId = await startRun(ws, 1);
+    const [cell] = await inTenant(ws.tenant, () => executionModel.findMany({ where: { batchRunId: runId } }));
+    const cancelled = await call("mutation", "executions.cancel", { id: cell?.id }, { tenant: ws.tenant.slug, cookie: ws.cookie });
+    expect(cancelled.error).toBeUndefined();
+    const run = await call<{ status: string }>("query", "batchRuns.get", { id: runId }, { tenant: ws.tenant.slug, cookie: ws.cookie });
+    expect(run.data?.status).toBe("completed");
+    const queued = (await deliveries(ws)).filter((delivery) => delivery.event === "batch.completed");
+    expect(queued).toHaveLength(1);
+    expect(queued[0]?.payload).toMatchObject({ data: { runId, totals: { executions: 1, cancelled: 1 } } });
+  });
+});
+
 describe("stale recovery", () => {
   test("an execution failed because its worker kept dying becomes one execution.failed, in recovery's transaction", async () => {
     const ws = await newWorkspace("wh-stale");
