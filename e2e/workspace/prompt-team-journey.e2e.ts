@@ -21,7 +21,7 @@ const OPENAI_KEY = `sk-local-${STAMP}`;
 const ANTHROPIC_KEY = `sk-ant-${STAMP}`;
 const HOOK = `team-${STAMP}`;
 const DATASET = `Support questions ${STAMP}`;
-const PROMPT = `Support reply ${STAMP}`;
+const PROMPT = `Order status answer ${STAMP}`;
 const CSV = ["question,expected_output,tags", ...Array.from({ length: 50 }, (_, i) => `"Where is order ${i}?",On its way,"orders, row-${i}"`)].join("\n");
 
 interface Received {
