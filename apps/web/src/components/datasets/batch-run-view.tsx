@@ -17,6 +17,7 @@ import { useTRPC } from "@/trpc/client";
 import type { RouterOutputs } from "@/trpc/types";
 import { display } from "./import-dialog";
 import { PageButtons } from "./page-buttons";
+import { formatUsd } from "@/components/usage/usage-format";
 import { RunStatusBadge } from "./run-status";
 
 /** While the run runs, its progress and grid are asked for every second. */
@@ -25,10 +26,6 @@ const GRID_PAGE_SIZE = 100;
 
 type Grid = RouterOutputs["batchRuns"]["results"];
 type Column = Grid["columns"][number];
-
-export function formatCost(usd: number): string {
-  return usd === 0 ? "$0" : usd < 0.01 ? `$${usd.toFixed(6)}` : `$${usd.toFixed(4)}`;
-}
 
 export function columnLabel(column: Pick<Column, "version" | "provider" | "model">): string {
   return `v${column.version} · ${column.provider}:${column.model}`;
@@ -183,7 +180,7 @@ function GridTable({ grid, page, onPage }: { grid: Grid; page: number; onPage: (
                         <p className="text-xs text-gray-500 tabular-nums">
                           {cell.latencyMs !== null ? `${cell.latencyMs} ms` : ""}
                           {cell.inputTokens !== null || cell.outputTokens !== null ? ` · ${cell.inputTokens ?? 0}+${cell.outputTokens ?? 0} tokens` : ""}
-                          {cell.costUsd !== null ? ` · ${formatCost(cell.costUsd)}` : ""}
+                          {cell.costUsd !== null ? ` · ${formatUsd(cell.costUsd)}` : ""}
                         </p>
                       </Link>
                     ) : (
@@ -200,7 +197,7 @@ function GridTable({ grid, page, onPage }: { grid: Grid; page: number; onPage: (
                   {column.totals.completed} completed · {column.totals.failed} failed
                   {column.totals.pending > 0 ? ` · ${column.totals.pending} to go` : ""}
                   <br />
-                  {column.totals.inputTokens + column.totals.outputTokens} tokens · {formatCost(column.totals.costUsd)}
+                  {column.totals.inputTokens + column.totals.outputTokens} tokens · {formatUsd(column.totals.costUsd)}
                   {column.totals.meanLatencyMs !== null ? ` · mean ${Math.round(column.totals.meanLatencyMs)} ms` : ""}
                 </TableCell>
               ))}
