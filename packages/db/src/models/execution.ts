@@ -1,8 +1,6 @@
 import { and, asc, eq, gte, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { executions, type ExecutionStatus, type ValidationIssue } from "../schema/tenant/executions.ts";
 import { addUsage, assertWithinMonthlyLimits, readUsage, type MonthlyLimits } from "./usage-counting.ts";
-
-export { assertWithinMonthlyLimits, type MonthlyLimits } from "./usage-counting.ts";
 import { completeFinishedRuns, type BatchRunRow } from "./batch-run.ts";
 import type { RowOf, SyncDatabase } from "./base-model.ts";
 import { IsolatedModel } from "./strategies.ts";
@@ -16,6 +14,7 @@ import { webhookDeliveryModel } from "./webhook-delivery.ts";
 import { executionEventDataSync } from "./webhook-events.ts";
 
 export { utcMonth, utcPeriod } from "../usage-periods.ts";
+export { assertWithinMonthlyLimits, type MonthlyLimits } from "./usage-counting.ts";
 
 export type ExecutionRow = RowOf<typeof executions>;
 
