@@ -50,7 +50,7 @@ test("a schema is edited with errors, generated from an example, and results are
   await page.getByLabel("Template").fill('{"answer": "{{answer}}", "score": {{score}}}');
 
   const schema = page.getByLabel("Response schema");
-  const status = page.getByTestId("schema-status");
+  const status = page.getByTestId("response-schema-status");
   await schema.fill('{\n  "type": "object",\n  "properties": {,}\n}');
   await expect(status).toContainText("Not valid JSON. Line 3, column 18");
   await schema.fill('{"type": "objet"}');
@@ -59,7 +59,7 @@ test("a schema is edited with errors, generated from an example, and results are
   await page.getByRole("button", { name: "Create prompt" }).click();
   await expect(page.getByText('The response schema is not valid: "type" at /type').first()).toBeVisible();
 
-  await page.getByRole("button", { name: "Generate from example JSON" }).click();
+  await page.getByTestId("response-schema-field").getByRole("button", { name: "Generate from example JSON" }).click();
   const dialog = page.getByRole("dialog", { name: "Generate a schema from an example" });
   await dialog.getByLabel("Example JSON").fill('{"answer": "yes", "score": 0.5');
   await dialog.getByRole("button", { name: "Generate" }).click();

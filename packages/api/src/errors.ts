@@ -37,6 +37,25 @@ export class QuotaTRPCError extends TRPCError {
   }
 }
 
+/** One input that does not follow its prompt version's input schema: a dataset item's (batch runs) or an execution's. */
+export interface InputSchemaFailure {
+  /** The dataset item, for a batch run; null for a single execution. */
+  itemId: string | null;
+  /** The item's number as the dataset page shows it (1 for the first); null for a single execution. */
+  itemNumber: number | null;
+  version: number;
+  issues: { path: string; message: string }[];
+}
+
+/** Input refused by an input schema: the message for people, the failures for clients that mark each field or row. */
+export class InputSchemaTRPCError extends TRPCError {
+  readonly inputErrors: InputSchemaFailure[];
+  constructor(message: string, failures: InputSchemaFailure[]) {
+    super({ code: "BAD_REQUEST", message });
+    this.inputErrors = failures;
+  }
+}
+
 /**
  * The one place domain errors become tRPC errors. Anything unknown stays an internal error whose
  * message is never shown to the client (see `publicMessage`).

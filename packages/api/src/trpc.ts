@@ -3,7 +3,7 @@ import type { OpenApiMeta } from "trpc-to-openapi";
 import { ZodError, z } from "zod";
 import { SignInLockedError, type LockoutErrorData } from "./auth/lockout.ts";
 import type { Context } from "./context.ts";
-import { publicMessage, QuotaTRPCError, toTRPCError, type QuotaErrorData } from "./errors.ts";
+import { InputSchemaTRPCError, publicMessage, QuotaTRPCError, toTRPCError, type InputSchemaFailure, type QuotaErrorData } from "./errors.ts";
 import { TenantInMaintenanceError } from "./tenant-maintenance-guard.ts";
 import { TenantUnavailableError } from "./tenant-resolution.ts";
 import { transformer } from "./transformer.ts";
@@ -22,6 +22,8 @@ const t = initTRPC
       // A known workspace that is not active: clients show a "suspended" page instead of an error.
       // A workspace in maintenance: clients show its banner with the reason and expected end.
       const maintenance = error instanceof TenantInMaintenanceError ? error.maintenance : null;
+      // Variables refused by a prompt's input schema: per field (and per dataset item) for the form or grid.
+      const inputErrors: InputSchemaFailure[] | null = error instanceof InputSchemaTRPCError ? error.inputErrors : null;
       const tenantStatus: TenantUnavailableError["tenantStatus"] | null = error instanceof TenantUnavailableError ? error.tenantStatus : null;
       return {
         ...shape,
@@ -35,6 +37,7 @@ const t = initTRPC
           lockout,
           tenantStatus,
           maintenance,
+          inputErrors,
         },
       };
     },

@@ -128,7 +128,7 @@ describe("refused archives leave the destination as it was", () => {
 
   test("a newer tenant schema, named by the manifest (checksums intact)", async () => {
     const file = await repacked("newer-manifest", (folder) => editManifest(folder, (manifest) => (manifest.schema.tenant = 99)));
-    await refuses(file, /tenant file are at schema version 99; this Sigil knows 4\. Upgrade this installation/);
+    await refuses(file, /tenant file are at schema version 99; this Sigil knows 5\. Upgrade this installation/);
   });
 
   test("a newer tenant schema in the file itself, whatever the manifest says", async () => {
@@ -196,7 +196,7 @@ describe("an archive of an older tenant schema", () => {
     await seedAndExport(oldSource, "initech", file, { tenantMigrationsFolder: older });
     const manager = use(destination);
     const imported = importTenantArchive(manager, file);
-    expect(imported.tenantSchema).toEqual({ archived: 2, now: 4 });
+    expect(imported.tenantSchema).toEqual({ archived: 2, now: 5 });
     expect(manager.withTenantDatabase(imported.tenant.id, (db) => db.$client.prepare("SELECT COUNT(*) AS n FROM tenant_stats").get())).toEqual({ n: 1 });
     const owner = await tenantContext.runWithTenant(imported.tenant.id, () => userModel.findByEmail("owner@initech.test"));
     expect(owner?.status).toBe("active");

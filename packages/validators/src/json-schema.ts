@@ -4,9 +4,10 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { default as addFormats } from "ajv-formats";
 
 /**
- * JSON Schemas of prompt responses: checking a schema itself (the prompt editor and the API on save),
- * and checking a result against it (the execution worker). One module, so the editor, the API and
- * the worker agree on what a valid schema and a valid result are.
+ * JSON Schemas of prompt responses and input variables: checking a schema itself (the prompt
+ * editor and the API on save), checking a result against it (the execution worker) and checking
+ * an execution's variables against it (the API, before anything is written). One module, so the
+ * editor, the API and the worker agree on what a valid schema, result and input are.
  *
  * Drafts: draft-07 by default (what hypersigil's `new Ajv()` checked, so imported schemas keep
  * working), draft 2020-12 when `$schema` names it. Strict mode, as hypersigil's Ajv had: an unknown
@@ -51,9 +52,12 @@ function newAjv(schema: Record<string, unknown>): AnyAjv | SchemaProblem {
   return ajv;
 }
 
-/** The schema's problem as one sentence, e.g. `"type" at /properties/age/type: must be one of: array, boolean, …`. */
-export function describeSchemaProblem(problem: SchemaProblem): string {
-  return `The response schema is not valid: "${problem.keyword}" at ${problem.path || "/"}: ${problem.message}`;
+/** Which of a prompt's two schemas a message is about. */
+export type SchemaSubject = "response" | "input";
+
+/** The schema's problem as one sentence, e.g. `The input schema is not valid: "type" at /properties/age/type: must be one of: …`. */
+export function describeSchemaProblem(problem: SchemaProblem, subject: SchemaSubject = "response"): string {
+  return `The ${subject} schema is not valid: "${problem.keyword}" at ${problem.path || "/"}: ${problem.message}`;
 }
 
 /**
@@ -193,6 +197,16 @@ export function parseJsonOutput(output: string): { ok: true; value: unknown } | 
 export function validateJsonOutput(validate: ValidateFunction, output: string): { valid: boolean; issues: SchemaIssue[] } {
   const parsed = parseJsonOutput(output);
   if (!parsed.ok) return { valid: false, issues: [{ path: "(root)", message: parsed.message }] };
-  if (validate(parsed.value)) return { valid: true, issues: [] };
+  return validateJsonValue(validate, parsed.value);
+}
+
+/** Whether a JSON value (an execution's variables) follows a compiled schema, with its issues in human words. */
+export function validateJsonValue(validate: ValidateFunction, value: unknown): { valid: boolean; issues: SchemaIssue[] } {
+  if (validate(value)) return { valid: true, issues: [] };
   return { valid: false, issues: describeValidationErrors(validate.errors ?? []) };
+}
+
+/** Issues as one line for an error message: `customer: must be a string; (root): is missing the required property "topic"`. */
+export function describeIssues(issues: readonly SchemaIssue[]): string {
+  return issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ");
 }

@@ -5,8 +5,8 @@ export const MAX_TEMPLATE_LENGTH = 100_000;
 export const MAX_PROMPT_NAME_LENGTH = 200;
 export const MAX_PROMPT_DESCRIPTION_LENGTH = 2_000;
 const template = z.string().min(1, "The template is empty.").max(MAX_TEMPLATE_LENGTH, `At most ${MAX_TEMPLATE_LENGTH} characters.`);
-/** A JSON Schema object for structured responses. */
-const responseSchema = z.record(z.string(), z.unknown()).nullable();
+/** A JSON Schema object: for structured responses, or for the input variables. */
+const jsonSchema = z.record(z.string(), z.unknown()).nullable();
 
 export const MAX_CHANGE_NOTE_LENGTH = 200;
 /** Why a version was made, in a sentence; optional (Sigil notes "create", "update" or "restore of vN" without one). */
@@ -21,7 +21,8 @@ export const createPromptInput = z.object({
   name: name(MAX_PROMPT_NAME_LENGTH),
   description: z.string().trim().max(MAX_PROMPT_DESCRIPTION_LENGTH).default(""),
   template,
-  responseSchema: responseSchema.optional(),
+  responseSchema: jsonSchema.optional(),
+  inputSchema: jsonSchema.optional(),
   acceptsFiles: z.boolean().default(false),
   changeNote,
 });
@@ -30,12 +31,15 @@ export const updatePromptInput = z.object({
   name: name(MAX_PROMPT_NAME_LENGTH).optional(),
   description: z.string().trim().max(MAX_PROMPT_DESCRIPTION_LENGTH).optional(),
   template: template.optional(),
-  responseSchema: responseSchema.optional(),
+  responseSchema: jsonSchema.optional(),
+  inputSchema: jsonSchema.optional(),
   acceptsFiles: z.boolean().optional(),
   changeNote,
 });
-/** A response schema to check without saving it (the prompt editor's live check). */
-export const checkResponseSchemaInput = z.object({ schema: z.record(z.string(), z.unknown()) });
+/** A response or input schema to check without saving it (the prompt editor's live check). */
+export const checkResponseSchemaInput = z.object({ schema: z.record(z.string(), z.unknown()), subject: z.enum(["response", "input"]).default("response") });
+/** A template to draft an input schema from (the prompt editor's "Generate from template"). */
+export const draftInputSchemaInput = z.object({ template });
 export const listPromptsInput = pagination.extend({ query: z.string().trim().max(200).optional() });
 export const promptIdInput = z.object({ id });
 export const promptVersionInput = z.object({ id, version: z.int().min(1) });

@@ -3,6 +3,7 @@ import {
   checkResponseSchemaInput,
   createPromptInput,
   deletePromptInput,
+  draftInputSchemaInput,
   listPromptsInput,
   previewInput,
   promptByNameInput,
@@ -11,13 +12,14 @@ import {
   restoreVersionInput,
   updatePromptInput,
 } from "@sigil/validators";
-import { checkJsonSchema, describeSchemaProblem } from "@sigil/validators/json-schema";
+import { checkJsonSchema, describeSchemaProblem, type SchemaSubject } from "@sigil/validators/json-schema";
 import { TRPCError } from "@trpc/server";
 import { authedProcedure } from "../procedures.ts";
 import { recordAudit } from "../services/audit.ts";
 import { withUniqueName } from "../services/unique-names.ts";
 import { resolvePromptVersion } from "../services/executions.ts";
 import { toJsonObject } from "../services/json-values.ts";
+import { inputSchemaFromTemplate } from "../services/input-schema-draft.ts";
 import { parseTemplate, previewTemplate, withTemplateErrors } from "../services/templates.ts";
 import { ERRORS } from "../rest/errors.ts";
 import { pageOutput, promptOutput, promptVersionOutput } from "../rest/outputs.ts";
@@ -41,19 +43,23 @@ function assertParses(template: string | undefined): void {
   if (template !== undefined) withTemplateErrors(() => parseTemplate(template));
 }
 
-/** A stored response schema must compile (Ajv, as the worker checks results): a 400 names the keyword and path at fault. */
-function checkedSchema(schema: Record<string, unknown> | null | undefined): Record<string, unknown> | null | undefined {
+/**
+ * A stored response or input schema must compile (Ajv, as the worker checks results and execution
+ * creation checks variables): a 400 names the schema, keyword and path at fault.
+ */
+function checkedSchema(schema: Record<string, unknown> | null | undefined, subject: SchemaSubject): Record<string, unknown> | null | undefined {
   if (!schema) return schema;
-  const json = toJsonObject(schema, "responseSchema");
+  const json = toJsonObject(schema, `${subject}Schema`);
   const problem = checkJsonSchema(json);
-  if (problem) throw new TRPCError({ code: "BAD_REQUEST", message: describeSchemaProblem(problem) });
+  if (problem) throw new TRPCError({ code: "BAD_REQUEST", message: describeSchemaProblem(problem, subject) });
   return json;
 }
 
 export const promptsRouter = router({
   create: write.input(createPromptInput).mutation(async ({ ctx, input }) => {
     assertParses(input.template);
-    const responseSchema = checkedSchema(input.responseSchema);
+    const responseSchema = checkedSchema(input.responseSchema, "response");
+    const inputSchema = checkedSchema(input.inputSchema, "input");
     const prompt = await withUniqueName("prompt", input.name, () =>
       promptModel.create(
         {
@@ -61,6 +67,7 @@ export const promptsRouter = router({
           description: input.description,
           template: input.template,
           responseSchema: responseSchema ?? null,
+          inputSchema: inputSchema ?? null,
           acceptsFiles: input.acceptsFiles,
           createdBy: ctx.user.id,
           updatedBy: ctx.user.id,
@@ -103,16 +110,19 @@ export const promptsRouter = router({
     .output(promptOutput)
     .query(({ input }) => requirePrompt(input.id)),
 
-  /** A change of name, description, template, response schema or files makes a new version, noted `changeNote`. */
+  /** A change of name, description, template, response or input schema or files makes a new version, noted `changeNote`. */
   update: write.input(updatePromptInput).mutation(async ({ ctx, input }) => {
     const { id, changeNote, ...patch } = input;
     assertParses(patch.template);
-    const responseSchema = checkedSchema(patch.responseSchema);
+    const responseSchema = checkedSchema(patch.responseSchema, "response");
+    const inputSchema = checkedSchema(patch.inputSchema, "input");
     const before = await requirePrompt(id);
-    const updated = await withUniqueName("prompt", patch.name, () => promptModel.update(id, { ...patch, responseSchema, updatedBy: ctx.user.id }, changeNote));
+    const updated = await withUniqueName("prompt", patch.name, () =>
+      promptModel.update(id, { ...patch, responseSchema, inputSchema, updatedBy: ctx.user.id }, changeNote),
+    );
     if (!updated) throw notFound(id);
     if (updated.currentVersion !== before.currentVersion) {
-      const changed = (["name", "description", "template", "responseSchema", "acceptsFiles"] as const).filter(
+      const changed = (["name", "description", "template", "responseSchema", "inputSchema", "acceptsFiles"] as const).filter(
         (field) => JSON.stringify(before[field]) !== JSON.stringify(updated[field]),
       );
       await recordAudit(ctx, "prompt.updated", { type: "prompt", id }, { version: updated.currentVersion, changed, ...(changeNote ? { changeNote } : {}) });
@@ -121,14 +131,23 @@ export const promptsRouter = router({
   }),
 
   /**
-   * Whether a response schema compiles, as saving it would check (the editor's live check: the
+   * Whether a response or input schema compiles, as saving it would check (the editor's live check: the
    * browser cannot run Ajv under the app's Content-Security-Policy). A mutation so that a large
    * schema travels in the body, not the URL; it changes nothing.
    */
   checkResponseSchema: preview.input(checkResponseSchemaInput).mutation(({ input }) => {
     const problem = checkJsonSchema(toJsonObject(input.schema, "schema"));
-    return { problem, message: problem ? describeSchemaProblem(problem) : null };
+    return { problem, message: problem ? describeSchemaProblem(problem, input.subject) : null };
   }),
+
+  /**
+   * A first input schema for a template: its variables, all required, typed by how the template
+   * uses them (services/input-schema-draft.ts). Changes nothing; a mutation so that a long template
+   * travels in the body.
+   */
+  draftInputSchema: preview.input(draftInputSchemaInput).mutation(({ input }) => ({
+    schema: withTemplateErrors(() => inputSchemaFromTemplate(input.template)),
+  })),
 
   /** Every version, newest first. */
   versions: read.input(promptIdInput).query(async ({ input }) => {

@@ -6,17 +6,20 @@ import {
   type BatchRunRow,
   type BatchTarget,
   type ExecutionStatus,
+  type PromptVersionRow,
   type TenantRow,
 } from "@sigil/db";
 import { TRPCError } from "@trpc/server";
 import type { z } from "zod";
 import type { batchTargetInput } from "@sigil/validators";
-import { monthlyLimitsOf, resolvePromptVersion, resolveProviderModel } from "./executions.ts";
+import { assertProviderOptions, monthlyLimitsOf, resolvePromptVersion, resolveProviderModel } from "./executions.ts";
+import { assertItemsFollowSchemas } from "./input-validation.ts";
 import { toJsonObject } from "./json-values.ts";
 
 /**
  * Batch runs: a prompt over every item of a dataset, once per target (a version on a
- * provider:model). Everything is checked before anything is written; the monthly quota is counted
+ * provider:model). Everything is checked before anything is written (each target's options, each
+ * item's variables against each version's input schema); the monthly quota is counted
  * and the run with all its executions inserted in one IMMEDIATE transaction
  * (batchRunModel.createWithinMonthlyLimit), so parallel runs never overshoot.
  */
@@ -35,10 +38,14 @@ export async function createBatchRun(
   const dataset = await datasetModel.findById(request.datasetId);
   if (!dataset) throw new TRPCError({ code: "NOT_FOUND", message: `Dataset ${request.datasetId} does not exist.` });
   const targets: BatchTarget[] = [];
+  const versions: PromptVersionRow[] = [];
   for (const target of request.targets) {
     const version = await resolvePromptVersion(request.promptId, target.version);
     const resolved = await resolveProviderModel(target.provider, target.model);
-    targets.push({ version: version.version, provider: resolved.provider, model: resolved.model, options: toJsonObject(target.options, "options") });
+    const options = toJsonObject(target.options, "options");
+    assertProviderOptions(resolved.kind, options);
+    if (!versions.some((known) => known.version === version.version)) versions.push(version);
+    targets.push({ version: version.version, provider: resolved.provider, model: resolved.model, options });
   }
   const seen = new Set<string>();
   for (const target of targets) {
@@ -53,6 +60,7 @@ export async function createBatchRun(
   }
   const items = await datasetItemModel.listAll(dataset.id);
   if (items.length === 0) throw new TRPCError({ code: "BAD_REQUEST", message: `Dataset "${dataset.name}" has no items; add or import some first.` });
+  assertItemsFollowSchemas(versions, items);
   const cells = items.flatMap((item) => targets.map((_, targetIndex) => ({ datasetItemId: item.id, input: item.variables, targetIndex })));
   try {
     return await batchRunModel.createWithinMonthlyLimit(

@@ -14,6 +14,7 @@ import {
 import { providerKind, providerOptionsProblem, type ProviderOptionsKind } from "@sigil/validators";
 import { TRPCError } from "@trpc/server";
 import { assertFeatureEnabled } from "../features.ts";
+import { assertInputFollowsSchema } from "./input-validation.ts";
 import { toJsonObject } from "./json-values.ts";
 
 /**
@@ -125,6 +126,7 @@ export async function createExecution(actor: ExecutionActor, request: ExecutionR
     request.kind === "prompt"
       ? await resolveProviderModel(request.provider, request.model)
       : await resolveProviderModel(request.deployment.provider, request.deployment.model);
+  assertInputFollowsSchema(version, input);
   const fileIds = await resolveFileIds(request.fileIds, version);
   // A deployment's options, overridden one by one by the request's; stored on the execution so a
   // later change of the deployment does not change what this run asked for.

@@ -57,20 +57,35 @@ export function parseTemplate(template: string): Token[] {
  * - Dotted names (`{{user.name}}`) are listed as written; partials (`{{> x}}`) and `{{.}}` are not.
  */
 export function templateVariables(template: string): string[] {
-  const names = new Set<string>();
+  return templateVariableUses(template).map((use) => use.name);
+}
+
+/** A variable of `templateVariables` and whether any use of it is a section (`{{#x}}`, `{{^x}}`): a list, an object or a flag. */
+export interface VariableUse {
+  name: string;
+  section: boolean;
+}
+
+/** `templateVariables` with how each name is used, for drafting an input schema. */
+export function templateVariableUses(template: string): VariableUse[] {
+  const uses = new Map<string, VariableUse>();
   const walk = (tokens: Token[]): void => {
     for (const token of tokens) {
       const [type, value] = token;
       if (type === "name" || type === "&" || type === "#" || type === "^") {
         const name = value.trim();
-        if (name !== "" && name !== ".") names.add(name);
+        if (name !== "" && name !== ".") {
+          const use = uses.get(name) ?? { name, section: false };
+          use.section ||= type === "#" || type === "^";
+          uses.set(name, use);
+        }
       }
       const children = token[4];
       if (type === "^" && Array.isArray(children)) walk(children as Token[]);
     }
   };
   walk(parseTemplate(template));
-  return [...names];
+  return [...uses.values()];
 }
 
 export interface RenderedTemplate {

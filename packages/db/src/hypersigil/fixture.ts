@@ -194,6 +194,11 @@ export function writeHypersigilFixture(path: string, options: HypersigilFixtureO
         prompt: `v${v + 1}: Answer {{customer}} about {{topic}} — 你好, مرحبا, 👋 (${index})`,
         json_schema_response:
           v % 2 === 1 ? { type: "object", properties: { answer: { type: "string" } }, required: ["answer"], additionalProperties: false } : undefined,
+        // hypersigil adds additionalProperties: false to every object of an input schema it saves.
+        json_schema_input:
+          v >= 2
+            ? { type: "object", properties: { customer: { type: "string" }, topic: { type: "string" } }, required: ["customer"], additionalProperties: false }
+            : undefined,
         options: { acceptFileUpload: index % 5 === 0 },
         created_at: new Date(created.getTime() + v * 3_600_000).toISOString(),
       }));
@@ -205,6 +210,7 @@ export function writeHypersigilFixture(path: string, options: HypersigilFixtureO
           name,
           prompt: current?.prompt ?? "",
           json_schema_response: current?.json_schema_response,
+          json_schema_input: current?.json_schema_input,
           options: current?.options,
           current_version: versionCount,
           versions,

@@ -30,6 +30,7 @@ export interface ImportedPromptVersion {
   name: string;
   template: string;
   responseSchema: JsonSchema | null;
+  inputSchema: JsonSchema | null;
   acceptsFiles: boolean;
   createdAt: Date;
 }
@@ -39,6 +40,7 @@ export interface ImportedPrompt {
   name: string;
   template: string;
   responseSchema: JsonSchema | null;
+  inputSchema: JsonSchema | null;
   acceptsFiles: boolean;
   currentVersion: number;
   versions: ImportedPromptVersion[];

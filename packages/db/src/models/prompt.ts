@@ -12,7 +12,7 @@ export type PromptVersionRow = RowOf<typeof promptVersions>;
 type PromptCreate = Omit<typeof prompts.$inferInsert, "id" | "createdAt" | "updatedAt" | "currentVersion">;
 
 /** The fields whose change makes a new version. */
-const CONTENT_FIELDS = ["name", "description", "template", "responseSchema", "acceptsFiles"] as const;
+const CONTENT_FIELDS = ["name", "description", "template", "responseSchema", "inputSchema", "acceptsFiles"] as const;
 
 function sameContent(a: PromptRow, b: PromptRow): boolean {
   return CONTENT_FIELDS.every((field) => JSON.stringify(a[field]) === JSON.stringify(b[field]));
@@ -107,6 +107,7 @@ export class PromptModel extends IsolatedModel<typeof prompts, PromptCreate> {
           description: old.description,
           template: old.template,
           responseSchema: old.responseSchema,
+          inputSchema: old.inputSchema,
           acceptsFiles: old.acceptsFiles,
           updatedBy: restoredBy,
         });
@@ -222,6 +223,7 @@ export class PromptModel extends IsolatedModel<typeof prompts, PromptCreate> {
         description: row.description,
         template: row.template,
         responseSchema: row.responseSchema,
+        inputSchema: row.inputSchema,
         acceptsFiles: row.acceptsFiles,
         createdBy: author,
         changeNote,

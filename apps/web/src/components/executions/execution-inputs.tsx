@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
-import { emptyVariableWarning } from "@/components/prompts/variables";
+import { declaredTypes, emptyVariableWarning } from "@/components/prompts/variables";
 import { Checkbox, CheckboxGroup } from "@/components/ui/checkbox";
 import { Field } from "@/components/ui/field";
 import { Select, Textarea } from "@/components/ui/input";
@@ -17,17 +17,24 @@ export function emptyVariableHint(name: string, text: string | undefined): React
   return warning === null ? undefined : <span className="text-amber-800">{warning}</span>;
 }
 
-/** One labelled input per template variable (labelled by the variable's name). */
+/**
+ * One labelled input per template variable (labelled by the variable's name, with the type the
+ * prompt's input schema declares for it), and the schema's refusal under each one (`errors`).
+ */
 export function VariableInputs({
   names,
   values,
   onChange,
   loading = false,
+  schema = null,
+  errors = {},
 }: {
   names: readonly string[] | undefined;
   values: Readonly<Record<string, string>>;
   onChange: (name: string, value: string) => void;
   loading?: boolean;
+  schema?: Readonly<Record<string, unknown>> | null;
+  errors?: Readonly<Record<string, string | undefined>>;
 }) {
   if (loading || names === undefined) {
     return (
@@ -43,7 +50,12 @@ export function VariableInputs({
     <fieldset className="space-y-3">
       <legend className="mb-1 text-sm font-semibold text-gray-900">Input variables</legend>
       {names.map((name) => (
-        <Field key={name} label={<span className="font-mono text-[13px]">{name}</span>} hint={emptyVariableHint(name, values[name])}>
+        <Field
+          key={name}
+          label={<VariableLabel name={name} types={declaredTypes(schema, name)} />}
+          hint={emptyVariableHint(name, values[name])}
+          error={errors[name]}
+        >
           {(props) => (
             <Textarea
               {...props}
@@ -60,6 +72,15 @@ export function VariableInputs({
         Text is inserted as is; JSON lists and objects (<code className="font-mono">[&quot;a&quot;, &quot;b&quot;]</code>) are passed as values.
       </p>
     </fieldset>
+  );
+}
+
+function VariableLabel({ name, types }: { name: string; types: readonly string[] | null }) {
+  return (
+    <span className="flex items-baseline gap-2">
+      <span className="font-mono text-[13px]">{name}</span>
+      {types ? <span className="text-xs font-normal text-gray-500">{types.join(" or ")}</span> : null}
+    </span>
   );
 }
 

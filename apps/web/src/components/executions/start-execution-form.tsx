@@ -4,7 +4,7 @@ import { skipToken, useMutation, useQuery, useQueryClient } from "@tanstack/reac
 import Link from "next/link";
 import { useId, useState, type FormEvent } from "react";
 import { useChangedSinceMount, useLeaveTo, useUnsavedChanges } from "@/components/unsaved-changes/context";
-import { toTexts, toVariables } from "@/components/prompts/variables";
+import { inputErrorsByVariable, toTexts, toVariables } from "@/components/prompts/variables";
 import { ErrorAlert } from "@/components/ui/alert";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
@@ -87,7 +87,7 @@ export function StartExecutionForm({ defaults }: { defaults: StartExecutionDefau
     if (mode === "deployment" && !deploymentId) return setMissing("Choose a deployment.");
     if (!target.variables) return;
     setMissing(null);
-    const input = toVariables(target.variables, values);
+    const input = toVariables(target.variables, values, target.version?.inputSchema ?? null);
     const files = target.version?.acceptsFiles && filesOn ? fileIds : [];
     if (mode === "deployment" && deploymentId) {
       create.mutate({ deploymentId, input, fileIds: files });
@@ -225,6 +225,8 @@ export function StartExecutionForm({ defaults }: { defaults: StartExecutionDefau
             values={values}
             onChange={(name, value) => setValues((current) => ({ ...current, [name]: value }))}
             loading={target.loading}
+            schema={target.version?.inputSchema ?? null}
+            errors={inputErrorsByVariable(create.error, target.variables ?? [])}
           />
           {mode === "prompt" ? <ProviderFields value={choice} onChange={setChoice} errors={fieldErrors} /> : null}
           {target.version?.acceptsFiles && filesOn ? <FileChoices selected={fileIds} onChange={setFileIds} error={fieldErrors.fileIds} /> : null}

@@ -30,6 +30,13 @@ describe("promptFormErrors", () => {
     expect(promptFormErrors(parse).fieldErrors.template).toMatch(/cannot be parsed/);
   });
 
+  it("puts a schema that does not compile next to its own field, even when the path names a template", () => {
+    const response = new FakeClientError('The response schema is not valid: "type" at /type: must be one of: object.', { code: "BAD_REQUEST" });
+    expect(promptFormErrors(response).fieldErrors).toEqual({ responseSchema: response.message });
+    const input = new FakeClientError('The input schema is not valid: "requird" at /properties/template/requird: unknown keyword.', { code: "BAD_REQUEST" });
+    expect(promptFormErrors(input).fieldErrors).toEqual({ inputSchema: input.message });
+  });
+
   it("shows anything else above the form", () => {
     const quota = new FakeClientError("Too many requests.", { code: "TOO_MANY_REQUESTS" });
     expect(promptFormErrors(quota)).toEqual({ fieldErrors: {}, formError: quota });

@@ -65,7 +65,8 @@ export function NewPromptForm() {
     dirty,
     accept: isStoredDraft,
     restore: (restored) => {
-      setDraft(restored.fields);
+      // A draft saved before prompts had input schemas has none.
+      setDraft({ ...EMPTY_DRAFT, ...restored.fields });
       setValues(restored.values);
     },
   });

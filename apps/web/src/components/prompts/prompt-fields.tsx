@@ -6,21 +6,25 @@ import { Checkbox } from "@/components/ui/checkbox";
 import { Field } from "@/components/ui/field";
 import { Input, Textarea } from "@/components/ui/input";
 import { readSchemaText, sameSchema, schemaText } from "./response-schema";
-import { ResponseSchemaField } from "./response-schema-field";
+import { JsonSchemaField } from "./json-schema-field";
 
-/** The editable content of a prompt (every change of it makes a new version); the response schema as JSON text. */
+/** The editable content of a prompt (every change of it makes a new version); the schemas as JSON text. */
 export interface PromptDraft {
   name: string;
   description: string;
   template: string;
   acceptsFiles: boolean;
   responseSchema: string;
+  inputSchema: string;
 }
 
-/** A prompt as saved: its response schema as JSON. */
-export type SavedPrompt = Omit<PromptDraft, "responseSchema"> & { responseSchema: Record<string, unknown> | null };
+/** A prompt as saved: its schemas as JSON. */
+export type SavedPrompt = Omit<PromptDraft, "responseSchema" | "inputSchema"> & {
+  responseSchema: Record<string, unknown> | null;
+  inputSchema: Record<string, unknown> | null;
+};
 
-export const EMPTY_DRAFT: PromptDraft = { name: "", description: "", template: "", acceptsFiles: false, responseSchema: "" };
+export const EMPTY_DRAFT: PromptDraft = { name: "", description: "", template: "", acceptsFiles: false, responseSchema: "", inputSchema: "" };
 
 export function draftOf(prompt: SavedPrompt): PromptDraft {
   return {
@@ -29,6 +33,7 @@ export function draftOf(prompt: SavedPrompt): PromptDraft {
     template: prompt.template,
     acceptsFiles: prompt.acceptsFiles,
     responseSchema: schemaText(prompt.responseSchema),
+    inputSchema: schemaText(prompt.inputSchema),
   };
 }
 
@@ -39,7 +44,8 @@ export function draftChanged(draft: PromptDraft, saved: SavedPrompt): boolean {
     draft.description.trim() !== saved.description ||
     draft.template !== saved.template ||
     draft.acceptsFiles !== saved.acceptsFiles ||
-    !sameSchema(draft.responseSchema, saved.responseSchema)
+    !sameSchema(draft.responseSchema, saved.responseSchema) ||
+    !sameSchema(draft.inputSchema, saved.inputSchema)
   );
 }
 
@@ -50,22 +56,26 @@ export function sameDraft(a: PromptDraft, b: PromptDraft): boolean {
     a.description === b.description &&
     a.template === b.template &&
     a.acceptsFiles === b.acceptsFiles &&
-    a.responseSchema === b.responseSchema
+    a.responseSchema === b.responseSchema &&
+    a.inputSchema === b.inputSchema
   );
 }
 
 /**
- * The draft as the API's input, or the response schema's error (JSON that does not parse, with its
- * line and column) for the field.
+ * The draft as the API's input, or the schemas' errors (JSON that does not parse, with its line
+ * and column) for their fields.
  */
 export function draftInput(draft: PromptDraft): { ok: true; input: SavedPrompt } | { ok: false; errors: Record<string, string> } {
-  const schema = readSchemaText(draft.responseSchema);
-  if (!schema.ok) return { ok: false, errors: { responseSchema: schema.error } };
-  return { ok: true, input: { ...draft, responseSchema: schema.schema } };
+  const response = readSchemaText(draft.responseSchema);
+  const input = readSchemaText(draft.inputSchema);
+  if (!response.ok || !input.ok) {
+    return { ok: false, errors: { ...(response.ok ? {} : { responseSchema: response.error }), ...(input.ok ? {} : { inputSchema: input.error }) } };
+  }
+  return { ok: true, input: { ...draft, responseSchema: response.schema, inputSchema: input.schema } };
 }
 
 /**
- * Name, Description, Template (monospace), "Accepts files" and the response schema, with field
+ * Name, Description, Template (monospace), "Accepts files", the input and the response schema, with field
  * errors beside each.
  * `readOnly` for viewers: they can read and preview, not change.
  */
@@ -166,7 +176,17 @@ export function PromptFields({
         />
         {errors.acceptsFiles ? <p className="mt-1 text-xs font-medium text-red-600">{errors.acceptsFiles}</p> : null}
       </div>
-      <ResponseSchemaField
+      <JsonSchemaField
+        subject="input"
+        text={draft.inputSchema}
+        onChange={(inputSchema) => onChange({ inputSchema })}
+        error={errors.inputSchema}
+        readOnly={readOnly}
+        disabled={disabled}
+        template={draft.template}
+      />
+      <JsonSchemaField
+        subject="response"
         text={draft.responseSchema}
         onChange={(responseSchema) => onChange({ responseSchema })}
         error={errors.responseSchema}

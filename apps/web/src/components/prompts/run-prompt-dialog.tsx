@@ -15,7 +15,7 @@ import { clearDraft, draftKey, hasStringFields, isStringRecord } from "@/lib/dra
 import { fieldErrorsOf } from "@/lib/trpc-errors";
 import { useTRPC } from "@/trpc/client";
 import type { RouterInputs } from "@/trpc/types";
-import { toVariables } from "./variables";
+import { inputErrorsByVariable, toVariables } from "./variables";
 
 interface RunDraft {
   values: Record<string, string>;
@@ -182,7 +182,7 @@ function RunForm({
     onSubmit({
       promptId: prompt.id,
       version: prompt.currentVersion,
-      input: toVariables(target.variables, values),
+      input: toVariables(target.variables, values, target.version?.inputSchema ?? null),
       provider: choice.provider,
       model: choice.model.trim() === "" ? undefined : choice.model.trim(),
       fileIds: target.version?.acceptsFiles && filesOn ? fileIds : [],
@@ -203,6 +203,8 @@ function RunForm({
         values={values}
         onChange={(name, value) => setValues((current) => ({ ...current, [name]: value }))}
         loading={target.loading}
+        schema={target.version?.inputSchema ?? null}
+        errors={inputErrorsByVariable(error, target.variables ?? [])}
       />
       <ProviderFields value={choice} onChange={setChoice} errors={fieldErrors} />
       {target.version?.acceptsFiles && filesOn ? <FileChoices selected={fileIds} onChange={setFileIds} error={fieldErrors.fileIds} /> : null}

@@ -10,7 +10,7 @@ import { changeNoteLabel } from "./versions";
 type Version = RouterOutputs["prompts"]["versions"][number];
 
 /**
- * "Changes from vA to vB": name, description and file changes, then the template side by side
+ * "Changes from vA to vB": name, description, file and schema changes, then the template side by side
  * (old on the left, new on the right): additions green, deletions red, unchanged grey. Long
  * unchanged stretches fold into buttons that show them.
  */
@@ -27,6 +27,9 @@ export function VersionDiff({ from, to }: { from: Version; to: Version }) {
     from.acceptsFiles !== to.acceptsFiles ? { label: "Accepts files", before: from.acceptsFiles ? "yes" : "no", after: to.acceptsFiles ? "yes" : "no" } : null,
     JSON.stringify(from.responseSchema) !== JSON.stringify(to.responseSchema)
       ? { label: "Response schema", before: schemaText(from.responseSchema), after: schemaText(to.responseSchema) }
+      : null,
+    JSON.stringify(from.inputSchema) !== JSON.stringify(to.inputSchema)
+      ? { label: "Input schema", before: schemaText(from.inputSchema), after: schemaText(to.inputSchema) }
       : null,
   ].filter((change) => change !== null);
   const templateChanged = diff.added > 0 || diff.removed > 0;

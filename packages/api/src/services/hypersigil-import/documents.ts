@@ -14,6 +14,7 @@ export const promptDocument = z
     name: z.string().min(1),
     prompt: z.string(),
     json_schema_response: jsonObject.nullish(),
+    json_schema_input: jsonObject.nullish(),
     options: promptOptions,
     current_version: z.int().min(1),
     versions: z
@@ -24,6 +25,7 @@ export const promptDocument = z
             name: z.string().optional(),
             prompt: z.string(),
             json_schema_response: jsonObject.nullish(),
+            json_schema_input: jsonObject.nullish(),
             options: promptOptions,
             created_at: isoDate.optional(),
           })

@@ -156,6 +156,7 @@ function promptVersions(document: PromptDocument, createdAt: Date): ImportedProm
       name: version.name ?? document.name,
       template: version.prompt,
       responseSchema: version.json_schema_response ?? null,
+      inputSchema: version.json_schema_input ?? null,
       acceptsFiles: version.options?.acceptFileUpload ?? false,
       createdAt: date(version.created_at) ?? createdAt,
     });
@@ -166,6 +167,7 @@ function promptVersions(document: PromptDocument, createdAt: Date): ImportedProm
     name: document.name,
     template: document.prompt,
     responseSchema: document.json_schema_response ?? null,
+    inputSchema: document.json_schema_input ?? null,
     acceptsFiles: document.options?.acceptFileUpload ?? false,
     createdAt: byNumber.get(document.current_version)?.createdAt ?? createdAt,
   });
@@ -318,6 +320,7 @@ function planPrompts(plan: ImportPlan, rows: HypersigilRow[]): Set<string> {
       name: document.name,
       template: document.prompt,
       responseSchema: document.json_schema_response ?? null,
+      inputSchema: document.json_schema_input ?? null,
       acceptsFiles: document.options?.acceptFileUpload ?? false,
       currentVersion: document.current_version,
       versions: promptVersions(document, entry.createdAt),

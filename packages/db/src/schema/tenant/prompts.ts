@@ -1,7 +1,7 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { createdAt, idColumn, jsonColumn, updatedAt } from "../columns.ts";
 
-/** A JSON Schema the response of an execution must follow: free-form by nature. */
+/** A JSON Schema an execution's response (or its input variables) must follow: free-form by nature. */
 export type JsonSchema = Record<string, unknown>;
 
 export const prompts = sqliteTable(
@@ -12,6 +12,8 @@ export const prompts = sqliteTable(
     description: text("description").notNull().default(""),
     template: text("template").notNull(),
     responseSchema: jsonColumn<JsonSchema>("response_schema"),
+    /** The variables an execution of this prompt must be given, checked before anything runs. */
+    inputSchema: jsonColumn<JsonSchema>("input_schema"),
     acceptsFiles: integer("accepts_files", { mode: "boolean" }).notNull().default(false),
     currentVersion: integer("current_version").notNull().default(1),
     createdBy: text("created_by"),
@@ -35,6 +37,8 @@ export const promptVersions = sqliteTable(
     description: text("description").notNull().default(""),
     template: text("template").notNull(),
     responseSchema: jsonColumn<JsonSchema>("response_schema"),
+    /** The variables an execution of this prompt must be given, checked before anything runs. */
+    inputSchema: jsonColumn<JsonSchema>("input_schema"),
     acceptsFiles: integer("accepts_files", { mode: "boolean" }).notNull().default(false),
     createdBy: text("created_by"),
     /** Why this version exists: "create", "update" or "restore of vN". */
