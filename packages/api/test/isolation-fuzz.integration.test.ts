@@ -274,7 +274,12 @@ async function runOp(op: Op): Promise<void> {
       me.counter += 1;
       const name = `${me.marker} prompt ${me.counter}`;
       const template = `Hi {{who}} ${me.marker}`;
-      const result = check(await m<{ id: string }>("prompts.create", { name, template }, cookieOnly));
+      // Every other prompt requires `who` to start with this tenant's marker (as its executions and
+      // dataset items do): input checked against another tenant's schema (a mixed-up version or a
+      // shared compile cache) would be refused.
+      const who = { type: "string", pattern: `^${me.marker.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}` };
+      const inputSchema = op.seed % 2 === 0 ? { type: "object", properties: { who }, required: ["who"] } : undefined;
+      const result = check(await m<{ id: string }>("prompts.create", { name, template, inputSchema }, cookieOnly));
       expect(result.status, JSON.stringify(result.error)).toBe(200);
       if (result.data) {
         me.prompts.set(result.data.id, { name, template, version: 1 });
@@ -404,7 +409,8 @@ async function runOp(op: Op): Promise<void> {
       if (!promptId) return;
       const result = check(await m<{ id: string }>("executions.create", { promptId, input: { who: me.marker } }));
       if (foreign) expectForeign404(result);
-      else if (result.status === 200 && result.data) {
+      else expect(result.status, `own prompt's input schema: ${JSON.stringify(result.error)}`).not.toBe(400);
+      if (!foreign && result.status === 200 && result.data) {
         me.executions.set(result.data.id, promptId);
         own(op.tenant, result.data.id);
       }
