@@ -10,6 +10,7 @@ import { executionsRouter } from "./routers/executions.ts";
 import { filesRouter } from "./routers/files.ts";
 import { maintenanceRouter } from "./routers/maintenance.ts";
 import { promptsRouter } from "./routers/prompts.ts";
+import { providersRouter } from "./routers/providers.ts";
 import { settingsRouter } from "./routers/settings.ts";
 import { tenantsRouter } from "./routers/tenants.ts";
 import { usageRouter } from "./routers/usage.ts";
@@ -23,6 +24,7 @@ export const appRouter = router({
   users: usersRouter,
   apiKeys: apiKeysRouter,
   settings: settingsRouter,
+  providers: providersRouter,
   prompts: promptsRouter,
   executions: executionsRouter,
   comments: commentsRouter,

@@ -398,6 +398,28 @@ describe("provider settings", () => {
     refused(await q("settings.providerModels", { identifier: "anthropic" }, user), 403, /.+/);
   });
 
+  test("members list the active providers (kind, default model, options; never a key or URL) and their models", async () => {
+    await saveProvider("dormant", { kind: "gemini", active: false });
+    const listed = ok(await q<Record<string, unknown>[]>("providers.list", {}, user));
+    const identifiers = listed.map((provider) => provider.identifier);
+    expect(identifiers).toEqual(expect.arrayContaining(KINDS));
+    expect(identifiers).not.toContain("dormant");
+    expect(identifiers).toEqual([...identifiers].sort());
+    expect(listed.find((provider) => provider.identifier === "anthropic")).toEqual({
+      identifier: "anthropic",
+      kind: "anthropic",
+      kindLabel: "Anthropic (Messages API)",
+      defaultModel: "fake-large",
+      optionNames: ["temperature", "top_p", "top_k", "max_tokens", "stop_sequences"],
+    });
+    expect(JSON.stringify(listed)).not.toMatch(new RegExp(`${KEY}|127\\.0\\.0\\.1|apiKey|baseUrl`));
+    expect(ok(await q<{ models: string[] }>("providers.models", { identifier: "openai" }, user)).models).toEqual(["fake-large", "fake-small"]);
+    refused(await q("providers.models", { identifier: "dormant" }, user), 404, /No active provider "dormant"/);
+    refused(await q("providers.models", { identifier: "nobody" }, user), 404, /No active provider "nobody"/);
+    const viewer = { tenant: "prov", cookie: await login("prov", "viewer@prov.test") };
+    refused(await q("providers.list", {}, viewer), 403, /.+/);
+  });
+
   test("test connection answers ok, or the provider's error in a sentence, and is audited", async () => {
     expect(ok(await m<{ ok: boolean; message: string }>("settings.testProvider", { identifier: "anthropic" }))).toMatchObject({
       ok: true,

@@ -111,6 +111,8 @@ describe("the OpenAPI document", () => {
         "GET /batch-runs/{id}",
         "POST /batch-runs/{id}/cancel",
         "GET /batch-runs/{id}/results",
+        "GET /providers",
+        "GET /providers/{identifier}/models",
       ].sort(),
     );
   });
@@ -219,6 +221,30 @@ describe("every route, checked against the document", () => {
     // Another workspace's key never sees them.
     expect((await rest("GET", `/api/v1/batch-runs/${runId}`, { key: globexKey, tenant: "globex" })).status).toBe(404);
     expect((await rest("GET", `/api/v1/datasets/${datasetId}`, { key: globexKey, tenant: "globex" })).status).toBe(404);
+  });
+
+  test("providers: the active ones with kind, default model and options; a model list of one not configured is a 404", async () => {
+    const saved = await call(
+      "mutation",
+      "settings.saveProvider",
+      { identifier: "claude", kind: "anthropic", baseUrl: "https://api.anthropic.com", apiKey: "sk-ant-rest-test", defaultModel: "claude-sonnet-4-5" },
+      { tenant: "acme", cookie: adminCookie },
+    );
+    expect(saved.error).toBeUndefined();
+    const listed = await rest("GET", "/api/v1/providers", { operation: "GET /providers" });
+    expect(listed.body).toEqual([
+      {
+        identifier: "claude",
+        kind: "anthropic",
+        kindLabel: "Anthropic (Messages API)",
+        defaultModel: "claude-sonnet-4-5",
+        optionNames: ["temperature", "top_p", "top_k", "max_tokens", "stop_sequences"],
+      },
+    ]);
+    expect(JSON.stringify(listed.body)).not.toContain("sk-ant");
+    const missing = await rest("GET", "/api/v1/providers/nobody/models", { operation: "GET /providers/{identifier}/models" });
+    expect(missing.status).toBe(404);
+    expect((await rest("GET", "/api/v1/providers", { key: readOnlyKey })).status).toBe(403);
   });
 
   test("files: upload, download", async () => {

@@ -8,23 +8,8 @@ import { auditableUrl, recordAudit } from "../services/audit.ts";
 import { assertDeployment, publicWebhook, saveWebhookSetting } from "../services/webhooks.ts";
 import { router } from "../trpc.ts";
 import { errorMessage } from "../worker/provider.ts";
-import { HttpProvider } from "../worker/providers/http-provider.ts";
-import { settingsOfRow, storedProvider, storedProviderSchema } from "../worker/providers/settings.ts";
-
-/** How long a settings request waits for a provider's model list. */
-const MODEL_LIST_TIMEOUT_MS = 15_000;
-
-/** A configured provider of the current tenant, ready to call (no retries: an admin is waiting). */
-async function configuredProvider(identifier: string, allow: readonly OutboundAllowEntry[]): Promise<HttpProvider> {
-  const row = await settingsModel.get("provider", identifier);
-  if (!row) throw new TRPCError({ code: "NOT_FOUND", message: `No provider "${identifier}" is configured.` });
-  try {
-    const settings = await settingsOfRow(row);
-    return new HttpProvider(identifier, settings, { outbound: { allow }, timeoutMs: MODEL_LIST_TIMEOUT_MS, maxAttempts: 1 });
-  } catch (error) {
-    throw new TRPCError({ code: "BAD_REQUEST", message: errorMessage(error), cause: error });
-  }
-}
+import { configuredProvider, MODEL_LIST_TIMEOUT_MS, providerModelNames } from "../services/configured-providers.ts";
+import { storedProvider, storedProviderSchema } from "../worker/providers/settings.ts";
 
 const adminOnly = authedProcedure({ role: "admin" });
 
@@ -118,14 +103,9 @@ export const settingsRouter = router({
   }),
 
   /** The provider's own model list (its list endpoint, through the outbound guard), for model pickers. */
-  providerModels: adminOnly.input(providerIdentifierInput).query(async ({ ctx, input }) => {
-    const provider = await configuredProvider(input.identifier, ctx.config.outboundAllow);
-    try {
-      return { identifier: input.identifier, models: await provider.listModels(AbortSignal.timeout(MODEL_LIST_TIMEOUT_MS)) };
-    } catch (error) {
-      throw new TRPCError({ code: "BAD_GATEWAY", message: `The model list could not be fetched: ${errorMessage(error)}`, cause: error });
-    }
-  }),
+  providerModels: adminOnly
+    .input(providerIdentifierInput)
+    .query(async ({ ctx, input }) => ({ identifier: input.identifier, models: await providerModelNames(input.identifier, ctx.config.outboundAllow) })),
 
   /**
    * "Test connection": one cheap real call (the provider's model list, which needs a valid key and
