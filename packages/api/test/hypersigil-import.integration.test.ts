@@ -140,6 +140,13 @@ describe("sigil import-hypersigil (the service)", () => {
     expect(fourVersions).toBeDefined();
     const versionNumbers = rows.versions.filter((version) => version.promptId === fourVersions?.id).map((version) => version.version);
     expect(versionNumbers.sort()).toEqual([1, 2, 3, 4]);
+    // json_schema_input (the fixture gives it to versions 3 and later) is each version's input schema, and the current one the prompt's.
+    const inputSchemas = rows.versions
+      .filter((version) => version.promptId === fourVersions?.id)
+      .sort((a, b) => a.version - b.version)
+      .map((version) => version.inputSchema?.required ?? null);
+    expect(inputSchemas).toEqual([null, null, ["customer"], ["customer"]]);
+    expect(fourVersions?.inputSchema).toMatchObject({ required: ["customer"], additionalProperties: false });
     expect(rows.prompts.map((prompt) => prompt.name)).toEqual(
       expect.arrayContaining([expect.stringContaining("مساعد خدمة العملاء"), expect.stringContaining("客户支持摘要")]),
     );
