@@ -189,3 +189,26 @@ test("a pending execution is cancelled from its page and never runs", async ({ p
     await new Promise((resolve) => server.close(resolve));
   }
 });
+
+test("comments on a prompt: written on its Comments tab with the version, edited and deleted", async ({ page }) => {
+  const acme = await workspaceClient("acme");
+  const prompt = await acme.prompts.create.mutate({ name: `Noted prompt ${Date.now()}`, template: "Rate {{answer}}" });
+  await page.goto(`/prompts/${prompt.id}?tab=comments`);
+  await signInOnPage(page, DEMO.acme.email, DEMO.acme.password);
+  await expect(page.getByText("No comments yet.")).toBeVisible();
+  await page.getByLabel("Add a comment").fill("The score should be between 0 and 1");
+  await page.getByRole("button", { name: "Comment", exact: true }).click();
+  // The prompt's only comment (its text leaves the item while it is edited).
+  const comment = page.getByTestId("comment");
+  await expect(comment).toContainText("The score should be between 0 and 1");
+  await expect(comment).toContainText(`on v${prompt.currentVersion}`);
+  await comment.getByRole("button", { name: "Edit" }).click();
+  await comment.getByLabel("Edit the comment").fill("The score must be between 0 and 1");
+  await comment.getByRole("button", { name: "Save" }).click();
+  await expect(comment).toContainText("The score must be between 0 and 1");
+  await expect(comment).toContainText("edited");
+  expect((await acme.comments.listForPrompt.query({ promptId: prompt.id })).map((row) => row.body)).toEqual(["The score must be between 0 and 1"]);
+  await comment.getByRole("button", { name: "Delete" }).click();
+  await expect(page.getByText("No comments yet.")).toBeVisible();
+  expect(await acme.comments.listForPrompt.query({ promptId: prompt.id })).toEqual([]);
+});

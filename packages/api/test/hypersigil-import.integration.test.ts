@@ -8,6 +8,7 @@ import {
   auditLogModel,
   deploymentModel,
   executionCommentModel,
+  promptCommentModel,
   executionModel,
   fileModel,
   HybridDatabaseManager,
@@ -60,6 +61,7 @@ async function snapshot(tenant: TenantRow) {
       deployments: byId(await deploymentModel.findMany()),
       executions: byId(await executionModel.findMany()),
       comments: byId(await executionCommentModel.findMany()),
+      promptComments: byId(await promptCommentModel.findMany()),
       executionsThisMonth: await executionModel.countThisMonth(),
       datasets: byId(await datasetModel.findMany()),
       datasetItems: byId(await datasetItemModel.findMany()),
@@ -103,7 +105,7 @@ describe("sigil import-hypersigil (the service)", () => {
       files: { read: 12, imported: 12, skipped: 0, failed: 0 },
       deployments: { read: 7, imported: 6, skipped: 0, failed: 1 },
       executions: { read: 200, imported: 192, skipped: 0, failed: 8 },
-      comments: { read: 48, imported: 7, skipped: 40, failed: 1 },
+      comments: { read: 48, imported: 47, skipped: 0, failed: 1 },
       api_keys: { read: 3, imported: 3, skipped: 0, failed: 0 },
       settings: { read: 4, imported: 3, skipped: 1, failed: 0 },
       test_data_groups: { read: 6, imported: 6, skipped: 0, failed: 0 },
@@ -172,7 +174,7 @@ describe("sigil import-hypersigil (the service)", () => {
     expect(usage?.fileCount).toBe(12);
   });
 
-  it("maps comments on executions with their anchors, leaves prompt comments out, and keeps the star", async () => {
+  it("maps comments on executions with their anchors, generic comments onto their prompts, and keeps the star", async () => {
     const rows = await snapshot(acme);
     const comment = (id: string | null | undefined) => rows.comments.find((row) => row.id === id);
     const resultOf = (executionId: string | undefined) => rows.executions.find((execution) => execution.id === executionId)?.result ?? "";
@@ -190,10 +192,20 @@ describe("sigil import-hypersigil (the service)", () => {
     for (const id of generic) expect(comment(id)).toMatchObject({ anchorStart: null, anchorText: null });
     expect(comment(dangling)).toBeUndefined();
     expect(rows.comments).toHaveLength(7);
+    // hypersigil's comments on a prompt as a whole: on the same prompt, with their text and time.
+    const source = (await import("@sigil/db")).readHypersigilDatabase(fixture.path).tables.get("comments") ?? [];
+    const onPrompts = source.flatMap((row) => {
+      const document = JSON.parse(row.data) as { text: string; execution_id?: string; prompt_id?: string };
+      return document.execution_id ? [] : [{ id: row.id, promptId: document.prompt_id, body: document.text }];
+    });
+    expect(onPrompts).toHaveLength(40);
+    expect(rows.promptComments.map(({ id, promptId, body }) => ({ id, promptId, body })).sort((a, b) => a.id.localeCompare(b.id))).toEqual(
+      onPrompts.sort((a, b) => a.id.localeCompare(b.id)),
+    );
+    expect(rows.promptComments.every((row) => row.createdBy === null && row.promptVersion === null)).toBe(true);
     const report = await run(acme, { path: fixture.path, dryRun: true });
     expect(report.tables.comments).toEqual({ read: 48, imported: 0, skipped: 47, failed: 1 });
     expect(report.failures).toContainEqual(expect.objectContaining({ table: "comments", id: dangling, kind: "dangling" }));
-    expect(report.notes.filter((note) => note.table === "comments" && note.note.includes("on a prompt"))).toHaveLength(40);
     // hypersigil's star (every 7th execution of the fixture) comes along.
     expect(rows.executions.filter((execution) => execution.starred).length).toBeGreaterThan(0);
     expect(rows.executions.filter((execution) => execution.starred).length).toBeLessThan(rows.executions.length / 5);

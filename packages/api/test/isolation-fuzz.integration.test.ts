@@ -177,6 +177,8 @@ const OP_KINDS = [
   "comment.list",
   "comment.update",
   "comment.delete",
+  "promptComment.create",
+  "promptComment.list",
   "users.list",
   "apiKeys.list",
   "audit.list",
@@ -208,6 +210,9 @@ const OP_KINDS = [
   "batch.list",
 ] as const;
 type OpKind = (typeof OP_KINDS)[number];
+/** `me.comments` maps a comment to its execution id, or to `prompt:<id>` for a comment on a prompt. */
+const PROMPT_TARGET = "prompt:";
+const promptTarget = (promptId: string) => `${PROMPT_TARGET}${promptId}`;
 const KEY_OPS = new Set<OpKind>([
   "prompt.list",
   "prompt.get",
@@ -332,6 +337,7 @@ async function runOp(op: Op): Promise<void> {
           me.cancelled.delete(executionId);
           for (const [commentId, commented] of me.comments) if (commented === executionId) me.comments.delete(commentId);
         }
+        for (const [commentId, commented] of me.comments) if (commented === promptTarget(id)) me.comments.delete(commentId);
         for (const [runId, run] of me.runs) if (run.promptId === id) me.runs.delete(runId);
       }
       return;
@@ -493,6 +499,29 @@ async function runOp(op: Op): Promise<void> {
       if (foreign) return expectForeign404(result);
       expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
       const expected = [...me.comments].filter(([, commented]) => commented === executionId).map(([commentId]) => commentId);
+      expect(new Set(result.data?.map((comment) => comment.id))).toEqual(new Set(expected));
+      for (const comment of result.data ?? []) expect(comment.body.startsWith(me.marker)).toBe(true);
+      return;
+    }
+    case "promptComment.create": {
+      const { id: promptId, foreign } = target(me.prompts, them.prompts);
+      if (!promptId) return;
+      const result = check(await m<{ id: string }>("comments.createForPrompt", { promptId, body: `${me.marker} prompt note ${op.seed}` }, cookieOnly));
+      if (foreign) return expectForeign404(result);
+      expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
+      if (result.data) {
+        me.comments.set(result.data.id, promptTarget(promptId));
+        own(op.tenant, result.data.id);
+      }
+      return;
+    }
+    case "promptComment.list": {
+      const { id: promptId, foreign } = target(me.prompts, them.prompts);
+      if (!promptId) return;
+      const result = check(await q<{ id: string; body: string }[]>("comments.listForPrompt", { promptId }, cookieOnly));
+      if (foreign) return expectForeign404(result);
+      expect(result.status, `${op.kind}: ${JSON.stringify(result.error)}`).toBe(200);
+      const expected = [...me.comments].filter(([, commented]) => commented === promptTarget(promptId)).map(([commentId]) => commentId);
       expect(new Set(result.data?.map((comment) => comment.id))).toEqual(new Set(expected));
       for (const comment of result.data ?? []) expect(comment.body.startsWith(me.marker)).toBe(true);
       return;
@@ -869,7 +898,12 @@ test(`${TENANTS} tenants, ${RUNS * OPS_PER_RUN} random operations in concurrent 
     expect(new Set(starred?.data.map((row) => row.id))).toEqual(me.starred);
     const commentCounts = new Map<string, number>();
     for (const executionId of me.comments.values()) commentCounts.set(executionId, (commentCounts.get(executionId) ?? 0) + 1);
-    for (const [executionId, count] of commentCounts) expect((await read<unknown[]>("comments.list", { executionId }))?.length).toBe(count);
+    for (const [commented, count] of commentCounts) {
+      const listed = commented.startsWith(PROMPT_TARGET)
+        ? await read<unknown[]>("comments.listForPrompt", { promptId: commented.slice(PROMPT_TARGET.length) })
+        : await read<unknown[]>("comments.list", { executionId: commented });
+      expect(listed?.length).toBe(count);
+    }
     const datasets = await read<{ data: { id: string; itemCount: number }[]; total: number }>("datasets.list", { pageSize: 100 });
     expect(new Map(datasets?.data.map((d) => [d.id, d.itemCount]))).toEqual(new Map([...me.datasets].map(([id, d]) => [id, d.items])));
     const runList = await read<{ total: number }>("batchRuns.list", { pageSize: 100 });

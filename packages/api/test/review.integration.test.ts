@@ -235,6 +235,38 @@ describe("comments", () => {
   });
 });
 
+describe("comments on a prompt", () => {
+  test("create with the current version, list oldest first, edit and delete own; admins moderate; viewers read; deleted with the prompt", async () => {
+    const prompt = await newPrompt(as.user);
+    const first = ok(await m<{ id: string; promptVersion: number }>("comments.createForPrompt", { promptId: prompt.id, body: "Too formal" }, as.user));
+    expect(first.promptVersion).toBe(1);
+    ok(await m("prompts.update", { id: prompt.id, template: "{{json}}!" }, as.user));
+    const second = ok(await m<{ id: string; promptVersion: number }>("comments.createForPrompt", { promptId: prompt.id, body: "Better in v2" }, as.other));
+    expect(second.promptVersion).toBe(2);
+    const listed = ok(await q<{ body: string; promptVersion: number; createdBy: string }[]>("comments.listForPrompt", { promptId: prompt.id }, as.viewer));
+    expect(listed.map((comment) => [comment.body, comment.promptVersion, comment.createdBy])).toEqual([
+      ["Too formal", 1, acme.users.user.id],
+      ["Better in v2", 2, listed[1]?.createdBy],
+    ]);
+
+    refused(await m("comments.createForPrompt", { promptId: prompt.id, body: "hi" }, as.viewer), "FORBIDDEN", 403);
+    refused(await m("comments.update", { id: first.id, body: "mine now" }, as.other), "FORBIDDEN", 403, /Only its author or an admin/);
+    expect(ok(await m<{ body: string }>("comments.update", { id: first.id, body: "Too formal, fixed in v2" }, as.user)).body).toBe("Too formal, fixed in v2");
+    ok(await m("comments.delete", { id: second.id }, as.admin));
+    refused(await m("comments.delete", { id: second.id }, as.admin), "NOT_FOUND", 404);
+    const audit = await inAcme(() => import("@sigil/db").then(({ auditLogModel }) => auditLogModel.findMany({ where: { targetId: prompt.id } })));
+    expect(audit.map((row) => row.action).filter((action) => action.startsWith("comment."))).toEqual(
+      expect.arrayContaining(["comment.created", "comment.updated", "comment.deleted"]),
+    );
+
+    refused(await q("comments.listForPrompt", { promptId: prompt.id }, as.globex), "NOT_FOUND", 404);
+    refused(await m("comments.createForPrompt", { promptId: crypto.randomUUID(), body: "x" }, as.user), "NOT_FOUND", 404);
+    refused(await m("comments.createForPrompt", { promptId: prompt.id, body: "  " }, as.user), "BAD_REQUEST", 400, /cannot be empty/);
+    ok(await m("prompts.delete", { id: prompt.id }, as.user));
+    expect(await inAcme(() => import("@sigil/db").then(({ promptCommentModel }) => promptCommentModel.count({ promptId: prompt.id })))).toBe(0);
+  });
+});
+
 describe("star, review status and the list's filters", () => {
   test("setReview changes star and status (audited); the list filters by them and by date", async () => {
     const prompt = await newPrompt(as.user);

@@ -78,5 +78,7 @@ export const commentAnchor = z
   .refine((anchor) => anchor.end > anchor.start, { message: "The anchor must end after it starts.", path: ["end"] });
 export const listCommentsInput = z.object({ executionId: id });
 export const createCommentInput = z.object({ executionId: id, body: commentBody, anchor: commentAnchor.optional() });
+export const listPromptCommentsInput = z.object({ promptId: id });
+export const createPromptCommentInput = z.object({ promptId: id, body: commentBody });
 export const updateCommentInput = z.object({ id, body: commentBody });
 export const commentIdInput = z.object({ id });

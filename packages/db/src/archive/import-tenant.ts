@@ -54,6 +54,7 @@ export const SHARED_ID_REFERENCES: readonly (readonly [string, string])[] = [
   ["datasets", "updated_by"],
   ["batch_runs", "created_by"],
   ["execution_comments", "created_by"],
+  ["prompt_comments", "created_by"],
   ["audit_log", "actor_id"],
   ["audit_log", "target_id"],
 ];

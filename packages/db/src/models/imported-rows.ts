@@ -8,6 +8,7 @@ import { deployments } from "../schema/tenant/deployments.ts";
 import { executionComments } from "../schema/tenant/execution-comments.ts";
 import { executions, type ExecutionStatus } from "../schema/tenant/executions.ts";
 import { files } from "../schema/tenant/files.ts";
+import { promptComments } from "../schema/tenant/prompt-comments.ts";
 import { prompts, promptVersions, type JsonSchema } from "../schema/tenant/prompts.ts";
 import { usageCounters } from "../schema/tenant/usage-counters.ts";
 import { tenantContext } from "../tenant-context.ts";
@@ -103,6 +104,15 @@ export interface ImportedComment {
   updatedAt: Date;
 }
 
+/** A hypersigil "generic" comment: on a prompt as a whole, not on one output. */
+export interface ImportedPromptComment {
+  id: string;
+  promptId: string;
+  body: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 /** A hypersigil test-data group. */
 export interface ImportedDataset {
   id: string;
@@ -130,6 +140,7 @@ export interface ImportedTenantRows {
   deployments: ImportedDeployment[];
   executions: ImportedExecution[];
   comments: ImportedComment[];
+  promptComments: ImportedPromptComment[];
   datasets: ImportedDataset[];
   datasetItems: ImportedDatasetItem[];
 }
@@ -157,7 +168,15 @@ export interface ImportWriteOptions {
   onRow?: (outcome: RowOutcome) => void;
 }
 
-type IdTable = typeof prompts | typeof files | typeof deployments | typeof executions | typeof executionComments | typeof datasets | typeof datasetItems;
+type IdTable =
+  | typeof prompts
+  | typeof files
+  | typeof deployments
+  | typeof executions
+  | typeof executionComments
+  | typeof promptComments
+  | typeof datasets
+  | typeof datasetItems;
 
 function existingIds(tx: SyncDatabase, table: IdTable, ids: string[]): Set<string> {
   const found = new Set<string>();
@@ -192,7 +211,7 @@ class ImportedTenantRowsModel extends IsolatedModel<typeof prompts> {
 function eachNew<R extends { id: string }>(
   tx: SyncDatabase,
   table: IdTable,
-  name: keyof ImportedTenantRows,
+  name: ImportedTable,
   rows: R[],
   record: (outcome: RowOutcome) => void,
   write: (row: R) => RowOutcome,
@@ -240,6 +259,13 @@ function writeTenantRows(tx: SyncDatabase, rows: ImportedTenantRows, options: Im
     // Its execution is in this import, or was imported by an earlier run (the plan keeps no other).
     tx.insert(executionComments)
       .values({ ...comment, createdBy: null })
+      .run();
+    return { table: "comments", id: comment.id, outcome: "imported" };
+  });
+  // Reported with the other comments: hypersigil keeps both kinds in one table.
+  eachNew(tx, promptComments, "comments", rows.promptComments, record, (comment) => {
+    tx.insert(promptComments)
+      .values({ ...comment, promptVersion: null, createdBy: null })
       .run();
     return { table: "comments", id: comment.id, outcome: "imported" };
   });

@@ -10,6 +10,7 @@ export * from "./prompt.ts";
 export * from "./execution.ts";
 export * from "./execution-review.ts";
 export * from "./execution-comment.ts";
+export * from "./prompt-comment.ts";
 export * from "./dataset.ts";
 export * from "./batch-run.ts";
 export { storedBytes } from "./storage.ts";

@@ -1,7 +1,7 @@
 "use client";
 
 import { MAX_COMMENT_LENGTH } from "@sigil/validators";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { skipToken, useMutation, useQuery, useQueryClient, type QueryKey } from "@tanstack/react-query";
 import { useId, useRef, useState, type FormEvent } from "react";
 import { useAuthorName } from "@/components/prompts/authors";
 import { Button } from "@/components/ui/button";
@@ -16,9 +16,42 @@ import { errorMessage } from "@/lib/trpc-errors";
 import { useTRPC } from "@/trpc/client";
 import { outputPieces, selectionIn, type Anchor } from "./review";
 
-function useComments(executionId: string) {
+/** What a thread of comments is about: one execution's output, or a prompt as a whole. */
+export type CommentTarget = { executionId: string } | { promptId: string };
+
+/** A comment of either kind, as the thread shows it. */
+interface CommentRow {
+  id: string;
+  body: string;
+  anchorStart: number | null;
+  anchorEnd: number | null;
+  anchorText: string | null;
+  /** The prompt's version when the comment was written (comments on a prompt). */
+  promptVersion: number | null;
+  createdBy: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** The target's comments, oldest first, and the query key that refreshes them. */
+function useComments(target: CommentTarget): { data: CommentRow[] | undefined; error: unknown; queryKey: QueryKey } {
   const trpc = useTRPC();
-  return useQuery(trpc.comments.list.queryOptions({ executionId }));
+  const onExecution = "executionId" in target ? { executionId: target.executionId } : null;
+  const onPrompt = "promptId" in target ? { promptId: target.promptId } : null;
+  const execution = useQuery(trpc.comments.list.queryOptions(onExecution ?? skipToken));
+  const prompt = useQuery(trpc.comments.listForPrompt.queryOptions(onPrompt ?? skipToken));
+  if (onExecution) {
+    return {
+      data: execution.data?.map((row) => ({ ...row, promptVersion: null })),
+      error: execution.error,
+      queryKey: trpc.comments.list.queryKey(onExecution),
+    };
+  }
+  return {
+    data: prompt.data?.map((row) => ({ ...row, anchorStart: null, anchorEnd: null, anchorText: null })),
+    error: prompt.error,
+    queryKey: trpc.comments.listForPrompt.queryKey(onPrompt ?? { promptId: "" }),
+  };
 }
 
 /**
@@ -27,7 +60,7 @@ function useComments(executionId: string) {
  */
 export function CommentableOutput({ executionId, output }: { executionId: string; output: string }) {
   const me = useMe();
-  const comments = useComments(executionId);
+  const comments = useComments({ executionId });
   const container = useRef<HTMLPreElement>(null);
   const [selection, setSelection] = useState<Anchor | null>(null);
   const [commenting, setCommenting] = useState<Anchor | null>(null);
@@ -77,7 +110,7 @@ export function CommentableOutput({ executionId, output }: { executionId: string
               {commenting.text}
             </blockquote>
             <CommentForm
-              executionId={executionId}
+              target={{ executionId }}
               anchor={commenting}
               onDone={() => {
                 setCommenting(null);
@@ -91,11 +124,14 @@ export function CommentableOutput({ executionId, output }: { executionId: string
   );
 }
 
-/** The execution's comments, oldest first: anchored ones quote their span; authors edit or delete their own (admins any). */
-export function ExecutionComments({ executionId }: { executionId: string }) {
+/**
+ * A thread of comments, oldest first: on an execution (anchored ones quote their span) or on a
+ * prompt (each says the version it was written on); authors edit or delete their own (admins any).
+ */
+export function CommentThread({ target, emptyHint }: { target: CommentTarget; emptyHint: string }) {
   const me = useMe();
   const headingId = useId();
-  const comments = useComments(executionId);
+  const comments = useComments(target);
   const list = comments.data ?? [];
   return (
     <section aria-labelledby={headingId} className="rounded-lg border border-gray-200 bg-white shadow-xs">
@@ -104,40 +140,32 @@ export function ExecutionComments({ executionId }: { executionId: string }) {
           Comments{list.length > 0 ? <span className="ml-1.5 text-sm font-normal text-gray-500">{list.length}</span> : null}
         </h2>
       </div>
-      {comments.isError ? (
+      {comments.error ? (
         <p className="px-5 py-4 text-sm text-red-600">{errorMessage(comments.error)}</p>
       ) : list.length === 0 ? (
-        <p className="px-5 py-4 text-sm text-gray-500">
-          No comments yet.{me.user.role !== "viewer" ? " Select text in the result to comment on it, or write below." : ""}
-        </p>
+        <p className="px-5 py-4 text-sm text-gray-500">No comments yet.{me.user.role !== "viewer" ? ` ${emptyHint}` : ""}</p>
       ) : (
         <ul className="divide-y divide-gray-100">
           {list.map((comment) => (
-            <CommentItem key={comment.id} comment={comment} />
+            <CommentItem key={comment.id} comment={comment} queryKey={comments.queryKey} />
           ))}
         </ul>
       )}
       {me.user.role !== "viewer" ? (
         <div className="border-t border-gray-100 px-5 py-4">
-          <CommentForm executionId={executionId} />
+          <CommentForm target={target} />
         </div>
       ) : null}
     </section>
   );
 }
 
-interface CommentRow {
-  id: string;
-  executionId: string;
-  body: string;
-  anchorStart: number | null;
-  anchorText: string | null;
-  createdBy: string | null;
-  createdAt: Date;
-  updatedAt: Date;
+/** The execution's comments (the execution page). */
+export function ExecutionComments({ executionId }: { executionId: string }) {
+  return <CommentThread target={{ executionId }} emptyHint="Select text in the result to comment on it, or write below." />;
 }
 
-function CommentItem({ comment }: { comment: CommentRow }) {
+function CommentItem({ comment, queryKey }: { comment: CommentRow; queryKey: QueryKey }) {
   const trpc = useTRPC();
   const me = useMe();
   const toast = useToast();
@@ -145,7 +173,7 @@ function CommentItem({ comment }: { comment: CommentRow }) {
   const authorName = useAuthorName();
   const [editing, setEditing] = useState(false);
   const [body, setBody] = useState(comment.body);
-  const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.comments.list.queryKey({ executionId: comment.executionId }) });
+  const invalidate = () => queryClient.invalidateQueries({ queryKey });
   const onError = (error: unknown) => toast({ title: "Not changed", description: errorMessage(error), tone: "danger" });
   const update = useMutation(trpc.comments.update.mutationOptions({ onSuccess: async () => (await invalidate(), setEditing(false)), onError }));
   const remove = useMutation(trpc.comments.delete.mutationOptions({ onSuccess: invalidate, onError }));
@@ -156,6 +184,7 @@ function CommentItem({ comment }: { comment: CommentRow }) {
         <span>
           <span className="font-medium text-gray-800">{comment.createdBy === null ? "Imported" : authorName(comment.createdBy)}</span> ·{" "}
           <RelativeTime value={comment.createdAt} />
+          {comment.promptVersion !== null ? ` · on v${comment.promptVersion}` : ""}
           {comment.updatedAt.getTime() !== comment.createdAt.getTime() ? " · edited" : ""}
         </span>
         {mine && !editing ? (
@@ -211,22 +240,27 @@ function CommentItem({ comment }: { comment: CommentRow }) {
   );
 }
 
-function CommentForm({ executionId, anchor, onDone }: { executionId: string; anchor?: Anchor; onDone?: () => void }) {
+function CommentForm({ target, anchor, onDone }: { target: CommentTarget; anchor?: Anchor; onDone?: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [body, setBody] = useState("");
-  const create = useMutation(
-    trpc.comments.create.mutationOptions({
-      onSuccess: async () => {
-        setBody("");
-        await queryClient.invalidateQueries({ queryKey: trpc.comments.list.queryKey({ executionId }) });
-        onDone?.();
-      },
-    }),
-  );
+  const onSuccess = async () => {
+    setBody("");
+    await queryClient.invalidateQueries({
+      queryKey:
+        "executionId" in target
+          ? trpc.comments.list.queryKey({ executionId: target.executionId })
+          : trpc.comments.listForPrompt.queryKey({ promptId: target.promptId }),
+    });
+    onDone?.();
+  };
+  const onExecution = useMutation(trpc.comments.create.mutationOptions({ onSuccess }));
+  const onPrompt = useMutation(trpc.comments.createForPrompt.mutationOptions({ onSuccess }));
+  const create = "executionId" in target ? onExecution : onPrompt;
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    create.mutate({ executionId, body, ...(anchor ? { anchor } : {}) });
+    if ("executionId" in target) onExecution.mutate({ executionId: target.executionId, body, ...(anchor ? { anchor } : {}) });
+    else onPrompt.mutate({ promptId: target.promptId, body });
   };
   return (
     <form onSubmit={submit} className="space-y-2">

@@ -5,6 +5,7 @@ import { useMutation, useQuery, useQueryClient, useSuspenseQuery } from "@tansta
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useState, type FormEvent, type KeyboardEvent } from "react";
+import { CommentThread } from "@/components/executions/execution-comments";
 import { PromptExecutions } from "@/components/executions/prompt-executions";
 import { Alert, ErrorAlert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -32,7 +33,7 @@ import { customHistoryState } from "@/lib/unsaved-changes";
 import { useUnsavedChanges } from "@/components/unsaved-changes/context";
 
 type Prompt = RouterOutputs["prompts"]["get"];
-const TABS = ["editor", "versions", "executions"] as const;
+const TABS = ["editor", "versions", "executions", "comments"] as const;
 type Tab = (typeof TABS)[number];
 
 function parseVersion(value: string | null): number | null {
@@ -198,6 +199,7 @@ export function PromptDetail({ id }: { id: string }) {
             </span>
           </TabsTrigger>
           <TabsTrigger value="executions">Executions</TabsTrigger>
+          <TabsTrigger value="comments">Comments</TabsTrigger>
         </TabsList>
 
         <TabsContent value="editor">
@@ -290,6 +292,13 @@ export function PromptDetail({ id }: { id: string }) {
 
         <TabsContent value="executions">
           <PromptExecutions promptId={prompt.id} promptName={prompt.name} />
+        </TabsContent>
+
+        <TabsContent value="comments">
+          <CommentThread
+            target={{ promptId: prompt.id }}
+            emptyHint="Write a note for the team about this prompt below; it says which version it was written on."
+          />
         </TabsContent>
       </Tabs>
 

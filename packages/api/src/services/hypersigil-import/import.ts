@@ -6,6 +6,7 @@ import {
   storedBytes,
   deploymentModel,
   executionCommentModel,
+  promptCommentModel,
   executionModel,
   fileModel,
   hypersigilKey,
@@ -153,6 +154,7 @@ const TABLE_OF: Record<ImportedTable, MappedTable> = {
   deployments: "deployments",
   executions: "executions",
   comments: "comments",
+  promptComments: "comments",
   datasets: "test_data_groups",
   datasetItems: "test_data_items",
 };
@@ -168,6 +170,7 @@ function rowCount(plan: ImportPlan): number {
     tenant.deployments.length +
     tenant.executions.length +
     tenant.comments.length +
+    tenant.promptComments.length +
     tenant.datasets.length +
     tenant.datasetItems.length
   );
@@ -223,6 +226,7 @@ async function countDryRun(report: HypersigilImportReport, plan: ImportPlan, opt
   await check("deployments", ids(plan.tenant.deployments), (id) => deploymentModel.findById(id));
   await check("executions", ids(plan.tenant.executions), (id) => executionModel.findById(id));
   await check("comments", ids(plan.tenant.comments), (id) => executionCommentModel.findById(id));
+  await check("comments", ids(plan.tenant.promptComments), (id) => promptCommentModel.findById(id));
   await check("test_data_groups", ids(plan.tenant.datasets), (id) => datasetModel.findById(id));
   await check("test_data_items", ids(plan.tenant.datasetItems), (id) => datasetItemModel.findById(id));
 }

@@ -9,6 +9,7 @@ import {
   type HypersigilSource,
   type ImportedApiKey,
   type ImportedComment,
+  type ImportedPromptComment,
   type ImportedDataset,
   type ImportedDatasetItem,
   type ImportedDeployment,
@@ -188,7 +189,7 @@ function executionInput(text: string): Record<string, unknown> {
 export function planImport(source: HypersigilSource, options: PlanOptions): ImportPlan {
   const plan: ImportPlan = {
     shared: { users: [], apiKeys: [], settings: [] },
-    tenant: { prompts: [], files: [], deployments: [], executions: [], comments: [], datasets: [], datasetItems: [] },
+    tenant: { prompts: [], files: [], deployments: [], executions: [], comments: [], promptComments: [], datasets: [], datasetItems: [] },
     read: { users: 0, prompts: 0, files: 0, deployments: 0, executions: 0, comments: 0, api_keys: 0, settings: 0, test_data_groups: 0, test_data_items: 0 },
     problems: [],
     leftOut: [],
@@ -437,16 +438,34 @@ function planExecutions(plan: ImportPlan, rows: HypersigilRow[], promptIds: Set<
 /**
  * hypersigil's comments on executions (TextCommentable: a selected span with its offsets, or
  * "generic"). An anchor is kept where its text is in the output: at its offsets, else at the
- * first place the text occurs; otherwise only the quoted text is kept (offsets null). Comments on
- * prompts have no home in Sigil (comments belong to executions) and are left out.
+ * first place the text occurs; otherwise only the quoted text is kept (offsets null). Comments
+ * with no execution (hypersigil's generic comments on a prompt) become comments on the prompt.
  */
 function planComments(plan: ImportPlan, rows: HypersigilRow[], executionResults: Map<string, string | null>): void {
+  const promptIds = new Set(plan.tenant.prompts.map((prompt) => prompt.id));
   for (const row of rows) {
     const entry = parsed("comments", row, commentDocument, plan.problems);
     if (!entry) continue;
     const { document } = entry;
     if (!document.execution_id) {
-      plan.leftOut.push({ table: "comments", id: row.id, note: "a comment on a prompt: Sigil keeps comments on executions only" });
+      if (!document.prompt_id) {
+        plan.leftOut.push({ table: "comments", id: row.id, note: "a comment on neither an execution nor a prompt" });
+      } else if (!promptIds.has(document.prompt_id)) {
+        plan.problems.push({
+          table: "comments",
+          id: row.id,
+          kind: "dangling",
+          reason: `its prompt ${document.prompt_id} is not imported (deleted, or it could not be)`,
+        });
+      } else {
+        plan.tenant.promptComments.push({
+          id: row.id,
+          promptId: document.prompt_id,
+          body: document.text,
+          createdAt: entry.createdAt,
+          updatedAt: entry.updatedAt,
+        } satisfies ImportedPromptComment);
+      }
       continue;
     }
     if (!executionResults.has(document.execution_id)) {

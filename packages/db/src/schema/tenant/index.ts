@@ -9,3 +9,4 @@ export * from "./datasets.ts";
 export * from "./batch-runs.ts";
 export * from "./execution-comments.ts";
 export * from "./webhook-deliveries.ts";
+export * from "./prompt-comments.ts";
