@@ -103,9 +103,18 @@ try {
   pg.psql(migrationSql(join(root, "migrations/pg/shared")));
   for (const schema of ["t_a", "t_b"]) pg.psql(`CREATE SCHEMA ${schema};\n${inSchema(schema, migrationSql(join(root, "migrations/pg/tenant")))}`);
   expectEqual(
-    "tables outside sigil_shared, t_a and t_b",
-    pg.psql("SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('sigil_shared', 't_a', 't_b', 'pg_catalog', 'information_schema');"),
+    "tables, indexes, sequences and functions outside sigil_shared, t_a and t_b",
+    pg.psql(
+      "SELECT count(*) FROM (SELECT relnamespace AS ns FROM pg_class WHERE relkind IN ('r', 'S', 'i') UNION ALL SELECT pronamespace FROM pg_proc) o JOIN pg_namespace n ON n.oid = o.ns WHERE n.nspname NOT IN ('sigil_shared', 't_a', 't_b', 'pg_catalog', 'information_schema', 'pg_toast');",
+    ),
     "0",
+  );
+  expectEqual(
+    "functions in each tenant schema",
+    pg.psql(
+      "SELECT string_agg(n.nspname || ':' || count, ',' ORDER BY n.nspname) FROM (SELECT pronamespace, count(*) FROM pg_proc GROUP BY 1) p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname IN ('t_a', 't_b');",
+    ),
+    "t_a:7,t_b:7",
   );
   expectEqual(
     "tables in t_a and t_b",
