@@ -1,17 +1,21 @@
 /**
- * Fails when a Drizzle schema and its committed migrations disagree: drizzle-kit generates into a
- * copy of each migrations folder, and any new migration it writes means someone changed a schema
- * without running `pnpm db:generate`.
+ * Fails when a Drizzle schema and its committed migrations disagree, for both engines (SQLite's
+ * shared and tenant folders, PostgreSQL's migrations/pg/shared and migrations/pg/tenant):
+ * drizzle-kit generates into a copy of each migrations folder, and any new migration it writes
+ * means someone changed a schema without running `pnpm db:generate`.
  */
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
+import { PG_TENANT_FOLDER, qualifiedFiles } from "./pg-tenant-sql.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const drizzleKit = join(root, "node_modules", ".bin", "drizzle-kit");
 const targets = [
   { name: "shared", config: "drizzle.shared.config.ts", folder: "migrations/shared" },
   { name: "tenant", config: "drizzle.tenant.config.ts", folder: "migrations/tenant" },
+  { name: "pg-shared", config: "drizzle.pg-shared.config.ts", folder: "migrations/pg/shared" },
+  { name: "pg-tenant", config: "drizzle.pg-tenant.config.ts", folder: PG_TENANT_FOLDER },
 ];
 
 function journalTags(folder: string): string[] {
@@ -61,4 +65,12 @@ for (const target of targets) {
   }
 }
 rmSync(join(root, ".migcheck"), { recursive: true, force: true });
+
+const qualified = qualifiedFiles(join(root, PG_TENANT_FOLDER));
+if (qualified.length > 0) {
+  failed = true;
+  console.error(
+    `✗ pg-tenant: the public schema is named in ${qualified.join(", ")}; tenant SQL must run in any tenant's schema. Run \`pnpm --filter @sigil/db exec tsx scripts/unqualify-pg-tenant.ts\`.`,
+  );
+}
 process.exit(failed ? 1 : 0);

@@ -1,0 +1,288 @@
+CREATE SCHEMA "sigil_shared";
+--> statement-breakpoint
+CREATE TABLE "sigil_shared"."tenants" (
+	"id" text PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"slug" text NOT NULL,
+	"status" text DEFAULT 'active' NOT NULL,
+	"plan" text DEFAULT 'free' NOT NULL,
+	"domain" text,
+	"features" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"limit_users" integer NOT NULL,
+	"limit_storage_mb" integer NOT NULL,
+	"limit_executions_per_month" integer NOT NULL,
+	"limit_tokens_per_month" bigint,
+	"billing_subscription_id" text,
+	"billing_current_period_end" timestamp (3) with time zone,
+	"placement" text DEFAULT 'local' NOT NULL,
+	"maintenance_since" timestamp (3) with time zone,
+	"maintenance_reason" text,
+	"maintenance_until" timestamp (3) with time zone,
+	"maintenance_by" text,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "sigil_shared"."system_admins" (
+	"id" text PRIMARY KEY NOT NULL,
+	"email" text NOT NULL,
+	"name" text NOT NULL,
+	"password_hash" text NOT NULL,
+	"last_login_at" timestamp (3) with time zone,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "sigil_shared"."users" (
+	"id" text PRIMARY KEY NOT NULL,
+	"tenant_id" text NOT NULL,
+	"email" text NOT NULL,
+	"name" text NOT NULL,
+	"role" text DEFAULT 'user' NOT NULL,
+	"status" text DEFAULT 'pending' NOT NULL,
+	"password_hash" text,
+	"invitation_token_hash" text,
+	"invitation_expires_at" timestamp (3) with time zone,
+	"last_login_at" timestamp (3) with time zone,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "sigil_shared"."sessions" (
+	"id" text PRIMARY KEY NOT NULL,
+	"tenant_id" text NOT NULL,
+	"user_id" text NOT NULL,
+	"token_hash" text NOT NULL,
+	"expires_at" timestamp (3) with time zone NOT NULL,
+	"last_seen_at" timestamp (3) with time zone,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "sigil_shared"."api_keys" (
+	"id" text PRIMARY KEY NOT NULL,
+	"tenant_id" text NOT NULL,
+	"user_id" text NOT NULL,
+	"name" text NOT NULL,
+	"key_id" text NOT NULL,
+	"secret_hash" text NOT NULL,
+	"scopes" jsonb NOT NULL,
+	"status" text DEFAULT 'active' NOT NULL,
+	"usage_count" bigint DEFAULT 0 NOT NULL,
+	"last_used_at" timestamp (3) with time zone,
+	"expires_at" timestamp (3) with time zone,
+	"revoked_at" timestamp (3) with time zone,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "sigil_shared"."settings" (
+	"id" text PRIMARY KEY NOT NULL,
+	"tenant_id" text NOT NULL,
+	"type" text NOT NULL,
+	"identifier" text NOT NULL,
+	"payload" jsonb NOT NULL,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "sigil_shared"."admin_audit_log" (
+	"id" text PRIMARY KEY NOT NULL,
+	"admin_id" text,
+	"action" text NOT NULL,
+	"tenant_id" text,
+	"tenant_slug" text,
+	"details" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "sigil_shared"."system_admin_sessions" (
+	"id" text PRIMARY KEY NOT NULL,
+	"admin_id" text NOT NULL,
+	"token_hash" text NOT NULL,
+	"expires_at" timestamp (3) with time zone NOT NULL,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "sigil_shared"."system_api_keys" (
+	"id" text PRIMARY KEY NOT NULL,
+	"admin_id" text NOT NULL,
+	"name" text NOT NULL,
+	"key_id" text NOT NULL,
+	"secret_hash" text NOT NULL,
+	"status" text DEFAULT 'active' NOT NULL,
+	"usage_count" bigint DEFAULT 0 NOT NULL,
+	"last_used_at" timestamp (3) with time zone,
+	"revoked_at" timestamp (3) with time zone,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "sigil_shared"."rate_limit_buckets" (
+	"key" text PRIMARY KEY NOT NULL,
+	"tokens" double precision NOT NULL,
+	"updated_at" bigint NOT NULL,
+	"allowed" integer NOT NULL,
+	"full_at" bigint NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "sigil_shared"."sign_in_failures" (
+	"key" text PRIMARY KEY NOT NULL,
+	"failures" integer NOT NULL,
+	"window_started_at" bigint NOT NULL,
+	"locked_until" bigint,
+	"expires_at" bigint NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "sigil_shared"."cache_generation" (
+	"id" integer PRIMARY KEY GENERATED BY DEFAULT AS IDENTITY (sequence name "sigil_shared"."cache_generation_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 START WITH 1 CACHE 1),
+	"value" bigint DEFAULT 0 NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "sigil_shared"."tenant_usage" (
+	"tenant_id" text PRIMARY KEY NOT NULL,
+	"revision" bigint DEFAULT 0 NOT NULL,
+	"storage_bytes" bigint DEFAULT 0 NOT NULL,
+	"file_count" integer DEFAULT 0 NOT NULL,
+	"prompt_count" integer DEFAULT 0 NOT NULL,
+	"executions_period" text,
+	"executions_in_period" bigint DEFAULT 0 NOT NULL,
+	"last_activity_at" timestamp (3) with time zone,
+	"schema_version" integer,
+	"database_bytes" bigint DEFAULT 0 NOT NULL,
+	"database_measured_at" timestamp (3) with time zone,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "sigil_shared"."tenant_work" (
+	"tenant_id" text PRIMARY KEY NOT NULL,
+	"pending_since" timestamp (3) with time zone,
+	"pending_generation" bigint DEFAULT 0 NOT NULL,
+	"lease_check_at" timestamp (3) with time zone,
+	"webhooks_due_at" timestamp (3) with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "sigil_shared"."maintenance_results" (
+	"run_id" text NOT NULL,
+	"seq" integer NOT NULL,
+	"tenant_id" text NOT NULL,
+	"slug" text NOT NULL,
+	"outcome" text NOT NULL,
+	"detail" text DEFAULT '' NOT NULL,
+	"database_bytes" bigint,
+	"duration_ms" double precision NOT NULL,
+	CONSTRAINT "maintenance_results_run_id_seq_pk" PRIMARY KEY("run_id","seq")
+);
+--> statement-breakpoint
+CREATE TABLE "sigil_shared"."maintenance_runs" (
+	"id" text PRIMARY KEY NOT NULL,
+	"kind" text NOT NULL,
+	"status" text NOT NULL,
+	"total" integer NOT NULL,
+	"done" integer DEFAULT 0 NOT NULL,
+	"failed" integer DEFAULT 0 NOT NULL,
+	"started_by" text,
+	"started_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"finished_at" timestamp (3) with time zone,
+	"cancel_requested_at" timestamp (3) with time zone,
+	"runner_pid" integer NOT NULL,
+	"runner_id" text NOT NULL,
+	"heartbeat_at" timestamp (3) with time zone NOT NULL,
+	"error" text
+);
+--> statement-breakpoint
+CREATE TABLE "sigil_shared"."tenant_backups" (
+	"id" text PRIMARY KEY NOT NULL,
+	"tenant_id" text NOT NULL,
+	"set_path" text NOT NULL,
+	"taken_at" timestamp (3) with time zone NOT NULL,
+	"outcome" text NOT NULL,
+	"bytes" bigint,
+	"sha256" text,
+	"reused" boolean DEFAULT false NOT NULL,
+	"error" text
+);
+--> statement-breakpoint
+CREATE TABLE "sigil_shared"."deleted_users" (
+	"id" text PRIMARY KEY NOT NULL,
+	"tenant_id" text NOT NULL,
+	"user_id" text NOT NULL,
+	"name" text NOT NULL,
+	"email" text NOT NULL,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "sigil_shared"."password_resets" (
+	"id" text PRIMARY KEY NOT NULL,
+	"tenant_id" text NOT NULL,
+	"user_id" text NOT NULL,
+	"origin" text NOT NULL,
+	"token_hash" text,
+	"expires_at" timestamp (3) with time zone,
+	"used_at" timestamp (3) with time zone,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "sigil_shared"."model_prices" (
+	"provider_kind" text NOT NULL,
+	"model" text NOT NULL,
+	"input_usd_per_million" double precision NOT NULL,
+	"output_usd_per_million" double precision NOT NULL,
+	"updated_by" text,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "model_prices_provider_kind_model_pk" PRIMARY KEY("provider_kind","model")
+);
+--> statement-breakpoint
+ALTER TABLE "sigil_shared"."users" ADD CONSTRAINT "users_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "sigil_shared"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "sigil_shared"."sessions" ADD CONSTRAINT "sessions_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "sigil_shared"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "sigil_shared"."sessions" ADD CONSTRAINT "sessions_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "sigil_shared"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "sigil_shared"."api_keys" ADD CONSTRAINT "api_keys_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "sigil_shared"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "sigil_shared"."api_keys" ADD CONSTRAINT "api_keys_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "sigil_shared"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "sigil_shared"."settings" ADD CONSTRAINT "settings_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "sigil_shared"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "sigil_shared"."system_admin_sessions" ADD CONSTRAINT "system_admin_sessions_admin_id_system_admins_id_fk" FOREIGN KEY ("admin_id") REFERENCES "sigil_shared"."system_admins"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "sigil_shared"."system_api_keys" ADD CONSTRAINT "system_api_keys_admin_id_system_admins_id_fk" FOREIGN KEY ("admin_id") REFERENCES "sigil_shared"."system_admins"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "sigil_shared"."tenant_usage" ADD CONSTRAINT "tenant_usage_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "sigil_shared"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "sigil_shared"."tenant_work" ADD CONSTRAINT "tenant_work_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "sigil_shared"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "sigil_shared"."maintenance_results" ADD CONSTRAINT "maintenance_results_run_id_maintenance_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "sigil_shared"."maintenance_runs"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "sigil_shared"."tenant_backups" ADD CONSTRAINT "tenant_backups_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "sigil_shared"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "sigil_shared"."deleted_users" ADD CONSTRAINT "deleted_users_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "sigil_shared"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "sigil_shared"."password_resets" ADD CONSTRAINT "password_resets_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "sigil_shared"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "sigil_shared"."password_resets" ADD CONSTRAINT "password_resets_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "sigil_shared"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE UNIQUE INDEX "tenants_slug_unique" ON "sigil_shared"."tenants" USING btree ("slug");--> statement-breakpoint
+CREATE UNIQUE INDEX "tenants_domain_unique" ON "sigil_shared"."tenants" USING btree ("domain");--> statement-breakpoint
+CREATE INDEX "tenants_status_idx" ON "sigil_shared"."tenants" USING btree ("status");--> statement-breakpoint
+CREATE UNIQUE INDEX "system_admins_email_unique" ON "sigil_shared"."system_admins" USING btree ("email");--> statement-breakpoint
+CREATE UNIQUE INDEX "users_tenant_email_unique" ON "sigil_shared"."users" USING btree ("tenant_id","email");--> statement-breakpoint
+CREATE UNIQUE INDEX "users_tenant_invitation_unique" ON "sigil_shared"."users" USING btree ("tenant_id","invitation_token_hash");--> statement-breakpoint
+CREATE INDEX "users_tenant_created_idx" ON "sigil_shared"."users" USING btree ("tenant_id","created_at");--> statement-breakpoint
+CREATE INDEX "users_tenant_status_idx" ON "sigil_shared"."users" USING btree ("tenant_id","status");--> statement-breakpoint
+CREATE UNIQUE INDEX "sessions_tenant_token_unique" ON "sigil_shared"."sessions" USING btree ("tenant_id","token_hash");--> statement-breakpoint
+CREATE INDEX "sessions_token_idx" ON "sigil_shared"."sessions" USING btree ("token_hash");--> statement-breakpoint
+CREATE INDEX "sessions_tenant_user_idx" ON "sigil_shared"."sessions" USING btree ("tenant_id","user_id");--> statement-breakpoint
+CREATE INDEX "sessions_tenant_expires_idx" ON "sigil_shared"."sessions" USING btree ("tenant_id","expires_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "api_keys_tenant_key_unique" ON "sigil_shared"."api_keys" USING btree ("tenant_id","key_id");--> statement-breakpoint
+CREATE INDEX "api_keys_key_id_idx" ON "sigil_shared"."api_keys" USING btree ("key_id");--> statement-breakpoint
+CREATE INDEX "api_keys_tenant_created_idx" ON "sigil_shared"."api_keys" USING btree ("tenant_id","created_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "settings_tenant_type_identifier_unique" ON "sigil_shared"."settings" USING btree ("tenant_id","type","identifier");--> statement-breakpoint
+CREATE INDEX "settings_tenant_created_idx" ON "sigil_shared"."settings" USING btree ("tenant_id","created_at");--> statement-breakpoint
+CREATE INDEX "admin_audit_log_created_idx" ON "sigil_shared"."admin_audit_log" USING btree ("created_at");--> statement-breakpoint
+CREATE INDEX "admin_audit_log_tenant_idx" ON "sigil_shared"."admin_audit_log" USING btree ("tenant_id","created_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "system_admin_sessions_token_unique" ON "sigil_shared"."system_admin_sessions" USING btree ("token_hash");--> statement-breakpoint
+CREATE UNIQUE INDEX "system_api_keys_key_unique" ON "sigil_shared"."system_api_keys" USING btree ("key_id");--> statement-breakpoint
+CREATE INDEX "rate_limit_buckets_full_idx" ON "sigil_shared"."rate_limit_buckets" USING btree ("full_at");--> statement-breakpoint
+CREATE INDEX "sign_in_failures_expires_idx" ON "sigil_shared"."sign_in_failures" USING btree ("expires_at");--> statement-breakpoint
+CREATE INDEX "tenant_usage_storage_idx" ON "sigil_shared"."tenant_usage" USING btree ("storage_bytes");--> statement-breakpoint
+CREATE INDEX "tenant_usage_activity_idx" ON "sigil_shared"."tenant_usage" USING btree ("last_activity_at");--> statement-breakpoint
+CREATE INDEX "tenant_usage_schema_idx" ON "sigil_shared"."tenant_usage" USING btree ("schema_version");--> statement-breakpoint
+CREATE INDEX "tenant_work_pending_idx" ON "sigil_shared"."tenant_work" USING btree ("pending_since");--> statement-breakpoint
+CREATE INDEX "tenant_work_lease_idx" ON "sigil_shared"."tenant_work" USING btree ("lease_check_at");--> statement-breakpoint
+CREATE INDEX "tenant_work_webhooks_idx" ON "sigil_shared"."tenant_work" USING btree ("webhooks_due_at");--> statement-breakpoint
+CREATE INDEX "maintenance_results_outcome_idx" ON "sigil_shared"."maintenance_results" USING btree ("run_id","outcome","seq");--> statement-breakpoint
+CREATE UNIQUE INDEX "maintenance_runs_one_running" ON "sigil_shared"."maintenance_runs" USING btree ("kind") WHERE status = 'running';--> statement-breakpoint
+CREATE INDEX "maintenance_runs_kind_started_idx" ON "sigil_shared"."maintenance_runs" USING btree ("kind","started_at");--> statement-breakpoint
+CREATE INDEX "tenant_backups_tenant_taken_idx" ON "sigil_shared"."tenant_backups" USING btree ("tenant_id","taken_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "deleted_users_tenant_user_unique" ON "sigil_shared"."deleted_users" USING btree ("tenant_id","user_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "password_resets_tenant_token_unique" ON "sigil_shared"."password_resets" USING btree ("tenant_id","token_hash");--> statement-breakpoint
+CREATE INDEX "password_resets_tenant_user_idx" ON "sigil_shared"."password_resets" USING btree ("tenant_id","user_id");--> statement-breakpoint
+CREATE INDEX "password_resets_tenant_created_idx" ON "sigil_shared"."password_resets" USING btree ("tenant_id","created_at");
