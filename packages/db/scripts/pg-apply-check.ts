@@ -10,13 +10,19 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { is } from "drizzle-orm";
+import { PgTable } from "drizzle-orm/pg-core";
 import fc from "fast-check";
+import * as pgTenantSchema from "../src/schema/pg/tenant/index.ts";
 import { applyMigrations } from "../src/migrations/apply-migrations.ts";
 import { loadMigrations, SHARED_MIGRATIONS_FOLDER, TENANT_MIGRATIONS_FOLDER } from "../src/migrations/migration-files.ts";
 import { openSqlite, type SqliteConnection } from "../src/sqlite-file.ts";
 import { startPrivatePostgres, type PrivatePostgres } from "./pg-check/private-postgres.ts";
 import { CACHE_GENERATION_SQL, sharedSteps, tenantSteps, TENANT_STATS_SQL, type Step } from "./pg-check/scenarios.ts";
 import { text } from "./pg-check/sql-literals.ts";
+
+/** The tables a tenant schema must hold: every table of the pg-core tenant schema. */
+const TENANT_TABLES = Object.values(pgTenantSchema).filter((value) => is(value, PgTable)).length;
 
 const { values } = parseArgs({ options: { port: { type: "string", default: "55447" } } });
 const port = Number(values.port);
@@ -121,7 +127,7 @@ try {
     pg.psql(
       "SELECT string_agg(schemaname || ':' || count, ',' ORDER BY schemaname) FROM (SELECT schemaname, count(*) FROM pg_tables WHERE schemaname IN ('t_a', 't_b') GROUP BY 1) c;",
     ),
-    "t_a:13,t_b:13",
+    `t_a:${TENANT_TABLES},t_b:${TENANT_TABLES}`,
   );
 
   const tenant = openMigrated(sqliteDir, "tenant.sqlite", TENANT_MIGRATIONS_FOLDER);

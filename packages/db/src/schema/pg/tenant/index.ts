@@ -13,3 +13,4 @@ export * from "./datasets.ts";
 export * from "./batch-runs.ts";
 export * from "./execution-comments.ts";
 export * from "./webhook-deliveries.ts";
+export * from "./prompt-comments.ts";
