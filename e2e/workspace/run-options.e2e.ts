@@ -47,7 +47,7 @@ test("options in the Run dialog: an unknown one is refused, valid ones reach the
   const options = run.getByLabel("Options");
   await expect(run.getByText("A JSON object under the provider's own names: temperature, top_p, max_tokens, stop,")).toBeVisible();
 
-  // Options alone are work: Escape asks, and a reload keeps them in the draft.
+  // Escape asks, and a reload keeps the typed options in the draft.
   await options.fill('{"temprature": 0.2}');
   await page.keyboard.press("Escape");
   const discard = page.getByRole("dialog", { name: "Discard unsaved changes?" });
@@ -124,8 +124,13 @@ test("options per column of a dataset run, and a deployment's options overridden
   await page.goto(`/executions/new?deployment=${deployment.id}`);
   const override = page.getByLabel("Options override");
   await expect(page.getByText(`The deployment's own: { "temperature": 0.5 }; an option named here replaces it for this run.`)).toBeVisible();
-  await page.getByLabel("customer").fill("Linus");
+  // An override alone is work: leaving asks.
   await override.fill('{"temperature": 5}');
+  await page.getByRole("link", { name: "Cancel" }).click();
+  const discard = page.getByRole("dialog", { name: "Discard unsaved changes?" });
+  await discard.getByRole("button", { name: "Stay" }).click();
+  await expect(override).toHaveValue('{"temperature": 5}');
+  await page.getByLabel("customer").fill("Linus");
   await page.getByRole("button", { name: "Start execution" }).click();
   await expect(page.getByText("Options for a provider of kind openai-compatible are not valid: temperature:")).toBeVisible();
   await expect(override).toHaveAttribute("aria-invalid", "true");
