@@ -163,3 +163,31 @@ test("a Run dialog draft saved before runs took options still restores", async (
   await expect(run.getByText("Draft restored")).toBeVisible();
   await expect(run.getByLabel("customer")).toHaveValue("Grace");
 });
+
+test("the deployment form's Options: none for the template provider, the chosen provider's names in the hint, an unknown one refused in place", async ({
+  page,
+}) => {
+  const acme = await workspaceClient("acme");
+  const name = `options-form-${STAMP}`;
+  await page.goto("/deployments");
+  await signInOnPage(page, DEMO.acme.email, DEMO.acme.password);
+  await page.getByRole("button", { name: "New deployment" }).first().click();
+  const form = page.getByRole("dialog", { name: "New deployment" });
+  await expect(form.getByLabel("Options")).toHaveCount(0);
+  await form.getByLabel("Name").fill(name);
+  await form.getByLabel("Provider").selectOption(IDENTIFIER);
+  await expect(form.getByText("A JSON object under the provider's own names: temperature, top_p, max_tokens, stop, presence_penalty,")).toBeVisible();
+  await form.getByLabel("Options").fill('{"temprature": 1}');
+  await form.getByRole("button", { name: "Create deployment" }).click();
+  await expect(form.getByText("Options for a provider of kind openai-compatible are not valid: unknown option temprature")).toBeVisible();
+  await expect(form.getByLabel("Options")).toHaveAttribute("aria-invalid", "true");
+  const named = async () => (await acme.deployments.list.query({ pageSize: 100 })).data.filter((deployment) => deployment.name === name);
+  expect(await named()).toHaveLength(0);
+
+  await form.getByLabel("Options").fill('{"temperature": 0.4}');
+  await form.getByRole("button", { name: "Create deployment" }).click();
+  await expect(form).toBeHidden();
+  const created = await named();
+  expect(created.map((deployment) => deployment.options)).toEqual([{ temperature: 0.4 }]);
+  for (const deployment of created) await acme.deployments.delete.mutate({ id: deployment.id });
+});
