@@ -1,6 +1,6 @@
 "use client";
 
-import { createDeploymentInput, providerOptionNames } from "@sigil/validators";
+import { createDeploymentInput } from "@sigil/validators";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
@@ -10,13 +10,15 @@ import { ErrorAlert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
-import { Input, Select, Textarea } from "@/components/ui/input";
+import { Input, Select } from "@/components/ui/input";
 import { ModelInput } from "@/components/providers/model-input";
+import { ProviderOptionsField } from "@/components/providers/provider-options-field";
+import { parseProviderOptions, providerKindOf, TEMPLATE_PROVIDER } from "@/components/providers/provider-options";
 import { useToast } from "@/components/ui/toast";
 import { fieldErrorsOf } from "@/lib/trpc-errors";
 import { useTRPC } from "@/trpc/client";
 import type { RouterOutputs } from "@/trpc/types";
-import { parseJsonObject, toJsonText } from "./json";
+import { toJsonText } from "./json";
 import { issuesByField } from "@/lib/form-errors";
 
 export type Deployment = RouterOutputs["deployments"]["list"]["data"][number];
@@ -24,7 +26,6 @@ export type PromptOption = Pick<RouterOutputs["prompts"]["list"]["data"][number]
 export type ProviderOption = Pick<RouterOutputs["settings"]["list"]["providers"][number], "identifier" | "defaultModel"> &
   Partial<Pick<RouterOutputs["settings"]["list"]["providers"][number], "kind">>;
 
-export const TEMPLATE_PROVIDER = "template";
 const TEMPLATE_MODEL = "mustache";
 
 interface FormState {
@@ -143,6 +144,8 @@ function DeploymentForm({
   // A deployment may use a provider that has since been removed from the settings: keep it selectable.
   if (!providerOptions.some((option) => option.identifier === form.provider)) providerOptions.push({ identifier: form.provider, defaultModel: "" });
 
+  const providerKind = providerKindOf(form.provider, providerOptions);
+
   const set = <K extends keyof FormState>(key: K, value: FormState[K]) => {
     setForm((current) => ({ ...current, [key]: value }));
     setLocalErrors((current) => ({ ...current, [key]: undefined }));
@@ -158,7 +161,7 @@ function DeploymentForm({
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     let next: Record<string, string | undefined> = {};
-    const options = parseJsonObject(form.options, "Options");
+    const options = parseProviderOptions(form.options, providerKind);
     if (!options.ok) next.options = options.message;
     const input = {
       name: form.name.trim(),
@@ -289,24 +292,7 @@ function DeploymentForm({
           {(props) => <ModelInput {...props} provider={form.provider} name="model" value={form.model} onChange={(event) => set("model", event.target.value)} />}
         </Field>
       </div>
-      <Field
-        label="Options"
-        optional
-        error={errors.options}
-        hint={optionsHint(form.provider, providerOptions.find((option) => option.identifier === form.provider)?.kind)}
-      >
-        {(props) => (
-          <Textarea
-            {...props}
-            name="options"
-            rows={5}
-            spellCheck={false}
-            value={form.options}
-            onChange={(event) => set("options", event.target.value)}
-            className="font-mono text-xs"
-          />
-        )}
-      </Field>
+      <ProviderOptionsField kind={providerKind} value={form.options} onChange={(value) => set("options", value)} error={errors.options} />
       <div className="-mx-6 -mb-4 flex justify-end gap-2 rounded-b-lg border-t border-gray-100 bg-gray-50 px-6 py-3">
         <Button variant="secondary" onClick={onDone} disabled={mutation.isPending}>
           Cancel
@@ -317,11 +303,4 @@ function DeploymentForm({
       </div>
     </form>
   );
-}
-
-/** Which options the chosen provider takes, under its own names (the API refuses any other). */
-function optionsHint(provider: string, kind: ProviderOption["kind"] | undefined): string {
-  if (provider === TEMPLATE_PROVIDER) return "The built-in template provider takes no options: leave this empty.";
-  if (kind === undefined) return "A JSON object of the provider's options, under its own names.";
-  return `A JSON object under the provider's own names: ${providerOptionNames(kind).join(", ")}. E.g. {"temperature": 0.2}.`;
 }

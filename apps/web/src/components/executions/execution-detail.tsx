@@ -3,6 +3,7 @@
 import { skipToken, useQuery, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useId, useRef, type ReactNode } from "react";
+import { compactJson } from "@/components/deployments/json";
 import { useAuthorName } from "@/components/prompts/authors";
 import { Alert } from "@/components/ui/alert";
 import { buttonClasses } from "@/components/ui/button";
@@ -199,6 +200,13 @@ export function ExecutionDetail({ id }: { id: string }) {
             </Detail>
             <Detail label="Model">
               <span className="font-mono text-[13px]">{execution.model}</span>
+            </Detail>
+            <Detail label="Options">
+              {Object.keys(execution.options).length === 0 ? (
+                <span className="text-gray-500">none</span>
+              ) : (
+                <span className="font-mono text-[13px]">{compactJson(execution.options)}</span>
+              )}
             </Detail>
             <Detail label="Tokens">
               {execution.inputTokens === null && execution.outputTokens === null ? (

@@ -9,6 +9,8 @@ import { Select, Textarea } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/spinner";
 import { useTRPC } from "@/trpc/client";
 import { ModelInput } from "@/components/providers/model-input";
+import { ProviderOptionsField } from "@/components/providers/provider-options-field";
+import { providerKindOf } from "@/components/providers/provider-options";
 import { useProviders } from "./run-target";
 
 /** The hint under a variable's input when it is left empty (non-blocking). */
@@ -87,9 +89,11 @@ function VariableLabel({ name, types }: { name: string; types: readonly string[]
 export interface ProviderChoice {
   provider: string;
   model: string;
+  /** The Options field's text (a JSON object; blank for none), checked by parseProviderOptions. */
+  options: string;
 }
 
-/** Provider and model of a prompt run: "template" renders the prompt without a model. */
+/** Provider, model and options of a prompt run: "template" renders the prompt without a model. */
 export function ProviderFields({
   value,
   onChange,
@@ -110,7 +114,12 @@ export function ProviderFields({
         hint={providers.length === 1 ? "Renders the template without a model. Deployments run configured model providers." : undefined}
       >
         {(props) => (
-          <Select {...props} value={value.provider} onChange={(event) => onChange({ provider: event.target.value, model: "" })} className="sm:max-w-xs">
+          <Select
+            {...props}
+            value={value.provider}
+            onChange={(event) => onChange({ ...value, provider: event.target.value, model: "" })}
+            className="sm:max-w-xs"
+          >
             {providers.map((provider) => (
               <option key={provider.identifier} value={provider.identifier}>
                 {provider.identifier === "template" ? "template — built-in renderer" : provider.identifier}
@@ -132,6 +141,13 @@ export function ProviderFields({
           )}
         </Field>
       ) : null}
+      <ProviderOptionsField
+        kind={providerKindOf(value.provider, providers)}
+        value={value.options}
+        onChange={(options) => onChange({ ...value, options })}
+        error={errors?.options}
+        className="sm:col-span-2"
+      />
     </div>
   );
 }

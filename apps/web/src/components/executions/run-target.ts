@@ -1,6 +1,8 @@
 "use client";
 
+import type { ProviderOptionsKind } from "@sigil/validators";
 import { skipToken, useQuery } from "@tanstack/react-query";
+import { providerKindOf } from "@/components/providers/provider-options";
 import { useMe } from "@/components/workspace/workspace-context";
 import { useTRPC, useTRPCClient } from "@/trpc/client";
 
@@ -31,14 +33,27 @@ export function useRunTarget(promptId: string | null, version: number | null) {
   };
 }
 
-/** Providers an execution may use: the built-in "template", and (admins can list them) the configured ones. */
-export function useProviders(): { identifier: string; defaultModel: string }[] {
+export interface RunProvider {
+  identifier: string;
+  defaultModel: string;
+  /** Which options it takes (packages/validators/src/providers.ts). */
+  kind: ProviderOptionsKind;
+}
+
+/**
+ * Providers an execution may use: the built-in "template", and the workspace's active ones
+ * (`providers.list`: members and admins alike; never a key or URL). Viewers cannot run: for them
+ * only "template" is listed.
+ */
+export function useProviders(): RunProvider[] {
   const trpc = useTRPC();
   const me = useMe();
-  const settings = useQuery({ ...trpc.settings.list.queryOptions(), enabled: me.user.role === "admin", staleTime: 5 * 60_000 });
-  // A deactivated provider refuses new executions: it is not offered.
-  const configured = (settings.data?.providers ?? [])
-    .filter((provider) => provider.active)
-    .map((provider) => ({ identifier: provider.identifier, defaultModel: provider.defaultModel }));
-  return [{ identifier: "template", defaultModel: "mustache" }, ...configured.filter((provider) => provider.identifier !== "template")];
+  const listed = useQuery({ ...trpc.providers.list.queryOptions({}), enabled: me.user.role !== "viewer", staleTime: 5 * 60_000 });
+  const configured = (listed.data ?? []).map((provider) => ({ identifier: provider.identifier, defaultModel: provider.defaultModel, kind: provider.kind }));
+  return [{ identifier: "template", defaultModel: "mustache", kind: "template" }, ...configured.filter((provider) => provider.identifier !== "template")];
+}
+
+/** The kind of a provider an execution may use ("template", a listed provider's), undefined when not listed. */
+export function useProviderKind(identifier: string): ProviderOptionsKind | undefined {
+  return providerKindOf(identifier, useProviders());
 }

@@ -5,6 +5,9 @@ import Link from "next/link";
 import { useId, useState, type FormEvent } from "react";
 import { useChangedSinceMount, useLeaveTo, useUnsavedChanges } from "@/components/unsaved-changes/context";
 import { inputErrorsByVariable, toTexts, toVariables } from "@/components/prompts/variables";
+import { compactJson } from "@/components/deployments/json";
+import { ProviderOptionsField, useOptionsCheck } from "@/components/providers/provider-options-field";
+import { optionsText } from "@/components/providers/provider-options";
 import { ErrorAlert } from "@/components/ui/alert";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
@@ -13,7 +16,7 @@ import { useFeature, useWorkspaceHref } from "@/components/workspace/workspace-c
 import { fieldErrorsOf } from "@/lib/trpc-errors";
 import { useTRPC } from "@/trpc/client";
 import { FileChoices, ProviderFields, VariableInputs, type ProviderChoice } from "./execution-inputs";
-import { useRunTarget } from "./run-target";
+import { useProviderKind, useRunTarget } from "./run-target";
 
 /** Prompts and deployments offered (the API's largest page). */
 export const START_PROMPTS_INPUT = { pageSize: 100 } as const;
@@ -50,9 +53,11 @@ export function StartExecutionForm({ defaults }: { defaults: StartExecutionDefau
   const [values, setValues] = useState<Record<string, string>>(() => (source.data ? toTexts(source.data.input) : {}));
   const [choice, setChoice] = useState<ProviderChoice>(() =>
     source.data && !source.data.deploymentId
-      ? { provider: source.data.provider, model: source.data.provider === "template" ? "" : source.data.model }
-      : { provider: "template", model: "" },
+      ? { provider: source.data.provider, model: source.data.provider === "template" ? "" : source.data.model, options: optionsText(source.data.options) }
+      : { provider: "template", model: "", options: "" },
   );
+  // Over the deployment's own options, one by one; "Run again" repeats the options its source ran with.
+  const [overrideOptions, setOverrideOptions] = useState(() => (source.data?.deploymentId ? optionsText(source.data.options) : ""));
   const [fileIds, setFileIds] = useState<string[]>(() => source.data?.fileIds ?? []);
   const [missing, setMissing] = useState<string | null>(null);
 
@@ -62,6 +67,12 @@ export function StartExecutionForm({ defaults }: { defaults: StartExecutionDefau
   const target = useRunTarget(
     mode === "prompt" ? promptId : (chosenDeployment?.promptId ?? null),
     mode === "prompt" ? version : (chosenDeployment?.promptVersion ?? null),
+  );
+  const providerKind = useProviderKind(mode === "prompt" ? choice.provider : (chosenDeployment?.provider ?? ""));
+  const optionsCheck = useOptionsCheck(
+    mode === "prompt" ? choice.options : overrideOptions,
+    providerKind,
+    mode === "prompt" ? undefined : chosenDeployment?.options,
   );
   const versions = useQuery(trpc.prompts.versions.queryOptions(mode === "prompt" && promptId ? { id: promptId } : skipToken));
 
@@ -79,7 +90,7 @@ export function StartExecutionForm({ defaults }: { defaults: StartExecutionDefau
   );
   const fieldErrors = fieldErrorsOf(create.error);
   // Typed values and picked files are work; the choice of prompt alone is not.
-  useUnsavedChanges(useChangedSinceMount({ values, choice, fileIds }) && !create.isSuccess);
+  useUnsavedChanges(useChangedSinceMount({ values, choice, fileIds, overrideOptions }) && !create.isSuccess);
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -87,10 +98,12 @@ export function StartExecutionForm({ defaults }: { defaults: StartExecutionDefau
     if (mode === "deployment" && !deploymentId) return setMissing("Choose a deployment.");
     if (!target.variables) return;
     setMissing(null);
+    const options = optionsCheck.result;
+    if (!options.ok) return optionsCheck.reveal();
     const input = toVariables(target.variables, values, target.version?.inputSchema ?? null);
     const files = target.version?.acceptsFiles && filesOn ? fileIds : [];
     if (mode === "deployment" && deploymentId) {
-      create.mutate({ deploymentId, input, fileIds: files });
+      create.mutate({ deploymentId, input, fileIds: files, options: options.value });
     } else if (promptId) {
       create.mutate({
         promptId,
@@ -99,6 +112,7 @@ export function StartExecutionForm({ defaults }: { defaults: StartExecutionDefau
         provider: choice.provider,
         model: choice.model.trim() === "" ? undefined : choice.model.trim(),
         fileIds: files,
+        options: options.value,
       });
     }
   };
@@ -228,7 +242,22 @@ export function StartExecutionForm({ defaults }: { defaults: StartExecutionDefau
             schema={target.version?.inputSchema ?? null}
             errors={inputErrorsByVariable(create.error, target.variables ?? [])}
           />
-          {mode === "prompt" ? <ProviderFields value={choice} onChange={setChoice} errors={fieldErrors} /> : null}
+          {mode === "prompt" ? (
+            <ProviderFields value={choice} onChange={setChoice} errors={{ ...fieldErrors, options: optionsCheck.error ?? fieldErrors.options }} />
+          ) : chosenDeployment ? (
+            <ProviderOptionsField
+              kind={providerKind}
+              label="Options override"
+              value={overrideOptions}
+              onChange={setOverrideOptions}
+              error={optionsCheck.error ?? fieldErrors.options}
+              note={
+                Object.keys(chosenDeployment.options).length === 0
+                  ? "The deployment sets none."
+                  : `The deployment's own: ${compactJson(chosenDeployment.options)}; an option named here replaces it for this run.`
+              }
+            />
+          ) : null}
           {target.version?.acceptsFiles && filesOn ? <FileChoices selected={fileIds} onChange={setFileIds} error={fieldErrors.fileIds} /> : null}
         </div>
       ) : null}

@@ -3,7 +3,8 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useMemo, useState, type FormEvent } from "react";
 import { FileChoices, ProviderFields, VariableInputs, type ProviderChoice } from "@/components/executions/execution-inputs";
-import { useRunTarget } from "@/components/executions/run-target";
+import { useProviderKind, useRunTarget } from "@/components/executions/run-target";
+import { useOptionsCheck } from "@/components/providers/provider-options-field";
 import { Alert, ErrorAlert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
@@ -22,6 +23,8 @@ interface RunDraft {
   provider: string;
   model: string;
   fileIds: string[];
+  /** Absent in drafts saved before runs took options. */
+  options?: string;
 }
 
 function isRunDraft(value: unknown): value is RunDraft {
@@ -29,11 +32,12 @@ function isRunDraft(value: unknown): value is RunDraft {
     hasStringFields(value, ["provider", "model"]) &&
     isStringRecord(value.values) &&
     Array.isArray(value.fileIds) &&
-    value.fileIds.every((id) => typeof id === "string")
+    value.fileIds.every((id) => typeof id === "string") &&
+    (value.options === undefined || typeof value.options === "string")
   );
 }
 
-const DEFAULT_CHOICE: ProviderChoice = { provider: "template", model: "" };
+const DEFAULT_CHOICE: ProviderChoice = { provider: "template", model: "", options: "" };
 
 /** The run dialog's draft: one per workspace, user and prompt. */
 function useRunDraftScope(promptId: string) {
@@ -150,14 +154,22 @@ function RunForm({
   const [values, setValues] = useState<Record<string, string>>({ ...initialValues });
   const [choice, setChoice] = useState<ProviderChoice>(DEFAULT_CHOICE);
   const [fileIds, setFileIds] = useState<string[]>([]);
+  const optionsCheck = useOptionsCheck(choice.options, useProviderKind(choice.provider));
   const fieldErrors = fieldErrorsOf(error);
 
   // Typed values, another provider or picked files are work: closing or leaving asks, a reload keeps them.
   const dirty =
     !submitted &&
-    (!sameTexts(values, initialValues) || choice.provider !== DEFAULT_CHOICE.provider || choice.model !== DEFAULT_CHOICE.model || fileIds.length > 0);
+    (!sameTexts(values, initialValues) ||
+      choice.provider !== DEFAULT_CHOICE.provider ||
+      choice.model !== DEFAULT_CHOICE.model ||
+      choice.options !== DEFAULT_CHOICE.options ||
+      fileIds.length > 0);
   useUnsavedChanges(dirty);
-  const draftValue = useMemo<RunDraft>(() => ({ values, provider: choice.provider, model: choice.model, fileIds }), [values, choice, fileIds]);
+  const draftValue = useMemo<RunDraft>(
+    () => ({ values, provider: choice.provider, model: choice.model, options: choice.options, fileIds }),
+    [values, choice, fileIds],
+  );
   const draft = useFormDraft<RunDraft>({
     ...useRunDraftScope(prompt.id),
     value: draftValue,
@@ -165,7 +177,7 @@ function RunForm({
     accept: isRunDraft,
     restore: (restored) => {
       setValues(restored.values);
-      setChoice({ provider: restored.provider, model: restored.model });
+      setChoice({ provider: restored.provider, model: restored.model, options: restored.options ?? "" });
       setFileIds(restored.fileIds);
     },
   });
@@ -179,6 +191,8 @@ function RunForm({
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (!target.variables) return;
+    const options = optionsCheck.result;
+    if (!options.ok) return optionsCheck.reveal();
     onSubmit({
       promptId: prompt.id,
       version: prompt.currentVersion,
@@ -186,6 +200,7 @@ function RunForm({
       provider: choice.provider,
       model: choice.model.trim() === "" ? undefined : choice.model.trim(),
       fileIds: target.version?.acceptsFiles && filesOn ? fileIds : [],
+      options: options.value,
     });
   };
 
@@ -206,7 +221,7 @@ function RunForm({
         schema={target.version?.inputSchema ?? null}
         errors={inputErrorsByVariable(error, target.variables ?? [])}
       />
-      <ProviderFields value={choice} onChange={setChoice} errors={fieldErrors} />
+      <ProviderFields value={choice} onChange={setChoice} errors={{ ...fieldErrors, options: optionsCheck.error ?? fieldErrors.options }} />
       {target.version?.acceptsFiles && filesOn ? <FileChoices selected={fileIds} onChange={setFileIds} error={fieldErrors.fileIds} /> : null}
       <ErrorAlert error={error} title="Could not start the execution" />
     </form>

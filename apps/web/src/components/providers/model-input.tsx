@@ -7,16 +7,16 @@ import { Input } from "@/components/ui/input";
 import { useTRPC } from "@/trpc/client";
 
 /**
- * A model name: free text, with the provider's own model list (settings.providerModels, read from
- * its list endpoint) offered as suggestions. Admins only can list a provider's models; for others,
- * for the built-in template provider, or when the list cannot be fetched, it is a plain input.
+ * A model name: free text, with the provider's own model list (providers.models, read from its
+ * list endpoint) offered as suggestions to members and admins. For viewers, the built-in template
+ * provider, a deactivated provider, or when the list cannot be fetched, it is a plain input.
  */
 export function ModelInput({ provider, ...props }: Omit<ComponentProps<"input">, "list"> & { provider: string }) {
   const trpc = useTRPC();
   const me = useMe();
   const listId = useId();
-  const enabled = provider !== "" && provider !== "template" && me.user.role === "admin";
-  const models = useQuery({ ...trpc.settings.providerModels.queryOptions({ identifier: provider }), enabled, staleTime: 5 * 60_000, retry: false });
+  const enabled = provider !== "" && provider !== "template" && me.user.role !== "viewer";
+  const models = useQuery({ ...trpc.providers.models.queryOptions({ identifier: provider }), enabled, staleTime: 5 * 60_000, retry: false });
   const names = models.data?.models ?? [];
   return (
     <>
