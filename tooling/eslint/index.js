@@ -1,12 +1,24 @@
 // Shared flat config. The layering rules of docs/architecture.md (Layers) live here so the linter, not prose,
-// enforces them: only @sigil/db may touch SQLite drivers, and imports flow apps → api/client → db.
+// enforces them: only @sigil/db may touch a database driver, and imports flow apps → api/client → db.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
-const DRIVER_IMPORTS = [{ name: "better-sqlite3", message: "Only @sigil/db may open SQLite (docs/architecture.md: Layers)." }];
+const DRIVER_IMPORTS = [
+  { name: "better-sqlite3", message: "Only @sigil/db may open SQLite (docs/architecture.md: Layers)." },
+  { name: "pg", message: "Only @sigil/db may open PostgreSQL (docs/architecture.md: Layers)." },
+];
 const DRIVER_PATTERNS = [
   {
-    group: ["drizzle-orm/better-sqlite3", "drizzle-orm/better-sqlite3/*", "drizzle-orm/libsql", "drizzle-orm/libsql/*", "@libsql/*"],
+    group: [
+      "drizzle-orm/better-sqlite3",
+      "drizzle-orm/better-sqlite3/*",
+      "drizzle-orm/libsql",
+      "drizzle-orm/libsql/*",
+      "@libsql/*",
+      "drizzle-orm/node-postgres",
+      "drizzle-orm/node-postgres/*",
+      "pg-*",
+    ],
     message: "Only @sigil/db may import a Drizzle driver (docs/architecture.md: Layers).",
   },
 ];

@@ -23,15 +23,20 @@ async function restrictedImportErrors(layer: Layer, code: string): Promise<strin
   return (result?.messages ?? []).filter((m) => m.ruleId === "no-restricted-imports").map((m) => m.message);
 }
 
-describe("only @sigil/db may touch SQLite drivers", () => {
-  test.each(["api", "client", "app", "validators"] as const)("%s may not import better-sqlite3 or a Drizzle driver", async (layer) => {
+describe("only @sigil/db may touch a database driver", () => {
+  test.each(["api", "client", "app", "validators"] as const)("%s may not import a database driver (better-sqlite3, pg) or a Drizzle driver", async (layer) => {
     expect(await restrictedImportErrors(layer, 'import Database from "better-sqlite3";\nexport { Database };\n')).toHaveLength(1);
     expect(await restrictedImportErrors(layer, 'import { drizzle } from "drizzle-orm/better-sqlite3";\nexport { drizzle };\n')).toHaveLength(1);
     expect(await restrictedImportErrors(layer, 'import { drizzle } from "drizzle-orm/libsql";\nexport { drizzle };\n')).toHaveLength(1);
+    expect(await restrictedImportErrors(layer, 'import pg from "pg";\nexport { pg };\n')).toHaveLength(1);
+    expect(await restrictedImportErrors(layer, 'import { drizzle } from "drizzle-orm/node-postgres";\nexport { drizzle };\n')).toHaveLength(1);
   });
 
   test("db may", async () => {
     expect(await restrictedImportErrors("db", 'import Database from "better-sqlite3";\nexport { Database };\n')).toEqual([]);
+    expect(await restrictedImportErrors("db", 'import pg from "pg";\nimport { drizzle } from "drizzle-orm/node-postgres";\nexport { pg, drizzle };\n')).toEqual(
+      [],
+    );
   });
 
   test("query builders from drizzle-orm itself stay allowed everywhere", async () => {
