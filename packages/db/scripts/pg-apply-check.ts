@@ -1,5 +1,5 @@
 /**
- * `pnpm --filter @sigil/db pg:apply-check [--port N]`: a manual check, not part of `pnpm test`
+ * `pnpm --filter @sigil/db pg:apply-check`: a manual check, not part of `pnpm test`
  * (it needs PostgreSQL 15 on the machine). Starts a private server, applies migrations/pg/shared,
  * applies migrations/pg/tenant inside two schemas `t_a` and `t_b` through `SET LOCAL search_path`,
  * then runs the same writes on SQLite files (the committed SQLite migrations) and on PostgreSQL and
@@ -9,7 +9,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { is } from "drizzle-orm";
 import { PgTable } from "drizzle-orm/pg-core";
 import fc from "fast-check";
@@ -17,19 +16,13 @@ import * as pgTenantSchema from "../src/schema/pg/tenant/index.ts";
 import { applyMigrations } from "../src/migrations/apply-migrations.ts";
 import { loadMigrations, SHARED_MIGRATIONS_FOLDER, TENANT_MIGRATIONS_FOLDER } from "../src/migrations/migration-files.ts";
 import { openSqlite, type SqliteConnection } from "../src/sqlite-file.ts";
-import { startPrivatePostgres, type PrivatePostgres } from "./pg-check/private-postgres.ts";
+import { startPostgresServer } from "../test/support/postgres-server.ts";
+import { psqlOn, type Psql } from "./pg-check/psql.ts";
 import { CACHE_GENERATION_SQL, sharedSteps, tenantSteps, TENANT_STATS_SQL, type Step } from "./pg-check/scenarios.ts";
 import { text } from "./pg-check/sql-literals.ts";
 
 /** The tables a tenant schema must hold: every table of the pg-core tenant schema. */
 const TENANT_TABLES = Object.values(pgTenantSchema).filter((value) => is(value, PgTable)).length;
-
-const { values } = parseArgs({ options: { port: { type: "string", default: "55447" } } });
-const port = Number(values.port);
-if (!Number.isInteger(port) || port < 1024 || port > 65535) {
-  console.error(`--port must be a whole number from 1024 to 65535, got ${JSON.stringify(values.port)}`);
-  process.exit(2);
-}
 
 const root = resolve(import.meta.dirname, "..");
 let failures = 0;
@@ -51,7 +44,7 @@ function migrationSql(folder: string): string {
 /** In a schema's transaction, as the runtime will run it: search_path set for this transaction only. */
 const inSchema = (schema: string, sql: string) => `SET LOCAL search_path TO ${schema};\n${sql}`;
 
-function compareSteps(title: string, steps: Step[], sqlite: SqliteConnection, pg: PrivatePostgres, schema: string, read: { sqlite: string; pg: string }): void {
+function compareSteps(title: string, steps: Step[], sqlite: SqliteConnection, pg: { psql: Psql }, schema: string, read: { sqlite: string; pg: string }): void {
   console.log(title);
   for (const step of steps) {
     sqlite.exec(step.sql("sqlite"));
@@ -72,7 +65,7 @@ function openMigrated(dir: string, name: string, folder: string): SqliteConnecti
 }
 
 /** sigil_json_bytes must equal the UTF-8 length of JSON.stringify, the text SQLite stores. */
-function checkJsonBytes(pg: PrivatePostgres): void {
+function checkJsonBytes(pg: { psql: Psql }): void {
   console.log("sigil_json_bytes against JSON.stringify (200 generated values)");
   const scalar = fc.oneof(
     fc.constant(null),
@@ -102,7 +95,10 @@ function checkJsonBytes(pg: PrivatePostgres): void {
   for (const sample of wrong.slice(0, 3)) console.error(`    e.g. ${JSON.stringify(sample).slice(0, 160)}…`);
 }
 
-const pg = startPrivatePostgres(port);
+// The same private server the test suites start (test/support/postgres-server.ts), on a free port.
+const server = await startPostgresServer();
+const pg = { psql: psqlOn(server) };
+const port = server.port;
 const sqliteDir = mkdtempSync(join(tmpdir(), "sigil-sqlite-check-"));
 try {
   console.log(`PostgreSQL on 127.0.0.1:${port}; migrations from ${root}/migrations/pg`);
@@ -150,7 +146,7 @@ try {
   });
   shared.close();
 } finally {
-  pg.stop();
+  server.stop();
   rmSync(sqliteDir, { recursive: true, force: true });
 }
 console.log(failures === 0 ? "All checks passed." : `${failures} check(s) failed.`);
