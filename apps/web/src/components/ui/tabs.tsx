@@ -85,7 +85,8 @@ export function TabsTrigger({ value, children, disabled }: { value: string; chil
       disabled={disabled}
       onClick={() => tabs.select(value)}
       className={cn(
-        "-mb-px border-b-2 px-3 py-2 text-sm font-medium transition-colors focus-visible:outline-2 focus-visible:outline-brand-600",
+        // Narrower on phones: four tabs fit a 390 px screen (e2e/site/narrow-screens.e2e.ts).
+        "-mb-px border-b-2 px-2 py-2 text-sm font-medium whitespace-nowrap transition-colors focus-visible:outline-2 focus-visible:outline-brand-600 sm:px-3",
         selected ? "border-brand-600 text-brand-700" : "border-transparent text-gray-600 hover:border-gray-300 hover:text-gray-900",
         "disabled:cursor-not-allowed disabled:text-gray-400",
       )}
