@@ -1,10 +1,9 @@
 import { settingsModel } from "@sigil/db";
 import { PROVIDER_KIND_LABELS, providerIdentifierInput, providerKind, providerOptionNames } from "@sigil/validators";
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { authedProcedure } from "../procedures.ts";
 import { ERRORS } from "../rest/errors.ts";
-import { providerModelNames } from "../services/configured-providers.ts";
+import { configuredProvider, listModelNames } from "../services/configured-providers.ts";
 import { PROVIDER_SETTING_TYPE } from "../services/executions.ts";
 import { router } from "../trpc.ts";
 import { storedProvider } from "../worker/providers/settings.ts";
@@ -74,10 +73,7 @@ export const providersRouter = router({
     .input(providerIdentifierInput)
     .output(z.object({ identifier: z.string(), models: z.array(z.string()) }))
     .query(async ({ ctx, input }) => {
-      const row = await settingsModel.get(PROVIDER_SETTING_TYPE, input.identifier);
-      if (!row || storedProvider(row)?.active !== true) {
-        throw new TRPCError({ code: "NOT_FOUND", message: `No active provider "${input.identifier}" is configured in this workspace.` });
-      }
-      return { identifier: input.identifier, models: await providerModelNames(input.identifier, ctx.config.outboundAllow) };
+      const { provider } = await configuredProvider(input.identifier, ctx.config.outboundAllow, { activeOnly: true });
+      return { identifier: input.identifier, models: await listModelNames(provider) };
     }),
 });

@@ -8,7 +8,7 @@ import { auditableUrl, recordAudit } from "../services/audit.ts";
 import { assertDeployment, publicWebhook, saveWebhookSetting } from "../services/webhooks.ts";
 import { router } from "../trpc.ts";
 import { errorMessage } from "../worker/provider.ts";
-import { configuredProvider, MODEL_LIST_TIMEOUT_MS, providerModelNames } from "../services/configured-providers.ts";
+import { configuredProvider, listModelNames, MODEL_LIST_TIMEOUT_MS } from "../services/configured-providers.ts";
 import { storedProvider, storedProviderSchema } from "../worker/providers/settings.ts";
 
 const adminOnly = authedProcedure({ role: "admin" });
@@ -103,9 +103,10 @@ export const settingsRouter = router({
   }),
 
   /** The provider's own model list (its list endpoint, through the outbound guard), for model pickers. */
-  providerModels: adminOnly
-    .input(providerIdentifierInput)
-    .query(async ({ ctx, input }) => ({ identifier: input.identifier, models: await providerModelNames(input.identifier, ctx.config.outboundAllow) })),
+  providerModels: adminOnly.input(providerIdentifierInput).query(async ({ ctx, input }) => {
+    const { provider } = await configuredProvider(input.identifier, ctx.config.outboundAllow);
+    return { identifier: input.identifier, models: await listModelNames(provider) };
+  }),
 
   /**
    * "Test connection": one cheap real call (the provider's model list, which needs a valid key and
@@ -113,8 +114,7 @@ export const settingsRouter = router({
    * provider's failure, so the form shows it in place.
    */
   testProvider: adminOnly.input(providerIdentifierInput).mutation(async ({ ctx, input }) => {
-    const row = await settingsModel.get("provider", input.identifier);
-    const provider = await configuredProvider(input.identifier, ctx.config.outboundAllow);
+    const { row, provider } = await configuredProvider(input.identifier, ctx.config.outboundAllow);
     const started = performance.now();
     let result: { ok: true; message: string; models: number } | { ok: false; message: string };
     try {
@@ -128,12 +128,7 @@ export const settingsRouter = router({
       result = { ok: false, message: errorMessage(error) };
     }
     const latencyMs = Math.round(performance.now() - started);
-    await recordAudit(
-      ctx,
-      "settings.provider_tested",
-      { type: "setting", id: row?.id ?? input.identifier },
-      { identifier: input.identifier, ok: result.ok, latencyMs },
-    );
+    await recordAudit(ctx, "settings.provider_tested", { type: "setting", id: row.id }, { identifier: input.identifier, ok: result.ok, latencyMs });
     return { ...result, latencyMs };
   }),
 

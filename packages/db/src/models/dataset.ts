@@ -129,7 +129,6 @@ export class DatasetItemModel extends IsolatedModel<typeof datasetItems> {
     userId: string | null,
   ): Promise<DatasetItemRow[]> {
     const bytes = items.reduce((sum, item) => sum + datasetItemBytes(item), 0);
-    const limitBytes = limits.bytes;
     return this.withDatabase("dataset_items.appendWithinLimits", (db) =>
       this.transaction(db, (tx) => {
         const dataset = requireDataset(tx, datasetId);
@@ -140,7 +139,7 @@ export class DatasetItemModel extends IsolatedModel<typeof datasetItems> {
           );
         }
         const what = items.length === 1 ? `Adding this item (${formatBytes(bytes)})` : `Adding these ${items.length} items (${formatBytes(bytes)})`;
-        assertStorageRoom(tx, bytes, limitBytes, what);
+        assertStorageRoom(tx, bytes, limits.bytes, what);
         const last = tx
           .select({ position: sql<number | null>`max(${datasetItems.position})` })
           .from(datasetItems)

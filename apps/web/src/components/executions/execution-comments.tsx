@@ -33,25 +33,23 @@ interface CommentRow {
   updatedAt: Date;
 }
 
+/** The query key of the target's comments: what a change invalidates. */
+function useCommentsKey(target: CommentTarget): QueryKey {
+  const trpc = useTRPC();
+  return "executionId" in target
+    ? trpc.comments.list.queryKey({ executionId: target.executionId })
+    : trpc.comments.listForPrompt.queryKey({ promptId: target.promptId });
+}
+
 /** The target's comments, oldest first, and the query key that refreshes them. */
 function useComments(target: CommentTarget): { data: CommentRow[] | undefined; error: unknown; queryKey: QueryKey } {
   const trpc = useTRPC();
-  const onExecution = "executionId" in target ? { executionId: target.executionId } : null;
-  const onPrompt = "promptId" in target ? { promptId: target.promptId } : null;
-  const execution = useQuery(trpc.comments.list.queryOptions(onExecution ?? skipToken));
-  const prompt = useQuery(trpc.comments.listForPrompt.queryOptions(onPrompt ?? skipToken));
-  if (onExecution) {
-    return {
-      data: execution.data?.map((row) => ({ ...row, promptVersion: null })),
-      error: execution.error,
-      queryKey: trpc.comments.list.queryKey(onExecution),
-    };
-  }
-  return {
-    data: prompt.data?.map((row) => ({ ...row, anchorStart: null, anchorEnd: null, anchorText: null })),
-    error: prompt.error,
-    queryKey: trpc.comments.listForPrompt.queryKey(onPrompt ?? { promptId: "" }),
-  };
+  const queryKey = useCommentsKey(target);
+  const execution = useQuery(trpc.comments.list.queryOptions("executionId" in target ? { executionId: target.executionId } : skipToken));
+  const prompt = useQuery(trpc.comments.listForPrompt.queryOptions("promptId" in target ? { promptId: target.promptId } : skipToken));
+  return "executionId" in target
+    ? { data: execution.data?.map((row) => ({ ...row, promptVersion: null })), error: execution.error, queryKey }
+    : { data: prompt.data?.map((row) => ({ ...row, anchorStart: null, anchorEnd: null, anchorText: null })), error: prompt.error, queryKey };
 }
 
 /**
@@ -244,14 +242,10 @@ function CommentForm({ target, anchor, onDone }: { target: CommentTarget; anchor
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [body, setBody] = useState("");
+  const queryKey = useCommentsKey(target);
   const onSuccess = async () => {
     setBody("");
-    await queryClient.invalidateQueries({
-      queryKey:
-        "executionId" in target
-          ? trpc.comments.list.queryKey({ executionId: target.executionId })
-          : trpc.comments.listForPrompt.queryKey({ promptId: target.promptId }),
-    });
+    await queryClient.invalidateQueries({ queryKey });
     onDone?.();
   };
   const onExecution = useMutation(trpc.comments.create.mutationOptions({ onSuccess }));
