@@ -53,6 +53,27 @@ test("an edited template asks before the sidebar and “← Prompts” leave: St
   await expect(discardDialog(page)).toHaveCount(0);
 });
 
+test("the editor takes no typing before the page is live, so no keystroke is mangled by hydration", async ({ page }) => {
+  await signIn(page, "/prompts");
+  // Hold the app's scripts: the server-rendered editor is on screen but React does not own it yet.
+  let release: () => void = () => undefined;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/_next/static/**/*.js", async (route) => {
+    await released;
+    await route.continue();
+  });
+  await page.goto(`/prompts/${promptId}`, { waitUntil: "commit" });
+  const template = page.getByLabel("Template");
+  await expect(template).toHaveValue("Hello {{customer}}.");
+  await expect(template).not.toBeEditable();
+
+  release();
+  await expect(template).toBeEditable();
+  await template.fill("Typed once live.");
+  await expect(template).toHaveValue("Typed once live.");
+  await page.unrouteAll({ behavior: "ignoreErrors" });
+});
+
 test("Back asks too: Stay keeps the edits and the URL, Discard goes back", async ({ page }) => {
   await signIn(page, "/prompts");
   await page.getByRole("link", { name: promptName }).click();

@@ -10,6 +10,7 @@ import { Field } from "@/components/ui/field";
 import { Textarea } from "@/components/ui/input";
 import { useTRPC } from "@/trpc/client";
 import { readSchemaText } from "./response-schema";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import { useDebouncedValue } from "./use-debounced-value";
 
 const CHECK_DELAY_MS = 400;
@@ -65,6 +66,7 @@ export function JsonSchemaField({
   template?: string;
 }) {
   const trpc = useTRPC();
+  const hydrated = useHydrated();
   const copy = SUBJECTS[subject];
   const [exampleOpen, setExampleOpen] = useState(false);
   const check = useMutation(trpc.prompts.checkResponseSchema.mutationOptions());
@@ -104,7 +106,7 @@ export function JsonSchemaField({
             rows={8}
             value={text}
             onChange={(event) => onChange(event.target.value)}
-            readOnly={readOnly}
+            readOnly={readOnly || !hydrated}
             disabled={disabled}
             spellCheck={false}
             autoCapitalize="off"

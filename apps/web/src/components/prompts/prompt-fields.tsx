@@ -5,6 +5,7 @@ import { characterCount } from "@/components/ui/character-count";
 import { Checkbox } from "@/components/ui/checkbox";
 import { Field } from "@/components/ui/field";
 import { Input, Textarea } from "@/components/ui/input";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import { readSchemaText, sameSchema, schemaText } from "./response-schema";
 import { JsonSchemaField } from "./json-schema-field";
 
@@ -93,6 +94,10 @@ export function PromptFields({
   disabled?: boolean;
 }) {
   const length = draft.template.length;
+  // The editor is server-rendered with the saved prompt: typing before hydration would be mangled
+  // when React takes the fields over, so they accept input only once it has.
+  const hydrated = useHydrated();
+  const locked = readOnly || !hydrated;
   return (
     <div className="space-y-5">
       <Field label="Name" error={errors.name} hint={characterCount(draft.name.length, MAX_PROMPT_NAME_LENGTH)}>
@@ -102,7 +107,7 @@ export function PromptFields({
             name="name"
             value={draft.name}
             onChange={(event) => onChange({ name: event.target.value })}
-            readOnly={readOnly}
+            readOnly={locked}
             disabled={disabled}
             required
             autoComplete="off"
@@ -128,7 +133,7 @@ export function PromptFields({
             rows={2}
             value={draft.description}
             onChange={(event) => onChange({ description: event.target.value })}
-            readOnly={readOnly}
+            readOnly={locked}
             disabled={disabled}
             placeholder="Answer a customer politely"
           />
@@ -154,7 +159,7 @@ export function PromptFields({
             rows={14}
             value={draft.template}
             onChange={(event) => onChange({ template: event.target.value })}
-            readOnly={readOnly}
+            readOnly={locked}
             disabled={disabled}
             required
             spellCheck={false}
@@ -172,7 +177,7 @@ export function PromptFields({
           description="Executions may attach uploaded files; the template sees them as {{#files}}{{name}}: {{text}}{{/files}}."
           checked={draft.acceptsFiles}
           onChange={(event) => onChange({ acceptsFiles: event.target.checked })}
-          disabled={disabled || readOnly}
+          disabled={disabled || locked}
         />
         {errors.acceptsFiles ? <p className="mt-1 text-xs font-medium text-red-600">{errors.acceptsFiles}</p> : null}
       </div>

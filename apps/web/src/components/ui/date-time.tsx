@@ -1,17 +1,6 @@
 "use client";
 
-import { useSyncExternalStore } from "react";
-
-const subscribe = () => () => undefined;
-
-/** False while rendering on the server and hydrating, true after: local time zones only then. */
-function useHydrated(): boolean {
-  return useSyncExternalStore(
-    subscribe,
-    () => true,
-    () => false,
-  );
-}
+import { useHydrated } from "@/components/ui/use-hydrated";
 
 const FORMATS = {
   datetime: { dateStyle: "medium", timeStyle: "short" },

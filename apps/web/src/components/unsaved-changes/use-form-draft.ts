@@ -1,11 +1,8 @@
 "use client";
 
-import { useEffect, useState, useSyncExternalStore } from "react";
+import { useEffect, useState } from "react";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import { clearDraft, draftKey, readDraft, writeDraft } from "@/lib/drafts";
-
-const subscribeToNothing = () => () => {};
-const browserSnapshot = () => true;
-const serverSnapshot = () => false;
 
 export interface FormDraft {
   /** A stored draft was put back into the form ("Draft restored · Discard"). */
@@ -39,7 +36,7 @@ export function useFormDraft<T>({
 }): FormDraft {
   const key = scope === null ? null : draftKey(scope, form);
   // Storage exists only in the browser: the server's render and hydration see no draft.
-  const inBrowser = useSyncExternalStore(subscribeToNothing, browserSnapshot, serverSnapshot);
+  const inBrowser = useHydrated();
   const readyKey = active && inBrowser ? key : null;
   const [loadedKey, setLoadedKey] = useState<string | null>(null);
   const [restored, setRestored] = useState(false);
