@@ -1,4 +1,6 @@
 import { constants, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import type { Store } from "./engine/session.ts";
+import { sqliteStoreOf } from "./engine/sqlite-store.ts";
 import { eq } from "drizzle-orm";
 import {
   isLockedByAnotherConnection,
@@ -122,6 +124,21 @@ export class HybridDatabaseManager {
     const lease = this.acquireTenantDatabase(tenantId);
     try {
       return fn(lease.db);
+    } finally {
+      lease.release();
+    }
+  }
+
+  /** The store of shared.sqlite (system and shared models). */
+  sharedStore(): Store {
+    return sqliteStoreOf(this.getSharedDatabase());
+  }
+
+  /** Runs `fn` with a tenant's store, its handle leased until `fn` settles. */
+  async withTenantStore<T>(tenantId: string, fn: (store: Store) => Promise<T>): Promise<T> {
+    const lease = this.acquireTenantDatabase(tenantId);
+    try {
+      return await fn(sqliteStoreOf(lease.db));
     } finally {
       lease.release();
     }

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { TenantDatabase } from "./connection.ts";
+import type { Store } from "./engine/session.ts";
 import { NoTenantContextError } from "./errors.ts";
 import { HybridDatabaseManager } from "./hybrid-manager.ts";
 import { assertTenantId } from "./identifiers.ts";
@@ -69,6 +70,16 @@ class TenantContextManager {
     const store = this.requireStore(operation);
     if (!store.ended && store.pin === undefined) store.pin = store.manager.acquireTenantDatabase(store.tenantId);
     return store.manager.withTenantDatabase(store.tenantId, fn);
+  }
+
+  /**
+   * Runs `fn` with the current tenant's store, holding a lease on its handle until `fn` settles
+   * (an async session must never find its handle closed under it).
+   */
+  withTenantStore<T>(operation: string, fn: (store: Store) => Promise<T>): Promise<T> {
+    const store = this.requireStore(operation);
+    if (!store.ended && store.pin === undefined) store.pin = store.manager.acquireTenantDatabase(store.tenantId);
+    return store.manager.withTenantStore(store.tenantId, fn);
   }
 
   private requireStore(operation: string): TenantStore {

@@ -1,11 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, count as countRows, desc, eq, getTableColumns, getTableName, isNull, sql, type SQL } from "drizzle-orm";
-import type { BaseSQLiteDatabase, SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
-import { AsyncTransactionError, ConflictError, InvalidQueryError, isForeignKeyViolation, isUniqueViolation } from "../errors.ts";
-
-/** The synchronous Drizzle database both shared.sqlite and tenant files are accessed through. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the schema generic is irrelevant to table-level queries
-export type SyncDatabase = BaseSQLiteDatabase<"sync", unknown, any>;
+import { and, asc, count as countRows, desc, eq, getTableColumns, getTableName, isNull, type SQL } from "drizzle-orm";
+import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
+import type { Session, SessionMode, Tables } from "../engine/session.ts";
+import { sqliteTables } from "../engine/tables.ts";
+import { ConflictError, InvalidQueryError, isForeignKeyViolation, isUniqueViolation } from "../errors.ts";
 
 export type ModelTable = SQLiteTable & { id: SQLiteColumn; createdAt: SQLiteColumn };
 export type RowOf<T extends ModelTable> = T["$inferSelect"];
@@ -36,58 +34,63 @@ export interface Page<TRow> {
   totalPages: number;
 }
 
-interface PageQueries<TRow> {
-  count: { get(): { value: number } | undefined };
-  page: { all(values: { limit: number; offset: number }): TRow[] };
-}
-
 export const MAX_PAGE_SIZE = 500;
 /** Fields the model layer owns: a caller never sets them (SharedModel adds tenantId). */
 const MANAGED_FIELDS = new Set(["id", "createdAt", "updatedAt"]);
 
 /**
- * The seed's CRUD surface over a Drizzle table. Public methods are async so a remote driver
- * (libSQL) can replace better-sqlite3 later; inside, every query is synchronous and every
- * multi-statement change runs in a synchronous transaction (docs/architecture.md: Synchronous transactions).
+ * The seed's CRUD surface over a Drizzle table. Every method is async and every call is one
+ * session (one transaction) on the store the strategy chooses: the same body runs on SQLite and
+ * PostgreSQL (docs/architecture.md, "One model body, two engines").
  *
- * Subclasses choose the strategy: which database (`withDatabase`), which rows are visible
- * (`scope`) and what is added on insert (`ownedValues`).
+ * Subclasses choose the strategy: which store (`session`), which rows are visible (`scope`) and
+ * what is added on insert (`ownedValues`). Queries name tables through the session's `t`, never
+ * through the schema modules: each engine has its own table objects.
  */
 export abstract class Model<
   T extends ModelTable,
   TCreate extends object = Omit<T["$inferInsert"], "id" | "createdAt" | "updatedAt">,
   TFilter extends object = Partial<RowOf<T>>,
 > {
-  constructor(protected readonly table: T) {}
+  /** The table's name in `Tables` (its export name), to find the engine's twin. */
+  private readonly tableKey: keyof Tables;
 
-  /** See unfilteredPageQueries; per Drizzle database (one per open connection), then per ordering. */
-  private readonly pageQueries = new WeakMap<SyncDatabase, Map<string, PageQueries<RowOf<T>>>>();
+  constructor(protected readonly table: T) {
+    const key = (Object.keys(sqliteTables) as (keyof Tables)[]).find((name) => sqliteTables[name] === (table as unknown));
+    if (key === undefined) throw new InvalidQueryError(`${getTableName(table)} is not one of Sigil's tables.`);
+    this.tableKey = key;
+  }
 
   get tableName(): string {
     return getTableName(this.table);
   }
 
-  /** Runs a synchronous function against the database this model's rows live in. */
-  protected abstract withDatabase<R>(operation: string, fn: (db: SyncDatabase) => R): R;
+  /** Runs `fn` in one session on the store this model's rows live in. */
+  protected abstract session<R>(operation: string, mode: SessionMode, fn: (session: Session) => Promise<R>): Promise<R>;
   /** The condition every read, update, delete and count is limited to (tenant scope). */
-  protected scope(): SQL | undefined {
+  protected scope(_t: T): SQL | undefined {
     return undefined;
   }
   /** Values the strategy adds to every insert (tenant_id for shared models). */
   protected ownedValues(): Record<string, unknown> {
     return {};
   }
-  /** Called inside the insert's transaction (e.g. the first prompt version). */
-  protected afterCreate(_tx: SyncDatabase, _row: RowOf<T>): void {}
-  /** Called inside the update's transaction with the row before and after. */
-  protected afterUpdate(_tx: SyncDatabase, _before: RowOf<T>, _after: RowOf<T>): void {}
+  /** Called inside the insert's session (e.g. the first prompt version). */
+  protected async afterCreate(_session: Session, _row: RowOf<T>): Promise<void> {}
+  /** Called inside the update's session with the row before and after. */
+  protected async afterUpdate(_session: Session, _before: RowOf<T>, _after: RowOf<T>): Promise<void> {}
+
+  /** This model's table in the session's engine. */
+  protected tableIn(session: Session): T {
+    return session.t[this.tableKey] as unknown as T;
+  }
 
   async create(data: TCreate): Promise<RowOf<T>> {
-    return this.createSync(data);
+    return this.session(`${this.tableName}.create`, "write", (session) => this.insertRow(session, data));
   }
 
   async findById(id: string): Promise<RowOf<T> | null> {
-    return this.withDatabase(`${this.tableName}.findById`, (db) => this.selectById(db, id) ?? null);
+    return this.session(`${this.tableName}.findById`, "read", async (session) => (await this.selectById(session, id)) ?? null);
   }
 
   async findOne(where: Where<T, TFilter>): Promise<RowOf<T> | null> {
@@ -96,7 +99,7 @@ export abstract class Model<
   }
 
   async findMany(options: FindManyOptions<T, TFilter, RowOf<T>> = {}): Promise<RowOf<T>[]> {
-    return this.withDatabase(`${this.tableName}.findMany`, (db) => this.selectMany(db, options));
+    return this.session(`${this.tableName}.findMany`, "read", (session) => this.selectMany(session, options));
   }
 
   async findWithPagination(options: PaginationOptions<T, TFilter, RowOf<T>> = {}): Promise<Page<RowOf<T>>> {
@@ -105,122 +108,86 @@ export abstract class Model<
     assertWholeNumber("page", page, 1);
     assertWholeNumber("pageSize", pageSize, 1, MAX_PAGE_SIZE);
     const offset = (page - 1) * pageSize;
-    return this.withDatabase(`${this.tableName}.findWithPagination`, (db) =>
-      db.transaction((tx) => {
-        const unfiltered = this.condition(this.whereToSql(options.where)) === undefined ? this.unfilteredPageQueries(db, options.orderBy) : null;
-        // The prepared statements run on the same connection, inside this transaction.
-        const total = unfiltered ? (unfiltered.count.get()?.value ?? 0) : this.countSync(tx, options.where);
-        const data = unfiltered
-          ? unfiltered.page.all({ limit: pageSize, offset })
-          : this.selectMany(tx, { where: options.where, orderBy: options.orderBy, limit: pageSize, offset });
-        return { data, total, page, pageSize, totalPages: Math.ceil(total / pageSize) };
-      }),
-    );
-  }
-
-  /**
-   * The count and page queries of an unfiltered, unscoped listing (a tenant file's prompts,
-   * executions… on every list request), built and compiled once per connection and ordering
-   * instead of on each call.
-   */
-  private unfilteredPageQueries(db: SyncDatabase, orderBy: OrderBy<RowOf<T>> | OrderBy<RowOf<T>>[] | undefined): PageQueries<RowOf<T>> {
-    let byOrder = this.pageQueries.get(db);
-    if (!byOrder) {
-      byOrder = new Map();
-      this.pageQueries.set(db, byOrder);
-    }
-    const key = JSON.stringify(orderBy ?? null);
-    let queries = byOrder.get(key);
-    if (!queries) {
-      const table = this.table as SQLiteTable;
-      queries = {
-        count: db.select({ value: countRows() }).from(table).prepare(),
-        page: db
-          .select()
-          .from(table)
-          .orderBy(...this.orderToSql(orderBy))
-          .limit(sql.placeholder("limit"))
-          .offset(sql.placeholder("offset"))
-          .prepare(),
-      };
-      byOrder.set(key, queries);
-    }
-    return queries;
+    // One read session: the count and the page see the same snapshot.
+    return this.session(`${this.tableName}.findWithPagination`, "read", async (session) => {
+      const total = await this.countIn(session, options.where);
+      const data = await this.selectMany(session, { where: options.where, orderBy: options.orderBy, limit: pageSize, offset });
+      return { data, total, page, pageSize, totalPages: Math.ceil(total / pageSize) };
+    });
   }
 
   async update(id: string, patch: Partial<TCreate>): Promise<RowOf<T> | null> {
-    return this.updateSync(id, patch);
+    return this.session(`${this.tableName}.update`, "write", (session) => this.updateRow(session, id, patch));
   }
 
   async delete(id: string): Promise<boolean> {
-    return this.withDatabase(`${this.tableName}.delete`, (db) => {
-      const result = db
-        .delete(this.table)
-        .where(this.condition(eq(this.table.id, id)))
-        .run() as { changes: number };
-      return result.changes > 0;
+    return this.session(`${this.tableName}.delete`, "write", async (session) => {
+      const table = this.tableIn(session);
+      const deleted = await session.db
+        .delete(table)
+        .where(this.condition(table, eq(table.id, id)))
+        .returning({ id: table.id });
+      return deleted.length > 0;
     });
   }
 
   async count(where?: Where<T, TFilter>): Promise<number> {
-    return this.withDatabase(`${this.tableName}.count`, (db) => this.countSync(db, where));
+    return this.session(`${this.tableName}.count`, "read", (session) => this.countIn(session, where));
   }
 
-  // ---- synchronous building blocks for subclasses (usable inside one transaction) ----
+  // ---- building blocks for subclasses (usable inside one session) ----
 
-  protected createSync(data: TCreate): RowOf<T> {
+  /** Inserts a row (with the strategy's owned values) and runs afterCreate, in `session`. */
+  protected async insertRow(session: Session, data: TCreate): Promise<RowOf<T>> {
     const values = this.insertValues(data);
-    return this.withDatabase(`${this.tableName}.create`, (db) =>
-      this.transaction(db, (tx) => {
-        const row = this.translateConflict(() =>
-          tx
-            .insert(this.table)
-            .values(values as T["$inferInsert"])
-            .returning()
-            .get(),
-        ) as RowOf<T>;
-        this.afterCreate(tx, row);
-        return row;
-      }),
-    );
+    const table = this.tableIn(session);
+    const [row] = (await this.translateConflict(() =>
+      session.db
+        .insert(table)
+        .values(values as T["$inferInsert"])
+        .returning(),
+    )) as RowOf<T>[];
+    if (!row) throw new InvalidQueryError(`${this.tableName}: the insert returned no row.`);
+    await this.afterCreate(session, row);
+    return row;
   }
 
-  protected updateSync(id: string, patch: Partial<TCreate>): RowOf<T> | null {
+  /** Updates a row in scope and runs afterUpdate, in `session`; null if there is no such row. */
+  protected async updateRow(session: Session, id: string, patch: Partial<TCreate>): Promise<RowOf<T> | null> {
     const changes = this.patchValues(patch);
-    return this.withDatabase(`${this.tableName}.update`, (db) =>
-      this.transaction(db, (tx) => {
-        const before = this.selectById(tx, id);
-        if (!before) return null;
-        const after = this.translateConflict(() =>
-          tx
-            .update(this.table)
-            .set(changes)
-            .where(this.condition(eq(this.table.id, id)))
-            .returning()
-            .get(),
-        ) as RowOf<T> | undefined;
-        if (!after) return null;
-        this.afterUpdate(tx, before, after);
-        return after;
-      }),
-    );
+    const table = this.tableIn(session);
+    const before = await this.selectById(session, id);
+    if (!before) return null;
+    const [after] = (await this.translateConflict(() =>
+      session.db
+        .update(table)
+        .set(changes)
+        .where(this.condition(table, eq(table.id, id)))
+        .returning(),
+    )) as RowOf<T>[];
+    if (!after) return null;
+    await this.afterUpdate(session, before, after);
+    return after;
   }
 
-  protected selectById(db: SyncDatabase, id: string): RowOf<T> | undefined {
+  protected async selectById(session: Session, id: string): Promise<RowOf<T> | undefined> {
     if (typeof id !== "string") throw new InvalidQueryError(`${this.tableName}: id must be a string.`);
-    return db
+    const table = this.tableIn(session);
+    const [row] = await session.db
       .select()
-      .from(this.table as SQLiteTable)
-      .where(this.condition(eq(this.table.id, id)))
-      .get();
+      .from(table as SQLiteTable)
+      .where(this.condition(table, eq(table.id, id)))
+      .limit(1);
+    return row as RowOf<T> | undefined;
   }
 
-  protected selectMany(db: SyncDatabase, options: FindManyOptions<T, TFilter, RowOf<T>>): RowOf<T>[] {
-    let query = db
+  protected async selectMany(session: Session, options: FindManyOptions<T, TFilter, RowOf<T>>): Promise<RowOf<T>[]> {
+    const table = this.tableIn(session);
+    let query = session.db
       .select()
-      .from(this.table as SQLiteTable)
-      .where(this.condition(this.whereToSql(options.where)))
-      .orderBy(...this.orderToSql(options.orderBy))
+      .from(table as SQLiteTable)
+      .where(this.condition(table, this.whereToSql(table, options.where)))
+      .orderBy(...this.orderToSql(table, options.orderBy))
       .$dynamic();
     if (options.limit !== undefined) {
       assertWholeNumber("limit", options.limit, 0);
@@ -228,52 +195,30 @@ export abstract class Model<
     }
     if (options.offset !== undefined) {
       assertWholeNumber("offset", options.offset, 0);
-      query = query.offset(options.offset).limit(options.limit ?? -1);
+      // SQLite accepts OFFSET only after a LIMIT; "no limit" in a form both engines accept.
+      query = query.offset(options.offset).limit(options.limit ?? Number.MAX_SAFE_INTEGER);
     }
-    return query.all();
+    return (await query) as RowOf<T>[];
   }
 
-  protected countSync(db: SyncDatabase, where: Where<T, TFilter> | undefined): number {
-    const row = db
+  protected async countIn(session: Session, where: Where<T, TFilter> | undefined): Promise<number> {
+    const table = this.tableIn(session);
+    const [row] = await session.db
       .select({ value: countRows() })
-      .from(this.table as SQLiteTable)
-      .where(this.condition(this.whereToSql(where)))
-      .get();
+      .from(table as SQLiteTable)
+      .where(this.condition(table, this.whereToSql(table, where)));
     return row?.value ?? 0;
   }
 
   /** ANDs a condition with the strategy's scope; the scope can never be dropped or replaced. */
-  protected condition(extra: SQL | undefined): SQL | undefined {
-    const scope = this.scope();
+  protected condition(table: T, extra: SQL | undefined): SQL | undefined {
+    const scope = this.scope(table);
     if (scope && extra) return and(scope, extra);
     return scope ?? extra;
   }
 
-  /**
-   * Runs `fn` in a synchronous transaction and refuses async callbacks before they can commit.
-   * IMMEDIATE by default: a DEFERRED transaction that reads and then writes fails at once with
-   * SQLITE_BUSY_SNAPSHOT ("database is locked", the busy timeout does not apply) when another
-   * process (the web server, the worker) committed in between. Pass "deferred" only for reads.
-   */
-  protected transaction<R>(db: SyncDatabase, fn: (tx: SyncDatabase) => R, behavior: "deferred" | "immediate" = "immediate"): R {
-    return db.transaction(
-      (tx) => {
-        const guarded = liveOnlyWhileSynchronous(tx);
-        try {
-          const result = fn(guarded.tx);
-          if (isPromiseLike(result)) throw new AsyncTransactionError();
-          return result;
-        } finally {
-          // Code after an `await` inside the callback would run outside the transaction: refuse it.
-          guarded.end();
-        }
-      },
-      { behavior },
-    );
-  }
-
-  protected column(name: string): SQLiteColumn {
-    const column = (getTableColumns(this.table) as Record<string, SQLiteColumn>)[name];
+  protected column(name: string, table: T = this.table): SQLiteColumn {
+    const column = (getTableColumns(table) as Record<string, SQLiteColumn>)[name];
     if (!column) throw new InvalidQueryError(`${this.tableName} has no field "${name}".`);
     return column;
   }
@@ -305,13 +250,13 @@ export abstract class Model<
     return changes;
   }
 
-  private whereToSql(where: Where<T, TFilter> | undefined): SQL | undefined {
+  private whereToSql(table: T, where: Where<T, TFilter> | undefined): SQL | undefined {
     if (where === undefined) return undefined;
-    if (typeof where === "function") return where(this.table);
+    if (typeof where === "function") return where(table);
     if (where === null || typeof where !== "object") throw new InvalidQueryError(`${this.tableName}: where must be an object.`);
     this.assertCallerFields(where, "filter");
     const conditions = Object.entries(where).map(([key, value]) => {
-      const column = this.column(key);
+      const column = this.column(key, table);
       // An undefined filter value would silently match every row: refuse it.
       if (value === undefined) throw new InvalidQueryError(`${this.tableName}: where.${key} is undefined.`);
       return value === null ? isNull(column) : eq(column, value);
@@ -319,20 +264,20 @@ export abstract class Model<
     return conditions.length === 0 ? undefined : and(...conditions);
   }
 
-  private orderToSql(orderBy: OrderBy<RowOf<T>> | OrderBy<RowOf<T>>[] | undefined): SQL[] {
+  private orderToSql(table: T, orderBy: OrderBy<RowOf<T>> | OrderBy<RowOf<T>>[] | undefined): SQL[] {
     const list = orderBy === undefined ? [] : Array.isArray(orderBy) ? orderBy : [orderBy];
     const terms = list.map(({ column, direction = "asc" }) => {
       if (direction !== "asc" && direction !== "desc") throw new InvalidQueryError(`orderBy direction must be asc or desc.`);
-      return direction === "asc" ? asc(this.column(column)) : desc(this.column(column));
+      return direction === "asc" ? asc(this.column(column, table)) : desc(this.column(column, table));
     });
     // A stable tiebreaker so pagination never repeats or skips rows.
-    terms.push(asc(this.table.id));
+    terms.push(asc(table.id));
     return terms;
   }
 
-  private translateConflict<R>(fn: () => R): R {
+  private async translateConflict<R>(fn: () => Promise<R>): Promise<R> {
     try {
-      return fn();
+      return await fn();
     } catch (error) {
       if (isUniqueViolation(error)) {
         // The message names the table only: never another row's (or tenant's) values.
@@ -350,23 +295,6 @@ export abstract class Model<
       throw error;
     }
   }
-}
-
-/** Wraps a transaction handle so any use after the synchronous callback returned throws. */
-function liveOnlyWhileSynchronous(tx: SyncDatabase): { tx: SyncDatabase; end: () => void } {
-  let live = true;
-  const proxy = new Proxy(tx, {
-    get(target, property) {
-      if (!live) throw new AsyncTransactionError();
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === "function" ? (value.bind(target) as unknown) : value;
-    },
-  });
-  return { tx: proxy, end: () => (live = false) };
-}
-
-function isPromiseLike(value: unknown): boolean {
-  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
 }
 
 function assertWholeNumber(name: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): void {

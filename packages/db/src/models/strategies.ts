@@ -1,17 +1,18 @@
 import { eq, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import type { Session, SessionMode } from "../engine/session.ts";
 import { TenantScopeViolationError } from "../errors.ts";
 import { HybridDatabaseManager } from "../hybrid-manager.ts";
 import { tenantContext } from "../tenant-context.ts";
-import { Model, type ModelTable, type RowOf, type SyncDatabase } from "./base-model.ts";
+import { Model, type ModelTable, type RowOf } from "./base-model.ts";
 
-/** System data in shared.sqlite (the tenant registry): no tenant context needed or used. */
+/** System data in the shared store (the tenant registry): no tenant context needed or used. */
 export abstract class SystemModel<T extends ModelTable, TCreate extends object = Omit<T["$inferInsert"], "id" | "createdAt" | "updatedAt">> extends Model<
   T,
   TCreate
 > {
-  protected withDatabase<R>(_operation: string, fn: (db: SyncDatabase) => R): R {
-    return fn(HybridDatabaseManager.getInstance().getSharedDatabase());
+  protected session<R>(_operation: string, mode: SessionMode, fn: (session: Session) => Promise<R>): Promise<R> {
+    return HybridDatabaseManager.getInstance().sharedStore().session(mode, fn);
   }
 }
 
@@ -20,19 +21,19 @@ export type SharedCreate<T extends SharedTable> = Omit<T["$inferInsert"], "id" |
 export type SharedFilter<T extends SharedTable> = Partial<Omit<RowOf<T>, "tenantId">>;
 
 /**
- * Shared models live in shared.sqlite with a tenant_id column. The current tenant (from
+ * Shared models live in the shared store with a tenant_id column. The current tenant (from
  * `tenantContext`) is written on insert and ANDed into every read, update, delete and count. A
  * caller that passes `tenantId` in data or filters gets a TenantScopeViolationError; outside a
  * tenant context every method throws NoTenantContextError.
  */
 export abstract class SharedModel<T extends SharedTable> extends Model<T, SharedCreate<T>, SharedFilter<T>> {
-  protected withDatabase<R>(operation: string, fn: (db: SyncDatabase) => R): R {
+  protected session<R>(operation: string, mode: SessionMode, fn: (session: Session) => Promise<R>): Promise<R> {
     tenantContext.getCurrentTenantId(operation);
-    return fn(HybridDatabaseManager.getInstance().getSharedDatabase());
+    return HybridDatabaseManager.getInstance().sharedStore().session(mode, fn);
   }
 
-  protected override scope(): SQL {
-    return eq(this.table.tenantId, tenantContext.getCurrentTenantId(`${this.tableName} query`));
+  protected override scope(table: T): SQL {
+    return eq(table.tenantId, tenantContext.getCurrentTenantId(`${this.tableName} query`));
   }
 
   protected override ownedValues(): Record<string, unknown> {
@@ -46,12 +47,12 @@ export abstract class SharedModel<T extends SharedTable> extends Model<T, Shared
   }
 }
 
-/** Isolated models live in the current tenant's own file; no other tenant's rows exist there. */
+/** Isolated models live in the current tenant's own store; no other tenant's rows exist there. */
 export abstract class IsolatedModel<T extends ModelTable, TCreate extends object = Omit<T["$inferInsert"], "id" | "createdAt" | "updatedAt">> extends Model<
   T,
   TCreate
 > {
-  protected withDatabase<R>(operation: string, fn: (db: SyncDatabase) => R): R {
-    return tenantContext.withTenantDatabase(operation, fn);
+  protected session<R>(operation: string, mode: SessionMode, fn: (session: Session) => Promise<R>): Promise<R> {
+    return tenantContext.withTenantStore(operation, (store) => store.session(mode, fn));
   }
 }
