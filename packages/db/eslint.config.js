@@ -1,3 +1,26 @@
 import { sigilConfig } from "@sigil/eslint-config";
 
-export default sigilConfig({ layer: "db", tsconfigRootDir: import.meta.dirname });
+/**
+ * Engine-neutral code (the models, the engine layer) runs its queries on SQLite and PostgreSQL:
+ * only `await builder` works on both, so the SQLite-only executors are refused there
+ * (docs/architecture.md, "One model body, two engines").
+ */
+const engineNeutral = {
+  files: ["src/models/**/*.ts", "src/engine/**/*.ts"],
+  ignores: ["**/*.test.ts", "src/engine/raw.ts"],
+  rules: {
+    "no-restricted-syntax": [
+      "error",
+      {
+        selector: "CallExpression[arguments.length=0][callee.property.name=/^(get|all|run|prepare)$/]",
+        message: "SQLite-only executor: await the query builder instead (it runs on both engines).",
+      },
+      {
+        selector: "CallExpression[callee.property.name=/^(all|run|get|exec|transaction)$/][callee.object.property.name=/^(db|\\$client)$/]",
+        message: "SQLite-only call: use rawRows/rawRun (src/engine/raw.ts) or a session.",
+      },
+    ],
+  },
+};
+
+export default [...sigilConfig({ layer: "db", tsconfigRootDir: import.meta.dirname }), engineNeutral];

@@ -16,6 +16,7 @@ export type Tables = typeof sharedTables & typeof tenantTables;
 
 /** One transaction on one store: the database to build queries on and the tables to build them from. */
 export interface Session {
+  readonly engine: "sqlite" | "postgres";
   readonly db: Db;
   readonly t: Tables;
 }

@@ -19,7 +19,7 @@ export class SqliteStore implements Store {
     private readonly connection: SqliteConnection,
     db: Db,
   ) {
-    this.base = { db, t: sqliteTables };
+    this.base = { engine: "sqlite", db, t: sqliteTables };
   }
 
   session<R>(mode: SessionMode, fn: (session: Session) => Promise<R>): Promise<R> {
