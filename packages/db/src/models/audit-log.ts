@@ -23,8 +23,9 @@ export class AuditLogModel extends IsolatedModel<typeof auditLog> {
    */
   async recordFailedSignIns(window: FailedSignInWindow, ip: string | null): Promise<void> {
     const action = "auth.login_failed";
-    this.withDatabase("audit_log.recordFailedSignIns", (db) =>
-      db
+    await this.session("audit_log.recordFailedSignIns", "write", async ({ db, t }) => {
+      const { auditLog } = t;
+      await db
         .insert(auditLog)
         .values({
           id: failedSignInEntryId(window),
@@ -41,9 +42,8 @@ export class AuditLogModel extends IsolatedModel<typeof auditLog> {
           target: auditLog.id,
           set: { details: sql`excluded.details`, ip: sql`excluded.ip` },
           setWhere: onlyRaisesFailedSignInCount(auditLog.action, auditLog.details, action),
-        })
-        .run(),
-    );
+        });
+    });
   }
 
   /** Append-only: entries are never changed or removed (only with the whole tenant). */

@@ -1,13 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { HybridDatabaseManager } from "../hybrid-manager.ts";
+import { rawRows } from "../engine/raw.ts";
+import type { Session, Tables } from "../engine/session.ts";
 import { batchRuns, type BatchTarget } from "../schema/tenant/batch-runs.ts";
-import { datasetItems } from "../schema/tenant/datasets.ts";
-import { executions, type ExecutionInput, type ExecutionStatus } from "../schema/tenant/executions.ts";
+import type { ExecutionInput, ExecutionStatus } from "../schema/tenant/executions.ts";
 import { tenantContext } from "../tenant-context.ts";
 import { utcPeriod } from "../usage-periods.ts";
 import { signalWork } from "../work-signal.ts";
-import type { Page, RowOf, SyncDatabase } from "./base-model.ts";
+import type { Page, RowOf } from "./base-model.ts";
 import { IsolatedModel } from "./strategies.ts";
 import { tenantWorkModel } from "./tenant-work.ts";
 import { addUsage, assertWithinMonthlyLimits, type MonthlyLimits } from "./usage-counting.ts";
@@ -70,58 +71,53 @@ export class BatchRunModel extends IsolatedModel<typeof batchRuns> {
    * numbers, before anything is written.
    */
   async createWithinMonthlyLimit(run: NewBatchRun, cells: readonly BatchCell[], limits: MonthlyLimits, now = new Date()): Promise<BatchRunRow> {
-    return this.withDatabase("batch_runs.createWithinMonthlyLimit", (db) =>
-      this.transaction(db, (tx) => {
-        assertWithinMonthlyLimits(tx, limits, now, { needed: cells.length, what: "This run" });
-        const row = tx
-          .insert(batchRuns)
-          .values({ id: randomUUID(), ...run, status: "running", total: cells.length, createdAt: now, updatedAt: now })
-          .returning()
-          .get();
-        insertCells(tx, row, cells, now);
-        return row;
-      }),
-    );
-  }
-
-  async listPage(options: { promptId?: string; datasetId?: string; page?: number; pageSize?: number }): Promise<Page<BatchRunRow>> {
-    return this.findWithPagination({
-      where: {
-        ...(options.promptId !== undefined ? { promptId: options.promptId } : {}),
-        ...(options.datasetId !== undefined ? { datasetId: options.datasetId } : {}),
-      },
-      orderBy: { column: "createdAt", direction: "desc" },
-      page: options.page,
-      pageSize: options.pageSize,
+    return this.session("batch_runs.createWithinMonthlyLimit", "write", async (s) => {
+      await assertWithinMonthlyLimits(s, limits, now, { needed: cells.length, what: "This run" });
+      const [row] = await s.db
+        .insert(s.t.batchRuns)
+        .values({ id: randomUUID(), ...run, status: "running", total: cells.length, createdAt: now, updatedAt: now })
+        .returning();
+      if (!row) throw new Error("The batch run insert returned no row.");
+      await insertCells(s, row, cells, now);
+      return row;
     });
   }
 
   /** How many of the run's cells are in each status (the latest execution of each cell). */
   async progress(runId: string): Promise<Record<ExecutionStatus, number>> {
-    return this.withDatabase("batch_runs.progress", (db) => {
-      const rows = db.all<{ status: ExecutionStatus; n: number }>(sql`
-        SELECT status, count(*) AS n FROM (${latestCells(runId)}) GROUP BY status`);
+    return this.session("batch_runs.progress", "read", async (s) => {
+      const rows = await rawRows<{ status: ExecutionStatus; n: number | string }>(
+        s,
+        sql`SELECT status, count(*) AS n FROM (${latestCells(s.t, runId)}) AS cells GROUP BY status`,
+      );
       const byStatus: Record<ExecutionStatus, number> = { pending: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
-      for (const row of rows) byStatus[row.status] = row.n;
+      for (const row of rows) byStatus[row.status] = Number(row.n);
       return byStatus;
     });
   }
 
   /** The latest execution of every cell of the run, rows by item position (deleted items last). */
   async cells(runId: string, excerptChars = GRID_EXCERPT_CHARS): Promise<BatchCellExecution[]> {
-    return this.withDatabase("batch_runs.cells", (db) =>
-      db
-        .all<Omit<BatchCellExecution, "valid" | "input"> & { valid: number | null; input: string }>(
-          sql`
-          SELECT c.id, c.dataset_item_id AS datasetItemId, i.position AS position, c.target_index AS targetIndex, c.input AS input,
+    return this.session("batch_runs.cells", "read", async (s) => {
+      type Raw = Omit<BatchCellExecution, "valid" | "input" | "resultLength"> & { valid: number | boolean | null; input: unknown; resultLength: number | string };
+      const rows = await rawRows<Raw>(
+        s,
+        sql`
+          SELECT c.id, c.dataset_item_id AS "datasetItemId", i.position AS position, c.target_index AS "targetIndex", c.input AS input,
                  c.status, substr(coalesce(c.result, c.error), 1, ${excerptChars}) AS excerpt,
-                 length(coalesce(c.result, c.error, '')) AS resultLength, c.latency_ms AS latencyMs, c.input_tokens AS inputTokens,
-                 c.output_tokens AS outputTokens, c.cost_usd AS costUsd, c.valid AS valid, c.attempts AS attempts
-          FROM (${latestCells(runId)}) c LEFT JOIN ${datasetItems} i ON i.id = c.dataset_item_id
+                 length(coalesce(c.result, c.error, '')) AS "resultLength", c.latency_ms AS "latencyMs", c.input_tokens AS "inputTokens",
+                 c.output_tokens AS "outputTokens", c.cost_usd AS "costUsd", c.valid AS valid, c.attempts AS attempts
+          FROM (${latestCells(s.t, runId)}) c LEFT JOIN ${s.t.datasetItems} i ON i.id = c.dataset_item_id
           ORDER BY i.position IS NULL, i.position, c.created_at, c.target_index`,
-        )
-        .map((row) => ({ ...row, valid: row.valid === null ? null : row.valid === 1, input: JSON.parse(row.input) as ExecutionInput })),
-    );
+      );
+      // SQLite returns booleans as 0/1 and JSON as text; PostgreSQL as booleans and parsed JSON.
+      return rows.map((row) => ({
+        ...row,
+        resultLength: Number(row.resultLength),
+        valid: row.valid === null ? null : row.valid === 1 || row.valid === true,
+        input: (typeof row.input === "string" ? JSON.parse(row.input) : row.input) as ExecutionInput,
+      }));
+    });
   }
 
   /**
@@ -129,27 +125,25 @@ export class BatchRunModel extends IsolatedModel<typeof batchRuns> {
    * Returns the run, or null when it does not exist; a run that already ended is left as it is.
    */
   async cancel(runId: string, now = new Date()): Promise<{ run: BatchRunRow; cancelled: number } | null> {
-    return this.withDatabase("batch_runs.cancel", (db) =>
-      this.transaction(db, (tx) => {
-        const run = tx.select().from(batchRuns).where(eq(batchRuns.id, runId)).get();
-        if (!run) return null;
-        if (run.status !== "running") return { run, cancelled: 0 };
-        const cancelled = (
-          tx
-            .update(executions)
-            .set({ status: "cancelled", completedAt: now, updatedAt: now })
-            .where(and(eq(executions.batchRunId, runId), eq(executions.status, "pending")))
-            .run() as { changes: number }
-        ).changes;
-        const updated = tx
-          .update(batchRuns)
+    return this.session("batch_runs.cancel", "write", async ({ db, t }) => {
+      const { batchRuns, executions } = t;
+      const [run] = await db.select().from(batchRuns).where(eq(batchRuns.id, runId));
+      if (!run) return null;
+      if (run.status !== "running") return { run, cancelled: 0 };
+      const cancelled = (
+        await db
+          .update(executions)
           .set({ status: "cancelled", completedAt: now, updatedAt: now })
-          .where(and(eq(batchRuns.id, runId), eq(batchRuns.status, "running")))
-          .returning()
-          .get();
-        return { run: updated ?? run, cancelled };
-      }),
-    );
+          .where(and(eq(executions.batchRunId, runId), eq(executions.status, "pending")))
+          .returning({ id: executions.id })
+      ).length;
+      const [updated] = await db
+        .update(batchRuns)
+        .set({ status: "cancelled", completedAt: now, updatedAt: now })
+        .where(and(eq(batchRuns.id, runId), eq(batchRuns.status, "running")))
+        .returning();
+      return { run: updated ?? run, cancelled };
+    });
   }
 
   /**
@@ -158,25 +152,30 @@ export class BatchRunModel extends IsolatedModel<typeof batchRuns> {
    * Cells whose item was deleted are not retried.
    */
   async retryFailed(runId: string, limits: MonthlyLimits, now = new Date()): Promise<{ run: BatchRunRow; retried: number } | null> {
-    return this.withDatabase("batch_runs.retryFailed", (db) =>
-      this.transaction(db, (tx) => {
-        const run = tx.select().from(batchRuns).where(eq(batchRuns.id, runId)).get();
-        if (!run) return null;
-        const failed = tx.all<{ datasetItemId: string; input: string; targetIndex: number }>(sql`
-          SELECT dataset_item_id AS datasetItemId, input, target_index AS targetIndex FROM (${latestCells(runId)})
-          WHERE status = 'failed' AND dataset_item_id IS NOT NULL`);
-        if (failed.length === 0) return { run, retried: 0 };
-        assertWithinMonthlyLimits(tx, limits, now, { needed: failed.length, what: "Retrying the failed cells" });
-        insertCells(
-          tx,
-          run,
-          failed.map((cell) => ({ datasetItemId: cell.datasetItemId, input: JSON.parse(cell.input) as ExecutionInput, targetIndex: cell.targetIndex })),
-          now,
-        );
-        const updated = tx.update(batchRuns).set({ status: "running", completedAt: null, updatedAt: now }).where(eq(batchRuns.id, runId)).returning().get();
-        return { run: updated ?? run, retried: failed.length };
-      }),
-    );
+    return this.session("batch_runs.retryFailed", "write", async (s) => {
+      const { batchRuns } = s.t;
+      const [run] = await s.db.select().from(batchRuns).where(eq(batchRuns.id, runId));
+      if (!run) return null;
+      const failed = await rawRows<{ datasetItemId: string; input: unknown; targetIndex: number }>(
+        s,
+        sql`SELECT dataset_item_id AS "datasetItemId", input, target_index AS "targetIndex" FROM (${latestCells(s.t, runId)}) AS cells
+          WHERE status = 'failed' AND dataset_item_id IS NOT NULL`,
+      );
+      if (failed.length === 0) return { run, retried: 0 };
+      await assertWithinMonthlyLimits(s, limits, now, { needed: failed.length, what: "Retrying the failed cells" });
+      await insertCells(
+        s,
+        run,
+        failed.map((cell) => ({
+          datasetItemId: cell.datasetItemId,
+          input: (typeof cell.input === "string" ? JSON.parse(cell.input) : cell.input) as ExecutionInput,
+          targetIndex: cell.targetIndex,
+        })),
+        now,
+      );
+      const [updated] = await s.db.update(batchRuns).set({ status: "running", completedAt: null, updatedAt: now }).where(eq(batchRuns.id, runId)).returning();
+      return { run: updated ?? run, retried: failed.length };
+    });
   }
 }
 
@@ -188,10 +187,11 @@ export const batchRunModel = new BatchRunModel();
  * `completed`. The status guard makes the transition happen once, whichever transaction ends the
  * last execution; the runs that completed here are returned (for the `batch.completed` event).
  */
-export function completeFinishedRuns(tx: SyncDatabase, runIds: readonly (string | null)[], now: Date): BatchRunRow[] {
+export async function completeFinishedRuns(s: Session, runIds: readonly (string | null)[], now: Date): Promise<BatchRunRow[]> {
   const ids = [...new Set(runIds.filter((id): id is string => id !== null))];
   if (ids.length === 0) return [];
-  const completed = tx
+  const { batchRuns, executions } = s.t;
+  const completed = await s.db
     .update(batchRuns)
     .set({ status: "completed", completedAt: now, updatedAt: now })
     .where(
@@ -201,22 +201,21 @@ export function completeFinishedRuns(tx: SyncDatabase, runIds: readonly (string 
         sql`NOT EXISTS (SELECT 1 FROM ${executions} WHERE ${executions.batchRunId} = ${batchRuns.id} AND ${executions.status} IN ('pending', 'running'))`,
       ),
     )
-    .returning()
-    .all();
+    .returning();
   // In the transaction of the transition: batch.completed is queued exactly once, or not at all.
-  for (const run of completed) webhookDeliveryModel.queueBatchCompletedInTransaction(tx, run.id, now);
+  for (const run of completed) await webhookDeliveryModel.queueBatchCompletedInTransaction(s, run.id, now);
   return completed;
 }
 
 /** The latest execution of each cell (item × target) of a run: retries replace failed ones. */
-function latestCells(runId: string) {
+function latestCells({ executions }: Tables, runId: string) {
   return sql`SELECT * FROM (
       SELECT e.*, row_number() OVER (PARTITION BY coalesce(e.dataset_item_id, e.id), e.target_index ORDER BY e.created_at DESC, e.id DESC) AS cell_rank
-      FROM ${executions} e WHERE e.batch_run_id = ${runId}) WHERE cell_rank = 1`;
+      FROM ${executions} e WHERE e.batch_run_id = ${runId}) AS ranked WHERE cell_rank = 1`;
 }
 
 /** Inserts the cells' pending executions, counts them in the month, and tells the worker once. */
-function insertCells(tx: SyncDatabase, run: BatchRunRow, cells: readonly BatchCell[], now: Date): void {
+async function insertCells(s: Session, run: BatchRunRow, cells: readonly BatchCell[], now: Date): Promise<void> {
   for (let start = 0; start < cells.length; start += 50) {
     const values = cells.slice(start, start + 50).map((cell) => {
       const target = run.targets[cell.targetIndex];
@@ -237,11 +236,11 @@ function insertCells(tx: SyncDatabase, run: BatchRunRow, cells: readonly BatchCe
         updatedAt: now,
       };
     });
-    tx.insert(executions).values(values).run();
+    await s.db.insert(s.t.executions).values(values);
   }
-  addUsage(tx, "executions", utcPeriod(now), cells.length, now);
-  // Inside the transaction: the worker's index never misses a committed execution (models/execution.ts).
-  tenantWorkModel.markPending(tenantContext.getCurrentTenantId("batch_runs.create"), now.getTime());
+  await addUsage(s, "executions", utcPeriod(now), cells.length, now);
+  // Inside the session: the worker's index never misses a committed execution (models/execution.ts).
+  await tenantWorkModel.markPending(tenantContext.getCurrentTenantId("batch_runs.create"), now.getTime());
   const dataDir = HybridDatabaseManager.getInstance().options.dataDir;
-  queueMicrotask(() => signalWork(dataDir));
+  setImmediate(() => signalWork(dataDir));
 }

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, count, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { InvalidQueryError, NotFoundError } from "../errors.ts";
+import type { Session, Tables } from "../engine/session.ts";
 import { datasetItems, datasets, type DatasetVariables } from "../schema/tenant/datasets.ts";
-import { MAX_PAGE_SIZE, type Page, type RowOf, type SyncDatabase } from "./base-model.ts";
+import { MAX_PAGE_SIZE, type Page, type RowOf } from "./base-model.ts";
 import { IsolatedModel } from "./strategies.ts";
 import { assertStorageRoom, formatBytes } from "./storage.ts";
 import { containsText } from "./text-search.ts";
@@ -40,57 +41,53 @@ export class DatasetModel extends IsolatedModel<typeof datasets> {
     const page = options.page ?? 1;
     const pageSize = Math.min(options.pageSize ?? 20, MAX_PAGE_SIZE);
     const query = options.query?.trim();
-    const where: SQL | undefined = query ? containsText(datasets.name, query) : undefined;
-    return this.withDatabase("datasets.listWithCounts", (db) =>
-      this.transaction(
-        db,
-        (tx) => {
-          const total = tx.select({ n: count() }).from(datasets).where(where).get()?.n ?? 0;
-          const data = tx
-            .select({
-              ...this.columns(),
-              // Qualified by hand: inside the subquery an unqualified "id" would be the item's.
-              itemCount: sql<number>`(select count(*) from "dataset_items" where "dataset_items"."dataset_id" = "datasets"."id")`,
-            })
-            .from(datasets)
-            .where(where)
-            .orderBy(desc(datasets.updatedAt), asc(datasets.id))
-            .limit(pageSize)
-            .offset((page - 1) * pageSize)
-            .all();
-          return { data, total, page, pageSize, totalPages: Math.ceil(total / pageSize) };
-        },
-        "deferred",
-      ),
-    );
+    return this.session("datasets.listWithCounts", "read", async ({ db, t }) => {
+      const { datasets } = t;
+      const where: SQL | undefined = query ? containsText(datasets.name, query) : undefined;
+      const [counted] = await db.select({ n: count() }).from(datasets).where(where);
+      const total = counted?.n ?? 0;
+      const data = await db
+        .select({
+          ...datasetColumns(t),
+          // Qualified by hand: inside the subquery an unqualified "id" would be the item's.
+          itemCount: sql<number>`(select count(*) from "dataset_items" where "dataset_items"."dataset_id" = "datasets"."id")`.mapWith(Number),
+        })
+        .from(datasets)
+        .where(where)
+        .orderBy(desc(datasets.updatedAt), asc(datasets.id))
+        .limit(pageSize)
+        .offset((page - 1) * pageSize);
+      return { data, total, page, pageSize, totalPages: Math.ceil(total / pageSize) };
+    });
   }
 
   async countItems(datasetId: string): Promise<number> {
-    return this.withDatabase("datasets.countItems", (db) => countItemsSync(db, datasetId));
+    return this.session("datasets.countItems", "read", (s) => countItemsIn(s, datasetId));
   }
 
-  /** Marks the dataset changed (its list order and `updatedBy`) inside an item write's transaction. */
-  touchSync(tx: SyncDatabase, datasetId: string, userId: string | null): void {
-    tx.update(datasets).set({ updatedAt: new Date(), updatedBy: userId }).where(eq(datasets.id, datasetId)).run();
+  /** Marks the dataset changed (its list order and `updatedBy`) inside an item write's session. */
+  async touch({ db, t }: Session, datasetId: string, userId: string | null): Promise<void> {
+    await db.update(t.datasets).set({ updatedAt: new Date(), updatedBy: userId }).where(eq(t.datasets.id, datasetId));
   }
+}
 
-  private columns() {
-    return {
-      id: datasets.id,
-      name: datasets.name,
-      description: datasets.description,
-      createdBy: datasets.createdBy,
-      updatedBy: datasets.updatedBy,
-      createdAt: datasets.createdAt,
-      updatedAt: datasets.updatedAt,
-    };
-  }
+function datasetColumns({ datasets }: Tables) {
+  return {
+    id: datasets.id,
+    name: datasets.name,
+    description: datasets.description,
+    createdBy: datasets.createdBy,
+    updatedBy: datasets.updatedBy,
+    createdAt: datasets.createdAt,
+    updatedAt: datasets.updatedAt,
+  };
 }
 
 export const datasetModel = new DatasetModel();
 
-function countItemsSync(db: SyncDatabase, datasetId: string): number {
-  return db.select({ n: count() }).from(datasetItems).where(eq(datasetItems.datasetId, datasetId)).get()?.n ?? 0;
+async function countItemsIn({ db, t }: Session, datasetId: string): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(t.datasetItems).where(eq(t.datasetItems.datasetId, datasetId));
+  return row?.n ?? 0;
 }
 
 /**
@@ -129,43 +126,41 @@ export class DatasetItemModel extends IsolatedModel<typeof datasetItems> {
     userId: string | null,
   ): Promise<DatasetItemRow[]> {
     const bytes = items.reduce((sum, item) => sum + datasetItemBytes(item), 0);
-    return this.withDatabase("dataset_items.appendWithinLimits", (db) =>
-      this.transaction(db, (tx) => {
-        const dataset = requireDataset(tx, datasetId);
-        const current = countItemsSync(tx, datasetId);
-        if (current + items.length > limits.items) {
-          throw new InvalidQueryError(
-            `Dataset "${dataset.name}" has ${current} items; adding ${items.length} would pass the limit of ${limits.items} items per dataset.`,
-          );
-        }
-        const what = items.length === 1 ? `Adding this item (${formatBytes(bytes)})` : `Adding these ${items.length} items (${formatBytes(bytes)})`;
-        assertStorageRoom(tx, bytes, limits.bytes, what);
-        const last = tx
-          .select({ position: sql<number | null>`max(${datasetItems.position})` })
-          .from(datasetItems)
-          .where(eq(datasetItems.datasetId, datasetId))
-          .get();
-        let position = (last?.position ?? -1) + 1;
-        const now = new Date();
-        const rows: DatasetItemRow[] = [];
-        // Bounded chunks: SQLite limits the variables of one statement.
-        for (let start = 0; start < items.length; start += 100) {
-          const values = items.slice(start, start + 100).map((item) => ({
-            id: randomUUID(),
-            datasetId,
-            position: position++,
-            variables: item.variables,
-            expectedOutput: item.expectedOutput ?? null,
-            tags: item.tags ?? [],
-            createdAt: now,
-            updatedAt: now,
-          }));
-          rows.push(...tx.insert(datasetItems).values(values).returning().all());
-        }
-        datasetModel.touchSync(tx, datasetId, userId);
-        return rows;
-      }),
-    );
+    return this.session("dataset_items.appendWithinLimits", "write", async (s) => {
+      const { datasetItems } = s.t;
+      const dataset = await requireDataset(s, datasetId);
+      const current = await countItemsIn(s, datasetId);
+      if (current + items.length > limits.items) {
+        throw new InvalidQueryError(
+          `Dataset "${dataset.name}" has ${current} items; adding ${items.length} would pass the limit of ${limits.items} items per dataset.`,
+        );
+      }
+      const what = items.length === 1 ? `Adding this item (${formatBytes(bytes)})` : `Adding these ${items.length} items (${formatBytes(bytes)})`;
+      await assertStorageRoom(s, bytes, limits.bytes, what);
+      const [last] = await s.db
+        .select({ position: sql<number | null>`max(${datasetItems.position})`.mapWith(Number) })
+        .from(datasetItems)
+        .where(eq(datasetItems.datasetId, datasetId));
+      let position = (last?.position ?? -1) + 1;
+      const now = new Date();
+      const rows: DatasetItemRow[] = [];
+      // Bounded chunks: SQLite limits the variables of one statement.
+      for (let start = 0; start < items.length; start += 100) {
+        const values = items.slice(start, start + 100).map((item) => ({
+          id: randomUUID(),
+          datasetId,
+          position: position++,
+          variables: item.variables,
+          expectedOutput: item.expectedOutput ?? null,
+          tags: item.tags ?? [],
+          createdAt: now,
+          updatedAt: now,
+        }));
+        rows.push(...(await s.db.insert(datasetItems).values(values).returning()));
+      }
+      await datasetModel.touch(s, datasetId, userId);
+      return rows;
+    });
   }
 
   /** Changes one item of `datasetId`; growing it checks the plan's storage. Null: no such item. */
@@ -176,58 +171,54 @@ export class DatasetItemModel extends IsolatedModel<typeof datasetItems> {
     limitBytes: number,
     userId: string | null,
   ): Promise<DatasetItemRow | null> {
-    return this.withDatabase("dataset_items.updateWithinStorage", (db) =>
-      this.transaction(db, (tx) => {
-        const before = tx
-          .select()
-          .from(datasetItems)
-          .where(and(eq(datasetItems.id, id), eq(datasetItems.datasetId, datasetId)))
-          .get();
-        if (!before) return null;
-        const after: DatasetItemInput = {
-          variables: patch.variables ?? before.variables,
-          expectedOutput: patch.expectedOutput === undefined ? before.expectedOutput : patch.expectedOutput,
-          tags: patch.tags ?? before.tags,
-        };
-        const growth = datasetItemBytes(after) - datasetItemBytes(before);
-        assertStorageRoom(tx, growth, limitBytes, `Growing this item by ${formatBytes(growth)}`);
-        const row = tx
-          .update(datasetItems)
-          .set({ variables: after.variables, expectedOutput: after.expectedOutput ?? null, tags: after.tags ?? [], updatedAt: new Date() })
-          .where(eq(datasetItems.id, id))
-          .returning()
-          .get();
-        datasetModel.touchSync(tx, datasetId, userId);
-        return row ?? null;
-      }),
-    );
+    return this.session("dataset_items.updateWithinStorage", "write", async (s) => {
+      const { datasetItems } = s.t;
+      const [before] = await s.db
+        .select()
+        .from(datasetItems)
+        .where(and(eq(datasetItems.id, id), eq(datasetItems.datasetId, datasetId)));
+      if (!before) return null;
+      const after: DatasetItemInput = {
+        variables: patch.variables ?? before.variables,
+        expectedOutput: patch.expectedOutput === undefined ? before.expectedOutput : patch.expectedOutput,
+        tags: patch.tags ?? before.tags,
+      };
+      const growth = datasetItemBytes(after) - datasetItemBytes(before);
+      await assertStorageRoom(s, growth, limitBytes, `Growing this item by ${formatBytes(growth)}`);
+      const [row] = await s.db
+        .update(datasetItems)
+        .set({ variables: after.variables, expectedOutput: after.expectedOutput ?? null, tags: after.tags ?? [], updatedAt: new Date() })
+        .where(eq(datasetItems.id, id))
+        .returning();
+      await datasetModel.touch(s, datasetId, userId);
+      return row ?? null;
+    });
   }
 
   /** Deletes the listed items of `datasetId` (ids of other datasets are ignored); returns how many went. */
   async deleteMany(datasetId: string, ids: readonly string[], userId: string | null): Promise<number> {
     if (ids.length === 0) return 0;
-    return this.withDatabase("dataset_items.deleteMany", (db) =>
-      this.transaction(db, (tx) => {
-        let deleted = 0;
-        for (let start = 0; start < ids.length; start += 500) {
-          const chunk = ids.slice(start, start + 500);
-          const result = tx
-            .delete(datasetItems)
-            .where(and(eq(datasetItems.datasetId, datasetId), inArray(datasetItems.id, chunk)))
-            .run() as { changes: number };
-          deleted += result.changes;
-        }
-        if (deleted > 0) datasetModel.touchSync(tx, datasetId, userId);
-        return deleted;
-      }),
-    );
+    return this.session("dataset_items.deleteMany", "write", async (s) => {
+      const { datasetItems } = s.t;
+      let deleted = 0;
+      for (let start = 0; start < ids.length; start += 500) {
+        const chunk = ids.slice(start, start + 500);
+        const gone = await s.db
+          .delete(datasetItems)
+          .where(and(eq(datasetItems.datasetId, datasetId), inArray(datasetItems.id, chunk)))
+          .returning({ id: datasetItems.id });
+        deleted += gone.length;
+      }
+      if (deleted > 0) await datasetModel.touch(s, datasetId, userId);
+      return deleted;
+    });
   }
 }
 
 export const datasetItemModel = new DatasetItemModel();
 
-function requireDataset(tx: SyncDatabase, datasetId: string): { name: string } {
-  const found = tx.select({ name: datasets.name }).from(datasets).where(eq(datasets.id, datasetId)).get();
+async function requireDataset({ db, t }: Session, datasetId: string): Promise<{ name: string }> {
+  const [found] = await db.select({ name: t.datasets.name }).from(t.datasets).where(eq(t.datasets.id, datasetId));
   if (!found) throw new NotFoundError(`Dataset ${datasetId} does not exist.`);
   return found;
 }

@@ -1,7 +1,6 @@
 import { and, asc, eq } from "drizzle-orm";
 import { ConflictError } from "../errors.ts";
 import { deployments } from "../schema/tenant/deployments.ts";
-import { prompts, promptVersions } from "../schema/tenant/prompts.ts";
 import type { RowOf } from "./base-model.ts";
 import { IsolatedModel } from "./strategies.ts";
 
@@ -33,25 +32,19 @@ export class DeploymentModel extends IsolatedModel<typeof deployments> {
    * with the prompt's current version). Null if the prompt does not exist.
    */
   async forPrompt(promptId: string): Promise<{ currentVersion: number; deployments: DeploymentLabel[] } | null> {
-    return this.withDatabase("deployments.forPrompt", (db) =>
-      this.transaction(
-        db,
-        (tx) => {
-          const prompt = tx.select({ currentVersion: prompts.currentVersion }).from(prompts).where(eq(prompts.id, promptId)).get();
-          if (!prompt) return null;
-          const rows = tx.select().from(deployments).where(eq(deployments.promptId, promptId)).orderBy(asc(deployments.name)).all();
-          return {
-            currentVersion: prompt.currentVersion,
-            deployments: rows.map((row): DeploymentLabel =>
-              row.promptVersion === null
-                ? { ...row, servedVersion: prompt.currentVersion, tracking: "latest" }
-                : { ...row, servedVersion: row.promptVersion, tracking: "pinned" },
-            ),
-          };
-        },
-        "deferred",
-      ),
-    );
+    return this.session("deployments.forPrompt", "read", async ({ db, t }) => {
+      const [prompt] = await db.select({ currentVersion: t.prompts.currentVersion }).from(t.prompts).where(eq(t.prompts.id, promptId));
+      if (!prompt) return null;
+      const rows = await db.select().from(t.deployments).where(eq(t.deployments.promptId, promptId)).orderBy(asc(t.deployments.name));
+      return {
+        currentVersion: prompt.currentVersion,
+        deployments: rows.map((row): DeploymentLabel =>
+          row.promptVersion === null
+            ? { ...row, servedVersion: prompt.currentVersion, tracking: "latest" }
+            : { ...row, servedVersion: row.promptVersion, tracking: "pinned" },
+        ),
+      };
+    });
   }
 
   /**
@@ -62,25 +55,19 @@ export class DeploymentModel extends IsolatedModel<typeof deployments> {
    * checked for deployments.
    */
   async createForPrompt(data: DeploymentCreate): Promise<DeploymentRow> {
-    return this.withDatabase("deployments.createForPrompt", (db) =>
-      this.transaction(
-        db,
-        (tx) => {
-          const prompt = tx.select({ id: prompts.id }).from(prompts).where(eq(prompts.id, data.promptId)).get();
-          if (!prompt) throw new ConflictError(`Prompt ${data.promptId} was deleted while the deployment was being created; nothing was saved.`);
-          if (data.promptVersion !== null && data.promptVersion !== undefined) {
-            const version = tx
-              .select({ id: promptVersions.id })
-              .from(promptVersions)
-              .where(and(eq(promptVersions.promptId, data.promptId), eq(promptVersions.version, data.promptVersion)))
-              .get();
-            if (!version) throw new ConflictError(`Version ${data.promptVersion} of prompt ${data.promptId} no longer exists; nothing was saved.`);
-          }
-          return this.createSync(data);
-        },
-        "immediate",
-      ),
-    );
+    return this.session("deployments.createForPrompt", "write", async (s) => {
+      const { db, t } = s;
+      const [prompt] = await db.select({ id: t.prompts.id }).from(t.prompts).where(eq(t.prompts.id, data.promptId));
+      if (!prompt) throw new ConflictError(`Prompt ${data.promptId} was deleted while the deployment was being created; nothing was saved.`);
+      if (data.promptVersion !== null && data.promptVersion !== undefined) {
+        const [version] = await db
+          .select({ id: t.promptVersions.id })
+          .from(t.promptVersions)
+          .where(and(eq(t.promptVersions.promptId, data.promptId), eq(t.promptVersions.version, data.promptVersion)));
+        if (!version) throw new ConflictError(`Version ${data.promptVersion} of prompt ${data.promptId} no longer exists; nothing was saved.`);
+      }
+      return this.insertRow(s, data);
+    });
   }
 }
 

@@ -13,13 +13,12 @@ export class ExecutionCommentModel extends IsolatedModel<typeof executionComment
 
   /** An execution's comments, oldest first (a conversation reads top to bottom). */
   async listForExecution(executionId: string): Promise<ExecutionCommentRow[]> {
-    return this.withDatabase("executionComments.listForExecution", (db) =>
+    return this.session("executionComments.listForExecution", "read", ({ db, t }) =>
       db
         .select()
-        .from(executionComments)
-        .where(eq(executionComments.executionId, executionId))
-        .orderBy(asc(executionComments.createdAt), asc(executionComments.id))
-        .all(),
+        .from(t.executionComments)
+        .where(eq(t.executionComments.executionId, executionId))
+        .orderBy(asc(t.executionComments.createdAt), asc(t.executionComments.id)),
     );
   }
 }

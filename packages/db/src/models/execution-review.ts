@@ -1,6 +1,5 @@
 import { and, desc, eq, gte, lt, or, type SQL } from "drizzle-orm";
 import { executions, type ExecutionStatus, type ReviewStatus } from "../schema/tenant/executions.ts";
-import { prompts } from "../schema/tenant/prompts.ts";
 import type { Page } from "./base-model.ts";
 import { completeFinishedRuns } from "./batch-run.ts";
 import type { ExecutionRow } from "./execution.ts";
@@ -32,9 +31,11 @@ export interface ExportCursor {
   id: string;
 }
 
+type ExecutionsTable = typeof executions;
+
 export type CancelOutcome = { cancelled: true; row: ExecutionRow } | { cancelled: false; status: ExecutionStatus } | null;
 
-function filterSql(filter: ExecutionFilter): SQL | undefined {
+function filterSql(executions: ExecutionsTable, filter: ExecutionFilter): SQL | undefined {
   const conditions: SQL[] = [];
   if (filter.status !== undefined) conditions.push(eq(executions.status, filter.status));
   if (filter.promptId !== undefined) conditions.push(eq(executions.promptId, filter.promptId));
@@ -53,9 +54,8 @@ export class ExecutionReviewModel extends IsolatedModel<typeof executions> {
 
   /** Newest first, filtered. */
   async list(filter: ExecutionFilter, page: number, pageSize: number): Promise<Page<ExecutionRow>> {
-    const where = filterSql(filter);
     return this.findWithPagination({
-      ...(where ? { where: () => where } : {}),
+      where: (table) => filterSql(table, filter),
       orderBy: { column: "createdAt", direction: "desc" },
       page,
       pageSize,
@@ -67,21 +67,21 @@ export class ExecutionReviewModel extends IsolatedModel<typeof executions> {
    * 1 and at row 100,000, and rows created meanwhile neither repeat nor shift the pages).
    */
   async exportPage(filter: ExecutionFilter, cursor: ExportCursor | null, limit: number): Promise<ExportedExecution[]> {
-    const after = cursor
-      ? or(lt(executions.createdAt, cursor.createdAt), and(eq(executions.createdAt, cursor.createdAt), lt(executions.id, cursor.id)))
-      : undefined;
-    const conditions = [filterSql(filter), after].filter((condition): condition is SQL => condition !== undefined);
-    return this.withDatabase("executions.exportPage", (db) =>
-      db
+    return this.session("executions.exportPage", "read", async ({ db, t }) => {
+      const { executions, prompts } = t;
+      const after = cursor
+        ? or(lt(executions.createdAt, cursor.createdAt), and(eq(executions.createdAt, cursor.createdAt), lt(executions.id, cursor.id)))
+        : undefined;
+      const conditions = [filterSql(executions, filter), after].filter((condition): condition is SQL => condition !== undefined);
+      const rows = await db
         .select({ execution: executions, promptName: prompts.name })
         .from(executions)
         .leftJoin(prompts, eq(prompts.id, executions.promptId))
         .where(conditions.length > 0 ? and(...conditions) : undefined)
         .orderBy(desc(executions.createdAt), desc(executions.id))
-        .limit(limit)
-        .all()
-        .map((row) => ({ ...row.execution, promptName: row.promptName })),
-    );
+        .limit(limit);
+      return rows.map((row) => ({ ...row.execution, promptName: row.promptName }));
+    });
   }
 
   /**
@@ -91,27 +91,21 @@ export class ExecutionReviewModel extends IsolatedModel<typeof executions> {
    * status that kept it from being cancelled.
    */
   async cancelPending(id: string, now = new Date()): Promise<CancelOutcome> {
-    return this.withDatabase("executions.cancelPending", (db) =>
-      this.transaction(
-        db,
-        (tx) => {
-          const row = tx
-            .update(executions)
-            .set({ status: "cancelled", error: "Cancelled before it ran.", completedAt: now, updatedAt: now })
-            .where(and(eq(executions.id, id), eq(executions.status, "pending")))
-            .returning()
-            .get();
-          if (row) {
-            // Cancelling the last pending cell of a batch run ends the run, as a finish would.
-            completeFinishedRuns(tx, [row.batchRunId], now);
-            return { cancelled: true as const, row };
-          }
-          const current = tx.select({ status: executions.status }).from(executions).where(eq(executions.id, id)).get();
-          return current ? { cancelled: false as const, status: current.status } : null;
-        },
-        "immediate",
-      ),
-    );
+    return this.session("executions.cancelPending", "write", async (s) => {
+      const { executions } = s.t;
+      const [row] = await s.db
+        .update(executions)
+        .set({ status: "cancelled", error: "Cancelled before it ran.", completedAt: now, updatedAt: now })
+        .where(and(eq(executions.id, id), eq(executions.status, "pending")))
+        .returning();
+      if (row) {
+        // Cancelling the last pending cell of a batch run ends the run, as a finish would.
+        await completeFinishedRuns(s, [row.batchRunId], now);
+        return { cancelled: true as const, row };
+      }
+      const [current] = await s.db.select({ status: executions.status }).from(executions).where(eq(executions.id, id));
+      return current ? { cancelled: false as const, status: current.status } : null;
+    });
   }
 
   /** Sets the star and/or the review status; null when the execution does not exist. */
@@ -125,7 +119,10 @@ export class ExecutionReviewModel extends IsolatedModel<typeof executions> {
       ...(patch.reviewStatus !== undefined ? { reviewStatus: patch.reviewStatus } : {}),
       updatedAt: now,
     };
-    return this.withDatabase("executions.setReview", (db) => db.update(executions).set(values).where(eq(executions.id, id)).returning().get() ?? null);
+    return this.session("executions.setReview", "write", async ({ db, t }) => {
+      const [row] = await db.update(t.executions).set(values).where(eq(t.executions.id, id)).returning();
+      return row ?? null;
+    });
   }
 }
 

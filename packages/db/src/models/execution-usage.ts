@@ -1,6 +1,7 @@
 import { and, eq, gte, lt, sql } from "drizzle-orm";
+import { countWhere, sumOf, utcDay } from "../engine/dialect.ts";
+import type { Tables } from "../engine/session.ts";
 import { executions } from "../schema/tenant/executions.ts";
-import { prompts } from "../schema/tenant/prompts.ts";
 import { IsolatedModel } from "./strategies.ts";
 
 /** The numbers of one group of executions (a day, a provider, a model, a prompt, or all). */
@@ -25,16 +26,16 @@ export interface ExecutionUsageSummary {
   byPrompt: (UsageFigures & { promptId: string; name: string | null })[];
 }
 
-const figures = {
-  executions: sql<number>`count(*)`,
-  failed: sql<number>`coalesce(sum(${executions.status} = 'failed'), 0)`,
-  inputTokens: sql<number>`coalesce(sum(${executions.inputTokens}), 0)`,
-  outputTokens: sql<number>`coalesce(sum(${executions.outputTokens}), 0)`,
-  costUsd: sql<number>`coalesce(sum(${executions.costUsd}), 0)`,
-  unpriced: sql<number>`coalesce(sum(${executions.costUsd} IS NULL AND (${executions.inputTokens} IS NOT NULL OR ${executions.outputTokens} IS NOT NULL)), 0)`,
-};
-
-const utcDay = sql<string>`strftime('%Y-%m-%d', ${executions.createdAt} / 1000, 'unixepoch')`;
+function figures({ executions }: Tables) {
+  return {
+    executions: sql<number>`count(*)`.mapWith(Number),
+    failed: countWhere(sql`${executions.status} = 'failed'`),
+    inputTokens: sumOf(executions.inputTokens),
+    outputTokens: sumOf(executions.outputTokens),
+    costUsd: sumOf(executions.costUsd),
+    unpriced: countWhere(sql`${executions.costUsd} IS NULL AND (${executions.inputTokens} IS NOT NULL OR ${executions.outputTokens} IS NOT NULL)`),
+  };
+}
 
 /**
  * The usage dashboard's aggregates over the current tenant's executions, in SQL in its own file:
@@ -47,48 +48,42 @@ export class ExecutionUsageModel extends IsolatedModel<typeof executions> {
   }
 
   async summary(from: Date, to: Date): Promise<ExecutionUsageSummary> {
-    return this.withDatabase("executions.usageSummary", (db) =>
-      // One read transaction: the five queries see the same executions.
-      this.transaction(
-        db,
-        (tx) => {
-          const inRange = and(gte(executions.createdAt, from), lt(executions.createdAt, to));
-          const totals = tx.select(figures).from(executions).where(inRange).get();
-          return {
-            totals: totals ?? { executions: 0, failed: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, unpriced: 0 },
-            byDay: tx
-              .select({ day: utcDay, ...figures })
-              .from(executions)
-              .where(inRange)
-              .groupBy(utcDay)
-              .orderBy(utcDay)
-              .all(),
-            byProvider: tx
-              .select({ provider: executions.provider, ...figures })
-              .from(executions)
-              .where(inRange)
-              .groupBy(executions.provider)
-              .orderBy(executions.provider)
-              .all(),
-            byModel: tx
-              .select({ provider: executions.provider, model: executions.model, ...figures })
-              .from(executions)
-              .where(inRange)
-              .groupBy(executions.provider, executions.model)
-              .orderBy(executions.provider, executions.model)
-              .all(),
-            byPrompt: tx
-              .select({ promptId: executions.promptId, name: prompts.name, ...figures })
-              .from(executions)
-              .leftJoin(prompts, eq(prompts.id, executions.promptId))
-              .where(inRange)
-              .groupBy(executions.promptId)
-              .all(),
-          };
-        },
-        "deferred",
-      ),
-    );
+    // One read session: the five queries see the same executions.
+    return this.session("executions.usageSummary", "read", async (s) => {
+      const { db, t } = s;
+      const { executions, prompts } = t;
+      const sums = figures(t);
+      const day = utcDay(s, executions.createdAt);
+      const inRange = and(gte(executions.createdAt, from), lt(executions.createdAt, to));
+      const [totals] = await db.select(sums).from(executions).where(inRange);
+      return {
+        totals: totals ?? { executions: 0, failed: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, unpriced: 0 },
+        byDay: await db
+          .select({ day, ...sums })
+          .from(executions)
+          .where(inRange)
+          .groupBy(day)
+          .orderBy(day),
+        byProvider: await db
+          .select({ provider: executions.provider, ...sums })
+          .from(executions)
+          .where(inRange)
+          .groupBy(executions.provider)
+          .orderBy(executions.provider),
+        byModel: await db
+          .select({ provider: executions.provider, model: executions.model, ...sums })
+          .from(executions)
+          .where(inRange)
+          .groupBy(executions.provider, executions.model)
+          .orderBy(executions.provider, executions.model),
+        byPrompt: await db
+          .select({ promptId: executions.promptId, name: prompts.name, ...sums })
+          .from(executions)
+          .leftJoin(prompts, eq(prompts.id, executions.promptId))
+          .where(inRange)
+          .groupBy(executions.promptId, prompts.name),
+      };
+    });
   }
 }
 

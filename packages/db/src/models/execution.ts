@@ -1,8 +1,9 @@
 import { and, asc, eq, gte, isNull, lt, lte, or, sql } from "drizzle-orm";
+import type { Session } from "../engine/session.ts";
 import { executions, type ExecutionStatus, type ValidationIssue } from "../schema/tenant/executions.ts";
 import { addUsage, assertWithinMonthlyLimits, readUsage, type MonthlyLimits } from "./usage-counting.ts";
 import { completeFinishedRuns, type BatchRunRow } from "./batch-run.ts";
-import type { RowOf, SyncDatabase } from "./base-model.ts";
+import type { RowOf } from "./base-model.ts";
 import { IsolatedModel } from "./strategies.ts";
 import { InvalidQueryError } from "../errors.ts";
 import { HybridDatabaseManager } from "../hybrid-manager.ts";
@@ -11,7 +12,7 @@ import { signalWork } from "../work-signal.ts";
 import { tenantWorkModel } from "./tenant-work.ts";
 import { utcPeriod } from "../usage-periods.ts";
 import { webhookDeliveryModel } from "./webhook-delivery.ts";
-import { executionEventDataSync } from "./webhook-events.ts";
+import { readExecutionEventData } from "./webhook-events.ts";
 
 export { utcMonth, utcPeriod } from "../usage-periods.ts";
 export { assertWithinMonthlyLimits, type MonthlyLimits } from "./usage-counting.ts";
@@ -56,41 +57,32 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
    */
   async claimNextPending(claim: WorkerClaim, now = new Date()): Promise<ExecutionRow | null> {
     assertClaim(claim);
-    return this.withDatabase("executions.claimNextPending", (db) =>
-      // IMMEDIATE: a deferred read-then-write can fail with SQLITE_BUSY_SNAPSHOT when another
-      // process (the web app) writes between the SELECT and the UPDATE.
-      this.transaction(
-        db,
-        (tx) => {
-          const next = tx
-            .select()
-            .from(executions)
-            .where(eq(executions.status, "pending"))
-            .orderBy(asc(executions.createdAt), asc(executions.id))
-            .limit(1)
-            .get();
-          if (!next) return null;
-          const leaseExpiresAt = new Date(now.getTime() + claim.leaseMs);
-          const row =
-            tx
-              .update(executions)
-              .set({
-                status: "running",
-                startedAt: now,
-                attempts: sql`${executions.attempts} + 1`,
-                claimedBy: claim.workerId,
-                leaseExpiresAt,
-                updatedAt: now,
-              })
-              .where(and(eq(executions.id, next.id), eq(executions.status, "pending")))
-              .returning()
-              .get() ?? null;
-          if (row) tenantWorkModel.recordClaim(tenantContext.getCurrentTenantId("executions.claimNextPending"), leaseExpiresAt.getTime(), now.getTime());
-          return row;
-        },
-        "immediate",
-      ),
-    );
+    // A write session: the SELECT and the UPDATE must not interleave with another claimer's.
+    return this.session("executions.claimNextPending", "write", async ({ db, t }) => {
+      const { executions } = t;
+      const [next] = await db
+        .select()
+        .from(executions)
+        .where(eq(executions.status, "pending"))
+        .orderBy(asc(executions.createdAt), asc(executions.id))
+        .limit(1);
+      if (!next) return null;
+      const leaseExpiresAt = new Date(now.getTime() + claim.leaseMs);
+      const [row] = await db
+        .update(executions)
+        .set({
+          status: "running",
+          startedAt: now,
+          attempts: sql`${executions.attempts} + 1`,
+          claimedBy: claim.workerId,
+          leaseExpiresAt,
+          updatedAt: now,
+        })
+        .where(and(eq(executions.id, next.id), eq(executions.status, "pending")))
+        .returning();
+      if (row) await tenantWorkModel.recordClaim(tenantContext.getCurrentTenantId("executions.claimNextPending"), leaseExpiresAt.getTime(), now.getTime());
+      return row ?? null;
+    });
   }
 
   /**
@@ -101,13 +93,13 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
    */
   async renewLease(id: string, claim: WorkerClaim & { attempt: number }, now = new Date()): Promise<boolean> {
     assertClaim(claim);
-    return this.withDatabase("executions.renewLease", (db) => {
-      const result = db
-        .update(executions)
+    return this.session("executions.renewLease", "write", async ({ db, t }) => {
+      const renewed = await db
+        .update(t.executions)
         .set({ leaseExpiresAt: new Date(now.getTime() + claim.leaseMs), updatedAt: now })
-        .where(and(eq(executions.id, id), ...heldBy(claim)))
-        .run() as { changes: number };
-      return result.changes > 0;
+        .where(and(eq(t.executions.id, id), ...heldBy(t.executions, claim)))
+        .returning({ id: t.executions.id });
+      return renewed.length > 0;
     });
   }
 
@@ -119,37 +111,31 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
    * counters never go down).
    */
   async createWithinMonthlyLimit(data: Parameters<ExecutionModel["create"]>[0], limits: MonthlyLimits, now = new Date()): Promise<ExecutionRow> {
-    return this.withDatabase("executions.createWithinMonthlyLimit", (db) =>
-      this.transaction(
-        db,
-        (tx) => {
-          assertWithinMonthlyLimits(tx, limits, now);
-          return this.createSync(data);
-        },
-        "immediate",
-      ),
-    );
+    return this.session("executions.createWithinMonthlyLimit", "write", async (s) => {
+      await assertWithinMonthlyLimits(s, limits, now);
+      return this.insertRow(s, data);
+    });
   }
 
   /** Executions created this calendar month (UTC), from the usage counter: deletions do not lower it. */
   async countThisMonth(now = new Date()): Promise<number> {
-    return this.withDatabase("executions.countThisMonth", (db) => readUsage(db, "executions", utcPeriod(now)));
+    return this.session("executions.countThisMonth", "read", (s) => readUsage(s, "executions", utcPeriod(now)));
   }
 
   /** Input + output tokens of the executions that finished this calendar month (UTC), from the usage counter. */
   async tokensThisMonth(now = new Date()): Promise<number> {
-    return this.withDatabase("executions.tokensThisMonth", (db) => readUsage(db, "tokens", utcPeriod(now)));
+    return this.session("executions.tokensThisMonth", "read", (s) => readUsage(s, "tokens", utcPeriod(now)));
   }
 
   /** Every execution counts in the month it is created, whichever way it is created. */
-  protected override afterCreate(tx: SyncDatabase, row: ExecutionRow): void {
+  protected override async afterCreate(s: Session, row: ExecutionRow): Promise<void> {
     const now = new Date();
-    addUsage(tx, "executions", utcPeriod(row.createdAt), 1, now);
+    await addUsage(s, "executions", utcPeriod(row.createdAt), 1, now);
     // Inside the insert's transaction: the worker's index never misses a committed execution.
-    tenantWorkModel.markPending(tenantContext.getCurrentTenantId("executions.create"), now.getTime());
-    // After the transaction (it is synchronous): wake a worker waiting on the signal file.
+    await tenantWorkModel.markPending(tenantContext.getCurrentTenantId("executions.create"), now.getTime());
+    // After the transaction: wake a worker waiting on the signal file.
     const dataDir = HybridDatabaseManager.getInstance().options.dataDir;
-    queueMicrotask(() => signalWork(dataDir));
+    setImmediate(() => signalWork(dataDir));
   }
 
   /**
@@ -171,29 +157,22 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
       validationErrors: outcome.validationErrors ?? null,
     };
     const tokens = (outcome.inputTokens ?? 0) + (outcome.outputTokens ?? 0);
-    return this.withDatabase("executions.finish", (db) =>
-      this.transaction(
-        db,
-        (tx) => {
-          const row =
-            tx
-              .update(executions)
-              .set({ ...values, leaseExpiresAt: null, completedAt: now, updatedAt: now })
-              .where(and(eq(executions.id, id), ...heldBy(claim)))
-              .returning()
-              .get() ?? null;
-          if (!row) return { row: null, batchCompleted: null };
-          tenantWorkModel.setLeaseCheck(tenantContext.getCurrentTenantId("executions.finish"), earliestLease(tx));
-          // Tokens count in the month the execution finishes, for the plan's token budget.
-          if (tokens > 0) addUsage(tx, "tokens", utcPeriod(now), tokens, now);
-          // In the finish's transaction: the event commits with the outcome, or neither does.
-          queueFinishedEvent(tx, row, now);
-          const [batchCompleted] = completeFinishedRuns(tx, [row.batchRunId], now);
-          return { row, batchCompleted: batchCompleted ?? null };
-        },
-        "immediate",
-      ),
-    );
+    return this.session("executions.finish", "write", async (s) => {
+      const { executions } = s.t;
+      const [row] = await s.db
+        .update(executions)
+        .set({ ...values, leaseExpiresAt: null, completedAt: now, updatedAt: now })
+        .where(and(eq(executions.id, id), ...heldBy(executions, claim)))
+        .returning();
+      if (!row) return { row: null, batchCompleted: null };
+      await tenantWorkModel.setLeaseCheck(tenantContext.getCurrentTenantId("executions.finish"), await earliestLease(s));
+      // Tokens count in the month the execution finishes, for the plan's token budget.
+      if (tokens > 0) await addUsage(s, "tokens", utcPeriod(now), tokens, now);
+      // In the finish's transaction: the event commits with the outcome, or neither does.
+      await queueFinishedEvent(s, row, now);
+      const [batchCompleted] = await completeFinishedRuns(s, [row.batchRunId], now);
+      return { row, batchCompleted: batchCompleted ?? null };
+    });
   }
 
   /**
@@ -204,46 +183,42 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
    * to its earliest remaining lease (null: none runs).
    */
   async recoverExpiredLeases(maxAttempts: number, now = new Date()): Promise<{ retried: number; failed: number; batchesCompleted: BatchRunRow[] }> {
-    return this.withDatabase("executions.recoverExpiredLeases", (db) =>
-      this.transaction(
-        db,
-        (tx) => {
-          const expired = and(eq(executions.status, "running"), or(isNull(executions.leaseExpiresAt), lte(executions.leaseExpiresAt, now)));
-          const failedRows = tx
-            .update(executions)
-            .set({
-              status: "failed",
-              error: sql`'The worker stopped while running this execution, ' || ${executions.attempts} || ' attempt(s) of ${sql.raw(String(Math.trunc(maxAttempts)))}; it is not retried again.'`,
-              leaseExpiresAt: null,
-              completedAt: now,
-              updatedAt: now,
-            })
-            .where(and(expired, gte(executions.attempts, maxAttempts)))
-            .returning()
-            .all();
-          for (const row of failedRows) queueFinishedEvent(tx, row, now);
-          const failed = failedRows.length;
-          const retried = (
-            tx.update(executions).set({ status: "pending", startedAt: null, claimedBy: null, leaseExpiresAt: null, updatedAt: now }).where(expired).run() as {
-              changes: number;
-            }
-          ).changes;
-          const tenantId = tenantContext.getCurrentTenantId("executions.recoverExpiredLeases");
-          if (retried > 0) tenantWorkModel.markPending(tenantId, now.getTime());
-          // After a recovery, look once more: if this process dies before the tenant file commits,
-          // shared.sqlite must not have forgotten the executions that are then still running.
-          tenantWorkModel.setLeaseCheck(tenantId, retried + failed > 0 ? now.getTime() : earliestLease(tx));
-          // A batch run whose last execution failed here completes here (the same guard as finish).
-          const batchesCompleted = completeFinishedRuns(
-            tx,
-            failedRows.map((r) => r.batchRunId),
-            now,
-          );
-          return { retried, failed, batchesCompleted };
-        },
-        "immediate",
-      ),
-    );
+    return this.session("executions.recoverExpiredLeases", "write", async (s) => {
+      const { executions } = s.t;
+      const expired = and(eq(executions.status, "running"), or(isNull(executions.leaseExpiresAt), lte(executions.leaseExpiresAt, now)));
+      const failedRows = await s.db
+        .update(executions)
+        .set({
+          status: "failed",
+          error: sql`'The worker stopped while running this execution, ' || ${executions.attempts} || ' attempt(s) of ${sql.raw(String(Math.trunc(maxAttempts)))}; it is not retried again.'`,
+          leaseExpiresAt: null,
+          completedAt: now,
+          updatedAt: now,
+        })
+        .where(and(expired, gte(executions.attempts, maxAttempts)))
+        .returning();
+      for (const row of failedRows) await queueFinishedEvent(s, row, now);
+      const failed = failedRows.length;
+      const retried = (
+        await s.db
+          .update(executions)
+          .set({ status: "pending", startedAt: null, claimedBy: null, leaseExpiresAt: null, updatedAt: now })
+          .where(expired)
+          .returning({ id: executions.id })
+      ).length;
+      const tenantId = tenantContext.getCurrentTenantId("executions.recoverExpiredLeases");
+      if (retried > 0) await tenantWorkModel.markPending(tenantId, now.getTime());
+      // After a recovery, look once more: if this process dies before the tenant store commits,
+      // the shared store must not have forgotten the executions that are then still running.
+      await tenantWorkModel.setLeaseCheck(tenantId, retried + failed > 0 ? now.getTime() : await earliestLease(s));
+      // A batch run whose last execution failed here completes here (the same guard as finish).
+      const batchesCompleted = await completeFinishedRuns(
+        s,
+        failedRows.map((r) => r.batchRunId),
+        now,
+      );
+      return { retried, failed, batchesCompleted };
+    });
   }
 
   async countCreatedBetween(from: Date, to: Date): Promise<number> {
@@ -251,12 +226,11 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
   }
 
   async stats(): Promise<ExecutionStats> {
-    return this.withDatabase("executions.stats", (db) => {
-      const rows = db
-        .select({ status: executions.status, n: sql<number>`count(*)` })
-        .from(executions)
-        .groupBy(executions.status)
-        .all();
+    return this.session("executions.stats", "read", async ({ db, t }) => {
+      const rows = await db
+        .select({ status: t.executions.status, n: sql<number>`count(*)`.mapWith(Number) })
+        .from(t.executions)
+        .groupBy(t.executions.status);
       const byStatus: Record<ExecutionStatus, number> = { pending: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
       for (const row of rows) byStatus[row.status] = row.n;
       return { total: rows.reduce((sum, row) => sum + row.n, 0), byStatus };
@@ -279,26 +253,31 @@ function assertClaim(claim: WorkerClaim): void {
 }
 
 /** Still running in this claim: this worker, this attempt. */
-function heldBy(claim: Pick<WorkerClaim, "workerId"> & { attempt: number }) {
-  return [eq(executions.status, "running"), eq(executions.claimedBy, claim.workerId), eq(executions.attempts, claim.attempt)];
+function heldBy(table: typeof executions, claim: Pick<WorkerClaim, "workerId"> & { attempt: number }) {
+  return [eq(table.status, "running"), eq(table.claimedBy, claim.workerId), eq(table.attempts, claim.attempt)];
 }
 
 /**
  * When the tenant's running executions must next be checked: the earliest lease expiry (ms), 0
  * (due now) if one runs without a lease, null if none runs. Uses executions_lease_idx.
  */
-function earliestLease(db: SyncDatabase): number | null {
-  const row = db
-    .select({ at: sql<number | null>`min(coalesce(${executions.leaseExpiresAt}, 0))` })
-    .from(executions)
-    .where(eq(executions.status, "running"))
-    .get();
-  return row?.at ?? null;
+async function earliestLease({ db, t }: Session): Promise<number | null> {
+  const lease = t.executions.leaseExpiresAt;
+  const [row] = await db
+    .select({
+      earliest: sql<Date | null>`min(${lease})`.mapWith(lease),
+      unleased: sql<number>`count(*) - count(${lease})`.mapWith(Number),
+    })
+    .from(t.executions)
+    .where(eq(t.executions.status, "running"));
+  if (!row) return null;
+  if (row.unleased > 0) return 0;
+  return row.earliest ? row.earliest.getTime() : null;
 }
 
-/** `execution.completed` / `execution.failed` for a row that just finished, inside its transaction. */
-function queueFinishedEvent(tx: SyncDatabase, row: ExecutionRow, now: Date): void {
+/** `execution.completed` / `execution.failed` for a row that just finished, inside its session. */
+async function queueFinishedEvent(s: Session, row: ExecutionRow, now: Date): Promise<void> {
   if (row.status !== "completed" && row.status !== "failed") return;
   const type = row.status === "completed" ? "execution.completed" : "execution.failed";
-  webhookDeliveryModel.queueInTransaction(tx, type, executionEventDataSync(tx, row), { deploymentId: row.deploymentId }, now);
+  await webhookDeliveryModel.queueInTransaction(s, type, await readExecutionEventData(s, row), { deploymentId: row.deploymentId }, now);
 }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { asc, count, desc, eq, sql, type SQL } from "drizzle-orm";
+import type { Tables } from "../engine/session.ts";
 import { files } from "../schema/tenant/files.ts";
 import { MAX_PAGE_SIZE, type Page, type RowOf } from "./base-model.ts";
 import { containsText } from "./text-search.ts";
@@ -10,7 +11,7 @@ export type FileRow = RowOf<typeof files>;
 /** What clients see of a file: everything but the bytes. */
 export type FileMetadata = Omit<FileRow, "content">;
 
-const METADATA_COLUMNS = {
+const metadataColumns = ({ files }: Tables) => ({
   id: files.id,
   name: files.name,
   mimeType: files.mimeType,
@@ -20,7 +21,7 @@ const METADATA_COLUMNS = {
   tags: files.tags,
   createdAt: files.createdAt,
   updatedAt: files.updatedAt,
-};
+});
 export type FileCreate = Omit<typeof files.$inferInsert, "id" | "createdAt" | "updatedAt" | "size" | "sha256">;
 
 export class FileModel extends IsolatedModel<typeof files, Omit<typeof files.$inferInsert, "id" | "createdAt" | "updatedAt">> {
@@ -43,17 +44,11 @@ export class FileModel extends IsolatedModel<typeof files, Omit<typeof files.$in
    */
   async storeWithinQuota(data: FileCreate, limitBytes: number): Promise<FileRow> {
     const size = data.content.byteLength;
-    return this.withDatabase("files.storeWithinQuota", (db) =>
-      this.transaction(
-        db,
-        (tx) => {
-          // Files and dataset items share the plan's storage (models/storage.ts).
-          assertStorageRoom(tx, size, limitBytes, `Storing ${formatBytes(size)}`);
-          return this.createSync({ ...data, size, sha256: createHash("sha256").update(data.content).digest("hex") });
-        },
-        "immediate",
-      ),
-    );
+    return this.session("files.storeWithinQuota", "write", async (s) => {
+      // Files and dataset items share the plan's storage (models/storage.ts).
+      await assertStorageRoom(s, size, limitBytes, `Storing ${formatBytes(size)}`);
+      return this.insertRow(s, { ...data, size, sha256: createHash("sha256").update(data.content).digest("hex") });
+    });
   }
 
   /** A page of files without their bytes (listing 20 files of 10 MB must not read 200 MB). */
@@ -61,39 +56,35 @@ export class FileModel extends IsolatedModel<typeof files, Omit<typeof files.$in
     const page = options.page ?? 1;
     const pageSize = Math.min(options.pageSize ?? 20, MAX_PAGE_SIZE);
     const query = options.query?.trim();
-    const where: SQL | undefined = query ? containsText(files.name, query) : undefined;
-    return this.withDatabase("files.listMetadata", (db) =>
-      this.transaction(
-        db,
-        (tx) => {
-          const total = tx.select({ n: count() }).from(files).where(where).get()?.n ?? 0;
-          const data = tx
-            .select(METADATA_COLUMNS)
-            .from(files)
-            .where(where)
-            .orderBy(desc(files.createdAt), asc(files.id))
-            .limit(pageSize)
-            .offset((page - 1) * pageSize)
-            .all();
-          return { data, total, page, pageSize, totalPages: Math.ceil(total / pageSize) };
-        },
-        "deferred",
-      ),
-    );
+    return this.session("files.listMetadata", "read", async ({ db, t }) => {
+      const where: SQL | undefined = query ? containsText(t.files.name, query) : undefined;
+      const [counted] = await db.select({ n: count() }).from(t.files).where(where);
+      const total = counted?.n ?? 0;
+      const data = await db
+        .select(metadataColumns(t))
+        .from(t.files)
+        .where(where)
+        .orderBy(desc(t.files.createdAt), asc(t.files.id))
+        .limit(pageSize)
+        .offset((page - 1) * pageSize);
+      return { data, total, page, pageSize, totalPages: Math.ceil(total / pageSize) };
+    });
   }
 
   /** One file's metadata, without its bytes. */
   async findMetadata(id: string): Promise<FileMetadata | null> {
-    return this.withDatabase("files.findMetadata", (db) => db.select(METADATA_COLUMNS).from(files).where(eq(files.id, id)).get() ?? null);
+    return this.session("files.findMetadata", "read", async ({ db, t }) => {
+      const [row] = await db.select(metadataColumns(t)).from(t.files).where(eq(t.files.id, id));
+      return row ?? null;
+    });
   }
 
   /** Sum of stored bytes (the storage quota's current use). */
   async totalBytes(): Promise<number> {
-    return this.withDatabase("files.totalBytes", (db) => {
-      const row = db
-        .select({ bytes: sql<number>`coalesce(sum(${files.size}), 0)` })
-        .from(files)
-        .get();
+    return this.session("files.totalBytes", "read", async ({ db, t }) => {
+      const [row] = await db
+        .select({ bytes: sql<number>`coalesce(sum(${t.files.size}), 0)`.mapWith(Number) })
+        .from(t.files);
       return row?.bytes ?? 0;
     });
   }

@@ -13,8 +13,8 @@ export class PromptCommentModel extends IsolatedModel<typeof promptComments> {
 
   /** A prompt's comments, oldest first (a conversation reads top to bottom). */
   async listForPrompt(promptId: string): Promise<PromptCommentRow[]> {
-    return this.withDatabase("promptComments.listForPrompt", (db) =>
-      db.select().from(promptComments).where(eq(promptComments.promptId, promptId)).orderBy(asc(promptComments.createdAt), asc(promptComments.id)).all(),
+    return this.session("promptComments.listForPrompt", "read", ({ db, t }) =>
+      db.select().from(t.promptComments).where(eq(t.promptComments.promptId, promptId)).orderBy(asc(t.promptComments.createdAt), asc(t.promptComments.id)),
     );
   }
 }

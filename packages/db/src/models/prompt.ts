@@ -1,9 +1,8 @@
 import { and, asc, count, desc, eq, or, type SQL } from "drizzle-orm";
 import { ConflictError, InvalidQueryError, NotFoundError, PromptInUseError } from "../errors.ts";
-import { deployments } from "../schema/tenant/deployments.ts";
-import { executions } from "../schema/tenant/executions.ts";
-import { prompts, promptVersions } from "../schema/tenant/prompts.ts";
-import type { Page, RowOf, SyncDatabase } from "./base-model.ts";
+import type { Session } from "../engine/session.ts";
+import { prompts, type promptVersions } from "../schema/tenant/prompts.ts";
+import type { Page, RowOf } from "./base-model.ts";
 import { IsolatedModel } from "./strategies.ts";
 import { containsText } from "./text-search.ts";
 
@@ -24,34 +23,22 @@ function sameContent(a: PromptRow, b: PromptRow): boolean {
  * never disagree, even under concurrent updates.
  */
 export class PromptModel extends IsolatedModel<typeof prompts, PromptCreate> {
-  /**
-   * The change note of the version the running create/update writes. Set and cleared around a
-   * synchronous transaction (better-sqlite3), so no other call can observe it.
-   */
-  private pendingChangeNote: string | undefined;
-
   constructor() {
     super(prompts);
   }
 
   /** Creates a prompt and its v1, noted `changeNote` (default "create"). */
   override async create(data: PromptCreate, changeNote?: string): Promise<PromptRow> {
-    this.pendingChangeNote = changeNote;
-    try {
-      return this.createSync(data);
-    } finally {
-      this.pendingChangeNote = undefined;
-    }
+    return this.session("prompts.create", "write", async (s) => {
+      const row = await this.insertRow(s, data);
+      await this.writeVersion(s, row, 1, changeNote ?? "create", row.createdBy);
+      return row;
+    });
   }
 
   /** A content change makes a new version, noted `changeNote` (default "update"). */
   override async update(id: string, patch: Partial<PromptCreate>, changeNote?: string): Promise<PromptRow | null> {
-    this.pendingChangeNote = changeNote;
-    try {
-      return this.updateSync(id, patch);
-    } finally {
-      this.pendingChangeNote = undefined;
-    }
+    return this.session("prompts.update", "write", (s) => this.updateVersioned(s, id, patch, changeNote ?? "update"));
   }
 
   async findByName(name: string): Promise<PromptRow | null> {
@@ -71,21 +58,13 @@ export class PromptModel extends IsolatedModel<typeof prompts, PromptCreate> {
   }
 
   async versions(promptId: string): Promise<PromptVersionRow[]> {
-    return this.withDatabase("prompts.versions", (db) =>
-      db.select().from(promptVersions).where(eq(promptVersions.promptId, promptId)).orderBy(desc(promptVersions.version)).all(),
+    return this.session("prompts.versions", "read", ({ db, t }) =>
+      db.select().from(t.promptVersions).where(eq(t.promptVersions.promptId, promptId)).orderBy(desc(t.promptVersions.version)),
     );
   }
 
   async getVersion(promptId: string, version: number): Promise<PromptVersionRow | null> {
-    return this.withDatabase(
-      "prompts.getVersion",
-      (db) =>
-        db
-          .select()
-          .from(promptVersions)
-          .where(and(eq(promptVersions.promptId, promptId), eq(promptVersions.version, version)))
-          .get() ?? null,
-    );
+    return this.session("prompts.getVersion", "read", async (s) => (await versionOf(s, promptId, version)) ?? null);
   }
 
   /**
@@ -93,16 +72,14 @@ export class PromptModel extends IsolatedModel<typeof prompts, PromptCreate> {
    * the person's note after a colon: "restore of v2: rollback of the tone change").
    */
   async restoreVersion(promptId: string, version: number, restoredBy: string | null = null, changeNote?: string): Promise<PromptRow> {
-    return this.withDatabase("prompts.restoreVersion", (db) =>
-      this.transaction(db, (tx) => {
-        const old = tx
-          .select()
-          .from(promptVersions)
-          .where(and(eq(promptVersions.promptId, promptId), eq(promptVersions.version, version)))
-          .get();
-        if (!old) throw new NotFoundError(`Prompt ${promptId} has no version ${version}.`);
-        const before = this.selectById(tx, promptId);
-        const row = this.updateSync(promptId, {
+    return this.session("prompts.restoreVersion", "write", async (s) => {
+      const old = await versionOf(s, promptId, version);
+      if (!old) throw new NotFoundError(`Prompt ${promptId} has no version ${version}.`);
+      const note = changeNote ? `restore of v${version}: ${changeNote}` : `restore of v${version}`;
+      const row = await this.updateVersioned(
+        s,
+        promptId,
+        {
           name: old.name,
           description: old.description,
           template: old.template,
@@ -110,27 +87,20 @@ export class PromptModel extends IsolatedModel<typeof prompts, PromptCreate> {
           inputSchema: old.inputSchema,
           acceptsFiles: old.acceptsFiles,
           updatedBy: restoredBy,
-        });
-        if (!row || !before) throw new NotFoundError(`Prompt ${promptId} does not exist.`);
-        if (row.currentVersion !== before.currentVersion) {
-          tx.update(promptVersions)
-            .set({ changeNote: changeNote ? `restore of v${version}: ${changeNote}` : `restore of v${version}` })
-            .where(and(eq(promptVersions.promptId, promptId), eq(promptVersions.version, row.currentVersion)))
-            .run();
-        }
-        return row;
-      }),
-    );
+        },
+        note,
+      );
+      if (!row) throw new NotFoundError(`Prompt ${promptId} does not exist.`);
+      return row;
+    });
   }
 
   /** What deleting a prompt would take with it (for the confirmation a UI shows). */
   async dependents(promptId: string): Promise<PromptDependents | null> {
-    return this.withDatabase("prompts.dependents", (db) =>
-      this.transaction(db, (tx) => {
-        const prompt = this.selectById(tx, promptId);
-        return prompt ? dependentsOf(tx, prompt) : null;
-      }),
-    );
+    return this.session("prompts.dependents", "read", async (s) => {
+      const prompt = await this.selectById(s, promptId);
+      return prompt ? dependentsOf(s, prompt) : null;
+    });
   }
 
   /**
@@ -178,21 +148,15 @@ export class PromptModel extends IsolatedModel<typeof prompts, PromptCreate> {
     promptId: string,
     check: (prompt: PromptRow, dependents: PromptDependents) => void,
   ): Promise<PromptDependents | null> {
-    return this.withDatabase(operation, (db) =>
-      this.transaction(
-        db,
-        (tx) => {
-          const prompt = this.selectById(tx, promptId);
-          if (!prompt) return null;
-          const dependents = dependentsOf(tx, prompt);
-          check(prompt, dependents);
-          tx.delete(deployments).where(eq(deployments.promptId, promptId)).run();
-          tx.delete(prompts).where(eq(prompts.id, promptId)).run();
-          return dependents;
-        },
-        "immediate",
-      ),
-    );
+    return this.session(operation, "write", async (s) => {
+      const prompt = await this.selectById(s, promptId);
+      if (!prompt) return null;
+      const dependents = await dependentsOf(s, prompt);
+      check(prompt, dependents);
+      await s.db.delete(s.t.deployments).where(eq(s.t.deployments.promptId, promptId));
+      await s.db.delete(s.t.prompts).where(eq(s.t.prompts.id, promptId));
+      return dependents;
+    });
   }
 
   protected override assertCallerFields(fields: object, use: "write" | "filter"): void {
@@ -201,35 +165,33 @@ export class PromptModel extends IsolatedModel<typeof prompts, PromptCreate> {
     }
   }
 
-  protected override afterCreate(tx: SyncDatabase, row: PromptRow): void {
-    this.writeVersion(tx, row, 1, this.pendingChangeNote ?? "create", row.createdBy);
-  }
-
-  protected override afterUpdate(tx: SyncDatabase, before: PromptRow, after: PromptRow): void {
-    if (sameContent(before, after)) return;
+  /** The update, and a new version when the content changed (in the same session). */
+  private async updateVersioned(s: Session, id: string, patch: Partial<PromptCreate>, changeNote: string): Promise<PromptRow | null> {
+    const before = await this.selectById(s, id);
+    const after = await this.updateRow(s, id, patch);
+    if (!before || !after || sameContent(before, after)) return after;
     const next = before.currentVersion + 1;
-    tx.update(prompts).set({ currentVersion: next }).where(eq(prompts.id, after.id)).run();
+    await s.db.update(s.t.prompts).set({ currentVersion: next }).where(eq(s.t.prompts.id, after.id));
     after.currentVersion = next;
-    this.writeVersion(tx, after, next, this.pendingChangeNote ?? "update", after.updatedBy);
+    await this.writeVersion(s, after, next, changeNote, after.updatedBy);
+    return after;
   }
 
-  private writeVersion(tx: SyncDatabase, row: PromptRow, version: number, changeNote: string, author: string | null): void {
-    tx.insert(promptVersions)
-      .values({
-        id: crypto.randomUUID(),
-        promptId: row.id,
-        version,
-        name: row.name,
-        description: row.description,
-        template: row.template,
-        responseSchema: row.responseSchema,
-        inputSchema: row.inputSchema,
-        acceptsFiles: row.acceptsFiles,
-        createdBy: author,
-        changeNote,
-        createdAt: new Date(),
-      })
-      .run();
+  private async writeVersion(s: Session, row: PromptRow, version: number, changeNote: string, author: string | null): Promise<void> {
+    await s.db.insert(s.t.promptVersions).values({
+      id: crypto.randomUUID(),
+      promptId: row.id,
+      version,
+      name: row.name,
+      description: row.description,
+      template: row.template,
+      responseSchema: row.responseSchema,
+      inputSchema: row.inputSchema,
+      acceptsFiles: row.acceptsFiles,
+      createdBy: author,
+      changeNote,
+      createdAt: new Date(),
+    });
   }
 }
 
@@ -249,19 +211,29 @@ export interface PromptDependents {
 
 const DEPENDENT_NAMES = 5;
 
-function dependentsOf(tx: SyncDatabase, prompt: PromptRow): PromptDependents {
-  const countOf = (table: typeof promptVersions | typeof executions) =>
-    tx.select({ n: count() }).from(table).where(eq(table.promptId, prompt.id)).get()?.n ?? 0;
-  const deploymentList = tx
-    .select({ id: deployments.id, name: deployments.name })
-    .from(deployments)
-    .where(eq(deployments.promptId, prompt.id))
-    .orderBy(asc(deployments.name))
-    .all();
+function versionOf(s: Session, promptId: string, version: number): Promise<PromptVersionRow | undefined> {
+  const { promptVersions } = s.t;
+  return s.db
+    .select()
+    .from(promptVersions)
+    .where(and(eq(promptVersions.promptId, promptId), eq(promptVersions.version, version)))
+    .limit(1)
+    .then((rows) => rows[0]);
+}
+
+async function dependentsOf(s: Session, prompt: PromptRow): Promise<PromptDependents> {
+  const { db, t } = s;
+  const countOf = async (table: typeof t.promptVersions | typeof t.executions) =>
+    (await db.select({ n: count() }).from(table).where(eq(table.promptId, prompt.id)))[0]?.n ?? 0;
+  const deploymentList = await db
+    .select({ id: t.deployments.id, name: t.deployments.name })
+    .from(t.deployments)
+    .where(eq(t.deployments.promptId, prompt.id))
+    .orderBy(asc(t.deployments.name));
   return {
     prompt,
-    versions: countOf(promptVersions),
-    executions: countOf(executions),
+    versions: await countOf(t.promptVersions),
+    executions: await countOf(t.executions),
     deployments: deploymentList.length,
     deploymentNames: deploymentList.slice(0, DEPENDENT_NAMES).map((row) => row.name),
     deploymentList,

@@ -1,28 +1,29 @@
 import { and, eq, sql } from "drizzle-orm";
 import { QuotaExceededError } from "../errors.ts";
-import { usageCounters, type UsageMetric } from "../schema/tenant/usage-counters.ts";
+import type { Session } from "../engine/session.ts";
+import type { UsageMetric } from "../schema/tenant/usage-counters.ts";
 import { utcPeriod } from "../usage-periods.ts";
-import type { SyncDatabase } from "./base-model.ts";
 
 /** A month's usage from its counter (deletions never lower it). */
-export function readUsage(db: SyncDatabase, metric: UsageMetric, period: string): number {
-  const row = db
+export async function readUsage({ db, t }: Session, metric: UsageMetric, period: string): Promise<number> {
+  const { usageCounters } = t;
+  const [row] = await db
     .select({ count: usageCounters.count })
     .from(usageCounters)
-    .where(and(eq(usageCounters.metric, metric), eq(usageCounters.period, period)))
-    .get();
+    .where(and(eq(usageCounters.metric, metric), eq(usageCounters.period, period)));
   return row?.count ?? 0;
 }
 
-/** Raises a month's usage counter inside the caller's transaction (counters never go down). */
-export function addUsage(tx: SyncDatabase, metric: UsageMetric, period: string, amount: number, now: Date): void {
-  tx.insert(usageCounters)
+/** Raises a month's usage counter inside the caller's session (counters never go down). */
+export async function addUsage({ db, t }: Session, metric: UsageMetric, period: string, amount: number, now: Date): Promise<void> {
+  const { usageCounters } = t;
+  await db
+    .insert(usageCounters)
     .values({ metric, period, count: amount, updatedAt: now })
     .onConflictDoUpdate({
       target: [usageCounters.metric, usageCounters.period],
       set: { count: sql`${usageCounters.count} + ${amount}`, updatedAt: now },
-    })
-    .run();
+    });
 }
 
 /** A plan's monthly limits as execution creation enforces them. */
@@ -47,10 +48,10 @@ export interface ExecutionBatch {
  * interleaved by a parallel request. Tokens are only known once executions finish, so the budget
  * refuses new executions once it is reached; those already queued still run.
  */
-export function assertWithinMonthlyLimits(tx: SyncDatabase, limits: MonthlyLimits, now: Date, batch?: ExecutionBatch): void {
+export async function assertWithinMonthlyLimits(s: Session, limits: MonthlyLimits, now: Date, batch?: ExecutionBatch): Promise<void> {
   const period = utcPeriod(now);
   const needed = batch?.needed ?? 1;
-  const used = readUsage(tx, "executions", period);
+  const used = await readUsage(s, "executions", period);
   if (used + needed > limits.executions) {
     const message = batch
       ? `${batch.what} needs ${needed} execution${needed === 1 ? "" : "s"}; the plan allows ${limits.executions} a month and ${used} ran this month (UTC).`
@@ -58,7 +59,7 @@ export function assertWithinMonthlyLimits(tx: SyncDatabase, limits: MonthlyLimit
     throw new QuotaExceededError("executions_per_month", limits.executions, used, message);
   }
   if (limits.tokens !== null) {
-    const tokens = readUsage(tx, "tokens", period);
+    const tokens = await readUsage(s, "tokens", period);
     if (tokens >= limits.tokens) {
       throw new QuotaExceededError(
         "tokens_per_month",

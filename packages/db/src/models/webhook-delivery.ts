@@ -2,15 +2,14 @@ import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, inArray, lte, or, sql } from "drizzle-orm";
 import { InvalidQueryError } from "../errors.ts";
 import { HybridDatabaseManager } from "../hybrid-manager.ts";
-import { settings } from "../schema/shared/settings.ts";
-import { tenants } from "../schema/shared/tenants.ts";
+import type { Session } from "../engine/session.ts";
 import { webhookDeliveries } from "../schema/tenant/webhook-deliveries.ts";
 import { tenantContext } from "../tenant-context.ts";
 import { signalWork } from "../work-signal.ts";
-import type { Page, RowOf, SyncDatabase } from "./base-model.ts";
+import type { Page, RowOf } from "./base-model.ts";
 import { IsolatedModel } from "./strategies.ts";
 import { tenantWorkModel } from "./tenant-work.ts";
-import { batchCompletedEventDataSync, isWebhookEventType, WEBHOOK_TEST_EVENT, type WebhookEventName, type WebhookEventType } from "./webhook-events.ts";
+import { readBatchCompletedEventData, isWebhookEventType, WEBHOOK_TEST_EVENT, type WebhookEventName, type WebhookEventType } from "./webhook-events.ts";
 
 export type WebhookDeliveryRow = RowOf<typeof webhookDeliveries>;
 
@@ -52,47 +51,52 @@ function subscriptionOf(identifier: string, payload: Record<string, unknown>): S
   };
 }
 
-/** The current tenant's webhooks that receive `event` (a synchronous read of shared.sqlite). */
-function recipients(tenantId: string, event: WebhookEventName, options: QueueEventOptions): string[] {
-  const rows = HybridDatabaseManager.getInstance()
-    .getSharedDatabase()
-    .select({ identifier: settings.identifier, payload: settings.payload })
-    .from(settings)
-    .where(and(eq(settings.tenantId, tenantId), eq(settings.type, "webhook")))
-    .all()
-    .map((row) => subscriptionOf(row.identifier, row.payload));
-  if (options.webhooks) {
-    const named = new Set(options.webhooks);
-    return rows.filter((row) => named.has(row.identifier)).map((row) => row.identifier);
-  }
-  const deploymentId = options.deploymentId ?? null;
-  return rows
-    .filter((row) => row.enabled && row.events.includes(event) && (row.deploymentId === null || row.deploymentId === deploymentId))
-    .map((row) => row.identifier);
-}
-
-function tenantSlug(tenantId: string): string {
-  const row = HybridDatabaseManager.getInstance().getSharedDatabase().select({ slug: tenants.slug }).from(tenants).where(eq(tenants.id, tenantId)).get();
-  return row?.slug ?? "";
+/** The current tenant's webhooks that receive `event`, and its slug (read from the shared store). */
+async function recipients(tenantId: string, event: WebhookEventName, options: QueueEventOptions): Promise<{ webhooks: string[]; slug: string }> {
+  return HybridDatabaseManager.getInstance()
+    .sharedStore()
+    .session("read", async ({ db, t }) => {
+      const { settings, tenants } = t;
+      const stored = await db
+        .select({ identifier: settings.identifier, payload: settings.payload })
+        .from(settings)
+        .where(and(eq(settings.tenantId, tenantId), eq(settings.type, "webhook")));
+      const rows = stored.map((row) => subscriptionOf(row.identifier, row.payload));
+      const [tenant] = await db.select({ slug: tenants.slug }).from(tenants).where(eq(tenants.id, tenantId));
+      const slug = tenant?.slug ?? "";
+      if (options.webhooks) {
+        const named = new Set(options.webhooks);
+        return { slug, webhooks: rows.filter((row) => named.has(row.identifier)).map((row) => row.identifier) };
+      }
+      const deploymentId = options.deploymentId ?? null;
+      const webhooks = rows
+        .filter((row) => row.enabled && row.events.includes(event) && (row.deploymentId === null || row.deploymentId === deploymentId))
+        .map((row) => row.identifier);
+      return { slug, webhooks };
+    });
 }
 
 /** When the tenant's earliest undelivered delivery needs the deliverer: a pending one's next attempt, a claimed one's lease expiry. */
-function earliestDue(db: SyncDatabase): number | null {
-  const row = db
+async function earliestDue({ db, t }: Session): Promise<number | null> {
+  const { webhookDeliveries: d } = t;
+  const dueAt = sql`CASE WHEN ${d.status} = 'pending' THEN ${d.nextAttemptAt} ELSE ${d.leaseExpiresAt} END`;
+  const [row] = await db
     .select({
-      at: sql<
-        number | null
-      >`min(CASE WHEN ${webhookDeliveries.status} = 'pending' THEN coalesce(${webhookDeliveries.nextAttemptAt}, 0) ELSE coalesce(${webhookDeliveries.leaseExpiresAt}, 0) END)`,
+      earliest: sql<Date | null>`min(${dueAt})`.mapWith(d.nextAttemptAt),
+      // A row without its time is due at once (0), as before.
+      untimed: sql<number>`count(*) - count(${dueAt})`.mapWith(Number),
+      total: sql<number>`count(*)`.mapWith(Number),
     })
-    .from(webhookDeliveries)
-    .where(inArray(webhookDeliveries.status, ["pending", "delivering"]))
-    .get();
-  return row?.at ?? null;
+    .from(d)
+    .where(inArray(d.status, ["pending", "delivering"]));
+  if (!row || row.total === 0) return null;
+  if (row.untimed > 0) return 0;
+  return row.earliest ? row.earliest.getTime() : null;
 }
 
 /** Still claimed by this worker, in this attempt. */
-function heldBy(claim: { workerId: string; attempt: number }) {
-  return [eq(webhookDeliveries.status, "delivering"), eq(webhookDeliveries.claimedBy, claim.workerId), eq(webhookDeliveries.attempts, claim.attempt)];
+function heldBy(d: typeof webhookDeliveries, claim: { workerId: string; attempt: number }) {
+  return [eq(d.status, "delivering"), eq(d.claimedBy, claim.workerId), eq(d.attempts, claim.attempt)];
 }
 
 /**
@@ -118,22 +122,22 @@ export class WebhookDeliveryModel extends IsolatedModel<typeof webhookDeliveries
    * file. Returns the rows written (none when no webhook receives it). The caller's transaction
    * must be IMMEDIATE (every model transaction is, by default).
    */
-  queueInTransaction(
-    tx: SyncDatabase,
+  async queueInTransaction(
+    s: Session,
     type: WebhookEventName,
     data: Record<string, unknown>,
     options: QueueEventOptions = {},
     now = new Date(),
-  ): WebhookDeliveryRow[] {
+  ): Promise<WebhookDeliveryRow[]> {
     if (type !== WEBHOOK_TEST_EVENT && !isWebhookEventType(type)) throw new InvalidQueryError(`"${String(type)}" is not a webhook event.`);
     const tenantId = tenantContext.getCurrentTenantId("webhookDeliveries.queue");
-    const webhooks = recipients(tenantId, type, options);
+    const { webhooks, slug } = await recipients(tenantId, type, options);
     if (webhooks.length === 0) return [];
     const eventId = randomUUID();
-    const payload = { id: eventId, type, createdAt: now.toISOString(), tenant: { id: tenantId, slug: tenantSlug(tenantId) }, data };
+    const payload = { id: eventId, type, createdAt: now.toISOString(), tenant: { id: tenantId, slug }, data };
     const expiresAt = new Date(now.getTime() + WEBHOOK_DELIVERY_TTL_MS);
-    const rows = tx
-      .insert(webhookDeliveries)
+    const rows = await s.db
+      .insert(s.t.webhookDeliveries)
       .values(
         webhooks.map((webhook) => ({
           id: randomUUID(),
@@ -148,28 +152,26 @@ export class WebhookDeliveryModel extends IsolatedModel<typeof webhookDeliveries
           updatedAt: now,
         })),
       )
-      .returning()
-      .all();
-    // Inside the tenant file's transaction: the deliverer's index never misses a committed delivery.
-    tenantWorkModel.markWebhooksDue(tenantId, now.getTime());
-    const dataDir = HybridDatabaseManager.getInstance().options.dataDir;
-    queueMicrotask(() => signalWork(dataDir));
+      .returning();
+    // Inside the tenant store's session: the deliverer's index never misses a committed delivery.
+    await tenantWorkModel.markWebhooksDue(tenantId, now.getTime());
+    wakeWorker();
     return rows;
   }
 
   /**
-   * `batch.completed` for run `runId`, inside the caller's transaction: the call the batch run's
+   * `batch.completed` for run `runId`, inside the caller's session: the call the batch run's
    * completion (its status moving to `completed`) makes in the same transaction.
    */
-  queueBatchCompletedInTransaction(tx: SyncDatabase, runId: string, now = new Date()): WebhookDeliveryRow[] {
-    const data = batchCompletedEventDataSync(tx, runId);
+  async queueBatchCompletedInTransaction(s: Session, runId: string, now = new Date()): Promise<WebhookDeliveryRow[]> {
+    const data = await readBatchCompletedEventData(s, runId);
     if (!data) throw new InvalidQueryError(`Batch run ${runId} does not exist.`);
-    return this.queueInTransaction(tx, "batch.completed", data, {}, now);
+    return this.queueInTransaction(s, "batch.completed", data, {}, now);
   }
 
-  /** `queueInTransaction` in a transaction of its own (events not tied to another write, e.g. the test event). */
+  /** `queueInTransaction` in a session of its own (events not tied to another write, e.g. the test event). */
   async queue(type: WebhookEventName, data: Record<string, unknown>, options: QueueEventOptions = {}, now = new Date()): Promise<WebhookDeliveryRow[]> {
-    return this.withDatabase("webhookDeliveries.queue", (db) => this.transaction(db, (tx) => this.queueInTransaction(tx, type, data, options, now)));
+    return this.session("webhookDeliveries.queue", "write", (s) => this.queueInTransaction(s, type, data, options, now));
   }
 
   /**
@@ -181,50 +183,39 @@ export class WebhookDeliveryModel extends IsolatedModel<typeof webhookDeliveries
   async claimDue(claim: { workerId: string; leaseMs: number }, limit: number, now = new Date()): Promise<WebhookDeliveryRow[]> {
     if (claim.workerId === "" || !Number.isInteger(claim.leaseMs) || claim.leaseMs < 1)
       throw new InvalidQueryError("A claim needs the worker's id and a lease ≥ 1 ms.");
-    return this.withDatabase("webhookDeliveries.claimDue", (db) =>
-      this.transaction(db, (tx) => {
-        const due = or(
-          and(eq(webhookDeliveries.status, "pending"), lte(webhookDeliveries.nextAttemptAt, now)),
-          and(eq(webhookDeliveries.status, "delivering"), lte(webhookDeliveries.leaseExpiresAt, now)),
-        );
-        tx.update(webhookDeliveries)
-          .set({
-            status: "failed",
-            lastError: sql`coalesce(${webhookDeliveries.lastError} || ' — ', '') || 'not delivered within 24 hours of the event; no more attempts'`,
-            nextAttemptAt: null,
-            claimedBy: null,
-            leaseExpiresAt: null,
-            updatedAt: now,
-          })
-          .where(and(due, lte(webhookDeliveries.expiresAt, now)))
-          .run();
-        const ids = tx
-          .select({ id: webhookDeliveries.id })
-          .from(webhookDeliveries)
-          .where(due)
-          .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.id))
-          .limit(limit)
-          .all()
-          .map((row) => row.id);
-        const claimed =
-          ids.length === 0
-            ? []
-            : tx
-                .update(webhookDeliveries)
-                .set({
-                  status: "delivering",
-                  attempts: sql`${webhookDeliveries.attempts} + 1`,
-                  claimedBy: claim.workerId,
-                  leaseExpiresAt: new Date(now.getTime() + claim.leaseMs),
-                  updatedAt: now,
-                })
-                .where(inArray(webhookDeliveries.id, ids))
-                .returning()
-                .all();
-        tenantWorkModel.setWebhooksDue(tenantContext.getCurrentTenantId("webhookDeliveries.claimDue"), earliestDue(tx));
-        return claimed;
-      }),
-    );
+    return this.session("webhookDeliveries.claimDue", "write", async (s) => {
+      const { db } = s;
+      const d = s.t.webhookDeliveries;
+      const due = or(and(eq(d.status, "pending"), lte(d.nextAttemptAt, now)), and(eq(d.status, "delivering"), lte(d.leaseExpiresAt, now)));
+      await db
+        .update(d)
+        .set({
+          status: "failed",
+          lastError: sql`coalesce(${d.lastError} || ' — ', '') || 'not delivered within 24 hours of the event; no more attempts'`,
+          nextAttemptAt: null,
+          claimedBy: null,
+          leaseExpiresAt: null,
+          updatedAt: now,
+        })
+        .where(and(due, lte(d.expiresAt, now)));
+      const ids = (await db.select({ id: d.id }).from(d).where(due).orderBy(asc(d.nextAttemptAt), asc(d.id)).limit(limit)).map((row) => row.id);
+      const claimed =
+        ids.length === 0
+          ? []
+          : await db
+              .update(d)
+              .set({
+                status: "delivering",
+                attempts: sql`${d.attempts} + 1`,
+                claimedBy: claim.workerId,
+                leaseExpiresAt: new Date(now.getTime() + claim.leaseMs),
+                updatedAt: now,
+              })
+              .where(inArray(d.id, ids))
+              .returning();
+      await tenantWorkModel.setWebhooksDue(tenantContext.getCurrentTenantId("webhookDeliveries.claimDue"), await earliestDue(s));
+      return claimed;
+    });
   }
 
   /**
@@ -239,29 +230,26 @@ export class WebhookDeliveryModel extends IsolatedModel<typeof webhookDeliveries
     now = new Date(),
   ): Promise<WebhookDeliveryRow | null> {
     const { result } = outcome;
-    return this.withDatabase("webhookDeliveries.recordAttempt", (db) =>
-      this.transaction(db, (tx) => {
-        const row =
-          tx
-            .update(webhookDeliveries)
-            .set({
-              status: result.status === "retry" ? "pending" : result.status,
-              nextAttemptAt: result.status === "retry" ? result.retryAt : null,
-              deliveredAt: result.status === "delivered" ? now : null,
-              lastStatusCode: outcome.statusCode,
-              lastError: outcome.error,
-              lastDurationMs: Math.round(outcome.durationMs),
-              claimedBy: null,
-              leaseExpiresAt: null,
-              updatedAt: now,
-            })
-            .where(and(eq(webhookDeliveries.id, id), ...heldBy(claim)))
-            .returning()
-            .get() ?? null;
-        if (row) tenantWorkModel.setWebhooksDue(tenantContext.getCurrentTenantId("webhookDeliveries.recordAttempt"), earliestDue(tx));
-        return row;
-      }),
-    );
+    return this.session("webhookDeliveries.recordAttempt", "write", async (s) => {
+      const d = s.t.webhookDeliveries;
+      const [row] = await s.db
+        .update(d)
+        .set({
+          status: result.status === "retry" ? "pending" : result.status,
+          nextAttemptAt: result.status === "retry" ? result.retryAt : null,
+          deliveredAt: result.status === "delivered" ? now : null,
+          lastStatusCode: outcome.statusCode,
+          lastError: outcome.error,
+          lastDurationMs: Math.round(outcome.durationMs),
+          claimedBy: null,
+          leaseExpiresAt: null,
+          updatedAt: now,
+        })
+        .where(and(eq(d.id, id), ...heldBy(d, claim)))
+        .returning();
+      if (row) await tenantWorkModel.setWebhooksDue(tenantContext.getCurrentTenantId("webhookDeliveries.recordAttempt"), await earliestDue(s));
+      return row ?? null;
+    });
   }
 
   /**
@@ -270,27 +258,23 @@ export class WebhookDeliveryModel extends IsolatedModel<typeof webhookDeliveries
    * not failed.
    */
   async redeliver(id: string, webhook: string, now = new Date()): Promise<WebhookDeliveryRow | null> {
-    return this.withDatabase("webhookDeliveries.redeliver", (db) =>
-      this.transaction(db, (tx) => {
-        const existing = tx
-          .select()
-          .from(webhookDeliveries)
-          .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.webhook, webhook)))
-          .get();
-        if (!existing) return null;
-        if (existing.status !== "failed") throw new InvalidQueryError(`Only a failed delivery can be sent again; this one is ${existing.status}.`);
-        const row = tx
-          .update(webhookDeliveries)
-          .set({ status: "pending", nextAttemptAt: now, expiresAt: new Date(now.getTime() + WEBHOOK_DELIVERY_TTL_MS), updatedAt: now })
-          .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.status, "failed")))
-          .returning()
-          .get();
-        tenantWorkModel.markWebhooksDue(tenantContext.getCurrentTenantId("webhookDeliveries.redeliver"), now.getTime());
-        const dataDir = HybridDatabaseManager.getInstance().options.dataDir;
-        queueMicrotask(() => signalWork(dataDir));
-        return row ?? null;
-      }),
-    );
+    return this.session("webhookDeliveries.redeliver", "write", async (s) => {
+      const d = s.t.webhookDeliveries;
+      const [existing] = await s.db
+        .select()
+        .from(d)
+        .where(and(eq(d.id, id), eq(d.webhook, webhook)));
+      if (!existing) return null;
+      if (existing.status !== "failed") throw new InvalidQueryError(`Only a failed delivery can be sent again; this one is ${existing.status}.`);
+      const [row] = await s.db
+        .update(d)
+        .set({ status: "pending", nextAttemptAt: now, expiresAt: new Date(now.getTime() + WEBHOOK_DELIVERY_TTL_MS), updatedAt: now })
+        .where(and(eq(d.id, id), eq(d.status, "failed")))
+        .returning();
+      await tenantWorkModel.markWebhooksDue(tenantContext.getCurrentTenantId("webhookDeliveries.redeliver"), now.getTime());
+      wakeWorker();
+      return row ?? null;
+    });
   }
 
   /** One page of a webhook's deliveries, the newest first. */
@@ -308,25 +292,31 @@ export class WebhookDeliveryModel extends IsolatedModel<typeof webhookDeliveries
 
   /** The delivery `id` of `webhook`, or null. */
   async findForWebhook(id: string, webhook: string): Promise<WebhookDeliveryRow | null> {
-    return this.withDatabase(
-      "webhookDeliveries.findForWebhook",
-      (db) =>
-        db
-          .select()
-          .from(webhookDeliveries)
-          .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.webhook, webhook)))
-          .orderBy(desc(webhookDeliveries.createdAt))
-          .get() ?? null,
-    );
+    return this.session("webhookDeliveries.findForWebhook", "read", async ({ db, t }) => {
+      const d = t.webhookDeliveries;
+      const [row] = await db
+        .select()
+        .from(d)
+        .where(and(eq(d.id, id), eq(d.webhook, webhook)))
+        .orderBy(desc(d.createdAt))
+        .limit(1);
+      return row ?? null;
+    });
   }
 
   /** When the tenant's next delivery is due, as its file says (tests, diagnostics). */
   async nextDueAt(): Promise<number | null> {
-    return this.withDatabase("webhookDeliveries.nextDueAt", (db) => earliestDue(db));
+    return this.session("webhookDeliveries.nextDueAt", "read", earliestDue);
   }
 }
 
 export const webhookDeliveryModel = new WebhookDeliveryModel();
+
+/** Wakes a worker waiting on the signal file, after the caller's transaction had time to commit. */
+function wakeWorker(): void {
+  const dataDir = HybridDatabaseManager.getInstance().options.dataDir;
+  setImmediate(() => signalWork(dataDir));
+}
 
 /**
  * Queues a webhook event in the current tenant (its own transaction): one delivery per enabled

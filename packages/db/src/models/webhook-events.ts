@@ -1,9 +1,6 @@
-import { and, eq, sql } from "drizzle-orm";
-import { batchRuns } from "../schema/tenant/batch-runs.ts";
-import { deployments } from "../schema/tenant/deployments.ts";
-import { executions } from "../schema/tenant/executions.ts";
-import { prompts } from "../schema/tenant/prompts.ts";
-import type { SyncDatabase } from "./base-model.ts";
+import { eq, sql } from "drizzle-orm";
+import { sumOf } from "../engine/dialect.ts";
+import type { Session } from "../engine/session.ts";
 
 /** The events a webhook can subscribe to (mirrored by WEBHOOK_EVENTS in @sigil/validators, held equal by a test in @sigil/api). */
 export const WEBHOOK_EVENT_TYPES = ["execution.completed", "execution.failed", "batch.completed"] as const;
@@ -78,36 +75,34 @@ export function executionEventData(execution: ExecutionEventSource, names: { pro
   };
 }
 
-/** Reads the prompt's and deployment's names inside the caller's transaction. */
-export function executionEventDataSync(tx: SyncDatabase, execution: ExecutionEventSource): Record<string, unknown> {
-  const prompt = tx.select({ name: prompts.name }).from(prompts).where(eq(prompts.id, execution.promptId)).get();
-  const deployment =
-    execution.deploymentId === null
-      ? undefined
-      : tx.select({ name: deployments.name }).from(deployments).where(eq(deployments.id, execution.deploymentId)).get();
+/** Reads the prompt's and deployment's names inside the caller's session. */
+export async function readExecutionEventData({ db, t }: Session, execution: ExecutionEventSource): Promise<Record<string, unknown>> {
+  const [prompt] = await db.select({ name: t.prompts.name }).from(t.prompts).where(eq(t.prompts.id, execution.promptId));
+  const [deployment] =
+    execution.deploymentId === null ? [] : await db.select({ name: t.deployments.name }).from(t.deployments).where(eq(t.deployments.id, execution.deploymentId));
   return executionEventData(execution, { prompt: prompt?.name ?? null, deployment: deployment?.name ?? null });
 }
 
 /**
- * The `data` of `batch.completed`, read inside the caller's transaction (the run's completion):
+ * The `data` of `batch.completed`, read inside the caller's session (the run's completion):
  * the run, its prompt and dataset, and totals over its executions. Null if the run does not exist.
  */
-export function batchCompletedEventDataSync(tx: SyncDatabase, runId: string): Record<string, unknown> | null {
-  const run = tx.select().from(batchRuns).where(eq(batchRuns.id, runId)).get();
+export async function readBatchCompletedEventData({ db, t }: Session, runId: string): Promise<Record<string, unknown> | null> {
+  const { batchRuns, executions, prompts } = t;
+  const [run] = await db.select().from(batchRuns).where(eq(batchRuns.id, runId));
   if (!run) return null;
-  const prompt = tx.select({ name: prompts.name }).from(prompts).where(eq(prompts.id, run.promptId)).get();
-  const totals = tx
+  const [prompt] = await db.select({ name: prompts.name }).from(prompts).where(eq(prompts.id, run.promptId));
+  const totals = await db
     .select({
       status: executions.status,
-      n: sql<number>`count(*)`,
-      inputTokens: sql<number>`coalesce(sum(${executions.inputTokens}), 0)`,
-      outputTokens: sql<number>`coalesce(sum(${executions.outputTokens}), 0)`,
-      costUsd: sql<number>`coalesce(sum(${executions.costUsd}), 0)`,
+      n: sql<number>`count(*)`.mapWith(Number),
+      inputTokens: sumOf(executions.inputTokens),
+      outputTokens: sumOf(executions.outputTokens),
+      costUsd: sumOf(executions.costUsd),
     })
     .from(executions)
-    .where(and(eq(executions.batchRunId, runId)))
-    .groupBy(executions.status)
-    .all();
+    .where(eq(executions.batchRunId, runId))
+    .groupBy(executions.status);
   const byStatus: Record<string, number> = { completed: 0, failed: 0, cancelled: 0, pending: 0, running: 0 };
   let inputTokens = 0;
   let outputTokens = 0;
