@@ -99,7 +99,11 @@ export class BatchRunModel extends IsolatedModel<typeof batchRuns> {
   /** The latest execution of every cell of the run, rows by item position (deleted items last). */
   async cells(runId: string, excerptChars = GRID_EXCERPT_CHARS): Promise<BatchCellExecution[]> {
     return this.session("batch_runs.cells", "read", async (s) => {
-      type Raw = Omit<BatchCellExecution, "valid" | "input" | "resultLength"> & { valid: number | boolean | null; input: unknown; resultLength: number | string };
+      type Raw = Omit<BatchCellExecution, "valid" | "input" | "resultLength"> & {
+        valid: number | boolean | null;
+        input: unknown;
+        resultLength: number | string;
+      };
       const rows = await rawRows<Raw>(
         s,
         sql`

@@ -60,12 +60,7 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
     // A write session: the SELECT and the UPDATE must not interleave with another claimer's.
     return this.session("executions.claimNextPending", "write", async ({ db, t }) => {
       const { executions } = t;
-      const [next] = await db
-        .select()
-        .from(executions)
-        .where(eq(executions.status, "pending"))
-        .orderBy(asc(executions.createdAt), asc(executions.id))
-        .limit(1);
+      const [next] = await db.select().from(executions).where(eq(executions.status, "pending")).orderBy(asc(executions.createdAt), asc(executions.id)).limit(1);
       if (!next) return null;
       const leaseExpiresAt = new Date(now.getTime() + claim.leaseMs);
       const [row] = await db

@@ -82,9 +82,7 @@ export class FileModel extends IsolatedModel<typeof files, Omit<typeof files.$in
   /** Sum of stored bytes (the storage quota's current use). */
   async totalBytes(): Promise<number> {
     return this.session("files.totalBytes", "read", async ({ db, t }) => {
-      const [row] = await db
-        .select({ bytes: sql<number>`coalesce(sum(${t.files.size}), 0)`.mapWith(Number) })
-        .from(t.files);
+      const [row] = await db.select({ bytes: sql<number>`coalesce(sum(${t.files.size}), 0)`.mapWith(Number) }).from(t.files);
       return row?.bytes ?? 0;
     });
   }

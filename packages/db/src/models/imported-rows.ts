@@ -13,7 +13,7 @@ import { prompts, promptVersions, type JsonSchema } from "../schema/tenant/promp
 import { usageCounters } from "../schema/tenant/usage-counters.ts";
 import { tenantContext } from "../tenant-context.ts";
 import { utcPeriod } from "../usage-periods.ts";
-import type { SyncDatabase } from "./base-model.ts";
+import type { Session } from "../engine/session.ts";
 import { sealSecretFields } from "./settings.ts";
 import { IsolatedModel, SharedModel } from "./strategies.ts";
 
@@ -178,22 +178,22 @@ type IdTable =
   | typeof datasets
   | typeof datasetItems;
 
-function existingIds(tx: SyncDatabase, table: IdTable, ids: string[]): Set<string> {
+async function existingIds(s: Session, table: IdTable, ids: string[]): Promise<Set<string>> {
   const found = new Set<string>();
   // SQLite's default limit on bound parameters is far above this chunk.
   for (let start = 0; start < ids.length; start += 500) {
     const chunk = ids.slice(start, start + 500);
-    for (const row of tx.select({ id: table.id }).from(table).where(inArray(table.id, chunk)).all()) found.add(row.id);
+    for (const row of await s.db.select({ id: table.id }).from(table).where(inArray(table.id, chunk))) found.add(row.id);
   }
   return found;
 }
 
 /** A free name: `name`, else `name (hypersigil <id prefix>)`; prompt and dataset names are unique in Sigil, not in hypersigil. */
-function freeName(tx: SyncDatabase, table: typeof prompts | typeof datasets, name: string, id: string): string {
-  const taken = (candidate: string) => tx.select({ id: table.id }).from(table).where(eq(table.name, candidate)).get() !== undefined;
-  if (!taken(name)) return name;
+async function freeName(s: Session, table: typeof prompts | typeof datasets, name: string, id: string): Promise<string> {
+  const taken = async (candidate: string) => (await s.db.select({ id: table.id }).from(table).where(eq(table.name, candidate))).length > 0;
+  if (!(await taken(name))) return name;
   const renamed = `${name} (hypersigil ${id.slice(0, 8)})`;
-  return taken(renamed) ? `${name} (hypersigil ${id})` : renamed;
+  return (await taken(renamed)) ? `${name} (hypersigil ${id})` : renamed;
 }
 
 class ImportedTenantRowsModel extends IsolatedModel<typeof prompts> {
@@ -202,115 +202,102 @@ class ImportedTenantRowsModel extends IsolatedModel<typeof prompts> {
   }
 
   /** Writes prompts (with their versions), files, deployments, executions and their comments in one transaction. */
-  write(rows: ImportedTenantRows, options: ImportWriteOptions): RowOutcome[] {
-    return this.withDatabase("import.tenantRows", (db) => this.transaction(db, (tx) => writeTenantRows(tx, rows, options)));
+  write(rows: ImportedTenantRows, options: ImportWriteOptions): Promise<RowOutcome[]> {
+    return this.session("import.tenantRows", "write", (s) => writeTenantRows(s, rows, options));
   }
 }
 
 /** Writes each row whose id is not in `table` yet (`write` says how it went); the others are skipped as already imported. */
-function eachNew<R extends { id: string }>(
-  tx: SyncDatabase,
+async function eachNew<R extends { id: string }>(
+  s: Session,
   table: IdTable,
   name: ImportedTable,
   rows: R[],
   record: (outcome: RowOutcome) => void,
-  write: (row: R) => RowOutcome,
-): void {
-  const there = existingIds(
-    tx,
+  write: (row: R) => Promise<RowOutcome>,
+): Promise<void> {
+  const there = await existingIds(
+    s,
     table,
     rows.map((row) => row.id),
   );
-  for (const row of rows) record(there.has(row.id) ? { table: name, id: row.id, outcome: "skipped", note: "already imported" } : write(row));
+  for (const row of rows) record(there.has(row.id) ? { table: name, id: row.id, outcome: "skipped", note: "already imported" } : await write(row));
 }
 
-function writeTenantRows(tx: SyncDatabase, rows: ImportedTenantRows, options: ImportWriteOptions): RowOutcome[] {
+async function writeTenantRows(s: Session, rows: ImportedTenantRows, options: ImportWriteOptions): Promise<RowOutcome[]> {
+  const { prompts, files, deployments, executions, executionComments, promptComments, datasets, datasetItems, usageCounters } = s.t;
   const outcomes: RowOutcome[] = [];
   const record = (outcome: RowOutcome) => {
     if (outcome.outcome === "failed" && options.abortOnFailure) throw new ImportAbortedError(outcome);
     outcomes.push(outcome);
     options.onRow?.(outcome);
   };
-  eachNew(tx, prompts, "prompts", rows.prompts, record, (prompt) => writePrompt(tx, prompt));
-  eachNew(tx, files, "files", rows.files, record, (file) => {
-    tx.insert(files)
-      .values({ ...file, size: file.content.byteLength })
-      .run();
+  await eachNew(s, prompts, "prompts", rows.prompts, record, async (prompt) => writePrompt(s, prompt));
+  await eachNew(s, files, "files", rows.files, record, async (file) => {
+    await s.db.insert(s.t.files).values({ ...file, size: file.content.byteLength });
     return { table: "files", id: file.id, outcome: "imported" };
   });
-  eachNew(tx, deployments, "deployments", rows.deployments, record, (deployment) => {
+  await eachNew(s, deployments, "deployments", rows.deployments, record, async (deployment) => {
     // A deployment is called by its name: renaming it would silently break its callers.
-    if (tx.select({ id: deployments.id }).from(deployments).where(eq(deployments.name, deployment.name)).get()) {
+    if ((await s.db.select({ id: deployments.id }).from(deployments).where(eq(deployments.name, deployment.name))).length > 0) {
       return { table: "deployments", id: deployment.id, outcome: "failed", note: `a deployment named "${deployment.name}" already exists in the workspace` };
     }
-    tx.insert(deployments).values(deployment).run();
+    await s.db.insert(s.t.deployments).values(deployment);
     return { table: "deployments", id: deployment.id, outcome: "imported" };
   });
   const perMonth = new Map<string, number>();
-  eachNew(tx, executions, "executions", rows.executions, record, (execution) => {
-    tx.insert(executions)
-      .values({ ...execution, attempts: execution.startedAt ? 1 : 0 })
-      .run();
+  await eachNew(s, executions, "executions", rows.executions, record, async (execution) => {
+    await s.db.insert(s.t.executions).values({ ...execution, attempts: execution.startedAt ? 1 : 0 });
     const period = utcPeriod(execution.createdAt);
     perMonth.set(period, (perMonth.get(period) ?? 0) + 1);
     return { table: "executions", id: execution.id, outcome: "imported" };
   });
-  eachNew(tx, executionComments, "comments", rows.comments, record, (comment) => {
+  await eachNew(s, executionComments, "comments", rows.comments, record, async (comment) => {
     // Its execution is in this import, or was imported by an earlier run (the plan keeps no other).
-    tx.insert(executionComments)
-      .values({ ...comment, createdBy: null })
-      .run();
+    await s.db.insert(s.t.executionComments).values({ ...comment, createdBy: null });
     return { table: "comments", id: comment.id, outcome: "imported" };
   });
   // Reported with the other comments: hypersigil keeps both kinds in one table.
-  eachNew(tx, promptComments, "comments", rows.promptComments, record, (comment) => {
-    tx.insert(promptComments)
-      .values({ ...comment, promptVersion: null, createdBy: null })
-      .run();
+  await eachNew(s, promptComments, "comments", rows.promptComments, record, async (comment) => {
+    await s.db.insert(s.t.promptComments).values({ ...comment, promptVersion: null, createdBy: null });
     return { table: "comments", id: comment.id, outcome: "imported" };
   });
-  eachNew(tx, datasets, "datasets", rows.datasets, record, (dataset) => {
-    const name = freeName(tx, datasets, dataset.name, dataset.id);
-    tx.insert(datasets)
-      .values({ ...dataset, name })
-      .run();
+  await eachNew(s, datasets, "datasets", rows.datasets, record, async (dataset) => {
+    const name = await freeName(s, datasets, dataset.name, dataset.id);
+    await s.db.insert(s.t.datasets).values({ ...dataset, name });
     return { table: "datasets", id: dataset.id, outcome: "imported", ...(name === dataset.name ? {} : { note: `renamed to "${name}" (the name was taken)` }) };
   });
   // Items' bytes count toward storage through the triggers (tenant migration 0003).
-  eachNew(tx, datasetItems, "datasetItems", rows.datasetItems, record, (item) => {
-    tx.insert(datasetItems).values(item).run();
+  await eachNew(s, datasetItems, "datasetItems", rows.datasetItems, record, async (item) => {
+    await s.db.insert(s.t.datasetItems).values(item);
     return { table: "datasetItems", id: item.id, outcome: "imported" };
   });
   // Every execution counts in the month it was created (models/execution.ts afterCreate).
   const now = new Date();
   for (const [period, count] of perMonth) {
-    tx.insert(usageCounters)
+    await s.db
+      .insert(s.t.usageCounters)
       .values({ metric: "executions", period, count, updatedAt: now })
-      .onConflictDoUpdate({ target: [usageCounters.metric, usageCounters.period], set: { count: sql`${usageCounters.count} + ${count}`, updatedAt: now } })
-      .run();
+      .onConflictDoUpdate({ target: [usageCounters.metric, usageCounters.period], set: { count: sql`${usageCounters.count} + ${count}`, updatedAt: now } });
   }
   return outcomes;
 }
 
 /** A prompt with every version it had; the current version carries the (possibly de-duplicated) name. */
-function writePrompt(tx: SyncDatabase, prompt: ImportedPrompt): RowOutcome {
-  const name = freeName(tx, prompts, prompt.name, prompt.id);
+async function writePrompt(s: Session, prompt: ImportedPrompt): Promise<RowOutcome> {
+  const name = await freeName(s, s.t.prompts, prompt.name, prompt.id);
   const current = prompt.versions.find((version) => version.version === prompt.currentVersion);
   const { versions: _versions, ...row } = prompt;
-  tx.insert(prompts)
-    .values({ ...row, name, description: "" })
-    .run();
+  await s.db.insert(s.t.prompts).values({ ...row, name, description: "" });
   for (const version of prompt.versions) {
-    tx.insert(promptVersions)
-      .values({
-        ...version,
-        id: crypto.randomUUID(),
-        promptId: prompt.id,
-        name: version === current ? name : version.name,
-        description: "",
-        changeNote: "imported from hypersigil",
-      })
-      .run();
+    await s.db.insert(s.t.promptVersions).values({
+      ...version,
+      id: crypto.randomUUID(),
+      promptId: prompt.id,
+      name: version === current ? name : version.name,
+      description: "",
+      changeNote: "imported from hypersigil",
+    });
   }
   return { table: "prompts", id: prompt.id, outcome: "imported", ...(name === prompt.name ? {} : { note: `renamed to "${name}" (the name was taken)` }) };
 }
@@ -376,108 +363,87 @@ class ImportedSharedRowsModel extends SharedModel<typeof users> {
    * email already belongs to a workspace user is not written: references to it (API keys) go to
    * that user. An existing setting of the same type and identifier is kept, never overwritten.
    */
-  write(rows: ImportedSharedRows, options: Pick<ImportWriteOptions, "onRow">): SharedWriteResult {
+  write(rows: ImportedSharedRows, options: Pick<ImportWriteOptions, "onRow">): Promise<SharedWriteResult> {
     const tenantId = tenantContext.getCurrentTenantId("import.sharedRows");
     const vault = HybridDatabaseManager.getInstance().secrets;
-    return this.withDatabase("import.sharedRows", (db) =>
-      this.transaction(db, (tx) => {
-        const outcomes: RowOutcome[] = [];
-        const record = (outcome: RowOutcome) => {
-          outcomes.push(outcome);
-          options.onRow?.(outcome);
-        };
-        const userIds = new Map<string, string>();
-        for (const user of rows.users) {
-          const byId = tx
-            .select({ id: users.id })
-            .from(users)
-            .where(and(eq(users.tenantId, tenantId), eq(users.id, user.id)))
-            .get();
-          const byEmail = tx
-            .select({ id: users.id })
-            .from(users)
-            .where(and(eq(users.tenantId, tenantId), eq(users.email, user.email)))
-            .get();
-          if (byId) {
-            userIds.set(user.id, byId.id);
-            record({ table: "users", id: user.id, outcome: "skipped", note: "already imported" });
-          } else if (byEmail) {
-            userIds.set(user.id, byEmail.id);
-            record({ table: "users", id: user.id, outcome: "skipped", note: `${user.email} is already a user of the workspace (kept as it is)` });
-          } else {
-            tx.insert(users)
-              .values({ ...user, tenantId })
-              .run();
-            userIds.set(user.id, user.id);
-            record({ table: "users", id: user.id, outcome: "imported" });
-          }
+    return this.session("import.sharedRows", "write", async (s) => {
+      const { users, apiKeys, settings } = s.t;
+      const outcomes: RowOutcome[] = [];
+      const record = (outcome: RowOutcome) => {
+        outcomes.push(outcome);
+        options.onRow?.(outcome);
+      };
+      const userIds = new Map<string, string>();
+      for (const user of rows.users) {
+        const [byId] = await s.db
+          .select({ id: users.id })
+          .from(users)
+          .where(and(eq(users.tenantId, tenantId), eq(users.id, user.id)));
+        const [byEmail] = await s.db
+          .select({ id: users.id })
+          .from(users)
+          .where(and(eq(users.tenantId, tenantId), eq(users.email, user.email)));
+        if (byId) {
+          userIds.set(user.id, byId.id);
+          record({ table: "users", id: user.id, outcome: "skipped", note: "already imported" });
+        } else if (byEmail) {
+          userIds.set(user.id, byEmail.id);
+          record({ table: "users", id: user.id, outcome: "skipped", note: `${user.email} is already a user of the workspace (kept as it is)` });
+        } else {
+          await s.db.insert(s.t.users).values({ ...user, tenantId });
+          userIds.set(user.id, user.id);
+          record({ table: "users", id: user.id, outcome: "imported" });
         }
-        for (const key of rows.apiKeys) {
-          const owner = userIds.get(key.userId);
-          if (!owner) {
-            record({ table: "api_keys", id: key.id, outcome: "failed", note: "its user was not imported" });
-            continue;
-          }
-          const there = tx
-            .select({ id: apiKeys.id })
-            .from(apiKeys)
-            .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, key.id)))
-            .get();
-          if (there) {
-            record({ table: "api_keys", id: key.id, outcome: "skipped", note: "already imported" });
-            continue;
-          }
-          tx.insert(apiKeys)
-            .values({ ...key, userId: owner, tenantId, status: "revoked" })
-            .run();
-          record({ table: "api_keys", id: key.id, outcome: "imported" });
+      }
+      for (const key of rows.apiKeys) {
+        const owner = userIds.get(key.userId);
+        if (!owner) {
+          record({ table: "api_keys", id: key.id, outcome: "failed", note: "its user was not imported" });
+          continue;
         }
-        for (const setting of rows.settings) {
-          const there = tx
-            .select({ id: settings.id })
-            .from(settings)
-            .where(and(eq(settings.tenantId, tenantId), eq(settings.type, setting.type), eq(settings.identifier, setting.identifier)))
-            .get();
-          if (there) {
-            const note = there.id === setting.id ? "already imported" : `the workspace already has a ${setting.type} "${setting.identifier}" (kept as it is)`;
-            record({ table: "settings", id: setting.id, outcome: "skipped", note });
-            continue;
-          }
-          const payload = sealSecretFields(setting.type, setting.payload, (plaintext) => vault.seal(plaintext));
-          tx.insert(settings)
-            .values({ ...setting, payload, tenantId })
-            .run();
-          record({ table: "settings", id: setting.id, outcome: "imported" });
+        const [there] = await s.db
+          .select({ id: apiKeys.id })
+          .from(apiKeys)
+          .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, key.id)));
+        if (there) {
+          record({ table: "api_keys", id: key.id, outcome: "skipped", note: "already imported" });
+          continue;
         }
-        return { outcomes, userIds };
-      }),
-    );
+        await s.db.insert(s.t.apiKeys).values({ ...key, userId: owner, tenantId, status: "revoked" });
+        record({ table: "api_keys", id: key.id, outcome: "imported" });
+      }
+      for (const setting of rows.settings) {
+        const [there] = await s.db
+          .select({ id: settings.id })
+          .from(settings)
+          .where(and(eq(settings.tenantId, tenantId), eq(settings.type, setting.type), eq(settings.identifier, setting.identifier)));
+        if (there) {
+          const note = there.id === setting.id ? "already imported" : `the workspace already has a ${setting.type} "${setting.identifier}" (kept as it is)`;
+          record({ table: "settings", id: setting.id, outcome: "skipped", note });
+          continue;
+        }
+        const payload = sealSecretFields(setting.type, setting.payload, (plaintext) => vault.seal(plaintext));
+        await s.db.insert(s.t.settings).values({ ...setting, payload, tenantId });
+        record({ table: "settings", id: setting.id, outcome: "imported" });
+      }
+      return { outcomes, userIds };
+    });
   }
 
   /** Undoes `write` (the rows it reported as imported), when the tenant's own rows could not be written. */
-  undo(outcomes: readonly RowOutcome[]): void {
+  async undo(outcomes: readonly RowOutcome[]): Promise<void> {
     const tenantId = tenantContext.getCurrentTenantId("import.undoSharedRows");
     const written = (table: ImportedTable) =>
       outcomes.filter((outcome) => outcome.table === table && outcome.outcome === "imported").map((outcome) => outcome.id);
-    this.withDatabase("import.undoSharedRows", (db) =>
-      this.transaction(db, (tx) => {
-        const apiKeyIds = written("api_keys");
-        const settingIds = written("settings");
-        const userIds = written("users");
-        if (apiKeyIds.length > 0)
-          tx.delete(apiKeys)
-            .where(and(eq(apiKeys.tenantId, tenantId), inArray(apiKeys.id, apiKeyIds)))
-            .run();
-        if (settingIds.length > 0)
-          tx.delete(settings)
-            .where(and(eq(settings.tenantId, tenantId), inArray(settings.id, settingIds)))
-            .run();
-        if (userIds.length > 0)
-          tx.delete(users)
-            .where(and(eq(users.tenantId, tenantId), inArray(users.id, userIds)))
-            .run();
-      }),
-    );
+    await this.session("import.undoSharedRows", "write", async (s) => {
+      const { users, apiKeys, settings } = s.t;
+      const apiKeyIds = written("api_keys");
+      const settingIds = written("settings");
+      const userIds = written("users");
+      if (apiKeyIds.length > 0) await s.db.delete(s.t.apiKeys).where(and(eq(apiKeys.tenantId, tenantId), inArray(apiKeys.id, apiKeyIds)));
+      if (settingIds.length > 0) await s.db.delete(s.t.settings).where(and(eq(settings.tenantId, tenantId), inArray(settings.id, settingIds)));
+      if (userIds.length > 0) await s.db.delete(s.t.users).where(and(eq(users.tenantId, tenantId), inArray(users.id, userIds)));
+    });
   }
 }
 

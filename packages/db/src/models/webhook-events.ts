@@ -79,7 +79,9 @@ export function executionEventData(execution: ExecutionEventSource, names: { pro
 export async function readExecutionEventData({ db, t }: Session, execution: ExecutionEventSource): Promise<Record<string, unknown>> {
   const [prompt] = await db.select({ name: t.prompts.name }).from(t.prompts).where(eq(t.prompts.id, execution.promptId));
   const [deployment] =
-    execution.deploymentId === null ? [] : await db.select({ name: t.deployments.name }).from(t.deployments).where(eq(t.deployments.id, execution.deploymentId));
+    execution.deploymentId === null
+      ? []
+      : await db.select({ name: t.deployments.name }).from(t.deployments).where(eq(t.deployments.id, execution.deploymentId));
   return executionEventData(execution, { prompt: prompt?.name ?? null, deployment: deployment?.name ?? null });
 }
 
