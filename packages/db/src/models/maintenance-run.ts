@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, count, desc, eq, inArray, lt, max, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNull, lt, max, sql } from "drizzle-orm";
 import { InvalidQueryError } from "../errors.ts";
-import { tenants } from "../schema/shared/tenants.ts";
-import { maintenanceResults, maintenanceRuns, type MaintenanceKind, type MaintenanceRunStatus } from "../schema/shared/maintenance.ts";
+import { maintenanceRuns, type maintenanceResults, type MaintenanceKind, type MaintenanceRunStatus } from "../schema/shared/maintenance.ts";
 import { MAX_PAGE_SIZE, type Page, type RowOf } from "./base-model.ts";
 import { SystemModel } from "./strategies.ts";
 
@@ -46,51 +45,47 @@ export class MaintenanceRunModel extends SystemModel<typeof maintenanceRuns> {
    * Older ended runs of the kind beyond `keep` are deleted with their results.
    */
   async begin(input: { kind: MaintenanceKind; total: number; startedBy: string | null; runner: RunnerIdentity; keep: number }): Promise<BeginRunResult> {
-    return this.withDatabase("maintenance_runs.begin", (db) =>
-      this.transaction(db, (tx) => {
-        const running = tx
-          .select()
-          .from(maintenanceRuns)
-          .where(and(eq(maintenanceRuns.kind, input.kind), eq(maintenanceRuns.status, "running")))
-          .get();
-        if (running) return { conflict: running };
-        const now = new Date();
-        const started = tx
-          .insert(maintenanceRuns)
-          .values({
-            id: randomUUID(),
-            kind: input.kind,
-            status: input.total === 0 ? "completed" : "running",
-            total: input.total,
-            startedBy: input.startedBy,
-            createdAt: now,
-            finishedAt: input.total === 0 ? now : null,
-            runnerPid: input.runner.pid,
-            runnerId: input.runner.id,
-            heartbeatAt: now,
-          })
-          .returning()
-          .get();
-        const stale = tx
-          .select({ id: maintenanceRuns.id })
-          .from(maintenanceRuns)
-          .where(and(eq(maintenanceRuns.kind, input.kind), inArray(maintenanceRuns.status, ENDED_STATUSES)))
-          .orderBy(desc(maintenanceRuns.createdAt), desc(maintenanceRuns.id))
-          .all()
-          .slice(input.keep);
-        if (stale.length > 0) {
-          tx.delete(maintenanceRuns)
-            .where(
-              inArray(
-                maintenanceRuns.id,
-                stale.map((row) => row.id),
-              ),
-            )
-            .run();
-        }
-        return { started };
-      }),
-    );
+    return this.session("maintenance_runs.begin", "write", async (s) => {
+      const runs = this.tableIn(s);
+      const [running] = await s.db
+        .select()
+        .from(runs)
+        .where(and(eq(runs.kind, input.kind), eq(runs.status, "running")))
+        .limit(1);
+      if (running) return { conflict: running };
+      const now = new Date();
+      const [started] = await s.db
+        .insert(runs)
+        .values({
+          id: randomUUID(),
+          kind: input.kind,
+          status: input.total === 0 ? "completed" : "running",
+          total: input.total,
+          startedBy: input.startedBy,
+          createdAt: now,
+          finishedAt: input.total === 0 ? now : null,
+          runnerPid: input.runner.pid,
+          runnerId: input.runner.id,
+          heartbeatAt: now,
+        })
+        .returning();
+      if (!started) throw new InvalidQueryError("maintenance_runs: the insert returned no row.");
+      const ended = await s.db
+        .select({ id: runs.id })
+        .from(runs)
+        .where(and(eq(runs.kind, input.kind), inArray(runs.status, ENDED_STATUSES)))
+        .orderBy(desc(runs.createdAt), desc(runs.id));
+      const stale = ended.slice(input.keep);
+      if (stale.length > 0) {
+        await s.db.delete(runs).where(
+          inArray(
+            runs.id,
+            stale.map((row) => row.id),
+          ),
+        );
+      }
+      return { started };
+    });
   }
 
   /**
@@ -98,120 +93,112 @@ export class MaintenanceRunModel extends SystemModel<typeof maintenanceRuns> {
    * result rows) and renews the heartbeat. Returns whether a cancel was asked for.
    */
   async recordResults(runId: string, outcomes: readonly MaintenanceOutcome[]): Promise<{ cancelRequested: boolean }> {
-    return this.withDatabase("maintenance_runs.recordResults", (db) =>
-      this.transaction(db, (tx) => {
-        if (outcomes.length > 0) {
-          const last =
-            tx
-              .select({ seq: max(maintenanceResults.seq) })
-              .from(maintenanceResults)
-              .where(eq(maintenanceResults.runId, runId))
-              .get()?.seq ?? 0;
-          tx.insert(maintenanceResults)
-            .values(
-              outcomes.map((outcome, index) => ({
-                runId,
-                seq: last + index + 1,
-                tenantId: outcome.tenantId,
-                slug: outcome.slug,
-                outcome: outcome.outcome,
-                detail: outcome.detail,
-                databaseBytes: outcome.databaseBytes,
-                durationMs: outcome.durationMs,
-              })),
-            )
-            .run();
-        }
-        const failed = outcomes.filter((outcome) => outcome.failed).length;
-        const row = tx
-          .update(maintenanceRuns)
-          .set({ done: sql`${maintenanceRuns.done} + ${outcomes.length}`, failed: sql`${maintenanceRuns.failed} + ${failed}`, heartbeatAt: new Date() })
-          .where(eq(maintenanceRuns.id, runId))
-          .returning({ cancelRequestedAt: maintenanceRuns.cancelRequestedAt })
-          .get();
-        return { cancelRequested: row?.cancelRequestedAt != null };
-      }),
-    );
+    return this.session("maintenance_runs.recordResults", "write", async (s) => {
+      const runs = this.tableIn(s);
+      const { maintenanceResults: results } = s.t;
+      if (outcomes.length > 0) {
+        const [latest] = await s.db
+          .select({ seq: max(results.seq) })
+          .from(results)
+          .where(eq(results.runId, runId));
+        const last = latest?.seq ?? 0;
+        await s.db.insert(results).values(
+          outcomes.map((outcome, index) => ({
+            runId,
+            seq: last + index + 1,
+            tenantId: outcome.tenantId,
+            slug: outcome.slug,
+            outcome: outcome.outcome,
+            detail: outcome.detail,
+            databaseBytes: outcome.databaseBytes,
+            durationMs: outcome.durationMs,
+          })),
+        );
+      }
+      const failed = outcomes.filter((outcome) => outcome.failed).length;
+      const [row] = await s.db
+        .update(runs)
+        .set({ done: sql`${runs.done} + ${outcomes.length}`, failed: sql`${runs.failed} + ${failed}`, heartbeatAt: new Date() })
+        .where(eq(runs.id, runId))
+        .returning({ cancelRequestedAt: runs.cancelRequestedAt });
+      return { cancelRequested: row?.cancelRequestedAt != null };
+    });
   }
 
   /** Says the run's process is alive (while a long step records nothing). */
   async heartbeat(runId: string, runnerId: string): Promise<void> {
-    this.withDatabase("maintenance_runs.heartbeat", (db) =>
-      db
-        .update(maintenanceRuns)
+    await this.session("maintenance_runs.heartbeat", "write", async (s) => {
+      const runs = this.tableIn(s);
+      await s.db
+        .update(runs)
         .set({ heartbeatAt: new Date() })
-        .where(and(eq(maintenanceRuns.id, runId), eq(maintenanceRuns.runnerId, runnerId), eq(maintenanceRuns.status, "running")))
-        .run(),
-    );
+        .where(and(eq(runs.id, runId), eq(runs.runnerId, runnerId), eq(runs.status, "running")));
+    });
   }
 
   /** Ends a running run; a run already ended (by a reconcile, say) is left as it is. */
   async finish(runId: string, status: Exclude<MaintenanceRunStatus, "running">, error: string | null = null): Promise<MaintenanceRunRow | null> {
-    return this.withDatabase(
-      "maintenance_runs.finish",
-      (db) =>
-        db
-          .update(maintenanceRuns)
-          .set({ status, error, finishedAt: new Date() })
-          .where(and(eq(maintenanceRuns.id, runId), eq(maintenanceRuns.status, "running")))
-          .returning()
-          .get() ?? null,
-    );
+    return this.session("maintenance_runs.finish", "write", async (s) => {
+      const runs = this.tableIn(s);
+      const [row] = await s.db
+        .update(runs)
+        .set({ status, error, finishedAt: new Date() })
+        .where(and(eq(runs.id, runId), eq(runs.status, "running")))
+        .returning();
+      return row ?? null;
+    });
   }
 
   /** Asks a running run to stop; returns the run (ended or not), or null if there is none. */
   async requestCancel(runId: string): Promise<MaintenanceRunRow | null> {
-    return this.withDatabase("maintenance_runs.requestCancel", (db) => {
-      db.update(maintenanceRuns)
+    return this.session("maintenance_runs.requestCancel", "write", async (s) => {
+      const runs = this.tableIn(s);
+      await s.db
+        .update(runs)
         .set({ cancelRequestedAt: new Date() })
-        .where(and(eq(maintenanceRuns.id, runId), eq(maintenanceRuns.status, "running"), sql`${maintenanceRuns.cancelRequestedAt} IS NULL`))
-        .run();
-      return db.select().from(maintenanceRuns).where(eq(maintenanceRuns.id, runId)).get() ?? null;
+        .where(and(eq(runs.id, runId), eq(runs.status, "running"), isNull(runs.cancelRequestedAt)));
+      return (await this.selectById(s, runId)) ?? null;
     });
   }
 
   /** Every registered tenant's id and slug, oldest first: what a run over every tenant visits. */
   async registeredTenants(): Promise<{ tenantId: string; slug: string }[]> {
-    return this.withDatabase("maintenance_runs.registeredTenants", (db) =>
-      db.select({ tenantId: tenants.id, slug: tenants.slug }).from(tenants).orderBy(asc(tenants.createdAt), asc(tenants.id)).all(),
-    );
+    return this.session("maintenance_runs.registeredTenants", "read", async (s) => {
+      const { tenants } = s.t;
+      return s.db.select({ tenantId: tenants.id, slug: tenants.slug }).from(tenants).orderBy(asc(tenants.createdAt), asc(tenants.id));
+    });
   }
 
   /** Every run marked running (by any process). */
   async running(): Promise<MaintenanceRunRow[]> {
-    return this.withDatabase("maintenance_runs.running", (db) => db.select().from(maintenanceRuns).where(eq(maintenanceRuns.status, "running")).all());
+    return this.findMany({ where: { status: "running" } });
   }
 
   /** Fails a run its process no longer runs, unless it changed since it was read (same runner, same heartbeat). */
   async markInterrupted(run: Pick<MaintenanceRunRow, "id" | "runnerId" | "heartbeatAt">, reason: string): Promise<boolean> {
-    return this.withDatabase("maintenance_runs.markInterrupted", (db) => {
-      const result = db
-        .update(maintenanceRuns)
+    return this.session("maintenance_runs.markInterrupted", "write", async (s) => {
+      const runs = this.tableIn(s);
+      const marked = await s.db
+        .update(runs)
         .set({ status: "failed", error: reason, finishedAt: new Date() })
         .where(
-          and(
-            eq(maintenanceRuns.id, run.id),
-            eq(maintenanceRuns.status, "running"),
-            eq(maintenanceRuns.runnerId, run.runnerId),
-            lt(maintenanceRuns.heartbeatAt, new Date(run.heartbeatAt.getTime() + 1)),
-          ),
+          and(eq(runs.id, run.id), eq(runs.status, "running"), eq(runs.runnerId, run.runnerId), lt(runs.heartbeatAt, new Date(run.heartbeatAt.getTime() + 1))),
         )
-        .run() as { changes: number };
-      return result.changes > 0;
+        .returning({ id: runs.id });
+      return marked.length > 0;
     });
   }
 
   /** The newest runs, of one kind or all. */
   async recent(kind: MaintenanceKind | undefined, limit: number): Promise<MaintenanceRunRow[]> {
-    return this.withDatabase("maintenance_runs.recent", (db) =>
-      db
-        .select()
-        .from(maintenanceRuns)
-        .where(kind === undefined ? undefined : eq(maintenanceRuns.kind, kind))
-        .orderBy(desc(maintenanceRuns.createdAt), desc(maintenanceRuns.id))
-        .limit(limit)
-        .all(),
-    );
+    return this.findMany({
+      where: kind === undefined ? undefined : { kind },
+      orderBy: [
+        { column: "createdAt", direction: "desc" },
+        { column: "id", direction: "desc" },
+      ],
+      limit,
+    });
   }
 
   /** One page of a run's results in the order they were recorded, optionally of one outcome. */
@@ -220,36 +207,28 @@ export class MaintenanceRunModel extends SystemModel<typeof maintenanceRuns> {
     if (!Number.isInteger(options.pageSize) || options.pageSize < 1 || options.pageSize > MAX_PAGE_SIZE) {
       throw new InvalidQueryError(`pageSize must be a whole number from 1 to ${MAX_PAGE_SIZE}.`);
     }
-    const where = and(eq(maintenanceResults.runId, runId), options.outcome === undefined ? undefined : eq(maintenanceResults.outcome, options.outcome));
-    return this.withDatabase("maintenance_results.page", (db) =>
-      this.transaction(
-        db,
-        (tx) => {
-          const total = tx.select({ n: count() }).from(maintenanceResults).where(where).get()?.n ?? 0;
-          const data = tx
-            .select()
-            .from(maintenanceResults)
-            .where(where)
-            .orderBy(asc(maintenanceResults.seq))
-            .limit(options.pageSize)
-            .offset((options.page - 1) * options.pageSize)
-            .all();
-          return { data, total, page: options.page, pageSize: options.pageSize, totalPages: Math.ceil(total / options.pageSize) };
-        },
-        "deferred",
-      ),
-    );
+    // One read session: the count and the page see the same snapshot.
+    return this.session("maintenance_results.page", "read", async (s) => {
+      const { maintenanceResults: results } = s.t;
+      const where = and(eq(results.runId, runId), options.outcome === undefined ? undefined : eq(results.outcome, options.outcome));
+      const [counted] = await s.db.select({ n: count() }).from(results).where(where);
+      const total = counted?.n ?? 0;
+      const data = await s.db
+        .select()
+        .from(results)
+        .where(where)
+        .orderBy(asc(results.seq))
+        .limit(options.pageSize)
+        .offset((options.page - 1) * options.pageSize);
+      return { data, total, page: options.page, pageSize: options.pageSize, totalPages: Math.ceil(total / options.pageSize) };
+    });
   }
 
   /** How many results of each outcome a run has. */
   async outcomeCounts(runId: string): Promise<Record<string, number>> {
-    return this.withDatabase("maintenance_results.outcomeCounts", (db) => {
-      const rows = db
-        .select({ outcome: maintenanceResults.outcome, n: count() })
-        .from(maintenanceResults)
-        .where(eq(maintenanceResults.runId, runId))
-        .groupBy(maintenanceResults.outcome)
-        .all();
+    return this.session("maintenance_results.outcomeCounts", "read", async (s) => {
+      const { maintenanceResults: results } = s.t;
+      const rows = await s.db.select({ outcome: results.outcome, n: count() }).from(results).where(eq(results.runId, runId)).groupBy(results.outcome);
       return Object.fromEntries(rows.map((row) => [row.outcome, row.n]));
     });
   }

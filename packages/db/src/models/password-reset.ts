@@ -1,6 +1,7 @@
 import { and, eq, gt, isNull, lt } from "drizzle-orm";
 import { passwordResets, type PasswordResetOrigin } from "../schema/shared/accounts.ts";
-import type { RowOf, SyncDatabase } from "./base-model.ts";
+import type { Session } from "../engine/session.ts";
+import type { RowOf } from "./base-model.ts";
 import { SharedModel } from "./strategies.ts";
 
 export type PasswordResetRow = RowOf<typeof passwordResets>;
@@ -23,31 +24,27 @@ export class PasswordResetModel extends SharedModel<typeof passwordResets> {
 
   /** Stores a new link (its token's hash) for `userId`; earlier open links and requests of theirs end. */
   async createLink(data: { userId: string; origin: PasswordResetOrigin; tokenHash: string; expiresAt: Date }, now = new Date()): Promise<PasswordResetRow> {
-    return this.withDatabase("passwordResets.createLink", (db) =>
-      this.transaction(db, (tx) => {
-        tx.delete(passwordResets)
-          .where(this.condition(and(eq(passwordResets.userId, data.userId), isNull(passwordResets.usedAt))))
-          .run();
-        this.pruneSync(tx, now);
-        return this.createSync(data);
-      }),
-    );
+    return this.session("passwordResets.createLink", "write", async (s) => {
+      const resets = this.tableIn(s);
+      await s.db.delete(resets).where(this.condition(resets, and(eq(resets.userId, data.userId), isNull(resets.usedAt))));
+      await this.prune(s, now);
+      return this.insertRow(s, data);
+    });
   }
 
   /** Records a user's own request that no mail answered (one open request per user). */
   async recordRequest(userId: string, now = new Date()): Promise<PasswordResetRow> {
-    return this.withDatabase("passwordResets.recordRequest", (db) =>
-      this.transaction(db, (tx) => {
-        const open = tx
-          .select()
-          .from(passwordResets)
-          .where(this.condition(and(eq(passwordResets.userId, userId), isNull(passwordResets.tokenHash), isNull(passwordResets.usedAt))))
-          .get();
-        if (open) return open;
-        this.pruneSync(tx, now);
-        return this.createSync({ userId, origin: "user" });
-      }),
-    );
+    return this.session("passwordResets.recordRequest", "write", async (s) => {
+      const resets = this.tableIn(s);
+      const [open] = await s.db
+        .select()
+        .from(resets)
+        .where(this.condition(resets, and(eq(resets.userId, userId), isNull(resets.tokenHash), isNull(resets.usedAt))))
+        .limit(1);
+      if (open) return open;
+      await this.prune(s, now);
+      return this.insertRow(s, { userId, origin: "user" });
+    });
   }
 
   /** Users who asked for a reset that no link answered yet: user id → when they asked. */
@@ -66,22 +63,21 @@ export class PasswordResetModel extends SharedModel<typeof passwordResets> {
 
   /** Spends a valid token: returns its row, or null when it is unknown, used or expired. */
   async spend(tokenHash: string, now = new Date()): Promise<PasswordResetRow | null> {
-    return this.withDatabase("passwordResets.spend", (db) => {
-      const row = db
-        .update(passwordResets)
+    return this.session("passwordResets.spend", "write", async (s) => {
+      const resets = this.tableIn(s);
+      const [row] = await s.db
+        .update(resets)
         .set({ usedAt: now })
-        .where(this.condition(and(eq(passwordResets.tokenHash, tokenHash), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, now))))
-        .returning()
-        .get();
+        .where(this.condition(resets, and(eq(resets.tokenHash, tokenHash), isNull(resets.usedAt), gt(resets.expiresAt, now))))
+        .returning();
       return row ?? null;
     });
   }
 
   /** Links last an hour or so (a setting of the API): anything this old is over. */
-  private pruneSync(tx: SyncDatabase, now: Date): void {
-    tx.delete(passwordResets)
-      .where(this.condition(lt(passwordResets.createdAt, new Date(now.getTime() - KEEP_MS))))
-      .run();
+  private async prune(s: Session, now: Date): Promise<void> {
+    const resets = this.tableIn(s);
+    await s.db.delete(resets).where(this.condition(resets, lt(resets.createdAt, new Date(now.getTime() - KEEP_MS))));
   }
 }
 

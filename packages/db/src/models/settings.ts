@@ -61,26 +61,24 @@ export class SettingsModel extends SharedModel<typeof settings> {
   /** Creates or replaces one setting atomically; its secret fields are stored encrypted. */
   async upsert(type: string, identifier: string, payload: Record<string, unknown>): Promise<SettingRow> {
     const vault = HybridDatabaseManager.getInstance().secrets;
-    return this.withDatabase("settings.upsert", (db) =>
-      this.transaction(db, (tx) => {
-        const existing = tx
-          .select()
-          .from(settings)
-          .where(this.condition(and(eq(settings.type, type), eq(settings.identifier, identifier))))
-          .get();
-        const stored = sealSecretFields(type, payload, (plaintext) => vault.seal(plaintext), existing?.payload);
-        if (existing) {
-          const updated = tx
-            .update(settings)
-            .set({ payload: stored, updatedAt: new Date() })
-            .where(this.condition(eq(settings.id, existing.id)))
-            .returning()
-            .get();
-          if (updated) return updated;
-        }
-        return this.createSync({ type, identifier, payload: stored });
-      }),
-    );
+    return this.session("settings.upsert", "write", async (s) => {
+      const table = this.tableIn(s);
+      const [existing] = await s.db
+        .select()
+        .from(table)
+        .where(this.condition(table, and(eq(table.type, type), eq(table.identifier, identifier))))
+        .limit(1);
+      const stored = sealSecretFields(type, payload, (plaintext) => vault.seal(plaintext), existing?.payload);
+      if (existing) {
+        const [updated] = await s.db
+          .update(table)
+          .set({ payload: stored, updatedAt: new Date() })
+          .where(this.condition(table, eq(table.id, existing.id)))
+          .returning();
+        if (updated) return updated;
+      }
+      return this.insertRow(s, { type, identifier, payload: stored });
+    });
   }
 
   /**

@@ -1,33 +1,30 @@
-import { sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
+import type { Session } from "../engine/session.ts";
 import { QuotaExceededError } from "../errors.ts";
-import { tenantStats } from "../schema/tenant/tenant-stats.ts";
 import { tenantContext } from "../tenant-context.ts";
-import type { SyncDatabase } from "./base-model.ts";
 
 /**
  * The bytes the tenant stores against the plan's storage limit: files and dataset items, as the
  * storage triggers count them (tenant migrations 0002 and 0003) in `tenant_stats`.
  */
-export function readStoredBytes(db: SyncDatabase): number {
-  const row = db
-    .select({ bytes: sql<number>`coalesce(${tenantStats.storageBytes}, 0)` })
-    .from(tenantStats)
-    .where(sql`${tenantStats.id} = 1`)
-    .get();
+export async function readStoredBytes(s: Session): Promise<number> {
+  const { tenantStats } = s.t;
+  // The column itself, not an expression over it: each driver then reads it back as a number.
+  const [row] = await s.db.select({ bytes: tenantStats.storageBytes }).from(tenantStats).where(eq(tenantStats.id, 1));
   return row?.bytes ?? 0;
 }
 
 /** The current tenant's stored bytes (files and dataset items). */
-export function storedBytes(): number {
-  return tenantContext.withTenantDatabase("storage.storedBytes", readStoredBytes);
+export async function storedBytes(): Promise<number> {
+  return tenantContext.withTenantStore("storage.storedBytes", (store) => store.session("read", readStoredBytes));
 }
 
 /**
- * Refuses, inside the caller's IMMEDIATE transaction, a write that adds `adding` bytes beyond
+ * Refuses, inside the caller's write session, a write that adds `adding` bytes beyond
  * `limitBytes`; `what` names the write and its size ("Storing 2.0 MB", "Adding 50 items (12.0 KB)").
  */
-export function assertStorageRoom(db: SyncDatabase, adding: number, limitBytes: number, what: string): void {
-  const used = readStoredBytes(db);
+export async function assertStorageRoom(s: Session, adding: number, limitBytes: number, what: string): Promise<void> {
+  const used = await readStoredBytes(s);
   if (adding > 0 && used + adding > limitBytes) {
     throw new QuotaExceededError(
       "storage",

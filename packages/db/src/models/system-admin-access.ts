@@ -30,13 +30,13 @@ export class SystemApiKeyModel extends SystemModel<typeof systemApiKeys> {
 
   /** Counts a use atomically (concurrent requests never lose one). */
   async recordUse(id: string, at = new Date()): Promise<void> {
-    this.withDatabase("system_api_keys.recordUse", (db) =>
-      db
-        .update(systemApiKeys)
-        .set({ usageCount: sql`${systemApiKeys.usageCount} + 1`, lastUsedAt: at })
-        .where(eq(systemApiKeys.id, id))
-        .run(),
-    );
+    await this.session("system_api_keys.recordUse", "write", async (s) => {
+      const keys = this.tableIn(s);
+      await s.db
+        .update(keys)
+        .set({ usageCount: sql`${keys.usageCount} + 1`, lastUsedAt: at })
+        .where(eq(keys.id, id));
+    });
   }
 }
 
@@ -56,9 +56,10 @@ export class AdminAuditLogModel extends SystemModel<typeof adminAuditLog> {
    */
   async recordFailedSignIns(window: FailedSignInWindow, ip: string | null): Promise<void> {
     const action = "admin.login_failed";
-    this.withDatabase("admin_audit_log.recordFailedSignIns", (db) =>
-      db
-        .insert(adminAuditLog)
+    await this.session("admin_audit_log.recordFailedSignIns", "write", async (s) => {
+      const log = this.tableIn(s);
+      await s.db
+        .insert(log)
         .values({
           id: failedSignInEntryId(window),
           adminId: null,
@@ -69,12 +70,11 @@ export class AdminAuditLogModel extends SystemModel<typeof adminAuditLog> {
           createdAt: window.windowStartedAt,
         })
         .onConflictDoUpdate({
-          target: adminAuditLog.id,
+          target: log.id,
           set: { details: sql`excluded.details` },
-          setWhere: onlyRaisesFailedSignInCount(adminAuditLog.action, adminAuditLog.details, action),
-        })
-        .run(),
-    );
+          setWhere: onlyRaisesFailedSignInCount(log.action, log.details, action),
+        });
+    });
   }
 
   override async update(): Promise<never> {
