@@ -44,7 +44,7 @@ export function authedProcedure(access: Access) {
     if (access.feature) assertFeatureEnabled(ctx.tenant, access.feature);
     if (identity.kind === "session" && type === "mutation") assertSameOrigin(ctx.request, { required: true });
     if (identity.kind === "apiKey") {
-      enforceApiKeyRateLimits(ctx, ctx.tenant.id, identity.apiKey.id);
+      await enforceApiKeyRateLimits(ctx, ctx.tenant.id, identity.apiKey.id);
       if (!access.scope) throw new TRPCError({ code: "FORBIDDEN", message: "This operation needs a signed-in user; API keys cannot perform it." });
       if (access.scope !== "any" && !identity.apiKey.scopes.includes(access.scope)) {
         throw new TRPCError({ code: "FORBIDDEN", message: `This API key lacks the "${access.scope}" scope.` });
@@ -64,7 +64,7 @@ export const systemAdminProcedure = publicProcedure.use(async ({ ctx, type, next
   }
   const identity = await authenticateSystemAdmin(ctx);
   if (identity.via === "apiKey") {
-    enforceRateLimits(ctx, "API requests", [{ key: `system-api-key:${identity.apiKeyId}`, perMinute: ctx.config.rateLimits.apiPerKey, lease: true }]);
+    await enforceRateLimits(ctx, "API requests", [{ key: `system-api-key:${identity.apiKeyId}`, perMinute: ctx.config.rateLimits.apiPerKey, lease: true }]);
   }
   if (identity.via === "session" && type === "mutation") assertSameOrigin(ctx.request, { required: true });
   return next({ ctx: { systemAdmin: identity.admin } });

@@ -59,7 +59,7 @@ describe("an idle worker", () => {
     for (const { tenant, prompt } of tenants.slice(0, 5)) await createExecution(tenant, prompt, 1);
     const worker = new ExecutionWorker({ recoveryIntervalMs: 1 });
     expect(await drain(worker)).toBe(5);
-    for (const { tenant } of tenants) expect(tenantWorkModel.find(tenant.id)).toMatchObject({ pendingSince: null, leaseCheckAt: null });
+    for (const { tenant } of tenants) expect(await tenantWorkModel.find(tenant.id)).toMatchObject({ pendingSince: null, leaseCheckAt: null });
 
     for (const { tenant } of tenants) env.manager.closeTenantDatabase(tenant.id);
     expect(env.manager.poolStats().open).toBe(0);
@@ -198,7 +198,7 @@ describe("waking", () => {
       checked.mockClear();
       // A peer's claim (its lease is checked 600 ms from now), and the signal every claim sends.
       const dueAt = Date.now() + 600;
-      tenantWorkModel.recordClaim(tenant.id, dueAt);
+      await tenantWorkModel.recordClaim(tenant.id, dueAt);
       signalWork(env.dataDir);
       await new Promise((resolve) => setTimeout(resolve, 300));
       const beforeDue = checked.mock.calls.filter(([now]) => now >= dueAt).length;
@@ -208,7 +208,7 @@ describe("waking", () => {
     } finally {
       checked.mockRestore();
       await worker.stop();
-      tenantWorkModel.setLeaseCheck(tenant.id, null);
+      await tenantWorkModel.setLeaseCheck(tenant.id, null);
       await tenantModel.suspend(tenant.id);
     }
   });

@@ -271,8 +271,8 @@ describe("failing providers", () => {
     expect(tick.errors[0]?.message).toMatch(/wk-gone.*database file .* is missing/);
     expect((await getExecution(fine, execution.id)).result).toBe("fine");
     // The broken tenant keeps its mark (its work is not lost), the served one is cleared.
-    expect(tenantWorkModel.find(broken.id)?.pendingSince).not.toBeNull();
-    expect(tenantWorkModel.find(fine.id)?.pendingSince).toBeNull();
+    expect((await tenantWorkModel.find(broken.id))?.pendingSince).not.toBeNull();
+    expect((await tenantWorkModel.find(fine.id))?.pendingSince).toBeNull();
     // Recovery visits suspended tenants too: remove this one from the registry so later tests' workers do not report it.
     activeTenants.splice(activeTenants.indexOf(broken), 1);
     await tenantModel.deleteTenant(broken.id);
@@ -582,7 +582,7 @@ describe("crash recovery", () => {
     const left = await getExecution(tenant, retried.id);
     expect(left).toMatchObject({ status: "running", attempts: 1, claimedBy: killedWorker });
     expect(left.leaseExpiresAt?.getTime()).toBeGreaterThan(killedAt);
-    expect(tenantWorkModel.find(tenant.id)?.leaseCheckAt).toBe(left.leaseExpiresAt?.getTime());
+    expect((await tenantWorkModel.find(tenant.id))?.leaseCheckAt).toBe(left.leaseExpiresAt?.getTime());
 
     // 2. Before the lease expires, neither a restarted worker nor a tick takes it…
     const restarted = new ExecutionWorker({ maxAttempts: 3, recoveryIntervalMs: 100, leaseMs: 5_000 });
@@ -596,7 +596,7 @@ describe("crash recovery", () => {
     expectSettled(recovered, "completed");
     expect(recovered).toMatchObject({ result: "survived 1", attempts: 2, error: null, claimedBy: restarted.id, leaseExpiresAt: null });
     // Nothing runs any more: the tenant's lease check is gone, so recovery will not open its file again.
-    expect(tenantWorkModel.find(tenant.id)?.leaseCheckAt).toBeNull();
+    expect((await tenantWorkModel.find(tenant.id))?.leaseCheckAt).toBeNull();
 
     // 3. Killed on every attempt: with maxAttempts 2 it fails after the second crash.
     const doomed = await createExecution(tenant, prompt, { input: { n: 2 } });
@@ -632,7 +632,7 @@ describe("crash recovery of a suspended tenant", () => {
     // A suspended tenant's executions are recovered but not run, and it keeps its mark…
     expect(await restarted.runOnce()).toMatchObject({ processed: 0 });
     expect((await getExecution(tenant, execution.id)).status).toBe("pending");
-    expect(tenantWorkModel.find(tenant.id)?.pendingSince).not.toBeNull();
+    expect((await tenantWorkModel.find(tenant.id))?.pendingSince).not.toBeNull();
 
     // …until it is reactivated.
     await tenantModel.reactivate(tenant.id);

@@ -27,7 +27,7 @@ const migrator = new HybridMigrationManager(manager);
 const shared = migrator.runSharedMigrations();
 console.log(`shared.sqlite: ${shared.applied > 0 ? `applied ${shared.applied}, now at v${shared.toVersion}` : `up to date (v${shared.toVersion})`}`);
 // Secrets saved before encryption at rest are sealed once; the first run creates the key file.
-const sealed = sealPlainSecrets(manager);
+const sealed = await sealPlainSecrets(manager);
 if (sealed > 0) console.log(`Secrets: encrypted ${sealed} setting(s) stored in plain text.`);
 
 const tenantIds = await tenantIdsFromSlugs(values.tenant);

@@ -14,7 +14,7 @@ try {
   const { newKey } = readRotationSettings(process.env);
   const manager = HybridDatabaseManager.getInstance();
   manager.runSharedMigrations();
-  const result = rotateSecretKey(manager, newKey);
+  const result = await rotateSecretKey(manager, newKey);
   console.log(`Secrets re-encrypted: ${result.rewritten} setting(s), key ${result.from} → ${result.to}.`);
   if (result.source === "SIGIL_SECRET_KEY") console.log("Now set SIGIL_SECRET_KEY to the value of SIGIL_SECRET_KEY_NEW and restart Sigil.");
   else console.log(`New key in ${manager.secrets.keyFilePath}: back it up with the data directory.`);

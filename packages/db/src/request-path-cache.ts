@@ -1,4 +1,5 @@
 import type { SharedDatabase } from "./connection.ts";
+import { inSharedSession } from "./models/guard-statements.ts";
 import { HybridDatabaseManager } from "./hybrid-manager.ts";
 import { findApiKeyForAuthentication } from "./models/authentication-lookups.ts";
 import type { ApiKeyRow } from "./models/api-key.ts";
@@ -84,13 +85,13 @@ async function apiKeyIn(state: CacheState, keyId: string): Promise<ApiKeyWithOwn
 }
 
 /** A tenant by slug, id or custom domain (lower-cased), as `tenantModel.findBy…` would read it now. */
-export function lookupTenant(kind: TenantLookupKind, value: string): Promise<TenantRow | null> {
-  return tenantIn(freshState(), kind, value);
+export async function lookupTenant(kind: TenantLookupKind, value: string): Promise<TenantRow | null> {
+  return tenantIn(await inSharedSession("read", freshState), kind, value);
 }
 
 /** An API key by its public id with its owner, as `findApiKeyForAuthentication` would read it now. */
-export function lookupApiKey(keyId: string): Promise<ApiKeyWithOwner | null> {
-  return apiKeyIn(freshState(), keyId);
+export async function lookupApiKey(keyId: string): Promise<ApiKeyWithOwner | null> {
+  return apiKeyIn(await inSharedSession("read", freshState), keyId);
 }
 
 /**
@@ -103,16 +104,16 @@ export function lookupApiKey(keyId: string): Promise<ApiKeyWithOwner | null> {
 export class RequestPathLookups {
   private state: CacheState | undefined;
 
-  tenant(kind: TenantLookupKind, value: string): Promise<TenantRow | null> {
-    return tenantIn(this.current(), kind, value);
+  async tenant(kind: TenantLookupKind, value: string): Promise<TenantRow | null> {
+    return tenantIn(await this.current(), kind, value);
   }
 
-  apiKey(keyId: string): Promise<ApiKeyWithOwner | null> {
-    return apiKeyIn(this.current(), keyId);
+  async apiKey(keyId: string): Promise<ApiKeyWithOwner | null> {
+    return apiKeyIn(await this.current(), keyId);
   }
 
-  private current(): CacheState {
-    this.state ??= freshState();
+  private async current(): Promise<CacheState> {
+    this.state ??= await inSharedSession("read", freshState);
     return this.state;
   }
 }

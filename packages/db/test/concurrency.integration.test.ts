@@ -1,9 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { AsyncTransactionError, promptModel, settingsModel, tenantContext, userModel, type TenantRow } from "../src/index.ts";
+import { promptModel, settingsModel, tenantContext, userModel, type TenantRow } from "../src/index.ts";
 import { PromptModel } from "../src/models/prompt.ts";
-import { prompts } from "../src/schema/tenant/prompts.ts";
 import { overlapped, runContenders, type ContenderReport } from "./contention.ts";
 import { createTenants, useTempDataDir } from "./helpers.ts";
 
@@ -147,34 +146,40 @@ test(`concurrent upserts of one setting from ${WRITERS} processes leave exactly 
   });
 });
 
-class AsyncCallbackPromptModel extends PromptModel {
-  /** The part of the callback that runs after its first await. */
-  continuation: Promise<void> | undefined;
-
-  /** A mistake the model layer must refuse: an async callback inside a transaction. */
-  async writeTwoInAsyncTransaction(): Promise<unknown> {
-    return this.withDatabase("test", (db) =>
-      this.transaction(db, (tx) => {
-        this.continuation = (async () => {
-          tx.insert(prompts).values({ id: crypto.randomUUID(), name: "half-written", template: "x" }).run();
-          await sleep(1);
-          tx.insert(prompts).values({ id: crypto.randomUUID(), name: "never", template: "x" }).run();
-        })();
-        return this.continuation;
-      }),
-    );
+class SlowSessionPromptModel extends PromptModel {
+  /**
+   * Writes a prompt, waits `pauseMs` (a real timer: other requests run meanwhile), writes another,
+   * then fails if asked: one session across the await.
+   */
+  async writeTwoAcrossAwait(names: [string, string], pauseMs: number, fail: boolean): Promise<void> {
+    await this.session("test", "write", async ({ db, t }) => {
+      await db.insert(t.prompts).values({ id: crypto.randomUUID(), name: names[0], template: "x" });
+      await sleep(pauseMs);
+      await db.insert(t.prompts).values({ id: crypto.randomUUID(), name: names[1], template: "x" });
+      if (fail) throw new Error("the session failed after its second write");
+    });
   }
 }
 
-test("an async transaction callback is refused, rolls back, and cannot write after its await", async () => {
+test("a session that fails after an await rolls back both writes, and a request made meanwhile is neither inside it nor lost", async () => {
   const [tenant] = tenants;
   if (!tenant) throw new Error("tenant missing");
-  const model = new AsyncCallbackPromptModel();
+  const model = new SlowSessionPromptModel();
   await tenantContext.runWithTenant(tenant.id, async () => {
-    await expect(model.writeTwoInAsyncTransaction()).rejects.toBeInstanceOf(AsyncTransactionError);
-    // Without the guard this write would land outside any transaction (drizzle-orm#1472).
-    await expect(model.continuation).rejects.toBeInstanceOf(AsyncTransactionError);
+    const failing = model.writeTwoAcrossAwait(["half-written", "never"], 30, true);
+    // Started while the failing session is open on the same connection: it waits for the
+    // connection's lock instead of landing in that transaction and vanishing with its rollback.
+    await sleep(5);
+    const meanwhile = promptModel.create({ name: "meanwhile", template: "y" });
+    await expect(failing).rejects.toThrow("the session failed after its second write");
+    await meanwhile;
     expect(await promptModel.findByName("half-written")).toBeNull();
     expect(await promptModel.findByName("never")).toBeNull();
+    expect(await promptModel.findByName("meanwhile")).not.toBeNull();
+
+    // And a session that succeeds across an await keeps both writes.
+    await model.writeTwoAcrossAwait(["first of two", "second of two"], 10, false);
+    expect(await promptModel.findByName("first of two")).not.toBeNull();
+    expect(await promptModel.findByName("second of two")).not.toBeNull();
   });
 });

@@ -39,22 +39,23 @@ function hitFromAnotherProcess(vars: Record<string, string | number>): Promise<{
   });
 }
 
-describe("rate-limit buckets", () => {
+describe("rate-limit buckets", async () => {
   const rule: RateLimitRule = { capacity: 3, periodMs: MINUTE };
 
-  test("a bucket allows its capacity, then refuses with the time until the next token; it refills with time", () => {
-    const decisions = [0, 1, 2, 3].map(() => takeRateLimitToken("ip:a", rule, T0));
+  test("a bucket allows its capacity, then refuses with the time until the next token; it refills with time", async () => {
+    const decisions = [];
+    for (let i = 0; i < 4; i += 1) decisions.push(await takeRateLimitToken("ip:a", rule, T0));
     expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, false]);
     expect(decisions[3]?.retryAfterMs).toBe(20_000);
-    expect(takeRateLimitToken("ip:a", rule, T0 + 10_000)).toEqual({ allowed: false, retryAfterMs: 10_000 });
-    expect(takeRateLimitToken("ip:a", rule, T0 + 20_000).allowed).toBe(true);
-    expect(takeRateLimitToken("ip:a", rule, T0 + 20_000).allowed).toBe(false);
+    expect(await takeRateLimitToken("ip:a", rule, T0 + 10_000)).toEqual({ allowed: false, retryAfterMs: 10_000 });
+    expect((await takeRateLimitToken("ip:a", rule, T0 + 20_000)).allowed).toBe(true);
+    expect((await takeRateLimitToken("ip:a", rule, T0 + 20_000)).allowed).toBe(false);
   });
 
-  test("separate keys do not share a bucket", () => {
-    for (let i = 0; i < 3; i += 1) takeRateLimitToken("ip:b", rule, T0);
-    expect(takeRateLimitToken("ip:b", rule, T0).allowed).toBe(false);
-    expect(takeRateLimitToken("ip:c", rule, T0).allowed).toBe(true);
+  test("separate keys do not share a bucket", async () => {
+    for (let i = 0; i < 3; i += 1) await takeRateLimitToken("ip:b", rule, T0);
+    expect((await takeRateLimitToken("ip:b", rule, T0)).allowed).toBe(false);
+    expect((await takeRateLimitToken("ip:c", rule, T0)).allowed).toBe(true);
   });
 
   test("two processes hitting one bucket at once share it: exactly its capacity is let through", async () => {
@@ -62,39 +63,39 @@ describe("rate-limit buckets", () => {
       [1, 2].map(() => hitFromAnotherProcess({ GUARD_KIND: "bucket", GUARD_KEY: "api-key:shared", GUARD_HITS: 50, GUARD_NOW: T0, GUARD_CAPACITY: 60 })),
     );
     expect(results.reduce((sum, r) => sum + r.allowed, 0)).toBe(60);
-    expect(takeRateLimitToken("api-key:shared", { capacity: 60, periodMs: MINUTE }, T0).allowed).toBe(false);
+    expect((await takeRateLimitToken("api-key:shared", { capacity: 60, periodMs: MINUTE }, T0)).allowed).toBe(false);
   });
 
-  describe("leased (the API's per-request limits)", () => {
+  describe("leased (the API's per-request limits)", async () => {
     const large: RateLimitRule = { capacity: 600, periodMs: MINUTE };
-    const leased = (key: string, now = T0) => takeRateLimitTokens([{ key, rule: large, lease: true }], now).allowed;
+    const leased = async (key: string, now = T0) => (await takeRateLimitTokens([{ key, rule: large, lease: true }], now)).allowed;
     const stored = (key: string) =>
       HybridDatabaseManager.getInstance().getSharedDatabase().$client.prepare("SELECT tokens FROM rate_limit_buckets WHERE key = ?").get(key) as
         { tokens: number } | undefined;
 
-    test("one process gets exactly the capacity, drawing a lease's worth of tokens per write", () => {
+    test("one process gets exactly the capacity, drawing a lease's worth of tokens per write", async () => {
       expect(leaseSize(large)).toBe(12);
-      expect(leased("api-key:lease")).toBe(true);
+      expect(await leased("api-key:lease")).toBe(true);
       expect(stored("api-key:lease")?.tokens).toBe(600 - 12);
-      for (let i = 1; i < 12; i += 1) expect(leased("api-key:lease")).toBe(true);
+      for (let i = 1; i < 12; i += 1) expect(await leased("api-key:lease")).toBe(true);
       expect(stored("api-key:lease")?.tokens).toBe(600 - 12);
       let allowed = 12;
-      for (let i = 0; i < 700; i += 1) if (leased("api-key:lease")) allowed += 1;
+      for (let i = 0; i < 700; i += 1) if (await leased("api-key:lease")) allowed += 1;
       expect(allowed).toBe(600);
     });
 
-    test("an unspent lease lapses after LEASE_MS: the next request draws from the bucket again", () => {
-      expect(leased("api-key:lapse")).toBe(true);
-      expect(leased("api-key:lapse", T0 + LEASE_MS - 1)).toBe(true);
+    test("an unspent lease lapses after LEASE_MS: the next request draws from the bucket again", async () => {
+      expect(await leased("api-key:lapse")).toBe(true);
+      expect(await leased("api-key:lapse", T0 + LEASE_MS - 1)).toBe(true);
       expect(stored("api-key:lapse")?.tokens).toBe(600 - 12);
-      expect(leased("api-key:lapse", T0 + LEASE_MS)).toBe(true);
+      expect(await leased("api-key:lapse", T0 + LEASE_MS)).toBe(true);
       expect(stored("api-key:lapse")?.tokens).toBeGreaterThan(600 - 2 * 12 - 1);
       expect(stored("api-key:lapse")?.tokens).toBeLessThan(600 - 12);
     });
 
-    test("small buckets never lease: each hit is decided in the database", () => {
+    test("small buckets never lease: each hit is decided in the database", async () => {
       expect(leaseSize({ capacity: 60, periodMs: MINUTE })).toBe(1);
-      expect(takeRateLimitTokens([{ key: "signin:small", rule: { capacity: 60, periodMs: MINUTE }, lease: true }], T0).allowed).toBe(true);
+      expect((await takeRateLimitTokens([{ key: "signin:small", rule: { capacity: 60, periodMs: MINUTE }, lease: true }], T0)).allowed).toBe(true);
       expect(stored("signin:small")?.tokens).toBe(59);
     });
 
@@ -109,10 +110,10 @@ describe("rate-limit buckets", () => {
       expect(total).toBeGreaterThanOrEqual(600 - 2 * 12);
     });
 
-    test("in order: a refused bucket leaves the buckets after it untouched", () => {
+    test("in order: a refused bucket leaves the buckets after it untouched", async () => {
       const tiny: RateLimitRule = { capacity: 1, periodMs: MINUTE };
-      expect(takeRateLimitTokens([{ key: "api-key:first", rule: tiny, lease: true }], T0).allowed).toBe(true);
-      const decision = takeRateLimitTokens(
+      expect((await takeRateLimitTokens([{ key: "api-key:first", rule: tiny, lease: true }], T0)).allowed).toBe(true);
+      const decision = await takeRateLimitTokens(
         [
           { key: "api-key:first", rule: tiny, lease: true },
           { key: "api-tenant:second", rule: large, lease: true },
@@ -124,15 +125,15 @@ describe("rate-limit buckets", () => {
     });
   });
 
-  test("buckets that have refilled completely are pruned; the others stay", () => {
+  test("buckets that have refilled completely are pruned; the others stay", async () => {
     const before = rowCount("rate_limit_buckets");
-    takeRateLimitToken("ip:fresh", rule, T0 + 10 * MINUTE);
-    expect(pruneFullRateLimitBuckets(T0 + 10 * MINUTE)).toBe(before);
+    await takeRateLimitToken("ip:fresh", rule, T0 + 10 * MINUTE);
+    expect(await pruneFullRateLimitBuckets(T0 + 10 * MINUTE)).toBe(before);
     expect(rowCount("rate_limit_buckets")).toBe(1);
   });
 });
 
-describe("sign-in failure counters", () => {
+describe("sign-in failure counters", async () => {
   test("the fifth failure locks; later failures are refused as locked; a success is refused while locked", async () => {
     const results = [];
     for (let i = 0; i < 7; i += 1) results.push(await recordSignInFailure("t1:a@x.test", POLICY, T0));

@@ -132,7 +132,7 @@ describe("secrets at rest", () => {
     const tenants = await createTenants("acme", "globex");
     for (const [i, tenant] of tenants.entries()) await saveProvider(tenant.id, `${SECRET}-${i}`);
     const oldKey = readFileSync(join(dataDir, SECRET_KEY_FILE), "utf8");
-    const result = rotateSecretKey(manager, undefined);
+    const result = await rotateSecretKey(manager, undefined);
     expect(result.rewritten).toBe(2);
     expect(result.to).not.toBe(result.from);
     expect(existsSync(join(dataDir, NEXT_SECRET_KEY_FILE))).toBe(false);
@@ -159,7 +159,7 @@ describe("secrets at rest", () => {
     manager.secrets.load();
     // A second manager (another process) rotates the same data directory.
     const other = new HybridDatabaseManager({ dataDir, tenantCacheSize: 8, secretKey: undefined });
-    rotateSecretKey(other, undefined);
+    await rotateSecretKey(other, undefined);
     other.close();
     expect(await reveal(await storedRow(tenant.id))).toBe(SECRET);
   });
@@ -169,10 +169,10 @@ describe("secrets at rest", () => {
     const [tenant] = await createTenants("acme");
     if (!tenant) throw new Error("no tenant");
     await saveProvider(tenant.id);
-    expect(() => rotateSecretKey(manager, undefined)).toThrow(SecretRotationError);
-    expect(() => rotateSecretKey(manager, undefined)).toThrow(/SIGIL_SECRET_KEY_NEW/);
+    await expect(rotateSecretKey(manager, undefined)).rejects.toThrow(SecretRotationError);
+    await expect(rotateSecretKey(manager, undefined)).rejects.toThrow(/SIGIL_SECRET_KEY_NEW/);
     const newKey = randomBytes(32);
-    expect(rotateSecretKey(manager, newKey).rewritten).toBe(1);
+    expect((await rotateSecretKey(manager, newKey)).rewritten).toBe(1);
     expect(existsSync(join(dataDir, SECRET_KEY_FILE))).toBe(false);
     restartWith(dataDir, newKey);
     expect(await reveal(await storedRow(tenant.id))).toBe(SECRET);
@@ -187,11 +187,11 @@ describe("secrets at rest", () => {
       settingsModel.create({ type: "provider", identifier: "openai", payload: { baseUrl: "https://api.example.com/v1", apiKey: SECRET, defaultModel: "m" } }),
     );
     expect((await storedRow(tenant.id)).payload.apiKey).toBe(SECRET);
-    expect(sealPlainSecrets(manager)).toBe(1);
+    expect(await sealPlainSecrets(manager)).toBe(1);
     const row = await storedRow(tenant.id);
     expect(isSealedSecret(row.payload.apiKey)).toBe(true);
     expect(row.payload.apiKeyHint).toBe("…0001");
-    expect(sealPlainSecrets(manager)).toBe(0);
+    expect(await sealPlainSecrets(manager)).toBe(0);
     expect((await storedRow(tenant.id)).payload.apiKey).toBe(row.payload.apiKey);
     expect(await reveal(row)).toBe(SECRET);
     expect(statSync(join(dataDir, SECRET_KEY_FILE)).mode & 0o777).toBe(0o600);

@@ -33,37 +33,37 @@ function create(tenant: TenantRow, prompt: PromptRow) {
   );
 }
 
-const listed = (tenant: TenantRow) => tenantWorkModel.listPending(1_000).find((row) => row.tenantId === tenant.id);
+const listed = async (tenant: TenantRow) => (await tenantWorkModel.listPending(1_000)).find((row) => row.tenantId === tenant.id);
 
 describe("marks", () => {
   test("a new tenant has no mark; each execution created marks it and raises the generation; pending_since keeps the oldest mark", async () => {
     const { tenant, prompt } = await withPrompt("tw-mark");
-    expect(tenantWorkModel.find(tenant.id)).toEqual({ tenantId: tenant.id, pendingSince: null, pendingGeneration: 0, leaseCheckAt: null });
-    expect(listed(tenant)).toBeUndefined();
+    expect(await tenantWorkModel.find(tenant.id)).toEqual({ tenantId: tenant.id, pendingSince: null, pendingGeneration: 0, leaseCheckAt: null });
+    expect(await listed(tenant)).toBeUndefined();
     await create(tenant, prompt);
-    const first = tenantWorkModel.find(tenant.id);
+    const first = await tenantWorkModel.find(tenant.id);
     expect(first?.pendingGeneration).toBe(1);
     expect(first?.pendingSince).toEqual(expect.any(Number));
     await create(tenant, prompt);
-    expect(tenantWorkModel.find(tenant.id)).toMatchObject({ pendingGeneration: 2, pendingSince: first?.pendingSince });
-    expect(listed(tenant)).toEqual({ tenantId: tenant.id, slug: "tw-mark", generation: 2 });
+    expect(await tenantWorkModel.find(tenant.id)).toMatchObject({ pendingGeneration: 2, pendingSince: first?.pendingSince });
+    expect(await listed(tenant)).toEqual({ tenantId: tenant.id, slug: "tw-mark", generation: 2 });
   });
 
   test("a suspended tenant is not listed but keeps its mark; reactivated, it is listed again", async () => {
     const { tenant, prompt } = await withPrompt("tw-suspended");
     await create(tenant, prompt);
     await tenantModel.suspend(tenant.id);
-    expect(listed(tenant)).toBeUndefined();
-    expect(tenantWorkModel.find(tenant.id)?.pendingSince).not.toBeNull();
+    expect(await listed(tenant)).toBeUndefined();
+    expect((await tenantWorkModel.find(tenant.id))?.pendingSince).not.toBeNull();
     await tenantModel.reactivate(tenant.id);
-    expect(listed(tenant)?.generation).toBe(1);
+    expect((await listed(tenant))?.generation).toBe(1);
   });
 
   test("a mark made while a worker drains the tenant is not lost (the generation guard)", async () => {
     const { tenant, prompt } = await withPrompt("tw-guard");
     const first = await create(tenant, prompt);
     // The worker's steps: read the mark, claim until nothing is left…
-    const read = listed(tenant);
+    const read = await listed(tenant);
     if (!read) throw new Error("not listed");
     const claimed = await tenantContext.runWithTenant(tenant.id, () => executionModel.claimNextPending(claim("w1")));
     expect(claimed?.id).toBe(first.id);
@@ -71,14 +71,14 @@ describe("marks", () => {
     // …meanwhile an execution is created…
     const second = await create(tenant, prompt);
     // …so clearing with the generation read before is refused, and the tenant stays listed.
-    expect(tenantWorkModel.clearPending(tenant.id, read.generation)).toBe(false);
-    const again = listed(tenant);
+    expect(await tenantWorkModel.clearPending(tenant.id, read.generation)).toBe(false);
+    const again = await listed(tenant);
     expect(again?.generation).toBe(read.generation + 1);
     expect((await tenantContext.runWithTenant(tenant.id, () => executionModel.claimNextPending(claim("w1"))))?.id).toBe(second.id);
     // With nothing created since, the mark goes.
     expect(await tenantContext.runWithTenant(tenant.id, () => executionModel.claimNextPending(claim("w1")))).toBeNull();
-    expect(tenantWorkModel.clearPending(tenant.id, again?.generation ?? -1)).toBe(true);
-    expect(listed(tenant)).toBeUndefined();
+    expect(await tenantWorkModel.clearPending(tenant.id, again?.generation ?? -1)).toBe(true);
+    expect(await listed(tenant)).toBeUndefined();
   });
 
   test("active tenants are listed longest-waiting first; a claim moves its tenant to the back", async () => {
@@ -87,15 +87,11 @@ describe("marks", () => {
     await create(a.tenant, a.prompt);
     await new Promise((resolve) => setTimeout(resolve, 5));
     await create(b.tenant, b.prompt);
-    const order = () =>
-      tenantWorkModel
-        .listPending(1_000)
-        .map((row) => row.slug)
-        .filter((slug) => slug.startsWith("tw-order-"));
-    expect(order()).toEqual(["tw-order-a", "tw-order-b"]);
+    const order = async () => (await tenantWorkModel.listPending(1_000)).map((row) => row.slug).filter((slug) => slug.startsWith("tw-order-"));
+    expect(await order()).toEqual(["tw-order-a", "tw-order-b"]);
     await new Promise((resolve) => setTimeout(resolve, 5));
     await tenantContext.runWithTenant(a.tenant.id, () => executionModel.claimNextPending(claim("w1")));
-    expect(order()).toEqual(["tw-order-b", "tw-order-a"]);
+    expect(await order()).toEqual(["tw-order-b", "tw-order-a"]);
   });
 });
 
@@ -107,16 +103,16 @@ describe("claims and leases", () => {
     const now = new Date();
     const one = await tenantContext.runWithTenant(tenant.id, () => executionModel.claimNextPending(claim("w1", 10_000), now));
     expect(one).toMatchObject({ status: "running", claimedBy: "w1", leaseExpiresAt: new Date(now.getTime() + 10_000), attempts: 1 });
-    expect(tenantWorkModel.find(tenant.id)?.leaseCheckAt).toBe(now.getTime() + 10_000);
+    expect((await tenantWorkModel.find(tenant.id))?.leaseCheckAt).toBe(now.getTime() + 10_000);
     const two = await tenantContext.runWithTenant(tenant.id, () => executionModel.claimNextPending(claim("w2", 5_000), now));
-    expect(tenantWorkModel.find(tenant.id)?.leaseCheckAt).toBe(now.getTime() + 5_000);
+    expect((await tenantWorkModel.find(tenant.id))?.leaseCheckAt).toBe(now.getTime() + 5_000);
     if (!one || !two) throw new Error("not claimed");
 
     await tenantContext.runWithTenant(tenant.id, () => executionModel.finish(two.id, { result: "ok" }, { workerId: "w2", attempt: 1 }));
     // The remaining lease is w1's.
-    expect(tenantWorkModel.find(tenant.id)?.leaseCheckAt).toBe(now.getTime() + 10_000);
+    expect((await tenantWorkModel.find(tenant.id))?.leaseCheckAt).toBe(now.getTime() + 10_000);
     await tenantContext.runWithTenant(tenant.id, () => executionModel.finish(one.id, { result: "ok" }, { workerId: "w1", attempt: 1 }));
-    expect(tenantWorkModel.find(tenant.id)?.leaseCheckAt).toBeNull();
+    expect((await tenantWorkModel.find(tenant.id))?.leaseCheckAt).toBeNull();
   });
 
   test("only the claim's holder renews its lease or records its outcome", async () => {
@@ -146,19 +142,19 @@ describe("claims and leases", () => {
     const short = await inTenant(() => executionModel.claimNextPending(claim("dead", 1_000), t0));
     const long = await inTenant(() => executionModel.claimNextPending(claim("alive", 60_000), t0));
     if (!short || !long) throw new Error("not claimed");
-    const generation = tenantWorkModel.find(tenant.id)?.pendingGeneration ?? -1;
+    const generation = (await tenantWorkModel.find(tenant.id))?.pendingGeneration ?? -1;
 
     // Not yet expired: nothing happens, the check moves to the earliest lease.
     expect(await inTenant(() => executionModel.recoverExpiredLeases(3, new Date(t0.getTime() + 999)))).toEqual({ retried: 0, failed: 0, batchesCompleted: [] });
-    expect(tenantWorkModel.find(tenant.id)?.leaseCheckAt).toBe(t0.getTime() + 1_000);
+    expect((await tenantWorkModel.find(tenant.id))?.leaseCheckAt).toBe(t0.getTime() + 1_000);
     // Expired: back to pending, the tenant marked; looked at once more right away (the commit order's safety).
     const t1 = new Date(t0.getTime() + 1_000);
     expect(await inTenant(() => executionModel.recoverExpiredLeases(3, t1))).toEqual({ retried: 1, failed: 0, batchesCompleted: [] });
     expect(await inTenant(() => executionModel.findById(short.id))).toMatchObject({ status: "pending", claimedBy: null, leaseExpiresAt: null, attempts: 1 });
     expect(await inTenant(() => executionModel.findById(long.id))).toMatchObject({ status: "running", claimedBy: "alive" });
-    expect(tenantWorkModel.find(tenant.id)).toMatchObject({ pendingGeneration: generation + 1, leaseCheckAt: t1.getTime() });
+    expect(await tenantWorkModel.find(tenant.id)).toMatchObject({ pendingGeneration: generation + 1, leaseCheckAt: t1.getTime() });
     expect(await inTenant(() => executionModel.recoverExpiredLeases(3, t1))).toEqual({ retried: 0, failed: 0, batchesCompleted: [] });
-    expect(tenantWorkModel.find(tenant.id)?.leaseCheckAt).toBe(t0.getTime() + 60_000);
+    expect((await tenantWorkModel.find(tenant.id))?.leaseCheckAt).toBe(t0.getTime() + 60_000);
     // The dead worker's late outcome is dropped.
     expect((await inTenant(() => executionModel.finish(short.id, { result: "late" }, { workerId: "dead", attempt: 1 }))).row).toBeNull();
   });

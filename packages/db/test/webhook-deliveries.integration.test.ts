@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { batchRuns, executions } from "../src/schema/tenant/index.ts";
+import { batchRuns } from "../src/schema/tenant/index.ts";
 import { executionModel, promptModel, settingsModel, tenantContext, tenantWorkModel, webhookDeliveryModel, type TenantRow } from "../src/index.ts";
 import { createTenants, useTempDataDir } from "./helpers.ts";
 
@@ -64,11 +64,15 @@ describe("batch.completed", () => {
           model: "m",
           batchRunId: runId,
         });
-        tenantContext.withTenantDatabase("test.batch", (db) =>
-          db.update(executions).set({ status, inputTokens: tokens, outputTokens: tokens, costUsd: cost }).where(eq(executions.id, execution.id)).run(),
+        await tenantContext.withTenantStore("test.batch", (store) =>
+          store.session("write", ({ db, t }) =>
+            db.update(t.executions).set({ status, inputTokens: tokens, outputTokens: tokens, costUsd: cost }).where(eq(t.executions.id, execution.id)),
+          ),
         );
       }
-      return tenantContext.withTenantDatabase("test.batch", (db) => db.transaction((tx) => webhookDeliveryModel.queueBatchCompletedInTransaction(tx, runId)));
+      return tenantContext.withTenantStore("test.batch", (store) =>
+        store.session("write", (s) => webhookDeliveryModel.queueBatchCompletedInTransaction(s, runId)),
+      );
     });
     expect(rows.map((row) => row.webhook)).toEqual(["batches"]);
     expect(rows[0]?.payload).toMatchObject({
@@ -82,10 +86,12 @@ describe("batch.completed", () => {
         totals: { executions: 3, completed: 2, failed: 1, inputTokens: 30, outputTokens: 30, costUsd: 0.75 },
       },
     });
-    expect(tenantWorkModel.webhooksDueAt(tenant.id)).not.toBeNull();
+    expect(await tenantWorkModel.webhooksDueAt(tenant.id)).not.toBeNull();
     await expect(
       inTenant(tenant, async () =>
-        tenantContext.withTenantDatabase("test.batch", (db) => db.transaction((tx) => webhookDeliveryModel.queueBatchCompletedInTransaction(tx, "missing"))),
+        tenantContext.withTenantStore("test.batch", (store) =>
+          store.session("write", (s) => webhookDeliveryModel.queueBatchCompletedInTransaction(s, "missing")),
+        ),
       ),
     ).rejects.toThrow(/Batch run missing does not exist/);
   });

@@ -121,7 +121,7 @@ async function migrate(options: MigrateOptions): Promise<{ code: number; text: s
   if (options.dryRun) return dryRun(migrator, ids, options, manager.sharedSchemaStatus());
   const shared = migrator.runSharedMigrations();
   // Secrets saved before encryption at rest are sealed once, as `pnpm db:migrate` does.
-  const sealed = sealPlainSecrets(manager);
+  const sealed = await sealPlainSecrets(manager);
   const maintenance = options.maintenance ? new MigrationMaintenance() : undefined;
   await maintenance?.enter(migrator, ids);
   const held = maintenance?.count ?? 0;

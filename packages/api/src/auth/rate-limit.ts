@@ -16,11 +16,11 @@ const PRUNE_EVERY = 64;
 const PRUNE_BATCH = 256;
 let hitsSincePrune = 0;
 
-function pruneNowAndThen(now: number): void {
+async function pruneNowAndThen(now: number): Promise<void> {
   hitsSincePrune += 1;
   if (hitsSincePrune < PRUNE_EVERY) return;
   hitsSincePrune = 0;
-  pruneFullRateLimitBuckets(now, PRUNE_BATCH);
+  await pruneFullRateLimitBuckets(now, PRUNE_BATCH);
 }
 
 function retryMessage(what: string, seconds: number): string {
@@ -32,15 +32,15 @@ function retryMessage(what: string, seconds: number): string {
  * The first empty one refuses the request with 429, a `Retry-After` header in seconds and a
  * message saying when to retry. `what` names the requests in that message ("sign-in attempts").
  */
-export function enforceRateLimits(ctx: Pick<InnerContext, "resHeaders">, what: string, buckets: RateLimitBucket[]): void {
+export async function enforceRateLimits(ctx: Pick<InnerContext, "resHeaders">, what: string, buckets: RateLimitBucket[]): Promise<void> {
   const now = Date.now();
   const limited = buckets.filter((bucket) => bucket.perMinute > 0);
   if (limited.length === 0) return;
-  const decision = takeRateLimitTokens(
+  const decision = await takeRateLimitTokens(
     limited.map((bucket) => ({ key: bucket.key, rule: { capacity: bucket.perMinute, periodMs: MINUTE_MS }, lease: bucket.lease === true })),
     now,
   );
-  pruneNowAndThen(now);
+  await pruneNowAndThen(now);
   if (!decision.allowed) {
     const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
     ctx.resHeaders.set("Retry-After", String(seconds));
@@ -55,21 +55,21 @@ export function signInIpBucket(ctx: Pick<InnerContext, "request" | "config">): R
 }
 
 /** Sign-in buckets: the request's IP and the account (a sign-in key of models/sign-in-guard.ts). */
-export function enforceSignInRateLimits(ctx: InnerContext, signInKey: string): void {
-  enforceRateLimits(ctx, "sign-in attempts", [...signInIpBucket(ctx), { key: `signin:${signInKey}`, perMinute: ctx.config.rateLimits.signInPerAccount }]);
+export async function enforceSignInRateLimits(ctx: InnerContext, signInKey: string): Promise<void> {
+  await enforceRateLimits(ctx, "sign-in attempts", [...signInIpBucket(ctx), { key: `signin:${signInKey}`, perMinute: ctx.config.rateLimits.signInPerAccount }]);
 }
 
 /** Invitation-acceptance buckets: the request's IP (shared with sign-ins) and the invitation. */
-export function enforceInvitationRateLimits(ctx: InnerContext, tenantId: string, token: string): void {
-  enforceRateLimits(ctx, "attempts to accept an invitation", [
+export async function enforceInvitationRateLimits(ctx: InnerContext, tenantId: string, token: string): Promise<void> {
+  await enforceRateLimits(ctx, "attempts to accept an invitation", [
     ...signInIpBucket(ctx),
     { key: `invitation:${tenantId}:${sha256(token)}`, perMinute: ctx.config.rateLimits.signInPerAccount },
   ]);
 }
 
 /** API calls with an API key: the key's bucket and its tenant's. */
-export function enforceApiKeyRateLimits(ctx: InnerContext, tenantId: string, apiKeyId: string): void {
-  enforceRateLimits(ctx, "API requests", [
+export async function enforceApiKeyRateLimits(ctx: InnerContext, tenantId: string, apiKeyId: string): Promise<void> {
+  await enforceRateLimits(ctx, "API requests", [
     { key: `api-key:${apiKeyId}`, perMinute: ctx.config.rateLimits.apiPerKey, lease: true },
     { key: `api-tenant:${tenantId}`, perMinute: ctx.config.rateLimits.apiPerTenant, lease: true },
   ]);

@@ -8,9 +8,9 @@ import { metricsRegistry, registerGauge } from "./metrics.ts";
  * plane in shared.sqlite (no tenant file is opened). A read that fails leaves its series out of
  * that scrape instead of failing the whole answer; /api/ready says what is wrong.
  */
-function orSkip(read: () => void): void {
+async function orSkip(read: () => void | Promise<void>): Promise<void> {
   try {
-    read();
+    await read();
   } catch {
     // Left out of this scrape (see above).
   }
@@ -64,9 +64,9 @@ registerGauge({
   name: "sigil_worker_queue_tenants",
   help: "Workspaces with executions waiting (state=pending) or running (state=running), from the control plane.",
   labelNames: ["state"] as const,
-  collect() {
-    orSkip(() => {
-      const depth = tenantWorkModel.queueDepth();
+  async collect() {
+    await orSkip(async () => {
+      const depth = await tenantWorkModel.queueDepth();
       this.labels("pending").set(depth.pendingTenants);
       this.labels("running").set(depth.runningTenants);
     });

@@ -68,7 +68,7 @@ export const authRouter = router({
 
   acceptInvitation: tenantProcedure.input(acceptInvitationInput).mutation(async ({ ctx, input }) => {
     assertSameOrigin(ctx.request, { required: false });
-    enforceInvitationRateLimits(ctx, ctx.tenant.id, input.token);
+    await enforceInvitationRateLimits(ctx, ctx.tenant.id, input.token);
     const passwordHash = await hashPassword(input.password);
     // One conditional UPDATE spends the token: of parallel acceptances exactly one activates the user.
     const activated = await userModel.acceptInvitation(sha256(input.token), { passwordHash, ...(input.name ? { name: input.name } : {}) });

@@ -27,7 +27,7 @@ export const DEACTIVATED = "This account is deactivated. Ask an admin of this wo
  */
 export async function checkCredentials(ctx: InnerContext, tenant: TenantRow, email: string, password: string): Promise<UserRow> {
   const signInKey = tenantSignInKey(tenant.id, email);
-  enforceSignInRateLimits(ctx, signInKey);
+  await enforceSignInRateLimits(ctx, signInKey);
   const user = await verifyWithLockout({
     account: await userModel.findByEmail(email),
     signInKey,

@@ -16,7 +16,7 @@ export type InvitationState =
   | { state: "used" | "expired" | "revoked" | "unknown" };
 
 export async function invitationState(ctx: InnerContext, tenant: TenantRow, token: string, now = new Date()): Promise<InvitationState> {
-  enforceRateLimits(ctx, "invitation checks", signInIpBucket(ctx));
+  await enforceRateLimits(ctx, "invitation checks", signInIpBucket(ctx));
   const user = await userModel.findOne({ invitationTokenHash: sha256(token) });
   if (!user) return { state: "unknown" };
   if (user.status === "pending") {

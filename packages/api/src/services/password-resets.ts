@@ -34,16 +34,16 @@ export const RESET_LINK_MESSAGES = {
 export type ResetLinkState = { state: "valid"; email: string } | { state: keyof typeof RESET_LINK_MESSAGES };
 
 /** Requests are limited like sign-ins: per IP address (shared with sign-ins) and per account. */
-function enforceResetRequestLimits(ctx: InnerContext, tenant: TenantRow, email: string): void {
-  enforceRateLimits(ctx, "password reset requests", [
+async function enforceResetRequestLimits(ctx: InnerContext, tenant: TenantRow, email: string): Promise<void> {
+  await enforceRateLimits(ctx, "password reset requests", [
     ...signInIpBucket(ctx),
     { key: `reset-request:${tenantSignInKey(tenant.id, email)}`, perMinute: ctx.config.rateLimits.signInPerAccount },
   ]);
 }
 
 /** Checking and using a link: per IP address (shared with sign-ins) and per link. */
-function enforceResetTokenLimits(ctx: InnerContext, tenant: TenantRow, token: string): void {
-  enforceRateLimits(ctx, "attempts with a password reset link", [
+async function enforceResetTokenLimits(ctx: InnerContext, tenant: TenantRow, token: string): Promise<void> {
+  await enforceRateLimits(ctx, "attempts with a password reset link", [
     ...signInIpBucket(ctx),
     { key: `reset-token:${tenant.id}:${sha256(token)}`, perMinute: ctx.config.rateLimits.signInPerAccount },
   ]);
@@ -60,7 +60,7 @@ function newResetToken(ctx: InnerContext): { token: string; tokenHash: string; e
  * answer, so its time does not tell either) or, without mail, a request the admins see.
  */
 export async function requestPasswordReset(ctx: InnerContext, tenant: TenantRow, email: string): Promise<{ delivery: "mail" | "admin"; user: UserRow | null }> {
-  enforceResetRequestLimits(ctx, tenant, email);
+  await enforceResetRequestLimits(ctx, tenant, email);
   const mail = ctx.config.mail;
   const user = await userModel.findByEmail(email);
   const active = user && user.status === "active" ? user : null;
@@ -114,7 +114,7 @@ export async function createResetLink(
 
 /** What a reset link is, for the page that opens it. */
 export async function resetLinkState(ctx: InnerContext, tenant: TenantRow, token: string): Promise<ResetLinkState> {
-  enforceResetTokenLimits(ctx, tenant, token);
+  await enforceResetTokenLimits(ctx, tenant, token);
   const found = await passwordResetModel.tokenState(sha256(token));
   if (found.state !== "valid") return { state: found.state };
   const user = await userModel.findById(found.reset.userId);
@@ -126,7 +126,7 @@ export async function resetLinkState(ctx: InnerContext, tenant: TenantRow, token
  * session of the user ends and a sign-in lock is lifted.
  */
 export async function completePasswordReset(ctx: InnerContext, tenant: TenantRow, token: string, password: string): Promise<UserRow> {
-  enforceResetTokenLimits(ctx, tenant, token);
+  await enforceResetTokenLimits(ctx, tenant, token);
   const tokenHash = sha256(token);
   const passwordHash = await hashPassword(password);
   const reset = await passwordResetModel.spend(tokenHash);

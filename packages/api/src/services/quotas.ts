@@ -23,7 +23,7 @@ export interface StorageUsage {
 
 export async function storageUsage(tenant: Pick<TenantRow, "limitStorageMb">): Promise<StorageUsage> {
   // Files and dataset items (the storage triggers' running total).
-  const usedBytes = storedBytes();
+  const usedBytes = await storedBytes();
   const limitBytes = storageLimitBytes(tenant);
   return { usedBytes, limitBytes, remainingBytes: Math.max(0, limitBytes - usedBytes), limitMb: tenant.limitStorageMb };
 }

@@ -18,7 +18,7 @@ export function adminSessionTtlMs(ctx: InnerContext): number {
 export async function checkSystemAdminCredentials(ctx: InnerContext, email: string, password: string): Promise<SystemAdminRow> {
   const normalized = email.toLowerCase();
   const signInKey = adminSignInKey(normalized);
-  enforceSignInRateLimits(ctx, signInKey);
+  await enforceSignInRateLimits(ctx, signInKey);
   return verifyWithLockout({
     account: await systemAdminModel.findByEmail(normalized),
     signInKey,

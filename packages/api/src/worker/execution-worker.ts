@@ -306,11 +306,11 @@ export class ExecutionWorker {
    * may run again), indefinitely when nothing runs anywhere, or the poll interval when signals
    * cannot reach this worker.
    */
-  private idleWaitMs(wakeable: boolean): number | null {
+  private async idleWaitMs(wakeable: boolean): Promise<number | null> {
     if (!wakeable) return this.pollIntervalMs;
     let leaseCheckAt: number | null;
     try {
-      leaseCheckAt = tenantWorkModel.nextLeaseCheckAt();
+      leaseCheckAt = await tenantWorkModel.nextLeaseCheckAt();
     } catch (error) {
       this.emit({ type: "error", message: `Reading the next lease check failed (looking again in ${this.pollIntervalMs} ms): ${errorMessage(error)}` });
       return this.pollIntervalMs;
@@ -334,7 +334,7 @@ export class ExecutionWorker {
 
   private async recoverExpired(): Promise<RecoveryResult & { more: boolean }> {
     const now = Date.now();
-    const due = tenantWorkModel.listDueLeaseChecks(now, RECOVERY_BATCH);
+    const due = await tenantWorkModel.listDueLeaseChecks(now, RECOVERY_BATCH);
     const more = due.length === RECOVERY_BATCH;
     this.nextRecoveryAt = more ? now : now + this.recoveryIntervalMs;
     const result = { retried: 0, failed: 0, errors: [] as WorkerError[], more };
@@ -371,7 +371,7 @@ export class ExecutionWorker {
       if (queue.length === 0 && !drained) {
         // Between rounds, let timers (lease heartbeats) and I/O run.
         await new Promise((resolve) => setImmediate(resolve));
-        const listed = tenantWorkModel.listPending(this.maxPerTick + failing.size).filter((tenant) => !failing.has(tenant.tenantId));
+        const listed = (await tenantWorkModel.listPending(this.maxPerTick + failing.size)).filter((tenant) => !failing.has(tenant.tenantId));
         if (listed.length === 0) drained = true;
         queue.push(...listed);
       }

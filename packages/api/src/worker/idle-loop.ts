@@ -15,7 +15,7 @@ export interface IdleLoopOptions {
    * How long to sleep after a pass that left nothing (ms; null: until woken). `wakeable` is false
    * when signals cannot reach the loop (off, or watching failed): it must then poll.
    */
-  idleWaitMs: (wakeable: boolean) => number | null;
+  idleWaitMs: (wakeable: boolean) => Promise<number | null>;
   onError: (message: string) => void;
 }
 
@@ -92,7 +92,10 @@ export class IdleLoop {
   }
 
   /** Waits for the idle wait, a signal of new work, or stop(), whichever comes first. */
-  private pause(stop: AbortSignal): Promise<void> {
+  private async pause(stop: AbortSignal): Promise<void> {
+    const wait = await this.options.idleWaitMs(this.options.wakeOnSignal && !this.watchFailed);
+    // Woken or stopped while the wait was being read: no pause.
+    if (this.woken || stop.aborted) return;
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -102,7 +105,6 @@ export class IdleLoop {
       };
       // Nothing due: sleep until woken. The timer is still set (at the longest delay a timer
       // takes, ~24.8 days) because it is what keeps the process alive meanwhile.
-      const wait = this.options.idleWaitMs(this.options.wakeOnSignal && !this.watchFailed);
       const timer = setTimeout(done, Math.min(wait ?? MAX_TIMER_DELAY_MS, MAX_TIMER_DELAY_MS));
       stop.addEventListener("abort", done, { once: true });
       this.wakePause = done;

@@ -156,11 +156,11 @@ export class WebhookDeliverer {
    * the poll interval when signals cannot reach this loop or a due tenant was not served (in
    * maintenance, suspended, or failing).
    */
-  private idleWaitMs(wakeable: boolean): number | null {
+  private async idleWaitMs(wakeable: boolean): Promise<number | null> {
     if (!wakeable || this.lastPass === null) return this.pollIntervalMs;
     let next: number | null;
     try {
-      next = tenantWorkModel.nextWebhooksDueAt();
+      next = await tenantWorkModel.nextWebhooksDueAt();
     } catch (error) {
       this.emit({ type: "error", message: `Reading the next webhook due time failed: ${errorMessage(error)}` });
       return this.pollIntervalMs;
@@ -172,7 +172,7 @@ export class WebhookDeliverer {
 
   private async pass(): Promise<DeliveryPassResult> {
     const result: DeliveryPassResult = { attempted: 0, delivered: 0, retried: 0, failed: 0, errors: [], more: false };
-    const due = tenantWorkModel.listDueWebhooks(this.now().getTime(), TENANTS_PER_PASS);
+    const due = await tenantWorkModel.listDueWebhooks(this.now().getTime(), TENANTS_PER_PASS);
     result.more = due.length === TENANTS_PER_PASS;
     for (const tenant of due) {
       try {

@@ -25,13 +25,12 @@ export async function addApiKeyUsage(
   manager: HybridDatabaseManager = HybridDatabaseManager.getInstance(),
 ): Promise<void> {
   if (usage.size === 0) return;
-  const db = manager.getSharedDatabase();
-  db.transaction((tx) => {
+  await manager.sharedStore().session("write", async ({ db, t }) => {
     for (const [id, { count, lastUsedAt }] of usage) {
-      tx.update(apiKeys)
-        .set({ usageCount: sql`${apiKeys.usageCount} + ${count}`, lastUsedAt })
-        .where(eq(apiKeys.id, id))
-        .run();
+      await db
+        .update(t.apiKeys)
+        .set({ usageCount: sql`${t.apiKeys.usageCount} + ${count}`, lastUsedAt })
+        .where(eq(t.apiKeys.id, id));
     }
   });
 }

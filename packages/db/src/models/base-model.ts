@@ -178,7 +178,7 @@ export abstract class Model<
       .from(table as SQLiteTable)
       .where(this.condition(table, eq(table.id, id)))
       .limit(1);
-    return row as RowOf<T> | undefined;
+    return row;
   }
 
   protected async selectMany(session: Session, options: FindManyOptions<T, TFilter, RowOf<T>>): Promise<RowOf<T>[]> {
@@ -198,7 +198,7 @@ export abstract class Model<
       // SQLite accepts OFFSET only after a LIMIT; "no limit" in a form both engines accept.
       query = query.offset(options.offset).limit(options.limit ?? Number.MAX_SAFE_INTEGER);
     }
-    return (await query) as RowOf<T>[];
+    return await query;
   }
 
   protected async countIn(session: Session, where: Where<T, TFilter> | undefined): Promise<number> {

@@ -83,6 +83,18 @@ export class BatchRunModel extends IsolatedModel<typeof batchRuns> {
     });
   }
 
+  async listPage(options: { promptId?: string; datasetId?: string; page?: number; pageSize?: number }): Promise<Page<BatchRunRow>> {
+    return this.findWithPagination({
+      where: {
+        ...(options.promptId !== undefined ? { promptId: options.promptId } : {}),
+        ...(options.datasetId !== undefined ? { datasetId: options.datasetId } : {}),
+      },
+      orderBy: { column: "createdAt", direction: "desc" },
+      page: options.page,
+      pageSize: options.pageSize,
+    });
+  }
+
   /** How many of the run's cells are in each status (the latest execution of each cell). */
   async progress(runId: string): Promise<Record<ExecutionStatus, number>> {
     return this.session("batch_runs.progress", "read", async (s) => {

@@ -1,19 +1,17 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Session } from "../engine/session.ts";
 import { HybridDatabaseManager } from "../hybrid-manager.ts";
-import { apiKeys, type ApiKeyScope } from "../schema/shared/api-keys.ts";
-import { settings } from "../schema/shared/settings.ts";
+import type { ApiKeyScope } from "../schema/shared/api-keys.ts";
 import { users, type UserRole, type UserStatus } from "../schema/shared/users.ts";
-import { datasetItems, datasets } from "../schema/tenant/datasets.ts";
-import { deployments } from "../schema/tenant/deployments.ts";
-import { executionComments } from "../schema/tenant/execution-comments.ts";
-import { executions, type ExecutionStatus } from "../schema/tenant/executions.ts";
-import { files } from "../schema/tenant/files.ts";
-import { promptComments } from "../schema/tenant/prompt-comments.ts";
-import { prompts, promptVersions, type JsonSchema } from "../schema/tenant/prompts.ts";
-import { usageCounters } from "../schema/tenant/usage-counters.ts";
+import type { datasetItems, datasets } from "../schema/tenant/datasets.ts";
+import type { deployments } from "../schema/tenant/deployments.ts";
+import type { executionComments } from "../schema/tenant/execution-comments.ts";
+import type { executions, ExecutionStatus } from "../schema/tenant/executions.ts";
+import type { files } from "../schema/tenant/files.ts";
+import type { promptComments } from "../schema/tenant/prompt-comments.ts";
+import { prompts, type JsonSchema } from "../schema/tenant/prompts.ts";
 import { tenantContext } from "../tenant-context.ts";
 import { utcPeriod } from "../usage-periods.ts";
-import type { Session } from "../engine/session.ts";
 import { sealSecretFields } from "./settings.ts";
 import { IsolatedModel, SharedModel } from "./strategies.ts";
 

@@ -1,6 +1,7 @@
 import { and, asc, eq } from "drizzle-orm";
 import { HybridDatabaseManager } from "../hybrid-manager.ts";
-import { modelPrices } from "../schema/shared/model-prices.ts";
+import type { Session, SessionMode, Tables } from "../engine/session.ts";
+import type { modelPrices } from "../schema/shared/model-prices.ts";
 
 export type ModelPriceRow = typeof modelPrices.$inferSelect;
 
@@ -21,48 +22,60 @@ export interface ModelPriceInput {
  * (packages/api/src/services/pricing/).
  */
 export class ModelPriceModel {
-  private db() {
-    return HybridDatabaseManager.getInstance().getSharedDatabase();
+  private session<R>(mode: SessionMode, fn: (session: Session) => Promise<R>): Promise<R> {
+    return HybridDatabaseManager.getInstance().sharedStore().session(mode, fn);
   }
 
   async list(): Promise<ModelPriceRow[]> {
-    return this.db().select().from(modelPrices).orderBy(asc(modelPrices.providerKind), asc(modelPrices.model)).all();
+    return this.session("read", ({ db, t }) => db.select().from(t.modelPrices).orderBy(asc(t.modelPrices.providerKind), asc(t.modelPrices.model)));
   }
 
   async listForKind(providerKind: string): Promise<ModelPriceRow[]> {
-    return this.db().select().from(modelPrices).where(eq(modelPrices.providerKind, providerKind)).all();
+    return this.session("read", ({ db, t }) => db.select().from(t.modelPrices).where(eq(t.modelPrices.providerKind, providerKind)));
   }
 
   async find(providerKind: string, model: string): Promise<ModelPriceRow | null> {
-    return this.db().select().from(modelPrices).where(this.key(providerKind, model)).get() ?? null;
+    return this.session("read", async ({ db, t }) => {
+      const [row] = await db
+        .select()
+        .from(t.modelPrices)
+        .where(priceKey(t, providerKind, model));
+      return row ?? null;
+    });
   }
 
   /** Sets the price of a kind and model (insert or replace), returning the row before (null: none) and after. */
   async upsert(input: ModelPriceInput, now = new Date()): Promise<{ before: ModelPriceRow | null; after: ModelPriceRow }> {
-    return this.db().transaction(
-      (tx) => {
-        const before = tx.select().from(modelPrices).where(this.key(input.providerKind, input.model)).get() ?? null;
-        const values = { ...input, updatedAt: now };
-        const after = tx
-          .insert(modelPrices)
-          .values(values)
-          .onConflictDoUpdate({ target: [modelPrices.providerKind, modelPrices.model], set: values })
-          .returning()
-          .get();
-        return { before, after };
-      },
-      { behavior: "immediate" },
-    );
+    return this.session("write", async ({ db, t }) => {
+      const [before] = await db
+        .select()
+        .from(t.modelPrices)
+        .where(priceKey(t, input.providerKind, input.model));
+      const values = { ...input, updatedAt: now };
+      const [after] = await db
+        .insert(t.modelPrices)
+        .values(values)
+        .onConflictDoUpdate({ target: [t.modelPrices.providerKind, t.modelPrices.model], set: values })
+        .returning();
+      if (!after) throw new Error("The price upsert returned no row.");
+      return { before: before ?? null, after };
+    });
   }
 
   /** Removes the administrator's price; returns the removed row, or null if there was none. */
   async remove(providerKind: string, model: string): Promise<ModelPriceRow | null> {
-    return this.db().delete(modelPrices).where(this.key(providerKind, model)).returning().get() ?? null;
+    return this.session("write", async ({ db, t }) => {
+      const [row] = await db
+        .delete(t.modelPrices)
+        .where(priceKey(t, providerKind, model))
+        .returning();
+      return row ?? null;
+    });
   }
+}
 
-  private key(providerKind: string, model: string) {
-    return and(eq(modelPrices.providerKind, providerKind), eq(modelPrices.model, model));
-  }
+function priceKey({ modelPrices }: Tables, providerKind: string, model: string) {
+  return and(eq(modelPrices.providerKind, providerKind), eq(modelPrices.model, model));
 }
 
 export const modelPriceModel = new ModelPriceModel();

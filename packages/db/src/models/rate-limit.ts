@@ -1,5 +1,5 @@
 import { HybridDatabaseManager } from "../hybrid-manager.ts";
-import { guardStatement } from "./guard-statements.ts";
+import { guardStatement, inSharedSession } from "./guard-statements.ts";
 
 /**
  * Token-bucket rate limits in shared.sqlite, so every server process draws from the same bucket.
@@ -63,8 +63,8 @@ function draw(key: string, rule: RateLimitRule, want: number, now: number): { ta
 }
 
 /** Takes one token from bucket `key` (created full on first use). */
-export function takeRateLimitToken(key: string, rule: RateLimitRule, now = Date.now()): RateLimitDecision {
-  const { taken, retryAfterMs } = draw(key, rule, 1, now);
+export async function takeRateLimitToken(key: string, rule: RateLimitRule, now = Date.now()): Promise<RateLimitDecision> {
+  const { taken, retryAfterMs } = await inSharedSession("write", () => draw(key, rule, 1, now));
   return { allowed: taken > 0, retryAfterMs };
 }
 
@@ -101,7 +101,7 @@ function spendLeased(held: Map<string, Lease>, key: string, now: number): boolea
  * with `lease` spend a token this process already holds when it can; the others, in one
  * transaction (one commit for all of them: the API-key path hits two buckets per request).
  */
-export function takeRateLimitTokens(buckets: { key: string; rule: RateLimitRule; lease?: boolean }[], now = Date.now()): RateLimitDecision {
+export async function takeRateLimitTokens(buckets: { key: string; rule: RateLimitRule; lease?: boolean }[], now = Date.now()): Promise<RateLimitDecision> {
   const client = HybridDatabaseManager.getInstance().getSharedDatabase().$client;
   const held = leasesOf(client);
   const spent = (bucket: (typeof buckets)[number]) => bucket.lease === true && spendLeased(held, bucket.key, now);
@@ -112,24 +112,22 @@ export function takeRateLimitTokens(buckets: { key: string; rule: RateLimitRule;
     first += 1;
   }
   if (first === buckets.length) return { allowed: true, retryAfterMs: 0 };
-  return client
-    .transaction(() => {
-      for (const bucket of buckets.slice(first)) {
-        if (spent(bucket)) continue;
-        const want = bucket.lease === true ? leaseSize(bucket.rule) : 1;
-        const { taken, retryAfterMs } = draw(bucket.key, bucket.rule, want, now);
-        if (taken === 0) return { allowed: false, retryAfterMs };
-        if (taken > 1) held.set(bucket.key, { tokens: taken - 1, expiresAt: now + LEASE_MS });
-      }
-      return { allowed: true, retryAfterMs: 0 };
-    })
-    .immediate();
+  return inSharedSession("write", () => {
+    for (const bucket of buckets.slice(first)) {
+      if (spent(bucket)) continue;
+      const want = bucket.lease === true ? leaseSize(bucket.rule) : 1;
+      const { taken, retryAfterMs } = draw(bucket.key, bucket.rule, want, now);
+      if (taken === 0) return { allowed: false, retryAfterMs };
+      if (taken > 1) held.set(bucket.key, { tokens: taken - 1, expiresAt: now + LEASE_MS });
+    }
+    return { allowed: true, retryAfterMs: 0 };
+  });
 }
 
 /**
  * Deletes up to `limit` buckets that have refilled completely: they hold no information (a new
  * bucket starts full), so keeping them only grows the table.
  */
-export function pruneFullRateLimitBuckets(now = Date.now(), limit = 500): number {
-  return pruneFull().run(now, limit).changes;
+export function pruneFullRateLimitBuckets(now = Date.now(), limit = 500): Promise<number> {
+  return inSharedSession("write", () => pruneFull().run(now, limit).changes);
 }

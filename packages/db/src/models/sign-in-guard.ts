@@ -1,5 +1,4 @@
-import { HybridDatabaseManager } from "../hybrid-manager.ts";
-import { guardStatement } from "./guard-statements.ts";
+import { guardStatement, inSharedSession } from "./guard-statements.ts";
 
 /**
  * Sign-in failure counting (the lockout), in shared.sqlite so every server process sees it.
@@ -67,10 +66,13 @@ const PRUNE_BATCH = 20;
  * rows (window and lock over) are reused, and a few expired rows of other keys are pruned.
  */
 export async function recordSignInFailure(key: string, policy: LockoutPolicy, now = Date.now()): Promise<SignInFailureCount> {
-  const row = recordFailure().get({ key, now, max: policy.maxFailures, lockoutMs: policy.lockoutMs }) as
-    { failures: number; windowStartedAt: number; lockedUntil: number | null } | undefined;
+  const row = await inSharedSession("write", () => {
+    const counted = recordFailure().get({ key, now, max: policy.maxFailures, lockoutMs: policy.lockoutMs }) as
+      { failures: number; windowStartedAt: number; lockedUntil: number | null } | undefined;
+    pruneExpired().run(now, PRUNE_BATCH);
+    return counted;
+  });
   if (!row) throw new Error("sign_in_failures: the upsert returned no row.");
-  pruneExpired().run(now, PRUNE_BATCH);
   const locked = row.lockedUntil !== null && row.lockedUntil > now;
   return {
     failures: row.failures,
@@ -82,7 +84,7 @@ export async function recordSignInFailure(key: string, policy: LockoutPolicy, no
 
 /** The running lock of `key`, read now (after the password hash), or null. */
 export async function signInLockedUntil(key: string, now = Date.now()): Promise<Date | null> {
-  const row = readLock().get(key, now) as { lockedUntil: number } | undefined;
+  const row = await inSharedSession("read", () => readLock().get(key, now) as { lockedUntil: number } | undefined);
   return row ? new Date(row.lockedUntil) : null;
 }
 
@@ -91,18 +93,15 @@ export async function signInLockedUntil(key: string, now = Date.now()): Promise<
  * else its failures are forgotten. Read and delete run in one IMMEDIATE transaction.
  */
 export async function admitSignIn(key: string, now = Date.now()): Promise<{ lockedUntil: Date | null }> {
-  const client = HybridDatabaseManager.getInstance().getSharedDatabase().$client;
-  return client
-    .transaction(() => {
-      const row = readLock().get(key, now) as { lockedUntil: number } | undefined;
-      if (row) return { lockedUntil: new Date(row.lockedUntil) };
-      clearKey().run(key);
-      return { lockedUntil: null };
-    })
-    .immediate();
+  return inSharedSession("write", () => {
+    const row = readLock().get(key, now) as { lockedUntil: number } | undefined;
+    if (row) return { lockedUntil: new Date(row.lockedUntil) };
+    clearKey().run(key);
+    return { lockedUntil: null };
+  });
 }
 
 /** Forgets the failures and lifts the lock of `key` (an admin reactivated the account). */
 export async function clearSignInFailures(key: string): Promise<void> {
-  clearKey().run(key);
+  await inSharedSession("write", () => clearKey().run(key));
 }

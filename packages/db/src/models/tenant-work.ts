@@ -1,6 +1,8 @@
 import type { Statement } from "better-sqlite3";
+import type { SessionMode } from "../engine/session.ts";
 import { HybridDatabaseManager } from "../hybrid-manager.ts";
 import { assertTenantId } from "../identifiers.ts";
+import { inSharedSession } from "./guard-statements.ts";
 import type { SqliteConnection } from "../sqlite-file.ts";
 
 /** An active tenant the worker should visit, with the mark's generation as it was read. */
@@ -132,6 +134,11 @@ function statements(): Statements {
   return cached;
 }
 
+/** The index's prepared statements (SQLite's: the idle worker's queries are measured at 10,000 tenants), in a shared session. */
+function onShared<R>(mode: SessionMode, fn: (statements: Statements) => R): Promise<R> {
+  return inSharedSession(mode, () => fn(statements()));
+}
+
 /**
  * The execution worker's index of tenants with work (`tenant_work` in shared.sqlite, see
  * schema/shared/control-plane.ts), so an idle worker opens no tenant file.
@@ -145,52 +152,52 @@ function statements(): Statements {
  */
 export const tenantWorkModel = {
   /** A pending execution exists (or may): the worker visits the tenant. */
-  markPending(tenantId: string, now = Date.now()): void {
-    statements().mark.run({ tenantId, now });
+  async markPending(tenantId: string, now = Date.now()): Promise<void> {
+    await onShared("write", (st) => st.mark.run({ tenantId, now }));
   },
 
   /**
    * An execution of the tenant was claimed: its turn moves to the back of the queue (fairness
    * across ticks and workers) and its stale recovery is due when this lease expires at the latest.
    */
-  recordClaim(tenantId: string, leaseExpiresAt: number, now = Date.now()): void {
-    statements().takeTurn.run({ tenantId, now, leaseExpiresAt });
+  async recordClaim(tenantId: string, leaseExpiresAt: number, now = Date.now()): Promise<void> {
+    await onShared("write", (st) => st.takeTurn.run({ tenantId, now, leaseExpiresAt }));
   },
 
   /**
    * Active tenants with a mark, the longest waiting first: one indexed query on shared.sqlite.
    * Suspended tenants and tenants in maintenance keep their marks (their executions wait) and are not listed.
    */
-  listPending(limit: number): PendingTenant[] {
-    return statements().pending.all({ limit });
+  listPending(limit: number): Promise<PendingTenant[]> {
+    return onShared("read", (st) => st.pending.all({ limit }));
   },
 
   /**
    * The worker's claim found nothing: the mark goes, unless the tenant was marked again since
    * `generation` was read (an execution created meanwhile). Returns whether it was cleared.
    */
-  clearPending(tenantId: string, generation: number): boolean {
-    return statements().clear.run({ tenantId, generation }).changes > 0;
+  clearPending(tenantId: string, generation: number): Promise<boolean> {
+    return onShared("write", (st) => st.clear.run({ tenantId, generation }).changes > 0);
   },
 
   /** Tenants, whatever their status but not in maintenance, whose earliest running lease may have expired by `now`. */
-  listDueLeaseChecks(now: number, limit: number): LeaseCheckTenant[] {
-    return statements().dueLeases.all({ now, limit });
+  listDueLeaseChecks(now: number, limit: number): Promise<LeaseCheckTenant[]> {
+    return onShared("read", (st) => st.dueLeases.all({ now, limit }));
   },
 
   /** The earliest lease check of any tenant (epoch ms), or null when nothing runs anywhere. */
-  nextLeaseCheckAt(): number | null {
-    return statements().nextLeaseCheck.get()?.at ?? null;
+  nextLeaseCheckAt(): Promise<number | null> {
+    return onShared("read", (st) => st.nextLeaseCheck.get()?.at ?? null);
   },
 
   /** When the tenant's running executions must next be checked (null: none is running). */
-  setLeaseCheck(tenantId: string, at: number | null): void {
-    statements().setLeaseCheck.run({ tenantId, at });
+  async setLeaseCheck(tenantId: string, at: number | null): Promise<void> {
+    await onShared("write", (st) => st.setLeaseCheck.run({ tenantId, at }));
   },
 
   /** The queue's depth in tenants (metrics; any status, suspended tenants' waiting work included). */
-  queueDepth(): WorkQueueDepth {
-    return statements().depth.get() ?? { pendingTenants: 0, runningTenants: 0 };
+  queueDepth(): Promise<WorkQueueDepth> {
+    return onShared("read", (st) => st.depth.get() ?? { pendingTenants: 0, runningTenants: 0 });
   },
 
   /**
@@ -198,35 +205,35 @@ export const tenantWorkModel = {
    * by then. Called inside the tenant file's transaction that queued the delivery, so the index
    * never misses one (models/webhook-delivery.ts).
    */
-  markWebhooksDue(tenantId: string, at: number): void {
-    statements().webhooksDueEarlier.run({ tenantId, at });
+  async markWebhooksDue(tenantId: string, at: number): Promise<void> {
+    await onShared("write", (st) => st.webhooksDueEarlier.run({ tenantId, at }));
   },
 
   /** The tenant's earliest undelivered delivery as just read from its file (null: none is waiting). */
-  setWebhooksDue(tenantId: string, at: number | null): void {
-    statements().setWebhooksDue.run({ tenantId, at });
+  async setWebhooksDue(tenantId: string, at: number | null): Promise<void> {
+    await onShared("write", (st) => st.setWebhooksDue.run({ tenantId, at }));
   },
 
   /** Active tenants, not in maintenance, with a webhook delivery due by `now`, the most overdue first. */
-  listDueWebhooks(now: number, limit: number): LeaseCheckTenant[] {
-    return statements().dueWebhooks.all({ now, limit });
+  listDueWebhooks(now: number, limit: number): Promise<LeaseCheckTenant[]> {
+    return onShared("read", (st) => st.dueWebhooks.all({ now, limit }));
   },
 
   /** The earliest due delivery of any tenant (epoch ms), or null when none waits anywhere. */
-  nextWebhooksDueAt(): number | null {
-    return statements().nextWebhooksDue.get()?.at ?? null;
+  nextWebhooksDueAt(): Promise<number | null> {
+    return onShared("read", (st) => st.nextWebhooksDue.get()?.at ?? null);
   },
 
   /** When the tenant's next webhook delivery is due (null: none is waiting). */
-  webhooksDueAt(tenantId: string): number | null {
+  webhooksDueAt(tenantId: string): Promise<number | null> {
     assertTenantId(tenantId);
-    return statements().webhooksDue.get(tenantId)?.at ?? null;
+    return onShared("read", (st) => st.webhooksDue.get(tenantId)?.at ?? null);
   },
 
   /** The tenant's row as stored (tests, diagnostics). */
-  find(tenantId: string): TenantWorkRow | null {
+  find(tenantId: string): Promise<TenantWorkRow | null> {
     assertTenantId(tenantId);
-    return statements().row.get(tenantId) ?? null;
+    return onShared("read", (st) => st.row.get(tenantId) ?? null);
   },
 };
 

@@ -3,7 +3,6 @@ import { existsSync } from "node:fs";
 import { eq } from "drizzle-orm";
 import type { HybridDatabaseManager } from "../hybrid-manager.ts";
 import { SECRET_SETTING_FIELDS, sealSecretFields } from "../models/settings.ts";
-import { settings } from "../schema/shared/settings.ts";
 import { SigilDbError } from "../errors.ts";
 import { isSealedSecret, open, seal, secretKey, type SecretKey } from "./secret-box.ts";
 import { createKeyFile, readKeyFile, replaceKeyFile } from "./secret-vault.ts";
@@ -15,23 +14,19 @@ import { createKeyFile, readKeyFile, replaceKeyFile } from "./secret-vault.ts";
 
 type Payload = Record<string, unknown>;
 
-function rewriteSecrets(manager: HybridDatabaseManager, rewrite: (type: string, payload: Payload) => Payload | undefined): number {
-  const db = manager.getSharedDatabase();
-  return db.transaction(
-    (tx) => {
-      let rewritten = 0;
-      const types = Object.keys(SECRET_SETTING_FIELDS);
-      for (const row of tx.select().from(settings).all()) {
-        if (!types.includes(row.type)) continue;
-        const payload = rewrite(row.type, row.payload);
-        if (!payload) continue;
-        tx.update(settings).set({ payload }).where(eq(settings.id, row.id)).run();
-        rewritten += 1;
-      }
-      return rewritten;
-    },
-    { behavior: "immediate" },
-  );
+function rewriteSecrets(manager: HybridDatabaseManager, rewrite: (type: string, payload: Payload) => Payload | undefined): Promise<number> {
+  return manager.sharedStore().session("write", async ({ db, t }) => {
+    let rewritten = 0;
+    const types = Object.keys(SECRET_SETTING_FIELDS);
+    for (const row of await db.select().from(t.settings)) {
+      if (!types.includes(row.type)) continue;
+      const payload = rewrite(row.type, row.payload);
+      if (!payload) continue;
+      await db.update(t.settings).set({ payload }).where(eq(t.settings.id, row.id));
+      rewritten += 1;
+    }
+    return rewritten;
+  });
 }
 
 /**
@@ -39,7 +34,7 @@ function rewriteSecrets(manager: HybridDatabaseManager, rewrite: (type: string, 
  * second run finds nothing to do. `pnpm db:migrate` (and so `pnpm start`) runs it; it also creates
  * the key file on first start.
  */
-export function sealPlainSecrets(manager: HybridDatabaseManager): number {
+export function sealPlainSecrets(manager: HybridDatabaseManager): Promise<number> {
   const vault = manager.secrets;
   vault.load();
   return rewriteSecrets(manager, (type, payload) => {
@@ -74,7 +69,7 @@ export interface RotationResult {
  * - With SIGIL_SECRET_KEY: `newKey` is required (SIGIL_SECRET_KEY_NEW); set SIGIL_SECRET_KEY to
  *   it before the next start.
  */
-export function rotateSecretKey(manager: HybridDatabaseManager, newKey: Buffer | undefined): RotationResult {
+export async function rotateSecretKey(manager: HybridDatabaseManager, newKey: Buffer | undefined): Promise<RotationResult> {
   const vault = manager.secrets;
   const keyring = vault.reload();
   let next: SecretKey;
@@ -92,7 +87,7 @@ export function rotateSecretKey(manager: HybridDatabaseManager, newKey: Buffer |
   }
   if (next.id === keyring.current.id) throw new SecretRotationError("The new key is the key in use: give a different one.");
   const keys = [...keyring.keys, next];
-  const rewritten = rewriteSecrets(manager, (type, payload) => {
+  const rewritten = await rewriteSecrets(manager, (type, payload) => {
     const fields = (SECRET_SETTING_FIELDS[type] ?? []).filter((field) => typeof payload[field] === "string" && payload[field] !== "");
     if (fields.length === 0) return undefined;
     const plain = { ...payload };

@@ -106,7 +106,7 @@ export async function importHypersigil(actor: AdminActor, tenant: TenantRow, opt
       report.abortReason = `${plan.problems.length} row(s) cannot be imported (first: ${first?.table} ${first?.id}, ${first?.reason}); nothing was written.`;
       return;
     }
-    write(report, plan, options);
+    await write(report, plan, options);
   });
   if (report.outcome !== "aborted" && !options.dryRun) {
     await recordAdminAction(actor, "tenant.hypersigil_imported", tenant, { source: options.path, outcome: report.outcome, tables: report.tables });
@@ -185,18 +185,18 @@ function tally(report: HypersigilImportReport, outcomes: readonly RowOutcome[]):
   }
 }
 
-function write(report: HypersigilImportReport, plan: ImportPlan, options: HypersigilImportOptions): void {
+async function write(report: HypersigilImportReport, plan: ImportPlan, options: HypersigilImportOptions): Promise<void> {
   const total = rowCount(plan);
   let done = 0;
   const onRow = () => options.onProgress?.((done += 1), total);
-  const shared = importedSharedRows.write(plan.shared, { onRow });
+  const shared = await importedSharedRows.write(plan.shared, { onRow });
   // A file's uploader: the user imported, or the workspace user who already had that email.
   const files = plan.tenant.files.map((file) => ({ ...file, uploadedBy: file.uploadedBy === null ? null : (shared.userIds.get(file.uploadedBy) ?? null) }));
   let tenantOutcomes: RowOutcome[];
   try {
-    tenantOutcomes = importedTenantRows.write({ ...plan.tenant, files }, { abortOnFailure: options.onError === "abort", onRow });
+    tenantOutcomes = await importedTenantRows.write({ ...plan.tenant, files }, { abortOnFailure: options.onError === "abort", onRow });
   } catch (error) {
-    importedSharedRows.undo(shared.outcomes);
+    await importedSharedRows.undo(shared.outcomes);
     if (!(error instanceof ImportAbortedError)) throw error;
     report.outcome = "aborted";
     report.abortReason = `${error.message}; nothing was written.`;
@@ -251,7 +251,9 @@ async function quotaOverruns(tenant: TenantRow, plan: ImportPlan): Promise<Quota
       resource: "storage",
       limit: storageLimitBytes(tenant),
       afterImport:
-        storedBytes() + newFiles.reduce((sum, file) => sum + file.content.byteLength, 0) + newItems.reduce((sum, item) => sum + datasetItemBytes(item), 0),
+        (await storedBytes()) +
+        newFiles.reduce((sum, file) => sum + file.content.byteLength, 0) +
+        newItems.reduce((sum, item) => sum + datasetItemBytes(item), 0),
       unit: "bytes of files and dataset items",
     },
     {
