@@ -59,11 +59,14 @@ function tenantOf(index: number): string {
 }
 
 /** A write through the second manager's own connections, published by its own sync (as another process would). */
-function writeThroughSecondManager(tenantId: string, write: (db: ReturnType<HybridDatabaseManager["acquireTenantDatabase"]>["db"]) => void): void {
+async function writeThroughSecondManager(
+  tenantId: string,
+  write: (db: ReturnType<HybridDatabaseManager["acquireTenantDatabase"]>["db"]) => void,
+): Promise<void> {
   const lease = second.acquireTenantDatabase(tenantId);
   try {
     write(lease.db);
-    second.syncTenantUsage(tenantId, lease.db);
+    await second.syncTenantUsage(tenantId);
   } finally {
     lease.release();
   }
