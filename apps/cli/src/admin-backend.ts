@@ -49,14 +49,14 @@ export interface AdminBackend {
 
 export function localBackend(): AdminBackend {
   return {
-    listTenants: (input) => {
+    listTenants: async (input) => {
       openInstallation();
-      const page = listTenantsWithUsage(input);
-      return Promise.resolve({ ...page, tenants: page.tenants.map(({ tenant, usage }) => toTenantWithUsage(tenant, usage)) });
+      const page = await listTenantsWithUsage(input);
+      return { ...page, tenants: page.tenants.map(({ tenant, usage }) => toTenantWithUsage(tenant, usage)) };
     },
     requireTenant: async (slug) => {
       const tenant = await requireLocalTenant(slug);
-      const usage = tenantUsageOf(tenant.id);
+      const usage = await tenantUsageOf(tenant.id);
       if (!usage) throw new CliError(`No workspace "${slug}" exists.`);
       return toTenantWithUsage(tenant, usage);
     },
@@ -71,7 +71,7 @@ export function localBackend(): AdminBackend {
     leaveMaintenance: (id) => leaveMaintenance(operator(), id).then(toTenantDocument),
     schemaStatus: (input) => {
       openInstallation();
-      return Promise.resolve(schemaStatusPage(input));
+      return schemaStatusPage(input);
     },
     sharedSchema: () => openInstallation().sharedSchemaStatus(),
     tenantUrl: (slug) => `http://${slug}.${apiConfig().rootDomain}`,

@@ -89,7 +89,7 @@ describe("backup while a writer commits, then restore", () => {
     const copy = join(report.setPath, entry.file);
     expect(await fileSha256(copy)).toBe(entry.sha256);
     expect(verifySqliteFile(copy, env.manager.tenantMigrations()).schemaVersion).toBe(entry.schemaVersion);
-    expect(tenantBackupModel.latestByTenant().get(acme.id)?.latest).toMatchObject({ outcome: "ok", sha256: entry.sha256, setPath: report.setPath });
+    expect((await tenantBackupModel.latestByTenant()).get(acme.id)?.latest).toMatchObject({ outcome: "ok", sha256: entry.sha256, setPath: report.setPath });
 
     // After the backup the live tenant moved on: all `written` prompts and one more.
     expect((await writerNumbers(acme)).length).toBe(written);
@@ -104,7 +104,7 @@ describe("backup while a writer commits, then restore", () => {
     // The other process's open handle sees the restored content at its next request…
     expect((await remoteList()).total).toBe(numbers.length);
     // …and the control plane's mirror agrees with the restored file.
-    expect(tenantUsageOf(acme.id)?.promptCount).toBe(numbers.length);
+    expect((await tenantUsageOf(acme.id))?.promptCount).toBe(numbers.length);
     // Maintenance was on for the restore and is off again; writes work in both processes.
     expect((await tenantModel.findById(acme.id))?.maintenanceSince).toBeNull();
     await tenantContext.runWithTenant(acme.id, () => promptModel.create({ name: "after-restore", template: "x", acceptsFiles: false, responseSchema: null }));

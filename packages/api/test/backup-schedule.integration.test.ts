@@ -39,7 +39,7 @@ describe("scheduled backups", () => {
     await first.stop();
     expect(report.manifest.files.map((file) => file.slug)).toEqual([null, "acme"]);
     const acme = await tenantModel.findBySlug("acme");
-    expect(tenantBackupModel.latestByTenant().get(acme?.id ?? "")?.latest).toMatchObject({ outcome: "ok", setPath: report.setPath });
+    expect((await tenantBackupModel.latestByTenant()).get(acme?.id ?? "")?.latest).toMatchObject({ outcome: "ok", setPath: report.setPath });
 
     // A restart right after: the newest set is recent, so nothing is taken before the interval.
     const second = nextReport({ intervalMs: 60_000, retention: 2 });

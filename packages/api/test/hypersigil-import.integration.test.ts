@@ -169,7 +169,7 @@ describe("sigil import-hypersigil (the service)", () => {
     const invited = rows.users.find((user) => user.email === fixture.invitation.email);
     expect(invited?.invitationTokenHash).toBe(createHash("sha256").update(fixture.invitation.token).digest("hex"));
     // The control-plane mirror (the dashboard's usage) saw the writes.
-    const usage = tenantUsageOf(acme.id);
+    const usage = await tenantUsageOf(acme.id);
     expect(usage?.promptCount).toBe(40);
     expect(usage?.fileCount).toBe(12);
   });

@@ -339,7 +339,7 @@ describe("/api/metrics: backups", () => {
       error: outcome === "ok" ? null : "disk full",
     });
     // The first workspace: good an hour ago, failed since. The second: good a minute ago.
-    tenantBackupModel.record([row(first.id, 3_600_000, "ok"), row(first.id, 30_000, "failed"), row(second.id, 60_000, "ok")]);
+    await tenantBackupModel.record([row(first.id, 3_600_000, "ok"), row(first.id, 30_000, "failed"), row(second.id, 60_000, "ok")]);
     const after = await scrape();
     expect(sample(after, 'sigil_backup_age_seconds{which="newest"}')).toBeGreaterThanOrEqual(60);
     expect(sample(after, 'sigil_backup_age_seconds{which="newest"}')).toBeLessThan(3_600);

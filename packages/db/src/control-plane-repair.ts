@@ -1,11 +1,14 @@
 import { existsSync } from "node:fs";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
-import type { Statement } from "better-sqlite3";
+import { and, asc, count, eq, inArray, max, sql } from "drizzle-orm";
+import { byteLength, epochMs, sumOf } from "./engine/dialect.ts";
+import type { Session } from "./engine/session.ts";
 import { HybridDatabaseManager } from "./hybrid-manager.ts";
 import { assertTenantId } from "./identifiers.ts";
 import { TenantDatabaseMissingError, TenantNotFoundError } from "./errors.ts";
 import { readSchemaVersion } from "./migrations/apply-migrations.ts";
-import { openSqlite, type SqliteConnection } from "./sqlite-file.ts";
+import type { MigrationFile } from "./migrations/migration-files.ts";
+import { openSqlite } from "./sqlite-file.ts";
 import { databaseFileBytes } from "./quick-check.ts";
 import { readTenantStats } from "./usage-mirror.ts";
 import { utcPeriod } from "./usage-periods.ts";
@@ -63,12 +66,6 @@ interface UsageRow {
   schema_version: number | null;
 }
 
-interface WorkRow {
-  pending_since: number | null;
-  lease_check_at: number | null;
-  webhooks_due_at: number | null;
-}
-
 const STATS_FIELDS = [
   ["storage_bytes", "storageBytes"],
   ["file_count", "fileCount"],
@@ -76,77 +73,113 @@ const STATS_FIELDS = [
   ["last_activity_at", "lastActivityAt"],
 ] as const;
 
-function recompute(tenant: SqliteConnection, period: string): Recomputed {
-  const row = tenant
-    .prepare<[string], Omit<Recomputed, "executionsPeriod" | "pending" | "running" | "webhooks"> & { pending: number; running: number; webhooks: number }>(
-      // The bytes the storage triggers count (tenant migrations 0002 and 0003): files, dataset items.
-      `SELECT (SELECT coalesce(sum(size), 0) FROM files)
-                + (SELECT coalesce(sum(length(CAST(variables AS BLOB)) + coalesce(length(CAST(expected_output AS BLOB)), 0) + length(CAST(tags AS BLOB))), 0)
-                     FROM dataset_items) AS storageBytes,
-              (SELECT count(*) FROM files) AS fileCount,
-              (SELECT count(*) FROM prompts) AS promptCount,
-              (SELECT max(created_at) FROM audit_log) AS lastActivityAt,
-              coalesce((SELECT count FROM usage_counters WHERE metric = 'executions' AND period = ?), 0) AS executionsInPeriod,
-              EXISTS (SELECT 1 FROM executions WHERE status = 'pending') AS pending,
-              EXISTS (SELECT 1 FROM executions WHERE status = 'running') AS running,
-              EXISTS (SELECT 1 FROM webhook_deliveries WHERE status IN ('pending', 'delivering')) AS webhooks`,
-    )
-    .get(period);
-  if (!row) throw new Error("The tenant file answered no totals.");
-  return { ...row, executionsPeriod: period, pending: row.pending === 1, running: row.running === 1, webhooks: row.webhooks === 1 };
+/** The totals the tenant's rows say, read in a session of its store (one snapshot). */
+async function recompute(s: Session, period: string): Promise<Recomputed> {
+  const { files, datasetItems, prompts, auditLog, usageCounters, executions, webhookDeliveries } = s.t;
+  const [fileTotals] = await s.db.select({ bytes: sumOf(files.size), count: count() }).from(files);
+  // The bytes the storage triggers count (tenant migrations 0002 and 0003): files, dataset items.
+  const [itemTotals] = await s.db
+    .select({
+      bytes: sumOf(
+        sql`${byteLength(s, datasetItems.variables)} + coalesce(${byteLength(s, datasetItems.expectedOutput)}, 0) + ${byteLength(s, datasetItems.tags)}`,
+      ),
+    })
+    .from(datasetItems);
+  const [promptTotals] = await s.db.select({ count: count() }).from(prompts);
+  const [activity] = await s.db.select({ at: max(auditLog.createdAt) }).from(auditLog);
+  const [executionsCounter] = await s.db
+    .select({ count: usageCounters.count })
+    .from(usageCounters)
+    .where(and(eq(usageCounters.metric, "executions"), eq(usageCounters.period, period)))
+    .limit(1);
+  const anyExecution = async (status: "pending" | "running") =>
+    (await s.db.select({ id: executions.id }).from(executions).where(eq(executions.status, status)).limit(1)).length > 0;
+  const waitingWebhooks = await s.db
+    .select({ id: webhookDeliveries.id })
+    .from(webhookDeliveries)
+    .where(inArray(webhookDeliveries.status, ["pending", "delivering"]))
+    .limit(1);
+  return {
+    storageBytes: (fileTotals?.bytes ?? 0) + (itemTotals?.bytes ?? 0),
+    fileCount: fileTotals?.count ?? 0,
+    promptCount: promptTotals?.count ?? 0,
+    lastActivityAt: epochMs(activity?.at),
+    executionsPeriod: period,
+    executionsInPeriod: Number(executionsCounter?.count ?? 0),
+    pending: await anyExecution("pending"),
+    running: await anyExecution("running"),
+    webhooks: waitingWebhooks.length > 0,
+  };
 }
 
 /** Fixes the file's `tenant_stats` row (revision + 1) where it differs from the rows; returns the file's revision afterwards. */
-function repairTenantStats(tenant: SqliteConnection, truth: Recomputed, differences: TenantRepairDifference[]): number {
-  const stats = readTenantStats(tenant);
+async function repairTenantStats(s: Session, truth: Recomputed, differences: TenantRepairDifference[]): Promise<number> {
+  const stats = await readTenantStats(s);
   const drifted = STATS_FIELDS.filter(([, key]) => stats?.[key] !== truth[key]);
   if (stats && drifted.length === 0) return stats.revision;
   for (const [column, key] of drifted) differences.push({ table: "tenant_stats", field: column, before: stats?.[key] ?? null, after: truth[key] });
   const revision = (stats?.revision ?? 0) + 1;
-  tenant
-    .prepare(
-      `INSERT INTO tenant_stats (id, revision, storage_bytes, file_count, prompt_count, last_activity_at)
-       VALUES (1, @revision, @storageBytes, @fileCount, @promptCount, @lastActivityAt)
-       ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, storage_bytes = excluded.storage_bytes, file_count = excluded.file_count,
-         prompt_count = excluded.prompt_count, last_activity_at = excluded.last_activity_at`,
-    )
-    .run({
-      revision,
-      storageBytes: truth.storageBytes,
-      fileCount: truth.fileCount,
-      promptCount: truth.promptCount,
-      lastActivityAt: truth.lastActivityAt,
-    });
+  const totals = {
+    revision,
+    storageBytes: truth.storageBytes,
+    fileCount: truth.fileCount,
+    promptCount: truth.promptCount,
+    lastActivityAt: truth.lastActivityAt === null ? null : new Date(truth.lastActivityAt),
+  };
+  const { tenantStats } = s.t;
+  await s.db
+    .insert(tenantStats)
+    .values({ id: 1, ...totals })
+    .onConflictDoUpdate({ target: tenantStats.id, set: totals });
   return revision;
 }
 
-const usageStatements = new WeakMap<SqliteConnection, { read: Statement<[string], UsageRow>; write: Statement<[Record<string, unknown>]> }>();
+/** The tenant's `tenant_usage` row as the comparison reads it (instants in epoch milliseconds). */
+async function readUsage(s: Session, tenantId: string): Promise<UsageRow | undefined> {
+  const { tenantUsage } = s.t;
+  const [row] = await s.db.select().from(tenantUsage).where(eq(tenantUsage.tenantId, tenantId)).limit(1);
+  if (!row) return undefined;
+  return {
+    revision: row.revision,
+    storage_bytes: row.storageBytes,
+    file_count: row.fileCount,
+    prompt_count: row.promptCount,
+    last_activity_at: epochMs(row.lastActivityAt),
+    executions_period: row.executionsPeriod,
+    executions_in_period: row.executionsInPeriod,
+    schema_version: row.schemaVersion,
+  };
+}
 
-function usageStatementsOf(shared: SqliteConnection) {
-  let statements = usageStatements.get(shared);
-  if (!statements) {
-    statements = {
-      read: shared.prepare<[string], UsageRow>(
-        `SELECT revision, storage_bytes, file_count, prompt_count, last_activity_at, executions_period, executions_in_period, schema_version
-           FROM tenant_usage WHERE tenant_id = ?`,
-      ),
-      // Unconditional: it runs while the repair holds the tenant file's write lock, so no newer
-      // revision can exist; a publisher that read an older one is still refused by its guard.
-      write: shared.prepare(
-        `INSERT INTO tenant_usage (tenant_id, revision, storage_bytes, file_count, prompt_count, last_activity_at, executions_period,
-                                   executions_in_period, schema_version, database_bytes, database_measured_at, updated_at)
-         VALUES (@tenantId, @revision, @storageBytes, @fileCount, @promptCount, @lastActivityAt, @executionsPeriod,
-                 @executionsInPeriod, @schemaVersion, @databaseBytes, @now, @now)
-         ON CONFLICT (tenant_id) DO UPDATE SET revision = excluded.revision, storage_bytes = excluded.storage_bytes,
-           file_count = excluded.file_count, prompt_count = excluded.prompt_count, last_activity_at = excluded.last_activity_at,
-           executions_period = excluded.executions_period, executions_in_period = excluded.executions_in_period,
-           schema_version = excluded.schema_version, database_bytes = excluded.database_bytes,
-           database_measured_at = excluded.database_measured_at, updated_at = excluded.updated_at`,
-      ),
-    };
-    usageStatements.set(shared, statements);
-  }
-  return statements;
+/**
+ * Writes the tenant's `tenant_usage` row from the file. Unconditional: it runs while the repair
+ * holds the tenant file's write session, so no newer revision can exist; a publisher that read an
+ * older one is still refused by its guard (usage-mirror.ts).
+ */
+async function writeUsage(
+  s: Session,
+  tenantId: string,
+  truth: Recomputed & { revision: number; schemaVersion: number; databaseBytes: number },
+  now: Date,
+): Promise<void> {
+  const { tenantUsage } = s.t;
+  const values = {
+    revision: truth.revision,
+    storageBytes: truth.storageBytes,
+    fileCount: truth.fileCount,
+    promptCount: truth.promptCount,
+    lastActivityAt: truth.lastActivityAt === null ? null : new Date(truth.lastActivityAt),
+    executionsPeriod: truth.executionsPeriod,
+    executionsInPeriod: truth.executionsInPeriod,
+    schemaVersion: truth.schemaVersion,
+    databaseBytes: truth.databaseBytes,
+    databaseMeasuredAt: now,
+    updatedAt: now,
+  };
+  await s.db
+    .insert(tenantUsage)
+    .values({ tenantId, ...values })
+    .onConflictDoUpdate({ target: tenantUsage.tenantId, set: values });
 }
 
 function compareUsage(before: UsageRow | undefined, after: Recomputed & { revision: number; schemaVersion: number | null }): TenantRepairDifference[] {
@@ -174,104 +207,114 @@ function compareUsage(before: UsageRow | undefined, after: Recomputed & { revisi
  * running ones get a lease check now; neither, no mark. Waiting webhook deliveries keep (or get,
  * due now) the deliverer's mark, which then finds their exact due time; none, no mark.
  */
-function repairTenantWork(shared: SqliteConnection, tenantId: string, truth: Recomputed, now: number): TenantRepairDifference[] {
-  const before = shared.prepare<[string], WorkRow>("SELECT pending_since, lease_check_at, webhooks_due_at FROM tenant_work WHERE tenant_id = ?").get(tenantId);
-  shared
-    .prepare(
-      `INSERT INTO tenant_work (tenant_id, pending_since, pending_generation, lease_check_at, webhooks_due_at) VALUES (@tenantId, @pending, 1, @lease, @webhooks)
-       ON CONFLICT (tenant_id) DO UPDATE SET
-         pending_since = CASE WHEN @pending IS NULL THEN NULL ELSE coalesce(tenant_work.pending_since, @pending) END,
-         pending_generation = tenant_work.pending_generation + (@pending IS NOT NULL),
-         lease_check_at = @lease,
-         webhooks_due_at = CASE WHEN @webhooks IS NULL THEN NULL ELSE min(coalesce(tenant_work.webhooks_due_at, @webhooks), @webhooks) END`,
-    )
-    .run({ tenantId, pending: truth.pending ? now : null, lease: truth.running ? now : null, webhooks: truth.webhooks ? now : null });
+async function repairTenantWork(s: Session, tenantId: string, truth: Recomputed, now: Date): Promise<TenantRepairDifference[]> {
+  const { tenantWork } = s.t;
+  const [before] = await s.db
+    .select({ pendingSince: tenantWork.pendingSince, leaseCheckAt: tenantWork.leaseCheckAt, webhooksDueAt: tenantWork.webhooksDueAt })
+    .from(tenantWork)
+    .where(eq(tenantWork.tenantId, tenantId))
+    .limit(1);
+  // `now` bound as each column encodes an instant (epoch ms in SQLite, timestamptz in PostgreSQL).
+  const at = (column: typeof tenantWork.pendingSince) => sql.param(now, column);
+  await s.db
+    .insert(tenantWork)
+    .values({
+      tenantId,
+      pendingSince: truth.pending ? now : null,
+      pendingGeneration: 1,
+      leaseCheckAt: truth.running ? now : null,
+      webhooksDueAt: truth.webhooks ? now : null,
+    })
+    .onConflictDoUpdate({
+      target: tenantWork.tenantId,
+      set: {
+        ...(truth.pending
+          ? {
+              pendingSince: sql`coalesce(${tenantWork.pendingSince}, ${at(tenantWork.pendingSince)})`,
+              pendingGeneration: sql`${tenantWork.pendingGeneration} + 1`,
+            }
+          : { pendingSince: null }),
+        leaseCheckAt: truth.running ? now : null,
+        // The earlier of the mark it has and now.
+        webhooksDueAt: truth.webhooks
+          ? sql`CASE WHEN ${tenantWork.webhooksDueAt} IS NOT NULL AND ${tenantWork.webhooksDueAt} < ${at(tenantWork.webhooksDueAt)} THEN ${tenantWork.webhooksDueAt} ELSE ${at(tenantWork.webhooksDueAt)} END`
+          : null,
+      },
+    });
   const differences: TenantRepairDifference[] = [];
-  const marked = (value: number | null | undefined) => (value === null || value === undefined ? "none" : "marked");
+  const marked = (value: Date | null | undefined) => (value === null || value === undefined ? "none" : "marked");
   if (before === undefined) differences.push({ table: "tenant_work", field: "row", before: null, after: "created" });
-  if (marked(before?.pending_since) !== (truth.pending ? "marked" : "none")) {
-    differences.push({ table: "tenant_work", field: "pending_since", before: marked(before?.pending_since), after: truth.pending ? "marked" : "none" });
+  if (marked(before?.pendingSince) !== (truth.pending ? "marked" : "none")) {
+    differences.push({ table: "tenant_work", field: "pending_since", before: marked(before?.pendingSince), after: truth.pending ? "marked" : "none" });
   }
-  if (marked(before?.lease_check_at) !== (truth.running ? "marked" : "none")) {
-    differences.push({ table: "tenant_work", field: "lease_check_at", before: marked(before?.lease_check_at), after: truth.running ? "marked" : "none" });
+  if (marked(before?.leaseCheckAt) !== (truth.running ? "marked" : "none")) {
+    differences.push({ table: "tenant_work", field: "lease_check_at", before: marked(before?.leaseCheckAt), after: truth.running ? "marked" : "none" });
   }
-  if (marked(before?.webhooks_due_at) !== (truth.webhooks ? "marked" : "none")) {
-    differences.push({ table: "tenant_work", field: "webhooks_due_at", before: marked(before?.webhooks_due_at), after: truth.webhooks ? "marked" : "none" });
+  if (marked(before?.webhooksDueAt) !== (truth.webhooks ? "marked" : "none")) {
+    differences.push({ table: "tenant_work", field: "webhooks_due_at", before: marked(before?.webhooksDueAt), after: truth.webhooks ? "marked" : "none" });
   }
   return differences;
 }
 
-function registeredSlug(manager: HybridDatabaseManager, tenantId: string): string {
-  const row = manager.getSharedDatabase().$client.prepare<[string], { slug: string }>("SELECT slug FROM tenants WHERE id = ?").get(tenantId);
+async function registeredSlug(manager: HybridDatabaseManager, tenantId: string): Promise<string> {
+  const [row] = await manager
+    .sharedStore()
+    .session("read", (s) => s.db.select({ slug: s.t.tenants.slug }).from(s.t.tenants).where(eq(s.t.tenants.id, tenantId)).limit(1));
   if (!row) throw new TenantNotFoundError(tenantId);
   return row.slug;
 }
 
 /**
- * Repairs one tenant's control-plane rows from its file. The file is opened on a connection of its
- * own after a registry check (like the pool, never creating one), so the pool's handles are left
- * alone. A file behind the code's schema is not migrated here: only its schema version and size
- * are recorded, and the result says why it was skipped.
+ * The file's schema version, read on a connection of its own (opened with `fileMustExist`, closed
+ * at once): the pool's handle would migrate a file that is behind when it opens it.
  */
-export function repairTenantControlPlaneSync(tenantId: string, manager = HybridDatabaseManager.getInstance(), now = new Date()): TenantRepairResult {
-  assertTenantId(tenantId);
-  const slug = registeredSlug(manager, tenantId);
-  const path = manager.tenantDatabasePath(tenantId);
-  if (!existsSync(path)) throw new TenantDatabaseMissingError(tenantId);
-  const shared = manager.getSharedDatabase().$client;
-  const migrations = manager.tenantMigrations();
-  const tenant = openSqlite(path, { fileMustExist: true, synchronous: manager.options.synchronous, busyTimeoutMs: manager.options.busyTimeoutMs });
+function fileSchemaVersion(manager: HybridDatabaseManager, path: string, migrations: MigrationFile[]): number {
+  const file = openSqlite(path, { fileMustExist: true, synchronous: manager.options.synchronous, busyTimeoutMs: manager.options.busyTimeoutMs });
   try {
-    const schemaVersion = readSchemaVersion(tenant, migrations);
-    const databaseBytes = databaseFileBytes(path);
-    if (schemaVersion < migrations.length) {
-      shared
-        .prepare("UPDATE tenant_usage SET schema_version = ?, database_bytes = ?, database_measured_at = ? WHERE tenant_id = ?")
-        .run(schemaVersion, databaseBytes, now.getTime(), tenantId);
-      const error = `The file is at schema version ${schemaVersion} of ${migrations.length}; run pnpm db:migrate, then repair again.`;
-      return { tenantId, slug, state: "skipped", differences: [], schemaVersion, databaseBytes, error };
-    }
-    // The tenant's write lock is held until the mirror is written: no tenant write can commit in
-    // between, so what is written to shared.sqlite is the file's latest state.
-    tenant.exec("BEGIN IMMEDIATE");
-    try {
-      const truth = recompute(tenant, utcPeriod(now));
-      const differences: TenantRepairDifference[] = [];
-      const revision = repairTenantStats(tenant, truth, differences);
-      const statements = usageStatementsOf(shared);
-      shared
-        .transaction(() => {
-          differences.push(...compareUsage(statements.read.get(tenantId), { ...truth, revision, schemaVersion }));
-          statements.write.run({
-            tenantId,
-            revision,
-            storageBytes: truth.storageBytes,
-            fileCount: truth.fileCount,
-            promptCount: truth.promptCount,
-            lastActivityAt: truth.lastActivityAt,
-            executionsPeriod: truth.executionsPeriod,
-            executionsInPeriod: truth.executionsInPeriod,
-            schemaVersion,
-            databaseBytes,
-            now: now.getTime(),
-          });
-          differences.push(...repairTenantWork(shared, tenantId, truth, now.getTime()));
-        })
-        .immediate();
-      tenant.exec("COMMIT");
-      return { tenantId, slug, state: differences.length === 0 ? "consistent" : "repaired", differences, schemaVersion, databaseBytes };
-    } catch (error) {
-      if (tenant.inTransaction) tenant.exec("ROLLBACK");
-      throw error;
-    }
+    return readSchemaVersion(file, migrations);
   } finally {
-    tenant.close();
+    file.close();
   }
 }
 
-/** See repairTenantControlPlaneSync; async so a background job can run it between other work. */
-export function repairTenantControlPlane(tenantId: string): Promise<TenantRepairResult> {
-  return Promise.resolve().then(() => repairTenantControlPlaneSync(tenantId));
+/**
+ * Repairs one tenant's control-plane rows from its file, after a registry check (like the pool,
+ * never creating a file). A file behind the code's schema is not migrated here: only its schema
+ * version and size are recorded, and the result says why it was skipped. Otherwise the file is
+ * read and fixed in a write session of the tenant's store, and the mirror written in a shared
+ * session opened inside it (tenant, then shared: the one lock order sessions allow).
+ */
+export async function repairTenantControlPlane(tenantId: string, manager = HybridDatabaseManager.getInstance(), now = new Date()): Promise<TenantRepairResult> {
+  assertTenantId(tenantId);
+  const slug = await registeredSlug(manager, tenantId);
+  const path = manager.tenantDatabasePath(tenantId);
+  if (!existsSync(path)) throw new TenantDatabaseMissingError(tenantId);
+  const migrations = manager.tenantMigrations();
+  const schemaVersion = fileSchemaVersion(manager, path, migrations);
+  const databaseBytes = databaseFileBytes(path);
+  if (schemaVersion < migrations.length) {
+    await manager.sharedStore().session("write", async (s) => {
+      const { tenantUsage } = s.t;
+      await s.db.update(tenantUsage).set({ schemaVersion, databaseBytes, databaseMeasuredAt: now }).where(eq(tenantUsage.tenantId, tenantId));
+    });
+    const error = `The file is at schema version ${schemaVersion} of ${migrations.length}; run pnpm db:migrate, then repair again.`;
+    return { tenantId, slug, state: "skipped", differences: [], schemaVersion, databaseBytes, error };
+  }
+  // The tenant's write session is held until the mirror is written: no tenant write can commit in
+  // between, so what is written to the control plane is the file's latest state.
+  return manager.withTenantStore(tenantId, (store) =>
+    store.session("write", async (tenant) => {
+      const truth = await recompute(tenant, utcPeriod(now));
+      const differences: TenantRepairDifference[] = [];
+      const revision = await repairTenantStats(tenant, truth, differences);
+      await manager.sharedStore().session("write", async (shared) => {
+        differences.push(...compareUsage(await readUsage(shared, tenantId), { ...truth, revision, schemaVersion }));
+        await writeUsage(shared, tenantId, { ...truth, revision, schemaVersion, databaseBytes }, now);
+        differences.push(...(await repairTenantWork(shared, tenantId, truth, now)));
+      });
+      return { tenantId, slug, state: differences.length === 0 ? "consistent" : "repaired", differences, schemaVersion, databaseBytes };
+    }),
+  );
 }
 
 export interface RepairProgress {
@@ -310,10 +353,12 @@ export async function repairAllTenants(options: RepairAllOptions = {}): Promise<
   const started = performance.now();
   const manager = HybridDatabaseManager.getInstance();
   const chunkSize = Math.max(1, options.chunkSize ?? 20);
-  const registered = manager
-    .getSharedDatabase()
-    .$client.prepare<[], { id: string; slug: string }>("SELECT id, slug FROM tenants ORDER BY created_at, id")
-    .all();
+  // The registry in one read session, closed before any tenant is visited (lock order).
+  const registered = await manager
+    .sharedStore()
+    .session("read", (s) =>
+      s.db.select({ id: s.t.tenants.id, slug: s.t.tenants.slug }).from(s.t.tenants).orderBy(asc(s.t.tenants.createdAt), asc(s.t.tenants.id)),
+    );
   const wanted = options.tenantIds ? new Set(options.tenantIds) : undefined;
   const targets = registered.filter((row) => !wanted || wanted.has(row.id));
   const report: RepairAllReport = { total: targets.length, consistent: 0, repaired: 0, failed: 0, results: [], durationMs: 0 };
@@ -321,7 +366,7 @@ export async function repairAllTenants(options: RepairAllOptions = {}): Promise<
     if (options.signal?.aborted) break;
     let result: TenantRepairResult;
     try {
-      result = repairTenantControlPlaneSync(target.id, manager);
+      result = await repairTenantControlPlane(target.id, manager);
     } catch (error) {
       result = {
         tenantId: target.id,

@@ -1,4 +1,5 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import { asc, eq, gt } from "drizzle-orm";
 import { databaseFileBytes } from "./quick-check.ts";
 import { HybridDatabaseManager } from "./hybrid-manager.ts";
 
@@ -24,23 +25,30 @@ export interface SizeRefreshOptions {
 export async function refreshDatabaseSizes(options: SizeRefreshOptions = {}): Promise<SizeRefreshReport> {
   const started = performance.now();
   const manager = HybridDatabaseManager.getInstance();
-  const shared = manager.getSharedDatabase().$client;
+  const shared = manager.sharedStore();
   const chunkSize = Math.max(1, options.chunkSize ?? 200);
-  const page = shared.prepare<[string, number], { id: string }>("SELECT id FROM tenants WHERE id > ? ORDER BY id LIMIT ?");
-  const write = shared.prepare<[number, number, string]>("UPDATE tenant_usage SET database_bytes = ?, database_measured_at = ? WHERE tenant_id = ?");
   let after = "";
   let measured = 0;
   for (;;) {
     if (options.signal?.aborted || manager.isClosed) break;
     // Keyset pages: a tenant created or deleted meanwhile never shifts the rest.
-    const ids = page.all(after, chunkSize).map((row) => row.id);
+    const ids = await shared.session("read", async (s) => {
+      const { tenants } = s.t;
+      const rows = await s.db.select({ id: tenants.id }).from(tenants).where(gt(tenants.id, after)).orderBy(asc(tenants.id)).limit(chunkSize);
+      return rows.map((row) => row.id);
+    });
     const last = ids.at(-1);
     if (last === undefined) break;
+    // Measured outside any session: stats of files, nothing to hold a lock for.
     const sizes = ids.map((id) => ({ id, bytes: databaseFileBytes(manager.tenantDatabasePath(id)) }));
-    const at = (options.now?.() ?? new Date()).getTime();
-    shared.transaction(() => {
-      for (const { id, bytes } of sizes) write.run(bytes, at, id);
-    })();
+    const at = options.now?.() ?? new Date();
+    if (manager.isClosed) break;
+    await shared.session("write", async (s) => {
+      const { tenantUsage } = s.t;
+      for (const { id, bytes } of sizes) {
+        await s.db.update(tenantUsage).set({ databaseBytes: bytes, databaseMeasuredAt: at }).where(eq(tenantUsage.tenantId, id));
+      }
+    });
     measured += ids.length;
     after = last;
     await yieldToEventLoop();

@@ -180,9 +180,14 @@ export class HybridDatabaseManager {
    *
    * `startFrom` (a tenant import): step 1 starts from a copy of that verified SQLite file instead of
    * an empty one, and migrates it if it is older; `register` gets the locked connection, to adjust
-   * the file in the same step (src/archive/import-tenant.ts).
+   * the file in the same step (src/archive/import-tenant.ts). `register` may be async (a session of
+   * the shared store): the building file stays locked until it settles.
    */
-  provisionTenantDatabase<T>(tenantId: string, register: (building: SqliteConnection) => T, options: { startFrom?: string } = {}): T {
+  async provisionTenantDatabase<T>(
+    tenantId: string,
+    register: (building: SqliteConnection) => T | Promise<T>,
+    options: { startFrom?: string } = {},
+  ): Promise<T> {
     this.assertOpen();
     const building = provisioningDatabasePath(this.options.dataDir, tenantId);
     const final = this.tenantDatabasePath(tenantId);
@@ -207,7 +212,7 @@ export class HybridDatabaseManager {
         }
         applyMigrations(connection, this.tenantMigrations());
         // Registered while still locked: a sweeper never sees it unlocked and unregistered.
-        result = register(connection);
+        result = await register(connection);
         registered = true;
       } finally {
         // Closing checkpoints the WAL into the file, so the rename below moves everything.
@@ -249,23 +254,25 @@ export class HybridDatabaseManager {
     return outcome;
   }
 
-  /** Closes the tenant's handle (at once if idle, else when its holders finish) and deletes its files. */
   /**
-   * Copies a tenant's running totals (its file's `tenant_stats`) into shared.sqlite's
-   * `tenant_usage` when they changed since this process last did: one prepared read per call,
-   * and a write only after the tenant's data changed. `tenantContext` calls it when a run that
-   * used the tenant's file ends, so the control plane reads usage without opening tenant files.
+   * Copies a tenant's running totals (its file's `tenant_stats`) into the control plane's
+   * `tenant_usage` when they changed since this process last did: one read in a session of the
+   * tenant's store, then (only after the tenant's data changed) one write in a session of the
+   * shared store. The two sessions follow each other, never nest the other way round (a tenant
+   * session may open a shared one, not the reverse). `tenantContext` calls it when a run that used
+   * the tenant's file ends, so the control plane reads usage without opening tenant files.
    */
-  syncTenantUsage(tenantId: string, db: TenantDatabase): void {
+  async syncTenantUsage(tenantId: string): Promise<void> {
     this.assertOpen();
-    const stats = readTenantStats(db.$client);
+    const stats = await this.withTenantStore(tenantId, (store) => store.session("read", (session) => readTenantStats(session)));
     if (!stats) return;
     const version = `${stats.revision}:${stats.executionsPeriod}`;
     if (this.publishedUsage.get(tenantId) === version) return;
-    publishTenantStats(this.sharedConnection, tenantId, stats);
+    await this.sharedStore().session("write", (session) => publishTenantStats(session, tenantId, stats));
     this.publishedUsage.set(tenantId, version);
   }
 
+  /** Closes the tenant's handle (at once if idle, else when its holders finish) and deletes its files. */
   removeTenantDatabase(tenantId: string): void {
     this.publishedUsage.delete(tenantId);
     this.pool.closeTenant(tenantId);

@@ -16,12 +16,13 @@ interface TenantStore {
 
 /**
  * A run that used the tenant's file may have changed its totals: mirror them to the control plane
- * (HybridDatabaseManager.syncTenantUsage). The caller's outcome does not depend on it: a failure
- * leaves the mirror behind until the next run or a repair, and is logged.
+ * (HybridDatabaseManager.syncTenantUsage, a session of the tenant's store then one of the shared
+ * store). The caller's outcome does not depend on it: a failure leaves the mirror behind until the
+ * next run or a repair, and is logged; it never replaces the run's result or error.
  */
-function publishUsage(manager: HybridDatabaseManager, tenantId: string, pin: TenantLease): void {
+async function publishUsage(manager: HybridDatabaseManager, tenantId: string): Promise<void> {
   try {
-    manager.syncTenantUsage(tenantId, pin.db);
+    await manager.syncTenantUsage(tenantId);
   } catch (error) {
     console.error(`The usage of tenant ${tenantId} could not be copied to shared.sqlite:`, error);
   }
@@ -46,7 +47,8 @@ class TenantContextManager {
         return await fn();
       } finally {
         store.ended = true;
-        if (store.pin) publishUsage(store.manager, tenantId, store.pin);
+        // Still pinned while it publishes: the handle the run used is the one read.
+        if (store.pin) await publishUsage(store.manager, tenantId);
         store.pin?.release();
         store.pin = undefined;
       }

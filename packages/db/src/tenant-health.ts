@@ -1,3 +1,4 @@
+import { eq } from "drizzle-orm";
 import { runOnTenantFiles } from "./file-workers/pool.ts";
 import { HybridDatabaseManager } from "./hybrid-manager.ts";
 import type { FileQuickCheck } from "./quick-check.ts";
@@ -36,32 +37,47 @@ export async function quickCheckTenants(
   options: TenantHealthOptions,
   manager: HybridDatabaseManager = HybridDatabaseManager.getInstance(),
 ): Promise<void> {
-  const shared = manager.getSharedDatabase().$client;
-  const registered = new Set(shared.prepare<[], string>("SELECT id FROM tenants").pluck().all());
-  const registration = shared.prepare<[string], { id: string }>("SELECT id FROM tenants WHERE id = ?");
+  const shared = manager.sharedStore();
+  // The registry in one read session, closed before any file is visited.
+  const registered = new Set(await shared.session("read", async (s) => (await s.db.select({ id: s.t.tenants.id }).from(s.t.tenants)).map((row) => row.id)));
+  const isRegistered = (tenantId: string) =>
+    shared.session("read", async (s) => (await s.db.select({ id: s.t.tenants.id }).from(s.t.tenants).where(eq(s.t.tenants.id, tenantId)).limit(1)).length > 0);
   const targets = tenantIds.filter((tenantId) => {
     if (registered.has(tenantId)) return true;
     options.onResult(deleted(tenantId));
     return false;
   });
   const { synchronous, busyTimeoutMs } = manager.options;
-  await runOnTenantFiles(
-    { kind: "quick_check", synchronous, busyTimeoutMs },
-    targets.map((tenantId) => manager.tenantDatabasePath(tenantId)),
-    {
-      concurrency: options.concurrency,
-      signal: options.signal,
-      lowPriority: options.lowPriority,
-      onResult: (index, check) => {
-        const tenantId = targets[index];
-        if (tenantId === undefined) return;
-        // A file gone missing while the run went is usually a tenant deleted meanwhile.
-        if (check.state === "missing" && registration.get(tenantId) === undefined) {
-          options.onResult(deleted(tenantId));
-        } else {
-          options.onResult({ tenantId, ...check });
-        }
+  // Results are booked in the order the files finish, one after the other: a missing file's
+  // registry check is a session, so each result waits for the one before it.
+  // A throwing onResult does not stop the booking of the others; the first error is rethrown at the end.
+  let booked: Promise<void> = Promise.resolve();
+  const bookingErrors: unknown[] = [];
+  try {
+    await runOnTenantFiles(
+      { kind: "quick_check", synchronous, busyTimeoutMs },
+      targets.map((tenantId) => manager.tenantDatabasePath(tenantId)),
+      {
+        concurrency: options.concurrency,
+        signal: options.signal,
+        lowPriority: options.lowPriority,
+        onResult: (index, check) => {
+          const tenantId = targets[index];
+          if (tenantId === undefined) return;
+          booked = booked
+            .then(async () => {
+              // A file gone missing while the run went is usually a tenant deleted meanwhile.
+              if (check.state === "missing" && !(await isRegistered(tenantId))) options.onResult(deleted(tenantId));
+              else options.onResult({ tenantId, ...check });
+            })
+            .catch((error: unknown) => {
+              bookingErrors.push(error);
+            });
+        },
       },
-    },
-  );
+    );
+  } finally {
+    await booked;
+  }
+  if (bookingErrors.length > 0) throw bookingErrors[0];
 }

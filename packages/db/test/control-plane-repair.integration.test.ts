@@ -59,11 +59,14 @@ function tenantOf(index: number): string {
 }
 
 /** A write through the second manager's own connections, published by its own sync (as another process would). */
-function writeThroughSecondManager(tenantId: string, write: (db: ReturnType<HybridDatabaseManager["acquireTenantDatabase"]>["db"]) => void): void {
+async function writeThroughSecondManager(
+  tenantId: string,
+  write: (db: ReturnType<HybridDatabaseManager["acquireTenantDatabase"]>["db"]) => void,
+): Promise<void> {
   const lease = second.acquireTenantDatabase(tenantId);
   try {
     write(lease.db);
-    second.syncTenantUsage(tenantId, lease.db);
+    await second.syncTenantUsage(tenantId);
   } finally {
     lease.release();
   }
@@ -290,4 +293,26 @@ test("an unknown tenant or a missing file is a clear error; repairAllTenants rep
   expect(report).toMatchObject({ total: 5, failed: 1 });
   expect(report.results.map((r) => [r.slug, r.state])).toEqual([["repair-missing", "skipped"]]);
   expect(progress).toEqual([1, 2, 3, 4, 5]);
+});
+
+// The repair writes through the pool's handle: a write session this process holds open on the
+// tenant (across awaits) makes it wait its turn, where a connection of its own would block the
+// thread on the file's lock until SQLITE_BUSY.
+test("a repair waits for this process's open write session of the tenant, then repairs", async () => {
+  const tenantId = tenantOf(0);
+  let release = () => {};
+  let opened = () => {};
+  const open = new Promise<void>((resolve) => (opened = resolve));
+  const held = env.manager.withTenantStore(tenantId, (store) =>
+    store.session("write", async () => {
+      opened();
+      await new Promise<void>((resolve) => (release = resolve));
+    }),
+  );
+  await open;
+  const repair = repairTenantControlPlane(tenantId);
+  await new Promise((resolve) => setImmediate(resolve));
+  release();
+  await held;
+  await expect(repair).resolves.toMatchObject({ tenantId, state: "consistent" });
 });

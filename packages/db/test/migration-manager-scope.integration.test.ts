@@ -34,7 +34,7 @@ test("migration runs and recorded status use the runner's own data directory", a
     const latest = own.tenantMigrations().length;
     const row = own.getSharedDatabase().$client.prepare("SELECT schema_version AS version FROM tenant_usage WHERE tenant_id = ?").get(tenant.id);
     expect(row).toEqual({ version: latest });
-    expect(runner.recordedStatus().tenants.map((t) => [t.slug, t.state])).toEqual([["scoped", "up_to_date"]]);
+    expect((await runner.recordedStatus()).tenants.map((t) => [t.slug, t.state])).toEqual([["scoped", "up_to_date"]]);
   } finally {
     own.close();
   }

@@ -104,7 +104,7 @@ describe("refused archives leave the destination as it was", () => {
   });
 
   const refuses = async (file: string, message: RegExp, options: { slug?: string } = {}) => {
-    expect(() => importTenantArchive(HybridDatabaseManager.getInstance(), file, options)).toThrow(message);
+    await expect(importTenantArchive(HybridDatabaseManager.getInstance(), file, options)).rejects.toThrow(message);
     expect(destinationState()).toEqual(before);
   };
 
@@ -198,7 +198,7 @@ describe("an archive of an older tenant schema", () => {
     const file = join(root, "initech.sigil-tenant.tar.gz");
     await seedAndExport(oldSource, "initech", file, { tenantMigrationsFolder: older });
     const manager = use(destination);
-    const imported = importTenantArchive(manager, file);
+    const imported = await importTenantArchive(manager, file);
     expect(imported.tenantSchema).toEqual({ archived: 2, now: LATEST_TENANT_SCHEMA });
     expect(manager.withTenantDatabase(imported.tenant.id, (db) => db.$client.prepare("SELECT COUNT(*) AS n FROM tenant_stats").get())).toEqual({ n: 1 });
     const owner = await tenantContext.runWithTenant(imported.tenant.id, () => userModel.findByEmail("owner@initech.test"));
@@ -207,7 +207,7 @@ describe("an archive of an older tenant schema", () => {
 });
 
 describe("an import killed mid-way", () => {
-  test("leaves a work folder that the next import removes, while a live import's folder is left alone", () => {
+  test("leaves a work folder that the next import removes, while a live import's folder is left alone", async () => {
     const manager = use(destination);
     const abandoned = join(destination, ".import-2147483646-AbCdEf");
     const live = join(destination, `.import-${process.pid}-LiVe12`);
@@ -215,7 +215,7 @@ describe("an import killed mid-way", () => {
       mkdirSync(folder);
       writeFileSync(join(folder, TENANT_FILE_ENTRY), "half");
     }
-    importTenantArchive(manager, archive, { slug: "acme-after-kill" });
+    await importTenantArchive(manager, archive, { slug: "acme-after-kill" });
     expect(existsSync(abandoned)).toBe(false);
     expect(existsSync(live)).toBe(true);
     rmSync(live, { recursive: true });

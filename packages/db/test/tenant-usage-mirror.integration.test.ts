@@ -10,7 +10,8 @@ import { tenantUsage } from "../src/schema/shared/control-plane.ts";
 import { tenantContext } from "../src/tenant-context.ts";
 import { createTenants, useTempDataDir } from "./helpers.ts";
 import { HybridDatabaseManager } from "../src/hybrid-manager.ts";
-import { publishTenantStats, readTenantStats } from "../src/usage-mirror.ts";
+import type { Session } from "../src/engine/session.ts";
+import { publishTenantStats, readTenantStats, type TenantStatsSnapshot } from "../src/usage-mirror.ts";
 
 const env = useTempDataDir();
 afterAll(() => env.cleanup());
@@ -57,11 +58,64 @@ test("files, prompts, executions and audit entries show in the mirror when the r
   expect(mirrorOf(tenantId)).toMatchObject({ storageBytes: 3, fileCount: 1, promptCount: 0, executionsInPeriod: 1 });
 });
 
+function readStats(engine: Session["engine"] = "sqlite") {
+  return env.manager.withTenantStore(tenantId, (store) => store.session("read", (s) => readTenantStats({ ...s, engine })));
+}
+
+function publish(stats: TenantStatsSnapshot, engine: Session["engine"] = "sqlite") {
+  return env.manager.sharedStore().session("write", (s) => publishTenantStats({ ...s, engine }, tenantId, stats));
+}
+
 test("an older copy never overwrites a newer one", async () => {
-  const stale = await tenantContext.runWithTenant(tenantId, () => tenantContext.withTenantDatabase("test", (db) => readTenantStats(db.$client)));
+  const stale = await readStats();
   if (!stale) throw new Error("no stats");
   await tenantContext.runWithTenant(tenantId, () => promptModel.create({ name: "newer", template: "x" }));
   const current = mirrorOf(tenantId);
-  expect(publishTenantStats(env.manager.getSharedDatabase().$client, tenantId, stale)).toBe(false);
+  expect(await publish(stale)).toBe(false);
   expect(mirrorOf(tenantId)).toEqual(current);
+});
+
+// shared.sqlite's connection is one for every chain: a publish that ran beside another chain's
+// open transaction would land in it and be lost with its rollback.
+test("the end-of-run publish waits for another chain's open shared session and survives its rollback", async () => {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let opened = () => {};
+  const open = new Promise<void>((resolve) => (opened = resolve));
+  const rolledBack = env.manager
+    .sharedStore()
+    .session("write", async () => {
+      opened();
+      await held;
+      throw new Error("rolled back on purpose");
+    })
+    .catch((error: unknown) => error);
+  await open;
+  const run = tenantContext.runWithTenant(tenantId, () => promptModel.create({ name: "beside-an-open-session", template: "x" }));
+  // The run's statements are synchronous on both files: by the next turn of the event loop its
+  // publish is either done (in the open transaction) or waiting for the shared store's lock.
+  await new Promise((resolve) => setImmediate(resolve));
+  release();
+  expect(await rolledBack).toBeInstanceOf(Error);
+  await run;
+  const stats = await readStats();
+  expect(mirrorOf(tenantId)).toMatchObject({ revision: stats?.revision, promptCount: stats?.promptCount });
+});
+
+// PostgreSQL's path is the query builder's; run on SQLite's tables it must read and guard alike.
+test("the builder path reads the same totals and keeps the same guard as SQLite's prepared statements", async () => {
+  const prepared = await readStats("sqlite");
+  const built = await readStats("postgres");
+  expect(built).toEqual(prepared);
+  if (!built) throw new Error("no stats");
+  const current = mirrorOf(tenantId);
+  expect(await publish({ ...built, revision: built.revision - 1 }, "postgres")).toBe(false);
+  expect(await publish(built, "postgres")).toBe(false);
+  expect(mirrorOf(tenantId)).toEqual(current);
+  // Same revision, a new month: the count is replaced; a higher revision: everything is.
+  expect(await publish({ ...built, executionsPeriod: "2999-01", executionsInPeriod: 0 }, "postgres")).toBe(true);
+  expect(mirrorOf(tenantId)).toMatchObject({ executionsPeriod: "2999-01", executionsInPeriod: 0, revision: built.revision });
+  const newer = { ...built, revision: built.revision + 1, promptCount: built.promptCount + 7, lastActivityAt: 1_700_000_000_000 };
+  expect(await publish(newer, "postgres")).toBe(true);
+  expect(mirrorOf(tenantId)).toMatchObject({ revision: newer.revision, promptCount: newer.promptCount, lastActivityAt: new Date(newer.lastActivityAt) });
 });

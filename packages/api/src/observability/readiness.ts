@@ -25,7 +25,7 @@ export interface Readiness {
   checks: Record<CheckName, CheckResult>;
 }
 
-let lastSampledRowid = 0;
+let lastSampledTenantId = "";
 
 /** A failed check whose details are for the log only. */
 class ReadinessError extends Error {
@@ -53,12 +53,12 @@ async function timed(run: () => Promise<Record<string, unknown> | undefined>): P
   }
 }
 
-function checkTenant(): Record<string, unknown> {
-  const tenant = nextActiveTenant(lastSampledRowid);
+async function checkTenant(): Promise<Record<string, unknown>> {
+  const tenant = await nextActiveTenant(lastSampledTenantId);
   if (tenant === null) return { tenant: null, note: "no active workspace to sample" };
-  lastSampledRowid = tenant.rowid;
+  lastSampledTenantId = tenant.tenantId;
   try {
-    probeTenantFile(tenant.tenantId);
+    await probeTenantFile(tenant.tenantId);
   } catch (error) {
     // The slug goes to the log (serveReady), not into the answer: anyone may ask /api/ready.
     throw new ReadinessError(`a workspace's file did not open: ${errorText(error)}`, { tenant: tenant.slug });
@@ -80,13 +80,12 @@ async function checkWorker(socketPath: string, timeoutMs: number): Promise<Recor
 }
 
 export async function checkReadiness(options: { workerSocket: string; timeoutMs: number }): Promise<Readiness> {
-  const [shared, tenant, worker] = await Promise.all([
-    timed(() => {
-      probeSharedWrite(options.timeoutMs);
-      return Promise.resolve(undefined);
-    }),
-    timed(() => Promise.resolve(checkTenant())),
-    timed(() => checkWorker(options.workerSocket, options.timeoutMs)),
-  ]);
+  // The shared probe first: SQLite waits for a lock held by another process synchronously, and a
+  // worker check already started would see its own timeout expire during that wait.
+  const shared = await timed(async () => {
+    await probeSharedWrite(options.timeoutMs);
+    return undefined;
+  });
+  const [tenant, worker] = await Promise.all([timed(checkTenant), timed(() => checkWorker(options.workerSocket, options.timeoutMs))]);
   return { ready: shared.ok && tenant.ok && worker.ok, checks: { shared, tenant, worker } };
 }

@@ -77,10 +77,12 @@ registerGauge({
   name: "sigil_tenant_schema",
   help: "Workspaces by schema state as the migration runner last recorded it: up_to_date, behind (run pnpm sigil migrate), unknown.",
   labelNames: ["state"] as const,
-  collect() {
-    orSkip(() => {
-      for (const [state, count] of Object.entries(schemaStatusPage({ pageSize: 1 }).summary)) this.labels(state).set(count);
-    });
+  async collect() {
+    try {
+      for (const [state, count] of Object.entries((await schemaStatusPage({ pageSize: 1 })).summary)) this.labels(state).set(count);
+    } catch {
+      // Left out of this scrape (see above).
+    }
   },
 });
 

@@ -49,7 +49,7 @@ export const tenantsRouter = router({
   /** The seed's getById: the tenant document plus its usage, from the control plane (no tenant file is opened). */
   getById: systemAdminProcedure.input(tenantIdInput).query(async ({ input }) => {
     const tenant = await findTenantOrThrow(input.id);
-    const usage = tenantUsageOf(tenant.id);
+    const usage = await tenantUsageOf(tenant.id);
     if (!usage) throw new TRPCError({ code: "NOT_FOUND", message: `No workspace with id ${input.id} exists.` });
     return toTenantWithUsage(tenant, usage);
   }),
@@ -89,8 +89,8 @@ export const tenantsRouter = router({
    * tenant file, so it costs the same with 10 tenants or 10,000 (docs/architecture.md, The
    * control-plane mirror).
    */
-  list: systemAdminProcedure.input(listTenantsInput).query(({ input }) => {
-    const page = listTenantsWithUsage(input);
+  list: systemAdminProcedure.input(listTenantsInput).query(async ({ input }) => {
+    const page = await listTenantsWithUsage(input);
     return { ...page, tenants: page.tenants.map(({ tenant, usage }) => toTenantWithUsage(tenant, usage)) };
   }),
 

@@ -34,7 +34,7 @@ export function backupTarget() {
 
 /** Every tenant's latest backup and latest good one (one query over tenant_backups). */
 export async function backupOverview() {
-  const latest = tenantBackupModel.latestByTenant();
+  const latest = await tenantBackupModel.latestByTenant();
   const tenants = await tenantModel.findMany({ orderBy: { column: "createdAt" } });
   return {
     target: backupTarget(),
@@ -52,8 +52,8 @@ export async function backupOverview() {
 }
 
 /** One tenant's latest backup and latest good one. */
-export function tenantBackupState(tenantId: string) {
-  const rows = tenantBackupModel.forTenant(tenantId, 50);
+export async function tenantBackupState(tenantId: string) {
+  const rows = await tenantBackupModel.forTenant(tenantId, 50);
   return { latest: toPublicBackup(rows[0] ?? null), lastGood: toPublicBackup(rows.find((row) => row.outcome === "ok") ?? null) };
 }
 

@@ -56,7 +56,7 @@ export async function runBackup(request: BackupRequest): Promise<BackupReport> {
     sigil: { sharedSchemaVersion: sharedStatus.latest, tenantSchemaVersion: manager.tenantMigrations().length },
     ...(request.onProgress ? { onProgress: request.onProgress } : {}),
   });
-  tenantBackupModel.record(recordsOf(setPath, manifest));
+  await tenantBackupModel.record(recordsOf(setPath, manifest));
   const pruned = request.retention === undefined ? [] : pruneBackupSets(request.outDir, request.retention);
   return { setPath, manifest, pruned };
 }

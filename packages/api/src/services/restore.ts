@@ -6,7 +6,7 @@ import {
   HybridDatabaseManager,
   HybridMigrationManager,
   readBackupSet,
-  repairTenantControlPlaneSync,
+  repairTenantControlPlane,
   restoreIntoLiveFile,
   SqliteFileDamagedError,
   tenantMaintenanceOf,
@@ -100,7 +100,7 @@ export async function restoreTenant(actor: AdminActor, tenant: TenantRow, from: 
       if (failed) throw new Error(`The restored file could not be migrated to the current schema: ${failed.error ?? "unknown error"}`);
       migratedTo = report.latestVersion;
     }
-    repairTenantControlPlaneSync(tenant.id, manager);
+    await repairTenantControlPlane(tenant.id, manager);
   } finally {
     await restoreMaintenanceState(actor, tenant.id, previous);
   }

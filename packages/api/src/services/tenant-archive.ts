@@ -31,7 +31,10 @@ export async function exportTenant(actor: AdminActor, tenant: TenantRow, destina
 }
 
 export async function importTenant(actor: AdminActor, config: ApiConfig, archive: string, options: { slug?: string; name?: string }): Promise<ImportResult> {
-  const result = importTenantArchive(HybridDatabaseManager.getInstance(), archive, { ...options, domainProblem: (domain) => domainProblem(config, domain) });
+  const result = await importTenantArchive(HybridDatabaseManager.getInstance(), archive, {
+    ...options,
+    domainProblem: (domain) => domainProblem(config, domain),
+  });
   await recordAdminAction(actor, "tenant.imported", result.tenant, {
     archive: basename(archive),
     from: result.source,

@@ -6,7 +6,7 @@ import type { HybridDatabaseManager } from "../hybrid-manager.ts";
 import { assertValidSlug, isTenantId, provisioningDatabasePath } from "../identifiers.ts";
 import { sealSecretFields } from "../models/settings.ts";
 import type { SqliteConnection } from "../sqlite-file.ts";
-import { publishTenantStats, readTenantStats } from "../usage-mirror.ts";
+import { publishTenantStatsOn, readTenantStatsOn } from "../usage-mirror.ts";
 import { signalWork } from "../work-signal.ts";
 import { CARRIED_SHARED_TABLES, type OmittedSecret, type RawRow, type SharedRows } from "./format.ts";
 
@@ -75,13 +75,13 @@ const WORK_DIR = /^\.import-(\d+)-[A-Za-z0-9]+$/;
  * its users, API keys and settings are inserted in one transaction while that file is locked.
  * A failure anywhere leaves no registry row, no shared row and no tenant file.
  */
-export function importTenantArchive(manager: HybridDatabaseManager, archive: string, options: ImportOptions = {}): ImportResult {
+export async function importTenantArchive(manager: HybridDatabaseManager, archive: string, options: ImportOptions = {}): Promise<ImportResult> {
   removeAbandonedWorkDirs(manager.options.dataDir);
   // In the data directory: the tenant file is copied from here, on the same file system.
   const workDir = mkdtempSync(join(manager.options.dataDir, `${WORK_DIR_PREFIX}${process.pid}-`));
   try {
     const verified = readTenantArchive(archive, workDir, { sharedMigrations: manager.sharedMigrations(), tenantMigrations: manager.tenantMigrations() });
-    return provisionFromArchive(manager, verified, options);
+    return await provisionFromArchive(manager, verified, options);
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
@@ -108,7 +108,7 @@ function isRunning(pid: number): boolean {
   }
 }
 
-function provisionFromArchive(manager: HybridDatabaseManager, verified: VerifiedArchive, options: ImportOptions): ImportResult {
+async function provisionFromArchive(manager: HybridDatabaseManager, verified: VerifiedArchive, options: ImportOptions): Promise<ImportResult> {
   const shared = manager.getSharedDatabase().$client;
   const { registry, rows, manifest } = verified;
   const slug = options.slug ?? String(registry.slug);
@@ -122,10 +122,12 @@ function provisionFromArchive(manager: HybridDatabaseManager, verified: Verified
   const notes: string[] = [];
   const tenantId = freeTenantId(manager, shared, registry.id);
   const domain = usableDomain(shared, registry.domain, options.domainProblem, notes);
-  const outcome = manager.provisionTenantDatabase(
+  const outcome = await manager.provisionTenantDatabase(
     tenantId,
-    (building) => {
-      const register = shared.transaction(() => {
+    (building) =>
+      // A write session of the shared store: its lock keeps every other chain's statements off
+      // shared.sqlite's connection while these synchronous ones run in its transaction.
+      manager.sharedStore().session("write", async () => {
         assertSlugFree(shared, slug);
         const now = Date.now();
         const ids = replacementIds(shared, rows);
@@ -133,8 +135,8 @@ function provisionFromArchive(manager: HybridDatabaseManager, verified: Verified
         rewriteReferences(building, ids);
         insertRow(shared, "tenants", { ...registry, id: tenantId, slug, name, domain });
         insertRow(shared, "tenant_usage", { tenant_id: tenantId, schema_version: manager.tenantMigrations().length, updated_at: now });
-        const stats = readTenantStats(building);
-        if (stats) publishTenantStats(shared, tenantId, stats, now);
+        const stats = readTenantStatsOn(building);
+        if (stats) publishTenantStatsOn(shared, tenantId, stats, now);
         // The worker's index: look once for executions that were queued when the archive was made.
         insertRow(shared, "tenant_work", { tenant_id: tenantId, pending_since: now, pending_generation: 1, lease_check_at: now });
         for (const user of rows.users) insertRow(shared, "users", { ...user, id: mapped(ids, user.id), tenant_id: tenantId });
@@ -143,9 +145,7 @@ function provisionFromArchive(manager: HybridDatabaseManager, verified: Verified
           insertRow(shared, "settings", { ...setting, id: mapped(ids, setting.id), tenant_id: tenantId, payload: sealedPayload(manager, setting) });
         }
         return { replacedIds: ids.size, revoked: keys.revoked, storageBytes: stats?.storageBytes ?? 0 };
-      });
-      return register.immediate();
-    },
+      }),
     { startFrom: verified.tenantFile },
   );
   signalWork(manager.options.dataDir);

@@ -22,3 +22,25 @@ export function countWhere(condition: SQL): SQL<number> {
 export function sumOf(column: SQLWrapper): SQL<number> {
   return sql<number>`coalesce(sum(${column}), 0)`.mapWith(Number);
 }
+
+/** Case-insensitive ordering of a text column (SQLite's NOCASE folds ASCII only; lower() is the nearest in PostgreSQL). */
+export function caseInsensitive(session: Session, column: SQLWrapper): SQL {
+  return session.engine === "postgres" ? sql`lower(${column})` : sql`${column} COLLATE NOCASE`;
+}
+
+/** The bytes of a text or JSON value as stored (SQLite's text, PostgreSQL's text form of the value). */
+export function byteLength(session: Session, column: SQLWrapper): SQL<number> {
+  return session.engine === "postgres" ? sql<number>`octet_length(${column}::text)` : sql<number>`length(CAST(${column} AS BLOB))`;
+}
+
+/** An instant as epoch milliseconds, however the driver returned it (SQLite: a number; PostgreSQL: a Date or its text). */
+export function epochMs(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === "number") return value;
+  if (typeof value === "bigint") return Number(value);
+  if (typeof value !== "string") throw new TypeError(`Not an instant: a ${typeof value}.`);
+  const parsed = /^-?\d+$/.test(value) ? Number(value) : Date.parse(value);
+  if (Number.isNaN(parsed)) throw new TypeError(`Not an instant: ${value}.`);
+  return parsed;
+}

@@ -55,3 +55,13 @@ export function sqliteStoreOf(db: Db & { $client: SqliteConnection }): SqliteSto
   }
   return store;
 }
+
+/**
+ * The better-sqlite3 connection a SQLite session runs on, for the few measured hot paths that keep
+ * prepared statements: run them only inside that session (its lock is what keeps them out of
+ * another chain's open transaction), and give the other engine a builder path.
+ */
+export function sqliteConnectionOf(session: Session): SqliteConnection {
+  if (session.engine !== "sqlite") throw new Error("A SQLite connection was asked of a PostgreSQL session.");
+  return (session.db as unknown as { $client: SqliteConnection }).$client;
+}

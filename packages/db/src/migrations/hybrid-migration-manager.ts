@@ -87,7 +87,12 @@ export class HybridMigrationManager {
     // in batches: the dashboard reads versions from there and never opens a file to show them.
     const versions: { tenantId: string; version: number }[] = [];
     // This runner's manager, which need not be the process-wide one (the CLI and benches make their own).
-    const flushVersions = () => recordSchemaVersions(versions.splice(0), this.manager.getSharedDatabase());
+    // Each flush is a session: they follow each other, and the run waits for the last one.
+    let flushed: Promise<void> = Promise.resolve();
+    const flushVersions = () => {
+      const batch = versions.splice(0);
+      flushed = flushed.then(() => recordSchemaVersions(batch, this.manager.sharedStore()));
+    };
     const { synchronous, busyTimeoutMs } = this.manager.options;
     const operation = { kind: "migrate" as const, migrations: this.manager.tenantMigrations(), synchronous, busyTimeoutMs };
     const onResult = (index: number, migration: TenantFileMigration) => {
@@ -113,6 +118,7 @@ export class HybridMigrationManager {
       });
     } finally {
       flushVersions();
+      await flushed;
     }
     const durationMs = performance.now() - started;
     return {
@@ -160,8 +166,8 @@ export class HybridMigrationManager {
    * optionally one state, without opening any file: what the admin dashboard shows. status()
    * above reads the files themselves.
    */
-  recordedStatus(options: SchemaStatusOptions = {}): SchemaStatusPage {
-    return schemaStatusPage(options, this.manager.getSharedDatabase(), this.manager.tenantMigrations().length);
+  recordedStatus(options: SchemaStatusOptions = {}): Promise<SchemaStatusPage> {
+    return schemaStatusPage(options, this.manager.sharedStore(), this.manager.tenantMigrations().length);
   }
 
   /**

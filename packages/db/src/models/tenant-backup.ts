@@ -1,7 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { desc, eq, sql } from "drizzle-orm";
+import { epochMs } from "../engine/dialect.ts";
+import { rawRows, rawRun } from "../engine/raw.ts";
+import type { Store } from "../engine/session.ts";
 import { HybridDatabaseManager } from "../hybrid-manager.ts";
-import { tenantBackups, type BackupOutcome } from "../schema/shared/backups.ts";
+import type { tenantBackups, BackupOutcome } from "../schema/shared/backups.ts";
 
 export type TenantBackupRow = typeof tenantBackups.$inferSelect;
 export interface NewTenantBackup {
@@ -18,33 +21,36 @@ export interface NewTenantBackup {
 /** Rows kept per tenant: the admin console shows the latest; older ones only explain history. */
 const KEEP_PER_TENANT = 50;
 
-function db() {
-  return HybridDatabaseManager.getInstance().getSharedDatabase();
+function shared(): Store {
+  return HybridDatabaseManager.getInstance().sharedStore();
+}
+
+interface Freshness {
+  newestGoodAt: number | null;
+  stalestLastGoodAt: number | null;
+  activeTenantsWithoutGood: number;
 }
 
 /** The record of backups per tenant (schema/shared/backups.ts), written by every backup run. */
 export const tenantBackupModel = {
-  /** One run's rows in one transaction; older rows beyond KEEP_PER_TENANT per tenant go. */
-  record(rows: NewTenantBackup[]): void {
+  /** One run's rows in one write session; older rows beyond KEEP_PER_TENANT per tenant go. */
+  async record(rows: NewTenantBackup[]): Promise<void> {
     if (rows.length === 0) return;
-    db().transaction(
-      (tx) => {
-        for (const row of rows) {
-          tx.insert(tenantBackups)
-            .values({ id: randomUUID(), ...row })
-            .run();
-          tx.run(
-            sql`DELETE FROM tenant_backups WHERE tenant_id = ${row.tenantId} AND id NOT IN (SELECT id FROM tenant_backups WHERE tenant_id = ${row.tenantId} ORDER BY taken_at DESC LIMIT ${KEEP_PER_TENANT})`,
-          );
-        }
-      },
-      { behavior: "immediate" },
-    );
+    await shared().session("write", async (s) => {
+      const backups = s.t.tenantBackups;
+      for (const row of rows) {
+        await s.db.insert(backups).values({ id: randomUUID(), ...row });
+        await rawRun(
+          s,
+          sql`DELETE FROM ${backups} WHERE ${backups.tenantId} = ${row.tenantId} AND ${backups.id} NOT IN (SELECT ${backups.id} FROM ${backups} WHERE ${backups.tenantId} = ${row.tenantId} ORDER BY ${backups.takenAt} DESC LIMIT ${KEEP_PER_TENANT})`,
+        );
+      }
+    });
   },
 
   /** Each tenant's newest backup row (any outcome) and its newest good one. */
-  latestByTenant(): Map<string, { latest: TenantBackupRow; lastGood: TenantBackupRow | null }> {
-    const rows = db().select().from(tenantBackups).orderBy(desc(tenantBackups.takenAt)).all();
+  async latestByTenant(): Promise<Map<string, { latest: TenantBackupRow; lastGood: TenantBackupRow | null }>> {
+    const rows = await shared().session("read", (s) => s.db.select().from(s.t.tenantBackups).orderBy(desc(s.t.tenantBackups.takenAt)));
     const byTenant = new Map<string, { latest: TenantBackupRow; lastGood: TenantBackupRow | null }>();
     for (const row of rows) {
       const entry = byTenant.get(row.tenantId);
@@ -60,24 +66,27 @@ export const tenantBackupModel = {
    * newest good backup of any tenant, the stalest tenant's last good backup, and how many active
    * tenants have none. Times are milliseconds since the epoch; null when there is none.
    */
-  freshness(): { newestGoodAt: number | null; stalestLastGoodAt: number | null; activeTenantsWithoutGood: number } {
-    const client = db().$client;
-    const newest = client.prepare("SELECT max(taken_at) AS at FROM tenant_backups WHERE outcome = 'ok'").get() as { at: number | null };
-    const stalest = client
-      .prepare(
-        "SELECT min(last_ok) AS at FROM (SELECT max(b.taken_at) AS last_ok FROM tenant_backups b JOIN tenants t ON t.id = b.tenant_id WHERE b.outcome = 'ok' AND t.status = 'active' GROUP BY b.tenant_id)",
-      )
-      .get() as { at: number | null };
-    const without = client
-      .prepare(
-        "SELECT count(*) AS n FROM tenants t WHERE t.status = 'active' AND NOT EXISTS (SELECT 1 FROM tenant_backups b WHERE b.tenant_id = t.id AND b.outcome = 'ok')",
-      )
-      .get() as { n: number };
-    return { newestGoodAt: newest.at, stalestLastGoodAt: stalest.at, activeTenantsWithoutGood: without.n };
+  async freshness(): Promise<Freshness> {
+    return shared().session("read", async (s) => {
+      const { tenantBackups: b, tenants: t } = s.t;
+      const [newest] = await rawRows<{ at: unknown }>(s, sql`SELECT max(${b.takenAt}) AS at FROM ${b} WHERE ${b.outcome} = 'ok'`);
+      const [stalest] = await rawRows<{ at: unknown }>(
+        s,
+        sql`SELECT min(last_ok) AS at FROM (SELECT max(${b.takenAt}) AS last_ok FROM ${b} JOIN ${t} ON ${t.id} = ${b.tenantId} WHERE ${b.outcome} = 'ok' AND ${t.status} = 'active' GROUP BY ${b.tenantId}) AS per_tenant`,
+      );
+      const [without] = await rawRows<{ n: unknown }>(
+        s,
+        sql`SELECT count(*) AS n FROM ${t} WHERE ${t.status} = 'active' AND NOT EXISTS (SELECT 1 FROM ${b} WHERE ${b.tenantId} = ${t.id} AND ${b.outcome} = 'ok')`,
+      );
+      return { newestGoodAt: epochMs(newest?.at), stalestLastGoodAt: epochMs(stalest?.at), activeTenantsWithoutGood: Number(without?.n ?? 0) };
+    });
   },
 
   /** One tenant's rows, newest first. */
-  forTenant(tenantId: string, limit = 10): TenantBackupRow[] {
-    return db().select().from(tenantBackups).where(eq(tenantBackups.tenantId, tenantId)).orderBy(desc(tenantBackups.takenAt)).limit(limit).all();
+  async forTenant(tenantId: string, limit = 10): Promise<TenantBackupRow[]> {
+    return shared().session("read", (s) => {
+      const backups = s.t.tenantBackups;
+      return s.db.select().from(backups).where(eq(backups.tenantId, tenantId)).orderBy(desc(backups.takenAt)).limit(limit);
+    });
   },
 };

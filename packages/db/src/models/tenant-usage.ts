@@ -1,10 +1,10 @@
-import type { SharedDatabase } from "../connection.ts";
-import { and, asc, desc, eq, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { caseInsensitive, countWhere, sumOf } from "../engine/dialect.ts";
+import type { Session, Store, Tables } from "../engine/session.ts";
 import { HybridDatabaseManager } from "../hybrid-manager.ts";
-import { tenantUsage } from "../schema/shared/control-plane.ts";
-import { TENANT_PLANS, TENANT_STATUSES, tenants, type TenantPlan, type TenantStatus } from "../schema/shared/tenants.ts";
-import { users } from "../schema/shared/users.ts";
+import type { tenantUsage } from "../schema/shared/control-plane.ts";
+import { TENANT_PLANS, TENANT_STATUSES, type TenantPlan, type TenantStatus } from "../schema/shared/tenants.ts";
 import { utcPeriod } from "../usage-periods.ts";
 import { containsText } from "./text-search.ts";
 import type { TenantRow } from "./tenant.ts";
@@ -72,16 +72,20 @@ export interface TenantListPage {
   totalPages: number;
 }
 
-const seats = sql<number>`(SELECT count(*) FROM ${users} WHERE ${users.tenantId} = ${tenants.id} AND ${users.status} IN ('active', 'pending'))`;
-
-function executionsThisMonth(period: string): SQL<number> {
-  return sql<number>`CASE WHEN ${tenantUsage.executionsPeriod} = ${period} THEN ${tenantUsage.executionsInPeriod} ELSE 0 END`;
+/** Seats of each tenant: active and invited users (a correlated count, so only for a page of tenants). */
+function seats({ users, tenants }: Tables): SQL<number> {
+  return sql<number>`(SELECT count(*) FROM ${users} WHERE ${users.tenantId} = ${tenants.id} AND ${users.status} IN ('active', 'pending'))`.mapWith(Number);
 }
 
-function sortColumn(key: TenantSortKey, period: string): SQLiteColumn | SQL {
+function executionsThisMonth({ tenantUsage }: Tables, period: string): SQL<number> {
+  return sql<number>`CASE WHEN ${tenantUsage.executionsPeriod} = ${period} THEN ${tenantUsage.executionsInPeriod} ELSE 0 END`.mapWith(Number);
+}
+
+function sortColumn(s: Session, key: TenantSortKey, period: string): SQLiteColumn | SQL {
+  const { tenants, tenantUsage } = s.t;
   switch (key) {
     case "name":
-      return sql`${tenants.name} COLLATE NOCASE`;
+      return caseInsensitive(s, tenants.name);
     case "slug":
       return tenants.slug;
     case "created":
@@ -91,11 +95,11 @@ function sortColumn(key: TenantSortKey, period: string): SQLiteColumn | SQL {
     case "plan":
       return sql`CASE ${tenants.plan} WHEN 'free' THEN 0 WHEN 'pro' THEN 1 ELSE 2 END`;
     case "users":
-      return seats;
+      return seats(s.t);
     case "storage":
       return tenantUsage.storageBytes;
     case "executions":
-      return executionsThisMonth(period);
+      return executionsThisMonth(s.t, period);
     case "prompts":
       return tenantUsage.promptCount;
     case "lastActivity":
@@ -107,7 +111,7 @@ function sortColumn(key: TenantSortKey, period: string): SQLiteColumn | SQL {
   }
 }
 
-function listConditions(options: TenantListOptions): SQL | undefined {
+function listConditions({ tenants }: Tables, options: TenantListOptions): SQL | undefined {
   const conditions: SQL[] = [];
   if (options.status !== undefined) conditions.push(eq(tenants.status, options.status));
   if (options.plan !== undefined) conditions.push(eq(tenants.plan, options.plan));
@@ -150,8 +154,8 @@ function toSnapshot(row: UsageColumns, latest: number): TenantUsageSnapshot {
   };
 }
 
-function shared() {
-  return HybridDatabaseManager.getInstance().getSharedDatabase();
+function shared(): Store {
+  return HybridDatabaseManager.getInstance().sharedStore();
 }
 
 function latestSchema(): number {
@@ -159,66 +163,62 @@ function latestSchema(): number {
 }
 
 /** One page of tenants with their usage, filtered, searched and sorted in SQL (ties broken by id). */
-export function listTenantsWithUsage(options: TenantListOptions = {}, now = new Date()): TenantListPage {
+export async function listTenantsWithUsage(options: TenantListOptions = {}, now = new Date()): Promise<TenantListPage> {
   const page = wholeNumber("page", options.page ?? 1, 1, Number.MAX_SAFE_INTEGER);
   const pageSize = wholeNumber("pageSize", options.pageSize ?? 25, 1, MAX_TENANT_PAGE_SIZE);
   const period = utcPeriod(now);
-  const where = listConditions(options);
-  const column = sortColumn(options.sort ?? "name", period);
   const order = options.direction === "desc" ? desc : asc;
   const latest = latestSchema();
-  const db = shared();
-  return db.transaction(
-    (tx) => {
-      const total =
-        tx
-          .select({ count: sql<number>`count(*)` })
-          .from(tenants)
-          .where(where)
-          .get()?.count ?? 0;
-      // Two steps: the page's ids are chosen by sorting only the sort key (SQLite computes every
-      // selected column before sorting, so the seat count would otherwise run for every tenant),
-      // then the page's rows are read in full.
-      const ids = tx
-        .select({ id: tenants.id })
-        .from(tenants)
-        .leftJoin(tenantUsage, eq(tenantUsage.tenantId, tenants.id))
-        .where(where)
-        // Nulls (never measured, no activity) last in either direction.
-        .orderBy(sql`${column} IS NULL`, order(column), asc(tenants.id))
-        .limit(pageSize)
-        .offset((page - 1) * pageSize)
-        .all()
-        .map((row) => row.id);
-      const rows =
-        ids.length === 0
-          ? []
-          : tx
-              .select({ tenant: tenants, usage: tenantUsage, seats, executions: executionsThisMonth(period) })
-              .from(tenants)
-              .leftJoin(tenantUsage, eq(tenantUsage.tenantId, tenants.id))
-              .where(inArray(tenants.id, ids))
-              .all();
-      const byId = new Map(rows.map((row) => [row.tenant.id, row]));
-      const ordered = ids.flatMap((id) => {
-        const row = byId.get(id);
-        return row ? [{ tenant: row.tenant, usage: toSnapshot(row, latest) }] : [];
-      });
-      return { tenants: ordered, total, page, pageSize, totalPages: Math.ceil(total / pageSize) };
-    },
-    { behavior: "deferred" },
-  );
+  // One read session: the count and the page see the same snapshot.
+  return shared().session("read", async (s) => {
+    const { tenants, tenantUsage } = s.t;
+    const where = listConditions(s.t, options);
+    const column = sortColumn(s, options.sort ?? "name", period);
+    const [counted] = await s.db.select({ count: count() }).from(tenants).where(where);
+    const total = counted?.count ?? 0;
+    // Two steps: the page's ids are chosen by sorting only the sort key (SQLite computes every
+    // selected column before sorting, so the seat count would otherwise run for every tenant),
+    // then the page's rows are read in full.
+    const idRows = await s.db
+      .select({ id: tenants.id })
+      .from(tenants)
+      .leftJoin(tenantUsage, eq(tenantUsage.tenantId, tenants.id))
+      .where(where)
+      // Nulls (never measured, no activity) last in either direction.
+      .orderBy(sql`${column} IS NULL`, order(column), asc(tenants.id))
+      .limit(pageSize)
+      .offset((page - 1) * pageSize);
+    const ids = idRows.map((row) => row.id);
+    const rows =
+      ids.length === 0
+        ? []
+        : await s.db
+            .select({ tenant: tenants, usage: tenantUsage, seats: seats(s.t), executions: executionsThisMonth(s.t, period) })
+            .from(tenants)
+            .leftJoin(tenantUsage, eq(tenantUsage.tenantId, tenants.id))
+            .where(inArray(tenants.id, ids));
+    const byId = new Map(rows.map((row) => [row.tenant.id, row]));
+    const ordered = ids.flatMap((id) => {
+      const row = byId.get(id);
+      return row ? [{ tenant: row.tenant, usage: toSnapshot(row, latest) }] : [];
+    });
+    return { tenants: ordered, total, page, pageSize, totalPages: Math.ceil(total / pageSize) };
+  });
 }
 
 /** One tenant's usage from the mirror, or null for an unknown tenant. */
-export function tenantUsageOf(tenantId: string, now = new Date()): TenantUsageSnapshot | null {
-  const row = shared()
-    .select({ seats, usage: tenantUsage, executions: executionsThisMonth(utcPeriod(now)) })
-    .from(tenants)
-    .leftJoin(tenantUsage, eq(tenantUsage.tenantId, tenants.id))
-    .where(eq(tenants.id, tenantId))
-    .get();
-  return row ? toSnapshot(row, latestSchema()) : null;
+export async function tenantUsageOf(tenantId: string, now = new Date()): Promise<TenantUsageSnapshot | null> {
+  const latest = latestSchema();
+  return shared().session("read", async (s) => {
+    const { tenants, tenantUsage } = s.t;
+    const [row] = await s.db
+      .select({ seats: seats(s.t), usage: tenantUsage, executions: executionsThisMonth(s.t, utcPeriod(now)) })
+      .from(tenants)
+      .leftJoin(tenantUsage, eq(tenantUsage.tenantId, tenants.id))
+      .where(eq(tenants.id, tenantId))
+      .limit(1);
+    return row ? toSnapshot(row, latest) : null;
+  });
 }
 
 export interface InstallationStats {
@@ -239,56 +239,41 @@ function countsOf<K extends string>(keys: readonly K[], rows: { key: string; cou
   return counts;
 }
 
-/** Installation-wide totals: aggregate SQL over tenants, tenant_usage and users, in one read transaction. */
-export function installationStats(now = new Date()): InstallationStats {
+/** Installation-wide totals: aggregate SQL over tenants, tenant_usage and users, in one read session. */
+export async function installationStats(now = new Date()): Promise<InstallationStats> {
   const period = utcPeriod(now);
   const latest = latestSchema();
-  return shared().transaction(
-    (tx) => {
-      const byStatus = tx
-        .select({ key: tenants.status, count: sql<number>`count(*)` })
-        .from(tenants)
-        .groupBy(tenants.status)
-        .all();
-      const byPlan = tx
-        .select({ key: tenants.plan, count: sql<number>`count(*)` })
-        .from(tenants)
-        .groupBy(tenants.plan)
-        .all();
-      const userCounts = tx
-        .select({ total: sql<number>`count(*)`, seats: sql<number>`coalesce(sum(${users.status} IN ('active', 'pending')), 0)` })
-        .from(users)
-        .get();
-      const usage = tx
-        .select({
-          executions: sql<number>`coalesce(sum(${executionsThisMonth(period)}), 0)`,
-          storage: sql<number>`coalesce(sum(${tenantUsage.storageBytes}), 0)`,
-          database: sql<number>`coalesce(sum(${tenantUsage.databaseBytes}), 0)`,
-          prompts: sql<number>`coalesce(sum(${tenantUsage.promptCount}), 0)`,
-          files: sql<number>`coalesce(sum(${tenantUsage.fileCount}), 0)`,
-        })
-        .from(tenantUsage)
-        .get();
-      const notCurrent = tx
-        .select({ count: sql<number>`count(*)` })
-        .from(tenants)
-        .leftJoin(tenantUsage, eq(tenantUsage.tenantId, tenants.id))
-        .where(or(isNull(tenantUsage.schemaVersion), lt(tenantUsage.schemaVersion, latest)))
-        .get();
-      const statusCounts = countsOf(TENANT_STATUSES, byStatus);
-      return {
-        tenants: { total: Object.values(statusCounts).reduce((sum, n) => sum + n, 0), byStatus: statusCounts, byPlan: countsOf(TENANT_PLANS, byPlan) },
-        users: { total: userCounts?.total ?? 0, seats: userCounts?.seats ?? 0 },
-        executionsThisMonth: usage?.executions ?? 0,
-        storageBytes: usage?.storage ?? 0,
-        databaseBytes: usage?.database ?? 0,
-        prompts: usage?.prompts ?? 0,
-        files: usage?.files ?? 0,
-        schemaNotCurrent: notCurrent?.count ?? 0,
-      };
-    },
-    { behavior: "deferred" },
-  );
+  return shared().session("read", async (s) => {
+    const { tenants, tenantUsage, users } = s.t;
+    const byStatus = await s.db.select({ key: tenants.status, count: count() }).from(tenants).groupBy(tenants.status);
+    const byPlan = await s.db.select({ key: tenants.plan, count: count() }).from(tenants).groupBy(tenants.plan);
+    const [userCounts] = await s.db.select({ total: count(), seats: countWhere(inArray(users.status, ["active", "pending"])) }).from(users);
+    const [usage] = await s.db
+      .select({
+        executions: sumOf(executionsThisMonth(s.t, period)),
+        storage: sumOf(tenantUsage.storageBytes),
+        database: sumOf(tenantUsage.databaseBytes),
+        prompts: sumOf(tenantUsage.promptCount),
+        files: sumOf(tenantUsage.fileCount),
+      })
+      .from(tenantUsage);
+    const [notCurrent] = await s.db
+      .select({ count: count() })
+      .from(tenants)
+      .leftJoin(tenantUsage, eq(tenantUsage.tenantId, tenants.id))
+      .where(or(isNull(tenantUsage.schemaVersion), lt(tenantUsage.schemaVersion, latest)));
+    const statusCounts = countsOf(TENANT_STATUSES, byStatus);
+    return {
+      tenants: { total: Object.values(statusCounts).reduce((sum, n) => sum + n, 0), byStatus: statusCounts, byPlan: countsOf(TENANT_PLANS, byPlan) },
+      users: { total: userCounts?.total ?? 0, seats: userCounts?.seats ?? 0 },
+      executionsThisMonth: usage?.executions ?? 0,
+      storageBytes: usage?.storage ?? 0,
+      databaseBytes: usage?.database ?? 0,
+      prompts: usage?.prompts ?? 0,
+      files: usage?.files ?? 0,
+      schemaNotCurrent: notCurrent?.count ?? 0,
+    };
+  });
 }
 
 export interface SchemaStatusOptions {
@@ -309,7 +294,7 @@ export interface SchemaStatusPage {
   totalPages: number;
 }
 
-function schemaCondition(state: ControlPlaneSchemaState | undefined, latest: number): SQL | undefined {
+function schemaCondition({ tenantUsage }: Tables, state: ControlPlaneSchemaState | undefined, latest: number): SQL | undefined {
   switch (state) {
     case undefined:
       return undefined;
@@ -327,56 +312,61 @@ function schemaCondition(state: ControlPlaneSchemaState | undefined, latest: num
  * runner, repair), paginated and filterable by state, oldest tenant first; never opens a file.
  * HybridMigrationManager.status() reads the files themselves (repair, doctor).
  */
-export function schemaStatusPage(options: SchemaStatusOptions = {}, db: SharedDatabase = shared(), latest = latestSchema()): SchemaStatusPage {
+export async function schemaStatusPage(options: SchemaStatusOptions = {}, store: Store = shared(), latest = latestSchema()): Promise<SchemaStatusPage> {
   const page = wholeNumber("page", options.page ?? 1, 1, Number.MAX_SAFE_INTEGER);
   const pageSize = wholeNumber("pageSize", options.pageSize ?? 50, 1, MAX_TENANT_PAGE_SIZE);
-  const only = options.tenantIds === undefined ? undefined : inArray(tenants.id, options.tenantIds);
-  const stateExpression = sql<string>`CASE WHEN ${tenantUsage.schemaVersion} IS NULL THEN 'unknown' WHEN ${tenantUsage.schemaVersion} >= ${latest} THEN 'up_to_date' ELSE 'behind' END`;
-  return db.transaction(
-    (tx) => {
-      const grouped = tx
-        .select({ key: stateExpression, count: sql<number>`count(*)` })
-        .from(tenants)
-        .leftJoin(tenantUsage, eq(tenantUsage.tenantId, tenants.id))
-        .where(only)
-        .groupBy(stateExpression)
-        .all();
-      const summary = countsOf(CONTROL_PLANE_SCHEMA_STATES, grouped);
-      const where = and(only, schemaCondition(options.state, latest));
-      const total = options.state === undefined ? Object.values(summary).reduce((sum, n) => sum + n, 0) : summary[options.state];
-      const rows = tx
-        .select({ tenantId: tenants.id, slug: tenants.slug, name: tenants.name, status: tenants.status, version: tenantUsage.schemaVersion })
-        .from(tenants)
-        .leftJoin(tenantUsage, eq(tenantUsage.tenantId, tenants.id))
-        .where(where)
-        // Registration order (rowid grows with each insert): no sort over every tenant.
-        .orderBy(sql`${tenants}.rowid`)
-        .limit(pageSize)
-        .offset((page - 1) * pageSize)
-        .all();
-      return {
-        latest,
-        summary,
-        tenants: rows.map((row) => ({ ...row, latest, state: schemaOf(row.version, latest).state })),
-        total,
-        page,
-        pageSize,
-        totalPages: Math.ceil(total / pageSize),
-      };
-    },
-    { behavior: "deferred" },
-  );
+  return store.session("read", async (s) => {
+    const { tenants, tenantUsage } = s.t;
+    const only = options.tenantIds === undefined ? undefined : inArray(tenants.id, options.tenantIds);
+    const stateExpression = sql<string>`CASE WHEN ${tenantUsage.schemaVersion} IS NULL THEN 'unknown' WHEN ${tenantUsage.schemaVersion} >= ${latest} THEN 'up_to_date' ELSE 'behind' END`;
+    const grouped = await s.db
+      .select({ key: stateExpression, count: count() })
+      .from(tenants)
+      .leftJoin(tenantUsage, eq(tenantUsage.tenantId, tenants.id))
+      .where(only)
+      .groupBy(stateExpression);
+    const summary = countsOf(CONTROL_PLANE_SCHEMA_STATES, grouped);
+    const where = and(only, schemaCondition(s.t, options.state, latest));
+    const total = options.state === undefined ? Object.values(summary).reduce((sum, n) => sum + n, 0) : summary[options.state];
+    const rows = await s.db
+      .select({ tenantId: tenants.id, slug: tenants.slug, name: tenants.name, status: tenants.status, version: tenantUsage.schemaVersion })
+      .from(tenants)
+      .leftJoin(tenantUsage, eq(tenantUsage.tenantId, tenants.id))
+      .where(where)
+      .orderBy(...registrationOrder(s))
+      .limit(pageSize)
+      .offset((page - 1) * pageSize);
+    return {
+      latest,
+      summary,
+      tenants: rows.map((row) => ({ ...row, latest, state: schemaOf(row.version, latest).state })),
+      total,
+      page,
+      pageSize,
+      totalPages: Math.ceil(total / pageSize),
+    };
+  });
+}
+
+/**
+ * Registration order: SQLite's rowid grows with each insert (no sort over every tenant); PostgreSQL
+ * has no rowid, so its creation time, ties broken by id.
+ */
+function registrationOrder(s: Session): SQL[] {
+  const { tenants } = s.t;
+  return s.engine === "postgres" ? [sql`${tenants.createdAt}`, sql`${tenants.id}`] : [sql`${tenants}.rowid`];
 }
 
 /**
  * Records the schema version of tenant files in `tenant_usage` (the migration runner, for every
- * tenant it migrated or found up to date), in one shared transaction.
+ * tenant it migrated or found up to date), in one write session of the shared store.
  */
-export function recordSchemaVersions(versions: readonly { tenantId: string; version: number }[], db: SharedDatabase = shared()): void {
+export async function recordSchemaVersions(versions: readonly { tenantId: string; version: number }[], store: Store = shared()): Promise<void> {
   if (versions.length === 0) return;
-  const connection = db.$client;
-  const write = connection.prepare<[number, string]>("UPDATE tenant_usage SET schema_version = ? WHERE tenant_id = ?");
-  connection.transaction(() => {
-    for (const { tenantId, version } of versions) write.run(version, tenantId);
-  })();
+  await store.session("write", async (s) => {
+    const { tenantUsage } = s.t;
+    for (const { tenantId, version } of versions) {
+      await s.db.update(tenantUsage).set({ schemaVersion: version }).where(eq(tenantUsage.tenantId, tenantId));
+    }
+  });
 }

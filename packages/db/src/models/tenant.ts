@@ -1,22 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { eq, like, sql } from "drizzle-orm";
-import type { SharedDatabase } from "../connection.ts";
+import { eq, like, type SQL } from "drizzle-orm";
 import { ConflictError, isUniqueViolation, NotFoundError, ProvisioningError, SigilDbError } from "../errors.ts";
 import { HybridDatabaseManager } from "../hybrid-manager.ts";
 import { assertTenantId, assertValidSlug } from "../identifiers.ts";
 import { signalWork } from "../work-signal.ts";
-import {
-  apiKeys,
-  sessions,
-  settings,
-  signInFailures,
-  tenants,
-  tenantUsage,
-  tenantWork,
-  users,
-  type TenantPlan,
-  type TenantStatus,
-} from "../schema/shared/index.ts";
+import { tenants, type TenantPlan, type TenantStatus } from "../schema/shared/index.ts";
 import type { RowOf } from "./base-model.ts";
 import { SystemModel } from "./strategies.ts";
 
@@ -95,9 +83,6 @@ export function toTenantDocument(row: TenantRow): TenantDocument {
   };
 }
 
-type RegistryLookups = Record<"bySlug" | "byId" | "byDomain", { get(values: { value: string }): TenantRow | undefined }>;
-const registryLookups = new WeakMap<SharedDatabase, RegistryLookups>();
-
 function manager(): HybridDatabaseManager {
   return HybridDatabaseManager.getInstance();
 }
@@ -108,33 +93,28 @@ export class TenantModel extends SystemModel<typeof tenants> {
     super(tenants);
   }
 
-  /** Resolves every request: prepared once per connection. */
+  /**
+   * The request path's registry lookups. Not prepared statements: request-path-cache.ts answers
+   * them from memory until the registry changes, so only its misses come here.
+   */
   async findBySlug(slug: string): Promise<TenantRow | null> {
-    return this.lookups().bySlug.get({ value: slug }) ?? null;
+    return this.findRegistered("tenants.findBySlug", (t) => eq(t.slug, slug));
   }
 
   override async findById(id: string): Promise<TenantRow | null> {
-    return this.lookups().byId.get({ value: id }) ?? null;
+    return this.findRegistered("tenants.findById", (t) => eq(t.id, id));
   }
 
   async findByDomain(domain: string): Promise<TenantRow | null> {
-    return this.lookups().byDomain.get({ value: domain.toLowerCase() }) ?? null;
+    return this.findRegistered("tenants.findByDomain", (t) => eq(t.domain, domain.toLowerCase()));
   }
 
-  private lookups() {
-    const db = manager().getSharedDatabase();
-    let prepared = registryLookups.get(db);
-    if (!prepared) {
-      const by = (column: typeof tenants.slug | typeof tenants.id | typeof tenants.domain) =>
-        db
-          .select()
-          .from(tenants)
-          .where(eq(column, sql.placeholder("value")))
-          .prepare();
-      prepared = { bySlug: by(tenants.slug), byId: by(tenants.id), byDomain: by(tenants.domain) };
-      registryLookups.set(db, prepared);
-    }
-    return prepared;
+  private findRegistered(operation: string, where: (t: typeof tenants) => SQL): Promise<TenantRow | null> {
+    return this.session(operation, "read", async (s) => {
+      const table = s.t.tenants;
+      const [row] = await s.db.select().from(table).where(where(table)).limit(1);
+      return row ?? null;
+    });
   }
 
   async findActive(): Promise<TenantRow[]> {
@@ -152,39 +132,36 @@ export class TenantModel extends SystemModel<typeof tenants> {
     const hybrid = manager();
     const now = new Date();
     try {
-      // One transaction: the registry row never exists without its control-plane rows.
+      // One write session: the registry row never exists without its control-plane rows.
       const register = () =>
-        hybrid.getSharedDatabase().transaction(
-          (shared) => {
-            const row = shared
-              .insert(tenants)
-              .values({
-                id,
-                name: input.name,
-                slug: input.slug,
-                status: input.status ?? "active",
-                plan: input.plan,
-                domain: input.settings.domain ? input.settings.domain.toLowerCase() : null,
-                features: input.settings.features,
-                limitUsers: input.settings.limits.users,
-                limitStorageMb: input.settings.limits.storage,
-                limitExecutionsPerMonth: input.settings.limits.executions_per_month,
-                limitTokensPerMonth: input.settings.limits.tokens_per_month ?? null,
-                billingSubscriptionId: input.billing?.subscription_id ?? null,
-                billingCurrentPeriodEnd: input.billing?.current_period_end ?? null,
-                createdAt: now,
-                updatedAt: now,
-              })
-              .returning()
-              .get();
-            // The control plane's rows (schema/shared/control-plane.ts): the new file is at the latest schema.
-            shared.insert(tenantUsage).values({ tenantId: id, schemaVersion: hybrid.tenantMigrations().length, updatedAt: now }).run();
-            shared.insert(tenantWork).values({ tenantId: id }).run();
-            return row;
-          },
-          { behavior: "immediate" },
-        );
-      return hybrid.provisionTenantDatabase(id, register);
+        hybrid.sharedStore().session("write", async (s) => {
+          const [row] = await s.db
+            .insert(s.t.tenants)
+            .values({
+              id,
+              name: input.name,
+              slug: input.slug,
+              status: input.status ?? "active",
+              plan: input.plan,
+              domain: input.settings.domain ? input.settings.domain.toLowerCase() : null,
+              features: input.settings.features,
+              limitUsers: input.settings.limits.users,
+              limitStorageMb: input.settings.limits.storage,
+              limitExecutionsPerMonth: input.settings.limits.executions_per_month,
+              limitTokensPerMonth: input.settings.limits.tokens_per_month ?? null,
+              billingSubscriptionId: input.billing?.subscription_id ?? null,
+              billingCurrentPeriodEnd: input.billing?.current_period_end ?? null,
+              createdAt: now,
+              updatedAt: now,
+            })
+            .returning();
+          if (!row) throw new ProvisioningError(`The registry returned no row for tenant "${input.slug}".`);
+          // The control plane's rows (schema/shared/control-plane.ts): the new file is at the latest schema.
+          await s.db.insert(s.t.tenantUsage).values({ tenantId: id, schemaVersion: hybrid.tenantMigrations().length, updatedAt: now });
+          await s.db.insert(s.t.tenantWork).values({ tenantId: id });
+          return row;
+        });
+      return await hybrid.provisionTenantDatabase(id, register);
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new ConflictError(`The slug "${input.slug}" or its custom domain is already taken.`, { cause: error });
@@ -212,29 +189,24 @@ export class TenantModel extends SystemModel<typeof tenants> {
   async deleteTenant(id: string): Promise<TenantDeletion> {
     assertTenantId(id);
     const hybrid = manager();
-    const db = hybrid.getSharedDatabase();
-    // IMMEDIATE: it reads, then writes, while another process may be writing shared.sqlite
-    // (a DEFERRED transaction would then fail with "database is locked"; see Model.transaction).
-    const deletion = db.transaction(
-      (tx) => {
-        const row = tx.select().from(tenants).where(eq(tenants.id, id)).get();
-        if (!row) return null;
-        // Its sign-in counters (tenantSignInKey: the tenant's UUID, then the email). Rate-limit
-        // buckets need no purge: a full bucket is pruned by later requests (models/rate-limit.ts).
-        tx.delete(signInFailures)
-          .where(like(signInFailures.key, `${id}:%`))
-          .run();
-        const removed = {
-          sessions: tx.delete(sessions).where(eq(sessions.tenantId, id)).run().changes,
-          apiKeys: tx.delete(apiKeys).where(eq(apiKeys.tenantId, id)).run().changes,
-          settings: tx.delete(settings).where(eq(settings.tenantId, id)).run().changes,
-          users: tx.delete(users).where(eq(users.tenantId, id)).run().changes,
-        };
-        tx.delete(tenants).where(eq(tenants.id, id)).run();
-        return { tenantId: id, slug: row.slug, removed };
-      },
-      { behavior: "immediate" },
-    );
+    // A write session (IMMEDIATE on SQLite): it reads, then writes, while another process may be
+    // writing shared.sqlite (a DEFERRED transaction would then fail with "database is locked").
+    const deletion = await hybrid.sharedStore().session("write", async (s) => {
+      const { tenants: registry, signInFailures, sessions, apiKeys, settings, users } = s.t;
+      const [row] = await s.db.select().from(registry).where(eq(registry.id, id)).limit(1);
+      if (!row) return null;
+      // Its sign-in counters (tenantSignInKey: the tenant's UUID, then the email). Rate-limit
+      // buckets need no purge: a full bucket is pruned by later requests (models/rate-limit.ts).
+      await s.db.delete(signInFailures).where(like(signInFailures.key, `${id}:%`));
+      const removed = {
+        sessions: (await s.db.delete(sessions).where(eq(sessions.tenantId, id)).returning({ id: sessions.id })).length,
+        apiKeys: (await s.db.delete(apiKeys).where(eq(apiKeys.tenantId, id)).returning({ id: apiKeys.id })).length,
+        settings: (await s.db.delete(settings).where(eq(settings.tenantId, id)).returning({ id: settings.id })).length,
+        users: (await s.db.delete(users).where(eq(users.tenantId, id)).returning({ id: users.id })).length,
+      };
+      await s.db.delete(registry).where(eq(registry.id, id));
+      return { tenantId: id, slug: row.slug, removed };
+    });
     if (!deletion) throw new NotFoundError(`Tenant ${id} does not exist.`);
     hybrid.removeTenantDatabase(id);
     return deletion;
