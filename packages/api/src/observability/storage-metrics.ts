@@ -8,7 +8,16 @@ import { metricsRegistry, registerGauge } from "./metrics.ts";
  * plane in shared.sqlite (no tenant file is opened). A read that fails leaves its series out of
  * that scrape instead of failing the whole answer; /api/ready says what is wrong.
  */
-async function orSkip(read: () => void | Promise<void>): Promise<void> {
+function orSkip(read: () => void): void {
+  try {
+    read();
+  } catch {
+    // Left out of this scrape (see above).
+  }
+}
+
+/** orSkip for reads that go through a store session. */
+async function orSkipAsync(read: () => Promise<void>): Promise<void> {
   try {
     await read();
   } catch {
@@ -65,7 +74,7 @@ registerGauge({
   help: "Workspaces with executions waiting (state=pending) or running (state=running), from the control plane.",
   labelNames: ["state"] as const,
   async collect() {
-    await orSkip(async () => {
+    await orSkipAsync(async () => {
       const depth = await tenantWorkModel.queueDepth();
       this.labels("pending").set(depth.pendingTenants);
       this.labels("running").set(depth.runningTenants);

@@ -388,7 +388,7 @@ export class ExecutionWorker {
           const outcome = await tenantContext.runWithTenant(tenant.tenantId, () => this.claimAndRun(ref));
           if (outcome === null) {
             budget += 1;
-            tenantWorkModel.clearPending(tenant.tenantId, tenant.generation);
+            await tenantWorkModel.clearPending(tenant.tenantId, tenant.generation);
             continue;
           }
           result.processed += 1;
