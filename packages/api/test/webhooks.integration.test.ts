@@ -194,7 +194,7 @@ describe("an execution's outcome", () => {
     expect(queued).toHaveLength(1);
     expect(queued[0]).toMatchObject({ webhook: "main", event: "execution.completed", status: "pending", attempts: 0 });
     expect(receiver.received).toHaveLength(0);
-    expect(tenantWorkModel.webhooksDueAt(ws.tenant.id)).not.toBeNull();
+    expect(await tenantWorkModel.webhooksDueAt(ws.tenant.id)).not.toBeNull();
 
     const clock = { now: Date.now() };
     expect(await deliverer(clock).runOnce()).toMatchObject({ attempted: 1, delivered: 1, errors: [] });
@@ -230,7 +230,7 @@ describe("an execution's outcome", () => {
       { tenant: ws.tenant.slug, cookie: ws.cookie },
     );
     expect(log.data?.data).toMatchObject([{ status: "delivered", attempts: 1, lastStatusCode: 200, nextAttemptAt: null }]);
-    expect(tenantWorkModel.webhooksDueAt(ws.tenant.id)).toBeNull();
+    expect(await tenantWorkModel.webhooksDueAt(ws.tenant.id)).toBeNull();
   });
 
   test("a failing receiver is retried with backoff (30 s, 1 min) until it answers 2xx", async () => {
@@ -246,7 +246,7 @@ describe("an execution's outcome", () => {
     let [row] = await deliveries(ws);
     expect(row).toMatchObject({ status: "pending", attempts: 1, lastStatusCode: 500, lastError: "The receiver answered HTTP 500." });
     expect(row?.nextAttemptAt?.getTime()).toBe(clock.now + 30_000);
-    expect(tenantWorkModel.webhooksDueAt(ws.tenant.id)).toBe(clock.now + 30_000);
+    expect(await tenantWorkModel.webhooksDueAt(ws.tenant.id)).toBe(clock.now + 30_000);
 
     clock.now += 29_000;
     expect(await worker.runOnce()).toMatchObject({ attempted: 0 });
@@ -288,7 +288,7 @@ describe("an execution's outcome", () => {
     clock.now = start + 48 * 3_600_000;
     expect(await worker.runOnce()).toMatchObject({ attempted: 0 });
     expect(receiver.received).toHaveLength(attempts);
-    expect(tenantWorkModel.webhooksDueAt(ws.tenant.id)).toBeNull();
+    expect(await tenantWorkModel.webhooksDueAt(ws.tenant.id)).toBeNull();
   });
 
   test("a loopback receiver is refused unless SIGIL_OUTBOUND_ALLOW names it", async () => {
@@ -645,7 +645,7 @@ describe("an idle deliverer", () => {
     const clock = { now: Date.now() };
     const worker = deliverer(clock);
     expect(await worker.runOnce()).toMatchObject({ delivered: 2 });
-    for (const ws of workspaces) expect(tenantWorkModel.webhooksDueAt(ws.tenant.id)).toBeNull();
+    for (const ws of workspaces) expect(await tenantWorkModel.webhooksDueAt(ws.tenant.id)).toBeNull();
     for (const tenant of await tenantModel.findMany()) env.manager.closeTenantDatabase(tenant.id);
     expect(env.manager.poolStats().open).toBe(0);
     for (let pass = 0; pass < 20; pass += 1) {

@@ -131,14 +131,14 @@ export class HybridDatabaseManager {
 
   /** The store of shared.sqlite (system and shared models). */
   sharedStore(): Store {
-    return sqliteStoreOf(this.getSharedDatabase());
+    return sqliteStoreOf(this.getSharedDatabase(), "shared");
   }
 
   /** Runs `fn` with a tenant's store, its handle leased until `fn` settles. */
   async withTenantStore<T>(tenantId: string, fn: (store: Store) => Promise<T>): Promise<T> {
     const lease = this.acquireTenantDatabase(tenantId);
     try {
-      return await fn(sqliteStoreOf(lease.db));
+      return await fn(sqliteStoreOf(lease.db, "tenant"));
     } finally {
       lease.release();
     }

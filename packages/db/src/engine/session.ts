@@ -31,5 +31,7 @@ export type SessionMode = "read" | "write";
  */
 export interface Store {
   readonly engine: "sqlite" | "postgres";
+  /** Lock order: a tenant session may open a shared one inside it, never the reverse. */
+  readonly role: "shared" | "tenant";
   session<R>(mode: SessionMode, fn: (session: Session) => Promise<R>): Promise<R>;
 }

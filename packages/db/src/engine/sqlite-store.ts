@@ -1,6 +1,6 @@
 import type { SqliteConnection } from "../connection.ts";
 import { AsyncLock } from "./async-lock.ts";
-import { activeSession, withActiveSession } from "./active-sessions.ts";
+import { activeSession, assertLockOrder, withActiveSession } from "./active-sessions.ts";
 import type { Db, Session, SessionMode, Store } from "./session.ts";
 import { sqliteTables } from "./tables.ts";
 
@@ -18,16 +18,18 @@ export class SqliteStore implements Store {
   constructor(
     private readonly connection: SqliteConnection,
     db: Db,
+    readonly role: "shared" | "tenant",
   ) {
     this.base = { engine: "sqlite", db, t: sqliteTables };
   }
 
-  session<R>(mode: SessionMode, fn: (session: Session) => Promise<R>): Promise<R> {
+  async session<R>(mode: SessionMode, fn: (session: Session) => Promise<R>): Promise<R> {
     const joined = activeSession(this);
     if (joined) {
       if (mode === "write" && joined.mode === "read") throw new Error("A write was started inside a read session of the same database.");
       return fn(joined.session);
     }
+    assertLockOrder(this);
     return this.lock.run(() => withActiveSession(this, this.base, mode, () => this.inTransaction(mode, fn)));
   }
 
@@ -47,10 +49,10 @@ export class SqliteStore implements Store {
 const stores = new WeakMap<SqliteConnection, SqliteStore>();
 
 /** The one store of a connection (one lock per connection, whoever asks). */
-export function sqliteStoreOf(db: Db & { $client: SqliteConnection }): SqliteStore {
+export function sqliteStoreOf(db: Db & { $client: SqliteConnection }, role: "shared" | "tenant"): SqliteStore {
   let store = stores.get(db.$client);
   if (!store) {
-    store = new SqliteStore(db.$client, db);
+    store = new SqliteStore(db.$client, db, role);
     stores.set(db.$client, store);
   }
   return store;
