@@ -182,12 +182,13 @@ const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISO
 /** Moves an execution's creation `days` back (the dashboard groups by created_at). */
 async function backdate(tenant: TenantRow, id: string, days: number): Promise<void> {
   await tenantContext.runWithTenant(tenant.id, async () =>
-    tenantContext.withTenantDatabase("test.backdate", (db) =>
-      db
-        .update(executions)
-        .set({ createdAt: new Date(Date.now() - days * 86_400_000) })
-        .where(eq(executions.id, id))
-        .run(),
+    tenantContext.withTenantStore("test.backdate", (store) =>
+      store.session("write", ({ db }) =>
+        db
+          .update(executions)
+          .set({ createdAt: new Date(Date.now() - days * 86_400_000) })
+          .where(eq(executions.id, id)),
+      ),
     ),
   );
 }

@@ -1,5 +1,4 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { TenantDatabase } from "./connection.ts";
 import type { Store } from "./engine/session.ts";
 import { NoTenantContextError } from "./errors.ts";
 import { HybridDatabaseManager } from "./hybrid-manager.ts";
@@ -62,16 +61,6 @@ class TenantContextManager {
 
   tryGetCurrentTenantId(): string | undefined {
     return this.storage.getStore()?.tenantId;
-  }
-
-  /**
-   * Runs a synchronous function with the current tenant's database. Each call holds its own lease,
-   * so even work that outlives the run (a detached promise) never uses a closed handle.
-   */
-  withTenantDatabase<T>(operation: string, fn: (db: TenantDatabase) => T): T {
-    const store = this.requireStore(operation);
-    if (!store.ended && store.pin === undefined) store.pin = store.manager.acquireTenantDatabase(store.tenantId);
-    return store.manager.withTenantDatabase(store.tenantId, fn);
   }
 
   /**

@@ -83,8 +83,8 @@ function resultOf(report: TenantMigrationReport, tenant: TenantRow): TenantMigra
   return pick(matches, 0);
 }
 
-function stateOf(migrator: HybridMigrationManager, tenant: TenantRow): { version: number | null; state: string } {
-  const status = migrator.status().find((s) => s.tenantId === tenant.id);
+async function stateOf(migrator: HybridMigrationManager, tenant: TenantRow): Promise<{ version: number | null; state: string }> {
+  const status = (await migrator.status()).find((s) => s.tenantId === tenant.id);
   if (!status) throw new Error(`status() does not list ${tenant.slug}.`);
   return { version: status.version, state: status.state };
 }
@@ -212,7 +212,7 @@ describe.each(FAILING)("a migration failing for 1 tenant of 6 because of its dat
     const newTag = pick(folder.tags, BASE);
     const migrator = new HybridMigrationManager(configureOn(folder));
     const before = new Map(tenants.map((t) => [t.id, snapshotTenantFile(pathOf(t))]));
-    expect(migrator.status().map((s) => [s.version, s.state])).toEqual(tenants.map(() => [BASE, "behind"]));
+    expect((await migrator.status()).map((s) => [s.version, s.state])).toEqual(tenants.map(() => [BASE, "behind"]));
 
     const { report, progress, workers } = await runWithProgress(migrator, concurrency);
 
@@ -239,7 +239,7 @@ describe.each(FAILING)("a migration failing for 1 tenant of 6 because of its dat
     else outcomes.set(variant.label, { concurrency, outcome: outcomeOf(report) });
 
     // The failed tenant is on its old schema with every row: the file is exactly as before.
-    expect(stateOf(migrator, poisoned)).toEqual({ version: BASE, state: "behind" });
+    expect(await stateOf(migrator, poisoned)).toEqual({ version: BASE, state: "behind" });
     expect(snapshotTenantFile(pathOf(poisoned))).toEqual(before.get(poisoned.id));
     expect(variant.migrated(pathOf(poisoned))).toBe(false);
     expect(hasSchemaObject(pathOf(poisoned), "__new_prompts")).toBe(false);
@@ -253,7 +253,7 @@ describe.each(FAILING)("a migration failing for 1 tenant of 6 because of its dat
       expect(resultOf(rerun.report, tenant)).toMatchObject({ status: "up_to_date", applied: 0, fromVersion: BASE + 1, toVersion: BASE + 1 });
     }
     expectProgress(rerun.progress, rerun.report, 0);
-    expect(migrator.status().map((s) => [s.version, s.state])).toEqual(tenants.map(() => [BASE + 1, "up_to_date"]));
+    expect((await migrator.status()).map((s) => [s.version, s.state])).toEqual(tenants.map(() => [BASE + 1, "up_to_date"]));
     expect(variant.migrated(pathOf(poisoned))).toBe(true);
     const after = snapshotTenantFile(pathOf(poisoned));
     expect(after.counts).toEqual(before.get(poisoned.id)?.counts);
@@ -332,7 +332,7 @@ describe("table rebuilds and foreign keys", () => {
       expect(result).toMatchObject({ status: "failed", fromVersion: BASE, toVersion: BASE });
       expect(result.error).toMatch(/foreign_key_check reported \d+ violation\(s\).*prompt_versions row \d+ → prompts.*rolled back/);
       expect(snapshotTenantFile(pathOf(tenant)), tenant.slug).toEqual(before.get(tenant.id));
-      expect(stateOf(migrator, tenant)).toEqual({ version: BASE, state: "behind" });
+      expect(await stateOf(migrator, tenant)).toEqual({ version: BASE, state: "behind" });
     }
   });
 
@@ -374,9 +374,9 @@ describe("migrate-on-open", () => {
     const names = await tenantContext.runWithTenant(a.id, async () => (await promptModel.findMany()).map((p) => p.name));
     expect(names.sort()).toEqual(["digest", "welcome"]);
 
-    expect(stateOf(migrator, a)).toEqual({ version: BASE + 1, state: "up_to_date" });
+    expect(await stateOf(migrator, a)).toEqual({ version: BASE + 1, state: "up_to_date" });
     // Only the tenant that was opened is migrated.
-    expect(stateOf(migrator, b)).toEqual({ version: BASE, state: "behind" });
+    expect(await stateOf(migrator, b)).toEqual({ version: BASE, state: "behind" });
     expect(columnNames(pathOf(a), "prompts")).toContain("archived");
     const after = snapshotTenantFile(pathOf(a));
     expect(after.counts).toEqual(before.counts);
@@ -436,7 +436,7 @@ describe("migrate-on-open", () => {
     expect(manager.isTenantOpen(tenant.id)).toBe(false);
     expect(fileSha256(pathOf(tenant))).toBe(hash);
     expect(snapshotTenantFile(pathOf(tenant))).toEqual(snapshot);
-    expect(stateOf(migrator, tenant)).toEqual({ version: BASE, state: "behind" });
+    expect(await stateOf(migrator, tenant)).toEqual({ version: BASE, state: "behind" });
 
     // After the operator migrates, strict serves it.
     const report = await migrator.runTenantMigrations({ concurrency: 1 });
@@ -487,7 +487,7 @@ describe("missing or unreadable tenant files", () => {
     expect(failure.error).toMatch(/missing/);
     for (const tenant of tenants.filter((t) => t !== gone)) expect(resultOf(report, tenant).status).toBe("applied");
     expect(existsSync(pathOf(gone))).toBe(false);
-    expect(stateOf(migrator, gone)).toEqual({ version: null, state: "missing" });
+    expect(await stateOf(migrator, gone)).toEqual({ version: null, state: "missing" });
 
     // A rerun fails it again and leaves the others alone.
     const rerun = await migrator.runTenantMigrations({ concurrency });
@@ -525,7 +525,7 @@ describe("missing or unreadable tenant files", () => {
     expect(resultOf(report, junk)).toMatchObject({ status: "failed" });
     expect(resultOf(report, junk).error).toMatch(/not a database/);
     // status() reports the unreadable file without hiding the other tenants' status.
-    const statuses = migrator.status();
+    const statuses = await migrator.status();
     expect(statuses.find((s) => s.tenantId === junk.id)).toMatchObject({ state: "unreadable", version: null });
     expect(statuses.find((s) => s.tenantId === junk.id)?.error).toMatch(/not a database/);
     expect(statuses.filter((s) => s.state === "up_to_date")).toHaveLength(2);
@@ -547,7 +547,7 @@ describe("progress callbacks", () => {
     });
     await expect(run).rejects.toThrow("progress display broke");
     expect(calls).toBe(tenants.length);
-    expect(migrator.status().every((s) => s.state === "up_to_date")).toBe(true);
+    expect((await migrator.status()).every((s) => s.state === "up_to_date")).toBe(true);
   });
 });
 
@@ -587,7 +587,7 @@ describe("worker threads that stop", () => {
         // The killed worker may have finished a tenant it had not reported yet: the rerun finds it up to date.
         const rerun = await migrator.runTenantMigrations({ concurrency: 2 });
         expect(rerun.failed).toBe(0);
-        expect(migrator.status().every((s) => s.state === "up_to_date")).toBe(true);
+        expect((await migrator.status()).every((s) => s.state === "up_to_date")).toBe(true);
         crashedInSomeRun = crashed.length;
       }
     } finally {

@@ -36,10 +36,9 @@ describe("batch.completed", () => {
     });
     const runId = "11111111-1111-4111-8111-111111111111";
     const rows = await inTenant(tenant, async () => {
-      tenantContext.withTenantDatabase("test.batch", (db) =>
-        db
-          .insert(batchRuns)
-          .values({
+      await tenantContext.withTenantStore("test.batch", (store) =>
+        store.session("write", ({ db }) =>
+          db.insert(batchRuns).values({
             id: runId,
             name: "nightly",
             promptId: prompt.id,
@@ -48,8 +47,8 @@ describe("batch.completed", () => {
             targets: [{ version: 1, provider: "template", model: "m", options: {} }],
             status: "completed",
             total: 3,
-          })
-          .run(),
+          }),
+        ),
       );
       for (const [status, tokens, cost] of [
         ["completed", 10, 0.5],

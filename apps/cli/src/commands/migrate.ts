@@ -43,8 +43,8 @@ function pendingVersions(from: number, latest: number): string {
 }
 
 /** What would be applied, read from the files themselves; nothing is written. */
-function dryRun(migrator: HybridMigrationManager, ids: string[] | undefined, options: MigrateOptions, shared: { version: number; latest: number }) {
-  const statuses = migrator.status(ids);
+async function dryRun(migrator: HybridMigrationManager, ids: string[] | undefined, options: MigrateOptions, shared: { version: number; latest: number }) {
+  const statuses = await migrator.status(ids);
   const pending = statuses.filter((status) => status.state !== "up_to_date");
   if (options.json) return { code: 0, text: json({ dryRun: true, shared, tenants: options.all ? statuses : pending }) };
   const lines = [
@@ -82,7 +82,7 @@ class MigrationMaintenance {
   private readonly previous = new Map<string, TenantMaintenanceState | null>();
 
   async enter(migrator: HybridMigrationManager, ids: string[] | undefined): Promise<void> {
-    for (const status of migrator.status(ids)) {
+    for (const status of await migrator.status(ids)) {
       if (status.state !== "behind") continue;
       const tenant = await tenantModel.findById(status.tenantId);
       if (!tenant) continue;

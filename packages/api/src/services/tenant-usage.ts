@@ -50,8 +50,8 @@ function manager(): HybridDatabaseManager {
  * Schema status of every tenant file (or of `tenantIds`), read without opening the tenant
  * through the pool (which would migrate it on open).
  */
-export function schemaStatuses(tenantIds?: string[]): Map<string, TenantSchemaInfo> {
-  const statuses = new HybridMigrationManager(manager()).status(tenantIds);
+export async function schemaStatuses(tenantIds?: string[]): Promise<Map<string, TenantSchemaInfo>> {
+  const statuses = await new HybridMigrationManager(manager()).status(tenantIds);
   return new Map(statuses.map((s) => [s.tenantId, { version: s.version, latest: s.latest, state: s.state }]));
 }
 

@@ -1,4 +1,5 @@
 import { existsSync, linkSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { sqliteConnectionOf } from "../engine/sqlite-store.ts";
 import { basename, dirname, join } from "node:path";
 import { create as createTar } from "tar";
 import { copyLiveDatabase, fileSha256, flushToDisk } from "../backup/sqlite-copy.ts";
@@ -57,7 +58,8 @@ export async function exportTenantArchive(
   const staging = mkdtempSync(join(dirname(destination), `.${basename(destination)}.staging-`));
   const partial = `${destination}.partial-${process.pid}`;
   try {
-    const snapshot = readSharedSnapshot(manager.getSharedDatabase().$client, tenantId);
+    // One read session of the shared store: a consistent snapshot, taken under the connection's lock.
+    const snapshot = await manager.sharedStore().session("read", async (s) => readSharedSnapshot(sqliteConnectionOf(s), tenantId));
     const { rows, omitted } = prepareSecrets(snapshot.rows, options.includeSecrets, (sealed) => manager.secrets.open(sealed));
     writeFileSync(join(staging, REGISTRY_ENTRY), JSON.stringify(snapshot.registry));
     writeFileSync(join(staging, SHARED_ROWS_ENTRY), JSON.stringify(rows));

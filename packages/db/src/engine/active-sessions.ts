@@ -22,7 +22,8 @@ export function activeSession(store: Store): Active | undefined {
 export function assertLockOrder(store: Store): void {
   if (store.role !== "tenant") return;
   for (const open of activeSessions.getStore()?.keys() ?? []) {
-    if (open.role === "shared") throw new Error("A tenant store session was opened inside a shared store session; the lock order is tenant first, then shared.");
+    if (open.role === "shared")
+      throw new Error("A tenant store session was opened inside a shared store session; the lock order is tenant first, then shared.");
   }
 }
 

@@ -44,3 +44,12 @@ export function epochMs(value: unknown): number | null {
   if (Number.isNaN(parsed)) throw new TypeError(`Not an instant: ${value}.`);
   return parsed;
 }
+
+/**
+ * Registration order: SQLite's rowid grows with each insert (no sort over every tenant); PostgreSQL
+ * has no rowid, so its creation time, ties broken by id.
+ */
+export function registrationOrder(s: Session): SQL[] {
+  const { tenants } = s.t;
+  return s.engine === "postgres" ? [sql`${tenants.createdAt}`, sql`${tenants.id}`] : [sql`${tenants}.rowid`];
+}

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { registrationOrder } from "../engine/dialect.ts";
 import { HybridDatabaseManager } from "../hybrid-manager.ts";
 import { openSqlite, type SqliteConnection } from "../connection.ts";
 import { readSchemaVersion, type ApplyResult } from "./apply-migrations.ts";
@@ -80,7 +81,7 @@ export class HybridMigrationManager {
 
   async runTenantMigrations(options: TenantMigrationOptions = {}): Promise<TenantMigrationReport> {
     const started = performance.now();
-    const targets = this.targets(options.tenantIds);
+    const targets = await this.targets(options.tenantIds);
     const results: TenantMigrationResult[] = [];
     let failed = 0;
     // The control plane's copy of each file's schema version (tenant_usage.schema_version), written
@@ -138,10 +139,10 @@ export class HybridMigrationManager {
    * from the files themselves (repair, doctor). The dashboard reads the control plane's copy
    * instead (`schemaStatusPage`), which opens no file.
    */
-  status(tenantIds?: string[]): TenantSchemaStatus[] {
+  async status(tenantIds?: string[]): Promise<TenantSchemaStatus[]> {
     const migrations = this.manager.tenantMigrations();
     const latest = migrations.length;
-    return this.targets(tenantIds).map(({ tenantId, slug, path }): TenantSchemaStatus => {
+    return (await this.targets(tenantIds)).map(({ tenantId, slug, path }): TenantSchemaStatus => {
       if (!existsSync(path)) return { tenantId, slug, version: null, latest, state: "missing" };
       let connection: SqliteConnection | undefined;
       try {
@@ -175,8 +176,13 @@ export class HybridMigrationManager {
    * disk are visited together: sorted by id (random UUIDs), the same 2,000 files took ~15 % more
    * CPU to migrate (bench/storage).
    */
-  private targets(only: string[] | undefined): Target[] {
-    const rows = this.manager.getSharedDatabase().$client.prepare<[], { id: string; slug: string }>("SELECT id, slug FROM tenants ORDER BY rowid").all();
+  private async targets(only: string[] | undefined): Promise<Target[]> {
+    const rows = await this.manager.sharedStore().session("read", async (s) =>
+      s.db
+        .select({ id: s.t.tenants.id, slug: s.t.tenants.slug })
+        .from(s.t.tenants)
+        .orderBy(...registrationOrder(s)),
+    );
     const wanted = only ? new Set(only) : undefined;
     return rows
       .filter((row) => !wanted || wanted.has(row.id))

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import { caseInsensitive, countWhere, sumOf } from "../engine/dialect.ts";
+import { caseInsensitive, countWhere, registrationOrder, sumOf } from "../engine/dialect.ts";
 import type { Session, Store, Tables } from "../engine/session.ts";
 import { HybridDatabaseManager } from "../hybrid-manager.ts";
 import type { tenantUsage } from "../schema/shared/control-plane.ts";
@@ -346,15 +346,6 @@ export async function schemaStatusPage(options: SchemaStatusOptions = {}, store:
       totalPages: Math.ceil(total / pageSize),
     };
   });
-}
-
-/**
- * Registration order: SQLite's rowid grows with each insert (no sort over every tenant); PostgreSQL
- * has no rowid, so its creation time, ties broken by id.
- */
-function registrationOrder(s: Session): SQL[] {
-  const { tenants } = s.t;
-  return s.engine === "postgres" ? [sql`${tenants.createdAt}`, sql`${tenants.id}`] : [sql`${tenants}.rowid`];
 }
 
 /**
