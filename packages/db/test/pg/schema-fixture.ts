@@ -1,16 +1,13 @@
-import { createHash } from "node:crypto";
 import type pg from "pg";
 import type { MigrationFile } from "../../src/migrations/migration-files.ts";
 import { openSystemPool, type SystemPool } from "../../src/pg/pool.ts";
 import { pgTenantMigrations } from "../../src/pg/schema-migrations.ts";
+import { appendMigration } from "../support/appended-migration.ts";
 import { PASSWORD, type PgFixture } from "./fixture.ts";
 
 /** The committed tenant migrations followed by one more, `tag`, made of `statements`. */
-export function withMigration(tag: string, statements: string[], base: readonly MigrationFile[] = pgTenantMigrations()): MigrationFile[] {
-  const last = base.at(-1);
-  if (!last) throw new Error("The base migrations are empty.");
-  const hash = createHash("sha256").update(statements.join("\n")).digest("hex");
-  return [...base, { tag, folderMillis: last.folderMillis + 60_000, hash, statements }];
+export function withMigration(tag: string, statements: string[]): MigrationFile[] {
+  return appendMigration(pgTenantMigrations(), tag, statements);
 }
 
 /** A second system pool (the fixture's has 2 connections): concurrency tests need more, or a pool of their own. */
