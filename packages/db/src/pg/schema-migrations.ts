@@ -52,8 +52,10 @@ interface SchemaPresence {
  * resolves names through the backend's catalog cache, which can miss a schema another transaction
  * committed while this one waited for the schema's lock.
  */
-async function presenceOf(tx: PgTransaction, schema: string): Promise<SchemaPresence> {
-  const result = await tx.execute(sql`SELECT
+async function presenceOf(tx: PgTransaction, schema: string, options: { enter?: boolean } = {}): Promise<SchemaPresence> {
+  // `enter`: also make the schema the transaction's search_path, in the same round trip.
+  const enter = options.enter ? sql`set_config('search_path', ${schema}, true) IS NOT NULL AS entered,` : sql``;
+  const result = await tx.execute(sql`SELECT ${enter}
       EXISTS (SELECT FROM pg_namespace WHERE nspname = ${schema}) AS schema,
       EXISTS (SELECT FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ${schema} AND c.relname = ${MIGRATION_HISTORY_TABLE}) AS history`);
   const row = result.rows[0] as SchemaPresence | undefined;
@@ -99,35 +101,44 @@ export function versionAfter(last: string | null, migrations: readonly Migration
 export async function applyTenantSchemaMigrations(tx: PgTransaction, schema: string, migrations: readonly MigrationFile[]): Promise<ApplyResult> {
   await lockTenantSchema(tx, schema);
   // Read after the lock: a migrator that held it may have committed a newer version meanwhile.
-  const presence = await presenceOf(tx, schema);
+  const presence = await presenceOf(tx, schema, { enter: true });
   if (!presence.schema) throw new MigrationFailedError(`The tenant schema ${schema} does not exist.`);
-  await tx.execute(sql`SELECT set_config('search_path', ${schema}, true)`);
   if (!presence.history) {
     await tx.execute(sql.raw(`CREATE TABLE ${historyTable(schema)} (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)`));
   }
   const fromVersion = presence.history ? await versionIn(tx, schema, migrations) : 0;
   const pending = migrations.slice(fromVersion);
-  for (const migration of pending) await runMigration(tx, migration);
-  if (pending.length > 0) {
-    const rows = pending.map((migration) => sql`(${migration.hash}, ${migration.folderMillis})`);
-    await tx.execute(sql`INSERT INTO ${sql.raw(historyTable(schema))} (hash, created_at) VALUES ${sql.join(rows, sql`, `)}`);
-  }
+  for (const migration of pending) await runMigration(tx, schema, migration);
   return { applied: pending.length, fromVersion, toVersion: fromVersion + pending.length };
 }
 
 /**
- * A migration's statements go to the server as one simple-protocol query (no parameters, so
- * several statements are allowed): one round trip per migration instead of one per statement
- * (about 65 for a new schema), which a server across a network would add up; on a local socket
- * the server's DDL work dominates either way (bench/pg.bench.ts). The newline before each `;`
- * ends a trailing `--` comment first.
+ * A migration's statements and its history row go to the server as one simple-protocol query (no
+ * parameters, so several statements are allowed): one round trip per migration instead of one
+ * per statement (about 65 for a new schema), which a server across a network would add up; on a
+ * local socket the server's DDL work dominates either way (bench/pg.bench.ts). The newline before
+ * each `;` ends a trailing `--` comment first.
  */
-async function runMigration(tx: PgTransaction, migration: MigrationFile): Promise<void> {
+async function runMigration(tx: PgTransaction, schema: string, migration: MigrationFile): Promise<void> {
+  const record = `INSERT INTO ${historyTable(schema)} (hash, created_at) VALUES ('${hexHash(migration)}', ${safeMillis(migration)})`;
   try {
-    await tx.execute(sql.raw(migration.statements.join("\n;\n")));
+    await tx.execute(sql.raw([...migration.statements, record].join("\n;\n")));
   } catch (error) {
     throw new MigrationFailedError(`Migration ${migration.tag} failed: ${driverMessage(error)}`, { cause: error });
   }
+}
+
+/** The hash and date go into SQL text, so only what loadMigrations makes is accepted. */
+function hexHash(migration: MigrationFile): string {
+  if (!/^[0-9a-f]{1,128}$/.test(migration.hash))
+    throw new MigrationFailedError(`Migration ${migration.tag} has a malformed hash ${JSON.stringify(migration.hash)}.`);
+  return migration.hash;
+}
+
+function safeMillis(migration: MigrationFile): number {
+  if (!Number.isSafeInteger(migration.folderMillis))
+    throw new MigrationFailedError(`Migration ${migration.tag} has a malformed date ${String(migration.folderMillis)}.`);
+  return migration.folderMillis;
 }
 
 /** Drizzle wraps the driver's error in "Failed query: <the whole statement>"; the driver's says why. */

@@ -201,6 +201,25 @@ describe("migrateTenantSchemas", () => {
     expect(rows).toEqual([{ id: 1, body: "written by the app role" }]);
   });
 
+  test("a migration whose hash is not hex is refused before anything of it runs (the hash is written into SQL text)", async () => {
+    const [target] = await provisionBehind(1, "hash");
+    if (!target) throw new Error("The tenant was not provisioned.");
+    const good = withMigration("9999_hash", [ADD_NOTE]);
+    const last = good.at(-1);
+    if (!last) throw new Error("No migration to alter.");
+    const migrations = [...good.slice(0, -1), { ...last, hash: "x', 1); DROP TABLE prompts; --" }];
+
+    const report = await migrateTenantSchemas(fixture.system, [target], { migrations });
+
+    expect(report.results[0]).toMatchObject({
+      status: "failed",
+      fromVersion: OLD_VERSION,
+      error: expect.stringMatching(/^Migration 9999_hash has a malformed hash/) as unknown,
+    });
+    expect(await hasTable(schemaOf(target), "prompts")).toBe(true);
+    expect(await historyOf(fixture.admin, schemaOf(target))).toHaveLength(OLD_VERSION);
+  });
+
   test("refuses a concurrency that is not a whole number ≥ 1", async () => {
     await expect(migrateTenantSchemas(fixture.system, [], { concurrency: 0 })).rejects.toThrow(/concurrency must be a whole number ≥ 1 \(got 0\)/);
   });
