@@ -1,9 +1,9 @@
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
-import { MigrationFailedError } from "../errors.ts";
+import { MigrationFailedError, TenantDatabaseMissingError, TenantSchemaOutdatedError } from "../errors.ts";
 import type { ApplyResult } from "../migrations/apply-migrations.ts";
 import { loadMigrations, type MigrationFile } from "../migrations/migration-files.ts";
-import { isTenantSchemaName, quoteName } from "./names.ts";
+import { isTenantSchemaName, quoteName, tenantSchemaName } from "./names.ts";
 import type { PgTransaction } from "./transactions.ts";
 
 /**
@@ -77,6 +77,18 @@ export async function readTenantSchemaVersion(tx: PgTransaction, schema: string,
   if (!presence.schema) return null;
   if (!presence.history) return 0;
   return versionIn(tx, schema, migrations);
+}
+
+/**
+ * Fail-closed check for a tenant transaction (docs/architecture.md: Migrations): a schema behind
+ * `migrations` throws TenantSchemaOutdatedError (the caller migrates it with migrateTenantSchema
+ * on the system pool, or refuses it under TENANT_MIGRATE_ON_OPEN=strict), a missing one
+ * TenantDatabaseMissingError. Works in the app role's transactions: it only reads.
+ */
+export async function assertTenantSchemaCurrent(tx: PgTransaction, tenantId: string, migrations: readonly MigrationFile[]): Promise<void> {
+  const version = await readTenantSchemaVersion(tx, tenantSchemaName(tenantId), migrations);
+  if (version === null) throw new TenantDatabaseMissingError(tenantId, "PostgreSQL schema");
+  if (version < migrations.length) throw new TenantSchemaOutdatedError(tenantId, version, migrations.length);
 }
 
 async function versionIn(tx: PgTransaction, schema: string, migrations: readonly MigrationFile[]): Promise<number> {

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { MigrationFailedError, ProvisioningError } from "../../src/errors.ts";
+import { MigrationFailedError, ProvisioningError, TenantDatabaseMissingError, TenantSchemaOutdatedError } from "../../src/errors.ts";
 import { tenantSchemaName } from "../../src/pg/names.ts";
-import { pgTenantMigrations, readTenantSchemaVersion } from "../../src/pg/schema-migrations.ts";
+import { assertTenantSchemaCurrent, pgTenantMigrations, readTenantSchemaVersion } from "../../src/pg/schema-migrations.ts";
 import { deleteTenantSchema, provisionTenantSchema } from "../../src/pg/tenant-schemas.ts";
 import { withSystemTransaction, withTenantTransaction, type PgTransaction } from "../../src/pg/transactions.ts";
 import { createPgFixture, rootCause, type PgFixture } from "./fixture.ts";
@@ -138,6 +138,25 @@ describe("provisionTenantSchema", () => {
     for (const tenantId of ["public", "sigil_shared", "x; DROP SCHEMA sigil_shared CASCADE"]) {
       await expect(provision(tenantId)).rejects.toThrow(/not a registry UUID/);
     }
+  });
+});
+
+describe("assertTenantSchemaCurrent", () => {
+  test("passes a current schema, and refuses one that is behind or missing, in the app role's transaction", async () => {
+    const current = randomUUID();
+    const behind = randomUUID();
+    const missing = randomUUID();
+    const migrations = pgTenantMigrations();
+    await provision(current);
+    await provision(behind, noRegistration, migrations.slice(0, 1));
+    const app = await fixture.appPool(1);
+    const check = (tenantId: string) => withTenantTransaction(app, { tenantId }, (tx) => assertTenantSchemaCurrent(tx, tenantId, migrations));
+
+    await expect(check(current)).resolves.toBeUndefined();
+    await expect(check(behind)).rejects.toBeInstanceOf(TenantSchemaOutdatedError);
+    await expect(check(behind)).rejects.toThrow(`Tenant ${behind} is on schema version 1 of ${migrations.length}`);
+    await expect(check(missing)).rejects.toBeInstanceOf(TenantDatabaseMissingError);
+    await expect(check(missing)).rejects.toThrow(`The PostgreSQL schema of tenant ${missing} is missing.`);
   });
 });
 
