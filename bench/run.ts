@@ -20,12 +20,14 @@ import { targetMet, type BenchRow, type BenchSuite } from "./lib/types.ts";
 import { apiBenchmarks } from "./api.bench.ts";
 import { controlPlaneBenchmarks } from "./control-plane.bench.ts";
 import { httpBenchmarks } from "./http.bench.ts";
+import { pgBenchmarks } from "./pg.bench.ts";
 import { queryBenchmarks } from "./query.bench.ts";
 import { storageBenchmarks } from "./storage.bench.ts";
 
 // To add a bench file (e.g. bench/api.bench.ts), import its suite and list it here.
 const SUITES: Record<string, BenchSuite> = {
   storage: storageBenchmarks,
+  pg: pgBenchmarks,
   query: queryBenchmarks,
   api: apiBenchmarks,
   http: httpBenchmarks,

@@ -55,7 +55,7 @@ export function parseBenchArguments(args: readonly string[], known: readonly str
 
 /** The command that reproduces this run, with the environment variables the suites read. */
 export function commandLine(args: readonly string[]): string {
-  const environment = ["BENCH_TENANTS", "BENCH_QUERY_ROWS", "SQLITE_SYNCHRONOUS"]
+  const environment = ["BENCH_TENANTS", "BENCH_PG_SCHEMAS", "BENCH_QUERY_ROWS", "SQLITE_SYNCHRONOUS"]
     .filter((name) => process.env[name] !== undefined && process.env[name] !== "")
     .map((name) => `${name}=${process.env[name] ?? ""} `)
     .join("");

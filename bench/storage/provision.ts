@@ -5,7 +5,7 @@ import type { BenchRow } from "../lib/types.ts";
 
 const WARMUP = 10;
 
-function tenantInput(slug: string): NewTenant {
+export function tenantInput(slug: string): NewTenant {
   return { name: `Provisioned ${slug}`, slug, plan: "free", settings: { features: [], limits: { users: 5, storage: 100, executions_per_month: 1000 } } };
 }
 

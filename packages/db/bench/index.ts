@@ -4,3 +4,5 @@ export { openRaw, rawMigrateFile, rawMigrateOnWorkers, rawMigrateSequential, typ
 export { createIsolatedPromptsFile, createSharedPromptsFile, LIST_QUERY_SQL, listQueryPlan, listQuerySampler, type ListQuerySampler } from "./list-query.ts";
 export { sqliteOpenCount } from "../src/sqlite-file.ts";
 export { cloneTenant, type CloneOptions } from "./clone-tenants.ts";
+export { startPgSchemaBench, PostgresBinariesMissingError, type PgSchemaBench } from "./pg-schemas.ts";
+export { DEFAULT_PG_MIGRATION_CONCURRENCY } from "../src/pg/migrate-tenant-schemas.ts";

@@ -48,10 +48,10 @@ export class TenantNotFoundError extends SigilDbError {
   }
 }
 
-/** The registry knows the tenant but its database file is gone: never create an empty one. */
+/** The registry knows the tenant but its database file (or PostgreSQL schema) is gone: never create an empty one. */
 export class TenantDatabaseMissingError extends SigilDbError {
-  constructor(tenantId: string) {
-    super("TENANT_DATABASE_MISSING", `The database file of tenant ${tenantId} is missing.`);
+  constructor(tenantId: string, storage: "database file" | "PostgreSQL schema" = "database file") {
+    super("TENANT_DATABASE_MISSING", `The ${storage} of tenant ${tenantId} is missing.`);
   }
 }
 

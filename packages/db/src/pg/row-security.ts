@@ -84,17 +84,25 @@ export async function applyRowSecurity(client: pg.ClientBase, roles: PgRoles, ta
  * `search_path` (transactions.ts); these tables have no `tenant_id` and no policies.
  */
 export async function grantTenantSchema(client: pg.ClientBase, roles: PgRoles, schema: string): Promise<void> {
+  await inTransaction(client, tenantSchemaGrants(roles, schema));
+}
+
+/**
+ * The statements of grantTenantSchema, for a caller that runs them inside a transaction it already
+ * holds (provisioning, src/pg/tenant-schemas.ts: a BEGIN of their own would commit it early).
+ */
+export function tenantSchemaGrants(roles: PgRoles, schema: string): string[] {
   if (!isTenantSchemaName(schema)) throw new Error(`${JSON.stringify(schema)} is not a tenant schema name (t_ followed by 32 hex digits).`);
   const app = quoteName("role", roles.app);
   const system = quoteName("role", roles.system);
   const quoted = quoteName("schema", schema);
-  await inTransaction(client, [
+  return [
     `GRANT USAGE ON SCHEMA ${quoted} TO ${app}`,
     `GRANT ${TABLE_PRIVILEGES} ON ALL TABLES IN SCHEMA ${quoted} TO ${app}`,
     `GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA ${quoted} TO ${app}`,
     `ALTER DEFAULT PRIVILEGES FOR ROLE ${system} IN SCHEMA ${quoted} GRANT ${TABLE_PRIVILEGES} ON TABLES TO ${app}`,
     `ALTER DEFAULT PRIVILEGES FOR ROLE ${system} IN SCHEMA ${quoted} GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO ${app}`,
-  ]);
+  ];
 }
 
 function createRoleIfMissing(role: string): string {

@@ -30,7 +30,15 @@ export class PostgresBinariesMissingError extends Error {
   }
 }
 
-export async function startPostgresServer(): Promise<PostgresServer> {
+export interface PostgresServerOptions {
+  /**
+   * Keep PostgreSQL's durability on (fsync, synchronous_commit, full_page_writes): for benchmarks
+   * that compare it with SQLite files that fsync (bench/pg.bench.ts). Tests leave it off.
+   */
+  readonly durable?: boolean;
+}
+
+export async function startPostgresServer(options: PostgresServerOptions = {}): Promise<PostgresServer> {
   if (!existsSync(join(POSTGRES_BIN_DIR, "pg_ctl"))) throw new PostgresBinariesMissingError();
   const runAs = runAsUser();
   const dir = mkdtempSync(join(tmpdir(), "sigil-pg-"));
@@ -42,7 +50,7 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     chownSync(dir, runAs.uid, runAs.gid);
     chownSync(dataDir, runAs.uid, runAs.gid);
   }
-  const server = { dir, dataDir, runAs };
+  const server = { dir, dataDir, runAs, settings: options.durable ? DURABLE_SETTINGS : TEST_SETTINGS };
   let removeExitHooks = (): void => undefined;
   try {
     run(server, "initdb", ["-D", dataDir, "-A", "trust", "-U", SUPERUSER, "-E", "UTF8", "--locale=C", "--no-sync"]);
@@ -68,6 +76,7 @@ interface ServerFiles {
   readonly dir: string;
   readonly dataDir: string;
   readonly runAs: { uid: number; gid: number } | undefined;
+  readonly settings: readonly string[];
 }
 
 /** initdb and postgres refuse to run as root: then they run as Debian's `postgres` user. */
@@ -94,13 +103,14 @@ function run(server: ServerFiles, binary: string, args: readonly string[]): void
 
 /** Durability is off (fsync, synchronous_commit, full_page_writes): a crashed test run loses nothing of value. */
 const TEST_SETTINGS = ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_connections=200"];
+const DURABLE_SETTINGS = ["-c max_connections=200"];
 
 /** A free port can be taken by another process before postgres binds it; then another port is tried. */
 async function startOnFreePort(server: ServerFiles): Promise<number> {
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const port = await freePort();
-    const options = [`-p ${port}`, `-k ${server.dir}`, "-c listen_addresses=127.0.0.1", ...TEST_SETTINGS].join(" ");
+    const options = [`-p ${port}`, `-k ${server.dir}`, "-c listen_addresses=127.0.0.1", ...server.settings].join(" ");
     try {
       run(server, "pg_ctl", ["-D", server.dataDir, "-o", options, "-l", join(server.dir, "log"), "-w", "-t", "30", "start"]);
       return port;
