@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
+import { withClient } from "./pg-client.ts";
 
 /**
  * A database of its own for one test file, on the run's server (postgres-global-setup.ts), and
@@ -57,14 +58,4 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       });
     },
   };
-}
-
-async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
 }
