@@ -1,4 +1,4 @@
-import { PostgresBinariesMissingError, startPostgresServer, type PostgresServer } from "@sigil/db/bench";
+import { POSTGRES_BIN_DIR, PostgresBinariesMissingError, startPostgresServer, type PostgresServer } from "@sigil/db/bench";
 import { step } from "./progress.ts";
 
 export type { PostgresServer };
@@ -15,7 +15,9 @@ export async function startBenchPostgres(suite: string): Promise<PostgresServer 
     return server;
   } catch (error) {
     if (!(error instanceof PostgresBinariesMissingError)) throw error;
-    console.warn(`Suite ${suite} skipped: ${error.message}`);
+    console.warn(
+      `Suite ${suite} skipped: PostgreSQL 15 is not installed (no ${POSTGRES_BIN_DIR}/pg_ctl). Install it with \`apt-get update && apt-get install -y postgresql\`.`,
+    );
     return undefined;
   }
 }

@@ -4,7 +4,7 @@ export { openRaw, rawMigrateFile, rawMigrateOnWorkers, rawMigrateSequential, typ
 export { createIsolatedPromptsFile, createSharedPromptsFile, LIST_QUERY_SQL, listQueryPlan, listQuerySampler, type ListQuerySampler } from "./list-query.ts";
 export { sqliteOpenCount } from "../src/sqlite-file.ts";
 export { cloneTenant, type CloneOptions } from "./clone-tenants.ts";
-export { startPostgresServer, PostgresBinariesMissingError, type PostgresServer } from "../test/support/postgres-server.ts";
+export { POSTGRES_BIN_DIR, startPostgresServer, PostgresBinariesMissingError, type PostgresServer } from "../test/support/postgres-server.ts";
 export {
   prepareRowSecurityBench,
   ROW_SECURITY_OPERATIONS,
