@@ -4,7 +4,8 @@
  * migrations, 1,000 tenants × 5 users (each with a session and an API key, and a setting), one schema
  * per tenant, the roles and policies of packages/db/src/pg/row-security.ts; in the second the policies
  * are switched off again. The same tenant-scoped reads and writes run as the app role through
- * withTenantTransaction on both, side by side, and the table gives both throughputs and their ratio.
+ * withTenantTransaction on both, side by side, and the table gives both throughputs, their ratio,
+ * and a control ratio of the database without policies against itself (the noise floor).
  *
  * Skipped, with a message, where PostgreSQL is not installed. `--tenants N` changes the tenant count.
  */
@@ -19,6 +20,8 @@ const USERS_PER_TENANT = 5;
 /** Transactions in flight at once, one pool connection each: enough to keep both cores busy. */
 const CONCURRENCY = 4;
 const PLAN = { rounds: 9, perRound: 1_000, warmup: 1_000, concurrency: CONCURRENCY };
+
+const ratios = (values: readonly number[]) => values.map((ratio) => ratio.toFixed(2)).join(", ");
 
 function rowsOf(operation: string, result: SideBySide): BenchRow[] {
   const latency = (side: SideBySide["with"]) => `median ${Math.round(side.medianMicros)} µs, p99 ${Math.round(side.p99Micros)} µs`;
@@ -39,7 +42,13 @@ function rowsOf(operation: string, result: SideBySide): BenchRow[] {
       benchmark: `RLS: ${operation}, throughput ratio (with / without)`,
       value: result.ratio,
       unit: "×",
-      note: `the median of ${result.roundRatios.length} rounds' ratios, each round timing both sides back to back (order flipped every round): ${result.roundRatios.map((ratio) => ratio.toFixed(2)).join(", ")}`,
+      note: `the median of ${result.roundRatios.length} rounds' ratios, each round timing with, without and the control back to back, the run without in the middle: ${ratios(result.roundRatios)}`,
+    },
+    {
+      benchmark: `RLS: ${operation}, control ratio (without / without again)`,
+      value: result.controlRatio,
+      unit: "×",
+      note: `the database without policies timed twice in each round: what noise alone does to a ratio on this machine; rounds ${ratios(result.controlRoundRatios)}`,
     },
   ];
 }

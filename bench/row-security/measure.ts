@@ -47,15 +47,25 @@ export interface SideBySide {
   without: RoundResult;
   /** The median of the rounds' throughput ratios (with / without). */
   ratio: number;
-  /** Each round's throughput ratio, in round order: their spread is the noise. */
+  /** Each round's throughput ratio, in round order. */
   roundRatios: number[];
+  /**
+   * The median of the rounds' ratios of the database without policies timed a second time to
+   * itself: how far from 1 the machine's noise alone moves a ratio.
+   */
+  controlRatio: number;
+  controlRoundRatios: number[];
 }
 
+const ratiosOf = (numerators: readonly RoundResult[], denominators: readonly RoundResult[]) =>
+  numerators.map((round, index) => round.opsPerSecond / (denominators[index]?.opsPerSecond ?? Number.NaN));
+
 /**
- * Warms both variants, then runs rounds in pairs, the order flipping each round (with then
- * without, without then with, …), so neither side always goes first and drift in the machine's
- * load hurts both alike. Each throughput and latency is the median over the rounds; the ratio is
- * the median of each pair's ratio, the two halves of a pair being seconds apart.
+ * Warms both variants, then times three runs per round: with policies, without, and without once
+ * more as a control. The run without policies is always in the middle and the other two swap
+ * places every round, so each ratio compares runs seconds apart and neither side always goes
+ * first. Each throughput and latency is the median over the rounds; each ratio is the median of
+ * the rounds' ratios.
  */
 export async function measureSideBySide(
   variants: { withPolicies: RowSecurityVariant; withoutPolicies: RowSecurityVariant },
@@ -67,23 +77,31 @@ export async function measureSideBySide(
   await timeRound(variants.withoutPolicies, operation, warmup, plan.concurrency);
   const withRounds: RoundResult[] = [];
   const withoutRounds: RoundResult[] = [];
+  const controlRounds: RoundResult[] = [];
   for (let round = 0; round < plan.rounds; round += 1) {
     const samples = samplesFor(plan.perRound, 1_000 + round);
-    const timeWith = async () => withRounds.push(await timeRound(variants.withPolicies, operation, samples, plan.concurrency));
-    const timeWithout = async () => withoutRounds.push(await timeRound(variants.withoutPolicies, operation, samples, plan.concurrency));
-    if (round % 2 === 0) {
-      await timeWith();
-      await timeWithout();
-    } else {
-      await timeWithout();
-      await timeWith();
-    }
+    const time = async (variant: RowSecurityVariant, into: RoundResult[]) => into.push(await timeRound(variant, operation, samples, plan.concurrency));
+    const [first, last] =
+      round % 2 === 0
+        ? [() => time(variants.withPolicies, withRounds), () => time(variants.withoutPolicies, controlRounds)]
+        : [() => time(variants.withoutPolicies, controlRounds), () => time(variants.withPolicies, withRounds)];
+    await first();
+    await time(variants.withoutPolicies, withoutRounds);
+    await last();
   }
   const summary = (rounds: RoundResult[]): RoundResult => ({
     opsPerSecond: median(rounds.map((r) => r.opsPerSecond)),
     medianMicros: median(rounds.map((r) => r.medianMicros)),
     p99Micros: median(rounds.map((r) => r.p99Micros)),
   });
-  const roundRatios = withRounds.map((round, index) => round.opsPerSecond / (withoutRounds[index]?.opsPerSecond ?? Number.NaN));
-  return { with: summary(withRounds), without: summary(withoutRounds), ratio: median(roundRatios), roundRatios };
+  const roundRatios = ratiosOf(withRounds, withoutRounds);
+  const controlRoundRatios = ratiosOf(controlRounds, withoutRounds);
+  return {
+    with: summary(withRounds),
+    without: summary(withoutRounds),
+    ratio: median(roundRatios),
+    roundRatios,
+    controlRatio: median(controlRoundRatios),
+    controlRoundRatios,
+  };
 }
