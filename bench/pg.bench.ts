@@ -14,7 +14,8 @@ import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HybridDatabaseManager, tenantModel } from "@sigil/db";
-import { cloneTenant, DEFAULT_PG_MIGRATION_CONCURRENCY, PostgresBinariesMissingError, startPgSchemaBench, type PgSchemaBench } from "@sigil/db/bench";
+import { cloneTenant, DEFAULT_PG_MIGRATION_CONCURRENCY, startPgSchemaBench, type PgSchemaBench } from "@sigil/db/bench";
+import { startBenchPostgres } from "./lib/postgres.ts";
 import { flushDisk } from "./lib/flush-disk.ts";
 import { progress, step } from "./lib/progress.ts";
 import type { BenchOptions, BenchRow } from "./lib/types.ts";
@@ -50,14 +51,10 @@ async function provisionSchemas(pg: PgSchemaBench, ids: readonly string[]): Prom
 }
 
 async function startPostgres(): Promise<PgSchemaBench | undefined> {
-  try {
-    // One connection more than the runner uses: the status reads and resets never wait for one.
-    return await startPgSchemaBench(DEFAULT_PG_MIGRATION_CONCURRENCY + 1);
-  } catch (error) {
-    if (!(error instanceof PostgresBinariesMissingError)) throw error;
-    step(`suite pg skipped, nothing measured: ${error.message}`);
-    return undefined;
-  }
+  // Durable (fsync on): SQLite's files are synced too.
+  const server = await startBenchPostgres("pg", { durable: true });
+  // One connection more than the runner uses: the status reads and resets never wait for one.
+  return server ? startPgSchemaBench(server, DEFAULT_PG_MIGRATION_CONCURRENCY + 1) : undefined;
 }
 
 export async function pgBenchmarks(options: BenchOptions): Promise<BenchRow[]> {

@@ -22,6 +22,7 @@ import { controlPlaneBenchmarks } from "./control-plane.bench.ts";
 import { httpBenchmarks } from "./http.bench.ts";
 import { pgBenchmarks } from "./pg.bench.ts";
 import { queryBenchmarks } from "./query.bench.ts";
+import { rowSecurityBenchmarks } from "./row-security.bench.ts";
 import { storageBenchmarks } from "./storage.bench.ts";
 
 // To add a bench file (e.g. bench/api.bench.ts), import its suite and list it here.
@@ -31,6 +32,7 @@ const SUITES: Record<string, BenchSuite> = {
   query: queryBenchmarks,
   api: apiBenchmarks,
   http: httpBenchmarks,
+  "row-security": rowSecurityBenchmarks,
   "control-plane": controlPlaneBenchmarks,
 };
 /** Suites that run only when named: too long for every `pnpm bench`. */

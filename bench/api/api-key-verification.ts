@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { authenticateApiKey } from "@sigil/api";
 import type { HybridDatabaseManager } from "@sigil/db";
-import { apiKeys, randomToken, sha256, takeRateLimitTokens, tenantContext, type TenantRow } from "@sigil/db";
+import { type apiKeys, randomToken, sha256, takeRateLimitTokens, tenantContext, type TenantRow } from "@sigil/db";
 import { progress, step } from "../lib/progress.ts";
 import { median, percentile } from "../lib/stats.ts";
 import type { BenchRow } from "../lib/types.ts";
@@ -18,8 +18,12 @@ interface KnownKey {
  * in batches (the router's create path would hash and audit each: minutes for 100,000 keys), and
  * returns `sampleCount` of them with their plain text.
  */
-function storeKeys(manager: HybridDatabaseManager, tenants: { tenant: TenantRow; userId: string }[], total: number, sampleCount: number): KnownKey[] {
-  const db = manager.getSharedDatabase();
+async function storeKeys(
+  manager: HybridDatabaseManager,
+  tenants: { tenant: TenantRow; userId: string }[],
+  total: number,
+  sampleCount: number,
+): Promise<KnownKey[]> {
   const samples: KnownKey[] = [];
   const storing = progress(`storing ${total.toLocaleString("en-US")} API keys`, total);
   for (let start = 0; start < total; start += KEYS_PER_BATCH) {
@@ -43,8 +47,8 @@ function storeKeys(manager: HybridDatabaseManager, tenants: { tenant: TenantRow;
       });
       if (i % Math.floor(total / sampleCount) === 0 && samples.length < sampleCount) samples.push({ plain: `sgl_${keyId}_${secret}`, tenant: owner.tenant });
     }
-    db.transaction((tx) => {
-      tx.insert(apiKeys).values(rows).run();
+    await manager.sharedStore().session("write", async ({ db, t }) => {
+      await db.insert(t.apiKeys).values(rows);
     });
     storing.tick(Math.min(total, start + KEYS_PER_BATCH));
   }
@@ -57,12 +61,12 @@ function storeKeys(manager: HybridDatabaseManager, tenants: { tenant: TenantRow;
  * upsert on the key's bucket and one on its tenant's (auth/rate-limit.ts of @sigil/api), with
  * limits high enough that none refuses.
  */
-function measureApiKeyRateLimits(samples: { plain: string; tenant: TenantRow }[]): BenchRow[] {
+async function measureApiKeyRateLimits(samples: { plain: string; tenant: TenantRow }[]): Promise<BenchRow[]> {
   const rule = { capacity: 1_000_000_000, periodMs: 60_000 };
   const timings: number[] = [];
   for (const [index, sample] of [...samples, ...samples].entries()) {
     const started = performance.now();
-    takeRateLimitTokens([
+    await takeRateLimitTokens([
       { key: `api-key:${sample.plain.slice(0, 16)}`, rule },
       { key: `api-tenant:${sample.tenant.id}`, rule },
     ]);
@@ -82,7 +86,7 @@ export async function measureApiKeyVerification(
   total: number,
   sampleCount: number,
 ): Promise<BenchRow[]> {
-  const samples = storeKeys(manager, tenants, total, sampleCount);
+  const samples = await storeKeys(manager, tenants, total, sampleCount);
   step(`verifying ${samples.length} keys (after a warm-up)`);
   const timings: number[] = [];
   for (const [index, sample] of [...samples, ...samples].entries()) {
@@ -95,7 +99,7 @@ export async function measureApiKeyVerification(
     if (index >= samples.length) timings.push(micros);
   }
   const label = `verify an API key, ${total.toLocaleString("en-US")} keys stored`;
-  const limits = measureApiKeyRateLimits(samples);
+  const limits = await measureApiKeyRateLimits(samples);
   return [
     ...limits,
     {

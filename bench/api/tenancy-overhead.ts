@@ -1,6 +1,6 @@
 import { createCallerFactory, createInnerContext, publicProcedure, router, tenantProcedure } from "@sigil/api";
 import type { HybridDatabaseManager } from "@sigil/db";
-import { promptModel, prompts, type TenantRow } from "@sigil/db";
+import { promptModel, type TenantRow } from "@sigil/db";
 import { count, desc } from "drizzle-orm";
 import { step } from "../lib/progress.ts";
 import { median } from "../lib/stats.ts";
@@ -16,11 +16,11 @@ function benchRouter(manager: HybridDatabaseManager, tenant: TenantRow) {
   return router({
     withTenancy: tenantProcedure.query(() => promptModel.search({ page: 1, pageSize: 20 })),
     withoutTenancy: publicProcedure.query(() =>
-      manager.withTenantDatabase(tenant.id, (db) =>
-        db.transaction((tx) => {
-          const total = tx.select({ n: count() }).from(prompts).get()?.n ?? 0;
-          const data = tx.select().from(prompts).orderBy(desc(prompts.updatedAt), prompts.id).limit(20).all();
-          return { data, total };
+      manager.withTenantStore(tenant.id, (store) =>
+        store.session("read", async ({ db, t }) => {
+          const [counted] = await db.select({ n: count() }).from(t.prompts);
+          const data = await db.select().from(t.prompts).orderBy(desc(t.prompts.updatedAt), t.prompts.id).limit(20);
+          return { data, total: counted?.n ?? 0 };
         }),
       ),
     ),

@@ -51,7 +51,7 @@ async function migrateFiles(setup: EngineMigrationSetup, ids: readonly string[],
     const { seconds, report } = await timed(label, ids.length, (onDone) =>
       runner.runTenantMigrations({ tenantIds: [...ids], concurrency: DEFAULT_MIGRATION_CONCURRENCY, onProgress: ({ done }) => onDone(done) }),
     );
-    const notMigrated = runner.status([...ids]).filter((status) => status.state !== "up_to_date").length;
+    const notMigrated = (await runner.status([...ids])).filter((status) => status.state !== "up_to_date").length;
     return { seconds, problem: problemOf(report, ids.length, notMigrated) };
   } finally {
     manager.close();

@@ -19,7 +19,7 @@ export async function measureSchemaProvisioning(manager: HybridDatabaseManager, 
   const ticker = progress(`provisioning ${samples} SQLite files and ${samples} PostgreSQL schemas (+${WARMUP} warm-up each)`, samples + WARMUP);
   for (let index = 0; index < samples + WARMUP; index += 1) {
     let started = performance.now();
-    manager.provisionTenantDatabase(randomUUID(), () => undefined);
+    await manager.provisionTenantDatabase(randomUUID(), () => undefined);
     const file = performance.now() - started;
     started = performance.now();
     await pg.provision(randomUUID());

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { executions, HybridDatabaseManager, tenantContext, tenantModel } from "@sigil/db";
+import { HybridDatabaseManager, tenantContext, tenantModel } from "@sigil/db";
 
 /** A finished execution as the worker would have recorded it, created `daysAgo` days ago. */
 export interface SeededExecution {
@@ -28,12 +28,13 @@ export async function seedFinishedExecutions(slug: string, rows: SeededExecution
     const tenant = await tenantModel.findBySlug(slug);
     if (!tenant) throw new Error(`No workspace "${slug}" in ${dataDir}.`);
     return await tenantContext.runWithTenant(tenant.id, async () =>
-      tenantContext.withTenantDatabase("e2e.seedFinishedExecutions", (db) =>
-        rows.map((row) => {
-          const id = randomUUID();
-          const at = new Date(Date.now() - row.daysAgo * 86_400_000);
-          db.insert(executions)
-            .values({
+      tenantContext.withTenantStore("e2e.seedFinishedExecutions", (store) =>
+        store.session("write", async ({ db, t }) => {
+          const ids: string[] = [];
+          for (const row of rows) {
+            const id = randomUUID();
+            const at = new Date(Date.now() - row.daysAgo * 86_400_000);
+            await db.insert(t.executions).values({
               id,
               promptId: row.promptId,
               promptVersion: 1,
@@ -50,9 +51,10 @@ export async function seedFinishedExecutions(slug: string, rows: SeededExecution
               completedAt: at,
               createdAt: at,
               updatedAt: at,
-            })
-            .run();
-          return id;
+            });
+            ids.push(id);
+          }
+          return ids;
         }),
       ),
     );

@@ -4,5 +4,14 @@ export { openRaw, rawMigrateFile, rawMigrateOnWorkers, rawMigrateSequential, typ
 export { createIsolatedPromptsFile, createSharedPromptsFile, LIST_QUERY_SQL, listQueryPlan, listQuerySampler, type ListQuerySampler } from "./list-query.ts";
 export { sqliteOpenCount } from "../src/sqlite-file.ts";
 export { cloneTenant, type CloneOptions } from "./clone-tenants.ts";
-export { startPgSchemaBench, PostgresBinariesMissingError, type PgSchemaBench } from "./pg-schemas.ts";
+export { startPgSchemaBench, type PgSchemaBench } from "./pg-schemas.ts";
 export { DEFAULT_PG_MIGRATION_CONCURRENCY } from "../src/pg/migrate-tenant-schemas.ts";
+export { POSTGRES_BIN_DIR, startPostgresServer, PostgresBinariesMissingError, type PostgresServer } from "../test/support/postgres-server.ts";
+export {
+  prepareRowSecurityBench,
+  ROW_SECURITY_OPERATIONS,
+  type RowSecurityBench,
+  type RowSecurityOperation,
+  type RowSecuritySize,
+  type RowSecurityVariant,
+} from "./row-security-cost.ts";

@@ -7,9 +7,7 @@ import { historyTable, pgTenantMigrations } from "../src/pg/schema-migrations.ts
 import { provisionTenantSchema } from "../src/pg/tenant-schemas.ts";
 import { appendMigration } from "../test/support/appended-migration.ts";
 import { withClient } from "../test/support/pg-client.ts";
-import { startPostgresServer, type PostgresServer } from "../test/support/postgres-server.ts";
-
-export { PostgresBinariesMissingError } from "../test/support/postgres-server.ts";
+import type { PostgresServer } from "../test/support/postgres-server.ts";
 
 /** The one pending migration the benchmark times on every schema: a catalog-only ALTER, as the SQLite side's. */
 const BENCH_MIGRATION_TAG = "9999_bench_alter";
@@ -41,9 +39,8 @@ export interface PgSchemaBench {
 
 const BENCH_DATABASE = "sigil_bench";
 
-/** Throws PostgresBinariesMissingError when PostgreSQL 15 is not installed. */
-export async function startPgSchemaBench(maxConnections: number): Promise<PgSchemaBench> {
-  const server = await startPostgresServer({ durable: true });
+/** Sets up the bench on `server` (started durable: fsync on, as SQLite's files); stops it on close. */
+export async function startPgSchemaBench(server: PostgresServer, maxConnections: number): Promise<PgSchemaBench> {
   let pool: SystemPool | undefined;
   try {
     const url = (role: string, database: string) => `postgres://${role}@127.0.0.1:${server.port}/${database}`;
