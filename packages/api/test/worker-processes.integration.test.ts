@@ -9,8 +9,8 @@ import { tenantInput, useTestEnv, type TestEnv } from "./harness.ts";
  * Several worker processes on one data directory (test/fixtures/worker-process.ts, each with its
  * own HybridDatabaseManager): claims carry the worker's id and a lease, so no execution runs
  * twice, and a killed worker's execution goes to another worker only once its lease expired.
- * Separate processes on purpose: inside one process nothing interleaves within a transaction
- * (docs/architecture.md, Traps: synchronous transactions).
+ * Separate processes on purpose: inside one process a connection's sessions run one at a time
+ * (docs/architecture.md, Traps: sessions and the connection lock).
  */
 
 const API_DIR = join(import.meta.dirname, "..");

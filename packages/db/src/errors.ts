@@ -16,7 +16,6 @@ export type SigilDbErrorCode =
   | "SECRET_UNREADABLE"
   | "MIGRATION_FAILED"
   | "PROVISIONING_FAILED"
-  | "ASYNC_TRANSACTION"
   | "QUOTA_EXCEEDED"
   | "ARCHIVE_REFUSED";
 
@@ -127,17 +126,6 @@ export class MigrationFailedError extends SigilDbError {
 export class ProvisioningError extends SigilDbError {
   constructor(message: string, options?: { cause?: unknown }) {
     super("PROVISIONING_FAILED", message, options);
-  }
-}
-
-/** better-sqlite3 transactions are synchronous; an async callback would commit half its work. */
-export class AsyncTransactionError extends SigilDbError {
-  constructor() {
-    super(
-      "ASYNC_TRANSACTION",
-      "A transaction callback returned a promise. better-sqlite3 transactions are synchronous: " +
-        "use .run()/.all()/.get() inside and do async work before or after.",
-    );
   }
 }
 
