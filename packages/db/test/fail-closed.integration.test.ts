@@ -29,6 +29,8 @@ const INTERNAL = new Set([
   "tableName",
   "writeVersion",
   "updateVersioned",
+  "compiledCount",
+  "compiledPage",
 ]);
 
 const SOME_ID = "5f0c6a52-1d2b-4c55-9f5e-0a7d3c2b1e44";

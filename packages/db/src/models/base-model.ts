@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, count as countRows, desc, eq, getTableColumns, getTableName, isNull, type SQL } from "drizzle-orm";
+import { and, asc, count as countRows, desc, eq, getTableColumns, getTableName, isNull, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
+import { compiled } from "../engine/compiled.ts";
 import type { Session, SessionMode, Tables } from "../engine/session.ts";
 import { sqliteTables } from "../engine/tables.ts";
 import { ConflictError, InvalidQueryError, isForeignKeyViolation, isUniqueViolation } from "../errors.ts";
@@ -110,8 +111,13 @@ export abstract class Model<
     const offset = (page - 1) * pageSize;
     // One read session: the count and the page see the same snapshot.
     return this.session(`${this.tableName}.findWithPagination`, "read", async (session) => {
-      const total = await this.countIn(session, options.where);
-      const data = await this.selectMany(session, { where: options.where, orderBy: options.orderBy, limit: pageSize, offset });
+      const table = this.tableIn(session);
+      const unscoped = this.condition(table, this.whereToSql(table, options.where)) === undefined;
+      // An unfiltered, unscoped listing (a tenant's prompts, executions… on every list request) runs compiled queries.
+      const total = unscoped ? await this.compiledCount(session) : await this.countIn(session, options.where);
+      const data = unscoped
+        ? await this.compiledPage(session, options.orderBy, pageSize, offset)
+        : await this.selectMany(session, { where: options.where, orderBy: options.orderBy, limit: pageSize, offset });
       return { data, total, page, pageSize, totalPages: Math.ceil(total / pageSize) };
     });
   }
@@ -199,6 +205,32 @@ export abstract class Model<
       query = query.offset(options.offset).limit(options.limit ?? Number.MAX_SAFE_INTEGER);
     }
     return await query;
+  }
+
+  private async compiledCount(session: Session): Promise<number> {
+    const table = this.tableIn(session) as SQLiteTable;
+    const query = compiled(session, `${this.tableName}.count`, () => session.db.select({ value: countRows() }).from(table));
+    const [row] = await query.execute();
+    return row?.value ?? 0;
+  }
+
+  private async compiledPage(
+    session: Session,
+    orderBy: OrderBy<RowOf<T>> | OrderBy<RowOf<T>>[] | undefined,
+    limit: number,
+    offset: number,
+  ): Promise<RowOf<T>[]> {
+    const table = this.tableIn(session);
+    const key = `${this.tableName}.page:${JSON.stringify(orderBy ?? null)}`;
+    const query = compiled(session, key, () =>
+      session.db
+        .select()
+        .from(table as SQLiteTable)
+        .orderBy(...this.orderToSql(table, orderBy))
+        .limit(sql.placeholder("limit"))
+        .offset(sql.placeholder("offset")),
+    );
+    return await query.execute({ limit, offset });
   }
 
   protected async countIn(session: Session, where: Where<T, TFilter> | undefined): Promise<number> {

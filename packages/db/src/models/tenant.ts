@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { eq, like, type SQL } from "drizzle-orm";
+import { eq, like, sql } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { compiled } from "../engine/compiled.ts";
 import { ConflictError, isUniqueViolation, NotFoundError, ProvisioningError, SigilDbError } from "../errors.ts";
 import { HybridDatabaseManager } from "../hybrid-manager.ts";
 import { assertTenantId, assertValidSlug } from "../identifiers.ts";
@@ -98,21 +100,29 @@ export class TenantModel extends SystemModel<typeof tenants> {
    * them from memory until the registry changes, so only its misses come here.
    */
   async findBySlug(slug: string): Promise<TenantRow | null> {
-    return this.findRegistered("tenants.findBySlug", (t) => eq(t.slug, slug));
+    return this.findRegistered("tenants.findBySlug", (t) => t.slug, slug);
   }
 
   override async findById(id: string): Promise<TenantRow | null> {
-    return this.findRegistered("tenants.findById", (t) => eq(t.id, id));
+    return this.findRegistered("tenants.findById", (t) => t.id, id);
   }
 
   async findByDomain(domain: string): Promise<TenantRow | null> {
-    return this.findRegistered("tenants.findByDomain", (t) => eq(t.domain, domain.toLowerCase()));
+    return this.findRegistered("tenants.findByDomain", (t) => t.domain, domain.toLowerCase());
   }
 
-  private findRegistered(operation: string, where: (t: typeof tenants) => SQL): Promise<TenantRow | null> {
+  /** One registry row by a unique column, with a compiled query (registry lookups run on request paths). */
+  private findRegistered(operation: string, column: (t: typeof tenants) => SQLiteColumn, value: string): Promise<TenantRow | null> {
     return this.session(operation, "read", async (s) => {
       const table = s.t.tenants;
-      const [row] = await s.db.select().from(table).where(where(table)).limit(1);
+      const query = compiled(s, operation, () =>
+        s.db
+          .select()
+          .from(table)
+          .where(eq(column(table), sql.placeholder("value")))
+          .limit(1),
+      );
+      const [row] = await query.execute({ value });
       return row ?? null;
     });
   }
