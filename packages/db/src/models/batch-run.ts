@@ -1,16 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { HybridDatabaseManager } from "../hybrid-manager.ts";
 import { rawRows } from "../engine/raw.ts";
 import type { Session, Tables } from "../engine/session.ts";
 import { batchRuns, type BatchTarget } from "../schema/tenant/batch-runs.ts";
 import type { ExecutionInput, ExecutionStatus } from "../schema/tenant/executions.ts";
 import { tenantContext } from "../tenant-context.ts";
 import { utcPeriod } from "../usage-periods.ts";
-import { signalWork } from "../work-signal.ts";
 import type { Page, RowOf } from "./base-model.ts";
 import { IsolatedModel } from "./strategies.ts";
-import { tenantWorkModel } from "./tenant-work.ts";
+import { tenantWorkModel, wakeWorkerSoon } from "./tenant-work.ts";
 import { addUsage, assertWithinMonthlyLimits, type MonthlyLimits } from "./usage-counting.ts";
 import { webhookDeliveryModel } from "./webhook-delivery.ts";
 
@@ -257,6 +255,5 @@ async function insertCells(s: Session, run: BatchRunRow, cells: readonly BatchCe
   await addUsage(s, "executions", utcPeriod(now), cells.length, now);
   // Inside the session: the worker's index never misses a committed execution (models/execution.ts).
   await tenantWorkModel.markPending(tenantContext.getCurrentTenantId("batch_runs.create"), now.getTime());
-  const dataDir = HybridDatabaseManager.getInstance().options.dataDir;
-  setImmediate(() => signalWork(dataDir));
+  wakeWorkerSoon();
 }

@@ -6,10 +6,8 @@ import { completeFinishedRuns, type BatchRunRow } from "./batch-run.ts";
 import type { RowOf } from "./base-model.ts";
 import { IsolatedModel } from "./strategies.ts";
 import { InvalidQueryError } from "../errors.ts";
-import { HybridDatabaseManager } from "../hybrid-manager.ts";
 import { tenantContext } from "../tenant-context.ts";
-import { signalWork } from "../work-signal.ts";
-import { tenantWorkModel } from "./tenant-work.ts";
+import { tenantWorkModel, wakeWorkerSoon } from "./tenant-work.ts";
 import { utcPeriod } from "../usage-periods.ts";
 import { webhookDeliveryModel } from "./webhook-delivery.ts";
 import { readExecutionEventData } from "./webhook-events.ts";
@@ -128,9 +126,7 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
     await addUsage(s, "executions", utcPeriod(row.createdAt), 1, now);
     // Inside the insert's transaction: the worker's index never misses a committed execution.
     await tenantWorkModel.markPending(tenantContext.getCurrentTenantId("executions.create"), now.getTime());
-    // After the transaction: wake a worker waiting on the signal file.
-    const dataDir = HybridDatabaseManager.getInstance().options.dataDir;
-    setImmediate(() => signalWork(dataDir));
+    wakeWorkerSoon();
   }
 
   /**

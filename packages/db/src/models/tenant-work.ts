@@ -3,6 +3,7 @@ import type { SessionMode } from "../engine/session.ts";
 import { HybridDatabaseManager } from "../hybrid-manager.ts";
 import { assertTenantId } from "../identifiers.ts";
 import { inSharedSession } from "./guard-statements.ts";
+import { signalWork } from "../work-signal.ts";
 import type { SqliteConnection } from "../sqlite-file.ts";
 
 /** An active tenant the worker should visit, with the mark's generation as it was read. */
@@ -238,3 +239,12 @@ export const tenantWorkModel = {
 };
 
 export type TenantWorkModel = typeof tenantWorkModel;
+
+/**
+ * Wakes a worker waiting on the signal file once the caller's session had its turn to commit:
+ * every write that marks the index (an execution, a batch run, a webhook delivery) calls it.
+ */
+export function wakeWorkerSoon(): void {
+  const dataDir = HybridDatabaseManager.getInstance().options.dataDir;
+  setImmediate(() => signalWork(dataDir));
+}

@@ -5,10 +5,9 @@ import { HybridDatabaseManager } from "../hybrid-manager.ts";
 import type { Session } from "../engine/session.ts";
 import { webhookDeliveries } from "../schema/tenant/webhook-deliveries.ts";
 import { tenantContext } from "../tenant-context.ts";
-import { signalWork } from "../work-signal.ts";
 import type { Page, RowOf } from "./base-model.ts";
 import { IsolatedModel } from "./strategies.ts";
-import { tenantWorkModel } from "./tenant-work.ts";
+import { tenantWorkModel, wakeWorkerSoon } from "./tenant-work.ts";
 import { readBatchCompletedEventData, isWebhookEventType, WEBHOOK_TEST_EVENT, type WebhookEventName, type WebhookEventType } from "./webhook-events.ts";
 
 export type WebhookDeliveryRow = RowOf<typeof webhookDeliveries>;
@@ -155,7 +154,7 @@ export class WebhookDeliveryModel extends IsolatedModel<typeof webhookDeliveries
       .returning();
     // Inside the tenant store's session: the deliverer's index never misses a committed delivery.
     await tenantWorkModel.markWebhooksDue(tenantId, now.getTime());
-    wakeWorker();
+    wakeWorkerSoon();
     return rows;
   }
 
@@ -272,7 +271,7 @@ export class WebhookDeliveryModel extends IsolatedModel<typeof webhookDeliveries
         .where(and(eq(d.id, id), eq(d.status, "failed")))
         .returning();
       await tenantWorkModel.markWebhooksDue(tenantContext.getCurrentTenantId("webhookDeliveries.redeliver"), now.getTime());
-      wakeWorker();
+      wakeWorkerSoon();
       return row ?? null;
     });
   }
@@ -311,12 +310,6 @@ export class WebhookDeliveryModel extends IsolatedModel<typeof webhookDeliveries
 }
 
 export const webhookDeliveryModel = new WebhookDeliveryModel();
-
-/** Wakes a worker waiting on the signal file, after the caller's transaction had time to commit. */
-function wakeWorker(): void {
-  const dataDir = HybridDatabaseManager.getInstance().options.dataDir;
-  setImmediate(() => signalWork(dataDir));
-}
 
 /**
  * Queues a webhook event in the current tenant (its own transaction): one delivery per enabled
