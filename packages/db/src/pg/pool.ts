@@ -33,21 +33,26 @@ function openPool({ url, maxConnections, applicationName }: PgPoolOptions): pg.P
 export async function openAppPool(options: PgPoolOptions): Promise<AppPool> {
   const pool = openPool(options);
   try {
-    const { rows } = await pool.query<{ role: string; rolsuper: boolean; rolbypassrls: boolean }>(
-      "SELECT current_user AS role, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user",
-    );
-    const role = rows[0];
-    if (!role) throw new Error("The PostgreSQL role of the app pool could not be read from pg_roles.");
-    if (role.rolsuper || role.rolbypassrls) {
-      throw new Error(
-        `The app connects to PostgreSQL as "${role.role}", which ${role.rolsuper ? "is a superuser" : "has BYPASSRLS"} and would skip row-level security; connect as the app role made by applyRoles (NOSUPERUSER NOBYPASSRLS).`,
-      );
-    }
+    await checkAppRole(pool);
   } catch (error) {
     await pool.end();
     throw error;
   }
   return pool as AppPool;
+}
+
+/** Refuses a pool whose role is a superuser or has BYPASSRLS (see openAppPool). */
+export async function checkAppRole(pool: pg.Pool): Promise<void> {
+  const { rows } = await pool.query<{ role: string; rolsuper: boolean; rolbypassrls: boolean }>(
+    "SELECT current_user AS role, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user",
+  );
+  const role = rows[0];
+  if (!role) throw new Error("The PostgreSQL role of the app pool could not be read from pg_roles.");
+  if (role.rolsuper || role.rolbypassrls) {
+    throw new Error(
+      `The app connects to PostgreSQL as "${role.role}", which ${role.rolsuper ? "is a superuser" : "has BYPASSRLS"} and would skip row-level security; connect as the app role made by applyRoles (NOSUPERUSER NOBYPASSRLS).`,
+    );
+  }
 }
 
 /** The pool for system-admin work (registry, provisioning, migrations), as the system role. */
