@@ -12,15 +12,21 @@ import { testEngine } from "./support/test-engine.ts";
  * A fresh installation configured as the process-wide manager: a temp data directory and, when
  * SIGIL_TEST_ENGINE=postgres (the vitest project "postgres"), a PostgreSQL database of its own on
  * the run's server with roles named for it; the shared schema is migrated either way.
+ * `processWide: false` leaves the process-wide manager alone (a second installation beside it).
  */
-export async function useTempDataDir(options: Partial<HybridDatabaseOptions> = {}): Promise<{
+export async function useTempDataDir(
+  options: Partial<HybridDatabaseOptions> = {},
+  { processWide = true }: { processWide?: boolean } = {},
+): Promise<{
   dataDir: string;
   manager: HybridDatabaseManager;
   cleanup: () => Promise<void>;
 }> {
   const dataDir = mkdtempSync(join(tmpdir(), "sigil-test-"));
   const database = testEngine() === "postgres" ? await createTestDatabase() : undefined;
-  const manager = HybridDatabaseManager.configure({
+  const manager = (
+    processWide ? HybridDatabaseManager.configure.bind(HybridDatabaseManager) : (o: Partial<HybridDatabaseOptions>) => new HybridDatabaseManager(o)
+  )({
     dataDir,
     tenantCacheSize: 8,
     ...(database
