@@ -90,18 +90,16 @@ function copyBetween(from: HybridDatabaseManager, to: HybridDatabaseManager) {
 /** The registry row a provisioning needs, on `manager`'s shared store. */
 async function registerIn(manager: HybridDatabaseManager, id: string): Promise<void> {
   await manager.sharedStore().session("write", async (s) => {
-    await s.db
-      .insert(s.t.tenants)
-      .values({
-        id,
-        name: "Copy",
-        slug: `copy-${id.slice(0, 8)}`,
-        plan: "free",
-        features: [],
-        limitUsers: 5,
-        limitStorageMb: 100,
-        limitExecutionsPerMonth: 1000,
-      });
+    await s.db.insert(s.t.tenants).values({
+      id,
+      name: "Copy",
+      slug: `copy-${id.slice(0, 8)}`,
+      plan: "free",
+      features: [],
+      limitUsers: 5,
+      limitStorageMb: 100,
+      limitExecutionsPerMonth: 1000,
+    });
   });
 }
 
@@ -130,16 +128,14 @@ async function fillEveryTable(): Promise<void> {
       const itemId = randomUUID();
       await s.db.insert(s.t.datasetItems).values({ id: itemId, datasetId, position: 0, variables: { customer: "Ann" }, expectedOutput: "Hi Ann" });
       const runId = randomUUID();
-      await s.db
-        .insert(s.t.batchRuns)
-        .values({
-          id: runId,
-          promptId: prompt.id,
-          datasetId,
-          datasetName: "Customers",
-          targets: [{ version: 2, provider: "template", model: "none", options: { temperature: 0.2 } }],
-          total: 1,
-        });
+      await s.db.insert(s.t.batchRuns).values({
+        id: runId,
+        promptId: prompt.id,
+        datasetId,
+        datasetName: "Customers",
+        targets: [{ version: 2, provider: "template", model: "none", options: { temperature: 0.2 } }],
+        total: 1,
+      });
       await s.db.insert(s.t.executionComments).values({ id: randomUUID(), executionId: execution.id, body: "Looks right" });
       await s.db.insert(s.t.promptComments).values({ id: randomUUID(), promptId: prompt.id, body: "First draft", promptVersion: 1 });
       await s.db.insert(s.t.usageCounters).values({ metric: "tokens", period: "2026-12", count: 2 ** 33 });
