@@ -169,6 +169,11 @@ export class HybridDatabaseManager {
     }
   }
 
+  /** The PostgreSQL engine, for the runners that have a PostgreSQL twin (migrations/hybrid-migration-manager.ts); undefined on SQLite. */
+  get postgres(): PgEngine | undefined {
+    return this.pg;
+  }
+
   /** Which engine holds the data (DATABASE_URL). */
   get engine(): "sqlite" | "postgres" {
     return this.pg ? "postgres" : "sqlite";

@@ -58,5 +58,6 @@ export {
   type ManifestFile,
 } from "./backup/manifest.ts";
 export { sharedBackupSource, tenantBackupSource } from "./backup/sources.ts";
+export { assertFileFeatureAvailable, fileFeatureUnavailable, type FileFeature } from "./file-features.ts";
 export { restoreIntoLiveFile } from "./backup/restore-in-place.ts";
 export { processesHoldingFile } from "./backup/file-holders.ts";

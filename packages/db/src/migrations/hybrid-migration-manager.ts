@@ -62,7 +62,8 @@ interface Target {
 }
 
 /**
- * Migrates shared.sqlite and every tenant file. Tenants run in parallel on worker threads; each
+ * Migrates shared.sqlite and every tenant file (on PostgreSQL: the shared schema and every tenant
+ * schema, pg/migrate-tenant-schemas.ts). Tenants run in parallel on worker threads; each
  * tenant is all-or-nothing (one transaction, foreign keys checked before commit); failures are
  * recorded and the run goes on; a rerun skips up-to-date tenants, so it resumes where it failed.
  */
@@ -82,6 +83,16 @@ export class HybridMigrationManager {
   async runTenantMigrations(options: TenantMigrationOptions = {}): Promise<TenantMigrationReport> {
     const started = performance.now();
     const targets = await this.targets(options.tenantIds);
+    const pg = this.manager.postgres;
+    if (pg) {
+      const report = await pg.migrateTenantSchemas(targets, options);
+      const migrated = report.results.filter((result) => result.status !== "failed");
+      await recordSchemaVersions(
+        migrated.map((result) => ({ tenantId: result.tenantId, version: result.toVersion })),
+        this.manager.sharedStore(),
+      );
+      return report;
+    }
     const results: TenantMigrationResult[] = [];
     let failed = 0;
     // The control plane's copy of each file's schema version (tenant_usage.schema_version), written
@@ -140,6 +151,8 @@ export class HybridMigrationManager {
    * instead (`schemaStatusPage`), which opens no file.
    */
   async status(tenantIds?: string[]): Promise<TenantSchemaStatus[]> {
+    const pg = this.manager.postgres;
+    if (pg) return pg.tenantSchemaStatus(await this.targets(tenantIds));
     const migrations = this.manager.tenantMigrations();
     const latest = migrations.length;
     return (await this.targets(tenantIds)).map(({ tenantId, slug, path }): TenantSchemaStatus => {

@@ -318,13 +318,15 @@ export async function schemaStatusPage(options: SchemaStatusOptions = {}, store:
   return store.session("read", async (s) => {
     const { tenants, tenantUsage } = s.t;
     const only = options.tenantIds === undefined ? undefined : inArray(tenants.id, options.tenantIds);
-    const stateExpression = sql<string>`CASE WHEN ${tenantUsage.schemaVersion} IS NULL THEN 'unknown' WHEN ${tenantUsage.schemaVersion} >= ${latest} THEN 'up_to_date' ELSE 'behind' END`;
-    const grouped = await s.db
-      .select({ key: stateExpression, count: count() })
+    // Grouped by version, the state worked out here: PostgreSQL refuses a GROUP BY of a CASE with
+    // a bound parameter (each occurrence is a parameter of its own, so the two expressions differ).
+    const byVersion = await s.db
+      .select({ version: tenantUsage.schemaVersion, count: count() })
       .from(tenants)
       .leftJoin(tenantUsage, eq(tenantUsage.tenantId, tenants.id))
       .where(only)
-      .groupBy(stateExpression);
+      .groupBy(tenantUsage.schemaVersion);
+    const grouped = byVersion.map((row) => ({ key: schemaOf(row.version, latest).state, count: row.count }));
     const summary = countsOf(CONTROL_PLANE_SCHEMA_STATES, grouped);
     const where = and(only, schemaCondition(s.t, options.state, latest));
     const total = options.state === undefined ? Object.values(summary).reduce((sum, n) => sum + n, 0) : summary[options.state];

@@ -10,10 +10,17 @@ import type { ApplyResult } from "../migrations/apply-migrations.ts";
 import type { MigrationFile } from "../migrations/migration-files.ts";
 import type { MigrateOnOpenPolicy } from "../settings.ts";
 import * as pgSharedSchema from "../schema/pg/shared/index.ts";
-import { migrateTenantSchema } from "./migrate-tenant-schemas.ts";
+import type { TenantMigrationReport, TenantSchemaStatus } from "../migrations/hybrid-migration-manager.ts";
+import {
+  migrateTenantSchema,
+  migrateTenantSchemas,
+  tenantSchemaStatus,
+  type PgTenantMigrationOptions,
+  type TenantSchemaTarget,
+} from "./migrate-tenant-schemas.ts";
 import { quoteName, SHARED_SCHEMA, tenantSchemaName } from "./names.ts";
 import { checkAppRole, openSystemPool, type AppPool, type SystemPool } from "./pool.ts";
-import { applyRoles, applyRowSecurity, type PgRoles } from "./row-security.ts";
+import { applyRoles, applyRowSecurity, assertInstallerCanCreateRoles, type PgRoles } from "./row-security.ts";
 import { applySharedSchemaMigrations, pgSharedMigrations, pgTenantMigrations, readSharedSchemaVersion, readTenantSchemaVersion } from "./schema-migrations.ts";
 import { deleteTenantSchema, provisionTenantSchema } from "./tenant-schemas.ts";
 import { withSystemTransaction, withTenantTransaction, type PgTransaction } from "./transactions.ts";
@@ -114,6 +121,7 @@ export class PgEngine {
     const admin = new pg.Client({ connectionString: this.options.url, application_name: `${this.options.applicationName} (install)` });
     await admin.connect();
     try {
+      await assertInstallerCanCreateRoles(admin);
       await applyRoles(admin, this.options.roles);
       const password = new URL(this.options.url).password;
       if (password !== "") {
@@ -163,6 +171,18 @@ export class PgEngine {
     this.forgetTenant(tenantId);
     if (!outcome) throw new Error(`The deletion of tenant ${tenantId} ended without unregistering it.`);
     return outcome.value;
+  }
+
+  /** Migrates the targets' schemas (migrate-tenant-schemas.ts); a migrated tenant is checked again on its next use in this process. */
+  async migrateTenantSchemas(targets: readonly TenantSchemaTarget[], options: PgTenantMigrationOptions): Promise<TenantMigrationReport> {
+    const report = await migrateTenantSchemas(this.systemPool, targets, options);
+    for (const result of report.results) if (result.status === "applied") this.forgetTenant(result.tenantId);
+    return report;
+  }
+
+  /** The targets' schema versions, read from the schemas themselves (migrate-tenant-schemas.ts). */
+  tenantSchemaStatus(targets: readonly TenantSchemaTarget[]): Promise<TenantSchemaStatus[]> {
+    return tenantSchemaStatus(this.systemPool, targets);
   }
 
   /** Forgets what this process checked of a tenant (after it was deleted, moved or migrated elsewhere). */
