@@ -18,6 +18,7 @@ export { scanDataDirectory, type DataDirectoryScan, type TenantFileOnDisk } from
 export { DEFAULT_FILE_WORKERS } from "./file-workers/pool.ts";
 export { loadMigrations, type MigrationFile } from "./migrations/migration-files.ts";
 export { inspectTenantFile, inspectSharedFile, type FileInspection, type InspectionOptions } from "./inspection.ts";
+export { inspectTenantStore } from "./inspect-store.ts";
 export * from "./schema/index.ts";
 export * from "./credentials.ts";
 export { seedDemo, prepareDemoOnStart, demoLoginsInUse, isEmptyInstallation, DEMO_TENANTS, DEMO_ADMIN, type DemoStartReport } from "./seed/demo.ts";
