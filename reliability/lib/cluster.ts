@@ -98,8 +98,14 @@ export class Cluster implements Deployment {
           outgoing.end(answer.body);
         },
         (error: unknown) => {
-          outgoing.writeHead(502, { "content-type": "text/plain" });
-          outgoing.end(`No member answered: ${error instanceof Error ? error.message : String(error)}`);
+          if (error instanceof EveryMemberRefused) {
+            outgoing.writeHead(502, { "content-type": "text/plain" });
+            outgoing.end(error.message);
+          } else {
+            // The member died while answering: the client loses the answer, as it would had it
+            // been connected to that server itself (its write's outcome is unknown, not failed).
+            incoming.socket.destroy();
+          }
         },
       );
     });
@@ -117,20 +123,26 @@ export class Cluster implements Deployment {
    */
   private async forward(incoming: IncomingMessage): Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer }> {
     const body = await collect(incoming);
-    let lastError: unknown;
+    // This request's order of members, fixed now: other requests move `next` meanwhile.
+    const first = this.next;
+    this.next += 1;
     for (let tried = 0; tried < this.members.length; tried += 1) {
-      const member = this.members[this.next % this.members.length];
-      this.next += 1;
+      const member = this.members[(first + tried) % this.members.length];
       if (!member) continue;
       try {
         return await send(member.options.port, incoming, body);
       } catch (error) {
         if ((error as { code?: unknown }).code !== "ECONNREFUSED") throw error;
         this.rerouted += 1;
-        lastError = error;
       }
     }
-    throw lastError instanceof Error ? lastError : new Error("every member refused the connection");
+    throw new EveryMemberRefused(this.members.length);
+  }
+}
+
+class EveryMemberRefused extends Error {
+  constructor(members: number) {
+    super(`No member answered: all ${members} refused the connection.`);
   }
 }
 
