@@ -30,6 +30,7 @@ import { SecretVault } from "./secrets/secret-vault.ts";
 import { storageSettings, type StorageSettings } from "./settings.ts";
 import { PgEngine } from "./pg/pg-engine.ts";
 import { DEFAULT_ROLES, type PgRoles } from "./pg/row-security.ts";
+import { PG_TENANT_MIGRATIONS_FOLDER } from "./pg/schema-migrations.ts";
 import { TenantConnectionPool, type PoolStats, type TenantHandle, type TenantLease } from "./tenant-pool.ts";
 
 export interface HybridDatabaseOptions extends StorageSettings {
@@ -37,7 +38,12 @@ export interface HybridDatabaseOptions extends StorageSettings {
   tenantMigrationsFolder: string;
   /** PostgreSQL: the two roles the installer creates (tests name their own: roles belong to the whole server). */
   pgRoles: PgRoles;
+  /** PostgreSQL: the tenant migrations of every schema (default: the committed migrations/pg/tenant). */
+  pgTenantMigrationsFolder: string;
 }
+
+/** The tenant schemas' migration runner on PostgreSQL (HybridMigrationManager uses it). */
+export type TenantSchemaRunner = Pick<PgEngine, "migrateTenantSchemas" | "tenantSchemaStatus">;
 
 /** A lease on a tenant's storage: its SQLite handle stays open until released (nothing to hold on PostgreSQL). */
 export interface TenantPin {
@@ -79,6 +85,7 @@ export class HybridDatabaseManager {
       sharedMigrationsFolder: SHARED_MIGRATIONS_FOLDER,
       tenantMigrationsFolder: settings.tenantMigrationsDir ?? TENANT_MIGRATIONS_FOLDER,
       pgRoles: DEFAULT_ROLES,
+      pgTenantMigrationsFolder: PG_TENANT_MIGRATIONS_FOLDER,
       ...options,
     };
     const database = this.options.database;
@@ -90,6 +97,7 @@ export class HybridDatabaseManager {
             maxConnections: this.options.poolSize,
             migrateOnOpen: this.options.migrateOnOpen,
             applicationName: "sigil",
+            tenantMigrationsFolder: this.options.pgTenantMigrationsFolder,
           })
         : undefined;
     mkdirSync(this.options.dataDir, { recursive: true });
@@ -210,6 +218,12 @@ export class HybridDatabaseManager {
     } finally {
       lease.release();
     }
+  }
+
+  /** PostgreSQL's runner of tenant schema migrations; undefined on SQLite, where tenants are files. */
+  tenantSchemaRunner(): TenantSchemaRunner | undefined {
+    this.assertOpen();
+    return this.pg;
   }
 
   tenantDatabasePath(tenantId: string): string {

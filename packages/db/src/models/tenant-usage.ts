@@ -318,7 +318,10 @@ export async function schemaStatusPage(options: SchemaStatusOptions = {}, store:
   return store.session("read", async (s) => {
     const { tenants, tenantUsage } = s.t;
     const only = options.tenantIds === undefined ? undefined : inArray(tenants.id, options.tenantIds);
-    const stateExpression = sql<string>`CASE WHEN ${tenantUsage.schemaVersion} IS NULL THEN 'unknown' WHEN ${tenantUsage.schemaVersion} >= ${latest} THEN 'up_to_date' ELSE 'behind' END`;
+    // `latest` inlined (a whole number, checked): PostgreSQL groups by the expression only when the
+    // select's and the GROUP BY's are the same text, and two parameters ($1, $2) are not.
+    const latestLiteral = sql.raw(String(wholeNumber("latest", latest, 0, Number.MAX_SAFE_INTEGER)));
+    const stateExpression = sql<string>`CASE WHEN ${tenantUsage.schemaVersion} IS NULL THEN 'unknown' WHEN ${tenantUsage.schemaVersion} >= ${latestLiteral} THEN 'up_to_date' ELSE 'behind' END`;
     const grouped = await s.db
       .select({ key: stateExpression, count: count() })
       .from(tenants)

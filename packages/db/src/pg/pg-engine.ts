@@ -7,14 +7,21 @@ import type { Db, Session, Store } from "../engine/session.ts";
 import { pgTables } from "../engine/tables.ts";
 import { TenantNotFoundError, TenantSchemaOutdatedError } from "../errors.ts";
 import type { ApplyResult } from "../migrations/apply-migrations.ts";
-import type { MigrationFile } from "../migrations/migration-files.ts";
 import type { MigrateOnOpenPolicy } from "../settings.ts";
 import * as pgSharedSchema from "../schema/pg/shared/index.ts";
-import { migrateTenantSchema } from "./migrate-tenant-schemas.ts";
+import type { TenantMigrationReport, TenantSchemaStatus } from "../migrations/hybrid-migration-manager.ts";
+import { loadMigrations, type MigrationFile } from "../migrations/migration-files.ts";
+import {
+  migrateTenantSchema,
+  migrateTenantSchemas,
+  tenantSchemaStatus,
+  type PgTenantMigrationOptions,
+  type TenantSchemaTarget,
+} from "./migrate-tenant-schemas.ts";
 import { quoteName, SHARED_SCHEMA, tenantSchemaName } from "./names.ts";
 import { checkAppRole, openSystemPool, type AppPool, type SystemPool } from "./pool.ts";
 import { applyRoles, applyRowSecurity, type PgRoles } from "./row-security.ts";
-import { applySharedSchemaMigrations, pgSharedMigrations, pgTenantMigrations, readSharedSchemaVersion, readTenantSchemaVersion } from "./schema-migrations.ts";
+import { applySharedSchemaMigrations, pgSharedMigrations, readSharedSchemaVersion, readTenantSchemaVersion } from "./schema-migrations.ts";
 import { deleteTenantSchema, provisionTenantSchema } from "./tenant-schemas.ts";
 import { withSystemTransaction, withTenantTransaction, type PgTransaction } from "./transactions.ts";
 
@@ -44,6 +51,8 @@ export interface PgEngineOptions {
   readonly migrateOnOpen: MigrateOnOpenPolicy;
   /** Shown in pg_stat_activity. */
   readonly applicationName: string;
+  /** The tenant migrations every schema is provisioned and kept at (the committed ones unless a test appends some). */
+  readonly tenantMigrationsFolder: string;
 }
 
 /**
@@ -138,7 +147,17 @@ export class PgEngine {
   }
 
   tenantMigrations(): MigrationFile[] {
-    return pgTenantMigrations();
+    return loadMigrations(this.options.tenantMigrationsFolder);
+  }
+
+  /** Migrates the targets' schemas (migrate-tenant-schemas.ts): HybridMigrationManager's runner on PostgreSQL. */
+  migrateTenantSchemas(targets: readonly TenantSchemaTarget[], options: PgTenantMigrationOptions): Promise<TenantMigrationReport> {
+    return migrateTenantSchemas(this.systemPool, targets, { ...options, migrations: this.tenantMigrations() });
+  }
+
+  /** The targets' schema versions, read from the schemas themselves. */
+  tenantSchemaStatus(targets: readonly TenantSchemaTarget[]): Promise<TenantSchemaStatus[]> {
+    return tenantSchemaStatus(this.systemPool, targets, this.tenantMigrations());
   }
 
   /**
@@ -147,7 +166,9 @@ export class PgEngine {
    * the schema are committed together or not at all (tenant-schemas.ts).
    */
   async provisionTenant<T>(tenantId: string, register: () => Promise<T>): Promise<T> {
-    const result = await provisionTenantSchema(this.systemPool, this.options.roles, tenantId, (tx) => this.joinSystem(tx, register));
+    const result = await provisionTenantSchema(this.systemPool, this.options.roles, tenantId, (tx) => this.joinSystem(tx, register), {
+      migrations: this.tenantMigrations(),
+    });
     this.checkedTenants.set(tenantId, Promise.resolve());
     return result;
   }
@@ -202,7 +223,7 @@ export class PgEngine {
 
   /** docs/architecture.md (Migrations): a tenant behind the code is migrated on first use or refused; never served as is. */
   private async checkTenant(tenantId: string): Promise<void> {
-    const migrations = pgTenantMigrations();
+    const migrations = this.tenantMigrations();
     const state = await withSystemTransaction(this.systemPool, async (tx) => {
       const registered = await tx.execute(sql`SELECT 1 FROM ${sql.raw(quoteName("schema", SHARED_SCHEMA))}.tenants WHERE id = ${tenantId}`);
       if (registered.rows.length === 0) return "unregistered" as const;
