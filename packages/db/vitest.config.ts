@@ -16,6 +16,12 @@ export const BOTH_ENGINES = [
   "test/webhook-deliveries.integration.test.ts",
   "test/pagination.integration.test.ts",
   "test/demo.integration.test.ts",
+  "test/concurrency.integration.test.ts",
+  "test/quota-processes.integration.test.ts",
+  "test/guards.integration.test.ts",
+  "test/tenant-work.integration.test.ts",
+  "test/readiness.integration.test.ts",
+  "test/migrations.integration.test.ts",
 ];
 
 export default defineConfig({
