@@ -22,6 +22,9 @@ export const BOTH_ENGINES = [
   "test/tenant-work.integration.test.ts",
   "test/readiness.integration.test.ts",
   "test/migrations.integration.test.ts",
+  "test/lifecycle.integration.test.ts",
+  "test/hostile-identifiers.integration.test.ts",
+  "test/control-plane-repair.integration.test.ts",
 ];
 
 export default defineConfig({
