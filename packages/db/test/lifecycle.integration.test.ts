@@ -609,6 +609,29 @@ describe("tenant schemas (PostgreSQL)", () => {
     expect(await schemaExists(client, tenantSchemaName(again.id))).toBe(true);
   });
 
+  postgresOnlyTest("another manager (another process) that served the tenant stops serving it once deleted: its writes fail, nothing comes back", async () => {
+    const client = await admin();
+    const doomed = await tenantModel.createTenant(tenantInput("doomed"));
+    await populate(doomed);
+    const { database, pgRoles } = env.manager.options;
+    const other = new HybridDatabaseManager({ dataDir: env.dataDir, database, pgRoles });
+    const write = (name: string) =>
+      other.withTenantStore(doomed.id, (store) =>
+        store.session("write", ({ db, t }) => db.insert(t.prompts).values({ id: randomUUID(), name, template: "x" })),
+      );
+    try {
+      await write("before");
+      await tenantModel.deleteTenant(doomed.id);
+      const outcome = await rejectionOf(write("ghost"));
+      expect(outcome).toBeInstanceOf(TenantNotFoundError);
+    } finally {
+      other.close();
+      await other.whenClosed();
+    }
+    expect(await schemaExists(client, tenantSchemaName(doomed.id))).toBe(false);
+    expect(await sharedRows(client, doomed.id)).toEqual(none);
+  });
+
   postgresOnlyTest("suspend and reactivate change only the registry status; an unknown tenant is a NotFoundError and creates nothing", async () => {
     const client = await admin();
     const row = await tenantModel.createTenant(tenantInput("acme"));

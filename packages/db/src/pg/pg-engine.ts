@@ -21,9 +21,12 @@ import {
 import { quoteName, SHARED_SCHEMA, tenantSchemaName } from "./names.ts";
 import { checkAppRole, openSystemPool, type AppPool, type SystemPool } from "./pool.ts";
 import { applyRoles, applyRowSecurity, type PgRoles } from "./row-security.ts";
-import { applySharedSchemaMigrations, pgSharedMigrations, readSharedSchemaVersion, readTenantSchemaVersion } from "./schema-migrations.ts";
+import { applySharedSchemaMigrations, driverCode, pgSharedMigrations, readSharedSchemaVersion, readTenantSchemaVersion } from "./schema-migrations.ts";
 import { deleteTenantSchema, provisionTenantSchema } from "./tenant-schemas.ts";
 import { withSystemTransaction, withTenantTransaction, type PgTransaction } from "./transactions.ts";
+
+/** undefined_table and invalid_schema_name: what a tenant's statements meet once its schema was dropped. */
+const MISSING_RELATION = new Set(["42P01", "3F000"]);
 
 /** A read session: one snapshot throughout, never in conflict with a writer. */
 const READ: PgTransactionConfig = { isolationLevel: "repeatable read", accessMode: "read only" };
@@ -92,7 +95,16 @@ export class PgEngine {
   /** Tenant `tenantId`'s schema; the first use in this process checks that it is registered and current. */
   async withTenantStore<T>(tenantId: string, fn: (store: Store) => Promise<T>): Promise<T> {
     await this.ensureTenantReady(tenantId);
-    return fn(this.storesOf(tenantId).tenant);
+    try {
+      return await fn(this.storesOf(tenantId).tenant);
+    } catch (error) {
+      if (!MISSING_RELATION.has(driverCode(error) ?? "")) throw error;
+      // Another process may have deleted the tenant since this one checked it: its schema is gone.
+      // Checked again, an unregistered tenant is the TenantNotFoundError a deleted tenant is here.
+      this.forgetTenant(tenantId);
+      await this.ensureTenantReady(tenantId);
+      throw error;
+    }
   }
 
   /**
