@@ -5,7 +5,9 @@
  *
  * Options: --short (10 s load, short storms), --port N (default 3240; the suite uses this port and
  * the next, for its slow model server), --scenario load|crash|migration (repeatable; default all), --plant (plants a foreign row
- * and drops an acknowledged write before verifying: the run must fail), --rebuild, --seed N.
+ * and drops an acknowledged write before verifying: the run must fail), --rebuild, --seed N,
+ * --postgres (a private PostgreSQL and --servers N app servers on it, default 2, behind a
+ * round-robin proxy on --port; scenarios load and crash).
  * Exit code 1 on any lost write, cross-tenant row, 5xx, integrity failure or stuck execution.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -13,7 +15,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { closeSigilConnections, createSigilClient } from "@sigil/client";
-import { ensureBuild, Installation, ROOT } from "./lib/installation.ts";
+import { startPostgresServer } from "@sigil/db/bench";
+import { Cluster } from "./lib/cluster.ts";
+import { ensureBuild, Installation, ROOT, type Deployment } from "./lib/installation.ts";
+import { postgresDatabase, sqliteFiles } from "./lib/storage.ts";
 import { Ledger } from "./lib/ledger.ts";
 import { table } from "./lib/report.ts";
 import { createAnchors, createTenants } from "./lib/setup.ts";
@@ -35,17 +40,28 @@ const { values } = parseArgs({
     seed: { type: "string" },
     tenants: { type: "string", default: "50" },
     "keep-data": { type: "boolean", default: false },
+    postgres: { type: "boolean", default: false },
+    servers: { type: "string", default: "2" },
   },
 });
 
 const SCENARIOS = ["load", "crash", "migration"] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
-const chosen = (values.scenario ?? [...SCENARIOS]) as ScenarioName[];
+const chosen = (values.scenario ?? (values.postgres ? ["load", "crash"] : [...SCENARIOS])) as ScenarioName[];
 for (const name of chosen) {
   if (!SCENARIOS.includes(name)) {
     console.error(`--scenario must be one of ${SCENARIOS.join(", ")}; got ${JSON.stringify(name)}`);
     process.exit(2);
   }
+}
+if (values.postgres && chosen.includes("migration")) {
+  console.error("--scenario migration deploys a folder of SQLite tenant migrations; it does not run with --postgres.");
+  process.exit(2);
+}
+const serverCount = Number(values.servers);
+if (!Number.isInteger(serverCount) || serverCount < 1 || serverCount > 8) {
+  console.error("--servers must be a whole number from 1 to 8.");
+  process.exit(2);
 }
 const port = Number(values.port);
 const tenantCount = Number(values.tenants);
@@ -101,9 +117,14 @@ async function main(): Promise<number> {
   mkdirSync(resultsDir, { recursive: true });
   const dataDir = mkdtempSync(join(tmpdir(), "sigil-reliability-"));
   const started = performance.now();
-  console.log(`Reliability suite (${mode}), seed ${seed}, port ${port}, data ${dataDir}, results ${resultsDir}`);
+  const topology = values.postgres ? `PostgreSQL, ${serverCount} app servers behind a round-robin proxy` : "SQLite, one server";
+  console.log(`Reliability suite (${mode}, ${topology}), seed ${seed}, port ${port}, data ${dataDir}, results ${resultsDir}`);
   const build = ensureBuild(values.rebuild);
-  const installation = new Installation({ dataDir, port, logDir: resultsDir });
+  const postgres = values.postgres ? await startPostgresServer() : undefined;
+  const installation: Deployment = postgres
+    ? new Cluster({ port, members: serverCount, dataDir, logDir: resultsDir, databaseUrl: postgres.url })
+    : new Installation({ dataDir, port, logDir: resultsDir });
+  const storage = postgres ? postgresDatabase(postgres.url, join(dataDir, "verifier")) : sqliteFiles(dataDir);
   // Slow enough that a kill always finds executions running; in the short form, fast enough that
   // the storm's backlog drains in seconds (at 800 ms it took 24 s of the run's 3 minutes).
   const slowModel = await startSlowModel(port + 1, values.short ? 200 : 800);
@@ -117,7 +138,7 @@ async function main(): Promise<number> {
     const ledger = new Ledger(made, join(resultsDir, "acks.ndjson"));
     const tenants = await createAnchors(made, ledger);
     console.log(`  ${tenants.length} tenants with owner sessions and API keys in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`);
-    const ctx: ScenarioContext = { installation, tenants, ledger, dataDir, resultsDir, random: seededRandom(seed), concurrency: 12 };
+    const ctx: ScenarioContext = { installation, tenants, ledger, dataDir, storage, resultsDir, random: seededRandom(seed), concurrency: 12 };
     for (const name of chosen) {
       console.log(`▶ Scenario: ${name}`);
       const scenarioStarted = performance.now();
@@ -137,11 +158,13 @@ async function main(): Promise<number> {
     await installation.stop();
     await slowModel.close();
     await closeSigilConnections();
+    await storage.close();
+    postgres?.stop();
   }
 
   const lines = [
-    `Sigil reliability suite: ${mode}, seed ${seed}, ${tenantCount} tenants, ${new Date().toISOString()}`,
-    `command: pnpm test:reliability${values.short ? ":short" : ""}${values.plant ? " --plant" : ""}; build ${build.built ? `made (${(build.ms / 1000).toFixed(0)} s)` : "reused"}`,
+    `Sigil reliability suite: ${mode}, ${topology}, seed ${seed}, ${tenantCount} tenants, ${new Date().toISOString()}`,
+    `command: pnpm test:reliability${values.short ? ":short" : ""}${values.plant ? " --plant" : ""}${values.postgres ? ` --postgres --servers ${serverCount}` : ""}; build ${build.built ? `made (${(build.ms / 1000).toFixed(0)} s)` : "reused"}`,
     "",
     table(
       ["scenario", "figure", "value"],

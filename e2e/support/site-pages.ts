@@ -1,6 +1,6 @@
 import { createSigilClient } from "@sigil/client";
 import { expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
-import { ADMIN_URL, adminClient, DEMO, workspaceClient, workspaceUrl } from "./env.ts";
+import { adminClient, adminUrl, DEMO, PORT, workspaceClient, workspaceUrl } from "./env.ts";
 import { signInOnPage } from "./pages.ts";
 
 /**
@@ -74,12 +74,17 @@ export interface SiteArea {
   pages: Record<string, PagePath>;
 }
 
-export const SITE_AREAS: SiteArea[] = [
-  { name: "workspace", origin: workspaceUrl("acme", ""), signIn: DEMO.acme, pages: WORKSPACE_PAGES },
-  { name: "workspace signed out", origin: workspaceUrl("acme", ""), signIn: null, pages: WORKSPACE_PUBLIC_PAGES },
-  { name: "admin", origin: ADMIN_URL, signIn: DEMO.admin, pages: ADMIN_PAGES },
-  { name: "admin signed out", origin: ADMIN_URL, signIn: null, pages: ADMIN_PUBLIC_PAGES },
-];
+/** The areas on the e2e web server at `port` (env.ts: PORT, or POSTGRES_PORT). */
+export function siteAreas(port = PORT): SiteArea[] {
+  return [
+    { name: "workspace", origin: workspaceUrl("acme", "", port), signIn: DEMO.acme, pages: WORKSPACE_PAGES },
+    { name: "workspace signed out", origin: workspaceUrl("acme", "", port), signIn: null, pages: WORKSPACE_PUBLIC_PAGES },
+    { name: "admin", origin: adminUrl(port), signIn: DEMO.admin, pages: ADMIN_PAGES },
+    { name: "admin signed out", origin: adminUrl(port), signIn: null, pages: ADMIN_PUBLIC_PAGES },
+  ];
+}
+
+export const SITE_AREAS: SiteArea[] = siteAreas();
 
 export function resolvePath(path: PagePath, data: SiteData): string {
   return typeof path === "string" ? path : path(data);
@@ -87,10 +92,10 @@ export function resolvePath(path: PagePath, data: SiteData): string {
 
 /**
  * A prompt, an execution of it (finished), a file, a deployment, a pending invitation and an API
- * key on acme, and a system API key: every list of the site has a row.
+ * key on acme, and a system API key: every list of the site has a row. `port`: which e2e web server.
  */
-export async function createSiteData(): Promise<SiteData> {
-  const acme = await workspaceClient("acme");
+export async function createSiteData(port = PORT): Promise<SiteData> {
+  const acme = await workspaceClient("acme", port);
   const stamp = Date.now().toString(36);
   const prompt = await acme.prompts.create.mutate({ name: `Site check ${stamp}`, description: "Greets a customer", template: "Hello {{customer}}!" });
   const execution = await acme.executions.create.mutate({ promptId: prompt.id, input: { customer: "Ada" }, provider: "template" });
@@ -99,13 +104,13 @@ export async function createSiteData(): Promise<SiteData> {
   await acme.deployments.create.mutate({ name: `site-check-${stamp}`, promptId: prompt.id, provider: "template", model: "mustache" });
   const invitation = await acme.users.invite.mutate({ email: `site-check-${stamp}@acme.test`, name: "Site Check", role: "viewer" });
   const member = await acme.users.invite.mutate({ email: `site-check-member-${stamp}@acme.test`, name: "Site Member", role: "user" });
-  await createSigilClient({ url: workspaceUrl("acme").replace(/\/$/, "") }).auth.acceptInvitation.mutate({
+  await createSigilClient({ url: workspaceUrl("acme", "", port) }).auth.acceptInvitation.mutate({
     token: member.invitationToken,
     password: "site-member-password",
   });
   const reset = await acme.users.resetPassword.mutate({ id: member.user.id });
   await acme.apiKeys.create.mutate({ name: `site-check-${stamp}`, scopes: ["prompts:read", "executions:run"] });
-  const admin = await adminClient();
+  const admin = await adminClient(port);
   await admin.admin.createApiKey.mutate({ name: `site-check-${stamp}` });
   const tenants = await admin.tenants.list.query({ search: "acme" });
   const tenant = tenants.tenants.find((candidate) => candidate.slug === "acme");

@@ -27,6 +27,9 @@ export const BOTH_ENGINES = [
   "test/control-plane-repair.integration.test.ts",
 ];
 
+/** Tests of the PostgreSQL benches: they need the run's server, like test/pg. */
+const POSTGRES_ONLY_BENCH_TESTS = ["bench/row-security-cost.integration.test.ts"];
+
 export default defineConfig({
   test: {
     // Integration tests open real SQLite files and spawn child processes and worker threads.
@@ -36,13 +39,17 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "sqlite", include: ["src/**/*.test.ts", "test/**/*.test.ts", "bench/**/*.test.ts"], exclude: ["test/pg/**"] },
+        test: {
+          name: "sqlite",
+          include: ["src/**/*.test.ts", "test/**/*.test.ts", "bench/**/*.test.ts"],
+          exclude: ["test/pg/**", ...POSTGRES_ONLY_BENCH_TESTS],
+        },
       },
       {
         extends: true,
         test: {
           name: "postgres",
-          include: ["test/pg/**/*.test.ts", ...BOTH_ENGINES],
+          include: ["test/pg/**/*.test.ts", ...POSTGRES_ONLY_BENCH_TESTS, ...BOTH_ENGINES],
           env: { SIGIL_TEST_ENGINE: "postgres" },
           // One PostgreSQL for the run (README: Testing with PostgreSQL).
           globalSetup: ["test/support/postgres-global-setup.ts"],

@@ -37,7 +37,27 @@ export interface InstallationOptions {
   port: number;
   /** Where the launcher's and the servers' output goes (one file per start). */
   logDir: string;
+  /** The log files' prefix (default `start`): `<prefix>-N.log`. */
+  logName?: string;
   env?: Record<string, string>;
+}
+
+/**
+ * What the scenarios run against: one installation (`pnpm start` on SQLite files) or a cluster of
+ * them on one PostgreSQL behind a proxy (lib/cluster.ts). `options.port` is where clients connect.
+ */
+export interface Deployment {
+  readonly options: { readonly port: number };
+  tenantUrl(slug: string): string;
+  readonly adminUrl: string;
+  /** Starts whatever is not running and waits until it answers. */
+  start(extraEnv?: Record<string, string>): Promise<{ ms: number }>;
+  stop(): Promise<void>;
+  /** kill -9 of a server's web server and worker (on a cluster, one server in turn). */
+  crash(): Promise<void>;
+  /** The web server and worker of every running server. */
+  servers(): ServerProcesses[];
+  logPath(): string;
 }
 
 export interface ServerProcesses {
@@ -75,7 +95,7 @@ export function suiteEnvironment(options: InstallationOptions): Record<string, s
   };
 }
 
-export class Installation {
+export class Installation implements Deployment {
   private launcher: ChildProcess | undefined;
   private log: WriteStream | undefined;
   private starts = 0;
@@ -100,7 +120,7 @@ export class Installation {
     if (this.launcher) throw new Error("The installation is already running.");
     const started = performance.now();
     this.starts += 1;
-    this.log = createWriteStream(join(this.options.logDir, `start-${this.starts}.log`));
+    this.log = createWriteStream(this.logPath());
     const launcher = spawn(process.execPath, ["scripts/start.mjs", "--skip-build"], {
       cwd: ROOT,
       env: { ...process.env, ...suiteEnvironment({ ...this.options, env: { ...this.options.env, ...extraEnv } }) },
@@ -121,7 +141,16 @@ export class Installation {
   }
 
   logPath(): string {
-    return join(this.options.logDir, `start-${this.starts}.log`);
+    return join(this.options.logDir, `${this.options.logName ?? "start"}-${this.starts}.log`);
+  }
+
+  get running(): boolean {
+    return this.launcher !== undefined;
+  }
+
+  servers(): ServerProcesses[] {
+    const processes = this.processes();
+    return processes ? [processes] : [];
   }
 
   /** The web server's and the worker's pids (children of the launcher), once both run. */

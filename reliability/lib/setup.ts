@@ -5,7 +5,7 @@
  * (lib/slow-model.ts) and the "anchor" prompt that executions run on.
  */
 import { createSigilClient, signIn } from "@sigil/client";
-import { ADMIN, type Installation } from "./installation.ts";
+import { ADMIN, type Deployment } from "./installation.ts";
 import type { Ledger } from "./ledger.ts";
 import type { LoadTenant } from "./workload.ts";
 
@@ -17,14 +17,14 @@ export function tenantSlug(index: number): string {
   return `rel-${String(index).padStart(2, "0")}`;
 }
 
-export async function adminClient(installation: Installation) {
+export async function adminClient(installation: Deployment) {
   const url = `http://localhost:${installation.options.port}`;
   const { cookie } = await signIn({ url, admin: true, email: ADMIN.email, password: ADMIN.password });
   return createSigilClient({ url, admin: true, cookie });
 }
 
 /** Creates `count` tenants, eight at a time (each owner's password is hashed with scrypt). */
-export async function createTenants(installation: Installation, count: number, slowModelUrl: string): Promise<Omit<LoadTenant, "anchorPromptId">[]> {
+export async function createTenants(installation: Deployment, count: number, slowModelUrl: string): Promise<Omit<LoadTenant, "anchorPromptId">[]> {
   const admin = await adminClient(installation);
   const made: Omit<LoadTenant, "anchorPromptId">[] = [];
   const indexes = Array.from({ length: count }, (_, i) => i);

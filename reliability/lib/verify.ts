@@ -6,8 +6,8 @@
  * another tenant, nothing nobody wrote. `compare` is pure, so the suite can prove on planted data
  * that it does fail (selfCheck in run.ts).
  */
-import { inspectSharedFile, inspectTenantFile } from "@sigil/db";
 import { callProcedure, dataOf } from "./api.ts";
+import type { StoredData } from "./storage.ts";
 import type { Ledger, TenantLedger } from "./ledger.ts";
 import type { LoadTenant } from "./workload.ts";
 
@@ -123,19 +123,18 @@ export async function observeThroughApi(tenant: LoadTenant): Promise<Observation
   return { prompts, executions };
 }
 
-/** The same from the tenant's file, read-only, with its integrity check when asked. */
-export function observeFile(dataDir: string, tenant: LoadTenant, integrity: boolean): Observation & { integrity: string[] } {
-  const seen = inspectTenantFile(dataDir, tenant.id, { integrity, tables: ["prompts", "prompt_versions", "executions"] });
+/** The same from what the tenant's store holds (its file, read-only, or its PostgreSQL schema). */
+export async function observeStored(storage: StoredData, tenant: LoadTenant): Promise<Observation> {
+  const rows = await storage.rows(tenant.id, ["prompts", "prompt_versions", "executions"]);
   const versions = new Map<string, number>();
-  for (const row of seen.rows.prompt_versions ?? []) {
+  for (const row of rows.prompt_versions ?? []) {
     const id = String(row.prompt_id);
     versions.set(id, (versions.get(id) ?? 0) + 1);
   }
   return {
-    prompts: (seen.rows.prompts ?? []).map((row) => ({ id: String(row.id), name: String(row.name) })),
+    prompts: (rows.prompts ?? []).map((row) => ({ id: String(row.id), name: String(row.name) })),
     versions,
-    executions: (seen.rows.executions ?? []).map((row) => ({ id: String(row.id), status: String(row.status) })),
-    integrity: seen.integrity,
+    executions: (rows.executions ?? []).map((row) => ({ id: String(row.id), status: String(row.status) })),
   };
 }
 
@@ -146,9 +145,9 @@ export interface Verification {
   executionsByStatus: Record<string, number>;
 }
 
-/** Verifies every tenant through the API and its file; `integrity` also runs integrity_check on every file and shared.sqlite. */
+/** Verifies every tenant through the API and its store; `integrity` also runs the engine's integrity check where it has one. */
 export async function verifyAll(
-  dataDir: string,
+  storage: StoredData,
   tenants: readonly LoadTenant[],
   ledger: Ledger,
   options: { integrity: boolean; noRunning: boolean },
@@ -160,11 +159,12 @@ export async function verifyAll(
   for (const tenant of tenants) {
     const book = ledger.of(tenant);
     const api = await observeThroughApi(tenant);
-    const file = observeFile(dataDir, tenant, options.integrity);
+    const file = await observeStored(storage, tenant);
     findings.push(...compare(ledger, book, api, "api"), ...compare(ledger, book, file, "file"));
-    if (options.integrity) {
+    const integrity = options.integrity ? await storage.integrity(tenant.id) : null;
+    if (integrity) {
       integrityChecked += 1;
-      if (file.integrity.join("\n") !== "ok") findings.push({ kind: "integrity", tenant: tenant.slug, channel: "file", detail: file.integrity.join("; ") });
+      if (integrity.join("\n") !== "ok") findings.push({ kind: "integrity", tenant: tenant.slug, channel: "file", detail: integrity.join("; ") });
     }
     for (const execution of file.executions) {
       executionsByStatus[execution.status] = (executionsByStatus[execution.status] ?? 0) + 1;
@@ -186,20 +186,20 @@ export async function verifyAll(
         [...book.prompts.values()].reduce((a, p) => a + p.unknownUpdates + (p.deletion === "unknown" ? 1 : 0), 0),
     });
   }
-  if (options.integrity) {
+  const shared = options.integrity ? await storage.sharedIntegrity() : null;
+  if (shared) {
     integrityChecked += 1;
-    const shared = inspectSharedFile(dataDir, { integrity: true }).integrity;
     if (shared.join("\n") !== "ok") findings.push({ kind: "integrity", tenant: "(shared.sqlite)", channel: "file", detail: shared.join("; ") });
   }
   return { findings, counts, integrityChecked, executionsByStatus };
 }
 
-/** Executions `running` and `pending` over every tenant file (read-only), with the running ones' ids. */
-export function executionStates(dataDir: string, tenants: readonly LoadTenant[]): { running: string[]; pending: number } {
+/** Executions `running` and `pending` over every tenant's store (read-only), with the running ones' ids. */
+export async function executionStates(storage: StoredData, tenants: readonly LoadTenant[]): Promise<{ running: string[]; pending: number }> {
   const running: string[] = [];
   let pending = 0;
   for (const tenant of tenants) {
-    for (const row of inspectTenantFile(dataDir, tenant.id, { tables: ["executions"] }).rows.executions ?? []) {
+    for (const row of (await storage.rows(tenant.id, ["executions"])).executions ?? []) {
       if (row.status === "running") running.push(String(row.id));
       if (row.status === "pending") pending += 1;
     }

@@ -1,13 +1,17 @@
-import type { Installation } from "../lib/installation.ts";
+import type { Deployment } from "../lib/installation.ts";
+import type { StoredData } from "../lib/storage.ts";
 import type { Ledger } from "../lib/ledger.ts";
 import type { LoadTenant } from "../lib/workload.ts";
 
 /** What every scenario gets: the running installation, its tenants and the shared ledger. */
 export interface ScenarioContext {
-  installation: Installation;
+  installation: Deployment;
   tenants: LoadTenant[];
   ledger: Ledger;
+  /** The data directory (SQLite files, and the migration scenario's fixture); on PostgreSQL the first server's. */
   dataDir: string;
+  /** What the installation stored, read beside its API. */
+  storage: StoredData;
   resultsDir: string;
   random: () => number;
   concurrency: number;

@@ -45,14 +45,14 @@ export async function crashScenario(ctx: ScenarioContext, stormMs: number): Prom
     await sleep(stormMs);
     await ctx.installation.crash();
     // What the dead worker held: these must leave `running` once the restarted worker recovers.
-    const held = new Set(executionStates(ctx.dataDir, ctx.tenants).running);
+    const held = new Set((await executionStates(ctx.storage, ctx.tenants)).running);
     try {
       restarts.push((await ctx.installation.start()).ms);
     } catch (error) {
       problems.push(`restart ${kill} failed: ${error instanceof Error ? error.message : String(error)}`);
       break;
     }
-    const recoveredMs = await waitUntil(() => !executionStates(ctx.dataDir, ctx.tenants).running.some((id) => held.has(id)), RECOVERY_BOUND_MS);
+    const recoveredMs = await waitUntil(async () => !(await executionStates(ctx.storage, ctx.tenants)).running.some((id) => held.has(id)), RECOVERY_BOUND_MS);
     kills.push({ runningAtKill: held.size, recoveredMs });
     if (recoveredMs === null)
       problems.push(`kill ${kill}: executions the killed worker held were still running ${RECOVERY_BOUND_MS / 1000} s after the restart`);
@@ -62,15 +62,15 @@ export async function crashScenario(ctx: ScenarioContext, stormMs: number): Prom
   const stormTotalMs = performance.now() - started;
 
   // Recovery: eventually no execution is `running` (and none left `pending`, once the worker caught up).
-  let state = executionStates(ctx.dataDir, ctx.tenants);
-  const settledMs = await waitUntil(() => {
-    state = executionStates(ctx.dataDir, ctx.tenants);
+  let state = await executionStates(ctx.storage, ctx.tenants);
+  const settledMs = await waitUntil(async () => {
+    state = await executionStates(ctx.storage, ctx.tenants);
     return state.running.length === 0 && state.pending === 0;
   }, RECOVERY_BOUND_MS);
   if (settledMs === null)
     problems.push(`${state.running.length} running and ${state.pending} pending executions ${RECOVERY_BOUND_MS / 1000} s after the storm`);
 
-  const verification = await verifyAll(ctx.dataDir, ctx.tenants, ctx.ledger, { integrity: true, noRunning: true });
+  const verification = await verifyAll(ctx.storage, ctx.tenants, ctx.ledger, { integrity: true, noRunning: true });
   const figures = loadFigures(
     records.filter((r) => typeof r.status === "number"),
     stormTotalMs,
@@ -110,9 +110,9 @@ export async function crashScenario(ctx: ScenarioContext, stormMs: number): Prom
 }
 
 /** Polls `done` every 250 ms; the time it took, or null when `boundMs` passed first. */
-async function waitUntil(done: () => boolean, boundMs: number): Promise<number | null> {
+async function waitUntil(done: () => Promise<boolean>, boundMs: number): Promise<number | null> {
   const started = performance.now();
-  while (!done()) {
+  while (!(await done())) {
     if (performance.now() - started > boundMs) return null;
     await sleep(250);
   }

@@ -108,7 +108,7 @@ export async function migrationScenario(ctx: ScenarioContext, phaseMs: number): 
   const after = new Workload({ phase: "after-deploy", tenants: ctx.tenants, ledger: ctx.ledger, concurrency: ctx.concurrency, random: ctx.random, mix });
   const afterRecords = await after.runFor(phaseMs);
   const afterFigures = loadFigures(afterRecords, phaseMs);
-  const verification = await verifyAll(ctx.dataDir, ctx.tenants, ctx.ledger, { integrity: true, noRunning: false });
+  const verification = await verifyAll(ctx.storage, ctx.tenants, ctx.ledger, { integrity: true, noRunning: false });
 
   const migrationMs = [...cli.tenants.values()]
     .filter((t) => t.applied)

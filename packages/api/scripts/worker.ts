@@ -22,7 +22,7 @@
  * signal file and by the index's next due time; one log line per attempt.
  */
 import "./default-data-dir.ts";
-import { HybridDatabaseManager, InvalidSettingError } from "@sigil/db";
+import { fileFeatureUnavailable, HybridDatabaseManager, InvalidSettingError } from "@sigil/db";
 import { readServerSettings, type ServerSettings, type WorkerSettings } from "../src/server-settings.ts";
 import { startApiServer } from "../src/http/node-server.ts";
 import { logger, startObservability } from "../src/observability/index.ts";
@@ -184,8 +184,10 @@ const usageRefresh = startUsageRefresh({
   onError: (error) => logger().error({ err: error }, "measuring tenant files failed"),
 });
 const backup = settings.backup;
+// BACKUP_DIR on an installation whose data is not in files (PostgreSQL): no schedule, and the log says why.
+const backupsUnavailable = fileFeatureUnavailable("backups", manager);
 const backupSchedule =
-  backup.dir === null
+  backup.dir === null || backupsUnavailable !== null
     ? undefined
     : startBackupSchedule({
         dir: backup.dir,
@@ -198,7 +200,9 @@ const backupSchedule =
 logger().info(
   backup.dir === null
     ? "Scheduled backups: off (BACKUP_DIR is not set)."
-    : `Scheduled backups: every ${backup.intervalMs / 60_000} min into ${backup.dir}, keeping ${backup.retention} set(s).`,
+    : backupsUnavailable !== null
+      ? `Scheduled backups: off (BACKUP_DIR is ignored). ${backupsUnavailable}`
+      : `Scheduled backups: every ${backup.intervalMs / 60_000} min into ${backup.dir}, keeping ${backup.retention} set(s).`,
 );
 logger().info(
   `Worker ${worker.id}: woken by new executions, polling every ${worker.pollIntervalMs} ms (concurrency ${worker.concurrency}, ` +

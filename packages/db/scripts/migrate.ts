@@ -1,11 +1,12 @@
 /**
- * `pnpm db:migrate [--concurrency N] [--tenant <slug>]…`: migrates shared.sqlite, then every
- * tenant file (or the named ones) in parallel, printing one line per tenant and a summary.
+ * `pnpm db:migrate [--concurrency N] [--tenant <slug>]…`: migrates shared.sqlite (on PostgreSQL:
+ * installs the roles, the shared schema and its row-level security), then every tenant file or
+ * schema (or the named ones) in parallel, printing one line per tenant and a summary.
  * Exits 1 if any tenant failed; rerun after fixing to resume (up-to-date tenants are skipped).
  */
 import "./default-data-dir.ts";
 import { parseArgs } from "node:util";
-import { HybridDatabaseManager, HybridMigrationManager, sealPlainSecrets } from "../src/index.ts";
+import { HybridDatabaseManager, HybridMigrationManager, MigrationFailedError, sealPlainSecrets } from "../src/index.ts";
 import { tenantIdsFromSlugs } from "./tenant-arguments.ts";
 
 const { values } = parseArgs({
@@ -24,8 +25,18 @@ if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency 
 const manager = HybridDatabaseManager.getInstance();
 console.log(`Data directory: ${manager.options.dataDir}`);
 const migrator = new HybridMigrationManager(manager);
-const shared = await migrator.runSharedMigrations();
-console.log(`shared.sqlite: ${shared.applied > 0 ? `applied ${shared.applied}, now at v${shared.toVersion}` : `up to date (v${shared.toVersion})`}`);
+let shared: Awaited<ReturnType<typeof migrator.runSharedMigrations>>;
+try {
+  shared = await migrator.runSharedMigrations();
+} catch (error) {
+  // A refusal that explains itself (the PostgreSQL installer's role, a failed migration) needs no stack.
+  if (!(error instanceof MigrationFailedError)) throw error;
+  console.error(error.message);
+  manager.close();
+  process.exit(1);
+}
+const sharedLabel = manager.engine === "postgres" ? "Shared schema (PostgreSQL)" : "shared.sqlite";
+console.log(`${sharedLabel}: ${shared.applied > 0 ? `applied ${shared.applied}, now at v${shared.toVersion}` : `up to date (v${shared.toVersion})`}`);
 // Secrets saved before encryption at rest are sealed once; the first run creates the key file.
 const sealed = await sealPlainSecrets(manager);
 if (sealed > 0) console.log(`Secrets: encrypted ${sealed} setting(s) stored in plain text.`);

@@ -289,7 +289,7 @@ async function storageFacts(
   slug: string,
   migrations: MigrationFile[],
 ): Promise<{ schemaVersion: number; databaseBytes: number }> {
-  const schemas = manager.tenantSchemaRunner();
+  const schemas = manager.postgres;
   if (schemas) {
     const [status] = await schemas.tenantSchemaStatus([{ tenantId, slug }]);
     if (!status || status.state === "missing") throw new TenantDatabaseMissingError(tenantId);

@@ -17,7 +17,8 @@ export type SigilDbErrorCode =
   | "MIGRATION_FAILED"
   | "PROVISIONING_FAILED"
   | "QUOTA_EXCEEDED"
-  | "ARCHIVE_REFUSED";
+  | "ARCHIVE_REFUSED"
+  | "NOT_ON_THIS_ENGINE";
 
 export class SigilDbError extends Error {
   readonly code: SigilDbErrorCode;
@@ -191,6 +192,17 @@ export class SecretUnreadableError extends SigilDbError {
 export class TenantArchiveError extends SigilDbError {
   constructor(message: string, options?: { cause?: unknown }) {
     super("ARCHIVE_REFUSED", message, options);
+  }
+}
+
+/**
+ * A feature that works on SQLite's files (file backups, a file's PRAGMAs) was asked of an
+ * installation on PostgreSQL: the request is understood, but it does not apply here. The message
+ * says so and what to use instead.
+ */
+export class NotOnThisEngineError extends SigilDbError {
+  constructor(message: string) {
+    super("NOT_ON_THIS_ENGINE", message);
   }
 }
 

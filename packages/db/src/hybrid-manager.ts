@@ -42,9 +42,6 @@ export interface HybridDatabaseOptions extends StorageSettings {
   pgTenantMigrationsFolder: string;
 }
 
-/** The tenant schemas' migration runner on PostgreSQL (HybridMigrationManager uses it). */
-export type TenantSchemaRunner = Pick<PgEngine, "migrateTenantSchemas" | "tenantSchemaStatus">;
-
 /** A lease on a tenant's storage: its SQLite handle stays open until released (nothing to hold on PostgreSQL). */
 export interface TenantPin {
   release(): void;
@@ -177,6 +174,11 @@ export class HybridDatabaseManager {
     }
   }
 
+  /** The PostgreSQL engine, for the runners that have a PostgreSQL twin (migrations/hybrid-migration-manager.ts); undefined on SQLite. */
+  get postgres(): PgEngine | undefined {
+    return this.pg;
+  }
+
   /** Which engine holds the data (DATABASE_URL). */
   get engine(): "sqlite" | "postgres" {
     return this.pg ? "postgres" : "sqlite";
@@ -218,12 +220,6 @@ export class HybridDatabaseManager {
     } finally {
       lease.release();
     }
-  }
-
-  /** PostgreSQL's runner of tenant schema migrations; undefined on SQLite, where tenants are files. */
-  tenantSchemaRunner(): TenantSchemaRunner | undefined {
-    this.assertOpen();
-    return this.pg;
   }
 
   tenantDatabasePath(tenantId: string): string {

@@ -19,6 +19,7 @@ export { missingInstallation } from "./installation.ts";
 export { DEFAULT_FILE_WORKERS } from "./file-workers/pool.ts";
 export { loadMigrations, type MigrationFile } from "./migrations/migration-files.ts";
 export { inspectTenantFile, inspectSharedFile, type FileInspection, type InspectionOptions } from "./inspection.ts";
+export { inspectTenantStore } from "./inspect-store.ts";
 export * from "./schema/index.ts";
 export * from "./credentials.ts";
 export { seedDemo, prepareDemoOnStart, demoLoginsInUse, isEmptyInstallation, DEMO_TENANTS, DEMO_ADMIN, type DemoStartReport } from "./seed/demo.ts";
@@ -59,5 +60,6 @@ export {
   type ManifestFile,
 } from "./backup/manifest.ts";
 export { sharedBackupSource, tenantBackupSource } from "./backup/sources.ts";
+export { assertFileFeatureAvailable, fileFeatureUnavailable, type FileFeature } from "./file-features.ts";
 export { restoreIntoLiveFile } from "./backup/restore-in-place.ts";
 export { processesHoldingFile } from "./backup/file-holders.ts";

@@ -26,14 +26,13 @@ class ProbeRollback extends Error {}
  */
 export async function probeSharedWrite(timeoutMs: number, manager = HybridDatabaseManager.getInstance()): Promise<void> {
   const bound = Math.max(0, Math.floor(timeoutMs));
-  // SQLite: a "read" session, so the store does not take the write lock itself (that would wait the
-  // full busy timeout): the UPDATE takes it, under the probe's own timeout, and the rollback undoes
-  // it. PostgreSQL's read sessions are read-only transactions, and its system writes take no lock
-  // before their statements: there the UPDATE waits for the row's lock under lock_timeout.
-  const mode = manager.engine === "postgres" ? "write" : "read";
+  // On SQLite a "read" session, so the store does not take the write lock itself (that would wait
+  // the full busy timeout): the UPDATE takes it, under the probe's own timeout, and the rollback
+  // undoes it. PostgreSQL's read sessions are READ ONLY transactions, which refuse the UPDATE; its
+  // write sessions take no lock before the first statement.
   const probe = manager
     .sharedStore()
-    .session(mode, async (s) => {
+    .session(manager.engine === "postgres" ? "write" : "read", async (s) => {
       await writeUnderTimeout(s, bound, manager.options.busyTimeoutMs);
       throw new ProbeRollback();
     })

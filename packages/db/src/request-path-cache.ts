@@ -1,4 +1,7 @@
-import type { SharedDatabase } from "./connection.ts";
+import { sql } from "drizzle-orm";
+import { rawRows } from "./engine/raw.ts";
+import type { Session } from "./engine/session.ts";
+import { sqliteConnectionOf } from "./engine/sqlite-store.ts";
 import { inSharedSession } from "./models/guard-statements.ts";
 import { HybridDatabaseManager } from "./hybrid-manager.ts";
 import { findApiKeyForAuthentication } from "./models/authentication-lookups.ts";
@@ -9,10 +12,11 @@ import type { SqliteConnection } from "./sqlite-file.ts";
 
 /**
  * The reads every API request makes before its procedure runs (the tenant in the registry, the
- * API key and its owner), cached per process and per shared.sqlite connection.
+ * API key and its owner), cached per process and per shared.sqlite connection (on PostgreSQL, per
+ * process).
  *
- * Staleness is impossible rather than bounded: each lookup first reads `cache_generation` (one
- * prepared statement on a page that is always in memory, schema/shared/control-plane.ts), which
+ * Staleness is impossible rather than bounded: each lookup first reads `cache_generation` (on
+ * SQLite one prepared statement on a page that is always in memory, schema/shared/control-plane.ts), which
  * triggers move in the same transaction as any change to a tenant, a user, or what decides an API
  * key's validity (shared migration 0005), whichever process or tool makes it. A moved counter
  * drops every entry. Misses are not cached (a probe of unknown slugs cannot fill memory), and at
@@ -27,32 +31,47 @@ export interface ApiKeyWithOwner {
 }
 
 interface CacheState {
-  readGeneration: () => number;
   generation: number;
   tenants: Map<string, TenantRow>;
   apiKeys: Map<string, ApiKeyWithOwner>;
 }
 
-const states = new WeakMap<SqliteConnection, CacheState>();
+/** One state per shared.sqlite connection, and one for the PostgreSQL engine's shared store. */
+const states = new WeakMap<object, CacheState>();
+const generationStatements = new WeakMap<SqliteConnection, () => number>();
 
-function stateFor(db: SharedDatabase): CacheState {
-  let state = states.get(db.$client);
+function stateFor(key: object): CacheState {
+  let state = states.get(key);
   if (!state) {
-    const statement = db.$client.prepare<[], [number]>("SELECT value FROM cache_generation WHERE id = 1");
-    // raw() on each read: the statement cache hands the same statement to anyone preparing this
-    // text, in the default mode (statement-cache.ts). No row (a database migrated by hand to an
-    // older schema): every lookup is a miss.
-    const readGeneration = () => statement.raw().get()?.[0] ?? Number.NaN;
-    state = { readGeneration, generation: Number.NaN, tenants: new Map(), apiKeys: new Map() };
-    states.set(db.$client, state);
+    state = { generation: Number.NaN, tenants: new Map(), apiKeys: new Map() };
+    states.set(key, state);
   }
   return state;
 }
 
-/** The state of the current connection, emptied first if the generation moved. */
-function freshState(): CacheState {
-  const state = stateFor(HybridDatabaseManager.getInstance().getSharedDatabase());
-  const generation = state.readGeneration();
+/** The counter as `session` sees it; NaN without its row (a database migrated by hand to an older schema): every lookup is a miss. */
+async function readGeneration(session: Session): Promise<{ key: object; generation: number }> {
+  if (session.engine === "postgres") {
+    // bigint arrives as a string from raw SQL on PostgreSQL.
+    const [row] = await rawRows<{ value: string | number }>(session, sql`SELECT value FROM ${session.t.cacheGeneration} WHERE id = 1`);
+    return { key: HybridDatabaseManager.getInstance().sharedStore(), generation: row === undefined ? Number.NaN : Number(row.value) };
+  }
+  const connection = sqliteConnectionOf(session);
+  let read = generationStatements.get(connection);
+  if (!read) {
+    const statement = connection.prepare<[], [number]>("SELECT value FROM cache_generation WHERE id = 1");
+    // raw() on each read: the statement cache hands the same statement to anyone preparing this
+    // text, in the default mode (statement-cache.ts).
+    read = () => statement.raw().get()?.[0] ?? Number.NaN;
+    generationStatements.set(connection, read);
+  }
+  return { key: connection, generation: read() };
+}
+
+/** The state of the session's database, emptied first if the generation moved. */
+async function freshState(session: Session): Promise<CacheState> {
+  const { key, generation } = await readGeneration(session);
+  const state = stateFor(key);
   if (generation !== state.generation || Number.isNaN(generation)) {
     state.tenants.clear();
     state.apiKeys.clear();

@@ -22,12 +22,18 @@ export interface TempInstallation {
  * A fresh installation configured as the process-wide manager: a temp data directory and, when
  * SIGIL_TEST_ENGINE=postgres (the vitest project "postgres"), a PostgreSQL database of its own on
  * the run's server with roles named for it; the shared schema is migrated either way.
+ * `processWide: false` leaves the process-wide manager alone (a second installation beside it).
  */
-export async function useTempDataDir(options: Partial<HybridDatabaseOptions> = {}): Promise<TempInstallation> {
+export async function useTempDataDir(
+  options: Partial<HybridDatabaseOptions> = {},
+  { processWide = true }: { processWide?: boolean } = {},
+): Promise<TempInstallation> {
   const dataDir = mkdtempSync(join(tmpdir(), "sigil-test-"));
   const database = testEngine() === "postgres" ? await createTestDatabase() : undefined;
   const pgRoles = database ? { app: database.roleName("app"), system: database.roleName("system") } : undefined;
-  const manager = HybridDatabaseManager.configure({
+  const manager = (
+    processWide ? HybridDatabaseManager.configure.bind(HybridDatabaseManager) : (o: Partial<HybridDatabaseOptions>) => new HybridDatabaseManager(o)
+  )({
     dataDir,
     tenantCacheSize: 8,
     ...(database && pgRoles ? { database: { engine: "postgres", url: database.url() }, pgRoles } : {}),

@@ -1,4 +1,4 @@
-import { HybridDatabaseManager, tenantBackupModel, tenantModel, type TenantBackupRow, type TenantRow } from "@sigil/db";
+import { fileFeatureUnavailable, HybridDatabaseManager, tenantBackupModel, tenantModel, type TenantBackupRow, type TenantRow } from "@sigil/db";
 import { TRPCError } from "@trpc/server";
 import { backupSettings } from "../server-settings.ts";
 import { defaultBackupDir, runBackup } from "./backups.ts";
@@ -21,11 +21,13 @@ function toPublicBackup(row: TenantBackupRow | null): PublicBackup | null {
     : { takenAt: row.takenAt, outcome: row.outcome, bytes: row.bytes, sha256: row.sha256, reused: row.reused, setPath: row.setPath, error: row.error };
 }
 
-/** Where "back up now" writes and what the worker's schedule is. */
+/** Where "back up now" writes and what the worker's schedule is; `unavailable`: why backups do not apply here (null when they do). */
 export function backupTarget() {
   const settings = backupSettings();
+  const manager = HybridDatabaseManager.getInstance();
   return {
-    dir: settings.dir ?? defaultBackupDir(HybridDatabaseManager.getInstance().options.dataDir),
+    unavailable: fileFeatureUnavailable("backups", manager),
+    dir: settings.dir ?? defaultBackupDir(manager.options.dataDir),
     scheduled: settings.dir !== null,
     intervalMs: settings.intervalMs,
     retention: settings.retention,
@@ -51,10 +53,14 @@ export async function backupOverview() {
   };
 }
 
-/** One tenant's latest backup and latest good one. */
+/** One tenant's latest backup and latest good one; `unavailable`: why backups do not apply here (null when they do). */
 export async function tenantBackupState(tenantId: string) {
   const rows = await tenantBackupModel.forTenant(tenantId, 50);
-  return { latest: toPublicBackup(rows[0] ?? null), lastGood: toPublicBackup(rows.find((row) => row.outcome === "ok") ?? null) };
+  return {
+    unavailable: fileFeatureUnavailable("backups", HybridDatabaseManager.getInstance()),
+    latest: toPublicBackup(rows[0] ?? null),
+    lastGood: toPublicBackup(rows.find((row) => row.outcome === "ok") ?? null),
+  };
 }
 
 let running = false;

@@ -1,6 +1,7 @@
 import { rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import {
+  assertFileFeatureAvailable,
   HybridDatabaseManager,
   listBackupSets,
   readBackupSet,
@@ -43,9 +44,10 @@ export interface BackupReport {
   pruned: string[];
 }
 
-/** Takes one backup set, records each tenant's outcome, then applies the retention. */
+/** Takes one backup set, records each tenant's outcome, then applies the retention. Refused (NotOnThisEngineError) where file backups do not apply. */
 export async function runBackup(request: BackupRequest): Promise<BackupReport> {
   const manager = HybridDatabaseManager.getInstance();
+  assertFileFeatureAvailable("backups", manager);
   const tenants = request.tenants === "all" ? await tenantModel.findMany({ orderBy: { column: "createdAt" } }) : request.tenants;
   const sources = [...(request.tenants === "all" ? [sharedBackupSource(manager)] : []), ...tenants.map((tenant) => tenantBackupSource(manager, tenant))];
   const sharedStatus = await manager.sharedSchemaStatus();

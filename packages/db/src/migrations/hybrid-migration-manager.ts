@@ -110,7 +110,7 @@ export class HybridMigrationManager {
       if (versions.length >= 200) flushVersions();
     };
     try {
-      const schemas = this.manager.tenantSchemaRunner();
+      const schemas = this.manager.postgres;
       if (schemas) {
         return await schemas.migrateTenantSchemas(targets, {
           concurrency: options.concurrency,
@@ -164,7 +164,7 @@ export class HybridMigrationManager {
    */
   async status(tenantIds?: string[]): Promise<TenantSchemaStatus[]> {
     const targets = await this.targets(tenantIds);
-    const schemas = this.manager.tenantSchemaRunner();
+    const schemas = this.manager.postgres;
     if (schemas) return schemas.tenantSchemaStatus(targets);
     const migrations = this.manager.tenantMigrations();
     const latest = migrations.length;

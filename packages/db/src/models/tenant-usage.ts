@@ -318,16 +318,15 @@ export async function schemaStatusPage(options: SchemaStatusOptions = {}, store:
   return store.session("read", async (s) => {
     const { tenants, tenantUsage } = s.t;
     const only = options.tenantIds === undefined ? undefined : inArray(tenants.id, options.tenantIds);
-    // `latest` inlined (a whole number, checked): PostgreSQL groups by the expression only when the
-    // select's and the GROUP BY's are the same text, and two parameters ($1, $2) are not.
-    const latestLiteral = sql.raw(String(wholeNumber("latest", latest, 0, Number.MAX_SAFE_INTEGER)));
-    const stateExpression = sql<string>`CASE WHEN ${tenantUsage.schemaVersion} IS NULL THEN 'unknown' WHEN ${tenantUsage.schemaVersion} >= ${latestLiteral} THEN 'up_to_date' ELSE 'behind' END`;
-    const grouped = await s.db
-      .select({ key: stateExpression, count: count() })
+    // Grouped by version, the state worked out here: PostgreSQL refuses a GROUP BY of a CASE with
+    // a bound parameter (each occurrence is a parameter of its own, so the two expressions differ).
+    const byVersion = await s.db
+      .select({ version: tenantUsage.schemaVersion, count: count() })
       .from(tenants)
       .leftJoin(tenantUsage, eq(tenantUsage.tenantId, tenants.id))
       .where(only)
-      .groupBy(stateExpression);
+      .groupBy(tenantUsage.schemaVersion);
+    const grouped = byVersion.map((row) => ({ key: schemaOf(row.version, latest).state, count: row.count }));
     const summary = countsOf(CONTROL_PLANE_SCHEMA_STATES, grouped);
     const where = and(only, schemaCondition(s.t, options.state, latest));
     const total = options.state === undefined ? Object.values(summary).reduce((sum, n) => sum + n, 0) : summary[options.state];

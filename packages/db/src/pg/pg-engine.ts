@@ -20,7 +20,7 @@ import {
 } from "./migrate-tenant-schemas.ts";
 import { quoteName, SHARED_SCHEMA, tenantSchemaName } from "./names.ts";
 import { checkAppRole, openSystemPool, type AppPool, type SystemPool } from "./pool.ts";
-import { applyRoles, applyRowSecurity, type PgRoles } from "./row-security.ts";
+import { applyRoles, applyRowSecurity, assertInstallerCanCreateRoles, type PgRoles } from "./row-security.ts";
 import { applySharedSchemaMigrations, driverCode, pgSharedMigrations, readSharedSchemaVersion, readTenantSchemaVersion } from "./schema-migrations.ts";
 import { deleteTenantSchema, provisionTenantSchema } from "./tenant-schemas.ts";
 import { withSystemTransaction, withTenantTransaction, type PgTransaction } from "./transactions.ts";
@@ -135,6 +135,7 @@ export class PgEngine {
     const admin = new pg.Client({ connectionString: this.options.url, application_name: `${this.options.applicationName} (install)` });
     await admin.connect();
     try {
+      await assertInstallerCanCreateRoles(admin);
       await applyRoles(admin, this.options.roles);
       const password = new URL(this.options.url).password;
       if (password !== "") {
@@ -162,16 +163,6 @@ export class PgEngine {
     return loadMigrations(this.options.tenantMigrationsFolder);
   }
 
-  /** Migrates the targets' schemas (migrate-tenant-schemas.ts): HybridMigrationManager's runner on PostgreSQL. */
-  migrateTenantSchemas(targets: readonly TenantSchemaTarget[], options: PgTenantMigrationOptions): Promise<TenantMigrationReport> {
-    return migrateTenantSchemas(this.systemPool, targets, { ...options, migrations: this.tenantMigrations() });
-  }
-
-  /** The targets' schema versions, read from the schemas themselves. */
-  tenantSchemaStatus(targets: readonly TenantSchemaTarget[]): Promise<TenantSchemaStatus[]> {
-    return tenantSchemaStatus(this.systemPool, targets, this.tenantMigrations());
-  }
-
   /**
    * Provisions tenant `tenantId`'s schema and runs `register` in the same transaction of the
    * system role: a shared-store session opened by `register` joins it, so the registry rows and
@@ -196,6 +187,21 @@ export class PgEngine {
     this.forgetTenant(tenantId);
     if (!outcome) throw new Error(`The deletion of tenant ${tenantId} ended without unregistering it.`);
     return outcome.value;
+  }
+
+  /**
+   * Migrates the targets' schemas (migrate-tenant-schemas.ts): HybridMigrationManager's runner on
+   * PostgreSQL. A migrated tenant is checked again on its next use in this process.
+   */
+  async migrateTenantSchemas(targets: readonly TenantSchemaTarget[], options: PgTenantMigrationOptions): Promise<TenantMigrationReport> {
+    const report = await migrateTenantSchemas(this.systemPool, targets, { ...options, migrations: this.tenantMigrations() });
+    for (const result of report.results) if (result.status === "applied") this.forgetTenant(result.tenantId);
+    return report;
+  }
+
+  /** The targets' schema versions, read from the schemas themselves (migrate-tenant-schemas.ts). */
+  tenantSchemaStatus(targets: readonly TenantSchemaTarget[]): Promise<TenantSchemaStatus[]> {
+    return tenantSchemaStatus(this.systemPool, targets, this.tenantMigrations());
   }
 
   /** Forgets what this process checked of a tenant (after it was deleted, moved or migrated elsewhere). */

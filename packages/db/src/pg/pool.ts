@@ -19,7 +19,9 @@ export interface PgPoolOptions {
 }
 
 function openPool({ url, maxConnections, applicationName }: PgPoolOptions): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max: maxConnections, application_name: applicationName });
+  // A connection that cannot be had in 10 s fails the request instead of waiting forever: the pool
+  // is exhausted (raise DATABASE_POOL_SIZE) or the server is unreachable.
+  const pool = new pg.Pool({ connectionString: url, max: maxConnections, application_name: applicationName, connectionTimeoutMillis: 10_000 });
   // An idle connection the server closes emits "error" on the pool; without a listener that
   // would end the process. The pool drops the connection and opens a new one when needed.
   pool.on("error", (error) => console.error("An idle PostgreSQL connection failed and was dropped from the pool:", error.message));

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { MigrationFailedError } from "../errors.ts";
 import { SHARED_SCHEMA, assertPlainName, isTenantSchemaName, quoteName } from "./names.ts";
 
 /**
@@ -26,7 +27,7 @@ const TABLE_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE";
  * when a role is created: PostgreSQL 15 lets only a superuser name BYPASSRLS in ALTER ROLE, so an
  * existing role with SUPERUSER or BYPASSRLS, or an app role that is a member of the system role
  * (it could `SET ROLE` to it), is refused with an error instead. Run by the installer (a
- * superuser, or a role with CREATEROLE that is a member of `system`), one process at a time.
+ * superuser, or a role with CREATEROLE, which is made a member of `system`), one process at a time.
  */
 export async function applyRoles(client: pg.ClientBase, roles: PgRoles): Promise<void> {
   const app = quoteName("role", roles.app);
@@ -36,6 +37,13 @@ export async function applyRoles(client: pg.ClientBase, roles: PgRoles): Promise
     createRoleIfMissing(roles.system),
     createRoleIfMissing(roles.app),
     refuseUnsafeRoles(roles),
+    // An installer that is not a superuser acts for the system role below (its schema, its default
+    // privileges) only as a member of it; CREATEROLE may grant that membership.
+    `DO $$ BEGIN
+      IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AND NOT pg_has_role(current_user, '${roles.system}', 'MEMBER') THEN
+        EXECUTE format('GRANT %I TO %I', '${roles.system}', current_user);
+      END IF;
+    END $$`,
     `ALTER ROLE ${app} LOGIN`,
     `ALTER ROLE ${system} LOGIN`,
     // Outside a tenant transaction no unqualified name resolves: a query run on the pool without
@@ -103,6 +111,22 @@ export function tenantSchemaGrants(roles: PgRoles, schema: string): string[] {
     `ALTER DEFAULT PRIVILEGES FOR ROLE ${system} IN SCHEMA ${quoted} GRANT ${TABLE_PRIVILEGES} ON TABLES TO ${app}`,
     `ALTER DEFAULT PRIVILEGES FOR ROLE ${system} IN SCHEMA ${quoted} GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO ${app}`,
   ];
+}
+
+/**
+ * The installer (the DATABASE_URL role) creates and alters the app and system roles: without
+ * SUPERUSER or CREATEROLE PostgreSQL would stop it at its first CREATE ROLE with a bare
+ * "permission denied", which names neither the setting nor the remedy.
+ */
+export async function assertInstallerCanCreateRoles(client: pg.ClientBase): Promise<void> {
+  const { rows } = await client.query<{ name: string; allowed: boolean }>(
+    "SELECT rolname AS name, rolsuper OR rolcreaterole AS allowed FROM pg_roles WHERE rolname = current_user",
+  );
+  const installer = rows[0];
+  if (installer?.allowed) return;
+  throw new MigrationFailedError(
+    `The DATABASE_URL role ${JSON.stringify(installer?.name ?? "")} may not create roles: installing Sigil on PostgreSQL creates its two roles, so that role must be a superuser or have CREATEROLE (as a superuser: ALTER ROLE … CREATEROLE), or DATABASE_URL must name one that is.`,
+  );
 }
 
 function createRoleIfMissing(role: string): string {

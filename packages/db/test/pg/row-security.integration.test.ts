@@ -2,8 +2,9 @@ import { sql } from "drizzle-orm";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { openAppPool } from "../../src/pg/pool.ts";
-import { applyRoles, applyRowSecurity } from "../../src/pg/row-security.ts";
+import { applyRoles, applyRowSecurity, assertInstallerCanCreateRoles } from "../../src/pg/row-security.ts";
 import { withTenantTransaction, type PgTransaction } from "../../src/pg/transactions.ts";
+import { createTestDatabase } from "../support/postgres-database.ts";
 import { createPgFixture, PASSWORD, rootCause, tenantAt, type PgFixture } from "./fixture.ts";
 
 let fixture: PgFixture;
@@ -183,6 +184,55 @@ describe("applying the roles and policies", () => {
       expect(rows[0]).toEqual({ rolsuper: false, rolbypassrls: false, rolcanlogin: true });
     } finally {
       await client.end();
+    }
+  });
+});
+
+describe("the installer (the DATABASE_URL role) must be able to create roles", () => {
+  async function asRole(attributes: string, fn: (client: pg.Client) => Promise<void>): Promise<void> {
+    const role = fixture.database.roleName(`installer_${attributes.toLowerCase()}`);
+    await fixture.admin.query(`CREATE ROLE "${role}" LOGIN ${attributes} PASSWORD '${PASSWORD}'`);
+    const client = new pg.Client({ connectionString: fixture.database.url(role, PASSWORD) });
+    await client.connect();
+    try {
+      await fn(client);
+    } finally {
+      await client.end();
+    }
+  }
+
+  test("a role without SUPERUSER or CREATEROLE is refused with a sentence naming DATABASE_URL and the remedy", async () => {
+    await asRole("NOCREATEROLE", async (client) => {
+      await expect(assertInstallerCanCreateRoles(client)).rejects.toThrow(
+        /DATABASE_URL role "installer_nocreaterole_\w+" may not create roles.*superuser or have CREATEROLE/,
+      );
+    });
+  });
+
+  test("a role with CREATEROLE, and a superuser, may install", async () => {
+    await asRole("CREATEROLE", (client) => assertInstallerCanCreateRoles(client));
+    await assertInstallerCanCreateRoles(fixture.admin);
+  });
+
+  test("a role with CREATEROLE that owns its database creates the roles and the shared schema, owned by the system role", async () => {
+    const database = await createTestDatabase();
+    const installer = database.roleName("installer");
+    const roles = { app: database.roleName("app"), system: database.roleName("system") };
+    try {
+      const admin = await database.admin();
+      await admin.query(`CREATE ROLE "${installer}" LOGIN CREATEROLE PASSWORD '${PASSWORD}'`);
+      await admin.query(`ALTER DATABASE "${database.name}" OWNER TO "${installer}"`);
+      const client = new pg.Client({ connectionString: database.url(installer, PASSWORD) });
+      await client.connect();
+      try {
+        await applyRoles(client, roles);
+        const { rows } = await client.query<{ owner: string }>("SELECT nspowner::regrole::text AS owner FROM pg_namespace WHERE nspname = 'sigil_shared'");
+        expect(rows).toEqual([{ owner: roles.system }]);
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await database.drop();
     }
   });
 });

@@ -36,6 +36,11 @@ export interface PostgresServerOptions {
    * that compare it with SQLite files that fsync (bench/pg.bench.ts). Tests leave it off.
    */
   readonly durable?: boolean;
+  /**
+   * Leave SIGINT / SIGTERM to the caller, which stops the server itself once what runs on it has
+   * shut down (scripts/pg-server.ts running `pnpm start`); it is still removed when the process exits.
+   */
+  readonly callerHandlesSignals?: boolean;
 }
 
 export async function startPostgresServer(options: PostgresServerOptions = {}): Promise<PostgresServer> {
@@ -54,7 +59,7 @@ export async function startPostgresServer(options: PostgresServerOptions = {}): 
   let removeExitHooks = (): void => undefined;
   try {
     run(server, "initdb", ["-D", dataDir, "-A", "trust", "-U", SUPERUSER, "-E", "UTF8", "--locale=C", "--no-sync"]);
-    removeExitHooks = stopOnExit(server);
+    removeExitHooks = stopOnExit(server, { signals: !options.callerHandlesSignals });
     const port = await startOnFreePort(server);
     return {
       url: `postgres://${SUPERUSER}@127.0.0.1:${port}/postgres`,
@@ -144,7 +149,7 @@ function stopAndRemove(server: ServerFiles): void {
 }
 
 /** Synchronous, so it also works in an `exit` handler; a signal is raised again once cleaned up. */
-function stopOnExit(server: ServerFiles): () => void {
+function stopOnExit(server: ServerFiles, { signals }: { signals: boolean }): () => void {
   const onExit = () => stopAndRemove(server);
   const onSignal = (signal: NodeJS.Signals) => {
     remove();
@@ -152,8 +157,10 @@ function stopOnExit(server: ServerFiles): () => void {
     process.kill(process.pid, signal);
   };
   process.once("exit", onExit);
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  if (signals) {
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+  }
   const remove = () => {
     process.off("exit", onExit);
     process.off("SIGINT", onSignal);

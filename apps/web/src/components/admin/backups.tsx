@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { ErrorAlert } from "@/components/ui/alert";
+import { Alert, ErrorAlert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { DateTime } from "@/components/ui/date-time";
@@ -57,6 +57,8 @@ export function TenantBackupCard({ tenant }: { tenant: { id: string; slug: strin
   const backUp = useBackUpNow();
   const lastGood = state.data?.lastGood ?? null;
   const latest = state.data?.latest ?? null;
+  const unavailable = state.data?.unavailable ?? null;
+  if (unavailable !== null) return <BackupsUnavailable reason={unavailable} />;
   return (
     <Card>
       <CardHeader>
@@ -89,6 +91,26 @@ export function TenantBackupCard({ tenant }: { tenant: { id: string; slug: strin
   );
 }
 
+/** Instead of backups, where they do not apply (an installation on PostgreSQL): why, and what to use. */
+function BackupsUnavailable({ reason }: { reason: string }) {
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>Backups</CardTitle>
+      </CardHeader>
+      <CardContent>
+        <Alert title="File backups do not apply to this installation">{reason}</Alert>
+      </CardContent>
+    </Card>
+  );
+}
+
+/** Why backups do not apply to this installation, or null when they do (or while it is not known yet). */
+export function useBackupsUnavailable(): string | null {
+  const trpc = useTRPC();
+  return useQuery(trpc.tenants.backups.queryOptions()).data?.target.unavailable ?? null;
+}
+
 /**
  * Every tenant's latest backup and the schedule (Health page). "Back up everything now" is a
  * maintenance run of its own (MaintenanceRunPanel kind="backup", above it), with live progress;
@@ -98,6 +120,7 @@ export function BackupsPanel() {
   const trpc = useTRPC();
   const overview = useQuery(trpc.tenants.backups.queryOptions());
   const target = overview.data?.target;
+  if (target?.unavailable) return <BackupsUnavailable reason={target.unavailable} />;
   return (
     <Card>
       <CardHeader>

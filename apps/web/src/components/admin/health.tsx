@@ -4,7 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useCallback } from "react";
 import { PageHeader } from "@/components/ui/page-header";
 import { useTRPC } from "@/trpc/client";
-import { BackupsPanel } from "./backups";
+import { BackupsPanel, useBackupsUnavailable } from "./backups";
 import { MaintenanceRunPanel } from "./maintenance-run";
 
 /**
@@ -16,6 +16,8 @@ export function Health() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const backupsChanged = useCallback(() => void queryClient.invalidateQueries({ queryKey: trpc.tenants.backups.queryKey() }), [queryClient, trpc]);
+  // Where backups do not apply, BackupsPanel says why and there is nothing to start.
+  const backupsUnavailable = useBackupsUnavailable() !== null;
   return (
     <>
       <PageHeader title="Health" description="A quick integrity check (SQLite's quick_check) of every tenant database, with its size." />
@@ -27,11 +29,13 @@ export function Health() {
         />
       </div>
       <div className="mt-6 space-y-6">
-        <MaintenanceRunPanel
-          kind="backup"
-          onFinished={backupsChanged}
-          explanation="One backup set of shared.sqlite and every tenant file, taken by the web server into the backup folder below (files unchanged since the previous set are linked, not copied)."
-        />
+        {backupsUnavailable ? null : (
+          <MaintenanceRunPanel
+            kind="backup"
+            onFinished={backupsChanged}
+            explanation="One backup set of shared.sqlite and every tenant file, taken by the web server into the backup folder below (files unchanged since the previous set are linked, not copied)."
+          />
+        )}
         <BackupsPanel />
       </div>
     </>

@@ -1,4 +1,5 @@
 import {
+  assertFileFeatureAvailable,
   HybridDatabaseManager,
   tenantModel,
   type TenantRow,
@@ -175,9 +176,11 @@ function isTenant(row: TenantRow | null): row is TenantRow {
  * retention, taken by this server process, each tenant's outcome recorded as its file is done so
  * the page shows progress however many tenants there are. The run fails (with the reason) if the
  * set as a whole could not be written. A set is one moment's copies, so a backup run cannot be
- * cancelled half-way (routers/maintenance.ts refuses).
+ * cancelled half-way (routers/maintenance.ts refuses). Where file backups do not apply
+ * (PostgreSQL) no run is started: NotOnThisEngineError, with what to use instead.
  */
 export function backupTask(everything: boolean): MaintenanceTask {
+  assertFileFeatureAvailable("backups", HybridDatabaseManager.getInstance());
   return {
     async run(targets, report) {
       const waiting = new Map(targets.map((target) => [target.tenantId, target]));
@@ -217,6 +220,8 @@ export function backupTask(everything: boolean): MaintenanceTask {
 export function maintenanceTask(kind: MaintenanceKind, slice?: SliceLimits, everyTenant = true): MaintenanceTask {
   switch (kind) {
     case "health":
+      // A check of SQLite files: on PostgreSQL no run is started (NotOnThisEngineError says why).
+      assertFileFeatureAvailable("integrity check", HybridDatabaseManager.getInstance());
       return healthTask;
     case "migrate":
       return migrateTask;
