@@ -16,6 +16,15 @@ export const BOTH_ENGINES = [
   "test/webhook-deliveries.integration.test.ts",
   "test/pagination.integration.test.ts",
   "test/demo.integration.test.ts",
+  "test/concurrency.integration.test.ts",
+  "test/quota-processes.integration.test.ts",
+  "test/guards.integration.test.ts",
+  "test/tenant-work.integration.test.ts",
+  "test/readiness.integration.test.ts",
+  "test/migrations.integration.test.ts",
+  "test/lifecycle.integration.test.ts",
+  "test/hostile-identifiers.integration.test.ts",
+  "test/control-plane-repair.integration.test.ts",
 ];
 
 /** Tests of the PostgreSQL benches: they need the run's server, like test/pg. */

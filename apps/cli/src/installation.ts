@@ -1,6 +1,5 @@
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { HybridDatabaseManager, InvalidSettingError, isValidSlug, storageSettings, tenantModel, type TenantRow } from "@sigil/db";
+import { resolve } from "node:path";
+import { HybridDatabaseManager, InvalidSettingError, isValidSlug, missingInstallation, storageSettings, tenantModel, type TenantRow } from "@sigil/db";
 import { CliError, usageError } from "./errors.ts";
 
 /** Where `pnpm start` keeps its data when DATA_DIR is not set (README: Data directory). */
@@ -27,15 +26,14 @@ export function typedPath(path: string, env: NodeJS.ProcessEnv = process.env): s
 function checkedInstallation(env: NodeJS.ProcessEnv): HybridDatabaseManager {
   const dataDir = env.DATA_DIR ? typedPath(env.DATA_DIR, env) : DEFAULT_DATA_DIR;
   process.env.DATA_DIR = dataDir;
+  let missing: string | undefined;
   try {
-    storageSettings();
+    missing = missingInstallation(storageSettings());
   } catch (error) {
     if (error instanceof InvalidSettingError) throw usageError(error.message);
     throw error;
   }
-  if (!existsSync(join(dataDir, "shared.sqlite"))) {
-    throw new CliError(`No Sigil installation in ${dataDir} (no shared.sqlite). Set DATA_DIR, or start the server once (pnpm start).`);
-  }
+  if (missing !== undefined) throw new CliError(`${missing} Set DATA_DIR, or start the server once (pnpm start).`);
   return HybridDatabaseManager.getInstance();
 }
 

@@ -3,7 +3,9 @@ import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { and, asc, count, eq, inArray, max, sql } from "drizzle-orm";
 import { byteLength, epochMs, sumOf } from "./engine/dialect.ts";
 import type { Session } from "./engine/session.ts";
+import { rawRows } from "./engine/raw.ts";
 import { HybridDatabaseManager } from "./hybrid-manager.ts";
+import { tenantSchemaName } from "./pg/names.ts";
 import { assertTenantId } from "./identifiers.ts";
 import { TenantDatabaseMissingError, TenantNotFoundError } from "./errors.ts";
 import { readSchemaVersion } from "./migrations/apply-migrations.ts";
@@ -278,6 +280,36 @@ function fileSchemaVersion(manager: HybridDatabaseManager, path: string, migrati
 }
 
 /**
+ * The schema version and size of a tenant's storage, read without migrating it: its file (on a
+ * connection of its own), or on PostgreSQL its schema's history and the size of its relations.
+ */
+async function storageFacts(
+  manager: HybridDatabaseManager,
+  tenantId: string,
+  slug: string,
+  migrations: MigrationFile[],
+): Promise<{ schemaVersion: number; databaseBytes: number }> {
+  const schemas = manager.postgres;
+  if (schemas) {
+    const [status] = await schemas.tenantSchemaStatus([{ tenantId, slug }]);
+    if (!status || status.state === "missing") throw new TenantDatabaseMissingError(tenantId);
+    if (status.version === null) throw new Error(`The schema of tenant ${tenantId} cannot be read: ${status.error ?? "unknown error"}`);
+    const [size] = await manager.sharedStore().session("read", (s) =>
+      rawRows<{ bytes: string | number }>(
+        s,
+        sql`SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) AS bytes FROM pg_class c
+              JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = ${tenantSchemaName(tenantId)} AND c.relkind IN ('r', 'm')`,
+      ),
+    );
+    return { schemaVersion: status.version, databaseBytes: Number(size?.bytes ?? 0) };
+  }
+  const path = manager.tenantDatabasePath(tenantId);
+  if (!existsSync(path)) throw new TenantDatabaseMissingError(tenantId);
+  return { schemaVersion: fileSchemaVersion(manager, path, migrations), databaseBytes: databaseFileBytes(path) };
+}
+
+/**
  * Repairs one tenant's control-plane rows from its file, after a registry check (like the pool,
  * never creating a file). A file behind the code's schema is not migrated here: only its schema
  * version and size are recorded, and the result says why it was skipped. Otherwise the file is
@@ -287,11 +319,8 @@ function fileSchemaVersion(manager: HybridDatabaseManager, path: string, migrati
 export async function repairTenantControlPlane(tenantId: string, manager = HybridDatabaseManager.getInstance(), now = new Date()): Promise<TenantRepairResult> {
   assertTenantId(tenantId);
   const slug = await registeredSlug(manager, tenantId);
-  const path = manager.tenantDatabasePath(tenantId);
-  if (!existsSync(path)) throw new TenantDatabaseMissingError(tenantId);
   const migrations = manager.tenantMigrations();
-  const schemaVersion = fileSchemaVersion(manager, path, migrations);
-  const databaseBytes = databaseFileBytes(path);
+  const { schemaVersion, databaseBytes } = await storageFacts(manager, tenantId, slug, migrations);
   if (schemaVersion < migrations.length) {
     await manager.sharedStore().session("write", async (s) => {
       const { tenantUsage } = s.t;

@@ -30,6 +30,7 @@ import { SecretVault } from "./secrets/secret-vault.ts";
 import { storageSettings, type StorageSettings } from "./settings.ts";
 import { PgEngine } from "./pg/pg-engine.ts";
 import { DEFAULT_ROLES, type PgRoles } from "./pg/row-security.ts";
+import { PG_TENANT_MIGRATIONS_FOLDER } from "./pg/schema-migrations.ts";
 import { TenantConnectionPool, type PoolStats, type TenantHandle, type TenantLease } from "./tenant-pool.ts";
 
 export interface HybridDatabaseOptions extends StorageSettings {
@@ -37,6 +38,8 @@ export interface HybridDatabaseOptions extends StorageSettings {
   tenantMigrationsFolder: string;
   /** PostgreSQL: the two roles the installer creates (tests name their own: roles belong to the whole server). */
   pgRoles: PgRoles;
+  /** PostgreSQL: the tenant migrations of every schema (default: the committed migrations/pg/tenant). */
+  pgTenantMigrationsFolder: string;
 }
 
 /** A lease on a tenant's storage: its SQLite handle stays open until released (nothing to hold on PostgreSQL). */
@@ -79,6 +82,7 @@ export class HybridDatabaseManager {
       sharedMigrationsFolder: SHARED_MIGRATIONS_FOLDER,
       tenantMigrationsFolder: settings.tenantMigrationsDir ?? TENANT_MIGRATIONS_FOLDER,
       pgRoles: DEFAULT_ROLES,
+      pgTenantMigrationsFolder: PG_TENANT_MIGRATIONS_FOLDER,
       ...options,
     };
     const database = this.options.database;
@@ -90,6 +94,7 @@ export class HybridDatabaseManager {
             maxConnections: this.options.poolSize,
             migrateOnOpen: this.options.migrateOnOpen,
             applicationName: "sigil",
+            tenantMigrationsFolder: this.options.pgTenantMigrationsFolder,
           })
         : undefined;
     mkdirSync(this.options.dataDir, { recursive: true });

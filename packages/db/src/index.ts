@@ -15,6 +15,7 @@ export * from "./control-plane-sizes.ts";
 export { quickCheckTenants, type TenantHealth, type TenantHealthOptions } from "./tenant-health.ts";
 export { databaseFileBytes, type FileQuickCheck } from "./quick-check.ts";
 export { scanDataDirectory, type DataDirectoryScan, type TenantFileOnDisk } from "./data-directory.ts";
+export { missingInstallation } from "./installation.ts";
 export { DEFAULT_FILE_WORKERS } from "./file-workers/pool.ts";
 export { loadMigrations, type MigrationFile } from "./migrations/migration-files.ts";
 export { inspectTenantFile, inspectSharedFile, type FileInspection, type InspectionOptions } from "./inspection.ts";

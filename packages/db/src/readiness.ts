@@ -3,6 +3,7 @@ import { rawRows, rawRun } from "./engine/raw.ts";
 import type { Session } from "./engine/session.ts";
 import { sqliteConnectionOf } from "./engine/sqlite-store.ts";
 import { HybridDatabaseManager } from "./hybrid-manager.ts";
+import { driverCode } from "./pg/schema-migrations.ts";
 
 /**
  * What `/api/ready` asks of the storage (packages/api/src/observability/readiness.ts): can this
@@ -10,6 +11,9 @@ import { HybridDatabaseManager } from "./hybrid-manager.ts";
  * operations on the process's own connections, through sessions of their stores, bounded in time,
  * and leave nothing behind.
  */
+
+/** PostgreSQL's lock_not_available: lock_timeout expired. */
+const LOCK_NOT_AVAILABLE = "55P03";
 
 /** Thrown inside the probe's session so the store rolls its write back. */
 class ProbeRollback extends Error {}
@@ -35,14 +39,24 @@ export async function probeSharedWrite(timeoutMs: number, manager = HybridDataba
     .catch((error: unknown) => {
       if (!(error instanceof ProbeRollback)) throw error;
     });
-  await withinTime(probe, bound, `shared.sqlite's lock was held in this process for more than ${bound} ms.`);
+  const late =
+    manager.engine === "postgres"
+      ? `The shared schema stayed locked for more than ${bound} ms.`
+      : `shared.sqlite's lock was held in this process for more than ${bound} ms.`;
+  await withinTime(probe, bound, late);
 }
 
 // A no-op update of the cache counter's row (schema/shared/control-plane.ts) dirties a page.
 async function writeUnderTimeout(s: Session, timeoutMs: number, busyTimeoutMs: number): Promise<void> {
   if (s.engine === "postgres") {
     await rawRun(s, sql.raw(`SET LOCAL lock_timeout = ${timeoutMs}`));
-    await rawRun(s, sql`UPDATE ${s.t.cacheGeneration} SET value = value`);
+    try {
+      await rawRun(s, sql`UPDATE ${s.t.cacheGeneration} SET value = value`);
+    } catch (error) {
+      if (driverCode(error) === LOCK_NOT_AVAILABLE)
+        throw new Error(`The shared schema is locked: another transaction held the row for more than ${timeoutMs} ms.`);
+      throw error;
+    }
     return;
   }
   // On the session's connection itself: SQLite's own error ("database is locked") is the answer's text.

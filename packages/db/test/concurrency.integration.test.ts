@@ -3,10 +3,10 @@ import fc from "fast-check";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { promptModel, settingsModel, tenantContext, userModel, type TenantRow } from "../src/index.ts";
 import { PromptModel } from "../src/models/prompt.ts";
-import { overlapped, runContenders, type ContenderReport } from "./contention.ts";
-import { createTenants, useTempDataDir } from "./helpers.ts";
+import { overlapped, runContenders, tenantGate } from "./contention.ts";
+import { createTenants, useTempDataDir, type TempInstallation } from "./helpers.ts";
 
-let env: Awaited<ReturnType<typeof useTempDataDir>>;
+let env: TempInstallation;
 let tenants: TenantRow[];
 beforeAll(async () => {
   env = await useTempDataDir({ tenantCacheSize: 3 });
@@ -87,7 +87,8 @@ test("nested runWithTenant switches tenant for the inner callback only", async (
  * The next two tests write from several processes at once (see contention.ts): in one process
  * better-sqlite3 is synchronous, so concurrent promises never interleave inside a transaction
  * and such a test would pass with the transaction removed. The web server and the execution
- * worker are separate processes on the same files; only SQLite's locks keep their writes apart.
+ * worker are separate processes on the same files (or PostgreSQL database); only the engine's
+ * locks keep their writes apart.
  */
 const WRITERS = 4;
 
@@ -95,21 +96,15 @@ test(`100 concurrent updates of one prompt from ${WRITERS} processes lose nothin
   const [tenant] = tenants;
   if (!tenant) throw new Error("tenant missing");
   const prompt = await tenantContext.runWithTenant(tenant.id, () => promptModel.create({ name: "contended", template: "v1" }));
-  const lease = env.manager.acquireTenantDatabase(tenant.id);
-  let reports: ContenderReport[];
-  try {
-    reports = await runContenders({
-      dataDir: env.dataDir,
-      mode: "prompt-update",
-      tenantId: tenant.id,
-      target: prompt.id,
-      writers: WRITERS,
-      count: 100 / WRITERS,
-      gate: lease.db.$client,
-    });
-  } finally {
-    lease.release();
-  }
+  const reports = await runContenders({
+    env: env.childEnv,
+    mode: "prompt-update",
+    tenantId: tenant.id,
+    target: prompt.id,
+    writers: WRITERS,
+    count: 100 / WRITERS,
+    gate: await tenantGate(env, tenant.id, "tenant"),
+  });
   expect(overlapped(reports)).toBe(true);
   expect(reports.flatMap((r) => r.errors)).toEqual([]);
   expect(reports.reduce((sum, r) => sum + r.ok, 0)).toBe(100);
@@ -128,13 +123,13 @@ test(`concurrent upserts of one setting from ${WRITERS} processes leave exactly 
   if (!tenant) throw new Error("tenant missing");
   // The row is missing when the writers start: all of them race to insert it first.
   const reports = await runContenders({
-    dataDir: env.dataDir,
+    env: env.childEnv,
     mode: "settings-upsert",
     tenantId: tenant.id,
     target: "contended",
     writers: WRITERS,
     count: 25,
-    gate: env.manager.getSharedDatabase().$client,
+    gate: await tenantGate(env, tenant.id, "shared"),
   });
   expect(overlapped(reports)).toBe(true);
   expect(reports.flatMap((r) => r.errors)).toEqual([]);

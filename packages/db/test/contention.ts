@@ -10,6 +10,10 @@
  * has then read, and every such writer writes from the same stale read once the gate opens;
  * code that takes the write lock first (BEGIN IMMEDIATE) waits and reads after the others.
  *
+ * On PostgreSQL the children open the same database (the installation's `childEnv`), and the gate
+ * is the lock the engine's tenant writers take (the tenant's advisory lock, src/pg/transactions.ts),
+ * held in a transaction of the test process: the same race, on that engine's serialization point.
+ *
  * The children run as `node --import tsx <script>` (not through the `tsx` CLI, whose grandchild
  * would outlive a kill; see crash.integration.test.ts).
  */
@@ -17,7 +21,10 @@ import { spawn, type ChildProcessByStdio } from "node:child_process";
 import { dirname, join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
+import type pg from "pg";
+import { TENANT_LOCK_CLASS } from "../src/pg/transactions.ts";
 import type { ContenderReport } from "./fixtures/contender-report.ts";
+import type { TempInstallation } from "./helpers.ts";
 import { sleep } from "./integration-helpers.ts";
 
 export type { ContenderReport } from "./fixtures/contender-report.ts";
@@ -33,13 +40,66 @@ const GATE_HOLD_MS = 200;
 const GATE_MAX_MS = 3_000;
 const WRITER_BUSY_TIMEOUT_MS = 20_000;
 
-/** A raw connection of the test process to the contended file (shared.sqlite or a tenant file). */
+/** The lock every contending writer needs, held by the test process while the writers start. */
 export interface Gate {
-  exec(sql: string): unknown;
+  close(): Promise<void>;
+  open(): Promise<void>;
+  /** Opens it if closed (the run failed); then nothing of the gate is left. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * The gate of tenant `tenantId`'s writes to `store` (SQLite: the write lock of the tenant's file or
+ * of shared.sqlite; PostgreSQL: the tenant's lock, which its writes to both take).
+ */
+export async function tenantGate(env: TempInstallation, tenantId: string, store: "tenant" | "shared"): Promise<Gate> {
+  if (env.database) return pgTenantGate(await env.database.admin(), tenantId);
+  if (store === "shared") return sqliteGate(env.manager.getSharedDatabase().$client, () => undefined);
+  const lease = env.manager.acquireTenantDatabase(tenantId);
+  return sqliteGate(lease.db.$client, () => lease.release());
+}
+
+function sqliteGate(connection: { exec(sql: string): unknown }, release: () => void): Gate {
+  let closed = false;
+  return {
+    close: async () => {
+      connection.exec("BEGIN IMMEDIATE");
+      closed = true;
+    },
+    open: async () => {
+      connection.exec("COMMIT");
+      closed = false;
+    },
+    dispose: async () => {
+      if (closed) connection.exec("ROLLBACK");
+      closed = false;
+      release();
+    },
+  };
+}
+
+function pgTenantGate(client: pg.Client, tenantId: string): Gate {
+  let closed = false;
+  return {
+    close: async () => {
+      await client.query("BEGIN");
+      await client.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [TENANT_LOCK_CLASS, tenantId]);
+      closed = true;
+    },
+    open: async () => {
+      await client.query("COMMIT");
+      closed = false;
+    },
+    dispose: async () => {
+      if (closed) await client.query("ROLLBACK");
+      closed = false;
+    },
+  };
 }
 
 export interface ContentionOptions {
-  dataDir: string;
+  /** The installation the writers open (useTempDataDir's childEnv). */
+  env: Record<string, string>;
   mode: "prompt-update" | "settings-upsert" | "seat-limit" | "storage-quota" | "execution-quota";
   tenantId: string;
   /** How many processes write at once. */
@@ -50,7 +110,7 @@ export interface ContentionOptions {
   target?: string;
   /** The quota's limit (seats, or bytes). */
   limit?: number;
-  /** Holds this file's write lock until every writer has started its first operation. */
+  /** Held until every writer has started its first operation (tenantGate). */
   gate: Gate;
 }
 
@@ -68,7 +128,7 @@ function start(options: ContentionOptions, worker: number): Started {
     cwd: PACKAGE_ROOT,
     env: {
       ...process.env,
-      DATA_DIR: options.dataDir,
+      ...options.env,
       CONTEND_MODE: options.mode,
       CONTEND_TENANT_ID: options.tenantId,
       CONTEND_TARGET: options.target ?? "",
@@ -118,20 +178,17 @@ export async function runContenders(options: ContentionOptions): Promise<Contend
   const watchdog = setTimeout(() => {
     for (const { child } of started) child.kill("SIGKILL");
   }, 45_000);
-  let gateClosed = false;
   try {
     await Promise.all(started.map((s) => s.ready));
-    options.gate.exec("BEGIN IMMEDIATE");
-    gateClosed = true;
+    await options.gate.close();
     for (const { child } of started) child.stdin.end("go\n");
     await Promise.race([Promise.all(started.map((s) => s.first)), sleep(GATE_MAX_MS)]);
     await sleep(GATE_HOLD_MS);
-    options.gate.exec("COMMIT");
-    gateClosed = false;
+    await options.gate.open();
     return await Promise.all(started.map((s) => s.report));
   } finally {
     clearTimeout(watchdog);
-    if (gateClosed) options.gate.exec("ROLLBACK");
+    await options.gate.dispose();
   }
 }
 

@@ -3,18 +3,21 @@
  * when a run ends) must equal what `repairTenantControlPlane` recomputes from the rows, after any
  * workload, including writes made through a second manager (another set of connections with its
  * own publish cache, as a second process would have). And a mirror or `tenant_stats` row damaged
- * on purpose is found, reported and fixed by the repair.
+ * on purpose is found, reported and fixed by the repair. The workload, the chunked run and the
+ * wait for an open session hold on both engines; the damage done by hand to files is SQLite's.
  */
 import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { repairAllTenants, repairTenantControlPlane, type TenantRepairResult } from "../src/control-plane-repair.ts";
+import type { Session } from "../src/engine/session.ts";
 import { HybridDatabaseManager } from "../src/hybrid-manager.ts";
 import { auditLogModel, executionModel, fileModel, promptModel } from "../src/models/index.ts";
-import { auditLog } from "../src/schema/tenant/audit-log.ts";
 import { files } from "../src/schema/tenant/files.ts";
 import { tenantContext } from "../src/tenant-context.ts";
-import { createTenants, useTempDataDir } from "./helpers.ts";
+import { createTenants, postgresOnlyTest, readShared, sqliteOnlyTest, useTempDataDir } from "./helpers.ts";
+import { tenantSchemaName } from "../src/pg/names.ts";
 
 const env = await useTempDataDir();
 /** A second manager on the same data directory: its own shared and tenant connections. */
@@ -23,7 +26,8 @@ let tenantIds: string[] = [];
 
 beforeAll(async () => {
   tenantIds = (await createTenants("repair-a", "repair-b", "repair-c", "repair-d")).map((t) => t.id);
-  second = new HybridDatabaseManager({ dataDir: env.dataDir, tenantCacheSize: 2 });
+  const { database, pgRoles } = env.manager.options;
+  second = new HybridDatabaseManager({ dataDir: env.dataDir, tenantCacheSize: 2, database, pgRoles });
 });
 afterAll(async () => {
   second.close();
@@ -59,32 +63,24 @@ function tenantOf(index: number): string {
 }
 
 /** A write through the second manager's own connections, published by its own sync (as another process would). */
-async function writeThroughSecondManager(
-  tenantId: string,
-  write: (db: ReturnType<HybridDatabaseManager["acquireTenantDatabase"]>["db"]) => void,
-): Promise<void> {
-  const lease = second.acquireTenantDatabase(tenantId);
-  try {
-    write(lease.db);
-    await second.syncTenantUsage(tenantId);
-  } finally {
-    lease.release();
-  }
+async function writeThroughSecondManager(tenantId: string, write: (session: Session) => Promise<unknown>): Promise<void> {
+  await second.withTenantStore(tenantId, (store) => store.session("write", write));
+  await second.syncTenantUsage(tenantId);
 }
 
 async function apply(op: Operation): Promise<void> {
   const tenantId = tenantOf(op.tenant);
   switch (op.kind) {
     case "secondManagerFile":
-      return writeThroughSecondManager(tenantId, (db) => {
-        db.insert(files)
-          .values({ id: randomUUID(), name: "other.bin", mimeType: "application/octet-stream", size: op.size, sha256: "x", content: Buffer.alloc(op.size) })
-          .run();
-      });
+      return writeThroughSecondManager(tenantId, ({ db, t }) =>
+        db
+          .insert(t.files)
+          .values({ id: randomUUID(), name: "other.bin", mimeType: "application/octet-stream", size: op.size, sha256: "x", content: Buffer.alloc(op.size) }),
+      );
     case "secondManagerAudit":
-      return writeThroughSecondManager(tenantId, (db) => {
-        db.insert(auditLog).values({ id: randomUUID(), action: "other.process", actorType: "system", details: {} }).run();
-      });
+      return writeThroughSecondManager(tenantId, ({ db, t }) =>
+        db.insert(t.auditLog).values({ id: randomUUID(), action: "other.process", actorType: "system", details: {} }),
+      );
     default:
       break;
   }
@@ -125,16 +121,20 @@ async function apply(op: Operation): Promise<void> {
   });
 }
 
-function pendingExecutions(tenantId: string): boolean {
-  return env.manager.withTenantDatabase(tenantId, (db) => db.$client.prepare("SELECT 1 FROM executions WHERE status = 'pending' LIMIT 1").get() !== undefined);
+function pendingExecutions(tenantId: string): Promise<boolean> {
+  return env.manager.withTenantStore(tenantId, (store) =>
+    store.session(
+      "read",
+      async ({ db, t }) => (await db.select({ id: t.executions.id }).from(t.executions).where(eq(t.executions.status, "pending")).limit(1)).length > 0,
+    ),
+  );
 }
 
-function pendingMark(tenantId: string): number | null {
-  const row = env.manager
-    .getSharedDatabase()
-    .$client.prepare<[string], { pending_since: number | null }>("SELECT pending_since FROM tenant_work WHERE tenant_id = ?")
-    .get(tenantId);
-  return row?.pending_since ?? null;
+function pendingMark(tenantId: string): Promise<Date | null> {
+  return readShared(
+    async ({ db, t }) =>
+      (await db.select({ since: t.tenantWork.pendingSince }).from(t.tenantWork).where(eq(t.tenantWork.tenantId, tenantId)))[0]?.since ?? null,
+  );
 }
 
 test("after a random workload over four tenants, the incremental mirror equals what repair recomputes", async () => {
@@ -147,7 +147,7 @@ test("after a random workload over four tenants, the incremental mirror equals w
       // marks may be set here (creating an execution in this test does not mark its tenant).
       const drift = report.results.flatMap((r) => r.differences.filter((d) => d.table !== "tenant_work"));
       expect(drift).toEqual([]);
-      for (const tenantId of tenantIds) expect(pendingMark(tenantId) !== null).toBe(pendingExecutions(tenantId));
+      for (const tenantId of tenantIds) expect((await pendingMark(tenantId)) !== null).toBe(await pendingExecutions(tenantId));
       // Repaired once, a second run finds nothing at all.
       const again = await repairAllTenants();
       expect(again).toMatchObject({ total: 4, consistent: 4, repaired: 0, failed: 0, results: [] });
@@ -160,7 +160,7 @@ function differencesOf(result: TenantRepairResult): string[] {
   return result.differences.map((d) => `${d.table}.${d.field}: ${String(d.before)} → ${String(d.after)}`);
 }
 
-test("a damaged mirror row, tenant_stats row or work row is reported and fixed", async () => {
+sqliteOnlyTest("a damaged mirror row, tenant_stats row or work row is reported and fixed", async () => {
   const [a, b, c] = [tenantOf(0), tenantOf(1), tenantOf(2)];
   await repairAllTenants();
   const shared = env.manager.getSharedDatabase().$client;
@@ -210,7 +210,7 @@ test("a damaged mirror row, tenant_stats row or work row is reported and fixed",
   expect(await repairAllTenants()).toMatchObject({ consistent: 4, repaired: 0, failed: 0 });
 });
 
-test("webhook deliveries waiting in a file without the deliverer's mark (a restored file) get it back; none waiting, the mark goes", async () => {
+sqliteOnlyTest("webhook deliveries waiting in a file without the deliverer's mark (a restored file) get it back; none waiting, the mark goes", async () => {
   const d = tenantOf(3);
   await repairAllTenants();
   const shared = env.manager.getSharedDatabase().$client;
@@ -233,7 +233,7 @@ test("webhook deliveries waiting in a file without the deliverer's mark (a resto
   expect(dueOf()).toBeNull();
 });
 
-test("the crash window: a commit whose copy never happened is closed by the tenant's next write, or by repair", async () => {
+sqliteOnlyTest("the crash window: a commit whose copy never happened is closed by the tenant's next write, or by repair", async () => {
   const [a, b] = [tenantOf(0), tenantOf(1)];
   await repairAllTenants();
   const shared = env.manager.getSharedDatabase().$client;
@@ -275,7 +275,7 @@ test("repairAllTenants yields to the event loop between chunks", async () => {
   expect(progressTicks.at(-1)).toBeGreaterThan(progressTicks[0] ?? 0);
 });
 
-test("an unknown tenant or a missing file is a clear error; repairAllTenants reports it and goes on", async () => {
+sqliteOnlyTest("an unknown tenant or a missing file is a clear error; repairAllTenants reports it and goes on", async () => {
   await expect(repairTenantControlPlane(randomUUID())).rejects.toThrow(/does not exist/);
   const [gone] = await createTenants("repair-missing");
   if (!gone) throw new Error("no tenant");
@@ -287,6 +287,20 @@ test("an unknown tenant or a missing file is a clear error; repairAllTenants rep
       // -wal / -shm may not exist
     }
   }
+  await expect(repairTenantControlPlane(gone.id)).rejects.toThrow(/missing/i);
+  const progress: number[] = [];
+  const report = await repairAllTenants({ onProgress: ({ done }) => progress.push(done) });
+  expect(report).toMatchObject({ total: 5, failed: 1 });
+  expect(report.results.map((r) => [r.slug, r.state])).toEqual([["repair-missing", "skipped"]]);
+  expect(progress).toEqual([1, 2, 3, 4, 5]);
+});
+
+postgresOnlyTest("an unknown tenant or a missing schema is a clear error; repairAllTenants reports it and goes on", async () => {
+  await expect(repairTenantControlPlane(randomUUID())).rejects.toThrow(/does not exist/);
+  const [gone] = await createTenants("repair-missing");
+  if (!gone) throw new Error("no tenant");
+  const admin = await env.database?.admin();
+  await admin?.query(`DROP SCHEMA ${tenantSchemaName(gone.id)} CASCADE`);
   await expect(repairTenantControlPlane(gone.id)).rejects.toThrow(/missing/i);
   const progress: number[] = [];
   const report = await repairAllTenants({ onProgress: ({ done }) => progress.push(done) });

@@ -2,10 +2,11 @@ import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { HybridDatabaseManager } from "../src/hybrid-manager.ts";
+import { count, eq, like, type SQL } from "drizzle-orm";
+import type { Tables } from "../src/engine/session.ts";
 import { LEASE_MS, leaseSize, pruneFullRateLimitBuckets, takeRateLimitToken, takeRateLimitTokens, type RateLimitRule } from "../src/models/rate-limit.ts";
 import { admitSignIn, recordSignInFailure, signInLockedUntil } from "../src/models/sign-in-guard.ts";
-import { useTempDataDir } from "./helpers.ts";
+import { readShared, useTempDataDir } from "./helpers.ts";
 
 const PACKAGE_ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const HITTER = join(PACKAGE_ROOT, "test", "fixtures", "guard-hitter.ts");
@@ -19,15 +20,18 @@ beforeAll(async () => {
 });
 afterAll(() => env.cleanup());
 
-const rowCount = (table: string) =>
-  (HybridDatabaseManager.getInstance().getSharedDatabase().$client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+const rowCount = (table: "rateLimitBuckets" | "signInFailures", where?: (t: Tables) => SQL) =>
+  readShared(async (s) => {
+    const rows = await s.db.select({ n: count() }).from(s.t[table]).where(where?.(s.t));
+    return rows[0]?.n ?? 0;
+  });
 
-/** Runs the hitter in another process on the same shared.sqlite; resolves with its decisions. */
+/** Runs the hitter in another process on the same installation; resolves with its decisions. */
 function hitFromAnotherProcess(vars: Record<string, string | number>): Promise<{ allowed: number; lastFailures: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", HITTER], {
       cwd: PACKAGE_ROOT,
-      env: { ...process.env, DATA_DIR: env.dataDir, ...Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, String(v)])) },
+      env: { ...process.env, ...env.childEnv, ...Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, String(v)])) },
       stdio: ["ignore", "pipe", "inherit"],
     });
     let output = "";
@@ -70,15 +74,16 @@ describe("rate-limit buckets", async () => {
     const large: RateLimitRule = { capacity: 600, periodMs: MINUTE };
     const leased = async (key: string, now = T0) => (await takeRateLimitTokens([{ key, rule: large, lease: true }], now)).allowed;
     const stored = (key: string) =>
-      HybridDatabaseManager.getInstance().getSharedDatabase().$client.prepare("SELECT tokens FROM rate_limit_buckets WHERE key = ?").get(key) as
-        { tokens: number } | undefined;
+      readShared(
+        async (s) => (await s.db.select({ tokens: s.t.rateLimitBuckets.tokens }).from(s.t.rateLimitBuckets).where(eq(s.t.rateLimitBuckets.key, key)))[0],
+      );
 
     test("one process gets exactly the capacity, drawing a lease's worth of tokens per write", async () => {
       expect(leaseSize(large)).toBe(12);
       expect(await leased("api-key:lease")).toBe(true);
-      expect(stored("api-key:lease")?.tokens).toBe(600 - 12);
+      expect((await stored("api-key:lease"))?.tokens).toBe(600 - 12);
       for (let i = 1; i < 12; i += 1) expect(await leased("api-key:lease")).toBe(true);
-      expect(stored("api-key:lease")?.tokens).toBe(600 - 12);
+      expect((await stored("api-key:lease"))?.tokens).toBe(600 - 12);
       let allowed = 12;
       for (let i = 0; i < 700; i += 1) if (await leased("api-key:lease")) allowed += 1;
       expect(allowed).toBe(600);
@@ -87,16 +92,16 @@ describe("rate-limit buckets", async () => {
     test("an unspent lease lapses after LEASE_MS: the next request draws from the bucket again", async () => {
       expect(await leased("api-key:lapse")).toBe(true);
       expect(await leased("api-key:lapse", T0 + LEASE_MS - 1)).toBe(true);
-      expect(stored("api-key:lapse")?.tokens).toBe(600 - 12);
+      expect((await stored("api-key:lapse"))?.tokens).toBe(600 - 12);
       expect(await leased("api-key:lapse", T0 + LEASE_MS)).toBe(true);
-      expect(stored("api-key:lapse")?.tokens).toBeGreaterThan(600 - 2 * 12 - 1);
-      expect(stored("api-key:lapse")?.tokens).toBeLessThan(600 - 12);
+      expect((await stored("api-key:lapse"))?.tokens).toBeGreaterThan(600 - 2 * 12 - 1);
+      expect((await stored("api-key:lapse"))?.tokens).toBeLessThan(600 - 12);
     });
 
     test("small buckets never lease: each hit is decided in the database", async () => {
       expect(leaseSize({ capacity: 60, periodMs: MINUTE })).toBe(1);
       expect((await takeRateLimitTokens([{ key: "signin:small", rule: { capacity: 60, periodMs: MINUTE }, lease: true }], T0)).allowed).toBe(true);
-      expect(stored("signin:small")?.tokens).toBe(59);
+      expect((await stored("signin:small"))?.tokens).toBe(59);
     });
 
     test("two processes with leases never let more than the capacity through, and lose at most a lease each", async () => {
@@ -121,15 +126,15 @@ describe("rate-limit buckets", async () => {
         T0,
       );
       expect(decision.allowed).toBe(false);
-      expect(stored("api-tenant:second")).toBeUndefined();
+      expect(await stored("api-tenant:second")).toBeUndefined();
     });
   });
 
   test("buckets that have refilled completely are pruned; the others stay", async () => {
-    const before = rowCount("rate_limit_buckets");
+    const before = await rowCount("rateLimitBuckets");
     await takeRateLimitToken("ip:fresh", rule, T0 + 10 * MINUTE);
     expect(await pruneFullRateLimitBuckets(T0 + 10 * MINUTE)).toBe(before);
-    expect(rowCount("rate_limit_buckets")).toBe(1);
+    expect(await rowCount("rateLimitBuckets")).toBe(1);
   });
 });
 
@@ -162,13 +167,9 @@ describe("sign-in failure counters", async () => {
 
   test("expired rows of other keys are pruned by later failures: the table does not grow without bound", async () => {
     for (let i = 0; i < 50; i += 1) await recordSignInFailure(`t1:spray-${i}@x.test`, POLICY, T0);
-    const before = rowCount("sign_in_failures");
+    const before = await rowCount("signInFailures");
     for (let i = 0; i < 10; i += 1) await recordSignInFailure(`t1:late-${i}@x.test`, POLICY, T0 + 60 * MINUTE);
-    expect(rowCount("sign_in_failures")).toBeLessThan(before);
-    const spray = HybridDatabaseManager.getInstance()
-      .getSharedDatabase()
-      .$client.prepare(`SELECT count(*) AS n FROM sign_in_failures WHERE key LIKE 't1:spray-%'`)
-      .get() as { n: number };
-    expect(spray.n).toBe(0);
+    expect(await rowCount("signInFailures")).toBeLessThan(before);
+    expect(await rowCount("signInFailures", (t) => like(t.signInFailures.key, "t1:spray-%"))).toBe(0);
   });
 });

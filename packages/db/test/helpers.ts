@@ -5,8 +5,18 @@ import { test } from "vitest";
 import type { Session } from "../src/engine/session.ts";
 import { HybridDatabaseManager, type HybridDatabaseOptions } from "../src/hybrid-manager.ts";
 import { tenantModel, type NewTenant, type TenantRow } from "../src/models/tenant.ts";
-import { createTestDatabase } from "./support/postgres-database.ts";
+import { createTestDatabase, type TestDatabase } from "./support/postgres-database.ts";
 import { testEngine } from "./support/test-engine.ts";
+
+export interface TempInstallation {
+  dataDir: string;
+  manager: HybridDatabaseManager;
+  /** The installation's PostgreSQL database (project "postgres" only). */
+  database: TestDatabase | undefined;
+  /** The environment a child process opens the same installation with (test/fixtures/child-manager.ts). */
+  childEnv: Record<string, string>;
+  cleanup: () => Promise<void>;
+}
 
 /**
  * A fresh installation configured as the process-wide manager: a temp data directory and, when
@@ -17,27 +27,27 @@ import { testEngine } from "./support/test-engine.ts";
 export async function useTempDataDir(
   options: Partial<HybridDatabaseOptions> = {},
   { processWide = true }: { processWide?: boolean } = {},
-): Promise<{
-  dataDir: string;
-  manager: HybridDatabaseManager;
-  cleanup: () => Promise<void>;
-}> {
+): Promise<TempInstallation> {
   const dataDir = mkdtempSync(join(tmpdir(), "sigil-test-"));
   const database = testEngine() === "postgres" ? await createTestDatabase() : undefined;
+  const pgRoles = database ? { app: database.roleName("app"), system: database.roleName("system") } : undefined;
   const manager = (
     processWide ? HybridDatabaseManager.configure.bind(HybridDatabaseManager) : (o: Partial<HybridDatabaseOptions>) => new HybridDatabaseManager(o)
   )({
     dataDir,
     tenantCacheSize: 8,
-    ...(database
-      ? { database: { engine: "postgres", url: database.url() }, pgRoles: { app: database.roleName("app"), system: database.roleName("system") } }
-      : {}),
+    ...(database && pgRoles ? { database: { engine: "postgres", url: database.url() }, pgRoles } : {}),
     ...options,
   });
   await manager.runSharedMigrations();
   return {
     dataDir,
     manager,
+    database,
+    childEnv: {
+      DATA_DIR: dataDir,
+      ...(database && pgRoles ? { DATABASE_URL: database.url(), SIGIL_TEST_PG_APP_ROLE: pgRoles.app, SIGIL_TEST_PG_SYSTEM_ROLE: pgRoles.system } : {}),
+    },
     cleanup: async () => {
       manager.close();
       await manager.whenClosed();
@@ -69,6 +79,9 @@ export async function createTenants(...slugs: string[]): Promise<TenantRow[]> {
  * guarantees where they apply (test/pg).
  */
 export const sqliteOnlyTest = test.skipIf(testEngine() === "postgres");
+
+/** A test of a guarantee PostgreSQL gives its own way (the twin of a `sqliteOnlyTest` beside it). */
+export const postgresOnlyTest = test.skipIf(testEngine() !== "postgres");
 
 /** Reads the shared tables as the system does (the registry, the control plane), on either engine. */
 export function readShared<T>(fn: (session: Session) => Promise<T>): Promise<T> {

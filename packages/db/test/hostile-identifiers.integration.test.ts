@@ -1,11 +1,12 @@
 /**
  * docs/architecture.md, Tenant identity: a hostile identifier is rejected, never stripped to fit, and
  * never reaches the file system. Every case runs against a real data directory and checks that
- * nothing was created or opened in it.
+ * nothing was created or opened in it; on PostgreSQL too, where no schema is made either.
  */
 import { randomUUID } from "node:crypto";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
+import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InvalidTenantIdentifierError, TenantDatabaseMissingError, TenantNotFoundError } from "../src/errors.ts";
 import type { HybridDatabaseManager } from "../src/hybrid-manager.ts";
@@ -14,8 +15,9 @@ import { promptModel } from "../src/models/prompt.ts";
 import { tenantModel } from "../src/models/tenant.ts";
 import { userModel } from "../src/models/user.ts";
 import { tenantContext } from "../src/tenant-context.ts";
-import { tenantInput, useTempDataDir } from "./helpers.ts";
-import { filesOfTenant, listDir, nonSharedEntries, openTenantFiles, rawRegistryCount, rejectionOf, SHARED_FILES, thrownBy } from "./integration-helpers.ts";
+import { postgresOnlyTest, readShared, sqliteOnlyTest, tenantInput, useTempDataDir } from "./helpers.ts";
+import { tenantSchemaName } from "../src/pg/names.ts";
+import { filesOfTenant, listDir, nonSharedEntries, openTenantFiles, rejectionOf, SHARED_FILES, thrownBy } from "./integration-helpers.ts";
 
 interface HostileCase {
   label: string;
@@ -93,7 +95,9 @@ afterAll(async () => {
   await env.cleanup();
 });
 
-/** Only shared.sqlite and its -wal/-shm may exist; no tenant file is open. */
+const registryCount = () => readShared(async (s) => (await s.db.select({ n: count() }).from(s.t.tenants))[0]?.n ?? 0);
+
+/** Only shared.sqlite and its -wal/-shm may exist (nothing on PostgreSQL); no tenant file is open. */
 function expectPristine(dataDir: string): void {
   expect(nonSharedEntries(dataDir)).toEqual([]);
   expect(listDir(dataDir).every((name) => SHARED_FILES.has(name))).toBe(true);
@@ -104,14 +108,14 @@ describe("hostile slugs are rejected by tenantModel.createTenant", () => {
   it.each(HOSTILE_SLUGS)("$label", async ({ value }) => {
     expectPristine(env.dataDir);
     const before = listDir(env.dataDir);
-    const tenantsBefore = rawRegistryCount(manager);
+    const tenantsBefore = await registryCount();
 
     const error = await rejectionOf(tenantModel.createTenant(tenantInput(value)));
 
     expect(error).toBeInstanceOf(InvalidTenantIdentifierError);
     expect(listDir(env.dataDir)).toEqual(before);
     expectPristine(env.dataDir);
-    expect(rawRegistryCount(manager)).toBe(tenantsBefore);
+    expect(await registryCount()).toBe(tenantsBefore);
     expect(manager.poolStats().open).toBe(0);
   });
 });
@@ -132,9 +136,9 @@ describe("hostile tenant ids never reach the file system", () => {
     expect(runError).toBeInstanceOf(InvalidTenantIdentifierError);
     expect(ran).toBe(false);
 
-    // The manager refuses to lease a handle.
-    expect(thrownBy(() => manager.acquireTenantDatabase(value))).toBeInstanceOf(InvalidTenantIdentifierError);
-    expect(thrownBy(() => manager.withTenantDatabase(value, () => 1))).toBeInstanceOf(InvalidTenantIdentifierError);
+    // The manager refuses the tenant's stores.
+    expect(await rejectionOf(manager.withTenantStore(value, async () => 1))).toBeInstanceOf(InvalidTenantIdentifierError);
+    expect(thrownBy(() => manager.tenantSharedStore(value))).toBeInstanceOf(InvalidTenantIdentifierError);
 
     // The one function that names tenant files refuses it, whatever the data directory.
     expect(thrownBy(() => tenantDatabasePath(env.dataDir, value))).toBeInstanceOf(InvalidTenantIdentifierError);
@@ -150,8 +154,14 @@ describe("hostile tenant ids never reach the file system", () => {
     expect(manager.poolStats()).toMatchObject({ open: 0, inUse: 0 });
   });
 
+  sqliteOnlyTest.each(HOSTILE_TENANT_IDS)("the SQLite manager refuses to lease a handle: $label", ({ value }) => {
+    expect(thrownBy(() => manager.acquireTenantDatabase(value))).toBeInstanceOf(InvalidTenantIdentifierError);
+    expect(thrownBy(() => manager.withTenantDatabase(value, () => 1))).toBeInstanceOf(InvalidTenantIdentifierError);
+    expect(manager.poolStats()).toMatchObject({ open: 0, inUse: 0 });
+  });
+
   it("the error message never echoes more than 80 characters of the value", () => {
-    const error = thrownBy(() => manager.acquireTenantDatabase("x".repeat(10_000)));
+    const error = thrownBy(() => manager.tenantSharedStore("x".repeat(10_000)));
     expect(error).toBeInstanceOf(InvalidTenantIdentifierError);
     expect(error instanceof Error ? error.message.length : Infinity).toBeLessThan(200);
   });
@@ -160,7 +170,7 @@ describe("hostile tenant ids never reach the file system", () => {
 describe("slugs at the edge of the rules are accepted and never become file names", () => {
   const good = ["a", "0", "a-b", "acme1", "a".repeat(50), "x-1-y"];
 
-  it.each(good)("%s", async (slug) => {
+  sqliteOnlyTest.each(good)("%s", async (slug) => {
     const row = await tenantModel.createTenant(tenantInput(slug));
     try {
       expect(row.slug).toBe(slug);
@@ -174,7 +184,7 @@ describe("slugs at the edge of the rules are accepted and never become file name
 });
 
 describe("well-formed ids that do not name a usable tenant", () => {
-  it("a UUID that is not in the registry → TenantNotFoundError, no file created", async () => {
+  sqliteOnlyTest("a UUID that is not in the registry → TenantNotFoundError, no file created", async () => {
     const id = randomUUID();
     expectPristine(env.dataDir);
 
@@ -186,20 +196,24 @@ describe("well-formed ids that do not name a usable tenant", () => {
     expect(manager.poolStats()).toMatchObject({ open: 0, inUse: 0 });
   });
 
-  it("shared rows cannot be written for a UUID that is not in the registry", async () => {
+  postgresOnlyTest("a UUID that is not in the registry → TenantNotFoundError for reads and writes, no schema created", async () => {
     const id = randomUUID();
-    await expect(tenantContext.runWithTenant(id, () => userModel.create({ email: "ghost@example.test", name: "Ghost" }))).rejects.toThrow();
-    expect(
-      (
-        manager.getSharedDatabase().$client.prepare("SELECT count(*) AS n FROM users WHERE tenant_id = ?").get(id) as {
-          n: number;
-        }
-      ).n,
-    ).toBe(0);
+    expect(await rejectionOf(tenantContext.runWithTenant(id, () => promptModel.findMany()))).toBeInstanceOf(TenantNotFoundError);
+    expect(await rejectionOf(tenantContext.runWithTenant(id, () => promptModel.create({ name: "x", template: "y" })))).toBeInstanceOf(TenantNotFoundError);
+    const admin = await env.database?.admin();
+    const schemas = await admin?.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [tenantSchemaName(id)]);
+    expect(schemas?.rows).toEqual([]);
     expectPristine(env.dataDir);
   });
 
-  it("an orphan file whose tenant is not registered is never opened", async () => {
+  it("shared rows cannot be written for a UUID that is not in the registry", async () => {
+    const id = randomUUID();
+    await expect(tenantContext.runWithTenant(id, () => userModel.create({ email: "ghost@example.test", name: "Ghost" }))).rejects.toThrow();
+    expect(await readShared(async (s) => (await s.db.select({ n: count() }).from(s.t.users).where(eq(s.t.users.tenantId, id)))[0]?.n)).toBe(0);
+    expectPristine(env.dataDir);
+  });
+
+  sqliteOnlyTest("an orphan file whose tenant is not registered is never opened", async () => {
     // A file left behind (e.g. restored by hand) must not make an unregistered id usable.
     const row = await tenantModel.createTenant(tenantInput("orphan"));
     manager.getSharedDatabase().$client.prepare("DELETE FROM tenants WHERE id = ?").run(row.id);
@@ -212,7 +226,7 @@ describe("well-formed ids that do not name a usable tenant", () => {
     expectPristine(env.dataDir);
   });
 
-  it("a registered tenant whose file was deleted → TenantDatabaseMissingError, no empty file created", async () => {
+  sqliteOnlyTest("a registered tenant whose file was deleted → TenantDatabaseMissingError, no empty file created", async () => {
     const row = await tenantModel.createTenant(tenantInput("vanished"));
     try {
       rmSync(join(env.dataDir, `tenant_${row.id}.sqlite`));
@@ -234,7 +248,7 @@ describe("well-formed ids that do not name a usable tenant", () => {
     expectPristine(env.dataDir);
   });
 
-  it("a file deleted after its handle was used and closed → TenantDatabaseMissingError", async () => {
+  sqliteOnlyTest("a file deleted after its handle was used and closed → TenantDatabaseMissingError", async () => {
     const row = await tenantModel.createTenant(tenantInput("vanished-later"));
     try {
       await tenantContext.runWithTenant(row.id, () => promptModel.create({ name: "p", template: "t" }));
@@ -249,7 +263,7 @@ describe("well-formed ids that do not name a usable tenant", () => {
     expectPristine(env.dataDir);
   });
 
-  it("a file deleted while its idle handle is cached → TenantDatabaseMissingError, not writes into an unlinked file", async () => {
+  sqliteOnlyTest("a file deleted while its idle handle is cached → TenantDatabaseMissingError, not writes into an unlinked file", async () => {
     // The LRU keeps idle handles open. If the file is removed behind its back (operator, restore,
     // disk cleanup), the cached connection still points at the unlinked inode: a write through it
     // would be acknowledged and then lost when the handle closes.

@@ -1,5 +1,6 @@
 /**
- * The tenant lifecycle against real files: provision (and its failures), suspend / reactivate,
+ * The tenant lifecycle. On PostgreSQL (the last describe) the same guarantees with a schema per
+ * tenant: provisioning and deletion leave nothing behind. The rest against real files: provision (and its failures), suspend / reactivate,
  * delete with open handles and held leases. docs/architecture.md, Deleting tenants: deleting a tenant closes its
  * handle, removes -wal and -shm, purges its shared rows; nothing left behind blocks its slug.
  */
@@ -7,7 +8,8 @@ import { randomUUID } from "node:crypto";
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type pg from "pg";
+import { afterEach, beforeEach, describe, expect } from "vitest";
 import { ConflictError, MigrationFailedError, NotFoundError, SigilDbError, TenantNotFoundError } from "../src/errors.ts";
 import { HybridDatabaseManager } from "../src/hybrid-manager.ts";
 import { apiKeyModel } from "../src/models/api-key.ts";
@@ -19,7 +21,9 @@ import { settingsModel } from "../src/models/settings.ts";
 import { tenantModel, type TenantRow } from "../src/models/tenant.ts";
 import { userModel } from "../src/models/user.ts";
 import { tenantContext } from "../src/tenant-context.ts";
-import { tenantInput, useTempDataDir } from "./helpers.ts";
+import { postgresOnlyTest, sqliteOnlyTest, tenantInput, useTempDataDir } from "./helpers.ts";
+import { catalogCounts, schemaExists } from "./pg/schema-fixture.ts";
+import { tenantSchemaName } from "../src/pg/names.ts";
 import {
   deferred,
   filesOfTenant,
@@ -130,7 +134,7 @@ function expectNoTraceOf(tenantId: string, slug: string): void {
 }
 
 describe("createTenant", () => {
-  it("creates exactly one file with the whole tenant schema, and a registry row", async () => {
+  sqliteOnlyTest("creates exactly one file with the whole tenant schema, and a registry row", async () => {
     const row = await tenantModel.createTenant(tenantInput("acme"));
 
     expect(nonSharedEntries(env.dataDir)).toEqual([`tenant_${row.id}.sqlite`]);
@@ -150,7 +154,7 @@ describe("createTenant", () => {
     expect(await countsInContext(row)).toEqual({ users: 0, sessions: 0, apiKeys: 0, settings: 0, prompts: 0 });
   });
 
-  it("a failing tenant migration leaves no file, no -wal/-shm and no registry row; the slug stays free", async () => {
+  sqliteOnlyTest("a failing tenant migration leaves no file, no -wal/-shm and no registry row; the slug stays free", async () => {
     const broken = writeMigrationsFolder(tempFixtureDir(), [
       {
         tag: "0000_broken",
@@ -178,7 +182,7 @@ describe("createTenant", () => {
     manager().close();
   });
 
-  it("a migration that breaks a foreign key is rolled back and leaves nothing behind", async () => {
+  sqliteOnlyTest("a migration that breaks a foreign key is rolled back and leaves nothing behind", async () => {
     const broken = writeMigrationsFolder(tempFixtureDir(), [
       {
         tag: "0000_fk",
@@ -197,7 +201,7 @@ describe("createTenant", () => {
     expect(rawRegistryCount(manager())).toBe(0);
   });
 
-  it("a duplicate slug is a ConflictError and creates no extra file", async () => {
+  sqliteOnlyTest("a duplicate slug is a ConflictError and creates no extra file", async () => {
     const first = await tenantModel.createTenant(tenantInput("acme"));
     const error = await rejectionOf(tenantModel.createTenant(tenantInput("acme", { name: "Impostor" })));
     expect(error).toBeInstanceOf(ConflictError);
@@ -206,7 +210,7 @@ describe("createTenant", () => {
     expect(await tenantModel.findBySlug("acme")).toMatchObject({ id: first.id, name: "Tenant acme" });
   });
 
-  it("two concurrent creations of one slug: one wins, the other is a ConflictError, one file", async () => {
+  sqliteOnlyTest("two concurrent creations of one slug: one wins, the other is a ConflictError, one file", async () => {
     const results = await Promise.allSettled([
       tenantModel.createTenant(tenantInput("race")),
       tenantModel.createTenant(tenantInput("race")),
@@ -223,7 +227,7 @@ describe("createTenant", () => {
     expect(rawRegistryCount(manager())).toBe(1);
   });
 
-  it("a custom domain already taken fails at registration and removes the file it created", async () => {
+  sqliteOnlyTest("a custom domain already taken fails at registration and removes the file it created", async () => {
     const first = await tenantModel.createTenant(
       tenantInput("first", { settings: { domain: "Prompts.Example.com", features: [], limits: { users: 1, storage: 1, executions_per_month: 1 } } }),
     );
@@ -241,7 +245,7 @@ describe("createTenant", () => {
 });
 
 describe("suspend and reactivate", () => {
-  it("change the status in the registry and leave the tenant's data alone", async () => {
+  sqliteOnlyTest("change the status in the registry and leave the tenant's data alone", async () => {
     const row = await tenantModel.createTenant(tenantInput("acme"));
     await populate(row);
 
@@ -261,7 +265,7 @@ describe("suspend and reactivate", () => {
     expect(filesOfTenant(env.dataDir, row.id)).toContain(`tenant_${row.id}.sqlite`);
   });
 
-  it("an unknown tenant is a NotFoundError and creates nothing", async () => {
+  sqliteOnlyTest("an unknown tenant is a NotFoundError and creates nothing", async () => {
     const id = randomUUID();
     expect(await rejectionOf(tenantModel.suspend(id))).toBeInstanceOf(NotFoundError);
     expect(await rejectionOf(tenantModel.reactivate(id))).toBeInstanceOf(NotFoundError);
@@ -299,7 +303,7 @@ describe("deleteTenant", () => {
     expect(filesOfTenant(env.dataDir, again.id)).toContain(`tenant_${again.id}.sqlite`);
   }
 
-  it("with an idle handle open: closes it, removes file, -wal, -shm and every shared row", async () => {
+  sqliteOnlyTest("with an idle handle open: closes it, removes file, -wal, -shm and every shared row", async () => {
     const { doomed, bystander } = await twoPopulatedTenants();
     expect(manager().isTenantOpen(doomed.id)).toBe(true);
     expect(filesOfTenant(env.dataDir, doomed.id)).toEqual(
@@ -334,7 +338,7 @@ describe("deleteTenant", () => {
     await expectBystanderUntouched(bystander);
   });
 
-  it("while a lease is held: files are gone at once, the holder is not broken, the handle closes on release", async () => {
+  sqliteOnlyTest("while a lease is held: files are gone at once, the holder is not broken, the handle closes on release", async () => {
     const { doomed, bystander } = await twoPopulatedTenants();
     const lease = manager().acquireTenantDatabase(doomed.id);
     const client = lease.db.$client;
@@ -364,7 +368,7 @@ describe("deleteTenant", () => {
     await expectBystanderUntouched(bystander);
   });
 
-  it("while a request of that tenant is running: its next query fails closed, nothing is left behind", async () => {
+  sqliteOnlyTest("while a request of that tenant is running: its next query fails closed, nothing is left behind", async () => {
     const { doomed, bystander } = await twoPopulatedTenants();
     const deleted = deferred();
     const wrote = deferred();
@@ -386,7 +390,7 @@ describe("deleteTenant", () => {
     await expectBystanderUntouched(bystander);
   });
 
-  it("another manager (another process: CLI, worker) with a cached handle stops serving the deleted tenant", async () => {
+  sqliteOnlyTest("another manager (another process: CLI, worker) with a cached handle stops serving the deleted tenant", async () => {
     const { doomed, bystander } = await twoPopulatedTenants();
     // A second manager on the same data directory, as the CLI or the execution worker would have.
     const other = new HybridDatabaseManager({ dataDir: env.dataDir, tenantCacheSize: 4 });
@@ -417,7 +421,7 @@ describe("deleteTenant", () => {
     await expectBystanderUntouched(bystander);
   });
 
-  it("with no handle open, and twice in a row", async () => {
+  sqliteOnlyTest("with no handle open, and twice in a row", async () => {
     const { doomed, bystander } = await twoPopulatedTenants();
     manager().closeTenantDatabase(doomed.id);
     await tenantModel.deleteTenant(doomed.id);
@@ -427,7 +431,7 @@ describe("deleteTenant", () => {
     await expectBystanderUntouched(bystander);
   });
 
-  it("leaves the data directory as it was before the tenant existed", async () => {
+  sqliteOnlyTest("leaves the data directory as it was before the tenant existed", async () => {
     const before = nonSharedEntries(env.dataDir);
     for (let i = 0; i < 5; i += 1) {
       const row = await tenantModel.createTenant(tenantInput("cycle"));
@@ -441,7 +445,7 @@ describe("deleteTenant", () => {
 });
 
 describe("interrupted provisioning and restarts", () => {
-  it("a manager starting over tenant files the registry does not know (shared.sqlite lost or restored) never deletes them", async () => {
+  sqliteOnlyTest("a manager starting over tenant files the registry does not know (shared.sqlite lost or restored) never deletes them", async () => {
     const tenant = await tenantModel.createTenant(tenantInput("survivor"));
     const file = manager().tenantDatabasePath(tenant.id);
     manager().getSharedDatabase().$client.prepare("DELETE FROM tenants WHERE id = ?").run(tenant.id);
@@ -456,7 +460,7 @@ describe("interrupted provisioning and restarts", () => {
     }
   });
 
-  it("a dead provisioner's unregistered file is removed; a registered one is moved into place; a live one is left alone", async () => {
+  sqliteOnlyTest("a dead provisioner's unregistered file is removed; a registered one is moved into place; a live one is left alone", async () => {
     const dead = randomUUID();
     const registeredId = randomUUID();
     const live = randomUUID();
@@ -492,5 +496,153 @@ describe("interrupted provisioning and restarts", () => {
       holder.exec("ROLLBACK");
       holder.close();
     }
+  });
+});
+
+describe("tenant schemas (PostgreSQL)", () => {
+  async function admin(): Promise<pg.Client> {
+    if (!env.database) throw new Error("the postgres project gives each file a database");
+    return env.database.admin();
+  }
+  async function tenantSchemas(client: pg.Client): Promise<string[]> {
+    const { rows } = await client.query<{ name: string }>("SELECT nspname AS name FROM pg_namespace WHERE nspname LIKE 't\\_%' ORDER BY 1");
+    return rows.map((row) => row.name);
+  }
+  async function registryCount(client: pg.Client, where: { slug?: string } = {}): Promise<number> {
+    const { rows } = await client.query<{ n: string }>("SELECT count(*) AS n FROM sigil_shared.tenants WHERE $1::text IS NULL OR slug = $1", [
+      where.slug ?? null,
+    ]);
+    return Number(rows[0]?.n);
+  }
+  async function sharedRows(client: pg.Client, tenantId: string): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    for (const table of [...SHARED_TENANT_TABLES, "tenant_usage", "tenant_work"]) {
+      const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM sigil_shared.${table} WHERE tenant_id = $1`, [tenantId]);
+      counts[table] = Number(rows[0]?.n);
+    }
+    const { rows } = await client.query<{ n: string }>("SELECT count(*) AS n FROM sigil_shared.sign_in_failures WHERE key LIKE $1", [`${tenantId}:%`]);
+    counts.sign_in_failures = Number(rows[0]?.n);
+    return counts;
+  }
+  const none = { users: 0, sessions: 0, api_keys: 0, settings: 0, tenant_usage: 0, tenant_work: 0, sign_in_failures: 0 };
+
+  postgresOnlyTest("createTenant makes exactly one schema with the whole tenant schema, and a registry row; usable and empty", async () => {
+    const client = await admin();
+    const row = await tenantModel.createTenant(tenantInput("acme"));
+    expect(await tenantSchemas(client)).toEqual([tenantSchemaName(row.id)]);
+    const { rows } = await client.query<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1", [
+      tenantSchemaName(row.id),
+    ]);
+    expect(rows.map((r) => r.name)).toEqual(expect.arrayContaining(["prompts", "prompt_versions", "executions", "deployments", "files", "audit_log"]));
+    expect(await countsInContext(row)).toEqual({ users: 0, sessions: 0, apiKeys: 0, settings: 0, prompts: 0 });
+  });
+
+  postgresOnlyTest("a failing tenant migration leaves nothing behind (no schema, no catalog row, no registry row); the slug stays free", async () => {
+    const broken = writeMigrationsFolder(tempFixtureDir(), [
+      {
+        tag: "0000_broken",
+        sql: [
+          'CREATE TABLE "prompts" ("id" text PRIMARY KEY NOT NULL, "name" text NOT NULL);',
+          "INSERT INTO \"prompts\" VALUES ('a', 'a');",
+          'CREATE TABLE "this is" not valid sql;',
+        ].join("\n--> statement-breakpoint\n"),
+      },
+    ]);
+    const { database, pgRoles } = env.manager.options;
+    const client = await admin();
+    const before = await catalogCounts(client);
+    HybridDatabaseManager.configure({ dataDir: env.dataDir, database, pgRoles, pgTenantMigrationsFolder: broken });
+    expect(await rejectionOf(tenantModel.createTenant(tenantInput("acme")))).toBeInstanceOf(MigrationFailedError);
+    expect(await catalogCounts(client)).toEqual(before);
+    expect(await tenantSchemas(client)).toEqual([]);
+    expect(await registryCount(client)).toBe(0);
+
+    HybridDatabaseManager.configure({ dataDir: env.dataDir, database, pgRoles });
+    const row = await tenantModel.createTenant(tenantInput("acme"));
+    expect(await tenantSchemas(client)).toEqual([tenantSchemaName(row.id)]);
+  });
+
+  postgresOnlyTest(
+    "a duplicate slug, a taken domain and three concurrent creations of one slug: one schema each winner, ConflictError for the others",
+    async () => {
+      const client = await admin();
+      const first = await tenantModel.createTenant(
+        tenantInput("acme", { settings: { domain: "prompts.example.com", features: [], limits: { users: 1, storage: 1, executions_per_month: 1 } } }),
+      );
+      expect(await rejectionOf(tenantModel.createTenant(tenantInput("acme", { name: "Impostor" })))).toBeInstanceOf(ConflictError);
+      const domainTaken = tenantInput("second", {
+        settings: { domain: "Prompts.Example.com", features: [], limits: { users: 1, storage: 1, executions_per_month: 1 } },
+      });
+      expect(await rejectionOf(tenantModel.createTenant(domainTaken))).toBeInstanceOf(ConflictError);
+      const results = await Promise.allSettled([1, 2, 3].map(() => tenantModel.createTenant(tenantInput("race"))));
+      const won = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+      expect(won).toHaveLength(1);
+      for (const r of results) if (r.status === "rejected") expect(r.reason).toBeInstanceOf(ConflictError);
+      expect(await tenantSchemas(client)).toEqual([first.id, ...won.map((t) => t.id)].map(tenantSchemaName).sort());
+      expect(await registryCount(client, { slug: "acme" })).toBe(1);
+      expect(await registryCount(client)).toBe(2);
+    },
+  );
+
+  postgresOnlyTest("deleteTenant drops the schema and every shared row in one go; the bystander is untouched; the slug is free again", async () => {
+    const client = await admin();
+    const doomed = await tenantModel.createTenant(tenantInput("doomed"));
+    const bystander = await tenantModel.createTenant(tenantInput("bystander"));
+    await populate(doomed);
+    await populate(bystander);
+    const lockout = { maxFailures: 5, lockoutMs: 60_000 };
+    await recordSignInFailure(tenantSignInKey(doomed.id, "alice@example.test"), lockout);
+    await recordSignInFailure(tenantSignInKey(bystander.id, "alice@example.test"), lockout);
+    const bystanderRows = await sharedRows(client, bystander.id);
+
+    const deletion = await tenantModel.deleteTenant(doomed.id);
+    expect(deletion).toEqual({ tenantId: doomed.id, slug: "doomed", removed: { users: 2, sessions: 2, apiKeys: 1, settings: 2 } });
+    expect(await schemaExists(client, tenantSchemaName(doomed.id))).toBe(false);
+    expect(await sharedRows(client, doomed.id)).toEqual(none);
+    expect(await registryCount(client, { slug: "doomed" })).toBe(0);
+    expect(await rejectionOf(tenantContext.runWithTenant(doomed.id, () => promptModel.count()))).toBeInstanceOf(TenantNotFoundError);
+    expect(await sharedRows(client, bystander.id)).toEqual(bystanderRows);
+    expect(await countsInContext(bystander)).toEqual({ users: 2, sessions: 2, apiKeys: 1, settings: 2, prompts: 1 });
+
+    const again = await tenantModel.createTenant(tenantInput("doomed"));
+    expect(await countsInContext(again)).toEqual({ users: 0, sessions: 0, apiKeys: 0, settings: 0, prompts: 0 });
+    expect(await schemaExists(client, tenantSchemaName(again.id))).toBe(true);
+  });
+
+  postgresOnlyTest("another manager (another process) that served the tenant stops serving it once deleted: its writes fail, nothing comes back", async () => {
+    const client = await admin();
+    const doomed = await tenantModel.createTenant(tenantInput("doomed"));
+    await populate(doomed);
+    const { database, pgRoles } = env.manager.options;
+    const other = new HybridDatabaseManager({ dataDir: env.dataDir, database, pgRoles });
+    const write = (name: string) =>
+      other.withTenantStore(doomed.id, (store) =>
+        store.session("write", ({ db, t }) => db.insert(t.prompts).values({ id: randomUUID(), name, template: "x" })),
+      );
+    try {
+      await write("before");
+      await tenantModel.deleteTenant(doomed.id);
+      const outcome = await rejectionOf(write("ghost"));
+      expect(outcome).toBeInstanceOf(TenantNotFoundError);
+    } finally {
+      other.close();
+      await other.whenClosed();
+    }
+    expect(await schemaExists(client, tenantSchemaName(doomed.id))).toBe(false);
+    expect(await sharedRows(client, doomed.id)).toEqual(none);
+  });
+
+  postgresOnlyTest("suspend and reactivate change only the registry status; an unknown tenant is a NotFoundError and creates nothing", async () => {
+    const client = await admin();
+    const row = await tenantModel.createTenant(tenantInput("acme"));
+    await populate(row);
+    expect((await tenantModel.suspend(row.id)).status).toBe("suspended");
+    expect((await tenantModel.findActive()).map((t) => t.id)).not.toContain(row.id);
+    expect((await tenantModel.reactivate(row.id)).status).toBe("active");
+    expect(await countsInContext(row)).toEqual({ users: 2, sessions: 2, apiKeys: 1, settings: 2, prompts: 1 });
+    const before = await catalogCounts(client);
+    expect(await rejectionOf(tenantModel.suspend(randomUUID()))).toBeInstanceOf(NotFoundError);
+    expect(await catalogCounts(client)).toEqual(before);
+    expect(await registryCount(client)).toBe(1);
   });
 });

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Worker } from "node:worker_threads";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect } from "vitest";
 import type { SqliteConnection } from "../src/connection.ts";
 import { MigrationFailedError, TenantSchemaOutdatedError } from "../src/errors.ts";
 import type { HybridDatabaseManager, HybridDatabaseOptions } from "../src/hybrid-manager.ts";
@@ -17,7 +17,9 @@ import { promptModel } from "../src/models/prompt.ts";
 import type { TenantRow } from "../src/models/tenant.ts";
 import { tenantContext } from "../src/tenant-context.ts";
 import { loadMigrations, TENANT_MIGRATIONS_FOLDER } from "../src/migrations/migration-files.ts";
-import { createTenants, useTempDataDir } from "./helpers.ts";
+import { tenantSchemaName } from "../src/pg/names.ts";
+import { PG_TENANT_MIGRATIONS_FOLDER } from "../src/pg/schema-migrations.ts";
+import { createTenants, postgresOnlyTest, sqliteOnlyTest, useTempDataDir } from "./helpers.ts";
 import {
   buildMigrationFolder,
   columnNames,
@@ -38,7 +40,9 @@ import {
 const BASE = loadMigrations(TENANT_MIGRATIONS_FOLDER).length;
 
 /**
- * Operator-facing behaviour of tenant migrations, on real SQLite files in temp dirs:
+ * Operator-facing behaviour of tenant migrations. On PostgreSQL (the last describe) the same
+ * runner on tenant schemas: per-tenant outcomes, resume, concurrency, progress, abort, the
+ * control plane's versions, migrate-on-open. The rest, on real SQLite files in temp dirs:
  * per-tenant outcomes, resume after a fix, worker threads vs in-process, table rebuilds with
  * ON DELETE CASCADE children, foreign_key_check, migrate-on-open (auto | strict), shared
  * migrations, missing files. Tenants are put "behind" by provisioning them on the real folder and
@@ -63,7 +67,9 @@ afterEach(async () => {
 
 let current: HybridDatabaseManager | undefined;
 function configureOn(folder: MigrationFolder, options: Partial<HybridDatabaseOptions> = {}): HybridDatabaseManager {
-  current = reconfigure(env.dataDir, { tenantMigrationsFolder: folder.folder, ...options });
+  const { database, pgRoles } = env.manager.options;
+  const migrations = database.engine === "postgres" ? { pgTenantMigrationsFolder: folder.folder } : { tenantMigrationsFolder: folder.folder };
+  current = reconfigure(env.dataDir, { database, pgRoles, ...migrations, ...options });
   return current;
 }
 
@@ -202,7 +208,7 @@ function outcomeOf(report: TenantMigrationReport): unknown[] {
 }
 
 describe.each(FAILING)("a migration failing for 1 tenant of 6 because of its data: $label", (variant) => {
-  it.each(MODES)("$mode: that tenant fails and keeps schema and data, the others apply; a rerun after the fix resumes", async ({ concurrency }) => {
+  sqliteOnlyTest.each(MODES)("$mode: that tenant fails and keeps schema and data, the others apply; a rerun after the fix resumes", async ({ concurrency }) => {
     const tenants = await createTenants(...Array.from({ length: N }, (_, i) => `tenant-${i + 1}`));
     for (const tenant of tenants) await seedPrompts(tenant.id, BASE_SEEDS);
     const poisoned = pick(tenants, POISONED);
@@ -264,7 +270,7 @@ describe.each(FAILING)("a migration failing for 1 tenant of 6 because of its dat
 describe("table rebuilds and foreign keys", () => {
   const REBUILD = promptsRebuildMigration("prompts_archived");
 
-  it("a drizzle-kit rebuild of prompts keeps every ON DELETE CASCADE child (prompt_versions, executions, deployments)", async () => {
+  sqliteOnlyTest("a drizzle-kit rebuild of prompts keeps every ON DELETE CASCADE child (prompt_versions, executions, deployments)", async () => {
     const tenants = await createTenants("rebuild-a", "rebuild-b", "rebuild-c");
     const [a, b, c] = [pick(tenants, 0), pick(tenants, 1), pick(tenants, 2)];
     await seedPrompts(a.id, [{ name: "one", updates: 2, withChildren: true }, { name: "two", updates: 1, withChildren: true }, { name: "three" }]);
@@ -312,7 +318,7 @@ describe("table rebuilds and foreign keys", () => {
     expect(snapshotTenantFile(pathOf(a)).counts).toEqual({ prompts: 2, prompt_versions: 3, executions: 1, deployments: 1 });
   });
 
-  it("a rebuild that re-keys prompts leaves dangling children: foreign_key_check fails those tenants and rolls them back fully", async () => {
+  sqliteOnlyTest("a rebuild that re-keys prompts leaves dangling children: foreign_key_check fails those tenants and rolls them back fully", async () => {
     const tenants = await createTenants("rekey-a", "rekey-b", "rekey-empty");
     const [a, b, empty] = [pick(tenants, 0), pick(tenants, 1), pick(tenants, 2)];
     await seedPrompts(a.id, [{ name: "one", updates: 1, withChildren: true }, { name: "two" }]);
@@ -336,33 +342,36 @@ describe("table rebuilds and foreign keys", () => {
     }
   });
 
-  it.each(MODES)("$mode: a migration that inserts an orphan child fails via foreign_key_check and leaves nothing behind", async ({ concurrency }) => {
-    const tenants = await createTenants("orphan-a", "orphan-b");
-    for (const tenant of tenants) await seedPrompts(tenant.id, [{ name: "one", withChildren: true }]);
-    const folder = buildMigrationFolder([
-      {
-        name: "backfill_with_orphan",
-        statements: [
-          "ALTER TABLE `prompts` ADD `archived` integer DEFAULT false NOT NULL;",
-          "INSERT INTO `executions` (`id`, `prompt_id`, `prompt_version`, `input`, `provider`, `model`) VALUES ('orphan', 'no-such-prompt', 1, '{}', 'openai', 'gpt-4o');",
-        ],
-      },
-    ]);
-    const migrator = new HybridMigrationManager(configureOn(folder));
-    const before = new Map(tenants.map((t) => [t.id, snapshotTenantFile(pathOf(t))]));
+  sqliteOnlyTest.each(MODES)(
+    "$mode: a migration that inserts an orphan child fails via foreign_key_check and leaves nothing behind",
+    async ({ concurrency }) => {
+      const tenants = await createTenants("orphan-a", "orphan-b");
+      for (const tenant of tenants) await seedPrompts(tenant.id, [{ name: "one", withChildren: true }]);
+      const folder = buildMigrationFolder([
+        {
+          name: "backfill_with_orphan",
+          statements: [
+            "ALTER TABLE `prompts` ADD `archived` integer DEFAULT false NOT NULL;",
+            "INSERT INTO `executions` (`id`, `prompt_id`, `prompt_version`, `input`, `provider`, `model`) VALUES ('orphan', 'no-such-prompt', 1, '{}', 'openai', 'gpt-4o');",
+          ],
+        },
+      ]);
+      const migrator = new HybridMigrationManager(configureOn(folder));
+      const before = new Map(tenants.map((t) => [t.id, snapshotTenantFile(pathOf(t))]));
 
-    const { report } = await runWithProgress(migrator, concurrency);
-    expect(report).toMatchObject({ total: 2, applied: 0, failed: 2 });
-    for (const tenant of tenants) {
-      expect(resultOf(report, tenant).error).toMatch(/foreign_key_check reported 1 violation\(s\).*executions row \d+ → prompts/);
-      expect(snapshotTenantFile(pathOf(tenant))).toEqual(before.get(tenant.id));
-      expect(columnNames(pathOf(tenant), "prompts")).not.toContain("archived");
-    }
-  });
+      const { report } = await runWithProgress(migrator, concurrency);
+      expect(report).toMatchObject({ total: 2, applied: 0, failed: 2 });
+      for (const tenant of tenants) {
+        expect(resultOf(report, tenant).error).toMatch(/foreign_key_check reported 1 violation\(s\).*executions row \d+ → prompts/);
+        expect(snapshotTenantFile(pathOf(tenant))).toEqual(before.get(tenant.id));
+        expect(columnNames(pathOf(tenant), "prompts")).not.toContain("archived");
+      }
+    },
+  );
 });
 
 describe("migrate-on-open", () => {
-  it("auto: a tenant that is behind is migrated when the models first open it (children kept, foreign keys back on)", async () => {
+  sqliteOnlyTest("auto: a tenant that is behind is migrated when the models first open it (children kept, foreign keys back on)", async () => {
     const tenants = await createTenants("open-a", "open-b");
     const [a, b] = [pick(tenants, 0), pick(tenants, 1)];
     for (const tenant of tenants) await seedPrompts(tenant.id, BASE_SEEDS);
@@ -390,7 +399,7 @@ describe("migrate-on-open", () => {
     });
   });
 
-  it("auto: a migration that fails on open refuses the tenant and leaves its file as it was", async () => {
+  sqliteOnlyTest("auto: a migration that fails on open refuses the tenant and leaves its file as it was", async () => {
     const [tenant] = await createTenants("open-bad");
     if (!tenant) throw new Error("no tenant");
     await seedPrompts(tenant.id, [{ name: "Summary" }, { name: "summary" }]);
@@ -410,7 +419,7 @@ describe("migrate-on-open", () => {
     expect(snapshotTenantFile(pathOf(tenant))).toEqual(before);
   });
 
-  it("strict: a tenant that is behind is refused with TenantSchemaOutdatedError and its file is not changed", async () => {
+  sqliteOnlyTest("strict: a tenant that is behind is refused with TenantSchemaOutdatedError and its file is not changed", async () => {
     const [tenant] = await createTenants("strict-a");
     if (!tenant) throw new Error("no tenant");
     await seedPrompts(tenant.id, BASE_SEEDS);
@@ -447,7 +456,7 @@ describe("migrate-on-open", () => {
 });
 
 describe("shared migrations", () => {
-  it("runSharedMigrations() is idempotent: the second run applies 0", async () => {
+  sqliteOnlyTest("runSharedMigrations() is idempotent: the second run applies 0", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "sigil-shared-"));
     extraDirs.push(dataDir);
     current = reconfigure(dataDir);
@@ -469,7 +478,7 @@ describe("shared migrations", () => {
 });
 
 describe("missing or unreadable tenant files", () => {
-  it.each(MODES)("$mode: a missing file is reported failed (not thrown, not re-created) and the run goes on", async ({ concurrency }) => {
+  sqliteOnlyTest.each(MODES)("$mode: a missing file is reported failed (not thrown, not re-created) and the run goes on", async ({ concurrency }) => {
     const tenants = await createTenants("miss-a", "miss-b", "miss-c", "miss-d");
     const gone = pick(tenants, 1);
     const folder = buildMigrationFolder([
@@ -495,7 +504,7 @@ describe("missing or unreadable tenant files", () => {
     expect(existsSync(pathOf(gone))).toBe(false);
   });
 
-  it("worker threads: with results sent back in batches, every result is reported for the tenant it belongs to", async () => {
+  sqliteOnlyTest("worker threads: with results sent back in batches, every result is reported for the tenant it belongs to", async () => {
     // Workers take tenants from a shared counter and answer in batches: an answer must be booked
     // to its own tenant, not a neighbour. Missing files spread through the list make that visible.
     const tenants = await createTenants(...Array.from({ length: 90 }, (_, index) => `many-${index}`));
@@ -510,7 +519,7 @@ describe("missing or unreadable tenant files", () => {
     for (const tenant of tenants) expect(resultOf(report, tenant).status, tenant.slug).toBe(gone.has(tenant.id) ? "failed" : "applied");
   });
 
-  it("a file that is not a SQLite database is reported failed and the run goes on", async () => {
+  sqliteOnlyTest("a file that is not a SQLite database is reported failed and the run goes on", async () => {
     const tenants = await createTenants("junk-a", "junk-b", "junk-c");
     const junk = pick(tenants, 0);
     const folder = buildMigrationFolder([
@@ -533,7 +542,7 @@ describe("missing or unreadable tenant files", () => {
 });
 
 describe("progress callbacks", () => {
-  it.each(MODES)("$mode: a throwing onProgress neither stalls nor stops the run; the run then rejects with it", async ({ concurrency }) => {
+  sqliteOnlyTest.each(MODES)("$mode: a throwing onProgress neither stalls nor stops the run; the run then rejects with it", async ({ concurrency }) => {
     const tenants = await createTenants("cb-a", "cb-b", "cb-c", "cb-d");
     const folder = buildMigrationFolder([{ name: "prompts_flag_column", statements: ["ALTER TABLE `prompts` ADD `flag` integer DEFAULT 0 NOT NULL;"] }]);
     const migrator = new HybridMigrationManager(configureOn(folder));
@@ -552,7 +561,7 @@ describe("progress callbacks", () => {
 });
 
 describe("worker threads that stop", () => {
-  it("a worker killed mid-run fails only the tenants it had taken and not reported; the others finish and a rerun completes", async () => {
+  sqliteOnlyTest("a worker killed mid-run fails only the tenants it had taken and not reported; the others finish and a rerun completes", async () => {
     const tenants = await createTenants(...Array.from({ length: 240 }, (_, index) => `kill-${index}`));
     const workers: Worker[] = [];
     const onWorker = (worker: Worker) => workers.push(worker);
@@ -596,32 +605,35 @@ describe("worker threads that stop", () => {
     expect(crashedInSomeRun).toBeGreaterThan(0);
   });
 
-  it.each(MODES)("$mode: aborting stops taking tenants; each tenant is migrated fully or not at all, and a rerun does the rest", async ({ concurrency }) => {
-    const tenants = await createTenants(...Array.from({ length: 120 }, (_, index) => `abort-${index}`));
-    const folder = buildMigrationFolder([{ name: "prompts_abort_column", statements: ["ALTER TABLE `prompts` ADD `abort_note` text;"] }]);
-    const migrator = new HybridMigrationManager(configureOn(folder));
-    const abort = new AbortController();
-    const report = await migrator.runTenantMigrations({
-      concurrency,
-      signal: abort.signal,
-      onProgress: ({ done }) => {
-        if (done === 5) abort.abort();
-      },
-    });
-    expect(report.results.length).toBeGreaterThanOrEqual(5);
-    expect(report.results.length).toBeLessThan(tenants.length);
-    expect(report.failed).toBe(0);
-    const migrated = new Set(report.results.map((r) => r.tenantId));
-    for (const tenant of tenants) {
-      expect(columnNames(pathOf(tenant), "prompts").includes("abort_note"), tenant.slug).toBe(migrated.has(tenant.id));
-    }
-    const rerun = await migrator.runTenantMigrations({ concurrency });
-    expect(rerun).toMatchObject({ applied: tenants.length - migrated.size, upToDate: migrated.size, failed: 0 });
-  });
+  sqliteOnlyTest.each(MODES)(
+    "$mode: aborting stops taking tenants; each tenant is migrated fully or not at all, and a rerun does the rest",
+    async ({ concurrency }) => {
+      const tenants = await createTenants(...Array.from({ length: 120 }, (_, index) => `abort-${index}`));
+      const folder = buildMigrationFolder([{ name: "prompts_abort_column", statements: ["ALTER TABLE `prompts` ADD `abort_note` text;"] }]);
+      const migrator = new HybridMigrationManager(configureOn(folder));
+      const abort = new AbortController();
+      const report = await migrator.runTenantMigrations({
+        concurrency,
+        signal: abort.signal,
+        onProgress: ({ done }) => {
+          if (done === 5) abort.abort();
+        },
+      });
+      expect(report.results.length).toBeGreaterThanOrEqual(5);
+      expect(report.results.length).toBeLessThan(tenants.length);
+      expect(report.failed).toBe(0);
+      const migrated = new Set(report.results.map((r) => r.tenantId));
+      for (const tenant of tenants) {
+        expect(columnNames(pathOf(tenant), "prompts").includes("abort_note"), tenant.slug).toBe(migrated.has(tenant.id));
+      }
+      const rerun = await migrator.runTenantMigrations({ concurrency });
+      expect(rerun).toMatchObject({ applied: tenants.length - migrated.size, upToDate: migrated.size, failed: 0 });
+    },
+  );
 });
 
 describe("foreign_key_check after additive statements", () => {
-  it.each(MODES)("$mode: an added column that references nothing, with a default, is caught and rolled back", async ({ concurrency }) => {
+  sqliteOnlyTest.each(MODES)("$mode: an added column that references nothing, with a default, is caught and rolled back", async ({ concurrency }) => {
     const [tenant] = await createTenants("fk-default");
     if (!tenant) throw new Error("no tenant");
     await seedPrompts(tenant.id, [{ name: "one", updates: 0 }]);
@@ -632,5 +644,119 @@ describe("foreign_key_check after additive statements", () => {
     const report = await migrator.runTenantMigrations({ concurrency });
     expect(resultOf(report, tenant).error).toMatch(/foreign_key_check reported 1 violation/);
     expect(columnNames(pathOf(tenant), "prompts")).not.toContain("owner_prompt");
+  });
+});
+
+describe("tenant schemas (PostgreSQL)", () => {
+  const PG_BASE = loadMigrations(PG_TENANT_MIGRATIONS_FOLDER).length;
+  const CI_UNIQUE: ExtraMigration = {
+    name: "prompts_name_ci_unique",
+    statements: ['CREATE UNIQUE INDEX "prompts_name_ci_unique" ON "prompts" (lower("name"));'],
+  };
+
+  /** A superuser statement in tenant `tenant`'s schema, beside the manager (it migrates nothing); committed if `commit`. */
+  async function inSchema<T extends Record<string, unknown>>(tenant: TenantRow, text: string, commit = false): Promise<T[]> {
+    const database = env.database;
+    if (!database) throw new Error("the postgres project gives each file a database");
+    const admin = await database.admin();
+    await admin.query("BEGIN");
+    try {
+      await admin.query(`SET LOCAL search_path = ${tenantSchemaName(tenant.id)}`);
+      const { rows } = await admin.query<T>(text);
+      if (commit) await admin.query("COMMIT");
+      return rows;
+    } finally {
+      if (!commit) await admin.query("ROLLBACK");
+    }
+  }
+  const migrated = async (tenant: TenantRow) =>
+    (await inSchema<{ index: string | null }>(tenant, "SELECT to_regclass('prompts_name_ci_unique')::text AS index"))[0]?.index !== null;
+  const promptCount = async (tenant: TenantRow) => Number((await inSchema<{ n: string }>(tenant, "SELECT count(*) AS n FROM prompts"))[0]?.n);
+  const recorded = async (migrator: HybridMigrationManager) =>
+    new Map((await migrator.recordedStatus({ pageSize: 100 })).tenants.map((row) => [row.tenantId, row.version]));
+
+  postgresOnlyTest.each([
+    { concurrency: 3, mode: "3 schemas at once" },
+    { concurrency: 1, mode: "one schema at a time" },
+  ])(
+    "$mode: a migration failing for 1 tenant of 6 leaves that schema as it was, the others apply, the control plane records the versions; a rerun after the fix resumes",
+    async ({ concurrency }) => {
+      const tenants = await createTenants(...Array.from({ length: N }, (_, i) => `schema-${i + 1}`));
+      for (const tenant of tenants) await seedPrompts(tenant.id, BASE_SEEDS);
+      const poisoned = pick(tenants, POISONED);
+      await seedPrompts(poisoned.id, [{ name: "Summary" }, { name: "summary", updates: 1 }]);
+      const folder = buildMigrationFolder([CI_UNIQUE], PG_TENANT_MIGRATIONS_FOLDER);
+      const migrator = new HybridMigrationManager(configureOn(folder));
+      expect((await migrator.status()).map((s) => [s.version, s.state])).toEqual(tenants.map(() => [PG_BASE, "behind"]));
+
+      const { report, progress, workers } = await runWithProgress(migrator, concurrency);
+      expect(report).toMatchObject({ total: N, applied: N - 1, upToDate: 0, failed: 1, latestVersion: PG_BASE + 1 });
+      const failure = resultOf(report, poisoned);
+      expect(failure).toMatchObject({ status: "failed", slug: poisoned.slug, applied: 0, fromVersion: PG_BASE, toVersion: PG_BASE });
+      expect(failure.error).toContain(pick(folder.tags, PG_BASE));
+      expect(failure.error).toMatch(/could not create unique index/);
+      for (const tenant of tenants.filter((t) => t !== poisoned)) {
+        expect(resultOf(report, tenant)).toMatchObject({ status: "applied", applied: 1, fromVersion: PG_BASE, toVersion: PG_BASE + 1 });
+        expect(await migrated(tenant)).toBe(true);
+      }
+      expectProgress(progress, report, 1);
+      // Schemas are migrated on connections, never on worker threads.
+      expect(workers.created).toBe(0);
+      expect(await migrated(poisoned)).toBe(false);
+      expect(await promptCount(poisoned)).toBe(BASE_SEEDS.length + 2);
+      expect(await stateOf(migrator, poisoned)).toEqual({ version: PG_BASE, state: "behind" });
+      const versions = await recorded(migrator);
+      for (const tenant of tenants) expect(versions.get(tenant.id), tenant.slug).toBe(tenant === poisoned ? PG_BASE : PG_BASE + 1);
+
+      // The operator fixes the data by hand (the models refuse a schema that is behind and cannot be migrated).
+      await inSchema(poisoned, "UPDATE prompts SET name = 'summary-2' WHERE name = 'summary'", true);
+      const rerun = await runWithProgress(migrator, concurrency);
+      expect(rerun.report).toMatchObject({ total: N, applied: 1, upToDate: N - 1, failed: 0 });
+      expect(resultOf(rerun.report, poisoned)).toMatchObject({ status: "applied", applied: 1, fromVersion: PG_BASE, toVersion: PG_BASE + 1 });
+      expectProgress(rerun.progress, rerun.report, 0);
+      expect((await migrator.status()).map((s) => s.state)).toEqual(tenants.map(() => "up_to_date"));
+      expect((await recorded(migrator)).get(poisoned.id)).toBe(PG_BASE + 1);
+    },
+  );
+
+  postgresOnlyTest("a tenant whose schema is gone is reported failed and missing, and the run goes on", async () => {
+    const [gone, kept] = await createTenants("schema-gone", "schema-kept");
+    if (!gone || !kept) throw new Error("tenants missing");
+    const admin = await env.database?.admin();
+    await admin?.query(`DROP SCHEMA ${tenantSchemaName(gone.id)} CASCADE`);
+    const migrator = new HybridMigrationManager(configureOn(buildMigrationFolder([CI_UNIQUE], PG_TENANT_MIGRATIONS_FOLDER)));
+    expect(await stateOf(migrator, gone)).toEqual({ version: null, state: "missing" });
+    const report = await migrator.runTenantMigrations({ concurrency: 2 });
+    expect(report).toMatchObject({ total: 2, applied: 1, failed: 1 });
+    expect(resultOf(report, gone)).toMatchObject({ status: "failed", applied: 0 });
+    expect(resultOf(report, gone).error).toMatch(/does not exist/);
+    expect(resultOf(report, kept)).toMatchObject({ status: "applied", toVersion: PG_BASE + 1 });
+  });
+
+  postgresOnlyTest("aborting stops taking tenants; each schema is migrated fully or not at all, and a rerun does the rest", async () => {
+    const tenants = await createTenants("abort-1", "abort-2", "abort-3", "abort-4", "abort-5");
+    const migrator = new HybridMigrationManager(configureOn(buildMigrationFolder([CI_UNIQUE], PG_TENANT_MIGRATIONS_FOLDER)));
+    const controller = new AbortController();
+    const report = await migrator.runTenantMigrations({ concurrency: 1, signal: controller.signal, onProgress: () => controller.abort() });
+    expect(report).toMatchObject({ total: 5, applied: 1, failed: 0 });
+    const statuses = await migrator.status();
+    expect(statuses.filter((s) => s.state === "up_to_date")).toHaveLength(1);
+    expect(statuses.filter((s) => s.state === "behind")).toHaveLength(4);
+    const rerun = await migrator.runTenantMigrations();
+    expect(rerun).toMatchObject({ total: 5, applied: 4, upToDate: 1, failed: 0 });
+    for (const tenant of tenants) expect(await migrated(tenant)).toBe(true);
+  });
+
+  postgresOnlyTest("migrate-on-open: auto migrates a schema that is behind on its first use; strict refuses it and changes nothing", async () => {
+    const [auto, strict] = await createTenants("open-auto", "open-strict");
+    if (!auto || !strict) throw new Error("tenants missing");
+    await seedPrompts(auto.id, BASE_SEEDS);
+    const folder = buildMigrationFolder([CI_UNIQUE], PG_TENANT_MIGRATIONS_FOLDER);
+    configureOn(folder, { migrateOnOpen: "strict" });
+    await expect(tenantContext.runWithTenant(strict.id, () => promptModel.count())).rejects.toBeInstanceOf(TenantSchemaOutdatedError);
+    expect(await migrated(strict)).toBe(false);
+    configureOn(folder, { migrateOnOpen: "auto" });
+    expect(await tenantContext.runWithTenant(auto.id, () => promptModel.count())).toBe(BASE_SEEDS.length);
+    expect(await migrated(auto)).toBe(true);
   });
 });

@@ -3,7 +3,8 @@
  * execution worker are two processes on one data directory (see contention.ts for how the
  * writers are started and made to collide). One slot is left under the limit and both processes
  * try to take it at the same moment, then keep trying: exactly one may succeed, every other
- * attempt is a QuotaExceededError, and nothing else fails (no SQLITE_BUSY).
+ * attempt is a QuotaExceededError, and nothing else fails (no SQLITE_BUSY, no serialization failure).
+ * On PostgreSQL the processes share the run's database (contention.ts).
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { executionModel } from "../src/models/execution.ts";
@@ -12,13 +13,13 @@ import { promptModel } from "../src/models/prompt.ts";
 import type { TenantRow } from "../src/models/tenant.ts";
 import { userModel } from "../src/models/user.ts";
 import { tenantContext } from "../src/tenant-context.ts";
-import { overlapped, runContenders, type ContenderReport } from "./contention.ts";
-import { createTenants, useTempDataDir } from "./helpers.ts";
+import { overlapped, runContenders, tenantGate, type ContenderReport } from "./contention.ts";
+import { createTenants, useTempDataDir, type TempInstallation } from "./helpers.ts";
 
 const PROCESSES = 2;
 const ATTEMPTS = 5;
 
-let env: Awaited<ReturnType<typeof useTempDataDir>>;
+let env: TempInstallation;
 let tenants: TenantRow[];
 beforeAll(async () => {
   env = await useTempDataDir({ tenantCacheSize: 4 });
@@ -33,17 +34,13 @@ function expectExactlyOneWinner(reports: ContenderReport[]): void {
   expect(reports.reduce((sum, r) => sum + r.quota, 0)).toBe(PROCESSES * ATTEMPTS - 1);
 }
 
-/** Races the writers on the tenant's own file, gated on that file's write lock (contention.ts). */
-async function contendOnTenantFile(
+/** Races the writers on the tenant's own storage, gated on its write lock (contention.ts). */
+async function contendOnTenantStore(
   tenantId: string,
   options: { mode: "storage-quota" | "execution-quota"; target: string; limit: number },
 ): Promise<ContenderReport[]> {
-  const lease = env.manager.acquireTenantDatabase(tenantId);
-  try {
-    return await runContenders({ dataDir: env.dataDir, tenantId, writers: PROCESSES, count: ATTEMPTS, gate: lease.db.$client, ...options });
-  } finally {
-    lease.release();
-  }
+  const gate = await tenantGate(env, tenantId, "tenant");
+  return runContenders({ env: env.childEnv, tenantId, writers: PROCESSES, count: ATTEMPTS, gate, ...options });
 }
 
 test(`the storage quota holds when ${PROCESSES} processes store files at once (fileModel.storeWithinQuota)`, async () => {
@@ -56,7 +53,7 @@ test(`the storage quota holds when ${PROCESSES} processes store files at once (f
       await fileModel.storeWithinQuota({ name: `before-${i}.bin`, mimeType: "application/octet-stream", content: Buffer.alloc(size) }, limit);
     }
   });
-  const reports = await contendOnTenantFile(tenant.id, { mode: "storage-quota", target: String(size), limit });
+  const reports = await contendOnTenantStore(tenant.id, { mode: "storage-quota", target: String(size), limit });
   expectExactlyOneWinner(reports);
   await tenantContext.runWithTenant(tenant.id, async () => {
     expect(await fileModel.totalBytes()).toBe(limit);
@@ -72,13 +69,13 @@ test(`the user seat limit holds when ${PROCESSES} processes invite at once (user
     for (let i = 0; i < limit - 1; i += 1) await userModel.createWithinSeatLimit({ email: `before-${i}@quota.test`, name: `Before ${i}` }, limit);
   });
   const reports = await runContenders({
-    dataDir: env.dataDir,
+    env: env.childEnv,
     mode: "seat-limit",
     tenantId: tenant.id,
     limit,
     writers: PROCESSES,
     count: ATTEMPTS,
-    gate: env.manager.getSharedDatabase().$client,
+    gate: await tenantGate(env, tenant.id, "shared"),
   });
   expectExactlyOneWinner(reports);
   await tenantContext.runWithTenant(tenant.id, async () => {
@@ -100,7 +97,7 @@ test(`the monthly executions quota holds when ${PROCESSES} processes create exec
     }
     return prompt.id;
   });
-  const reports = await contendOnTenantFile(tenant.id, { mode: "execution-quota", target: promptId, limit });
+  const reports = await contendOnTenantStore(tenant.id, { mode: "execution-quota", target: promptId, limit });
   expectExactlyOneWinner(reports);
   await tenantContext.runWithTenant(tenant.id, async () => {
     expect(await executionModel.count()).toBe(limit);

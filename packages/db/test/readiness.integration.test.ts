@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { HybridDatabaseManager } from "../src/hybrid-manager.ts";
 import { tenantModel } from "../src/models/tenant.ts";
 import { nextActiveTenant, probeSharedWrite, probeTenantFile } from "../src/readiness.ts";
-import { createTenants, useTempDataDir } from "./helpers.ts";
+import { createTenants, postgresOnlyTest, sqliteOnlyTest, useTempDataDir } from "./helpers.ts";
 
 const env = await useTempDataDir();
 afterAll(() => env.cleanup());
@@ -17,7 +17,7 @@ beforeAll(async () => {
   ids = created.map((tenant) => tenant.id).sort();
 });
 
-test("another connection holding the write lock fails the probe within its timeout; the connection's busy timeout is restored", async () => {
+sqliteOnlyTest("another connection holding the write lock fails the probe within its timeout; the connection's busy timeout is restored", async () => {
   // Another process's connection (a CLI run, a stuck writer), as a manager of its own.
   const other = new HybridDatabaseManager({ dataDir: env.dataDir });
   const blocker = other.getSharedDatabase().$client;
@@ -35,7 +35,8 @@ test("another connection holding the write lock fails the probe within its timeo
   await probeSharedWrite(500);
 });
 
-test("a session of this process holding shared.sqlite longer than the timeout fails the probe; the probe then passes again", async () => {
+// PostgreSQL's system sessions hold no lock of their own: only a held row lock blocks the probe (next test).
+sqliteOnlyTest("a session of this process holding shared.sqlite longer than the timeout fails the probe; the probe then passes again", async () => {
   let release = () => {};
   const held = env.manager.sharedStore().session("write", () => new Promise<void>((resolve) => (release = resolve)));
   try {
@@ -45,6 +46,24 @@ test("a session of this process holding shared.sqlite longer than the timeout fa
   } finally {
     release();
     await held;
+  }
+  await probeSharedWrite(500);
+});
+
+postgresOnlyTest("another transaction holding the probed row fails the probe within its timeout; then it passes again", async () => {
+  const database = env.database;
+  if (!database) throw new Error("the postgres project gives each file a database");
+  // Another server's transaction (or a stuck one) that changed the row and has not committed.
+  const blocker = await database.admin();
+  await blocker.query("BEGIN");
+  await blocker.query("UPDATE sigil_shared.cache_generation SET value = value");
+  try {
+    const started = performance.now();
+    // The statement's lock_timeout or the probe's own bound, whichever ends first: both are 50 ms.
+    await expect(probeSharedWrite(50)).rejects.toThrow(/The shared schema (is|stayed) locked/);
+    expect(performance.now() - started).toBeLessThan(1_000);
+  } finally {
+    await blocker.query("ROLLBACK");
   }
   await probeSharedWrite(500);
 });

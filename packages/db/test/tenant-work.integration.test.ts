@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DUE_LEASE_CHECKS_SQL, DUE_WEBHOOKS_SQL, PENDING_TENANTS_SQL } from "../src/models/tenant-work.ts";
 import { executionModel, promptModel, tenantContext, tenantModel, tenantWorkModel, type PromptRow, type TenantRow } from "../src/index.ts";
-import { createTenants, useTempDataDir } from "./helpers.ts";
+import { createTenants, sqliteOnlyTest, useTempDataDir } from "./helpers.ts";
 
 /**
  * The worker's pending-work index (models/tenant-work.ts) as the execution model keeps it: marks
@@ -161,7 +161,7 @@ describe("claims and leases", () => {
 });
 
 describe("cost at many tenants", () => {
-  test("the idle worker's queries read the index first: with 2,000 idle tenants they visit no tenant row (query plan)", () => {
+  sqliteOnlyTest("the idle worker's queries read the index first: with 2,000 idle tenants they visit no tenant row (query plan)", () => {
     const shared = env.manager.getSharedDatabase().$client;
     const insertTenant = shared.prepare(
       "INSERT INTO tenants (id, name, slug, limit_users, limit_storage_mb, limit_executions_per_month) VALUES (?, ?, ?, 5, 100, 1000)",

@@ -42,14 +42,14 @@ function pendingVersions(from: number, latest: number): string {
   return from + 1 === latest ? `apply v${latest}` : `apply v${from + 1}…v${latest}`;
 }
 
-/** What would be applied, read from the files themselves; nothing is written. */
+/** What would be applied, read from the tenants' storage itself; nothing is written. */
 async function dryRun(migrator: HybridMigrationManager, ids: string[] | undefined, options: MigrateOptions, shared: { version: number; latest: number }) {
   const statuses = await migrator.status(ids);
   const pending = statuses.filter((status) => status.state !== "up_to_date");
   if (options.json) return { code: 0, text: json({ dryRun: true, shared, tenants: options.all ? statuses : pending }) };
   const lines = [
     `Dry run: nothing is written.`,
-    `shared.sqlite: ${shared.version < shared.latest ? `would ${pendingVersions(shared.version, shared.latest)}` : `up to date (v${shared.latest})`}`,
+    `Shared schema: ${shared.version < shared.latest ? `would ${pendingVersions(shared.version, shared.latest)}` : `up to date (v${shared.latest})`}`,
     `Tenants: ${statuses.length - pending.length} up to date, ${pending.filter((s) => s.state === "behind").length} to migrate, ${pending.filter((s) => s.state === "missing" || s.state === "unreadable").length} missing or unreadable.`,
   ];
   const shown = options.all ? statuses : pending;
@@ -62,7 +62,7 @@ async function dryRun(migrator: HybridMigrationManager, ids: string[] | undefine
           status.slug,
           status.version === null ? null : `v${status.version}`,
           status.state === "behind" ? pendingVersions(status.version ?? 0, status.latest) : status.state === "up_to_date" ? "nothing" : "fail",
-          status.state === "missing" ? "file missing" : (status.error ?? null),
+          status.state === "missing" ? "storage missing" : (status.error ?? null),
         ]),
       ),
     );
@@ -149,7 +149,7 @@ async function migrate(options: MigrateOptions): Promise<{ code: number; text: s
   const shown = options.all ? report.results : report.results.filter((result) => result.status !== "up_to_date");
   if (options.json) return { code, text: json({ shared, sealedSecrets: sealed, ...(maintenance ? { maintenance: held } : {}), ...report, results: shown }) };
   const lines = [
-    `shared.sqlite: ${shared.applied > 0 ? `applied ${shared.applied}, now at v${shared.toVersion}` : `up to date (v${shared.toVersion})`}`,
+    `Shared schema: ${shared.applied > 0 ? `applied ${shared.applied}, now at v${shared.toVersion}` : `up to date (v${shared.toVersion})`}`,
     ...(sealed > 0 ? [`Secrets: encrypted ${sealed} setting(s) stored in plain text.`] : []),
     ...(maintenance ? [`Maintenance: ${held} tenant(s) refused writes during their own migration, then got their previous state back.`] : []),
     `Tenants: ${report.total} (applied ${report.applied}, up to date ${report.upToDate}, failed ${report.failed}) in ${(report.durationMs / 1000).toFixed(2)} s, latest schema v${report.latestVersion}.`,
@@ -162,10 +162,10 @@ async function migrate(options: MigrateOptions): Promise<{ code: number; text: s
 export function registerMigrateCommand(program: Command, output: Output): void {
   program
     .command("migrate")
-    .description("migrate shared.sqlite, then every tenant file (or --tenant) in parallel; each tenant is all or nothing")
+    .description("migrate the shared schema, then every tenant (or --tenant) in parallel; each tenant is all or nothing")
     .option("--tenant <slug>", "only this tenant (repeatable)", repeatable, [])
-    .option("--concurrency <n>", "worker threads migrating in parallel", String(DEFAULT_MIGRATION_CONCURRENCY))
-    .option("--dry-run", "report what would be applied, from the files themselves; write nothing")
+    .option("--concurrency <n>", "tenants migrated at once", String(DEFAULT_MIGRATION_CONCURRENCY))
+    .option("--dry-run", "report what would be applied, from the tenants' storage itself; write nothing")
     .option("--all", "list every tenant in the result, also those up to date")
     .option(
       "--maintenance",

@@ -5,6 +5,7 @@ import { openSqlite, type SqliteConnection } from "../connection.ts";
 import { readSchemaVersion, type ApplyResult } from "./apply-migrations.ts";
 import type { TenantFileMigration } from "./migrate-tenant-file.ts";
 import { DEFAULT_FILE_WORKERS, runOnTenantFiles } from "../file-workers/pool.ts";
+import { migrationReport } from "./migration-report.ts";
 import { recordSchemaVersions, schemaStatusPage, type SchemaStatusOptions, type SchemaStatusPage } from "../models/tenant-usage.ts";
 
 export interface TenantMigrationResult extends TenantFileMigration {
@@ -20,14 +21,21 @@ export interface MigrationProgress {
 }
 
 export interface TenantMigrationOptions {
-  /** Worker threads migrating in parallel; 1 migrates in this thread. Default: DEFAULT_MIGRATION_CONCURRENCY. */
+  /**
+   * Tenants migrated at once. SQLite: worker threads, 1 migrates in this thread (default
+   * DEFAULT_MIGRATION_CONCURRENCY); PostgreSQL: schemas in flight, each on a connection of its own
+   * (default DEFAULT_PG_MIGRATION_CONCURRENCY, src/pg/migrate-tenant-schemas.ts).
+   */
   concurrency?: number;
   /** Only these tenants (default: every registered tenant, whatever its status). */
   tenantIds?: string[];
   onProgress?: (progress: MigrationProgress) => void;
   /** Aborted: no further tenant is started; those in flight finish and are reported. */
   signal?: AbortSignal;
-  /** Worker threads at the lowest CPU priority: for a run beside a server's requests (see FileRunOptions). */
+  /**
+   * SQLite: worker threads at the lowest CPU priority, for a run beside a server's requests (see
+   * FileRunOptions). PostgreSQL has no worker threads: the work is the server's.
+   */
   lowPriority?: boolean;
 }
 
@@ -58,14 +66,13 @@ export const DEFAULT_MIGRATION_CONCURRENCY = DEFAULT_FILE_WORKERS;
 interface Target {
   tenantId: string;
   slug: string;
-  path: string;
 }
 
 /**
- * Migrates shared.sqlite and every tenant file (on PostgreSQL: the shared schema and every tenant
- * schema, pg/migrate-tenant-schemas.ts). Tenants run in parallel on worker threads; each
- * tenant is all-or-nothing (one transaction, foreign keys checked before commit); failures are
- * recorded and the run goes on; a rerun skips up-to-date tenants, so it resumes where it failed.
+ * Migrates the shared schema and every tenant: SQLite files in parallel on worker threads, or
+ * PostgreSQL tenant schemas several at once. Each tenant is all-or-nothing (one transaction; on
+ * SQLite foreign keys checked before commit); failures are recorded and the run goes on; a rerun
+ * skips up-to-date tenants, so it resumes where it failed.
  */
 export class HybridMigrationManager {
   constructor(private readonly manager: HybridDatabaseManager = HybridDatabaseManager.getInstance()) {}
@@ -80,23 +87,16 @@ export class HybridMigrationManager {
     return this.manager.runSharedMigrations();
   }
 
+  /**
+   * Migrates every tenant (or `tenantIds`): SQLite files on worker threads, PostgreSQL schemas each
+   * in one transaction (src/pg/migrate-tenant-schemas.ts). Either way the control plane records
+   * each tenant's new version, and the report is built by migrationReport.
+   */
   async runTenantMigrations(options: TenantMigrationOptions = {}): Promise<TenantMigrationReport> {
     const started = performance.now();
     const targets = await this.targets(options.tenantIds);
-    const pg = this.manager.postgres;
-    if (pg) {
-      const report = await pg.migrateTenantSchemas(targets, options);
-      const migrated = report.results.filter((result) => result.status !== "failed");
-      await recordSchemaVersions(
-        migrated.map((result) => ({ tenantId: result.tenantId, version: result.toVersion })),
-        this.manager.sharedStore(),
-      );
-      return report;
-    }
-    const results: TenantMigrationResult[] = [];
-    let failed = 0;
-    // The control plane's copy of each file's schema version (tenant_usage.schema_version), written
-    // in batches: the dashboard reads versions from there and never opens a file to show them.
+    // The control plane's copy of each tenant's schema version (tenant_usage.schema_version), written
+    // in batches: the dashboard reads versions from there and never opens a tenant to show them.
     const versions: { tenantId: string; version: number }[] = [];
     // This runner's manager, which need not be the process-wide one (the CLI and benches make their own).
     // Each flush is a session: they follow each other, and the run waits for the last one.
@@ -105,6 +105,36 @@ export class HybridMigrationManager {
       const batch = versions.splice(0);
       flushed = flushed.then(() => recordSchemaVersions(batch, this.manager.sharedStore()));
     };
+    const record = (result: TenantMigrationResult) => {
+      if (result.status !== "failed") versions.push({ tenantId: result.tenantId, version: result.toVersion });
+      if (versions.length >= 200) flushVersions();
+    };
+    try {
+      const schemas = this.manager.postgres;
+      if (schemas) {
+        return await schemas.migrateTenantSchemas(targets, {
+          concurrency: options.concurrency,
+          signal: options.signal,
+          onProgress: (progress) => {
+            record(progress.result);
+            options.onProgress?.(progress);
+          },
+        });
+      }
+      return migrationReport(targets.length, await this.migrateTenantFiles(targets, options, record), started, this.manager.tenantMigrations().length);
+    } finally {
+      flushVersions();
+      await flushed;
+    }
+  }
+
+  private async migrateTenantFiles(
+    targets: readonly Target[],
+    options: TenantMigrationOptions,
+    record: (result: TenantMigrationResult) => void,
+  ): Promise<TenantMigrationResult[]> {
+    const results: TenantMigrationResult[] = [];
+    let failed = 0;
     const { synchronous, busyTimeoutMs } = this.manager.options;
     const operation = { kind: "migrate" as const, migrations: this.manager.tenantMigrations(), synchronous, busyTimeoutMs };
     const onResult = (index: number, migration: TenantFileMigration) => {
@@ -113,36 +143,18 @@ export class HybridMigrationManager {
       const result: TenantMigrationResult = { tenantId: target.tenantId, slug: target.slug, ...migration };
       results.push(result);
       if (result.status === "failed") failed += 1;
-      else versions.push({ tenantId: result.tenantId, version: result.toVersion });
-      if (versions.length >= 200) flushVersions();
+      record(result);
       // A handle opened before the migration may have cached the old schema's statements.
       if (result.status === "applied") this.manager.closeTenantDatabase(result.tenantId);
       // May throw: runOnTenantFiles finishes every tenant, then rethrows the first error.
       options.onProgress?.({ done: results.length, total: targets.length, failed, result });
     };
-    try {
-      const paths = targets.map((target) => target.path);
-      await runOnTenantFiles(operation, paths, {
-        concurrency: options.concurrency ?? DEFAULT_MIGRATION_CONCURRENCY,
-        signal: options.signal,
-        lowPriority: options.lowPriority,
-        onResult,
-      });
-    } finally {
-      flushVersions();
-      await flushed;
-    }
-    const durationMs = performance.now() - started;
-    return {
-      total: targets.length,
-      applied: results.filter((r) => r.status === "applied").length,
-      upToDate: results.filter((r) => r.status === "up_to_date").length,
-      failed,
-      durationMs,
-      tenantsPerSecond: durationMs > 0 ? (targets.length / durationMs) * 1000 : 0,
-      latestVersion: this.manager.tenantMigrations().length,
-      results,
-    };
+    await runOnTenantFiles(
+      operation,
+      targets.map((target) => this.manager.tenantDatabasePath(target.tenantId)),
+      { concurrency: options.concurrency ?? DEFAULT_MIGRATION_CONCURRENCY, signal: options.signal, lowPriority: options.lowPriority, onResult },
+    );
+    return results;
   }
 
   /**
@@ -151,11 +163,13 @@ export class HybridMigrationManager {
    * instead (`schemaStatusPage`), which opens no file.
    */
   async status(tenantIds?: string[]): Promise<TenantSchemaStatus[]> {
-    const pg = this.manager.postgres;
-    if (pg) return pg.tenantSchemaStatus(await this.targets(tenantIds));
+    const targets = await this.targets(tenantIds);
+    const schemas = this.manager.postgres;
+    if (schemas) return schemas.tenantSchemaStatus(targets);
     const migrations = this.manager.tenantMigrations();
     const latest = migrations.length;
-    return (await this.targets(tenantIds)).map(({ tenantId, slug, path }): TenantSchemaStatus => {
+    return targets.map(({ tenantId, slug }): TenantSchemaStatus => {
+      const path = this.manager.tenantDatabasePath(tenantId);
       if (!existsSync(path)) return { tenantId, slug, version: null, latest, state: "missing" };
       let connection: SqliteConnection | undefined;
       try {
@@ -197,8 +211,6 @@ export class HybridMigrationManager {
         .orderBy(...registrationOrder(s)),
     );
     const wanted = only ? new Set(only) : undefined;
-    return rows
-      .filter((row) => !wanted || wanted.has(row.id))
-      .map((row) => ({ tenantId: row.id, slug: row.slug, path: this.manager.tenantDatabasePath(row.id) }));
+    return rows.filter((row) => !wanted || wanted.has(row.id)).map((row) => ({ tenantId: row.id, slug: row.slug }));
   }
 }

@@ -7,10 +7,10 @@ import type { Db, Session, Store } from "../engine/session.ts";
 import { pgTables } from "../engine/tables.ts";
 import { TenantNotFoundError, TenantSchemaOutdatedError } from "../errors.ts";
 import type { ApplyResult } from "../migrations/apply-migrations.ts";
-import type { MigrationFile } from "../migrations/migration-files.ts";
 import type { MigrateOnOpenPolicy } from "../settings.ts";
 import * as pgSharedSchema from "../schema/pg/shared/index.ts";
 import type { TenantMigrationReport, TenantSchemaStatus } from "../migrations/hybrid-migration-manager.ts";
+import { loadMigrations, type MigrationFile } from "../migrations/migration-files.ts";
 import {
   migrateTenantSchema,
   migrateTenantSchemas,
@@ -21,9 +21,12 @@ import {
 import { quoteName, SHARED_SCHEMA, tenantSchemaName } from "./names.ts";
 import { checkAppRole, openSystemPool, type AppPool, type SystemPool } from "./pool.ts";
 import { applyRoles, applyRowSecurity, assertInstallerCanCreateRoles, type PgRoles } from "./row-security.ts";
-import { applySharedSchemaMigrations, pgSharedMigrations, pgTenantMigrations, readSharedSchemaVersion, readTenantSchemaVersion } from "./schema-migrations.ts";
+import { applySharedSchemaMigrations, driverCode, pgSharedMigrations, readSharedSchemaVersion, readTenantSchemaVersion } from "./schema-migrations.ts";
 import { deleteTenantSchema, provisionTenantSchema } from "./tenant-schemas.ts";
 import { withSystemTransaction, withTenantTransaction, type PgTransaction } from "./transactions.ts";
+
+/** undefined_table and invalid_schema_name: what a tenant's statements meet once its schema was dropped. */
+const MISSING_RELATION = new Set(["42P01", "3F000"]);
 
 /** A read session: one snapshot throughout, never in conflict with a writer. */
 const READ: PgTransactionConfig = { isolationLevel: "repeatable read", accessMode: "read only" };
@@ -51,6 +54,8 @@ export interface PgEngineOptions {
   readonly migrateOnOpen: MigrateOnOpenPolicy;
   /** Shown in pg_stat_activity. */
   readonly applicationName: string;
+  /** The tenant migrations every schema is provisioned and kept at (the committed ones unless a test appends some). */
+  readonly tenantMigrationsFolder: string;
 }
 
 /**
@@ -90,7 +95,16 @@ export class PgEngine {
   /** Tenant `tenantId`'s schema; the first use in this process checks that it is registered and current. */
   async withTenantStore<T>(tenantId: string, fn: (store: Store) => Promise<T>): Promise<T> {
     await this.ensureTenantReady(tenantId);
-    return fn(this.storesOf(tenantId).tenant);
+    try {
+      return await fn(this.storesOf(tenantId).tenant);
+    } catch (error) {
+      if (!MISSING_RELATION.has(driverCode(error) ?? "")) throw error;
+      // Another process may have deleted the tenant since this one checked it: its schema is gone.
+      // Checked again, an unregistered tenant is the TenantNotFoundError a deleted tenant is here.
+      this.forgetTenant(tenantId);
+      await this.ensureTenantReady(tenantId);
+      throw error;
+    }
   }
 
   /**
@@ -146,7 +160,7 @@ export class PgEngine {
   }
 
   tenantMigrations(): MigrationFile[] {
-    return pgTenantMigrations();
+    return loadMigrations(this.options.tenantMigrationsFolder);
   }
 
   /**
@@ -155,7 +169,9 @@ export class PgEngine {
    * the schema are committed together or not at all (tenant-schemas.ts).
    */
   async provisionTenant<T>(tenantId: string, register: () => Promise<T>): Promise<T> {
-    const result = await provisionTenantSchema(this.systemPool, this.options.roles, tenantId, (tx) => this.joinSystem(tx, register));
+    const result = await provisionTenantSchema(this.systemPool, this.options.roles, tenantId, (tx) => this.joinSystem(tx, register), {
+      migrations: this.tenantMigrations(),
+    });
     this.checkedTenants.set(tenantId, Promise.resolve());
     return result;
   }
@@ -173,16 +189,19 @@ export class PgEngine {
     return outcome.value;
   }
 
-  /** Migrates the targets' schemas (migrate-tenant-schemas.ts); a migrated tenant is checked again on its next use in this process. */
+  /**
+   * Migrates the targets' schemas (migrate-tenant-schemas.ts): HybridMigrationManager's runner on
+   * PostgreSQL. A migrated tenant is checked again on its next use in this process.
+   */
   async migrateTenantSchemas(targets: readonly TenantSchemaTarget[], options: PgTenantMigrationOptions): Promise<TenantMigrationReport> {
-    const report = await migrateTenantSchemas(this.systemPool, targets, options);
+    const report = await migrateTenantSchemas(this.systemPool, targets, { ...options, migrations: this.tenantMigrations() });
     for (const result of report.results) if (result.status === "applied") this.forgetTenant(result.tenantId);
     return report;
   }
 
   /** The targets' schema versions, read from the schemas themselves (migrate-tenant-schemas.ts). */
   tenantSchemaStatus(targets: readonly TenantSchemaTarget[]): Promise<TenantSchemaStatus[]> {
-    return tenantSchemaStatus(this.systemPool, targets);
+    return tenantSchemaStatus(this.systemPool, targets, this.tenantMigrations());
   }
 
   /** Forgets what this process checked of a tenant (after it was deleted, moved or migrated elsewhere). */
@@ -222,7 +241,7 @@ export class PgEngine {
 
   /** docs/architecture.md (Migrations): a tenant behind the code is migrated on first use or refused; never served as is. */
   private async checkTenant(tenantId: string): Promise<void> {
-    const migrations = pgTenantMigrations();
+    const migrations = this.tenantMigrations();
     const state = await withSystemTransaction(this.systemPool, async (tx) => {
       const registered = await tx.execute(sql`SELECT 1 FROM ${sql.raw(quoteName("schema", SHARED_SCHEMA))}.tenants WHERE id = ${tenantId}`);
       if (registered.rows.length === 0) return "unregistered" as const;

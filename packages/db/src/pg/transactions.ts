@@ -27,7 +27,7 @@ export interface TenantScope {
 }
 
 /** The class of the tenant locks (the second key is hashtext(tenant id)); schema-migrations.ts has another. */
-const TENANT_LOCK_CLASS = 0x51_61_7f;
+export const TENANT_LOCK_CLASS = 0x51_61_7f;
 
 /**
  * Runs `fn` in one transaction as tenant `tenantId`: `search_path` is the tenant's schema and
