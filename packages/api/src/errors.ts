@@ -19,6 +19,7 @@ const DB_ERROR_CODES: Record<SigilDbErrorCode, TRPC_ERROR_CODE_KEY> = {
   PROVISIONING_FAILED: "INTERNAL_SERVER_ERROR",
   QUOTA_EXCEEDED: "FORBIDDEN",
   ARCHIVE_REFUSED: "BAD_REQUEST",
+  SQLITE_FILES_ONLY: "NOT_IMPLEMENTED",
 };
 
 /** Quota details sent to clients with a quota error (see errorFormatter). */

@@ -17,7 +17,8 @@ export type SigilDbErrorCode =
   | "MIGRATION_FAILED"
   | "PROVISIONING_FAILED"
   | "QUOTA_EXCEEDED"
-  | "ARCHIVE_REFUSED";
+  | "ARCHIVE_REFUSED"
+  | "SQLITE_FILES_ONLY";
 
 export class SigilDbError extends Error {
   readonly code: SigilDbErrorCode;
@@ -191,6 +192,17 @@ export class SecretUnreadableError extends SigilDbError {
 export class TenantArchiveError extends SigilDbError {
   constructor(message: string, options?: { cause?: unknown }) {
     super("ARCHIVE_REFUSED", message, options);
+  }
+}
+
+/**
+ * An operation on SQLite files (backups of the files, their restore, quick_check, repairs read from
+ * them) asked of an installation that stores its data in PostgreSQL: the request is fine, the
+ * engine has no such files. The message names what to use instead (docs/scaling.md: Backups).
+ */
+export class SqliteFilesOnlyError extends SigilDbError {
+  constructor(operation: string, instead: string) {
+    super("SQLITE_FILES_ONLY", `${operation} of SQLite files are not available when Sigil stores its data in PostgreSQL; ${instead} (docs/scaling.md).`);
   }
 }
 

@@ -11,7 +11,14 @@ import {
   type SqliteConnection,
   type TenantDatabase,
 } from "./connection.ts";
-import { EngineMismatchError, ProvisioningError, TenantDatabaseMissingError, TenantNotFoundError, TenantSchemaOutdatedError } from "./errors.ts";
+import {
+  EngineMismatchError,
+  ProvisioningError,
+  SqliteFilesOnlyError,
+  TenantDatabaseMissingError,
+  TenantNotFoundError,
+  TenantSchemaOutdatedError,
+} from "./errors.ts";
 import {
   assertTenantId,
   isTenantId,
@@ -167,6 +174,15 @@ export class HybridDatabaseManager {
     } finally {
       lease.release();
     }
+  }
+
+  /**
+   * Refuses an operation on the SQLite files themselves (backups of the files, quick_check) when
+   * the data live in PostgreSQL, with a SqliteFilesOnlyError naming `instead`: callers outside
+   * this package need not know which engine runs.
+   */
+  requireSqliteFiles(operation: string, instead: string): void {
+    if (this.pg) throw new SqliteFilesOnlyError(operation, instead);
   }
 
   /** Which engine holds the data (DATABASE_URL). */

@@ -1,15 +1,17 @@
-import type { SharedDatabase } from "./connection.ts";
+import { eq } from "drizzle-orm";
+import type { Session } from "./engine/session.ts";
+import { sqliteConnectionOf } from "./engine/sqlite-store.ts";
 import { inSharedSession } from "./models/guard-statements.ts";
 import { HybridDatabaseManager } from "./hybrid-manager.ts";
 import { findApiKeyForAuthentication } from "./models/authentication-lookups.ts";
 import type { ApiKeyRow } from "./models/api-key.ts";
 import { tenantModel, type TenantRow } from "./models/tenant.ts";
 import type { UserRow } from "./models/user.ts";
-import type { SqliteConnection } from "./sqlite-file.ts";
 
 /**
  * The reads every API request makes before its procedure runs (the tenant in the registry, the
- * API key and its owner), cached per process and per shared.sqlite connection.
+ * API key and its owner), cached per process and per shared.sqlite connection (per manager on
+ * PostgreSQL).
  *
  * Staleness is impossible rather than bounded: each lookup first reads `cache_generation` (one
  * prepared statement on a page that is always in memory, schema/shared/control-plane.ts), which
@@ -27,32 +29,41 @@ export interface ApiKeyWithOwner {
 }
 
 interface CacheState {
-  readGeneration: () => number;
+  readGeneration: (session: Session) => number | Promise<number>;
   generation: number;
   tenants: Map<string, TenantRow>;
   apiKeys: Map<string, ApiKeyWithOwner>;
 }
 
-const states = new WeakMap<SqliteConnection, CacheState>();
+/** Per shared.sqlite connection on SQLite; per manager on PostgreSQL (one database, one cache). */
+const states = new WeakMap<object, CacheState>();
 
-function stateFor(db: SharedDatabase): CacheState {
-  let state = states.get(db.$client);
+function stateFor(session: Session): CacheState {
+  const key = session.engine === "sqlite" ? sqliteConnectionOf(session) : HybridDatabaseManager.getInstance();
+  let state = states.get(key);
   if (!state) {
-    const statement = db.$client.prepare<[], [number]>("SELECT value FROM cache_generation WHERE id = 1");
-    // raw() on each read: the statement cache hands the same statement to anyone preparing this
-    // text, in the default mode (statement-cache.ts). No row (a database migrated by hand to an
-    // older schema): every lookup is a miss.
-    const readGeneration = () => statement.raw().get()?.[0] ?? Number.NaN;
-    state = { readGeneration, generation: Number.NaN, tenants: new Map(), apiKeys: new Map() };
-    states.set(db.$client, state);
+    state = { readGeneration: generationReader(session), generation: Number.NaN, tenants: new Map(), apiKeys: new Map() };
+    states.set(key, state);
   }
   return state;
 }
 
+/** No row (a database migrated by hand to an older schema): NaN, and every lookup is a miss. */
+function generationReader(session: Session): CacheState["readGeneration"] {
+  if (session.engine === "postgres") {
+    return async ({ db, t }) =>
+      (await db.select({ value: t.cacheGeneration.value }).from(t.cacheGeneration).where(eq(t.cacheGeneration.id, 1)))[0]?.value ?? Number.NaN;
+  }
+  const statement = sqliteConnectionOf(session).prepare<[], [number]>("SELECT value FROM cache_generation WHERE id = 1");
+  // raw() on each read: the statement cache hands the same statement to anyone preparing this
+  // text, in the default mode (statement-cache.ts).
+  return () => statement.raw().get()?.[0] ?? Number.NaN;
+}
+
 /** The state of the current connection, emptied first if the generation moved. */
-function freshState(): CacheState {
-  const state = stateFor(HybridDatabaseManager.getInstance().getSharedDatabase());
-  const generation = state.readGeneration();
+async function freshState(session: Session): Promise<CacheState> {
+  const state = stateFor(session);
+  const generation = await state.readGeneration(session);
   if (generation !== state.generation || Number.isNaN(generation)) {
     state.tenants.clear();
     state.apiKeys.clear();

@@ -1,7 +1,7 @@
 import { HybridDatabaseManager, tenantBackupModel, tenantModel, type TenantBackupRow, type TenantRow } from "@sigil/db";
 import { TRPCError } from "@trpc/server";
 import { backupSettings } from "../server-settings.ts";
-import { defaultBackupDir, runBackup } from "./backups.ts";
+import { assertFileBackups, defaultBackupDir, runBackup } from "./backups.ts";
 
 /** The admin console's view of backups (routers/tenants.ts): settings, each tenant's latest, "back up now". */
 
@@ -23,6 +23,7 @@ function toPublicBackup(row: TenantBackupRow | null): PublicBackup | null {
 
 /** Where "back up now" writes and what the worker's schedule is. */
 export function backupTarget() {
+  assertFileBackups();
   const settings = backupSettings();
   return {
     dir: settings.dir ?? defaultBackupDir(HybridDatabaseManager.getInstance().options.dataDir),
@@ -53,6 +54,7 @@ export async function backupOverview() {
 
 /** One tenant's latest backup and latest good one. */
 export async function tenantBackupState(tenantId: string) {
+  assertFileBackups();
   const rows = await tenantBackupModel.forTenant(tenantId, 50);
   return { latest: toPublicBackup(rows[0] ?? null), lastGood: toPublicBackup(rows.find((row) => row.outcome === "ok") ?? null) };
 }

@@ -22,6 +22,11 @@ import {
  * each tenant file's outcome is recorded in shared.sqlite (`tenant_backups`) for the dashboard.
  */
 
+/** Backups copy SQLite files: on PostgreSQL they are refused (501) with a sentence naming what to use. */
+export function assertFileBackups(): void {
+  HybridDatabaseManager.getInstance().requireSqliteFiles("Backups", "use pg_dump, or base backups with WAL archiving");
+}
+
 /** Where backups go when BACKUP_DIR is not set: `backups` beside the data directory (not inside it). */
 export function defaultBackupDir(dataDir: string): string {
   return join(dirname(dataDir), "backups");
@@ -45,6 +50,7 @@ export interface BackupReport {
 
 /** Takes one backup set, records each tenant's outcome, then applies the retention. */
 export async function runBackup(request: BackupRequest): Promise<BackupReport> {
+  assertFileBackups();
   const manager = HybridDatabaseManager.getInstance();
   const tenants = request.tenants === "all" ? await tenantModel.findMany({ orderBy: { column: "createdAt" } }) : request.tenants;
   const sources = [...(request.tenants === "all" ? [sharedBackupSource(manager)] : []), ...tenants.map((tenant) => tenantBackupSource(manager, tenant))];

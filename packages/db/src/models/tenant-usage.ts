@@ -324,7 +324,9 @@ export async function schemaStatusPage(options: SchemaStatusOptions = {}, store:
       .from(tenants)
       .leftJoin(tenantUsage, eq(tenantUsage.tenantId, tenants.id))
       .where(only)
-      .groupBy(stateExpression);
+      // By position: PostgreSQL does not see two copies of the expression as one (each has its own
+      // parameter for `latest`) and would refuse the select list.
+      .groupBy(sql`1`);
     const summary = countsOf(CONTROL_PLANE_SCHEMA_STATES, grouped);
     const where = and(only, schemaCondition(s.t, options.state, latest));
     const total = options.state === undefined ? Object.values(summary).reduce((sum, n) => sum + n, 0) : summary[options.state];

@@ -14,7 +14,7 @@ import {
   type TenantRepairDifference,
 } from "@sigil/db";
 import { backupTarget } from "../backup-status.ts";
-import { runBackup } from "../backups.ts";
+import { assertFileBackups, runBackup } from "../backups.ts";
 import { perTenantTask, roundMs, type MaintenanceTask, type MaintenanceTarget, type SliceLimits, type StepOutcome } from "./task.ts";
 
 /** Outcomes of each kind, in the order the dashboard lists them (problems first). */
@@ -217,12 +217,14 @@ export function backupTask(everything: boolean): MaintenanceTask {
 export function maintenanceTask(kind: MaintenanceKind, slice?: SliceLimits, everyTenant = true): MaintenanceTask {
   switch (kind) {
     case "health":
+      HybridDatabaseManager.getInstance().requireSqliteFiles("Health checks", "PostgreSQL checks its own pages (data checksums, amcheck)");
       return healthTask;
     case "migrate":
       return migrateTask;
     case "repair":
       return perTenantTask(repairTenantUsage, slice);
     case "backup":
+      assertFileBackups();
       return backupTask(everyTenant);
   }
 }
