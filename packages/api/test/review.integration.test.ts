@@ -93,7 +93,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server.close();
-  env.cleanup();
+  await env.cleanup();
 });
 
 describe("response schemas are checked on save", () => {
