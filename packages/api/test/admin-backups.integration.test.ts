@@ -26,9 +26,9 @@ beforeAll(async () => {
   admin = await signInSystemAdmin();
 });
 
-afterAll(() => {
+afterAll(async () => {
   delete process.env.BACKUP_DIR;
-  env.cleanup();
+  await env.cleanup();
   rmSync(backupDir, { recursive: true, force: true });
 });
 

@@ -55,12 +55,12 @@ beforeAll(async () => {
   const cookie = await login("acme", "admin@acme.test");
   apiKey =
     (await call<{ plainKey: string }>("mutation", "apiKeys.create", { name: "r", scopes: ["prompts:read"] }, { tenant: "acme", cookie })).data?.plainKey ?? "";
-  server = await startServerProcess(env.dataDir);
+  server = await startServerProcess(env.manager);
 }, 60_000);
 
 afterAll(async () => {
   await stopServerProcess(server);
-  env.cleanup();
+  await env.cleanup();
   rmSync(outDir, { recursive: true, force: true });
 });
 

@@ -18,8 +18,8 @@ beforeAll(async () => {
   await tenantModel.createTenant(tenantInput("acme"));
 });
 
-afterAll(() => {
-  env.cleanup();
+afterAll(async () => {
+  await env.cleanup();
   rmSync(dir, { recursive: true, force: true });
 });
 

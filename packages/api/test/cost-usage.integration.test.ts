@@ -5,7 +5,7 @@
  * executions by day, provider, model and prompt, and the token budget refuses new executions
  * once the month's tokens reached it, with the numbers, atomically.
  */
-import { executions, tenantContext, tenantModel, executionModel, type TenantRow } from "@sigil/db";
+import { tenantContext, tenantModel, executionModel, type TenantRow } from "@sigil/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ExecutionWorker, type ExecutionProvider, type TokenUsage } from "../src/index.ts";
@@ -183,11 +183,11 @@ const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISO
 async function backdate(tenant: TenantRow, id: string, days: number): Promise<void> {
   await tenantContext.runWithTenant(tenant.id, async () =>
     tenantContext.withTenantStore("test.backdate", (store) =>
-      store.session("write", ({ db }) =>
+      store.session("write", ({ db, t }) =>
         db
-          .update(executions)
+          .update(t.executions)
           .set({ createdAt: new Date(Date.now() - days * 86_400_000) })
-          .where(eq(executions.id, id)),
+          .where(eq(t.executions.id, id)),
       ),
     ),
   );

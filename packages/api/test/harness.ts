@@ -1,9 +1,7 @@
-import { mkdtempSync, readdirSync, readlinkSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readdirSync, readlinkSync } from "node:fs";
 import {
   hashPassword,
-  HybridDatabaseManager,
+  type HybridDatabaseManager,
   tenantContext,
   tenantModel,
   userModel,
@@ -12,6 +10,7 @@ import {
   type UserRole,
   type UserRow,
 } from "@sigil/db";
+import { useTempDataDir } from "@sigil/db/test-support";
 import { TENANT_FEATURES } from "@sigil/validators";
 import { readApiConfig } from "../src/config.ts";
 import { callInProcess, cookieFrom, type InProcessCallOptions, type InProcessCallResult } from "../src/http/in-process-call.ts";
@@ -34,21 +33,16 @@ export async function call<T = unknown>(type: "query" | "mutation", path: string
 export interface TestEnv {
   dataDir: string;
   manager: HybridDatabaseManager;
-  cleanup: () => void;
+  cleanup: () => Promise<void>;
 }
 
+/**
+ * A fresh installation as the process-wide manager, on the engine the vitest project names
+ * (SIGIL_TEST_ENGINE, vitest.config.ts): SQLite files in a temp dir, or a PostgreSQL database of
+ * this file's own on the run's server. The shared schema is migrated either way.
+ */
 export async function useTestEnv(): Promise<TestEnv> {
-  const dataDir = mkdtempSync(join(tmpdir(), "sigil-api-test-"));
-  const manager = HybridDatabaseManager.configure({ dataDir, tenantCacheSize: 16 });
-  await manager.runSharedMigrations();
-  return {
-    dataDir,
-    manager,
-    cleanup: () => {
-      manager.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  return useTempDataDir({ tenantCacheSize: 16 });
 }
 
 export function tenantInput(slug: string, overrides: Partial<NewTenant> = {}): NewTenant {

@@ -846,7 +846,7 @@ afterAll(async () => {
   if (savedAllow === undefined) delete process.env.SIGIL_OUTBOUND_ALLOW;
   else process.env.SIGIL_OUTBOUND_ALLOW = savedAllow;
   await fakeServer.close();
-  env.cleanup();
+  await env.cleanup();
 });
 
 test(`${TENANTS} tenants, ${RUNS * OPS_PER_RUN} random operations in concurrent batches: no response or write crosses a tenant`, async () => {

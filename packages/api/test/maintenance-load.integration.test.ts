@@ -52,7 +52,7 @@ afterAll(async () => {
   // A failed assertion may leave the run going: stop it before its database is closed.
   for (const abort of processRunner().live.values()) abort.abort();
   while (processRunner().live.size > 0) await new Promise((resolve) => setTimeout(resolve, 10));
-  env.cleanup();
+  await env.cleanup();
 });
 
 /**

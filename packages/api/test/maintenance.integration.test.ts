@@ -2,6 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { closeSync, openSync, readdirSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { adminAuditLogModel, maintenanceRunModel, maintenanceRuns, tenantModel, type TenantRow } from "@sigil/db";
+import { installationEnvironment } from "@sigil/db/test-support/child";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from "vitest";
 import { processRunner } from "../src/services/maintenance/runner-identity.ts";
@@ -212,7 +213,7 @@ describe("a restart", () => {
   test("a server killed mid-run (SIGKILL): its run is failed as interrupted, with what it recorded, and a new run goes", async () => {
     const child = spawn(process.execPath, ["--import", "tsx", "test/fixtures/maintenance-hang.ts"], {
       cwd: join(import.meta.dirname, ".."),
-      env: { ...process.env, DATA_DIR: env.dataDir },
+      env: { ...process.env, ...installationEnvironment(env.manager) },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const exited = new Promise<unknown>((resolve) => child.on("exit", (code, signal) => resolve(signal ?? code)));

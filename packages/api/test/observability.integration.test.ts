@@ -104,7 +104,7 @@ afterAll(async () => {
   installSlowQueryLog(null);
   await stopWorker();
   await server.close();
-  env.cleanup();
+  await env.cleanup();
 });
 
 describe("/api/health", () => {

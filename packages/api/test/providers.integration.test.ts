@@ -62,7 +62,7 @@ afterAll(async () => {
   if (savedAllow === undefined) delete process.env.SIGIL_OUTBOUND_ALLOW;
   else process.env.SIGIL_OUTBOUND_ALLOW = savedAllow;
   await Promise.all(Object.values(fakes).map((fake) => fake.close()));
-  env.cleanup();
+  await env.cleanup();
 });
 beforeEach(() => {
   for (const fake of Object.values(fakes)) fake.reset();

@@ -35,13 +35,13 @@ beforeAll(async () => {
   );
   apiKey = created.data?.plainKey ?? "";
   apiKeyId = created.data?.key.id ?? "";
-  server = await startServerProcess(env.dataDir);
+  server = await startServerProcess(env.manager);
 }, 60_000);
 
 afterAll(async () => {
   server.child.kill("SIGTERM");
   await new Promise((resolve) => server.child.once("exit", resolve));
-  env.cleanup();
+  await env.cleanup();
 });
 
 /**

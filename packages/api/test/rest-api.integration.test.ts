@@ -80,7 +80,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server.close();
-  env.cleanup();
+  await env.cleanup();
 });
 
 describe("the OpenAPI document", () => {

@@ -93,7 +93,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server.close();
-  env.cleanup();
+  await env.cleanup();
 });
 
 describe("response schemas are checked on save", () => {
@@ -322,6 +322,8 @@ describe("cancel", () => {
     let runs = 0;
     const ran = new Set<string>();
     let started: (() => void) | null = null;
+    // Set while "late" runs: it keeps running until its cancel was answered, however long that takes.
+    let held: Promise<void> | null = null;
     const racer: ExecutionProvider = {
       name: "racer",
       kind: "test",
@@ -330,7 +332,7 @@ describe("cancel", () => {
         ran.add(String(request.input.n));
         started?.();
         // Running for a moment, so that some cancels arrive while the execution runs.
-        await sleep(4);
+        await (held ?? sleep(4));
         return { output: "ok", usage: null };
       },
     };
@@ -345,9 +347,13 @@ describe("cancel", () => {
     // …a cancel after the claim is a 409 and the execution completes.
     const late = await pendingExecution(prompt, { n: "late" }, "racer");
     const claimed = new Promise<void>((resolve) => (started = resolve));
+    let release = () => {};
+    held = new Promise<void>((resolve) => (release = resolve));
     const running = worker.runOnce();
     await claimed;
     const refused = await m<ExecutionRow>("executions.cancel", { id: late.id }, as.user);
+    release();
+    held = null;
     expect(refused.error?.data.code).toBe("CONFLICT");
     expect(refused.error?.message).toMatch(/is running, not pending/);
     await running;

@@ -1,13 +1,15 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
+import type { HybridDatabaseManager } from "@sigil/db";
+import { installationEnvironment } from "@sigil/db/test-support/child";
 
 const API_DIR = join(import.meta.dirname, "..");
 
-/** An API server on `dataDir` in a child process (test/fixtures/api-server.ts): another process with caches of its own. */
-export async function startServerProcess(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+/** An API server on `manager`'s installation in a child process (test/fixtures/api-server.ts): another process with caches of its own. */
+export async function startServerProcess(manager: HybridDatabaseManager): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ["--import", "tsx", "test/fixtures/api-server.ts"], {
     cwd: API_DIR,
-    env: { ...process.env, DATA_DIR: dataDir },
+    env: { ...process.env, ...installationEnvironment(manager) },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -20,9 +20,9 @@ beforeAll(async () => {
   for (const email of ["ops@sigil.test", "batch-ops@sigil.test", "seq-ops@sigil.test", "audit-ops@sigil.test"])
     await systemAdminModel.create({ email, name: "Ops", passwordHash });
 });
-afterAll(() => {
+afterAll(async () => {
   for (const name of RATE_LIMIT_VARIABLES) Reflect.deleteProperty(process.env, name);
-  env.cleanup();
+  await env.cleanup();
 });
 
 interface Answer {

@@ -32,12 +32,12 @@ beforeAll(async () => {
     { tenant: "acme", cookie },
   );
   apiKey = created.data?.plainKey ?? "";
-  server = await startServerProcess(env.dataDir);
+  server = await startServerProcess(env.manager);
 }, 60_000);
 
 afterAll(async () => {
   await stopServerProcess(server);
-  env.cleanup();
+  await env.cleanup();
 });
 
 const createPrompt = (slug: string, name: string, sessionCookie: string) =>

@@ -14,6 +14,7 @@ import {
   type TenantRow,
   type UserRow,
 } from "@sigil/db";
+import { sqliteOnlyTest } from "@sigil/db/test-support";
 import { MAX_CHANGE_NOTE_LENGTH } from "@sigil/validators";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -185,7 +186,8 @@ describe("deleting a prompt with deployments", () => {
     expect(await inAcme(() => deploymentModel.count({ promptId: prompt.id }))).toBe(3);
   });
 
-  test("one transaction: a failure after the deployments' delete leaves the deployments in place", async () => {
+  // The failure is injected with a SQLite trigger on the tenant's file.
+  sqliteOnlyTest("one transaction: a failure after the deployments' delete leaves the deployments in place", async () => {
     const { prompt, production, staging } = await deployedPrompt("atomic");
     // A trigger refuses deleting this prompt's row: the transaction fails after deleting the deployments.
     const trigger = (statement: string) => env.manager.withTenantDatabase(acme.tenant.id, (db) => db.run(sql.raw(statement)));

@@ -16,6 +16,7 @@ import {
   type TenantRow,
   type WebhookDeliveryRow,
 } from "@sigil/db";
+import { installationEnvironment } from "@sigil/db/test-support/child";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { ExecutionWorker, parseOutboundAllow, WebhookDeliverer, type WebhookEvent } from "../src/index.ts";
 import { call, createTenantWithUsers, login, openTenantFileDescriptors, useTestEnv, type TestEnv } from "./harness.ts";
@@ -95,7 +96,7 @@ beforeAll(async () => {
 afterAll(async () => {
   process.env.SIGIL_OUTBOUND_ALLOW = previousAllow;
   await receiver.close();
-  env.cleanup();
+  await env.cleanup();
 });
 
 const activeTenants: TenantRow[] = [];
@@ -388,7 +389,7 @@ describe("exactly once", () => {
     receiver.respond = () => undefined;
     const child = spawn(process.execPath, ["--import", "tsx", "test/fixtures/webhook-worker.ts"], {
       cwd: join(import.meta.dirname, ".."),
-      env: { ...process.env, DATA_DIR: env.dataDir, RECEIVER: receiver.host },
+      env: { ...process.env, ...installationEnvironment(env.manager), RECEIVER: receiver.host },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on("exit", (code, signal) => resolve(signal ?? code)));

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { executionModel, promptModel, tenantContext, tenantModel, type ExecutionRow, type PromptRow, type TenantRow } from "@sigil/db";
+import { installationEnvironment } from "@sigil/db/test-support/child";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { tenantInput, useTestEnv, type TestEnv } from "./harness.ts";
 
@@ -36,7 +37,7 @@ interface WorkerProcess {
 async function startWorker(fixture: "worker-process" | "worker-hang", extraEnv: Record<string, string>): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", `test/fixtures/${fixture}.ts`], {
     cwd: API_DIR,
-    env: { ...process.env, DATA_DIR: env.dataDir, ...extraEnv },
+    env: { ...process.env, ...installationEnvironment(env.manager), ...extraEnv },
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);

@@ -33,6 +33,11 @@ export function byteLength(session: Session, column: SQLWrapper): SQL<number> {
   return session.engine === "postgres" ? sql<number>`octet_length(${column}::text)` : sql<number>`length(CAST(${column} AS BLOB))`;
 }
 
+/** A top-level number field of a JSON column (SQLite's JSON text, PostgreSQL's jsonb); NULL when absent. */
+export function jsonNumberField(session: Session, json: SQLWrapper, field: string): SQL<number> {
+  return session.engine === "postgres" ? sql<number>`((${json})->>${field})::numeric` : sql<number>`json_extract(${json}, ${`$.${field}`})`;
+}
+
 /** An instant as epoch milliseconds, however the driver returned it (SQLite: a number; PostgreSQL: a Date or its text). */
 export function epochMs(value: unknown): number | null {
   if (value === null || value === undefined) return null;

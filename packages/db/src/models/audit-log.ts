@@ -23,7 +23,8 @@ export class AuditLogModel extends IsolatedModel<typeof auditLog> {
    */
   async recordFailedSignIns(window: FailedSignInWindow, ip: string | null): Promise<void> {
     const action = "auth.login_failed";
-    await this.session("audit_log.recordFailedSignIns", "write", async ({ db, t }) => {
+    await this.session("audit_log.recordFailedSignIns", "write", async (session) => {
+      const { db, t } = session;
       const { auditLog } = t;
       await db
         .insert(auditLog)
@@ -41,7 +42,7 @@ export class AuditLogModel extends IsolatedModel<typeof auditLog> {
         .onConflictDoUpdate({
           target: auditLog.id,
           set: { details: sql`excluded.details`, ip: sql`excluded.ip` },
-          setWhere: onlyRaisesFailedSignInCount(auditLog.action, auditLog.details, action),
+          setWhere: onlyRaisesFailedSignInCount(session, auditLog.action, auditLog.details, action),
         });
     });
   }

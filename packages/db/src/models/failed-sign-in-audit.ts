@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import { sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { jsonNumberField } from "../engine/dialect.ts";
+import type { Session } from "../engine/session.ts";
 
 /**
  * Failed sign-ins are audited as one entry per sign-in key and failure window, carrying the
@@ -38,6 +40,6 @@ export function failedSignInDetails(window: FailedSignInWindow, extra: Record<st
 }
 
 /** The update's guard: only this action's entries, and only to a higher count (out-of-order writes). */
-export function onlyRaisesFailedSignInCount(action: SQLiteColumn, details: SQLiteColumn, actionName: string): SQL {
-  return sql`${action} = ${actionName} AND json_extract(${details}, '$.failures') < json_extract(excluded.details, '$.failures')`;
+export function onlyRaisesFailedSignInCount(session: Session, action: SQLiteColumn, details: SQLiteColumn, actionName: string): SQL {
+  return sql`${action} = ${actionName} AND ${jsonNumberField(session, details, "failures")} < ${jsonNumberField(session, sql`excluded.details`, "failures")}`;
 }

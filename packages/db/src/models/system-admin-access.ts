@@ -72,7 +72,7 @@ export class AdminAuditLogModel extends SystemModel<typeof adminAuditLog> {
         .onConflictDoUpdate({
           target: log.id,
           set: { details: sql`excluded.details` },
-          setWhere: onlyRaisesFailedSignInCount(log.action, log.details, action),
+          setWhere: onlyRaisesFailedSignInCount(s, log.action, log.details, action),
         });
     });
   }

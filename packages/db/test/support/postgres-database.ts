@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
 import { withClient } from "./pg-client.ts";
+// The type of inject("postgresUrl"), for packages whose programs include this file but not the setup.
+import type {} from "./postgres-global-setup.ts";
 
 /**
  * A database of its own for one test file, on the run's server (postgres-global-setup.ts), and
