@@ -178,10 +178,22 @@ export abstract class Model<
     return after;
   }
 
-  /** The row with this id in scope. No LIMIT: the id is the primary key (engine/dialect.ts rowLimit). */
+  /** The row with this id in scope. No LIMIT: the id is the primary key (and a bound LIMIT costs, engine/dialect.ts rowLimit). */
   protected async selectById(session: Session, id: string): Promise<RowOf<T> | undefined> {
     if (typeof id !== "string") throw new InvalidQueryError(`${this.tableName}: id must be a string.`);
     const table = this.tableIn(session);
+    if (this.scope(table) === undefined) {
+      // Unscoped (a tenant's own store, the registry): compiled once per connection, as every
+      // request that names a row reads it. A scoped read is built per call: its scope is a value.
+      const query = compiled(session, `${this.tableName}.byId`, () =>
+        session.db
+          .select()
+          .from(table as SQLiteTable)
+          .where(eq(table.id, sql.placeholder("id"))),
+      );
+      const [row] = await query.execute({ id });
+      return row;
+    }
     const [row] = await session.db
       .select()
       .from(table as SQLiteTable)
