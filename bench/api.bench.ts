@@ -44,7 +44,7 @@ export async function apiBenchmarks(): Promise<BenchRow[]> {
   const root = mkdtempSync(join(tmpdir(), "sigil-bench-api-"));
   const manager = HybridDatabaseManager.configure({ dataDir: join(root, "data") });
   try {
-    manager.runSharedMigrations();
+    await manager.runSharedMigrations();
     const tenants = await createTenants();
     const rows = await measureApiKeyVerification(manager, tenants, KEYS, KEY_SAMPLES);
     const first = tenants[0];

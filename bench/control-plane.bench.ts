@@ -123,7 +123,7 @@ export async function controlPlaneBenchmarks(options: BenchOptions): Promise<Ben
   const manager = HybridDatabaseManager.configure({ dataDir: join(root, "data") });
   flushDisk();
   try {
-    manager.runSharedMigrations();
+    await manager.runSharedMigrations();
     step(`data in ${root}; ${total.toLocaleString("en-US")} tenants`);
     return await measure(total, options.listInput ?? {});
   } finally {

@@ -16,7 +16,9 @@
  *
  * Optional baselines on other servers, each measured right after its counterpart in every round:
  * `--against REF`, another commit of Sigil started by its own `pnpm start` (bench/http/server.ts),
- * and `--hypersigil DIR`, single-tenant hypersigil's backend (bench/http/hypersigil.ts).
+ * `--hypersigil DIR`, single-tenant hypersigil's backend (bench/http/hypersigil.ts), and
+ * `--postgres`, this build started a second time with `DATABASE_URL` on a private PostgreSQL
+ * (durable, like the SQLite files): the same read, write and page on both engines.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -27,6 +29,7 @@ import autocannon from "autocannon";
 import superjson from "superjson";
 import { startHypersigil, type HypersigilServer } from "./http/hypersigil.ts";
 import { startProductionServer, startRelease, type ProductionServer, type ReleaseServer } from "./http/server.ts";
+import { startBenchPostgres, type PostgresServer } from "./lib/postgres.ts";
 import { cpuMs, rssBytes } from "./lib/processes.ts";
 import { step } from "./lib/progress.ts";
 import { median } from "./lib/stats.ts";
@@ -215,6 +218,47 @@ async function releaseTargets(release: ReleaseServer, base: string, ours: SigilT
   };
 }
 
+/** The same read, write and page on this build served from PostgreSQL (`--postgres`), each paired with SQLite's. */
+async function postgresTargets(base: string, pid: number, ours: SigilTargets): Promise<{ read: Target; write: Target; page: Target }> {
+  const theirs = await prepareTargets(base, pid);
+  return {
+    read: { ...theirs.leanRead, label: "read, lean API path, PostgreSQL", pairedWith: ours.leanRead },
+    write: { ...theirs.leanWrite, label: "write, lean API path, PostgreSQL", pairedWith: ours.leanWrite },
+    page: { ...theirs.page, label: "page /tenant/acme/prompts, PostgreSQL", pairedWith: ours.page },
+  };
+}
+
+function postgresRatios(ours: SigilTargets, pg: { read: Target; write: Target; page: Target }, value: RowsOf): BenchRow[] {
+  return [
+    {
+      benchmark: "read throughput: PostgreSQL / SQLite",
+      value: value(pg.read, "throughput") / value(ours.leanRead, "throughput"),
+      unit: "×",
+      note: "PostgreSQL / SQLite: this build served twice, on SQLite files and with DATABASE_URL on a private PostgreSQL 15 on the same machine (durability on, connected over TCP on 127.0.0.1), the same demo tenant, 50 prompts and requests, interleaved round by round",
+    },
+    {
+      benchmark: "read CPU per request (web server): PostgreSQL / SQLite",
+      value: value(pg.read, "server CPU per request") / value(ours.leanRead, "server CPU per request"),
+      unit: "×",
+    },
+    {
+      benchmark: "write throughput: PostgreSQL / SQLite",
+      value: value(pg.write, "throughput") / value(ours.leanWrite, "throughput"),
+      unit: "×",
+    },
+    {
+      benchmark: "write CPU per request (web server): PostgreSQL / SQLite",
+      value: value(pg.write, "server CPU per request") / value(ours.leanWrite, "server CPU per request"),
+      unit: "×",
+    },
+    {
+      benchmark: "page throughput: PostgreSQL / SQLite",
+      value: value(pg.page, "throughput") / value(ours.page, "throughput"),
+      unit: "×",
+    },
+  ];
+}
+
 function hypersigilTarget(server: HypersigilServer, ours: SigilTargets): Target {
   return {
     label: `read, ${server.label} (single tenant, Express)`,
@@ -279,6 +323,8 @@ export async function httpBenchmarks(options: BenchOptions): Promise<BenchRow[]>
   const server = await startProductionServer(join(root, "data"), PORT);
   let release: ReleaseServer | undefined;
   let hypersigil: HypersigilServer | undefined;
+  let postgres: PostgresServer | undefined;
+  let onPostgres: ProductionServer | undefined;
   try {
     const ours = await prepareTargets(`http://127.0.0.1:${PORT}`, server.pids.web);
     const targets: Target[] = [ours.leanRead, ours.nextRead, ours.bareRead, ours.leanWrite, ours.nextWrite, ours.page];
@@ -289,6 +335,15 @@ export async function httpBenchmarks(options: BenchOptions): Promise<BenchRow[]>
       release = await startRelease(options.against, join(root, "release-data"), PORT + 2);
       releaseTargetsOf = await releaseTargets(release, `http://127.0.0.1:${PORT + 2}`, ours);
       targets.push(releaseTargetsOf.read, releaseTargetsOf.page);
+    }
+    let postgresTargetsOf: { read: Target; write: Target; page: Target } | undefined;
+    if (options.postgres === true) {
+      postgres = await startBenchPostgres("http --postgres", { durable: true });
+      if (postgres) {
+        onPostgres = await startProductionServer(join(root, "pg-data"), PORT + 6, { env: { DATABASE_URL: postgres.url }, skipBuild: true });
+        postgresTargetsOf = await postgresTargets(`http://127.0.0.1:${PORT + 6}`, onPostgres.pids.web, ours);
+        targets.push(postgresTargetsOf.read, postgresTargetsOf.write, postgresTargetsOf.page);
+      }
     }
     let hypersigilRead: Target | undefined;
     if (options.hypersigil !== undefined) {
@@ -307,6 +362,8 @@ export async function httpBenchmarks(options: BenchOptions): Promise<BenchRow[]>
     }
     await release?.stop();
     await hypersigil?.stop();
+    await onPostgres?.stop();
+    postgres?.stop();
     const afterLoad = await afterLoadRows(server.pids);
     const rowsOf = new Map(targets.map((target) => [target, targetRows(target, runs.get(target) ?? [])]));
     const value: RowsOf = (target, suffix) => (target && rowsOf.get(target)?.find((row) => row.benchmark.endsWith(suffix))?.value) ?? Number.NaN;
@@ -336,11 +393,14 @@ export async function httpBenchmarks(options: BenchOptions): Promise<BenchRow[]>
       },
       ...(release && releaseTargetsOf ? releaseRatios(release.label, ours, releaseTargetsOf, value) : []),
       ...(hypersigil && hypersigilRead ? hypersigilRatios(hypersigil, ours, hypersigilRead, value) : []),
+      ...(postgresTargetsOf ? postgresRatios(ours, postgresTargetsOf, value) : []),
     ];
     return [...ratios, ...targets.flatMap((target) => rowsOf.get(target) ?? []), ...idle, ...afterLoad];
   } finally {
     await release?.stop();
     await hypersigil?.stop();
+    await onPostgres?.stop();
+    postgres?.stop();
     await server.stop();
     rmSync(root, { recursive: true, force: true });
   }

@@ -68,7 +68,7 @@ export async function pgBenchmarks(options: BenchOptions): Promise<BenchRow[]> {
   try {
     // tenantModel works through the process-wide manager, so this one is the singleton.
     manager = HybridDatabaseManager.configure({ dataDir });
-    manager.runSharedMigrations();
+    await manager.runSharedMigrations();
     step(`SQLite files in ${root} (synchronous=${manager.options.synchronous}); ${pg.description}`);
     const rows = await measureSchemaProvisioning(manager, pg, Math.min(PROVISION_SAMPLES, count));
 

@@ -51,7 +51,7 @@ export async function storageBenchmarks(options: BenchOptions): Promise<BenchRow
   try {
     // tenantModel works through the process-wide manager, so this one is the singleton.
     manager = HybridDatabaseManager.configure({ dataDir });
-    manager.runSharedMigrations();
+    await manager.runSharedMigrations();
     const { synchronous, tenantCacheSize } = manager.options;
     step(`data in ${root} (synchronous=${synchronous}, TENANT_DB_CACHE_SIZE=${tenantCacheSize})`);
 

@@ -14,10 +14,18 @@ export interface ProductionServer {
   stop: () => Promise<void>;
 }
 
+export interface ProductionServerOptions {
+  /** More environment: `DATABASE_URL` for a server on PostgreSQL. */
+  readonly env?: Record<string, string>;
+  /** Reuse the build another server of this run made (`pnpm start --skip-build`). */
+  readonly skipBuild?: boolean;
+}
+
 /** The production server as `pnpm start` runs it (build, web server + worker), on its own data dir. */
-export async function startProductionServer(dataDir: string, port: number): Promise<ProductionServer> {
-  step(`building and starting the production server on 127.0.0.1:${port} (data in ${dataDir})`);
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, "scripts/start.mjs")], {
+export async function startProductionServer(dataDir: string, port: number, options: ProductionServerOptions = {}): Promise<ProductionServer> {
+  step(`${options.skipBuild ? "starting" : "building and starting"} the production server on 127.0.0.1:${port} (data in ${dataDir})`);
+  const args = [join(ROOT, "scripts/start.mjs"), ...(options.skipBuild ? ["--skip-build"] : [])];
+  const child: ChildProcess = spawn(process.execPath, args, {
     cwd: ROOT,
     // The benchmark signs in with a demo login: seed the demo whatever the environment says. The
     // rate limits stay on (their cost is measured) but high enough never to refuse.
@@ -29,6 +37,7 @@ export async function startProductionServer(dataDir: string, port: number): Prom
       SIGIL_DEMO: "1",
       RATE_LIMIT_API_PER_KEY: "1000000000",
       RATE_LIMIT_API_PER_TENANT: "1000000000",
+      ...options.env,
     },
     stdio: ["ignore", "ignore", "inherit"],
   });

@@ -14,7 +14,7 @@ function valueAfter(args: readonly string[], index: number, flag: string): strin
 }
 
 /**
- * `pnpm bench [suite…] [--tenants N] [--list-input JSON] [--against GIT-REF] [--hypersigil DIR] [--write-docs]`. No suite names: the
+ * `pnpm bench [suite…] [--tenants N] [--list-input JSON] [--against GIT-REF] [--hypersigil DIR] [--postgres] [--write-docs]`. No suite names: the
  * default suites (every suite not marked on-demand in bench/run.ts).
  */
 export function parseBenchArguments(args: readonly string[], known: readonly string[], defaults: readonly string[]): BenchArguments {
@@ -41,11 +41,13 @@ export function parseBenchArguments(args: readonly string[], known: readonly str
     } else if (arg === "--against") {
       options.against = valueAfter(args, index, arg);
       index += 1;
+    } else if (arg === "--postgres") {
+      options.postgres = true;
     } else if (arg === "--hypersigil") {
       options.hypersigil = valueAfter(args, index, arg);
       index += 1;
     } else if (arg.startsWith("--"))
-      throw new Error(`Unknown option ${arg}. Options: --tenants N, --list-input JSON, --against GIT-REF, --hypersigil DIR, --write-docs.`);
+      throw new Error(`Unknown option ${arg}. Options: --tenants N, --list-input JSON, --against GIT-REF, --hypersigil DIR, --postgres, --write-docs.`);
     else suites.push(arg);
   }
   const unknown = suites.filter((name) => !known.includes(name));

@@ -25,6 +25,8 @@ export interface BenchOptions {
   against?: string;
   /** `--hypersigil DIR`: the HTTP suite also serves hypersigil's backend built in DIR (bench/http/build-hypersigil.sh). */
   hypersigil?: string;
+  /** `--postgres`: the HTTP suite also serves this build on a private PostgreSQL and compares the engines. */
+  postgres?: boolean;
 }
 
 /** A bench file's entry point: measures, cleans up after itself, and returns its rows. */

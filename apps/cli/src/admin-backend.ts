@@ -40,7 +40,7 @@ export interface AdminBackend {
   leaveMaintenance(id: string): Promise<TenantDocument>;
   schemaStatus(input: RouterInputs["admin"]["migrationStatus"] & object): Promise<SchemaStatus>;
   /** The version of shared.sqlite against the latest, where the backend can read it. */
-  sharedSchema(): { version: number; latest: number } | null;
+  sharedSchema(): Promise<{ version: number; latest: number } | null>;
   /** Where a workspace answers: `http://<slug>.<root domain>`, with the port when the backend knows it. */
   tenantUrl(slug: string): string;
   /** False for local files: the CLI cannot know which port the server listens on. */
@@ -101,7 +101,7 @@ export function remoteBackend(client: SigilClient, adminUrl: URL): AdminBackend 
     enterMaintenance: (id, { reason, until }) => client.tenants.enterMaintenance.mutate({ id, reason, until }),
     leaveMaintenance: (id) => client.tenants.leaveMaintenance.mutate({ id }),
     schemaStatus: (input) => client.admin.migrationStatus.query(input),
-    sharedSchema: () => null,
+    sharedSchema: () => Promise.resolve(null),
     tenantUrl: (slug) => `${protocol}//${slug}.${rootHost}`,
     knowsPort: true,
   };

@@ -14,9 +14,9 @@ let away: string;
 
 const sigilIn = (dataDir: string, args: string[]) => runSigil(args, { DATA_DIR: dataDir });
 
-function use(dataDir: string): HybridDatabaseManager {
+async function use(dataDir: string): Promise<HybridDatabaseManager> {
   const manager = HybridDatabaseManager.configure({ dataDir });
-  manager.runSharedMigrations();
+  await manager.runSharedMigrations();
   return manager;
 }
 
@@ -38,8 +38,8 @@ beforeAll(async () => {
   away = join(root, "away");
   mkdirSync(home);
   mkdirSync(away);
-  use(away);
-  use(home);
+  await use(away);
+  await use(home);
   const limits = { users: 5, storage: 100, executions_per_month: 1000 };
   const acme = await tenantModel.createTenant({ name: "Acme Corporation", slug: "acme", plan: "pro", settings: { features: [], limits } });
   const passwordHash = await hashPassword("acme-owner-password");
@@ -58,7 +58,7 @@ describe("sigil export, then sigil import into another installation", () => {
   const file = () => join(root, "acme.sigil-tenant.tar.gz");
 
   it("exports while another process writes to the workspace, with progress on stderr and the result as JSON", async () => {
-    use(home);
+    await use(home);
     const acme = await tenantModel.findBySlug("acme");
     const running = sigilInBackground(home, ["export", "--tenant", "acme", "--out", file(), "--json"]);
     let writes = 0;
@@ -91,7 +91,7 @@ describe("sigil export, then sigil import into another installation", () => {
       keptTenantId: true,
       counts: { users: 1 },
     });
-    use(away);
+    await use(away);
     const moved = await tenantModel.findBySlug("acme-moved");
     const owner = await tenantContext.runWithTenant(moved?.id ?? "", () => userModel.findByEmail("owner@acme.test"));
     expect(await verifyPassword("acme-owner-password", owner?.passwordHash ?? "")).toBe(true);

@@ -14,7 +14,7 @@ const sigil = (args: string[]) => runSigil(args, { DATA_DIR: dataDir });
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "sigil-cli-backup-"));
   outDir = join(dataDir, "..", `${dataDir.split("/").at(-1) ?? "x"}-sets`);
-  HybridDatabaseManager.configure({ dataDir }).runSharedMigrations();
+  await HybridDatabaseManager.configure({ dataDir }).runSharedMigrations();
   const limits = { users: 5, storage: 100, executions_per_month: 1000 };
   await tenantModel.createTenant({ name: "Acme", slug: "acme", plan: "pro", settings: { features: [], limits } });
   HybridDatabaseManager.closeInstance();

@@ -22,7 +22,7 @@ function jsonOf<T>(run: SigilRun): T {
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "sigil-cli-test-"));
   const manager = HybridDatabaseManager.configure({ dataDir });
-  manager.runSharedMigrations();
+  await manager.runSharedMigrations();
   const limits = { users: 5, storage: 100, executions_per_month: 1000 };
   await tenantModel.createTenant({ name: "Acme Corporation", slug: "acme", plan: "pro", settings: { features: [], limits } });
   await tenantModel.createTenant({ name: "Globex Inc.", slug: "globex", plan: "free", settings: { features: [], limits } });

@@ -22,7 +22,7 @@ interface Report {
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "sigil-cli-doctor-"));
   const manager = HybridDatabaseManager.configure({ dataDir });
-  manager.runSharedMigrations();
+  await manager.runSharedMigrations();
   // The demo: acme and globex with their published passwords, and the demo administrator.
   await seedDemo({ adminFromEnvironment: false });
   const limits = { users: 5, storage: 100, executions_per_month: 1000 };

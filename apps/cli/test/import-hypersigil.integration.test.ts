@@ -27,7 +27,7 @@ beforeAll(async () => {
   fixture = writeHypersigilFixture(join(dataDir, "hypersigil.sqlite"), { prompts: 20 });
   clean = writeHypersigilFixture(join(dataDir, "clean.sqlite"), { prompts: 10, corruptRow: false, danglingReferences: false });
   await onDisk(async () => {
-    HybridDatabaseManager.getInstance().runSharedMigrations();
+    await HybridDatabaseManager.getInstance().runSharedMigrations();
     const limits = { users: 50, storage: 100, executions_per_month: 1000 };
     await tenantModel.createTenant({ name: "Initech", slug: "initech", plan: "pro", settings: { features: [], limits } });
     await tenantModel.createTenant({ name: "Clean", slug: "clean", plan: "pro", settings: { features: [], limits } });

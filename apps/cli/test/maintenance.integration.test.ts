@@ -11,7 +11,7 @@ const sigil = (args: string[]) => runSigil(args, { DATA_DIR: dataDir });
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "sigil-cli-maintenance-"));
-  HybridDatabaseManager.configure({ dataDir }).runSharedMigrations();
+  await HybridDatabaseManager.configure({ dataDir }).runSharedMigrations();
   const limits = { users: 5, storage: 100, executions_per_month: 1000 };
   await tenantModel.createTenant({ name: "Acme", slug: "acme", plan: "pro", settings: { features: [], limits } });
   HybridDatabaseManager.closeInstance();

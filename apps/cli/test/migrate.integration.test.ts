@@ -21,7 +21,7 @@ beforeAll(async () => {
   dataDir = join(root, "data");
   newerMigrations = join(root, "tenant-migrations");
   withOneMoreMigration(newerMigrations);
-  HybridDatabaseManager.configure({ dataDir }).runSharedMigrations();
+  await HybridDatabaseManager.configure({ dataDir }).runSharedMigrations();
   const limits = { users: 5, storage: 100, executions_per_month: 1000 };
   for (const slug of ["acme", "globex", "initech", "broken"]) {
     ids[slug] = (await tenantModel.createTenant({ name: slug, slug, plan: "free", settings: { features: [], limits } })).id;

@@ -29,7 +29,7 @@ async function promptNames(slug: string): Promise<string[]> {
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "sigil-cli-run-"));
-  HybridDatabaseManager.configure({ dataDir }).runSharedMigrations();
+  await HybridDatabaseManager.configure({ dataDir }).runSharedMigrations();
   const limits = { users: 5, storage: 100, executions_per_month: 1000 };
   for (const slug of ["acme", "globex", "initech"]) {
     ids[slug] = (await tenantModel.createTenant({ name: slug, slug, plan: "free", settings: { features: [], limits } })).id;

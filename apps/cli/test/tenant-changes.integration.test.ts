@@ -19,7 +19,7 @@ function reopen(): HybridDatabaseManager {
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "sigil-cli-changes-"));
-  reopen().runSharedMigrations();
+  await reopen().runSharedMigrations();
   const limits = { users: 5, storage: 100, executions_per_month: 1000 };
   await tenantModel.createTenant({ name: "Acme Corporation", slug: "acme", plan: "pro", settings: { features: [], limits } });
   HybridDatabaseManager.closeInstance();

@@ -31,7 +31,7 @@ const onDisk = <T>(fn: () => Promise<T>) => onInstallation(dataDir, fn);
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "sigil-cli-users-"));
   await onDisk(async () => {
-    HybridDatabaseManager.getInstance().runSharedMigrations();
+    await HybridDatabaseManager.getInstance().runSharedMigrations();
     const limits = { users: 5, storage: 100, executions_per_month: 1000 };
     acme = await tenantModel.createTenant({ name: "Acme", slug: "acme", plan: "pro", settings: { features: [], limits } });
     const passwordHash = await hashPassword("old-password-1");

@@ -17,7 +17,7 @@ const tenantCount = Number(process.argv[2] ?? 300);
 const executionCount = Number(process.argv[3] ?? 50);
 const dataDir = mkdtempSync(join(tmpdir(), "sigil-pickup-"));
 const manager = HybridDatabaseManager.configure({ dataDir });
-manager.runSharedMigrations();
+await manager.runSharedMigrations();
 
 const tenants: { tenant: TenantRow; prompt: PromptRow }[] = [];
 for (let i = 0; i < tenantCount; i += 1) {

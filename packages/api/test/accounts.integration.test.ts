@@ -18,7 +18,7 @@ let adminCookie: string;
 const NEW_PASSWORD = "a-brand-new-password";
 
 beforeAll(async () => {
-  env = useTestEnv();
+  env = await useTestEnv();
   acme = await createTenantWithUsers("acme");
   adminCookie = await login("acme", "admin@acme.test");
 });

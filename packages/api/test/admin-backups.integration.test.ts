@@ -20,7 +20,7 @@ beforeAll(async () => {
   backupDir = mkdtempSync(join(tmpdir(), "sigil-admin-backups-"));
   // Read once by the server's settings module (server-settings.ts backupSettings): set before the first call.
   process.env.BACKUP_DIR = backupDir;
-  env = useTestEnv();
+  env = await useTestEnv();
   acme = await tenantModel.createTenant(tenantInput("acme"));
   await tenantModel.createTenant(tenantInput("globex"));
   admin = await signInSystemAdmin();

@@ -80,7 +80,7 @@ interface CreatedTenant {
 }
 
 beforeAll(async () => {
-  env = useTestEnv();
+  env = await useTestEnv();
   admin = await systemAdminModel.create({ email: ADMIN_EMAIL, name: "Root", passwordHash: await hashPassword(ADMIN_PASSWORD) });
   const login = await call("mutation", "admin.login", { email: ADMIN_EMAIL, password: ADMIN_PASSWORD }, { host: ADMIN_HOST });
   expect(login.error).toBeUndefined();

@@ -6,7 +6,7 @@ import { call, createTenantWithUsers, login, TEST_PASSWORD, useTestEnv, type Tes
 let env: TestEnv;
 let acme: { tenant: TenantRow; users: Record<"admin" | "user" | "viewer", UserRow> };
 beforeAll(async () => {
-  env = useTestEnv();
+  env = await useTestEnv();
   acme = await createTenantWithUsers("acme");
   await createTenantWithUsers("globex");
 });

@@ -48,7 +48,7 @@ const writerNumbers = async (tenant: TenantRow) =>
   );
 
 beforeAll(async () => {
-  env = useTestEnv();
+  env = await useTestEnv();
   outDir = mkdtempSync(join(tmpdir(), "sigil-backups-"));
   ({ tenant: acme } = await createTenantWithUsers("acme"));
   ({ tenant: globex } = await createTenantWithUsers("globex"));

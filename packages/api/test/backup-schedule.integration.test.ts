@@ -13,7 +13,7 @@ let env: TestEnv;
 let dir: string;
 
 beforeAll(async () => {
-  env = useTestEnv();
+  env = await useTestEnv();
   dir = mkdtempSync(join(tmpdir(), "sigil-schedule-"));
   await tenantModel.createTenant(tenantInput("acme"));
 });

@@ -6,7 +6,7 @@ import { call, createTenantWithUsers, login, useTestEnv, type TestEnv } from "./
 let env: TestEnv;
 let apiKey: string;
 beforeAll(async () => {
-  env = useTestEnv();
+  env = await useTestEnv();
   await createTenantWithUsers("acme");
   const cookie = await login("acme", "admin@acme.test");
   const created = await call<{ plainKey: string }>("mutation", "apiKeys.create", { name: "bench", scopes: ["prompts:read"] }, { tenant: "acme", cookie });

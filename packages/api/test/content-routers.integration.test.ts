@@ -84,7 +84,7 @@ async function auditActions(): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  env = useTestEnv();
+  env = await useTestEnv();
   acme = await createTenantWithUsers("acme");
   await createTenantWithUsers("globex");
   for (const role of ["admin", "user", "viewer"] as const) {

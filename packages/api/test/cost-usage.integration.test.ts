@@ -15,7 +15,7 @@ import { call, createTenantWithUsers, login, useTestEnv, type CallOptions, type 
 let env: TestEnv;
 let admin: AdminSession;
 beforeAll(async () => {
-  env = useTestEnv();
+  env = await useTestEnv();
   admin = await signInSystemAdmin();
 });
 afterAll(() => env.cleanup());

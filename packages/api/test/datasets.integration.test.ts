@@ -10,8 +10,8 @@ import { ExecutionWorker, type ExecutionProvider } from "../src/index.ts";
 import { call, createTenantWithUsers, login, useTestEnv, type CallOptions, type CallResult, type TestEnv } from "./harness.ts";
 
 let env: TestEnv;
-beforeAll(() => {
-  env = useTestEnv();
+beforeAll(async () => {
+  env = await useTestEnv();
 });
 afterAll(() => env.cleanup());
 

@@ -37,10 +37,10 @@ export interface TestEnv {
   cleanup: () => void;
 }
 
-export function useTestEnv(): TestEnv {
+export async function useTestEnv(): Promise<TestEnv> {
   const dataDir = mkdtempSync(join(tmpdir(), "sigil-api-test-"));
   const manager = HybridDatabaseManager.configure({ dataDir, tenantCacheSize: 16 });
-  manager.runSharedMigrations();
+  await manager.runSharedMigrations();
   return {
     dataDir,
     manager,

@@ -9,7 +9,7 @@ import { call, cookieFrom, createTenantWithUsers, login, TEST_PASSWORD, useTestE
 let env: TestEnv;
 let acme: TenantRow;
 beforeAll(async () => {
-  env = useTestEnv();
+  env = await useTestEnv();
   acme = (await createTenantWithUsers("acme")).tenant;
 });
 afterAll(() => env.cleanup());

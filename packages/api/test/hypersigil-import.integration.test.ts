@@ -69,8 +69,8 @@ async function snapshot(tenant: TenantRow) {
   });
 }
 
-beforeAll(() => {
-  env = useTestEnv();
+beforeAll(async () => {
+  env = await useTestEnv();
   fixture = newFixture("main");
 });
 

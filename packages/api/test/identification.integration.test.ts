@@ -9,7 +9,7 @@ let env: TestEnv;
 let acmeCookie: string;
 let acmeId: string;
 beforeAll(async () => {
-  env = useTestEnv();
+  env = await useTestEnv();
   const { tenant } = await createTenantWithUsers("acme");
   acmeId = tenant.id;
   await createTenantWithUsers("globex");

@@ -51,7 +51,7 @@ const executionCount = () => inAcme(() => executionModel.count());
 const runCount = () => inAcme(() => batchRunModel.count());
 
 beforeAll(async () => {
-  env = useTestEnv();
+  env = await useTestEnv();
   acme = await createTenantWithUsers("acme");
   for (const role of ["admin", "user", "viewer"] as const) as[role] = { tenant: "acme", cookie: await login("acme", `${role}@acme.test`) };
 });

@@ -794,7 +794,7 @@ async function runOp(op: Op): Promise<void> {
 }
 
 beforeAll(async () => {
-  env = useTestEnv();
+  env = await useTestEnv();
   fakeServer = await startFakeOpenAI();
   // The API reads SIGIL_OUTBOUND_ALLOW per call in tests (harness.ts): the fake is a local server.
   savedAllow = process.env.SIGIL_OUTBOUND_ALLOW;

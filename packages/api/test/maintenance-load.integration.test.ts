@@ -32,7 +32,7 @@ async function provisionCopies(count: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  env = useTestEnv();
+  env = await useTestEnv();
   admin = await signInSystemAdmin();
   await createTenantWithUsers("acme");
   const key = generateApiKey("tenant");

@@ -28,7 +28,7 @@ let admin: AdminSession;
 let damaged: TenantRow;
 
 beforeAll(async () => {
-  env = useTestEnv();
+  env = await useTestEnv();
   admin = await signInSystemAdmin();
   damaged = (await createTenantWithUsers("drifted")).tenant;
   await createTenantWithUsers("steady");

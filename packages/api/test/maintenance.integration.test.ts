@@ -33,7 +33,7 @@ let admin: AdminSession;
 const tenants: TenantRow[] = [];
 
 beforeAll(async () => {
-  env = useTestEnv();
+  env = await useTestEnv();
   admin = await signInSystemAdmin();
   for (const slug of ["acme", "globex", "initech"]) tenants.push((await createTenantWithUsers(slug)).tenant);
 });

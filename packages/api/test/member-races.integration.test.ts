@@ -4,8 +4,8 @@ import { call, createTenantWithUsers, login, useTestEnv, type TestEnv } from "./
 
 /** Check-then-write races of members (issue 7, item 5): each test sends its requests at once. */
 let env: TestEnv;
-beforeAll(() => {
-  env = useTestEnv();
+beforeAll(async () => {
+  env = await useTestEnv();
 });
 afterAll(() => env.cleanup());
 

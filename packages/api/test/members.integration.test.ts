@@ -6,7 +6,7 @@ let env: TestEnv;
 let acme: { tenant: TenantRow; users: Record<"admin" | "user" | "viewer", UserRow> };
 let adminCookie: string;
 beforeAll(async () => {
-  env = useTestEnv();
+  env = await useTestEnv();
   acme = await createTenantWithUsers("acme");
   adminCookie = await login("acme", "admin@acme.test");
 });

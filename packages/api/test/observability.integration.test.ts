@@ -91,7 +91,7 @@ async function stopWorker(): Promise<void> {
 }
 
 beforeAll(async () => {
-  env = useTestEnv();
+  env = await useTestEnv();
   await createTenantWithUsers("acme");
   admin = await signInSystemAdmin();
   const observability = readObservabilitySettings({ METRICS_TOKEN, METRICS_TENANT_LABELS: String(TENANT_LABELS), LOG_LEVEL: "debug" });

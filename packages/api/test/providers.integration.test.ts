@@ -40,7 +40,7 @@ const FAKE_OF: Record<ProviderKind, () => FakeProvider> = {
 const KINDS = Object.keys(BASE) as ProviderKind[];
 
 beforeAll(async () => {
-  env = useTestEnv();
+  env = await useTestEnv();
   fakes = {
     anthropic: await startFakeAnthropic({ apiKey: KEY }),
     openai: await startFakeOpenAI({ apiKey: KEY }),

@@ -10,8 +10,8 @@ import { call, createTenantWithUsers, login, useTestEnv, type CallOptions, type 
 
 const PARALLEL = 50;
 let env: TestEnv;
-beforeAll(() => {
-  env = useTestEnv();
+beforeAll(async () => {
+  env = await useTestEnv();
 });
 afterAll(() => env.cleanup());
 

@@ -11,7 +11,7 @@ import { call, cookieFrom, createTenantWithUsers, login, TEST_PASSWORD, useTestE
 /** Rate limits (issue 7, "Rate limits"): token buckets in shared.sqlite, 429 with Retry-After. */
 let env: TestEnv;
 beforeAll(async () => {
-  env = useTestEnv();
+  env = await useTestEnv();
   await createTenantWithUsers("acme");
   await createTenantWithUsers("globex");
 });

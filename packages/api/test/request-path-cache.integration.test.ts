@@ -21,7 +21,7 @@ let adminCookie: string;
 let server: { child: ChildProcess; url: string };
 
 beforeAll(async () => {
-  env = useTestEnv();
+  env = await useTestEnv();
   ({
     tenant,
     users: { admin },

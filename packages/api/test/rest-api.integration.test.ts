@@ -66,7 +66,7 @@ async function rest(method: string, path: string, options: RestOptions = {}): Pr
 const b64 = (text: string) => Buffer.from(text).toString("base64");
 
 beforeAll(async () => {
-  env = useTestEnv();
+  env = await useTestEnv();
   acme = await createTenantWithUsers("acme");
   const globex = await createTenantWithUsers("globex");
   key = await apiKeyFor(acme.tenant, acme.users.user, API_KEY_SCOPES);

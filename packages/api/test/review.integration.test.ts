@@ -74,7 +74,7 @@ async function completedExecution(output: string): Promise<ExecutionRow> {
 }
 
 beforeAll(async () => {
-  env = useTestEnv();
+  env = await useTestEnv();
   acme = await createTenantWithUsers("acme");
   globex = await createTenantWithUsers("globex");
   for (const role of ["admin", "user", "viewer"] as const) as[role] = { tenant: "acme", cookie: await login("acme", `${role}@acme.test`) };

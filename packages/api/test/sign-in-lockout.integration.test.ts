@@ -14,7 +14,7 @@ let env: TestEnv;
 let acme: TenantRow;
 beforeAll(async () => {
   for (const name of RATE_LIMIT_VARIABLES) process.env[name] = "0";
-  env = useTestEnv();
+  env = await useTestEnv();
   acme = (await createTenantWithUsers("acme")).tenant;
   const passwordHash = await hashPassword(TEST_PASSWORD);
   for (const email of ["ops@sigil.test", "batch-ops@sigil.test", "seq-ops@sigil.test", "audit-ops@sigil.test"])

@@ -3,7 +3,7 @@ import { call, createTenantWithUsers, login, useTestEnv, type TestEnv } from "./
 
 let env: TestEnv;
 beforeAll(async () => {
-  env = useTestEnv();
+  env = await useTestEnv();
   await createTenantWithUsers("acme");
 });
 afterAll(() => env.cleanup());

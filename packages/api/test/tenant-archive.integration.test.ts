@@ -27,9 +27,9 @@ let acme: TenantRow;
 let apiKey: string;
 let source: { file: Dump; shared: Dump };
 
-function useInstallation(dataDir: string): HybridDatabaseManager {
+async function useInstallation(dataDir: string): Promise<HybridDatabaseManager> {
   const manager = HybridDatabaseManager.configure({ dataDir, tenantCacheSize: 8 });
-  manager.runSharedMigrations();
+  await manager.runSharedMigrations();
   return manager;
 }
 
@@ -80,7 +80,7 @@ async function mutate<T = unknown>(path: string, input: unknown, options: { tena
 }
 
 async function exportTo(file: string, includeSecrets: boolean) {
-  useInstallation(home);
+  await useInstallation(home);
   return exportTenant(operator, acme, file, { includeSecrets, sigil: { version: null, commit: null } });
 }
 
@@ -88,7 +88,7 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), "sigil-archive-"));
   home = join(root, "home");
   away = join(root, "away");
-  useInstallation(home);
+  await useInstallation(home);
   acme = (await createTenantWithUsers("acme")).tenant;
   const cookie = await login("acme", "admin@acme.test");
   const as = { tenant: "acme", cookie };
@@ -124,7 +124,7 @@ describe("export, then import into another installation under the same slug", ()
     const file = join(root, "acme.sigil-tenant.tar.gz");
     const exported = await exportTo(file, false);
     expect(exported.manifest.omittedSecrets).toEqual([{ type: "provider", identifier: "openai", field: "apiKey" }]);
-    useInstallation(away);
+    await useInstallation(away);
     imported = await importTenant(operator, readApiConfig(process.env), file, {});
   });
 
@@ -166,7 +166,7 @@ describe("export with --include-secrets", () => {
   test("carries the provider key in plain text and seals it under the destination's key", async () => {
     const file = join(root, "acme-secrets.sigil-tenant.tar.gz");
     expect((await exportTo(file, true)).manifest).toMatchObject({ secrets: "plaintext", omittedSecrets: [] });
-    useInstallation(away);
+    await useInstallation(away);
     const imported = await importTenant(operator, readApiConfig(process.env), file, { slug: "acme-secrets" });
     const setting = await tenantContext.runWithTenant(imported.tenant.id, () => settingsModel.get("provider", "openai"));
     expect(isSealedSecret(setting?.payload.apiKey)).toBe(true);

@@ -57,7 +57,7 @@ function typeOf(procedure: unknown): "query" | "mutation" {
 const disabled = (feature: TenantFeature) => new RegExp(`^The ${feature} feature is not enabled for this workspace\\.`);
 
 beforeAll(async () => {
-  env = useTestEnv();
+  env = await useTestEnv();
   ws.bare = await workspace("bare", []);
   ws.full = await workspace("full", [...TENANT_FEATURES]);
   ws.filesOnly = await workspace("files-only", ["files"]);

@@ -21,7 +21,7 @@ const operator = { kind: "operator", name: "ops@test" } as const;
 const until = new Date(Date.now() + 3_600_000);
 
 beforeAll(async () => {
-  env = useTestEnv();
+  env = await useTestEnv();
   ({ tenant } = await createTenantWithUsers("acme"));
   await createTenantWithUsers("globex");
   cookie = await login("acme", "admin@acme.test");

@@ -37,7 +37,7 @@ function ok<T>(result: CallResult<T>): T {
 const list = async (input: unknown) => ok(await asAdmin<ListPage>("query", "tenants.list", input));
 
 beforeAll(async () => {
-  env = useTestEnv();
+  env = await useTestEnv();
   await systemAdminModel.create({ email: "root@sigil.test", name: "Root", passwordHash: await hashPassword("admin-password-for-tests") });
   const login = await call("mutation", "admin.login", { email: "root@sigil.test", password: "admin-password-for-tests" }, { host: ADMIN_HOST });
   adminCookie = cookieFrom(login.setCookies, "sigil_admin_session");

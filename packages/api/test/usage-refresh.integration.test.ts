@@ -9,8 +9,8 @@ import { startUsageRefresh } from "../src/worker/index.ts";
 import { tenantInput, useTestEnv, type TestEnv } from "./harness.ts";
 
 let env: TestEnv;
-beforeAll(() => {
-  env = useTestEnv();
+beforeAll(async () => {
+  env = await useTestEnv();
 });
 afterAll(() => env.cleanup());
 

@@ -46,7 +46,7 @@ async function deploy(name: string, promptId: string, promptVersion: number | nu
 }
 
 beforeAll(async () => {
-  env = useTestEnv();
+  env = await useTestEnv();
   acme = await createTenantWithUsers("acme");
   for (const role of ["admin", "user", "viewer"] as const) as[role] = { tenant: "acme", cookie: await login("acme", `${role}@acme.test`) };
 });

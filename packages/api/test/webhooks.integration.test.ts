@@ -87,7 +87,7 @@ let receiver: Receiver;
 const previousAllow = process.env.SIGIL_OUTBOUND_ALLOW;
 
 beforeAll(async () => {
-  env = useTestEnv();
+  env = await useTestEnv();
   receiver = await startReceiver();
   // Saving a webhook on 127.0.0.1 is refused unless the operator allows it (as for providers).
   process.env.SIGIL_OUTBOUND_ALLOW = receiver.host;

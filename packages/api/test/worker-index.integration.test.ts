@@ -22,8 +22,8 @@ import { openTenantFileDescriptors, tenantInput, useTestEnv, type TestEnv } from
  */
 
 let env: TestEnv;
-beforeAll(() => {
-  env = useTestEnv();
+beforeAll(async () => {
+  env = await useTestEnv();
 });
 afterAll(() => env.cleanup());
 

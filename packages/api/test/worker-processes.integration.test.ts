@@ -17,8 +17,8 @@ const API_DIR = join(import.meta.dirname, "..");
 let env: TestEnv;
 const children: ChildProcess[] = [];
 
-beforeAll(() => {
-  env = useTestEnv();
+beforeAll(async () => {
+  env = await useTestEnv();
 });
 afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");

@@ -38,7 +38,7 @@ let env: TestEnv;
 let llm: FakeLlm;
 
 beforeAll(async () => {
-  env = useTestEnv();
+  env = await useTestEnv();
   llm = await startFakeLlm();
 });
 afterAll(async () => {

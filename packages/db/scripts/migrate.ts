@@ -24,7 +24,7 @@ if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency 
 const manager = HybridDatabaseManager.getInstance();
 console.log(`Data directory: ${manager.options.dataDir}`);
 const migrator = new HybridMigrationManager(manager);
-const shared = migrator.runSharedMigrations();
+const shared = await migrator.runSharedMigrations();
 console.log(`shared.sqlite: ${shared.applied > 0 ? `applied ${shared.applied}, now at v${shared.toVersion}` : `up to date (v${shared.toVersion})`}`);
 // Secrets saved before encryption at rest are sealed once; the first run creates the key file.
 const sealed = await sealPlainSecrets(manager);

@@ -13,7 +13,7 @@ import { HybridDatabaseManager, InvalidSettingError, readRotationSettings, rotat
 try {
   const { newKey } = readRotationSettings(process.env);
   const manager = HybridDatabaseManager.getInstance();
-  manager.runSharedMigrations();
+  await manager.runSharedMigrations();
   const result = await rotateSecretKey(manager, newKey);
   console.log(`Secrets re-encrypted: ${result.rewritten} setting(s), key ${result.from} → ${result.to}.`);
   if (result.source === "SIGIL_SECRET_KEY") console.log("Now set SIGIL_SECRET_KEY to the value of SIGIL_SECRET_KEY_NEW and restart Sigil.");

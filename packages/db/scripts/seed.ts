@@ -17,7 +17,7 @@ try {
   process.exit(2);
 }
 const manager = HybridDatabaseManager.getInstance();
-manager.runSharedMigrations();
+await manager.runSharedMigrations();
 for (const line of await seedDemo({ adminFromEnvironment })) console.log(line);
 const logins = await demoLoginsInUse();
 if (logins.length > 0) console.warn(`Warning: demo accounts with PUBLIC passwords: ${logins.join(", ")}.`);

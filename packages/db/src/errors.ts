@@ -133,14 +133,16 @@ export class ProvisioningError extends SigilDbError {
 export function isUniqueViolation(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
-  if (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY") return true;
+  // PostgreSQL's unique_violation (23505) covers primary keys too.
+  if (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "23505") return true;
   return error.cause !== undefined && isUniqueViolation(error.cause);
 }
 
-/** True for SQLite's FOREIGN KEY constraint failures (a row refers to one that is gone). */
+/** True for FOREIGN KEY constraint failures, SQLite's or PostgreSQL's (23503): a row refers to one that is gone. */
 export function isForeignKeyViolation(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  if ((error as { code?: unknown }).code === "SQLITE_CONSTRAINT_FOREIGNKEY") return true;
+  const code = (error as { code?: unknown }).code;
+  if (code === "SQLITE_CONSTRAINT_FOREIGNKEY" || code === "23503") return true;
   return error.cause !== undefined && isForeignKeyViolation(error.cause);
 }
 
@@ -189,5 +191,16 @@ export class SecretUnreadableError extends SigilDbError {
 export class TenantArchiveError extends SigilDbError {
   constructor(message: string, options?: { cause?: unknown }) {
     super("ARCHIVE_REFUSED", message, options);
+  }
+}
+
+/**
+ * A SQLite-only path (a file, a prepared statement on shared.sqlite) was reached while DATABASE_URL
+ * names PostgreSQL: a defect in Sigil, not in the request, so it stays an internal error.
+ */
+export class EngineMismatchError extends Error {
+  constructor(what: string) {
+    super(`${what} was asked for, but this installation stores its data in PostgreSQL (DATABASE_URL); this code path must use the engine's stores.`);
+    this.name = "EngineMismatchError";
   }
 }

@@ -11,7 +11,7 @@ import {
   type SqliteConnection,
   type TenantDatabase,
 } from "./connection.ts";
-import { ProvisioningError, TenantDatabaseMissingError, TenantNotFoundError, TenantSchemaOutdatedError } from "./errors.ts";
+import { EngineMismatchError, ProvisioningError, TenantDatabaseMissingError, TenantNotFoundError, TenantSchemaOutdatedError } from "./errors.ts";
 import {
   assertTenantId,
   isTenantId,
@@ -28,11 +28,20 @@ import { quickCheckFile } from "./quick-check.ts";
 import { publishTenantStats, readTenantStats } from "./usage-mirror.ts";
 import { SecretVault } from "./secrets/secret-vault.ts";
 import { storageSettings, type StorageSettings } from "./settings.ts";
+import { PgEngine } from "./pg/pg-engine.ts";
+import { DEFAULT_ROLES, type PgRoles } from "./pg/row-security.ts";
 import { TenantConnectionPool, type PoolStats, type TenantHandle, type TenantLease } from "./tenant-pool.ts";
 
 export interface HybridDatabaseOptions extends StorageSettings {
   sharedMigrationsFolder: string;
   tenantMigrationsFolder: string;
+  /** PostgreSQL: the two roles the installer creates (tests name their own: roles belong to the whole server). */
+  pgRoles: PgRoles;
+}
+
+/** A lease on a tenant's storage: its SQLite handle stays open until released (nothing to hold on PostgreSQL). */
+export interface TenantPin {
+  release(): void;
 }
 
 export type DatabaseStrategy = "system" | "shared" | "isolated";
@@ -52,12 +61,15 @@ export class HybridDatabaseManager {
   private static instance: HybridDatabaseManager | undefined;
 
   readonly options: HybridDatabaseOptions;
-  private readonly sharedConnection: SqliteConnection;
-  private readonly sharedDb: SharedDatabase;
+  /** shared.sqlite; never opened on PostgreSQL. */
+  private readonly sharedFile: { connection: SqliteConnection; db: SharedDatabase } | undefined;
   private readonly pool: TenantConnectionPool;
+  /** Set when DATABASE_URL names PostgreSQL: then every store is a PostgreSQL one. */
+  private readonly pg: PgEngine | undefined;
   /** Per tenant, the `revision:period` of its totals this process last copied to shared.sqlite. */
   private readonly publishedUsage = new Map<string, string>();
   private closed = false;
+  private pgClosed: Promise<void> | undefined;
   private vault: SecretVault | undefined;
 
   constructor(options: Partial<HybridDatabaseOptions> = {}) {
@@ -66,16 +78,29 @@ export class HybridDatabaseManager {
       ...settings,
       sharedMigrationsFolder: SHARED_MIGRATIONS_FOLDER,
       tenantMigrationsFolder: settings.tenantMigrationsDir ?? TENANT_MIGRATIONS_FOLDER,
+      pgRoles: DEFAULT_ROLES,
       ...options,
     };
+    const database = this.options.database;
+    this.pg =
+      database.engine === "postgres"
+        ? new PgEngine({
+            url: database.url,
+            roles: this.options.pgRoles,
+            maxConnections: this.options.poolSize,
+            migrateOnOpen: this.options.migrateOnOpen,
+            applicationName: "sigil",
+          })
+        : undefined;
     mkdirSync(this.options.dataDir, { recursive: true });
-    this.sharedConnection = openSqlite(sharedDatabasePath(this.options.dataDir), {
+    this.pool = new TenantConnectionPool(this.options.tenantCacheSize, (id) => this.openTenantHandle(id));
+    if (this.pg) return;
+    const connection = openSqlite(sharedDatabasePath(this.options.dataDir), {
       fileMustExist: false,
       synchronous: this.options.synchronous,
       busyTimeoutMs: this.options.busyTimeoutMs,
     });
-    this.sharedDb = wrapShared(this.sharedConnection);
-    this.pool = new TenantConnectionPool(this.options.tenantCacheSize, (id) => this.openTenantHandle(id));
+    this.sharedFile = { connection, db: wrapShared(connection) };
     this.reclaimInterruptedProvisioning();
   }
 
@@ -104,9 +129,23 @@ export class HybridDatabaseManager {
     return this.vault;
   }
 
+  /** shared.sqlite's Drizzle handle; SQLite only (on PostgreSQL, work through sharedStore()). */
   getSharedDatabase(): SharedDatabase {
+    return this.sqliteShared().db;
+  }
+
+  private get sharedConnection(): SqliteConnection {
+    return this.sqliteShared().connection;
+  }
+
+  private get sharedDb(): SharedDatabase {
+    return this.sqliteShared().db;
+  }
+
+  private sqliteShared(): { connection: SqliteConnection; db: SharedDatabase } {
     this.assertOpen();
-    return this.sharedDb;
+    if (!this.sharedFile) throw new EngineMismatchError("shared.sqlite");
+    return this.sharedFile;
   }
 
   /**
@@ -115,6 +154,7 @@ export class HybridDatabaseManager {
    */
   acquireTenantDatabase(tenantId: string): TenantLease {
     this.assertOpen();
+    if (this.pg) throw new EngineMismatchError("a tenant's SQLite file");
     assertTenantId(tenantId);
     return this.pool.acquire(tenantId);
   }
@@ -129,13 +169,41 @@ export class HybridDatabaseManager {
     }
   }
 
-  /** The store of shared.sqlite (system and shared models). */
+  /** Which engine holds the data (DATABASE_URL). */
+  get engine(): "sqlite" | "postgres" {
+    return this.pg ? "postgres" : "sqlite";
+  }
+
+  /** The store of system data and cross-tenant work: shared.sqlite, or PostgreSQL's system role. */
   sharedStore(): Store {
+    if (this.pg) return this.pg.sharedStore();
     return sqliteStoreOf(this.getSharedDatabase(), "shared");
+  }
+
+  /**
+   * The store of shared models for tenant `tenantId`: shared.sqlite, or on PostgreSQL the app
+   * role with row-level security admitting only that tenant's rows (a second line of defence
+   * under the models' own tenant condition).
+   */
+  tenantSharedStore(tenantId: string): Store {
+    assertTenantId(tenantId);
+    if (this.pg) return this.pg.tenantSharedStore(tenantId);
+    return this.sharedStore();
+  }
+
+  /** Keeps a tenant's SQLite handle open for a whole run (tenantContext); nothing to keep on PostgreSQL. */
+  pinTenant(tenantId: string): TenantPin {
+    if (this.pg) return { release: () => undefined };
+    return this.acquireTenantDatabase(tenantId);
   }
 
   /** Runs `fn` with a tenant's store, its handle leased until `fn` settles. */
   async withTenantStore<T>(tenantId: string, fn: (store: Store) => Promise<T>): Promise<T> {
+    if (this.pg) {
+      this.assertOpen();
+      assertTenantId(tenantId);
+      return this.pg.withTenantStore(tenantId, fn);
+    }
     const lease = this.acquireTenantDatabase(tenantId);
     try {
       return await fn(sqliteStoreOf(lease.db, "tenant"));
@@ -153,19 +221,54 @@ export class HybridDatabaseManager {
   }
 
   tenantMigrations(): MigrationFile[] {
+    if (this.pg) return this.pg.tenantMigrations();
     return loadMigrations(this.options.tenantMigrationsFolder);
   }
 
-  /** shared.sqlite's schema version (migrations applied) and the latest this code knows. */
-  sharedSchemaStatus(): { version: number; latest: number } {
+  /** The shared schema's version (migrations applied) and the latest this code knows. */
+  async sharedSchemaStatus(): Promise<{ version: number; latest: number }> {
     this.assertOpen();
+    if (this.pg) return this.pg.sharedSchemaStatus();
     const migrations = this.sharedMigrations();
     return { version: readSchemaVersion(this.sharedConnection, migrations), latest: migrations.length };
   }
 
-  runSharedMigrations(): ApplyResult {
+  /**
+   * Brings the shared schema to the latest version. On PostgreSQL this is the installation: the
+   * two roles, the shared schema, its tables and their row-level security (src/pg/pg-engine.ts).
+   */
+  async runSharedMigrations(): Promise<ApplyResult> {
     this.assertOpen();
+    if (this.pg) return this.pg.install();
     return applyMigrations(this.sharedConnection, this.sharedMigrations());
+  }
+
+  /**
+   * Creates tenant `tenantId`'s storage and runs `register` (the registry rows, in a session of the
+   * shared store) so that neither exists without the other: on SQLite the file is built, registered,
+   * then moved into place (provisionTenantDatabase); on PostgreSQL the schema and the registry rows
+   * are one transaction.
+   */
+  async provisionTenant<T>(tenantId: string, register: () => Promise<T>): Promise<T> {
+    this.assertOpen();
+    assertTenantId(tenantId);
+    if (this.pg) return this.pg.provisionTenant(tenantId, register);
+    return this.provisionTenantDatabase(tenantId, () => register());
+  }
+
+  /**
+   * Deletes tenant `tenantId`'s storage after `unregister` (its shared rows and registry row, in a
+   * session of the shared store): on PostgreSQL in the same transaction as dropping its schema; on
+   * SQLite the file goes once the rows are committed.
+   */
+  async deleteTenantStorage<T>(tenantId: string, unregister: () => Promise<T>): Promise<T> {
+    this.assertOpen();
+    assertTenantId(tenantId);
+    this.publishedUsage.delete(tenantId);
+    if (this.pg) return this.pg.deleteTenant(tenantId, unregister);
+    const result = await unregister();
+    this.removeTenantDatabase(tenantId);
+    return result;
   }
 
   /**
@@ -313,8 +416,14 @@ export class HybridDatabaseManager {
     if (this.closed) return;
     this.closed = true;
     this.pool.closeAll();
-    this.sharedConnection.close();
+    this.sharedFile?.connection.close();
+    this.pgClosed = this.pg?.close().catch((error: unknown) => console.error("The PostgreSQL pools did not close cleanly:", error));
     if (HybridDatabaseManager.instance === this) HybridDatabaseManager.instance = undefined;
+  }
+
+  /** Resolves once the PostgreSQL pools have closed (at once on SQLite); call after close(). */
+  async whenClosed(): Promise<void> {
+    await this.pgClosed;
   }
 
   get isClosed(): boolean {

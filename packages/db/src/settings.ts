@@ -13,7 +13,7 @@ import { InvalidSettingError, type SettingProblem } from "./errors.ts";
 export type Env = Record<string, string | undefined>;
 
 /** Variables whose value must never appear in a message or a log. */
-const SECRET_VARIABLES = new Set(["SIGIL_SECRET_KEY", "SIGIL_SECRET_KEY_NEW", "SIGIL_ADMIN_PASSWORD", "METRICS_TOKEN", "SMTP_PASSWORD"]);
+const SECRET_VARIABLES = new Set(["DATABASE_URL", "SIGIL_SECRET_KEY", "SIGIL_SECRET_KEY_NEW", "SIGIL_ADMIN_PASSWORD", "METRICS_TOKEN", "SMTP_PASSWORD"]);
 
 /**
  * One variable: unset or blank gives `fallback`; otherwise `parse` returns the value, or undefined
@@ -92,7 +92,31 @@ export type SynchronousLevel = (typeof SYNCHRONOUS_LEVELS)[number];
  * - `secretKey`: the key that encrypts secrets at rest (SIGIL_SECRET_KEY); unset, a key file in
  *   the data directory is used (see src/secrets/secret-key.ts).
  */
+/** Where the databases live: SQLite files in the data directory, or one PostgreSQL database. */
+export type DatabaseLocation = { engine: "sqlite" } | { engine: "postgres"; url: string };
+
+/**
+ * DATABASE_URL: unset or `file:` → SQLite files in DATA_DIR (`file:<dir>` names that directory);
+ * `postgres://` or `postgresql://` → PostgreSQL (docs/scaling.md).
+ */
+export function parseDatabaseUrl(raw: string): { location: DatabaseLocation; dataDir?: string } | undefined {
+  if (raw.startsWith("file:")) {
+    const dir = raw.slice("file:".length).replace(/^\/\/(?=\/)/, "");
+    return dir === "" ? { location: { engine: "sqlite" } } : { location: { engine: "sqlite" }, dataDir: resolve(dir) };
+  }
+  if (!/^postgres(ql)?:\/\/[^/]/.test(raw)) return undefined;
+  try {
+    new URL(raw);
+  } catch {
+    return undefined;
+  }
+  return { location: { engine: "postgres", url: raw } };
+}
+
 export interface StorageSettings {
+  database: DatabaseLocation;
+  /** DATABASE_POOL_SIZE: connections per pool and process on PostgreSQL (two pools: app and system). */
+  poolSize: number;
   dataDir: string;
   tenantCacheSize: number;
   migrateOnOpen: MigrateOnOpenPolicy;
@@ -110,7 +134,13 @@ export interface StorageSettings {
 export const DEFAULT_TENANT_CACHE_SIZE = 256;
 
 export const storageEnvironment = z.object({
-  DATA_DIR: setting("a directory path", (raw) => resolve(raw), resolve("data")),
+  DATABASE_URL: setting<ReturnType<typeof parseDatabaseUrl>>(
+    "file: (SQLite files, the default), file:<directory>, or a postgres:// URL such as postgres://user:password@host:5432/sigil",
+    parseDatabaseUrl,
+    { location: { engine: "sqlite" } },
+  ),
+  DATABASE_POOL_SIZE: wholeNumber(10, { max: 1000 }),
+  DATA_DIR: setting("a directory path", (raw) => resolve(raw), undefined as string | undefined),
   TENANT_DB_CACHE_SIZE: wholeNumber(DEFAULT_TENANT_CACHE_SIZE),
   TENANT_MIGRATE_ON_OPEN: oneOf(MIGRATE_ON_OPEN_POLICIES, "auto"),
   SQLITE_SYNCHRONOUS: oneOf(SYNCHRONOUS_LEVELS, "NORMAL"),
@@ -125,8 +155,16 @@ export const storageEnvironment = z.object({
 
 export function readStorageSettings(env: Env): StorageSettings {
   const values = parseEnvironment(storageEnvironment, env);
+  const database = values.DATABASE_URL ?? { location: { engine: "sqlite" as const } };
+  if (database.dataDir !== undefined && values.DATA_DIR !== undefined && database.dataDir !== values.DATA_DIR) {
+    throw new InvalidSettingError([
+      { name: "DATABASE_URL", value: undefined, expected: `the same directory as DATA_DIR (${values.DATA_DIR}), or DATA_DIR unset` },
+    ]);
+  }
   return {
-    dataDir: values.DATA_DIR,
+    database: database.location,
+    poolSize: values.DATABASE_POOL_SIZE,
+    dataDir: database.dataDir ?? values.DATA_DIR ?? resolve("data"),
     tenantCacheSize: values.TENANT_DB_CACHE_SIZE,
     migrateOnOpen: values.TENANT_MIGRATE_ON_OPEN,
     synchronous: values.SQLITE_SYNCHRONOUS,

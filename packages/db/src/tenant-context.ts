@@ -1,15 +1,14 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Store } from "./engine/session.ts";
 import { NoTenantContextError } from "./errors.ts";
-import { HybridDatabaseManager } from "./hybrid-manager.ts";
+import { HybridDatabaseManager, type TenantPin } from "./hybrid-manager.ts";
 import { assertTenantId } from "./identifiers.ts";
-import type { TenantLease } from "./tenant-pool.ts";
 
 interface TenantStore {
   readonly tenantId: string;
   readonly manager: HybridDatabaseManager;
   /** Pins the tenant's handle for the whole run, so the LRU keeps it while a request uses it. */
-  pin: TenantLease | undefined;
+  pin: TenantPin | undefined;
   ended: boolean;
 }
 
@@ -23,7 +22,7 @@ async function publishUsage(manager: HybridDatabaseManager, tenantId: string): P
   try {
     await manager.syncTenantUsage(tenantId);
   } catch (error) {
-    console.error(`The usage of tenant ${tenantId} could not be copied to shared.sqlite:`, error);
+    console.error(`The usage of tenant ${tenantId} could not be copied to the control plane:`, error);
   }
 }
 
@@ -69,7 +68,7 @@ class TenantContextManager {
    */
   withTenantStore<T>(operation: string, fn: (store: Store) => Promise<T>): Promise<T> {
     const store = this.requireStore(operation);
-    if (!store.ended && store.pin === undefined) store.pin = store.manager.acquireTenantDatabase(store.tenantId);
+    if (!store.ended && store.pin === undefined) store.pin = store.manager.pinTenant(store.tenantId);
     return store.manager.withTenantStore(store.tenantId, fn);
   }
 

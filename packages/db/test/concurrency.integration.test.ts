@@ -6,10 +6,10 @@ import { PromptModel } from "../src/models/prompt.ts";
 import { overlapped, runContenders, type ContenderReport } from "./contention.ts";
 import { createTenants, useTempDataDir } from "./helpers.ts";
 
-let env: ReturnType<typeof useTempDataDir>;
+let env: Awaited<ReturnType<typeof useTempDataDir>>;
 let tenants: TenantRow[];
 beforeAll(async () => {
-  env = useTempDataDir({ tenantCacheSize: 3 });
+  env = await useTempDataDir({ tenantCacheSize: 3 });
   tenants = await createTenants("c-one", "c-two", "c-three", "c-four", "c-five");
 });
 afterAll(() => env.cleanup());

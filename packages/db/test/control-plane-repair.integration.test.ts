@@ -16,7 +16,7 @@ import { files } from "../src/schema/tenant/files.ts";
 import { tenantContext } from "../src/tenant-context.ts";
 import { createTenants, useTempDataDir } from "./helpers.ts";
 
-const env = useTempDataDir();
+const env = await useTempDataDir();
 /** A second manager on the same data directory: its own shared and tenant connections. */
 let second: HybridDatabaseManager;
 let tenantIds: string[] = [];
@@ -25,9 +25,9 @@ beforeAll(async () => {
   tenantIds = (await createTenants("repair-a", "repair-b", "repair-c", "repair-d")).map((t) => t.id);
   second = new HybridDatabaseManager({ dataDir: env.dataDir, tenantCacheSize: 2 });
 });
-afterAll(() => {
+afterAll(async () => {
   second.close();
-  env.cleanup();
+  await env.cleanup();
 });
 
 type Operation =

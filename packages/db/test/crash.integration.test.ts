@@ -40,19 +40,19 @@ interface WriterRun {
   stderr: string;
 }
 
-let env: ReturnType<typeof useTempDataDir>;
+let env: Awaited<ReturnType<typeof useTempDataDir>>;
 let tenants: TenantRow[];
 let current: HybridDatabaseManager | undefined;
 
 beforeAll(async () => {
-  env = useTempDataDir({ tenantCacheSize: 4 });
+  env = await useTempDataDir({ tenantCacheSize: 4 });
   tenants = await createTenants("crash-a", "crash-b");
   env.manager.close();
 });
 
-afterAll(() => {
+afterAll(async () => {
   current?.close();
-  env.cleanup();
+  await env.cleanup();
 });
 
 function parseAck(line: string): Ack | undefined {
@@ -196,7 +196,7 @@ describe("provisioning interrupted by SIGKILL", () => {
     const dataDir = mkdtempSync(join(tmpdir(), "sigil-crash-provision-"));
     try {
       current = HybridDatabaseManager.configure({ dataDir, tenantCacheSize: 2 });
-      current.runSharedMigrations();
+      await current.runSharedMigrations();
       current.close();
       const acked: Ack[] = [];
 

@@ -10,21 +10,21 @@ import { DEMO_ADMIN, prepareDemoOnStart, seedDemo } from "../src/seed/demo.ts";
 import { tenantContext } from "../src/tenant-context.ts";
 import { createTenants, useTempDataDir } from "./helpers.ts";
 
-let cleanup: (() => void) | undefined;
-afterEach(() => {
-  cleanup?.();
+let cleanup: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await cleanup?.();
   cleanup = undefined;
 });
 
-function setup() {
-  cleanup = useTempDataDir().cleanup;
+async function setup() {
+  cleanup = (await useTempDataDir()).cleanup;
 }
 
 const local = { mode: "auto", adminFromEnvironment: false, rootDomain: "localhost" } as const;
 
 describe("the demo on start", () => {
   it("a fresh localhost installation gets the demo, announced with its public passwords", async () => {
-    setup();
+    await setup();
     const report = await prepareDemoOnStart(local);
     expect(await tenantModel.count()).toBe(2);
     expect(await systemAdminModel.count()).toBe(1);
@@ -34,7 +34,7 @@ describe("the demo on start", () => {
   }, 30_000);
 
   it("an installation that already has a tenant or an administrator is never seeded", async () => {
-    setup();
+    await setup();
     await createTenants("mine");
     await prepareDemoOnStart(local);
     expect(await tenantModel.findBySlug("acme")).toBeNull();
@@ -42,21 +42,21 @@ describe("the demo on start", () => {
   });
 
   it("SIGIL_ADMIN_EMAIL set: no demo", async () => {
-    setup();
+    await setup();
     await prepareDemoOnStart({ ...local, adminFromEnvironment: true });
     expect(await tenantModel.count()).toBe(0);
     expect(await systemAdminModel.count()).toBe(0);
   });
 
   it("SIGIL_DEMO=0 never seeds, even an empty installation", async () => {
-    setup();
+    await setup();
     const report = await prepareDemoOnStart({ ...local, mode: "off" });
     expect(await tenantModel.count()).toBe(0);
     expect(report.lines.join()).toMatch(/SIGIL_DEMO=0/);
   });
 
   it("a public ROOT_DOMAIN does not seed an empty installation and asks for SIGIL_ADMIN_EMAIL", async () => {
-    setup();
+    await setup();
     const report = await prepareDemoOnStart({ ...local, rootDomain: "sigil.example.com" });
     expect(await tenantModel.count()).toBe(0);
     expect(report.refusal).toBeUndefined();
@@ -64,7 +64,7 @@ describe("the demo on start", () => {
   });
 
   it("a public ROOT_DOMAIN refuses to start while a demo password signs in, unless SIGIL_DEMO=1", async () => {
-    setup();
+    await setup();
     await seedDemo({ adminFromEnvironment: false });
     const refused = await prepareDemoOnStart({ ...local, rootDomain: "sigil.example.com" });
     expect(refused.refusal).toMatch(/ROOT_DOMAIN=sigil\.example\.com is not localhost/);
@@ -76,7 +76,7 @@ describe("the demo on start", () => {
   }, 30_000);
 
   it("once every demo password is changed, a public ROOT_DOMAIN starts", async () => {
-    setup();
+    await setup();
     await seedDemo({ adminFromEnvironment: false });
     const changed = await hashPassword("a-private-password");
     for (const slug of ["acme", "globex"]) {

@@ -76,9 +76,9 @@ function publicMethods(model: object): string[] {
   return [...names].sort();
 }
 
-let env: ReturnType<typeof useTempDataDir>;
+let env: Awaited<ReturnType<typeof useTempDataDir>>;
 beforeAll(async () => {
-  env = useTempDataDir();
+  env = await useTempDataDir();
   await createTenants("present");
 });
 afterAll(() => env.cleanup());

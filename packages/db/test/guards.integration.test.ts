@@ -13,9 +13,9 @@ const T0 = Date.UTC(2026, 0, 1);
 const MINUTE = 60_000;
 const POLICY = { maxFailures: 5, lockoutMs: 30 * MINUTE };
 
-let env: ReturnType<typeof useTempDataDir>;
-beforeAll(() => {
-  env = useTempDataDir();
+let env: Awaited<ReturnType<typeof useTempDataDir>>;
+beforeAll(async () => {
+  env = await useTempDataDir();
 });
 afterAll(() => env.cleanup());
 

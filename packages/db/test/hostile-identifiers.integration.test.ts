@@ -81,16 +81,16 @@ const HOSTILE_TENANT_IDS: HostileCase[] = [
   { label: "nil UUID", value: "00000000-0000-0000-0000-000000000000" },
 ];
 
-let env: ReturnType<typeof useTempDataDir>;
+let env: Awaited<ReturnType<typeof useTempDataDir>>;
 let manager: HybridDatabaseManager;
 
-beforeAll(() => {
-  env = useTempDataDir({ tenantCacheSize: 4 });
+beforeAll(async () => {
+  env = await useTempDataDir({ tenantCacheSize: 4 });
   manager = env.manager;
 });
 
-afterAll(() => {
-  env.cleanup();
+afterAll(async () => {
+  await env.cleanup();
 });
 
 /** Only shared.sqlite and its -wal/-shm may exist; no tenant file is open. */

@@ -13,8 +13,8 @@ import { createTenants, useTempDataDir } from "./helpers.ts";
 
 describe("inspectTenantFile", () => {
   let env: { dataDir: string; manager: HybridDatabaseManager; cleanup: () => void };
-  beforeEach(() => {
-    env = useTempDataDir();
+  beforeEach(async () => {
+    env = await useTempDataDir();
   });
   afterEach(() => env.cleanup());
 

@@ -10,7 +10,7 @@ import { createTenants, useTempDataDir } from "./helpers.ts";
  * Two tenants, every CRUD method of every shared and isolated model: tenant A never reads,
  * counts, updates or deletes B's rows, even when it passes B's ids or B's tenant_id.
  */
-let env: ReturnType<typeof useTempDataDir>;
+let env: Awaited<ReturnType<typeof useTempDataDir>>;
 let a: TenantRow;
 let b: TenantRow;
 const ids = new Map<string, { a: string[]; b: string[] }>();
@@ -20,7 +20,7 @@ const asB = <T>(fn: () => Promise<T>) => tenantContext.runWithTenant(b.id, fn);
 const ROWS = 3;
 
 beforeAll(async () => {
-  env = useTempDataDir();
+  env = await useTempDataDir();
   const created = await createTenants("tenant-a", "tenant-b");
   if (!created[0] || !created[1]) throw new Error("tenants not created");
   [a, b] = [created[0], created[1]];

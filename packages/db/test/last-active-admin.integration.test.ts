@@ -2,10 +2,10 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { HybridDatabaseManager, tenantContext, userModel, type TenantRow } from "../src/index.ts";
 import { createTenants, useTempDataDir } from "./helpers.ts";
 
-let env: ReturnType<typeof useTempDataDir>;
+let env: Awaited<ReturnType<typeof useTempDataDir>>;
 let tenant: TenantRow;
 beforeAll(async () => {
-  env = useTempDataDir();
+  env = await useTempDataDir();
   const [created] = await createTenants("admins");
   if (!created) throw new Error("no tenant");
   tenant = created;

@@ -34,15 +34,15 @@ import {
   writeMigrationsFolder,
 } from "./integration-helpers.ts";
 
-let env: ReturnType<typeof useTempDataDir>;
+let env: Awaited<ReturnType<typeof useTempDataDir>>;
 let fixtureDirs: string[] = [];
 
-beforeEach(() => {
-  env = useTempDataDir({ tenantCacheSize: 4 });
+beforeEach(async () => {
+  env = await useTempDataDir({ tenantCacheSize: 4 });
 });
 
-afterEach(() => {
-  env.cleanup();
+afterEach(async () => {
+  await env.cleanup();
   for (const dir of fixtureDirs) rmSync(dir, { recursive: true, force: true });
   fixtureDirs = [];
 });
@@ -161,8 +161,8 @@ describe("createTenant", () => {
         ].join("\n--> statement-breakpoint\n"),
       },
     ]);
-    env.cleanup();
-    env = useTempDataDir({ tenantCacheSize: 4, tenantMigrationsFolder: broken });
+    await env.cleanup();
+    env = await useTempDataDir({ tenantCacheSize: 4, tenantMigrationsFolder: broken });
 
     const error = await rejectionOf(tenantModel.createTenant(tenantInput("acme")));
     expect(error).toBeInstanceOf(MigrationFailedError);
@@ -189,8 +189,8 @@ describe("createTenant", () => {
         ].join("\n--> statement-breakpoint\n"),
       },
     ]);
-    env.cleanup();
-    env = useTempDataDir({ tenantCacheSize: 4, tenantMigrationsFolder: broken });
+    await env.cleanup();
+    env = await useTempDataDir({ tenantCacheSize: 4, tenantMigrationsFolder: broken });
 
     expect(await rejectionOf(tenantModel.createTenant(tenantInput("acme")))).toBeInstanceOf(MigrationFailedError);
     expect(nonSharedEntries(env.dataDir)).toEqual([]);

@@ -17,18 +17,18 @@ import { deferred, openTenantDatabases, openTenantFiles, sleep } from "./integra
 const CAPACITY = 2;
 const TENANT_COUNT = 50;
 
-let env: ReturnType<typeof useTempDataDir>;
+let env: Awaited<ReturnType<typeof useTempDataDir>>;
 let manager: HybridDatabaseManager;
 let tenants: TenantRow[];
 
 beforeAll(async () => {
-  env = useTempDataDir({ tenantCacheSize: CAPACITY });
+  env = await useTempDataDir({ tenantCacheSize: CAPACITY });
   manager = env.manager;
   tenants = await createTenants(...Array.from({ length: TENANT_COUNT }, (_, i) => `lru-${i}`));
 });
 
-afterAll(() => {
-  env.cleanup();
+afterAll(async () => {
+  await env.cleanup();
 });
 
 function tenantAt(index: number): TenantRow {

@@ -11,12 +11,12 @@ import { HybridDatabaseManager } from "../src/hybrid-manager.ts";
 import { HybridMigrationManager } from "../src/migrations/hybrid-migration-manager.ts";
 import { createTenants, useTempDataDir } from "./helpers.ts";
 
-const installation = useTempDataDir();
+const installation = await useTempDataDir();
 const elsewhere = mkdtempSync(join(tmpdir(), "sigil-elsewhere-"));
-afterAll(() => {
+afterAll(async () => {
   HybridDatabaseManager.getInstance().close();
   rmSync(elsewhere, { recursive: true, force: true });
-  installation.cleanup();
+  await installation.cleanup();
 });
 
 test("migration runs and recorded status use the runner's own data directory", async () => {
@@ -24,7 +24,7 @@ test("migration runs and recorded status use the runner's own data directory", a
   if (!tenant) throw new Error("no tenant");
   installation.manager.getSharedDatabase().$client.prepare("UPDATE tenant_usage SET schema_version = NULL WHERE tenant_id = ?").run(tenant.id);
   // The process-wide manager now points at another, empty installation.
-  HybridDatabaseManager.configure({ dataDir: elsewhere }).runSharedMigrations();
+  await HybridDatabaseManager.configure({ dataDir: elsewhere }).runSharedMigrations();
 
   const own = new HybridDatabaseManager({ dataDir: installation.dataDir });
   try {

@@ -45,18 +45,18 @@ const BASE = loadMigrations(TENANT_MIGRATIONS_FOLDER).length;
  * then configuring a manager on a fixture folder with extra migrations.
  */
 
-let env: ReturnType<typeof useTempDataDir>;
+let env: Awaited<ReturnType<typeof useTempDataDir>>;
 const extraDirs: string[] = [];
 
-beforeEach(() => {
-  env = useTempDataDir();
+beforeEach(async () => {
+  env = await useTempDataDir();
 });
 
-afterEach(() => {
+afterEach(async () => {
   // configure() closes the previous process-wide manager; close whichever is current now.
   current?.close();
   current = undefined;
-  env.cleanup();
+  await env.cleanup();
   for (const dir of extraDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   removeMigrationFolders();
 });
@@ -455,8 +455,8 @@ describe("shared migrations", () => {
     const latest = current.sharedMigrations().length;
     expect(latest).toBeGreaterThan(0);
 
-    expect(migrator.runSharedMigrations()).toEqual({ applied: latest, fromVersion: 0, toVersion: latest });
-    expect(migrator.runSharedMigrations()).toEqual({ applied: 0, fromVersion: latest, toVersion: latest });
+    expect(await migrator.runSharedMigrations()).toEqual({ applied: latest, fromVersion: 0, toVersion: latest });
+    expect(await migrator.runSharedMigrations()).toEqual({ applied: 0, fromVersion: latest, toVersion: latest });
     const recorded = current.getSharedDatabase().$client.prepare('SELECT count(*) AS n FROM "__drizzle_migrations"').get();
     expect(recorded).toEqual({ n: latest });
 

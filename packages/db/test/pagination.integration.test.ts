@@ -11,12 +11,12 @@ import { createTenants, useTempDataDir } from "./helpers.ts";
  * connection and ordering (models/base-model.ts): the pages must be exactly those of the
  * filtered path, in every ordering, on every page, and follow writes.
  */
-let env: ReturnType<typeof useTempDataDir>;
+let env: Awaited<ReturnType<typeof useTempDataDir>>;
 let tenant: TenantRow;
 const inTenant = <T>(fn: () => Promise<T>) => tenantContext.runWithTenant(tenant.id, fn);
 
 beforeAll(async () => {
-  env = useTempDataDir();
+  env = await useTempDataDir();
   [tenant] = (await createTenants("pages")) as [TenantRow];
   await inTenant(async () => {
     for (let i = 0; i < 25; i += 1)

@@ -16,10 +16,10 @@ import { quickCheckTenants, type TenantHealth } from "../src/tenant-health.ts";
 import { createTenants, useTempDataDir } from "./helpers.ts";
 import { filesOfTenant, listDir, openTenantFiles, thrownBy } from "./integration-helpers.ts";
 
-let env: ReturnType<typeof useTempDataDir>;
+let env: Awaited<ReturnType<typeof useTempDataDir>>;
 
-beforeEach(() => {
-  env = useTempDataDir();
+beforeEach(async () => {
+  env = await useTempDataDir();
 });
 afterEach(() => env.cleanup());
 

@@ -18,10 +18,10 @@ import { createTenants, useTempDataDir } from "./helpers.ts";
 const PROCESSES = 2;
 const ATTEMPTS = 5;
 
-let env: ReturnType<typeof useTempDataDir>;
+let env: Awaited<ReturnType<typeof useTempDataDir>>;
 let tenants: TenantRow[];
 beforeAll(async () => {
-  env = useTempDataDir({ tenantCacheSize: 4 });
+  env = await useTempDataDir({ tenantCacheSize: 4 });
   tenants = await createTenants("quota-files", "quota-seats", "quota-executions");
 });
 afterAll(() => env.cleanup());

@@ -8,7 +8,7 @@ import { tenantModel } from "../src/models/tenant.ts";
 import { nextActiveTenant, probeSharedWrite, probeTenantFile } from "../src/readiness.ts";
 import { createTenants, useTempDataDir } from "./helpers.ts";
 
-const env = useTempDataDir();
+const env = await useTempDataDir();
 afterAll(() => env.cleanup());
 
 let ids: string[] = [];

@@ -19,15 +19,15 @@ import { tenantContext } from "../src/tenant-context.ts";
 import { createTenants, useTempDataDir } from "./helpers.ts";
 
 const SECRET = "sk-live-PLAINTEXT-provider-key-0001";
-let cleanup: (() => void) | undefined;
+let cleanup: (() => Promise<void>) | undefined;
 
-afterEach(() => {
-  cleanup?.();
+afterEach(async () => {
+  await cleanup?.();
   cleanup = undefined;
 });
 
-function setup(secretKey?: Buffer) {
-  const env = useTempDataDir({ secretKey });
+async function setup(secretKey?: Buffer) {
+  const env = await useTempDataDir({ secretKey });
   cleanup = env.cleanup;
   return env;
 }
@@ -56,7 +56,7 @@ function restartWith(dataDir: string, secretKey: Buffer | undefined): HybridData
 
 describe("secrets at rest", () => {
   it("stores provider keys encrypted: shared.sqlite (and its WAL) never contains the plain key", async () => {
-    const { dataDir, manager } = setup();
+    const { dataDir, manager } = await setup();
     const [tenant] = await createTenants("acme");
     if (!tenant) throw new Error("no tenant");
     const saved = await saveProvider(tenant.id);
@@ -71,7 +71,7 @@ describe("secrets at rest", () => {
   });
 
   it("creates the key file with mode 0600 on first use and reuses it after a restart", async () => {
-    const { dataDir } = setup();
+    const { dataDir } = await setup();
     const [tenant] = await createTenants("acme");
     if (!tenant) throw new Error("no tenant");
     await saveProvider(tenant.id);
@@ -84,7 +84,7 @@ describe("secrets at rest", () => {
   });
 
   it("a wrong key is a clear error naming the key ids, never garbage", async () => {
-    const { dataDir } = setup(randomBytes(32));
+    const { dataDir } = await setup(randomBytes(32));
     const [tenant] = await createTenants("acme");
     if (!tenant) throw new Error("no tenant");
     await saveProvider(tenant.id);
@@ -98,7 +98,7 @@ describe("secrets at rest", () => {
   });
 
   it("a tampered ciphertext, IV, tag or key id is refused", async () => {
-    const { manager } = setup();
+    const { manager } = await setup();
     const [tenant] = await createTenants("acme");
     if (!tenant) throw new Error("no tenant");
     const row = await saveProvider(tenant.id);
@@ -119,7 +119,7 @@ describe("secrets at rest", () => {
   });
 
   it("a secret is revealed only in its own tenant's context", async () => {
-    setup();
+    await setup();
     const [acme, globex] = await createTenants("acme", "globex");
     if (!acme || !globex) throw new Error("no tenants");
     const row = await saveProvider(acme.id);
@@ -128,7 +128,7 @@ describe("secrets at rest", () => {
   });
 
   it("rotation re-encrypts every tenant's secrets: readable under the new key only", async () => {
-    const { dataDir, manager } = setup();
+    const { dataDir, manager } = await setup();
     const tenants = await createTenants("acme", "globex");
     for (const [i, tenant] of tenants.entries()) await saveProvider(tenant.id, `${SECRET}-${i}`);
     const oldKey = readFileSync(join(dataDir, SECRET_KEY_FILE), "utf8");
@@ -152,7 +152,7 @@ describe("secrets at rest", () => {
   });
 
   it("another process picks up a rotated key file by itself", async () => {
-    const { dataDir, manager } = setup();
+    const { dataDir, manager } = await setup();
     const [tenant] = await createTenants("acme");
     if (!tenant) throw new Error("no tenant");
     await saveProvider(tenant.id);
@@ -165,7 +165,7 @@ describe("secrets at rest", () => {
   });
 
   it("with SIGIL_SECRET_KEY, rotation needs SIGIL_SECRET_KEY_NEW and leaves secrets readable under it", async () => {
-    const { dataDir, manager } = setup(randomBytes(32));
+    const { dataDir, manager } = await setup(randomBytes(32));
     const [tenant] = await createTenants("acme");
     if (!tenant) throw new Error("no tenant");
     await saveProvider(tenant.id);
@@ -179,7 +179,7 @@ describe("secrets at rest", () => {
   });
 
   it("rows stored in plain text are sealed once (idempotent), keeping the key and its hint", async () => {
-    const { dataDir, manager } = setup();
+    const { dataDir, manager } = await setup();
     const [tenant] = await createTenants("acme");
     if (!tenant) throw new Error("no tenant");
     // As written before encryption at rest: the plain key in the payload.

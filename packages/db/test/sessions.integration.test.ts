@@ -1,17 +1,17 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { HybridDatabaseManager, promptModel, settingsModel, tenantContext, type TenantRow } from "../src/index.ts";
-import { createTenants, useTempDataDir } from "./helpers.ts";
+import { createTenants, sqliteOnlyTest, useTempDataDir } from "./helpers.ts";
 
 /**
  * The session layer (src/engine): one lock per connection, nested calls joining the open session,
  * and the lock order between a tenant's store and the shared store.
  */
-let env: ReturnType<typeof useTempDataDir>;
+let env: Awaited<ReturnType<typeof useTempDataDir>>;
 let tenant: TenantRow;
 
 beforeAll(async () => {
-  env = useTempDataDir();
+  env = await useTempDataDir();
   const [created] = await createTenants("sessions-a");
   if (!created) throw new Error("tenant missing");
   tenant = created;
@@ -54,7 +54,7 @@ test("a write inside a read session of the same store is refused, and nothing is
   });
 });
 
-test("sessions on one connection run one at a time, in the order they asked, however their awaits interleave", async () => {
+sqliteOnlyTest("sessions on one connection run one at a time, in the order they asked, however their awaits interleave", async () => {
   const order: string[] = [];
   await tenantContext.runWithTenant(tenant.id, async () => {
     const session = (name: string, pauseMs: number) =>

@@ -30,14 +30,14 @@ let destination: string;
 let archive: string;
 let acme: TenantRow;
 
-function use(dataDir: string, options: { tenantMigrationsFolder?: string } = {}): HybridDatabaseManager {
+async function use(dataDir: string, options: { tenantMigrationsFolder?: string } = {}): Promise<HybridDatabaseManager> {
   const manager = HybridDatabaseManager.configure({ dataDir, tenantCacheSize: 4, ...options });
-  manager.runSharedMigrations();
+  await manager.runSharedMigrations();
   return manager;
 }
 
 async function seedAndExport(dataDir: string, slug: string, file: string, options: { tenantMigrationsFolder?: string } = {}): Promise<TenantRow> {
-  const manager = use(dataDir, options);
+  const manager = await use(dataDir, options);
   const tenant = await tenantModel.createTenant(tenantInput(slug));
   const passwordHash = await hashPassword("owner-password-1");
   await tenantContext.runWithTenant(tenant.id, () =>
@@ -98,7 +98,7 @@ describe("refused archives leave the destination as it was", () => {
   let before: ReturnType<typeof destinationState>;
 
   beforeEach(async () => {
-    use(destination);
+    await use(destination);
     if (!(await tenantModel.findBySlug("globex"))) await tenantModel.createTenant(tenantInput("globex"));
     before = destinationState();
   });
@@ -197,7 +197,7 @@ describe("an archive of an older tenant schema", () => {
     mkdirSync(oldSource);
     const file = join(root, "initech.sigil-tenant.tar.gz");
     await seedAndExport(oldSource, "initech", file, { tenantMigrationsFolder: older });
-    const manager = use(destination);
+    const manager = await use(destination);
     const imported = await importTenantArchive(manager, file);
     expect(imported.tenantSchema).toEqual({ archived: 2, now: LATEST_TENANT_SCHEMA });
     expect(manager.withTenantDatabase(imported.tenant.id, (db) => db.$client.prepare("SELECT COUNT(*) AS n FROM tenant_stats").get())).toEqual({ n: 1 });
@@ -208,7 +208,7 @@ describe("an archive of an older tenant schema", () => {
 
 describe("an import killed mid-way", () => {
   test("leaves a work folder that the next import removes, while a live import's folder is left alone", async () => {
-    const manager = use(destination);
+    const manager = await use(destination);
     const abandoned = join(destination, ".import-2147483646-AbCdEf");
     const live = join(destination, `.import-${process.pid}-LiVe12`);
     for (const folder of [abandoned, live]) {
@@ -223,8 +223,8 @@ describe("an import killed mid-way", () => {
 });
 
 describe("the reference columns the import rewrites", () => {
-  test("cover every column of the tenant schema named like a reference to a shared row", () => {
-    const manager = use(source);
+  test("cover every column of the tenant schema named like a reference to a shared row", async () => {
+    const manager = await use(source);
     const columns = manager.withTenantDatabase(acme.id, (db) => {
       const tables = db.$client
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%'")

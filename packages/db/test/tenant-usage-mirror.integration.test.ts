@@ -6,18 +6,18 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { auditLogModel, executionModel, fileModel, promptModel } from "../src/models/index.ts";
-import { tenantUsage } from "../src/schema/shared/control-plane.ts";
 import { tenantContext } from "../src/tenant-context.ts";
-import { createTenants, useTempDataDir } from "./helpers.ts";
-import { HybridDatabaseManager } from "../src/hybrid-manager.ts";
+import { createTenants, readShared, sqliteOnlyTest, useTempDataDir } from "./helpers.ts";
+
 import type { Session } from "../src/engine/session.ts";
 import { publishTenantStats, readTenantStats, type TenantStatsSnapshot } from "../src/usage-mirror.ts";
 
-const env = useTempDataDir();
+const env = await useTempDataDir();
 afterAll(() => env.cleanup());
 
-function mirrorOf(tenantId: string) {
-  return HybridDatabaseManager.getInstance().getSharedDatabase().select().from(tenantUsage).where(eq(tenantUsage.tenantId, tenantId)).get();
+async function mirrorOf(tenantId: string) {
+  const [row] = await readShared((s) => s.db.select().from(s.t.tenantUsage).where(eq(s.t.tenantUsage.tenantId, tenantId)));
+  return row;
 }
 
 let tenantId = "";
@@ -27,8 +27,8 @@ beforeAll(async () => {
   tenantId = tenant.id;
 });
 
-test("a new tenant's row says it is empty and at the latest schema", () => {
-  const row = mirrorOf(tenantId);
+test("a new tenant's row says it is empty and at the latest schema", async () => {
+  const row = await mirrorOf(tenantId);
   expect(row).toMatchObject({ storageBytes: 0, fileCount: 0, promptCount: 0, schemaVersion: env.manager.tenantMigrations().length });
 });
 
@@ -44,7 +44,7 @@ test("files, prompts, executions and audit entries show in the mirror when the r
     );
     await auditLogModel.record({ action: "test.action", actorType: "system", details: {} });
   });
-  const row = mirrorOf(tenantId);
+  const row = await mirrorOf(tenantId);
   expect(row).toMatchObject({ storageBytes: 8, fileCount: 2, promptCount: 1, executionsInPeriod: 1, executionsPeriod: at.toISOString().slice(0, 7) });
   expect(row?.lastActivityAt?.getTime()).toBeGreaterThanOrEqual(at.getTime() - 1);
 
@@ -55,29 +55,30 @@ test("files, prompts, executions and audit entries show in the mirror when the r
     const [file] = await fileModel.findMany({ where: { name: "a.txt" } });
     if (file) await fileModel.delete(file.id);
   });
-  expect(mirrorOf(tenantId)).toMatchObject({ storageBytes: 3, fileCount: 1, promptCount: 0, executionsInPeriod: 1 });
+  expect(await mirrorOf(tenantId)).toMatchObject({ storageBytes: 3, fileCount: 1, promptCount: 0, executionsInPeriod: 1 });
 });
 
-function readStats(engine: Session["engine"] = "sqlite") {
-  return env.manager.withTenantStore(tenantId, (store) => store.session("read", (s) => readTenantStats({ ...s, engine })));
+/** `engine` forces a path (the builder's on SQLite's tables); by default the session's own. */
+function readStats(engine?: Session["engine"]) {
+  return env.manager.withTenantStore(tenantId, (store) => store.session("read", (s) => readTenantStats({ ...s, engine: engine ?? s.engine })));
 }
 
-function publish(stats: TenantStatsSnapshot, engine: Session["engine"] = "sqlite") {
-  return env.manager.sharedStore().session("write", (s) => publishTenantStats({ ...s, engine }, tenantId, stats));
+function publish(stats: TenantStatsSnapshot, engine?: Session["engine"]) {
+  return env.manager.sharedStore().session("write", (s) => publishTenantStats({ ...s, engine: engine ?? s.engine }, tenantId, stats));
 }
 
 test("an older copy never overwrites a newer one", async () => {
   const stale = await readStats();
   if (!stale) throw new Error("no stats");
   await tenantContext.runWithTenant(tenantId, () => promptModel.create({ name: "newer", template: "x" }));
-  const current = mirrorOf(tenantId);
+  const current = await mirrorOf(tenantId);
   expect(await publish(stale)).toBe(false);
-  expect(mirrorOf(tenantId)).toEqual(current);
+  expect(await mirrorOf(tenantId)).toEqual(current);
 });
 
 // shared.sqlite's connection is one for every chain: a publish that ran beside another chain's
 // open transaction would land in it and be lost with its rollback.
-test("the end-of-run publish waits for another chain's open shared session and survives its rollback", async () => {
+sqliteOnlyTest("the end-of-run publish waits for another chain's open shared session and survives its rollback", async () => {
   let release = () => {};
   const held = new Promise<void>((resolve) => (release = resolve));
   let opened = () => {};
@@ -99,23 +100,23 @@ test("the end-of-run publish waits for another chain's open shared session and s
   expect(await rolledBack).toBeInstanceOf(Error);
   await run;
   const stats = await readStats();
-  expect(mirrorOf(tenantId)).toMatchObject({ revision: stats?.revision, promptCount: stats?.promptCount });
+  expect(await mirrorOf(tenantId)).toMatchObject({ revision: stats?.revision, promptCount: stats?.promptCount });
 });
 
 // PostgreSQL's path is the query builder's; run on SQLite's tables it must read and guard alike.
-test("the builder path reads the same totals and keeps the same guard as SQLite's prepared statements", async () => {
+sqliteOnlyTest("the builder path reads the same totals and keeps the same guard as SQLite's prepared statements", async () => {
   const prepared = await readStats("sqlite");
   const built = await readStats("postgres");
   expect(built).toEqual(prepared);
   if (!built) throw new Error("no stats");
-  const current = mirrorOf(tenantId);
+  const current = await mirrorOf(tenantId);
   expect(await publish({ ...built, revision: built.revision - 1 }, "postgres")).toBe(false);
   expect(await publish(built, "postgres")).toBe(false);
-  expect(mirrorOf(tenantId)).toEqual(current);
+  expect(await mirrorOf(tenantId)).toEqual(current);
   // Same revision, a new month: the count is replaced; a higher revision: everything is.
   expect(await publish({ ...built, executionsPeriod: "2999-01", executionsInPeriod: 0 }, "postgres")).toBe(true);
-  expect(mirrorOf(tenantId)).toMatchObject({ executionsPeriod: "2999-01", executionsInPeriod: 0, revision: built.revision });
+  expect(await mirrorOf(tenantId)).toMatchObject({ executionsPeriod: "2999-01", executionsInPeriod: 0, revision: built.revision });
   const newer = { ...built, revision: built.revision + 1, promptCount: built.promptCount + 7, lastActivityAt: 1_700_000_000_000 };
   expect(await publish(newer, "postgres")).toBe(true);
-  expect(mirrorOf(tenantId)).toMatchObject({ revision: newer.revision, promptCount: newer.promptCount, lastActivityAt: new Date(newer.lastActivityAt) });
+  expect(await mirrorOf(tenantId)).toMatchObject({ revision: newer.revision, promptCount: newer.promptCount, lastActivityAt: new Date(newer.lastActivityAt) });
 });

@@ -10,9 +10,9 @@ import { createTenants, useTempDataDir } from "./helpers.ts";
  * with their claim, outcomes recorded only by the claim's holder.
  */
 
-let env: ReturnType<typeof useTempDataDir>;
-beforeAll(() => {
-  env = useTempDataDir();
+let env: Awaited<ReturnType<typeof useTempDataDir>>;
+beforeAll(async () => {
+  env = await useTempDataDir();
 });
 afterAll(() => env.cleanup());
 

@@ -10,9 +10,9 @@ import { createTenants, useTempDataDir } from "./helpers.ts";
  * totals), who receives it, and the deliverer's index mark written with it.
  */
 
-let env: ReturnType<typeof useTempDataDir>;
-beforeAll(() => {
-  env = useTempDataDir();
+let env: Awaited<ReturnType<typeof useTempDataDir>>;
+beforeAll(async () => {
+  env = await useTempDataDir();
 });
 afterAll(() => env.cleanup());
 

@@ -45,7 +45,7 @@ async function doctor(options: DoctorOptions): Promise<{ findings: Finding[]; ch
   const findings: Finding[] = [];
   const add = (level: Finding["level"], check: string, message: string) => findings.push({ level, check, message });
 
-  const schema = manager.sharedSchemaStatus();
+  const schema = await manager.sharedSchemaStatus();
   if (schema.version < schema.latest)
     add("problem", "shared schema", `shared.sqlite is at v${schema.version}, the code at v${schema.latest}: run pnpm sigil migrate.`);
   const integrity = inspectSharedFile(manager.options.dataDir, { integrity: true }).integrity;

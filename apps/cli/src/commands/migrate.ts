@@ -118,8 +118,8 @@ async function migrate(options: MigrateOptions): Promise<{ code: number; text: s
   const manager = openInstallation();
   const migrator = new HybridMigrationManager(manager);
   const ids = await tenantIds(options.tenant);
-  if (options.dryRun) return dryRun(migrator, ids, options, manager.sharedSchemaStatus());
-  const shared = migrator.runSharedMigrations();
+  if (options.dryRun) return dryRun(migrator, ids, options, await manager.sharedSchemaStatus());
+  const shared = await migrator.runSharedMigrations();
   // Secrets saved before encryption at rest are sealed once, as `pnpm db:migrate` does.
   const sealed = await sealPlainSecrets(manager);
   const maintenance = options.maintenance ? new MigrationMaintenance() : undefined;

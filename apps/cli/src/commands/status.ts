@@ -20,7 +20,7 @@ async function allRows(backend: AdminBackend, state: Row["state"] | undefined): 
 
 async function status(backend: AdminBackend, options: { json?: boolean; all?: boolean; state?: string }): Promise<string> {
   const state = choiceOption("--state", CONTROL_PLANE_SCHEMA_STATES, options.state);
-  const shared = backend.sharedSchema();
+  const shared = await backend.sharedSchema();
   const result = await allRows(backend, state);
   const shown = options.all || state !== undefined ? result.tenants : result.tenants.filter((row) => row.state !== "up_to_date");
   if (options.json) return json({ shared, latest: result.latest, summary: result.summary, tenants: shown });

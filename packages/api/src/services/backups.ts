@@ -48,7 +48,7 @@ export async function runBackup(request: BackupRequest): Promise<BackupReport> {
   const manager = HybridDatabaseManager.getInstance();
   const tenants = request.tenants === "all" ? await tenantModel.findMany({ orderBy: { column: "createdAt" } }) : request.tenants;
   const sources = [...(request.tenants === "all" ? [sharedBackupSource(manager)] : []), ...tenants.map((tenant) => tenantBackupSource(manager, tenant))];
-  const sharedStatus = manager.sharedSchemaStatus();
+  const sharedStatus = await manager.sharedSchemaStatus();
   const { setPath, manifest } = await takeBackupSet({
     outDir: request.outDir,
     scope: request.tenants === "all" ? "all" : "tenants",

@@ -29,7 +29,7 @@ export async function ensureSystemAdmin(env: Record<string, string | undefined>)
   if (!rawEmail) return { status: "skipped" };
   const email = emailSchema.safeParse(rawEmail);
   if (!email.success) throw new AdminBootstrapError(`SIGIL_ADMIN_EMAIL=${JSON.stringify(rawEmail)} is not a valid email address.`);
-  HybridDatabaseManager.getInstance().runSharedMigrations();
+  await HybridDatabaseManager.getInstance().runSharedMigrations();
   const existing = await systemAdminModel.findByEmail(email.data);
   if (existing) return { status: "exists", admin: existing };
   const rawPassword = env.SIGIL_ADMIN_PASSWORD;

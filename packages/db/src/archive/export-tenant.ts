@@ -73,7 +73,7 @@ export async function exportTenantArchive(
       sigil: options.sigil,
       exportedAt: new Date().toISOString(),
       source: { tenantId, slug: String(snapshot.registry.slug), name: String(snapshot.registry.name) },
-      schema: { shared: manager.sharedSchemaStatus().version, tenant: copy.schemaVersion },
+      schema: { shared: (await manager.sharedSchemaStatus()).version, tenant: copy.schemaVersion },
       entries: {
         [REGISTRY_ENTRY]: await describeEntry(join(staging, REGISTRY_ENTRY)),
         [SHARED_ROWS_ENTRY]: await describeEntry(join(staging, SHARED_ROWS_ENTRY)),

@@ -33,5 +33,11 @@ export interface Store {
   readonly engine: "sqlite" | "postgres";
   /** Lock order: a tenant session may open a shared one inside it, never the reverse. */
   readonly role: "shared" | "tenant";
+  /**
+   * Sessions of stores with the same key share one transaction: a call made inside an open session
+   * joins it. A SQLite store is its own key; on PostgreSQL a tenant's store and the tenant's view
+   * of the shared tables are one connection in one transaction (src/engine/pg-store.ts).
+   */
+  readonly joinKey: unknown;
   session<R>(mode: SessionMode, fn: (session: Session) => Promise<R>): Promise<R>;
 }

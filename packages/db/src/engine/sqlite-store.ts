@@ -1,6 +1,6 @@
 import type { SqliteConnection } from "../connection.ts";
 import { AsyncLock } from "./async-lock.ts";
-import { activeSession, assertLockOrder, withActiveSession } from "./active-sessions.ts";
+import { activeSession, assertLockOrder, joins, withActiveSession } from "./active-sessions.ts";
 import type { Db, Session, SessionMode, Store } from "./session.ts";
 import { sqliteTables } from "./tables.ts";
 
@@ -12,6 +12,7 @@ import { sqliteTables } from "./tables.ts";
  */
 export class SqliteStore implements Store {
   readonly engine = "sqlite";
+  readonly joinKey = this;
   private readonly lock = new AsyncLock();
   private readonly base: Session;
 
@@ -25,10 +26,7 @@ export class SqliteStore implements Store {
 
   async session<R>(mode: SessionMode, fn: (session: Session) => Promise<R>): Promise<R> {
     const joined = activeSession(this);
-    if (joined) {
-      if (mode === "write" && joined.mode === "read") throw new Error("A write was started inside a read session of the same database.");
-      return fn(joined.session);
-    }
+    if (joined && joins(this, mode, joined)) return fn(joined.session);
     assertLockOrder(this);
     return this.lock.run(() => withActiveSession(this, this.base, mode, () => this.inTransaction(mode, fn)));
   }

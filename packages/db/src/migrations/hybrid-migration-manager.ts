@@ -71,11 +71,11 @@ export class HybridMigrationManager {
 
   /** The seed's entry point: shared first, then every tenant. */
   async runMigrations(options: TenantMigrationOptions = {}): Promise<{ shared: ApplyResult; tenants: TenantMigrationReport }> {
-    const shared = this.runSharedMigrations();
+    const shared = await this.runSharedMigrations();
     return { shared, tenants: await this.runTenantMigrations(options) };
   }
 
-  runSharedMigrations(): ApplyResult {
+  runSharedMigrations(): Promise<ApplyResult> {
     return this.manager.runSharedMigrations();
   }
 

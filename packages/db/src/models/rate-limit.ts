@@ -1,5 +1,7 @@
 import { HybridDatabaseManager } from "../hybrid-manager.ts";
+import type { Session } from "../engine/session.ts";
 import { guardStatement, inSharedSession } from "./guard-statements.ts";
+import { pgPruneFullBuckets, pgRateLimitHit } from "./guards-pg.ts";
 
 /**
  * Token-bucket rate limits in shared.sqlite, so every server process draws from the same bucket.
@@ -54,9 +56,11 @@ export function leaseSize(rule: RateLimitRule): number {
 }
 
 /** Draws up to `want` tokens from bucket `key` (created full on first use); `taken` is 0 when refused. */
-function draw(key: string, rule: RateLimitRule, want: number, now: number): { taken: number; retryAfterMs: number } {
+async function draw(session: Session, key: string, rule: RateLimitRule, want: number, now: number): Promise<{ taken: number; retryAfterMs: number }> {
   const rate = rule.capacity / rule.periodMs;
-  const row = hit().get({ key, capacity: rule.capacity, rate, now, want }) as { tokens: number; allowed: number } | undefined;
+  const params = { key, capacity: rule.capacity, rate, now, want };
+  const row =
+    session.engine === "postgres" ? await pgRateLimitHit(session, params) : (hit(session).get(params) as { tokens: number; allowed: number } | undefined);
   if (!row) throw new Error("rate_limit_buckets: the upsert returned no row.");
   if (row.allowed >= 1) return { taken: row.allowed, retryAfterMs: 0 };
   return { taken: 0, retryAfterMs: Math.ceil((1 - row.tokens) / rate) };
@@ -64,7 +68,7 @@ function draw(key: string, rule: RateLimitRule, want: number, now: number): { ta
 
 /** Takes one token from bucket `key` (created full on first use). */
 export async function takeRateLimitToken(key: string, rule: RateLimitRule, now = Date.now()): Promise<RateLimitDecision> {
-  const { taken, retryAfterMs } = await inSharedSession("write", () => draw(key, rule, 1, now));
+  const { taken, retryAfterMs } = await inSharedSession("write", (session) => draw(session, key, rule, 1, now));
   return { allowed: taken > 0, retryAfterMs };
 }
 
@@ -102,8 +106,7 @@ function spendLeased(held: Map<string, Lease>, key: string, now: number): boolea
  * transaction (one commit for all of them: the API-key path hits two buckets per request).
  */
 export async function takeRateLimitTokens(buckets: { key: string; rule: RateLimitRule; lease?: boolean }[], now = Date.now()): Promise<RateLimitDecision> {
-  const client = HybridDatabaseManager.getInstance().getSharedDatabase().$client;
-  const held = leasesOf(client);
+  const held = leasesOf(HybridDatabaseManager.getInstance());
   const spent = (bucket: (typeof buckets)[number]) => bucket.lease === true && spendLeased(held, bucket.key, now);
   // In order: a refused bucket leaves the ones after it untouched.
   let first = 0;
@@ -112,11 +115,11 @@ export async function takeRateLimitTokens(buckets: { key: string; rule: RateLimi
     first += 1;
   }
   if (first === buckets.length) return { allowed: true, retryAfterMs: 0 };
-  return inSharedSession("write", () => {
+  return inSharedSession("write", async (session) => {
     for (const bucket of buckets.slice(first)) {
       if (spent(bucket)) continue;
       const want = bucket.lease === true ? leaseSize(bucket.rule) : 1;
-      const { taken, retryAfterMs } = draw(bucket.key, bucket.rule, want, now);
+      const { taken, retryAfterMs } = await draw(session, bucket.key, bucket.rule, want, now);
       if (taken === 0) return { allowed: false, retryAfterMs };
       if (taken > 1) held.set(bucket.key, { tokens: taken - 1, expiresAt: now + LEASE_MS });
     }
@@ -129,5 +132,7 @@ export async function takeRateLimitTokens(buckets: { key: string; rule: RateLimi
  * bucket starts full), so keeping them only grows the table.
  */
 export function pruneFullRateLimitBuckets(now = Date.now(), limit = 500): Promise<number> {
-  return inSharedSession("write", () => pruneFull().run(now, limit).changes);
+  return inSharedSession("write", (session) =>
+    session.engine === "postgres" ? pgPruneFullBuckets(session, now, limit) : pruneFull(session).run(now, limit).changes,
+  );
 }

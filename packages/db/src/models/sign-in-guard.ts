@@ -1,4 +1,6 @@
 import { guardStatement, inSharedSession } from "./guard-statements.ts";
+import { pgClearSignInKey, pgPruneExpiredFailures, pgRecordSignInFailure, pgSignInLock } from "./guards-pg.ts";
+import type { Session } from "../engine/session.ts";
 
 /**
  * Sign-in failure counting (the lockout), in shared.sqlite so every server process sees it.
@@ -66,10 +68,15 @@ const PRUNE_BATCH = 20;
  * rows (window and lock over) are reused, and a few expired rows of other keys are pruned.
  */
 export async function recordSignInFailure(key: string, policy: LockoutPolicy, now = Date.now()): Promise<SignInFailureCount> {
-  const row = await inSharedSession("write", () => {
-    const counted = recordFailure().get({ key, now, max: policy.maxFailures, lockoutMs: policy.lockoutMs }) as
-      { failures: number; windowStartedAt: number; lockedUntil: number | null } | undefined;
-    pruneExpired().run(now, PRUNE_BATCH);
+  const params = { key, now, max: policy.maxFailures, lockoutMs: policy.lockoutMs };
+  const row = await inSharedSession("write", async (session) => {
+    if (session.engine === "postgres") {
+      const counted = await pgRecordSignInFailure(session, params);
+      await pgPruneExpiredFailures(session, now, PRUNE_BATCH);
+      return counted;
+    }
+    const counted = recordFailure(session).get(params) as { failures: number; windowStartedAt: number; lockedUntil: number | null } | undefined;
+    pruneExpired(session).run(now, PRUNE_BATCH);
     return counted;
   });
   if (!row) throw new Error("sign_in_failures: the upsert returned no row.");
@@ -84,8 +91,8 @@ export async function recordSignInFailure(key: string, policy: LockoutPolicy, no
 
 /** The running lock of `key`, read now (after the password hash), or null. */
 export async function signInLockedUntil(key: string, now = Date.now()): Promise<Date | null> {
-  const row = await inSharedSession("read", () => readLock().get(key, now) as { lockedUntil: number } | undefined);
-  return row ? new Date(row.lockedUntil) : null;
+  const lockedUntil = await inSharedSession("read", (session) => lockOf(session, key, now));
+  return lockedUntil === undefined ? null : new Date(lockedUntil);
 }
 
 /**
@@ -93,15 +100,25 @@ export async function signInLockedUntil(key: string, now = Date.now()): Promise<
  * else its failures are forgotten. Read and delete run in one IMMEDIATE transaction.
  */
 export async function admitSignIn(key: string, now = Date.now()): Promise<{ lockedUntil: Date | null }> {
-  return inSharedSession("write", () => {
-    const row = readLock().get(key, now) as { lockedUntil: number } | undefined;
-    if (row) return { lockedUntil: new Date(row.lockedUntil) };
-    clearKey().run(key);
+  return inSharedSession("write", async (session) => {
+    const lockedUntil = await lockOf(session, key, now);
+    if (lockedUntil !== undefined) return { lockedUntil: new Date(lockedUntil) };
+    await clearOf(session, key);
     return { lockedUntil: null };
   });
 }
 
 /** Forgets the failures and lifts the lock of `key` (an admin reactivated the account). */
 export async function clearSignInFailures(key: string): Promise<void> {
-  await inSharedSession("write", () => clearKey().run(key));
+  await inSharedSession("write", (session) => clearOf(session, key));
+}
+
+async function lockOf(session: Session, key: string, now: number): Promise<number | undefined> {
+  if (session.engine === "postgres") return pgSignInLock(session, key, now);
+  return (readLock(session).get(key, now) as { lockedUntil: number } | undefined)?.lockedUntil;
+}
+
+async function clearOf(session: Session, key: string): Promise<void> {
+  if (session.engine === "postgres") await pgClearSignInKey(session, key);
+  else clearKey(session).run(key);
 }

@@ -28,8 +28,8 @@ export type SharedFilter<T extends SharedTable> = Partial<Omit<RowOf<T>, "tenant
  */
 export abstract class SharedModel<T extends SharedTable> extends Model<T, SharedCreate<T>, SharedFilter<T>> {
   protected session<R>(operation: string, mode: SessionMode, fn: (session: Session) => Promise<R>): Promise<R> {
-    tenantContext.getCurrentTenantId(operation);
-    return HybridDatabaseManager.getInstance().sharedStore().session(mode, fn);
+    const tenantId = tenantContext.getCurrentTenantId(operation);
+    return HybridDatabaseManager.getInstance().tenantSharedStore(tenantId).session(mode, fn);
   }
 
   protected override scope(table: T): SQL {

@@ -1,8 +1,10 @@
 import type { Statement } from "better-sqlite3";
-import type { SessionMode } from "../engine/session.ts";
+import type { Session, SessionMode } from "../engine/session.ts";
+import { sqliteConnectionOf } from "../engine/sqlite-store.ts";
 import { HybridDatabaseManager } from "../hybrid-manager.ts";
 import { assertTenantId } from "../identifiers.ts";
 import { inSharedSession } from "./guard-statements.ts";
+import { pgTenantWork } from "./tenant-work-pg.ts";
 import { signalWork } from "../work-signal.ts";
 import type { SqliteConnection } from "../sqlite-file.ts";
 
@@ -125,8 +127,8 @@ function prepare(db: SqliteConnection): Statements {
   };
 }
 
-function statements(): Statements {
-  const db = HybridDatabaseManager.getInstance().getSharedDatabase().$client;
+function statements(session: Session): Statements {
+  const db = sqliteConnectionOf(session);
   let cached = prepared.get(db);
   if (!cached) {
     cached = prepare(db);
@@ -135,9 +137,12 @@ function statements(): Statements {
   return cached;
 }
 
-/** The index's prepared statements (SQLite's: the idle worker's queries are measured at 10,000 tenants), in a shared session. */
-function onShared<R>(mode: SessionMode, fn: (statements: Statements) => R): Promise<R> {
-  return inSharedSession(mode, () => fn(statements()));
+/**
+ * The index's statements in a shared session: SQLite's prepared ones (the idle worker's queries are
+ * measured at 10,000 tenants), or PostgreSQL's (tenant-work-pg.ts).
+ */
+function onShared<R>(mode: SessionMode, sqlite: (statements: Statements) => R, postgres: (session: Session) => Promise<R>): Promise<R> {
+  return inSharedSession(mode, (session) => (session.engine === "postgres" ? postgres(session) : sqlite(statements(session))));
 }
 
 /**
@@ -154,7 +159,11 @@ function onShared<R>(mode: SessionMode, fn: (statements: Statements) => R): Prom
 export const tenantWorkModel = {
   /** A pending execution exists (or may): the worker visits the tenant. */
   async markPending(tenantId: string, now = Date.now()): Promise<void> {
-    await onShared("write", (st) => st.mark.run({ tenantId, now }));
+    await onShared(
+      "write",
+      (st) => void st.mark.run({ tenantId, now }),
+      (s) => pgTenantWork.mark(s, tenantId, now),
+    );
   },
 
   /**
@@ -162,7 +171,11 @@ export const tenantWorkModel = {
    * across ticks and workers) and its stale recovery is due when this lease expires at the latest.
    */
   async recordClaim(tenantId: string, leaseExpiresAt: number, now = Date.now()): Promise<void> {
-    await onShared("write", (st) => st.takeTurn.run({ tenantId, now, leaseExpiresAt }));
+    await onShared(
+      "write",
+      (st) => void st.takeTurn.run({ tenantId, now, leaseExpiresAt }),
+      (s) => pgTenantWork.takeTurn(s, tenantId, now, leaseExpiresAt),
+    );
   },
 
   /**
@@ -170,7 +183,11 @@ export const tenantWorkModel = {
    * Suspended tenants and tenants in maintenance keep their marks (their executions wait) and are not listed.
    */
   listPending(limit: number): Promise<PendingTenant[]> {
-    return onShared("read", (st) => st.pending.all({ limit }));
+    return onShared(
+      "read",
+      (st) => st.pending.all({ limit }),
+      (s) => pgTenantWork.pending(s, limit),
+    );
   },
 
   /**
@@ -178,27 +195,47 @@ export const tenantWorkModel = {
    * `generation` was read (an execution created meanwhile). Returns whether it was cleared.
    */
   clearPending(tenantId: string, generation: number): Promise<boolean> {
-    return onShared("write", (st) => st.clear.run({ tenantId, generation }).changes > 0);
+    return onShared(
+      "write",
+      (st) => st.clear.run({ tenantId, generation }).changes > 0,
+      (s) => pgTenantWork.clear(s, tenantId, generation),
+    );
   },
 
   /** Tenants, whatever their status but not in maintenance, whose earliest running lease may have expired by `now`. */
   listDueLeaseChecks(now: number, limit: number): Promise<LeaseCheckTenant[]> {
-    return onShared("read", (st) => st.dueLeases.all({ now, limit }));
+    return onShared(
+      "read",
+      (st) => st.dueLeases.all({ now, limit }),
+      (s) => pgTenantWork.dueLeases(s, now, limit),
+    );
   },
 
   /** The earliest lease check of any tenant (epoch ms), or null when nothing runs anywhere. */
   nextLeaseCheckAt(): Promise<number | null> {
-    return onShared("read", (st) => st.nextLeaseCheck.get()?.at ?? null);
+    return onShared(
+      "read",
+      (st) => st.nextLeaseCheck.get()?.at ?? null,
+      (s) => pgTenantWork.earliest(s, "lease_check_at"),
+    );
   },
 
   /** When the tenant's running executions must next be checked (null: none is running). */
   async setLeaseCheck(tenantId: string, at: number | null): Promise<void> {
-    await onShared("write", (st) => st.setLeaseCheck.run({ tenantId, at }));
+    await onShared(
+      "write",
+      (st) => void st.setLeaseCheck.run({ tenantId, at }),
+      (s) => pgTenantWork.setColumn(s, "lease_check_at", tenantId, at),
+    );
   },
 
   /** The queue's depth in tenants (metrics; any status, suspended tenants' waiting work included). */
   queueDepth(): Promise<WorkQueueDepth> {
-    return onShared("read", (st) => st.depth.get() ?? { pendingTenants: 0, runningTenants: 0 });
+    return onShared(
+      "read",
+      (st) => st.depth.get() ?? { pendingTenants: 0, runningTenants: 0 },
+      (s) => pgTenantWork.depth(s),
+    );
   },
 
   /**
@@ -207,34 +244,58 @@ export const tenantWorkModel = {
    * never misses one (models/webhook-delivery.ts).
    */
   async markWebhooksDue(tenantId: string, at: number): Promise<void> {
-    await onShared("write", (st) => st.webhooksDueEarlier.run({ tenantId, at }));
+    await onShared(
+      "write",
+      (st) => void st.webhooksDueEarlier.run({ tenantId, at }),
+      (s) => pgTenantWork.webhooksDueEarlier(s, tenantId, at),
+    );
   },
 
   /** The tenant's earliest undelivered delivery as just read from its file (null: none is waiting). */
   async setWebhooksDue(tenantId: string, at: number | null): Promise<void> {
-    await onShared("write", (st) => st.setWebhooksDue.run({ tenantId, at }));
+    await onShared(
+      "write",
+      (st) => void st.setWebhooksDue.run({ tenantId, at }),
+      (s) => pgTenantWork.setColumn(s, "webhooks_due_at", tenantId, at),
+    );
   },
 
   /** Active tenants, not in maintenance, with a webhook delivery due by `now`, the most overdue first. */
   listDueWebhooks(now: number, limit: number): Promise<LeaseCheckTenant[]> {
-    return onShared("read", (st) => st.dueWebhooks.all({ now, limit }));
+    return onShared(
+      "read",
+      (st) => st.dueWebhooks.all({ now, limit }),
+      (s) => pgTenantWork.dueWebhooks(s, now, limit),
+    );
   },
 
   /** The earliest due delivery of any tenant (epoch ms), or null when none waits anywhere. */
   nextWebhooksDueAt(): Promise<number | null> {
-    return onShared("read", (st) => st.nextWebhooksDue.get()?.at ?? null);
+    return onShared(
+      "read",
+      (st) => st.nextWebhooksDue.get()?.at ?? null,
+      (s) => pgTenantWork.earliest(s, "webhooks_due_at"),
+    );
   },
 
   /** When the tenant's next webhook delivery is due (null: none is waiting). */
   webhooksDueAt(tenantId: string): Promise<number | null> {
     assertTenantId(tenantId);
-    return onShared("read", (st) => st.webhooksDue.get(tenantId)?.at ?? null);
+    return onShared(
+      "read",
+      (st) => st.webhooksDue.get(tenantId)?.at ?? null,
+      (s) => pgTenantWork.webhooksDue(s, tenantId),
+    );
   },
 
   /** The tenant's row as stored (tests, diagnostics). */
   find(tenantId: string): Promise<TenantWorkRow | null> {
     assertTenantId(tenantId);
-    return onShared("read", (st) => st.row.get(tenantId) ?? null);
+    return onShared(
+      "read",
+      (st) => st.row.get(tenantId) ?? null,
+      (s) => pgTenantWork.row(s, tenantId),
+    );
   },
 };
 

@@ -174,7 +174,7 @@ export class TenantModel extends SystemModel<typeof tenants> {
           await s.db.insert(s.t.tenantWork).values({ tenantId: id });
           return row;
         });
-      return await hybrid.provisionTenantDatabase(id, register);
+      return await hybrid.provisionTenant(id, register);
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new ConflictError(`The slug "${input.slug}" or its custom domain is already taken.`, { cause: error });
@@ -204,24 +204,26 @@ export class TenantModel extends SystemModel<typeof tenants> {
     const hybrid = manager();
     // A write session (IMMEDIATE on SQLite): it reads, then writes, while another process may be
     // writing shared.sqlite (a DEFERRED transaction would then fail with "database is locked").
-    const deletion = await hybrid.sharedStore().session("write", async (s) => {
-      const { tenants: registry, signInFailures, sessions, apiKeys, settings, users } = s.t;
-      const [row] = await s.db.select().from(registry).where(eq(registry.id, id));
-      if (!row) return null;
-      // Its sign-in counters (tenantSignInKey: the tenant's UUID, then the email). Rate-limit
-      // buckets need no purge: a full bucket is pruned by later requests (models/rate-limit.ts).
-      await s.db.delete(signInFailures).where(like(signInFailures.key, `${id}:%`));
-      const removed = {
-        sessions: (await s.db.delete(sessions).where(eq(sessions.tenantId, id)).returning({ id: sessions.id })).length,
-        apiKeys: (await s.db.delete(apiKeys).where(eq(apiKeys.tenantId, id)).returning({ id: apiKeys.id })).length,
-        settings: (await s.db.delete(settings).where(eq(settings.tenantId, id)).returning({ id: settings.id })).length,
-        users: (await s.db.delete(users).where(eq(users.tenantId, id)).returning({ id: users.id })).length,
-      };
-      await s.db.delete(registry).where(eq(registry.id, id));
-      return { tenantId: id, slug: row.slug, removed };
-    });
+    const unregister = () =>
+      hybrid.sharedStore().session("write", async (s) => {
+        const { tenants: registry, signInFailures, sessions, apiKeys, settings, users } = s.t;
+        const [row] = await s.db.select().from(registry).where(eq(registry.id, id));
+        if (!row) return null;
+        // Its sign-in counters (tenantSignInKey: the tenant's UUID, then the email). Rate-limit
+        // buckets need no purge: a full bucket is pruned by later requests (models/rate-limit.ts).
+        await s.db.delete(signInFailures).where(like(signInFailures.key, `${id}:%`));
+        const removed = {
+          sessions: (await s.db.delete(sessions).where(eq(sessions.tenantId, id)).returning({ id: sessions.id })).length,
+          apiKeys: (await s.db.delete(apiKeys).where(eq(apiKeys.tenantId, id)).returning({ id: apiKeys.id })).length,
+          settings: (await s.db.delete(settings).where(eq(settings.tenantId, id)).returning({ id: settings.id })).length,
+          users: (await s.db.delete(users).where(eq(users.tenantId, id)).returning({ id: users.id })).length,
+        };
+        await s.db.delete(registry).where(eq(registry.id, id));
+        return { tenantId: id, slug: row.slug, removed };
+      });
+    if (!(await this.findById(id))) throw new NotFoundError(`Tenant ${id} does not exist.`);
+    const deletion = await hybrid.deleteTenantStorage(id, unregister);
     if (!deletion) throw new NotFoundError(`Tenant ${id} does not exist.`);
-    hybrid.removeTenantDatabase(id);
     return deletion;
   }
 

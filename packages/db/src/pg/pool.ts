@@ -19,7 +19,9 @@ export interface PgPoolOptions {
 }
 
 function openPool({ url, maxConnections, applicationName }: PgPoolOptions): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max: maxConnections, application_name: applicationName });
+  // A connection that cannot be had in 10 s fails the request instead of waiting forever: the pool
+  // is exhausted (raise DATABASE_POOL_SIZE) or the server is unreachable.
+  const pool = new pg.Pool({ connectionString: url, max: maxConnections, application_name: applicationName, connectionTimeoutMillis: 10_000 });
   // An idle connection the server closes emits "error" on the pool; without a listener that
   // would end the process. The pool drops the connection and opens a new one when needed.
   pool.on("error", (error) => console.error("An idle PostgreSQL connection failed and was dropped from the pool:", error.message));
@@ -33,21 +35,26 @@ function openPool({ url, maxConnections, applicationName }: PgPoolOptions): pg.P
 export async function openAppPool(options: PgPoolOptions): Promise<AppPool> {
   const pool = openPool(options);
   try {
-    const { rows } = await pool.query<{ role: string; rolsuper: boolean; rolbypassrls: boolean }>(
-      "SELECT current_user AS role, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user",
-    );
-    const role = rows[0];
-    if (!role) throw new Error("The PostgreSQL role of the app pool could not be read from pg_roles.");
-    if (role.rolsuper || role.rolbypassrls) {
-      throw new Error(
-        `The app connects to PostgreSQL as "${role.role}", which ${role.rolsuper ? "is a superuser" : "has BYPASSRLS"} and would skip row-level security; connect as the app role made by applyRoles (NOSUPERUSER NOBYPASSRLS).`,
-      );
-    }
+    await checkAppRole(pool);
   } catch (error) {
     await pool.end();
     throw error;
   }
   return pool as AppPool;
+}
+
+/** Refuses a pool whose role is a superuser or has BYPASSRLS (see openAppPool). */
+export async function checkAppRole(pool: pg.Pool): Promise<void> {
+  const { rows } = await pool.query<{ role: string; rolsuper: boolean; rolbypassrls: boolean }>(
+    "SELECT current_user AS role, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user",
+  );
+  const role = rows[0];
+  if (!role) throw new Error("The PostgreSQL role of the app pool could not be read from pg_roles.");
+  if (role.rolsuper || role.rolbypassrls) {
+    throw new Error(
+      `The app connects to PostgreSQL as "${role.role}", which ${role.rolsuper ? "is a superuser" : "has BYPASSRLS"} and would skip row-level security; connect as the app role made by applyRoles (NOSUPERUSER NOBYPASSRLS).`,
+    );
+  }
 }
 
 /** The pool for system-admin work (registry, provisioning, migrations), as the system role. */

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { MigrationFailedError, TenantDatabaseMissingError, TenantSchemaOutdatedError } from "../errors.ts";
 import type { ApplyResult } from "../migrations/apply-migrations.ts";
 import { loadMigrations, type MigrationFile } from "../migrations/migration-files.ts";
-import { isTenantSchemaName, quoteName, tenantSchemaName } from "./names.ts";
+import { isTenantSchemaName, quoteName, SHARED_SCHEMA, tenantSchemaName } from "./names.ts";
 import type { PgTransaction } from "./transactions.ts";
 
 /**
@@ -12,6 +12,12 @@ import type { PgTransaction } from "./transactions.ts";
  * transactional, so a schema moves from one version to the next entirely or not at all.
  */
 export const PG_TENANT_MIGRATIONS_FOLDER = fileURLToPath(new URL("../../migrations/pg/tenant", import.meta.url));
+export const PG_SHARED_MIGRATIONS_FOLDER = fileURLToPath(new URL("../../migrations/pg/shared", import.meta.url));
+
+/** The committed shared migrations of migrations/pg/shared. */
+export function pgSharedMigrations(): MigrationFile[] {
+  return loadMigrations(PG_SHARED_MIGRATIONS_FOLDER);
+}
 
 /** The committed tenant migrations of migrations/pg/tenant, read the way drizzle's migrator reads them. */
 export function pgTenantMigrations(): MigrationFile[] {
@@ -39,6 +45,10 @@ export function historyTable(schema: string): string {
 /** Waits until no other transaction works on `schema`, then holds it until this transaction ends. */
 export async function lockTenantSchema(tx: PgTransaction, schema: string): Promise<void> {
   assertTenantSchema(schema);
+  await lockSchema(tx, schema);
+}
+
+async function lockSchema(tx: PgTransaction, schema: string): Promise<void> {
   await tx.execute(sql`SELECT pg_advisory_xact_lock(${sql.raw(String(SCHEMA_LOCK_CLASS))}, hashtext(${schema}))`);
 }
 
@@ -112,6 +122,32 @@ export function versionAfter(last: string | null, migrations: readonly Migration
  */
 export async function applyTenantSchemaMigrations(tx: PgTransaction, schema: string, migrations: readonly MigrationFile[]): Promise<ApplyResult> {
   await lockTenantSchema(tx, schema);
+  return applyLockedSchemaMigrations(tx, schema, migrations);
+}
+
+/**
+ * The shared schema's migrations (migrations/pg/shared), with the same history table and lock as a
+ * tenant schema's. The installer creates the schema itself, owned by the system role with the app
+ * role's grants (row-security.ts applyRoles), before any migration runs: the first migration's
+ * generated `CREATE SCHEMA` is therefore left out.
+ */
+export async function applySharedSchemaMigrations(tx: PgTransaction, migrations: readonly MigrationFile[]): Promise<ApplyResult> {
+  await lockSchema(tx, SHARED_SCHEMA);
+  const createSchema = `CREATE SCHEMA ${quoteName("schema", SHARED_SCHEMA)};`;
+  const withoutSchema = migrations.map((migration) => ({
+    ...migration,
+    statements: migration.statements.filter((statement) => statement.trim() !== createSchema),
+  }));
+  return applyLockedSchemaMigrations(tx, SHARED_SCHEMA, withoutSchema);
+}
+
+/** The shared schema's version (0 before the first migration), as readTenantSchemaVersion counts it. */
+export async function readSharedSchemaVersion(tx: PgTransaction, migrations: readonly MigrationFile[]): Promise<number> {
+  const presence = await presenceOf(tx, SHARED_SCHEMA);
+  return presence.history ? versionIn(tx, SHARED_SCHEMA, migrations) : 0;
+}
+
+async function applyLockedSchemaMigrations(tx: PgTransaction, schema: string, migrations: readonly MigrationFile[]): Promise<ApplyResult> {
   // Read after the lock: a migrator that held it may have committed a newer version meanwhile.
   const presence = await presenceOf(tx, schema, { enter: true });
   if (!presence.schema) throw new MigrationFailedError(`The tenant schema ${schema} does not exist.`);

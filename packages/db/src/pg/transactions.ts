@@ -1,5 +1,6 @@
 import { sql, type ExtractTablesWithRelations } from "drizzle-orm";
 import { drizzle, type NodePgTransaction } from "drizzle-orm/node-postgres";
+import type { PgTransactionConfig } from "drizzle-orm/pg-core";
 import type pg from "pg";
 import { SHARED_SCHEMA, tenantSchemaName } from "./names.ts";
 import type { AppPool, SystemPool } from "./pool.ts";
@@ -17,7 +18,16 @@ export class TransactionEndedError extends Error {
 /** Which tenant a transaction works for; its schema comes from the id (tenantSchemaName). */
 export interface TenantScope {
   readonly tenantId: string;
+  /**
+   * Hold the tenant's lock (a transaction-scoped advisory lock) from the first statement on: the
+   * tenant's exclusive transactions run one at a time. Taken in the statement that sets the scope,
+   * so no statement of the transaction runs before it.
+   */
+  readonly exclusive?: boolean;
 }
+
+/** The class of the tenant locks (the second key is hashtext(tenant id)); schema-migrations.ts has another. */
+const TENANT_LOCK_CLASS = 0x51_61_7f;
 
 /**
  * Runs `fn` in one transaction as tenant `tenantId`: `search_path` is the tenant's schema and
@@ -26,17 +36,33 @@ export interface TenantScope {
  * so a pooled connection (or a PgBouncer server connection in transaction mode) never carries them
  * into the next one, and a transaction that throws rolls back with them.
  */
-export async function withTenantTransaction<T>(pool: AppPool, scope: TenantScope, fn: (tx: PgTransaction) => Promise<T>): Promise<T> {
+export async function withTenantTransaction<T>(
+  pool: AppPool,
+  scope: TenantScope,
+  fn: (tx: PgTransaction) => Promise<T>,
+  config?: PgTransactionConfig,
+): Promise<T> {
   const schema = tenantSchemaName(scope.tenantId);
-  return runTransaction(pool, sql`SELECT set_config('search_path', ${schema}, true), set_config('sigil.tenant_id', ${scope.tenantId}, true)`, fn);
+  const lock = scope.exclusive ? sql`, pg_advisory_xact_lock(${sql.raw(String(TENANT_LOCK_CLASS))}, hashtext(${scope.tenantId}))` : sql``;
+  return runTransaction(
+    pool,
+    sql`SELECT set_config('search_path', ${schema}, true), set_config('sigil.tenant_id', ${scope.tenantId}, true)${lock}`,
+    fn,
+    config,
+  );
 }
 
 /** Runs `fn` in one transaction as the system role, on the shared schema and no tenant. */
-export async function withSystemTransaction<T>(pool: SystemPool, fn: (tx: PgTransaction) => Promise<T>): Promise<T> {
-  return runTransaction(pool, sql`SELECT set_config('search_path', ${SHARED_SCHEMA}, true)`, fn);
+export async function withSystemTransaction<T>(pool: SystemPool, fn: (tx: PgTransaction) => Promise<T>, config?: PgTransactionConfig): Promise<T> {
+  return runTransaction(pool, sql`SELECT set_config('search_path', ${SHARED_SCHEMA}, true)`, fn, config);
 }
 
-async function runTransaction<T>(pool: pg.Pool, scopeStatement: ReturnType<typeof sql>, fn: (tx: PgTransaction) => Promise<T>): Promise<T> {
+async function runTransaction<T>(
+  pool: pg.Pool,
+  scopeStatement: ReturnType<typeof sql>,
+  fn: (tx: PgTransaction) => Promise<T>,
+  config: PgTransactionConfig | undefined,
+): Promise<T> {
   const client = await pool.connect();
   const lease = guardedClient(client);
   // A connection lost while lent out emits "error" on the client, which the pool only listens to
@@ -49,7 +75,7 @@ async function runTransaction<T>(pool: pg.Pool, scopeStatement: ReturnType<typeo
     return await drizzle({ client: lease.client }).transaction(async (tx) => {
       await tx.execute(scopeStatement);
       return fn(tx);
-    });
+    }, config);
   } finally {
     // Drizzle has sent COMMIT or ROLLBACK, so the connection is idle outside any transaction; one
     // that broke on the way is no longer queryable, and the pool drops it instead of lending it again.
