@@ -1,7 +1,8 @@
 /**
  * API benchmarks (issue: tRPC API). In a temporary DATA_DIR, deleted at the end:
  * 1. API-key verification with 100,000 keys stored over 100 tenants;
- * 2. a tenant-scoped procedure called in-process with and without the tenancy layer.
+ * 2. a tenant-scoped procedure called in-process with and without the tenancy layer;
+ * 3. an API-key read (one prompt, a page) through the app router against its queries run bare.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,6 +10,7 @@ import { join } from "node:path";
 import { apiKeyUsage } from "@sigil/api";
 import { HybridDatabaseManager, promptModel, tenantContext, tenantModel, userModel, type TenantRow } from "@sigil/db";
 import { measureApiKeyVerification } from "./api/api-key-verification.ts";
+import { measureRequestReadCost } from "./api/request-read-cost.ts";
 import { measureTenancyOverhead } from "./api/tenancy-overhead.ts";
 import { progress } from "./lib/progress.ts";
 import type { BenchRow } from "./lib/types.ts";
@@ -45,12 +47,13 @@ export async function apiBenchmarks(): Promise<BenchRow[]> {
     await manager.runSharedMigrations();
     const tenants = await createTenants();
     const rows = await measureApiKeyVerification(manager, tenants, KEYS, KEY_SAMPLES);
-    const first = tenants[0]?.tenant;
+    const first = tenants[0];
     if (!first) throw new Error("no tenant");
-    await tenantContext.runWithTenant(first.id, async () => {
+    await tenantContext.runWithTenant(first.tenant.id, async () => {
       for (let i = 0; i < 50; i += 1) await promptModel.create({ name: `Prompt ${i}`, template: `Hello {{name}} #${i}` });
     });
-    rows.push(...(await measureTenancyOverhead(manager, first, CALLS)));
+    rows.push(...(await measureTenancyOverhead(manager, first.tenant, CALLS)));
+    rows.push(...(await measureRequestReadCost(manager, first.tenant, first.userId, CALLS)));
     return rows;
   } finally {
     await apiKeyUsage.flush();

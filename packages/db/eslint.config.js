@@ -21,6 +21,11 @@ const engineNeutral = {
         selector: "CallExpression[callee.property.name=/^(all|run|get|exec|transaction)$/][callee.object.property.name=/^(db|\\$client)$/]",
         message: "SQLite-only call: use rawRows/rawRun (src/engine/raw.ts) or a session.",
       },
+      {
+        selector: "CallExpression[callee.property.name='limit'][arguments.length=1]:not([arguments.0.callee.name='rowLimit'])",
+        message:
+          "SQLite re-prepares a statement with a bound LIMIT on every call: use .limit(rowLimit(n)) (src/engine/dialect.ts), or no LIMIT for a lookup by a unique column.",
+      },
     ],
   },
 };

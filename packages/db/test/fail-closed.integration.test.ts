@@ -31,6 +31,8 @@ const INTERNAL = new Set([
   "updateVersioned",
   "compiledCount",
   "compiledPage",
+  "selectWhere",
+  "countWhere",
 ]);
 
 const SOME_ID = "5f0c6a52-1d2b-4c55-9f5e-0a7d3c2b1e44";

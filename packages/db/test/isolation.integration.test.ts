@@ -50,6 +50,25 @@ describe.each(MODEL_CASES)("$name ($strategy)", (c) => {
     for (const aId of idsOf(c).a) expect((await asA(() => c.model.findById(aId)))?.id).toBe(aId);
   });
 
+  // Reads compiled once and reused (engine/compiled.ts: findById of an unscoped model, the
+  // unfiltered page): A compiles them first, then B runs them. A query cached across connections,
+  // or a scope value baked into a cached query, would hand B A's rows or hide B's own.
+  test("a read compiled for one tenant answers the next tenant from its own rows", async () => {
+    const [aId] = idsOf(c).a;
+    const [bId] = idsOf(c).b;
+    if (!aId || !bId) throw new Error("no rows");
+    expect((await asA(() => c.model.findById(aId)))?.id).toBe(aId);
+    const pageA = await asA(() => c.model.findWithPagination({ page: 1, pageSize: 20 }));
+    expect(pageA.data.map((row) => (row as { id: string }).id)).toContain(aId);
+    expect(await asB(() => c.model.findById(aId))).toBeNull();
+    expect((await asB(() => c.model.findById(bId)))?.id).toBe(bId);
+    const pageB = await asB(() => c.model.findWithPagination({ page: 1, pageSize: 20 }));
+    const pageBIds = pageB.data.map((row) => (row as { id: string }).id);
+    expect(pageBIds).toContain(bId);
+    expect(pageBIds.filter((id) => idsOf(c).a.includes(id))).toEqual([]);
+    expect(pageB.total).toBe(await asB(() => c.model.count()));
+  });
+
   test("findMany, findWithPagination and count see only the tenant's own rows", async () => {
     const own = new Set(idsOf(c).a);
     const many = await asA(() => c.model.findMany());

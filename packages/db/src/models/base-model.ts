@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { and, asc, count as countRows, desc, eq, getTableColumns, getTableName, isNull, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { compiled } from "../engine/compiled.ts";
+import { rowLimit } from "../engine/dialect.ts";
 import type { Session, SessionMode, Tables } from "../engine/session.ts";
 import { sqliteTables } from "../engine/tables.ts";
 import { ConflictError, InvalidQueryError, isForeignKeyViolation, isUniqueViolation } from "../errors.ts";
@@ -112,12 +113,13 @@ export abstract class Model<
     // One read session: the count and the page see the same snapshot.
     return this.session(`${this.tableName}.findWithPagination`, "read", async (session) => {
       const table = this.tableIn(session);
-      const unscoped = this.condition(table, this.whereToSql(table, options.where)) === undefined;
+      const condition = this.condition(table, this.whereToSql(table, options.where));
       // An unfiltered, unscoped listing (a tenant's prompts, executions… on every list request) runs compiled queries.
-      const total = unscoped ? await this.compiledCount(session) : await this.countIn(session, options.where);
-      const data = unscoped
-        ? await this.compiledPage(session, options.orderBy, pageSize, offset)
-        : await this.selectMany(session, { where: options.where, orderBy: options.orderBy, limit: pageSize, offset });
+      const total = condition === undefined ? await this.compiledCount(session) : await this.countWhere(session, condition);
+      const data =
+        condition === undefined
+          ? await this.compiledPage(session, options.orderBy, pageSize, offset)
+          : await this.selectWhere(session, condition, { orderBy: options.orderBy, limit: pageSize, offset });
       return { data, total, page, pageSize, totalPages: Math.ceil(total / pageSize) };
     });
   }
@@ -176,33 +178,55 @@ export abstract class Model<
     return after;
   }
 
+  /** The row with this id in scope. No LIMIT: the id is the primary key (and a bound LIMIT costs, engine/dialect.ts rowLimit). */
   protected async selectById(session: Session, id: string): Promise<RowOf<T> | undefined> {
     if (typeof id !== "string") throw new InvalidQueryError(`${this.tableName}: id must be a string.`);
     const table = this.tableIn(session);
+    if (this.scope(table) === undefined) {
+      // Unscoped (a tenant's own store, the registry): compiled once per connection, as every
+      // request that names a row reads it. A scoped read is built per call: its scope is a value.
+      const query = compiled(session, `${this.tableName}.byId`, () =>
+        session.db
+          .select()
+          .from(table as SQLiteTable)
+          .where(eq(table.id, sql.placeholder("id"))),
+      );
+      const [row] = await query.execute({ id });
+      return row;
+    }
     const [row] = await session.db
       .select()
       .from(table as SQLiteTable)
-      .where(this.condition(table, eq(table.id, id)))
-      .limit(1);
+      .where(this.condition(table, eq(table.id, id)));
     return row;
   }
 
   protected async selectMany(session: Session, options: FindManyOptions<T, TFilter, RowOf<T>>): Promise<RowOf<T>[]> {
     const table = this.tableIn(session);
+    return this.selectWhere(session, this.condition(table, this.whereToSql(table, options.where)), options);
+  }
+
+  /** selectMany with its condition (scope included) already built. */
+  private async selectWhere(
+    session: Session,
+    condition: SQL | undefined,
+    options: Pick<FindManyOptions<T, TFilter, RowOf<T>>, "orderBy" | "limit" | "offset">,
+  ): Promise<RowOf<T>[]> {
+    const table = this.tableIn(session);
     let query = session.db
       .select()
       .from(table as SQLiteTable)
-      .where(this.condition(table, this.whereToSql(table, options.where)))
+      .where(condition)
       .orderBy(...this.orderToSql(table, options.orderBy))
       .$dynamic();
     if (options.limit !== undefined) {
       assertWholeNumber("limit", options.limit, 0);
-      query = query.limit(options.limit);
+      query = query.limit(rowLimit(options.limit));
     }
     if (options.offset !== undefined) {
       assertWholeNumber("offset", options.offset, 0);
       // SQLite accepts OFFSET only after a LIMIT; "no limit" in a form both engines accept.
-      query = query.offset(options.offset).limit(options.limit ?? Number.MAX_SAFE_INTEGER);
+      query = query.offset(options.offset).limit(rowLimit(options.limit ?? Number.MAX_SAFE_INTEGER));
     }
     return await query;
   }
@@ -227,7 +251,7 @@ export abstract class Model<
         .select()
         .from(table as SQLiteTable)
         .orderBy(...this.orderToSql(table, orderBy))
-        .limit(sql.placeholder("limit"))
+        .limit(rowLimit(sql.placeholder("limit")))
         .offset(sql.placeholder("offset")),
     );
     return await query.execute({ limit, offset });
@@ -235,10 +259,15 @@ export abstract class Model<
 
   protected async countIn(session: Session, where: Where<T, TFilter> | undefined): Promise<number> {
     const table = this.tableIn(session);
+    return this.countWhere(session, this.condition(table, this.whereToSql(table, where)));
+  }
+
+  /** countIn with its condition (scope included) already built. */
+  private async countWhere(session: Session, condition: SQL | undefined): Promise<number> {
     const [row] = await session.db
       .select({ value: countRows() })
-      .from(table as SQLiteTable)
-      .where(this.condition(table, this.whereToSql(table, where)));
+      .from(this.tableIn(session) as SQLiteTable)
+      .where(condition);
     return row?.value ?? 0;
   }
 

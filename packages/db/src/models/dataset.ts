@@ -7,6 +7,7 @@ import { MAX_PAGE_SIZE, type Page, type RowOf } from "./base-model.ts";
 import { IsolatedModel } from "./strategies.ts";
 import { assertStorageRoom, formatBytes } from "./storage.ts";
 import { containsText } from "./text-search.ts";
+import { rowLimit } from "../engine/dialect.ts";
 
 export type DatasetRow = RowOf<typeof datasets>;
 export type DatasetItemRow = RowOf<typeof datasetItems>;
@@ -55,7 +56,7 @@ export class DatasetModel extends IsolatedModel<typeof datasets> {
         .from(datasets)
         .where(where)
         .orderBy(desc(datasets.updatedAt), asc(datasets.id))
-        .limit(pageSize)
+        .limit(rowLimit(pageSize))
         .offset((page - 1) * pageSize);
       return { data, total, page, pageSize, totalPages: Math.ceil(total / pageSize) };
     });

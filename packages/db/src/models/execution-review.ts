@@ -4,6 +4,7 @@ import type { Page } from "./base-model.ts";
 import { completeFinishedRuns } from "./batch-run.ts";
 import type { ExecutionRow } from "./execution.ts";
 import { IsolatedModel } from "./strategies.ts";
+import { rowLimit } from "../engine/dialect.ts";
 
 /**
  * Triage of executions: the filtered list, star and review status, cancelling a pending one, and
@@ -79,7 +80,7 @@ export class ExecutionReviewModel extends IsolatedModel<typeof executions> {
         .leftJoin(prompts, eq(prompts.id, executions.promptId))
         .where(conditions.length > 0 ? and(...conditions) : undefined)
         .orderBy(desc(executions.createdAt), desc(executions.id))
-        .limit(limit);
+        .limit(rowLimit(limit));
       return rows.map((row) => ({ ...row.execution, promptName: row.promptName }));
     });
   }

@@ -11,6 +11,7 @@ import { tenantWorkModel, wakeWorkerSoon } from "./tenant-work.ts";
 import { utcPeriod } from "../usage-periods.ts";
 import { webhookDeliveryModel } from "./webhook-delivery.ts";
 import { readExecutionEventData } from "./webhook-events.ts";
+import { rowLimit } from "../engine/dialect.ts";
 
 export { utcMonth, utcPeriod } from "../usage-periods.ts";
 export { assertWithinMonthlyLimits, type MonthlyLimits } from "./usage-counting.ts";
@@ -58,7 +59,12 @@ export class ExecutionModel extends IsolatedModel<typeof executions> {
     // A write session: the SELECT and the UPDATE must not interleave with another claimer's.
     return this.session("executions.claimNextPending", "write", async ({ db, t }) => {
       const { executions } = t;
-      const [next] = await db.select().from(executions).where(eq(executions.status, "pending")).orderBy(asc(executions.createdAt), asc(executions.id)).limit(1);
+      const [next] = await db
+        .select()
+        .from(executions)
+        .where(eq(executions.status, "pending"))
+        .orderBy(asc(executions.createdAt), asc(executions.id))
+        .limit(rowLimit(1));
       if (!next) return null;
       const leaseExpiresAt = new Date(now.getTime() + claim.leaseMs);
       const [row] = await db

@@ -6,6 +6,7 @@ import { MAX_PAGE_SIZE, type Page, type RowOf } from "./base-model.ts";
 import { containsText } from "./text-search.ts";
 import { IsolatedModel } from "./strategies.ts";
 import { assertStorageRoom, formatBytes } from "./storage.ts";
+import { rowLimit } from "../engine/dialect.ts";
 
 export type FileRow = RowOf<typeof files>;
 /** What clients see of a file: everything but the bytes. */
@@ -65,7 +66,7 @@ export class FileModel extends IsolatedModel<typeof files, Omit<typeof files.$in
         .from(t.files)
         .where(where)
         .orderBy(desc(t.files.createdAt), asc(t.files.id))
-        .limit(pageSize)
+        .limit(rowLimit(pageSize))
         .offset((page - 1) * pageSize);
       return { data, total, page, pageSize, totalPages: Math.ceil(total / pageSize) };
     });

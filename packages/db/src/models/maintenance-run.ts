@@ -4,6 +4,7 @@ import { InvalidQueryError } from "../errors.ts";
 import { maintenanceRuns, type maintenanceResults, type MaintenanceKind, type MaintenanceRunStatus } from "../schema/shared/maintenance.ts";
 import { MAX_PAGE_SIZE, type Page, type RowOf } from "./base-model.ts";
 import { SystemModel } from "./strategies.ts";
+import { rowLimit } from "../engine/dialect.ts";
 
 export type MaintenanceRunRow = RowOf<typeof maintenanceRuns>;
 export type MaintenanceResultRow = typeof maintenanceResults.$inferSelect;
@@ -51,7 +52,7 @@ export class MaintenanceRunModel extends SystemModel<typeof maintenanceRuns> {
         .select()
         .from(runs)
         .where(and(eq(runs.kind, input.kind), eq(runs.status, "running")))
-        .limit(1);
+        .limit(rowLimit(1));
       if (running) return { conflict: running };
       const now = new Date();
       const [started] = await s.db
@@ -218,7 +219,7 @@ export class MaintenanceRunModel extends SystemModel<typeof maintenanceRuns> {
         .from(results)
         .where(where)
         .orderBy(asc(results.seq))
-        .limit(options.pageSize)
+        .limit(rowLimit(options.pageSize))
         .offset((options.page - 1) * options.pageSize);
       return { data, total, page: options.page, pageSize: options.pageSize, totalPages: Math.ceil(total / options.pageSize) };
     });

@@ -3,6 +3,7 @@ import { passwordResets, type PasswordResetOrigin } from "../schema/shared/accou
 import type { Session } from "../engine/session.ts";
 import type { RowOf } from "./base-model.ts";
 import { SharedModel } from "./strategies.ts";
+import { rowLimit } from "../engine/dialect.ts";
 
 export type PasswordResetRow = RowOf<typeof passwordResets>;
 
@@ -40,7 +41,7 @@ export class PasswordResetModel extends SharedModel<typeof passwordResets> {
         .select()
         .from(resets)
         .where(this.condition(resets, and(eq(resets.userId, userId), isNull(resets.tokenHash), isNull(resets.usedAt))))
-        .limit(1);
+        .limit(rowLimit(1));
       if (open) return open;
       await this.prune(s, now);
       return this.insertRow(s, { userId, origin: "user" });

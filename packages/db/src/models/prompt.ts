@@ -5,6 +5,7 @@ import { prompts, type promptVersions } from "../schema/tenant/prompts.ts";
 import type { Page, RowOf } from "./base-model.ts";
 import { IsolatedModel } from "./strategies.ts";
 import { containsText } from "./text-search.ts";
+import { rowLimit } from "../engine/dialect.ts";
 
 export type PromptRow = RowOf<typeof prompts>;
 export type PromptVersionRow = RowOf<typeof promptVersions>;
@@ -217,7 +218,7 @@ function versionOf(s: Session, promptId: string, version: number): Promise<Promp
     .select()
     .from(promptVersions)
     .where(and(eq(promptVersions.promptId, promptId), eq(promptVersions.version, version)))
-    .limit(1)
+    .limit(rowLimit(1))
     .then((rows) => rows[0]);
 }
 

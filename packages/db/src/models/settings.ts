@@ -6,6 +6,7 @@ import { isSealedSecret } from "../secrets/secret-box.ts";
 import { tenantContext } from "../tenant-context.ts";
 import type { RowOf } from "./base-model.ts";
 import { SharedModel } from "./strategies.ts";
+import { rowLimit } from "../engine/dialect.ts";
 
 export type SettingRow = RowOf<typeof settings>;
 
@@ -67,7 +68,7 @@ export class SettingsModel extends SharedModel<typeof settings> {
         .select()
         .from(table)
         .where(this.condition(table, and(eq(table.type, type), eq(table.identifier, identifier))))
-        .limit(1);
+        .limit(rowLimit(1));
       const stored = sealSecretFields(type, payload, (plaintext) => vault.seal(plaintext), existing?.payload);
       if (existing) {
         const [updated] = await s.db

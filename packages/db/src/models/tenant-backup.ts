@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { desc, eq, sql } from "drizzle-orm";
-import { epochMs } from "../engine/dialect.ts";
+import { epochMs, rowLimit } from "../engine/dialect.ts";
 import { rawRows, rawRun } from "../engine/raw.ts";
 import type { Store } from "../engine/session.ts";
 import { HybridDatabaseManager } from "../hybrid-manager.ts";
@@ -86,7 +86,7 @@ export const tenantBackupModel = {
   async forTenant(tenantId: string, limit = 10): Promise<TenantBackupRow[]> {
     return shared().session("read", (s) => {
       const backups = s.t.tenantBackups;
-      return s.db.select().from(backups).where(eq(backups.tenantId, tenantId)).orderBy(desc(backups.takenAt)).limit(limit);
+      return s.db.select().from(backups).where(eq(backups.tenantId, tenantId)).orderBy(desc(backups.takenAt)).limit(rowLimit(limit));
     });
   },
 };

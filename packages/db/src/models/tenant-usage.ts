@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import { caseInsensitive, countWhere, registrationOrder, sumOf } from "../engine/dialect.ts";
+import { caseInsensitive, countWhere, registrationOrder, rowLimit, sumOf } from "../engine/dialect.ts";
 import type { Session, Store, Tables } from "../engine/session.ts";
 import { HybridDatabaseManager } from "../hybrid-manager.ts";
 import type { tenantUsage } from "../schema/shared/control-plane.ts";
@@ -186,7 +186,7 @@ export async function listTenantsWithUsage(options: TenantListOptions = {}, now 
       .where(where)
       // Nulls (never measured, no activity) last in either direction.
       .orderBy(sql`${column} IS NULL`, order(column), asc(tenants.id))
-      .limit(pageSize)
+      .limit(rowLimit(pageSize))
       .offset((page - 1) * pageSize);
     const ids = idRows.map((row) => row.id);
     const rows =
@@ -216,7 +216,7 @@ export async function tenantUsageOf(tenantId: string, now = new Date()): Promise
       .from(tenants)
       .leftJoin(tenantUsage, eq(tenantUsage.tenantId, tenants.id))
       .where(eq(tenants.id, tenantId))
-      .limit(1);
+      .limit(rowLimit(1));
     return row ? toSnapshot(row, latest) : null;
   });
 }
@@ -336,7 +336,7 @@ export async function schemaStatusPage(options: SchemaStatusOptions = {}, store:
       .leftJoin(tenantUsage, eq(tenantUsage.tenantId, tenants.id))
       .where(where)
       .orderBy(...registrationOrder(s))
-      .limit(pageSize)
+      .limit(rowLimit(pageSize))
       .offset((page - 1) * pageSize);
     return {
       latest,

@@ -111,7 +111,11 @@ export class TenantModel extends SystemModel<typeof tenants> {
     return this.findRegistered("tenants.findByDomain", (t) => t.domain, domain.toLowerCase());
   }
 
-  /** One registry row by a unique column, with a compiled query (registry lookups run on request paths). */
+  /**
+   * One registry row by a unique column, with a compiled query (registry lookups run on request
+   * paths). No LIMIT: the column is unique, and a bound LIMIT would have SQLite re-prepare the
+   * statement on every call (engine/dialect.ts rowLimit).
+   */
   private findRegistered(operation: string, column: (t: typeof tenants) => SQLiteColumn, value: string): Promise<TenantRow | null> {
     return this.session(operation, "read", async (s) => {
       const table = s.t.tenants;
@@ -119,8 +123,7 @@ export class TenantModel extends SystemModel<typeof tenants> {
         s.db
           .select()
           .from(table)
-          .where(eq(column(table), sql.placeholder("value")))
-          .limit(1),
+          .where(eq(column(table), sql.placeholder("value"))),
       );
       const [row] = await query.execute({ value });
       return row ?? null;
@@ -204,7 +207,7 @@ export class TenantModel extends SystemModel<typeof tenants> {
     const unregister = () =>
       hybrid.sharedStore().session("write", async (s) => {
         const { tenants: registry, signInFailures, sessions, apiKeys, settings, users } = s.t;
-        const [row] = await s.db.select().from(registry).where(eq(registry.id, id)).limit(1);
+        const [row] = await s.db.select().from(registry).where(eq(registry.id, id));
         if (!row) return null;
         // Its sign-in counters (tenantSignInKey: the tenant's UUID, then the email). Rate-limit
         // buckets need no purge: a full bucket is pruned by later requests (models/rate-limit.ts).

@@ -9,6 +9,7 @@ import type { Page, RowOf } from "./base-model.ts";
 import { IsolatedModel } from "./strategies.ts";
 import { tenantWorkModel, wakeWorkerSoon } from "./tenant-work.ts";
 import { readBatchCompletedEventData, isWebhookEventType, WEBHOOK_TEST_EVENT, type WebhookEventName, type WebhookEventType } from "./webhook-events.ts";
+import { rowLimit } from "../engine/dialect.ts";
 
 export type WebhookDeliveryRow = RowOf<typeof webhookDeliveries>;
 
@@ -197,7 +198,7 @@ export class WebhookDeliveryModel extends IsolatedModel<typeof webhookDeliveries
           updatedAt: now,
         })
         .where(and(due, lte(d.expiresAt, now)));
-      const ids = (await db.select({ id: d.id }).from(d).where(due).orderBy(asc(d.nextAttemptAt), asc(d.id)).limit(limit)).map((row) => row.id);
+      const ids = (await db.select({ id: d.id }).from(d).where(due).orderBy(asc(d.nextAttemptAt), asc(d.id)).limit(rowLimit(limit))).map((row) => row.id);
       const claimed =
         ids.length === 0
           ? []
@@ -298,7 +299,7 @@ export class WebhookDeliveryModel extends IsolatedModel<typeof webhookDeliveries
         .from(d)
         .where(and(eq(d.id, id), eq(d.webhook, webhook)))
         .orderBy(desc(d.createdAt))
-        .limit(1);
+        .limit(rowLimit(1));
       return row ?? null;
     });
   }
