@@ -105,6 +105,13 @@ async function plant(ctx: ScenarioContext): Promise<string> {
   return `foreign row "${first.slug}/planted" in ${second.slug}; ${victim ? `prompt ${victim.id} of ${first.slug} deleted unlogged` : "no prompt to drop"}`;
 }
 
+/** The command that repeats this run (the package.json script when one matches). */
+function commandLine(): string {
+  if (values.postgres && values.short && serverCount === 2 && !values.plant) return "pnpm test:reliability:postgres:short";
+  const flags = [values.plant ? " --plant" : "", values.postgres ? ` --postgres --servers ${serverCount}` : ""].join("");
+  return `pnpm test:reliability${values.short ? ":short" : ""}${flags}`;
+}
+
 function describeError(error: unknown): string {
   if (error instanceof Error) return error.stack ?? error.message;
   return typeof error === "string" ? error : JSON.stringify(error);
@@ -164,7 +171,7 @@ async function main(): Promise<number> {
 
   const lines = [
     `Sigil reliability suite: ${mode}, ${topology}, seed ${seed}, ${tenantCount} tenants, ${new Date().toISOString()}`,
-    `command: pnpm test:reliability${values.short ? ":short" : ""}${values.plant ? " --plant" : ""}${values.postgres ? ` --postgres --servers ${serverCount}` : ""}; build ${build.built ? `made (${(build.ms / 1000).toFixed(0)} s)` : "reused"}`,
+    `command: ${commandLine()}; build ${build.built ? `made (${(build.ms / 1000).toFixed(0)} s)` : "reused"}`,
     "",
     table(
       ["scenario", "figure", "value"],

@@ -79,7 +79,10 @@ export async function crashScenario(ctx: ScenarioContext, stormMs: number): Prom
   return {
     name: "crash",
     figures: [
-      ["kills", `${KILLS}× kill -9 of worker + web server, storm ${(stormMs / 1000).toFixed(0)} s between kills`],
+      [
+        "kills",
+        `${KILLS}× kill -9 of ${ctx.installation.servers().length > 1 ? "one server's" : "the"} worker + web server, storm ${(stormMs / 1000).toFixed(0)} s between kills`,
+      ],
       ["restart time (pnpm start --skip-build)", restarts.map((r) => `${(r / 1000).toFixed(1)} s`).join(", ")],
       ["requests answered / not answered", `${figures.requests} / ${records.length - figures.requests} (refused while down, or cut by the kill)`],
       ["5xx", String(figures.status5xx)],
