@@ -5,6 +5,7 @@ import { test } from "vitest";
 import type { Session } from "../src/engine/session.ts";
 import { HybridDatabaseManager, type HybridDatabaseOptions } from "../src/hybrid-manager.ts";
 import { tenantModel, type NewTenant, type TenantRow } from "../src/models/tenant.ts";
+import { installationEnvironment } from "./support/child-installation.ts";
 import { createTestDatabase, type TestDatabase } from "./support/postgres-database.ts";
 import { testEngine } from "./support/test-engine.ts";
 
@@ -13,7 +14,7 @@ export interface TempInstallation {
   manager: HybridDatabaseManager;
   /** The installation's PostgreSQL database (project "postgres" only). */
   database: TestDatabase | undefined;
-  /** The environment a child process opens the same installation with (test/fixtures/child-manager.ts). */
+  /** The environment a child process opens the same installation with (support/child-installation.ts). */
   childEnv: Record<string, string>;
   cleanup: () => Promise<void>;
 }
@@ -44,10 +45,7 @@ export async function useTempDataDir(
     dataDir,
     manager,
     database,
-    childEnv: {
-      DATA_DIR: dataDir,
-      ...(database && pgRoles ? { DATABASE_URL: database.url(), SIGIL_TEST_PG_APP_ROLE: pgRoles.app, SIGIL_TEST_PG_SYSTEM_ROLE: pgRoles.system } : {}),
-    },
+    childEnv: installationEnvironment(manager),
     cleanup: async () => {
       manager.close();
       await manager.whenClosed();

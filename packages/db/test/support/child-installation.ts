@@ -1,4 +1,4 @@
-import { HybridDatabaseManager } from "../../src/hybrid-manager.ts";
+import { HybridDatabaseManager, type HybridDatabaseOptions } from "../../src/hybrid-manager.ts";
 
 /**
  * Test fixtures that run in processes of their own (a second server, a worker to SIGKILL) open the
@@ -15,9 +15,9 @@ export function installationEnvironment(manager: HybridDatabaseManager): Record<
   return { DATA_DIR: dataDir, DATABASE_URL: database.url, [ROLES_VARIABLE]: `${pgRoles.app},${pgRoles.system}` };
 }
 
-/** In a child process: the installation its parent named with installationEnvironment. */
-export function configureChildInstallation(): HybridDatabaseManager {
+/** In a child process: the installation its parent named with installationEnvironment (`options` on top). */
+export function configureChildInstallation(options: Partial<HybridDatabaseOptions> = {}): HybridDatabaseManager {
   if (!process.env.DATA_DIR) throw new Error("DATA_DIR is required (installationEnvironment of the parent test).");
   const [app, system] = process.env[ROLES_VARIABLE]?.split(",") ?? [];
-  return HybridDatabaseManager.configure(app && system ? { pgRoles: { app, system } } : {});
+  return HybridDatabaseManager.configure({ ...(app && system ? { pgRoles: { app, system } } : {}), ...options });
 }
