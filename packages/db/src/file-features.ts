@@ -6,11 +6,13 @@ import type { HybridDatabaseManager } from "./hybrid-manager.ts";
  * PostgreSQL. Each answers there with a sentence saying so and what to use instead, never with a
  * crash in a file path (docs/scaling.md).
  */
-export type FileFeature = "backups" | "integrity check";
+export type FileFeature = "backups" | "integrity check" | "tenant archives";
 
 const ON_POSTGRES: Record<FileFeature, string> = {
   backups:
     "This installation stores its data in PostgreSQL (DATABASE_URL), so Sigil's file backups (copies of SQLite files) do not apply. Back up the database with PostgreSQL's own tools: pg_dump, or a base backup with WAL archiving (docs/scaling.md: Backups).",
+  "tenant archives":
+    "This installation stores its data in PostgreSQL (DATABASE_URL), and a tenant archive (sigil export / sigil import) carries a tenant's SQLite file: archives are not available here yet. Moving a tenant between engines is planned (docs/scaling.md); until then, copy a tenant with pg_dump of its schema and its shared rows.",
   "integrity check":
     "This installation stores its data in PostgreSQL (DATABASE_URL), so the integrity check of tenant files (SQLite's quick_check) does not apply. PostgreSQL checks its own pages: data checksums, and the amcheck extension for indexes.",
 };

@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { flushToDisk, HybridDatabaseManager, processesHoldingFile, sharedDatabasePath, tenantDatabasePath } from "@sigil/db";
+import { assertFileFeatureAvailable, flushToDisk, HybridDatabaseManager, processesHoldingFile, sharedDatabasePath, tenantDatabasePath } from "@sigil/db";
 import { TRPCError } from "@trpc/server";
 import { readSet, verifyCopy } from "./restore.ts";
 
@@ -19,6 +19,7 @@ export interface InstallationRestoreReport {
  */
 export async function restoreInstallation(from: string): Promise<InstallationRestoreReport> {
   const manager = HybridDatabaseManager.getInstance();
+  assertFileFeatureAvailable("backups", manager);
   const dataDir = manager.options.dataDir;
   const { setPath, manifest } = readSet(from);
   if (manifest.scope !== "all" || !manifest.files.some((file) => file.kind === "shared")) {

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import {
+  assertFileFeatureAvailable,
   BackupSetError,
   fileSha256,
   HybridDatabaseManager,
@@ -87,6 +88,7 @@ export async function verifiedTenantCopy(tenant: TenantRow, from: string): Promi
 }
 
 export async function restoreTenant(actor: AdminActor, tenant: TenantRow, from: string): Promise<RestoreReport> {
+  assertFileFeatureAvailable("backups", HybridDatabaseManager.getInstance());
   const { setPath, entry, path } = await verifiedTenantCopy(tenant, from);
   const manager = HybridDatabaseManager.getInstance();
   const previous = tenantMaintenanceOf(tenant);

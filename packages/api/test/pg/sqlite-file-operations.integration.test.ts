@@ -1,4 +1,5 @@
-import { maintenanceRunModel, tenantModel, type TenantRow } from "@sigil/db";
+import { exportTenantArchive, importTenantArchive, maintenanceRunModel, tenantModel, type TenantRow } from "@sigil/db";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { runBackup } from "../../src/services/backups.ts";
 import { signInSystemAdmin, type AdminSession } from "../admin-session.ts";
@@ -51,5 +52,13 @@ describe("operations on SQLite files, on PostgreSQL", () => {
 
   test("the backup service itself refuses (the CLI and the worker's schedule call it)", async () => {
     await expect(runBackup({ outDir: env.dataDir, tenants: [acme] })).rejects.toThrow(BACKUPS_REFUSED);
+  });
+
+  test("tenant archives (sigil export / import) are refused with what to use instead, and write nothing", async () => {
+    const archive = join(env.dataDir, "acme.sigil-archive");
+    await expect(exportTenantArchive(env.manager, acme.id, archive, { sigil: { version: null, commit: null }, includeSecrets: false })).rejects.toThrow(
+      /archives are not available here yet/,
+    );
+    await expect(importTenantArchive(env.manager, archive)).rejects.toThrow(/archives are not available here yet/);
   });
 });

@@ -1,3 +1,4 @@
+import { assertFileFeatureAvailable } from "../file-features.ts";
 import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -76,6 +77,7 @@ const WORK_DIR = /^\.import-(\d+)-[A-Za-z0-9]+$/;
  * A failure anywhere leaves no registry row, no shared row and no tenant file.
  */
 export async function importTenantArchive(manager: HybridDatabaseManager, archive: string, options: ImportOptions = {}): Promise<ImportResult> {
+  assertFileFeatureAvailable("tenant archives", manager);
   removeAbandonedWorkDirs(manager.options.dataDir);
   // In the data directory: the tenant file is copied from here, on the same file system.
   const workDir = mkdtempSync(join(manager.options.dataDir, `${WORK_DIR_PREFIX}${process.pid}-`));
