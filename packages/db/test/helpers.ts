@@ -37,7 +37,8 @@ export async function useTempDataDir(
   )({
     dataDir,
     tenantCacheSize: 8,
-    ...(database && pgRoles ? { database: { engine: "postgres", url: database.url() }, pgRoles } : {}),
+    // Never the environment's DATABASE_URL: the project decides the engine.
+    ...(database && pgRoles ? { database: { engine: "postgres", url: database.url() }, pgRoles } : { database: { engine: "sqlite" } }),
     ...options,
   });
   await manager.runSharedMigrations();
