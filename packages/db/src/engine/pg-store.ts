@@ -11,6 +11,11 @@ import { pgTables } from "./tables.ts";
  */
 export type PgTransactionRunner = <R>(fn: (tx: PgTransaction) => Promise<R>, mode: SessionMode) => Promise<R>;
 
+/** The session models see for a PostgreSQL transaction: the transaction as their `db`, the pg-core tables as `t`. */
+export function pgSession(tx: PgTransaction): Session {
+  return { engine: "postgres", db: tx as unknown as Db, t: pgTables };
+}
+
 /**
  * serialization_failure and deadlock_detected: PostgreSQL aborted the transaction so that the
  * committed ones stay as if run one at a time; running it again is the documented answer.
@@ -41,7 +46,7 @@ export class PgStore implements Store {
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await this.begin((tx) => {
-          const session: Session = { engine: "postgres", db: tx as unknown as Db, t: pgTables };
+          const session = pgSession(tx);
           return withActiveSession(this, session, mode, () => fn(session));
         }, mode);
       } catch (error) {

@@ -1,10 +1,9 @@
 import { getTableConfig, PgTable, type PgTransactionConfig } from "drizzle-orm/pg-core";
 import { is, sql } from "drizzle-orm";
 import pg from "pg";
-import { PgStore, type PgTransactionRunner } from "../engine/pg-store.ts";
+import { pgSession, PgStore, type PgTransactionRunner } from "../engine/pg-store.ts";
 import { withActiveSession } from "../engine/active-sessions.ts";
-import type { Db, Session, Store } from "../engine/session.ts";
-import { pgTables } from "../engine/tables.ts";
+import type { Store } from "../engine/session.ts";
 import { TenantNotFoundError, TenantSchemaOutdatedError } from "../errors.ts";
 import type { ApplyResult } from "../migrations/apply-migrations.ts";
 import type { MigrateOnOpenPolicy } from "../settings.ts";
@@ -215,8 +214,7 @@ export class PgEngine {
   }
 
   private joinSystem<T>(tx: PgTransaction, fn: () => Promise<T>): Promise<T> {
-    const session: Session = { engine: "postgres", db: tx as unknown as Db, t: pgTables };
-    return withActiveSession(this.systemStore, session, "write", fn);
+    return withActiveSession(this.systemStore, pgSession(tx), "write", fn);
   }
 
   private checkAppRole(): Promise<void> {
