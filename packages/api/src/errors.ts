@@ -20,6 +20,7 @@ const DB_ERROR_CODES: Record<SigilDbErrorCode, TRPC_ERROR_CODE_KEY> = {
   QUOTA_EXCEEDED: "FORBIDDEN",
   ARCHIVE_REFUSED: "BAD_REQUEST",
   NOT_ON_THIS_ENGINE: "PRECONDITION_FAILED",
+  MOVE_REFUSED: "PRECONDITION_FAILED",
 };
 
 /** Quota details sent to clients with a quota error (see errorFormatter). */

@@ -12,6 +12,7 @@ export {
 } from "./server-settings.ts";
 export { restoreInstallation, type InstallationRestoreReport } from "./services/restore-installation.ts";
 export { restoreTenant, verifiedTenantCopy, type RestoreReport } from "./services/restore.ts";
+export { moveTenant, MOVE_DESTINATIONS, type MoveDestination } from "./services/tenant-move.ts";
 export { defaultBackupDir, pruneBackupSets, runBackup, type BackupReport, type BackupRequest } from "./services/backups.ts";
 export { identifyTenant, type Identification, type TenantIdentifier } from "./tenant-identification.ts";
 export { resolveTenant, TenantUnavailableError } from "./tenant-resolution.ts";

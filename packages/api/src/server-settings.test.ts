@@ -10,6 +10,7 @@ const BAD_VALUES: [name: string, value: string, expected: RegExp][] = [
   ["TENANT_DB_CACHE_SIZE", "many", /whole number ≥ 1/],
   ["DATABASE_URL", "mysql://db/sigil", /file: \(SQLite files, the default\), file:<directory>, or a postgres:\/\/ URL/],
   ["DATABASE_POOL_SIZE", "0", /whole number from 1 to 1000/],
+  ["TENANT_POSTGRES_URL", "file:/tmp/x", /a postgres:\/\/ URL such as/],
   ["TENANT_MIGRATE_ON_OPEN", "sometimes", /auto \| strict/],
   ["SQLITE_SYNCHRONOUS", "OFF", /NORMAL \| FULL/],
   ["SIGIL_TENANT_MIGRATIONS_DIR", "/nonexistent/migrations", /folder of tenant migrations holding meta\/_journal.json/],

@@ -3,9 +3,7 @@ import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { and, asc, count, eq, inArray, max, sql } from "drizzle-orm";
 import { byteLength, epochMs, sumOf } from "./engine/dialect.ts";
 import type { Session } from "./engine/session.ts";
-import { rawRows } from "./engine/raw.ts";
 import { HybridDatabaseManager } from "./hybrid-manager.ts";
-import { tenantSchemaName } from "./pg/names.ts";
 import { assertTenantId } from "./identifiers.ts";
 import { TenantDatabaseMissingError, TenantNotFoundError } from "./errors.ts";
 import { readSchemaVersion } from "./migrations/apply-migrations.ts";
@@ -289,20 +287,12 @@ async function storageFacts(
   slug: string,
   migrations: MigrationFile[],
 ): Promise<{ schemaVersion: number; databaseBytes: number }> {
-  const schemas = manager.postgres;
+  const schemas = manager.postgres ?? (manager.tenantPlacement(tenantId) === "postgres" ? manager.placementEngine() : undefined);
   if (schemas) {
     const [status] = await schemas.tenantSchemaStatus([{ tenantId, slug }]);
-    if (!status || status.state === "missing") throw new TenantDatabaseMissingError(tenantId);
+    if (!status || status.state === "missing") throw new TenantDatabaseMissingError(tenantId, "PostgreSQL schema");
     if (status.version === null) throw new Error(`The schema of tenant ${tenantId} cannot be read: ${status.error ?? "unknown error"}`);
-    const [size] = await manager.sharedStore().session("read", (s) =>
-      rawRows<{ bytes: string | number }>(
-        s,
-        sql`SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) AS bytes FROM pg_class c
-              JOIN pg_namespace n ON n.oid = c.relnamespace
-             WHERE n.nspname = ${tenantSchemaName(tenantId)} AND c.relkind IN ('r', 'm')`,
-      ),
-    );
-    return { schemaVersion: status.version, databaseBytes: Number(size?.bytes ?? 0) };
+    return { schemaVersion: status.version, databaseBytes: await schemas.tenantSchemaBytes(tenantId) };
   }
   const path = manager.tenantDatabasePath(tenantId);
   if (!existsSync(path)) throw new TenantDatabaseMissingError(tenantId);

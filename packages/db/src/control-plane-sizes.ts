@@ -34,13 +34,17 @@ export async function refreshDatabaseSizes(options: SizeRefreshOptions = {}): Pr
     // Keyset pages: a tenant created or deleted meanwhile never shifts the rest.
     const ids = await shared.session("read", async (s) => {
       const { tenants } = s.t;
-      const rows = await s.db.select({ id: tenants.id }).from(tenants).where(gt(tenants.id, after)).orderBy(asc(tenants.id)).limit(chunkSize);
-      return rows.map((row) => row.id);
+      return s.db.select({ id: tenants.id, placement: tenants.placement }).from(tenants).where(gt(tenants.id, after)).orderBy(asc(tenants.id)).limit(chunkSize);
     });
-    const last = ids.at(-1);
+    const last = ids.at(-1)?.id;
     if (last === undefined) break;
-    // Measured outside any session: stats of files, nothing to hold a lock for.
-    const sizes = ids.map((id) => ({ id, bytes: databaseFileBytes(manager.tenantDatabasePath(id)) }));
+    // Measured outside any session: stats of files (or a moved tenant's schema), nothing to hold a lock for.
+    const sizes = await Promise.all(
+      ids.map(async ({ id, placement }) => ({
+        id,
+        bytes: placement === "postgres" ? await manager.placementEngine().tenantSchemaBytes(id) : databaseFileBytes(manager.tenantDatabasePath(id)),
+      })),
+    );
     const at = options.now?.() ?? new Date();
     if (manager.isClosed) break;
     await shared.session("write", async (s) => {

@@ -18,7 +18,8 @@ export type SigilDbErrorCode =
   | "PROVISIONING_FAILED"
   | "QUOTA_EXCEEDED"
   | "ARCHIVE_REFUSED"
-  | "NOT_ON_THIS_ENGINE";
+  | "NOT_ON_THIS_ENGINE"
+  | "MOVE_REFUSED";
 
 export class SigilDbError extends Error {
   readonly code: SigilDbErrorCode;
@@ -203,6 +204,16 @@ export class TenantArchiveError extends SigilDbError {
 export class NotOnThisEngineError extends SigilDbError {
   constructor(message: string) {
     super("NOT_ON_THIS_ENGINE", message);
+  }
+}
+
+/**
+ * A tenant could not be moved between engines (src/archive/move-tenant.ts): it is already there,
+ * its copy did not match, or its file was busy. The message says which; the tenant stays where it was.
+ */
+export class TenantMoveError extends SigilDbError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("MOVE_REFUSED", message, options);
   }
 }
 

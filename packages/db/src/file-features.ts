@@ -1,5 +1,5 @@
 import { NotOnThisEngineError } from "./errors.ts";
-import type { HybridDatabaseManager } from "./hybrid-manager.ts";
+import { placedOnPostgresReason, type HybridDatabaseManager } from "./hybrid-manager.ts";
 
 /**
  * Features that work on SQLite's files and have no meaning on an installation whose data is in
@@ -12,7 +12,7 @@ const ON_POSTGRES: Record<FileFeature, string> = {
   backups:
     "This installation stores its data in PostgreSQL (DATABASE_URL), so Sigil's file backups (copies of SQLite files) do not apply. Back up the database with PostgreSQL's own tools: pg_dump, or a base backup with WAL archiving (docs/scaling.md: Backups).",
   "tenant archives":
-    "This installation stores its data in PostgreSQL (DATABASE_URL), and a tenant archive (sigil export / sigil import) carries a tenant's SQLite file: archives are not available here yet. Moving a tenant between engines is planned (docs/scaling.md); until then, copy a tenant with pg_dump of its schema and its shared rows.",
+    "This installation stores its data in PostgreSQL (DATABASE_URL), and a tenant archive (sigil export / sigil import) carries a tenant's SQLite file: archives are not available here. Copy a tenant with pg_dump of its schema and its shared rows (docs/scaling.md: Backups).",
   "integrity check":
     "This installation stores its data in PostgreSQL (DATABASE_URL), so the integrity check of tenant files (SQLite's quick_check) does not apply. PostgreSQL checks its own pages: data checksums, and the amcheck extension for indexes.",
 };
@@ -27,3 +27,15 @@ export function assertFileFeatureAvailable(feature: FileFeature, manager: Hybrid
   const reason = fileFeatureUnavailable(feature, manager);
   if (reason !== null) throw new NotOnThisEngineError(reason);
 }
+
+/** As assertFileFeatureAvailable, and also refused for one tenant whose tables were moved to PostgreSQL (TENANT_POSTGRES_URL). */
+export function assertTenantFileFeature(feature: FileFeature, manager: HybridDatabaseManager, tenantId: string): void {
+  assertFileFeatureAvailable(feature, manager);
+  if (manager.tenantPlacement(tenantId) === "postgres") throw new NotOnThisEngineError(placedOnPostgresReason(tenantId, FEATURE_NOUN[feature]));
+}
+
+const FEATURE_NOUN: Record<FileFeature, string> = {
+  backups: "a file backup",
+  "tenant archives": "a tenant archive (sigil export)",
+  "integrity check": "the integrity check of its file",
+};

@@ -11,7 +11,14 @@ import {
   type SqliteConnection,
   type TenantDatabase,
 } from "./connection.ts";
-import { EngineMismatchError, ProvisioningError, TenantDatabaseMissingError, TenantNotFoundError, TenantSchemaOutdatedError } from "./errors.ts";
+import {
+  EngineMismatchError,
+  NotOnThisEngineError,
+  ProvisioningError,
+  TenantDatabaseMissingError,
+  TenantNotFoundError,
+  TenantSchemaOutdatedError,
+} from "./errors.ts";
 import {
   assertTenantId,
   isTenantId,
@@ -23,7 +30,7 @@ import {
 } from "./identifiers.ts";
 import { applyMigrations, readSchemaVersion, type ApplyResult } from "./migrations/apply-migrations.ts";
 import { loadMigrations, SHARED_MIGRATIONS_FOLDER, TENANT_MIGRATIONS_FOLDER, type MigrationFile } from "./migrations/migration-files.ts";
-import { tenants } from "./schema/shared/tenants.ts";
+import { tenants, type TenantPlacement } from "./schema/shared/tenants.ts";
 import { quickCheckFile } from "./quick-check.ts";
 import { publishTenantStats, readTenantStats } from "./usage-mirror.ts";
 import { SecretVault } from "./secrets/secret-vault.ts";
@@ -69,6 +76,11 @@ export class HybridDatabaseManager {
   private readonly pool: TenantConnectionPool;
   /** Set when DATABASE_URL names PostgreSQL: then every store is a PostgreSQL one. */
   private readonly pg: PgEngine | undefined;
+  /**
+   * Set on a SQLite installation with TENANT_POSTGRES_URL: the schemas of the tenants whose
+   * `placement` is `postgres`, while the registry and the shared models stay in shared.sqlite.
+   */
+  private readonly placed: PgEngine | undefined;
   /** Per tenant, the `revision:period` of its totals this process last copied to shared.sqlite. */
   private readonly publishedUsage = new Map<string, string>();
   private closed = false;
@@ -86,17 +98,21 @@ export class HybridDatabaseManager {
       ...options,
     };
     const database = this.options.database;
-    this.pg =
-      database.engine === "postgres"
-        ? new PgEngine({
-            url: database.url,
-            roles: this.options.pgRoles,
-            maxConnections: this.options.poolSize,
-            migrateOnOpen: this.options.migrateOnOpen,
-            applicationName: "sigil",
-            tenantMigrationsFolder: this.options.pgTenantMigrationsFolder,
-          })
-        : undefined;
+    const pgEngine = (url: string, registry: "own" | "elsewhere") =>
+      new PgEngine({
+        reportedVersionOffset:
+          registry === "own" ? 0 : loadMigrations(this.options.tenantMigrationsFolder).length - loadMigrations(this.options.pgTenantMigrationsFolder).length,
+        url,
+        roles: this.options.pgRoles,
+        maxConnections: this.options.poolSize,
+        migrateOnOpen: this.options.migrateOnOpen,
+        applicationName: registry === "own" ? "sigil" : "sigil tenants",
+        tenantMigrationsFolder: this.options.pgTenantMigrationsFolder,
+        registry,
+      });
+    this.pg = database.engine === "postgres" ? pgEngine(database.url, "own") : undefined;
+    const placedUrl = this.options.tenantPostgresUrl;
+    this.placed = database.engine === "sqlite" && placedUrl !== undefined ? pgEngine(placedUrl, "elsewhere") : undefined;
     mkdirSync(this.options.dataDir, { recursive: true });
     this.pool = new TenantConnectionPool(this.options.tenantCacheSize, (id) => this.openTenantHandle(id));
     if (this.pg) return;
@@ -203,16 +219,17 @@ export class HybridDatabaseManager {
 
   /** Keeps a tenant's SQLite handle open for a whole run (tenantContext); nothing to keep on PostgreSQL. */
   pinTenant(tenantId: string): TenantPin {
-    if (this.pg) return { release: () => undefined };
+    if (this.pg || this.schemaEngineOf(tenantId)) return { release: () => undefined };
     return this.acquireTenantDatabase(tenantId);
   }
 
   /** Runs `fn` with a tenant's store, its handle leased until `fn` settles. */
   async withTenantStore<T>(tenantId: string, fn: (store: Store) => Promise<T>): Promise<T> {
-    if (this.pg) {
+    const schemas = this.pg ?? this.schemaEngineOf(tenantId);
+    if (schemas) {
       this.assertOpen();
       assertTenantId(tenantId);
-      return this.pg.withTenantStore(tenantId, fn);
+      return schemas.withTenantStore(tenantId, fn);
     }
     const lease = this.acquireTenantDatabase(tenantId);
     try {
@@ -224,6 +241,39 @@ export class HybridDatabaseManager {
 
   tenantDatabasePath(tenantId: string): string {
     return tenantDatabasePath(this.options.dataDir, tenantId);
+  }
+
+  /**
+   * Where tenant `tenantId`'s own tables live (schema/shared/tenants.ts: TENANT_PLACEMENTS). Read
+   * from the registry at every call on a SQLite installation that places tenants on PostgreSQL: a
+   * move made by another process counts from its next transaction here.
+   */
+  tenantPlacement(tenantId: string): TenantPlacement {
+    if (this.pg || !this.placed) return "local";
+    return this.registeredPlacement(tenantId);
+  }
+
+  /** The PostgreSQL of TENANT_POSTGRES_URL, where tenants of this SQLite installation can be placed; undefined without it. */
+  get placementPostgres(): PgEngine | undefined {
+    return this.placed;
+  }
+
+  /**
+   * The engine of tenant `tenantId`'s schema when it is placed on TENANT_POSTGRES_URL's PostgreSQL,
+   * else undefined. A SQLite handle this process still holds on the tenant's old file is closed:
+   * the file was fenced and removed by the move.
+   */
+  private schemaEngineOf(tenantId: string): PgEngine | undefined {
+    if (!this.placed || this.tenantPlacement(tenantId) !== "postgres") return undefined;
+    if (this.pool.isOpen(tenantId)) this.pool.closeTenant(tenantId);
+    return this.placed;
+  }
+
+  private registeredPlacement(tenantId: string): TenantPlacement {
+    assertTenantId(tenantId);
+    const row = this.sharedDb.select({ placement: tenants.placement }).from(tenants).where(eq(tenants.id, tenantId)).get();
+    if (!row) throw new TenantNotFoundError(tenantId);
+    return row.placement;
   }
 
   sharedMigrations(): MigrationFile[] {
@@ -250,7 +300,10 @@ export class HybridDatabaseManager {
   async runSharedMigrations(): Promise<ApplyResult> {
     this.assertOpen();
     if (this.pg) return this.pg.install();
-    return applyMigrations(this.sharedConnection, this.sharedMigrations());
+    const result = applyMigrations(this.sharedConnection, this.sharedMigrations());
+    // The roles and grants the tenant schemas placed there need (its shared tables stay empty).
+    await this.placed?.install();
+    return result;
   }
 
   /**
@@ -276,7 +329,10 @@ export class HybridDatabaseManager {
     assertTenantId(tenantId);
     this.publishedUsage.delete(tenantId);
     if (this.pg) return this.pg.deleteTenant(tenantId, unregister);
+    const placement = this.placementIfRegistered(tenantId);
     const result = await unregister();
+    // Like the file below: an interrupted deletion leaves an unregistered schema, never a registered tenant without one.
+    if (placement === "postgres") await this.placementEngine().dropTenantSchema(tenantId);
     this.removeTenantDatabase(tenantId);
     return result;
   }
@@ -355,8 +411,12 @@ export class HybridDatabaseManager {
       if (tenantId === undefined || !isTenantId(tenantId)) continue;
       const building = provisioningDatabasePath(this.options.dataDir, tenantId);
       if (isLockedByAnotherConnection(building)) continue;
-      const registered = this.sharedDb.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId)).get();
-      if (registered && !existsSync(this.tenantDatabasePath(tenantId))) {
+      const registered = this.sharedDb.select({ placement: tenants.placement }).from(tenants).where(eq(tenants.id, tenantId)).get();
+      if (registered?.placement === "postgres") {
+        // A move back from PostgreSQL that died before its switch: the tenant is still there.
+        this.removeFiles(building);
+        outcome.removed.push(tenantId);
+      } else if (registered && !existsSync(this.tenantDatabasePath(tenantId))) {
         moveIntoPlace(building, this.tenantDatabasePath(tenantId));
         outcome.completed.push(tenantId);
       } else if (!registered) {
@@ -385,6 +445,25 @@ export class HybridDatabaseManager {
     this.publishedUsage.set(tenantId, version);
   }
 
+  private placementIfRegistered(tenantId: string): TenantPlacement | undefined {
+    try {
+      return this.tenantPlacement(tenantId);
+    } catch (error) {
+      if (error instanceof TenantNotFoundError) return undefined;
+      throw error;
+    }
+  }
+
+  /** TENANT_POSTGRES_URL's engine, or why a tenant placed there cannot be reached. */
+  placementEngine(): PgEngine {
+    if (this.placed) return this.placed;
+    throw new NotOnThisEngineError(
+      this.pg
+        ? "This installation keeps every tenant in PostgreSQL (DATABASE_URL); placing tenants elsewhere is for SQLite installations with TENANT_POSTGRES_URL."
+        : "TENANT_POSTGRES_URL is not set: this installation has no PostgreSQL to place tenants on (README: Settings).",
+    );
+  }
+
   /** Closes the tenant's handle (at once if idle, else when its holders finish) and deletes its files. */
   removeTenantDatabase(tenantId: string): void {
     this.publishedUsage.delete(tenantId);
@@ -407,8 +486,7 @@ export class HybridDatabaseManager {
   quickCheck(tenantId: string): { ok: boolean; result: string } {
     this.assertOpen();
     assertTenantId(tenantId);
-    const registered = this.sharedDb.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId)).get();
-    if (!registered) throw new TenantNotFoundError(tenantId);
+    if (this.registeredPlacement(tenantId) === "postgres") throw new NotOnThisEngineError(placedOnPostgresReason(tenantId, "integrity check"));
     const check = quickCheckFile(this.tenantDatabasePath(tenantId), { synchronous: this.options.synchronous, busyTimeoutMs: this.options.busyTimeoutMs });
     if (check.state === "missing") throw new TenantDatabaseMissingError(tenantId);
     return { ok: check.state === "ok", result: check.result };
@@ -427,7 +505,9 @@ export class HybridDatabaseManager {
     this.closed = true;
     this.pool.closeAll();
     this.sharedFile?.connection.close();
-    this.pgClosed = this.pg?.close().catch((error: unknown) => console.error("The PostgreSQL pools did not close cleanly:", error));
+    this.pgClosed = Promise.all([this.pg?.close(), this.placed?.close()])
+      .then(() => undefined)
+      .catch((error: unknown) => console.error("The PostgreSQL pools did not close cleanly:", error));
     if (HybridDatabaseManager.instance === this) HybridDatabaseManager.instance = undefined;
   }
 
@@ -449,8 +529,13 @@ export class HybridDatabaseManager {
   }
 
   private openTenantHandle(tenantId: string): TenantHandle {
-    const registered = this.sharedDb.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId)).get();
-    if (!registered) throw new TenantNotFoundError(tenantId);
+    if (this.registeredPlacement(tenantId) === "postgres") {
+      throw new NotOnThisEngineError(
+        this.placed
+          ? placedOnPostgresReason(tenantId, "its SQLite file")
+          : `Tenant ${tenantId} lives in PostgreSQL (placement postgres), but TENANT_POSTGRES_URL is not set: set it to the database the tenant was moved to (README: Settings).`,
+      );
+    }
     const path = this.tenantDatabasePath(tenantId);
     let connection: SqliteConnection;
     try {
@@ -495,6 +580,11 @@ export class HybridDatabaseManager {
   private assertOpen(): void {
     if (this.closed) throw new Error("HybridDatabaseManager is closed.");
   }
+}
+
+/** Why a file feature does not apply to a tenant placed on TENANT_POSTGRES_URL's PostgreSQL. */
+export function placedOnPostgresReason(tenantId: string, what: string): string {
+  return `Tenant ${tenantId} lives in PostgreSQL (placement postgres, TENANT_POSTGRES_URL), so ${what} does not apply to it. Move it back with \`sigil tenants move --to sqlite\`, or copy its schema with pg_dump (docs/scaling.md: Backups).`;
 }
 
 function fileIdentity(path: string): { ino: number; dev: number } | undefined {

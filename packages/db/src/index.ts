@@ -37,6 +37,7 @@ export {
 } from "./backup/sqlite-copy.ts";
 export { exportTenantArchive, type ExportOptions, type ExportResult } from "./archive/export-tenant.ts";
 export { importTenantArchive, type ImportOptions, type ImportResult } from "./archive/import-tenant.ts";
+export { moveTenantStorage, type MoveProgress, type MoveStep, type TenantMoveReport } from "./archive/move-tenant.ts";
 export {
   ARCHIVE_FORMAT_VERSION,
   ARCHIVE_SUFFIX,
@@ -60,6 +61,6 @@ export {
   type ManifestFile,
 } from "./backup/manifest.ts";
 export { sharedBackupSource, tenantBackupSource } from "./backup/sources.ts";
-export { assertFileFeatureAvailable, fileFeatureUnavailable, type FileFeature } from "./file-features.ts";
+export { assertFileFeatureAvailable, assertTenantFileFeature, fileFeatureUnavailable, type FileFeature } from "./file-features.ts";
 export { restoreIntoLiveFile } from "./backup/restore-in-place.ts";
 export { processesHoldingFile } from "./backup/file-holders.ts";

@@ -13,7 +13,15 @@ import { InvalidSettingError, type SettingProblem } from "./errors.ts";
 export type Env = Record<string, string | undefined>;
 
 /** Variables whose value must never appear in a message or a log. */
-const SECRET_VARIABLES = new Set(["DATABASE_URL", "SIGIL_SECRET_KEY", "SIGIL_SECRET_KEY_NEW", "SIGIL_ADMIN_PASSWORD", "METRICS_TOKEN", "SMTP_PASSWORD"]);
+const SECRET_VARIABLES = new Set([
+  "DATABASE_URL",
+  "TENANT_POSTGRES_URL",
+  "SIGIL_SECRET_KEY",
+  "SIGIL_SECRET_KEY_NEW",
+  "SIGIL_ADMIN_PASSWORD",
+  "METRICS_TOKEN",
+  "SMTP_PASSWORD",
+]);
 
 /**
  * One variable: unset or blank gives `fallback`; otherwise `parse` returns the value, or undefined
@@ -115,6 +123,12 @@ export function parseDatabaseUrl(raw: string): { location: DatabaseLocation; dat
 
 export interface StorageSettings {
   database: DatabaseLocation;
+  /**
+   * TENANT_POSTGRES_URL: the PostgreSQL database that holds the schemas of the tenants placed on
+   * `postgres` (`sigil tenants move`) while the control plane stays in shared.sqlite; SQLite
+   * installations only (on PostgreSQL every tenant is already there).
+   */
+  tenantPostgresUrl?: string;
   /** DATABASE_POOL_SIZE: connections per pool and process on PostgreSQL (two pools: app and system). */
   poolSize: number;
   dataDir: string;
@@ -140,6 +154,14 @@ export const storageEnvironment = z.object({
     { location: { engine: "sqlite" } },
   ),
   DATABASE_POOL_SIZE: wholeNumber(10, { max: 1000 }),
+  TENANT_POSTGRES_URL: setting<string | undefined>(
+    "a postgres:// URL such as postgres://user:password@host:5432/sigil_tenants",
+    (raw) => {
+      const parsed = parseDatabaseUrl(raw);
+      return parsed?.location.engine === "postgres" ? parsed.location.url : undefined;
+    },
+    undefined,
+  ),
   DATA_DIR: setting("a directory path", (raw) => resolve(raw), undefined as string | undefined),
   TENANT_DB_CACHE_SIZE: wholeNumber(DEFAULT_TENANT_CACHE_SIZE),
   TENANT_MIGRATE_ON_OPEN: oneOf(MIGRATE_ON_OPEN_POLICIES, "auto"),
@@ -161,8 +183,18 @@ export function readStorageSettings(env: Env): StorageSettings {
       { name: "DATABASE_URL", value: undefined, expected: `the same directory as DATA_DIR (${values.DATA_DIR}), or DATA_DIR unset` },
     ]);
   }
+  if (values.TENANT_POSTGRES_URL !== undefined && database.location.engine === "postgres") {
+    throw new InvalidSettingError([
+      {
+        name: "TENANT_POSTGRES_URL",
+        value: undefined,
+        expected: "unset when DATABASE_URL is PostgreSQL (every tenant is on PostgreSQL then; it places tenants of a SQLite installation)",
+      },
+    ]);
+  }
   return {
     database: database.location,
+    ...(values.TENANT_POSTGRES_URL === undefined ? {} : { tenantPostgresUrl: values.TENANT_POSTGRES_URL }),
     poolSize: values.DATABASE_POOL_SIZE,
     dataDir: database.dataDir ?? values.DATA_DIR ?? resolve("data"),
     tenantCacheSize: values.TENANT_DB_CACHE_SIZE,

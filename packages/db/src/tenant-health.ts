@@ -5,8 +5,11 @@ import type { FileQuickCheck } from "./quick-check.ts";
 
 export interface TenantHealth {
   tenantId: string;
-  /** `deleted`: no longer registered (before or during the run); the others as FileQuickCheck. */
-  state: FileQuickCheck["state"] | "deleted";
+  /**
+   * `deleted`: no longer registered (before or during the run); `on_postgres`: its tables were
+   * moved to PostgreSQL (TENANT_POSTGRES_URL), so there is no file to check; the others as FileQuickCheck.
+   */
+  state: FileQuickCheck["state"] | "deleted" | "on_postgres";
   result: string;
   databaseBytes: number;
   durationMs: number;
@@ -27,6 +30,16 @@ function deleted(tenantId: string): TenantHealth {
   return { tenantId, state: "deleted", result: "The tenant was deleted before the run reached it.", databaseBytes: 0, durationMs: 0 };
 }
 
+function onPostgres(tenantId: string): TenantHealth {
+  return {
+    tenantId,
+    state: "on_postgres",
+    result: "Its tables live in PostgreSQL (TENANT_POSTGRES_URL): there is no file to check.",
+    databaseBytes: 0,
+    durationMs: 0,
+  };
+}
+
 /**
  * SQLite's quick_check on each tenant's file, on worker threads (each file on a connection of
  * its own, never the pool's), so a server running it over 10,000 tenants keeps answering: its
@@ -39,12 +52,17 @@ export async function quickCheckTenants(
 ): Promise<void> {
   const shared = manager.sharedStore();
   // The registry in one read session, closed before any file is visited.
-  const registered = new Set(await shared.session("read", async (s) => (await s.db.select({ id: s.t.tenants.id }).from(s.t.tenants)).map((row) => row.id)));
+  const placements = new Map(
+    await shared.session("read", async (s) =>
+      (await s.db.select({ id: s.t.tenants.id, placement: s.t.tenants.placement }).from(s.t.tenants)).map((row) => [row.id, row.placement] as const),
+    ),
+  );
   const isRegistered = (tenantId: string) =>
     shared.session("read", async (s) => (await s.db.select({ id: s.t.tenants.id }).from(s.t.tenants).where(eq(s.t.tenants.id, tenantId)).limit(1)).length > 0);
   const targets = tenantIds.filter((tenantId) => {
-    if (registered.has(tenantId)) return true;
-    options.onResult(deleted(tenantId));
+    const placement = placements.get(tenantId);
+    if (placement === "local") return true;
+    options.onResult(placement === undefined ? deleted(tenantId) : onPostgres(tenantId));
     return false;
   });
   const { synchronous, busyTimeoutMs } = manager.options;

@@ -5,7 +5,7 @@ import { id, pagination } from "./common.ts";
 export const MAINTENANCE_KIND_NAMES = ["health", "migrate", "repair", "backup"] as const;
 export const maintenanceKind = z.enum(MAINTENANCE_KIND_NAMES, { error: 'The kind must be "health", "migrate", "repair" or "backup".' });
 
-/** Every outcome a result can have (health: ok, problem, missing; migrate: applied, up_to_date, failed; repair: consistent, repaired, skipped, failed; backup: copied, reused, failed; all: deleted). */
+/** Every outcome a result can have (health: ok, problem, missing; migrate: applied, up_to_date, failed; repair: consistent, repaired, skipped, failed; backup: copied, reused, failed; health and backup: on_postgres, a tenant moved to TENANT_POSTGRES_URL; all: deleted). */
 export const MAINTENANCE_OUTCOME_NAMES = [
   "ok",
   "problem",
@@ -19,7 +19,9 @@ export const MAINTENANCE_OUTCOME_NAMES = [
   "reused",
   "failed",
   "deleted",
+  "on_postgres",
 ] as const;
+export type MaintenanceOutcomeName = (typeof MAINTENANCE_OUTCOME_NAMES)[number];
 
 /** Start a run over every tenant, or only the listed ones. */
 export const startMaintenanceRunInput = z.object({

@@ -37,6 +37,8 @@ function summary(report: BackupReport): string {
   ]);
   const failed = manifest.failures.map((failure) => [failure.slug ?? "(shared.sqlite)", "FAILED", null, null, failure.error]);
   const lines = [`Backup set ${report.setPath}`, "", table(["FILE", "RESULT", "SIZE", "SCHEMA", "SHA-256 / ERROR"], [...rows, ...failed])];
+  if (report.onPostgres.length > 0)
+    lines.push("", `Not in the set, their tables live in PostgreSQL (TENANT_POSTGRES_URL; back them up with pg_dump): ${report.onPostgres.join(", ")}.`);
   if (report.pruned.length > 0) lines.push("", `Removed ${report.pruned.length} older set(s) beyond the retention.`);
   if (manifest.failures.length > 0) lines.push("", `${manifest.failures.length} file(s) could not be backed up; the others are in the set.`);
   return lines.join("\n");

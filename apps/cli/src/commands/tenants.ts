@@ -6,6 +6,7 @@ import { adminBackendFor } from "../target.ts";
 import { schemaUsageError, wholeNumberOption } from "../options.ts";
 import { bytes, json, table, when } from "../output.ts";
 import { registerTenantChangeCommands } from "./tenant-changes.ts";
+import { registerTenantMoveCommand } from "./move.ts";
 
 interface ListOptions {
   status?: string;
@@ -78,7 +79,8 @@ async function show(backend: AdminBackend, slug: string, options: { json?: boole
       ["executions this month", `${usage.executionsThisMonth} of ${settings.limits.executions_per_month}`],
       ["token budget", settings.limits.tokens_per_month == null ? "none" : `${settings.limits.tokens_per_month} tokens a month`],
       ["prompts", usage.promptCount],
-      ["database file", `${bytes(usage.databaseBytes)} (measured ${when(usage.databaseMeasuredAt) ?? "never"})`],
+      ["lives in", tenant.placement === "postgres" ? "PostgreSQL (TENANT_POSTGRES_URL)" : "its own database (DATA_DIR or DATABASE_URL)"],
+      ["database size", `${bytes(usage.databaseBytes)} (measured ${when(usage.databaseMeasuredAt) ?? "never"})`],
       ["schema", usage.schema.version === null ? `unknown (latest v${usage.schema.latest})` : `v${usage.schema.version} (latest v${usage.schema.latest})`],
       ["last activity (UTC)", when(usage.lastActivityAt)],
       ...(usage.unavailable ? [["note", usage.unavailable]] : []),
@@ -107,4 +109,5 @@ export function registerTenantCommands(program: Command, output: Output): void {
     .option("--json", "print JSON")
     .action(async (slug: string, options: { json?: boolean }, command: Command) => output.print(await show(adminBackendFor(command), slug, options)));
   registerTenantChangeCommands(tenants, output);
+  registerTenantMoveCommand(tenants, output);
 }

@@ -2,6 +2,7 @@ import { rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import {
   assertFileFeatureAvailable,
+  assertTenantFileFeature,
   HybridDatabaseManager,
   listBackupSets,
   readBackupSet,
@@ -42,13 +43,20 @@ export interface BackupReport {
   manifest: BackupManifest;
   /** Sets removed by the retention. */
   pruned: string[];
+  /** Tenants left out because their tables live in PostgreSQL (TENANT_POSTGRES_URL): no file to copy. */
+  onPostgres: string[];
 }
 
 /** Takes one backup set, records each tenant's outcome, then applies the retention. Refused (NotOnThisEngineError) where file backups do not apply. */
 export async function runBackup(request: BackupRequest): Promise<BackupReport> {
   const manager = HybridDatabaseManager.getInstance();
   assertFileFeatureAvailable("backups", manager);
-  const tenants = request.tenants === "all" ? await tenantModel.findMany({ orderBy: { column: "createdAt" } }) : request.tenants;
+  const everyTenant = request.tenants === "all" ? await tenantModel.findMany({ orderBy: { column: "createdAt" } }) : request.tenants;
+  const tenants = everyTenant.filter((tenant) => manager.tenantPlacement(tenant.id) === "local");
+  const onPostgres = everyTenant.filter((tenant) => !tenants.includes(tenant)).map((tenant) => tenant.slug);
+  // Asked for named tenants that all live in PostgreSQL: say why instead of writing an empty set.
+  const [first] = everyTenant;
+  if (request.tenants !== "all" && tenants.length === 0 && first) assertTenantFileFeature("backups", manager, first.id);
   const sources = [...(request.tenants === "all" ? [sharedBackupSource(manager)] : []), ...tenants.map((tenant) => tenantBackupSource(manager, tenant))];
   const sharedStatus = await manager.sharedSchemaStatus();
   const { setPath, manifest } = await takeBackupSet({
@@ -60,7 +68,7 @@ export async function runBackup(request: BackupRequest): Promise<BackupReport> {
   });
   await tenantBackupModel.record(recordsOf(setPath, manifest));
   const pruned = request.retention === undefined ? [] : pruneBackupSets(request.outDir, request.retention);
-  return { setPath, manifest, pruned };
+  return { setPath, manifest, pruned, onPostgres };
 }
 
 function recordsOf(setPath: string, manifest: BackupManifest): NewTenantBackup[] {

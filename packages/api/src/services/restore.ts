@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import {
-  assertFileFeatureAvailable,
+  assertTenantFileFeature,
   BackupSetError,
   fileSha256,
   HybridDatabaseManager,
@@ -88,7 +88,7 @@ export async function verifiedTenantCopy(tenant: TenantRow, from: string): Promi
 }
 
 export async function restoreTenant(actor: AdminActor, tenant: TenantRow, from: string): Promise<RestoreReport> {
-  assertFileFeatureAvailable("backups", HybridDatabaseManager.getInstance());
+  assertTenantFileFeature("backups", HybridDatabaseManager.getInstance(), tenant.id);
   const { setPath, entry, path } = await verifiedTenantCopy(tenant, from);
   const manager = HybridDatabaseManager.getInstance();
   const previous = tenantMaintenanceOf(tenant);

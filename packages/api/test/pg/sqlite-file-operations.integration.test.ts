@@ -57,8 +57,8 @@ describe("operations on SQLite files, on PostgreSQL", () => {
   test("tenant archives (sigil export / import) are refused with what to use instead, and write nothing", async () => {
     const archive = join(env.dataDir, "acme.sigil-archive");
     await expect(exportTenantArchive(env.manager, acme.id, archive, { sigil: { version: null, commit: null }, includeSecrets: false })).rejects.toThrow(
-      /archives are not available here yet/,
+      /archives are not available here\. Copy a tenant with pg_dump/,
     );
-    await expect(importTenantArchive(env.manager, archive)).rejects.toThrow(/archives are not available here yet/);
+    await expect(importTenantArchive(env.manager, archive)).rejects.toThrow(/archives are not available here\. Copy a tenant with pg_dump/);
   });
 });

@@ -1,4 +1,4 @@
-import { assertFileFeatureAvailable } from "../file-features.ts";
+import { assertTenantFileFeature } from "../file-features.ts";
 import { existsSync, linkSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { sqliteConnectionOf } from "../engine/sqlite-store.ts";
 import { basename, dirname, join } from "node:path";
@@ -54,7 +54,7 @@ export async function exportTenantArchive(
   options: ExportOptions,
 ): Promise<ExportResult> {
   assertTenantId(tenantId);
-  assertFileFeatureAvailable("tenant archives", manager);
+  assertTenantFileFeature("tenant archives", manager, tenantId);
   refuseExisting(destination);
   if (!existsSync(dirname(destination))) throw new TenantArchiveError(`Cannot write ${destination}: the folder ${dirname(destination)} does not exist.`);
   const staging = mkdtempSync(join(dirname(destination), `.${basename(destination)}.staging-`));

@@ -6,6 +6,7 @@ import { readSchemaVersion, type ApplyResult } from "./apply-migrations.ts";
 import type { TenantFileMigration } from "./migrate-tenant-file.ts";
 import { DEFAULT_FILE_WORKERS, runOnTenantFiles } from "../file-workers/pool.ts";
 import { migrationReport } from "./migration-report.ts";
+import type { TenantPlacement } from "../schema/shared/tenants.ts";
 import { recordSchemaVersions, schemaStatusPage, type SchemaStatusOptions, type SchemaStatusPage } from "../models/tenant-usage.ts";
 
 export interface TenantMigrationResult extends TenantFileMigration {
@@ -66,6 +67,7 @@ export const DEFAULT_MIGRATION_CONCURRENCY = DEFAULT_FILE_WORKERS;
 interface Target {
   tenantId: string;
   slug: string;
+  placement: TenantPlacement;
 }
 
 /**
@@ -121,7 +123,31 @@ export class HybridMigrationManager {
           },
         });
       }
-      return migrationReport(targets.length, await this.migrateTenantFiles(targets, options, record), started, this.manager.tenantMigrations().length);
+      const files = targets.filter((target) => target.placement === "local");
+      const placed = targets.filter((target) => target.placement === "postgres");
+      // Tenants moved to TENANT_POSTGRES_URL: their schemas first, then the files, one report and one count.
+      let done = 0;
+      let failed = 0;
+      const progress = (result: TenantMigrationResult) => {
+        done += 1;
+        if (result.status === "failed") failed += 1;
+        options.onProgress?.({ done, total: targets.length, failed, result });
+      };
+      const schemaResults =
+        placed.length === 0
+          ? []
+          : (
+              await this.manager.placementEngine().migrateTenantSchemas(placed, {
+                concurrency: options.concurrency,
+                signal: options.signal,
+                onProgress: ({ result }) => {
+                  record(result);
+                  progress(result);
+                },
+              })
+            ).results;
+      const fileResults = await this.migrateTenantFiles(files, { ...options, onProgress: ({ result }) => progress(result) }, record);
+      return migrationReport(targets.length, [...schemaResults, ...fileResults], started, this.manager.tenantMigrations().length);
     } finally {
       flushVersions();
       await flushed;
@@ -166,6 +192,12 @@ export class HybridMigrationManager {
     const targets = await this.targets(tenantIds);
     const schemas = this.manager.postgres;
     if (schemas) return schemas.tenantSchemaStatus(targets);
+    const placed = targets.filter((target) => target.placement === "postgres");
+    const placedStatus = placed.length === 0 ? [] : await this.manager.placementEngine().tenantSchemaStatus(placed);
+    return [...placedStatus, ...this.fileStatus(targets.filter((target) => target.placement === "local"))];
+  }
+
+  private fileStatus(targets: readonly Target[]): TenantSchemaStatus[] {
     const migrations = this.manager.tenantMigrations();
     const latest = migrations.length;
     return targets.map(({ tenantId, slug }): TenantSchemaStatus => {
@@ -206,11 +238,11 @@ export class HybridMigrationManager {
   private async targets(only: string[] | undefined): Promise<Target[]> {
     const rows = await this.manager.sharedStore().session("read", async (s) =>
       s.db
-        .select({ id: s.t.tenants.id, slug: s.t.tenants.slug })
+        .select({ id: s.t.tenants.id, slug: s.t.tenants.slug, placement: s.t.tenants.placement })
         .from(s.t.tenants)
         .orderBy(...registrationOrder(s)),
     );
     const wanted = only ? new Set(only) : undefined;
-    return rows.filter((row) => !wanted || wanted.has(row.id)).map((row) => ({ tenantId: row.id, slug: row.slug }));
+    return rows.filter((row) => !wanted || wanted.has(row.id)).map((row) => ({ tenantId: row.id, slug: row.slug, placement: row.placement }));
   }
 }

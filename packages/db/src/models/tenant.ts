@@ -6,7 +6,7 @@ import { ConflictError, isUniqueViolation, NotFoundError, ProvisioningError, Sig
 import { HybridDatabaseManager } from "../hybrid-manager.ts";
 import { assertTenantId, assertValidSlug } from "../identifiers.ts";
 import { signalWork } from "../work-signal.ts";
-import { tenants, type TenantPlan, type TenantStatus } from "../schema/shared/index.ts";
+import { tenants, type TenantPlacement, type TenantPlan, type TenantStatus } from "../schema/shared/index.ts";
 import type { RowOf } from "./base-model.ts";
 import { SystemModel } from "./strategies.ts";
 
@@ -33,7 +33,7 @@ export interface NewTenant {
 export interface TenantDocument extends Required<Omit<NewTenant, "billing">> {
   id: string;
   billing: { subscription_id: string | null; current_period_end: Date | null };
-  placement: string;
+  placement: TenantPlacement;
   /** Null when the tenant is not in maintenance. */
   maintenance: TenantMaintenanceState | null;
   created_at: Date;

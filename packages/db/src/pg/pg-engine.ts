@@ -3,12 +3,12 @@ import { is, sql } from "drizzle-orm";
 import pg from "pg";
 import { pgSession, PgStore, type PgTransactionRunner } from "../engine/pg-store.ts";
 import { withActiveSession } from "../engine/active-sessions.ts";
-import type { Store } from "../engine/session.ts";
-import { TenantNotFoundError, TenantSchemaOutdatedError } from "../errors.ts";
+import type { Session, Store } from "../engine/session.ts";
+import { TenantDatabaseMissingError, TenantNotFoundError, TenantSchemaOutdatedError } from "../errors.ts";
 import type { ApplyResult } from "../migrations/apply-migrations.ts";
 import type { MigrateOnOpenPolicy } from "../settings.ts";
 import * as pgSharedSchema from "../schema/pg/shared/index.ts";
-import type { TenantMigrationReport, TenantSchemaStatus } from "../migrations/hybrid-migration-manager.ts";
+import type { MigrationProgress, TenantMigrationReport, TenantMigrationResult, TenantSchemaStatus } from "../migrations/hybrid-migration-manager.ts";
 import { loadMigrations, type MigrationFile } from "../migrations/migration-files.ts";
 import {
   migrateTenantSchema,
@@ -21,7 +21,7 @@ import { quoteName, SHARED_SCHEMA, tenantSchemaName } from "./names.ts";
 import { checkAppRole, openSystemPool, type AppPool, type SystemPool } from "./pool.ts";
 import { applyRoles, applyRowSecurity, assertInstallerCanCreateRoles, type PgRoles } from "./row-security.ts";
 import { applySharedSchemaMigrations, driverCode, pgSharedMigrations, readSharedSchemaVersion, readTenantSchemaVersion } from "./schema-migrations.ts";
-import { deleteTenantSchema, provisionTenantSchema } from "./tenant-schemas.ts";
+import { deleteTenantSchema, provisionTenantSchema, withLockedTenantSchema } from "./tenant-schemas.ts";
 import { withSystemTransaction, withTenantTransaction, type PgTransaction } from "./transactions.ts";
 
 /** undefined_table and invalid_schema_name: what a tenant's statements meet once its schema was dropped. */
@@ -55,6 +55,20 @@ export interface PgEngineOptions {
   readonly applicationName: string;
   /** The tenant migrations every schema is provisioned and kept at (the committed ones unless a test appends some). */
   readonly tenantMigrationsFolder: string;
+  /**
+   * Where the tenant registry is: `own` (this database's `sigil_shared.tenants`: DATABASE_URL is
+   * PostgreSQL) or `elsewhere` (shared.sqlite, which keeps each tenant's `placement`: this database
+   * only holds the schemas of the tenants placed here, TENANT_POSTGRES_URL). Elsewhere, the
+   * HybridDatabaseManager checks the registry before it hands a tenant over.
+   */
+  readonly registry?: "own" | "elsewhere";
+  /**
+   * Added to every schema version this engine reports (migrations and status): with the registry
+   * in shared.sqlite, versions are counted on the SQLite tenant migrations' scale, which has more
+   * migrations than PostgreSQL's (the first ones were folded into its 0000), so a current schema
+   * reads as the latest version there and one N migrations behind as N behind. 0 by default.
+   */
+  readonly reportedVersionOffset?: number;
 }
 
 /**
@@ -175,6 +189,38 @@ export class PgEngine {
     return result;
   }
 
+  /**
+   * Creates tenant `tenantId`'s schema and runs `fill` on it in the same transaction (a tenant
+   * moving here: its rows are copied in and checked before anything is committed), for a registry
+   * kept elsewhere: on failure there is no schema.
+   */
+  async createTenantSchema<T>(tenantId: string, fill: (session: Session) => Promise<T>): Promise<T> {
+    const result = await provisionTenantSchema(this.systemPool, this.options.roles, tenantId, (tx) => fill(pgSession(tx)), {
+      migrations: this.tenantMigrations(),
+    });
+    this.forgetTenant(tenantId);
+    return result;
+  }
+
+  /**
+   * Runs `fn` on tenant `tenantId`'s schema holding the tenant's write lock (every tenant writer
+   * waits) and its schema lock (no migration runs); `fn` may end with `dropSchema()`, which drops
+   * the schema in the same transaction: a writer that was waiting then fails on a missing table
+   * instead of writing where nobody reads any more (a tenant moving away).
+   */
+  async withTenantSchemaLocked<T>(tenantId: string, fn: (session: Session, dropSchema: () => Promise<void>) => Promise<T>): Promise<T> {
+    const result = await withLockedTenantSchema(this.systemPool, tenantId, (tx, dropSchema) => fn(pgSession(tx), dropSchema));
+    this.forgetTenant(tenantId);
+    return result;
+  }
+
+  /** Drops tenant `tenantId`'s schema (a registry kept elsewhere has unregistered it already). */
+  async dropTenantSchema(tenantId: string): Promise<{ dropped: boolean }> {
+    const outcome = await deleteTenantSchema(this.systemPool, tenantId);
+    this.forgetTenant(tenantId);
+    return outcome;
+  }
+
   /** Drops tenant `tenantId`'s schema after `unregister`, in one transaction of the system role. */
   async deleteTenant<T>(tenantId: string, unregister: () => Promise<T>): Promise<T> {
     let outcome: { value: T } | undefined;
@@ -193,14 +239,34 @@ export class PgEngine {
    * PostgreSQL. A migrated tenant is checked again on its next use in this process.
    */
   async migrateTenantSchemas(targets: readonly TenantSchemaTarget[], options: PgTenantMigrationOptions): Promise<TenantMigrationReport> {
-    const report = await migrateTenantSchemas(this.systemPool, targets, { ...options, migrations: this.tenantMigrations() });
+    const offset = this.options.reportedVersionOffset ?? 0;
+    const shift = (result: TenantMigrationResult): TenantMigrationResult =>
+      offset === 0 ? result : { ...result, fromVersion: result.fromVersion + offset, toVersion: result.toVersion + offset };
+    const { onProgress } = options;
+    const report = await migrateTenantSchemas(this.systemPool, targets, {
+      ...options,
+      ...(onProgress ? { onProgress: (progress: MigrationProgress) => onProgress({ ...progress, result: shift(progress.result) }) } : {}),
+      migrations: this.tenantMigrations(),
+    });
     for (const result of report.results) if (result.status === "applied") this.forgetTenant(result.tenantId);
-    return report;
+    return { ...report, latestVersion: report.latestVersion + offset, results: report.results.map(shift) };
   }
 
   /** The targets' schema versions, read from the schemas themselves (migrate-tenant-schemas.ts). */
-  tenantSchemaStatus(targets: readonly TenantSchemaTarget[]): Promise<TenantSchemaStatus[]> {
-    return tenantSchemaStatus(this.systemPool, targets, this.tenantMigrations());
+  async tenantSchemaStatus(targets: readonly TenantSchemaTarget[]): Promise<TenantSchemaStatus[]> {
+    const offset = this.options.reportedVersionOffset ?? 0;
+    const status = await tenantSchemaStatus(this.systemPool, targets, this.tenantMigrations());
+    return status.map((row) => ({ ...row, latest: row.latest + offset, version: row.version === null ? null : row.version + offset }));
+  }
+
+  /** The bytes of tenant `tenantId`'s tables, their indexes and TOAST (0 for a schema that does not exist). */
+  async tenantSchemaBytes(tenantId: string): Promise<number> {
+    const result = await withSystemTransaction(this.systemPool, (tx) =>
+      tx.execute(sql`SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) AS bytes FROM pg_class c
+                       JOIN pg_namespace n ON n.oid = c.relnamespace
+                      WHERE n.nspname = ${tenantSchemaName(tenantId)} AND c.relkind IN ('r', 'm')`),
+    );
+    return Number((result.rows[0] as { bytes?: string | number } | undefined)?.bytes ?? 0);
   }
 
   /** Forgets what this process checked of a tenant (after it was deleted, moved or migrated elsewhere). */
@@ -240,12 +306,18 @@ export class PgEngine {
   /** docs/architecture.md (Migrations): a tenant behind the code is migrated on first use or refused; never served as is. */
   private async checkTenant(tenantId: string): Promise<void> {
     const migrations = this.tenantMigrations();
+    const ownRegistry = this.options.registry !== "elsewhere";
     const state = await withSystemTransaction(this.systemPool, async (tx) => {
-      const registered = await tx.execute(sql`SELECT 1 FROM ${sql.raw(quoteName("schema", SHARED_SCHEMA))}.tenants WHERE id = ${tenantId}`);
-      if (registered.rows.length === 0) return "unregistered" as const;
+      if (ownRegistry) {
+        const registered = await tx.execute(sql`SELECT 1 FROM ${sql.raw(quoteName("schema", SHARED_SCHEMA))}.tenants WHERE id = ${tenantId}`);
+        if (registered.rows.length === 0) return "unregistered" as const;
+      }
       return readTenantSchemaVersion(tx, tenantSchemaName(tenantId), migrations);
     });
     if (state === "unregistered") throw new TenantNotFoundError(tenantId);
+    // With its own registry a registered tenant's schema is made in the same transaction (a null is
+    // a schema being dropped with its registry row); placed here from elsewhere, it must exist.
+    if (state === null && !ownRegistry) throw new TenantDatabaseMissingError(tenantId, "PostgreSQL schema");
     if (state === null || state >= migrations.length) return;
     if (this.options.migrateOnOpen === "strict") throw new TenantSchemaOutdatedError(tenantId, state, migrations.length);
     const outcome = await migrateTenantSchema(this.systemPool, tenantId, migrations);

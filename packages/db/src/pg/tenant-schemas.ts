@@ -5,7 +5,7 @@ import { quoteName, tenantSchemaName } from "./names.ts";
 import type { SystemPool } from "./pool.ts";
 import { tenantSchemaGrants, type PgRoles } from "./row-security.ts";
 import { applyTenantSchemaMigrations, driverCode, historyTable, lockTenantSchema, pgTenantMigrations, tenantSchemaExists } from "./schema-migrations.ts";
-import { withSystemTransaction, type PgTransaction } from "./transactions.ts";
+import { TENANT_LOCK_CLASS, withSystemTransaction, type PgTransaction } from "./transactions.ts";
 
 /** PostgreSQL's duplicate_schema: another transaction created the schema first. */
 const DUPLICATE_SCHEMA = "42P06";
@@ -92,5 +92,30 @@ export async function deleteTenantSchema(pool: SystemPool, tenantId: string, opt
     if (!(await tenantSchemaExists(tx, schema))) return { dropped: false };
     await tx.execute(sql.raw(`DROP SCHEMA ${quoteName("schema", schema)} CASCADE`));
     return { dropped: true };
+  });
+}
+
+/**
+ * Runs `fn` in one transaction of the system role on tenant `tenantId`'s schema (`search_path`
+ * names it), holding the tenant's write lock (the one every tenant write transaction takes first:
+ * transactions.ts) and the schema's migration lock. `dropSchema` drops the schema in that same
+ * transaction; the locks are held until it commits.
+ */
+export async function withLockedTenantSchema<T>(
+  pool: SystemPool,
+  tenantId: string,
+  fn: (tx: PgTransaction, dropSchema: () => Promise<void>) => Promise<T>,
+): Promise<T> {
+  const schema = tenantSchemaName(tenantId);
+  return withSystemTransaction(pool, async (tx) => {
+    await lockTenantSchema(tx, schema);
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${sql.raw(String(TENANT_LOCK_CLASS))}, hashtext(${tenantId}))`);
+    if (!(await tenantSchemaExists(tx, schema))) {
+      throw new ProvisioningError(`The schema ${schema} of tenant ${tenantId} does not exist.`);
+    }
+    await tx.execute(sql`SELECT set_config('search_path', ${schema}, true)`);
+    return fn(tx, async () => {
+      await tx.execute(sql.raw(`DROP SCHEMA ${quoteName("schema", schema)} CASCADE`));
+    });
   });
 }

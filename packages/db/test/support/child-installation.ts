@@ -10,9 +10,11 @@ const ROLES_VARIABLE = "SIGIL_TEST_PG_ROLES";
 
 /** The environment a child process needs to open `manager`'s installation (configureChildInstallation). */
 export function installationEnvironment(manager: HybridDatabaseManager): Record<string, string> {
-  const { database, dataDir, pgRoles } = manager.options;
-  if (database.engine === "sqlite") return { DATA_DIR: dataDir };
-  return { DATA_DIR: dataDir, DATABASE_URL: database.url, [ROLES_VARIABLE]: `${pgRoles.app},${pgRoles.system}` };
+  const { database, dataDir, pgRoles, tenantPostgresUrl } = manager.options;
+  const roles = { [ROLES_VARIABLE]: `${pgRoles.app},${pgRoles.system}` };
+  if (database.engine === "sqlite")
+    return { DATA_DIR: dataDir, ...(tenantPostgresUrl === undefined ? {} : { TENANT_POSTGRES_URL: tenantPostgresUrl, ...roles }) };
+  return { DATA_DIR: dataDir, DATABASE_URL: database.url, ...roles };
 }
 
 /** In a child process: the installation its parent named with installationEnvironment (`options` on top). */

@@ -6,3 +6,4 @@
  */
 export { useTempDataDir, sqliteOnlyTest } from "../helpers.ts";
 export { testEngine } from "./test-engine.ts";
+export { createTestDatabase, type TestDatabase } from "./postgres-database.ts";

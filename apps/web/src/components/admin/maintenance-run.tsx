@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { MaintenanceOutcomeName } from "@sigil/validators";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useRef } from "react";
@@ -22,17 +23,17 @@ import { formatBytes, formatNumber } from "./format";
 
 export type MaintenanceKind = "health" | "migrate" | "repair" | "backup";
 type Run = RouterOutputs["maintenance"]["list"][number];
-type Outcome = "ok" | "problem" | "missing" | "applied" | "up_to_date" | "consistent" | "repaired" | "skipped" | "copied" | "reused" | "failed" | "deleted";
+type Outcome = MaintenanceOutcomeName;
 
 /** How often the page asks for a running run's progress. */
 const POLL_MS = 500;
 const RESULTS_PAGE_SIZE = 25;
 
 const OUTCOMES: Record<MaintenanceKind, readonly Outcome[]> = {
-  health: ["problem", "missing", "failed", "deleted", "ok"],
+  health: ["problem", "missing", "failed", "deleted", "on_postgres", "ok"],
   migrate: ["failed", "deleted", "applied", "up_to_date"],
   repair: ["failed", "skipped", "deleted", "repaired", "consistent"],
-  backup: ["failed", "deleted", "copied", "reused"],
+  backup: ["failed", "deleted", "on_postgres", "copied", "reused"],
 };
 
 const OUTCOME_BADGES: Record<Outcome, { tone: BadgeTone; label: string }> = {
@@ -41,6 +42,7 @@ const OUTCOME_BADGES: Record<Outcome, { tone: BadgeTone; label: string }> = {
   missing: { tone: "danger", label: "file missing" },
   failed: { tone: "danger", label: "failed" },
   deleted: { tone: "neutral", label: "tenant deleted" },
+  on_postgres: { tone: "neutral", label: "in PostgreSQL" },
   applied: { tone: "brand", label: "applied" },
   up_to_date: { tone: "success", label: "up to date" },
   consistent: { tone: "success", label: "consistent" },

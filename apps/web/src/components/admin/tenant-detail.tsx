@@ -177,6 +177,7 @@ function UsageCard({ tenant }: { tenant: Tenant }) {
         <dl className="grid grid-cols-2 gap-3 border-t border-gray-100 pt-4 text-sm">
           <Detail label="Token budget">{describeTokenBudget(settings.limits.tokens_per_month)}</Detail>
           <Detail label="DB file size">{formatBytes(usage.databaseBytes)}</Detail>
+          {tenant.placement === "postgres" ? <Detail label="Lives in">PostgreSQL (moved with sigil tenants move)</Detail> : null}
           <Detail label="Last activity">{usage.lastActivityAt ? <RelativeTime value={usage.lastActivityAt} /> : "None yet"}</Detail>
           <Detail label="Schema" className="col-span-2">
             <SchemaBadge {...usage.schema} />

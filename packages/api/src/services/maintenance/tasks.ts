@@ -20,13 +20,20 @@ import { perTenantTask, roundMs, type MaintenanceTask, type MaintenanceTarget, t
 
 /** Outcomes of each kind, in the order the dashboard lists them (problems first). */
 export const MAINTENANCE_OUTCOMES = {
-  health: ["problem", "missing", "failed", "deleted", "ok"],
+  health: ["problem", "missing", "failed", "deleted", "on_postgres", "ok"],
   migrate: ["failed", "deleted", "applied", "up_to_date"],
   repair: ["failed", "skipped", "deleted", "repaired", "consistent"],
-  backup: ["failed", "deleted", "copied", "reused"],
+  backup: ["failed", "deleted", "on_postgres", "copied", "reused"],
 } as const satisfies Record<MaintenanceKind, readonly string[]>;
 
 export type MaintenanceOutcomeName = (typeof MAINTENANCE_OUTCOMES)[MaintenanceKind][number];
+
+const ON_POSTGRES_BACKUP: StepOutcome = {
+  outcome: "on_postgres",
+  detail: "Its tables live in PostgreSQL (TENANT_POSTGRES_URL): back them up with pg_dump of its schema (docs/scaling.md: Backups).",
+  databaseBytes: null,
+  failed: false,
+};
 
 const DELETED: StepOutcome = { outcome: "deleted", detail: "The tenant was deleted before the run reached it.", databaseBytes: null, failed: false };
 
@@ -35,6 +42,8 @@ function healthOutcome(health: TenantHealth, slug: string): MaintenanceOutcome {
   switch (health.state) {
     case "deleted":
       return { ...DELETED, ...who };
+    case "on_postgres":
+      return { ...who, outcome: "on_postgres", detail: health.result, databaseBytes: null, failed: false };
     case "missing":
       return { ...who, outcome: "missing", detail: new TenantDatabaseMissingError(health.tenantId).message, databaseBytes: 0, failed: true };
     case "ok":
@@ -189,7 +198,7 @@ export function backupTask(everything: boolean): MaintenanceTask {
       try {
         const tenants = everything ? "all" : (await Promise.all(targets.map((target) => tenantModel.findById(target.tenantId)))).filter(isTenant);
         const destination = backupTarget();
-        await runBackup({
+        const { onPostgres } = await runBackup({
           outDir: destination.dir,
           tenants,
           ...(destination.scheduled ? { retention: destination.retention } : {}),
@@ -204,7 +213,10 @@ export function backupTask(everything: boolean): MaintenanceTask {
             last = now;
           },
         });
-        for (const target of waiting.values()) reporter.add({ ...DELETED, ...target, durationMs: 0 });
+        for (const target of waiting.values()) {
+          const onPostgresNow = onPostgres.includes(target.slug);
+          reporter.add({ ...(onPostgresNow ? ON_POSTGRES_BACKUP : DELETED), ...target, durationMs: 0 });
+        }
       } finally {
         await reporter.finish();
       }

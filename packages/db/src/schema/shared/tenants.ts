@@ -5,6 +5,13 @@ export const TENANT_STATUSES = ["active", "inactive", "suspended"] as const;
 export const TENANT_PLANS = ["free", "pro", "enterprise"] as const;
 export type TenantStatus = (typeof TENANT_STATUSES)[number];
 export type TenantPlan = (typeof TENANT_PLANS)[number];
+/**
+ * Where a tenant's own tables live. `local`: on the installation's engine (DATABASE_URL): a file
+ * in DATA_DIR, or a schema of the PostgreSQL database. `postgres`: a schema of TENANT_POSTGRES_URL's
+ * database while the control plane stays in shared.sqlite (`sigil tenants move`).
+ */
+export const TENANT_PLACEMENTS = ["local", "postgres"] as const;
+export type TenantPlacement = (typeof TENANT_PLACEMENTS)[number];
 
 /**
  * The tenant registry (system data). The seed's nested `settings` object is stored as typed
@@ -27,8 +34,8 @@ export const tenants = sqliteTable(
     limitTokensPerMonth: integer("limit_tokens_per_month"),
     billingSubscriptionId: text("billing_subscription_id"),
     billingCurrentPeriodEnd: timestampColumn("billing_current_period_end"),
-    /** Where the tenant's database lives; only "local" (a file in DATA_DIR) exists today. */
-    placement: text("placement").notNull().default("local"),
+    /** Where the tenant's own tables live (TENANT_PLACEMENTS); changed only by a move (src/archive/move-tenant.ts). */
+    placement: text("placement", { enum: TENANT_PLACEMENTS }).notNull().default("local"),
     /**
      * Maintenance mode (null `maintenance_since`: off). While on, the API refuses the tenant's
      * writes with 503 naming the reason and the expected end, reads are served, and the execution

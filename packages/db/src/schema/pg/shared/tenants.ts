@@ -1,5 +1,5 @@
 import { index, integer, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { TENANT_PLANS, TENANT_STATUSES } from "../../shared/tenants.ts";
+import { TENANT_PLACEMENTS, TENANT_PLANS, TENANT_STATUSES } from "../../shared/tenants.ts";
 import { bigintColumn, createdAt, idColumn, jsonColumn, timestampColumn, updatedAt } from "../columns.ts";
 import { sigilShared } from "./schema.ts";
 
@@ -21,7 +21,7 @@ export const tenants = sigilShared.table(
     limitTokensPerMonth: bigintColumn("limit_tokens_per_month"),
     billingSubscriptionId: text("billing_subscription_id"),
     billingCurrentPeriodEnd: timestampColumn("billing_current_period_end"),
-    placement: text("placement").notNull().default("local"),
+    placement: text("placement", { enum: TENANT_PLACEMENTS }).notNull().default("local"),
     maintenanceSince: timestampColumn("maintenance_since"),
     maintenanceReason: text("maintenance_reason"),
     maintenanceUntil: timestampColumn("maintenance_until"),
