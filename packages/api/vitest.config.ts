@@ -38,6 +38,8 @@ export const BOTH_ENGINES = [
   "test/tenant-features.integration.test.ts",
   "test/tenant-maintenance.integration.test.ts",
   "test/request-path-cache.integration.test.ts",
+  "test/worker-index.integration.test.ts",
+  "test/worker-processes.integration.test.ts",
 ];
 
 export default defineConfig({

@@ -1,6 +1,5 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { asc, eq, gt } from "drizzle-orm";
-import { databaseFileBytes } from "./quick-check.ts";
 import { HybridDatabaseManager } from "./hybrid-manager.ts";
 
 export interface SizeRefreshReport {
@@ -16,7 +15,7 @@ export interface SizeRefreshOptions {
 }
 
 /**
- * Measures every tenant's file (and its `-wal`) on disk and records it in `tenant_usage`
+ * Measures every tenant's file (and its `-wal`) on disk, or its PostgreSQL schema, and records it in `tenant_usage`
  * (`database_bytes`, `database_measured_at`): only stats, never an open, in chunks of one shared
  * transaction each with a yield to the event loop between them, so a process with 10,000 tenants
  * keeps answering. Run on a slow timer by the execution worker (USAGE_REFRESH_INTERVAL_SECONDS):
@@ -42,7 +41,7 @@ export async function refreshDatabaseSizes(options: SizeRefreshOptions = {}): Pr
     const sizes = await Promise.all(
       ids.map(async ({ id, placement }) => ({
         id,
-        bytes: placement === "postgres" ? await manager.placementEngine().tenantSchemaBytes(id) : databaseFileBytes(manager.tenantDatabasePath(id)),
+        bytes: await manager.tenantDatabaseBytes(id, placement),
       })),
     );
     const at = options.now?.() ?? new Date();

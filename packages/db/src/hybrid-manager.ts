@@ -31,7 +31,7 @@ import {
 import { applyMigrations, readSchemaVersion, type ApplyResult } from "./migrations/apply-migrations.ts";
 import { loadMigrations, SHARED_MIGRATIONS_FOLDER, TENANT_MIGRATIONS_FOLDER, type MigrationFile } from "./migrations/migration-files.ts";
 import { tenants, type TenantPlacement } from "./schema/shared/tenants.ts";
-import { quickCheckFile } from "./quick-check.ts";
+import { databaseFileBytes, quickCheckFile } from "./quick-check.ts";
 import { publishTenantStats, readTenantStats } from "./usage-mirror.ts";
 import { SecretVault } from "./secrets/secret-vault.ts";
 import { storageSettings, type StorageSettings } from "./settings.ts";
@@ -452,6 +452,15 @@ export class HybridDatabaseManager {
       if (error instanceof TenantNotFoundError) return undefined;
       throw error;
     }
+  }
+
+  /**
+   * The bytes tenant `tenantId`'s own tables take where they live (`placement` as the caller read
+   * it from the registry): its file and -wal, or its PostgreSQL schema with indexes and TOAST.
+   */
+  async tenantDatabaseBytes(tenantId: string, placement: TenantPlacement): Promise<number> {
+    const schemas = this.pg ?? (placement === "postgres" ? this.placementEngine() : undefined);
+    return schemas ? schemas.tenantSchemaBytes(tenantId) : databaseFileBytes(this.tenantDatabasePath(tenantId));
   }
 
   /** TENANT_POSTGRES_URL's engine, or why a tenant placed there cannot be reached. */

@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { refreshDatabaseSizes } from "../../src/control-plane-sizes.ts";
 import { rawRows } from "../../src/engine/raw.ts";
 import { tenantSchemaName } from "../../src/pg/names.ts";
 import { tenantModel, userModel, promptModel } from "../../src/models/index.ts";
@@ -93,3 +94,15 @@ async function schemas(): Promise<string[]> {
   const rows = await readShared((s) => rawRows<{ nspname: string }>(s, sql`SELECT nspname FROM pg_namespace WHERE nspname LIKE 't\\_%' ORDER BY 1`));
   return rows.map((row) => row.nspname);
 }
+
+test("the control plane measures each tenant's schema, not a file that does not exist", async () => {
+  const report = await refreshDatabaseSizes();
+  expect(report.measured).toBe(2);
+  const recorded = await readShared(async (s) => s.db.select({ id: s.t.tenantUsage.tenantId, bytes: s.t.tenantUsage.databaseBytes }).from(s.t.tenantUsage));
+  for (const tenant of [a, b]) {
+    const bytes = recorded.find((row) => row.id === tenant.id)?.bytes;
+    expect(bytes, tenant.slug).toBe(await env.manager.tenantDatabaseBytes(tenant.id, "local"));
+    // Fourteen empty tables with their indexes: hundreds of KiB, never 0.
+    expect(bytes, tenant.slug).toBeGreaterThan(100_000);
+  }
+});
