@@ -29,10 +29,10 @@ import autocannon from "autocannon";
 import superjson from "superjson";
 import { startHypersigil, type HypersigilServer } from "./http/hypersigil.ts";
 import { startProductionServer, startRelease, type ProductionServer, type ReleaseServer } from "./http/server.ts";
-import { startBenchPostgres, type PostgresServer } from "./lib/postgres.ts";
+import { postgresRatios, ratioOf, summarize, targetRows, type EngineTargets, type LoadPlan, type Run, type SummaryOf, type Target } from "./http/rows.ts";
+import { startBenchPostgres, type BenchPostgres } from "./lib/postgres.ts";
 import { cpuMs, rssBytes } from "./lib/processes.ts";
 import { step } from "./lib/progress.ts";
-import { median } from "./lib/stats.ts";
 import type { BenchOptions, BenchRow } from "./lib/types.ts";
 
 const PORT = Number(process.env.BENCH_HTTP_PORT ?? 3230);
@@ -44,29 +44,11 @@ const IDLE_S = 10;
 const IDLE_REST_S = 15;
 const AFTER_LOAD_REST_S = 60;
 const MIB = 1024 * 1024;
-
-interface Target {
-  label: string;
-  /** The server it is sent to, and the process whose CPU it costs. */
-  base: string;
-  pid: number;
-  method: "GET" | "POST";
-  path: string;
-  headers: Record<string, string>;
-  body?: string;
-  /** Another server's counterpart of a target: measured right after it, round by round. */
-  pairedWith?: Target;
-}
-
-interface Run {
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  cpuMsPerRequest: number;
-}
+const PLAN: LoadPlan = { connections: CONNECTIONS, seconds: DURATION_S, rounds: ROUNDS };
 
 async function load(target: Target, seconds: number): Promise<Run> {
   const cpuBefore = cpuMs(target.pid);
+  const databaseCpuBefore = target.databaseCpuMs?.();
   const result = await autocannon({
     url: `${target.base}${target.path}`,
     method: target.method,
@@ -76,12 +58,15 @@ async function load(target: Target, seconds: number): Promise<Run> {
     duration: seconds,
   });
   const cpu = cpuMs(target.pid) - cpuBefore;
+  const databaseCpu = databaseCpuBefore === undefined ? undefined : (target.databaseCpuMs?.() ?? Number.NaN) - databaseCpuBefore;
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${target.label}: ${result.non2xx} non-2xx answers and ${result.errors} errors`);
+  const requests = Math.max(1, result.requests.total);
   return {
     requestsPerSecond: result.requests.average,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
-    cpuMsPerRequest: cpu / Math.max(1, result.requests.total),
+    cpuMsPerRequest: cpu / requests,
+    ...(databaseCpu === undefined ? {} : { databaseCpuMsPerRequest: databaseCpu / requests }),
   };
 }
 
@@ -106,7 +91,7 @@ interface SigilTargets {
 }
 
 /** The demo tenant with 50 prompts, an API key that reads them, and a signed-in owner. */
-async function prepareTargets(base: string, pid: number): Promise<SigilTargets> {
+async function prepareTargets(base: string, pid: number, databaseCpuMs?: () => number): Promise<SigilTargets> {
   const { cookie } = await signIn({ url: base, tenant: "acme", email: "owner@acme.test", password: "acme-demo-password" });
   const owner = createSigilClient({ url: base, tenant: "acme", cookie });
   let first = "";
@@ -120,7 +105,7 @@ async function prepareTargets(base: string, pid: number): Promise<SigilTargets> 
   // A browser's write: the session cookie, and an Origin naming the host it was sent to.
   const bySession = { "x-tenant-id": "acme", cookie, origin: base, "content-type": "application/json" };
   const write = JSON.stringify(superjson.serialize({ id: first, description: "Edited by the HTTP benchmark" }));
-  const at = { base, pid };
+  const at = { base, pid, ...(databaseCpuMs === undefined ? {} : { databaseCpuMs }) };
   return {
     leanRead: { ...at, label: "read, lean API path", method: "GET", path: `/api/trpc/prompts.list?input=${input}`, headers: byKey },
     nextRead: { ...at, label: "read, Next route handler", method: "GET", path: `/api/bench-next-route/trpc/prompts.list?input=${input}`, headers: byKey },
@@ -136,20 +121,6 @@ async function prepareTargets(base: string, pid: number): Promise<SigilTargets> 
     },
     page: { ...at, label: "page /tenant/acme/prompts", method: "GET", path: "/tenant/acme/prompts", headers: { cookie } },
   };
-}
-
-function targetRows(target: Target, runs: Run[]): BenchRow[] {
-  const of = (pick: (run: Run) => number) => median(runs.map(pick));
-  return [
-    {
-      benchmark: `HTTP ${target.label}: throughput`,
-      value: of((run) => run.requestsPerSecond),
-      unit: "req/s",
-      note: `HTTP ${target.label}: ${target.method} ${target.path.split("?")[0] ?? ""}, autocannon ${CONNECTIONS} connections × ${DURATION_S} s, median of ${ROUNDS} interleaved rounds`,
-    },
-    { benchmark: `HTTP ${target.label}: p50 / p99 latency`, value: of((run) => run.p50Ms), unit: `ms p50 (p99 ${of((run) => run.p99Ms).toFixed(1)} ms)` },
-    { benchmark: `HTTP ${target.label}: server CPU per request`, value: of((run) => run.cpuMsPerRequest), unit: "ms" },
-  ];
 }
 
 /** The processes `pnpm start` leaves running, by what they do. */
@@ -219,44 +190,13 @@ async function releaseTargets(release: ReleaseServer, base: string, ours: SigilT
 }
 
 /** The same read, write and page on this build served from PostgreSQL (`--postgres`), each paired with SQLite's. */
-async function postgresTargets(base: string, pid: number, ours: SigilTargets): Promise<{ read: Target; write: Target; page: Target }> {
-  const theirs = await prepareTargets(base, pid);
+async function postgresTargets(base: string, pid: number, postgres: BenchPostgres, ours: SigilTargets): Promise<EngineTargets> {
+  const theirs = await prepareTargets(base, pid, () => postgres.cpuMs());
   return {
     read: { ...theirs.leanRead, label: "read, lean API path, PostgreSQL", pairedWith: ours.leanRead },
     write: { ...theirs.leanWrite, label: "write, lean API path, PostgreSQL", pairedWith: ours.leanWrite },
     page: { ...theirs.page, label: "page /tenant/acme/prompts, PostgreSQL", pairedWith: ours.page },
   };
-}
-
-function postgresRatios(ours: SigilTargets, pg: { read: Target; write: Target; page: Target }, value: RowsOf): BenchRow[] {
-  return [
-    {
-      benchmark: "read throughput: PostgreSQL / SQLite",
-      value: value(pg.read, "throughput") / value(ours.leanRead, "throughput"),
-      unit: "×",
-      note: "PostgreSQL / SQLite: this build served twice, on SQLite files and with DATABASE_URL on a private PostgreSQL 15 on the same machine (durability on, connected over TCP on 127.0.0.1), the same demo tenant, 50 prompts and requests, interleaved round by round",
-    },
-    {
-      benchmark: "read CPU per request (web server): PostgreSQL / SQLite",
-      value: value(pg.read, "server CPU per request") / value(ours.leanRead, "server CPU per request"),
-      unit: "×",
-    },
-    {
-      benchmark: "write throughput: PostgreSQL / SQLite",
-      value: value(pg.write, "throughput") / value(ours.leanWrite, "throughput"),
-      unit: "×",
-    },
-    {
-      benchmark: "write CPU per request (web server): PostgreSQL / SQLite",
-      value: value(pg.write, "server CPU per request") / value(ours.leanWrite, "server CPU per request"),
-      unit: "×",
-    },
-    {
-      benchmark: "page throughput: PostgreSQL / SQLite",
-      value: value(pg.page, "throughput") / value(ours.page, "throughput"),
-      unit: "×",
-    },
-  ];
 }
 
 function hypersigilTarget(server: HypersigilServer, ours: SigilTargets): Target {
@@ -276,43 +216,41 @@ function interleaved(targets: readonly Target[]): Target[] {
   return targets.filter((target) => target.pairedWith === undefined).flatMap((target) => [target, ...targets.filter((other) => other.pairedWith === target)]);
 }
 
-type RowsOf = (target: Target | undefined, suffix: string) => number;
-
-function releaseRatios(label: string, ours: SigilTargets, release: { read: Target; page: Target }, value: RowsOf): BenchRow[] {
+function releaseRatios(label: string, ours: SigilTargets, release: { read: Target; page: Target }, summaryOf: SummaryOf): BenchRow[] {
   return [
     {
       benchmark: `read throughput: lean path / ${label}`,
-      value: value(ours.leanRead, "throughput") / value(release.read, "throughput"),
+      value: ratioOf(summaryOf, ours.leanRead, release.read, (summary) => summary.requestsPerSecond),
       unit: "×",
       target: { comparison: ">=", value: 2 },
       note: `vs ${label}: the same read and page on that commit, built and started by its own \`pnpm start\` in a git worktree, served side by side and interleaved with this one's; targets ≥ 2× the read's throughput, and the page's unchanged or faster (≥ 0.95, the noise of one run)`,
     },
     {
       benchmark: `read CPU per request: lean path / ${label}`,
-      value: value(ours.leanRead, "server CPU per request") / value(release.read, "server CPU per request"),
+      value: ratioOf(summaryOf, ours.leanRead, release.read, (summary) => summary.cpuMsPerRequest),
       unit: "×",
     },
     {
       benchmark: `page throughput: this commit / ${label}`,
-      value: value(ours.page, "throughput") / value(release.page, "throughput"),
+      value: ratioOf(summaryOf, ours.page, release.page, (summary) => summary.requestsPerSecond),
       unit: "×",
       target: { comparison: ">=", value: 0.95 },
     },
   ];
 }
 
-function hypersigilRatios(server: HypersigilServer, ours: SigilTargets, theirs: Target, value: RowsOf): BenchRow[] {
+function hypersigilRatios(server: HypersigilServer, ours: SigilTargets, theirs: Target, summaryOf: SummaryOf): BenchRow[] {
   return [
     {
       benchmark: `read CPU per request: Sigil's lean path / ${server.label}`,
-      value: value(ours.leanRead, "server CPU per request") / value(theirs, "server CPU per request"),
+      value: ratioOf(summaryOf, ours.leanRead, theirs, (summary) => summary.cpuMsPerRequest),
       unit: "×",
       target: { comparison: "<=", value: 1 },
       note: `vs ${server.label}: its backend (bench/http/build-hypersigil.sh) on its own port with the same 50 prompts, its list (first 20, newest first) read with its sign-in token, interleaved with Sigil's API-key read; its one log line per request goes to /dev/null. Target: an API call through Sigil's tenancy layer costs no more CPU than the same call in single-tenant hypersigil`,
     },
     {
       benchmark: `read throughput: Sigil's lean path / ${server.label}`,
-      value: value(ours.leanRead, "throughput") / value(theirs, "throughput"),
+      value: ratioOf(summaryOf, ours.leanRead, theirs, (summary) => summary.requestsPerSecond),
       unit: "×",
     },
   ];
@@ -323,7 +261,7 @@ export async function httpBenchmarks(options: BenchOptions): Promise<BenchRow[]>
   const server = await startProductionServer(join(root, "data"), PORT);
   let release: ReleaseServer | undefined;
   let hypersigil: HypersigilServer | undefined;
-  let postgres: PostgresServer | undefined;
+  let postgres: BenchPostgres | undefined;
   let onPostgres: ProductionServer | undefined;
   try {
     const ours = await prepareTargets(`http://127.0.0.1:${PORT}`, server.pids.web);
@@ -336,12 +274,12 @@ export async function httpBenchmarks(options: BenchOptions): Promise<BenchRow[]>
       releaseTargetsOf = await releaseTargets(release, `http://127.0.0.1:${PORT + 2}`, ours);
       targets.push(releaseTargetsOf.read, releaseTargetsOf.page);
     }
-    let postgresTargetsOf: { read: Target; write: Target; page: Target } | undefined;
+    let postgresTargetsOf: EngineTargets | undefined;
     if (options.postgres === true) {
       postgres = await startBenchPostgres("http --postgres", { durable: true });
       if (postgres) {
         onPostgres = await startProductionServer(join(root, "pg-data"), PORT + 6, { env: { DATABASE_URL: postgres.url }, skipBuild: true });
-        postgresTargetsOf = await postgresTargets(`http://127.0.0.1:${PORT + 6}`, onPostgres.pids.web, ours);
+        postgresTargetsOf = await postgresTargets(`http://127.0.0.1:${PORT + 6}`, onPostgres.pids.web, postgres, ours);
         targets.push(postgresTargetsOf.read, postgresTargetsOf.write, postgresTargetsOf.page);
       }
     }
@@ -365,37 +303,41 @@ export async function httpBenchmarks(options: BenchOptions): Promise<BenchRow[]>
     await onPostgres?.stop();
     postgres?.stop();
     const afterLoad = await afterLoadRows(server.pids);
-    const rowsOf = new Map(targets.map((target) => [target, targetRows(target, runs.get(target) ?? [])]));
-    const value: RowsOf = (target, suffix) => (target && rowsOf.get(target)?.find((row) => row.benchmark.endsWith(suffix))?.value) ?? Number.NaN;
+    const summaries = new Map(targets.map((target) => [target, summarize(runs.get(target) ?? [])]));
+    const summaryOf: SummaryOf = (target) => (target === undefined ? undefined : summaries.get(target));
     const ratios: BenchRow[] = [
       {
         benchmark: "API-key prompts.list, lean path: server CPU per request",
-        value: value(ours.leanRead, "server CPU per request"),
+        value: summaryOf(ours.leanRead)?.cpuMsPerRequest ?? Number.NaN,
         unit: "ms",
         target: { comparison: "<=", value: 1.0 },
         note: "target: the lean path's CPU per request ≤ 1.0 ms (single-tenant hypersigil's Express server measured 1.15 ms for its own prompt list when this target was set; `--hypersigil DIR` measures it in the same run)",
       },
       {
         benchmark: "read throughput: lean path / Next route handler",
-        value: value(ours.leanRead, "throughput") / value(ours.nextRead, "throughput"),
+        value: ratioOf(summaryOf, ours.leanRead, ours.nextRead, (summary) => summary.requestsPerSecond),
         unit: "×",
         note: "lean path / Next route handler: both in this build, so this isolates what the route-handler machinery costs; the throughput target (≥ 2× what `pnpm start` served before the lean path) is measured against that release itself with `--against 11716ce`",
       },
       {
         benchmark: "write throughput: lean path / Next route handler",
-        value: value(ours.leanWrite, "throughput") / value(ours.nextWrite, "throughput"),
+        value: ratioOf(summaryOf, ours.leanWrite, ours.nextWrite, (summary) => summary.requestsPerSecond),
         unit: "×",
       },
       {
         benchmark: "read CPU per request: tenancy layer / bare (lean path)",
-        value: value(ours.leanRead, "server CPU per request") / value(ours.bareRead, "server CPU per request"),
+        value: ratioOf(summaryOf, ours.leanRead, ours.bareRead, (summary) => summary.cpuMsPerRequest),
         unit: "×",
       },
-      ...(release && releaseTargetsOf ? releaseRatios(release.label, ours, releaseTargetsOf, value) : []),
-      ...(hypersigil && hypersigilRead ? hypersigilRatios(hypersigil, ours, hypersigilRead, value) : []),
-      ...(postgresTargetsOf ? postgresRatios(ours, postgresTargetsOf, value) : []),
+      ...(release && releaseTargetsOf ? releaseRatios(release.label, ours, releaseTargetsOf, summaryOf) : []),
+      ...(hypersigil && hypersigilRead ? hypersigilRatios(hypersigil, ours, hypersigilRead, summaryOf) : []),
+      ...(postgresTargetsOf ? postgresRatios({ read: ours.leanRead, write: ours.leanWrite, page: ours.page }, postgresTargetsOf, summaryOf) : []),
     ];
-    return [...ratios, ...targets.flatMap((target) => rowsOf.get(target) ?? []), ...idle, ...afterLoad];
+    const targetTable = targets.flatMap((target) => {
+      const summary = summaries.get(target);
+      return summary ? targetRows(target, summary, PLAN) : [];
+    });
+    return [...ratios, ...targetTable, ...idle, ...afterLoad];
   } finally {
     await release?.stop();
     await hypersigil?.stop();

@@ -6,6 +6,8 @@
  * 2. the same N tenants on both engines: files cloned from one created tenant, schemas provisioned;
  * 3. one pending ALTER migrated over all N, by HybridMigrationManager and by migrateTenantSchemas,
  *    back to back, 3 times (pg/migrate.ts).
+ * Between 1 and 3, what the N schemas added to the database: relations and bytes per schema
+ * (pg/footprint.ts; docs/scaling.md, Limits).
  *
  * N: `--tenants N`, else BENCH_PG_SCHEMAS, else 1,000; `pnpm bench pg --tenants 50` is the short
  * form (~30 s). Without PostgreSQL 15's binaries the suite says so and measures nothing.
@@ -19,6 +21,7 @@ import { startBenchPostgres } from "./lib/postgres.ts";
 import { flushDisk } from "./lib/flush-disk.ts";
 import { progress, step } from "./lib/progress.ts";
 import type { BenchOptions, BenchRow } from "./lib/types.ts";
+import { schemaFootprintRows } from "./pg/footprint.ts";
 import { measureEngineMigrations } from "./pg/migrate.ts";
 import { measureSchemaProvisioning } from "./pg/provision.ts";
 import { createMigrationsFixture } from "./storage/migrations-fixture.ts";
@@ -78,7 +81,9 @@ export async function pgBenchmarks(options: BenchOptions): Promise<BenchRow[]> {
     copyFileSync(manager.tenantDatabasePath(template.id), templateFile);
     const migrationsFolder = createMigrationsFixture(manager.options.tenantMigrationsFolder, join(root, "tenant-migrations"));
     manager.close();
+    const before = await pg.footprint();
     await provisionSchemas(pg, ids);
+    rows.push(...schemaFootprintRows(before, await pg.footprint(), ids.length));
 
     rows.push(...(await measureEngineMigrations({ dataDir, migrationsFolder, templateFile, pg }, ids, MIGRATION_REPEATS)));
     return rows;

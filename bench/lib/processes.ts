@@ -51,6 +51,20 @@ export function cpuMs(pid: number): number {
   return ((Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 1000) / TICKS_PER_SECOND;
 }
 
+/**
+ * CPU time in ms of a process and all its descendants: its own, its children's that it has already
+ * waited for (cutime and cstime: they include their own waited-for descendants), and the live
+ * descendants' the same way. PostgreSQL's postmaster with its backends, or this process with the
+ * servers it started (the ones it has waited for).
+ */
+export function treeCpuMs(pid: number): number {
+  const fields = statFields(pid);
+  // utime, stime, cutime, cstime: fields 14 to 17 of the line, 12 to 15 after the command.
+  const own = [11, 12, 13, 14].reduce((sum, index) => sum + Number(fields[index] ?? 0), 0);
+  const children = childPids(pid).reduce((sum, child) => sum + treeCpuMs(child), 0);
+  return (own * 1000) / TICKS_PER_SECOND + children;
+}
+
 /** Resident memory of a process and every process of its group, in bytes. */
 export function groupRssBytes(leader: number): number {
   let total = 0;

@@ -4,7 +4,7 @@ export { openRaw, rawMigrateFile, rawMigrateOnWorkers, rawMigrateSequential, typ
 export { createIsolatedPromptsFile, createSharedPromptsFile, LIST_QUERY_SQL, listQueryPlan, listQuerySampler, type ListQuerySampler } from "./list-query.ts";
 export { sqliteOpenCount } from "../src/sqlite-file.ts";
 export { cloneTenant, type CloneOptions } from "./clone-tenants.ts";
-export { startPgSchemaBench, type PgSchemaBench } from "./pg-schemas.ts";
+export { startPgSchemaBench, type PgFootprint, type PgSchemaBench } from "./pg-schemas.ts";
 export { DEFAULT_PG_MIGRATION_CONCURRENCY } from "../src/pg/migrate-tenant-schemas.ts";
 export { POSTGRES_BIN_DIR, startPostgresServer, PostgresBinariesMissingError, type PostgresServer } from "../test/support/postgres-server.ts";
 export {

@@ -1,3 +1,4 @@
+import type pg from "pg";
 import type { TenantMigrationReport } from "../src/migrations/hybrid-migration-manager.ts";
 import { migrateTenantSchemas, tenantSchemaStatus, type PgTenantMigrationOptions, type TenantSchemaTarget } from "../src/pg/migrate-tenant-schemas.ts";
 import { quoteName, tenantSchemaName } from "../src/pg/names.ts";
@@ -34,8 +35,23 @@ export interface PgSchemaBench {
    * are written before the timed run, not during it, as `sync` does for the SQLite files.
    */
   reset(tenantIds: readonly string[]): Promise<void>;
+  /** What the bench database takes now: compare before and after provisioning to see what one schema adds. */
+  footprint(): Promise<PgFootprint>;
   close(): Promise<void>;
 }
+
+export interface PgFootprint {
+  /** `pg_database_size` of the bench database. */
+  databaseBytes: number;
+  /** Rows of `pg_class`: tables, TOAST tables, indexes, sequences, views. */
+  relations: number;
+  /** Total size of the system catalogs (`pg_catalog`'s tables with their indexes and TOAST). */
+  catalogBytes: number;
+}
+
+const FOOTPRINT_SQL = `SELECT pg_database_size(current_database()) AS database_bytes,
+  (SELECT count(*) FROM pg_class) AS relations,
+  (SELECT sum(pg_total_relation_size(oid)) FROM pg_class WHERE relnamespace = 'pg_catalog'::regnamespace AND relkind = 'r') AS catalog_bytes`;
 
 const BENCH_DATABASE = "sigil_bench";
 
@@ -48,7 +64,8 @@ export async function startPgSchemaBench(server: PostgresServer, maxConnections:
     await withClient(url("postgres", BENCH_DATABASE), (client) => applyRoles(client, DEFAULT_ROLES));
     const system = openSystemPool({ url: url(DEFAULT_ROLES.system, BENCH_DATABASE), maxConnections, applicationName: "sigil-bench" });
     pool = system;
-    return benchOn(server, system, () => withClient(url("postgres", BENCH_DATABASE), (client) => client.query("CHECKPOINT")));
+    const asSuperuser = <T>(fn: (client: pg.Client) => Promise<T>) => withClient(url("postgres", BENCH_DATABASE), fn);
+    return benchOn(server, system, asSuperuser);
   } catch (error) {
     await pool?.end();
     server.stop();
@@ -56,7 +73,7 @@ export async function startPgSchemaBench(server: PostgresServer, maxConnections:
   }
 }
 
-function benchOn(server: PostgresServer, pool: SystemPool, checkpoint: () => Promise<unknown>): PgSchemaBench {
+function benchOn(server: PostgresServer, pool: SystemPool, asSuperuser: <T>(fn: (client: pg.Client) => Promise<T>) => Promise<T>): PgSchemaBench {
   const migrations = appendMigration(pgTenantMigrations(), BENCH_MIGRATION_TAG, [BENCH_MIGRATION_SQL]);
   const benchHash = migrations.at(-1)?.hash ?? "";
   return {
@@ -78,8 +95,16 @@ function benchOn(server: PostgresServer, pool: SystemPool, checkpoint: () => Pro
         });
         await pool.query(statements.join(";\n"));
       }
-      await checkpoint();
+      await asSuperuser((client) => client.query("CHECKPOINT"));
     },
+    footprint: () =>
+      asSuperuser(async (client) => {
+        // bigint and numeric come back as strings.
+        const { rows } = await client.query<{ database_bytes: string; relations: string; catalog_bytes: string }>(FOOTPRINT_SQL);
+        const [row] = rows;
+        if (!row) throw new Error("the footprint query returned no row");
+        return { databaseBytes: Number(row.database_bytes), relations: Number(row.relations), catalogBytes: Number(row.catalog_bytes) };
+      }),
     async close() {
       try {
         await pool.end();
