@@ -1,3 +1,4 @@
+import type { Statement } from "better-sqlite3";
 import { constants, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import type { Store } from "./engine/session.ts";
 import { sqliteStoreOf } from "./engine/sqlite-store.ts";
@@ -83,6 +84,7 @@ export class HybridDatabaseManager {
   private readonly placed: PgEngine | undefined;
   /** Per tenant, the `revision:period` of its totals this process last copied to shared.sqlite. */
   private readonly publishedUsage = new Map<string, string>();
+  private placementQuery: Statement<[string], { placement: TenantPlacement }> | undefined;
   private closed = false;
   private pgClosed: Promise<void> | undefined;
   private vault: SecretVault | undefined;
@@ -269,9 +271,11 @@ export class HybridDatabaseManager {
     return this.placed;
   }
 
+  /** Read at every tenant transaction when tenants can be placed elsewhere: one prepared statement, not a query built each time. */
   private registeredPlacement(tenantId: string): TenantPlacement {
     assertTenantId(tenantId);
-    const row = this.sharedDb.select({ placement: tenants.placement }).from(tenants).where(eq(tenants.id, tenantId)).get();
+    this.placementQuery ??= this.sharedConnection.prepare<[string], { placement: TenantPlacement }>("SELECT placement FROM tenants WHERE id = ?");
+    const row = this.placementQuery.get(tenantId);
     if (!row) throw new TenantNotFoundError(tenantId);
     return row.placement;
   }
