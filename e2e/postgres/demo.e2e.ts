@@ -4,7 +4,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { startFakeOpenAI } from "../../packages/api/test/fakes/openai.ts";
 import type { FakeProvider } from "../../packages/api/test/fakes/server.ts";
 import { adminClient, adminUrl, DEMO, FAKE_PORTS, POSTGRES_PORT, workspaceClient } from "../support/env.ts";
-import { signInOnPage } from "../support/pages.ts";
+import { openNewPromptForm, signInOnPage } from "../support/pages.ts";
 import { createSiteData, openArea, resolvePath, siteAreas, visit } from "../support/site-pages.ts";
 
 /**
@@ -58,11 +58,7 @@ test("on acme a user creates a prompt, runs it on a model provider, and finds th
   await page.goto("/prompts");
   await signInOnPage(page, DEMO.acme.email, DEMO.acme.password);
   await expect(page.getByRole("heading", { name: /prompts/i }).first()).toBeVisible();
-  await page
-    .getByRole("link", { name: "New prompt" })
-    .or(page.getByRole("button", { name: "New prompt" }))
-    .first()
-    .click();
+  await openNewPromptForm(page);
   await page.getByLabel("Name").fill(PROMPT);
   await page.getByLabel("Template").fill("Welcome {{customer}} to Acme.");
   await page.getByRole("button", { name: "Create prompt" }).click();

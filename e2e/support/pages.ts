@@ -20,3 +20,12 @@ export async function signInOnPage(page: Page, email: string, password: string):
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByLabel("Password")).toHaveCount(0);
 }
+
+/** Opens the new-prompt form from the prompts list (a link or a button, depending on the layout). */
+export async function openNewPromptForm(page: Page): Promise<void> {
+  await page
+    .getByRole("link", { name: "New prompt" })
+    .or(page.getByRole("button", { name: "New prompt" }))
+    .first()
+    .click();
+}

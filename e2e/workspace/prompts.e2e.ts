@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { DEMO, workspaceClient, workspaceUrl } from "../support/env.ts";
-import { saveScreenshot, signInOnPage } from "../support/pages.ts";
+import { openNewPromptForm, saveScreenshot, signInOnPage } from "../support/pages.ts";
 
 const PROMPT = `Onboarding email ${Date.now()}`;
 
@@ -12,11 +12,7 @@ test("on acme a user creates a prompt, edits it twice, compares versions and run
   await expect(page.getByRole("heading", { name: /prompts/i }).first()).toBeVisible();
   await saveScreenshot(page, "workspace-prompts");
 
-  await page
-    .getByRole("link", { name: "New prompt" })
-    .or(page.getByRole("button", { name: "New prompt" }))
-    .first()
-    .click();
+  await openNewPromptForm(page);
   await page.getByLabel("Name").fill(PROMPT);
   await page.getByLabel("Description").fill("Welcome a new customer");
   await page.getByLabel("Template").fill("Hello {{customer}}, welcome to Acme.");

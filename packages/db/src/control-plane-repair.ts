@@ -287,7 +287,7 @@ async function storageFacts(
   slug: string,
   migrations: MigrationFile[],
 ): Promise<{ schemaVersion: number; databaseBytes: number }> {
-  const schemas = manager.postgres ?? (manager.tenantPlacement(tenantId) === "postgres" ? manager.placementEngine() : undefined);
+  const schemas = manager.schemasFor(manager.tenantPlacement(tenantId));
   if (schemas) {
     const [status] = await schemas.tenantSchemaStatus([{ tenantId, slug }]);
     if (!status || status.state === "missing") throw new TenantDatabaseMissingError(tenantId, "PostgreSQL schema");

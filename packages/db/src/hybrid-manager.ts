@@ -255,9 +255,13 @@ export class HybridDatabaseManager {
     return this.registeredPlacement(tenantId);
   }
 
-  /** The PostgreSQL of TENANT_POSTGRES_URL, where tenants of this SQLite installation can be placed; undefined without it. */
-  get placementPostgres(): PgEngine | undefined {
-    return this.placed;
+  /**
+   * The PostgreSQL engine that holds the schema of a tenant with this `placement`: DATABASE_URL's
+   * for every tenant of a PostgreSQL installation, TENANT_POSTGRES_URL's for one placed there;
+   * undefined for a tenant in a SQLite file.
+   */
+  schemasFor(placement: TenantPlacement): PgEngine | undefined {
+    return this.pg ?? (placement === "postgres" ? this.placementEngine() : undefined);
   }
 
   /**
@@ -463,7 +467,7 @@ export class HybridDatabaseManager {
    * it from the registry): its file and -wal, or its PostgreSQL schema with indexes and TOAST.
    */
   async tenantDatabaseBytes(tenantId: string, placement: TenantPlacement): Promise<number> {
-    const schemas = this.pg ?? (placement === "postgres" ? this.placementEngine() : undefined);
+    const schemas = this.schemasFor(placement);
     return schemas ? schemas.tenantSchemaBytes(tenantId) : databaseFileBytes(this.tenantDatabasePath(tenantId));
   }
 

@@ -52,7 +52,8 @@ export async function runBackup(request: BackupRequest): Promise<BackupReport> {
   const manager = HybridDatabaseManager.getInstance();
   assertFileFeatureAvailable("backups", manager);
   const everyTenant = request.tenants === "all" ? await tenantModel.findMany({ orderBy: { column: "createdAt" } }) : request.tenants;
-  const tenants = everyTenant.filter((tenant) => manager.tenantPlacement(tenant.id) === "local");
+  // The rows say where each tenant lives: no second registry read per tenant.
+  const tenants = everyTenant.filter((tenant) => tenant.placement === "local");
   const onPostgres = everyTenant.filter((tenant) => !tenants.includes(tenant)).map((tenant) => tenant.slug);
   // Asked for named tenants that all live in PostgreSQL: say why instead of writing an empty set.
   const [first] = everyTenant;

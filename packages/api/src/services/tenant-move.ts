@@ -30,7 +30,7 @@ export async function moveTenant(
   onProgress?: (progress: MoveProgress) => void,
 ): Promise<TenantMoveReport> {
   const manager = HybridDatabaseManager.getInstance();
-  if (manager.tenantPlacement(tenant.id) === MOVE_DESTINATIONS[to]) {
+  if (tenant.placement === MOVE_DESTINATIONS[to]) {
     throw new TRPCError({
       code: "PRECONDITION_FAILED",
       message: `Workspace "${tenant.slug}" already lives in ${to === "postgres" ? "PostgreSQL" : "its SQLite file"}; nothing to move.`,

@@ -6,10 +6,19 @@ import type { Session } from "../engine/session.ts";
 import { sqliteTables } from "../engine/tables.ts";
 import { TenantDatabaseMissingError, TenantMoveError } from "../errors.ts";
 import type { HybridDatabaseManager } from "../hybrid-manager.ts";
+import type { PgEngine } from "../pg/pg-engine.ts";
 import { assertTenantId, provisioningDatabasePath, sqliteCompanionFiles } from "../identifiers.ts";
 import { applyMigrations } from "../migrations/apply-migrations.ts";
 import type { TenantPlacement } from "../schema/shared/tenants.ts";
-import { checksumDifferences, copyTenantRows, tenantChecksums, tenantTableOrder, type CopyProgress, type TableCopy } from "./copy-tenant-rows.ts";
+import {
+  checksumDifferences,
+  copyTenantRows,
+  tenantChecksums,
+  tenantTableOrder,
+  type CopyProgress,
+  type TableChecksum,
+  type TableCopy,
+} from "./copy-tenant-rows.ts";
 
 /**
  * Moves one tenant's own tables between its SQLite file and a schema of TENANT_POSTGRES_URL's
@@ -58,10 +67,11 @@ export async function moveTenantStorage(
   assertTenantId(tenantId);
   const started = performance.now();
   options.onProgress?.({ step: "checking" });
-  manager.placementEngine();
+  const engine = manager.placementEngine();
   const from = manager.tenantPlacement(tenantId);
   if (from === to) throw new TenantMoveError(`Tenant ${tenantId} already lives ${where(to)}; nothing to move.`);
-  const tables = to === "postgres" ? await moveToPostgres(manager, tenantId, options) : await moveToSqlite(manager, tenantId, options);
+  const move = to === "postgres" ? moveToPostgres : moveToSqlite;
+  const tables = await move(manager, engine, tenantId, options);
   return { tenantId, from, to, tables, rows: tables.reduce((sum, table) => sum + table.rows, 0), durationMs: performance.now() - started };
 }
 
@@ -69,8 +79,7 @@ function where(placement: TenantPlacement): string {
   return placement === "postgres" ? "in PostgreSQL (TENANT_POSTGRES_URL)" : "in its SQLite file";
 }
 
-async function moveToPostgres(manager: HybridDatabaseManager, tenantId: string, options: MoveOptions): Promise<TableCopy[]> {
-  const engine = manager.placementEngine();
+async function moveToPostgres(manager: HybridDatabaseManager, engine: PgEngine, tenantId: string, options: MoveOptions): Promise<TableCopy[]> {
   const source = openSource(manager, tenantId);
   let copied: TableCopy[];
   try {
@@ -108,8 +117,7 @@ async function moveToPostgres(manager: HybridDatabaseManager, tenantId: string, 
   return copied;
 }
 
-async function moveToSqlite(manager: HybridDatabaseManager, tenantId: string, options: MoveOptions): Promise<TableCopy[]> {
-  const engine = manager.placementEngine();
+async function moveToSqlite(manager: HybridDatabaseManager, engine: PgEngine, tenantId: string, options: MoveOptions): Promise<TableCopy[]> {
   return engine.withTenantSchemaLocked(tenantId, async (source, dropSchema) => {
     assertStill(manager, tenantId, "postgres");
     // Files left by a move back that died before its switch: the tenant still lives in PostgreSQL.
@@ -165,7 +173,7 @@ function beginImmediate(connection: SqliteConnection, tenantId: string): void {
   }
 }
 
-function assertSameRows(tenantId: string, expected: Parameters<typeof checksumDifferences>[0], actual: Parameters<typeof checksumDifferences>[1]): void {
+function assertSameRows(tenantId: string, expected: Record<string, TableChecksum>, actual: Record<string, TableChecksum>): void {
   const differences = checksumDifferences(expected, actual);
   if (differences.length > 0) {
     throw new TenantMoveError(`The copy of tenant ${tenantId} does not match its source (${differences.join("; ")}); nothing was moved.`);
