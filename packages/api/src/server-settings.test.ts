@@ -175,6 +175,20 @@ describe("readServerSettings (pnpm start checks these before building)", () => {
     expect(settings.demo.mode).toBe("off");
   });
 
+  it("TENANT_POSTGRES_URL places tenants of a SQLite installation only; beside a PostgreSQL DATABASE_URL it is refused, the URLs never printed", () => {
+    const url = "postgres://sigil:secret-password@db.internal:5432/tenants";
+    expect(readServerSettings({ TENANT_POSTGRES_URL: url }).storage.tenantPostgresUrl).toBe(url);
+    const both = () => readServerSettings({ DATABASE_URL: "postgres://sigil:secret-password@db.internal:5432/sigil", TENANT_POSTGRES_URL: url });
+    expect(both).toThrow(/TENANT_POSTGRES_URL \(value hidden\) is not valid: expected unset when DATABASE_URL is PostgreSQL/);
+    let message = "";
+    try {
+      both();
+    } catch (error) {
+      message = error instanceof Error ? error.message : String(error);
+    }
+    expect(message).not.toContain("secret-password");
+  });
+
   it("readApiConfig refuses SESSION_TTL_HOURS=abc instead of making every sign-in fail", () => {
     expect(() => readApiConfig({ SESSION_TTL_HOURS: "abc" })).toThrow(/SESSION_TTL_HOURS="abc" is not valid/);
   });
